@@ -1,0 +1,1 @@
+"""Scheduled scans, routing to recipients, cooldown and grouping, and delivery of alerts."""

@@ -1,0 +1,1 @@
+"""Forecasting, anomaly detection, usage patterns, backtests and model storage. Pure functions on pandas data."""

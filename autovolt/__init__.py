@@ -1,0 +1,1 @@
+"""Composition root: settings, the `autovolt` command, service wiring and the HTTP API."""

@@ -1,0 +1,5 @@
+import sys
+
+from autovolt.cli import main
+
+sys.exit(main())

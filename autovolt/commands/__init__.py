@@ -1,0 +1,1 @@
+"""Sub-commands of the `autovolt` command line, one module per command group."""

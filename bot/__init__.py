@@ -1,0 +1,1 @@
+"""The Telegram conversation: handlers, replies, keyboards, charts, and who may do what."""

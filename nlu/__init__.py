@@ -1,0 +1,1 @@
+"""Speech to text (Vosk, PocketSphinx) and text to a command (spaCy, rapidfuzz). Pure: no I/O beyond models."""

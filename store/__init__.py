@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy schema, sessions, Alembic migrations, and the campus registry."""
