@@ -1,0 +1,1 @@
+"""The bundled demo: campus file, history generator and the `autovolt demo` wiring."""
