@@ -14,7 +14,6 @@ from autovolt.settings import SettingsError
 COMMAND_MODULES = (
     "autovolt.commands.campus",
     "autovolt.commands.db",
-    "autovolt.commands.demo",
 )
 
 

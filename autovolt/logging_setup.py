@@ -43,5 +43,5 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # httpx logs every request URL, which contains the bot token.
-    for noisy in ("httpx", "httpcore", "cmdstanpy", "prophet", "apscheduler.executors.default"):
+    for noisy in ("httpx", "httpcore", "cmdstanpy", "prophet", "apscheduler.executors.default", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

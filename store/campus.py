@@ -300,7 +300,7 @@ def campus_from_spec(spec: CampusSpec) -> Campus:
         for k, dev in enumerate(u.owns):
             if dev not in device_ids:
                 raise _CrossRefError(f"users[{ui}].owns[{k}]", f"unknown switch or board {dev!r}")
-        users.append(User(u.telegram_id, u.name, u.role, u.rooms, u.owns, u.can_control))
+        users.append(User(u.telegram_id, u.name, u.role, tuple(sorted(set(u.rooms))), tuple(sorted(set(u.owns))), u.can_control))
     terms = tuple(Term(t.name, t.start, t.end) for t in spec.campus.terms)
     return Campus(spec.campus.name, spec.campus.timezone, spec.campus.country, terms,
                   tuple(buildings), tuple(rooms), tuple(boards), tuple(switches), tuple(users))

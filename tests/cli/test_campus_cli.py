@@ -1,0 +1,67 @@
+"""The `autovolt` command as a user runs it: a real process, real exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINIMAL_CAMPUS, ROOT
+
+
+def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOVOLT_")} | env
+    return subprocess.run([sys.executable, "-m", "autovolt", *args], cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_load_twice_then_show(tmp_path):
+    env = {"AUTOVOLT_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}
+    first = run(["campus", "load", str(MINIMAL_CAMPUS)], tmp_path, **env)
+    assert first.returncode == 0, first.stderr
+    assert "created 1 buildings, 1 rooms, 2 switches" in first.stdout
+    second = run(["campus", "load", str(MINIMAL_CAMPUS)], tmp_path, **env)
+    assert second.returncode == 0 and "nothing changed" in second.stdout
+    show = run(["campus", "show"], tmp_path, **env)
+    assert "Classroom 101 [cr-101] aka room 101" in show.stdout
+    assert "Ceiling fans [cr-101-fans] fan, 75 W" in show.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("campus: {name: X\nbuildings: [\n", "invalid YAML"),
+        ((MINIMAL_CAMPUS.read_text()).replace("type: fan", "type: toaster"), "unknown switch type 'toaster'"),
+        ((MINIMAL_CAMPUS.read_text()) + "      - id: cr-101\n        name: Again\n", "duplicate room id 'cr-101'"),
+    ],
+)
+def test_malformed_files_exit_non_zero_with_one_line_and_change_nothing(tmp_path, content, expected):
+    env = {"AUTOVOLT_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}
+    assert run(["campus", "load", str(MINIMAL_CAMPUS)], tmp_path, **env).returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    result = run(["campus", "load", str(bad)], tmp_path, **env)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and expected in lines[0] and "bad.yaml" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    show = run(["campus", "show"], tmp_path, **env)
+    assert "Ceiling fans" in show.stdout  # the earlier load is intact
+
+
+def test_wrong_setting_is_named(tmp_path):
+    result = run(["campus", "show"], tmp_path, AUTOVOLT_HTTP_PORT="eighty")
+    assert result.returncode == 2
+    assert "AUTOVOLT_HTTP_PORT" in result.stderr and "integer" in result.stderr
+    result = run(["campus", "show"], tmp_path, AUTOVOLT_MQTT_URL="http://broker")
+    assert "AUTOVOLT_MQTT_URL" in result.stderr and "mqtt://" in result.stderr
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    result = run(["campus", "show"], tmp_path, AUTOVOLT_DATABASE_URL="postgresql+psycopg://nobody:pw@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert "cannot reach database" in result.stderr and "pw" not in result.stderr
+    assert "Traceback" not in result.stderr
