@@ -14,6 +14,7 @@ from autovolt.settings import SettingsError
 COMMAND_MODULES = (
     "autovolt.commands.campus",
     "autovolt.commands.db",
+    "autovolt.commands.demo",
 )
 
 

@@ -1,0 +1,83 @@
+"""Run the whole service in one asyncio loop: HTTP API and every component that exists, until asked to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import uvicorn
+from sqlalchemy import text
+
+from autovolt.http_api import ReadinessCheck, create_app
+from autovolt.settings import Settings
+from store.db import get_engine
+
+log = logging.getLogger(__name__)
+
+
+class Component(Protocol):
+    """A long-running part of the service (device gateway, bot, scheduler)."""
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+@dataclass
+class Service:
+    settings: Settings
+    components: list[Component] = field(default_factory=list)
+    checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.checks.setdefault("database", self._database_ready)
+
+    async def _database_ready(self) -> str | None:
+        def probe() -> None:
+            with get_engine(self.settings.effective_database_url).connect() as conn:
+                conn.execute(text("SELECT 1"))
+        try:
+            await asyncio.to_thread(probe)
+        except Exception as exc:  # any driver error means "not ready"; the reason is reported, not raised
+            return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        return None
+
+    async def run(self, stop: asyncio.Event | None = None, duration_s: float | None = None) -> None:
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        config = uvicorn.Config(create_app(self.checks), host="0.0.0.0", port=self.settings.http_port,
+                                log_level="warning", lifespan="off")
+        server = uvicorn.Server(config)
+        started: list[Component] = []
+        try:
+            for component in self.components:
+                await component.start()
+                started.append(component)
+                log.info("component started", extra={"kv": {"component": component.name}})
+            http_task = asyncio.create_task(server.serve(), name="http")
+            log.info("service running", extra={"kv": {"http_port": self.settings.http_port}})
+            waiters = [asyncio.create_task(stop.wait()), http_task]
+            if duration_s is not None:
+                waiters.append(asyncio.create_task(asyncio.sleep(duration_s)))
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            if http_task.done() and http_task.exception():
+                raise http_task.exception()  # type: ignore[misc]
+        finally:
+            server.should_exit = True
+            for component in reversed(started):
+                with contextlib.suppress(Exception):
+                    await component.stop()
+            for task in asyncio.all_tasks() - {asyncio.current_task()}:
+                if task.get_name() == "http":
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(task, 5)
+            log.info("service stopped")
