@@ -82,8 +82,7 @@ def generate_history(campus: Campus, end: dt.datetime, weeks: int = 8, seed: int
         power = on_fraction * switch.rated_watts * rng.normal(1.0, 0.04, n).clip(0.85, 1.15)
         frames.append(_frame(index, switch, on_fraction, power))
     history = pd.concat(frames, ignore_index=True)
-    faults = _inject_faults(campus, history, index, local)
-    return history, faults
+    return _inject_faults(campus, history, index, local)
 
 
 def _room_day_usage(room_id: str, local: pd.DatetimeIndex, seed: int) -> np.ndarray:
@@ -110,9 +109,9 @@ def _set(history: pd.DataFrame, switch: Switch, start: pd.Timestamp, end: pd.Tim
     history.loc[mask, "state"] = watts > 0
 
 
-def _inject_faults(campus: Campus, history: pd.DataFrame, index: pd.DatetimeIndex, local: pd.DatetimeIndex) -> list[InjectedFault]:
+def _inject_faults(campus: Campus, history: pd.DataFrame, index: pd.DatetimeIndex,
+                   local: pd.DatetimeIndex) -> tuple[pd.DataFrame, list[InjectedFault]]:
     faults: list[InjectedFault] = []
-    tz = local.tz
     last_day = local[-1].normalize()
 
     def at(days_ago: int, hour: int) -> pd.Timestamp:
@@ -152,9 +151,7 @@ def _inject_faults(campus: Campus, history: pd.DataFrame, index: pd.DatetimeInde
     if board:
         start = index[-1] - pd.Timedelta(hours=5)
         silent = (history.board_id == board.id) & (history.ts >= start)
-        history.drop(index=history.index[silent], inplace=True)
+        history = history.loc[~silent]
         faults.append(InjectedFault("board_offline", tuple(s.id for s in campus.switches if s.board_id == board.id),
                                     start.to_pydatetime(), index[-1].to_pydatetime(), f"board {board.id} stopped reporting"))
-    history.reset_index(drop=True, inplace=True)
-    del tz
-    return faults
+    return history.reset_index(drop=True), faults
