@@ -15,6 +15,8 @@ COMMAND_MODULES = (
     "autovolt.commands.campus",
     "autovolt.commands.db",
     "autovolt.commands.demo",
+    "autovolt.commands.devices",
+    "autovolt.commands.analytics",
 )
 
 

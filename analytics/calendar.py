@@ -1,0 +1,98 @@
+"""The campus calendar: public holidays of the campus country and the academic terms (days outside terms are breaks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One teaching term, both ends inclusive."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class CampusCalendar:
+    """What the models need to know about the campus year.
+
+    country: ISO code for public holidays (`holidays` package), None for none.
+    subdivision: optional region code inside the country (e.g. "ENG" for GB).
+    terms: teaching terms; when given, days between them are breaks. Empty = no term information.
+    closures: extra whole-day closures (e.g. a university's Christmas shutdown), as (name, start, end).
+    """
+
+    country: str | None = None
+    subdivision: str | None = None
+    terms: tuple[Term, ...] = ()
+    closures: tuple[Term, ...] = field(default=())
+
+    def holidays_between(self, start: dt.date, end: dt.date) -> dict[dt.date, str]:
+        """Public holidays and closure days in [start, end]."""
+        days: dict[dt.date, str] = {}
+        if self.country:
+            days.update(_country_holidays(self.country, self.subdivision, tuple(range(start.year, end.year + 1))))
+        for closure in self.closures:
+            for day in pd.date_range(closure.start, closure.end, freq="D"):
+                days.setdefault(day.date(), closure.name)
+        return {d: n for d, n in days.items() if start <= d <= end}
+
+    def day_flags(self, index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+        """Per stamp: (is_holiday, is_break) as float arrays. is_break is 0 everywhere without term data."""
+        days = index.normalize()
+        if len(days) == 0:
+            return np.zeros(0), np.zeros(0)
+        holidays = self.holidays_between(days.min().date(), days.max().date())
+        is_holiday = days.isin(pd.DatetimeIndex(list(holidays))) if holidays else np.zeros(len(days), bool)
+        is_break = np.zeros(len(days), bool)
+        if self.terms:
+            is_break = ~self.in_term(index)
+        return np.asarray(is_holiday, dtype=float), np.asarray(is_break, dtype=float)
+
+    def in_term(self, index: pd.DatetimeIndex) -> np.ndarray:
+        """Boolean per stamp: inside a term (True everywhere when no terms are known)."""
+        if not self.terms:
+            return np.ones(len(index), bool)
+        days = index.normalize()
+        inside = np.zeros(len(index), bool)
+        for term in self.terms:
+            inside |= np.asarray((days >= pd.Timestamp(term.start)) & (days <= pd.Timestamp(term.end)))
+        return inside
+
+    def to_dict(self) -> dict:
+        return {
+            "country": self.country,
+            "subdivision": self.subdivision,
+            "terms": [[t.name, t.start.isoformat(), t.end.isoformat()] for t in self.terms],
+            "closures": [[t.name, t.start.isoformat(), t.end.isoformat()] for t in self.closures],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CampusCalendar":
+        def terms(rows: list) -> tuple[Term, ...]:
+            return tuple(Term(n, dt.date.fromisoformat(s), dt.date.fromisoformat(e)) for n, s, e in rows)
+
+        return cls(data.get("country"), data.get("subdivision"), terms(data.get("terms", [])), terms(data.get("closures", [])))
+
+
+@lru_cache(maxsize=64)
+def _country_holidays(country: str, subdivision: str | None, years: tuple[int, ...]) -> dict[dt.date, str]:
+    import holidays
+
+    try:
+        table = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
+    except NotImplementedError:
+        # An unknown country must not stop forecasting; the models just lose the holiday signal.
+        log.warning("no public holidays known for country", extra={"kv": {"country": country}})
+        return {}
+    return dict(table.items())

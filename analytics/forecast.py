@@ -1,0 +1,241 @@
+"""Choose a forecast model per series by rolling-origin backtest, forecast with it, and describe the choice
+as a model-run record for the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from analytics.calendar import CampusCalendar
+from analytics.metrics import Scores, score, seasonal_naive_scale
+from analytics.models import Forecaster, LagBoost, SameHourYesterday, SeasonalNaive, WeeklyMedian
+from analytics.series import DAY_HOURS, WEEK_HOURS, positive
+
+log = logging.getLogger(__name__)
+
+
+def _prophet(calendar: CampusCalendar | None = None, **params: Any) -> Forecaster:
+    from analytics.prophet_model import ProphetForecaster
+
+    return ProphetForecaster(calendar, **params)
+
+
+# Model name -> factory(calendar, **params). "auto" is not a model: it backtests these and keeps the best.
+MODELS: dict[str, Callable[..., Forecaster]] = {
+    "seasonal-naive": SeasonalNaive,
+    "naive-daily": SameHourYesterday,
+    "weekly-median": WeeklyMedian,
+    "lag-boost": LagBoost,
+    "prophet": _prophet,
+}
+# What "auto" tries: (model, params). Each is scored plain and with the short-term error correction.
+AUTO_CANDIDATES: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("seasonal-naive", {}),
+    ("naive-daily", {}),
+    ("weekly-median", {"weeks": 4}),
+    ("lag-boost", {}),
+    ("prophet", {}),
+)
+# History needed before the first backtest origin, and the fewest origins worth a comparison.
+MIN_TRAIN_HOURS = 3 * WEEK_HOURS
+
+
+class ForecastError(ValueError):
+    """The series cannot be forecast as asked; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class CandidateScore:
+    """One model variant's backtest result. mase_24 / cv_rmse_24 score only hours 1-24 of each origin."""
+
+    model: str
+    params: dict[str, Any]
+    scores: Scores
+    mase_24: float
+    cv_rmse_24: float
+    origins: tuple[str, ...] = ()
+    windows: tuple[tuple[np.ndarray, np.ndarray], ...] = field(default=(), repr=False)
+    scale: float = float("nan")
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """What the store saves in `model_runs` after a fit: the chosen model, its parameters and every candidate's scores.
+
+    series_key: the caller's id for the series (e.g. a switch or room id). model: the chosen model name.
+    params: its parameters (JSON-able). scores: candidate label -> metric dict, "chosen" included.
+    backtest: how the scores were made (origins, horizon, train end). created_at: UTC fit time.
+    artifact_path: where `save_model` put the fitted model, when it was saved.
+    """
+
+    series_key: str
+    model: str
+    params: dict[str, Any]
+    scores: dict[str, dict[str, Any]]
+    backtest: dict[str, Any]
+    created_at: dt.datetime
+    artifact_path: str | None = None
+
+    def with_artifact(self, path: str) -> "ModelRun":
+        return ModelRun(self.series_key, self.model, self.params, self.scores, self.backtest, self.created_at, path)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The fitted winner and the record describing how it won."""
+
+    model: Forecaster
+    run: ModelRun
+    candidates: tuple[CandidateScore, ...] = field(default=())
+
+
+def make_model(name: str, calendar: CampusCalendar | None = None, **params: Any) -> Forecaster:
+    try:
+        factory = MODELS[name]
+    except KeyError:
+        raise ForecastError(f"unknown model {name!r}; choose auto or one of {', '.join(MODELS)}") from None
+    correct = bool(params.pop("correct", False))
+    model = factory(calendar, **params)
+    model.params["correct"] = correct
+    return model
+
+
+def backtest_origins(history: pd.Series, horizon: int, origins: int) -> list[pd.Timestamp]:
+    """The last `origins` forecast starts, a week apart, whose whole horizon lies inside the history."""
+    last_start = history.index[-1] - pd.Timedelta(hours=horizon - 1)
+    starts = [last_start - pd.Timedelta(hours=WEEK_HOURS * k) for k in range(origins - 1, -1, -1)]
+    return [s for s in starts if (s - history.index[0]) / pd.Timedelta(hours=1) >= MIN_TRAIN_HOURS]
+
+
+def backtest(history: pd.Series, candidates: tuple[tuple[str, dict[str, Any]], ...], calendar: CampusCalendar,
+             *, horizon: int = WEEK_HOURS, origins: int = 6, refit_origins: int = 2) -> list[CandidateScore]:
+    """Rolling-origin backtest. Each candidate is fitted on the data before the first origin only, then conditioned
+    on the history up to each origin (as production uses a nightly fit). Prophet, whose fit is its only view of
+    recent data, is refitted at each origin, over the last `refit_origins` origins only (it is the slow one).
+    Scores pool the origins each candidate ran on; `compare_on` scores any candidate on another's origins."""
+    y = positive(history.astype(float))
+    all_starts = backtest_origins(y, horizon, origins)
+    if not all_starts:
+        return []
+    scale = seasonal_naive_scale(y[: all_starts[0] - pd.Timedelta(hours=1)])
+    results: list[CandidateScore] = []
+    for name, params in candidates:
+        model = None
+        starts = all_starts[-refit_origins:] if name == "prophet" else all_starts
+        per_variant: dict[bool, tuple[list[np.ndarray], list[np.ndarray]]] = {False: ([], []), True: ([], [])}
+        try:
+            for start in starts:
+                past = y[: start - pd.Timedelta(hours=1)]
+                if model is None or name == "prophet":
+                    model = make_model(name, calendar, **params).fit(past)
+                actual = y[start : start + pd.Timedelta(hours=horizon - 1)].to_numpy()
+                for correct in (False, True):
+                    model.params["correct"] = correct
+                    per_variant[correct][0].append(actual)
+                    per_variant[correct][1].append(model.forecast(past, horizon, intervals=False)["yhat"].to_numpy())
+        except Exception as exc:  # one failing candidate must not stop the choice
+            log.warning("backtest candidate failed", extra={"kv": {"model": name, "error": str(exc)[:200]}})
+            continue
+        for correct, (acts, preds) in per_variant.items():
+            if correct and model.correction is None:
+                continue
+            a, f = np.concatenate(acts), np.concatenate(preds)
+            a24 = np.concatenate([x[:DAY_HOURS] for x in acts])
+            f24 = np.concatenate([x[:DAY_HOURS] for x in preds])
+            s24 = score(a24, f24, scale)
+            results.append(CandidateScore(name, {**params, "correct": correct}, score(a, f, scale), s24.mase, s24.cv_rmse,
+                                          tuple(s.isoformat() for s in starts), tuple(zip(acts, preds)), scale))
+    return results
+
+
+def compare_on(candidate: CandidateScore, origins: tuple[str, ...]) -> float:
+    """The candidate's MAE over only the given origins (NaN if it did not run on all of them)."""
+    pairs = dict(zip(candidate.origins, candidate.windows))
+    if not all(o in pairs for o in origins):
+        return float("nan")
+    a = np.concatenate([pairs[o][0] for o in origins])
+    f = np.concatenate([pairs[o][1] for o in origins])
+    return score(a, f, candidate.scale).mae
+
+
+def pick_best(results: list[CandidateScore]) -> CandidateScore | None:
+    """Lowest pooled MAE (the same ranking as MASE: one series, one scale, but defined even when the scale is 0);
+    a candidate that ran on fewer origins must beat the leader on those same origins."""
+    ranked = [r for r in results if np.isfinite(r.scores.mae)]
+    if not ranked:
+        return None
+    most = max(len(r.origins) for r in ranked)
+    full = [r for r in ranked if len(r.origins) == most]
+    best = min(full, key=lambda r: r.scores.mae)
+    for other in sorted((r for r in ranked if len(r.origins) < most), key=lambda r: r.scores.mae):
+        if other.scores.mae < compare_on(best, other.origins):
+            return other
+    return best
+
+
+def _label(c: CandidateScore) -> str:
+    extra = ",".join(f"{k}={v}" for k, v in sorted(c.params.items()) if k != "correct")
+    return c.model + (f"[{extra}]" if extra else "") + ("+correction" if c.params.get("correct") else "")
+
+
+def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, series_key: str = "series",
+                 horizon: int = WEEK_HOURS, origins: int = 6,
+                 candidates: tuple[tuple[str, dict[str, Any]], ...] = AUTO_CANDIDATES) -> Selection:
+    """Backtest the candidates, fit the best (lowest pooled MASE; ties go to the earlier, simpler one) on the
+    whole history, and return it with its model-run record. Short histories fall back to same-hour-last-week,
+    or same-hour-yesterday below two weeks."""
+    calendar = calendar or CampusCalendar()
+    y = positive(history.astype(float))
+    if y.notna().sum() < DAY_HOURS + 1:
+        raise ForecastError(f"need at least {DAY_HOURS + 1} hours of positive readings to forecast; got {int(y.notna().sum())}")
+    bt_horizon = min(max(horizon, DAY_HOURS), WEEK_HOURS)
+    results = backtest(y, candidates, calendar, horizon=bt_horizon, origins=origins)
+    best = pick_best(results)
+    if best is not None:
+        name, params = best.model, best.params
+    else:
+        name, params = ("seasonal-naive", {"correct": False}) if len(y) >= 2 * WEEK_HOURS else ("naive-daily", {"correct": False})
+    model = make_model(name, calendar, **{k: v for k, v in params.items() if k != "correct"})
+    model.fit(y)
+    model.params["correct"] = bool(params.get("correct")) and model.correction is not None
+    starts = backtest_origins(y, bt_horizon, origins)
+    run = ModelRun(
+        series_key=series_key,
+        model=name,
+        params=dict(model.params),
+        scores={_label(r): {**r.scores.as_dict(), "mase_24": _finite(r.mase_24), "cv_rmse_24": _finite(r.cv_rmse_24)} for r in results},
+        backtest={"origins": [s.isoformat() for s in starts], "horizon": bt_horizon,
+                  "train_end": y.index[-1].isoformat(), "criterion": "pooled MAE (= MASE ranking), hours 1-horizon"},
+        created_at=dt.datetime.now(dt.timezone.utc),
+    )
+    log.info("model chosen", extra={"kv": {"series": series_key, "model": name, "correct": model.params["correct"],
+                                           "candidates": len(results)}})
+    return Selection(model, run, tuple(results))
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def forecast(history: pd.Series, horizon: int, *, model: str = "auto", calendar: CampusCalendar | None = None,
+             series_key: str = "series") -> tuple[pd.DataFrame, Selection]:
+    """Forecast the next `horizon` hours. `model="auto"` chooses by backtest; a named model is fitted as is."""
+    if horizon < 1:
+        raise ForecastError("horizon must be at least 1 hour")
+    calendar = calendar or CampusCalendar()
+    y = positive(history.astype(float))
+    if y.notna().sum() < DAY_HOURS + 1:
+        raise ForecastError(f"need at least {DAY_HOURS + 1} hours of positive readings to forecast; got {int(y.notna().sum())}")
+    if model == "auto":
+        selection = choose_model(y, calendar, series_key=series_key, horizon=horizon)
+    else:
+        fitted = make_model(model, calendar).fit(y)
+        run = ModelRun(series_key, model, dict(fitted.params), {}, {"origins": [], "horizon": 0, "train_end": y.index[-1].isoformat()},
+                       dt.datetime.now(dt.timezone.utc))
+        selection = Selection(fitted, run)
+    return selection.model.forecast(y, horizon), selection

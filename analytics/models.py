@@ -1,0 +1,334 @@
+"""Forecast models with one interface: fit on a history, then forecast from any later history without refitting.
+
+Every model is conditioned on the history handed to `forecast`, so lag models use the newest readings even when
+they were fitted last night. Readings <= 0 are missing everywhere here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import warnings
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from analytics.calendar import CampusCalendar
+from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, positive
+
+log = logging.getLogger(__name__)
+
+# Intervals are empirical 10 %/90 % quantiles of recent in-sample errors: an 80 % band.
+INTERVAL_QUANTILES = (0.10, 0.90)
+RESIDUAL_WINDOW = 8 * WEEK_HOURS
+
+
+class Forecaster(ABC):
+    """A fitted-or-not forecast model. Subclasses set `name` and implement `_fit`, `_point`, `state`."""
+
+    name: ClassVar[str]
+
+    def __init__(self, calendar: CampusCalendar | None = None, **params: Any) -> None:
+        self.calendar = calendar or CampusCalendar()
+        self.params: dict[str, Any] = params
+        self.fitted = False
+        self.residual_bands: tuple[float, float] = (0.0, 0.0)
+        self.correction: np.ndarray | None = None
+
+    def fit(self, history: pd.Series) -> "Forecaster":
+        y = positive(history.astype(float))
+        self._fit(y)
+        self.residual_bands, self.correction = self._residual_model(y)
+        self.fitted = True
+        return self
+
+    def forecast(self, history: pd.Series, horizon: int, intervals: bool = True) -> pd.DataFrame:
+        """Next `horizon` hours after the last stamp of `history`: columns yhat, yhat_lower, yhat_upper
+        (the bounds are NaN when `intervals` is False, which backtests use to save time)."""
+        if not self.fitted:
+            raise RuntimeError(f"model {self.name} is not fitted")
+        y = positive(history.astype(float))
+        index = future_index(y.index[-1], horizon)
+        point = np.asarray(self._point(y, index), dtype=float)
+        point = _fill_gaps(point, y)
+        if self.params.get("correct") and self.correction is not None:
+            point = np.maximum(point + self._short_term(y, len(index)), 0.0)
+        point = np.maximum(point, 0.0)  # loads are never negative
+        if intervals:
+            lower, upper = self._interval(y, index, point)
+            lower, upper = np.minimum(np.maximum(lower, 0.0), point), np.maximum(upper, point)
+        else:
+            lower = upper = np.full(len(point), np.nan)
+        return pd.DataFrame({"yhat": point, "yhat_lower": lower, "yhat_upper": upper}, index=index)
+
+    def _interval(self, y: pd.Series, index: pd.DatetimeIndex, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = self.residual_bands
+        return np.maximum(point * (1 + lo), 0.0), point * (1 + hi)
+
+    def _residual_model(self, y: pd.Series) -> tuple[tuple[float, float], np.ndarray | None]:
+        """From the model's own errors over the last weeks of training: the 80 % band (relative) and the
+        short-term correction coefficients (how much of the latest error persists h hours later)."""
+        default = ((-0.2, 0.2), None)
+        tail = y.iloc[-RESIDUAL_WINDOW:]
+        if len(y) < RESIDUAL_WINDOW + 2 * WEEK_HOURS or tail.notna().sum() < WEEK_HOURS:
+            return default
+        fitted = np.asarray(self._point(y.iloc[:-RESIDUAL_WINDOW], tail.index, known=y), dtype=float)
+        err = tail.to_numpy() - fitted
+        rel = err / np.where(fitted > 0, fitted, np.nan)
+        rel = rel[np.isfinite(rel)]
+        if rel.size < DAY_HOURS:
+            return default
+        lo, hi = np.quantile(rel, INTERVAL_QUANTILES)
+        return (float(min(lo, 0.0)), float(max(hi, 0.0))), _correction_coefficients(err)
+
+    def _short_term(self, y: pd.Series, horizon: int) -> np.ndarray:
+        """Carry the latest forecast error forward, fading as the in-sample error correlation says."""
+        recent = y.iloc[-DAY_HOURS:]
+        fitted = np.asarray(self._point(y.iloc[:-DAY_HOURS], recent.index, known=y), dtype=float)
+        err = recent.to_numpy() - fitted
+        last, level = _error_state(err)
+        coef = self.correction
+        h = np.minimum(np.arange(horizon), len(coef) - 1)
+        return coef[h, 0] * last + coef[h, 1] * level
+
+    @abstractmethod
+    def _fit(self, y: pd.Series) -> None: ...
+
+    @abstractmethod
+    def _point(self, y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None = None) -> np.ndarray:
+        """Point forecast for `index` (after y's end). `known`: actuals allowed as lags (used for in-sample bands)."""
+
+    @abstractmethod
+    def state(self) -> dict[str, Any]:
+        """JSON-able fitted state (small); `artifact()` holds anything binary."""
+
+    def artifact(self) -> bytes | None:
+        return None
+
+    def restore(self, state: dict[str, Any], artifact: bytes | None) -> None:
+        self.residual_bands = tuple(state.get("residual_bands", (0.0, 0.0)))  # type: ignore[assignment]
+        coef = state.get("correction")
+        self.correction = None if coef is None else np.asarray(coef, dtype=float)
+        self.fitted = True
+
+    def base_state(self) -> dict[str, Any]:
+        coef = None if self.correction is None else np.round(self.correction, 6).tolist()
+        return {"residual_bands": list(self.residual_bands), "correction": coef}
+
+
+def _error_state(err: np.ndarray) -> tuple[float, float]:
+    """(latest error, mean error of the last day), NaN-safe; the two regressors of the short-term correction."""
+    finite = err[np.isfinite(err)]
+    if finite.size == 0:
+        return 0.0, 0.0
+    last = err[-3:][np.isfinite(err[-3:])]
+    return float(last.mean() if last.size else 0.0), float(finite.mean())
+
+
+def _correction_coefficients(err: np.ndarray, horizon: int = WEEK_HOURS) -> np.ndarray:
+    """Per horizon h: least-squares (a_h, b_h) in err[t+h] ~ a_h * last(t) + b_h * level(t)."""
+    n = len(err)
+    e = np.nan_to_num(err)
+    kernel3 = np.ones(3) / 3
+    last = np.convolve(e, kernel3, mode="full")[: n]
+    level = np.convolve(e, np.ones(DAY_HOURS) / DAY_HOURS, mode="full")[: n]
+    valid_from = DAY_HOURS
+    coef = np.zeros((horizon, 2))
+    ridge = 1e-6 + 1e-3 * float(np.mean(e**2)) * n
+    for h in range(1, horizon + 1):
+        if valid_from + h >= n:
+            break
+        x = np.column_stack([last[valid_from : n - h], level[valid_from : n - h]])
+        target = e[valid_from + h :]
+        ok = np.isfinite(err[valid_from + h :])
+        x, target = x[ok], target[ok]
+        if len(target) < 2 * DAY_HOURS:
+            break
+        coef[h - 1] = np.linalg.solve(x.T @ x + ridge * np.eye(2), x.T @ target)
+    return coef
+
+
+def _fill_gaps(point: np.ndarray, y: pd.Series) -> np.ndarray:
+    """A forecast never has holes: missing hours fall back to the hour-of-day median of the last four weeks."""
+    if np.isfinite(point).all():
+        return point
+    recent = y.iloc[-4 * WEEK_HOURS :]
+    by_hour = recent.groupby(recent.index.hour).median()
+    overall = float(recent.median()) if recent.notna().any() else 0.0
+    start_hour = (y.index[-1].hour + 1) % 24
+    hours = (start_hour + np.arange(len(point))) % 24
+    fallback = by_hour.reindex(range(24)).fillna(overall).fillna(0.0).to_numpy()[hours]
+    return np.where(np.isfinite(point), point, fallback)
+
+
+def _extended(y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None) -> tuple[np.ndarray, int]:
+    """Values array covering y then index (NaN for the future, or `known` actuals), and the position of index[0]."""
+    start = y.index[0]
+    end = index[-1]
+    grid = pd.date_range(start, end, freq="h")
+    source = known if known is not None else y
+    values = positive(source).reindex(grid).to_numpy(dtype=float).copy()
+    first = int((index[0] - start) / pd.Timedelta(hours=1))
+    if known is None:
+        values[len(y) :] = np.nan
+    return values, first
+
+
+def _lag_positions(positions: np.ndarray, lag: int, n_obs: int | None, season: int) -> np.ndarray:
+    """Positions `lag` hours back; with `n_obs` set, lags landing in the unobserved future wrap back by whole seasons."""
+    back = positions - lag
+    if n_obs is not None:
+        over = back >= n_obs
+        back = np.where(over, back - season * ((back - n_obs) // season + 1), back)
+    return back
+
+
+def _take(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    out = np.full(len(positions), np.nan)
+    ok = (positions >= 0) & (positions < len(values))
+    out[ok] = values[positions[ok]]
+    return out
+
+
+class SeasonalNaive(Forecaster):
+    """Same hour one season ago (168 h: same hour last week; 24 h: same hour yesterday), repeated past one season.
+
+    A missing reading falls back to the same hour one season earlier (up to four seasons back).
+    """
+
+    name = "seasonal-naive"
+
+    def __init__(self, calendar: CampusCalendar | None = None, season: int = WEEK_HOURS) -> None:
+        super().__init__(calendar, season=int(season))
+
+    def _fit(self, y: pd.Series) -> None:
+        return None
+
+    def _point(self, y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None = None) -> np.ndarray:
+        season = self.params["season"]
+        values, first = _extended(y, index, known)
+        positions = np.arange(first, first + len(index))
+        n_obs = None if known is not None else len(y)
+        out = np.full(len(index), np.nan)
+        for k in range(1, 5):
+            candidate = _take(values, _lag_positions(positions, season * k, n_obs, season))
+            out = np.where(np.isfinite(out), out, candidate)
+        return out
+
+    def state(self) -> dict[str, Any]:
+        return self.base_state()
+
+
+class SameHourYesterday(SeasonalNaive):
+    """Same hour yesterday, repeated day after day."""
+
+    name = "naive-daily"
+
+    def __init__(self, calendar: CampusCalendar | None = None, season: int = DAY_HOURS) -> None:
+        super().__init__(calendar, season=season)
+
+
+class WeeklyMedian(Forecaster):
+    """Median of the same hour over the last `weeks` weeks: same-hour-last-week without one odd week's noise."""
+
+    name = "weekly-median"
+
+    def __init__(self, calendar: CampusCalendar | None = None, weeks: int = 4) -> None:
+        super().__init__(calendar, weeks=int(weeks))
+
+    def _fit(self, y: pd.Series) -> None:
+        return None
+
+    def _point(self, y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None = None) -> np.ndarray:
+        values, first = _extended(y, index, known)
+        positions = np.arange(first, first + len(index))
+        n_obs = None if known is not None else len(y)
+        stack = [_take(values, _lag_positions(positions, k * WEEK_HOURS, n_obs, WEEK_HOURS)) for k in range(1, self.params["weeks"] + 1)]
+        return _nanmedian(np.vstack(stack))
+
+    def state(self) -> dict[str, Any]:
+        return self.base_state()
+
+
+def _nanmedian(stack: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are filled later by _fill_gaps
+        return np.nanmedian(stack, axis=0)
+
+
+class LagBoost(Forecaster):
+    """Gradient boosting on the same hour of the last four weeks, scaled by their mean, plus calendar flags.
+
+    It learns when to trust last week (not after a holiday or a term break), how the weekday shapes the
+    load, and how the four weeks combine; the target and lags are divided by the lag mean so one model
+    shape serves buildings of any size.
+    """
+
+    name = "lag-boost"
+    WEEKS = 4
+
+    def __init__(self, calendar: CampusCalendar | None = None, train_weeks: int = 52, max_iter: int = 100,
+                 learning_rate: float = 0.1, max_leaf_nodes: int = 15, correct: bool = False) -> None:
+        super().__init__(calendar, train_weeks=int(train_weeks), max_iter=int(max_iter), learning_rate=float(learning_rate),
+                         max_leaf_nodes=int(max_leaf_nodes), correct=bool(correct))
+        self.model = None
+
+    def _features(self, values: np.ndarray, positions: np.ndarray, stamps: pd.DatetimeIndex, n_obs: int | None) -> tuple[np.ndarray, np.ndarray]:
+        lags = np.vstack([_take(values, _lag_positions(positions, k * WEEK_HOURS, n_obs, WEEK_HOURS)) for k in range(1, self.WEEKS + 1)])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            scale = np.nanmean(lags, axis=0)
+        hol, brk = self.calendar.day_flags(stamps)
+        hol_1, brk_1 = self.calendar.day_flags(stamps - pd.Timedelta(hours=WEEK_HOURS))
+        ratios = lags / np.where(scale > 0, scale, np.nan)
+        x = np.column_stack([ratios.T, stamps.hour, stamps.day_of_week, hol, brk, hol_1, brk_1, stamps.day_of_year])
+        return x, scale
+
+    def _fit(self, y: pd.Series) -> None:
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        values = y.to_numpy(dtype=float)
+        start = max(self.WEEKS * WEEK_HOURS, len(values) - self.params["train_weeks"] * WEEK_HOURS)
+        positions = np.arange(start, len(values))
+        x, scale = self._features(values, positions, y.index[positions], None)
+        target = values[positions] / scale
+        ok = np.isfinite(target) & np.isfinite(scale)
+        model = HistGradientBoostingRegressor(loss="absolute_error", max_iter=self.params["max_iter"],
+                                              learning_rate=self.params["learning_rate"],
+                                              max_leaf_nodes=self.params["max_leaf_nodes"], random_state=0)
+        if ok.sum() < WEEK_HOURS:
+            self.model = None  # too little history: behaves as the weekly mean
+            return
+        with threadpool_limits(1, "openmp"):  # OpenMP threads make these small fits ~8x slower on 2 cores
+            self.model = model.fit(x[ok], target[ok])
+
+    def _point(self, y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None = None) -> np.ndarray:
+        values, first = _extended(y, index, known)
+        positions = np.arange(first, first + len(index))
+        x, scale = self._features(values, positions, index, None if known is not None else len(y))
+        if self.model is None:
+            return scale
+        with threadpool_limits(1, "openmp"):
+            return scale * self.model.predict(x)
+
+    def state(self) -> dict[str, Any]:
+        return {**self.base_state(), "has_model": self.model is not None}
+
+    def artifact(self) -> bytes | None:
+        if self.model is None:
+            return None
+        import skops.io as sio
+
+        return sio.dumps(self.model)
+
+    def restore(self, state: dict[str, Any], artifact: bytes | None) -> None:
+        super().restore(state, artifact)
+        if artifact is not None:
+            import skops.io as sio
+
+            untrusted = sio.get_untrusted_types(data=artifact)
+            self.model = sio.loads(artifact, trusted=untrusted if all(t.startswith("sklearn.") for t in untrusted) else None)

@@ -1,0 +1,89 @@
+"""Forecast benchmark on Cambridge Estates: train on 2017-2018, forecast 168 h from every Monday of 2019.
+
+Run: .venv/bin/python bench/analytics_forecast.py [--buildings N] [--runs R]
+Per building the model is chosen by the auto backtest on 2017-2018 only and fitted on 2017-2018; every Monday of
+2019 it forecasts with the readings up to that Monday (Prophet, if chosen, is refitted every 4th Monday, as in
+the archive's reference figures). Baseline: same hour last week. MASE scale: in-sample lag-168 MAE on 2017-2018.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import time
+
+import numpy as np
+import pandas as pd
+
+from analytics_common import CAMBRIDGE, buildings, load
+from analytics.forecast import choose_model, make_model
+from analytics.metrics import score, seasonal_naive_scale
+
+logging.basicConfig(level=logging.WARNING)
+
+
+def evaluate(building: str) -> dict:
+    s = load(building)
+    train = s[:"2018-12-31 23:00"]
+    scale = seasonal_naive_scale(train)
+    t0 = time.perf_counter()
+    sel = choose_model(train, CAMBRIDGE, series_key=building)
+    choose_seconds = time.perf_counter() - t0
+    model = sel.model
+    naive = make_model("seasonal-naive").fit(train)
+    acts, preds, bases = [], [], []
+    for i, monday in enumerate(pd.date_range("2019-01-07", "2019-12-23", freq="W-MON")):
+        hist = s[: monday - pd.Timedelta(hours=1)]
+        if model.name == "prophet" and i % 4 == 0 and i:
+            correct = model.params["correct"]
+            model = make_model("prophet", CAMBRIDGE).fit(hist)
+            model.params["correct"] = correct
+        acts.append(s[monday : monday + pd.Timedelta(hours=167)].to_numpy())
+        preds.append(model.forecast(hist, 168, intervals=False)["yhat"].to_numpy())
+        bases.append(naive.forecast(hist, 168, intervals=False)["yhat"].to_numpy())
+    a, f, b = (np.concatenate(x) for x in (acts, preds, bases))
+    a24, f24, b24 = (np.concatenate([x[:24] for x in xs]) for xs in (acts, preds, bases))
+    m, n = score(a, f, scale), score(a, b, scale)
+    return {"building": building, "model": model.name + ("+corr" if model.params.get("correct") else ""),
+            "mase": m.mase, "mase_lag168": n.mase, "cv24": score(a24, f24, scale).cv_rmse, "cv24_lag168": score(a24, b24, scale).cv_rmse,
+            "mape": m.mape, "choose_s": choose_seconds}
+
+
+def auto_speed(runs: int) -> float:
+    """Seconds for one series' auto forecast (backtest + fit + 168 h forecast) on one year of hourly data."""
+    from analytics.forecast import forecast
+
+    s = load(buildings()[0], years=(2018,))
+    forecast(s.iloc[:-200], 168, calendar=CAMBRIDGE)  # warm-up: imports, Stan model load
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        forecast(s, 168, calendar=CAMBRIDGE)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--buildings", type=int, default=0, help="only the first N buildings (default all)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of the single-series auto forecast")
+    args = parser.parse_args()
+    names = buildings()[: args.buildings or None]
+    rows = []
+    for name in names:
+        row = evaluate(name)
+        rows.append(row)
+        print(f"{name:22} {row['model']:22} MASE {row['mase']:.3f} (lag168 {row['mase_lag168']:.3f})  "
+              f"CV(RMSE) 1-24h {row['cv24']:.1f}% (lag168 {row['cv24_lag168']:.1f}%)  choose {row['choose_s']:.1f}s", flush=True)
+    frame = pd.DataFrame(rows)
+    beat = float((frame["mase"] < frame["mase_lag168"]).mean() * 100)
+    print(f"\nbuildings {len(frame)}  median MASE 1-168h {frame['mase'].median():.3f} (target <= 0.80; lag168 {frame['mase_lag168'].median():.3f})")
+    print(f"median CV(RMSE) 1-24h {frame['cv24'].median():.1f}% (target <= 14%; lag168 {frame['cv24_lag168'].median():.1f}%)")
+    print(f"beat same-hour-last-week on {beat:.0f}% of buildings (target >= 90%)")
+    print(f"models chosen: {frame['model'].value_counts().to_dict()}")
+    print(f"one series auto forecast (1 year hourly, 168 h): median {auto_speed(args.runs):.2f} s over {args.runs} runs (target <= 2 s)")
+
+
+if __name__ == "__main__":
+    main()

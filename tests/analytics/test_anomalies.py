@@ -1,0 +1,101 @@
+"""Each fault type, injected into a generated classroom series, is found and described."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.anomalies import fit_detector, score
+from analytics.detect import detect_anomalies
+from analytics.events import group_events
+from tests.analytics.conftest import classroom
+
+TRAIN_UNTIL = pd.Timestamp("2025-03-02 23:00")  # 8 weeks of training, 4 weeks scored
+
+
+def _events(y: pd.Series):
+    return detect_anomalies(y, TRAIN_UNTIL).events
+
+
+def _overlapping(events, start, end):
+    return [e for e in events if e.start <= pd.Timestamp(end) and e.end >= pd.Timestamp(start)]
+
+
+def test_clean_series_raises_no_alarm():
+    found = detect_anomalies(classroom(), TRAIN_UNTIL)
+    assert len(found.rows) == 4 * 168
+    assert found.rows.index[0] == TRAIN_UNTIL + pd.Timedelta(hours=1)
+    assert len(found.events) == 0
+
+
+def test_left_on_overnight():
+    y = classroom()
+    y[pd.date_range("2025-03-11 22:00", "2025-03-12 06:00", freq="h")] += 1.4
+    hits = _overlapping(_events(y), "2025-03-11 22:00", "2025-03-12 06:00")
+    assert [e.kind for e in hits] == ["left-on-overnight"]
+    assert "usually 0.1" in hits[0].reason and "at night" in hits[0].reason and "drew 1.5 kW" in hits[0].reason
+
+
+def test_left_on_over_a_weekend():
+    y = classroom()
+    y[pd.date_range("2025-03-15 00:00", "2025-03-16 23:00", freq="h")] += 1.4
+    hits = _overlapping(_events(y), "2025-03-15", "2025-03-16 23:00")
+    assert [e.kind for e in hits] == ["left-on-weekend"] and hits[0].severity == "high"
+    assert hits[0].hours >= 40
+
+
+def test_appliance_stuck_on():
+    y = classroom()
+    stuck = pd.date_range("2025-03-18 17:00", "2025-03-20 08:00", freq="h")
+    y[stuck] = 1.5 + np.random.default_rng(5).normal(0, 0.03, len(stuck))
+    hits = _overlapping(_events(y), stuck[0], stuck[-1])
+    assert hits and {e.kind for e in hits} <= {"stuck-on", "left-on-overnight"}
+    assert any(e.kind == "stuck-on" for e in hits) or len(hits) == 2
+
+
+def test_sudden_spike():
+    y = classroom()
+    y[pd.Timestamp("2025-03-13 11:00")] += 6.0
+    hits = _overlapping(_events(y), "2025-03-13 11:00", "2025-03-13 11:00")
+    assert [e.kind for e in hits] == ["spike"] and "spiked to" in hits[0].reason
+
+
+def test_meter_drops_to_zero():
+    y = classroom()
+    y[pd.date_range("2025-03-24 09:00", "2025-03-24 20:00", freq="h")] = 0.0
+    hits = _overlapping(_events(y), "2025-03-24 09:00", "2025-03-24 20:00")
+    assert [e.kind for e in hits] == ["meter-zero"] and "zero" in hits[0].reason
+
+
+def test_meter_flat_lines():
+    y = classroom()
+    y[pd.date_range("2025-03-05 06:00", "2025-03-05 20:00", freq="h")] = 0.733
+    hits = _overlapping(_events(y), "2025-03-05 06:00", "2025-03-05 20:00")
+    assert [e.kind for e in hits] == ["flat-line"] and "stuck at 0.73" in hits[0].reason
+
+
+def test_scores_rank_the_fault_above_normal_hours():
+    y = classroom()
+    y[pd.Timestamp("2025-03-13 03:00")] += 3.0
+    rows = detect_anomalies(y, TRAIN_UNTIL).rows
+    assert rows.loc["2025-03-13 03:00", "score"] > rows["score"].drop(pd.Timestamp("2025-03-13 03:00")).quantile(0.99)
+
+
+def test_many_series_share_one_forest_and_keep_their_own_baselines():
+    frame = pd.DataFrame({f"room-{i}": classroom(seed=i, load=0.5 + i) for i in range(4)})
+    frame.loc[pd.Timestamp("2025-03-12 02:00"), "room-3"] += 4.0
+    detector = fit_detector(frame[frame.index <= TRAIN_UNTIL])
+    scored = score(detector, frame)
+    events = group_events(scored)
+    assert [(e.series_key, e.kind) for e in events] == [("room-3", "spike")]
+
+
+def test_training_cutoff_is_respected():
+    y = classroom()
+    y[y.index > TRAIN_UNTIL] += 2.0  # everything after the cut-off is odd: fitting on it would hide that
+    assert detect_anomalies(y, TRAIN_UNTIL).rows["is_anomaly"].mean() > 0.5
+
+
+def test_too_little_training_data_is_a_clear_error():
+    y = classroom()
+    with pytest.raises(ValueError, match="at least 24 positive readings"):
+        detect_anomalies(y, y.index[10])

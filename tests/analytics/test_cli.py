@@ -1,0 +1,89 @@
+"""The three `autovolt analytics` commands on generated CSV files, including bad input."""
+
+import pandas as pd
+import pytest
+
+from autovolt.cli import main
+from tests.analytics.conftest import classroom, hostel, lab
+
+
+@pytest.fixture
+def room_csv(tmp_path):
+    y = classroom(weeks=10)
+    y[pd.date_range("2025-03-04 22:00", "2025-03-05 05:00", freq="h")] += 1.4
+    path = tmp_path / "cr-101.csv"
+    pd.DataFrame({"timestamp": y.index.strftime("%Y-%m-%d %H:%M:%S"), "value": y.round(4).to_numpy()}).to_csv(path, index=False)
+    return path
+
+
+def test_forecast_command(room_csv, tmp_path, capsys):
+    out = tmp_path / "fc.csv"
+    assert main(["analytics", "forecast", "--input", str(room_csv), "--horizon", "36", "--output", str(out),
+                 "--save-model", str(tmp_path / "model")]) == 0
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["timestamp", "yhat", "yhat_lower", "yhat_upper"] and len(frame) == 36
+    assert pd.Timestamp(frame["timestamp"][0]) == pd.Timestamp("2025-03-17 00:00")
+    assert (tmp_path / "model" / "meta.json").exists()
+    assert "backtest MASE" in capsys.readouterr().out
+
+
+def test_forecast_with_a_named_model_and_campus_calendar(room_csv, tmp_path):
+    out = tmp_path / "fc.csv"
+    assert main(["analytics", "forecast", "--input", str(room_csv), "--horizon", "5", "--model", "seasonal-naive",
+                 "--country", "IN", "--output", str(out)]) == 0
+    assert len(pd.read_csv(out)) == 5
+
+
+def test_anomalies_command(room_csv, tmp_path, capsys):
+    out, events = tmp_path / "an.csv", tmp_path / "ev.csv"
+    assert main(["analytics", "anomalies", "--input", str(room_csv), "--train-until", "2025-02-23T23:00",
+                 "--output", str(out), "--events", str(events)]) == 0
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["timestamp", "value", "score", "is_anomaly"]
+    assert len(frame) == 3 * 168  # every hour after the cut-off, none lost
+    flagged = frame[frame["is_anomaly"]]
+    assert set(pd.to_datetime(flagged["timestamp"])) >= set(pd.date_range("2025-03-05 00:00", "2025-03-05 04:00", freq="h"))
+    ev = pd.read_csv(events)
+    assert "left-on-overnight" in set(ev["kind"])
+    assert "at night" in capsys.readouterr().out
+
+
+def test_patterns_command_long_and_wide(tmp_path, capsys):
+    series = {"cr-1": classroom(weeks=3), "cr-2": classroom(weeks=3, seed=4), "lab-1": lab(weeks=3), "lab-2": lab(weeks=3, seed=5),
+              "hostel-1": hostel(weeks=3), "hostel-2": hostel(weeks=3, seed=6)}
+    long = pd.concat([pd.DataFrame({"series": k, "timestamp": v.index, "value": v.to_numpy()}) for k, v in series.items()])
+    path = tmp_path / "long.csv"
+    long.to_csv(path, index=False)
+    out = tmp_path / "groups.csv"
+    assert main(["analytics", "patterns", "--input", str(path), "--output", str(out)]) == 0
+    groups = pd.read_csv(out).set_index("series")["cluster"]
+    assert groups["cr-1"] == groups["cr-2"] != groups["lab-1"] and groups["hostel-1"] == groups["hostel-2"]
+    wide = tmp_path / "wide.csv"
+    pd.DataFrame(series).rename_axis("timestamp").reset_index().to_csv(wide, index=False)
+    assert main(["analytics", "patterns", "--input", str(wide), "--k", "3"]) == 0
+    assert "3 groups" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, message", [
+    ("time,kwh\n2025-01-01 00:00,1\n", "expected columns timestamp,value; missing timestamp,value"),
+    ("timestamp,value\nyesterday,1\n2025-01-01 01:00,2\n", "unreadable timestamp, first at line 2: 'yesterday'"),
+    ("timestamp,value\n2025-01-01 00:00,1\n2025-01-01 01:00,lots\n", "not a number, first at line 3: 'lots'"),
+    ("", "empty file"),
+    ("timestamp,value\n2025-01-01 00:00,1\n2025-01-01 01:00,2\n", "need at least 25 hours"),
+])
+def test_bad_input_is_one_clear_line(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    code = main(["analytics", "forecast", "--input", str(path), "--horizon", "4", "--output", str(tmp_path / "o.csv")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and message in err[-1] and "Traceback" not in "\n".join(err)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_bad_arguments_are_clear(room_csv, tmp_path, capsys):
+    assert main(["analytics", "anomalies", "--input", str(room_csv), "--train-until", "soon", "--output", str(tmp_path / "a.csv")]) == 2
+    assert "not a timestamp" in capsys.readouterr().err
+    assert main(["analytics", "anomalies", "--input", str(room_csv), "--train-until", "2030-01-01", "--output", str(tmp_path / "a.csv")]) == 2
+    assert "no readings after" in capsys.readouterr().err
+    assert main(["analytics", "forecast", "--input", str(room_csv), "--horizon", "0", "--output", str(tmp_path / "a.csv")]) == 2
+    assert "--horizon must be" in capsys.readouterr().err

@@ -1,0 +1,107 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.calendar import CampusCalendar, Term
+from analytics.forecast import ForecastError, choose_model, forecast, make_model
+from analytics.metrics import score
+from tests.analytics.conftest import classroom
+
+
+def test_seasonal_naive_repeats_last_week_exactly(room):
+    model = make_model("seasonal-naive").fit(room)
+    out = model.forecast(room, 200)
+    assert list(out.columns) == ["yhat", "yhat_lower", "yhat_upper"]
+    assert out.index[0] == room.index[-1] + pd.Timedelta(hours=1)
+    np.testing.assert_allclose(out["yhat"].to_numpy()[:168], room.to_numpy()[-168:])
+    # Past one week the forecast repeats the last observed week again.
+    np.testing.assert_allclose(out["yhat"].to_numpy()[168:200], room.to_numpy()[-168:-136])
+
+
+def test_missing_readings_fall_back_and_never_leave_holes(room):
+    y = room.copy()
+    y.iloc[-168:-100] = 0.0  # dead meter last week: treated as missing
+    out = make_model("seasonal-naive").fit(y).forecast(y, 168)
+    assert np.isfinite(out["yhat"]).all()
+    np.testing.assert_allclose(out["yhat"].to_numpy()[:68], room.to_numpy()[-336:-268])
+
+
+@pytest.mark.parametrize("name", ["seasonal-naive", "naive-daily", "weekly-median", "lag-boost", "prophet"])
+def test_every_model_forecasts_sane_bands(room, name):
+    out = make_model(name).fit(room).forecast(room, 48)
+    assert len(out) == 48 and np.isfinite(out.to_numpy()).all()
+    assert (out["yhat_lower"] <= out["yhat"] + 1e-9).all() and (out["yhat"] <= out["yhat_upper"] + 1e-9).all()
+    assert (out["yhat_lower"] >= 0).all()
+
+
+def test_weekly_models_beat_yesterday_on_a_timetable():
+    y = classroom(weeks=10, seed=3)
+    train, test = y.iloc[:-168], y.iloc[-168:]
+    scale = 1.0
+    errors = {name: score(test.to_numpy(), make_model(name).fit(train).forecast(train, 168)["yhat"].to_numpy(), scale).mae
+              for name in ("seasonal-naive", "naive-daily", "weekly-median")}
+    # Monday after Sunday: yesterday's shape is wrong for a weekday timetable.
+    assert errors["weekly-median"] < errors["naive-daily"]
+    assert errors["seasonal-naive"] < errors["naive-daily"]
+
+
+def test_auto_choice_is_backtested_and_recorded(room):
+    sel = choose_model(room, series_key="cr-101-lights")
+    run = sel.run
+    assert run.series_key == "cr-101-lights"
+    assert run.model != "naive-daily"  # yesterday's shape cannot win on a Mon-Fri timetable
+    labels = set(run.scores)
+    assert {"seasonal-naive", "naive-daily", "weekly-median[weeks=4]", "lag-boost", "prophet"} <= labels
+    chosen = [c for c in sel.candidates if c.model == run.model and c.params.get("correct") == run.params["correct"]]
+    assert chosen and chosen[0].scores.mae == min(c.scores.mae for c in sel.candidates if len(c.origins) == 6)
+    assert len(run.backtest["origins"]) == 6 and run.backtest["horizon"] == 168
+    # The record is plain JSON for the store's model_runs table.
+    json.dumps({"params": run.params, "scores": run.scores, "backtest": run.backtest})
+
+
+def test_auto_prefers_a_model_that_really_is_better():
+    # A constant series with one odd week three weeks ago: the weekly median shrugs it off, last-week copies do not.
+    idx = pd.date_range("2025-01-06", periods=168 * 12, freq="h")
+    y = pd.Series(1.0 + 0.5 * (idx.hour.to_numpy() >= 9), index=idx)
+    y.iloc[-168 * 3 : -168 * 2] *= 3.0
+    sel = choose_model(y, candidates=(("seasonal-naive", {}), ("weekly-median", {"weeks": 4})))
+    assert sel.run.model == "weekly-median"
+    assert sel.run.scores["weekly-median[weeks=4]"]["mae"] < sel.run.scores["seasonal-naive"]["mae"]
+
+
+def test_short_history_is_a_clear_error():
+    y = classroom(weeks=1).iloc[:20]
+    with pytest.raises(ForecastError, match="at least 25 hours"):
+        forecast(y, 24)
+
+
+def test_short_history_still_forecasts_with_a_simple_model():
+    y = classroom(weeks=1)
+    out, sel = forecast(y, 24)
+    assert sel.run.model == "naive-daily" and len(out) == 24 and np.isfinite(out["yhat"]).all()
+
+
+def test_calendar_flags_holidays_and_breaks():
+    cal = CampusCalendar(country="IN", terms=(Term("odd", pd.Timestamp("2025-07-21").date(), pd.Timestamp("2025-12-05").date()),
+                                              Term("even", pd.Timestamp("2026-01-05").date(), pd.Timestamp("2026-05-15").date())))
+    idx = pd.DatetimeIndex(["2025-08-15 10:00", "2025-12-20 10:00", "2025-09-10 10:00"])
+    hol, brk = cal.day_flags(idx)
+    assert hol.tolist() == [1.0, 0.0, 0.0]  # Independence Day
+    assert brk.tolist() == [0.0, 1.0, 0.0]  # winter break between the terms
+    assert CampusCalendar.from_dict(cal.to_dict()) == cal
+
+
+def test_prophet_uses_the_campus_calendar(room):
+    cal = CampusCalendar(country="IN", terms=(Term("t", room.index[0].date(), (room.index[0] + pd.Timedelta(days=50)).date()),))
+    model = make_model("prophet", cal).fit(room)
+    names = set(model.model.seasonalities)
+    assert {"weekly_term", "weekly_break", "daily"} <= names
+    assert model.model.seasonality_mode == "multiplicative"
+    assert model.model.holidays is not None and "term break" in set(model.model.holidays["holiday"])
+
+
+def test_unknown_model_is_a_clear_error(room):
+    with pytest.raises(ForecastError, match="unknown model 'arima'"):
+        forecast(room, 4, model="arima")
