@@ -1,0 +1,102 @@
+"""Shared pieces of the device benchmarks: a private Mosquitto, a fleet in a child process, database targets."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from devices.mqtt import MqttConfig, MqttTransport  # noqa: E402
+from devices.simulator import SimTiming, SimulatedFleet, synthetic_campus  # noqa: E402
+from store.db import get_engine, session_scope, upgrade  # noqa: E402
+from store.registry import sync_campus  # noqa: E402
+
+PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def rss_mib() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Broker:
+    """A private Mosquitto on a free port, so the benchmark neither disturbs nor is disturbed by other users."""
+
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.dir = tempfile.mkdtemp(prefix="bench-mqtt-")
+        conf = Path(self.dir) / "mosquitto.conf"
+        lines = [f"listener {self.port} 127.0.0.1", "allow_anonymous true", "log_dest none",
+                 "max_queued_messages 1000000", "set_tcp_nodelay true"]
+        if os.geteuid() == 0:
+            lines.append("user root")
+        conf.write_text("\n".join(lines) + "\n")
+        self.proc = subprocess.Popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.url = f"mqtt://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def database(kind: str, campus, tmpdir: str) -> tuple[str, callable]:
+    """A fresh database with the campus loaded; returns (url, cleanup)."""
+    if kind == "sqlite":
+        url = f"sqlite:///{tmpdir}/bench-{uuid.uuid4().hex[:6]}.db"
+        cleanup = lambda: None  # noqa: E731
+    else:
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(PG_BASE)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+
+        def cleanup() -> None:
+            get_engine(url).dispose()
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    upgrade(url)
+    with session_scope(url) as session:
+        sync_campus(session, campus)
+    return url, cleanup
+
+
+def spawn_fleet(broker_url: str, boards: int, state_interval: float, seconds: float, protocol: str = "autovolt"):
+    """The simulated fleet in its own process (its own core), as real boards are not in our process."""
+    code = ("import asyncio,sys; sys.path.insert(0, %r); from devices_common import run_fleet; "
+            "asyncio.run(run_fleet(%r, %d, %r, %r, %r))" % (str(ROOT / "bench"), broker_url, boards, state_interval,
+                                                            seconds, protocol))
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def run_fleet(broker_url: str, boards: int, state_interval: float, seconds: float, protocol: str) -> None:
+    campus = synthetic_campus(boards, protocol)
+    timing = SimTiming(state_interval_s=state_interval, heartbeat_interval_s=30.0, tele_period_s=state_interval)
+    fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(broker_url), clean_session=True, inflight=1000),
+                           timing)
+    await fleet.start()
+    await asyncio.sleep(seconds)
+    await fleet.stop()

@@ -1,0 +1,286 @@
+"""The one interface the rest of the service uses to reach the fleet: switch, state, liveness.
+
+A command is `confirmed` only when the board reports the requested state (AutoVolt: the `switch_event` it publishes
+when it applies the command, or a state snapshot; Tasmota: its `stat` reply). Commands to a board known to be
+offline fail fast. Commands to one board are spread to respect its firmware's pacing; boards run in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from devices.ingest import IngestWriter
+from devices.liveness import LivenessTracker
+from devices.model import (Availability, BoardLiveness, GatewayStats, Observation, Outcome, Rejected, RelayReport,
+                           SwitchResult, SwitchState)
+from devices.protocols import Adapter, build_adapters
+from devices.transport import Transport
+from store.campus import Board, Campus, Switch
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+ReportListener = Callable[[str, SwitchState], None]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Gateway:
+    """Drives every board of a campus through one transport.
+
+    `sink` receives every observation for the store (optional); `confirm_timeout_s` how long to wait for a board
+    to report a commanded state; `liveness_check_s` how often to look for boards that went silent.
+    """
+
+    def __init__(self, campus: Campus, transport: Transport, *, sink: IngestWriter | None = None,
+                 clock: Clock = utcnow, confirm_timeout_s: float = 3.0, liveness_check_s: float = 5.0,
+                 offline_after_s: Mapping[str, float] | None = None, stats: GatewayStats | None = None,
+                 topic_prefix: str = "") -> None:
+        self.campus = campus
+        self.transport = transport
+        self.sink = sink
+        self.clock = clock
+        self.confirm_timeout_s = confirm_timeout_s
+        self.liveness_check_s = liveness_check_s
+        self.stats = stats or (sink.stats if sink else GatewayStats())
+        self.adapters: dict[str, Adapter] = build_adapters(campus, topic_prefix)
+        self.boards: dict[str, Board] = {b.id: b for b in campus.boards}
+        self.switches: dict[str, Switch] = {s.id: s for s in campus.switches}
+        self.liveness = LivenessTracker(campus.boards, offline_after_s)
+        self._switch_at: dict[tuple[str, int], str] = {}
+        for s in campus.switches:
+            relay = self._relay(s)
+            if relay is not None:
+                self._switch_at[(s.board_id, relay)] = s.id  # type: ignore[index]
+        self._states: dict[str, SwitchState] = {}
+        self._waiters: dict[tuple[str, int], list[tuple[bool, asyncio.Future[float]]]] = defaultdict(list)
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._last_send: dict[str, float] = {}
+        self._last_relay_send: dict[tuple[str, int], float] = {}
+        self._listeners: list[ReportListener] = []
+        self._rejection_logged: dict[str, float] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._dispatch = [(a.owns, a) for a in self.adapters.values()]
+
+    # --- lifecycle --------------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        subscriptions = [t for a in self.adapters.values() if a.boards for t in a.subscriptions]
+        await self.transport.start(subscriptions, self._on_message)
+        self._tasks.append(asyncio.create_task(self._watch_liveness(), name="gateway-liveness"))
+        log.info("device gateway started", extra={"kv": {"boards": len(self.boards), "switches": len(self.switches),
+                                                         "transport": self.transport.describe}})
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        await self.transport.stop()
+
+    def seed_states(self, states: Mapping[str, bool | None], last_seen: Mapping[str, dt.datetime] | None = None) -> None:
+        """Start from the store's last known switch states and board last-seen times."""
+        for switch_id, on in states.items():
+            if switch_id in self.switches and on is not None and switch_id not in self._states:
+                self._states[switch_id] = SwitchState(switch_id, on, None, None, "store")
+        for board_id, seen in (last_seen or {}).items():
+            self.liveness.seed(board_id, seen)
+
+    def add_listener(self, listener: ReportListener) -> None:
+        """Called (on the loop) with every switch state change a board reports, e.g. a wall switch pressed."""
+        self._listeners.append(listener)
+
+    # --- queries ----------------------------------------------------------------------------------------------
+
+    def state(self, switch_id: str) -> SwitchState:
+        return self._states.get(switch_id) or SwitchState(switch_id, None)
+
+    def board_liveness(self) -> dict[str, BoardLiveness]:
+        return self.liveness.all(self.clock())
+
+    # --- commands ---------------------------------------------------------------------------------------------
+
+    async def switch(self, switch_ids: Sequence[str], on: bool) -> list[SwitchResult]:
+        """Switch every switch in `switch_ids` to `on`; one result per id, in the same order."""
+        results: list[SwitchResult | None] = [None] * len(switch_ids)
+        per_board: dict[str, list[tuple[int, Switch, int]]] = defaultdict(list)
+        now = self.clock()
+        for index, switch_id in enumerate(switch_ids):
+            sw = self.switches.get(switch_id)
+            if sw is None:
+                results[index] = SwitchResult(switch_id, on, Outcome.UNKNOWN, "no such switch")
+                continue
+            relay = self._relay(sw)
+            if relay is None:
+                results[index] = SwitchResult(switch_id, on, Outcome.UNKNOWN, "not wired to a board")
+                continue
+            live = self.liveness.liveness(sw.board_id, now)  # type: ignore[arg-type]
+            if live.online is False:
+                self.stats.refused_offline += 1
+                results[index] = SwitchResult(switch_id, on, Outcome.OFFLINE, f"board {sw.board_id} is offline: {live.reason}")
+                continue
+            per_board[sw.board_id].append((index, sw, relay))  # type: ignore[index]
+        outcomes = await asyncio.gather(*(self._switch_board(self.boards[b], items, on) for b, items in per_board.items()))
+        for board_results in outcomes:
+            for index, result in board_results:
+                results[index] = result
+        return [r for r in results if r is not None]
+
+    def _relay(self, sw: Switch) -> int | None:
+        board = self.boards.get(sw.board_id) if sw.board_id else None
+        if board is None or board.protocol not in self.adapters:
+            return None
+        return self.adapters[board.protocol].relay_of(sw)
+
+    async def _switch_board(self, board: Board, items: list[tuple[int, Switch, int]],
+                            on: bool) -> list[tuple[int, SwitchResult]]:
+        adapter = self.adapters[board.protocol]
+        loop = asyncio.get_running_loop()
+        sent = []
+        async with self._locks[board.id]:
+            for index, sw, relay in items:
+                await self._pace(adapter, board.id, relay)
+                future: asyncio.Future[float] = loop.create_future()
+                self._waiters[(board.id, relay)].append((on, future))
+                topic, payload = adapter.command(board, relay, on)
+                sent_at = time.perf_counter()
+                self.transport.publish(topic, payload, qos=1)
+                self._last_send[board.id] = self._last_relay_send[(board.id, relay)] = loop.time()
+                self.stats.commands_sent += 1
+                # The AutoVolt firmware publishes nothing for a relay already in the requested state.
+                already = self.state(sw.id).on is on
+                sent.append((index, sw, relay, future, sent_at, loop.time(), already))
+        results = []
+        for index, sw, relay, future, sent_at, sent_loop, already in sent:
+            try:
+                if already:
+                    results.append((index, SwitchResult(sw.id, on, Outcome.CONFIRMED, f"was already {'on' if on else 'off'}", 0.0)))
+                    self.stats.confirmed += 1
+                    continue
+                remaining = sent_loop + self.confirm_timeout_s - loop.time()
+                try:
+                    confirmed_at = await asyncio.wait_for(asyncio.shield(future), max(remaining, 0.0))
+                except asyncio.TimeoutError:
+                    self.stats.unconfirmed += 1
+                    reason = f"board {board.id} did not report the new state within {self.confirm_timeout_s:g} s"
+                    results.append((index, SwitchResult(sw.id, on, Outcome.UNCONFIRMED, reason)))
+                    log.warning("command unconfirmed", extra={"kv": {"switch": sw.id, "board": board.id, "on": on}})
+                    continue
+                self.stats.confirmed += 1
+                results.append((index, SwitchResult(sw.id, on, Outcome.CONFIRMED, "", max(confirmed_at - sent_at, 0.0))))
+            finally:
+                waiters = self._waiters.get((board.id, relay))
+                if waiters is not None:
+                    waiters[:] = [w for w in waiters if w[1] is not future]
+                    if not waiters:
+                        del self._waiters[(board.id, relay)]
+        return results
+
+    async def _pace(self, adapter: Adapter, board_id: str, relay: int) -> None:
+        loop = asyncio.get_running_loop()
+        ready = max(self._last_send.get(board_id, 0.0) + adapter.send_gap_s,
+                    self._last_relay_send.get((board_id, relay), 0.0) + adapter.relay_gap_s)
+        delay = ready - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    # --- incoming ---------------------------------------------------------------------------------------------
+
+    def _on_message(self, topic: str, payload: bytes) -> None:
+        stats = self.stats
+        stats.messages += 1
+        adapter = next((a for owns, a in self._dispatch if owns(topic)), None)
+        if adapter is None:
+            stats.ignored += 1
+            return
+        try:
+            observations = adapter.decode(topic, payload)
+        except Rejected as rejected:
+            stats.count(rejected.kind)
+            self._log_rejected(topic, rejected)
+            return
+        stats.observations += 1
+        now = self.clock()
+        for obs in observations:
+            self._apply(obs, now)
+        if self.sink is not None:
+            self.sink.submit_many(now, observations)
+
+    def _apply(self, obs: Observation, now: dt.datetime) -> None:
+        if isinstance(obs, Availability):
+            self.liveness.lwt(obs.board_id, obs.online, now)
+            return
+        self.liveness.seen(obs.board_id, now)
+        if not isinstance(obs, RelayReport):
+            return
+        key = (obs.board_id, obs.relay)
+        waiters = self._waiters.get(key)
+        if waiters:
+            stamp = time.perf_counter()
+            for wanted, future in waiters:
+                if wanted is obs.on and not future.done():
+                    future.set_result(stamp)
+        switch_id = self._switch_at.get(key)
+        if switch_id is None:
+            return
+        previous = self._states.get(switch_id)
+        changed = previous is None or previous.on is not obs.on
+        state = SwitchState(switch_id, obs.on, now if changed else previous.changed_at, now, obs.source)  # type: ignore[union-attr]
+        self._states[switch_id] = state
+        if changed and previous is not None:
+            for listener in self._listeners:
+                try:
+                    listener(switch_id, state)
+                except Exception:
+                    log.exception("switch listener failed", extra={"kv": {"switch": switch_id}})
+
+    def _log_rejected(self, topic: str, rejected: Rejected) -> None:
+        # Never the payload (it may hold a secret); at most one warning per kind per minute.
+        if rejected.kind == "ignored":
+            return
+        now = time.monotonic()
+        if now - self._rejection_logged.get(rejected.kind, -1e9) >= 60:
+            self._rejection_logged[rejected.kind] = now
+            log.warning("telemetry message rejected", extra={"kv": {"kind": rejected.kind, "topic": topic[:100],
+                                                                    "reason": rejected.reason,
+                                                                    "total": getattr(self.stats, rejected.kind)}})
+
+    async def _watch_liveness(self) -> None:
+        self._note_changes()  # first pass sets the baseline
+        while True:
+            await asyncio.sleep(self.liveness_check_s)
+            self._note_changes()
+
+    def _note_changes(self) -> None:
+        now = self.clock()
+        for live in self.liveness.changes(now):
+            if live.online is False:
+                log.warning("board offline", extra={"kv": {"board": live.board_id, "reason": live.reason}})
+                if self.sink is not None:
+                    self.sink.submit(now, Availability(live.board_id, False))
+            elif live.online:
+                log.info("board online", extra={"kv": {"board": live.board_id}})
+
+
+def summarize(results: Iterable[SwitchResult]) -> str:
+    """One line per switch, for terminals and logs."""
+    lines = []
+    for r in results:
+        verb = "on" if r.on else "off"
+        if r.outcome is Outcome.CONFIRMED:
+            extra = f" ({r.reason})" if r.reason else (f" in {r.latency_s * 1000:.0f} ms" if r.latency_s is not None else "")
+            lines.append(f"{r.switch_id}: {verb}, confirmed{extra}")
+        else:
+            lines.append(f"{r.switch_id}: {r.outcome.value} - {r.reason}")
+    return "\n".join(lines)
+
