@@ -6,7 +6,8 @@ import logging
 
 from autovolt.service import Service
 from autovolt.settings import Settings
-from store.db import upgrade
+from store.db import session_scope, upgrade
+from store.registry import load_registry
 
 log = logging.getLogger(__name__)
 
@@ -18,5 +19,20 @@ def build_service(settings: Settings) -> Service:
 
         log.info(load_into_database(settings.effective_database_url, settings.campus_file))
     service = Service(settings)
-    # Later issues add the device gateway (simulated fleet when no broker is set), the bot and the scheduler here.
+    _add_devices(service, settings)
     return service
+
+
+def _add_devices(service: Service, settings: Settings) -> None:
+    """The device gateway, on the configured broker or a simulated in-process fleet, for the registry's campus."""
+    from autovolt.components import DevicesComponent
+
+    url = settings.effective_database_url
+    with session_scope(url) as session:
+        campus = load_registry(session)
+    if campus is None:
+        log.warning("no campus loaded: devices are not started; run `autovolt campus load FILE`")
+        return
+    component = DevicesComponent(campus, settings.mqtt_url, url)
+    service.components.append(component)
+    service.checks["broker"] = component.ready
