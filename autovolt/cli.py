@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "autovolt.commands.db",
     "autovolt.commands.demo",
     "autovolt.commands.devices",
+    "autovolt.commands.nlu",
     "autovolt.commands.analytics",
 )
 

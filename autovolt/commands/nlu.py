@@ -1,0 +1,100 @@
+"""`autovolt nlu`: the text parser from the command line.
+
+- `autovolt nlu parse --campus FILE [--now ISO]`: one JSON command per input line, same order, no database.
+- `autovolt nlu score [--campus FILE] [--split dev|test|all]`: accuracy on the labelled corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import sys
+from pathlib import Path
+
+DEMO_CAMPUS = Path(__file__).resolve().parent.parent / "demo" / "campus.yaml"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    group = subparsers.add_parser("nlu", help="understand text: parse messages, score the parser")
+    sub = group.add_subparsers(dest="nlu_command", metavar="ACTION")
+    parse = sub.add_parser("parse", help="read messages on stdin, write one JSON command per line on stdout")
+    parse.add_argument("--campus", required=True, type=Path, help="campus registry YAML")
+    parse.add_argument("--now", help="reference time, ISO 8601 (naive = campus time zone); default: now")
+    parse.set_defaults(func=_parse)
+    score = sub.add_parser("score", help="score the parser on the labelled corpus in nlu/corpus")
+    score.add_argument("--campus", type=Path, default=DEMO_CAMPUS, help="campus the corpus is labelled for (default: demo)")
+    score.add_argument("--split", choices=("dev", "test", "all"), default="all", help="which part of the corpus")
+    score.add_argument("--failures", type=int, default=0, metavar="N", help="also list the first N mistakes")
+    score.add_argument("--json", action="store_true", help="print the report as JSON")
+    score.set_defaults(func=_score)
+    group.set_defaults(func=lambda args: (group.print_help(), 2)[1])
+
+
+def _vocabulary(path: Path):
+    from autovolt.cli import UserError
+    from autovolt.vocabulary import vocabulary_from_campus
+    from store.campus import CampusFileError, load_campus_file
+
+    try:
+        return vocabulary_from_campus(load_campus_file(path))
+    except CampusFileError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _now(text: str | None) -> dt.datetime | None:
+    from autovolt.cli import UserError
+
+    if text is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--now: expected an ISO 8601 time such as 2026-11-26T10:00:00, got {text!r}") from None
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from nlu.parser import Parser
+
+    vocab = _vocabulary(args.campus)
+    now = _now(args.now)
+    parser = Parser(vocab)
+    # Undecodable bytes must not stop the stream: they become U+FFFD and the line parses as `unknown`.
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None)
+    out = sys.stdout
+    for line in stdin:
+        command = parser.parse(line.rstrip("\r\n"), now=now)
+        out.write(json.dumps(command.to_dict(), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    from nlu.parser import Parser
+    from nlu.scoring import CORPUS_DIR, read_corpus, score
+
+    vocab = _vocabulary(args.campus)
+    parser = Parser(vocab)
+    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    reports, failures = {}, []
+    for split in splits:
+        result = score(parser, read_corpus(CORPUS_DIR / f"{split}.txt", vocab))
+        reports[split] = result.report()
+        failures += result.failures
+    if args.json:
+        print(json.dumps({"splits": reports}, indent=2))
+    else:
+        for split, report in reports.items():
+            label = "tuning" if split == "dev" else "held out"
+            print(f"{split} ({label}): {report['sentences']} sentences, {report['out_of_scope_sentences']} out of scope")
+            print(f"  intent accuracy         {report['intent_accuracy']:5.1f} %   (target >= 97)")
+            print(f"  whole-command accuracy  {report['whole_command_accuracy']:5.1f} %   (target >= 92)")
+            print(f"  false accepts           {report['false_accept_rate']:5.1f} %   (target <= 2, out-of-scope sentences)")
+            print("  entity exact match, in-scope sentences: " + ", ".join(
+                f"{entity} {value:.1f} %" for entity, value in report["entity_exact_match"].items()))
+    for ex, diffs in failures[: args.failures]:
+        print(f"{ex.source}: {ex.text!r}", file=sys.stderr)
+        for key, (want, got) in diffs.items():
+            print(f"    {key}: want {want!r} got {got!r}", file=sys.stderr)
+    return 0

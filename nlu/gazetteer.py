@@ -1,0 +1,175 @@
+"""The campus as phrases: every way the registry lets people name a room, building or switch, plus the fixed lexicon,
+compiled into one spaCy PhraseMatcher and a word list for spelling correction.
+
+Built once per `Vocabulary` (at start-up, or when the registry changes); matching is then a dictionary walk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from spacy.lang.en import English
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab, create_vocab
+
+from nlu import lexicon
+from nlu.textnorm import tokens as norm_tokens
+from nlu.vocabulary import RoomEntry, SwitchEntry, Vocabulary
+
+log = logging.getLogger(__name__)
+
+# Words people use for the kind of room, so "Classroom 305" is also "room 305", "class 305", "cr 305".
+_HEAD_SYNONYMS = {
+    "classroom": ("classroom", "room", "class", "cr", "class room"),
+    "class": ("classroom", "room", "class", "cr"),
+    "room": ("room", "classroom", "class", "cr"),
+    "lab": ("lab", "laboratory"),
+    "laboratory": ("lab", "laboratory"),
+    "hall": ("hall", "room"),
+    "office": ("office", "room"),
+    "block": ("block", "building"),
+    "building": ("building", "block"),
+}
+_TYPE_SYNONYMS = {phrase: kind for kind, phrases in lexicon.DEVICE_SYNONYMS.items() for phrase in phrases}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A matched phrase: `kind` (room, building, switch, type, everything, everywhere), the ids or type it names,
+    and its token span [`start`, `end`)."""
+
+    kind: str
+    targets: tuple[str, ...]
+    start: int
+    end: int
+
+
+def _variants(name: str) -> set[tuple[str, ...]]:
+    """Ways to say a registry name: as written, without "the", singular/plural, with synonyms for its head word."""
+    base = tuple(norm_tokens(name))
+    out = {base}
+    if base and base[0] == "the":
+        out.add(base[1:])
+    for words in list(out):
+        if not words:
+            continue
+        last = words[-1]
+        if last.endswith("s") and len(last) > 3:
+            out.add(words[:-1] + (last[:-1],))
+        elif last.isalpha() and len(last) > 2:
+            out.add(words[:-1] + (last + "s",))
+        # "Principal's Office" is normalised to "principals office"; people also say "principal office".
+        out.add(tuple(w[:-1] if w.endswith("s") and i < len(words) - 1 and len(w) > 4 else w for i, w in enumerate(words)))
+    if len(base) >= 2 and base[-1].isdigit():
+        head = base[-2]
+        for synonym in _HEAD_SYNONYMS.get(head, (head,)):
+            out.add(tuple(synonym.split()) + (base[-1],))
+        out.add((base[0], base[-1]))  # "AC unit 1" -> "ac 1", "Computer Lab 1" -> "computer 1"
+    return {v for v in out if v}
+
+
+def blank_english_vocab() -> Vocab:
+    """The vocabulary of spaCy's blank English pipeline, without building its tokenizer.
+
+    `spacy.blank("en")` spends a quarter of a second compiling tokenizer exceptions; the parser tokenises with its
+    own normaliser (numbers, contractions, "a/c") and only needs English lexemes for Docs and the PhraseMatcher.
+    """
+    return create_vocab("en", English.Defaults)
+
+
+class Gazetteer:
+    """Phrase index over a `Vocabulary`.
+
+    - `rooms`, `buildings`, `switches`: entries by id.
+    - `switches_by_room`, `rooms_by_building`: containment.
+    - `rooms_by_number`: room ids by a number in their name, alias or id ("101" -> cr-101).
+    - `words`: every word of every phrase (what a misspelling may be corrected to).
+    """
+
+    def __init__(self, vocab: Vocabulary, strings: Vocab | None = None) -> None:
+        self.vocab = vocab
+        self.strings = strings or blank_english_vocab()
+        self.rooms = {r.id: r for r in vocab.rooms}
+        self.buildings = {b.id: b for b in vocab.buildings}
+        self.switches = {s.id: s for s in vocab.switches}
+        self.switches_by_room: dict[str, list[SwitchEntry]] = defaultdict(list)
+        for s in vocab.switches:
+            self.switches_by_room[s.room_id].append(s)
+        self.rooms_by_building: dict[str, list[RoomEntry]] = defaultdict(list)
+        for r in vocab.rooms:
+            self.rooms_by_building[r.building_id].append(r)
+        self._targets: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.rooms_by_number: dict[str, tuple[str, ...]] = {}
+        self.words: set[str] = set()
+        self._phrases: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self._index()
+        self.matcher = PhraseMatcher(self.strings, attr="ORTH")
+        for words, kinds in self._phrases.items():
+            # One phrase may name several things (two rooms called "Lab 1" in different blocks); keep every target.
+            kind, targets = self._choose_kind(words, kinds)
+            key = " ".join(words)
+            self._targets[key] = (kind, tuple(sorted(targets)))
+            self.matcher.add(key, [Doc(self.strings, words=list(words))])
+            self.words.update(w for w in words if w.isalpha())
+        log.debug("gazetteer built", extra={"kv": {"phrases": len(self._targets), "rooms": len(self.rooms)}})
+
+    @staticmethod
+    def _choose_kind(words: tuple[str, ...], kinds: dict[str, set[str]]) -> tuple[str, set[str]]:
+        # A room or building name beats a switch name that happens to read the same; fixed lexicon comes last.
+        for kind in ("room", "building", "switch", "type", "everywhere", "everything"):
+            if kind in kinds:
+                return kind, kinds[kind]
+        raise AssertionError(words)
+
+    def _add(self, words: tuple[str, ...], kind: str, target: str) -> None:
+        self._phrases[words][kind].add(target)
+
+    def _index(self) -> None:
+        numbers: dict[str, set[str]] = defaultdict(set)
+        for room in self.vocab.rooms:
+            for name in (room.name, *room.aliases, room.id.replace("-", " ").replace("_", " ")):
+                for words in _variants(name):
+                    if words in _TYPE_SYNONYMS or all(w.isdigit() for w in words):
+                        continue
+                    self._add(words, "room", room.id)
+                for tok in norm_tokens(name):
+                    if tok.isdigit():
+                        numbers[tok].add(room.id)
+        self.rooms_by_number = {k: tuple(sorted(v)) for k, v in numbers.items()}
+        for building in self.vocab.buildings:
+            for name in (building.name, *building.aliases, building.id.replace("-", " ")):
+                for words in _variants(name):
+                    if words and not all(w.isdigit() for w in words):
+                        self._add(words, "building", building.id)
+        for switch in self.vocab.switches:
+            for name in (switch.name, *switch.aliases):
+                head = tuple(norm_tokens(name))
+                # "Kettle socket" is also "the kettle", "Exhaust fan" "the exhaust": a distinctive first word alone.
+                if len(head) == 2 and head[1] in _TYPE_SYNONYMS and len(head[0]) >= 4 and head[0].isalpha() \
+                        and head[0] not in STOP_WORDS and head[0] not in lexicon.COMMON_WORDS and head[0] not in _TYPE_SYNONYMS:
+                    self._add(head[:1], "switch", switch.id)
+                for words in _variants(name):
+                    if " ".join(words) in _TYPE_SYNONYMS or all(w.isdigit() for w in words) or len(words) == 1 and len(words[0]) < 3:
+                        continue
+                    self._add(words, "switch", switch.id)
+        for phrase, kind in _TYPE_SYNONYMS.items():
+            self._add(tuple(phrase.split()), "type", kind)
+        for phrase in lexicon.EVERYTHING_PHRASES:
+            self._add(tuple(phrase.split()), "everything", "*")
+        for phrase in lexicon.EVERYWHERE_PHRASES:
+            self._add(tuple(phrase.split()), "everywhere", "*")
+
+    def mentions(self, words: list[str]) -> list[Mention]:
+        """Longest non-overlapping registry and lexicon phrases in the tokens, left to right."""
+        doc = Doc(self.strings, words=words)
+        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
+        out = []
+        for span in filter_spans(spans):
+            kind, targets = self._targets[self.strings.strings[span.label]]
+            out.append(Mention(kind, targets, span.start, span.end))
+        return out

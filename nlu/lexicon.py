@@ -1,0 +1,141 @@
+"""The fixed English word lists the parser knows: device synonyms, cue words per intent, out-of-scope topics.
+
+Nothing here is about a particular campus; names of rooms and switches come from the `Vocabulary`.
+"""
+
+from __future__ import annotations
+
+# Phrases (already normalised: lower case, no punctuation) naming a switch type.
+DEVICE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "light": (
+        "light", "lights", "lamp", "lamps", "tube light", "tube lights", "tubelight", "tubelights", "tube", "tubes",
+        "bulb", "bulbs", "led", "leds", "lighting", "lightning", "ceiling lights", "ceiling light", "led lights",
+        "led light", "lite", "lites", "spotlight", "spotlights",
+    ),
+    "fan": ("fan", "fans", "ceiling fan", "ceiling fans", "pankha", "pankhe"),
+    "ac": (
+        "ac", "acs", "air conditioner", "air conditioners", "air conditioning", "aircon", "air con", "cooler",
+        "coolers", "cooling", "ac unit", "ac units", "airconditioner", "air conditioning units", "air conditioner units",
+    ),
+    "projector": ("projector", "projectors", "screen", "screens", "beamer", "display", "smartboard", "smart board"),
+    "outlet": (
+        "plug", "plugs", "socket", "sockets", "outlet", "outlets", "power point", "power points", "power socket",
+        "power sockets", "plug points", "plug point", "charging points", "charging point", "wall sockets", "extension",
+        "extension board", "power strip",
+    ),
+    "heater": ("heater", "heaters", "room heater", "room heaters", "heating", "radiator"),
+}
+
+# "everything", "all devices"...: the whole room rather than some types.
+EVERYTHING_PHRASES = (
+    "everything", "every thing", "all devices", "all the devices", "all appliances", "all the appliances",
+    "all equipment", "all the equipment", "all switches", "all the switches", "all of it", "all electricals",
+    "all electrical", "all power", "all loads", "every device", "each device", "all relays", "all", "whole room",
+    "entire room", "all the things", "all things", "anything",
+)
+
+# Campus-wide scope for device commands.
+EVERYWHERE_PHRASES = ("everywhere", "campus", "on campus", "all rooms", "every room", "all the rooms", "whole campus", "entire campus", "campus wide", "all buildings", "every building", "all classrooms")
+
+ACTION_VERBS = frozenset(
+    "turn turning switch switching power powering put flip shut kill cut start stop enable disable activate "
+    "deactivate keep leave get make set bring".split()
+)
+OFF_WORDS = frozenset("off shutdown shut kill cut stop disable deactivate".split())
+ON_WORDS = frozenset("on start enable activate".split())
+PRONOUNS = frozenset("them it those these they that this".split())
+
+# Word cues per intent (single normalised tokens).
+STATUS_WORDS = frozenset("status state running working left still currently live condition".split())
+ENERGY_WORDS = frozenset(
+    "energy consumption consumed consume consuming kwh kilowatt kilowatts units usage used use using "
+    "electricity bill cost costs spent spend wattage watts load draw drawing drew power".split()
+)
+FORECAST_WORDS = frozenset("forecast forecasts forecasted predict predicted prediction predictions projected projection "
+                           "expected expect estimate estimated estimation anticipated outlook".split())
+SCHEDULE_WORDS = frozenset("schedule schedules scheduled scheduling timer timers pending planned queued upcoming "
+                           "automation automations".split())
+CANCEL_WORDS = frozenset("cancel cancelled canceled remove delete unschedule abort drop clear revoke".split())
+ALERT_WORDS = frozenset(
+    "alert alerts alarm alarms anomaly anomalies anomalous offline unresponsive disconnected unreachable warning "
+    "warnings fault faults faulty abnormal unusual spike spikes issue issues problem problems incident incidents "
+    "malfunction malfunctioning failure failures failing notifications notification".split()
+)
+HELP_PHRASES = (
+    "help", "what can you do", "what do you do", "how do i use", "how to use", "how does this work",
+    "what commands", "list commands", "commands", "usage", "guide", "instructions", "how do you work",
+    "what are you able to do", "what can i ask", "what can i say", "start", "menu", "what can this bot do",
+    "what can it do", "what does this bot do", "what do you understand", "how can you help", "what are the commands",
+)
+HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features"})
+
+# Topics the assistant does not handle; a message about them is `unknown` unless it names a campus device.
+OUT_OF_SCOPE_WORDS = frozenset(
+    "weather rain raining sunny temperature humid humidity climate music song songs play playing "
+    "playlist spotify radio podcast joke jokes funny calendar meeting meetings appointment appointments remind "
+    "reminder reminders lock unlock locked door doors window windows curtain curtains blinds tv television netflix "
+    "youtube movie movies email emails mail news headlines cricket football match score stock stocks "
+    "traffic translate translation recipe cook cooking food pizza lunch dinner order taxi cab uber flight train "
+    "love joke poem story write essay homework exam "
+    "exams marks attendance timetable lecture lectures wifi password internet printer coffee tea "
+    "volume louder quieter mute call phone sms whatsapp birthday alexa siri "
+    "shopping buy sell book booking taxi elevator lift garage car gate gates sprinkler sprinklers garden "
+    "oven fridge refrigerator microwave vacuum robot camera cameras cctv security siren doorbell".split()
+)
+
+# Words said to be polite or to fill; dropped before anything else looks at the sentence.
+FILLER_WORDS = frozenset(
+    "please pls plz kindly could would can will you u i me my we us our just quickly now right immediately asap "
+    "hey ok okay so um uh uhh hmm well bot assistant autovolt sir madam maam thanks thank dear buddy yeah yes "
+    "actually go ahead for the a an".split()
+)
+
+# Cancel / list words inside schedule questions.
+LIST_WORDS = frozenset("list show what which any all tell see view".split())
+
+# Out-of-scope requests recognised by a phrase rather than one word.
+OUT_OF_SCOPE_PHRASES = (
+    "set an alarm", "set alarm", "wake me", "good morning", "good night", "good evening", "how are you",
+    "who are you", "your name", "tell me a", "sing", "order food", "what time is it", "what is the time",
+    "what day is it", "what is the date", "start a timer", "set a timer", "set timer",
+)
+
+NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall number no num block".split())
+
+# Common English words that are never misspellings of a device or room ("like" is not "lite", "list" not "lite",
+# "time" not "timer"); spelling correction leaves them alone.
+COMMON_WORDS = frozenset(
+    "like likes liked list lists time times tile line lines life live lives lift light site side size sign "
+    "give gave take took make made want wanted need needed know knew think thought feel felt look looked see saw "
+    "seen come came going gone goes went tell told said say says ask asked work works worked worker "
+    "working find found try tried trying leave leaving left stay stayed wait waiting open opened close closed "
+    "closing start started starting stop stopped run runs ran running use used uses using help helped "
+    "thing things stuff people person student students teacher teachers staff class classes lecture lectures "
+    "today tomorrow yesterday week weeks month months year years day days hour hours minute minutes second seconds "
+    "morning evening night afternoon noon late early soon later now then again always never sometimes "
+    "good great fine nice bad best better worse worst cold hot warm cool dark bright loud quiet busy free "
+    "empty full high low big small long short new old last next first recent recently current currently "
+    "report reports data detail details info information summary overview chart graph graphs number numbers "
+    "amount total average peak rate rates level levels value values much many more most less least few "
+    "room rooms building buildings floor floors block blocks campus area areas place places hall halls "
+    "door window wall walls roof desk table chair chairs board boards panel panels device devices machine "
+    "machines system systems unit units item items relay relays sensor sensors meter meters "
+    "done finished over ended ending end begin beginning started starting ready set sets setting settings "
+    "action actions task tasks plan plans planned event events job jobs rule rules mode modes "
+    "hungry tired sleepy happy sad angry sorry excuse wrong right correct sure maybe probably "
+    "where when why who whom whose which what how whether if else also too very really quite still "
+    "something anything nothing everything someone anyone nobody everyone somebody everybody "
+    "send sent mail call called message messages phone text texts speak spoke talk talked "
+    "water food tea coffee lunch dinner breakfast snack canteen library office principal hod dean "
+    "exam exams test tests marks grade grades result results attendance timetable semester term "
+    "old age name names story stories joke poem song songs music movie movies game games match "
+    "score price stock market news weather rain cloudy sunny snow wind temperature humidity degrees degree "
+    "increase decrease raise lower reduce speed speeds fast slow faster slower higher brighter dim dimmer "
+    "change changed reset password wifi internet network login account email "
+    "garage garden gate car bike bus parking canteen hostel gym pool "
+    "teach teaches taught study studies learning learn read reading write writing print printing "
+    "sheet sheets slide slides document documents file files paper papers "
+    "hello hi hey bye goodbye thanks thank please sorry welcome yes no yeah nope ok okay sure fine "
+    "blah lorem ipsum dolor amet quick brown fox jumps lazy dog hmm huh "
+    "lock locks unlock door doors window windows curtain curtains".split()
+)

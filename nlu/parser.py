@@ -1,0 +1,461 @@
+"""Text to a typed command: the heart of the assistant.
+
+    parser = Parser(vocabulary)
+    command = parser.parse("turn off the lights in room 101 at 5 pm", context, now)
+
+Pure: the vocabulary, the text, the conversation context and a reference time in; a `Command` out. Steps:
+normalise (numbers, contractions) -> correct near misses -> find time expressions -> match registry and lexicon
+phrases -> decide the intent from cue words -> resolve rooms and switches (asking, not guessing, when unclear).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from nlu import lexicon as lx
+from nlu.command import Command, ParseContext
+from nlu.gazetteer import Gazetteer, Mention
+from nlu.spelling import SpellFixer
+from nlu.textnorm import is_binary, tokens as norm_tokens
+from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, extract_times
+from nlu.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+_STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
+                          "close open keep leave".split())
+_QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "
+                             "did do does".split())
+_PAST_QUESTION = frozenset({"did", "have", "has"})
+_FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "again", "back", "instead"})
+_NEGATIONS = frozenset({"not", "dont", "never", "no"})
+_HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
+_ENERGY_STRONG = lx.ENERGY_WORDS - {"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"}
+_ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"})
+_ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone offline", "not reachable",
+                  "anything wrong", "something wrong", "went offline", "devices down", "boards down")
+_STATUS_PHRASES = ("what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
+                   "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
+                   "are they on", "is it on", "running in", "running")
+_EMPTY_CONTEXT = ParseContext()
+
+
+@dataclass
+class _Facts:
+    """What one pass over a message found; private working state of `Parser.parse`."""
+
+    toks: list[str]
+    cues: set[str]
+    text: str
+    rooms: list[str] = field(default_factory=list)
+    ambiguous_rooms: list[tuple[str, ...]] = field(default_factory=list)
+    buildings: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    switch_mentions: list[tuple[str, ...]] = field(default_factory=list)
+    everything: bool = False
+    everywhere: bool = False
+    candidates: tuple[str, ...] = ()
+    here: bool = False
+    pronoun: bool = False
+    corrections: int = 0
+
+    def phrase(self, words: str) -> bool:
+        return f" {words} " in self.text
+
+    @property
+    def has_device(self) -> bool:
+        return bool(self.types or self.switch_mentions or self.everything)
+
+    @property
+    def has_place(self) -> bool:
+        return bool(self.rooms or self.ambiguous_rooms or self.buildings or self.everywhere or self.here)
+
+
+class Parser:
+    """Understands messages about one campus. Build once per vocabulary (about a tenth of a second for
+    200 rooms); `parse` is then sub-millisecond and safe to call from many threads."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.tz = ZoneInfo(vocab.timezone)
+        self.gaz = Gazetteer(vocab)
+        self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
+        cue_words = (lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.STATUS_WORDS | lx.ENERGY_WORDS | lx.FORECAST_WORDS
+                     | lx.SCHEDULE_WORDS | lx.CANCEL_WORDS | lx.ALERT_WORDS | {"help", "switch", "turn", "schedule"})
+        known = (set(STOP_WORDS) | lx.COMMON_WORDS | lx.LIST_WORDS | lx.OUT_OF_SCOPE_WORDS | lx.FILLER_WORDS | set(WEEKDAYS) | set(_UNITS) | DAY_WORDS
+                 | lx.PRONOUNS | lx.NUMBER_ROOM_HEADS | {"am", "pm", "oclock", "noon", "midnight", "half", "quarter",
+                                                        "past", "since", "week", "month", "year", "weekend", "evening",
+                                                        "morning", "afternoon", "night", "status", "dont", "much",
+                                                        "many", "kwh", "total", "average", "campus", "building",
+                                                        "now", "later", "whole", "again", "back", "thanks", "lets"})
+        self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
+
+    # ------------------------------------------------------------------------------------------------ entry point
+    def parse(self, text: object, context: ParseContext | None = None, now: dt.datetime | None = None) -> Command:
+        """Understand one message. `now` defaults to the current time; a naive `now` is read in the campus zone."""
+        raw = text if isinstance(text, str) else ""
+        if isinstance(text, bytes):
+            try:
+                raw = text.decode("utf-8")
+            except UnicodeDecodeError:
+                raw = ""
+        context = context or _EMPTY_CONTEXT
+        now = self._aware(now)
+        if not raw.strip() or is_binary(raw):
+            return Command(text=raw, intent="unknown")
+        slash = raw.strip().lower()
+        if slash.startswith("/") and slash[1:].split(" ")[0].split("@")[0] in ("start", "help", "commands", "menu"):
+            return Command(text=raw, intent="help", confidence=0.99)  # Telegram's own commands
+        toks, corrections = self._normalise(raw)
+        if not any(t.isalnum() for t in toks):
+            return Command(text=raw, intent="unknown")
+        command = self._understand(raw, toks, corrections, context, now)
+        log.debug("parsed", extra={"kv": {"intent": command.intent, "rooms": ",".join(command.rooms),
+                                          "confidence": round(command.confidence, 2)}})
+        return command
+
+    def _aware(self, now: dt.datetime | None) -> dt.datetime:
+        if now is None:
+            return dt.datetime.now(self.tz)
+        if now.tzinfo is None:
+            return now.replace(tzinfo=self.tz)
+        return now.astimezone(self.tz)
+
+    # ------------------------------------------------------------------------------------------------ normalising
+    def _normalise(self, raw: str) -> tuple[list[str], int]:
+        toks = norm_tokens(raw)
+        out: list[str] = []
+        corrections = 0
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            if i + 1 < len(toks):
+                merged = self.spell.merge(tok, toks[i + 1])
+                if merged:
+                    out.append(merged)
+                    i += 2
+                    continue
+            fixed = self.spell.fix(tok)
+            if fixed:
+                out.extend(fixed)
+                corrections += 1
+            else:
+                out.append(tok)
+            i += 1
+        # Speech recognisers hear "turn of the lights" for "turn off the lights".
+        for i, tok in enumerate(out):
+            if tok == "of" and i > 0 and (out[i - 1] in ("turn", "switch", "shut", "power")
+                                          or (out[i - 1] in self.gaz.words and (i + 1 == len(out) or out[i + 1] in ("in", "at", "now", "please"))
+                                              and ("turn" in out or "switch" in out))):
+                out[i] = "off"
+        return out, corrections
+
+    # ------------------------------------------------------------------------------------------------ understanding
+    def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime) -> Command:
+        times = extract_times(toks, now)
+        facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections)
+        covered = set(times.used)
+        for mention in self.gaz.mentions(toks):
+            span = set(range(mention.start, mention.end))
+            if span <= times.used:
+                continue
+            covered |= span
+            self._take(facts, mention)
+        self._bare_numbers(facts, covered)
+        facts.cues = {t for i, t in enumerate(toks) if i not in covered}
+        facts.pronoun = bool(facts.cues & lx.PRONOUNS)
+        facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
+        intent, action, operation = self._intent(facts, times, context)
+        if intent == "unknown":
+            return Command(text=raw, intent="unknown")
+        if intent == "device_control":
+            return self._device_command(raw, facts, times, context, action)
+        return self._query(raw, intent, facts, times, context, operation)
+
+    def _take(self, facts: _Facts, mention: Mention) -> None:
+        if mention.kind == "room":
+            if len(mention.targets) == 1:
+                _add(facts.rooms, mention.targets[0])
+            else:
+                facts.ambiguous_rooms.append(mention.targets)
+        elif mention.kind == "building":
+            for b in mention.targets:
+                _add(facts.buildings, b)
+        elif mention.kind == "switch":
+            facts.switch_mentions.append(mention.targets)
+        elif mention.kind == "type":
+            _add(facts.types, mention.targets[0])
+        elif mention.kind == "everything":
+            facts.everything = True
+        elif mention.kind == "everywhere":
+            facts.everywhere = True
+
+    def _bare_numbers(self, facts: _Facts, covered: set[int]) -> None:
+        """"lights off in 101", "room 205": a number that is in exactly one room's name stands for that room."""
+        toks = facts.toks
+        for i, tok in enumerate(toks):
+            if i in covered or not tok.isdigit():
+                continue
+            prev = toks[i - 1] if i else ""
+            if not (len(tok) >= 3 or prev in lx.NUMBER_ROOM_HEADS or prev in ("in", "of", "for", "at")):
+                continue
+            rooms = self.gaz.rooms_by_number.get(tok)
+            if not rooms:
+                continue
+            covered.add(i)
+            if prev in lx.NUMBER_ROOM_HEADS:
+                covered.add(i - 1)
+            if len(rooms) == 1:
+                _add(facts.rooms, rooms[0])
+            else:
+                facts.ambiguous_rooms.append(rooms)
+
+    # ------------------------------------------------------------------------------------------------ intent
+    def _intent(self, f: _Facts, times, context: ParseContext) -> tuple[str, str | None, str | None]:  # noqa: C901
+        cues = f.cues
+        content = [t for t in f.toks if t not in lx.FILLER_WORDS or t in ("can", "will")]
+        first = next((t for t in f.toks if t not in lx.FILLER_WORDS and t not in ("can", "will", "tell", "let", "know")),
+                     "")
+        if any(f.phrase(p) for p in lx.OUT_OF_SCOPE_PHRASES):
+            return "unknown", None, None
+        if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
+            return "unknown", None, None
+        action = self._action(f)
+        question = first in _QUESTION_STARTS
+        verb = bool(cues & _STRONG_VERBS)
+        negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
+                                          or f.phrase("not switch"))
+        if cues & lx.CANCEL_WORDS:
+            return "schedule_query", None, "cancel"
+        if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES):
+            return "alerts_query", None, None
+        energy = bool(cues & _ENERGY_STRONG) or (bool(cues & _ENERGY_WEAK) and (
+            "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
+            or (times.period is not None and action is None)))
+        if cues & lx.FORECAST_WORDS or (energy and (times.future or "will" in cues or f.phrase("going to"))):
+            return "forecast_query", None, None
+        if cues & lx.SCHEDULE_WORDS and not (action and f.has_device and times.when):
+            return "schedule_query", None, "list"
+        if energy:
+            return "energy_query", None, None
+        if negated and verb:
+            return "unknown", None, None
+        if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in ("is", "are")
+                                                                                     and not f.phrase("is it possible")):
+            return ("unknown", None, None) if negated else ("device_control", action, None)
+        statusish = bool(cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
+        if statusish or (question and f.has_device and first not in ("how",)):
+            return "status_query", None, None
+        if action and (f.has_device or f.has_place or f.pronoun):
+            return ("unknown", None, None) if negated else ("device_control", action, None)
+        prev = context.previous
+        if prev is not None and prev.intent != "unknown" and (f.has_device or f.has_place or f.pronoun) \
+                and (cues & _FOLLOW_WORDS or len(content) <= 4):
+            # A follow-up without a verb: "and the fans too", "same in lab 2", "what about room 102".
+            if prev.intent == "device_control":
+                return "device_control", prev.action, None
+            return prev.intent, None, prev.operation
+        if cues & lx.HELP_WORDS or any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p) or \
+                (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
+            if not f.has_device and not f.has_place:
+                return "help", None, None
+        return "unknown", None, None
+
+    def _action(self, f: _Facts) -> str | None:
+        toks = f.toks
+        for i, tok in enumerate(toks):
+            if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and toks[i - 1] in ("power", "shut")):
+                if tok == "cut" and "power" not in toks and not f.has_device:
+                    continue
+                return "off"
+            if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")):
+                return "on"
+            if tok == "on":
+                before = set(toks[max(0, i - 4):i])
+                nxt = toks[i + 1] if i + 1 < len(toks) else ""
+                if before & _STRONG_VERBS or before & (lx.ACTION_VERBS | lx.PRONOUNS | {"back"}) \
+                        or nxt in ("the", "all", "every", "everything", "lights", "fans") or i + 1 == len(toks) \
+                        or self._after_device(f, i):
+                    return "on"
+        return None
+
+    def _after_device(self, f: _Facts, i: int) -> bool:
+        """An "on" right after a device or room phrase ("lights on in 101", "lab 2 fans on")."""
+        prev = f.toks[i - 1] if i else ""
+        return prev in self.gaz.words or prev.isdigit() or prev in lx.PRONOUNS
+
+    # ------------------------------------------------------------------------------------------------ resolving
+    def _resolve_rooms(self, f: _Facts, context: ParseContext, allow_context: bool) -> tuple[list[str], str | None, bool]:
+        """(room ids, a clarifying question or None, whether rooms came from context); candidates go to `f`."""
+        rooms = list(f.rooms)
+        for options in f.ambiguous_rooms:
+            narrowed = [r for r in options if self.gaz.rooms[r].building_id in f.buildings] if f.buildings else list(options)
+            if len(narrowed) == 1:
+                _add(rooms, narrowed[0])
+            else:
+                names = " or ".join(f"{self.gaz.rooms[r].name} ({self.gaz.buildings[self.gaz.rooms[r].building_id].name})"
+                                    if self.gaz.rooms[r].building_id in self.gaz.buildings else self.gaz.rooms[r].name
+                                    for r in narrowed or options)
+                f.candidates = tuple(narrowed or options)
+                return rooms, f"Which one do you mean: {names}?", False
+        if rooms:
+            return rooms, None, False
+        if f.buildings:
+            return [r.id for b in f.buildings for r in self.gaz.rooms_by_building.get(b, ())], None, False
+        if f.everywhere:
+            return [r.id for r in self.vocab.rooms], None, False
+        if not allow_context:
+            return [], None, False
+        if f.here and len(context.user_rooms) == 1:
+            return list(context.user_rooms), None, True
+        prev = context.previous
+        if prev is not None and prev.rooms:
+            return list(prev.rooms), None, True
+        if len(context.user_rooms) == 1:
+            return list(context.user_rooms), None, True
+        if context.user_rooms:
+            names = " or ".join(self.gaz.rooms[r].name for r in context.user_rooms if r in self.gaz.rooms)
+            f.candidates = tuple(context.user_rooms)
+            return [], f"Which room: {names}?", False
+        return [], "Which room do you mean?", False
+
+    def _of_types(self, rooms: list[str], types: list[str]) -> list[str]:
+        wanted = set(types)
+        return [s.id for r in rooms for s in self.gaz.switches_by_room.get(r, ()) if s.type in wanted]
+
+    def _ordered(self, switch_ids: list[str]) -> list[str]:
+        """Unique switch ids in registry order, so equal commands compare equal."""
+        return sorted(set(switch_ids), key=self._switch_order.__getitem__)
+
+    def _rooms_from_switches(self, f: _Facts) -> None:
+        """A uniquely named switch ("the sound system") tells its room when no place is named."""
+        unique = [m[0] for m in f.switch_mentions if len(m) == 1]
+        if not f.has_place and unique and len(unique) == len(f.switch_mentions):
+            for s in unique:
+                _add(f.rooms, self.gaz.switches[s].room_id)
+
+    def _device_command(self, raw: str, f: _Facts, times, context: ParseContext, action: str | None) -> Command:
+        prev = context.previous
+        reuse_devices = not f.has_device and prev is not None and prev.intent == "device_control" and (
+            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place)
+        self._rooms_from_switches(f)
+        rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
+        confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
+        if question:
+            types = list(f.types)
+            for options in f.switch_mentions:
+                for s in options:
+                    _add(types, self.gaz.switches[s].type)
+            if not f.switch_mentions and not f.has_device and prev is not None and reuse_devices:
+                types = list(prev.device_types)
+            return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
+                           buildings=tuple(f.buildings), when=times.when, confidence=0.5, clarification=question,
+                           candidates=f.candidates)
+        switches: list[str] = []
+        types = list(f.types)
+        everything = False
+        if reuse_devices:
+            types = list(prev.device_types)
+            if set(rooms) == set(prev.rooms):
+                switches = list(prev.switches)
+            elif prev.everything or not types:
+                everything = True
+        room_set = set(rooms)
+        for options in f.switch_mentions:
+            for s in options:
+                if self.gaz.switches[s].room_id in room_set:
+                    _add(switches, s)
+                    _add(types, self.gaz.switches[s].type)
+        switches += self._of_types(rooms, f.types)
+        if (f.everything and not f.types and not f.switch_mentions) or (not f.has_device and not reuse_devices) or everything:
+            everything = True
+            types = [] if not f.types else types
+            switches = [s.id for r in rooms for s in self.gaz.switches_by_room.get(r, ())]
+        elif reuse_devices and not switches:
+            switches = self._of_types(rooms, types)
+        switches = self._ordered(switches)
+        clarification = None
+        if not switches:
+            for options in f.switch_mentions:
+                for s in options:
+                    _add(types, self.gaz.switches[s].type)
+            wanted = " and ".join(types) or "devices"
+            where = ", ".join(self.gaz.rooms[r].name for r in rooms) or "that room"
+            clarification = f"I found no {wanted} in {where}. Which device do you mean?"
+            confidence = 0.5
+        if times.day_only and times.when is None:
+            clarification = clarification or "At what time?"
+            confidence = 0.5
+        return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
+                       buildings=tuple(f.buildings), switches=tuple(switches), when=times.when, confidence=max(confidence, 0.3),
+                       clarification=clarification, everything=everything)
+
+    def _query(self, raw: str, intent: str, f: _Facts, times, context: ParseContext, operation: str | None) -> Command:
+        self._rooms_from_switches(f)
+        rooms, question, _ = self._resolve_rooms(f, context, allow_context=False)
+        if f.buildings and not f.rooms and not f.ambiguous_rooms:
+            rooms = []  # a building question is about the building; the bot sums its rooms
+        if f.everywhere:
+            rooms = []
+        prev = context.previous
+        period = times.period
+        types = list(f.types)
+        if prev is not None and prev.intent == intent and not f.cues & (lx.ENERGY_WORDS | lx.FORECAST_WORDS | lx.STATUS_WORDS):
+            period = period or prev.period
+            types = types or list(prev.device_types)
+        switches: list[str] = []
+        for options in f.switch_mentions:
+            chosen = [s for s in options if not rooms or self.gaz.switches[s].room_id in rooms]
+            if len(options) == 1 or rooms:
+                for s in chosen:
+                    _add(switches, s)
+                    _add(types, self.gaz.switches[s].type)
+        if intent == "status_query" and rooms and f.types:
+            switches += self._of_types(rooms, f.types)
+        when = times.when if intent == "schedule_query" else None
+        if intent == "schedule_query" and when is not None:
+            period = None
+        confidence = 0.95 - 0.04 * f.corrections
+        if question:
+            confidence = 0.5
+        return Command(text=raw, intent=intent, device_types=tuple(types), rooms=tuple(rooms), buildings=tuple(f.buildings),
+                       switches=tuple(self._ordered(switches)), when=when, period=period,
+                       confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
+                       everything=f.everything and not f.types)
+
+
+def _add(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)
+
+
+
+
+# Keyed by object identity: hashing a large frozen Vocabulary on every message would cost more than parsing it.
+_PARSERS: dict[int, tuple[Vocabulary, Parser]] = {}
+_PARSERS_LOCK = threading.Lock()
+
+
+def parser_for(vocab: Vocabulary) -> Parser:
+    """The compiled parser of a vocabulary object, built on first use and kept (a changed registry is a new object)."""
+    entry = _PARSERS.get(id(vocab))
+    if entry is None or entry[0] is not vocab:
+        with _PARSERS_LOCK:
+            entry = _PARSERS.get(id(vocab))
+            if entry is None or entry[0] is not vocab:
+                if len(_PARSERS) >= 8:
+                    _PARSERS.pop(next(iter(_PARSERS)))
+                entry = _PARSERS[id(vocab)] = (vocab, Parser(vocab))
+    return entry[1]
+
+
+def recognize(text: str, vocabulary: Vocabulary, context: ParseContext | None = None,
+              now: dt.datetime | None = None) -> Command:
+    """Understand one message about the campus described by `vocabulary` (see `Parser.parse`)."""
+    return parser_for(vocabulary).parse(text, context=context, now=now)

@@ -1,0 +1,53 @@
+"""Near misses of known words ("clasroom", "projecter", "lihgts", "seminarhall") corrected with rapidfuzz.
+
+Only words the parser does not know are touched, and only towards words it does know (registry names and the
+fixed lexicon), so an out-of-scope word like "pizza" is never bent into a device.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+
+class SpellFixer:
+    """Corrects tokens towards `targets`; `known` words are left as they are. Results are cached per word."""
+
+    def __init__(self, targets: set[str], known: set[str], preferred: set[str] = frozenset()) -> None:
+        self._choices = sorted(w for w in targets if len(w) >= 3 and w.isalpha())
+        # Registry and device words win ties against cue words ("projecter" is a projector, not "projected").
+        self._preferred = sorted(w for w in preferred if len(w) >= 3 and w.isalpha())
+        self._target_set = set(self._choices) | set(self._preferred)
+        self._known = known | self._target_set
+        self._cache: dict[str, tuple[str, ...] | None] = {}
+
+    def fix(self, token: str) -> tuple[str, ...] | None:
+        """The corrected word(s) for an unknown token, or None when it is known or nothing is close enough."""
+        if token in self._known or not token.isalpha() or len(token) < 4:
+            return None
+        if token in self._cache:
+            return self._cache[token]
+        result: tuple[str, ...] | None = None
+        cutoff = 75 if len(token) == 4 else 80
+        best = process.extractOne(token, self._preferred, scorer=fuzz.ratio, score_cutoff=cutoff)
+        other = process.extractOne(token, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if other is not None and (best is None or other[1] > best[1]):
+            best = other
+        if best is not None:
+            result = (best[0],)
+        else:
+            # Glued words from speech or fast typing: "seminarhall", "lightsoff".
+            for cut in range(2, len(token) - 1):
+                left, right = token[:cut], token[cut:]
+                if left in self._known and right in self._known and (left in self._target_set or right in self._target_set):
+                    result = (left, right)
+                    break
+        if len(self._cache) < 50_000:
+            self._cache[token] = result
+        return result
+
+    def merge(self, left: str, right: str) -> str | None:
+        """Two tokens that are one known word when joined ("class room" -> "classroom", "tube light" stays)."""
+        joined = left + right
+        if joined in self._target_set and (left not in self._target_set or right not in self._target_set):
+            return joined
+        return None

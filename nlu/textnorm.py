@@ -1,0 +1,59 @@
+"""Raw message text to a list of plain lower-case tokens the rest of the parser can match.
+
+Handles what chat and speech recognisers produce: odd Unicode, contractions, "a/c", "5.30pm", "cr101",
+punctuation glued to words, and binary junk (which yields None).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from nlu.numbers import normalize_numbers
+
+_SUBS = (
+    (re.compile(r"[\u2018\u2019\u02bc`´]"), "'"),
+    (re.compile(r"\bo'?clock\b"), " oclock "),
+    (re.compile(r"\b([ap])\.\s?m\b\.?"), r"\1m"),
+    (re.compile(r"(?<![a-z])a\s?[./]\s?c\b\.?"), " ac "),
+    (re.compile(r"(?<![a-z'])a c(?![a-z])"), " ac "),
+    (re.compile(r"\b(\d{1,2})[.](\d{2})\s*(am|pm)\b"), r"\1:\2 \3"),
+    (re.compile(r"\b(at|by|around) (\d{1,2})[.](\d{2})\b"), r"\1 \2:\3"),
+    (re.compile(r"\b(what|that|it|there|where|how|who|here|whats|lets)'s\b"), r"\1 is"),
+    (re.compile(r"\bwhats\b"), "what is"),
+    (re.compile(r"\bcan't\b|\bcannot\b"), "can not"),
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'d\b"), " would"),
+    (re.compile(r"\bi'm\b"), "i am"),
+    (re.compile(r"\b(today|tomorrow|yesterday|tonight|week|month|year|weekend)'s\b"), r"\1"),
+    (re.compile(r"'s\b"), "s"),  # possessive: "principal's" -> "principals"
+    (re.compile(r"(?<=\d)(st|nd|rd|th)\b"), ""),
+    (re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])"), " "),
+    (re.compile(r"(?<!\d):|:(?!\d)"), " "),
+    (re.compile(r"[^a-z0-9:@ ]+"), " "),
+)
+
+
+def is_binary(text: str) -> bool:
+    """True for text that is not language: NULs, or mostly control and replacement characters."""
+    if not text or "\x00" in text:
+        return bool(text)
+    bad = sum(1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\t\n\r"))
+    return bad / len(text) > 0.1
+
+
+def base_tokens(text: str) -> list[str]:
+    """Lower-case, split and clean; no number handling (used for registry names and messages alike)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    for pattern, replacement in _SUBS:
+        text = pattern.sub(replacement, text)
+    return text.split()
+
+
+def tokens(text: str) -> list[str]:
+    """Clean tokens with spoken numbers turned into digits."""
+    return normalize_numbers(base_tokens(text))

@@ -1,0 +1,312 @@
+"""Clock times, delays and periods in normalised tokens, resolved against a reference time in the campus zone.
+
+"at 5 pm", "at 17:30", "at 5" (the next 5 o'clock), "half past 5", "in 20 minutes", "in half an hour",
+"tomorrow at 8" -> a moment; "today", "yesterday", "this week", "last month", "since monday", "last 7 days",
+"next week" -> a half-open period [start, end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from nlu.command import Period
+
+WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "thursday": 3,
+            "thu": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
+_UNITS = {
+    "second": 1, "seconds": 1, "sec": 1, "secs": 1,
+    "minute": 60, "minutes": 60, "min": 60, "mins": 60, "mint": 60, "mints": 60, "minits": 60,
+    "hour": 3600, "hours": 3600, "hr": 3600, "hrs": 3600, "h": 3600,
+    "day": 86400, "days": 86400, "week": 604800, "weeks": 604800,
+}
+_DELAY_LEADS = frozenset({"in", "after", "within"})
+_SPAN_LEADS = frozenset({"last", "past", "previous", "next", "coming"})
+TIME_LEADS = frozenset({"at", "by", "around", "@", "till", "until", "before"})
+DAY_WORDS = frozenset({"today", "tomorrow", "tonight", "yesterday", "tmrw", "tmr", "tomorow"})
+
+
+@dataclass(frozen=True)
+class TimeInfo:
+    """What the time words of a message say.
+
+    - `when`: a resolved moment (clock time or delay) or None.
+    - `period`: a resolved range or None.
+    - `future`: the period lies after the reference time (a forecast hint).
+    - `day_only`: a day was named ("tomorrow") but no clock time.
+    - `used`: indices of the tokens that were part of time expressions.
+    """
+
+    when: dt.datetime | None
+    period: Period | None
+    future: bool
+    day_only: bool
+    used: frozenset[int]
+
+
+def _midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def _day_period(day: dt.date, tz: dt.tzinfo, days: int = 1) -> Period:
+    return Period(_midnight(day, tz), _midnight(day + dt.timedelta(days=days), tz))
+
+
+def _month_start(day: dt.date, offset: int) -> dt.date:
+    month = day.month - 1 + offset
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def _count(tok: str) -> int | None:
+    if tok.isdigit():
+        return int(tok)
+    return 1 if tok in ("a", "an", "one") else None
+
+
+class _Scanner:
+    def __init__(self, tokens: list[str], now: dt.datetime) -> None:
+        self.t = tokens
+        self.now = now
+        self.tz = now.tzinfo
+        self.used: set[int] = set()
+        self.clock: tuple[int, int, str | None] | None = None
+        self.delay: dt.timedelta | None = None
+        self.day_offset: int | None = None
+        self.bias: str | None = None  # "am"/"pm" from "morning"/"evening"/"tonight"
+        self.period: Period | None = None
+
+    def tok(self, i: int) -> str | None:
+        return self.t[i] if 0 <= i < len(self.t) else None
+
+    def mark(self, *idx: int) -> None:
+        self.used.update(i for i in idx if 0 <= i < len(self.t))
+
+    def scan(self) -> None:
+        i = 0
+        while i < len(self.t):
+            step = self._at(i)
+            i += step if step else 1
+
+    def _at(self, i: int) -> int:  # noqa: C901 - one branch per expression family keeps it readable
+        t, nxt = self.t[i], self.tok(i + 1)
+        today = self.now.date()
+        # Delays: "in 20 minutes", "after an hour", "in half an hour", "in 2 and a half hours".
+        if t in _DELAY_LEADS:
+            if nxt == "half" and self.tok(i + 2) in ("an", "a") and self.tok(i + 3) in ("hour", "hr"):
+                self.delay = dt.timedelta(minutes=30)
+                self.mark(i, i + 1, i + 2, i + 3)
+                return 4
+            if nxt == "half" and self.tok(i + 2) in ("hour", "hr"):
+                self.delay = dt.timedelta(minutes=30)
+                self.mark(i, i + 1, i + 2)
+                return 3
+            count = _count(nxt or "")
+            if count is not None:
+                if self.tok(i + 2) == "and" and self.tok(i + 3) == "a" and self.tok(i + 4) == "half" and self.tok(i + 5) in _UNITS:
+                    self.delay = dt.timedelta(seconds=(count + 0.5) * _UNITS[self.tok(i + 5)])
+                    self.mark(*range(i, i + 6))
+                    return 6
+                unit = self.tok(i + 2)
+                if unit in _UNITS:
+                    self.delay = dt.timedelta(seconds=count * _UNITS[unit])
+                    self.mark(i, i + 1, i + 2)
+                    return 3
+                if unit == "more" and self.tok(i + 3) in _UNITS:
+                    self.delay = dt.timedelta(seconds=count * _UNITS[self.tok(i + 3)])
+                    self.mark(*range(i, i + 4))
+                    return 4
+        # Periods: "last 7 days", "past week", "next month", "this week", "last month".
+        if t in _SPAN_LEADS or t == "this":
+            count = _count(nxt or "")
+            unit = self.tok(i + 2) if count is not None and nxt not in ("a", "an") else nxt
+            n = count if count is not None and nxt not in ("a", "an") else 1
+            step = 3 if unit is not None and unit == self.tok(i + 2) else 2
+            if unit in ("day", "days", "hour", "hours", "hr", "hrs", "week", "weeks") and (t != "this" or unit in ("week",)):
+                if t == "this":
+                    start = _midnight(today - dt.timedelta(days=today.weekday()), self.tz)
+                    self.period = Period(start, start + dt.timedelta(days=7))
+                elif t in ("last", "past", "previous") and unit.startswith("week") and step == 2 and t != "past":
+                    start = _midnight(today - dt.timedelta(days=today.weekday() + 7), self.tz)
+                    self.period = Period(start, start + dt.timedelta(days=7))
+                elif t in ("next", "coming") and unit.startswith("week") and step == 2:
+                    start = _midnight(today - dt.timedelta(days=today.weekday() - 7), self.tz)
+                    self.period = Period(start, start + dt.timedelta(days=7))
+                elif t in ("next", "coming"):
+                    if unit.startswith("day"):
+                        start = _midnight(today + dt.timedelta(days=1), self.tz)
+                        self.period = Period(start, start + dt.timedelta(days=n))
+                    else:
+                        self.period = Period(self.now, self.now + dt.timedelta(seconds=n * _UNITS[unit]))
+                else:
+                    self.period = Period(self.now - dt.timedelta(seconds=n * _UNITS[unit]), self.now)
+                self.mark(*range(i, i + step))
+                return step
+            if unit in ("month", "months") and step == 2:
+                offset = {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}[t]
+                start = _month_start(today, offset)
+                self.period = Period(_midnight(start, self.tz), _midnight(_month_start(start, 1), self.tz))
+                self.mark(i, i + 1)
+                return 2
+            if unit in ("year",) and step == 2:
+                year = today.year + {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}[t]
+                self.period = Period(_midnight(dt.date(year, 1, 1), self.tz), _midnight(dt.date(year + 1, 1, 1), self.tz))
+                self.mark(i, i + 1)
+                return 2
+            if unit in ("weekend",) and step == 2:
+                sat = today + dt.timedelta(days=5 - today.weekday())
+                if t in ("last", "past", "previous") or (t == "this" and today.weekday() == 6):
+                    sat -= dt.timedelta(days=7)
+                self.period = _day_period(sat, self.tz, 2)
+                self.mark(i, i + 1)
+                return 2
+            if t == "this" and nxt in ("morning", "afternoon", "evening"):
+                if self.clock is None:
+                    self.period = _day_period(today, self.tz)
+                self.bias = "am" if nxt == "morning" else "pm"
+                self.mark(i, i + 1)
+                return 2
+            if t in ("last", "next", "this", "coming") and nxt in WEEKDAYS:
+                wd = WEEKDAYS[nxt]
+                if t == "last":
+                    back = (today.weekday() - wd) % 7 or 7
+                    day = today - dt.timedelta(days=back)
+                else:
+                    ahead = (wd - today.weekday()) % 7 or (7 if t != "this" else 0)
+                    day = today + dt.timedelta(days=ahead)
+                self.period = _day_period(day, self.tz)
+                self.day_offset = (day - today).days
+                self.mark(i, i + 1)
+                return 2
+        # "since monday", "since yesterday", "since last week", "since this morning", "since 9 am".
+        if t == "since" and nxt is not None:
+            start: dt.datetime | None = None
+            step = 2
+            if nxt in WEEKDAYS:
+                back = (today.weekday() - WEEKDAYS[nxt]) % 7
+                start = _midnight(today - dt.timedelta(days=back), self.tz)
+            elif nxt == "yesterday":
+                start = _midnight(today - dt.timedelta(days=1), self.tz)
+            elif nxt in ("morning", "today", "midnight"):
+                start = _midnight(today, self.tz)
+            elif nxt == "this" and self.tok(i + 2) == "morning":
+                start, step = _midnight(today, self.tz), 3
+            elif nxt == "last" and self.tok(i + 2) == "week":
+                start, step = _midnight(today - dt.timedelta(days=today.weekday() + 7), self.tz), 3
+            elif nxt == "last" and self.tok(i + 2) == "month":
+                start, step = _midnight(_month_start(today, -1), self.tz), 3
+            elif nxt == "the" and self.tok(i + 2) == "start" and self.tok(i + 3) == "of" and self.tok(i + 4) in ("week", "month"):
+                start = _midnight(today - dt.timedelta(days=today.weekday()), self.tz) if self.tok(i + 4) == "week" \
+                    else _midnight(today.replace(day=1), self.tz)
+                step = 5
+            if start is not None:
+                self.period = Period(start, self.now)
+                self.mark(*range(i, i + step))
+                return step
+        if t in ("today", "tonight"):
+            self.day_offset = 0
+            if t == "tonight":
+                self.bias = "pm"
+            if self.period is None:
+                self.period = _day_period(today, self.tz)
+            self.mark(i)
+            return 1
+        if t in ("tomorrow", "tmrw", "tmr", "tomorow"):
+            self.day_offset = 1
+            self.period = _day_period(today + dt.timedelta(days=1), self.tz)
+            if nxt in ("morning", "evening", "night", "afternoon"):
+                self.bias = "am" if nxt == "morning" else "pm"
+                self.mark(i + 1)
+            self.mark(i)
+            return 1
+        if t == "day" and nxt == "after" and self.tok(i + 2) == "tomorrow":
+            self.day_offset = 2
+            self.period = _day_period(today + dt.timedelta(days=2), self.tz)
+            self.mark(i, i + 1, i + 2)
+            return 3
+        if t == "day" and nxt == "before" and self.tok(i + 2) == "yesterday":
+            self.period = _day_period(today - dt.timedelta(days=2), self.tz)
+            self.mark(i, i + 1, i + 2)
+            return 3
+        if t == "yesterday":
+            self.period = _day_period(today - dt.timedelta(days=1), self.tz)
+            self.mark(i)
+            return 1
+        if t in WEEKDAYS and len(t) > 3 and self.period is None:
+            # "on monday": the last one for questions about the past; the bot reads `future` for forecasts.
+            back = (today.weekday() - WEEKDAYS[t]) % 7
+            self.period = _day_period(today - dt.timedelta(days=back), self.tz)
+            self.mark(i, i - 1 if self.tok(i - 1) == "on" else i)
+            return 1
+        if t in ("noon", "midday") or (t == "12" and nxt == "noon"):
+            self.clock = (12, 0, None)
+            self.mark(i, i - 1 if self.tok(i - 1) in TIME_LEADS else i, i + 1 if nxt == "noon" else i)
+            return 2 if nxt == "noon" else 1
+        if t == "midnight":
+            self.clock = (0, 0, "am")
+            self.day_offset = self.day_offset if self.day_offset is not None else 1
+            self.mark(i, i - 1 if self.tok(i - 1) in TIME_LEADS else i)
+            return 1
+        if t in ("evening", "night", "afternoon") and self.tok(i - 1) in ("in", "the", "at"):
+            self.bias = "pm"
+            self.mark(i)
+            return 1
+        if t == "morning" and self.tok(i - 1) in ("in", "the"):
+            self.bias = "am"
+            self.mark(i)
+            return 1
+        # "half past 5", "quarter past 5", "quarter to 6".
+        if t in ("half", "quarter") and nxt in ("past", "to") and _CLOCK.match(self.tok(i + 2) or ""):
+            hour = int(self.tok(i + 2))
+            minute = 30 if t == "half" else 15
+            if nxt == "to":
+                hour, minute = (hour - 1) % 24, 60 - minute
+            mer = self.tok(i + 3) if self.tok(i + 3) in ("am", "pm") else None
+            self.clock = (hour, minute, mer)
+            self.mark(i, i + 1, i + 2, i + 3 if mer else i + 2, i - 1 if self.tok(i - 1) in TIME_LEADS else i)
+            return 4 if mer else 3
+        # Clock times: "at 5", "5 pm", "17:30", "5:30pm", "at 7 oclock".
+        m = _CLOCK.match(t)
+        if m:
+            hour, minute = int(m.group(1)), int(m.group(2) or 0)
+            mer = nxt if nxt in ("am", "pm") else None
+            lead = self.tok(i - 1) in TIME_LEADS
+            if (mer or m.group(2) or lead or nxt == "oclock") and minute < 60 and (hour <= 12 if mer else hour <= 24):
+                self.clock = (hour % 24, minute, mer)
+                self.mark(i, i + 1 if (mer or nxt == "oclock") else i, i - 1 if lead else i)
+                return 2 if (mer or nxt == "oclock") else 1
+        return 0
+
+    def result(self) -> TimeInfo:
+        when = None
+        if self.delay is not None:
+            when = self.now + self.delay
+        elif self.clock is not None:
+            when = self._resolve_clock(*self.clock)
+        future = self.period is not None and self.period.start >= self.now
+        day_only = self.clock is None and self.delay is None and self.day_offset not in (None, 0)
+        return TimeInfo(when, self.period, future, day_only, frozenset(self.used))
+
+    def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
+        mer = mer or (self.bias if hour <= 12 else None)
+        if mer == "pm" and hour < 12:
+            hour += 12
+        elif mer == "am" and hour == 12:
+            hour = 0
+        hours = [hour] if mer or hour == 0 or hour > 12 else ([hour, hour + 12] if hour < 12 else [12])
+        base = self.now.date() + dt.timedelta(days=self.day_offset or 0)
+        days = [base] if self.day_offset else [base, base + dt.timedelta(days=1)]
+        for day in days:
+            for h in hours:
+                moment = dt.datetime(day.year, day.month, day.day, h, minute, tzinfo=self.tz)
+                if self.day_offset or moment > self.now:
+                    return moment
+        return dt.datetime(days[-1].year, days[-1].month, days[-1].day, hours[0], minute, tzinfo=self.tz)
+
+
+def extract_times(tokens: list[str], now: dt.datetime) -> TimeInfo:
+    """Find time expressions in normalised tokens; `now` must be timezone-aware (the campus zone)."""
+    scanner = _Scanner(tokens, now)
+    scanner.scan()
+    return scanner.result()

@@ -1,0 +1,79 @@
+"""The labelled corpus meets the issue's targets, and `autovolt nlu parse|score` keep their contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autovolt.vocabulary import vocabulary_from_campus
+from nlu.parser import Parser
+from nlu.scoring import CORPUS_DIR, read_corpus, score
+from store.campus import load_campus_file
+from tests.conftest import DEMO_CAMPUS, ROOT
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return vocabulary_from_campus(load_campus_file(DEMO_CAMPUS))
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_corpus_meets_targets(vocab, split: str) -> None:
+    examples = read_corpus(CORPUS_DIR / f"{split}.txt", vocab)
+    report = score(Parser(vocab), examples).report()
+    assert report["intent_accuracy"] >= 97.0, report
+    assert report["whole_command_accuracy"] >= 92.0, report
+    assert report["false_accept_rate"] <= 2.0, report
+
+
+def test_corpus_is_big_and_varied(vocab) -> None:
+    examples = [ex for split in ("dev", "test") for ex in read_corpus(CORPUS_DIR / f"{split}.txt", vocab)]
+    assert len(examples) >= 600
+    intents = {ex.intent for ex in examples}
+    assert intents == {"device_control", "status_query", "energy_query", "forecast_query", "schedule_query",
+                       "alerts_query", "help", "unknown"}
+    assert sum(ex.intent == "unknown" for ex in examples) >= 100
+    # Labels name only registry ids.
+    switch_ids = {s.id for s in vocab.switches}
+    assert all(set(ex.expected["switches"]) <= switch_ids for ex in examples)
+
+
+def _cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "autovolt", "nlu", *args], input=stdin, capture_output=True,
+                          cwd=ROOT, env=env, timeout=120)
+
+
+def test_parse_command_writes_one_json_line_per_input_line() -> None:
+    lines = [b"turn off the lights in room 101 at 5 pm", b"", b"\x00\xff\xfe\x01 garbage", "what’s the energy use of lab 2 this week".encode(),
+             b"lights off in 101\r"]
+    done = _cli("parse", "--campus", str(DEMO_CAMPUS), "--now", "2026-11-26T10:00:00", stdin=b"\n".join(lines) + b"\n")
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["switches"] == ["cr-101-lights"] and out[0]["when"] == "2026-11-26T17:00:00+05:30"
+    assert list(out[0])[:9] == ["text", "intent", "action", "device_types", "rooms", "switches", "when", "period", "confidence"]
+    assert out[1]["intent"] == "unknown" and out[2]["intent"] == "unknown"
+    assert out[3]["intent"] == "energy_query" and out[3]["period"] == {"start": "2026-11-23T00:00:00+05:30", "end": "2026-11-30T00:00:00+05:30"}
+    assert out[4]["text"] == "lights off in 101" and out[4]["rooms"] == ["cr-101"]
+
+
+def test_parse_command_user_errors_are_one_line(tmp_path: Path) -> None:
+    missing = _cli("parse", "--campus", str(tmp_path / "nope.yaml"), stdin=b"hi\n")
+    assert missing.returncode == 2 and missing.stdout == b""
+    assert len(missing.stderr.decode().strip().splitlines()) == 1 and "no such file" in missing.stderr.decode()
+    bad_now = _cli("parse", "--campus", str(DEMO_CAMPUS), "--now", "yesterday-ish", stdin=b"hi\n")
+    assert bad_now.returncode == 2 and "--now" in bad_now.stderr.decode() and "Traceback" not in bad_now.stderr.decode()
+
+
+def test_score_command_reports_both_splits() -> None:
+    done = _cli("score", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert set(report["splits"]) == {"dev", "test"}
+    assert report["splits"]["test"]["intent_accuracy"] >= 97.0
