@@ -22,6 +22,8 @@ AUTOVOLT_GPIOS = (16, 17, 18, 19, 21, 22)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
+# libyaml's loader is ~10x faster on a large campus; the pure-Python one gives the same result.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CampusFileError(Exception):
@@ -345,8 +347,8 @@ def _dotted(path: list[str | int]) -> str:
 def parse_campus_text(text: str, source: str = "<campus>") -> Campus:
     """Parse campus YAML text; raise CampusFileError with `source:line: field: problem` on any fault."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from autovolt.cli import UserError
 from autovolt.settings import load_settings
-from store.campus import CampusFileError, campus_to_dict, parse_campus_text
-from store.db import DatabaseError, session_scope, upgrade
-from store.registry import load_registry, sync_campus
+
+# Heavy imports (SQLAlchemy, Alembic) happen inside the commands, so `autovolt --help` and other commands start fast.
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,6 +39,10 @@ def _read(path: Path) -> tuple[str, bytes]:
 
 def load_into_database(url: str, path: Path) -> str:
     """Validate fully before writing, then sync in one transaction; return a one-line summary."""
+    from store.campus import CampusFileError, parse_campus_text
+    from store.db import DatabaseError, session_scope, upgrade
+    from store.registry import sync_campus
+
     text, raw = _read(path)
     try:
         campus = parse_campus_text(text, str(path))
@@ -63,6 +66,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from store.campus import CampusFileError, parse_campus_text
+
     text, _ = _read(args.file)
     try:
         campus = parse_campus_text(text, str(args.file))
@@ -74,6 +79,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from store.campus import campus_to_dict
+    from store.db import DatabaseError, session_scope, upgrade
+    from store.registry import load_registry
+
     settings = load_settings()
     url = settings.effective_database_url
     try:

@@ -6,7 +6,6 @@ import argparse
 
 from autovolt.cli import UserError
 from autovolt.settings import load_settings
-from store.db import DatabaseError, upgrade
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,6 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
+    from store.db import DatabaseError, upgrade
+
     settings = load_settings()
     try:
         upgrade(settings.effective_database_url)

@@ -7,17 +7,10 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
-
 from autovolt.cli import UserError
-from autovolt.demo.history import generate_history
-from autovolt.service import Service
-from autovolt.settings import load_settings
-from store import models as m
-from store.campus import load_campus_file
-from store.db import DatabaseError, session_scope, upgrade
-from store.readings import insert_frame
-from store.registry import sync_campus
+from autovolt.settings import Settings, load_settings
+
+# Heavy imports (pandas, SQLAlchemy, FastAPI) happen inside the commands, so other commands start fast.
 
 DEMO_CAMPUS_FILE = Path(__file__).resolve().parent.parent / "demo" / "campus.yaml"
 
@@ -36,6 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def prepare_demo(url: str, weeks: int, reset: bool, now: dt.datetime | None = None) -> str:
     """Create the schema, load the demo campus and (once) its history; return a summary line."""
+    from sqlalchemy import delete, func, select
+
+    from autovolt.demo.history import generate_history
+    from store import models as m
+    from store.campus import load_campus_file
+    from store.db import session_scope, upgrade
+    from store.readings import insert_frame
+    from store.registry import sync_campus
+
     campus = load_campus_file(DEMO_CAMPUS_FILE)
     upgrade(url)
     with session_scope(url) as session:
@@ -56,6 +58,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.weeks < 1:
         raise UserError("--weeks must be at least 1")
+    from store.db import DatabaseError
+
     try:
         print(prepare_demo(settings.effective_database_url, args.weeks, args.reset), flush=True)
     except DatabaseError as exc:
@@ -70,10 +74,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return _serve(settings, args.duration)
 
 
-def _serve(settings, duration: float | None) -> int:
+def _serve(settings: Settings, duration: float | None) -> int:
     from autovolt.wiring import build_service
+    from store.db import DatabaseError
 
-    service: Service = build_service(settings)
+    try:
+        service = build_service(settings)
+    except DatabaseError as exc:
+        raise UserError(str(exc)) from None
     print(f"service listening on http://127.0.0.1:{settings.http_port} (Ctrl-C to stop)", flush=True)
     asyncio.run(service.run(duration_s=duration))
     return 0

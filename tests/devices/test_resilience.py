@@ -158,14 +158,21 @@ async def test_a_thousand_malformed_payloads_are_counted_and_nothing_breaks(camp
     writer.start()
     gateway = Gateway(campus, MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True),
                       sink=writer, topic_prefix=prefix)
-    fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True), SimTiming(),
+    # No periodic reports during the count: only the attacker's messages may arrive in that window.
+    quiet = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
+    fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True), quiet,
                            topic_prefix=prefix)
     attacker = MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True)
     await gateway.start()
     await fleet.start()
     await attacker.start([], lambda t, p: None)
     assert await gateway.transport.wait_connected(10) and await attacker.wait_connected(10)
-    await asyncio.sleep(0.3)
+    # Let the fleet's start-up reports arrive (slow on a loaded machine) before counting.
+    settled, last = 0, -1
+    while settled < 5:
+        await asyncio.sleep(0.1)
+        settled = settled + 1 if gateway.stats.messages == last else 0
+        last = gateway.stats.messages
     before = gateway.stats.snapshot()
     for topic, payload in malformed_payloads(1000, random.Random(5)):
         attacker.publish(prefix + topic, payload)
