@@ -1,17 +1,24 @@
-"""Anomaly scoring: an IsolationForest over per-series normalised features, plus rules for dead meters.
+"""Anomaly scoring: an IsolationForest over per-series normalised features, checks against the recent usual
+reading, and rules for dead meters.
 
-Features per hour, in units of the series' own robust spread for that hour of day:
-  usual:    reading minus the usual reading for this hour and weekday (training median),
-  forecast: reading minus the same-hour median of the previous three weeks (a one-week-ahead forecast),
-  sustained: the `usual` deviation averaged over the last six hours.
+The "usual" reading of an hour is the median of the same hour over the previous three weeks (a one-week-ahead
+forecast, so term starts and breaks do not look like faults for long). Features per hour, in units of the series'
+robust spread around that usual (per hour of day):
+  dev:      reading minus the recent usual,
+  pdev:     reading minus the training profile for this hour and weekday (spread around the profile),
+  sustained: dev averaged over the last six hours.
 One forest is fitted on the training features of all series given (they are scale-free), then tabulated on a
-grid so that scoring millions of hours is an array lookup. Only readings above normal count as forest anomalies;
-readings of zero where the meter normally reads something, and flat-lined readings, are caught by rules.
+grid so that scoring millions of hours is an array lookup. An hour is a high-usage anomaly when the forest finds it
+odd and it passes the series' own hourly bar, or when a sustained window (6 h or 24 h) averages above the series'
+own bar with most of its hours clearly above usual. Bars are high quantiles of the series' own training year; every
+check also asks for an excess of at least MIN_EXCESS_SHARE of the series' mean level. Zero readings where the
+meter normally reads something, and flat-lined readings, are caught by rules.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,11 +32,19 @@ log = logging.getLogger(__name__)
 N_FEATURES = 3
 SUSTAIN_HOURS = 6
 # Grid over g = sign(f)*log1p(|f|): fine near 0, coarse for huge deviations (the forest is flat out there anyway).
-GRID_PER_UNIT = 6
+GRID_PER_UNIT = 4
 GRID_MAX = 4.0  # |f| up to e^4 - 1 ~ 54 spreads
 FLAT_HOURS = 6  # identical readings in a row before a flat-line counts
-MIN_SPREADS = 3.0  # ... and be at least this many of the hour's robust spreads above it
-MIN_EXCESS_SHARE = 0.25  # a high reading must also exceed the usual one by 25 % of the series' mean level
+MIN_SPREADS = 3.0  # an odd hour must be at least this many of the hour's robust spreads above the recent usual
+# A fault worth a facility manager's time adds at least this share of the series' mean level (a tenth of a
+# building's average draw); smaller excesses are within what these meters wander by from week to week.
+MIN_EXCESS_SHARE = 0.10
+# Sustained checks: the mean deviation over the last W hours against a bar learned per series from its own
+# training year, so a noisy meter needs a bigger excess than a steady one. (window hours, quantile of training).
+SUSTAIN_WINDOWS = (6, 24)
+BAR_QUANTILE = 0.9998
+MIN_SUSTAINED_SPREADS = 2.0  # a sustained fault averages at least this many spreads above the recent usual
+RECENT_WEEKS = 3  # "usual" = median of the same hour over the last three weeks (a one-week-ahead forecast)
 ZERO_SCORE = 0.9  # score given to rule hits (dead meter), above any threshold
 
 
@@ -49,17 +64,27 @@ class ScoreTable:
 
     def lookup(self, features: np.ndarray) -> np.ndarray:
         """Scores for features of shape (..., 3)."""
-        idx = _grid_index(features, self.bins)
-        return self.values[idx[..., 0], idx[..., 1], idx[..., 2]]
+        return self.lookup_columns(*(features[..., j] for j in range(N_FEATURES)))
+
+    def lookup_columns(self, *columns: np.ndarray) -> np.ndarray:
+        """Scores for the three features given as separate same-shaped arrays (no stacking copy)."""
+        bins = self.bins
+        flat = np.zeros(columns[0].shape, dtype=np.int32)
+        for col in columns:  # one feature at a time keeps the temporaries small
+            flat = flat * bins + _grid_index(col, bins)
+        return self.values.ravel()[flat]
 
 
 @dataclass(frozen=True)
 class Baselines:
     """Per-series normal behaviour learned from training data (arrays have one row per series).
 
-    keys: series ids. profile: usual reading per hour of week, (n, 168). spread: robust spread per hour of
-    day, (n, 24). level: mean positive reading. zero_share: share of training hours reading <= 0.
-    flat_run: longest run of identical positive readings seen in training. train_end: last training stamp.
+    keys: series ids. profile: usual reading per hour of week over the training span, (n, 168). spread: robust
+    spread around that profile per hour of day, (n, 24). recent_spread: robust spread around the recent usual
+    (same-hour median of the previous three weeks) per hour of day, (n, 24). bars: per series, the deviation (in
+    recent spreads) that the hourly check and each sustained window must reach, (n, 1 + len(SUSTAIN_WINDOWS)).
+    level: mean positive reading. zero_share: share of training hours reading <= 0. flat_run: longest run of
+    identical positive readings seen in training. train_end: last training stamp.
     """
 
     keys: tuple[str, ...]
@@ -69,6 +94,14 @@ class Baselines:
     zero_share: np.ndarray
     flat_run: np.ndarray
     train_end: pd.Timestamp
+    recent_spread: np.ndarray | None = None
+    bars: np.ndarray | None = None
+
+    def take(self, rows: np.ndarray, keys: tuple[str, ...]) -> "Baselines":
+        """The baselines of some series only, in the given order."""
+        pick = (lambda a: None if a is None else a[rows])
+        return Baselines(keys, self.profile[rows], self.spread[rows], self.level[rows], self.zero_share[rows],
+                         self.flat_run[rows], self.train_end, pick(self.recent_spread), pick(self.bars))
 
 
 @dataclass(frozen=True)
@@ -84,7 +117,7 @@ class Scored:
     """Scores of a block of hours. Arrays are (n_series, n_hours) aligned with `index` and `keys`.
 
     score: 0..1, higher = more anomalous. is_anomaly: the verdict. reason_code: 0 none, 1 high, 2 zero, 3 flat.
-    usual: the usual reading at that hour. values: readings as given (NaN = missing).
+    usual: the usual reading at that hour (recent weeks). values: readings as given (NaN = missing).
     """
 
     keys: tuple[str, ...]
@@ -96,11 +129,27 @@ class Scored:
     reason_code: np.ndarray
 
 
+@dataclass(frozen=True)
+class _Features:
+    """Intermediate arrays of one scoring pass, all (n, T); means and excess_means have one per sustained window.
+    The forest's three features are dev (vs the recent usual), pdev (vs the training profile), means[0]."""
+
+    dev: np.ndarray
+    pdev: np.ndarray
+    usual: np.ndarray
+    excess: np.ndarray
+    means: tuple[np.ndarray, ...]
+
+
 def _grid_index(features: np.ndarray, bins: int) -> np.ndarray:
-    g = np.sign(features) * np.log1p(np.abs(features))
+    """Grid cell per feature value: bin edges in feature units, so no logarithm per hour is needed."""
+    return np.searchsorted(_grid_edges(bins), features).astype(np.int32)
+
+
+def _grid_edges(bins: int) -> np.ndarray:
     half = bins // 2
-    idx = np.rint(g * GRID_PER_UNIT).astype(np.int64) + half
-    return np.clip(idx, 0, bins - 1)
+    g = (np.arange(bins - 1) - half + 0.5) / GRID_PER_UNIT
+    return (np.sign(g) * np.expm1(np.abs(g))).astype(np.float32)
 
 
 def _grid_points(bins: int) -> np.ndarray:
@@ -118,12 +167,13 @@ def _as_matrix(data: pd.DataFrame | pd.Series) -> tuple[tuple[str, ...], pd.Date
 
 def _nan_median3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Element-wise median of three arrays ignoring NaN, without sorting (fast on millions of hours)."""
-    stack_count = np.isfinite(a).astype(np.int8) + np.isfinite(b) + np.isfinite(c)
-    total = np.where(np.isfinite(a), a, 0) + np.where(np.isfinite(b), b, 0) + np.where(np.isfinite(c), c, 0)
+    fa, fb, fc = np.isfinite(a), np.isfinite(b), np.isfinite(c)
+    count = fa.astype(np.int8) + fb + fc
+    total = np.where(fa, a, 0) + np.where(fb, b, 0) + np.where(fc, c, 0)
     hi = np.fmax(np.fmax(a, b), c)
     lo = np.fmin(np.fmin(a, b), c)
-    out = np.where(stack_count == 3, total - hi - lo, np.where(stack_count == 2, total / 2, np.where(stack_count == 1, total, np.nan)))
-    return out
+    out = np.where(count == 3, total - hi - lo, total / np.maximum(count, 1))
+    return np.where(count > 0, out, np.nan)
 
 
 def _shift(x: np.ndarray, hours: int) -> np.ndarray:
@@ -132,95 +182,183 @@ def _shift(x: np.ndarray, hours: int) -> np.ndarray:
     return out
 
 
-def _runs_of_equal(x: np.ndarray) -> np.ndarray:
-    """Per element: how many consecutive identical readings end here (1 = differs from the previous)."""
+def _window_mean(x: np.ndarray, hours: int) -> np.ndarray:
+    """Mean of the last `hours` values ending at each position (the hours before the block count as 0).
+    scipy's running filter is one C pass in float32: a cumsum over a year of 1,000 series costs several times more."""
+    from scipy.ndimage import uniform_filter1d
+
+    return uniform_filter1d(np.asarray(x, dtype=np.float32), hours, axis=1, mode="constant", origin=(hours - 1) // 2)
+
+
+def _spread_in_window(flags: np.ndarray, hours: int) -> np.ndarray:
+    """True wherever a flagged window of `hours` ending at a flagged position covers it."""
+    csum = np.cumsum(flags, axis=1, dtype=np.int32)
+    # Count of flags in [t, t + hours - 1]: the windows ending there that cover t.
+    end = np.minimum(np.arange(flags.shape[1]) + hours - 1, flags.shape[1] - 1)
+    ahead = csum[:, end] - np.concatenate([np.zeros((flags.shape[0], 1), np.int32), csum[:, :-1]], axis=1)
+    return ahead > 0
+
+
+def _run_starts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position where the run of identical readings containing each element starts, `same` mask)."""
     same = np.zeros_like(x, dtype=bool)
     same[:, 1:] = (x[:, 1:] == x[:, :-1]) & np.isfinite(x[:, 1:])
-    # Run length via cumulative counts reset at each change.
-    counts = np.cumsum(~same, axis=1)
-    run = np.zeros_like(x, dtype=np.int64)
-    for i in range(x.shape[0]):
-        starts = np.flatnonzero(~same[i])
-        seg = counts[i] - 1
-        run[i] = np.arange(x.shape[1]) - starts[seg] + 1
-    return run
+    positions = np.broadcast_to(np.arange(x.shape[1]), x.shape)
+    starts = np.maximum.accumulate(np.where(same, 0, positions), axis=1)
+    return starts, same
 
 
-def _features(values: np.ndarray, index: pd.DatetimeIndex, base: Baselines) -> tuple[np.ndarray, np.ndarray]:
-    """(features (n, T, 3), usual reading (n, T)) for readings `values` (n, T); missing hours give 0 features."""
-    pos = np.where(values > 0, values, np.nan)
+def _runs_of_equal(x: np.ndarray) -> np.ndarray:
+    """Per element: how many consecutive identical readings end here (1 = differs from the previous)."""
+    starts, _ = _run_starts(x)
+    return np.arange(x.shape[1]) - starts + 1
+
+
+def _extend_back(flags: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Flag whole runs of identical readings whose last element is flagged (flags only grow within a run)."""
+    starts, same = _run_starts(x)
+    n, t = x.shape
+    # Last position of each element's run: the next position whose reading differs, minus one.
+    is_end = np.ones_like(same)
+    is_end[:, :-1] = ~same[:, 1:]
+    ends = np.where(is_end, np.arange(t), t - 1)
+    ends = np.minimum.accumulate(ends[:, ::-1], axis=1)[:, ::-1]
+    return np.take_along_axis(flags, ends, axis=1)
+
+
+def _recent_usual(pos: np.ndarray, profile_at: np.ndarray) -> np.ndarray:
+    """Median of the same hour over the previous three weeks; the training profile where none is known."""
+    prior = _nan_median3(*(_shift(pos, k * WEEK_HOURS) for k in range(1, RECENT_WEEKS + 1)))
+    return np.where(np.isfinite(prior), prior, profile_at)
+
+
+def _features(values: np.ndarray, index: pd.DatetimeIndex, base: Baselines) -> _Features:
+    """Features (n, T, 3) and the arrays the checks need, for readings `values` (n, T); missing hours give 0."""
+    # float32 halves the memory traffic of a 1,000-series scan; readings need no more precision than that here.
+    pos = np.where(values > 0, values, np.nan).astype(np.float32)
     how = hour_of_week(index)
-    usual = base.profile[:, how]
-    spread = base.spread[:, index.hour.to_numpy()]
-    dev = (pos - usual) / spread
-    prior = _nan_median3(_shift(pos, WEEK_HOURS), _shift(pos, 2 * WEEK_HOURS), _shift(pos, 3 * WEEK_HOURS))
-    prior = np.where(np.isfinite(prior), prior, usual)
-    fdev = (pos - prior) / spread
-    dev0 = np.nan_to_num(dev)
-    csum = np.cumsum(dev0, axis=1)
-    sustained = csum - np.concatenate([np.zeros((dev0.shape[0], SUSTAIN_HOURS)), csum[:, :-SUSTAIN_HOURS]], axis=1)
-    sustained = sustained / SUSTAIN_HOURS
-    feats = np.stack([dev0, np.nan_to_num(fdev), sustained], axis=-1)
-    return feats, usual
+    hod = index.hour.to_numpy()
+    profile_at = base.profile.astype(np.float32)[:, how]
+    usual = _recent_usual(pos, profile_at)
+    recent_spread = (base.recent_spread if base.recent_spread is not None else base.spread).astype(np.float32)
+    excess = np.nan_to_num(pos - usual)
+    dev = excess / recent_spread[:, hod]
+    pdev = np.nan_to_num((pos - profile_at) / base.spread.astype(np.float32)[:, hod])
+    means = tuple(_window_mean(dev, w) for w in SUSTAIN_WINDOWS)
+    return _Features(dev, pdev, usual, excess, means)
+
+
+def _robust_spread_by_hour(resid: np.ndarray, hod: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """1.4826 x median absolute residual per hour of day, floored so near-constant hours stay sane."""
+    n = resid.shape[0]
+    spread = np.vstack([1.4826 * np.nanmedian(resid[:, hod == h], axis=1) if (hod == h).any() else np.full(n, np.nan)
+                        for h in range(DAY_HOURS)]).T
+    overall = 1.4826 * np.nanmedian(resid, axis=1)
+    # A floor keeps near-constant hours from turning tiny wobbles into huge deviations.
+    floor = np.maximum(0.5 * np.nan_to_num(overall), 0.02 * level)[:, None]
+    spread = np.fmax(np.nan_to_num(spread, nan=0.0), floor)
+    return np.where(spread > 0, spread, 1e-6)
+
+
+def _flat_lines(values: np.ndarray, longest_seen: np.ndarray) -> np.ndarray:
+    """Runs of identical positive readings longer than FLAT_HOURS and than any seen in training, flagged whole.
+    A cheap window test finds the few series with a candidate run; only those get the full run-length pass."""
+    flat = np.zeros(values.shape, dtype=bool)
+    if values.shape[1] < FLAT_HOURS:
+        return flat
+    same = (values[:, 1:] == values[:, :-1]) & (values[:, 1:] > 0)
+    rows = np.flatnonzero((_window_mean(same, FLAT_HOURS - 1) > 1 - 0.5 / FLAT_HOURS).any(axis=1))
+    if rows.size == 0:
+        return flat
+    pos = np.where(values[rows] > 0, values[rows], np.nan)
+    runs = _runs_of_equal(pos)
+    hit = (runs >= FLAT_HOURS) & (runs > longest_seen[rows, None]) & (pos > 0)
+    # Mark the whole flat run, not only the hours after it became long enough.
+    flat[rows] = _extend_back(hit, pos)
+    return flat
 
 
 def fit_baselines(train: pd.DataFrame | pd.Series) -> Baselines:
-    """Learn each series' usual hour-of-week reading and spread from its training hours."""
+    """Learn each series' usual hour-of-week reading, spreads and alarm bars from its training hours."""
     keys, index, values = _as_matrix(train)
     if len(index) < DAY_HOURS:
         raise ValueError(f"need at least {DAY_HOURS} training hours for anomaly detection; got {len(index)}")
     pos = np.where(values > 0, values, np.nan)
     how = hour_of_week(index)
+    hod = index.hour.to_numpy()
     n = values.shape[0]
-    profile = np.full((n, WEEK_HOURS), np.nan)
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        for h in range(WEEK_HOURS):
-            cols = how == h
-            if cols.any():
-                profile[:, h] = np.nanmedian(pos[:, cols], axis=1)
-        # Hours of week never seen (short training) borrow the same hour of day.
-        by_hour = np.vstack([np.nanmedian(pos[:, index.hour == h], axis=1) if (index.hour == h).any() else np.full(n, np.nan) for h in range(24)]).T
+        # Median per hour of week via a sort over a (n, weeks, 168) layout: one call instead of 168.
+        profile = _median_by(pos, how, WEEK_HOURS)
+        by_hour = _median_by(pos, hod, DAY_HOURS)
         level = np.nanmean(pos, axis=1)
+        # Hours of week never seen (short training) borrow the same hour of day.
         fill = np.where(np.isfinite(by_hour), by_hour, level[:, None])
-        profile = np.where(np.isfinite(profile), profile, fill[:, np.arange(WEEK_HOURS) % 24])
+        profile = np.where(np.isfinite(profile), profile, fill[:, np.arange(WEEK_HOURS) % DAY_HOURS])
         profile = np.where(np.isfinite(profile), profile, 0.0)
-        resid = np.abs(pos - profile[:, how])
-        spread = np.vstack([1.4826 * np.nanmedian(resid[:, index.hour == h], axis=1) if (index.hour == h).any() else np.full(n, np.nan) for h in range(24)]).T
-        overall = 1.4826 * np.nanmedian(resid, axis=1)
-    level = np.where(np.isfinite(level), level, 0.0)
-    # A floor keeps near-constant hours from turning tiny wobbles into huge deviations.
-    floor = np.maximum(0.5 * np.nan_to_num(overall), 0.02 * level)[:, None]
-    spread = np.fmax(np.nan_to_num(spread, nan=0.0), floor)
-    spread = np.where(spread > 0, spread, 1e-6)
+        level = np.where(np.isfinite(level), level, 0.0)
+        spread = _robust_spread_by_hour(np.abs(pos - profile[:, how]), hod, level)
+        usual = _recent_usual(pos, profile[:, how])
+        recent_spread = _robust_spread_by_hour(np.abs(pos - usual), hod, level)
     zero_share = np.mean(~(values > 0), axis=1)
     runs = _runs_of_equal(pos)
     flat_run = np.where(np.isfinite(pos), runs, 0).max(axis=1)
-    return Baselines(keys, profile, spread, level, zero_share, flat_run.astype(float), index[-1])
+    base = Baselines(keys, profile, spread, level, zero_share, flat_run.astype(float), index[-1], recent_spread)
+    return Baselines(*[getattr(base, f) for f in ("keys", "profile", "spread", "level", "zero_share", "flat_run",
+                                                  "train_end", "recent_spread")], _bars(values, index, base))
+
+
+def _median_by(pos: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    out = np.full((pos.shape[0], groups), np.nan)
+    order = np.argsort(group, kind="stable")
+    counts = np.bincount(group, minlength=groups)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    sorted_pos = pos[:, order]
+    # Equal-sized groups (whole weeks/days) take one vectorised nanmedian; ragged ones go group by group.
+    if counts.min() == counts.max() and counts.min() > 0:
+        return np.nanmedian(sorted_pos.reshape(pos.shape[0], groups, counts[0]), axis=2)
+    for g in range(groups):
+        if counts[g]:
+            out[:, g] = np.nanmedian(sorted_pos[:, bounds[g] : bounds[g + 1]], axis=1)
+    return out
+
+
+def _bars(values: np.ndarray, index: pd.DatetimeIndex, base: Baselines) -> np.ndarray:
+    """Per series: the high quantile of its own training deviations, hourly and for each sustained window.
+    Training hours are scored as if live (recent usual from the weeks before), so the bars match scoring."""
+    f = _features(values, index, base)
+    # The first weeks have no recent usual of their own: skip them when there is enough training after.
+    skip = RECENT_WEEKS * WEEK_HOURS if values.shape[1] > (RECENT_WEEKS + 4) * WEEK_HOURS else 0
+    stats = [f.dev[:, skip:]] + [m[:, skip:] for m in f.means]
+    bars = np.column_stack([np.quantile(s, BAR_QUANTILE, axis=1) for s in stats])
+    # Floors: a clean meter's training year may be too calm for its quantile to mean anything.
+    return np.maximum(bars, np.array([MIN_SPREADS] + [MIN_SUSTAINED_SPREADS] * len(SUSTAIN_WINDOWS)))
 
 
 def fit_detector(train: pd.DataFrame | pd.Series, *, n_estimators: int = 100, sample_rows: int = 50_000,
-                 threshold_quantile: float = 0.999, seed: int = 0) -> Detector:
+                 threshold_quantile: float = 0.99, seed: int = 0) -> Detector:
     """Fit baselines per series and one IsolationForest on their pooled training features."""
     from sklearn.ensemble import IsolationForest
 
     base = fit_baselines(train)
     keys, index, values = _as_matrix(train)
-    feats, _ = _features(values, index, base)
-    ok = (values > 0)[..., None].repeat(N_FEATURES, axis=-1).all(axis=-1)
-    pool = feats[ok]
+    f = _features(values, index, base)
+    ok = values > 0
     rng = np.random.default_rng(seed)
-    if len(pool) > sample_rows:
-        pool = pool[rng.choice(len(pool), sample_rows, replace=False)]
+    # Sample positions before gathering: copying every training row of 1,000 series is the slow part.
+    rows, cols = np.nonzero(ok)
+    if len(rows) > sample_rows:
+        pick = rng.choice(len(rows), sample_rows, replace=False)
+        rows, cols = rows[pick], cols[pick]
+    pool = np.column_stack([f.dev[rows, cols], f.pdev[rows, cols], f.means[0][rows, cols]]).astype(float)
     if len(pool) < 10:
         raise ValueError("too few positive training readings for anomaly detection")
     with threadpool_limits(1, "openmp"):
         forest = IsolationForest(n_estimators=n_estimators, max_samples=min(256, len(pool)), random_state=seed).fit(pool)
         bins = 2 * int(GRID_MAX * GRID_PER_UNIT) + 1
         table = -forest.score_samples(_grid_points(bins)).reshape(bins, bins, bins)
-    train_scores = table[tuple(_grid_index(pool, bins).T)]
+    train_scores = ScoreTable(table, 0.0).lookup(pool)
     threshold = float(max(np.quantile(train_scores, threshold_quantile), 0.55))
     log.info("anomaly detector fitted", extra={"kv": {"series": len(keys), "train_rows": int(ok.sum()), "threshold": round(threshold, 4)}})
     return Detector(base, ScoreTable(table.astype(np.float32), threshold))
@@ -228,38 +366,50 @@ def fit_detector(train: pd.DataFrame | pd.Series, *, n_estimators: int = 100, sa
 
 def score(detector: Detector, data: pd.DataFrame | pd.Series, *, since: pd.Timestamp | None = None) -> Scored:
     """Score every hour of `data` (same series as the detector, in any order of columns) after `since`
-    (default: after the training end). Earlier hours of `data` only serve as context for the features."""
+    (default: after the training end). Earlier hours of `data` only serve as context for the features
+    (give three weeks of context for the recent usual to be known from the first scored hour)."""
     base = detector.baselines
     keys, index, values = _as_matrix(data)
     order = {k: i for i, k in enumerate(base.keys)}
     unknown = [k for k in keys if k not in order]
     if unknown:
         raise ValueError(f"series not in the detector: {', '.join(unknown[:5])}")
-    rows = np.array([order[k] for k in keys])
-    sub = Baselines(keys, base.profile[rows], base.spread[rows], base.level[rows], base.zero_share[rows], base.flat_run[rows], base.train_end)
-    feats, usual = _features(values, index, sub)
+    sub = base.take(np.array([order[k] for k in keys], dtype=np.int64), keys)
     start = since if since is not None else base.train_end
-    keep = index > start
-    feats, usual, values, index = feats[:, keep], usual[:, keep], values[:, keep], index[keep]
-    forest_score = detector.table.lookup(feats)
-    excess = np.nan_to_num(values - usual)
-    # The forest says "odd"; the reading must also be clearly above usual, in spreads and in share of the level,
-    # so that noise on a quiet meter and ordinary busy hours never page anyone.
-    high = ((forest_score > detector.table.threshold) & (feats[..., 0] >= MIN_SPREADS)
-            & (excess > MIN_EXCESS_SHARE * sub.level[:, None]))
+    keep = np.asarray(index > start)
+    f = _features(values, index, sub)
+    first = int(np.argmax(keep)) if keep.any() else len(index)
+    # Sustained windows may reach back before `since`: flag within the whole block, then keep the scored part.
+    bars = sub.bars if sub.bars is not None else np.full((len(keys), 1 + len(SUSTAIN_WINDOWS)), MIN_SPREADS)
+    level = sub.level[:, None]
+    sustained = np.zeros(values.shape, dtype=bool)
+    ratio = np.zeros(values.shape)
+    above = (f.dev >= 1.0) & (f.excess > MIN_EXCESS_SHARE * level)
+    above_share = {w: _window_mean(above.astype(np.float32), w) for w in SUSTAIN_WINDOWS}
+    for j, (w, mean) in enumerate(zip(SUSTAIN_WINDOWS, f.means)):
+        # Most hours of the window must be clearly above usual (by the share of the level a manager cares about):
+        # one spike inside a window is the hourly check's business.
+        broad = above_share[w] >= 0.5
+        hit = (mean >= bars[:, j + 1 : j + 2]) & broad
+        ratio = np.fmax(ratio, np.where(hit, mean / bars[:, j + 1 : j + 2], 0.0))
+        sustained |= _spread_in_window(hit, w)
+    sl = slice(first, None)
+    dev, usual, values, index = f.dev[:, sl], f.usual[:, sl], values[:, sl], index[sl]
+    sustained, ratio, excess = sustained[:, sl], ratio[:, sl], f.excess[:, sl]
+    forest_score = detector.table.lookup_columns(dev, f.pdev[:, sl], f.means[0][:, sl])
+    thr = detector.table.threshold
+    # The forest says "odd"; the reading must also be clearly above the recent usual, in the series' own spreads
+    # and in share of its level, so that noise on a quiet meter and ordinary busy hours never page anyone.
+    hour_bar = np.maximum(bars[:, :1], MIN_SPREADS)
+    spike = (forest_score > thr) & (dev >= hour_bar) & (excess > MIN_EXCESS_SHARE * level)
+    ratio = np.fmax(ratio, np.where(spike, dev / hour_bar, 0.0))
+    high = spike | (sustained & above[:, sl])
     # Dead meter: zero (or missing-as-zero) where this hour normally reads clearly above zero.
-    zero = (values <= 0) & (usual > 0.05 * sub.level[:, None]) & (sub.zero_share[:, None] < 0.5)
-    runs = _runs_of_equal(np.where(values > 0, values, np.nan))
-    flat = (runs >= max(FLAT_HOURS, 0)) & (runs > sub.flat_run[:, None]) & (values > 0)
-    # Mark the whole flat run, not only the hours after it became long enough.
-    flat = _extend_back(flat, runs)
+    zero = (values <= 0) & (usual > 0.05 * level) & (sub.zero_share[:, None] < 0.5)
+    flat = _flat_lines(values, sub.flat_run)
     reason = np.where(zero, 2, np.where(flat, 3, np.where(high, 1, 0))).astype(np.int8)
-    final = np.where(reason >= 2, np.maximum(forest_score, ZERO_SCORE), forest_score)
-    return Scored(keys, index, values, usual, final.astype(float), reason > 0, reason)
-
-
-def _extend_back(flags: np.ndarray, runs: np.ndarray) -> np.ndarray:
-    out = flags.copy()
-    for i, t in zip(*np.nonzero(flags)):
-        out[i, t - runs[i, t] + 1 : t + 1] = True
-    return out
+    # Rule hits score above the threshold, higher the further past their bar (ratio 1 -> threshold, large -> 1).
+    rule_score = np.where(high, 1.0 - (1.0 - thr) / np.maximum(ratio, 1.0) + 1e-4, 0.0)
+    final = np.fmax(forest_score, np.minimum(rule_score, 1.0))
+    final = np.where(reason >= 2, np.maximum(final, ZERO_SCORE), final)
+    return Scored(keys, index, values, usual.astype(float), final.astype(float), reason > 0, reason)

@@ -14,6 +14,7 @@ MAX_GAP_HOURS = 1  # anomalous hours with at most this many normal hours between
 MIN_EVENT_EXCESS = 0.5  # an above-normal event must add at least half an hour of the mean level
 SPIKE_MAX_HOURS = 2
 STUCK_MIN_HOURS = 24
+_NIGHT = np.isin(np.arange(24), sorted(NIGHT_HOURS))
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,17 @@ def _when(ts: pd.Timestamp, ref: pd.Timestamp | None = None) -> str:
     return ts.strftime("%a %d %b %H:%M")
 
 
-def _classify(start: pd.Timestamp, end: pd.Timestamp, codes: np.ndarray, stamps: pd.DatetimeIndex) -> str:
+def _classify(codes: np.ndarray, hour: np.ndarray, dow: np.ndarray) -> str:
+    """Kind of an event from its hours' reason codes, hours of day and weekdays (plain arrays: this runs per event)."""
     if (codes == 2).mean() >= 0.5:
         return "meter-zero"
     if (codes == 3).mean() >= 0.5:
         return "flat-line"
-    hours = len(stamps)
+    hours = len(hour)
     if hours <= SPIKE_MAX_HOURS:
         return "spike"
-    weekend = stamps.day_of_week >= 5
-    night = np.isin(stamps.hour, list(NIGHT_HOURS))
+    weekend = dow >= 5
+    night = _NIGHT[hour]
     if weekend.mean() >= 0.6 and hours >= 6:
         return "left-on-weekend"
     if hours >= STUCK_MIN_HOURS:
@@ -110,30 +112,35 @@ def group_events(scored: Scored, *, unit: str = "kW", levels: dict[str, float] |
     """Turn the hourly verdicts into events (gaps of up to two normal hours do not split an event)."""
     events: list[AnomalyEvent] = []
     index = scored.index
-    for i, key in enumerate(scored.keys):
-        hits = np.flatnonzero(scored.is_anomaly[i])
-        if hits.size == 0:
-            continue
+    hour_all = index.hour.to_numpy()
+    dow_all = index.day_of_week.to_numpy()
+    rows, cols = np.nonzero(scored.is_anomaly)
+    for i in np.unique(rows):
+        key = scored.keys[i]
+        hits = cols[rows == i]
         breaks = np.flatnonzero(np.diff(hits) > MAX_GAP_HOURS + 1)
+        level = (levels or {}).get(key)
+        if level is None:
+            level = float(np.nanmean(scored.usual[i]))
         for seg in np.split(hits, breaks + 1):
             lo, hi = int(seg[0]), int(seg[-1])
-            stamps = index[lo : hi + 1]
             vals = scored.values[i, lo : hi + 1]
             usual = scored.usual[i, lo : hi + 1]
-            codes = scored.reason_code[i, seg]
-            kind = _classify(index[lo], index[hi], codes, stamps)
-            pos = np.where(vals > 0, vals, 0.0)
-            excess = float(np.nansum(np.where(vals > 0, vals - usual, 0.0)))
-            level = (levels or {}).get(key, float(np.nanmean(scored.usual[i])))
+            hour, dow = hour_all[lo : hi + 1], dow_all[lo : hi + 1]
+            kind = _classify(scored.reason_code[i, seg], hour, dow)
+            positive = vals > 0
+            excess = float(np.sum(np.where(positive, vals - usual, 0.0)))
             if kind not in ("meter-zero", "flat-line") and excess < MIN_EVENT_EXCESS * level:
                 continue
+            pos = np.where(positive, vals, 0.0)
             # "usually ... at night" compares like with like: the usual reading over the hours the words name.
-            focus = np.isin(stamps.hour, list(NIGHT_HOURS)) if kind == "left-on-overnight" else (
-                stamps.day_of_week >= 5 if kind == "left-on-weekend" else np.ones(len(stamps), bool))
+            focus = _NIGHT[hour] if kind == "left-on-overnight" else (
+                dow >= 5 if kind == "left-on-weekend" else np.ones(len(hour), bool))
             mean = float(np.nanmean(pos[focus]))
             usual_mean = float(np.nanmean(usual[focus]))
             top = float(scored.score[i, seg].max())
-            first_value = float(vals[np.isfinite(vals)][0]) if np.isfinite(vals).any() else float("nan")
+            finite = vals[np.isfinite(vals)]
+            first_value = float(finite[0]) if finite.size else float("nan")
             reason = _describe(kind, index[lo], index[hi], mean, usual_mean, float(np.nanmax(pos)), first_value, unit)
             events.append(AnomalyEvent(key, index[lo], index[hi], kind, reason, round(top, 4), _severity(kind, top, excess, level),
                                        mean, usual_mean, excess))

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from analytics.calendar import CampusCalendar
 from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, positive
@@ -25,6 +25,15 @@ log = logging.getLogger(__name__)
 # Intervals are empirical 10 %/90 % quantiles of recent in-sample errors: an 80 % band.
 INTERVAL_QUANTILES = (0.10, 0.90)
 RESIDUAL_WINDOW = 8 * WEEK_HOURS
+_THREADS: ThreadpoolController | None = None
+
+
+def _one_thread():
+    """Limit OpenMP to one thread. The controller is built once: building it scans the loaded libraries (~10 ms)."""
+    global _THREADS
+    if _THREADS is None:
+        _THREADS = ThreadpoolController()
+    return _THREADS.limit(limits=1, user_api="openmp")
 
 
 class Forecaster(ABC):
@@ -303,7 +312,7 @@ class LagBoost(Forecaster):
         if ok.sum() < WEEK_HOURS:
             self.model = None  # too little history: behaves as the weekly mean
             return
-        with threadpool_limits(1, "openmp"):  # OpenMP threads make these small fits ~8x slower on 2 cores
+        with _one_thread():  # OpenMP threads make these small fits ~8x slower on 2 cores
             self.model = model.fit(x[ok], target[ok])
 
     def _point(self, y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None = None) -> np.ndarray:
@@ -312,7 +321,7 @@ class LagBoost(Forecaster):
         x, scale = self._features(values, positions, index, None if known is not None else len(y))
         if self.model is None:
             return scale
-        with threadpool_limits(1, "openmp"):
+        with _one_thread():
             return scale * self.model.predict(x)
 
     def state(self) -> dict[str, Any]:

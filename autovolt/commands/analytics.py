@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fc.add_argument("--output", required=True, type=Path, help="CSV to write: timestamp,yhat,yhat_lower,yhat_upper")
     _calendar_args(fc)
     fc.add_argument("--save-model", type=Path, help="folder to save the fitted model in (no pickle)")
+    fc.add_argument("--load-model", type=Path, help="forecast with a model saved by --save-model (no fit, no backtest; "
+                    "the input CSV is the recent history the model conditions on)")
     fc.add_argument("--series-key", default=None, help="id recorded in the model run (default: the input file name)")
     fc.set_defaults(func=cmd_forecast)
 
@@ -138,6 +140,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     if args.horizon < 1 or args.horizon > 24 * 366:
         raise UserError(f"--horizon must be between 1 and {24 * 366} hours; got {args.horizon}")
     series = _read_series(args.input)
+    if args.load_model:
+        return _forecast_loaded(args, series)
     calendar = _calendar(args)
     try:
         result, selection = forecast(series, args.horizon, model=args.model, calendar=calendar,
@@ -155,6 +159,29 @@ def cmd_forecast(args: argparse.Namespace) -> int:
                    and ("+correction" in k) == bool(run.params.get("correct"))), None)
     detail = f" backtest MASE {chosen['mase']:.3f}" if chosen and chosen.get("mase") is not None else ""
     print(f"model {run.model}{' + short-term correction' if run.params.get('correct') else ''};{detail} "
+          f"{args.horizon} hours written to {args.output}")
+    return 0
+
+
+def _forecast_loaded(args: argparse.Namespace, series: pd.Series) -> int:
+    from analytics.persistence import ModelFileError, load_model
+    from analytics.series import positive
+
+    if args.model != "auto" or args.save_model:
+        raise UserError("--load-model forecasts with the saved model as is: do not combine it with --model or --save-model")
+    try:
+        model = load_model(args.load_model)
+    except ModelFileError as exc:
+        raise UserError(str(exc).splitlines()[0]) from None
+    except (OSError, KeyError, ValueError) as exc:
+        raise UserError(f"{args.load_model}: cannot load the saved model: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    if int(positive(series).notna().sum()) < 25:
+        raise UserError(f"{args.input}: need at least 25 hours of positive readings to forecast from")
+    result = model.forecast(series, args.horizon)
+    out = pd.DataFrame({"timestamp": _stamp_text(result.index), "yhat": result["yhat"].to_numpy(),
+                        "yhat_lower": result["yhat_lower"].to_numpy(), "yhat_upper": result["yhat_upper"].to_numpy()})
+    _write_csv(args.output, out)
+    print(f"model {model.name} loaded from {args.load_model}{' + short-term correction' if model.params.get('correct') else ''}; "
           f"{args.horizon} hours written to {args.output}")
     return 0
 

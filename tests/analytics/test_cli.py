@@ -87,3 +87,24 @@ def test_bad_arguments_are_clear(room_csv, tmp_path, capsys):
     assert "no readings after" in capsys.readouterr().err
     assert main(["analytics", "forecast", "--input", str(room_csv), "--horizon", "0", "--output", str(tmp_path / "a.csv")]) == 2
     assert "--horizon must be" in capsys.readouterr().err
+
+
+def test_forecast_with_a_saved_model(room_csv, tmp_path, capsys):
+    saved, first, second = tmp_path / "model", tmp_path / "a.csv", tmp_path / "b.csv"
+    assert main(["analytics", "forecast", "--input", str(room_csv), "--horizon", "24", "--model", "weekly-median",
+                 "--output", str(first), "--save-model", str(saved)]) == 0
+    assert main(["analytics", "forecast", "--input", str(room_csv), "--horizon", "24", "--load-model", str(saved),
+                 "--output", str(second)]) == 0
+    assert "loaded from" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(pd.read_csv(first), pd.read_csv(second))
+
+
+def test_load_model_errors_are_one_line(room_csv, tmp_path, capsys):
+    out = tmp_path / "o.csv"
+    assert main(["analytics", "forecast", "--input", str(room_csv), "--horizon", "4", "--load-model", str(tmp_path / "none"),
+                 "--output", str(out)]) == 2
+    assert "no saved model" in capsys.readouterr().err
+    assert main(["analytics", "forecast", "--input", str(room_csv), "--horizon", "4", "--load-model", str(tmp_path),
+                 "--model", "prophet", "--output", str(out)]) == 2
+    assert "do not combine" in capsys.readouterr().err
+    assert not out.exists()

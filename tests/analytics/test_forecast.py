@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import numpy as np
@@ -5,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analytics.calendar import CampusCalendar, Term
-from analytics.forecast import ForecastError, choose_model, forecast, make_model
+from analytics.forecast import AUTO_CANDIDATES, RECHOOSE_AFTER, WITH_PROPHET, ForecastError, choose_model, forecast, make_model, refit
 from analytics.metrics import score
 from tests.analytics.conftest import classroom
 
@@ -48,7 +49,7 @@ def test_weekly_models_beat_yesterday_on_a_timetable():
 
 
 def test_auto_choice_is_backtested_and_recorded(room):
-    sel = choose_model(room, series_key="cr-101-lights")
+    sel = choose_model(room, series_key="cr-101-lights", candidates=WITH_PROPHET)
     run = sel.run
     assert run.series_key == "cr-101-lights"
     assert run.model != "naive-daily"  # yesterday's shape cannot win on a Mon-Fri timetable
@@ -105,3 +106,28 @@ def test_prophet_uses_the_campus_calendar(room):
 def test_unknown_model_is_a_clear_error(room):
     with pytest.raises(ForecastError, match="unknown model 'arima'"):
         forecast(room, 4, model="arima")
+
+
+def test_default_auto_skips_prophet_but_can_include_it(room):
+    assert "prophet" not in {name for name, _ in AUTO_CANDIDATES}
+    assert "prophet" not in choose_model(room).run.scores
+
+
+def test_refit_reuses_a_recent_choice_without_a_backtest(room):
+    first = choose_model(room.iloc[:-168], series_key="cr-101")
+    chosen_at = dt.datetime.fromisoformat(first.run.backtest["chosen_at"])
+    again = refit(room, first.run, now=chosen_at + dt.timedelta(days=1))
+    assert again.candidates == () and again.run.model == first.run.model
+    assert again.run.params == first.run.params and again.run.scores == first.run.scores
+    assert again.run.backtest["chosen_at"] == first.run.backtest["chosen_at"]
+    assert again.run.backtest["train_end"] == room.index[-1].isoformat()
+    out = again.model.forecast(room, 24)
+    assert np.isfinite(out["yhat"]).all()
+
+
+def test_refit_rechooses_a_stale_choice(room):
+    first = choose_model(room.iloc[:-168], series_key="cr-101")
+    chosen_at = dt.datetime.fromisoformat(first.run.backtest["chosen_at"])
+    again = refit(room, first.run, now=chosen_at + RECHOOSE_AFTER)
+    assert again.candidates and again.run.backtest["train_end"] == room.index[-1].isoformat()
+    assert again.run.backtest["chosen_at"] != first.run.backtest["chosen_at"]
