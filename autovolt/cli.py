@@ -15,8 +15,10 @@ COMMAND_MODULES = (
     "autovolt.commands.campus",
     "autovolt.commands.db",
     "autovolt.commands.demo",
+    "autovolt.commands.chat",
     "autovolt.commands.devices",
     "autovolt.commands.nlu",
+    "autovolt.commands.voice",
     "autovolt.commands.analytics",
 )
 

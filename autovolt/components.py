@@ -27,7 +27,10 @@ class DevicesComponent:
         return self.runtime.gateway if self.runtime else None
 
     async def start(self) -> None:
+        from autovolt.metrics import bind_gateway
+
         self.runtime = await start_devices(self.campus, self.mqtt_url, self.database_url)
+        bind_gateway(self.runtime.gateway)
         mode = "broker" if self.mqtt_url else "simulated fleet (no AUTOVOLT_MQTT_URL set)"
         log.info("devices ready", extra={"kv": {"mode": mode, "boards": len(self.campus.boards)}})
 

@@ -54,7 +54,7 @@ class Service:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-        config = uvicorn.Config(create_app(self.checks), host="0.0.0.0", port=self.settings.http_port,
+        config = uvicorn.Config(create_app(self.checks, self.settings), host="0.0.0.0", port=self.settings.http_port,
                                 log_level="warning", lifespan="off")
         server = uvicorn.Server(config)
         started: list[Component] = []

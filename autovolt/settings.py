@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
 
@@ -31,12 +33,44 @@ class Settings(BaseSettings):
     http_port: int = Field(8002, description="Port of the HTTP API and /metrics")
     timezone: str | None = Field(None, description="IANA time zone; default the campus file's")
     api_key: SecretStr | None = Field(None, description="Key expected in the X-API-Key header of the HTTP API")
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list,
+                                    description="Browser origins allowed to call the HTTP API (JSON list or comma-separated); none by default")
+    http_max_body_bytes: int = Field(1_048_576, description="Largest JSON request body the HTTP API accepts, in bytes")
+    telegram_webhook_secret: SecretStr | None = Field(None, description="Secret token Telegram must send to the webhook")
 
     @field_validator("http_port")
     @classmethod
     def _port_in_range(cls, value: int) -> int:
         if not 1 <= value <= 65535:
             raise ValueError("expected a TCP port between 1 and 65535")
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    return json.loads(text)
+                except json.JSONDecodeError:
+                    raise ValueError("expected a JSON list or comma-separated origins") from None
+            value = [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _no_wildcard_origin(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if origin == "*" or not urlsplit(origin).scheme or not urlsplit(origin).netloc:
+                raise ValueError("expected origins such as https://ops.example.edu (no '*')")
+        return value
+
+    @field_validator("http_max_body_bytes")
+    @classmethod
+    def _body_limit_sane(cls, value: int) -> int:
+        if not 1024 <= value <= 64 * 1024 * 1024:
+            raise ValueError("expected a size in bytes between 1024 and 67108864")
         return value
 
     @field_validator("timezone")

@@ -20,6 +20,7 @@ def build_service(settings: Settings) -> Service:
         log.info(load_into_database(settings.effective_database_url, settings.campus_file))
     service = Service(settings)
     _add_devices(service, settings)
+    _add_bot(service, settings)
     return service
 
 
@@ -36,3 +37,23 @@ def _add_devices(service: Service, settings: Settings) -> None:
     component = DevicesComponent(campus, settings.mqtt_url, url)
     service.components.append(component)
     service.checks["broker"] = component.ready
+
+
+def _add_bot(service: Service, settings: Settings) -> None:
+    """The Telegram bot with its scheduler, when a token is set. It uses the gateway of a devices component wired
+    before it (a component with `.gateway` or `.runtime.gateway`), else starts its own device runtime.
+    Without a token, say how to talk to the assistant in a terminal instead."""
+    if settings.telegram_token is None:
+        print("no AUTOVOLT_TELEGRAM_TOKEN set: talk to the assistant in a terminal with `autovolt chat` "
+              "(e.g. `autovolt chat --as 2001`)", flush=True)
+        return
+    from bot.component import BotComponent
+
+    def wired_gateway():
+        for component in service.components:
+            gateway = getattr(component, "gateway", None) or getattr(getattr(component, "runtime", None), "gateway", None)
+            if gateway is not None:
+                return gateway
+        return None
+
+    service.components.append(BotComponent(settings, wired_gateway))

@@ -22,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parse = sub.add_parser("parse", help="read messages on stdin, write one JSON command per line on stdout")
     parse.add_argument("--campus", required=True, type=Path, help="campus registry YAML")
     parse.add_argument("--now", help="reference time, ISO 8601 (naive = campus time zone); default: now")
+    parse.add_argument("--audio", type=Path, help="parse this voice note / audio file instead of stdin")
     parse.set_defaults(func=_parse)
     score = sub.add_parser("score", help="score the parser on the labelled corpus in nlu/corpus")
     score.add_argument("--campus", type=Path, default=DEMO_CAMPUS, help="campus the corpus is labelled for (default: demo)")
@@ -59,6 +60,11 @@ def _parse(args: argparse.Namespace) -> int:
 
     vocab = _vocabulary(args.campus)
     now = _now(args.now)
+    if args.audio is not None:
+        from autovolt.commands.voice import parse_audio
+
+        print(parse_audio(args.audio, vocab, now))
+        return 0
     parser = Parser(vocab)
     # Undecodable bytes must not stop the stream: they become U+FFFD and the line parses as `unknown`.
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None)

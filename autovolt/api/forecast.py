@@ -1,0 +1,190 @@
+"""POST /api/forecast/energy: a forecast of a switch's, room's or building's energy from the analytics models."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from autovolt.api.context import ApiContext
+from autovolt.api.series import Target, UnknownTarget, find_target, hourly_history, localize
+from autovolt.metrics import record_model_fit
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/forecast", tags=["analytics"])
+
+# Models the API offers. "auto" backtests the fast ones; Prophet is available by name (it takes seconds to fit).
+API_MODELS = ("auto", "seasonal-naive", "naive-daily", "weekly-median", "lag-boost", "prophet")
+AUTO_CANDIDATES = (("seasonal-naive", {}), ("naive-daily", {}), ("weekly-median", {"weeks": 4}), ("lag-boost", {}))
+MAX_HOURS = 14 * 24
+INTERVAL = {"coverage": 0.8, "method": "10 %/90 % quantiles of the model's recent in-sample errors"}
+
+
+class ForecastRequest(BaseModel):
+    """Exactly one of device_id (a switch), room_id or building_id."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"room_id": "cr-101", "periods": 24,
+                                                                                "freq": "h"}]})
+    device_id: str | None = Field(None, min_length=1, max_length=64, description="A switch id")
+    room_id: str | None = Field(None, min_length=1, max_length=64)
+    building_id: str | None = Field(None, min_length=1, max_length=64)
+    periods: int = Field(24, ge=1, le=MAX_HOURS, description="How many steps of `freq` to forecast")
+    freq: Literal["h", "D"] = Field("h", description="h = hourly, D = daily (campus-local days)")
+    model: Literal[API_MODELS] = Field("auto", description="auto chooses by rolling backtest")  # type: ignore[valid-type]
+    history_days: int = Field(56, ge=7, le=365, description="Days of history the model learns from")
+
+    @field_validator("freq", mode="before")
+    @classmethod
+    def _freq_aliases(cls, value: object) -> object:
+        aliases = {"H": "h", "hour": "h", "hourly": "h", "1h": "h", "d": "D", "day": "D", "daily": "D", "1d": "D"}
+        return aliases.get(value, value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_target(self) -> "ForecastRequest":
+        given = [n for n in ("device_id", "room_id", "building_id") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of device_id, room_id or building_id")
+        if self.freq == "D" and self.periods > MAX_HOURS // 24:
+            raise ValueError(f"periods: at most {MAX_HOURS // 24} days for daily forecasts")
+        return self
+
+
+class ForecastPoint(BaseModel):
+    timestamp: str = Field(..., description="Start of the hour or local day, ISO 8601 with offset")
+    value: float = Field(..., description="Forecast energy, Wh")
+    lower: float | None = Field(None, description="Lower bound of the interval, Wh")
+    upper: float | None = Field(None, description="Upper bound of the interval, Wh")
+
+
+class ModelInfo(BaseModel):
+    name: str
+    params: dict[str, Any]
+    chosen_by: Literal["backtest", "request"]
+    backtest: dict[str, float | None] = Field(default_factory=dict, description="Scores of the chosen model: mape (%), "
+                                              "mase, cv_rmse (%), over the rolling-origin backtest")
+    fitted_at: str
+
+
+class ForecastResponse(BaseModel):
+    target: dict[str, str]
+    freq: str
+    unit: str
+    model: ModelInfo
+    interval: dict[str, Any]
+    history: dict[str, Any]
+    forecast: list[ForecastPoint]
+    total: ForecastPoint
+
+
+def _calendar(campus: Any) -> Any:
+    from analytics.calendar import CampusCalendar, Term
+
+    return CampusCalendar(country=campus.country, terms=tuple(Term(t.name, t.start, t.end) for t in campus.terms))
+
+
+def _fit(history: pd.Series, calendar: Any, model: str, series_key: str) -> tuple[Any, dict[str, Any]]:
+    """Fit (or choose and fit) a model; return it with what the response says about it."""
+    from analytics.forecast import choose_model, make_model
+
+    if model == "auto":
+        selection = choose_model(history, calendar, series_key=series_key, candidates=AUTO_CANDIDATES)
+        fitted, run = selection.model, selection.run
+        chosen = _chosen_scores(selection.candidates)
+        info = {"name": run.model, "params": dict(fitted.params), "chosen_by": "backtest", "backtest": chosen,
+                "fitted_at": run.created_at.isoformat()}
+    else:
+        fitted = make_model(model, calendar).fit(history)
+        info = {"name": model, "params": dict(fitted.params), "chosen_by": "request", "backtest": {},
+                "fitted_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+    return fitted, info
+
+
+def _chosen_scores(candidates: tuple[Any, ...]) -> dict[str, float | None]:
+    """The backtest scores of the winning candidate (none when history was too short to backtest)."""
+    from analytics.forecast import pick_best
+
+    best = pick_best(list(candidates)) if candidates else None
+    if best is None:
+        return {}
+    row = best.scores.as_dict()
+    return {k: (None if row.get(k) is None else round(float(row[k]), 4)) for k in ("mape", "mase", "cv_rmse")}
+
+
+def _json_number(value: float) -> float | None:
+    return round(float(value), 3) if np.isfinite(value) else None
+
+
+def _run_forecast(ctx: ApiContext, body: ForecastRequest, campus: Any, target: Target) -> dict[str, Any]:
+    from analytics.forecast import ForecastError
+
+    now = dt.datetime.now(dt.timezone.utc)
+    history = hourly_history(ctx.database_url, target, now - dt.timedelta(days=body.history_days), now, campus.timezone)
+    if history.notna().sum() == 0:
+        raise HTTPException(422, f"no energy readings for {target.kind} {target.id} in the last {body.history_days} days")
+    # Drop the hour in progress: its energy is still being counted and would look like a drop.
+    current_hour = pd.Timestamp(now).tz_convert(campus.timezone).tz_localize(None).floor("h")
+    history = history[history.index < current_hour]
+    key = (target.series_key, body.model, str(history.index[-1]) if len(history) else "", body.history_days)
+    cached = ctx.cache.get(("forecast",) + key)
+    try:
+        if cached is not None and time.monotonic() - cached[0] < ctx.forecast_ttl_s:
+            fitted, info = cached[1], cached[2]
+        else:
+            fitted, info = _fit(history, _calendar(campus), body.model, target.series_key)
+            ctx.cache[("forecast",) + key] = (time.monotonic(), fitted, info)
+            record_model_fit(target.series_key, info["backtest"].get("mape"))
+        last = history.index[-1]
+        if body.freq == "h":
+            hours = body.periods
+        else:  # whole local days after the current one
+            hours = int((last.normalize() + pd.Timedelta(days=1) - last) / pd.Timedelta(hours=1)) - 1 + 24 * body.periods
+        frame = fitted.forecast(history, hours)
+    except ForecastError as exc:
+        raise HTTPException(422, str(exc)) from None
+    except ValueError as exc:  # the analytics core's one-line reasons for series it cannot use
+        raise HTTPException(422, str(exc).splitlines()[0]) from None
+    if body.freq == "D":
+        frame = frame[frame.index >= last.normalize() + pd.Timedelta(days=1)]
+        frame = frame.groupby(frame.index.normalize()).sum(min_count=1).iloc[: body.periods]
+    stamps = localize(pd.DatetimeIndex(frame.index), campus.timezone)
+    points = [{"timestamp": ts.isoformat(), "value": _json_number(row.yhat), "lower": _json_number(row.yhat_lower),
+               "upper": _json_number(row.yhat_upper)} for ts, row in zip(stamps, frame.itertuples())]
+    total = frame.sum(min_count=1)
+    return {
+        "target": {"kind": target.kind, "id": target.id, "name": target.name},
+        "freq": body.freq,
+        "unit": "Wh",
+        "model": info,
+        "interval": INTERVAL,
+        "history": {"start": localize(pd.DatetimeIndex([history.index[0]]), campus.timezone)[0].isoformat(),
+                    "end": localize(pd.DatetimeIndex([history.index[-1]]), campus.timezone)[0].isoformat(),
+                    "hours": int(history.notna().sum())},
+        "forecast": [p for p in points if p["value"] is not None],
+        "total": {"timestamp": points[0]["timestamp"] if points else "", "value": _json_number(total.yhat) or 0.0,
+                  "lower": _json_number(total.yhat_lower), "upper": _json_number(total.yhat_upper)},
+    }
+
+
+@router.post("/energy", response_model=ForecastResponse,
+             responses={404: {"description": "No such switch, room or building"},
+                        422: {"description": "Invalid request, or not enough history to forecast"}})
+async def forecast_energy(body: ForecastRequest, request: Request) -> dict[str, Any]:
+    """Forecast energy use with an 80 % interval, saying which model produced it and how it scored in backtests."""
+    ctx: ApiContext = request.app.state.api
+    campus, _ = await asyncio.to_thread(ctx.campus)
+    try:
+        target = find_target(campus, device_id=body.device_id, room_id=body.room_id, building_id=body.building_id)
+    except UnknownTarget as exc:
+        raise HTTPException(404, str(exc)) from None
+    async with ctx.fit_gate:  # CPU-bound fits one at a time; the event loop stays free for the bot
+        result = await asyncio.to_thread(_run_forecast, ctx, body, campus, target)
+    log.info("forecast served", extra={"kv": {"series": target.series_key, "model": result["model"]["name"],
+                                              "periods": body.periods, "freq": body.freq}})
+    return result

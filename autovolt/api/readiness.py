@@ -1,0 +1,42 @@
+"""Readiness checks the API adds for the dependencies it knows how to reach: the MQTT broker and the speech engine."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlsplit
+
+from autovolt.api.context import ApiContext, ReadinessCheck
+
+
+def broker_check(mqtt_url: str, timeout_s: float = 2.0) -> ReadinessCheck:
+    """The broker accepts TCP connections (the gateway's own session state is the devices package's business)."""
+    parts = urlsplit(mqtt_url)
+    host = parts.hostname or "127.0.0.1"
+    port = parts.port or (8883 if parts.scheme == "mqtts" else 1883)
+
+    async def check() -> str | None:
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
+        except (OSError, TimeoutError) as exc:
+            return f"broker {host}:{port} not reachable: {type(exc).__name__}"
+        writer.close()
+        try:
+            await writer.wait_closed()
+        except OSError:
+            pass
+        return None
+
+    return check
+
+
+def speech_check(context: ApiContext) -> ReadinessCheck:
+    """The speech engine loads (first call loads it, later calls are free)."""
+
+    async def check() -> str | None:
+        try:
+            await asyncio.to_thread(context.speech)
+        except Exception as exc:  # a missing or broken model is "not ready", with the engine's one-line reason
+            return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else 'cannot load'}"
+        return None
+
+    return check

@@ -1,0 +1,506 @@
+"""The conversation engine shared by Telegram and the terminal chat: who is asking, what they said, may they,
+do it, say what happened. Knows nothing of Telegram: it takes text, audio bytes, command names and button data and
+returns `Reply` objects; the channels render them.
+
+Every message, served or refused, is audited. Messages from one chat are handled one at a time, in order, so a
+follow-up ("and the fans too") always sees the command before it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from autovolt.vocabulary import vocabulary_from_campus
+from bot import records
+from bot.callbacks import CallbackError, CallbackSigner
+from bot.permissions import home_rooms, may_control, may_query, visible_rooms
+from bot.queries import Queries, Scope
+from bot.ratelimit import RateLimit, RateLimiter
+from bot.replies import Button, Reply, describe_results, describe_targets, room_list, when_text
+from devices.model import BoardLiveness, SwitchResult, SwitchState
+from nlu.command import Command, ParseContext
+from nlu.parser import parser_for
+from store.campus import Campus, User
+
+log = logging.getLogger(__name__)
+
+AudioSource = bytes | Callable[[], Awaitable[bytes]]
+
+
+class Fleet(Protocol):
+    """What the conversation needs from the device gateway (devices.gateway.Gateway has it)."""
+
+    async def switch(self, switch_ids: Sequence[str], on: bool) -> list[SwitchResult]: ...
+
+    def state(self, switch_id: str) -> SwitchState: ...
+
+    def board_liveness(self) -> dict[str, BoardLiveness]: ...
+
+
+class Transcriber(Protocol):
+    def transcribe(self, audio: bytes):  # -> bot.speech.Heard
+        ...
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent a message and where to answer: Telegram user id, chat id, and the channel (telegram, terminal)."""
+
+    user_id: int
+    chat_id: int
+    channel: str = "telegram"
+
+
+@dataclass(frozen=True)
+class ConversationConfig:
+    """Knobs. `confirm_ttl_s`: how long confirmation buttons work; `cancel_ttl_s`: the cancel buttons of
+    /schedules; `context_ttl_s`: how long a follow-up may lean on the previous command; `unknown_reply_every_s`:
+    an unknown user hears from the bot at most once in this time; `rate_limit`: per-user message budget."""
+
+    confirm_ttl_s: float = 300.0
+    cancel_ttl_s: float = 3600.0
+    context_ttl_s: float = 900.0
+    unknown_reply_every_s: float = 3600.0
+    rate_limit: RateLimit = field(default_factory=RateLimit)
+
+
+COMMANDS = (
+    ("start", "who you are, your role and rooms"),
+    ("help", "examples of what you can say"),
+    ("status", "what is on: /status [room]"),
+    ("energy", "energy used: /energy [room] [period]"),
+    ("forecast", "expected energy: /forecast [room]"),
+    ("alerts", "open alerts and offline boards"),
+    ("schedules", "your scheduled actions, with cancel buttons"),
+    ("myroom", "set your default room: /myroom ROOM"),
+)
+
+UNKNOWN_USER_TEXT = ("Hello! This assistant only serves registered campus staff. If you should have access, ask "
+                     "your campus admin to add your Telegram id {user_id}.")
+ERROR_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Conversation:
+    """One per running bot. `notify` (set by the channel) sends an unsolicited message to a chat, e.g. the report
+    of a scheduled action; `on_action_stored` (set by the scheduler) hears of new pending actions."""
+
+    def __init__(self, campus: Campus, fleet: Fleet, database_url: str, signer: CallbackSigner, *,
+                 speech: Transcriber | None = None, config: ConversationConfig = ConversationConfig(),
+                 audit: records.AuditLog | None = None, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.campus = campus
+        self.fleet = fleet
+        self.database_url = database_url
+        self.signer = signer
+        self.speech = speech
+        self.config = config
+        self.audit = audit
+        self.clock = clock
+        self.tz = ZoneInfo(campus.timezone)
+        self.vocabulary = vocabulary_from_campus(campus)
+        self.parser = parser_for(self.vocabulary)
+        self.queries = Queries(campus, fleet, database_url)
+        self.limiter = RateLimiter(config.rate_limit)
+        self.on_action_stored: Callable[[], None] = lambda: None
+        self._default_room: dict[int, str] = {}
+        self._context: dict[int, tuple[float, Command]] = {}
+        self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._unknown_told: dict[int, float] = {}
+
+    async def load(self) -> None:
+        """Read per-user state kept in the store (default rooms)."""
+        rooms = await asyncio.to_thread(records.default_rooms, self.database_url)
+        known = {r.id for r in self.campus.rooms}
+        self._default_room = {u: r for u, r in rooms.items() if r in known}
+
+    # ============================================================================================ entry points
+
+    async def on_text(self, who: Sender, text: str) -> Reply:
+        return await self._serve(who, text or "", lambda user: self._understand(who, user, text or ""))
+
+    async def on_voice(self, who: Sender, audio: AudioSource) -> Reply:
+        """A voice note; `audio` may be a coroutine factory so nothing is downloaded for unknown or throttled users."""
+        return await self._serve(who, "<voice>", lambda user: self._voice(who, user, audio))
+
+    async def on_unsupported(self, who: Sender, kind: str) -> Reply:
+        """A sticker, photo, document...: say what is understood (still audited, still rate limited)."""
+        async def work(user: User) -> Reply:
+            return Reply("I understand text messages and voice notes; send /help for examples.", "not_understood")
+        return await self._serve(who, f"<{kind[:32]}>", work)
+
+    def knows(self, user_id: int) -> bool:
+        return self.campus.user(user_id) is not None
+
+    async def on_command(self, who: Sender, name: str, args: Sequence[str] = ()) -> Reply:
+        text = "/" + " ".join([name, *args])
+        handlers = {"start": self._cmd_start, "help": self._cmd_help, "status": self._cmd_query,
+                    "energy": self._cmd_query, "forecast": self._cmd_query, "alerts": self._cmd_alerts,
+                    "schedules": self._cmd_schedules, "myroom": self._cmd_myroom}
+        handler = handlers.get(name)
+        if handler is None:
+            return await self._serve(who, text, lambda user: self._unknown_command(name))
+        return await self._serve(who, text, lambda user: handler(who, user, name, list(args)))
+
+    async def on_button(self, who: Sender, data: str) -> Reply:
+        return await self._serve(who, f"<button {data[:64]}>", lambda user: self._button(who, user, data))
+
+    # ============================================================================================ the gate
+
+    async def _serve(self, who: Sender, text: str, work: Callable[[User], Awaitable[Reply]]) -> Reply:
+        started = time.perf_counter()
+        user = self.campus.user(who.user_id)
+        if user is None:
+            reply = self._unknown_user(who)
+        else:
+            verdict = self.limiter.check(who.user_id)
+            if not verdict.allowed:
+                reply = Reply(f"You are sending messages faster than I can act on them; please wait "
+                              f"{max(1, round(verdict.retry_in_s))} s and try again.", "rate_limited",
+                              silent=not verdict.notify)
+            else:
+                async with self._chat_locks[who.chat_id]:
+                    try:
+                        reply = await work(user)
+                    except Exception:
+                        log.exception("message handling failed", extra={"kv": {"user": who.user_id, "channel": who.channel}})
+                        reply = Reply(ERROR_TEXT, "error")
+        self._audit(who, text, reply, time.perf_counter() - started)
+        return reply
+
+    def _unknown_user(self, who: Sender) -> Reply:
+        now = time.monotonic()
+        last = self._unknown_told.get(who.user_id)
+        silent = last is not None and now - last < self.config.unknown_reply_every_s
+        if not silent:
+            self._unknown_told[who.user_id] = now
+        return Reply(UNKNOWN_USER_TEXT.format(user_id=who.user_id), "unknown_user", silent=silent)
+
+    def _audit(self, who: Sender, text: str, reply: Reply, elapsed_s: float) -> None:
+        log.info("command", extra={"kv": {"user": who.user_id, "channel": who.channel, "intent": reply.intent,
+                                          "outcome": reply.outcome, "ms": round(elapsed_s * 1000, 1)}})
+        if self.audit is not None:
+            self.audit.record(records.AuditEntry(self.clock(), who.user_id, who.chat_id, who.channel, text,
+                                                 reply.intent, reply.outcome, dict(reply.detail)))
+
+    # ============================================================================================ understanding
+
+    def _parse_rooms(self, user: User) -> tuple[str, ...]:
+        room = self._default_room.get(user.telegram_id)
+        return (room,) if room else home_rooms(user, self.campus)
+
+    def _previous(self, chat_id: int) -> Command | None:
+        entry = self._context.get(chat_id)
+        if entry is None or time.monotonic() - entry[0] > self.config.context_ttl_s:
+            return None
+        return entry[1]
+
+    def _parse(self, who: Sender, user: User, text: str, remember: bool = True) -> Command:
+        context = ParseContext(previous=self._previous(who.chat_id), user_rooms=self._parse_rooms(user))
+        command = self.parser.parse(text, context, self.clock())
+        if remember and command.intent != "unknown" and not command.clarification:
+            self._context[who.chat_id] = (time.monotonic(), command)
+        return command
+
+    async def _understand(self, who: Sender, user: User, text: str, heard: str | None = None) -> Reply:
+        command = self._parse(who, user, text)
+        reply = await self._act(who, user, command)
+        detail = {**reply.detail, "rooms": list(command.rooms), "switches": list(command.switches)[:50]}
+        if heard is not None:
+            detail["heard"] = heard
+        return dataclasses.replace(reply, intent=command.intent, detail=detail)
+
+    async def _act(self, who: Sender, user: User, command: Command) -> Reply:
+        if command.intent == "unknown":
+            return Reply("Sorry, I did not understand that. I can switch devices (\"turn off the lights in "
+                         f"{self._example_room(user)}\"), and tell you what is on, energy used, forecasts and alerts. "
+                         "Send /help for more examples.", "not_understood")
+        if command.clarification:
+            return Reply(command.clarification, "clarify")
+        if command.intent == "device_control":
+            return await self._control(who, user, command)
+        if command.intent == "help":
+            return self._help(user)
+        if command.intent == "schedule_query":
+            return await self._schedules(who, user)
+        if command.intent == "alerts_query":
+            return await self._alerts(user)
+        return await self._question(user, command)
+
+    # ============================================================================================ voice
+
+    async def _voice(self, who: Sender, user: User, audio: AudioSource) -> Reply:
+        from nlu.audio import AudioError
+        from nlu.speech.base import SpeechError
+
+        if self.speech is None:
+            return Reply("Voice notes are not enabled here; please type your request.", "no_speech")
+        try:
+            data = audio if isinstance(audio, bytes) else await audio()
+            heard = await asyncio.to_thread(self.speech.transcribe, data)
+        except AudioError as exc:
+            return Reply(f"Sorry, I could not use that voice note: {exc}.", "bad_audio", detail={"reason": exc.reason})
+        except SpeechError as exc:
+            log.warning("speech failed", extra={"kv": {"error": str(exc)[:200]}})
+            return Reply("Sorry, speech recognition is not available right now; please type your request.", "speech_error")
+        detail = {"heard": heard.text, "confidence": round(heard.confidence, 2), "audio_s": round(heard.audio_s, 2)}
+        if not heard.text:
+            return Reply("I could not make out any words in that voice note; please try again or type it.",
+                         "not_understood", detail=detail)
+        if not heard.trusted:
+            return Reply(f"I heard \"{heard.text}\", but I am not sure enough to act on it. Please say it again or "
+                         "type it.", "unsure", detail=detail)
+        reply = await self._understand(who, user, heard.text, heard=heard.text)
+        return dataclasses.replace(reply, text=f"Heard: \"{heard.text}\"\n{reply.text}", detail={**reply.detail, **detail})
+
+    # ============================================================================================ device control
+
+    def _targets(self, command: Command) -> list[str]:
+        if command.switches:
+            return list(command.switches)
+        rooms = set(command.rooms) | {r.id for r in self.campus.rooms if r.building_id in command.buildings}
+        types = set(command.device_types)
+        return [s.id for s in self.campus.switches
+                if s.room_id in rooms and (command.everything or s.type in types)]
+
+    async def _control(self, who: Sender, user: User, command: Command) -> Reply:
+        switch_ids = self._targets(command)
+        if not switch_ids or command.action not in ("on", "off"):
+            return Reply("Which devices, and in which room? For example: \"turn off the lights in "
+                         f"{self._example_room(user)}\".", "clarify")
+        on = command.action == "on"
+        decision = may_control(user, self.campus, switch_ids)
+        if not decision.allowed:
+            return Reply(decision.reason, "refused")
+        now = self.clock()
+        run_at = command.when if command.when is not None and command.when > now + dt.timedelta(seconds=5) else None
+        what = describe_targets(self.campus, switch_ids)
+        verb = "on" if on else "off"
+        later = f" {when_text(run_at, self.tz, now)}" if run_at else ""
+        if decision.confirm:
+            expires = now + dt.timedelta(seconds=self.config.confirm_ttl_s)
+            ident = await asyncio.to_thread(
+                records.create_action, self.database_url, created_by=user.telegram_id, chat_id=who.chat_id,
+                run_at=run_at or now, on=on, switch_ids=switch_ids, text=command.text, status="confirming",
+                result={"expires_at": expires.isoformat(), "scheduled": run_at is not None}, now=now)
+            ttl = self.config.confirm_ttl_s
+            buttons = ((Button(f"Yes, switch {verb}", self.signer.sign("c", ident, user.telegram_id, ttl)),
+                        Button("Cancel", self.signer.sign("n", ident, user.telegram_id, ttl))),)
+            minutes = max(1, round(ttl / 60))
+            return Reply(f"{decision.reason} Switch {verb} the {what}{later}?\n(These buttons work for {minutes} "
+                         f"minute{'s' if minutes != 1 else ''}.)", "confirm", buttons=buttons, detail={"action": ident})
+        if run_at is not None:
+            return await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)
+        results = await self.fleet.switch(switch_ids, on)
+        text, outcome = describe_results(self.campus, results)
+        return Reply(text, outcome, detail={"results": _results_json(results)})
+
+    async def _store_schedule(self, who: Sender, user: User, run_at: dt.datetime, on: bool, switch_ids: list[str],
+                              text: str, now: dt.datetime) -> Reply:
+        ident = await asyncio.to_thread(records.create_action, self.database_url, created_by=user.telegram_id,
+                                        chat_id=who.chat_id, run_at=run_at, on=on, switch_ids=switch_ids, text=text,
+                                        status="pending", now=now)
+        self.on_action_stored()
+        what = describe_targets(self.campus, switch_ids)
+        return Reply(f"Scheduled: {what} {'on' if on else 'off'} {when_text(run_at, self.tz, now)}. "
+                     "I will report back here; /schedules lists or cancels it.", "scheduled", detail={"action": ident})
+
+    async def execute(self, switch_ids: Sequence[str], on: bool) -> tuple[str, str, list[SwitchResult]]:
+        """Switch now and describe it (used by the scheduler and by confirmed buttons)."""
+        results = await self.fleet.switch(list(switch_ids), on)
+        text, outcome = describe_results(self.campus, results)
+        return text, outcome, results
+
+    # ============================================================================================ buttons
+
+    async def _button(self, who: Sender, user: User, data: str) -> Reply:
+        try:
+            press = self.signer.verify(data, user.telegram_id)
+        except CallbackError as exc:
+            return Reply(str(exc), f"button_{exc.reason}")
+        url = self.database_url
+        record = await asyncio.to_thread(records.get_action, url, press.ident)
+        if record is None or (record.created_by != user.telegram_id and user.role != "admin"):
+            return Reply("This button is not valid for you.", "button_forged")
+        now = self.clock()
+        what = describe_targets(self.campus, record.switch_ids)
+        verb = "on" if record.on else "off"
+        if press.kind == "x":
+            if await asyncio.to_thread(records.transition, url, record.id, "pending", "cancelled"):
+                return Reply(f"Cancelled: {what} {verb} {when_text(record.run_at, self.tz, now)}.", "cancelled")
+            return Reply("That scheduled action already ran or was cancelled.", "button_used")
+        if press.kind == "n":
+            if await asyncio.to_thread(records.transition, url, record.id, "confirming", "declined"):
+                return Reply(f"Cancelled; nothing was switched.", "declined")
+            return Reply("This button was already used.", "button_used")
+        # "c": confirm. Re-check: permissions may have changed since the question was asked.
+        expires = dt.datetime.fromisoformat((record.result or {}).get("expires_at", now.isoformat()))
+        if now > expires:
+            await asyncio.to_thread(records.transition, url, record.id, "confirming", "expired")
+            return Reply("This confirmation has expired; nothing was switched. Please ask again.", "button_expired")
+        decision = may_control(user, self.campus, record.switch_ids)
+        if not decision.allowed:
+            await asyncio.to_thread(records.transition, url, record.id, "confirming", "declined")
+            return Reply(decision.reason, "refused")
+        if (record.result or {}).get("scheduled") and record.run_at > now:
+            if not await asyncio.to_thread(records.transition, url, record.id, "confirming", "pending"):
+                return Reply("This button was already used.", "button_used")
+            self.on_action_stored()
+            return Reply(f"Scheduled: {what} {verb} {when_text(record.run_at, self.tz, now)}. I will report back "
+                         "here; /schedules lists or cancels it.", "scheduled", detail={"action": record.id})
+        if not await asyncio.to_thread(records.transition, url, record.id, "confirming", "running"):
+            return Reply("This button was already used.", "button_used")
+        try:
+            text, outcome, results = await self.execute(record.switch_ids, record.on)
+        except Exception:
+            await asyncio.to_thread(records.transition, url, record.id, "running", "failed")
+            raise
+        await asyncio.to_thread(records.transition, url, record.id, "running", "done",
+                                {"outcome": outcome, "results": _results_json(results)})
+        return Reply(text, outcome, detail={"action": record.id, "results": _results_json(results)})
+
+    # ============================================================================================ questions
+
+    def _scope(self, user: User, command: Command) -> Scope:
+        if command.buildings and not command.rooms:
+            rooms = tuple(r.id for r in self.campus.rooms if r.building_id in command.buildings)
+            return Scope(rooms, self.queries.scope_label(rooms, command.buildings))
+        if command.rooms:
+            return Scope(tuple(command.rooms), self.queries.scope_label(command.rooms))
+        room = self._default_room.get(user.telegram_id)
+        rooms = (room,) if room else visible_rooms(user, self.campus)
+        if user.role == "faculty" or room:
+            return Scope(rooms, self.queries.scope_label(rooms))
+        return Scope(rooms, "The campus")
+
+    async def _question(self, user: User, command: Command) -> Reply:
+        scope = self._scope(user, command)
+        if not scope.room_ids:
+            return Reply("You have no rooms assigned yet; ask an admin to add you to your rooms.", "refused")
+        decision = may_query(user, self.campus, scope.room_ids)
+        if not decision.allowed:
+            return Reply(decision.reason, "refused")
+        now = self.clock()
+        if command.intent == "energy_query":
+            return await asyncio.to_thread(self.queries.energy, scope, command.period, now)
+        if command.intent == "forecast_query":
+            return await asyncio.to_thread(self.queries.forecast, scope, command.period, now)
+        return self.queries.status(scope, command.switches)
+
+    async def _alerts(self, user: User) -> Reply:
+        rooms = None if user.role in ("admin", "operator") else visible_rooms(user, self.campus)
+        return await asyncio.to_thread(self.queries.alerts, rooms)
+
+    # ============================================================================================ commands
+
+    async def _unknown_command(self, name: str) -> Reply:
+        return Reply(f"I do not know /{name[:32]}. Send /help to see what I can do.", "not_understood")
+
+    async def _cmd_start(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
+        rooms = home_rooms(user, self.campus)
+        role = {"admin": "an admin: you can do everything",
+                "faculty": "faculty: you can switch and ask about your rooms",
+                "operator": "an operator: you can ask about every room" + (
+                    " and switch devices (with confirmation outside your own)" if user.can_control else
+                    " (switching is not granted)")}.get(user.role, user.role)
+        lines = [f"Hello {user.name}! I am the campus energy assistant.", f"You are {role}."]
+        if rooms:
+            lines.append(f"Your rooms: {room_list(self.campus, rooms)}.")
+        default = self._default_room.get(user.telegram_id)
+        if default:
+            lines.append(f"Default room: {self.campus.room(default).name} (change it with /myroom).")
+        lines.append("Send a voice note or a message, or /help for examples.")
+        return Reply("\n".join(lines), "answered", intent="start")
+
+    async def _cmd_help(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
+        return dataclasses.replace(self._help(user), intent="help")
+
+    def _help(self, user: User) -> Reply:
+        room = self._example_room(user)
+        examples = [f"\"Turn off the lights in {room}\"", f"\"Turn on the fans in {room} at 9 am\"",
+                    f"\"Switch off the projector in {room} in 20 minutes\"", f"\"Is anything on in {room}?\"",
+                    f"\"How much energy did {room} use this week?\"", f"\"Forecast for {room} tomorrow\"",
+                    "\"Any alerts?\""]
+        if user.role == "operator" and not user.can_control:
+            examples = examples[3:]
+        text = ("You can talk or type. For example:\n" + "\n".join(f"- {e}" for e in examples) + "\n\nCommands:\n"
+                + "\n".join(f"/{c} - {d}" for c, d in COMMANDS))
+        return Reply(text, "answered", intent="help")
+
+    def _example_room(self, user: User) -> str:
+        room = self._default_room.get(user.telegram_id) or next(iter(home_rooms(user, self.campus)), None)
+        return self.campus.room(room).name if room else self.campus.rooms[0].name if self.campus.rooms else "room 101"
+
+    async def _cmd_query(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
+        intent = {"status": "status_query", "energy": "energy_query", "forecast": "forecast_query"}[name]
+        words = {"status": "status of", "energy": "energy used in", "forecast": "forecast for"}[name]
+        command = self._parse(who, user, f"{words} {' '.join(args)}".strip(), remember=False)
+        if args and command.intent == "unknown":
+            return Reply(f"I could not read \"{' '.join(args)[:80]}\" as a room or period. Try /{name} "
+                         f"{self._example_room(user)}.", "not_understood", intent=intent)
+        if command.clarification and args:
+            return Reply(command.clarification, "clarify", intent=intent)
+        command = dataclasses.replace(command, intent=intent, clarification=None)
+        reply = await self._question(user, command)
+        return dataclasses.replace(reply, intent=intent)
+
+    async def _cmd_alerts(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
+        return dataclasses.replace(await self._alerts(user), intent="alerts_query")
+
+    async def _cmd_schedules(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
+        return dataclasses.replace(await self._schedules(who, user), intent="schedule_query")
+
+    async def _schedules(self, who: Sender, user: User) -> Reply:
+        mine = None if user.role == "admin" else user.telegram_id
+        pending = await asyncio.to_thread(records.actions_with_status, self.database_url, "pending", created_by=mine)
+        if not pending:
+            return Reply("You have no scheduled actions.", "answered")
+        now = self.clock()
+        lines, buttons = [], []
+        for n, record in enumerate(pending[:10], start=1):
+            what = describe_targets(self.campus, record.switch_ids)
+            lines.append(f"{n}. {what} {'on' if record.on else 'off'} {when_text(record.run_at, self.tz, now)}")
+            buttons.append((Button(f"Cancel {n}", self.signer.sign("x", record.id, user.telegram_id,
+                                                                   self.config.cancel_ttl_s)),))
+        more = f"\n(and {len(pending) - 10} more)" if len(pending) > 10 else ""
+        return Reply("Scheduled actions:\n" + "\n".join(lines) + more, "answered", buttons=tuple(buttons))
+
+    async def _cmd_myroom(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
+        if not args:
+            current = self._default_room.get(user.telegram_id)
+            now_text = f"Your default room is {self.campus.room(current).name}. " if current else ""
+            return Reply(f"{now_text}Usage: /myroom ROOM, for example /myroom {self._example_room(user)}.",
+                         "answered", intent="myroom")
+        room_id = self._room_from_words(who, user, " ".join(args))
+        if room_id is None:
+            return Reply(f"I do not know a room called \"{' '.join(args)[:80]}\".", "not_understood", intent="myroom")
+        decision = may_query(user, self.campus, [room_id])
+        if not decision.allowed:
+            return Reply(decision.reason, "refused", intent="myroom")
+        await asyncio.to_thread(records.set_default_room, self.database_url, user.telegram_id, room_id)
+        self._default_room[user.telegram_id] = room_id
+        return Reply(f"Default room set to {self.campus.room(room_id).name}: messages that name no room are about it.",
+                     "done", intent="myroom", detail={"room": room_id})
+
+    def _room_from_words(self, who: Sender, user: User, words: str) -> str | None:
+        lowered = words.strip().lower()
+        for room in self.campus.rooms:
+            if lowered in (room.id, room.name.lower(), *(a.lower() for a in room.aliases)):
+                return room.id
+        command = self.parser.parse(f"status of {words}", ParseContext(), self.clock())
+        return command.rooms[0] if len(command.rooms) == 1 else None
+
+
+def _results_json(results: Sequence[SwitchResult]) -> list[dict]:
+    return [{"switch": r.switch_id, "on": r.on, "outcome": r.outcome.value, "reason": r.reason} for r in results]

@@ -1,0 +1,221 @@
+"""Answers to questions: device status, energy used, forecasts and alerts, each as a `Reply` (text, maybe a chart).
+
+Blocking (database reads, pandas, matplotlib): the conversation runs these in a worker thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from bot import charts, records
+from bot.replies import Reply, room_list
+from devices.model import BoardLiveness, SwitchState
+from nlu.command import Period
+from store.campus import Campus
+from store.db import session_scope
+from store.readings import readings_frame
+
+log = logging.getLogger(__name__)
+
+# A quick model keeps a forecast reply under a second; the analytics jobs pick better ones offline.
+FORECAST_MODEL = "weekly-median"
+FORECAST_HISTORY = dt.timedelta(weeks=6)
+DEFAULT_FORECAST_HOURS = 24
+MAX_FORECAST_HOURS = 7 * 24
+
+
+class StateSource(Protocol):
+    """The part of the device gateway the questions need."""
+
+    def state(self, switch_id: str) -> SwitchState: ...
+
+    def board_liveness(self) -> dict[str, BoardLiveness]: ...
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The rooms a question is about and how to name them ("Classroom 101", "Block A", "the campus")."""
+
+    room_ids: tuple[str, ...]
+    label: str
+
+
+class Queries:
+    def __init__(self, campus: Campus, fleet: StateSource, database_url: str) -> None:
+        self.campus = campus
+        self.fleet = fleet
+        self.database_url = database_url
+        self.tz = ZoneInfo(campus.timezone)
+
+    # --- status ---------------------------------------------------------------------------------------------
+
+    def status(self, scope: Scope, switch_ids: Sequence[str] = ()) -> Reply:
+        live = self.fleet.board_liveness()
+        by_room: dict[str, list] = {}
+        wanted = set(switch_ids)
+        for sw in self.campus.switches:
+            if sw.room_id in scope.room_ids and (not wanted or sw.id in wanted):
+                by_room.setdefault(sw.room_id, []).append(sw)
+        if not by_room:
+            return Reply("I found no devices there.", "answered")
+        lines: list[str] = []
+        many = len(by_room) > 3 and not wanted
+        on_total = 0
+        for room_id, switches in by_room.items():
+            room = self.campus.room(room_id)
+            states = [(sw, self.fleet.state(sw.id).on) for sw in switches]
+            on = [sw for sw, st in states if st]
+            on_total += len(on)
+            offline = sorted({sw.board_id for sw in switches if sw.board_id and live.get(sw.board_id)
+                              and live[sw.board_id].online is False})
+            note = f" (board {', '.join(offline)} offline: states may be stale)" if offline else ""
+            if many:
+                if on or offline:
+                    lines.append(f"{room.name}: {', '.join(_word(sw.name) for sw in on) + ' on' if on else 'all off'}{note}")
+                continue
+            parts = [f"{_word(sw.name)} {'on' if st else 'off' if st is False else 'unknown'}" for sw, st in states]
+            lines.append(f"{room.name}: {', '.join(parts)}{note}")
+        if many:
+            head = f"{scope.label}: {on_total} device{'s' if on_total != 1 else ''} on"
+            lines = [head] + (lines or ["Everything is off."])
+        return Reply("\n".join(lines), "answered")
+
+    # --- energy ---------------------------------------------------------------------------------------------
+
+    def _energy_frame(self, room_ids: Sequence[str], start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        with session_scope(self.database_url) as session:
+            frame = readings_frame(session, start, end, room_ids=list(room_ids))
+        if frame.empty:
+            return frame
+        frame = frame[frame["energy_wh"].notna()]
+        # A metered board reports the room's total; where one exists, its switch rows would count twice.
+        metered = set(frame.loc[frame["switch_id"].isna(), "room_id"])
+        keep = frame["switch_id"].isna() | ~frame["room_id"].isin(metered)
+        return frame[keep]
+
+    def energy(self, scope: Scope, period: Period | None, now: dt.datetime) -> Reply:
+        period = period or self.today(now)
+        end = min(period.end, now.astimezone(self.tz)) if period.start < now else period.end
+        frame = self._energy_frame(scope.room_ids, period.start, end)
+        span = self.period_text(period, now)
+        if frame.empty:
+            return Reply(f"No energy readings for {scope.label} {span}.", "answered")
+        total = frame["energy_wh"].sum() / 1000
+        per_room = frame.groupby("room_id")["energy_wh"].sum().sort_values(ascending=False) / 1000
+        lines = [f"{scope.label} used {total:,.1f} kWh {span}."]
+        if len(per_room) > 1:
+            top = [f"{self.campus.room(r).name} {v:,.1f} kWh" for r, v in per_room.head(5).items() if v > 0]
+            lines.append("Most: " + ", ".join(top) + ".")
+        days = (end - period.start).total_seconds() / 86400
+        local = frame["ts"].dt.tz_convert(self.tz)
+        step = "D" if days > 2 else "h"
+        series = frame.groupby(local.dt.floor(step))["energy_wh"].sum() / 1000
+        if len(series) > 1:
+            peak_at, peak = series.idxmax(), series.max()
+            when = peak_at.strftime("%a %d %b") if step == "D" else peak_at.strftime("%H:%M")
+            lines.append(f"Peak: {peak:,.1f} kWh {'on' if step == 'D' else 'in the hour from'} {when}.")
+            chart = charts.energy_chart(series, f"{scope.label}: energy {span}", self.campus.timezone)
+            return Reply("\n".join(lines), "answered", chart=chart, chart_name="energy.png")
+        return Reply("\n".join(lines), "answered")
+
+    # --- forecast -------------------------------------------------------------------------------------------
+
+    def forecast(self, scope: Scope, period: Period | None, now: dt.datetime) -> Reply:
+        from analytics.forecast import ForecastError, forecast
+
+        frame = self._energy_frame(scope.room_ids, now - FORECAST_HISTORY, now)
+        if frame.empty:
+            return Reply(f"There is no history for {scope.label} to forecast from yet.", "answered")
+        hourly = frame.groupby(frame["ts"].dt.floor("h"))["energy_wh"].sum() / 1000
+        index = hourly.index.tz_convert("UTC").tz_localize(None)
+        history = pd.Series(hourly.to_numpy(), index=index)
+        history = history.reindex(pd.date_range(index[0], index[-1], freq="h"))
+        last = index[-1].tz_localize("UTC")
+        horizon = DEFAULT_FORECAST_HOURS
+        if period is not None and period.end > last:
+            horizon = int(min(MAX_FORECAST_HOURS, max(1, (period.end - last).total_seconds() // 3600)))
+        try:
+            predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL)
+        except (ForecastError, ValueError) as exc:
+            return Reply(f"I cannot forecast {scope.label} yet: {exc}", "answered")
+        if period is not None:
+            start, end = period.start.astimezone(dt.timezone.utc).replace(tzinfo=None), period.end.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            window = predicted[(predicted.index >= start) & (predicted.index < end)]
+            if not window.empty:
+                predicted_span = window
+                span = self.period_text(period, now)
+            else:
+                predicted_span, span = predicted, f"in the next {horizon} hours"
+        else:
+            predicted_span, span = predicted, f"in the next {horizon} hours"
+        total = predicted_span["yhat"].sum()
+        low, high = predicted_span["yhat_lower"].sum(), predicted_span["yhat_upper"].sum()
+        text = (f"{scope.label} is expected to use about {total:,.1f} kWh {span} "
+                f"(likely between {low:,.1f} and {high:,.1f} kWh).")
+        chart = charts.forecast_chart(history.tail(72).dropna(), predicted, f"{scope.label}: forecast", self.campus.timezone)
+        return Reply(text, "answered", chart=chart, chart_name="forecast.png")
+
+    # --- alerts ---------------------------------------------------------------------------------------------
+
+    def alerts(self, room_ids: Sequence[str] | None) -> Reply:
+        rows = records.firing_alerts(self.database_url, room_ids)
+        wanted = set(room_ids) if room_ids is not None else None
+        lines = []
+        for alert in rows:
+            place = self.campus.room(alert.room_id).name + ": " if alert.room_id and _exists(self.campus, alert.room_id) else ""
+            status = "" if alert.status == "firing" else f" ({alert.status})"
+            lines.append(f"- {place}{alert.summary}{status}")
+        live = self.fleet.board_liveness()
+        for board in self.campus.boards:
+            state = live.get(board.id)
+            if state is not None and state.online is False and (wanted is None or board.room_id in wanted):
+                lines.append(f"- {self.campus.room(board.room_id).name}: board {board.id} offline ({state.reason})")
+        if not lines:
+            return Reply("No open alerts and every board is reachable.", "answered")
+        return Reply("Open alerts:\n" + "\n".join(lines[:25]), "answered")
+
+    # --- helpers --------------------------------------------------------------------------------------------
+
+    def today(self, now: dt.datetime) -> Period:
+        local = now.astimezone(self.tz)
+        start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        return Period(start, start + dt.timedelta(days=1))
+
+    def period_text(self, period: Period, now: dt.datetime) -> str:
+        start, end = period.start.astimezone(self.tz), period.end.astimezone(self.tz)
+        today = now.astimezone(self.tz).date()
+        if end - start == dt.timedelta(days=1) and start.time() == dt.time(0):
+            if start.date() == today:
+                return "today"
+            if start.date() == today - dt.timedelta(days=1):
+                return "yesterday"
+            if start.date() == today + dt.timedelta(days=1):
+                return "tomorrow"
+            return f"on {start.strftime('%a %d %b')}"
+        last = end - dt.timedelta(seconds=1)
+        return f"from {start.strftime('%d %b')} to {last.strftime('%d %b')}"
+
+    def scope_label(self, room_ids: Sequence[str], building_ids: Sequence[str] = ()) -> str:
+        if building_ids:
+            names = [b.name for b in self.campus.buildings if b.id in building_ids]
+            return " and ".join(names)
+        if len(room_ids) == len(self.campus.rooms):
+            return "The campus"
+        if len(room_ids) <= 3:
+            return room_list(self.campus, room_ids)
+        return f"{len(room_ids)} rooms"
+
+
+def _word(name: str) -> str:
+    return name if name.isupper() else name.lower()
+
+
+def _exists(campus: Campus, room_id: str) -> bool:
+    return any(r.id == room_id for r in campus.rooms)

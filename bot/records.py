@@ -1,0 +1,199 @@
+"""What the bot keeps in the store: the audit log, scheduled and awaiting-confirmation actions, default rooms.
+
+Synchronous SQLAlchemy; the conversation calls these through `asyncio.to_thread`. Status changes of an action are
+single conditional UPDATEs, so two presses of one button, or a scheduler and a cancel racing, can never both win.
+
+ScheduledAction statuses: `confirming` (waiting for the user's button; `result.expires_at`), `pending` (runs at
+`run_at`), `running`, `done`, `failed` (the gateway raised, or the service stopped while it ran), `cancelled`,
+`declined`, `expired`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from store import models as m
+from store.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One command anybody gave. `outcome` is a short code (done, partial, refused, unknown_user, rate_limited,
+    clarify, confirm, scheduled, answered, not_understood, bad_audio, error...); `detail` holds JSON-able extras."""
+
+    ts: dt.datetime
+    user_id: int | None
+    chat_id: int | None
+    channel: str
+    text: str
+    intent: str | None
+    outcome: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class AuditLog:
+    """Writes audit entries from a background thread in batches, so a reply never waits for the database.
+
+    `flush()` blocks until everything recorded so far is written; `close()` flushes and stops the thread.
+    """
+
+    def __init__(self, database_url: str, batch: int = 500) -> None:
+        self.database_url = database_url
+        self.batch = batch
+        self._queue: queue.Queue[AuditEntry | threading.Event | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+        self._thread.start()
+        self.written = 0
+        self.errors = 0
+
+    def record(self, entry: AuditEntry) -> None:
+        self._queue.put(entry)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        done = threading.Event()
+        self._queue.put(done)
+        return done.wait(timeout)
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(15)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            pending: list[AuditEntry] = []
+            markers: list[threading.Event] = []
+            stop = False
+            while True:
+                if item is None:
+                    stop = True
+                elif isinstance(item, threading.Event):
+                    markers.append(item)
+                else:
+                    pending.append(item)
+                if len(pending) >= self.batch:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if pending:
+                self._write(pending)
+            for marker in markers:
+                marker.set()
+            if stop:
+                return
+
+    def _write(self, entries: list[AuditEntry]) -> None:
+        rows = [{"ts": e.ts, "user_id": e.user_id, "chat_id": e.chat_id, "channel": e.channel, "text": e.text[:4000],
+                 "intent": e.intent, "outcome": e.outcome, "detail": e.detail} for e in entries]
+        try:
+            with session_scope(self.database_url) as session:
+                session.execute(insert(m.CommandAudit), rows)
+            self.written += len(rows)
+        except Exception as exc:  # the audit must not take the bot down; the failure itself is logged
+            self.errors += 1
+            log.error("audit write failed", extra={"kv": {"rows": len(rows), "error": type(exc).__name__}})
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    """A stored device action (see the module doc for `status`). `on` is the requested state; `when_given`
+    whether the user asked for a time (else it runs as soon as it is confirmed)."""
+
+    id: int
+    created_by: int
+    chat_id: int
+    run_at: dt.datetime
+    on: bool
+    switch_ids: tuple[str, ...]
+    text: str
+    status: str
+    result: dict[str, Any] | None
+
+
+def _record(row: m.ScheduledAction) -> ActionRecord:
+    return ActionRecord(row.id, row.created_by, row.chat_id, row.run_at, row.action == "on", tuple(row.switch_ids),
+                        row.text, row.status, row.result)
+
+
+def create_action(url: str, *, created_by: int, chat_id: int, run_at: dt.datetime, on: bool,
+                  switch_ids: Sequence[str], text: str, status: str, result: dict[str, Any] | None = None,
+                  now: dt.datetime | None = None) -> int:
+    with session_scope(url) as session:
+        row = m.ScheduledAction(created_at=now or m.utcnow(), created_by=created_by, chat_id=chat_id, run_at=run_at,
+                                action="on" if on else "off", switch_ids=list(switch_ids), text=text[:2000],
+                                status=status, result=result)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def get_action(url: str, ident: int) -> ActionRecord | None:
+    with session_scope(url) as session:
+        row = session.get(m.ScheduledAction, ident)
+        return _record(row) if row is not None else None
+
+
+def transition(url: str, ident: int, from_status: str | Sequence[str], to_status: str,
+               result: dict[str, Any] | None = None, run_at: dt.datetime | None = None) -> bool:
+    """Move action `ident` from one of `from_status` to `to_status`; False when it was not in such a status."""
+    allowed = [from_status] if isinstance(from_status, str) else list(from_status)
+    values: dict[str, Any] = {"status": to_status}
+    if result is not None:
+        values["result"] = result
+    if run_at is not None:
+        values["run_at"] = run_at
+    with session_scope(url) as session:
+        changed = session.execute(update(m.ScheduledAction)
+                                  .where(m.ScheduledAction.id == ident, m.ScheduledAction.status.in_(allowed))
+                                  .values(**values)).rowcount
+    return changed == 1
+
+
+def actions_with_status(url: str, status: str, *, due_by: dt.datetime | None = None,
+                        created_by: int | None = None) -> list[ActionRecord]:
+    with session_scope(url) as session:
+        query = select(m.ScheduledAction).where(m.ScheduledAction.status == status)
+        if due_by is not None:
+            query = query.where(m.ScheduledAction.run_at <= due_by)
+        if created_by is not None:
+            query = query.where(m.ScheduledAction.created_by == created_by)
+        return [_record(r) for r in session.scalars(query.order_by(m.ScheduledAction.run_at, m.ScheduledAction.id))]
+
+
+def next_due(url: str) -> dt.datetime | None:
+    with session_scope(url) as session:
+        return session.scalar(select(func.min(m.ScheduledAction.run_at)).where(m.ScheduledAction.status == "pending"))
+
+
+def default_rooms(url: str) -> dict[int, str]:
+    with session_scope(url) as session:
+        return {uid: room for uid, room in session.execute(
+            select(m.User.telegram_id, m.User.default_room_id).where(m.User.default_room_id.is_not(None)))}
+
+
+def set_default_room(url: str, user_id: int, room_id: str | None) -> bool:
+    with session_scope(url) as session:
+        return session.execute(update(m.User).where(m.User.telegram_id == user_id)
+                               .values(default_room_id=room_id)).rowcount == 1
+
+
+def firing_alerts(url: str, room_ids: Sequence[str] | None, limit: int = 20) -> list[m.Alert]:
+    """Open alerts (firing or snoozed), newest first; `room_ids` None = all of them."""
+    with session_scope(url) as session:
+        query = select(m.Alert).where(m.Alert.status.in_(["firing", "acknowledged", "snoozed"]))
+        if room_ids is not None:
+            query = query.where(m.Alert.room_id.in_(list(room_ids)))
+        return list(session.scalars(query.order_by(m.Alert.last_seen.desc()).limit(limit)))

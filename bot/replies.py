@@ -1,0 +1,120 @@
+"""What the conversation answers, independent of Telegram: text, optional buttons and chart, and the wording of
+device results ("Classroom 101: lights off (2/2 confirmed)")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from devices.model import Outcome, SwitchResult
+from store.campus import Campus, Switch
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: `label` shown, `data` the signed callback data (see bot.callbacks)."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer.
+
+    `text`: what to say (plain text). `buttons`: rows of inline buttons. `chart`: a PNG to send with `text` as its
+    caption. `outcome`: the audit code. `silent`: send nothing (an unknown user already told, a throttled user
+    already warned); the message is still audited. `detail`: JSON-able audit extras.
+    """
+
+    text: str
+    outcome: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    chart: bytes | None = None
+    chart_name: str = "chart.png"
+    silent: bool = False
+    intent: str | None = None
+    detail: dict = field(default_factory=dict)
+
+
+# How a switch type reads in a sentence, and whether it takes a plural verb.
+_TYPE_WORDS = {"light": "lights", "fan": "fans", "ac": "AC", "projector": "projector", "outlet": "sockets",
+               "heater": "heater", "other": "devices"}
+
+
+def device_label(switches: Sequence[Switch]) -> str:
+    """How a group of switches of one room reads: the type word when all share a type, else their names."""
+    types = {s.type for s in switches}
+    if len(switches) == 1:
+        name = switches[0].name
+        return name if name.isupper() else name.lower()
+    if len(types) == 1:
+        return _TYPE_WORDS.get(next(iter(types)), "devices")
+    return ", ".join(s.name.lower() for s in switches)
+
+
+def describe_results(campus: Campus, results: Sequence[SwitchResult]) -> tuple[str, str]:
+    """Lines per room and device type from the confirmed states, and the audit outcome (done, partial, failed)."""
+    by_id = {s.id: s for s in campus.switches}
+    groups: OrderedDict[tuple[str, str], list[SwitchResult]] = OrderedDict()
+    order = {s.id: i for i, s in enumerate(campus.switches)}
+    for result in sorted(results, key=lambda r: order.get(r.switch_id, 1 << 30)):
+        sw = by_id.get(result.switch_id)
+        key = (sw.room_id if sw else "?", sw.type if sw else "?")
+        groups.setdefault(key, []).append(result)
+    lines = []
+    for (room_id, _type), items in groups.items():
+        room = campus.room(room_id).name if room_id != "?" else "Unknown room"
+        switches = [by_id[r.switch_id] for r in items if r.switch_id in by_id]
+        label = device_label(switches) if switches else "unknown device"
+        verb = "on" if items[0].on else "off"
+        ok = sum(1 for r in items if r.outcome is Outcome.CONFIRMED)
+        line = f"{room}: {label} {verb} ({ok}/{len(items)} confirmed)"
+        if ok < len(items):
+            reasons = list(dict.fromkeys(_why(r) for r in items if r.outcome is not Outcome.CONFIRMED))
+            line = (f"{room}: {label} not switched {verb}: " if ok == 0 else line + "; ") + "; ".join(reasons)
+        lines.append(line)
+    confirmed = sum(1 for r in results if r.ok)
+    outcome = "done" if confirmed == len(results) else ("failed" if confirmed == 0 else "partial")
+    return "\n".join(lines), outcome
+
+
+def _why(result: SwitchResult) -> str:
+    if result.outcome is Outcome.OFFLINE:
+        return result.reason or "the board is offline"
+    if result.outcome is Outcome.UNCONFIRMED:
+        return result.reason or "the board did not confirm"
+    return result.reason or "not wired to a board"
+
+
+def describe_targets(campus: Campus, switch_ids: Sequence[str]) -> str:
+    """A short phrase for a set of switches: "lights in Classroom 101" or "16 devices in 13 rooms"."""
+    by_id = {s.id: s for s in campus.switches}
+    switches = [by_id[s] for s in switch_ids if s in by_id]
+    rooms = list(dict.fromkeys(s.room_id for s in switches))
+    if len(rooms) == 1:
+        return f"{device_label(switches)} in {campus.room(rooms[0]).name}"
+    types = {s.type for s in switches}
+    what = _TYPE_WORDS.get(next(iter(types)), "devices") if len(types) == 1 else "devices"
+    return f"{len(switches)} {what} in {len(rooms)} rooms"
+
+
+def when_text(moment: dt.datetime, tz: ZoneInfo, now: dt.datetime) -> str:
+    """"at 17:00" today, "tomorrow at 09:00", else "on Mon 30 Nov at 09:00", in the campus zone."""
+    local, today = moment.astimezone(tz), now.astimezone(tz).date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return f"at {clock}"
+    if local.date() == today + dt.timedelta(days=1):
+        return f"tomorrow at {clock}"
+    return f"on {local.strftime('%a %d %b')} at {clock}"
+
+
+def room_list(campus: Campus, room_ids: Sequence[str]) -> str:
+    names = [campus.room(r).name for r in room_ids]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

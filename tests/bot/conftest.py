@@ -1,0 +1,142 @@
+"""Fixtures for the bot tests: the demo campus in a fresh SQLite file, a simulated fleet and the gateway on the real
+broker (own topic root), the real speech model, the loopback Bot API server and the real PTB Application on it."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.app import TelegramBot, TelegramOptions
+from bot.callbacks import CallbackSigner, key_from_token
+from bot.conversation import Conversation, ConversationConfig
+from bot.records import AuditLog
+from bot.speech import SpeechPipeline
+from devices.gateway import Gateway
+from devices.mqtt import MqttConfig, MqttTransport
+from devices.simulator import SimTiming, SimulatedFleet
+from store.campus import load_campus_file
+from store.db import session_scope, upgrade
+from store.registry import sync_campus
+from tests.bot.fake_bot_api import Call, FakeBotApi
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_CAMPUS = ROOT / "autovolt" / "demo" / "campus.yaml"
+BROKER = "mqtt://127.0.0.1:1883"
+QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
+
+
+@pytest.fixture(scope="session")
+def campus():
+    return load_campus_file(DEMO_CAMPUS)
+
+
+@pytest.fixture(scope="session")
+def speech(campus):
+    from autovolt.vocabulary import vocabulary_from_campus
+
+    pipeline = SpeechPipeline(vocabulary_from_campus(campus))
+    pipeline.warm_up()
+    return pipeline
+
+
+@pytest.fixture(scope="session")
+def notes(tmp_path_factory):
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    from tests.speech.synth import NoteCache
+
+    return NoteCache(tmp_path_factory.mktemp("voice-notes"))
+
+
+@pytest.fixture
+def db_url(tmp_path, campus) -> str:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(url)
+    with session_scope(url) as session:
+        sync_campus(session, campus)
+    return url
+
+
+@pytest_asyncio.fixture
+async def fleet(campus):
+    """The gateway and a simulated fleet talking over the real Mosquitto, under a topic root of this test's own."""
+    prefix = f"bot-{uuid.uuid4().hex[:10]}/"
+    gateway = Gateway(campus, MqttTransport(MqttConfig.from_url(BROKER), clean_session=True), topic_prefix=prefix,
+                      confirm_timeout_s=3.0)
+    boards = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(BROKER), clean_session=True), QUIET,
+                            topic_prefix=prefix)
+    await gateway.start()
+    await boards.start()
+    assert await gateway.transport.wait_connected(10) and await boards.transport.wait_connected(10)
+    # Every board's first report must have reached the gateway before a test asks about state (slow under load).
+    for _ in range(200):
+        if all(b.online for b in gateway.board_liveness().values()):
+            break
+        await asyncio.sleep(0.05)
+    yield gateway, boards
+    await boards.stop()
+    await gateway.stop()
+
+
+@dataclass
+class Harness:
+    """Everything an end-to-end test touches."""
+
+    api: FakeBotApi
+    bot: TelegramBot
+    conversation: Conversation
+    gateway: Gateway
+    boards: SimulatedFleet
+    audit: AuditLog
+    db_url: str
+
+    def relay(self, switch_id: str) -> bool:
+        sw = next(s for s in self.conversation.campus.switches if s.id == switch_id)
+        board = self.boards.boards[sw.board_id]
+        return board.relays[sw.gpio if sw.board_id in self.boards.autovolt else sw.channel]
+
+    async def say(self, user_id: int, text: str, timeout: float = 15.0) -> Call:
+        """Send a text as `user_id` and return the bot's next message to that chat."""
+        start = len(self.api.calls)
+        self.api.send_text(user_id, text)
+        return await self.api.reply_to(user_id, start, timeout)
+
+    async def restart(self, **config) -> None:
+        await self.bot.stop()
+        self.conversation = make_conversation(self.conversation.campus, self.gateway, self.db_url, self.api.token,
+                                              self.conversation.speech, self.audit, **config)
+        await self.conversation.load()
+        self.bot = TelegramBot(self.api.token, self.conversation, options(self.api))
+        await self.bot.start()
+
+
+def options(api: FakeBotApi) -> TelegramOptions:
+    return TelegramOptions(base_url=api.base_url, base_file_url=api.file_url, poll_timeout_s=2, max_retries=8)
+
+
+def make_conversation(campus, gateway, db_url, token, speech, audit, **config) -> Conversation:
+    return Conversation(campus, gateway, db_url, CallbackSigner(key_from_token(token)), speech=speech,
+                        config=ConversationConfig(**config), audit=audit)
+
+
+@pytest_asyncio.fixture
+async def harness(campus, db_url, fleet, speech):
+    gateway, boards = fleet
+    api = FakeBotApi()
+    await api.start()
+    audit = AuditLog(db_url)
+    conversation = make_conversation(campus, gateway, db_url, api.token, speech, audit)
+    await conversation.load()
+    bot = TelegramBot(api.token, conversation, options(api))
+    await bot.start()
+    h = Harness(api, bot, conversation, gateway, boards, audit, db_url)
+    yield h
+    await h.bot.stop()
+    await api.stop()
+    audit.close()

@@ -1,0 +1,128 @@
+"""The conversation engine without Telegram (as the terminal chat uses it): questions with charts, default rooms
+kept in the store, the audit trail, and the `autovolt chat` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+import sys
+
+import pytest
+import pytest_asyncio
+from PIL import Image
+from sqlalchemy import select
+
+from autovolt.demo.history import generate_history
+from bot.callbacks import CallbackSigner, random_key
+from bot.conversation import Conversation, Sender
+from bot.records import AuditLog
+from devices.gateway import Gateway
+from devices.simulator import SimulatedFleet
+from devices.transport import MemoryBus
+from store import models as m
+from store.db import session_scope, upgrade
+from store.readings import insert_frame
+from store.registry import sync_campus
+from tests.bot.conftest import QUIET, ROOT
+
+NOW = dt.datetime.now(dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def history_url(tmp_path_factory, campus) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('history') / 'bot.db'}"
+    upgrade(url)
+    history, _ = generate_history(campus, NOW, weeks=2)
+    with session_scope(url) as session:
+        sync_campus(session, campus)
+        insert_frame(session, history)
+    return url
+
+
+@pytest_asyncio.fixture
+async def engine(campus, history_url):
+    bus = MemoryBus()
+    gateway = Gateway(campus, bus.transport())
+    boards = SimulatedFleet(campus, bus.transport(), QUIET)
+    await gateway.start()
+    await boards.start()
+    audit = AuditLog(history_url)
+    conversation = Conversation(campus, gateway, history_url, CallbackSigner(random_key()), audit=audit)
+    await conversation.load()
+    yield conversation
+    await boards.stop()
+    await gateway.stop()
+    audit.close()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(data)).size
+
+
+async def test_energy_question_answers_with_a_chart_and_a_total(engine):
+    reply = await engine.on_text(Sender(1001, 1001, "terminal"), "how much energy did classroom 101 use this week")
+    assert reply.text.startswith("Classroom 101 used ") and " kWh " in reply.text
+    assert reply.chart is not None and png_size(reply.chart)[0] > 400
+    campus = await engine.on_command(Sender(1001, 1001, "terminal"), "energy", ["yesterday"])
+    assert campus.text.startswith("The campus used ") and "Most: " in campus.text
+
+
+async def test_forecast_gives_a_range_and_a_band_chart(engine):
+    reply = await engine.on_command(Sender(2002, 2002, "terminal"), "forecast", ["lab", "1"])
+    assert "expected to use about" in reply.text and "likely between" in reply.text, reply.text
+    assert reply.chart is not None
+    refused = await engine.on_command(Sender(2002, 2002, "terminal"), "forecast", ["classroom", "101"])
+    assert refused.outcome == "refused"
+
+
+async def test_default_room_is_kept_in_the_store_and_used(engine, campus, history_url):
+    admin = Sender(1002, 1002, "terminal")
+    reply = await engine.on_command(admin, "myroom", ["lab", "3"])
+    assert reply.outcome == "done" and campus.room("lab-3").name in reply.text
+    with session_scope(history_url) as session:
+        assert session.get(m.User, 1002).default_room_id == "lab-3"
+    fresh = Conversation(campus, engine.fleet, history_url, CallbackSigner(random_key()))
+    await fresh.load()
+    switched = await fresh.on_text(admin, "turn on the lights")
+    assert switched.text.startswith(campus.room("lab-3").name + ": lights on (1/1 confirmed)"), switched.text
+    bad = await engine.on_command(admin, "myroom", ["the", "moon"])
+    assert bad.outcome == "not_understood" and "\n" not in bad.text
+
+
+async def test_every_message_is_audited_with_outcome(engine, history_url):
+    who = Sender(2003, 2003, "terminal")
+    await engine.on_text(who, "turn off the lights in lab 3")
+    await engine.on_text(who, "what's the weather like")
+    await engine.on_text(who, "turn off the lights in classroom 101")
+    assert engine.audit.flush()
+    with session_scope(history_url) as session:
+        rows = session.execute(select(m.CommandAudit.text, m.CommandAudit.outcome, m.CommandAudit.channel)
+                               .where(m.CommandAudit.user_id == 2003).order_by(m.CommandAudit.id)).all()
+    assert [(t, o) for t, o, _ in rows] == [("turn off the lights in lab 3", "done"),
+                                           ("what's the weather like", "not_understood"),
+                                           ("turn off the lights in classroom 101", "refused")]
+    assert {c for _, _, c in rows} == {"terminal"}
+
+
+async def test_bad_input_never_raises(engine):
+    who = Sender(1001, 1001, "terminal")
+    for text in ("", "\x00\x01\x02", "a" * 20000, "/energy 99 bananas", "turn off"):
+        reply = await engine.on_text(who, text) if not text.startswith("/") else await engine.on_command(
+            who, text[1:].split()[0], text.split()[1:])
+        assert reply.text and reply.outcome != "error"
+
+
+def test_autovolt_chat_once_from_the_command_line(tmp_path):
+    env = {"AUTOVOLT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    autovolt = [sys.executable, "-m", "autovolt"]
+    prepared = subprocess.run([*autovolt, "demo", "--no-serve", "--weeks", "1"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert prepared.returncode == 0, prepared.stderr
+    done = subprocess.run([*autovolt, "chat", "--as", "2001", "--once", "turn on the fans in classroom 102"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "bot> Classroom 102: ceiling fans on (1/1 confirmed)" in done.stdout
+    missing = subprocess.run([*autovolt, "chat", "--voice", str(tmp_path / "nope.ogg")], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr

@@ -1,0 +1,89 @@
+"""PocketSphinx with the campus grammar on Telegram-style voice notes made by espeak-ng, through the bot's path."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nlu.audio import AudioError
+from nlu.speech import transcribe_audio
+from nlu.speech.understand import understand_voice
+from tests.speech.synth import Voice
+
+NOW = dt.datetime(2026, 11, 26, 10, 0)
+
+
+def test_done_when_fans_off_in_classroom_101(notes, sphinx, demo_vocab):
+    """The issue's acceptance check: a synthesised, Telegram-encoded note becomes that command."""
+    result = understand_voice(notes.get("turn off the fans in classroom one oh one"), sphinx, demo_vocab, now=NOW)
+    assert result.transcript.text == "turn off the fans in classroom one oh one"
+    assert result.transcript.engine == "pocketsphinx"
+    assert result.transcript.in_grammar
+    assert 2.0 < result.transcript.audio_s < 4.0
+    command = result.command
+    assert (command.intent, command.action, command.device_types, command.rooms, command.switches) == (
+        "device_control", "off", ("fan",), ("cr-101",), ("cr-101-fans",))
+    assert command.confidence >= 0.5
+
+
+@pytest.mark.parametrize(("text", "voice", "snr", "expected"), [
+    ("turn on the lights in lab two", Voice("en-us+f3", 170, 65), None, ("device_control", "on", ("light",), ("lab-2",))),
+    ("switch off the projector in the seminar hall", Voice("en-us+m3", 150, 40), None,
+     ("device_control", "off", ("projector",), ("seminar-hall",))),
+    ("turn off the ac in classroom two zero one", Voice("en-us", 135, 35), 20,
+     ("device_control", "off", ("ac",), ("cr-201",))),
+    ("turn off the fans in classroom one oh one", Voice("en-us", 160, 50), 10,
+     ("device_control", "off", ("fan",), ("cr-101",))),
+    ("is the ac on in room two zero two", Voice("en-us", 160, 50), None, ("status_query", None, ("ac",), ("cr-202",))),
+    ("which devices are offline", Voice("en-us+f1", 175, 60), None, ("alerts_query", None, (), ())),
+])
+def test_voices_speeds_pitches_and_noise(notes, sphinx, demo_vocab, text, voice, snr, expected):
+    result = understand_voice(notes.get(text, voice, snr), sphinx, demo_vocab, now=NOW)
+    c = result.command
+    assert (c.intent, c.action, c.device_types, c.rooms) == expected, result.transcript.text
+
+
+def test_scheduled_command_keeps_its_time(notes, sphinx, demo_vocab):
+    result = understand_voice(notes.get("please turn off the fan in classroom one oh two at five p.m."),
+                              sphinx, demo_vocab, now=NOW)
+    assert result.command.intent == "device_control"
+    assert result.command.when is not None and result.command.when.hour == 17
+
+
+@pytest.mark.parametrize(("text", "voice"), [
+    ("what's the weather like tomorrow", Voice("en-us", 160, 50)),
+    ("play some music", Voice("en-us", 160, 50)),
+    ("lock the front door", Voice("en-us+f3", 170, 65)),
+    ("tell me a joke", Voice("en-us+m3", 150, 40)),
+])
+def test_out_of_grammar_speech_is_never_a_command(notes, sphinx, demo_vocab, text, voice):
+    result = understand_voice(notes.get(text, voice), sphinx, demo_vocab, now=NOW)
+    assert result.command.intent == "unknown"
+    assert not result.transcript.in_grammar
+    assert result.transcript.confidence < 0.5
+
+
+def test_free_transcription_without_campus(notes, sphinx):
+    transcript = transcribe_audio(notes.get("what's the weather like tomorrow"), sphinx)
+    assert transcript.engine == "pocketsphinx"
+    assert not transcript.in_grammar
+    assert "weather" in transcript.text
+
+
+def test_timing_fields_are_measured(notes, sphinx, demo_vocab):
+    transcript = transcribe_audio(notes.get("turn on the lights in lab two"), sphinx, demo_vocab)
+    assert transcript.decode_s > 0
+    assert set(transcript.to_json()) == {"text", "engine", "audio_s", "decode_s", "confidence"}
+
+
+def test_bad_audio_raises_audio_error(sphinx, demo_vocab):
+    with pytest.raises(AudioError):
+        understand_voice(b"definitely not a voice note", sphinx, demo_vocab, now=NOW)
+
+
+def test_engine_loads_once_per_process(sphinx):
+    from nlu.speech import load_engine
+
+    assert load_engine() is sphinx
+    assert load_engine(None) is sphinx
