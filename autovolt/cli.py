@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "autovolt.commands.nlu",
     "autovolt.commands.voice",
     "autovolt.commands.analytics",
+    "autovolt.commands.alerts",
 )
 
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import uvicorn
+from fastapi import APIRouter
 from sqlalchemy import text
 
+from autovolt.api.context import ApiContext, UpdateHandler
 from autovolt.http_api import ReadinessCheck, create_app
 from autovolt.settings import Settings
 from store.db import get_engine
@@ -34,6 +36,9 @@ class Service:
     settings: Settings
     components: list[Component] = field(default_factory=list)
     checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+    # Routers other packages mount under the API key (the Alertmanager webhook), and the bot's webhook entry point.
+    routers: list[APIRouter] = field(default_factory=list)
+    telegram_handler: UpdateHandler | None = None
 
     def __post_init__(self) -> None:
         self.checks.setdefault("database", self._database_ready)
@@ -54,7 +59,9 @@ class Service:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-        config = uvicorn.Config(create_app(self.checks, self.settings), host="0.0.0.0", port=self.settings.http_port,
+        context = ApiContext(settings=self.settings, checks=self.checks, routers=self.routers,
+                             telegram_handler=self.telegram_handler)
+        config = uvicorn.Config(create_app(context=context), host="0.0.0.0", port=self.settings.http_port,
                                 log_level="warning", lifespan="off")
         server = uvicorn.Server(config)
         started: list[Component] = []

@@ -21,6 +21,7 @@ def build_service(settings: Settings) -> Service:
     service = Service(settings)
     _add_devices(service, settings)
     _add_bot(service, settings)
+    _add_alerts(service, settings)
     return service
 
 
@@ -56,4 +57,48 @@ def _add_bot(service: Service, settings: Settings) -> None:
                 return gateway
         return None
 
-    service.components.append(BotComponent(settings, wired_gateway))
+    bot = BotComponent(settings, wired_gateway)
+    service.components.append(bot)
+    service.telegram_handler = bot.telegram_handler
+
+
+def _add_alerts(service: Service, settings: Settings) -> None:
+    """Scheduled alert scans and the Telegram outbox (kept, unsent, until a token is set); "turn it off" uses the
+    wired gateway; the Alertmanager webhook joins the HTTP API where the service takes extra routers."""
+    from alerts.alertmanager import router
+    from alerts.service import AlertService
+    from alerts.settings import AlertSettingsError, load_alert_config
+    from autovolt.settings import SettingsError
+
+    try:
+        config = load_alert_config()
+    except AlertSettingsError as exc:
+        raise SettingsError(str(exc)) from None
+
+    def gateway():
+        for component in service.components:
+            found = getattr(component, "gateway", None) or getattr(getattr(component, "runtime", None), "gateway", None)
+            if found is not None:
+                return found
+        return None
+
+    async def switch_off(switch_ids):
+        found = gateway()
+        if found is None:
+            raise RuntimeError("no device gateway is running")
+        return await found.switch(list(switch_ids), False)
+
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
+    alerts = AlertService(settings.effective_database_url, config=config, telegram_token=token,
+                          telegram_base_url=settings.telegram_base_url, timezone=settings.timezone,
+                          switch_off=switch_off)
+    service.components.append(alerts)
+    service.routers.append(router(lambda: alerts.book))
+    bot = next((c for c in service.components if hasattr(c, "button_routes")), None)
+    if bot is not None:
+        from alerts.actions import is_alert_callback
+
+        async def answer_alert_button(data: str, user_id: int) -> str:
+            return (await alerts.actions.handle(data, user_id)).text
+
+        bot.button_routes.append((is_alert_callback, answer_alert_button))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import BotCommand, Update
@@ -18,6 +19,8 @@ from bot.scheduler import Scheduler
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+# A button handled outside the conversation: (does this callback data belong to you?, answer it for this user).
+ButtonRoute = tuple[Callable[[str], bool], Callable[[str, int], Awaitable[str]]]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -61,7 +64,8 @@ class TelegramOptions:
         return base + "/file/bot"
 
 
-def build_application(token: str, conversation: Conversation, options: TelegramOptions = TelegramOptions()) -> Application:
+def build_application(token: str, conversation: Conversation, options: TelegramOptions = TelegramOptions(),
+                      button_routes: list[ButtonRoute] | None = None) -> Application:
     limiter = AIORateLimiter(overall_max_rate=options.overall_max_rate, overall_time_period=1,
                              max_retries=options.max_retries)
     app = (Application.builder().token(token).base_url(options.base_url).base_file_url(options.file_url)
@@ -69,6 +73,8 @@ def build_application(token: str, conversation: Conversation, options: TelegramO
            .connection_pool_size(options.connection_pool_size).pool_timeout(options.pool_timeout_s)
            .get_updates_read_timeout(options.poll_timeout_s + 10).build())
     app.bot_data["conversation"] = conversation
+    # A shared list: routes added after start (the alerts component wires in later) still apply.
+    app.bot_data["button_routes"] = button_routes if button_routes is not None else []
     only_new = filters.UpdateType.MESSAGE  # an edited message must not run a command again
     for name, _ in COMMANDS:
         app.add_handler(CommandHandler(name, handlers.on_command, filters=only_new))
@@ -84,11 +90,12 @@ def build_application(token: str, conversation: Conversation, options: TelegramO
 class TelegramBot:
     """Runs the Application and the scheduler in the current event loop: `await start()`, later `await stop()`."""
 
-    def __init__(self, token: str, conversation: Conversation, options: TelegramOptions = TelegramOptions()) -> None:
+    def __init__(self, token: str, conversation: Conversation, options: TelegramOptions = TelegramOptions(),
+                 button_routes: list[ButtonRoute] | None = None) -> None:
         self.token = token
         self.conversation = conversation
         self.options = options
-        self.app = build_application(token, conversation, options)
+        self.app = build_application(token, conversation, options, button_routes)
         self.scheduler = Scheduler(conversation, self._notify)
 
     async def _notify(self, chat_id: int, text: str) -> None:

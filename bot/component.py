@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from autovolt.settings import Settings
 from autovolt.vocabulary import vocabulary_from_campus
-from bot.app import TelegramBot, TelegramOptions
+from bot.app import ButtonRoute, TelegramBot, TelegramOptions
 from bot.callbacks import CallbackSigner, key_from_token, random_key
 from bot.conversation import Conversation, ConversationConfig, Fleet
 from bot.records import AuditLog
@@ -92,6 +92,8 @@ class BotComponent:
         self.fleet_provider = fleet_provider
         self.engine: Engine | None = None
         self.bot: TelegramBot | None = None
+        # (matches(data), handle(data, user_id) -> answer text) for buttons of other packages, e.g. alerts.
+        self.button_routes: list[ButtonRoute] = []
 
     async def start(self) -> None:
         token = self.settings.telegram_token.get_secret_value()
@@ -100,7 +102,7 @@ class BotComponent:
         speech = self.engine.conversation.speech
         if speech is not None:  # load the model now, off the loop, rather than on the first voice note
             asyncio.get_running_loop().run_in_executor(None, speech.warm_up)
-        self.bot = TelegramBot(token, self.engine.conversation, telegram_options(self.settings))
+        self.bot = TelegramBot(token, self.engine.conversation, telegram_options(self.settings), self.button_routes)
         await self.bot.start()
 
     async def telegram_handler(self, update: dict) -> None:

@@ -148,6 +148,10 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     engine, who, query = conversation_of(context), sender_of(update), update.callback_query
     data = query.data or ""
+    for matches, handle in context.bot_data.get("button_routes", ()):
+        if matches(data):
+            await query.answer((await handle(data, who.user_id))[:200], show_alert=True)
+            return
     if engine.knows(who.user_id):
         async with working(context.bot, who.chat_id, ChatAction.TYPING):
             reply = await engine.on_button(who, data)

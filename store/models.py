@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -197,7 +197,12 @@ class Alert(Base):
     snoozed_until: Mapped[dt.datetime | None]
     resolved_at: Mapped[dt.datetime | None]
 
-    __table_args__ = (Index("ix_alerts_status_key", "status", "key"),)
+    __table_args__ = (
+        Index("ix_alerts_status_key", "status", "key"),
+        # One firing episode per key, even with two alert components on one database (migration 0002).
+        Index("uq_alerts_firing_key", "key", unique=True, sqlite_where=text("status = 'firing'"),
+              postgresql_where=text("status = 'firing'")),
+    )
 
 
 class Delivery(Base):

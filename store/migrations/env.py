@@ -9,11 +9,19 @@ config = context.config
 target_metadata = Base.metadata
 
 
+# Tables other libraries own (APScheduler's job store) are not part of our schema: autogenerate leaves them alone.
+FOREIGN_TABLES = {"apscheduler_jobs"}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite")
+                          render_as_batch=connection.dialect.name == "sqlite", include_object=include_object)
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()

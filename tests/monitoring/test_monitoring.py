@@ -46,7 +46,8 @@ def test_amtool_checks_alertmanager_config() -> None:
 
 @pytest.mark.parametrize("labels, receiver", [
     (["alertname=AutoVoltBuildingBoardsOffline", "severity=critical", "building=block-a"], "autovolt-urgent"),
-    (["alertname=AutoVoltBoardOffline", "severity=warning", "building=block-a"], "autovolt"),
+    (["alertname=AutoVoltBoardOffline", "severity=warning", "building=block-a"], "dashboard-only"),
+    (["alertname=AutoVoltPowerSpike", "severity=warning", "building=block-a"], "autovolt"),
     (["alertname=AutoVoltForecastAccuracyLow", "severity=info"], "autovolt"),
 ])
 def test_alertmanager_routes(labels, receiver) -> None:
@@ -63,7 +64,7 @@ def test_alertmanager_groups_by_building_and_inhibits_board_alerts() -> None:
     assert inhibit["target_matchers"] == ['alertname="AutoVoltBoardOffline"']
     assert inhibit["equal"] == ["building"]
     for receiver in config["receivers"]:
-        for hook in receiver["webhook_configs"]:
+        for hook in receiver.get("webhook_configs", []):
             assert hook["url"].endswith("/api/alerts/alertmanager")
             assert hook["http_config"]["authorization"]["type"] == "Bearer"
 
