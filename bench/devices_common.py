@@ -33,6 +33,25 @@ def rss_mib() -> float:
     return 0.0
 
 
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds used so far by each thread of this process, by thread name (where the ingest time goes)."""
+    import threading
+
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    out: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = names.get(int(tid), "other")
+        name = "paho" if name.startswith("paho") else "loop" if name == "MainThread" else name
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 class Broker:
     """A private Mosquitto on a free port, so the benchmark neither disturbs nor is disturbed by other users."""
 
@@ -43,7 +62,8 @@ class Broker:
         self.dir = tempfile.mkdtemp(prefix="bench-mqtt-")
         conf = Path(self.dir) / "mosquitto.conf"
         lines = [f"listener {self.port} 127.0.0.1", "allow_anonymous true", "log_dest none",
-                 "max_queued_messages 1000000", "set_tcp_nodelay true"]
+                 "max_queued_messages 1000000", "max_inflight_messages 1000",
+                 "set_tcp_nodelay true"]
         if os.geteuid() == 0:
             lines.append("user root")
         conf.write_text("\n".join(lines) + "\n")
@@ -84,19 +104,44 @@ def database(kind: str, campus, tmpdir: str) -> tuple[str, callable]:
     return url, cleanup
 
 
-def spawn_fleet(broker_url: str, boards: int, state_interval: float, seconds: float, protocol: str = "autovolt"):
-    """The simulated fleet in its own process (its own core), as real boards are not in our process."""
-    code = ("import asyncio,sys; sys.path.insert(0, %r); from devices_common import run_fleet; "
-            "asyncio.run(run_fleet(%r, %d, %r, %r, %r))" % (str(ROOT / "bench"), broker_url, boards, state_interval,
-                                                            seconds, protocol))
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def spawn_fleet(broker_url: str, boards: int, state_interval: float, seconds: float, protocol: str = "autovolt",
+                publishers: int = 1) -> list[subprocess.Popen]:
+    """The simulated fleet in `publishers` child processes (each with its share of the boards and its own
+    connection), as real boards are not in our process and one Python publisher must not be the bottleneck."""
+    procs = []
+    for part in range(publishers):
+        code = ("import asyncio,sys; sys.path.insert(0, %r); from devices_common import run_fleet; "
+                "asyncio.run(run_fleet(%r, %d, %r, %r, %r, %d, %d))" % (
+                    str(ROOT / "bench"), broker_url, boards, state_interval, seconds, protocol, part, publishers))
+        procs.append(subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+    return procs
 
 
-async def run_fleet(broker_url: str, boards: int, state_interval: float, seconds: float, protocol: str) -> None:
+def stop_fleet(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(10)
+
+
+async def run_fleet(broker_url: str, boards: int, state_interval: float, seconds: float, protocol: str,
+                    part: int = 0, parts: int = 1) -> None:
     campus = synthetic_campus(boards, protocol)
     timing = SimTiming(state_interval_s=state_interval, heartbeat_interval_s=30.0, tele_period_s=state_interval)
-    fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(broker_url), clean_session=True, inflight=1000),
-                           timing)
+    mine = [b.id for b in campus.boards][part::parts]
+    fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(broker_url), clean_session=True), timing,
+                           board_ids=mine)
     await fleet.start()
     await asyncio.sleep(seconds)
     await fleet.stop()
+
+
+def count_readings(url: str) -> int:
+    """Rows in `readings`, counted by the database itself on a connection of its own."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(text("SELECT count(*) FROM readings"))
+    finally:
+        engine.dispose()

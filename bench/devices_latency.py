@@ -12,7 +12,7 @@ import argparse
 import asyncio
 import statistics
 
-from devices_common import Broker, spawn_fleet
+from devices_common import Broker, spawn_fleet, stop_fleet
 
 from devices.gateway import Gateway
 from devices.mqtt import MqttConfig, MqttTransport
@@ -42,8 +42,7 @@ async def one_run(commands: int, boards: int) -> list[float]:
                 latencies.append(result.latency_s)
     finally:
         await gateway.stop()
-        fleet.terminate()
-        fleet.wait(10)
+        stop_fleet(fleet)
         broker.stop()
     return latencies
 

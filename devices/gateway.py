@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from devices.ingest import IngestWriter
 from devices.liveness import LivenessTracker
-from devices.model import (Availability, BoardLiveness, GatewayStats, Observation, Outcome, Rejected, RelayReport,
+from devices.model import (Availability, BoardLiveness, GatewayStats, Outcome, Rejected, RelayReport,
                            SwitchResult, SwitchState)
 from devices.protocols import Adapter, build_adapters
 from devices.transport import Transport
@@ -31,6 +31,23 @@ ReportListener = Callable[[str, SwitchState], None]
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+class _Known:
+    """The gateway's mutable record of a switch's last report (one per switch, updated in place for speed);
+    `SwitchState` is the frozen view handed out."""
+
+    __slots__ = ("on", "changed_at", "reported_at", "source")
+
+    def __init__(self, on: bool, changed_at: dt.datetime | None, reported_at: dt.datetime | None,
+                 source: str | None) -> None:
+        self.on = on
+        self.changed_at = changed_at
+        self.reported_at = reported_at
+        self.source = source
+
+    def freeze(self, switch_id: str) -> SwitchState:
+        return SwitchState(switch_id, self.on, self.changed_at, self.reported_at, self.source)
 
 
 class Gateway:
@@ -60,7 +77,7 @@ class Gateway:
             relay = self._relay(s)
             if relay is not None:
                 self._switch_at[(s.board_id, relay)] = s.id  # type: ignore[index]
-        self._states: dict[str, SwitchState] = {}
+        self._known: dict[str, _Known] = {}  # last report per switch (mutable: updated for every reading)
         self._waiters: dict[tuple[str, int], list[tuple[bool, asyncio.Future[float]]]] = defaultdict(list)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._last_send: dict[str, float] = {}
@@ -88,13 +105,19 @@ class Gateway:
         self._tasks.clear()
         await self.transport.stop()
 
-    def seed_states(self, states: Mapping[str, bool | None], last_seen: Mapping[str, dt.datetime] | None = None) -> None:
-        """Start from the store's last known switch states and board last-seen times."""
+    def seed_states(self, states: Mapping[str, bool | None], last_seen: Mapping[str, dt.datetime] | None = None,
+                    changed_at: Mapping[str, dt.datetime | None] | None = None,
+                    online: Mapping[str, bool] | None = None) -> None:
+        """Start from the store's last known switch states (and when they changed) and boards' last-seen times and
+        online flags, so a restart neither forgets a board that is away nor treats a live one as new."""
+        changed_at = changed_at or {}
         for switch_id, on in states.items():
-            if switch_id in self.switches and on is not None and switch_id not in self._states:
-                self._states[switch_id] = SwitchState(switch_id, on, None, None, "store")
+            if switch_id in self.switches and on is not None and switch_id not in self._known:
+                self._known[switch_id] = _Known(on, changed_at.get(switch_id), None, "store")
+        online = online or {}
         for board_id, seen in (last_seen or {}).items():
-            self.liveness.seed(board_id, seen)
+            if board_id in self.boards and seen is not None:
+                self.liveness.seed(board_id, seen, online.get(board_id, True), self.clock())
 
     def add_listener(self, listener: ReportListener) -> None:
         """Called (on the loop) with every switch state change a board reports, e.g. a wall switch pressed."""
@@ -103,7 +126,8 @@ class Gateway:
     # --- queries ----------------------------------------------------------------------------------------------
 
     def state(self, switch_id: str) -> SwitchState:
-        return self._states.get(switch_id) or SwitchState(switch_id, None)
+        known = self._known.get(switch_id)
+        return known.freeze(switch_id) if known is not None else SwitchState(switch_id, None)
 
     def board_liveness(self) -> dict[str, BoardLiveness]:
         return self.liveness.all(self.clock())
@@ -197,6 +221,7 @@ class Gateway:
     # --- incoming ---------------------------------------------------------------------------------------------
 
     def _on_message(self, topic: str, payload: bytes) -> None:
+        # The hot path of ingestion (thousands of calls a second): plain dict lookups, one clock read per message.
         stats = self.stats
         stats.messages += 1
         adapter = next((a for owns, a in self._dispatch if owns(topic)), None)
@@ -211,18 +236,21 @@ class Gateway:
             return
         stats.observations += 1
         now = self.clock()
+        seen = None
         for obs in observations:
-            self._apply(obs, now)
+            if type(obs) is RelayReport:
+                self._relay_report(obs, now)
+                seen = obs.board_id
+            elif type(obs) is Availability:
+                self.liveness.lwt(obs.board_id, obs.online, now)
+            else:
+                seen = obs.board_id
+        if seen is not None:
+            self.liveness.seen(seen, now)
         if self.sink is not None:
             self.sink.submit_many(now, observations)
 
-    def _apply(self, obs: Observation, now: dt.datetime) -> None:
-        if isinstance(obs, Availability):
-            self.liveness.lwt(obs.board_id, obs.online, now)
-            return
-        self.liveness.seen(obs.board_id, now)
-        if not isinstance(obs, RelayReport):
-            return
+    def _relay_report(self, obs: RelayReport, now: dt.datetime) -> None:
         key = (obs.board_id, obs.relay)
         waiters = self._waiters.get(key)
         if waiters:
@@ -233,11 +261,18 @@ class Gateway:
         switch_id = self._switch_at.get(key)
         if switch_id is None:
             return
-        previous = self._states.get(switch_id)
-        changed = previous is None or previous.on is not obs.on
-        state = SwitchState(switch_id, obs.on, now if changed else previous.changed_at, now, obs.source)  # type: ignore[union-attr]
-        self._states[switch_id] = state
-        if changed and previous is not None:
+        known = self._known.get(switch_id)
+        if known is None:
+            self._known[switch_id] = _Known(obs.on, now, now, obs.source)
+            return
+        known.reported_at = now
+        known.source = obs.source
+        if known.on is obs.on:
+            return
+        known.on = obs.on
+        known.changed_at = now
+        if self._listeners:
+            state = known.freeze(switch_id)
             for listener in self._listeners:
                 try:
                     listener(switch_id, state)

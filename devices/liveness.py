@@ -23,10 +23,18 @@ class LivenessTracker:
         self._last_seen: dict[str, dt.datetime] = {}
         self._lwt_offline: dict[str, dt.datetime] = {}
         self._reported: dict[str, bool | None] = {}
+        # Boards restored from the store, not heard from since: offline before the restart (reason), or online
+        # before it and given one offline window from the restart to speak up (end of the window).
+        self._offline_before: set[str] = set()
+        self._grace_until: dict[str, dt.datetime] = {}
 
     def seen(self, board_id: str, ts: dt.datetime) -> None:
         self._last_seen[board_id] = ts
-        self._lwt_offline.pop(board_id, None)
+        if self._lwt_offline:
+            self._lwt_offline.pop(board_id, None)
+        if self._grace_until or self._offline_before:
+            self._grace_until.pop(board_id, None)
+            self._offline_before.discard(board_id)
 
     def lwt(self, board_id: str, online: bool, ts: dt.datetime) -> None:
         if online:
@@ -34,9 +42,20 @@ class LivenessTracker:
         else:
             self._lwt_offline[board_id] = ts
 
-    def seed(self, board_id: str, last_seen: dt.datetime) -> None:
-        """Start from the store's last-seen time, so a restart does not forget a board that is away."""
-        self._last_seen.setdefault(board_id, last_seen)
+    def seed(self, board_id: str, last_seen: dt.datetime, online: bool = True,
+             started_at: dt.datetime | None = None) -> None:
+        """Start from the store's last-seen time and online flag, so a restart does not forget a board that is away.
+
+        A board offline before the restart stays offline (commands fail fast) until it speaks. A board online
+        before it is unknown, not offline, for one offline window from `started_at`: the service may have been down
+        longer than that window, and the board deserves the time to send its next heartbeat."""
+        if board_id in self._last_seen:
+            return  # heard from since the start: fresher than the store
+        self._last_seen[board_id] = last_seen
+        if not online:
+            self._offline_before.add(board_id)
+        elif started_at is not None:
+            self._grace_until[board_id] = started_at + dt.timedelta(seconds=self._limit.get(board_id, 75.0))
 
     def liveness(self, board_id: str, now: dt.datetime) -> BoardLiveness:
         last = self._last_seen.get(board_id)
@@ -45,8 +64,14 @@ class LivenessTracker:
             return BoardLiveness(board_id, False, last, age, "the board's last will says it went offline")
         if last is None:
             return BoardLiveness(board_id, None, None, None, "not heard from since the service started")
+        if board_id in self._offline_before:
+            return BoardLiveness(board_id, False, last, age, "offline before the service restarted, silent since")
         limit = self._limit.get(board_id, 75.0)
         if age is not None and age > limit:
+            grace = self._grace_until.get(board_id)
+            if grace is not None and now < grace:
+                return BoardLiveness(board_id, None, last, age,
+                                     "online before the service restarted, not heard from since")
             return BoardLiveness(board_id, False, last, age, f"silent for {age:.0f} s")
         return BoardLiveness(board_id, True, last, age, "")
 

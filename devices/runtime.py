@@ -4,6 +4,7 @@ configured, on an in-process bus shared with a simulated fleet (so the demo need
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ async def start_devices(campus: Campus, mqtt_url: str | None, database_url: str 
     writer = None
     if database_url:
         writer = IngestWriter(database_url, campus)
-        writer.start()
+        await asyncio.to_thread(writer.start)  # reads the store: off the loop
     fleet = None
     if mqtt_url:
         transport = MqttTransport(MqttConfig.from_url(mqtt_url), client_id or gateway_client_id(campus))
@@ -62,7 +63,7 @@ async def start_devices(campus: Campus, mqtt_url: str | None, database_url: str 
         fleet = SimulatedFleet(campus, bus.transport(), timing)
     gateway = Gateway(campus, transport, sink=writer, confirm_timeout_s=confirm_timeout_s)
     if database_url:
-        _seed(gateway, database_url)
+        await asyncio.to_thread(_seed, gateway, database_url)
     await gateway.start()
     if fleet is not None:
         await fleet.start()
@@ -70,10 +71,20 @@ async def start_devices(campus: Campus, mqtt_url: str | None, database_url: str 
 
 
 def _seed(gateway: Gateway, database_url: str) -> None:
+    """Restore what the store knows: switch states (and when they changed), boards' last-seen times and online
+    flags. Liveness then continues across a restart: a board offline before it is refused at once, a board online
+    before it gets one offline window to speak up (see `LivenessTracker.seed`)."""
     try:
         with session_scope(database_url) as session:
-            states = dict(session.execute(select(m.Switch.id, m.Switch.state)).all())
-        # Liveness is not seeded: after a long restart every board would look offline until its next message.
-        gateway.seed_states(states)
+            switches = session.execute(select(m.Switch.id, m.Switch.state, m.Switch.state_changed_at)).all()
+            boards = session.execute(select(m.Board.id, m.Board.last_seen, m.Board.online)).all()
     except Exception as exc:
         log.warning("could not read last known states from the store", extra={"kv": {"error": type(exc).__name__}})
+        return
+    gateway.seed_states({sid: state for sid, state, _ in switches},
+                        last_seen={bid: seen for bid, seen, _ in boards if seen is not None},
+                        changed_at={sid: at for sid, _, at in switches},
+                        online={bid: bool(up) for bid, _, up in boards})
+    kv = {"switches": sum(1 for s in switches if s[1] is not None),
+          "boards_seen_before": sum(1 for b in boards if b[1] is not None)}
+    log.info("restored device state from the store", extra={"kv": kv})

@@ -56,7 +56,7 @@ def load_json_object(payload: bytes) -> dict[str, Any]:
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise Rejected(OVERSIZED, f"payload of {len(payload)} bytes")
     try:
-        data = json.loads(payload)
+        data = json.loads(payload.decode("utf-8"))  # decoding first skips json's encoding detection
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise Rejected(MALFORMED, "not JSON") from None
     if not isinstance(data, dict):

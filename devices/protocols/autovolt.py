@@ -49,6 +49,8 @@ class AutoVoltAdapter(Adapter):
     def __init__(self, campus: Campus, prefix: str = "") -> None:
         super().__init__(campus, prefix)
         self.by_mac = {normalize_mac(b.mac): b for b in self.boards.values() if b.mac}
+        # The MAC exactly as registered (what the firmware sends): found without normalizing.
+        self.by_exact_mac = {b.mac: b for b in self.boards.values() if b.mac}
 
     def owns(self, topic: str) -> bool:
         return topic.startswith(self.prefix + "esp32/")
@@ -68,7 +70,7 @@ class AutoVoltAdapter(Adapter):
         mac = data.get("mac")
         if not isinstance(mac, str):
             raise Rejected(MALFORMED, "no mac")
-        board = self.by_mac.get(normalize_mac(mac))
+        board = self.by_exact_mac.get(mac) or self.by_mac.get(normalize_mac(mac))
         if board is None:
             raise Rejected(UNKNOWN_BOARD, "unknown mac")
         return board
@@ -112,9 +114,14 @@ class AutoVoltAdapter(Adapter):
         if not isinstance(switches, list) or len(switches) > 64:
             raise Rejected(MALFORMED, "switches is not a list")
         out: list[Observation] = []
-        for item in switches:
-            if not isinstance(item, dict):
+        board_id = board.id
+        for item in switches:  # the ingest hot path: exact type checks first, the general ones only on a miss
+            if type(item) is not dict:
                 raise Rejected(MALFORMED, "switch entry is not an object")
-            out.append(RelayReport(board.id, as_int(item.get("gpio"), "gpio"), as_bool(item.get("state"), "state"),
-                                   "state"))
-        return out or (Heartbeat(board.id),)
+            gpio, state = item.get("gpio"), item.get("state")
+            if type(gpio) is not int:
+                gpio = as_int(gpio, "gpio")
+            if type(state) is not bool:
+                state = as_bool(state, "state")
+            out.append(RelayReport(board_id, gpio, state, "state"))
+        return out or (Heartbeat(board_id),)

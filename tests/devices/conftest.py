@@ -49,15 +49,19 @@ class PrivateBroker:
     workdir: Path
     users: dict[str, str] = field(default_factory=dict)
     persistence: bool = False
+    tls: tuple[Path, Path] | None = None  # (certificate, key): the listener speaks TLS only
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     def url(self, user: str | None = None, password: str | None = None) -> str:
         auth = f"{user}:{password}@" if user else ""
-        return f"mqtt://{auth}127.0.0.1:{self.port}"
+        return f"{'mqtts' if self.tls else 'mqtt'}://{auth}127.0.0.1:{self.port}"
 
     def _config(self) -> Path:
-        lines = [f"listener {self.port} 127.0.0.1", f"persistence {'true' if self.persistence else 'false'}",
+        lines = [f"listener {self.port} 127.0.0.1"]
+        if self.tls:
+            lines += [f"certfile {self.tls[0]}", f"keyfile {self.tls[1]}"]
+        lines += [f"persistence {'true' if self.persistence else 'false'}",
                  f"persistence_location {self.workdir}/", "log_dest none"]
         if os.geteuid() == 0:
             lines.append("user root")  # as root, mosquitto would switch to a user that cannot read our files
@@ -82,6 +86,8 @@ class PrivateBroker:
                                         stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("private mosquitto exited at start")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return
@@ -112,6 +118,26 @@ def private_broker(tmp_path):
     yield make
     for broker in brokers:
         broker.stop()
+
+
+@pytest.fixture
+def tls_files(tmp_path):
+    """A throw-away CA and a server certificate for 127.0.0.1: (ca.pem, server.pem, server.key)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    d = tmp_path / "tls"
+    d.mkdir()
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=d)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+        "-subj", "/CN=autovolt-test-ca")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    (d / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+        "server.pem", "-days", "2", "-extfile", "san.ext")
+    return d / "ca.pem", d / "server.pem", d / "server.key"
 
 
 def _prepare(url: str, campus) -> str:

@@ -200,3 +200,33 @@ async def test_a_thousand_malformed_payloads_are_counted_and_nothing_breaks(camp
                                                                             m.Reading.state.is_(True))) >= 1
     assert any("telemetry message rejected" in line for line in captured_logs)
     assert_no_secrets(captured_logs, "demo-secret-0", "guess-0.")
+
+
+async def test_tls_broker_with_password_switches_and_rejects_an_unknown_ca(campus, prefix, private_broker, tls_files):
+    ca, cert, key = tls_files
+    broker = private_broker(users={"gateway": "gw-tls-5d1e", "boards": "bd-tls-0b7a"}, tls=(cert, key))
+    good = MqttTransport(MqttConfig.from_url(f"{broker.url('gateway', 'gw-tls-5d1e')}?ca={ca}"), clean_session=True,
+                         backoff=QUICK)
+    untrusted = MqttTransport(MqttConfig.from_url(broker.url("gateway", "gw-tls-5d1e")), clean_session=True,
+                              backoff=QUICK)  # the system CAs do not know our test CA
+    gateway = Gateway(campus, good, topic_prefix=prefix)
+    fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(f"{broker.url('boards', 'bd-tls-0b7a')}?ca={ca}"),
+                                                 clean_session=True), SimTiming(), topic_prefix=prefix)
+    await untrusted.start([prefix + "#"], lambda t, p: None)
+    await gateway.start()
+    await fleet.start()
+    try:
+        assert await good.wait_connected(10)
+        assert await fleet.transport.wait_connected(10)
+        await asyncio.sleep(0.2)
+        result = await gateway.switch(["cr-101-fans"], True)
+        assert result[0].outcome is Outcome.CONFIRMED
+        for _ in range(50):  # refused by our own TLS check, retrying with back-off, no crash
+            if untrusted.reconnects >= 2:
+                break
+            await asyncio.sleep(0.1)
+        assert not untrusted.connected and untrusted.reconnects >= 2
+    finally:
+        await fleet.stop()
+        await gateway.stop()
+        await untrusted.stop()
