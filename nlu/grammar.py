@@ -83,7 +83,7 @@ class Grammar:
 
 def spoken_forms(name: str) -> list[str]:
     """Ways to say a registry name: lower case, hyphens and punctuation as spaces, numbers as words
-    ("Classroom 101" -> "classroom one oh one", "classroom one zero one", "classroom a hundred and one")."""
+    ("Classroom 101" -> "classroom one oh one", "classroom one zero one"; "Room 220" also "room two twenty")."""
     text = re.sub(r"[^a-z0-9' ]+", " ", name.lower().replace("-", " "))
     forms = [""]
     for token in text.split():

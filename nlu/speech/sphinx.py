@@ -2,9 +2,10 @@
 
 Two passes over the same audio. The constrained pass searches the campus JSGF grammar (fast, and accurate on the
 few hundred words a campus needs). A grammar always finds *some* path, so a phone-loop pass, which may hear any
-sequence of English phones, scores the same audio: speech the grammar explains almost as well as free phones is
-in-grammar; speech it explains much worse was forced into the grammar. Rejected speech gets a free
-(language-model) pass so the user sees what was heard, with a low confidence.
+sequence of English phones, transcribes the same audio as phones; the phone error rate between those phones and the
+dictionary pronunciation of the constrained words measures how well the words fit the sound. Speech forced into
+the grammar fits badly. Rejected speech gets a free (language-model) pass so the user sees what was heard, with a
+low confidence.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from nlu.vocabulary import Vocabulary
 log = logging.getLogger(__name__)
 
 ENGINE = "pocketsphinx"
-# Per-frame score gap (log base 1.0001 units) between the grammar pass and the phone loop at which confidence is
-# 0.5; calibrated on espeak-ng speech by bench/speech_calibrate.py. Larger gap = the grammar explains audio worse.
-GAP_MIDPOINT = 12.0
-GAP_SCALE = 4.0
+# Phone error rate (phone loop vs the pronunciation of the constrained words) at which confidence is 0.5, and the
+# slope; chosen with bench/speech_calibrate.py (in-grammar notes mostly 0.55-0.75, out-of-grammar ones 0.75-1.7).
+PER_MIDPOINT = 0.76
+PER_SCALE = 0.04
 # Below this confidence a constrained result is not trusted as a command.
 ACCEPT_CONFIDENCE = 0.5
 _TOKEN_FIXES = {"a.m.": "am", "p.m.": "pm"}
@@ -80,29 +81,29 @@ class PocketSphinxEngine:
         return Transcript(text=_tidy(text), engine=ENGINE, audio_s=audio_s,
                           decode_s=time.perf_counter() - started, confidence=confidence, in_grammar=in_grammar)
 
-    def score_gap(self, pcm: bytes, grammar: Grammar) -> tuple[str, float | None]:
-        """The constrained transcript and its per-frame score gap to the phone loop (for calibration)."""
+    def phone_error_rate(self, pcm: bytes, grammar: Grammar) -> tuple[str, float | None]:
+        """The constrained transcript and its phone error rate against the phone loop (for calibration)."""
         pcm = dither(pcm)
         with self._lock:
-            text, score = self._run(self._decoder, pcm, self._search(grammar))
-            gap = self._gap(pcm, score) if text else None
-        return _tidy(text), gap
+            text, _ = self._run(self._decoder, pcm, self._search(grammar))
+            return _tidy(text), self._per(pcm, text) if text else None
 
     def _constrained(self, pcm: bytes, grammar: Grammar) -> tuple[str, float, bool]:
-        text, score = self._run(self._decoder, pcm, self._search(grammar))
+        text, _ = self._run(self._decoder, pcm, self._search(grammar))
         if text and grammar.matches(text):
-            gap = self._gap(pcm, score)
-            confidence = 1.0 / (1.0 + math.exp((gap - GAP_MIDPOINT) / GAP_SCALE))
+            per = self._per(pcm, text)
+            confidence = 1.0 / (1.0 + math.exp((per - PER_MIDPOINT) / PER_SCALE))
             if confidence >= ACCEPT_CONFIDENCE:
                 return text, confidence, True
         # Not a whole sentence of the grammar, or forced into it: say what a free pass heard, untrusted.
         free, _ = self._run(self._decoder, pcm, None)
         return free, 0.1 if free else 0.0, False
 
-    def _gap(self, pcm: bytes, grammar_score: int) -> float:
-        _, phone_score = self._run(self._phones, pcm, None)
-        frames = max(1, len(pcm) // 320)  # 10 ms frames
-        return (phone_score - grammar_score) / frames
+    def _per(self, pcm: bytes, text: str) -> float:
+        expected = " ".join(self._decoder.lookup_word(w) or "" for w in text.split()).split()
+        heard, _ = self._run(self._phones, pcm, None)
+        phones = [p for p in heard.split() if p != "SIL"]
+        return _edit_distance(expected, phones) / max(1, len(expected))
 
     def _search(self, grammar: Grammar) -> str:
         name = "g" + hashlib.sha1(grammar.jsgf.encode()).hexdigest()[:16]
@@ -121,6 +122,15 @@ class PocketSphinxEngine:
         if hyp is None or not hyp.hypstr:
             return "", 0
         return hyp.hypstr, self._logmath.log(hyp.score)
+
+
+def _edit_distance(a: list[str], b: list[str]) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[len(b)]
 
 
 def dither(pcm: bytes) -> bytes:

@@ -8,6 +8,7 @@ the transcript gets a low confidence.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import logging
@@ -56,8 +57,15 @@ class VoskEngine:
         self._lock = threading.Lock()
         self._recognizers: dict[object, object] = {}
         self._unk = self._model.vosk_model_find_word("[unk]") >= 0
+        # Free the native objects before interpreter teardown unloads vosk's module globals (else __del__ fails).
+        atexit.register(self._release)
         log.info("speech model loaded", extra={"kv": {"engine": ENGINE, "model": model,
                                                       "load_s": round(time.perf_counter() - started, 3)}})
+
+    def _release(self) -> None:
+        with self._lock:
+            self._recognizers.clear()
+            self._model = None
 
     def known(self, word: str) -> bool:
         return self._model.vosk_model_find_word(word) >= 0
