@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from autovolt.components import DevicesComponent
 from autovolt.service import Service
 from autovolt.settings import Settings
 from store.db import session_scope, upgrade
@@ -27,8 +28,6 @@ def build_service(settings: Settings) -> Service:
 
 def _add_devices(service: Service, settings: Settings) -> None:
     """The device gateway, on the configured broker or a simulated in-process fleet, for the registry's campus."""
-    from autovolt.components import DevicesComponent
-
     url = settings.effective_database_url
     with session_scope(url) as session:
         campus = load_registry(session)
@@ -38,6 +37,14 @@ def _add_devices(service: Service, settings: Settings) -> None:
     component = DevicesComponent(campus, settings.mqtt_url, url)
     service.components.append(component)
     service.checks["broker"] = component.ready
+
+
+def _wired_gateway(service: Service):
+    """The running device gateway, looked up when needed (components start in order, after wiring)."""
+    for component in service.components:
+        if isinstance(component, DevicesComponent) and component.gateway is not None:
+            return component.gateway
+    return None
 
 
 def _add_bot(service: Service, settings: Settings) -> None:
@@ -50,14 +57,7 @@ def _add_bot(service: Service, settings: Settings) -> None:
         return
     from bot.component import BotComponent
 
-    def wired_gateway():
-        for component in service.components:
-            gateway = getattr(component, "gateway", None) or getattr(getattr(component, "runtime", None), "gateway", None)
-            if gateway is not None:
-                return gateway
-        return None
-
-    bot = BotComponent(settings, wired_gateway)
+    bot = BotComponent(settings, lambda: _wired_gateway(service))
     service.components.append(bot)
     service.telegram_handler = bot.telegram_handler
 
@@ -75,15 +75,8 @@ def _add_alerts(service: Service, settings: Settings) -> None:
     except AlertSettingsError as exc:
         raise SettingsError(str(exc)) from None
 
-    def gateway():
-        for component in service.components:
-            found = getattr(component, "gateway", None) or getattr(getattr(component, "runtime", None), "gateway", None)
-            if found is not None:
-                return found
-        return None
-
     async def switch_off(switch_ids):
-        found = gateway()
+        found = _wired_gateway(service)
         if found is None:
             raise RuntimeError("no device gateway is running")
         return await found.switch(list(switch_ids), False)
@@ -98,7 +91,8 @@ def _add_alerts(service: Service, settings: Settings) -> None:
     if bot is not None:
         from alerts.actions import is_alert_callback
 
-        async def answer_alert_button(data: str, user_id: int) -> str:
-            return (await alerts.actions.handle(data, user_id)).text
+        async def answer_alert_button(data: str, user_id: int):
+            # The whole outcome: when it is done (`ok`) the bot also takes the buttons off the alert message.
+            return await alerts.actions.handle(data, user_id)
 
         bot.button_routes.append((is_alert_callback, answer_alert_button))

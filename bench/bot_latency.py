@@ -8,6 +8,7 @@ Measured by the server's clock: from the moment getUpdates hands an update to th
 `text-status`: "is anything on in ROOM"; `voice`: a ~3 s espeak-ng voice note (OGG/Opus) that switches a relay.
 Throughput: `--burst` status questions queued at once from the 8 demo users, updates handled per second until
 the last reply. Per-user and overall rate limits are off for the burst (the loopback server is not Telegram).
+The server shares this process here; bench/bot_throughput.py measures throughput with it in a process of its own.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ ROOMS = (("classroom 101", "cr-101"), ("classroom 102", "cr-102"), ("classroom 2
          ("lab 1", "lab-1"), ("lab 2", "lab-2"), ("lab 3", "lab-3"))
 
 
-async def setup(workdir: Path):
+async def setup(workdir: Path, args):
     campus = load_campus_file(ROOT / "autovolt" / "demo" / "campus.yaml")
     url = f"sqlite:///{workdir / 'bench.db'}"
     upgrade(url)
@@ -63,7 +64,8 @@ async def setup(workdir: Path):
     await gateway.transport.wait_connected(10)
     await boards.transport.wait_connected(10)
     await asyncio.sleep(0.3)
-    speech = SpeechPipeline(vocabulary_from_campus(campus))
+    # As the service runs it: recognition in a worker process (--speech-in-thread: in a thread of this process).
+    speech = SpeechPipeline(vocabulary_from_campus(campus), worker_process=not args.speech_in_thread)
     speech.warm_up()
     api = FakeBotApi()
     await api.start()
@@ -81,6 +83,7 @@ async def setup(workdir: Path):
         await boards.stop()
         await gateway.stop()
         audit.close()
+        speech.close()
 
     return api, close
 
@@ -135,7 +138,7 @@ async def main_async(args) -> None:
         notes = NoteCache(Path(tmp) / "notes")
         summary: dict[str, list[float]] = {"text-switch": [], "text-status": [], "voice": [], "burst": []}
         for run in range(args.runs):
-            api, close = await setup(Path(tmp) / f"run{run}")
+            api, close = await setup(Path(tmp) / f"run{run}", args)
             try:
                 lat = await latency(api, args.texts, args.voices, notes)
                 rate = await throughput(api, args.burst)
@@ -160,6 +163,8 @@ def main() -> None:
     parser.add_argument("--voices", type=int, default=10, help="voice notes per run")
     parser.add_argument("--burst", type=int, default=2000, help="messages queued at once for the throughput run")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--speech-in-thread", action="store_true",
+                        help="recognise voice notes in a thread of the bot's process (the service uses a worker process)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     asyncio.run(main_async(args))

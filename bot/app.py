@@ -7,6 +7,7 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, MessageHandler,
@@ -20,7 +21,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 # A button handled outside the conversation: (does this callback data belong to you?, answer it for this user).
-ButtonRoute = tuple[Callable[[str], bool], Callable[[str, int], Awaitable[str]]]
+# The answer is the text to show the presser, or an object with `.text` and `.ok` (e.g. alerts.engine.
+# ActionOutcome): when `ok`, the pressed message is settled and its buttons are removed (bot.handlers.on_button).
+ButtonRoute = tuple[Callable[[str], bool], Callable[[str, int], Awaitable[Any]]]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -36,8 +39,11 @@ class TelegramOptions:
     `overall_max_rate`: messages a second across all chats (Telegram's limit is 30; 0 turns the overall limit off,
     e.g. against a loopback test server); `max_retries`: retries after a 429 `retry_after`;
     `concurrent_updates`: updates handled at once (messages of one chat are still handled in order);
-    `connection_pool_size`: HTTP connections to the Bot API (httpx's pool gets slow with hundreds), with requests
-    waiting up to `pool_timeout_s` for a free one rather than failing.
+    `connection_pool_size`: HTTP connections to the Bot API, with requests waiting up to `pool_timeout_s` for a
+    free one rather than failing. Keep the two equal: httpcore rescans every connection for every request waiting
+    in its pool (a socket `getpeername` per idle connection), so 64 updates on 16 or 64 connections measured
+    slower than 16 on 16 (bench/bot_throughput.py, docs/benchmarks.md). 16 at once still leaves room for boards
+    that are slow to confirm (a few seconds at worst) without holding up everybody else.
     """
 
     base_url: str = DEFAULT_BASE_URL
@@ -50,7 +56,7 @@ class TelegramOptions:
     poll_timeout_s: int = 30
     overall_max_rate: float = 30
     max_retries: int = 8
-    concurrent_updates: int = 64
+    concurrent_updates: int = 16
     connection_pool_size: int = 16
     pool_timeout_s: float = 30.0
 

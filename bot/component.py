@@ -59,11 +59,16 @@ class Engine:
         if self.runtime is not None:
             await self.runtime.stop()
         await asyncio.to_thread(self.audit.close)
+        speech = self.conversation.speech
+        if speech is not None and hasattr(speech, "close"):
+            await asyncio.to_thread(speech.close)
 
 
 async def build_engine(settings: Settings, signer: CallbackSigner, fleet: Fleet | None = None, *,
-                       speech: bool = True, config: ConversationConfig = ConversationConfig()) -> Engine:
-    """The engine on the configured store and fleet; starts a device runtime (broker or simulated) if none given."""
+                       speech: bool = True, config: ConversationConfig = ConversationConfig(),
+                       speech_process: bool = False) -> Engine:
+    """The engine on the configured store and fleet; starts a device runtime (broker or simulated) if none given.
+    `speech_process`: recognise voice notes in a worker process (the service), not in a thread (one-off chats)."""
     url = settings.effective_database_url
     campus = await asyncio.to_thread(read_campus, url)
     runtime = None
@@ -72,7 +77,7 @@ async def build_engine(settings: Settings, signer: CallbackSigner, fleet: Fleet 
 
         runtime = await start_devices(campus, settings.mqtt_url, url)
         fleet = runtime.gateway
-    pipeline = SpeechPipeline(vocabulary_from_campus(campus)) if speech else None
+    pipeline = SpeechPipeline(vocabulary_from_campus(campus), worker_process=speech_process) if speech else None
     audit = AuditLog(url)
     conversation = Conversation(campus, fleet, url, signer, speech=pipeline, config=config, audit=audit)
     await conversation.load()
@@ -98,7 +103,7 @@ class BotComponent:
     async def start(self) -> None:
         token = self.settings.telegram_token.get_secret_value()
         fleet = self.fleet_provider() if self.fleet_provider else None
-        self.engine = await build_engine(self.settings, CallbackSigner(key_from_token(token)), fleet)
+        self.engine = await build_engine(self.settings, CallbackSigner(key_from_token(token)), fleet, speech_process=True)
         speech = self.engine.conversation.speech
         if speech is not None:  # load the model now, off the loop, rather than on the first voice note
             asyncio.get_running_loop().run_in_executor(None, speech.warm_up)

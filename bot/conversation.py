@@ -20,7 +20,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from autovolt.vocabulary import vocabulary_from_campus
-from bot import records
+from alerts.preferences import PreferenceError
+from bot import alertprefs, records
 from bot.callbacks import CallbackError, CallbackSigner
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
@@ -82,6 +83,10 @@ COMMANDS = (
     ("alerts", "open alerts and offline boards"),
     ("schedules", "your scheduled actions, with cancel buttons"),
     ("myroom", "set your default room: /myroom ROOM"),
+    ("prefs", "your alert settings: muted types, quiet hours"),
+    ("mute", "stop an alert type: /mute TYPE"),
+    ("unmute", "get an alert type again: /unmute TYPE"),
+    ("quiet", "quiet hours: /quiet 22:00-07:00 or /quiet off"),
 )
 
 UNKNOWN_USER_TEXT = ("Hello! This assistant only serves registered campus staff. If you should have access, ask "
@@ -118,6 +123,8 @@ class Conversation:
         self._context: dict[int, tuple[float, Command]] = {}
         self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._unknown_told: dict[int, float] = {}
+        # Campus.user scans the list; every message asks, so index it once (the campus is immutable).
+        self._users = {u.telegram_id: u for u in campus.users}
 
     async def load(self) -> None:
         """Read per-user state kept in the store (default rooms)."""
@@ -141,13 +148,14 @@ class Conversation:
         return await self._serve(who, f"<{kind[:32]}>", work)
 
     def knows(self, user_id: int) -> bool:
-        return self.campus.user(user_id) is not None
+        return user_id in self._users
 
     async def on_command(self, who: Sender, name: str, args: Sequence[str] = ()) -> Reply:
         text = "/" + " ".join([name, *args])
         handlers = {"start": self._cmd_start, "help": self._cmd_help, "status": self._cmd_query,
                     "energy": self._cmd_query, "forecast": self._cmd_query, "alerts": self._cmd_alerts,
-                    "schedules": self._cmd_schedules, "myroom": self._cmd_myroom}
+                    "schedules": self._cmd_schedules, "myroom": self._cmd_myroom, "prefs": self._cmd_prefs,
+                    "mute": self._cmd_mute, "unmute": self._cmd_mute, "quiet": self._cmd_quiet}
         handler = handlers.get(name)
         if handler is None:
             return await self._serve(who, text, lambda user: self._unknown_command(name))
@@ -160,7 +168,7 @@ class Conversation:
 
     async def _serve(self, who: Sender, text: str, work: Callable[[User], Awaitable[Reply]]) -> Reply:
         started = time.perf_counter()
-        user = self.campus.user(who.user_id)
+        user = self._users.get(who.user_id)
         if user is None:
             reply = self._unknown_user(who)
         else:
@@ -420,6 +428,8 @@ class Conversation:
         default = self._default_room.get(user.telegram_id)
         if default:
             lines.append(f"Default room: {self.campus.room(default).name} (change it with /myroom).")
+        prefs = await asyncio.to_thread(records.alert_preferences, self.database_url, user.telegram_id)
+        lines.append(alertprefs.describe(prefs) + " (/prefs to change)")
         lines.append("Send a voice note or a message, or /help for examples.")
         return Reply("\n".join(lines), "answered", intent="start")
 
@@ -492,6 +502,42 @@ class Conversation:
         self._default_room[user.telegram_id] = room_id
         return Reply(f"Default room set to {self.campus.room(room_id).name}: messages that name no room are about it.",
                      "done", intent="myroom", detail={"room": room_id})
+
+    async def _cmd_prefs(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
+        prefs = await asyncio.to_thread(records.alert_preferences, self.database_url, user.telegram_id)
+        return Reply(f"{alertprefs.describe(prefs)}\n{alertprefs.usage()}", "answered", intent="prefs")
+
+    async def _cmd_mute(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
+        if not args:
+            prefs = await asyncio.to_thread(records.alert_preferences, self.database_url, user.telegram_id)
+            return Reply(f"Usage: /{name} TYPE, for example /{name} after_hours.\n{alertprefs.describe(prefs)}\n"
+                         f"Types:\n{alertprefs.types_help()}", "answered", intent=name)
+        try:
+            alert_type = alertprefs.alert_type(args)
+            prefs = await asyncio.to_thread(records.change_muted, self.database_url, user.telegram_id, alert_type,
+                                            name == "mute")
+        except PreferenceError as exc:
+            return Reply(str(exc), "not_understood", intent=name)
+        head = (f"Muted {alert_type}: you will not get these alerts (critical ones still come)." if name == "mute"
+                else f"Unmuted {alert_type}: you will get these alerts again.")
+        return Reply(f"{head}\n{alertprefs.describe(prefs)}", "done", intent=name, detail={"type": alert_type})
+
+    async def _cmd_quiet(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
+        if not args:
+            prefs = await asyncio.to_thread(records.alert_preferences, self.database_url, user.telegram_id)
+            return Reply(f"Usage: /quiet 22:00-07:00 (campus time, {self.campus.timezone}) or /quiet off.\n"
+                         f"{alertprefs.describe(prefs)}", "answered", intent="quiet")
+        try:
+            change = alertprefs.quiet_change(args)
+            prefs = await asyncio.to_thread(records.change_quiet_hours, self.database_url, user.telegram_id,
+                                            change.start, change.end)
+        except PreferenceError as exc:
+            return Reply(str(exc), "not_understood", intent="quiet")
+        head = ("Quiet hours off: alerts come when they happen." if change.start is None else
+                f"Quiet hours set to {change.start}-{change.end} ({self.campus.timezone}): alerts in that time wait "
+                "until it ends; critical ones still come at once.")
+        return Reply(f"{head}\n{alertprefs.describe(prefs)}", "done", intent="quiet",
+                     detail={"quiet": [change.start, change.end]})
 
     def _room_from_words(self, who: Sender, user: User, words: str) -> str | None:
         lowered = words.strip().lower()

@@ -150,7 +150,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = query.data or ""
     for matches, handle in context.bot_data.get("button_routes", ()):
         if matches(data):
-            await query.answer((await handle(data, who.user_id))[:200], show_alert=True)
+            await answer_routed(query, who, await handle(data, who.user_id))
             return
     if engine.knows(who.user_id):
         async with working(context.bot, who.chat_id, ChatAction.TYPING):
@@ -170,6 +170,28 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.edit_message_text(reply.text[:TEXT_LIMIT], reply_markup=None)
             return
     await send_reply(context.bot, who.chat_id, reply)
+
+
+async def answer_routed(query, who: Sender, answer: object) -> None:
+    """Answer a button another package handled. Its text is shown to the presser as is (that package owns the
+    wording). A done action (`ok`) settles the message: its buttons go, and the answer becomes its last line so
+    everybody reading the chat sees what was done and by whom; a refusal leaves the message as it was."""
+    text = answer if isinstance(answer, str) else str(getattr(answer, "text", "") or "")
+    await query.answer(text[:200], show_alert=True)
+    if isinstance(answer, str) or not getattr(answer, "ok", False) or query.message is None:
+        return
+    message = query.message
+    original = message.text or message.caption
+    by = query.from_user.full_name if query.from_user is not None else str(who.user_id)
+    line = f"\u2714\ufe0f {text} ({by})" if text else ""
+    try:
+        if original is not None and message.text is not None and line and len(original) + len(line) + 2 <= TEXT_LIMIT:
+            # Keeps the original's formatting (entities) out of it: the alert text is plain.
+            await query.edit_message_text(f"{original}\n\n{line}", reply_markup=None)
+        else:
+            await query.edit_message_reply_markup(reply_markup=None)
+    except TelegramError as exc:  # too old to edit, deleted, or unchanged: the answer was still given
+        log.info("could not settle the button message", extra={"kv": {"error": type(exc).__name__}})
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -104,7 +104,7 @@ class Queries:
         period = period or self.today(now)
         end = min(period.end, now.astimezone(self.tz)) if period.start < now else period.end
         frame = self._energy_frame(scope.room_ids, period.start, end)
-        span = self.period_text(period, now)
+        span = self.period_text(period, now, so_far=True)
         if frame.empty:
             return Reply(f"No energy readings for {scope.label} {span}.", "answered")
         total = frame["energy_wh"].sum() / 1000
@@ -188,17 +188,24 @@ class Queries:
         start = local.replace(hour=0, minute=0, second=0, microsecond=0)
         return Period(start, start + dt.timedelta(days=1))
 
-    def period_text(self, period: Period, now: dt.datetime) -> str:
+    def period_text(self, period: Period, now: dt.datetime, so_far: bool = False) -> str:
+        """How a reply names `period`. `so_far`: the figures stop at `now` (energy used), so a period still
+        running ends "so far" rather than at a date that has not come yet."""
         start, end = period.start.astimezone(self.tz), period.end.astimezone(self.tz)
-        today = now.astimezone(self.tz).date()
+        local_now = now.astimezone(self.tz)
+        today = local_now.date()
+        running = so_far and start <= local_now < end
         if end - start == dt.timedelta(days=1) and start.time() == dt.time(0):
             if start.date() == today:
-                return "today"
+                return "today so far" if running else "today"
             if start.date() == today - dt.timedelta(days=1):
                 return "yesterday"
             if start.date() == today + dt.timedelta(days=1):
                 return "tomorrow"
             return f"on {start.strftime('%a %d %b')}"
+        if running:
+            since = start.strftime('%a %d %b') + (f" {start.strftime('%H:%M')}" if start.time() != dt.time(0) else "")
+            return f"from {since} until now (so far)"
         last = end - dt.timedelta(seconds=1)
         return f"from {start.strftime('%d %b')} to {last.strftime('%d %b')}"
 

@@ -197,3 +197,36 @@ def firing_alerts(url: str, room_ids: Sequence[str] | None, limit: int = 20) -> 
         if room_ids is not None:
             query = query.where(m.Alert.room_id.in_(list(room_ids)))
         return list(session.scalars(query.order_by(m.Alert.last_seen.desc()).limit(limit)))
+
+
+def alert_preferences(url: str, user_id: int):
+    """A user's alert preferences as the alerts component reads them (alerts.preferences.Preferences)."""
+    from alerts.preferences import preferences_from_row
+
+    with session_scope(url) as session:
+        row = session.execute(select(m.User.muted_alert_types, m.User.quiet_hours)
+                              .where(m.User.telegram_id == user_id)).first()
+    return preferences_from_row(*(row or (None, None)))
+
+
+def change_muted(url: str, user_id: int, alert_type: str, muted: bool):
+    """Mute or unmute one alert type (validated by alerts.preferences); returns the new preferences."""
+    from alerts.model import ALERT_TYPES
+    from alerts.preferences import set_muted
+
+    with session_scope(url) as session:
+        user = session.get(m.User, user_id)
+        # A type no longer known (renamed since it was stored) is dropped rather than blocking every change.
+        current = {t for t in (user.muted_alert_types or ()) if t in ALERT_TYPES} if user is not None else set()
+        wanted = current | {alert_type} if muted else current - {alert_type}
+        set_muted(session, user_id, sorted(wanted))
+    return alert_preferences(url, user_id)
+
+
+def change_quiet_hours(url: str, user_id: int, start: str | None, end: str | None):
+    """Set quiet hours ("22:00", "07:00") or clear them (None, None); returns the new preferences."""
+    from alerts.preferences import set_quiet_hours
+
+    with session_scope(url) as session:
+        set_quiet_hours(session, user_id, start, end)
+    return alert_preferences(url, user_id)

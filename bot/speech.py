@@ -1,14 +1,23 @@
 """Voice notes to text for the conversation: decode any audio Telegram sends, then recognise it with the campus
-grammar. Only the nlu speech stack is used; this module decides what the bot trusts enough to act on."""
+grammar. Only the nlu speech stack is used; this module decides what the bot trusts enough to act on.
+
+PocketSphinx holds the GIL for a whole decoding pass (measured: a 1 ms ticker thread stalls 270 ms while a 2.7 s note
+decodes), so in the service, where one event loop also runs the device gateway and the HTTP API, a voice note would
+freeze everything else for 0.3-0.5 s. `SpeechPipeline(..., worker_process=True)` runs decoding and recognition in a
+worker process of its own instead: the loop stays free and the note uses the second core.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
+import multiprocessing
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from nlu.audio import DEFAULT_LIMITS, AudioLimits, decode_audio
-from nlu.speech.base import SpeechEngine
+from nlu.audio import DEFAULT_LIMITS, AudioError, AudioLimits, decode_audio
+from nlu.speech.base import SpeechEngine, SpeechError
 from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -31,26 +40,52 @@ class Heard:
 
 
 def default_engine() -> SpeechEngine:
-    """PocketSphinx English: its wheel ships the model, so it works offline with nothing to download."""
-    from nlu.speech.sphinx import PocketSphinxEngine
+    """The process's engine (loaded once): Vosk when AUTOVOLT_VOSK_MODEL is set, else PocketSphinx English,
+    whose wheel ships the model, so it works offline with nothing to download."""
+    from autovolt.settings import load_settings
+    from nlu.speech import load_engine
 
-    return PocketSphinxEngine()
+    return load_engine(load_settings().vosk_model)
 
 
 class SpeechPipeline:
-    """Loads the engine on first use (or takes one), builds the campus grammar once; thread-safe."""
+    """Loads the engine on first use (or takes one), builds the campus grammar once; thread-safe.
+
+    `worker_process`: decode and recognise in one worker process (started by `warm_up` or the first note, and
+    restarted if it dies) rather than in the calling thread; an injected `engine` always runs in-process."""
 
     def __init__(self, vocabulary: Vocabulary, engine: SpeechEngine | None = None,
-                 limits: AudioLimits = DEFAULT_LIMITS) -> None:
+                 limits: AudioLimits = DEFAULT_LIMITS, worker_process: bool = False) -> None:
         self.vocabulary = vocabulary
         self.limits = limits
         self._engine = engine
         self._grammar = None
         self._lock = threading.Lock()
+        self.worker_process = worker_process and engine is None
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
 
     def warm_up(self) -> None:
-        """Load the model and grammar now rather than on the first voice note."""
-        self._ready()
+        """Load the model and grammar now rather than on the first voice note (in the worker, if there is one)."""
+        if self.worker_process:
+            self._worker().submit(_worker_warm_up).result()
+        else:
+            self._ready()
+
+    def close(self) -> None:
+        """Stop the worker process, if any."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _worker(self) -> concurrent.futures.ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                # spawn: the service has threads (MQTT, audit writer) that a fork would copy mid-flight.
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_worker_init, initargs=(self.vocabulary, self.limits))
+            return self._pool
 
     def _ready(self):
         with self._lock:
@@ -62,9 +97,55 @@ class SpeechPipeline:
 
     def transcribe(self, audio: bytes) -> Heard:
         """Raises nlu.audio.AudioError (bad audio, one line for the user) or nlu.speech.base.SpeechError."""
+        if not self.worker_process:
+            return self.transcribe_here(audio)
+        pool = self._worker()
+        try:
+            kind, value = pool.submit(_worker_transcribe, audio).result()
+        except BrokenProcessPool:
+            log.error("speech worker died; it is restarted for the next note")
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            raise SpeechError("the speech worker stopped") from None
+        if kind == "audio":
+            raise AudioError(*value)
+        if kind == "speech":
+            raise SpeechError(value)
+        return value
+
+    def transcribe_here(self, audio: bytes) -> Heard:
+        """`transcribe` in the calling thread."""
         pcm = decode_audio(audio, self.limits)
         engine, grammar = self._ready()
         transcript = engine.transcribe(pcm.samples, grammar)
         trusted = bool(transcript.text) and transcript.confidence >= TRUST_CONFIDENCE
         return Heard(transcript.text, transcript.confidence, trusted, pcm.duration_s,
                      pcm.decode_s + transcript.decode_s, transcript.engine)
+
+
+# --- the worker process side: one pipeline per worker, errors returned as plain values (AudioError's constructor
+# takes two arguments, which pickling an exception would not pass back).
+
+_WORKER: SpeechPipeline | None = None
+
+
+def _worker_init(vocabulary: Vocabulary, limits: AudioLimits) -> None:
+    global _WORKER
+    _WORKER = SpeechPipeline(vocabulary, limits=limits)
+
+
+def _worker_warm_up() -> bool:
+    assert _WORKER is not None
+    _WORKER.warm_up()
+    return True
+
+
+def _worker_transcribe(audio: bytes) -> tuple[str, object]:
+    assert _WORKER is not None
+    try:
+        return "ok", _WORKER.transcribe_here(audio)
+    except AudioError as exc:
+        return "audio", (exc.reason, str(exc))
+    except SpeechError as exc:
+        return "speech", str(exc)

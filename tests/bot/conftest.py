@@ -75,8 +75,10 @@ async def fleet(campus):
     await boards.start()
     assert await gateway.transport.wait_connected(10) and await boards.transport.wait_connected(10)
     # Every board's first report must have reached the gateway before a test asks about state (slow under load).
-    for _ in range(200):
-        if all(b.online for b in gateway.board_liveness().values()):
+    # Liveness can come from a heartbeat before the state report, so wait for every switch's state too.
+    for _ in range(300):
+        if all(b.online for b in gateway.board_liveness().values()) and all(
+                gateway.state(s.id).on is not None for s in campus.switches):
             break
         await asyncio.sleep(0.05)
     yield gateway, boards

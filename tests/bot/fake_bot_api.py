@@ -22,10 +22,12 @@ import asyncio
 import itertools
 import json
 import socket
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.applications import Starlette
@@ -84,6 +86,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._chat_of: dict[int, int] = {}  # update id -> chat of a queued text
         self._fail: dict[str, list[int]] = {}  # method -> [remaining, retry_after]
         self._changed: asyncio.Condition | None = None
         self._server: uvicorn.Server | None = None
@@ -110,7 +113,9 @@ class FakeBotApi:
         self._sock.bind(("127.0.0.1", 0))
         self.port = self._sock.getsockname()[1]
         app = Starlette(routes=[Route("/bot{token}/{method}", self._api, methods=["GET", "POST"]),
-                                Route("/file/bot{token}/{path:path}", self._download, methods=["GET"])])
+                                Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
+                                Route("/control/texts", self._control_texts, methods=["POST"]),
+                                Route("/control/stats", self._control_stats, methods=["GET"])])
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30)
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[self._sock]))
@@ -160,7 +165,9 @@ class FakeBotApi:
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return self._queue({"message": self._incoming(user_id, chat_id, **content)})
+        update_id = self._queue({"message": self._incoming(user_id, chat_id, **content)})
+        self._chat_of[update_id] = chat_id if chat_id is not None else user_id
+        return update_id
 
     def send_voice(self, user_id: int, data: bytes, duration: int = 3, chat_id: int | None = None,
                    mime_type: str = "audio/ogg") -> int:
@@ -225,6 +232,9 @@ class FakeBotApi:
             ctype = request.headers.get("content-type", "")
             if ctype.startswith("application/json"):
                 params.update(await request.json())
+            elif ctype.startswith("application/x-www-form-urlencoded"):
+                # The common case (every call without a file): parsed directly, much cheaper than request.form().
+                params.update(parse_qsl((await request.body()).decode(), keep_blank_values=True))
             else:
                 form = await request.form()
                 for key, value in form.multi_items():
@@ -392,6 +402,34 @@ class FakeBotApi:
         await self._record(Call("getFile", params, time.monotonic()))
         return self._ok({"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data), "file_path": path})
 
+    # --- control from another process (benchmarks run the server in a process of its own) --------------------
+
+    async def _control_texts(self, request: Request) -> Response:
+        """Queue texts: body {"messages": [[user_id, text], ...]}; answers the first and last update ids."""
+        body = await request.json()
+        ids = [self.send_text(int(user), str(text)) for user, text in body["messages"]]
+        return self._ok({"first": ids[0] if ids else None, "last": ids[-1] if ids else None})
+
+    async def _control_stats(self, request: Request) -> Response:
+        """From update id `first` on: updates delivered, replies sent, and each update's latency from delivery to
+        its reply (replies to one chat are matched to that chat's updates in order). Also this process's CPU."""
+        first = int(request.query_params.get("first", "1"))
+        by_chat: dict[int, list[float]] = {}
+        for update_id in sorted(u for u in self.delivered_at if u >= first):
+            chat = self._chat_of.get(update_id)
+            if chat is not None:
+                by_chat.setdefault(chat, []).append(self.delivered_at[update_id])
+        first_delivery = min((t for u, t in self.delivered_at.items() if u >= first), default=None)
+        replies: dict[int, list[float]] = {}
+        for call in self.calls:
+            if call.method == "sendMessage" and first_delivery is not None and call.at >= first_delivery:
+                replies.setdefault(call.chat_id, []).append(call.at)
+        latencies = [r - d for chat, times in replies.items() for d, r in zip(by_chat.get(chat, []), times)]
+        return self._ok({"delivered": sum(len(v) for v in by_chat.values()), "replies": sum(map(len, replies.values())),
+                         "first_delivery": first_delivery, "last_reply": max((max(v) for v in replies.values()), default=None),
+                         "latencies": latencies, "requests": self.requests, "cpu_s": time.process_time(),
+                         "methods": _count(c.method for c in self.calls)})
+
     async def _download(self, request: Request) -> Response:
         if request.path_params["token"] != self.token:
             return Response(status_code=401)
@@ -399,3 +437,41 @@ class FakeBotApi:
         if data is None:
             return Response(status_code=404)
         return Response(data, media_type="application/octet-stream")
+
+
+def _count(items) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in items:
+        out[item] = out.get(item, 0) + 1
+    return out
+
+
+async def _serve_forever(token: str) -> None:
+    api = FakeBotApi(token) if token else FakeBotApi()
+    await api.start()
+    print(json.dumps({"port": api.port, "token": api.token}), flush=True)
+    loop = asyncio.get_running_loop()
+    # Runs until its parent closes our stdin (or the process is terminated).
+    await loop.run_in_executor(None, sys.stdin.read)
+    await api.stop()
+
+
+def main() -> None:
+    """`python -m tests.bot.fake_bot_api [--token T]`: serve in this process (uvloop when installed); prints
+    {"port": ..., "token": ...} on one line, then serves until stdin closes. Benchmarks drive it through
+    POST /control/texts and GET /control/stats."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="loopback Telegram Bot API server")
+    parser.add_argument("--token", default="")
+    args = parser.parse_args()
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(_serve_forever(args.token))
+    else:
+        uvloop.run(_serve_forever(args.token))
+
+
+if __name__ == "__main__":
+    main()

@@ -31,7 +31,8 @@ def audit_rows(h, user_id=None):
 
 async def test_start_registers_commands_and_greets_by_role(harness):
     names = [c["command"] for c in harness.api.commands]
-    assert names == ["start", "help", "status", "energy", "forecast", "alerts", "schedules", "myroom"]
+    assert names == ["start", "help", "status", "energy", "forecast", "alerts", "schedules", "myroom", "prefs", "mute",
+                     "unmute", "quiet"]
     reply = await harness.say(FACULTY, "/start")
     assert "Dr. Meera Iyer" in reply.text and "faculty" in reply.text
     assert "Classroom 101 and Classroom 102" in reply.text
