@@ -48,15 +48,21 @@ class CampusCalendar:
         return {d: n for d, n in days.items() if start <= d <= end}
 
     def day_flags(self, index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
-        """Per stamp: (is_holiday, is_break) as float arrays. is_break is 0 everywhere without term data."""
-        days = index.normalize()
-        if len(days) == 0:
+        """Per stamp: (is_holiday, is_break) as float arrays. is_break is 0 everywhere without term data.
+        Flags are worked out once per run of days and cached: a backtest asks for the same weeks many times."""
+        if len(index) == 0:
             return np.zeros(0), np.zeros(0)
-        holidays = self.holidays_between(days.min().date(), days.max().date())
+        days = index.normalize()
+        first = days.min()
+        offset = ((days - first) // pd.Timedelta(days=1)).to_numpy()
+        holiday, brk = _day_flags(self, first.date(), int(offset.max()) + 1)
+        return holiday[offset], brk[offset]
+
+    def _flags_for_days(self, first: dt.date, n_days: int) -> tuple[np.ndarray, np.ndarray]:
+        days = pd.date_range(first, periods=n_days, freq="D")
+        holidays = self.holidays_between(days[0].date(), days[-1].date())
         is_holiday = days.isin(pd.DatetimeIndex(list(holidays))) if holidays else np.zeros(len(days), bool)
-        is_break = np.zeros(len(days), bool)
-        if self.terms:
-            is_break = ~self.in_term(index)
+        is_break = ~self.in_term(days) if self.terms else np.zeros(len(days), bool)
         return np.asarray(is_holiday, dtype=float), np.asarray(is_break, dtype=float)
 
     def in_term(self, index: pd.DatetimeIndex) -> np.ndarray:
@@ -96,3 +102,11 @@ def _country_holidays(country: str, subdivision: str | None, years: tuple[int, .
         log.warning("no public holidays known for country", extra={"kv": {"country": country}})
         return {}
     return dict(table.items())
+
+
+@lru_cache(maxsize=256)
+def _day_flags(calendar: CampusCalendar, first: dt.date, n_days: int) -> tuple[np.ndarray, np.ndarray]:
+    holiday, brk = calendar._flags_for_days(first, n_days)
+    holiday.setflags(write=False)  # shared between callers through the cache
+    brk.setflags(write=False)
+    return holiday, brk

@@ -59,26 +59,6 @@ def _when(ts: pd.Timestamp, ref: pd.Timestamp | None = None) -> str:
     return ts.strftime("%a %d %b %H:%M")
 
 
-def _classify(codes: np.ndarray, hour: np.ndarray, dow: np.ndarray) -> str:
-    """Kind of an event from its hours' reason codes, hours of day and weekdays (plain arrays: this runs per event)."""
-    if (codes == 2).mean() >= 0.5:
-        return "meter-zero"
-    if (codes == 3).mean() >= 0.5:
-        return "flat-line"
-    hours = len(hour)
-    if hours <= SPIKE_MAX_HOURS:
-        return "spike"
-    weekend = dow >= 5
-    night = _NIGHT[hour]
-    if weekend.mean() >= 0.6 and hours >= 6:
-        return "left-on-weekend"
-    if hours >= STUCK_MIN_HOURS:
-        return "stuck-on"
-    if night.mean() >= 0.5 or night.sum() >= 6:  # most of one night, even if it started in the evening
-        return "left-on-overnight"
-    return "high-usage"
-
-
 def _describe(kind: str, start: pd.Timestamp, end: pd.Timestamp, mean: float, usual: float, peak: float, value: float, unit: str) -> str:
     span = f"from {_when(start)} to {_when(end + pd.Timedelta(hours=1), start)}"
     hours = int((end - start) / pd.Timedelta(hours=1)) + 1
@@ -97,51 +77,81 @@ def _describe(kind: str, start: pd.Timestamp, end: pd.Timestamp, mean: float, us
     return f"drew {_fmt(mean, unit)} {span}; usually {_fmt(usual, unit)} at these hours"
 
 
-def _severity(kind: str, score: float, excess: float, level: float) -> str:
-    if kind in ("meter-zero", "flat-line"):
-        return "high" if score >= 0.95 else "medium"
-    share = excess / (level * 24) if level > 0 else 0.0  # excess as a share of a typical day's energy
-    if share >= 0.25 or score >= 0.8:
-        return "high"
-    if share >= 0.05 or score >= 0.7:
-        return "medium"
-    return "low"
-
-
 def group_events(scored: Scored, *, unit: str = "kW", levels: dict[str, float] | None = None) -> list[AnomalyEvent]:
-    """Turn the hourly verdicts into events (gaps of up to two normal hours do not split an event)."""
-    events: list[AnomalyEvent] = []
-    index = scored.index
-    hour_all = index.hour.to_numpy()
-    dow_all = index.day_of_week.to_numpy()
-    rows, cols = np.nonzero(scored.is_anomaly)
-    for i in np.unique(rows):
-        key = scored.keys[i]
-        hits = cols[rows == i]
-        breaks = np.flatnonzero(np.diff(hits) > MAX_GAP_HOURS + 1)
-        level = (levels or {}).get(key)
-        if level is None:
-            level = float(np.nanmean(scored.usual[i]))
-        for seg in np.split(hits, breaks + 1):
-            lo, hi = int(seg[0]), int(seg[-1])
-            vals = scored.values[i, lo : hi + 1]
-            usual = scored.usual[i, lo : hi + 1]
-            hour, dow = hour_all[lo : hi + 1], dow_all[lo : hi + 1]
-            kind = _classify(scored.reason_code[i, seg], hour, dow)
-            positive = vals > 0
-            excess = float(np.sum(np.where(positive, vals - usual, 0.0)))
-            if kind not in ("meter-zero", "flat-line") and excess < MIN_EVENT_EXCESS * level:
-                continue
-            pos = np.where(positive, vals, 0.0)
-            # "usually ... at night" compares like with like: the usual reading over the hours the words name.
-            focus = _NIGHT[hour] if kind == "left-on-overnight" else (
-                dow >= 5 if kind == "left-on-weekend" else np.ones(len(hour), bool))
-            mean = float(np.nanmean(pos[focus]))
-            usual_mean = float(np.nanmean(usual[focus]))
-            top = float(scored.score[i, seg].max())
-            finite = vals[np.isfinite(vals)]
-            first_value = float(finite[0]) if finite.size else float("nan")
-            reason = _describe(kind, index[lo], index[hi], mean, usual_mean, float(np.nanmax(pos)), first_value, unit)
-            events.append(AnomalyEvent(key, index[lo], index[hi], kind, reason, round(top, 4), _severity(kind, top, excess, level),
-                                       mean, usual_mean, excess))
+    """Turn the hourly verdicts into events (gaps of up to MAX_GAP_HOURS normal hours do not split an event).
+
+    Vectorised over all events of all series: segments come from one pass over the anomalous hours, their
+    statistics from sums over the concatenated event spans (`np.add.reduceat`); only the wording runs per event.
+    """
+    rows, cols = np.nonzero(scored.is_anomaly)  # row-major: by series, then by hour
+    if rows.size == 0:
+        return []
+    new = np.ones(rows.size, dtype=bool)
+    new[1:] = (rows[1:] != rows[:-1]) | (np.diff(cols) > MAX_GAP_HOURS + 1)
+    first_hit = np.flatnonzero(new)
+    seg_of_hit = np.cumsum(new) - 1
+    last_hit = np.r_[first_hit[1:], rows.size] - 1
+    seg_row, lo, hi = rows[first_hit], cols[first_hit], cols[last_hit]
+    n_seg = first_hit.size
+    # Over the anomalous hours of each event: reason shares and the top score.
+    codes = scored.reason_code[rows, cols]
+    n_hits = np.bincount(seg_of_hit, minlength=n_seg)
+    zero_share = np.bincount(seg_of_hit, weights=codes == 2, minlength=n_seg) / n_hits
+    flat_share = np.bincount(seg_of_hit, weights=codes == 3, minlength=n_seg) / n_hits
+    top = np.maximum.reduceat(scored.score[rows, cols], first_hit)
+    # Over every hour of each event's span (gaps included): one flat array of all spans.
+    length = hi - lo + 1
+    span_start = np.cumsum(length) - length
+    offset = np.arange(int(length.sum())) - np.repeat(span_start, length)
+    span_col = np.repeat(lo, length) + offset
+    span_row = np.repeat(seg_row, length)
+    vals = scored.values[span_row, span_col]
+    usual = scored.usual[span_row, span_col]
+    hour = scored.index.hour.to_numpy()[span_col]
+    weekend = scored.index.day_of_week.to_numpy()[span_col] >= 5
+    night = _NIGHT[hour]
+    positive = vals > 0
+    pos = np.where(positive, vals, 0.0)
+
+    def total(x: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(np.asarray(x, dtype=float), span_start)
+
+    excess = total(np.where(positive, vals - usual, 0.0))
+    weekend_share, night_share, night_hours = total(weekend) / length, total(night) / length, total(night)
+    kind = np.select(
+        [zero_share >= 0.5, flat_share >= 0.5, length <= SPIKE_MAX_HOURS, (weekend_share >= 0.6) & (length >= 6),
+         length >= STUCK_MIN_HOURS, (night_share >= 0.5) | (night_hours >= 6)],
+        ["meter-zero", "flat-line", "spike", "left-on-weekend", "stuck-on", "left-on-overnight"], "high-usage")
+    # Level per series: the caller's, else the mean usual reading of the block.
+    level = np.empty(n_seg)
+    given = levels or {}
+    for r in np.unique(seg_row):
+        key = scored.keys[r]
+        level[seg_row == r] = given[key] if key in given else float(np.nanmean(scored.usual[r]))
+    dead = (kind == "meter-zero") | (kind == "flat-line")
+    keep = dead | ~(excess < MIN_EVENT_EXCESS * level)
+    # "usually ... at night" compares like with like: the usual reading over the hours the words name.
+    span_kind = np.repeat(kind, length)
+    focus = np.where(span_kind == "left-on-overnight", night, np.where(span_kind == "left-on-weekend", weekend, True))
+    usual_ok = focus & np.isfinite(usual)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total(np.where(focus, pos, 0.0)) / total(focus)
+        usual_mean = total(np.where(usual_ok, usual, 0.0)) / total(usual_ok)
+    peak = np.maximum.reduceat(pos, span_start)
+    finite = np.isfinite(vals)
+    first_at = np.minimum.reduceat(np.where(finite, offset, np.iinfo(np.int64).max), span_start)
+    has_value = first_at < np.iinfo(np.int64).max
+    first_value = np.where(has_value, vals[span_start + np.where(has_value, first_at, 0)], np.nan)
+    share = np.where(level > 0, excess / np.where(level > 0, level * 24, 1.0), 0.0)
+    severity = np.where(dead, np.where(top >= 0.95, "high", "medium"),
+                        np.where((share >= 0.25) | (top >= 0.8), "high",
+                                 np.where((share >= 0.05) | (top >= 0.7), "medium", "low")))
+    kept = np.flatnonzero(keep)
+    starts, ends = scored.index[lo[kept]], scored.index[hi[kept]]
+    events = []
+    for j, start, end in zip(kept, starts, ends):
+        k = str(kind[j])
+        reason = _describe(k, start, end, float(mean[j]), float(usual_mean[j]), float(peak[j]), float(first_value[j]), unit)
+        events.append(AnomalyEvent(scored.keys[seg_row[j]], start, end, k, reason, round(float(top[j]), 4),
+                                   str(severity[j]), float(mean[j]), float(usual_mean[j]), float(excess[j])))
     return events

@@ -6,8 +6,6 @@ they were fitted last night. Readings <= 0 are missing everywhere here.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import warnings
 from abc import ABC, abstractmethod
@@ -274,13 +272,14 @@ class LagBoost(Forecaster):
 
     It learns when to trust last week (not after a holiday or a term break), how the weekday shapes the
     load, and how the four weeks combine; the target and lags are divided by the lag mean so one model
-    shape serves buildings of any size.
+    shape serves buildings of any size. It trains on up to two years (train_weeks): a second year of
+    holidays and term starts lowered the Cambridge tuning year's MASE (0.910 -> 0.899 for the blend).
     """
 
     name = "lag-boost"
     WEEKS = 4
 
-    def __init__(self, calendar: CampusCalendar | None = None, train_weeks: int = 52, max_iter: int = 100,
+    def __init__(self, calendar: CampusCalendar | None = None, train_weeks: int = 104, max_iter: int = 100,
                  learning_rate: float = 0.1, max_leaf_nodes: int = 15, correct: bool = False) -> None:
         super().__init__(calendar, train_weeks=int(train_weeks), max_iter=int(max_iter), learning_rate=float(learning_rate),
                          max_leaf_nodes=int(max_leaf_nodes), correct=bool(correct))
@@ -341,3 +340,64 @@ class LagBoost(Forecaster):
 
             untrusted = sio.get_untrusted_types(data=artifact)
             self.model = sio.loads(artifact, trusted=untrusted if all(t.startswith("sklearn.") for t in untrusted) else None)
+
+
+class Blend(Forecaster):
+    """Mean of lag-boost and the weekly median of the last `weeks` weeks (six: on the Cambridge tuning year
+    0.894 median MASE against 0.899 with four and 0.902 with eight).
+
+    The two err differently (the boosted model adapts to the calendar and to how the weeks combine, the
+    median ignores one odd week), so their mean beats either alone on most campus meters. With `correct`,
+    each member carries its own short-term correction before averaging: on the Cambridge tuning year that
+    beat one correction learned on the blend's errors, which drifted at long horizons.
+    """
+
+    name = "blend"
+
+    def __init__(self, calendar: CampusCalendar | None = None, weeks: int = 6, train_weeks: int = 104,
+                 correct: bool = False) -> None:
+        super().__init__(calendar, weeks=int(weeks), train_weeks=int(train_weeks), correct=bool(correct))
+        self.boost = LagBoost(self.calendar, train_weeks=train_weeks)
+        self.median = WeeklyMedian(self.calendar, weeks=weeks)
+
+    def _fit(self, y: pd.Series) -> None:
+        if not self.boost.fitted:  # a backtest may hand in a booster already fitted on the same history
+            self.boost.fit(y)
+        self.median.fit(y)
+
+    def with_boost(self, boost: "LagBoost") -> "Blend":
+        """Use an already fitted lag-boost member (same history, same train_weeks) instead of fitting another."""
+        self.boost = boost
+        return self
+
+    def _point(self, y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None = None) -> np.ndarray:
+        a = np.asarray(self.boost._point(y, index, known), dtype=float)
+        b = np.asarray(self.median._point(y, index, known), dtype=float)
+        if known is None and self.params.get("correct"):
+            # A real forecast right after y: each member's own correction for the latest error.
+            for member, values in ((self.boost, a), (self.median, b)):
+                if member.correction is not None:
+                    values += member._short_term(y, len(index))
+        # Where one member has no value (missing lags) the other stands alone.
+        return np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b), np.where(np.isfinite(a), a, b))
+
+    def _short_term(self, y: pd.Series, horizon: int) -> np.ndarray:
+        return np.zeros(horizon)  # the members' corrections are already in _point
+
+    def _residual_model(self, y: pd.Series) -> tuple[tuple[float, float], np.ndarray | None]:
+        bands, _ = super()._residual_model(y)
+        # "correct" is offered whenever a member can correct itself.
+        members = self.boost.correction is not None or self.median.correction is not None
+        return bands, (np.zeros((1, 2)) if members else None)
+
+    def state(self) -> dict[str, Any]:
+        return {**self.base_state(), "has_model": self.boost.model is not None,
+                "boost": self.boost.base_state(), "median": self.median.base_state()}
+
+    def artifact(self) -> bytes | None:
+        return self.boost.artifact()
+
+    def restore(self, state: dict[str, Any], artifact: bytes | None) -> None:
+        super().restore(state, artifact)
+        self.boost.restore(state.get("boost", {}), artifact)
+        self.median.restore(state.get("median", {}), None)

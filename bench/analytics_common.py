@@ -43,6 +43,11 @@ def buildings() -> list[str]:
     return sorted(p.name for p in DATA.iterdir() if p.is_dir())
 
 
+def available(building: str, years) -> tuple[int, ...]:
+    """The years of `years` the archive has for the building (b83 starts in 2017)."""
+    return tuple(y for y in years if (DATA / building / f"{y}.csv").exists())
+
+
 def load(building: str, years=(2017, 2018, 2019)) -> pd.Series:
     parts = [pd.read_csv(DATA / building / f"{y}.csv") for y in years]
     frame = pd.concat(parts)

@@ -13,6 +13,7 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from analytics.forecast import AUTO_CANDIDATES, MODELS
 from autovolt.api.context import ApiContext
 from autovolt.api.series import Target, UnknownTarget, find_target, hourly_history, localize
 from autovolt.metrics import record_model_fit
@@ -21,8 +22,8 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/forecast", tags=["analytics"])
 
 # Models the API offers. "auto" backtests the fast ones; Prophet is available by name (it takes seconds to fit).
-API_MODELS = ("auto", "seasonal-naive", "naive-daily", "weekly-median", "lag-boost", "prophet")
-AUTO_CANDIDATES = (("seasonal-naive", {}), ("naive-daily", {}), ("weekly-median", {"weeks": 4}), ("lag-boost", {}))
+# The analytics package owns the model list and what "auto" tries; the API only exposes them.
+API_MODELS = ("auto", *MODELS)
 MAX_HOURS = 14 * 24
 INTERVAL = {"coverage": 0.8, "method": "10 %/90 % quantiles of the model's recent in-sample errors"}
 

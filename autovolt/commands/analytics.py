@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fc.add_argument("--input", required=True, type=Path, help="hourly CSV with columns timestamp,value")
     fc.add_argument("--horizon", required=True, type=int, help="hours to forecast")
     fc.add_argument("--model", default="auto", help="auto (choose by backtest) or a model name: "
-                    "seasonal-naive, naive-daily, weekly-median, lag-boost, prophet")
+                    "seasonal-naive, naive-daily, weekly-median, lag-boost, blend, prophet")
     fc.add_argument("--output", required=True, type=Path, help="CSV to write: timestamp,yhat,yhat_lower,yhat_upper")
     _calendar_args(fc)
     fc.add_argument("--save-model", type=Path, help="folder to save the fitted model in (no pickle)")

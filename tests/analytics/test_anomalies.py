@@ -133,3 +133,43 @@ def test_moderate_overnight_load_on_a_noisy_meter_is_found_by_the_sustained_chec
     # Each hour alone is below the hourly bar: the event comes from the sustained check.
     found = detect_anomalies(y, TRAIN_UNTIL).rows.loc[night]
     assert found["is_anomaly"].mean() >= 0.75
+
+
+def _without_run_checks(monkeypatch):
+    import analytics.anomalies as anomalies
+
+    monkeypatch.setattr(anomalies, "RUN_SPREADS", (1e9,) * len(anomalies.RUN_CHECKS))
+
+
+def test_a_small_load_left_on_all_night_is_found_by_the_night_run_check(monkeypatch):
+    # +8 % of the mean for one night: no single hour, nor any 6 h window, stands out on this noisy meter,
+    # but the night as a whole does, against both the usual night and the night before.
+    y = classroom(base=2.0, load=1.0, noise=0.08, seed=9)
+    night = pd.date_range("2025-03-18 22:00", "2025-03-19 05:00", freq="h")
+    y[night] += 0.08 * y.mean()
+    hits = _overlapping(_events(y), night[0], night[-1])
+    assert [(e.kind, e.start, e.hours) for e in hits] == [("left-on-overnight", night[0], 8)]
+    assert "usually" in hits[0].reason and "at night" in hits[0].reason
+    _without_run_checks(monkeypatch)
+    assert _overlapping(_events(y), night[0], night[-1]) == []
+
+
+def test_a_weekend_left_on_is_one_event_covering_the_weekend(monkeypatch):
+    y = classroom(base=2.0, load=1.0, noise=0.08, seed=9)
+    weekend = pd.date_range("2025-03-15 00:00", "2025-03-16 23:00", freq="h")
+    y[weekend] += 0.08 * y.mean()
+    hits = _overlapping(_events(y), weekend[0], weekend[-1])
+    assert len(hits) == 1 and hits[0].kind == "left-on-weekend"
+    assert hits[0].start <= weekend[0] and hits[0].end >= weekend[-1]
+    _without_run_checks(monkeypatch)
+    assert all(e.hours < 12 for e in _overlapping(_events(y), weekend[0], weekend[-1]))  # only fragments
+
+
+def test_an_appliance_stuck_on_for_days_is_found_by_the_day_run_check(monkeypatch):
+    y = classroom(base=2.0, load=1.0, noise=0.08, seed=9)
+    stuck = pd.date_range("2025-03-18 13:00", periods=40, freq="h")
+    y[stuck] += 0.08 * y.mean()
+    hits = _overlapping(_events(y), stuck[0], stuck[-1])
+    assert [e.kind for e in hits] == ["stuck-on"] and hits[0].start == stuck[0] and hits[0].hours >= 36
+    _without_run_checks(monkeypatch)
+    assert not any(e.kind == "stuck-on" for e in _overlapping(_events(y), stuck[0], stuck[-1]))

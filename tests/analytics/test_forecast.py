@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analytics.calendar import CampusCalendar, Term
-from analytics.forecast import AUTO_CANDIDATES, RECHOOSE_AFTER, WITH_PROPHET, ForecastError, choose_model, forecast, make_model, refit
+from analytics.forecast import AUTO_CANDIDATES, PREFER_MARGIN, PREFERRED, RECHOOSE_AFTER, WITH_PROPHET, ForecastError, choose_model, forecast, make_model, refit
 from analytics.metrics import score
 from tests.analytics.conftest import classroom
 
@@ -29,7 +29,7 @@ def test_missing_readings_fall_back_and_never_leave_holes(room):
     np.testing.assert_allclose(out["yhat"].to_numpy()[:68], room.to_numpy()[-336:-268])
 
 
-@pytest.mark.parametrize("name", ["seasonal-naive", "naive-daily", "weekly-median", "lag-boost", "prophet"])
+@pytest.mark.parametrize("name", ["seasonal-naive", "naive-daily", "weekly-median", "lag-boost", "blend", "prophet"])
 def test_every_model_forecasts_sane_bands(room, name):
     out = make_model(name).fit(room).forecast(room, 48)
     assert len(out) == 48 and np.isfinite(out.to_numpy()).all()
@@ -56,8 +56,13 @@ def test_auto_choice_is_backtested_and_recorded(room):
     labels = set(run.scores)
     assert {"seasonal-naive", "naive-daily", "weekly-median[weeks=4]", "lag-boost", "prophet"} <= labels
     chosen = [c for c in sel.candidates if c.model == run.model and c.params.get("correct") == run.params["correct"]]
-    assert chosen and chosen[0].scores.mae == min(c.scores.mae for c in sel.candidates if len(c.origins) == 6)
-    assert len(run.backtest["origins"]) == 6 and run.backtest["horizon"] == 168
+    n_origins = len(run.backtest["origins"])
+    lowest = min(c.scores.mae for c in sel.candidates if len(c.origins) == n_origins)
+    # The lowest backtest MAE wins, or the preferred blend when within PREFER_MARGIN of it.
+    assert chosen and (chosen[0].scores.mae == lowest or (
+        (run.model, run.params["correct"]) == PREFERRED and chosen[0].scores.mae <= lowest * (1 + PREFER_MARGIN)))
+    # 12 weeks of history: every weekly origin with three weeks of training before it and a whole week after.
+    assert n_origins == 9 and run.backtest["horizon"] == 168
     # The record is plain JSON for the store's model_runs table.
     json.dumps({"params": run.params, "scores": run.scores, "backtest": run.backtest})
 
@@ -131,3 +136,36 @@ def test_refit_rechooses_a_stale_choice(room):
     again = refit(room, first.run, now=chosen_at + RECHOOSE_AFTER)
     assert again.candidates and again.run.backtest["train_end"] == room.index[-1].isoformat()
     assert again.run.backtest["chosen_at"] != first.run.backtest["chosen_at"]
+
+
+def test_blend_is_the_mean_of_its_members_and_each_keeps_its_own_correction(room):
+    blend = make_model("blend").fit(room)
+    boost, median = make_model("lag-boost").fit(room), make_model("weekly-median", weeks=blend.params["weeks"]).fit(room)
+    for correct in (False, True):
+        for m in (blend, boost, median):
+            m.params["correct"] = correct
+        expected = 0.5 * (boost.forecast(room, 48)["yhat"] + median.forecast(room, 48)["yhat"])
+        np.testing.assert_allclose(blend.forecast(room, 48)["yhat"], expected, rtol=1e-6, atol=1e-9)
+
+
+def test_blend_is_an_auto_candidate_and_recorded():
+    sel = choose_model(classroom(weeks=26), series_key="r")
+    assert "blend" in sel.run.scores and "blend+correction" in sel.run.scores
+
+
+def _candidate(model: str, correct: bool, mae: float):
+    from analytics.forecast import CandidateScore
+    from analytics.metrics import Scores
+
+    return CandidateScore(model, {"correct": correct}, Scores(mae, mae, 1.0, 1.0, mae, 10), mae, 1.0, ("a", "b"))
+
+
+def test_the_blend_is_kept_within_the_margin_and_loses_beyond_it():
+    from analytics.forecast import pick_best
+
+    near = [_candidate("lag-boost", True, 1.0), _candidate("blend", True, 1.0 + PREFER_MARGIN / 2)]
+    assert (pick_best(near).model, pick_best(near).params["correct"]) == ("blend", True)
+    far = [_candidate("lag-boost", True, 1.0), _candidate("blend", True, 1.0 + 2 * PREFER_MARGIN)]
+    assert pick_best(far).model == "lag-boost"
+    # Without a blend among the candidates (the API's own list), the lowest MAE wins as before.
+    assert pick_best([_candidate("seasonal-naive", False, 2.0), _candidate("weekly-median", False, 1.5)]).model == "weekly-median"

@@ -8,7 +8,7 @@ from analytics.forecast import make_model
 from analytics.persistence import ModelFileError, load_model, save_model
 
 
-@pytest.mark.parametrize("name", ["seasonal-naive", "weekly-median", "lag-boost", "prophet"])
+@pytest.mark.parametrize("name", ["seasonal-naive", "weekly-median", "lag-boost", "blend", "prophet"])
 def test_reloaded_model_forecasts_the_same(room, tmp_path, name):
     model = make_model(name, CampusCalendar(country="IN")).fit(room)
     model.params["correct"] = True
