@@ -24,6 +24,7 @@ from alerts.engine import NoCampus
 from alerts.model import AlertConfig
 
 log = logging.getLogger(__name__)
+FIRST_RUN_DELAY_S = 90.0  # more than a board's liveness window, so the offline scan sees real silence
 
 JOB_PREFIX = "alerts."
 JOBS_TABLE = "apscheduler_jobs"
@@ -102,7 +103,12 @@ def start_scheduler(engine: Engine, config: AlertConfig, tz: ZoneInfo, *, only: 
     for job_id, spec in wanted.items():
         job = existing.get(job_id)
         if job is None:
-            scheduler.add_job(run_job, spec.trigger, args=[spec.scan], id=job_id, name=f"alerts {spec.scan}")
+            # A first start should not wait a whole interval (15 min for anomalies) before its first look; the
+            # delay lets boards report once. Jobs already stored keep their own next run time.
+            first = (dt.datetime.now(tz) + min(dt.timedelta(seconds=FIRST_RUN_DELAY_S), spec.trigger.interval)
+                     if isinstance(spec.trigger, IntervalTrigger) else None)
+            scheduler.add_job(run_job, spec.trigger, args=[spec.scan], id=job_id, name=f"alerts {spec.scan}",
+                              **({"next_run_time": first} if first else {}))
         elif not _same_trigger(job.trigger, spec.trigger):
             job.reschedule(spec.trigger)
             log.info("alert job rescheduled", extra={"kv": {"job": job_id, "trigger": str(spec.trigger)}})
