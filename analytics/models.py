@@ -16,6 +16,7 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from analytics.calendar import CampusCalendar
+from analytics.dayahead import DayAhead
 from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, positive
 
 log = logging.getLogger(__name__)
@@ -355,15 +356,19 @@ class Blend(Forecaster):
     name = "blend"
 
     def __init__(self, calendar: CampusCalendar | None = None, weeks: int = 6, train_weeks: int = 104,
-                 correct: bool = False) -> None:
-        super().__init__(calendar, weeks=int(weeks), train_weeks=int(train_weeks), correct=bool(correct))
+                 correct: bool = False, day_ahead: float = 0.0) -> None:
+        super().__init__(calendar, weeks=int(weeks), train_weeks=int(train_weeks), correct=bool(correct),
+                         day_ahead=float(day_ahead))
         self.boost = LagBoost(self.calendar, train_weeks=train_weeks)
         self.median = WeeklyMedian(self.calendar, weeks=weeks)
+        self.direct: DayAhead | None = None
 
     def _fit(self, y: pd.Series) -> None:
         if not self.boost.fitted:  # a backtest may hand in a booster already fitted on the same history
             self.boost.fit(y)
         self.median.fit(y)
+        if self.params["day_ahead"] > 0:
+            self.direct = DayAhead(self.calendar).fit(y)
 
     def with_boost(self, boost: "LagBoost") -> "Blend":
         """Use an already fitted lag-boost member (same history, same train_weeks) instead of fitting another."""
@@ -379,7 +384,15 @@ class Blend(Forecaster):
                 if member.correction is not None:
                     values += member._short_term(y, len(index))
         # Where one member has no value (missing lags) the other stands alone.
-        return np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b), np.where(np.isfinite(a), a, b))
+        out = np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b), np.where(np.isfinite(a), a, b))
+        weight = self.params.get("day_ahead", 0.0)
+        if known is None and weight > 0 and self.direct is not None and self.direct.model is not None:
+            # A real forecast: the first hours lean on the direct day-ahead model (it sees the latest level).
+            direct = self.direct.predict(y, len(index))
+            head = out[: len(direct)]
+            out[: len(direct)] = np.where(np.isfinite(direct) & np.isfinite(head), weight * direct + (1 - weight) * head,
+                                          np.where(np.isfinite(head), head, direct))
+        return out
 
     def _short_term(self, y: pd.Series, horizon: int) -> np.ndarray:
         return np.zeros(horizon)  # the members' corrections are already in _point
@@ -392,12 +405,35 @@ class Blend(Forecaster):
 
     def state(self) -> dict[str, Any]:
         return {**self.base_state(), "has_model": self.boost.model is not None,
+                "has_day_ahead": self.direct is not None and self.direct.model is not None,
                 "boost": self.boost.base_state(), "median": self.median.base_state()}
 
     def artifact(self) -> bytes | None:
-        return self.boost.artifact()
+        direct = self.direct.model if self.direct is not None else None
+        if direct is None:
+            return self.boost.artifact()  # the format before the day-ahead member: the booster alone
+        import skops.io as sio
+
+        parts = {"day_ahead": direct}
+        if self.boost.model is not None:
+            parts["boost"] = self.boost.model
+        return sio.dumps(parts)
 
     def restore(self, state: dict[str, Any], artifact: bytes | None) -> None:
-        super().restore(state, artifact)
-        self.boost.restore(state.get("boost", {}), artifact)
+        Forecaster.restore(self, state, artifact)
+        loaded = _load_skops(artifact) if artifact is not None else None
+        parts = loaded if isinstance(loaded, dict) else {"boost": loaded}
+        self.boost.restore(state.get("boost", {}), None)
+        self.boost.model = parts.get("boost")
         self.median.restore(state.get("median", {}), None)
+        if parts.get("day_ahead") is not None:
+            self.direct = DayAhead(self.calendar)
+            self.direct.model = parts["day_ahead"]
+
+
+def _load_skops(artifact: bytes) -> Any:
+    """Load a skops artifact, trusting only scikit-learn (and plain container) types."""
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(data=artifact)
+    return sio.loads(artifact, trusted=untrusted if all(t.startswith("sklearn.") for t in untrusted) else None)

@@ -1,0 +1,114 @@
+"""A direct day-ahead model: the next 48 hours from the latest readings, for blending into a weekly model.
+
+The weekly models (lag-boost, the weekly median) see only the same hour of past weeks, so a building that runs
+higher or lower than usual right now (a cold snap, a conference, a half-closed floor) is caught only by the
+short-term error correction. This model predicts hour h (1-48) after the forecast origin from the same hour of the
+last four weeks together with where the building stands at the origin: the last reading, its ratio to the same
+hour last week, and the last 24 hours against the same 24 hours a week before. One gradient-boosting model serves
+every horizon (h is a feature) and every origin hour (origins are sampled every `stride` hours, coprime with 24).
+Target and lags are divided by the four-week lag mean, as in lag-boost, so one model shape fits any load size.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from analytics.calendar import CampusCalendar
+from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, positive
+
+log = logging.getLogger(__name__)
+
+HORIZON = 48
+LAG_WEEKS = 4
+# Origins need four weeks of lags behind their furthest target plus a week behind the last-24-h comparison.
+MIN_ORIGIN = (LAG_WEEKS + 1) * WEEK_HOURS
+
+
+def _take(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    out = np.full(positions.shape, np.nan)
+    ok = (positions >= 0) & (positions < len(values))
+    out[ok] = values[positions[ok]]
+    return out
+
+
+class DayAhead:
+    """Fit on a history, then predict the first `HORIZON` hours after any later history (no refit needed).
+
+    stride: hours between training origins (11 samples every hour of the day over a few weeks; one year of
+    hourly data gives ~800 origins x 48 horizons). The fit uses squared error: on the Cambridge tuning year it
+    beat absolute error on day-ahead CV(RMSE) (16.1 % vs 16.5 % blended) at the same MASE.
+    """
+
+    def __init__(self, calendar: CampusCalendar | None = None, *, stride: int = 11, max_iter: int = 100,
+                 max_leaf_nodes: int = 15, learning_rate: float = 0.1) -> None:
+        self.calendar = calendar or CampusCalendar()
+        self.stride = int(stride)
+        self.max_iter = int(max_iter)
+        self.max_leaf_nodes = int(max_leaf_nodes)
+        self.learning_rate = float(learning_rate)
+        self.model = None
+
+    def _features(self, values: np.ndarray, origin: np.ndarray, h: np.ndarray, stamps: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+        """Feature rows for targets at position origin + h - 1, using only values before `origin`; and the scale."""
+        t = origin + h - 1
+        lags = np.vstack([_take(values, t - k * WEEK_HOURS) for k in range(1, LAG_WEEKS + 1)])
+        back = origin[:, None] - np.arange(1, DAY_HOURS + 1)[None, :]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows give NaN features, which the booster handles
+            scale = np.nanmean(lags, axis=0)
+            last = _take(values, origin - 1)
+            last_week = _take(values, origin - 1 - WEEK_HOURS)
+            day = np.nanmean(_take(values, back), axis=1)
+            day_week = np.nanmean(_take(values, back - WEEK_HOURS), axis=1)
+            yesterday = np.where(t - DAY_HOURS < origin, _take(values, t - DAY_HOURS), np.nan)
+            safe = np.where(scale > 0, scale, np.nan)
+            hol, brk = self.calendar.day_flags(stamps)
+            hol_1, brk_1 = self.calendar.day_flags(stamps - pd.Timedelta(hours=WEEK_HOURS))
+            x = np.column_stack([(lags / safe).T, last / safe, last / last_week, day / day_week, day / safe, yesterday / safe,
+                                 h, stamps.hour, stamps.day_of_week, hol, brk, hol_1, brk_1])
+        return x, scale
+
+    def fit(self, history: pd.Series) -> "DayAhead":
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        from analytics.models import _one_thread
+
+        y = positive(history.astype(float))
+        values = y.to_numpy(dtype=float)
+        origins = np.arange(MIN_ORIGIN, len(values) - HORIZON + 1, self.stride)
+        self.model = None
+        if len(origins) < 2 * DAY_HOURS:
+            return self  # too little history: the blend stays as it is
+        origin = np.repeat(origins, HORIZON)
+        h = np.tile(np.arange(1, HORIZON + 1), len(origins))
+        x, scale = self._features(values, origin, h, y.index[origin + h - 1])
+        target = values[origin + h - 1] / np.where(scale > 0, scale, np.nan)
+        ok = np.isfinite(target)
+        if ok.sum() < WEEK_HOURS:
+            return self
+        model = HistGradientBoostingRegressor(max_iter=self.max_iter, learning_rate=self.learning_rate,
+                                              max_leaf_nodes=self.max_leaf_nodes, random_state=0)
+        with _one_thread():  # OpenMP threads made this fit ~60x slower on a loaded 2-core machine
+            self.model = model.fit(x[ok], target[ok])
+        return self
+
+    def predict(self, history: pd.Series, horizon: int) -> np.ndarray:
+        """Point forecast for the first min(horizon, HORIZON) hours after `history`; NaN where it has no view
+        (not fitted, or no lags) so the caller keeps its own forecast there."""
+        n = min(int(horizon), HORIZON)
+        if self.model is None or n <= 0:
+            return np.full(max(n, 0), np.nan)
+        from analytics.models import _one_thread
+
+        y = positive(history.astype(float))
+        values = np.concatenate([y.to_numpy(dtype=float), np.full(n, np.nan)])
+        origin = np.full(n, len(y))
+        h = np.arange(1, n + 1)
+        x, scale = self._features(values, origin, h, future_index(y.index[-1], n))
+        with _one_thread():
+            out = scale * self.model.predict(x)
+        return np.where(np.isfinite(out), np.maximum(out, 0.0), np.nan)
