@@ -22,6 +22,7 @@ import pocketsphinx
 
 from nlu.grammar import Grammar, build_grammar
 from nlu.speech.base import ModelError, Transcript
+from nlu.speech.denoise import spectral_subtract
 from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,8 @@ class PocketSphinxEngine:
     def transcribe(self, pcm: bytes, grammar: Grammar | None = None) -> Transcript:
         audio_s = len(pcm) / 32000
         started = time.perf_counter()
-        pcm = dither(pcm)
+        # Denoise first: dithering last keeps the denoised near-silence from becoming digital zeros again.
+        pcm = dither(spectral_subtract(pcm))
         with self._lock:
             if grammar is None:
                 text, _ = self._run(self._decoder, pcm, None)
@@ -83,7 +85,7 @@ class PocketSphinxEngine:
 
     def phone_error_rate(self, pcm: bytes, grammar: Grammar) -> tuple[str, float | None]:
         """The constrained transcript and its phone error rate against the phone loop (for calibration)."""
-        pcm = dither(pcm)
+        pcm = dither(spectral_subtract(pcm))
         with self._lock:
             text, _ = self._run(self._decoder, pcm, self._search(grammar))
             return _tidy(text), self._per(pcm, text) if text else None

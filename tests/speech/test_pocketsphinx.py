@@ -47,10 +47,9 @@ def test_voices_speeds_pitches_and_noise(notes, sphinx, demo_vocab, text, voice,
      ("device_control", "off", ("fan",), ("cr-101",))),
     ("turn on the lamps in reading hall", Voice("en-gb", 150, 45), 10,
      ("device_control", "on", ("light",), ("reading-hall",))),
-    pytest.param("turn off the plugs in faculty room", Voice("en-us", 160, 50), 10,
-                 ("device_control", "off", ("outlet",), ("staff-room",)),
-                 marks=pytest.mark.xfail(strict=True, reason="known weakness at 10 dB: 'plugs' heard as 'fan' and the "
-                                                             "phone-loop check accepts it (docs/benchmarks.md)")),
+    # Was a known failure ('plugs' heard as 'fan' and accepted) until the spectral-subtraction denoiser.
+    ("turn off the plugs in faculty room", Voice("en-us", 160, 50), 10,
+     ("device_control", "off", ("outlet",), ("staff-room",))),
 ])
 def test_hard_notes_are_right_or_refused_never_wrong(notes, sphinx, demo_vocab, text, voice, snr, expected):
     """Where recognition is hard (noise, a deeper voice) the note may be refused, but never turned into another
