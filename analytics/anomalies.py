@@ -107,7 +107,9 @@ class Baselines:
     (same-hour median of the previous three weeks) per hour of day, (n, 24). bars: per series, the deviation (in
     recent spreads) that the hourly check and each sustained window must reach, (n, 1 + len(SUSTAIN_WINDOWS)).
     level: mean positive reading. zero_share: share of training hours reading <= 0. flat_run: longest run of
-    identical positive readings seen in training. train_end: last training stamp.
+    identical positive readings seen in training. train_end: last training stamp. sensitivity: per series, a
+    multiplier on every bar (hourly, sustained, run checks), (n,); None = 1. Below 1 spends more of a false-alarm
+    budget on recall; set by `analytics.calibrate` from a held-out year.
     """
 
     keys: tuple[str, ...]
@@ -121,13 +123,20 @@ class Baselines:
     bars: np.ndarray | None = None
     run_center: np.ndarray | None = None
     run_spread: np.ndarray | None = None
+    sensitivity: np.ndarray | None = None
 
     def take(self, rows: np.ndarray, keys: tuple[str, ...]) -> "Baselines":
         """The baselines of some series only, in the given order."""
         pick = (lambda a: None if a is None else a[rows])
         return Baselines(keys, self.profile[rows], self.spread[rows], self.level[rows], self.zero_share[rows],
                          self.flat_run[rows], self.train_end, pick(self.recent_spread), pick(self.bars),
-                         pick(self.run_center), pick(self.run_spread))
+                         pick(self.run_center), pick(self.run_spread), pick(self.sensitivity))
+
+    def scale(self) -> np.ndarray:
+        """The per-series bar multiplier, float32 (ones when not calibrated)."""
+        if self.sensitivity is None:
+            return np.ones(len(self.keys), np.float32)
+        return np.asarray(self.sensitivity, np.float32)
 
 
 @dataclass(frozen=True)
@@ -431,7 +440,8 @@ def _run_candidates(f: "_Features", index: pd.DatetimeIndex, base: Baselines, j:
     _, hours, end_hour, end_day, reference = RUN_CHECKS[j]
     center = base.run_center[:, j].astype(np.float32)
     spread = base.run_spread[:, j].astype(np.float32)
-    bar = np.maximum(center + RUN_SPREADS[j] * spread, RUN_MIN_SHARE * base.level.astype(np.float32))
+    sens = base.scale()
+    bar = np.maximum(center + RUN_SPREADS[j] * spread * sens, RUN_MIN_SHARE * base.level.astype(np.float32))
     ends = _run_ends(index, hours + reference, end_hour, end_day)
     if ends.size == 0:
         empty = np.zeros(0, np.int64)
@@ -480,7 +490,7 @@ def _run_hits(f: "_Features", index: pd.DatetimeIndex, base: Baselines) -> tuple
         key, zsum, stat, count = passed[name]
         # Each reference passed its own bar already; the strength is the mean z against the highest bar.
         bar = max(RUN_SPREADS[j] for j, c in enumerate(RUN_CHECKS) if c[0] == name)
-        keep = zsum / count >= bar
+        keep = zsum / count >= bar * base.scale()[key // t]
         passed[name] = (key[keep], zsum[keep] / count / bar, stat[keep], key[keep] // t, key[keep] % t)
     for name, (_, r, stat, rows, end) in passed.items():
         if rows.size == 0:
@@ -560,6 +570,8 @@ def score(detector: Detector, data: pd.DataFrame | pd.Series, *, since: pd.Times
     first = int(np.argmax(keep)) if keep.any() else len(index)
     # Sustained windows may reach back before `since`: flag within the whole block, then keep the scored part.
     bars = (sub.bars if sub.bars is not None else np.full((len(keys), 1 + len(SUSTAIN_WINDOWS)), MIN_SPREADS)).astype(np.float32)
+    sens = sub.scale()[:, None]
+    bars = bars * sens  # a calibrated series' bars (its floors too) move with its sensitivity
     level = sub.level.astype(np.float32)[:, None]  # float32 throughout: a float64 operand would double every pass
     sl = slice(first, None)
     n_scored = len(index) - first
@@ -590,7 +602,7 @@ def score(detector: Detector, data: pd.DataFrame | pd.Series, *, since: pd.Times
     thr = detector.table.threshold
     # The forest says "odd"; the reading must also be clearly above the recent usual, in the series' own spreads
     # and in share of its level, so that noise on a quiet meter and ordinary busy hours never page anyone.
-    hour_bar = np.maximum(bars[:, :1], MIN_SPREADS)
+    hour_bar = np.maximum(bars[:, :1], MIN_SPREADS * sens)
     spike = (forest_score > thr) & (dev >= hour_bar) & (excess > MIN_EXCESS_SHARE * level)
     note(spike, dev / hour_bar)
     # Whole nights, weekends and days far above their usual: the hours that carry the run.
