@@ -135,19 +135,27 @@ def _build(vocabulary: Vocabulary, known: Callable[[str], bool] | None) -> Gramm
                 dropped.append(phrase)
         return kept
 
-    rooms = usable(form for room in vocabulary.rooms for name in (room.name, *room.aliases)
-                   for form in spoken_forms(name))
+    room_names = [name for room in vocabulary.rooms for name in (room.name, *room.aliases)]
+    rooms, kinds = _numbered_rooms(room_names, usable)
     buildings = usable(form for b in vocabulary.buildings for name in (b.name, *b.aliases) for form in spoken_forms(name))
     types = sorted({s.type for s in vocabulary.switches} | {"light", "fan"})
+    room_of = {room.id: [spoken_forms(n) for n in (room.name, *room.aliases)] for room in vocabulary.rooms}
     devices = usable([*(w for t in types for w in DEVICE_WORDS.get(t, ())),
-                      *(form for s in vocabulary.switches for name in (s.name, *s.aliases) for form in spoken_forms(name))])
+                      *(form for s in vocabulary.switches for name in (s.name, *s.aliases)
+                        for form in _switch_forms(name, room_of.get(s.room_id, [])))])
     fills = {
-        "room": rooms or ["room"],
+        "room": rooms or ["room"],  # plus "<kind> <number>" below when a kind has many numbered rooms
         "building": buildings or ["building"],
         "device": devices or ["lights"],
     }
-    source = _PATTERNS + "".join(f"<{name}> = {' | '.join(values)};\n" for name, values in fills.items())
+    # Names share their first words ("classroom three ..."), so they go in as a word tree: a flat list of a
+    # 200-room campus puts ~600 parallel alternatives in the search at every name, the tree only the words that
+    # can come next (the same sentences, so the parser maps them to registry ids as before).
+    source = _PATTERNS + "".join(f"<{name}> = {factored(values)};\n" for name, values in fills.items())
     source += "<place> = <room> | <building>;\n"
+    if kinds:
+        source = source.replace("<room> = ", "<room> = <kind> <number> | ", 1)
+        source += f"<kind> = {factored(kinds)};\n" + _NUMBER_RULES
     rules, public = _parse_rules(source)
     if known is not None:
         missing = sorted({w for w in _words(rules) if not known(w)})
@@ -158,11 +166,82 @@ def _build(vocabulary: Vocabulary, known: Callable[[str], bool] | None) -> Gramm
         f"{'public ' if name == public else ''}<{name}> = {_to_jsgf(tree)};\n" for name, tree in rules.items()
     )
     regex = re.compile(_to_regex(rules[public], rules))
-    phrases = tuple(sorted(words | set(rooms) | set(buildings) | set(devices)))
+    phrases = tuple(sorted(words | set(rooms) | set(kinds) | set(buildings) | set(devices)))
     if dropped:
         log.warning("grammar left out names with unknown words", extra={"kv": {"count": len(dropped),
                                                                                "names": ", ".join(dropped[:10])}})
     return Grammar(jsgf=jsgf, words=words, phrases=phrases, dropped=tuple(dropped), _regex=regex)
+
+
+# A room kind with more numbered rooms than this is spoken as "<kind> <number>" with any number: the parser maps
+# the number to a registry id (or asks which room). Fewer keep their exact numbers (a tighter grammar).
+NUMBERED_KIND_MIN = 12
+_NUMBER_RULES = """
+<digit> = oh | zero | one | two | three | four | five | six | seven | eight | nine;
+<two_digits> = ten | eleven | twelve | thirteen | fourteen | fifteen | sixteen | seventeen | eighteen | nineteen
+             | (twenty | thirty | forty | fifty | sixty | seventy | eighty | ninety) [one | two | three | four
+               | five | six | seven | eight | nine];
+<number> = <digit> [<digit> [<digit>]] | [<digit>] <two_digits>;
+"""
+
+
+def _numbered_rooms(names: list[str], usable: Callable[[Iterable[str]], list[str]]) -> tuple[list[str], list[str]]:
+    """Spoken room names, and the spoken kinds with many numbered rooms ("Classroom 301", "Classroom 302"...):
+    those are said "<kind> <number>", so a 200-room campus adds a few dozen words to the search instead of ~600
+    names (one shared <number>, not one per kind: each rule reference is a copy in the decoder's graph)."""
+    kinds: dict[str, list[str]] = {}
+    for name in names:
+        found = re.fullmatch(r"(.*?[a-z].*?)[\s-]*(\d+)", name.lower().strip())
+        if found:
+            kinds.setdefault(found[1], []).append(name)
+    many = {kind for kind, members in kinds.items() if len(members) > NUMBERED_KIND_MIN}
+    exact = [n for n in names if not any(n in kinds[k] for k in many)]
+    forms = usable(form for name in exact for form in spoken_forms(name))
+    kind_forms = usable(f for kind in sorted(many) for f in spoken_forms(kind))
+    return forms, kind_forms
+
+
+def _switch_forms(name: str, room_forms: list[list[str]]) -> list[str]:
+    """Spoken switch names; one that starts with its room's name ("Classroom 301 light") is said as the rest
+    ("light"): "the light in classroom three oh one" carries the room, and repeating every room inside the device
+    names would multiply the grammar by the number of rooms."""
+    out = []
+    for form in spoken_forms(name):
+        for room_form in (f for forms in room_forms for f in forms):
+            if form.startswith(room_form + " "):
+                form = form.removeprefix(room_form + " ")
+                break
+        out.append(form)
+    return out
+
+
+def factored(phrases: Iterable[str]) -> str:
+    """JSGF alternatives for `phrases` with common leading words shared: ["lab one", "lab two", "library"] ->
+    "lab (one | two) | library". Accepts exactly the same phrases as "a | b | ...", with far fewer parallel arcs."""
+    tree: dict = {}
+    for phrase in phrases:
+        node = tree
+        for word in phrase.split():
+            node = node.setdefault(word, {})
+        node[""] = {}  # a phrase may end here
+    return _tree_jsgf(tree)
+
+
+def _tree_jsgf(node: dict) -> str:
+    options = []
+    for word, child in node.items():
+        if not word:
+            continue
+        rest = _tree_jsgf(child)
+        if not rest:
+            options.append(word)
+        elif "" in child:
+            options.append(f"{word} [{rest}]")
+        elif len([w for w in child if w]) > 1:
+            options.append(f"{word} ({rest})")
+        else:
+            options.append(f"{word} {rest}")
+    return " | ".join(options)
 
 
 # --- the JSGF subset: parse to a tree of ("seq"|"alt"|"opt", [...]) / ("word", w) / ("ref", name) ---

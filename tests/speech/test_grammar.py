@@ -89,3 +89,48 @@ def test_phrase_grammar_accepts_sequences_of_phrases():
     assert not grammar.matches("오늘 음악")
     with pytest.raises(ValueError):
         phrase_grammar(["abc"], known=lambda w: False)
+
+
+def test_factored_names_accept_exactly_the_same_phrases():
+    from nlu.grammar import factored
+
+    assert factored(["lab one", "lab two", "library"]) == "lab (one | two) | library"
+    assert factored(["classroom one", "classroom one oh one"]) == "classroom one [oh one]"
+
+
+def _campus_of(base, rooms: int):
+    """`base` plus `rooms` numbered classrooms with switches named after their room ("Classroom 301 fan")."""
+    from nlu.vocabulary import SwitchEntry
+
+    extra = [RoomEntry(f"gen-{n}", f"Classroom {301 + n}", "block-a") for n in range(rooms)]
+    switches = [SwitchEntry(f"gen-{n}-fan", f"{r.name} fan", "fan", r.id) for n, r in enumerate(extra)]
+    return replace(base, rooms=(*base.rooms, *extra), switches=(*base.switches, *switches))
+
+
+def test_a_large_campus_says_rooms_as_kind_and_number(demo_vocab):
+    big = _campus_of(demo_vocab, 200)
+    grammar = build_grammar(big)
+    assert "<kind> <number>" in grammar.jsgf
+    assert grammar.matches("turn off the fans in classroom three oh five")
+    assert grammar.matches("turn off the fans in classroom one oh one")  # the demo's own classroom, too
+    assert grammar.matches("turn off the lights in seminar hall")
+    assert not grammar.matches("turn off the fans in classroom")
+    # Switches named after their room are spoken by type: room names do not repeat inside <device>.
+    assert "classroom three oh five fan" not in grammar.phrases
+    assert len(grammar.jsgf) < 2 * len(build_grammar(demo_vocab).jsgf)
+
+
+def test_a_small_campus_keeps_exact_room_numbers(demo_vocab):
+    grammar = build_grammar(_campus_of(demo_vocab, 3))
+    assert "<number>" not in grammar.jsgf
+    assert grammar.matches("turn off the fans in classroom three oh three")
+    assert not grammar.matches("turn off the fans in classroom three oh nine")
+
+
+def test_kind_and_number_maps_to_the_registry_room(demo_vocab):
+    from nlu.parser import parser_for
+
+    big = _campus_of(demo_vocab, 200)
+    command = parser_for(big).parse("turn off the fans in classroom three oh five")
+    assert list(command.rooms) == ["gen-4"]
+    assert parser_for(big).parse("turn off the fans in classroom nine nine nine").clarification
