@@ -28,14 +28,12 @@ from alerts.routing import route
 from store import models as m
 from store.campus import Campus
 from store.registry import load_registry
+from store.models import utcnow
 
 log = logging.getLogger(__name__)
 
 TURN_OFF_TYPES = (AFTER_HOURS, ANOMALY, HIGH_CONSUMPTION)
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from alerts import outbox
 from alerts.outbox import OutboxItem, RetryPolicy
 from alerts.ratelimit import SendLimiter
 from alerts.telegram import FAILED, RETRY, SENT, SendResult
+from store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +29,6 @@ log = logging.getLogger(__name__)
 class MessageApi(Protocol):
     async def send_message(self, chat_id: int, text: str, buttons: list | None = None) -> SendResult: ...
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass

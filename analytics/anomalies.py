@@ -326,7 +326,6 @@ def fit_baselines(train: pd.DataFrame | pd.Series) -> Baselines:
     pos = np.where(values > 0, values, np.nan)
     how = hour_of_week(index)
     hod = index.hour.to_numpy()
-    n = values.shape[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         # Median per hour of week via a sort over a (n, weeks, 168) layout: one call instead of 168.

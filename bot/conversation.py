@@ -31,6 +31,7 @@ from devices.model import BoardLiveness, SwitchResult, SwitchState
 from nlu.command import Command, ParseContext
 from nlu.parser import parser_for
 from store.campus import Campus, User
+from store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +94,6 @@ UNKNOWN_USER_TEXT = ("Hello! This assistant only serves registered campus staff.
                      "your campus admin to add your Telegram id {user_id}.")
 ERROR_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class Conversation:
@@ -350,7 +348,7 @@ class Conversation:
             return Reply("That scheduled action already ran or was cancelled.", "button_used")
         if press.kind == "n":
             if await asyncio.to_thread(records.transition, url, record.id, "confirming", "declined"):
-                return Reply(f"Cancelled; nothing was switched.", "declined")
+                return Reply("Cancelled; nothing was switched.", "declined")
             return Reply("This button was already used.", "button_used")
         # "c": confirm. Re-check: permissions may have changed since the question was asked.
         expires = dt.datetime.fromisoformat((record.result or {}).get("expires_at", now.isoformat()))

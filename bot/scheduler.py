@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from bot import records
-from bot.conversation import Conversation, utcnow
+from bot.conversation import Conversation
+from store.models import utcnow
 from bot.replies import describe_targets, when_text
 
 log = logging.getLogger(__name__)

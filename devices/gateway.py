@@ -22,15 +22,13 @@ from devices.model import (Availability, BoardLiveness, GatewayStats, Outcome, R
 from devices.protocols import Adapter, build_adapters
 from devices.transport import Transport
 from store.campus import Board, Campus, Switch
+from store.models import utcnow
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 ReportListener = Callable[[str, SwitchState], None]
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class _Known:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import logging
-import sys
 from pathlib import Path
 
 import numpy as np

@@ -24,7 +24,7 @@ from store import models as m
 from store.db import session_scope, upgrade
 from store.readings import insert_frame
 from store.registry import sync_campus
-from tests.bot.conftest import QUIET, ROOT
+from tests.bot.conftest import QUIET
 
 NOW = dt.datetime.now(dt.timezone.utc)
 

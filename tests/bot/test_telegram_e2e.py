@@ -8,8 +8,7 @@ import asyncio
 import datetime as dt
 import os
 
-import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from store import models as m
 from store.db import session_scope
