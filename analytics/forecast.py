@@ -53,11 +53,11 @@ PREFER_MARGIN = 0.05
 # Weekly backtest origins (0 in a signature means this). Twelve rank the candidates more reliably than six on the
 # Cambridge tuning year (median MASE 0.914 -> 0.898 with the preference above); each costs one forecast per variant.
 BACKTEST_ORIGINS = 12
-# The chosen blend's first 48 hours are this share the direct day-ahead model (analytics.dayahead) and the rest the
-# blend. It is added after the choice (the backtest ranks the weekly models alone, which keeps a choice within the
-# speed budget). Cambridge tuning year (test 2018), mixed into every chosen model: 0.5 over hours 1-48 took median
-# MASE 0.894 -> 0.879 and day-ahead CV(RMSE) 18.0 % -> 16.1 %; 0.7 gave 0.877 / 16.1 %, 0.3 0.884 / 16.5 %; fading
-# the weight over the 48 hours, or 24 hours only, did worse. Only the blend carries it so far (see docs/benchmarks.md).
+# The chosen model's first 48 hours are this share the direct day-ahead model (analytics.dayahead) and the rest the
+# chosen model, whichever won. It is added after the choice (the backtest ranks the weekly models alone, which keeps
+# a choice within the speed budget). Cambridge tuning year (test 2018): 0.5 over hours 1-48 took median MASE
+# 0.894 -> 0.879 and day-ahead CV(RMSE) 18.0 % -> 16.1 %; 0.7 gave 0.877 / 16.1 %, 0.3 0.884 / 16.5 %; fading the
+# weight over the 48 hours, or 24 hours only, did worse; per-building weights were flat around 0.5 (docs/benchmarks.md).
 DAY_AHEAD_WEIGHT = 0.5
 # A previous choice younger than this is refitted as is instead of re-running the backtest.
 RECHOOSE_AFTER = dt.timedelta(days=7)
@@ -120,8 +120,10 @@ def make_model(name: str, calendar: CampusCalendar | None = None, **params: Any)
     except KeyError:
         raise ForecastError(f"unknown model {name!r}; choose auto or one of {', '.join(MODELS)}") from None
     correct = bool(params.pop("correct", False))
+    day_ahead = float(params.pop("day_ahead", 0.0))
     model = factory(calendar, **params)
     model.params["correct"] = correct
+    model.params["day_ahead"] = day_ahead
     return model
 
 
@@ -235,8 +237,7 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
     else:
         name, params = ("seasonal-naive", {"correct": False}) if len(y) >= 2 * WEEK_HOURS else ("naive-daily", {"correct": False})
     final = {k: v for k, v in params.items() if k != "correct"}
-    if name == "blend":
-        final.setdefault("day_ahead", DAY_AHEAD_WEIGHT)
+    final.setdefault("day_ahead", DAY_AHEAD_WEIGHT)
     model = make_model(name, calendar, **final)
     model.fit(y)
     model.params["correct"] = bool(params.get("correct")) and model.correction is not None

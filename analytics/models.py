@@ -46,11 +46,14 @@ class Forecaster(ABC):
         self.fitted = False
         self.residual_bands: tuple[float, float] = (0.0, 0.0)
         self.correction: np.ndarray | None = None
+        # The direct day-ahead model mixed into the first hours when params["day_ahead"] > 0 (see forecast()).
+        self.direct: DayAhead | None = None
 
     def fit(self, history: pd.Series) -> "Forecaster":
         y = positive(history.astype(float))
         self._fit(y)
         self.residual_bands, self.correction = self._residual_model(y)
+        self.direct = DayAhead(self.calendar).fit(y) if self.params.get("day_ahead", 0.0) > 0 else None
         self.fitted = True
         return self
 
@@ -65,6 +68,7 @@ class Forecaster(ABC):
         point = _fill_gaps(point, y)
         if self.params.get("correct") and self.correction is not None:
             point = np.maximum(point + self._short_term(y, len(index)), 0.0)
+        point = self._mix_day_ahead(y, point)
         point = np.maximum(point, 0.0)  # loads are never negative
         if intervals:
             lower, upper = self._interval(y, index, point)
@@ -72,6 +76,19 @@ class Forecaster(ABC):
         else:
             lower = upper = np.full(len(point), np.nan)
         return pd.DataFrame({"yhat": point, "yhat_lower": lower, "yhat_upper": upper}, index=index)
+
+    def _mix_day_ahead(self, y: pd.Series, point: np.ndarray) -> np.ndarray:
+        """The first hours lean on the direct day-ahead model, which sees where the building stands right now;
+        the weekly models see only past weeks. Where either has no value the other stands alone."""
+        weight = float(self.params.get("day_ahead", 0.0))
+        if weight <= 0 or self.direct is None or self.direct.model is None:
+            return point
+        direct = self.direct.predict(y, len(point))
+        head = point[: len(direct)]
+        out = point.copy()
+        out[: len(direct)] = np.where(np.isfinite(direct) & np.isfinite(head), weight * direct + (1 - weight) * head,
+                                      np.where(np.isfinite(head), head, direct))
+        return out
 
     def _interval(self, y: pd.Series, index: pd.DatetimeIndex, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = self.residual_bands
@@ -125,7 +142,20 @@ class Forecaster(ABC):
 
     def base_state(self) -> dict[str, Any]:
         coef = None if self.correction is None else np.round(self.correction, 6).tolist()
-        return {"residual_bands": list(self.residual_bands), "correction": coef}
+        return {"residual_bands": list(self.residual_bands), "correction": coef,
+                "has_day_ahead": self.direct is not None and self.direct.model is not None}
+
+    def day_ahead_artifact(self) -> bytes | None:
+        """The fitted direct day-ahead booster as skops bytes (saved beside the model's own artifact)."""
+        if self.direct is None or self.direct.model is None:
+            return None
+        import skops.io as sio
+
+        return sio.dumps(self.direct.model)
+
+    def restore_day_ahead(self, artifact: bytes) -> None:
+        self.direct = DayAhead(self.calendar)
+        self.direct.model = _load_skops(artifact)
 
 
 def _error_state(err: np.ndarray) -> tuple[float, float]:
@@ -356,19 +386,15 @@ class Blend(Forecaster):
     name = "blend"
 
     def __init__(self, calendar: CampusCalendar | None = None, weeks: int = 6, train_weeks: int = 104,
-                 correct: bool = False, day_ahead: float = 0.0) -> None:
-        super().__init__(calendar, weeks=int(weeks), train_weeks=int(train_weeks), correct=bool(correct),
-                         day_ahead=float(day_ahead))
+                 correct: bool = False) -> None:
+        super().__init__(calendar, weeks=int(weeks), train_weeks=int(train_weeks), correct=bool(correct))
         self.boost = LagBoost(self.calendar, train_weeks=train_weeks)
         self.median = WeeklyMedian(self.calendar, weeks=weeks)
-        self.direct: DayAhead | None = None
 
     def _fit(self, y: pd.Series) -> None:
         if not self.boost.fitted:  # a backtest may hand in a booster already fitted on the same history
             self.boost.fit(y)
         self.median.fit(y)
-        if self.params["day_ahead"] > 0:
-            self.direct = DayAhead(self.calendar).fit(y)
 
     def with_boost(self, boost: "LagBoost") -> "Blend":
         """Use an already fitted lag-boost member (same history, same train_weeks) instead of fitting another."""
@@ -384,15 +410,7 @@ class Blend(Forecaster):
                 if member.correction is not None:
                     values += member._short_term(y, len(index))
         # Where one member has no value (missing lags) the other stands alone.
-        out = np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b), np.where(np.isfinite(a), a, b))
-        weight = self.params.get("day_ahead", 0.0)
-        if known is None and weight > 0 and self.direct is not None and self.direct.model is not None:
-            # A real forecast: the first hours lean on the direct day-ahead model (it sees the latest level).
-            direct = self.direct.predict(y, len(index))
-            head = out[: len(direct)]
-            out[: len(direct)] = np.where(np.isfinite(direct) & np.isfinite(head), weight * direct + (1 - weight) * head,
-                                          np.where(np.isfinite(head), head, direct))
-        return out
+        return np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b), np.where(np.isfinite(a), a, b))
 
     def _short_term(self, y: pd.Series, horizon: int) -> np.ndarray:
         return np.zeros(horizon)  # the members' corrections are already in _point
@@ -405,23 +423,15 @@ class Blend(Forecaster):
 
     def state(self) -> dict[str, Any]:
         return {**self.base_state(), "has_model": self.boost.model is not None,
-                "has_day_ahead": self.direct is not None and self.direct.model is not None,
                 "boost": self.boost.base_state(), "median": self.median.base_state()}
 
     def artifact(self) -> bytes | None:
-        direct = self.direct.model if self.direct is not None else None
-        if direct is None:
-            return self.boost.artifact()  # the format before the day-ahead member: the booster alone
-        import skops.io as sio
-
-        parts = {"day_ahead": direct}
-        if self.boost.model is not None:
-            parts["boost"] = self.boost.model
-        return sio.dumps(parts)
+        return self.boost.artifact()
 
     def restore(self, state: dict[str, Any], artifact: bytes | None) -> None:
         Forecaster.restore(self, state, artifact)
         loaded = _load_skops(artifact) if artifact is not None else None
+        # Blends saved by the previous version packed {"boost", "day_ahead"} into this one file.
         parts = loaded if isinstance(loaded, dict) else {"boost": loaded}
         self.boost.restore(state.get("boost", {}), None)
         self.boost.model = parts.get("boost")

@@ -11,6 +11,8 @@ from analytics.models import Forecaster
 META = "meta.json"
 ARTIFACT = {"prophet": "prophet.json"}
 DEFAULT_ARTIFACT = "model.skops"
+# The direct day-ahead booster that any chosen model may carry (analytics.dayahead), in its own skops file.
+DAY_AHEAD_ARTIFACT = "dayahead.skops"
 FORMAT_VERSION = 1
 
 
@@ -26,8 +28,12 @@ def save_model(model: Forecaster, directory: str | Path) -> Path:
     name = ARTIFACT.get(model.name, DEFAULT_ARTIFACT)
     if artifact is not None:
         (folder / name).write_bytes(artifact)
+    direct = model.day_ahead_artifact()
+    if direct is not None:
+        (folder / DAY_AHEAD_ARTIFACT).write_bytes(direct)
     meta = {"format": FORMAT_VERSION, "model": model.name, "params": model.params, "state": model.state(),
-            "calendar": model.calendar.to_dict(), "artifact": name if artifact is not None else None}
+            "calendar": model.calendar.to_dict(), "artifact": name if artifact is not None else None,
+            "day_ahead_artifact": DAY_AHEAD_ARTIFACT if direct is not None else None}
     # Write meta last: a folder with meta.json is complete.
     tmp = folder / (META + ".tmp")
     tmp.write_text(json.dumps(meta, indent=1, sort_keys=True))
@@ -49,6 +55,18 @@ def load_model(directory: str | Path) -> Forecaster:
         raise ModelFileError(f"{folder} has model format {meta.get('format')!r}; expected {FORMAT_VERSION}")
     params = {k: v for k, v in meta["params"].items()}
     model = make_model(meta["model"], CampusCalendar.from_dict(meta["calendar"]), **params)
-    artifact = (folder / meta["artifact"]).read_bytes() if meta.get("artifact") else None
+    artifact = _read(folder, meta.get("artifact"))
     model.restore(meta["state"], artifact)
+    direct = _read(folder, meta.get("day_ahead_artifact"))
+    if direct is not None:
+        model.restore_day_ahead(direct)
     return model
+
+
+def _read(folder: Path, name: str | None) -> bytes | None:
+    if not name:
+        return None
+    try:
+        return (folder / name).read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError(f"{folder} is incomplete: {name} missing") from None

@@ -81,7 +81,7 @@ def main() -> None:
     frame = pd.DataFrame(rows)
     beat = float((frame["mase"] < frame["mase_lag168"]).mean() * 100)
     print(f"\nbuildings {len(frame)}  median MASE 1-168h {frame['mase'].median():.3f} (target <= 0.80; lag168 {frame['mase_lag168'].median():.3f})")
-    print(f"median CV(RMSE) 1-24h {frame['cv24'].median():.1f}% (target <= 14%; lag168 {frame['cv24_lag168'].median():.1f}%)")
+    print(f"median CV(RMSE) 1-24h {frame['cv24'].median():.2f}% (target <= 14%; lag168 {frame['cv24_lag168'].median():.1f}%)")
     print(f"beat same-hour-last-week on {beat:.0f}% of buildings (target >= 90%)")
     print(f"models chosen: {frame['model'].value_counts().to_dict()}")
     if args.runs:
