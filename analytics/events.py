@@ -12,6 +12,10 @@ from analytics.anomalies import Scored
 NIGHT_HOURS = frozenset([22, 23, 0, 1, 2, 3, 4, 5])
 MAX_GAP_HOURS = 1  # anomalous hours with at most this many normal hours between them are one event
 MIN_EVENT_EXCESS = 0.5  # an above-normal event must add at least half an hour of the mean level
+# ... except a spike the neighbour check vouches for (`Scored.jump`: the hour stands far above both of its
+# neighbours), which needs only what each anomalous hour needs (analytics.anomalies.MIN_EXCESS_SHARE): a one-hour
+# spike of a tenth of a building's mean draw or more is worth a look (a short circuit, a plant fault).
+MIN_SPIKE_EXCESS = 0.1
 SPIKE_MAX_HOURS = 2
 STUCK_MIN_HOURS = 24
 _NIGHT = np.isin(np.arange(24), sorted(NIGHT_HOURS))
@@ -99,6 +103,8 @@ def group_events(scored: Scored, *, unit: str = "kW", levels: dict[str, float] |
     zero_share = np.bincount(seg_of_hit, weights=codes == 2, minlength=n_seg) / n_hits
     flat_share = np.bincount(seg_of_hit, weights=codes == 3, minlength=n_seg) / n_hits
     top = np.maximum.reduceat(scored.score[rows, cols], first_hit)
+    vouched = (np.bincount(seg_of_hit, weights=scored.jump[rows, cols], minlength=n_seg) > 0 if scored.jump is not None
+               else np.zeros(n_seg, dtype=bool))
     # Over every hour of each event's span (gaps included): one flat array of all spans.
     length = hi - lo + 1
     span_start = np.cumsum(length) - length
@@ -129,7 +135,8 @@ def group_events(scored: Scored, *, unit: str = "kW", levels: dict[str, float] |
         key = scored.keys[r]
         level[seg_row == r] = given[key] if key in given else float(np.nanmean(scored.usual[r]))
     dead = (kind == "meter-zero") | (kind == "flat-line")
-    keep = dead | ~(excess < MIN_EVENT_EXCESS * level)
+    least = np.where((kind == "spike") & vouched, MIN_SPIKE_EXCESS, MIN_EVENT_EXCESS)
+    keep = dead | ~(excess < least * level)
     # "usually ... at night" compares like with like: the usual reading over the hours the words name.
     span_kind = np.repeat(kind, length)
     focus = np.where(span_kind == "left-on-overnight", night, np.where(span_kind == "left-on-weekend", weekend, True))

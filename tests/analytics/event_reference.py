@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from analytics.anomalies import Scored
-from analytics.events import (_NIGHT, MAX_GAP_HOURS, MIN_EVENT_EXCESS, SPIKE_MAX_HOURS, STUCK_MIN_HOURS, AnomalyEvent,
-                              _describe)
+from analytics.events import (_NIGHT, MAX_GAP_HOURS, MIN_EVENT_EXCESS, MIN_SPIKE_EXCESS, SPIKE_MAX_HOURS,
+                              STUCK_MIN_HOURS, AnomalyEvent, _describe)
 
 
 def _classify(codes: np.ndarray, hour: np.ndarray, dow: np.ndarray) -> str:
@@ -62,7 +62,9 @@ def group_events_loop(scored: Scored, *, unit: str = "kW", levels: dict[str, flo
             kind = _classify(scored.reason_code[i, seg], hour, dow)
             positive = vals > 0
             excess = float(np.sum(np.where(positive, vals - usual, 0.0)))
-            if kind not in ("meter-zero", "flat-line") and excess < MIN_EVENT_EXCESS * level:
+            vouched = scored.jump is not None and bool(scored.jump[i, seg].any())
+            least = MIN_SPIKE_EXCESS if kind == "spike" and vouched else MIN_EVENT_EXCESS
+            if kind not in ("meter-zero", "flat-line") and excess < least * level:
                 continue
             pos = np.where(positive, vals, 0.0)
             # "usually ... at night" compares like with like: the usual reading over the hours the words name.
