@@ -22,6 +22,7 @@ from pathlib import Path
 
 from autovolt.vocabulary import vocabulary_from_campus
 from bench.speech_corpus import OUT_OF_SCOPE, english_commands
+from bot.conversation import ConversationConfig
 from nlu.speech import load_engine
 from nlu.speech.understand import understand_voice
 from store.campus import load_campus_file
@@ -30,6 +31,7 @@ from tests.speech.synth import ENGLISH_VOICES, HARD_VOICES, NoteCache
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "autovolt" / "demo" / "campus.yaml"
 NOW = dt.datetime(2026, 11, 26, 10, 0)
+CONFIRM_BELOW = ConversationConfig().voice_confirm_below
 FIELDS = ("intent", "action", "device_types", "rooms", "switches", "when", "period", "everything", "operation")
 
 
@@ -74,6 +76,7 @@ def run(count: int, snr: float, cache: NoteCache, voices, label: str) -> dict:
                          "errors": word_errors(norm(text), result.transcript.text), "words": len(text.split()),
                          "correct": same_command(want, got),
                          "wrong_accept": got.intent != "unknown" and not same_command(want, got),
+                         "asks": got.intent == "device_control" and result.transcript.confidence < CONFIRM_BELOW,
                          "audio_s": result.transcript.audio_s, "wall_s": wall, "cpu_s": cpu,
                          "rtf_cpu": cpu / result.transcript.audio_s})
     report = {"label": label, "voices": [v.name for v in voices], "sentences": count}
@@ -83,6 +86,9 @@ def run(count: int, snr: float, cache: NoteCache, voices, label: str) -> dict:
             "wer_pct": round(100 * sum(r["errors"] for r in part) / sum(r["words"] for r in part), 1),
             "command_accuracy_pct": round(100 * sum(r["correct"] for r in part) / len(part), 1),
             "wrong_command_pct": round(100 * sum(r["wrong_accept"] for r in part) / len(part), 1),
+            # Spoken device commands the bot asks about before switching (ConversationConfig.voice_confirm_below).
+            "wrong_commands_asked": f"{sum(r['asks'] for r in part if r['wrong_accept'])}/{sum(r['wrong_accept'] for r in part)}",
+            "right_commands_asked": f"{sum(r['asks'] for r in part if r['correct'])}/{sum(r['correct'] for r in part)}",
             "rtf_cpu_median": round(statistics.median(r["rtf_cpu"] for r in part), 3),
             "note_to_command_ms_median": round(1000 * statistics.median(r["wall_s"] for r in part), 1),
             "note_to_command_cpu_ms_median": round(1000 * statistics.median(r["cpu_s"] for r in part), 1),
@@ -150,6 +156,8 @@ def main() -> None:
             print(f"  {cond:8s} WER {c['wer_pct']:5.1f} %  command accuracy {c['command_accuracy_pct']:5.1f} %  "
                   f"wrong commands {c['wrong_command_pct']:4.1f} %  RTF(cpu) {c['rtf_cpu_median']:.3f}  "
                   f"note->command {c['note_to_command_ms_median']:.0f} ms wall / {c['note_to_command_cpu_ms_median']:.0f} ms cpu")
+            print(f"           asked before switching: wrong commands {c['wrong_commands_asked']}, "
+                  f"right ones {c['right_commands_asked']}")
         t = r["three_second_notes"]
         print(f"  3 s notes ({t['count']}): note->command median {t['wall_ms_median']} ms wall, {t['cpu_ms_median']} ms cpu")
     o = result["out_of_scope"]

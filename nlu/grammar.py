@@ -67,13 +67,15 @@ public <command> = [<polite>] (<head> [<target>] [<tail>] | <fixed>);
 class Grammar:
     """A campus grammar. `jsgf` is the JSGF text (public rule `<command>`), `words` every word it can produce,
     `phrases` the Vosk phrase list (names and command words), `dropped` names left out because the engine
-    does not know one of their words."""
+    does not know one of their words, `vocabulary` the campus it was built from (None for a phrase grammar): an
+    engine checks its N best sentences against that registry."""
 
     jsgf: str
     words: frozenset[str]
     phrases: tuple[str, ...]
     dropped: tuple[str, ...]
     _regex: re.Pattern[str] = field(repr=False, compare=False)
+    vocabulary: Vocabulary | None = field(default=None, repr=False, compare=False)
 
     def matches(self, text: str) -> bool:
         """True when `text` (lower-case words) is one whole sentence of the grammar."""
@@ -170,7 +172,8 @@ def _build(vocabulary: Vocabulary, known: Callable[[str], bool] | None) -> Gramm
     if dropped:
         log.warning("grammar left out names with unknown words", extra={"kv": {"count": len(dropped),
                                                                                "names": ", ".join(dropped[:10])}})
-    return Grammar(jsgf=jsgf, words=words, phrases=phrases, dropped=tuple(dropped), _regex=regex)
+    return Grammar(jsgf=jsgf, words=words, phrases=phrases, dropped=tuple(dropped), _regex=regex,
+                   vocabulary=vocabulary)
 
 
 # A room kind with more numbered rooms than this is spoken as "<kind> <number>" with any number: the parser maps
