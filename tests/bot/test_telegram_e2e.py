@@ -233,3 +233,49 @@ async def test_rate_limit_is_per_user_and_friendly(harness):
     assert len(limited) == 1 and len(to_user) == 9
     outcomes = [o for _, _, o in audit_rows(harness, 2003)]
     assert outcomes.count("rate_limited") == 4 and len(outcomes) == 12
+
+
+async def test_a_voice_command_heard_with_a_small_margin_asks_before_switching(harness, notes):
+    """Voice control below `voice_confirm_below` goes through the confirm buttons. Both notes are real
+    benchmark cases: the first is heard right but another command scored almost as well; the second is misheard
+    ("off" as "on") and is stopped by the question instead of switching the fans on."""
+    from tests.speech.synth import Voice
+
+    await harness.gateway.switch(["lab-2-ac"], True)
+    start = len(harness.api.calls)
+    harness.api.send_voice(ADMIN, notes.get("turn off the ac in computer lab two", Voice("en-us", 160, 50)))
+    question = await harness.api.reply_to(ADMIN, start, timeout=30)
+    assert question.text.startswith("Heard: \"turn off the ac in computer lab two\"")
+    assert "Switch off the AC in Computer Lab 2?" in question.text, question.text
+    assert [b["text"] for b in question.buttons[0]] == ["Yes, switch off", "Cancel"]
+    assert harness.relay("lab-2-ac") is True  # nothing switched before the tap
+    start = len(harness.api.calls)
+    harness.api.press(ADMIN, question.buttons[0][0]["callback_data"], question.message)
+    edited = await harness.api.wait_for(lambda c: c.method == "editMessageText", start=start, timeout=20)
+    assert "Computer Lab 2: AC off (1/1 confirmed)" in edited.text, edited.text
+    assert harness.relay("lab-2-ac") is False
+
+    await harness.gateway.switch(["cr-101-fans"], False)
+    start = len(harness.api.calls)
+    harness.api.send_voice(FACULTY, notes.get("fan off in room one oh one", Voice("en-us+f1", 175, 60)))
+    misheard = await harness.api.reply_to(FACULTY, start, timeout=30)
+    assert misheard.text.startswith("Heard: \"fan on in room one oh one\"\nI may have misheard. Switch on the")
+    assert misheard.buttons, misheard.text
+    start = len(harness.api.calls)
+    harness.api.press(FACULTY, misheard.buttons[0][1]["callback_data"], misheard.message)
+    declined = await harness.api.reply_to(FACULTY, start)
+    assert "nothing was switched" in declined.text
+    assert harness.relay("cr-101-fans") is False
+    assert ("<voice>", "device_control", "confirm") in audit_rows(harness, FACULTY)
+
+
+async def test_a_voice_question_is_answered_without_asking(harness, notes):
+    """Questions need no confirmation whatever the confidence: with the threshold above every confidence, a spoken
+    status question is still answered at once."""
+    await harness.restart(voice_confirm_below=1.01)
+    start = len(harness.api.calls)
+    harness.api.send_voice(ADMIN, notes.get("is the ac on in room two zero two"))
+    reply = await harness.api.reply_to(ADMIN, start, timeout=30)
+    assert reply.text.startswith("Heard: \"is the ac on in room two zero two\"")
+    assert not reply.buttons and "Switch" not in reply.text, reply.text
+    assert [row[1:] for row in audit_rows(harness, ADMIN)] == [("status_query", "answered")]
