@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")
     telegram_base_url: str = Field("https://api.telegram.org/bot", description="Bot API base URL")
     vosk_model: str | None = Field(None, description="Path to a Vosk model folder, or a language code to download")
+    voice_confirm_below: float = Field(0.75, ge=0.0, le=1.0,
+                                       description="A spoken switch command heard with less confidence asks before switching; 0 never asks")
     http_port: int = Field(8002, description="Port of the HTTP API and /metrics")
     timezone: str | None = Field(None, description="IANA time zone; default the campus file's")
     api_key: SecretStr | None = Field(None, description="Key expected in the X-API-Key header of the HTTP API")

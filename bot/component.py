@@ -65,10 +65,11 @@ class Engine:
 
 
 async def build_engine(settings: Settings, signer: CallbackSigner, fleet: Fleet | None = None, *,
-                       speech: bool = True, config: ConversationConfig = ConversationConfig(),
+                       speech: bool = True, config: ConversationConfig | None = None,
                        speech_process: bool = False) -> Engine:
     """The engine on the configured store and fleet; starts a device runtime (broker or simulated) if none given.
     `speech_process`: recognise voice notes in a worker process (the service), not in a thread (one-off chats)."""
+    config = config or ConversationConfig(voice_confirm_below=settings.voice_confirm_below)
     url = settings.effective_database_url
     campus = await asyncio.to_thread(read_campus, url)
     runtime = None

@@ -17,6 +17,7 @@ async def test_component_serves_a_conversation_from_settings(db_url, tmp_path):
     component = BotComponent(settings)
     await component.start()
     try:
+        assert component.engine.conversation.config.voice_confirm_below == settings.voice_confirm_below == 0.75
         start = len(api.calls)
         api.send_text(2001, "turn on the lights in classroom 101")
         reply = await api.reply_to(2001, start)
@@ -25,6 +26,18 @@ async def test_component_serves_a_conversation_from_settings(db_url, tmp_path):
     finally:
         await component.stop()
         await api.stop()
+
+
+async def test_the_voice_confirmation_threshold_comes_from_the_settings(db_url, tmp_path):
+    from bot.callbacks import CallbackSigner
+    from bot.component import build_engine
+
+    settings = load_settings(database_url=db_url, data_dir=tmp_path, mqtt_url=None, voice_confirm_below=0.3)
+    engine = await build_engine(settings, CallbackSigner(b"k" * 32), speech=False)
+    try:
+        assert engine.conversation.config.voice_confirm_below == 0.3
+    finally:
+        await engine.close()
 
 
 def test_no_campus_is_a_clear_error(tmp_path):

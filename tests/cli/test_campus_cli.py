@@ -58,6 +58,8 @@ def test_wrong_setting_is_named(tmp_path):
     assert "AUTOVOLT_HTTP_PORT" in result.stderr and "integer" in result.stderr
     result = run(["campus", "show"], tmp_path, AUTOVOLT_MQTT_URL="http://broker")
     assert "AUTOVOLT_MQTT_URL" in result.stderr and "mqtt://" in result.stderr
+    result = run(["campus", "show"], tmp_path, AUTOVOLT_VOICE_CONFIRM_BELOW="2")
+    assert result.returncode == 2 and "AUTOVOLT_VOICE_CONFIRM_BELOW" in result.stderr
 
 
 def test_unreachable_database_is_one_line(tmp_path):
