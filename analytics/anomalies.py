@@ -14,8 +14,10 @@ neighbour check: a one-hour spike), or when it carries a whole night, weekend or
 a night's mean excess against both the usual night and the night before, a weekend's against both the usual
 weekend and the weekend before, any 24 h against the usual, trimmed of its largest hour so one spike is no run).
 Bars are high quantiles of the series' own training year, and rise while the meter's recent weeks are noisier
-than its training year (adaptive bars); every check also asks for an excess of at least a share of the series'
-mean level. Zero readings where the meter normally reads something, and flat-lined readings, are caught by rules.
+than its training year (adaptive bars), and a night's spread may fall to that of the ten weeks' nights before it
+(RECENT_NIGHTS: a noisy fit year is forgotten); every check also asks for an excess of at least a share of the
+series' mean level. Zero readings where the meter normally reads something, and flat-lined readings, are caught by
+rules.
 """
 
 from __future__ import annotations
@@ -88,6 +90,12 @@ NOISE_CLIP = 3.0
 # The run checks' spreads widen by that factor (read at the window's end) to this power: the hourly noise says less
 # about a whole night's (power 1 missed nights at +25-45 % of the level on meters with a noisy autumn; 0.5 was best).
 RUN_ADAPT_POWER = 0.5
+# Night bars that forget a noisy year (8th pass): a night's spread may fall to that of the RECENT_NIGHTS nights
+# before it (the last ten weeks), when the block holds all of them (else the fit year's), but never below
+# RECENT_FLOOR of the fit year's, so a calm spell cannot make the bar tiny. Meters whose fit year had noisy nights
+# (b14, b32, b48) otherwise carry that noise into the next year. 0 turns it off.
+RECENT_NIGHTS = 70
+RECENT_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -481,6 +489,8 @@ def _run_candidates(f: "_Features", index: pd.DatetimeIndex, base: Baselines, j:
             now = (f.usual[:, cols] + f.excess[:, cols]).mean(axis=2)  # readings, missing hours read as usual
             before = (f.usual[:, cols - reference] + f.excess[:, cols - reference]).mean(axis=2)
             stat_all = now - before
+        if RECENT_NIGHTS and RUN_CHECKS[j][0] == "night":
+            return _recent_night_candidates(stat_all, ends, base, j, adapt)
         rows, k = np.nonzero(stat_all >= bar[:, None])
         end, stat = ends[k], stat_all[rows, k]
     keep = stat >= bar[rows]
@@ -489,6 +499,39 @@ def _run_candidates(f: "_Features", index: pd.DatetimeIndex, base: Baselines, j:
         return rows, end, stat, (stat - center[rows]) / spread[rows]
     z = (stat - center[rows]) / (spread[rows] * adapt[rows, end] ** np.float32(RUN_ADAPT_POWER))
     keep = z >= RUN_SPREADS[j] * sens[rows]
+    return rows[keep], end[keep], stat[keep], z[keep]
+
+
+def _recent_night_candidates(stat_all: np.ndarray, ends: np.ndarray, base: Baselines, j: int,
+                              adapt: np.ndarray | None) -> tuple[np.ndarray, ...]:
+    """Nights of RUN_CHECKS entry j whose spread may fall to that of the RECENT_NIGHTS nights before each (robust,
+    widened to their RUN_QUANTILE like the fit year's), never below RECENT_FLOOR of the fit year's spread nor above
+    it; nights with fewer than RECENT_NIGHTS before them in the block keep the fit year's. The centre stays the
+    fit year's. stat_all: (n, nights) statistic of every night ending at `ends`. Returns as _run_candidates."""
+    level = base.level.astype(np.float32)
+    sens = base.scale()
+    center = base.run_center[:, j].astype(np.float32)
+    fit_spread = base.run_spread[:, j].astype(np.float32)
+    floor = np.maximum(RECENT_FLOOR * fit_spread, np.float32(0.01) * level)
+    # The lowest bar any night can get (adaptive factors are >= 1): screens out most nights before any gathering.
+    low = np.maximum(center + RUN_SPREADS[j] * floor * sens, RUN_MIN_SHARE * level)
+    rows, k = np.nonzero(stat_all >= low[:, None])
+    stat = stat_all[rows, k].astype(np.float32)
+    spread = fit_spread[rows]
+    known = np.flatnonzero(k >= RECENT_NIGHTS)  # a whole window of nights before it in the block
+    if known.size:
+        r = rows[known]
+        past = stat_all[r[:, None], k[known, None] - np.arange(1, RECENT_NIGHTS + 1)[None, :]]
+        c = np.median(past, axis=1)
+        s = np.maximum(1.4826 * np.median(np.abs(past - c[:, None]), axis=1), 1e-6)
+        tail = np.quantile((past - c[:, None]) / s[:, None], RUN_QUANTILE, axis=1) / RUN_SPREADS[j]
+        s = s * np.maximum(tail, 1.0)
+        spread[known] = np.clip(s, floor[r], spread[known])
+    end = ends[k]
+    if adapt is not None:
+        spread = spread * adapt[rows, end] ** np.float32(RUN_ADAPT_POWER)
+    z = (stat - center[rows]) / spread
+    keep = (z >= RUN_SPREADS[j] * sens[rows]) & (stat >= RUN_MIN_SHARE * level[rows])
     return rows[keep], end[keep], stat[keep], z[keep]
 
 
