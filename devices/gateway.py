@@ -179,11 +179,15 @@ class Gateway:
                 self.transport.publish(topic, payload, qos=1)
                 self._last_send[board.id] = self._last_relay_send[(board.id, relay)] = loop.time()
                 self.stats.commands_sent += 1
-                # The AutoVolt firmware publishes nothing for a relay already in the requested state.
-                already = self.state(sw.id).on is on
-                sent.append((index, sw, relay, future, sent_at, loop.time(), already))
+                # The AutoVolt firmware publishes nothing for a relay already in the requested state. A state
+                # restored from the store (source "store") is not the board's word since this start: it may have
+                # changed while the service was down, so such a command waits for the board like any other.
+                known = self.state(sw.id)
+                already = known.on is on and known.source != "store"
+                restored = known.on is on and known.source == "store"
+                sent.append((index, sw, relay, future, sent_at, loop.time(), already, restored))
         results = []
-        for index, sw, relay, future, sent_at, sent_loop, already in sent:
+        for index, sw, relay, future, sent_at, sent_loop, already, restored in sent:
             try:
                 if already:
                     results.append((index, SwitchResult(sw.id, on, Outcome.CONFIRMED, f"was already {'on' if on else 'off'}", 0.0)))
@@ -195,6 +199,9 @@ class Gateway:
                 except asyncio.TimeoutError:
                     self.stats.unconfirmed += 1
                     reason = f"board {board.id} did not report the new state within {self.confirm_timeout_s:g} s"
+                    if restored:  # the firmware's silence fits "already so", but nothing since the restart says it
+                        reason = (f"board {board.id} has not reported since the service restarted; it was "
+                                  f"{'on' if on else 'off'} when last reported, and reports again within 30 s")
                     results.append((index, SwitchResult(sw.id, on, Outcome.UNCONFIRMED, reason)))
                     log.warning("command unconfirmed", extra={"kv": {"switch": sw.id, "board": board.id, "on": on}})
                     continue

@@ -56,6 +56,34 @@ async def test_autovolt_and_tasmota_commands_are_confirmed_by_the_boards(campus,
         await stop(gateway, fleet)
 
 
+async def test_a_state_restored_from_the_store_is_not_taken_as_already_switched(campus, prefix):
+    """After a restart the store says the lights were on; until the board speaks, "turn on" is not "was already on"
+    (the relay may have changed while the service was down)."""
+    gateway = Gateway(campus, transport(), topic_prefix=prefix, confirm_timeout_s=0.5)
+    gateway.seed_states({"cr-101-lights": True})
+    await gateway.start()
+    fleet = None
+    try:
+        assert await gateway.transport.wait_connected(10)
+        silent = await gateway.switch(["cr-101-lights"], True)
+        assert silent[0].outcome is Outcome.UNCONFIRMED, summarize(silent)
+        assert "has not reported since the service restarted" in silent[0].reason
+        # The board comes up with the relay off (it did change): its start-up report replaces the stored state.
+        fleet = SimulatedFleet(campus, transport(), FAST, topic_prefix=prefix)
+        await fleet.start()
+        for _ in range(100):
+            if gateway.state("cr-101-lights").source != "store":
+                break
+            await asyncio.sleep(0.05)
+        assert gateway.state("cr-101-lights").on is False
+        on = await gateway.switch(["cr-101-lights"], True)
+        assert on[0].outcome is Outcome.CONFIRMED and on[0].reason == "" and fleet.autovolt["cr-101-panel"].relays[16]
+    finally:
+        if fleet is not None:
+            await fleet.stop()
+        await gateway.stop()
+
+
 async def test_wrong_secret_is_ignored_by_the_board_and_reported_unconfirmed(campus, prefix):
     # The service's registry holds a stale secret for cr-102-panel; the board keeps its real one.
     stale = tuple(dataclasses.replace(b, secret="stale-secret") if b.id == "cr-102-panel" else b for b in campus.boards)
