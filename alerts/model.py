@@ -99,7 +99,8 @@ class AlertConfig:
     anomaly_history_h: hours the anomaly baseline learns from (refitted daily). anomaly_context_h: hours each
     anomaly scan reads. anomaly_window_h: the last hours it scores. anomaly_recent_h: an event must reach this
     close to now to be current. forecast_max_mape: forecast error (%) above which admins are told. digest_at:
-    local time of the daily digest. snooze_s: the short snooze button.
+    local time of the daily digest. snooze_s: the short snooze button. after_hours_on_breaks: public holidays and
+    term breaks count as whole days outside class hours (turn off for a campus that teaches in breaks).
     """
 
     offline_after_s: float = 300.0
@@ -110,6 +111,7 @@ class AlertConfig:
     notify_tick_s: float = 30.0
     after_hours_grace_s: float = 0.0
     after_hours_types: frozenset[str] = frozenset({"light", "fan", "ac"})
+    after_hours_on_breaks: bool = True
     cooldown_s: float = 300.0
     reminders_s: tuple[float, ...] = (1800.0, 3600.0, 14400.0)
     max_reminders: int = 3

@@ -1,6 +1,6 @@
 """The alert knobs from the environment: `AUTOVOLT_ALERTS_<FIELD>` (e.g. AUTOVOLT_ALERTS_OFFLINE_AFTER_S=600,
-AUTOVOLT_ALERTS_REMINDERS_S=1800,3600,14400, AUTOVOLT_ALERTS_DIGEST_AT=08:00). Unset fields keep AlertConfig's
-defaults."""
+AUTOVOLT_ALERTS_REMINDERS_S=1800,3600,14400, AUTOVOLT_ALERTS_DIGEST_AT=08:00,
+AUTOVOLT_ALERTS_AFTER_HOURS_ON_BREAKS=false). Unset fields keep AlertConfig's defaults."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class AlertSettings(BaseSettings):
     threshold_scan_s: float | None = Field(None, ge=1)
     notify_tick_s: float | None = Field(None, ge=1)
     after_hours_grace_s: float | None = Field(None, ge=0)
+    after_hours_on_breaks: bool | None = None
     cooldown_s: float | None = Field(None, ge=0)
     reminders_s: Annotated[tuple[float, ...] | None, NoDecode] = None
     max_reminders: int | None = Field(None, ge=0)
