@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -28,6 +29,8 @@ FIRST_RUN_DELAY_S = 90.0  # more than a board's liveness window, so the offline 
 
 JOB_PREFIX = "alerts."
 JOBS_TABLE = "apscheduler_jobs"
+HOUSEKEEPING = "housekeeping"
+HOUSEKEEPING_AT = dt.time(3, 30)  # campus time: the quietest hour, after the day's scans have read their data
 
 
 class JobRunner(Protocol):
@@ -43,8 +46,24 @@ def set_runner(runner: JobRunner | None) -> None:
     _runner = runner
 
 
+# Nightly database upkeep (readings retention), set by the service wiring; scheduled only while one is set.
+_housekeeping: Callable[[], Any] | None = None
+
+
+def set_housekeeping(job: Callable[[], Any] | None) -> None:
+    global _housekeeping
+    _housekeeping = job
+
+
 async def run_job(name: str) -> None:
-    """The stored job function: run scan `name` on the active alerts component."""
+    """The stored job function: run scan `name` on the active alerts component (or the housekeeping job)."""
+    if name == HOUSEKEEPING:
+        try:
+            if _housekeeping is not None:
+                await asyncio.to_thread(_housekeeping)
+        except Exception:  # as for scans: the scheduler survives, the next night tries again
+            log.exception("housekeeping failed")
+        return
     if _runner is None:
         log.warning("alert job ran with no alerts component active", extra={"kv": {"scan": name}})
         return
@@ -96,6 +115,9 @@ def start_scheduler(engine: Engine, config: AlertConfig, tz: ZoneInfo, *, only: 
         timezone=tz, event_loop=asyncio.get_running_loop())
     scheduler.start(paused=True)
     wanted = {s.id: s for s in job_specs(config, tz) if only is None or s.scan in only}
+    if _housekeeping is not None and only is None:
+        nightly = CronTrigger(hour=HOUSEKEEPING_AT.hour, minute=HOUSEKEEPING_AT.minute, timezone=tz)
+        wanted[f"{JOB_PREFIX}{HOUSEKEEPING}"] = JobSpec(f"{JOB_PREFIX}{HOUSEKEEPING}", HOUSEKEEPING, nightly)
     existing = {job.id: job for job in scheduler.get_jobs() if job.id.startswith(JOB_PREFIX)}
     for job_id, job in existing.items():
         if job_id not in wanted:

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
                                     description="Browser origins allowed to call the HTTP API (JSON list or comma-separated); none by default")
     http_max_body_bytes: int = Field(1_048_576, description="Largest JSON request body the HTTP API accepts, in bytes")
     telegram_webhook_secret: SecretStr | None = Field(None, description="Secret token Telegram must send to the webhook")
+    readings_raw_days: int = Field(90, ge=0, le=36_500,
+                                   description="Days raw telemetry is kept before the nightly job folds it into hourly rows; 0 keeps everything raw")
 
     @field_validator("http_port")
     @classmethod

@@ -155,6 +155,7 @@ class Reading(Base):
         Index("ix_readings_switch_ts", "switch_id", "ts"),
         Index("ix_readings_room_ts", "room_id", "ts"),
         Index("ix_readings_board_ts", "board_id", "ts"),
+        Index("ix_readings_ts", "ts"),  # retention's day-at-a-time compaction (migration 0003)
     )
 
 
