@@ -23,6 +23,7 @@ def build_service(settings: Settings) -> Service:
     _add_devices(service, settings)
     _add_bot(service, settings)
     _add_alerts(service, settings)
+    _add_models(service, settings)
     return service
 
 
@@ -65,10 +66,14 @@ def _add_bot(service: Service, settings: Settings) -> None:
 def _add_alerts(service: Service, settings: Settings) -> None:
     """Scheduled alert scans and the Telegram outbox (kept, unsent, until a token is set); "turn it off" uses the
     wired gateway; the Alertmanager webhook joins the HTTP API where the service takes extra routers."""
+    from functools import partial
+
+    from alerts import scheduler as jobs
     from alerts.alertmanager import router
     from alerts.service import AlertService
     from alerts.settings import AlertSettingsError, load_alert_config
     from autovolt.settings import SettingsError
+    from store.retention import compact_due
 
     try:
         config = load_alert_config()
@@ -86,6 +91,9 @@ def _add_alerts(service: Service, settings: Settings) -> None:
                           telegram_base_url=settings.telegram_base_url, timezone=settings.timezone,
                           switch_off=switch_off)
     service.components.append(alerts)
+    # Readings retention, nightly on the alerts' scheduler (AUTOVOLT_READINGS_RAW_DAYS=0: never).
+    jobs.set_housekeeping(partial(compact_due, settings.effective_database_url, settings.readings_raw_days,
+                                  timezone=settings.timezone) if settings.readings_raw_days > 0 else None)
     service.routers.append(router(lambda: alerts.book))
     bot = next((c for c in service.components if hasattr(c, "button_routes")), None)
     if bot is not None:
@@ -96,3 +104,10 @@ def _add_alerts(service: Service, settings: Settings) -> None:
             return await alerts.actions.handle(data, user_id)
 
         bot.button_routes.append((is_alert_callback, answer_alert_button))
+
+
+def _add_models(service: Service, settings: Settings) -> None:
+    """The nightly forecast-model refit (autovolt.model_refit): models under <data_dir>/models, runs in model_runs."""
+    from autovolt.model_refit import ModelRefitComponent
+
+    service.components.append(ModelRefitComponent(settings.effective_database_url, settings.data_dir, settings.timezone))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from bot import charts, records
@@ -20,11 +21,13 @@ from devices.model import BoardLiveness, SwitchState
 from nlu.command import Period
 from store.campus import Campus
 from store.db import session_scope
+from store.model_runs import StoredModel, StoredModels, room_series_key
 from store.readings import readings_frame
 
 log = logging.getLogger(__name__)
 
-# A quick model keeps a forecast reply under a second; the analytics jobs pick better ones offline.
+# A room's reply uses the model the nightly refit chose and saved (autovolt.model_refit): loading it takes
+# milliseconds. Without a fresh one (a building, a new room, the job not run) a quick model keeps the reply fast.
 FORECAST_MODEL = "weekly-median"
 FORECAST_HISTORY = dt.timedelta(weeks=6)
 DEFAULT_FORECAST_HOURS = 24
@@ -53,6 +56,7 @@ class Queries:
         self.fleet = fleet
         self.database_url = database_url
         self.tz = ZoneInfo(campus.timezone)
+        self.models = StoredModels()
 
     # --- status ---------------------------------------------------------------------------------------------
 
@@ -141,8 +145,15 @@ class Queries:
         horizon = DEFAULT_FORECAST_HOURS
         if period is not None and period.end > last:
             horizon = int(min(MAX_FORECAST_HOURS, max(1, (period.end - last).total_seconds() // 3600)))
+        stored = self._stored_model(scope, now)
         try:
-            predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL)
+            if stored is not None:
+                predicted = self._forecast_stored(stored, history, horizon, now)
+                how = f"Forecast by {stored.run.model}, chosen nightly."
+            else:
+                predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL)
+                how = f"Forecast by {FORECAST_MODEL}" + (
+                    f" (no fresh nightly model for {scope.label})." if len(scope.room_ids) == 1 else ".")
         except (ForecastError, ValueError) as exc:
             return Reply(f"I cannot forecast {scope.label} yet: {exc}", "answered")
         if period is not None:
@@ -158,9 +169,38 @@ class Queries:
         total = predicted_span["yhat"].sum()
         low, high = predicted_span["yhat_lower"].sum(), predicted_span["yhat_upper"].sum()
         text = (f"{scope.label} is expected to use about {total:,.1f} kWh {span} "
-                f"(likely between {low:,.1f} and {high:,.1f} kWh).")
+                f"(likely between {low:,.1f} and {high:,.1f} kWh). {how}")
         chart = charts.forecast_chart(history.tail(72).dropna(), predicted, f"{scope.label}: forecast", self.campus.timezone)
         return Reply(text, "answered", chart=chart, chart_name="forecast.png")
+
+    def _stored_model(self, scope: Scope, now: dt.datetime) -> StoredModel | None:
+        """The room's fresh nightly model, if any (only single rooms have one); a store error means none."""
+        if len(scope.room_ids) != 1:
+            return None
+        try:
+            return self.models.latest(self.database_url, room_series_key(scope.room_ids[0]), now)
+        except Exception:  # the quick model still answers
+            log.exception("stored model lookup failed")
+            return None
+
+    def _forecast_stored(self, stored: StoredModel, history: pd.Series, horizon: int, now: dt.datetime) -> pd.DataFrame:
+        """Forecast with a stored model. It was fitted on Wh per campus-local hour, without the hour in progress
+        (as autovolt.model_refit reads the store); the reply works in kWh per UTC hour, so convert both ways."""
+        current = pd.Timestamp(now).tz_convert("UTC").tz_localize(None).floor("h")
+        kept = history[history.index < current]
+        if kept.notna().sum() == 0:
+            raise ValueError("no complete hour of readings yet")
+        local = kept.index.tz_localize("UTC").tz_convert(self.tz).tz_localize(None)
+        wh = pd.Series(kept.to_numpy() * 1000, index=local).groupby(level=0).sum(min_count=1)
+        wh = wh.reindex(pd.date_range(wh.index[0], wh.index[-1], freq="h"))
+        last_utc = history.index[-1]
+        # The hour in progress was left out: forecast it too, then keep the hours after the reply's history.
+        frame = stored.model.forecast(wh, horizon + int((last_utc - kept.index[-1]) / pd.Timedelta(hours=1)))
+        stamps = pd.DatetimeIndex(frame.index).tz_localize(self.tz, ambiguous=np.ones(len(frame), dtype=bool),
+                                                           nonexistent="shift_forward")
+        frame = frame[["yhat", "yhat_lower", "yhat_upper"]] / 1000
+        frame.index = stamps.tz_convert("UTC").tz_localize(None)
+        return frame[frame.index > last_utc].iloc[:horizon]
 
     # --- alerts ---------------------------------------------------------------------------------------------
 

@@ -38,7 +38,8 @@ class ForecastRequest(BaseModel):
     building_id: str | None = Field(None, min_length=1, max_length=64)
     periods: int = Field(24, ge=1, le=MAX_HOURS, description="How many steps of `freq` to forecast")
     freq: Literal["h", "D"] = Field("h", description="h = hourly, D = daily (campus-local days)")
-    model: Literal[API_MODELS] = Field("auto", description="auto chooses by rolling backtest")  # type: ignore[valid-type]
+    model: Literal[API_MODELS] = Field("auto", description="auto: a room's model chosen by the nightly backtest, "
+                                      "else chosen by rolling backtest now")  # type: ignore[valid-type]
     history_days: int = Field(56, ge=7, le=365, description="Days of history the model learns from")
 
     @field_validator("freq", mode="before")
@@ -118,6 +119,22 @@ def _chosen_scores(candidates: tuple[Any, ...]) -> dict[str, float | None]:
     return {k: (None if row.get(k) is None else round(float(row[k]), 4)) for k in ("mape", "mase", "cv_rmse")}
 
 
+def _stored_model(ctx: ApiContext, series_key: str, now: dt.datetime) -> Any:
+    """The series' fresh model saved by the nightly refit (autovolt.model_refit), or None; loaded models are kept
+    in the context, keyed by their folder."""
+    from store.model_runs import StoredModels
+
+    models = ctx.cache.get("stored_models") or ctx.cache.setdefault("stored_models", StoredModels())
+    return models.latest(ctx.database_url, series_key, now)
+
+
+def _stored_info(stored: Any) -> dict[str, Any]:
+    chosen = stored.chosen
+    return {"name": stored.run.model, "params": dict(stored.run.params), "chosen_by": "backtest",
+            "backtest": {k: (None if chosen.get(k) is None else round(float(chosen[k]), 4)) for k in ("mape", "mase", "cv_rmse")},
+            "fitted_at": stored.run.created_at.isoformat()}
+
+
 def _json_number(value: float) -> float | None:
     return round(float(value), 3) if np.isfinite(value) else None
 
@@ -134,8 +151,11 @@ def _run_forecast(ctx: ApiContext, body: ForecastRequest, campus: Any, target: T
     history = history[history.index < current_hour]
     key = (target.series_key, body.model, str(history.index[-1]) if len(history) else "", body.history_days)
     cached = ctx.cache.get(("forecast",) + key)
+    stored = _stored_model(ctx, target.series_key, now) if body.model == "auto" else None
     try:
-        if cached is not None and time.monotonic() - cached[0] < ctx.forecast_ttl_s:
+        if stored is not None:  # the nightly refit's choice: no backtest per request
+            fitted, info = stored.model, _stored_info(stored)
+        elif cached is not None and time.monotonic() - cached[0] < ctx.forecast_ttl_s:
             fitted, info = cached[1], cached[2]
         else:
             fitted, info = _fit(history, _calendar(campus), body.model, target.series_key)

@@ -1,4 +1,5 @@
-"""`autovolt analytics forecast|anomalies|patterns`: the analytics core on hourly CSV files."""
+"""`autovolt analytics forecast|anomalies|patterns`: the analytics core on hourly CSV files; `refit`: the nightly
+forecast-model refit on the rooms' stored readings, run now."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    group = subparsers.add_parser("analytics", help="forecasts, anomalies and usage patterns from hourly CSV files")
+    group = subparsers.add_parser("analytics", help="forecasts, anomalies and usage patterns from hourly CSV files; model refit")
     sub = group.add_subparsers(dest="analytics_command", metavar="ACTION", required=True)
 
     fc = sub.add_parser("forecast", help="forecast the next hours of one series (columns timestamp,value)")
@@ -46,6 +47,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pa.add_argument("--k", type=int, default=None, help="number of groups (default: chosen by silhouette)")
     pa.add_argument("--output", type=Path, help="CSV to write: series,cluster,peak_hour,weekend_ratio,daily_energy")
     pa.set_defaults(func=cmd_patterns)
+
+    rf = sub.add_parser("refit", help="run the nightly forecast-model refit now, on the rooms' stored readings")
+    rf.add_argument("--room", action="append", dest="rooms", metavar="ID", help="only this room (repeatable)")
+    rf.add_argument("--json", action="store_true", help="print the results as JSON")
+    rf.set_defaults(func=cmd_refit)
 
 
 def _calendar_args(parser: argparse.ArgumentParser) -> None:
@@ -254,3 +260,21 @@ def cmd_patterns(args: argparse.Namespace) -> int:
                  "daily_energy": by_key[key].daily_energy} for key, label in result.assignment.items()]
         _write_csv(args.output, pd.DataFrame(rows))
     return 0
+
+
+def cmd_refit(args: argparse.Namespace) -> int:
+    """The nightly job (autovolt.model_refit), now: one line per series, or JSON; exit 1 if any series failed."""
+    import json
+
+    from autovolt.model_refit import run_refit
+    from autovolt.settings import load_settings
+
+    settings = load_settings()
+    on_result = None if args.json else (lambda r: print(r.line(), flush=True))
+    try:
+        results = run_refit(settings.effective_database_url, settings.data_dir, room_ids=args.rooms, on_result=on_result)
+    except LookupError as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], indent=1))
+    return 1 if any(r.status == "failed" for r in results) else 0

@@ -10,7 +10,7 @@ target_metadata = Base.metadata
 
 
 # Tables other libraries own (APScheduler's job store) are not part of our schema: autogenerate leaves them alone.
-FOREIGN_TABLES = {"apscheduler_jobs"}
+FOREIGN_TABLES = {"apscheduler_jobs", "apscheduler_model_jobs"}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -1,0 +1,180 @@
+"""The nightly model refit on the demo campus: runs in the store, saved models, reuse of a recent choice, skipped
+rooms, the command, the scheduled job, and forecasts (bot and API) that use the stored model after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from analytics.forecast import RECHOOSE_AFTER
+from analytics.persistence import load_model
+from autovolt.model_refit import JOB_ID, REFIT_AT, ModelRefitComponent, run_refit
+from store import models as m
+from store.db import session_scope
+from store.model_runs import latest_run
+from store.registry import load_registry
+from tests.conftest import ROOT
+
+API_KEY = "test-key-0123456789"
+
+
+@pytest.fixture
+def demo_url(db_url: str) -> str:
+    from autovolt.commands.demo import prepare_demo
+
+    prepare_demo(db_url, weeks=6, reset=True)
+    return db_url
+
+
+def _campus(url: str):
+    with session_scope(url) as session:
+        return load_registry(session)
+
+
+def _rows(url: str, series_key: str | None = None) -> list[m.ModelRun]:
+    with session_scope(url) as session:
+        query = select(m.ModelRun).order_by(m.ModelRun.id)
+        if series_key is not None:
+            query = query.where(m.ModelRun.series_key == series_key)
+        rows = list(session.scalars(query))
+        session.expunge_all()
+        return rows
+
+
+def test_each_room_gets_a_run_and_a_loadable_model_and_a_recent_choice_is_reused(demo_url: str, tmp_path: Path) -> None:
+    rooms = [r.id for r in _campus(demo_url).rooms]
+    first = run_refit(demo_url, tmp_path)
+    assert [r.series_key for r in first] == [f"room:{r}" for r in rooms]
+    assert {r.status for r in first} == {"chosen"}, [r.line() for r in first]
+    rows = _rows(demo_url)
+    assert len(rows) == len(rooms) and {row.kind for row in rows} == {"forecast"}
+    for row in rows:
+        assert Path(row.artifact).is_relative_to(tmp_path / "models")
+        assert load_model(row.artifact).name == row.model
+        assert row.scores["backtest"]["chosen_at"] and row.scores["backtest"]["origins"]
+        assert row.scores["chosen"]["mase"] is not None
+        assert any(label.startswith(row.model) for label in row.scores if label not in ("backtest", "chosen"))
+
+    second = run_refit(demo_url, tmp_path, room_ids=rooms[:3])
+    assert {r.status for r in second} == {"refitted"}
+    for before, after in zip(first, second):
+        assert after.chosen_at == before.chosen_at and after.model == before.model
+        assert after.artifact != before.artifact and load_model(after.artifact).name == after.model
+    with session_scope(demo_url) as session:
+        run = latest_run(session, f"room:{rooms[0]}")
+    assert run.artifact_path == second[0].artifact and run.backtest["chosen_at"] == first[0].chosen_at
+    assert len(_rows(demo_url)) == len(rooms) + 3
+
+    # Once the choice is older than RECHOOSE_AFTER, the backtest runs again.
+    later = dt.datetime.now(dt.timezone.utc) + RECHOOSE_AFTER + dt.timedelta(hours=1)
+    third = run_refit(demo_url, tmp_path, room_ids=rooms[:1], now=later)
+    assert third[0].status == "chosen" and third[0].chosen_at != first[0].chosen_at
+
+
+def test_a_room_without_readings_is_skipped_with_its_reason_while_the_others_succeed(demo_url: str, tmp_path: Path,
+                                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    with session_scope(demo_url) as session:
+        session.execute(delete(m.Reading).where(m.Reading.room_id == "cr-202"))
+    with caplog.at_level(logging.WARNING, logger="autovolt.model_refit"):
+        results = run_refit(demo_url, tmp_path, room_ids=["cr-101", "cr-202", "lab-1"])
+    assert [r.status for r in results] == ["chosen", "skipped", "chosen"]
+    assert "need at least" in results[1].reason
+    skipped = [rec for rec in caplog.records if rec.getMessage() == "model refit skipped"]
+    assert skipped and skipped[0].kv["series"] == "room:cr-202" and "need at least" in skipped[0].kv["reason"]
+    assert [row.series_key for row in _rows(demo_url)] == ["room:cr-101", "room:lab-1"]
+    with pytest.raises(LookupError, match="nope"):
+        run_refit(demo_url, tmp_path, room_ids=["nope"])
+
+
+def test_after_a_restart_the_bot_and_the_api_forecast_with_the_stored_model(demo_url: str, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from autovolt.http_api import create_app
+    from autovolt.settings import load_settings
+    from bot.queries import Queries, Scope
+
+    stored = {r.series_key: r for r in run_refit(demo_url, tmp_path, room_ids=["cr-101", "lab-1"])}
+    # "Restart": fresh objects that know only the database.
+    campus = _campus(demo_url)
+    queries = Queries(campus, None, demo_url)
+    now = dt.datetime.now(dt.timezone.utc)
+    reply = queries.forecast(Scope(("lab-1",), "Lab 1"), None, now)
+    assert f"Forecast by {stored['room:lab-1'].model}, chosen nightly." in reply.text, reply.text
+    assert "expected to use about" in reply.text and reply.chart is not None
+    other = queries.forecast(Scope(("cr-102",), "Classroom 102"), None, now)
+    assert "Forecast by weekly-median (no fresh nightly model" in other.text, other.text
+
+    settings = load_settings(database_url=demo_url, api_key=API_KEY)
+    with TestClient(create_app({}, settings)) as client:
+        answer = client.post("/api/forecast/energy", json={"room_id": "cr-101", "periods": 24},
+                             headers={"X-API-Key": API_KEY})
+        assert answer.status_code == 200, answer.text
+        model = answer.json()["model"]
+        row = _rows(demo_url, "room:cr-101")[-1]
+        assert model["name"] == stored["room:cr-101"].model == row.model and model["chosen_by"] == "backtest"
+        assert dt.datetime.fromisoformat(model["fitted_at"]) == row.created_at
+        assert len(answer.json()["forecast"]) == 24
+
+
+def test_a_stale_stored_model_is_not_used(demo_url: str, tmp_path: Path) -> None:
+    from bot.queries import Queries, Scope
+
+    run_refit(demo_url, tmp_path, room_ids=["lab-1"])
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3)
+    reply = Queries(_campus(demo_url), None, demo_url).forecast(Scope(("lab-1",), "Lab 1"), None, later)
+    assert "no fresh nightly model" in reply.text, reply.text
+
+
+def test_the_command_prints_a_line_per_room_or_json(tmp_path: Path) -> None:
+    from autovolt.commands.demo import prepare_demo
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    prepare_demo(url, weeks=5, reset=True)
+    env = {**os.environ, "AUTOVOLT_DATABASE_URL": url, "AUTOVOLT_DATA_DIR": str(tmp_path / "data")}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "autovolt", "analytics", "refit", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    lines = run("--room", "cr-101", "--room", "lab-1")
+    assert lines.returncode == 0, lines.stderr
+    assert [line.split(":")[0] + ":" + line.split(":")[1] for line in lines.stdout.splitlines()] == ["room:cr-101", "room:lab-1"]
+    assert all("(chosen, " in line for line in lines.stdout.splitlines()), lines.stdout
+    as_json = run("--room", "lab-1", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    [result] = json.loads(as_json.stdout)
+    assert result["series"] == "room:lab-1" and result["status"] == "refitted"
+    assert Path(result["artifact"]).is_relative_to(tmp_path / "data" / "models")
+    unknown = run("--room", "nope")
+    assert unknown.returncode == 2 and "no room with id 'nope'" in unknown.stderr
+
+
+def test_the_service_schedules_the_nightly_job_in_campus_time(demo_url: str, tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    async def scenario() -> tuple[dt.datetime, int]:
+        component = ModelRefitComponent(demo_url, tmp_path)
+        await component.start()
+        try:
+            job = component.scheduler.get_job(JOB_ID)
+            next_run = job.next_run_time
+            results = await component.run_now()
+        finally:
+            await component.stop()
+        return next_run, len(results)
+
+    next_run, done = asyncio.run(scenario())
+    local = next_run.astimezone(ZoneInfo(_campus(demo_url).timezone))
+    assert (local.hour, local.minute) == (REFIT_AT.hour, REFIT_AT.minute)
+    assert done == len(_campus(demo_url).rooms)
+    with session_scope(demo_url) as session:
+        assert session.scalar(select(func.count()).select_from(m.ModelRun)) == done
