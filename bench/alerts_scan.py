@@ -12,6 +12,7 @@ times each scan: "anomalies cold" includes the daily baseline fit over all `week
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -19,14 +20,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from sqlalchemy import create_engine, insert, text, update  # noqa: E402
+from sqlalchemy import insert, update  # noqa: E402
 
 from alerts.engine import AlertBook  # noqa: E402
 from alerts.model import AlertConfig  # noqa: E402
@@ -36,8 +36,8 @@ from store import models as m  # noqa: E402
 from store.campus import User  # noqa: E402
 from store.db import get_engine, session_scope, upgrade  # noqa: E402
 from store.registry import sync_campus  # noqa: E402
+from pg_schema import private_schema  # noqa: E402
 
-PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 UTC = dt.timezone.utc
 
 
@@ -97,13 +97,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    schema = None
+    cleanup = contextlib.ExitStack()
     if args.postgres:
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+        url = cleanup.enter_context(private_schema()).url
     else:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     # 06:30 on a Thursday, campus time UTC: before classes, ten switches on since yesterday afternoon.
@@ -152,11 +148,7 @@ def main() -> int:
                           "weeks": args.weeks, "every_min": args.every_min, "runs": args.runs, "median_s": medians,
                           "opened": found}))
     finally:
-        if schema:
-            from store.db import get_engine as _ge
-            _ge(url).dispose()
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        cleanup.close()
     return 0
 
 

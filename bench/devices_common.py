@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -19,10 +20,10 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from devices.mqtt import MqttConfig, MqttTransport  # noqa: E402
 from devices.simulator import SimTiming, SimulatedFleet, synthetic_campus  # noqa: E402
-from store.db import get_engine, session_scope, upgrade  # noqa: E402
+from store.db import session_scope, upgrade  # noqa: E402
 from store.registry import sync_campus  # noqa: E402
+from pg_schema import private_schema  # noqa: E402
 
-PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def rss_mib() -> float:
@@ -87,17 +88,9 @@ def database(kind: str, campus, tmpdir: str) -> tuple[str, callable]:
         url = f"sqlite:///{tmpdir}/bench-{uuid.uuid4().hex[:6]}.db"
         cleanup = lambda: None  # noqa: E731
     else:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(PG_BASE)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-
-        def cleanup() -> None:
-            get_engine(url).dispose()
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        stack = contextlib.ExitStack()
+        url = stack.enter_context(private_schema()).url
+        cleanup = stack.close
     upgrade(url)
     with session_scope(url) as session:
         sync_campus(session, campus)

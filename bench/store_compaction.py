@@ -23,19 +23,18 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from store.db import get_engine, upgrade  # noqa: E402
 from store.retention import compact_readings  # noqa: E402
+from pg_schema import private_schema  # noqa: E402
 
-PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 END = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
 STEP_S = 300
 COLUMNS = ("ts", "board_id", "switch_id", "room_id", "state", "power_w", "energy_wh", "source")
@@ -118,27 +117,19 @@ def run_sqlite(template: Path, tmp: Path, cut: dt.datetime, bucket: int, n: int)
 
 
 def run_postgres(data: list[tuple], cut: dt.datetime, bucket: int) -> dict:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    try:
+    with private_schema() as schema:
+        url, admin, table = schema.url, schema.admin, f'"{schema.name}".readings'
         load_postgres(url, data)
         with admin.connect() as conn:
-            conn.execute(text(f'ANALYZE "{schema}".readings'))
-            before = conn.execute(text(f"SELECT pg_total_relation_size('\"{schema}\".readings')")).scalar()
+            conn.execute(text(f"ANALYZE {table}"))
+            before = conn.execute(text(f"SELECT pg_total_relation_size('{table}')")).scalar()
         first = compact_readings(url, cut, bucket_minutes=bucket)
         again = compact_readings(url, cut, bucket_minutes=bucket)
         get_engine(url).dispose()
         with admin.connect() as conn:
-            conn.execute(text(f'VACUUM FULL "{schema}".readings'))
-            vacuumed = conn.execute(text(f"SELECT pg_total_relation_size('\"{schema}\".readings')")).scalar()
+            conn.execute(text(f"VACUUM FULL {table}"))
+            vacuumed = conn.execute(text(f"SELECT pg_total_relation_size('{table}')")).scalar()
         return {"first": first, "again": again, "bytes_before": before, "bytes_after": None, "bytes_vacuumed": vacuumed}
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def summary(kind: str, runs: list[dict]) -> dict:
