@@ -2,7 +2,8 @@
 history, save it under <data_dir>/models/, and record the run in `model_runs`. Also `autovolt analytics refit`.
 
 Analytics stays pure: this module reads the store, calls `analytics.forecast.refit`/`choose_model` and writes
-the results back. A run works one series at a time in a worker thread; one series failing is logged and skipped.
+the results back. A run fits in `workers` processes (the parent reads each room's history and records each result);
+workers=1 works one series at a time in the calling thread. One series failing is logged and skipped.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ import asyncio
 import datetime as dt
 import logging
 import math
+import multiprocessing as mp
+import os
 import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from analytics.calendar import CampusCalendar, Term
-from analytics.forecast import ForecastError, choose_model, pick_best, refit
+from analytics.forecast import ForecastError, ModelRun, choose_model, pick_best, refit
 from analytics.persistence import save_model
 from autovolt.api.series import Target, hourly_history
 from autovolt.metrics import record_model_fit
@@ -90,48 +95,188 @@ def _prune(series_folder: Path, keep: int = KEEP_FOLDERS) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def refit_series(database_url: str, data_dir: Path, campus: Campus, room_id: str, calendar: CampusCalendar,
-                 now: dt.datetime) -> RefitResult:
-    """Refit one room's model, save it in a new folder and record the run (the row is the switch to the new model)."""
+@dataclass(frozen=True)
+class SeriesTask:
+    """What fitting one series needs, read from the store by the parent: plain picklable data, no database handle,
+    so a worker process can fit it. previous/previous_chosen: the latest stored run and its "chosen" scores."""
+
+    series_key: str
+    history: pd.Series
+    previous: ModelRun | None
+    previous_chosen: dict[str, Any]
+    calendar: CampusCalendar
+    now: dt.datetime
+    data_dir: Path
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A fitted and saved model (run.artifact_path is its folder). reused: the previous choice was refitted.
+    skipped: why the series cannot be forecast (then run is None). seconds: time spent fitting."""
+
+    run: ModelRun | None
+    chosen: dict[str, Any]
+    reused: bool = False
+    skipped: str | None = None
+    seconds: float = 0.0
+
+
+def load_task(database_url: str, data_dir: Path, campus: Campus, room_id: str, calendar: CampusCalendar,
+              now: dt.datetime) -> SeriesTask:
+    """Read one room's latest run and history (in the parent: the database never crosses a process boundary)."""
     key = room_series_key(room_id)
-    started = time.perf_counter()
     with session_scope(database_url) as session:
         row = latest_row(session, key)
         previous = to_run(row) if row is not None else None
         previous_chosen = dict((row.scores or {}).get("chosen") or {}) if row is not None else {}
-    history = room_history(database_url, campus, room_id, now)
+    return SeriesTask(key, room_history(database_url, campus, room_id, now), previous, previous_chosen, calendar,
+                      now, data_dir)
+
+
+def fit_series(task: SeriesTask) -> Fitted:
+    """Refit (or re-choose) one series' model and save it in a new folder; no database, so it runs in a worker."""
+    started = time.perf_counter()
     try:
-        if previous is not None:
-            selection = refit(history, previous, calendar, now=now)
+        if task.previous is not None:
+            selection = refit(task.history, task.previous, task.calendar, now=task.now)
         else:
-            selection = choose_model(history, calendar, series_key=key)
+            selection = choose_model(task.history, task.calendar, series_key=task.series_key)
     except ForecastError as exc:
-        return RefitResult(key, "skipped", reason=str(exc), seconds=time.perf_counter() - started)
+        return Fitted(None, {}, skipped=str(exc), seconds=time.perf_counter() - started)
     run = selection.run
-    reused = previous is not None and run.backtest.get("chosen_at") == previous.backtest.get("chosen_at")
+    reused = task.previous is not None and run.backtest.get("chosen_at") == task.previous.backtest.get("chosen_at")
     if reused:
-        chosen = previous_chosen
+        chosen = task.previous_chosen
     else:
         best = pick_best(list(selection.candidates))
         chosen = {**best.scores.as_dict(), "mase_24": best.mase_24} if best is not None else {}
         chosen = {k: (float(v) if v is not None and math.isfinite(v) else None) for k, v in chosen.items()}
-    folder = save_model(selection.model, _folder(data_dir, key, run.created_at))
-    run = run.with_artifact(str(folder.resolve()))
+    folder = save_model(selection.model, _folder(task.data_dir, task.series_key, run.created_at))
+    return Fitted(run.with_artifact(str(folder.resolve())), chosen, reused, seconds=time.perf_counter() - started)
+
+
+def record_fit(database_url: str, series_key: str, fitted: Fitted, seconds: float) -> RefitResult:
+    """Record a fit (the model_runs row is the switch to the new model), prune old folders, update the metrics."""
+    if fitted.run is None:
+        return RefitResult(series_key, "skipped", reason=fitted.skipped, seconds=seconds)
+    run = fitted.run
     with session_scope(database_url) as session:
-        insert_run(session, run, chosen)
+        insert_run(session, run, fitted.chosen)
+    folder = Path(run.artifact_path or "")
     _prune(folder.parent)
-    record_model_fit(key, chosen.get("mape"), fitted_at=run.created_at)
-    return RefitResult(key, "refitted" if reused else "chosen", run.model, time.perf_counter() - started,
-                       artifact=str(folder.resolve()), chosen_at=run.backtest.get("chosen_at"))
+    record_model_fit(series_key, fitted.chosen.get("mape"), fitted_at=run.created_at)
+    return RefitResult(series_key, "refitted" if fitted.reused else "chosen", run.model, seconds,
+                       artifact=run.artifact_path, chosen_at=run.backtest.get("chosen_at"))
+
+
+def refit_series(database_url: str, data_dir: Path, campus: Campus, room_id: str, calendar: CampusCalendar,
+                 now: dt.datetime) -> RefitResult:
+    """Refit one room's model in this thread: read, fit and save, record."""
+    started = time.perf_counter()
+    fitted = fit_series(load_task(database_url, data_dir, campus, room_id, calendar, now))
+    return record_fit(database_url, room_series_key(room_id), fitted, time.perf_counter() - started)
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _failed(room_id: str, exc: BaseException, seconds: float) -> RefitResult:
+    log.error("model refit failed", exc_info=exc, extra={"kv": {"series": room_series_key(room_id)}})
+    return RefitResult(room_series_key(room_id), "failed", reason=f"{type(exc).__name__}: {exc}"[:300],
+                       seconds=seconds)
+
+
+class _Progress:
+    """Logs every `every` finished series with the rate and the time left; passes each result on."""
+
+    def __init__(self, total: int, every: int, on_result: Callable[[RefitResult], None] | None) -> None:
+        self.total, self.every, self.on_result = total, every, on_result
+        self.started = time.perf_counter()
+        self.results: list[RefitResult] = []
+
+    def add(self, result: RefitResult) -> None:
+        if result.status == "skipped":
+            log.warning("model refit skipped", extra={"kv": {"series": result.series_key, "reason": result.reason}})
+        self.results.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
+        n = len(self.results)
+        if n % self.every == 0 or n == self.total:
+            elapsed = time.perf_counter() - self.started
+            rate = n / elapsed if elapsed > 0 else 0.0
+            log.info("model refit progress", extra={"kv": {
+                "done": n, "total": self.total, "per_min": round(rate * 60, 1),
+                "left_s": round((self.total - n) / rate, 1) if rate else None}})
+
+
+def _refit_in_thread(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
+                     now: dt.datetime | None, progress: _Progress, stop: threading.Event | None) -> None:
+    for room_id in wanted:
+        if stop is not None and stop.is_set():
+            break
+        t0 = time.perf_counter()
+        try:
+            result = refit_series(database_url, data_dir, campus, room_id, calendar,
+                                  now or dt.datetime.now(dt.timezone.utc))
+        except Exception as exc:  # one series must not stop the night's run; the next night tries again
+            result = _failed(room_id, exc, time.perf_counter() - t0)
+        progress.add(result)
+
+
+def _refit_in_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
+                   now: dt.datetime | None, progress: _Progress, stop: threading.Event | None, workers: int) -> None:
+    """The parent reads each room's history and records results as they arrive; `workers` processes fit and save.
+    "spawn" workers: no database engine, lock or service thread is inherited (fork in a threaded service is unsafe).
+    At most `workers` series are in flight, so a stop waits only for the series in progress."""
+    todo = iter(wanted)
+    spawn = mp.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=spawn)
+    pending: dict[Future[Fitted], tuple[str, float]] = {}
+    broken = False
+    try:
+        while True:
+            while len(pending) < workers and not broken and not (stop is not None and stop.is_set()):
+                room_id = next(todo, None)
+                if room_id is None:
+                    break
+                t0 = time.perf_counter()
+                try:
+                    task = load_task(database_url, data_dir, campus, room_id, calendar,
+                                     now or dt.datetime.now(dt.timezone.utc))
+                    pending[pool.submit(fit_series, task)] = (room_id, t0)
+                except Exception as exc:
+                    progress.add(_failed(room_id, exc, time.perf_counter() - t0))
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                room_id, t0 = pending.pop(future)
+                try:
+                    result = record_fit(database_url, room_series_key(room_id), future.result(),
+                                        time.perf_counter() - t0)
+                except Exception as exc:  # one series must not stop the night's run; the next night tries again
+                    broken = broken or isinstance(exc, BrokenProcessPool)
+                    result = _failed(room_id, exc, time.perf_counter() - t0)
+                progress.add(result)
+            if broken and not pending:
+                # A worker died (crash, out of memory): that fails the series in flight and breaks the whole pool,
+                # so the rest get a fresh one.
+                pool.shutdown(wait=True)
+                pool = ProcessPoolExecutor(workers, mp_context=spawn)
+                broken = False
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_refit(database_url: str, data_dir: Path, *, room_ids: Sequence[str] | None = None,
               now: dt.datetime | None = None, progress_every: int = PROGRESS_EVERY,
               on_result: Callable[[RefitResult], None] | None = None,
-              stop: threading.Event | None = None) -> list[RefitResult]:
-    """Refit every room's model (or only `room_ids`). Progress is logged every `progress_every` series with the
-    rate and the time left; a failing series is logged and skipped, never stopping the run. Setting `stop` ends
-    the run after the series in progress."""
+              stop: threading.Event | None = None, workers: int | None = None) -> list[RefitResult]:
+    """Refit every room's model (or only `room_ids`) with `workers` processes (default min(2, CPUs); 1 = in this
+    thread). Progress is logged every `progress_every` series with the rate and the time left; a failing series is
+    logged and skipped, never stopping the run. Setting `stop` ends the run after the series in progress. Results
+    come back in room order; `on_result` sees them as they finish."""
     with session_scope(database_url) as session:
         campus = load_registry(session)
     if campus is None:
@@ -141,35 +286,23 @@ def run_refit(database_url: str, data_dir: Path, *, room_ids: Sequence[str] | No
     unknown = [r for r in wanted if r not in known]
     if unknown:
         raise LookupError(f"no room with id {', '.join(map(repr, unknown))}")
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
     calendar = campus_calendar(campus)
-    started = time.perf_counter()
-    results: list[RefitResult] = []
-    log.info("model refit started", extra={"kv": {"series": len(wanted)}})
-    for n, room_id in enumerate(wanted, 1):
-        if stop is not None and stop.is_set():
-            log.warning("model refit stopped", extra={"kv": {"done": n - 1, "total": len(wanted)}})
-            break
-        t0 = time.perf_counter()
-        try:
-            result = refit_series(database_url, data_dir, campus, room_id, calendar,
-                                  now or dt.datetime.now(dt.timezone.utc))
-        except Exception as exc:  # one series must not stop the night's run; the next night tries again
-            log.exception("model refit failed", extra={"kv": {"series": room_series_key(room_id)}})
-            result = RefitResult(room_series_key(room_id), "failed", reason=f"{type(exc).__name__}: {exc}"[:300],
-                                 seconds=time.perf_counter() - t0)
-        if result.status == "skipped":
-            log.warning("model refit skipped", extra={"kv": {"series": result.series_key, "reason": result.reason}})
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
-        if n % progress_every == 0 or n == len(wanted):
-            elapsed = time.perf_counter() - started
-            rate = n / elapsed if elapsed > 0 else 0.0
-            log.info("model refit progress", extra={"kv": {
-                "done": n, "total": len(wanted), "per_min": round(rate * 60, 1),
-                "left_s": round((len(wanted) - n) / rate, 1) if rate else None}})
+    progress = _Progress(len(wanted), progress_every, on_result)
+    log.info("model refit started", extra={"kv": {"series": len(wanted), "workers": workers}})
+    if workers == 1 or len(wanted) <= 1:
+        _refit_in_thread(database_url, data_dir, campus, wanted, calendar, now, progress, stop)
+    else:
+        _refit_in_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, min(workers, len(wanted)))
+    results = progress.results
+    if len(results) < len(wanted):
+        log.warning("model refit stopped", extra={"kv": {"done": len(results), "total": len(wanted)}})
+    order = {room_series_key(r): i for i, r in enumerate(wanted)}
+    results.sort(key=lambda r: order[r.series_key])
     counts = {s: sum(r.status == s for r in results) for s in ("chosen", "refitted", "skipped", "failed")}
-    log.info("model refit finished", extra={"kv": {**counts, "seconds": round(time.perf_counter() - started, 1)}})
+    log.info("model refit finished", extra={"kv": {**counts, "seconds": round(time.perf_counter() - progress.started, 1)}})
     return results
 
 
@@ -196,17 +329,19 @@ class ModelRefitComponent:
 
     name = "models"
 
-    def __init__(self, database_url: str, data_dir: Path, timezone: str | None = None) -> None:
+    def __init__(self, database_url: str, data_dir: Path, timezone: str | None = None,
+                 workers: int | None = None) -> None:
         self.database_url = database_url
         self.data_dir = data_dir
         self.timezone = timezone
+        self.workers = workers  # None: min(2, CPUs)
         self.scheduler: Any = None
         self._running: asyncio.Future | None = None
         self._stop = threading.Event()
 
     async def run_now(self) -> list[RefitResult]:
         self._running = asyncio.ensure_future(asyncio.to_thread(run_refit, self.database_url, self.data_dir,
-                                                                 stop=self._stop))
+                                                                 stop=self._stop, workers=self.workers))
         try:
             # Shielded: stopping the service waits for the series in progress instead of abandoning its thread.
             return await asyncio.shield(self._running)

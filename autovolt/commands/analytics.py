@@ -51,6 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rf = sub.add_parser("refit", help="run the nightly forecast-model refit now, on the rooms' stored readings")
     rf.add_argument("--room", action="append", dest="rooms", metavar="ID", help="only this room (repeatable)")
     rf.add_argument("--json", action="store_true", help="print the results as JSON")
+    rf.add_argument("--workers", type=int, default=None, metavar="N",
+                    help="worker processes fitting models (default: min(2, CPUs); 1: in this process)")
     rf.set_defaults(func=cmd_refit)
 
 
@@ -269,10 +271,13 @@ def cmd_refit(args: argparse.Namespace) -> int:
     from autovolt.model_refit import run_refit
     from autovolt.settings import load_settings
 
+    if args.workers is not None and args.workers < 1:
+        raise UserError("--workers must be at least 1")
     settings = load_settings()
     on_result = None if args.json else (lambda r: print(r.line(), flush=True))
     try:
-        results = run_refit(settings.effective_database_url, settings.data_dir, room_ids=args.rooms, on_result=on_result)
+        results = run_refit(settings.effective_database_url, settings.data_dir, room_ids=args.rooms, on_result=on_result,
+                             workers=args.workers)
     except LookupError as exc:
         raise UserError(str(exc)) from None
     if args.json:

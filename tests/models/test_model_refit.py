@@ -90,7 +90,8 @@ def test_a_room_without_readings_is_skipped_with_its_reason_while_the_others_suc
     assert "need at least" in results[1].reason
     skipped = [rec for rec in caplog.records if rec.getMessage() == "model refit skipped"]
     assert skipped and skipped[0].kv["series"] == "room:cr-202" and "need at least" in skipped[0].kv["reason"]
-    assert [row.series_key for row in _rows(demo_url)] == ["room:cr-101", "room:lab-1"]
+    # Rows are written as the workers finish, so in any order.
+    assert sorted(row.series_key for row in _rows(demo_url)) == ["room:cr-101", "room:lab-1"]
     with pytest.raises(LookupError, match="nope"):
         run_refit(demo_url, tmp_path, room_ids=["nope"])
 
@@ -147,7 +148,8 @@ def test_the_command_prints_a_line_per_room_or_json(tmp_path: Path) -> None:
 
     lines = run("--room", "cr-101", "--room", "lab-1")
     assert lines.returncode == 0, lines.stderr
-    assert [line.split(":")[0] + ":" + line.split(":")[1] for line in lines.stdout.splitlines()] == ["room:cr-101", "room:lab-1"]
+    # One line per room as its fit finishes (the workers may finish them in any order).
+    assert sorted(line.split(":")[0] + ":" + line.split(":")[1] for line in lines.stdout.splitlines()) == ["room:cr-101", "room:lab-1"]
     assert all("(chosen, " in line for line in lines.stdout.splitlines()), lines.stdout
     as_json = run("--room", "lab-1", "--json")
     assert as_json.returncode == 0, as_json.stderr
@@ -178,3 +180,57 @@ def test_the_service_schedules_the_nightly_job_in_campus_time(demo_url: str, tmp
     assert done == len(_campus(demo_url).rooms)
     with session_scope(demo_url) as session:
         assert session.scalar(select(func.count()).select_from(m.ModelRun)) == done
+
+
+def _outcome(url: str) -> dict[str, tuple]:
+    """Per series: the stored model, its parameters and scores (the backtest's timestamps say when, not what)."""
+    return {row.series_key: (row.model, row.params, {k: v for k, v in row.scores.items() if k != "backtest"},
+                             row.scores["backtest"].get("origins"))
+            for row in _rows(url)}
+
+
+def test_two_worker_processes_store_the_same_runs_and_models_as_one(demo_url: str, tmp_path: Path) -> None:
+    rooms = [r.id for r in _campus(demo_url).rooms]
+    now = dt.datetime.now(dt.timezone.utc)
+    one = run_refit(demo_url, tmp_path / "one", now=now, workers=1)
+    by_one = _outcome(demo_url)
+    with session_scope(demo_url) as session:
+        session.execute(delete(m.ModelRun))
+    seen: list[str] = []
+    two = run_refit(demo_url, tmp_path / "two", now=now, workers=2, on_result=lambda r: seen.append(r.series_key))
+    assert [r.series_key for r in two] == [r.series_key for r in one] == [f"room:{r}" for r in rooms]
+    assert sorted(seen) == sorted(r.series_key for r in two)
+    assert [(r.status, r.model) for r in two] == [(r.status, r.model) for r in one]
+    assert {r.status for r in two} == {"chosen"}, [r.line() for r in two]
+    assert _outcome(demo_url) == by_one
+    for result in two:
+        assert Path(result.artifact).is_relative_to(tmp_path / "two" / "models")
+        assert load_model(result.artifact).name == result.model
+
+
+def test_with_two_workers_a_failing_room_is_reported_while_the_others_succeed(demo_url: str, tmp_path: Path,
+                                                                            caplog: pytest.LogCaptureFixture) -> None:
+    # A file where cr-202's model folder should go: saving its model fails inside the worker process.
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "room_cr-202").write_text("in the way")
+    with session_scope(demo_url) as session:
+        session.execute(delete(m.Reading).where(m.Reading.room_id == "cr-101"))
+    with caplog.at_level(logging.WARNING, logger="autovolt.model_refit"):
+        results = run_refit(demo_url, tmp_path, room_ids=["cr-101", "cr-202", "lab-1", "cr-102"], workers=2)
+    assert [r.status for r in results] == ["skipped", "failed", "chosen", "chosen"], [r.line() for r in results]
+    assert "need at least" in results[0].reason and "room_cr-202" in results[1].reason
+    failed = [rec for rec in caplog.records if rec.getMessage() == "model refit failed"]
+    assert [rec.kv["series"] for rec in failed] == ["room:cr-202"]
+    assert sorted(row.series_key for row in _rows(demo_url)) == ["room:cr-102", "room:lab-1"]
+
+
+def test_with_two_workers_a_stop_ends_the_run_after_the_series_in_flight(demo_url: str, tmp_path: Path) -> None:
+    import threading
+
+    rooms = [r.id for r in _campus(demo_url).rooms]
+    stop = threading.Event()
+    results = run_refit(demo_url, tmp_path, workers=2, stop=stop, on_result=lambda r: stop.set())
+    # The first result sets stop: only the other series already in flight may still finish.
+    assert 1 <= len(results) <= 2 < len(rooms)
+    assert {r.status for r in results} == {"chosen"}
+    assert len(_rows(demo_url)) == len(results)
