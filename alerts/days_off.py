@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.calendar import CampusCalendar, Term
-from store.campus import Campus
 
 HOLIDAY = "holiday"
 CLOSURE = "closure"
@@ -49,11 +48,6 @@ class DayOff:
                       if self.next_term else "")
             return f"No term runs today{resume}: the whole day counts as outside class hours"
         return f"No classes on {self.reason}: the whole day counts as outside class hours"
-
-
-def calendar_of(campus: Campus) -> CampusCalendar:
-    """The analytics calendar of a campus (its holiday country and terms)."""
-    return CampusCalendar(country=campus.country, terms=tuple(Term(t.name, t.start, t.end) for t in campus.terms))
 
 
 def day_off(calendar: CampusCalendar, day: dt.date) -> DayOff | None:

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,12 @@ class CampusCalendar:
     subdivision: str | None = None
     terms: tuple[Term, ...] = ()
     closures: tuple[Term, ...] = field(default=())
+
+    @classmethod
+    def of_campus(cls, campus: Any, country: str | None = None) -> "CampusCalendar":
+        """The calendar of a campus registry (anything with `country` and `terms` of name/start/end, such as
+        store.campus.Campus; analytics does not import the store). `country` overrides the campus's."""
+        return cls(country=country or campus.country, terms=tuple(Term(t.name, t.start, t.end) for t in campus.terms))
 
     def holidays_between(self, start: dt.date, end: dt.date) -> dict[dt.date, str]:
         """Public holidays and closure days in [start, end]."""

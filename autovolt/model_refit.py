@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from analytics.calendar import CampusCalendar, Term
+from analytics.calendar import CampusCalendar
 from analytics.forecast import ForecastError, ModelRun, choose_model, pick_best, refit
 from analytics.persistence import save_model
 from autovolt.api.series import Target, hourly_history
@@ -70,10 +70,6 @@ class RefitResult:
         if self.status in ("chosen", "refitted"):
             return f"{self.series_key}: {self.model} ({self.status}, {self.seconds:.1f} s)"
         return f"{self.series_key}: {self.status}: {self.reason}"
-
-
-def campus_calendar(campus: Campus) -> CampusCalendar:
-    return CampusCalendar(country=campus.country, terms=tuple(Term(t.name, t.start, t.end) for t in campus.terms))
 
 
 def room_history(database_url: str, campus: Campus, room_id: str, now: dt.datetime) -> pd.Series:
@@ -289,7 +285,7 @@ def run_refit(database_url: str, data_dir: Path, *, room_ids: Sequence[str] | No
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError("workers must be at least 1")
-    calendar = campus_calendar(campus)
+    calendar = CampusCalendar.of_campus(campus)
     progress = _Progress(len(wanted), progress_every, on_result)
     log.info("model refit started", extra={"kv": {"series": len(wanted), "workers": workers}})
     if workers == 1 or len(wanted) <= 1:

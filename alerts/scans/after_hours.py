@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.days_off import DayOff, calendar_of, day_off
+from alerts.days_off import DayOff, day_off
 from alerts.model import AFTER_HOURS, WARNING, AlertConfig, ScanResult, Signal
+from analytics.calendar import CampusCalendar
 from store import models as m
 from store.campus import Campus, ClassHours
 
@@ -39,7 +40,7 @@ def evaluate(campus: Campus, states: Mapping[str, bool | None], now: dt.datetime
             on_by_room[switch.room_id].append(switch)
     off: DayOff | None = None
     if on_by_room and config.after_hours_on_breaks:
-        off = day_off(calendar_of(campus), local.date())
+        off = day_off(CampusCalendar.of_campus(campus), local.date())
     signals = []
     for room in campus.rooms:
         on = on_by_room.get(room.id)

@@ -13,6 +13,7 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from analytics.calendar import CampusCalendar
 from analytics.forecast import AUTO_CANDIDATES, MODELS
 from autovolt.api.context import ApiContext
 from autovolt.api.series import Target, UnknownTarget, find_target, hourly_history, localize
@@ -85,12 +86,6 @@ class ForecastResponse(BaseModel):
     total: ForecastPoint
 
 
-def _calendar(campus: Any) -> Any:
-    from analytics.calendar import CampusCalendar, Term
-
-    return CampusCalendar(country=campus.country, terms=tuple(Term(t.name, t.start, t.end) for t in campus.terms))
-
-
 def _fit(history: pd.Series, calendar: Any, model: str, series_key: str) -> tuple[Any, dict[str, Any]]:
     """Fit (or choose and fit) a model; return it with what the response says about it."""
     from analytics.forecast import choose_model, make_model
@@ -158,7 +153,7 @@ def _run_forecast(ctx: ApiContext, body: ForecastRequest, campus: Any, target: T
         elif cached is not None and time.monotonic() - cached[0] < ctx.forecast_ttl_s:
             fitted, info = cached[1], cached[2]
         else:
-            fitted, info = _fit(history, _calendar(campus), body.model, target.series_key)
+            fitted, info = _fit(history, CampusCalendar.of_campus(campus), body.model, target.series_key)
             ctx.cache[("forecast",) + key] = (time.monotonic(), fitted, info)
             record_model_fit(target.series_key, info["backtest"].get("mape"))
         last = history.index[-1]

@@ -62,9 +62,9 @@ def _calendar_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _calendar(args: argparse.Namespace):
-    from analytics.calendar import CampusCalendar, Term
+    from analytics.calendar import CampusCalendar
 
-    country, terms = None, ()
+    country = args.country.upper() if args.country else None
     if args.campus:
         from store.campus import CampusFileError, load_campus_file
 
@@ -74,11 +74,8 @@ def _calendar(args: argparse.Namespace):
             raise UserError(f"{args.campus}: no such file") from None
         except CampusFileError as exc:
             raise UserError(str(exc).splitlines()[0]) from None
-        country = campus.country
-        terms = tuple(Term(t.name, t.start, t.end) for t in campus.terms)
-    if args.country:
-        country = args.country.upper()
-    return CampusCalendar(country=country, terms=terms)
+        return CampusCalendar.of_campus(campus, country=country)
+    return CampusCalendar(country=country)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

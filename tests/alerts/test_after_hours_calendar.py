@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.days_off import BREAK, CLOSURE, HOLIDAY, calendar_of, day_off
+from alerts.days_off import BREAK, CLOSURE, HOLIDAY, day_off
 from alerts.model import AlertConfig
 from alerts.scanner import Scanner
 from alerts.scans import after_hours
@@ -100,7 +100,7 @@ def test_setting_from_the_environment(monkeypatch):
 
 
 def test_days_off_follow_the_analytics_calendar():
-    calendar = calendar_of(calendar_campus())
+    calendar = CampusCalendar.of_campus(calendar_campus())
     assert calendar == CampusCalendar(country="IN", terms=(Term("Odd semester 2025", dt.date(2025, 7, 21),
                                                                 dt.date(2025, 12, 5)),
                                                            Term("Even semester 2026", dt.date(2026, 1, 5),
