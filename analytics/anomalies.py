@@ -96,6 +96,16 @@ RUN_ADAPT_POWER = 0.5
 # (b14, b32, b48) otherwise carry that noise into the next year. 0 turns it off.
 RECENT_NIGHTS = 70
 RECENT_FLOOR = 0.5
+# Training years hold faults too (9th pass): b83 of the Cambridge set flat-lined for 24 h three times in 2018 and
+# glitched to five times its level twice. A bar learned from such one-offs hides the same fault for a year, so a
+# flat run counts as the meter's own up to FLAT_GAP times the FLAT_RECUR-th longest training run (a low-resolution
+# meter repeats a reading for 6-15 h now and then, its runs tailing off; a stuck meter's runs stand apart), and
+# the neighbour bar never exceeds JUMP_TAIL_GUARD times the JUMP_GUARD_RANK-th largest training value (about the
+# 99.95 % quantile of a year; a tail that far above it is a few glitches, not the meter's way).
+FLAT_RECUR = 4
+FLAT_GAP = 2
+JUMP_GUARD_RANK = 5
+JUMP_TAIL_GUARD = 2.0
 
 
 @dataclass(frozen=True)
@@ -134,9 +144,9 @@ class Baselines:
     (same-hour median of the previous three weeks) per hour of day, (n, 24). bars: per series, the deviation (in
     recent spreads) that the hourly check must reach, (n, 1).
     level: mean positive reading. zero_share: share of training hours reading <= 0. flat_run: longest run of
-    identical positive readings seen in training. train_end: last training stamp. sensitivity: per series, a
-    multiplier on every bar (hourly, sustained, run checks), (n,); None = 1. Below 1 spends more of a false-alarm
-    budget on recall; set by `analytics.calibrate` from a held-out year. jump_center, jump_spread: median and robust
+    identical positive readings seen in training that is the meter's own (`_recurring_flat_run`). train_end: last
+    training stamp. sensitivity: per series, a multiplier on every bar (hourly, sustained, run checks), (n,);
+    None = 1. Below 1 spends more of a false-alarm budget on recall; set by `analytics.calibrate` from a held-out year. jump_center, jump_spread: median and robust
     spread of the neighbour statistic per hour of day, (n, 24); jump_bar: its bar in those spreads, (n,);
     jump_noise, dev_noise: the training mean of the clipped |z| of the neighbour statistic and of the hourly
     deviation, (n,), for the adaptive bars.
@@ -365,8 +375,7 @@ def fit_baselines(train: pd.DataFrame | pd.Series) -> Baselines:
         usual = _recent_usual(pos, profile[:, how])
         recent_spread = _robust_spread_by_hour(np.abs(pos - usual), hod, level)
     zero_share = np.mean(~(values > 0), axis=1)
-    runs = _runs_of_equal(pos)
-    flat_run = np.where(np.isfinite(pos), runs, 0).max(axis=1)
+    flat_run = _recurring_flat_run(pos)
     base = Baselines(keys, profile, spread, level, zero_share, flat_run.astype(float), index[-1], recent_spread)
     f = _features(values, index, base)
     center, run_spread = _run_baselines(f, index, level)
@@ -374,6 +383,18 @@ def fit_baselines(train: pd.DataFrame | pd.Series) -> Baselines:
     return replace(base, bars=_bars(f, values.shape[1]), run_center=center, run_spread=run_spread,
                    jump_center=jump_center, jump_spread=jump_spread, jump_bar=jump_bar, jump_noise=jump_noise,
                    dev_noise=_noise(f.dev[:, _training_skip(values.shape[1]):]))
+
+
+def _recurring_flat_run(pos: np.ndarray) -> np.ndarray:
+    """Per series: the longest run of identical positive readings seen in training that is the meter's own (at most
+    FLAT_GAP times the FLAT_RECUR-th longest run; longer ones were faults)."""
+    runs = _runs_of_equal(pos)
+    ends = np.ones(pos.shape, dtype=bool)
+    ends[:, :-1] = ~((pos[:, 1:] == pos[:, :-1]) & np.isfinite(pos[:, 1:]))
+    lengths = np.where(ends & np.isfinite(pos), runs, 0)
+    k = min(FLAT_RECUR, lengths.shape[1])
+    recurring = -np.partition(-lengths, k - 1, axis=1)[:, k - 1]
+    return np.minimum(lengths.max(axis=1), FLAT_GAP * recurring)
 
 
 def _median_by(pos: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
@@ -609,7 +630,12 @@ def _jump_baselines(f: "_Features", index: pd.DatetimeIndex, level: np.ndarray) 
     center = np.where(np.isfinite(center), center, 0.0)
     spread = _robust_spread_by_hour(np.abs(jump - center[:, hod]), hod, level)
     z = (jump - center[:, hod]) / spread[:, hod]
-    bar = np.quantile(z, JUMP_QUANTILE, axis=1) if z.shape[1] else np.zeros(len(z))
+    if z.shape[1]:
+        k = min(JUMP_GUARD_RANK, z.shape[1])
+        guard = -np.partition(-z, k - 1, axis=1)[:, k - 1]
+        bar = np.minimum(np.quantile(z, JUMP_QUANTILE, axis=1), JUMP_TAIL_GUARD * guard)
+    else:
+        bar = np.zeros(len(z))
     return center, spread, np.maximum(bar, MIN_JUMP_SPREADS), _noise(z)
 
 
