@@ -18,7 +18,8 @@ def hourly_series(frame: pd.DataFrame, *, time_col: str = "timestamp", value_col
     """Return a float Series on a gap-free hourly grid (naive timestamps) from `timestamp,value` rows.
 
     Sub-hourly readings are averaged (values are taken as average power over the interval), duplicate
-    timestamps are averaged, missing hours become NaN. Time-zone-aware stamps are converted to UTC first.
+    timestamps are averaged, missing hours become NaN. Time-zone-aware stamps keep their local wall-clock time
+    (a campus runs on its own clock; across a daylight-saving change one hour is missing, or averaged twice).
     Values <= 0 are kept here: callers decide (forecasting treats them as missing, fault detection needs them).
     """
     missing = [c for c in (time_col, value_col) if c not in frame.columns]
@@ -28,7 +29,7 @@ def hourly_series(frame: pd.DataFrame, *, time_col: str = "timestamp", value_col
         raise SeriesError("no rows")
     stamps = pd.to_datetime(frame[time_col], errors="coerce", utc=False, format="mixed")
     if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+        stamps = stamps.dt.tz_localize(None)
     values = pd.to_numeric(frame[value_col], errors="coerce")
     bad_time = int(stamps.isna().sum())
     if bad_time == len(frame):

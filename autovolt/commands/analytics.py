@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -93,16 +94,26 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
+# A UTC offset (or Z) at the end of a timestamp with a time of day: "2025-03-30T02:00:00+01:00" -> "2025-03-30T02:00:00".
+_OFFSET = re.compile(r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
+
+
+def _wall_clock(raw: pd.Series) -> pd.Series:
+    """Timestamps as the wall-clock time they state, their UTC offset dropped. A campus runs on its own clock (classes
+    start at 09:00 summer and winter), so hour-of-week patterns and holidays are learnt on local time; a file whose
+    offset changes with daylight saving then has one hour missing in spring and one hour twice in autumn (averaged),
+    instead of every summer hour shifted by one."""
+    return raw.str.replace(_OFFSET, r"\1", regex=True)
+
+
 def _parse_rows(path: Path, frame: pd.DataFrame, time_col: str = "timestamp", value_col: str = "value") -> tuple[pd.Series, pd.Series]:
     """Timestamps and values with one-line errors naming the first bad CSV line (header = line 1)."""
     raw_t = frame[time_col].str.strip()
-    stamps = pd.to_datetime(raw_t, errors="coerce", format="mixed")
+    stamps = pd.to_datetime(_wall_clock(raw_t), errors="coerce", format="mixed")
     bad = stamps.isna()
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
         raise UserError(f"{path}: {int(bad.sum())} row(s) with an unreadable timestamp, first at line {first + 2}: {raw_t.iloc[first]!r}")
-    if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
     raw_v = frame[value_col].str.strip()
     values = pd.to_numeric(raw_v.replace({"": None, "nan": None, "NaN": None, "NA": None}), errors="coerce")
     bad_v = values.isna() & raw_v.ne("") & ~raw_v.str.lower().isin(["nan", "na"])
@@ -192,11 +203,9 @@ def _forecast_loaded(args: argparse.Namespace, series: pd.Series) -> int:
 def cmd_anomalies(args: argparse.Namespace) -> int:
     from analytics.detect import detect_anomalies
 
-    until = pd.to_datetime(args.train_until, errors="coerce")
+    until = pd.to_datetime(_wall_clock(pd.Series([args.train_until.strip()])).iloc[0], errors="coerce")
     if pd.isna(until):
         raise UserError(f"--train-until: not a timestamp: {args.train_until!r}")
-    if until.tzinfo is not None:
-        until = until.tz_convert("UTC").tz_localize(None)
     series = _read_series(args.input)
     try:
         found = detect_anomalies(series, until, unit=args.unit, key=args.input.stem)

@@ -108,3 +108,33 @@ def test_load_model_errors_are_one_line(room_csv, tmp_path, capsys):
                  "--model", "prophet", "--output", str(out)]) == 2
     assert "do not combine" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_timestamps_with_utc_offsets_across_a_clock_change_are_read_on_the_campus_clock(tmp_path, capsys):
+    # A building management export: local time with its offset, which changes on 30 March (GMT -> BST). Use follows
+    # the wall clock, so the file is read on it: nothing shifts by an hour in summer, nothing fails to parse.
+    y = classroom(weeks=14, base=0.5)  # 6 Jan - 13 Apr 2025, classes 08-17 local time
+    local = y.index.tz_localize("Europe/London", nonexistent="NaT", ambiguous="NaT")
+    keep = ~local.isna()
+    path = tmp_path / "bms.csv"
+    pd.DataFrame({"timestamp": [t.isoformat() for t in local[keep]], "value": y[keep].round(4).to_numpy()}).to_csv(path, index=False)
+    assert "+01:00" in path.read_text() and "+00:00" in path.read_text()
+    out = tmp_path / "fc.csv"
+    assert main(["analytics", "forecast", "--input", str(path), "--horizon", "24", "--output", str(out)]) == 0
+    fc = pd.read_csv(out, parse_dates=["timestamp"]).set_index("timestamp")["yhat"]
+    assert fc.index[0] == pd.Timestamp("2025-04-14 00:00")  # Monday, wall clock, after the last reading
+    day = fc["2025-04-14 09:00":"2025-04-14 16:00"].mean()
+    night = fc["2025-04-14 00:00":"2025-04-14 05:00"].mean()
+    assert day > night + 0.8  # the class hours stay at 09-16 local after the change
+    an = tmp_path / "an.csv"
+    assert main(["analytics", "anomalies", "--input", str(path), "--train-until", "2025-03-23T23:00:00+00:00",
+                 "--output", str(an)]) == 0
+    rows = pd.read_csv(an, parse_dates=["timestamp"])
+    assert rows["timestamp"].iloc[0] == pd.Timestamp("2025-03-24 00:00")
+    assert len(rows) == 3 * 168  # the hour the clocks skip is a missing reading, not a lost row
+    assert rows["value"].isna().sum() == 1
+    # The same readings written without offsets give the same scores, hour for hour.
+    naive = tmp_path / "naive.csv"
+    pd.DataFrame({"timestamp": y.index[keep].strftime("%Y-%m-%d %H:%M:%S"), "value": y[keep].round(4).to_numpy()}).to_csv(naive, index=False)
+    assert main(["analytics", "anomalies", "--input", str(naive), "--train-until", "2025-03-23 23:00", "--output", str(an)]) == 0
+    pd.testing.assert_frame_equal(rows, pd.read_csv(an, parse_dates=["timestamp"]))
