@@ -146,9 +146,9 @@ class Baselines:
     level: mean positive reading. zero_share: share of training hours reading <= 0. flat_run: longest run of
     identical positive readings seen in training that is the meter's own (`_recurring_flat_run`). train_end: last
     training stamp. sensitivity: per series, a multiplier on every bar (hourly, sustained, run checks), (n,);
-    None = 1. Below 1 spends more of a false-alarm budget on recall; set by `analytics.calibrate` from a held-out year. jump_center, jump_spread: median and robust
-    spread of the neighbour statistic per hour of day, (n, 24); jump_bar: its bar in those spreads, (n,);
-    jump_noise, dev_noise: the training mean of the clipped |z| of the neighbour statistic and of the hourly
+    None = 1. Below 1 spends more of a false-alarm budget on recall; set by `analytics.calibrate` from a held-out
+    year. jump_center, jump_spread: median and robust spread of the neighbour statistic per hour of day, (n, 24);
+    jump_bar: its bar in those spreads, (n,); jump_noise, dev_noise: the training mean of the clipped |z| of the neighbour statistic and of the hourly
     deviation, (n,), for the adaptive bars.
     """
 
