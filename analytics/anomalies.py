@@ -148,8 +148,8 @@ class Baselines:
     training stamp. sensitivity: per series, a multiplier on every bar (hourly, sustained, run checks), (n,);
     None = 1. Below 1 spends more of a false-alarm budget on recall; set by `analytics.calibrate` from a held-out
     year. jump_center, jump_spread: median and robust spread of the neighbour statistic per hour of day, (n, 24);
-    jump_bar: its bar in those spreads, (n,); jump_noise, dev_noise: the training mean of the clipped |z| of the neighbour statistic and of the hourly
-    deviation, (n,), for the adaptive bars.
+    jump_bar: its bar in those spreads, (n,); jump_noise, dev_noise: the training mean of the clipped |z| of the
+    neighbour statistic and of the hourly deviation, (n,), for the adaptive bars.
     """
 
     keys: tuple[str, ...]
