@@ -44,6 +44,12 @@ _STATUS_PHRASES = ("what is on", "what all is on", "which are on", "anything on"
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
 _EMPTY_CONTEXT = ParseContext()
+# Words that name a place when a number or a letter follows ("room 204", "lab 9", "block Z"). When the campus has
+# no such place the parser asks instead of answering for the whole campus or a remembered room.
+_PLACE_HEADS = frozenset("room rooms classroom cr lab laboratory hall block building wing".split())
+_LETTER_HEADS = frozenset("block building wing lab room".split())  # "block c"; "hall a" is too often English
+_NUMBER_LEADS = frozenset({"in", "of", "for", "at"})  # "lights off in 305": a bare room number
+_ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query"})
 
 
 @dataclass
@@ -64,6 +70,7 @@ class _Facts:
     here: bool = False
     pronoun: bool = False
     corrections: int = 0
+    unknown_places: list[str] = field(default_factory=list)  # places named that the campus does not have
 
     def phrase(self, words: str) -> bool:
         return f" {words} " in self.text
@@ -168,12 +175,18 @@ class Parser:
             covered |= span
             self._take(facts, mention)
         self._bare_numbers(facts, covered)
+        self._unknown_places(facts, covered | times.used)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         intent, action, operation = self._intent(facts, times, context)
         if intent == "unknown":
             return Command(text=raw, intent="unknown")
+        if facts.unknown_places and intent in _ASKS_ABOUT_PLACES:
+            question, candidates = self._unknown_place_question(facts)
+            return Command(text=raw, intent=intent, action=action, device_types=tuple(facts.types),
+                           buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
+                           clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
             return self._device_command(raw, facts, times, context, action)
         return self._query(raw, intent, facts, times, context, operation)
@@ -215,6 +228,52 @@ class Parser:
                 _add(facts.rooms, rooms[0])
             else:
                 facts.ambiguous_rooms.append(rooms)
+
+    def _unknown_places(self, facts: _Facts, taken: set[int]) -> None:
+        """Place names the registry does not have: a place word with a number or letter after it ("room 204",
+        "block Z"), or a bare three-digit number after "in"/"of"/"for"/"at" ("lights off in 305"). Years
+        ("in 2025") are periods, not rooms."""
+        toks = facts.toks
+        for i, tok in enumerate(toks):
+            if i in taken or not tok.isalnum():
+                continue
+            prev = toks[i - 1] if i else ""
+            head_free = i > 0 and (i - 1) not in taken
+            if head_free and prev in _PLACE_HEADS and (tok.isdigit() or (any(c.isdigit() for c in tok) and len(tok) <= 4)):
+                _add(facts.unknown_places, f"{prev} {tok.upper()}")
+            elif head_free and prev in _LETTER_HEADS and len(tok) == 1 and tok.isalpha():
+                _add(facts.unknown_places, f"{prev} {tok.upper()}")
+            elif tok.isdigit() and len(tok) == 3 and prev in _NUMBER_LEADS:
+                _add(facts.unknown_places, f"room {tok}")
+
+    def _unknown_place_question(self, facts: _Facts) -> tuple[str, tuple[str, ...]]:
+        """"I don't know room 204 here." and the rooms (or buildings) the user may mean."""
+        named = " or ".join(facts.unknown_places)
+        wanted_building = all(p.split(" ")[0] in ("block", "building", "wing") for p in facts.unknown_places)
+        if wanted_building and self.vocab.buildings:
+            names = ", ".join(b.name for b in self.vocab.buildings[:8])
+            return f"I don't know {named} on this campus. Buildings: {names}.", ()
+        digits = "".join(c for c in facts.unknown_places[0] if c.isdigit())
+
+        def shared(number: str) -> int:  # leading digits in common: 204 is nearer 201 than 101
+            return next((k for k in range(min(len(number), len(digits))) if number[k] != digits[k]),
+                        min(len(number), len(digits)))
+
+        # Only numbers of the same length share a numbering scheme ("204" is not near "Lab 2").
+        near = sorted(((shared(n), n) for n in self.gaz.rooms_by_number if n.isdigit() and len(n) == len(digits)),
+                      key=lambda x: (-x[0], x[1]))
+        rooms: list[str] = []
+        for score, number in near:
+            if score == 0 or len(rooms) >= 4:
+                break
+            for r in self.gaz.rooms_by_number[number]:
+                _add(rooms, r)
+        if rooms:
+            names = " or ".join(self.gaz.rooms[r].name for r in rooms)
+            return f"I don't know {named} on this campus. Did you mean {names}?", tuple(rooms)
+        more = len(self.vocab.rooms) - 6
+        names = ", ".join(r.name for r in self.vocab.rooms[:6]) + (f" and {more} more" if more > 0 else "")
+        return f"I don't know {named} on this campus. Rooms here: {names}.", ()
 
     # ------------------------------------------------------------------------------------------------ intent
     def _intent(self, f: _Facts, times, context: ParseContext) -> tuple[str, str | None, str | None]:  # noqa: C901

@@ -105,6 +105,15 @@ async def test_every_message_is_audited_with_outcome(engine, history_url):
     assert {c for _, _, c in rows} == {"terminal"}
 
 
+async def test_an_unknown_room_gets_a_question_not_the_campus_figures(engine):
+    who = Sender(1001, 1001, "terminal")
+    reply = await engine.on_text(who, "how much will room 204 use tomorrow?")
+    assert reply.outcome == "clarify" and reply.chart is None
+    assert reply.text == "I don't know room 204 on this campus. Did you mean Classroom 201 or Classroom 202?"
+    status = await engine.on_command(who, "status", ["lab", "9"])
+    assert status.outcome == "clarify" and status.text.startswith("I don't know lab 9")
+
+
 async def test_bad_input_never_raises(engine):
     who = Sender(1001, 1001, "terminal")
     for text in ("", "\x00\x01\x02", "a" * 20000, "/energy 99 bananas", "turn off"):

@@ -137,6 +137,28 @@ def test_queries(demo: Parser) -> None:
     assert demo.parse("/help", now=NOW).intent == "help"
 
 
+def test_a_place_the_campus_does_not_have_is_asked_about_not_answered_for_the_campus(demo: Parser) -> None:
+    # "room 204" is not on the demo campus: answering for the whole campus, or switching a remembered room,
+    # would be a wrong answer given with confidence.
+    forecast = demo.parse("how much will room 204 use tomorrow?", now=NOW)
+    assert forecast.intent == "forecast_query" and forecast.rooms == () and forecast.period is not None
+    assert forecast.clarification == "I don't know room 204 on this campus. Did you mean Classroom 201 or Classroom 202?"
+    assert forecast.candidates == ("cr-201", "cr-202")
+    control = demo.parse("turn off the lights in room 204", ParseContext(user_rooms=("cr-101",)), NOW)
+    assert control.switches == () and control.clarification and "room 204" in control.clarification
+    status = demo.parse("is the AC in lab 9 on?", now=NOW)
+    assert status.intent == "status_query" and status.clarification.startswith("I don't know lab 9 on this campus. Rooms here: ")
+    block = demo.parse("how much energy did block Z use this week?", now=NOW)
+    assert block.clarification == "I don't know block Z on this campus. Buildings: Block A, Block B, Library Block."
+    mixed = demo.parse("status of room 102 and room 777", now=NOW)
+    assert mixed.clarification and "room 777" in mixed.clarification  # not half an answer
+    assert "room 305" in (demo.parse("lights off in 305", now=NOW).clarification or "")
+    # Places the campus has, times and years are not unknown places.
+    for text in ("turn off the lights in room 101", "is the AC in lab 2 on?", "turn off lab 1 fans at 10 30",
+                 "how much energy did block a use this week", "turn off the fans in room 101 at 5 pm"):
+        assert demo.parse(text, ParseContext(user_rooms=("cr-101",)), NOW).clarification is None, text
+
+
 def test_a_campus_the_parser_has_never_seen(other: Parser) -> None:
     hoods = other.parse("switch off the fume hoods in chemistry lab three oh five", now=NOW)
     assert hoods.switches == ("chem-305-hoods",)
