@@ -409,7 +409,12 @@ class Conversation:
             return Reply(decision.reason, "refused")
         now = self.clock()
         if command.intent == "energy_query":
-            return await asyncio.to_thread(self.queries.energy, scope, command.period, now)
+            devices = self._targets(dataclasses.replace(command, rooms=scope.room_ids, everything=False)) \
+                if command.switches or command.device_types else []
+            if (command.switches or command.device_types) and not devices:
+                wanted = " or ".join(command.device_types) or "such device"
+                return Reply(f"I found no {wanted} in {scope.label}.", "answered")
+            return await asyncio.to_thread(self.queries.energy, scope, command.period, now, devices)
         if command.intent == "forecast_query":
             return await asyncio.to_thread(self.queries.forecast, scope, command.period, now)
         return self.queries.status(scope, command.switches)

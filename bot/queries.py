@@ -93,27 +93,38 @@ class Queries:
 
     # --- energy ---------------------------------------------------------------------------------------------
 
-    def _energy_frame(self, room_ids: Sequence[str], start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+    def _energy_frame(self, room_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
+                      switch_ids: Sequence[str] = ()) -> pd.DataFrame:
+        """Energy rows of the rooms, or only of `switch_ids` when given (a question about the AC, not the room)."""
         with session_scope(self.database_url) as session:
             frame = readings_frame(session, start, end, room_ids=list(room_ids))
         if frame.empty:
             return frame
         frame = frame[frame["energy_wh"].notna()]
+        if switch_ids:
+            return frame[frame["switch_id"].isin(list(switch_ids))]
         # A metered board reports the room's total; where one exists, its switch rows would count twice.
         metered = set(frame.loc[frame["switch_id"].isna(), "room_id"])
         keep = frame["switch_id"].isna() | ~frame["room_id"].isin(metered)
         return frame[keep]
 
-    def energy(self, scope: Scope, period: Period | None, now: dt.datetime) -> Reply:
+    def energy(self, scope: Scope, period: Period | None, now: dt.datetime, switch_ids: Sequence[str] = ()) -> Reply:
+        """Energy used by the scope's rooms in the period, or by `switch_ids` only ("the AC in Classroom 102")."""
         period = period or self.today(now)
         end = min(period.end, now.astimezone(self.tz)) if period.start < now else period.end
-        frame = self._energy_frame(scope.room_ids, period.start, end)
+        frame = self._energy_frame(scope.room_ids, period.start, end, switch_ids)
         span = self.period_text(period, now, so_far=True)
+        label = scope.label
+        if switch_ids:
+            label = f"{self._devices_text(switch_ids)} in {scope.label}"
+            if frame.empty and not self._energy_frame(scope.room_ids, period.start, end).empty:
+                return Reply(f"{scope.label} is metered as a whole, so the energy of the {self._devices_text(switch_ids, lower=True)} "
+                             f"on its own is not measured. Ask about the room for its total.", "answered")
         if frame.empty:
-            return Reply(f"No energy readings for {scope.label} {span}.", "answered")
+            return Reply(f"No energy readings for {label} {span}.", "answered")
         total = frame["energy_wh"].sum() / 1000
         per_room = frame.groupby("room_id")["energy_wh"].sum().sort_values(ascending=False) / 1000
-        lines = [f"{scope.label} used {total:,.1f} kWh {span}."]
+        lines = [f"{label} used {total:,.1f} kWh {span}."]
         if len(per_room) > 1:
             top = [f"{self.campus.room(r).name} {v:,.1f} kWh" for r, v in per_room.head(5).items() if v > 0]
             lines.append("Most: " + ", ".join(top) + ".")
@@ -125,9 +136,20 @@ class Queries:
             peak_at, peak = series.idxmax(), series.max()
             when = peak_at.strftime("%a %d %b") if step == "D" else peak_at.strftime("%H:%M")
             lines.append(f"Peak: {peak:,.1f} kWh {'on' if step == 'D' else 'in the hour from'} {when}.")
-            chart = charts.energy_chart(series, f"{scope.label}: energy {span}", self.campus.timezone)
+            chart = charts.energy_chart(series, f"{label}: energy {span}", self.campus.timezone)
             return Reply("\n".join(lines), "answered", chart=chart, chart_name="energy.png")
         return Reply("\n".join(lines), "answered")
+
+    def _devices_text(self, switch_ids: Sequence[str], lower: bool = False) -> str:
+        """"The AC", "The lights and fans", "The projector and 3 more devices"."""
+        by_id = {sw.id: sw for sw in self.campus.switches}
+        kinds: list[str] = []
+        for sid in switch_ids:
+            sw = by_id.get(sid)
+            if sw is not None and _word(sw.name) not in kinds:
+                kinds.append(_word(sw.name))
+        text = " and ".join(kinds) if len(kinds) <= 2 else f"{kinds[0]} and {len(kinds) - 1} more devices"
+        return ("the " if lower else "The ") + text
 
     # --- forecast -------------------------------------------------------------------------------------------
 

@@ -68,6 +68,17 @@ async def test_energy_question_answers_with_a_chart_and_a_total(engine):
     assert campus.text.startswith("The campus used ") and "Most: " in campus.text
 
 
+async def test_energy_of_one_kind_of_device_is_that_device_s_not_the_room_s(engine):
+    who = Sender(1001, 1001, "terminal")
+    room = await engine.on_text(who, "how much energy did classroom 102 use yesterday")
+    ac = await engine.on_text(who, "how much did the AC in classroom 102 use yesterday")
+    assert room.text.startswith("Classroom 102 used ") and ac.text.startswith("The AC in Classroom 102 used "), ac.text
+    kwh = [float(r.text.split(" used ")[1].split(" kWh")[0].replace(",", "")) for r in (room, ac)]
+    assert 0 < kwh[1] < kwh[0]  # the AC alone is part of the room
+    none = await engine.on_text(who, "how much energy did the heater in classroom 101 use today")
+    assert none.text == "I found no heater in Classroom 101."
+
+
 async def test_forecast_gives_a_range_and_a_band_chart(engine):
     reply = await engine.on_command(Sender(2002, 2002, "terminal"), "forecast", ["lab", "1"])
     assert "expected to use about" in reply.text and "likely between" in reply.text, reply.text
