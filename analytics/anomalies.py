@@ -753,7 +753,9 @@ def score(detector: Detector, data: pd.DataFrame | pd.Series, *, since: pd.Times
     np.maximum.at(ratio, (np.concatenate(hit_rows), np.concatenate(hit_cols)), np.concatenate(hit_ratio).astype(np.float32))
     # Dead meter: zero (or missing-as-zero) where this hour normally reads clearly above zero.
     zero = (values <= 0) & (usual > 0.05 * level) & (sub.zero_share[:, None] < 0.5)
-    flat = _flat_lines(values, sub.flat_run)
+    # Identical readings far above the usual are a load drawing constant power (a relay switch reports its rated
+    # draw hour after hour), so those hours are high usage ("left on"); a frozen meter repeats an ordinary value.
+    flat = _flat_lines(values, sub.flat_run) & ~high
     reason = np.where(zero, 2, np.where(flat, 3, np.where(high, 1, 0))).astype(np.int8)
     # Rule hits score above the threshold, higher the further past their bar (ratio 1 -> threshold, large -> 1).
     rule_score = np.where(high, np.float32(1.0 + 1e-4) - np.float32(1.0 - thr) / np.maximum(ratio, 1.0), 0.0)

@@ -75,3 +75,13 @@ def test_a_spike_is_found_after_training_glitches(monkeypatch):
 def test_a_glitched_training_span_raises_no_alarm_on_clean_weeks():
     y = _with_glitches(_wandering())
     assert detect_anomalies(y, TRAIN_UNTIL).events == ()
+
+
+def test_a_constant_draw_far_above_the_usual_is_left_on_not_a_frozen_meter():
+    # A relay reports its rated draw hour after hour: identical readings, but far above the usual night. With one-off
+    # training runs no longer the meter's normal, the flat-line rule alone would call this a frozen meter.
+    y = classroom(base=0.5, load=4.5, noise=0.05, seed=9)
+    night = pd.date_range("2025-03-18 22:00", "2025-03-19 05:00", freq="h")
+    y[night] = 5.0
+    hits = _overlapping(detect_anomalies(y, TRAIN_UNTIL).events, night[0], night[-1])
+    assert [e.kind for e in hits] == ["left-on-overnight"]
