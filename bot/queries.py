@@ -190,10 +190,23 @@ class Queries:
             predicted_span, span = predicted, f"in the next {horizon} hours"
         total = predicted_span["yhat"].sum()
         low, high = predicted_span["yhat_lower"].sum(), predicted_span["yhat_upper"].sum()
-        text = (f"{scope.label} is expected to use about {total:,.1f} kWh {span} "
-                f"(likely between {low:,.1f} and {high:,.1f} kWh). {how}")
+        used = self._used_before(history, period, predicted_span.index[0]) if period is not None else 0.0
+        if used > 0:
+            # "this week" on a Thursday: the days gone are readings, not a forecast; say both and add them up.
+            so_far = self.period_text(period, now, so_far=True)
+            text = (f"{scope.label} has used {used:,.1f} kWh {so_far} and is expected to use about {total:,.1f} kWh "
+                    f"more: {used + total:,.1f} kWh {span} (likely between {used + low:,.1f} and {used + high:,.1f} kWh). {how}")
+        else:
+            text = (f"{scope.label} is expected to use about {total:,.1f} kWh {span} "
+                    f"(likely between {low:,.1f} and {high:,.1f} kWh). {how}")
         chart = charts.forecast_chart(history.tail(72).dropna(), predicted, f"{scope.label}: forecast", self.campus.timezone)
         return Reply(text, "answered", chart=chart, chart_name="forecast.png")
+
+    @staticmethod
+    def _used_before(history: pd.Series, period: Period, first_forecast: pd.Timestamp) -> float:
+        """kWh read within the period before the first forecast hour (0 when the period starts later)."""
+        start = pd.Timestamp(period.start).tz_convert("UTC").tz_localize(None)
+        return float(history[(history.index >= start) & (history.index < first_forecast)].sum())
 
     def _stored_model(self, scope: Scope, now: dt.datetime) -> StoredModel | None:
         """The room's fresh nightly model, if any (only single rooms have one); a store error means none."""

@@ -87,6 +87,24 @@ async def test_forecast_gives_a_range_and_a_band_chart(engine):
     assert refused.outcome == "refused"
 
 
+async def test_a_forecast_for_a_period_under_way_adds_the_readings_so_far(engine):
+    # "How much will lab 1 use this week?" on a Thursday: Monday to now is read from the meters, the rest forecast,
+    # and the reply says which is which instead of calling the rest of the week the whole week.
+    import re
+
+    from bot.queries import Scope
+    from nlu.command import Period
+
+    now = engine.clock()
+    period = Period(now - dt.timedelta(days=2), now + dt.timedelta(days=1))
+    reply = engine.queries.forecast(Scope(("lab-1",), "Computer Lab 1"), period, now)
+    assert reply.text.startswith("Computer Lab 1 has used "), reply.text
+    used, more, total = (float(x.replace(",", "")) for x in re.findall(r"([\d,]+\.\d) kWh", reply.text)[:3])
+    assert used > 0 and more > 0 and abs(used + more - total) <= 0.11
+    ahead = engine.queries.forecast(Scope(("lab-1",), "Computer Lab 1"), Period(now + dt.timedelta(days=1), now + dt.timedelta(days=2)), now)
+    assert ahead.text.startswith("Computer Lab 1 is expected to use about ")
+
+
 async def test_default_room_is_kept_in_the_store_and_used(engine, campus, history_url):
     admin = Sender(1002, 1002, "terminal")
     reply = await engine.on_command(admin, "myroom", ["lab", "3"])
