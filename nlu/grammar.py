@@ -106,6 +106,10 @@ def _number_words(digits: str) -> list[str]:
     spelled.append(" ".join(_DIGIT_WORDS[int(d)] for d in digits))
     if len(digits) == 3 and digits[0] != "0" and int(digits[1:]) >= 10:
         spelled.append(f"{_DIGIT_WORDS[int(digits[0])]} {_two_digits(int(digits[1:]))}")  # "two twenty" for 220
+    if len(digits) == 3 and digits[0] != "0":
+        # "one hundred and one" (and the American "one hundred one"): how espeak-ng, and many people, say 101.
+        hundreds, rest = f"{_DIGIT_WORDS[int(digits[0])]} hundred", int(digits[1:])
+        spelled += [hundreds] if rest == 0 else [f"{hundreds} and {_two_digits(rest)}", f"{hundreds} {_two_digits(rest)}"]
     return spelled
 
 
@@ -184,7 +188,8 @@ _NUMBER_RULES = """
 <two_digits> = ten | eleven | twelve | thirteen | fourteen | fifteen | sixteen | seventeen | eighteen | nineteen
              | (twenty | thirty | forty | fifty | sixty | seventy | eighty | ninety) [one | two | three | four
                | five | six | seven | eight | nine];
-<number> = <digit> [<digit> [<digit>]] | [<digit>] <two_digits>;
+<unit> = one | two | three | four | five | six | seven | eight | nine;
+<number> = <digit> [<digit> [<digit>]] | [<digit>] <two_digits> | <unit> hundred [[and] (<unit> | <two_digits>)];
 """
 
 

@@ -11,10 +11,13 @@ from nlu.vocabulary import RoomEntry
 
 
 @pytest.mark.parametrize(("name", "forms"), [
-    ("Classroom 101", ["classroom one oh one", "classroom one zero one"]),
+    ("Classroom 101", ["classroom one oh one", "classroom one zero one", "classroom one hundred and one",
+                       "classroom one hundred one"]),
     ("lab-2", ["lab two"]),
     ("Computer Lab 12", ["computer lab twelve"]),
-    ("Room 220", ["room two two oh", "room two two zero", "room two twenty"]),
+    ("Room 220", ["room two two oh", "room two two zero", "room two twenty", "room two hundred and twenty",
+                  "room two hundred twenty"]),
+    ("Lab 300", ["lab three oh oh", "lab three zero zero", "lab three hundred"]),
     ("AC unit 1", ["ac unit one"]),
     ("Principal's Office", ["principal's office"]),
 ])
@@ -28,6 +31,8 @@ def test_spoken_forms(name, forms):
     "lights off in lab two",
     "turn the projector on in computer lab one at five thirty p.m.",
     "turn on the ac in room two zero two in twenty minutes",
+    "turn off the fans in classroom one hundred and one",  # espeak-ng, and many people, say 101 like this
+    "is the ac on in room two hundred two",
     "turn off everything in block a",
     "is the ac on in lab three",
     "how much energy was used in the library last week",
@@ -108,11 +113,15 @@ def _campus_of(base, rooms: int):
 
 
 def test_a_large_campus_says_rooms_as_kind_and_number(demo_vocab):
+    from nlu.parser import parser_for
+
     big = _campus_of(demo_vocab, 200)
     grammar = build_grammar(big)
     assert "<kind> <number>" in grammar.jsgf
     assert grammar.matches("turn off the fans in classroom three oh five")
     assert grammar.matches("turn off the fans in classroom one oh one")  # the demo's own classroom, too
+    assert grammar.matches("turn off the fans in classroom three hundred and five")
+    assert parser_for(big).parse("turn off the fans in classroom three hundred and five").rooms == ("gen-4",)
     assert grammar.matches("turn off the lights in seminar hall")
     assert not grammar.matches("turn off the fans in classroom")
     # Switches named after their room are spoken by type: room names do not repeat inside <device>.

@@ -32,6 +32,9 @@ def test_done_when_fans_off_in_classroom_101(notes, sphinx, demo_vocab):
      ("device_control", "off", ("ac",), ("cr-201",))),
     ("is the ac on in room two zero two", Voice("en-us", 160, 50), None, ("status_query", None, ("ac",), ("cr-202",))),
     ("which devices are offline", Voice("en-us+f1", 175, 60), None, ("alerts_query", None, (), ())),
+    # Digits as written: espeak-ng (like many people) says 202 "two hundred and two", once outside the grammar.
+    ("turn off the lights in room 202", Voice("en-us", 160, 50), None, ("device_control", "off", ("light",), ("cr-202",))),
+    ("turn off the lights in room 202", Voice("en-us+f3", 170, 65), None, ("device_control", "off", ("light",), ("cr-202",))),
 ])
 def test_voices_speeds_pitches_and_noise(notes, sphinx, demo_vocab, text, voice, snr, expected):
     result = understand_voice(notes.get(text, voice, snr), sphinx, demo_vocab, now=NOW)
