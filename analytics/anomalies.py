@@ -104,6 +104,9 @@ RECENT_FLOOR = 0.5
 # 99.95 % quantile of a year; a tail that far above it is a few glitches, not the meter's way).
 FLAT_RECUR = 4
 FLAT_GAP = 2
+# ... but only on a meter whose reading changes most hours (fewer than this share of hours repeat the hour before).
+# A relay switch's series is runs by nature (off for days, then its rated draw): its few long runs are its normal.
+FLAT_CONTINUOUS = 0.5
 JUMP_GUARD_RANK = 5
 JUMP_TAIL_GUARD = 2.0
 
@@ -386,15 +389,19 @@ def fit_baselines(train: pd.DataFrame | pd.Series) -> Baselines:
 
 
 def _recurring_flat_run(pos: np.ndarray) -> np.ndarray:
-    """Per series: the longest run of identical positive readings seen in training that is the meter's own (at most
-    FLAT_GAP times the FLAT_RECUR-th longest run; longer ones were faults)."""
+    """Per series: the longest run of identical positive readings seen in training that is the meter's own (on a
+    continuous meter at most FLAT_GAP times the FLAT_RECUR-th longest run; longer ones were faults)."""
     runs = _runs_of_equal(pos)
     ends = np.ones(pos.shape, dtype=bool)
     ends[:, :-1] = ~((pos[:, 1:] == pos[:, :-1]) & np.isfinite(pos[:, 1:]))
     lengths = np.where(ends & np.isfinite(pos), runs, 0)
     k = min(FLAT_RECUR, lengths.shape[1])
     recurring = -np.partition(-lengths, k - 1, axis=1)[:, k - 1]
-    return np.minimum(lengths.max(axis=1), FLAT_GAP * recurring)
+    longest = lengths.max(axis=1)
+    with np.errstate(invalid="ignore"):
+        repeats = np.nanmean(np.where(np.isfinite(pos[:, 1:]), pos[:, 1:] == pos[:, :-1], np.nan), axis=1)
+    continuous = np.nan_to_num(repeats, nan=1.0) < FLAT_CONTINUOUS
+    return np.where(continuous, np.minimum(longest, FLAT_GAP * recurring), longest)
 
 
 def _median_by(pos: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:

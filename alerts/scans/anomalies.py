@@ -13,6 +13,7 @@ left out. The fitted detector is kept and refitted once a day.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
@@ -49,10 +50,11 @@ class AnomalyScanner:
     def needs_fit(self, now_hour: pd.Timestamp) -> bool:
         return self.fitted_at is None or now_hour - self.fitted_at >= REFIT_AFTER
 
-    def fit(self, history: pd.DataFrame, config: AlertConfig) -> bool:
-        """Fit on `history` (hourly Wh per switch) up to the scoring window; False when there is too little."""
+    def fit(self, history: pd.DataFrame, config: AlertConfig, tz: ZoneInfo = ZoneInfo("UTC")) -> bool:
+        """Fit on `history` (hourly Wh per switch, naive UTC hours) up to the scoring window; False when there is
+        too little. The detector learns on the campus clock (`tz`): its nights and weekends are local ones."""
         self.fitted_at = history.index[-1] if len(history.index) else None
-        shifted = history.fillna(0.0) + OFF_WH
+        shifted = local_hours(history, tz).fillna(0.0) + OFF_WH
         window_start = shifted.index[-1] - pd.Timedelta(hours=config.anomaly_window_h - 1)
         train = shifted[shifted.index < window_start]
         train = train.loc[:, (train > OFF_WH).sum() >= 1]  # never used: nothing to learn
@@ -68,24 +70,25 @@ class AnomalyScanner:
         self.fitted_on = frozenset(map(str, train.columns))
         return True
 
-    def events(self, hourly: pd.DataFrame, config: AlertConfig) -> list[AnomalyEvent] | None:
+    def events(self, hourly: pd.DataFrame, config: AlertConfig, tz: ZoneInfo = ZoneInfo("UTC")) -> list[AnomalyEvent] | None:
         """Current events in an hourly frame (index naive UTC hours, one column per switch), scored with the
-        fitted detector; None = cannot judge (no detector, nothing known)."""
+        fitted detector on the campus clock; events come back in naive UTC hours. None = cannot judge (no
+        detector, nothing known)."""
         if self.detector is None or hourly.empty:
             return None
         columns = [c for c in hourly.columns if c in self.fitted_on]
         if not columns:
             return None
-        data = hourly[columns].fillna(0.0) + OFF_WH
+        data = local_hours(hourly[columns], tz).fillna(0.0) + OFF_WH
         window_start = data.index[-1] - pd.Timedelta(hours=config.anomaly_window_h - 1)
         scored = score(self.detector, data, since=window_start - pd.Timedelta(hours=1))
         recent = data.index[-1] - pd.Timedelta(hours=config.anomaly_recent_h - 1)
-        return [e for e in group_events(scored, unit="Wh")
+        return [_in_utc(e, tz) for e in group_events(scored, unit="Wh")
                 if e.end >= recent and e.kind not in SKIPPED_KINDS and e.hours >= MIN_EVENT_HOURS]
 
     def evaluate(self, campus: Campus, hourly: pd.DataFrame, now: dt.datetime, config: AlertConfig,
                  tz: ZoneInfo) -> ScanResult:
-        events = self.events(hourly, config)
+        events = self.events(hourly, config, tz)
         if events is None:
             return ScanResult()  # cannot judge: neither raise nor clear anything
         return ScanResult(covers=frozenset({ANOMALY}), signals=tuple(signals_from(campus, events, now, tz)))
@@ -96,10 +99,32 @@ class AnomalyScanner:
         known = {s.id for s in campus.switches}
         if self.needs_fit(end_hour):
             history = hourly_energy(session, end - dt.timedelta(hours=config.anomaly_history_h), end)
-            self.fit(history[[c for c in history.columns if c in known]], config)
+            self.fit(history[[c for c in history.columns if c in known]], config, ZoneInfo(campus.timezone))
         context = hourly_energy(session, end - dt.timedelta(hours=config.anomaly_context_h), end)
         context = context[[c for c in context.columns if c in known]]
         return self.evaluate(campus, context, now, config, ZoneInfo(campus.timezone))
+
+
+def local_hours(frame: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """A frame on naive UTC hours moved to the campus's wall-clock hours, which the detector's nights, weekends and
+    hour-of-week habits mean (a lecture at 09:00 IST is at 03:30 UTC). An hour of a half-hour zone is filed under
+    the local hour it starts in; across a clock change the repeated hour is summed and the skipped one is missing."""
+    if frame.empty or str(tz) == "UTC":
+        return frame
+    local = frame.index.tz_localize("UTC").tz_convert(tz).tz_localize(None).floor("h")
+    out = frame.groupby(local).sum(min_count=1)
+    return out.reindex(pd.date_range(out.index[0], out.index[-1], freq="h"))
+
+
+def _in_utc(event: AnomalyEvent, tz: ZoneInfo) -> AnomalyEvent:
+    """The event's local wall-clock hours back on naive UTC hours (as the rest of the alert pipeline keeps time)."""
+    if str(tz) == "UTC":
+        return event
+
+    def utc(t: pd.Timestamp) -> pd.Timestamp:
+        return t.tz_localize(tz, ambiguous=True, nonexistent="shift_forward").tz_convert("UTC").tz_localize(None)
+
+    return dataclasses.replace(event, start=utc(event.start), end=utc(event.end))
 
 
 def _kwh(value: float) -> str:

@@ -124,6 +124,8 @@ def test_lights_left_on_all_night_are_an_anomaly_and_normal_days_are_not(loaded_
     sig = result.signals[0]
     assert sig.severity == WARNING and sig.room_id == "a-101" and "Lights in Classroom 101" in sig.summary
     assert "usually off then" in sig.summary
+    # Judged on the campus clock: 18:00-06:00 IST is a night (in UTC hours it would be 12:30-00:30).
+    assert sig.detail["kind"] == "left-on-overnight" and "18:00" in sig.summary, sig.summary
     assert ANOMALY in result.covers
     assert scanner.run("anomalies").opened == 1
     assert {d.chat_id for d in deliveries(loaded_sqlite)} == {FACULTY}

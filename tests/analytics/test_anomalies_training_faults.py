@@ -85,3 +85,14 @@ def test_a_constant_draw_far_above_the_usual_is_left_on_not_a_frozen_meter():
     y[night] = 5.0
     hits = _overlapping(detect_anomalies(y, TRAIN_UNTIL).events, night[0], night[-1])
     assert [e.kind for e in hits] == ["left-on-overnight"]
+
+
+def test_a_relay_switch_s_long_off_runs_are_its_normal():
+    # A switch series is runs by nature (the alert scan gives "off" a small constant): used on a few afternoons, off
+    # for days otherwise. Its few long runs are not faults, and the weeks off after the cut-off are no frozen meter.
+    y = pd.Series(1.0, index=classroom().index)
+    for day in ("2025-01-15", "2025-02-12", "2025-02-26", "2025-03-11", "2025-03-25"):
+        y[pd.date_range(f"{day} 14:00", periods=3, freq="h")] = 1500.0
+    runs = anomalies._recurring_flat_run(y[:TRAIN_UNTIL].to_numpy()[None, :])
+    assert runs[0] == len(y["2025-01-15 17:00":"2025-02-12 13:00"])  # the longest off stretch, as before
+    assert [e for e in detect_anomalies(y, TRAIN_UNTIL).events if e.kind == "flat-line"] == []
