@@ -52,6 +52,7 @@ def test_bars_rise_with_the_recent_noise_of_a_meter(monkeypatch):
     y = calm.where(calm.index <= pd.Timestamp("2025-02-16"), noisy)
     assert detect_anomalies(y, TRAIN_UNTIL).events == ()
     monkeypatch.setattr(anomalies, "ADAPT_HOURS", 0)
+    monkeypatch.setattr(anomalies, "JUMP_RECUR_DAYS", 0)  # (recurring jumps would hide some of the noise too)
     assert len(detect_anomalies(y, TRAIN_UNTIL).events) >= 3
 
 
@@ -62,3 +63,15 @@ def test_adaptive_bars_still_find_a_fault_on_the_noisier_meter():
     y[night] += 0.5 * y.mean()
     hits = _overlapping(detect_anomalies(y, TRAIN_UNTIL).events, night[0], night[-1])
     assert [e.kind for e in hits] == ["left-on-overnight"]
+
+
+def test_a_jump_that_recurs_every_night_is_a_habit_not_a_fault(monkeypatch):
+    # A heater that starts cycling at 02:00 every night: the first night is news, the next six are its new habit.
+    y = _wandering()
+    nights = [pd.Timestamp("2025-03-10 02:00") + pd.Timedelta(days=d) for d in range(7)]
+    for stamp in nights:
+        y[stamp] += 0.3 * y.mean()
+    spikes = [e.start for e in detect_anomalies(y, TRAIN_UNTIL).events if e.kind == "spike"]
+    assert spikes == [nights[0]]
+    monkeypatch.setattr(anomalies, "JUMP_RECUR_DAYS", 0)  # every night pages someone again
+    assert len([e for e in detect_anomalies(y, TRAIN_UNTIL).events if e.kind == "spike" and e.start in nights]) >= 5
