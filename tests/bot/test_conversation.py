@@ -79,6 +79,28 @@ async def test_energy_of_one_kind_of_device_is_that_device_s_not_the_room_s(engi
     assert none.text == "I found no heater in Classroom 101."
 
 
+def test_a_room_metered_as_a_whole_says_it_cannot_split_out_one_device(tmp_path, campus):
+    from bot.queries import Queries, Scope
+    from nlu.command import Period
+    from store.readings import insert_readings
+
+    url = f"sqlite:///{tmp_path / 'metered.db'}"
+    upgrade(url)
+    room = campus.room("seminar-hall")
+    ac = next(s for s in campus.switches if s.room_id == room.id and s.type == "ac")
+    start = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
+    with session_scope(url) as session:
+        sync_campus(session, campus)
+        insert_readings(session, [{"ts": start + dt.timedelta(hours=h), "board_id": ac.board_id, "switch_id": None,
+                                   "room_id": room.id, "energy_wh": 900.0, "source": "telemetry"} for h in range(24)])
+    queries = Queries(campus, None, url)
+    day = Period(start, start + dt.timedelta(days=1))
+    whole = queries.energy(Scope((room.id,), room.name), day, start + dt.timedelta(days=2))
+    assert whole.text.startswith(f"{room.name} used 21.6 kWh")
+    one = queries.energy(Scope((room.id,), room.name), day, start + dt.timedelta(days=2), (ac.id,))
+    assert one.text.startswith(f"{room.name} is metered as a whole, so the energy of the ")
+
+
 async def test_forecast_gives_a_range_and_a_band_chart(engine):
     reply = await engine.on_command(Sender(2002, 2002, "terminal"), "forecast", ["lab", "1"])
     assert "expected to use about" in reply.text and "likely between" in reply.text, reply.text
