@@ -48,7 +48,11 @@ _EMPTY_CONTEXT = ParseContext()
 # no such place the parser asks instead of answering for the whole campus or a remembered room.
 _PLACE_HEADS = frozenset("room rooms classroom cr lab laboratory hall block building wing".split())
 _LETTER_HEADS = frozenset("block building wing lab room".split())  # "block c"; "hall a" is too often English
-_NUMBER_LEADS = frozenset({"in", "of", "for", "at"})  # "lights off in 305": a bare room number
+_NUMBER_LEADS = frozenset({"in", "of", "for"})  # "lights off in 305": a bare room number ("at 530" is a time)
+# A number before one of these is a quantity, not a room ("for 100 minutes", "more than 500 watts").
+_QUANTITY_WORDS = frozenset(set(_UNITS) | {"minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "day",
+                                           "days", "week", "weeks", "watt", "watts", "w", "kw", "kwh", "wh", "units",
+                                           "unit", "percent", "degrees", "rupees", "rs", "times"})
 _ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query"})
 
 
@@ -238,6 +242,8 @@ class Parser:
             if i in taken or not tok.isalnum():
                 continue
             prev = toks[i - 1] if i else ""
+            if i + 1 < len(toks) and toks[i + 1] in _QUANTITY_WORDS:
+                continue
             head_free = i > 0 and (i - 1) not in taken
             if head_free and prev in _PLACE_HEADS and (tok.isdigit() or (any(c.isdigit() for c in tok) and len(tok) <= 4)):
                 _add(facts.unknown_places, f"{prev} {tok.upper()}")

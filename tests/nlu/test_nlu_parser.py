@@ -155,7 +155,9 @@ def test_a_place_the_campus_does_not_have_is_asked_about_not_answered_for_the_ca
     assert "room 305" in (demo.parse("lights off in 305", now=NOW).clarification or "")
     # Places the campus has, times and years are not unknown places.
     for text in ("turn off the lights in room 101", "is the AC in lab 2 on?", "turn off lab 1 fans at 10 30",
-                 "how much energy did block a use this week", "turn off the fans in room 101 at 5 pm"):
+                 "how much energy did block a use this week", "turn off the fans in room 101 at 5 pm",
+                 "switch on the fans in room 101 for 100 minutes", "turn off the ac in lab 2 in 120 minutes",
+                 "is room 101 using more than 500 watts"):
         assert demo.parse(text, ParseContext(user_rooms=("cr-101",)), NOW).clarification is None, text
 
 
