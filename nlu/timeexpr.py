@@ -2,7 +2,7 @@
 
 "at 5 pm", "at 17:30", "at 5" (the next 5 o'clock), "half past 5", "in 20 minutes", "in half an hour",
 "tomorrow at 8" -> a moment; "today", "yesterday", "this week", "last month", "since monday", "last 7 days",
-"next week" -> a half-open period [start, end).
+"next week", "in october", "in march 2025", "in 2025" -> a half-open period [start, end).
 """
 
 from __future__ import annotations
@@ -25,6 +25,14 @@ _UNITS = {
 _DELAY_LEADS = frozenset({"in", "after", "within"})
 _SPAN_LEADS = frozenset({"last", "past", "previous", "next", "coming"})
 TIME_LEADS = frozenset({"at", "by", "around", "@", "till", "until", "before"})
+MONTHS = {name: i + 1 for i, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec"))) for name in names}
+# A month or a year is a period only after one of these ("may" and "march" are verbs too): "in october",
+# "during march 2025", "for 2025", "since october".
+_MONTH_LEADS = frozenset({"in", "during", "for", "since", "of"})
+_FUTURE_WORDS = frozenset({"will", "going", "forecast", "expected", "expect", "predict", "prediction", "next"})
 DAY_WORDS = frozenset({"today", "tomorrow", "tonight", "yesterday", "tmrw", "tmr", "tomorow"})
 
 
@@ -57,6 +65,10 @@ def _day_period(day: dt.date, tz: dt.tzinfo, days: int = 1) -> Period:
 def _month_start(day: dt.date, offset: int) -> dt.date:
     month = day.month - 1 + offset
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def _is_year(tok: str) -> bool:
+    return tok.isdigit() and len(tok) == 4 and 2000 <= int(tok) <= 2100
 
 
 def _count(tok: str) -> int | None:
@@ -117,6 +129,28 @@ class _Scanner:
                     self.delay = dt.timedelta(seconds=count * _UNITS[self.tok(i + 3)])
                     self.mark(*range(i, i + 4))
                     return 4
+        # Months and years: "in october" (the latest October begun, or the next one in a forecast), "in march 2025",
+        # "in 2025", "since october".
+        if t in _MONTH_LEADS and nxt is not None and (nxt in MONTHS or _is_year(nxt)):
+            ahead = bool(_FUTURE_WORDS & set(self.t))
+            if nxt in MONTHS:
+                month, after = MONTHS[nxt], self.tok(i + 2)
+                if after is not None and _is_year(after):
+                    year, step = int(after), 3
+                else:
+                    year, step = today.year, 2
+                    if month > today.month and not ahead:
+                        year -= 1
+                    elif month < today.month and ahead:
+                        year += 1
+                start, end = dt.date(year, month, 1), _month_start(dt.date(year, month, 1), 1)
+            else:
+                year, step = int(nxt), 2
+                start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+            begin = _midnight(start, self.tz)
+            self.period = Period(begin, self.now if t == "since" else _midnight(end, self.tz))
+            self.mark(*range(i, i + step))
+            return step
         # Periods: "last 7 days", "past week", "next month", "this week", "last month".
         if t in _SPAN_LEADS or t == "this":
             count = _count(nxt or "")

@@ -98,3 +98,26 @@ def test_periods_follow_daylight_saving_changes() -> None:
     assert period.end.isoformat() == "2026-10-26T00:00:00+00:00"
     utc = dt.timezone.utc
     assert period.end.astimezone(utc) - period.start.astimezone(utc) == dt.timedelta(days=7, hours=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("how much did block a use in october", "2026-10-01", "2026-11-01"),
+        ("how much did we use in december", "2025-12-01", "2026-01-01"),  # the latest December begun
+        ("how much will we use in december", "2026-12-01", "2027-01-01"),  # a forecast looks ahead
+        ("energy in march 2025", "2025-03-01", "2025-04-01"),
+        ("energy used in 2025", "2025-01-01", "2026-01-01"),
+        ("how much did we use during nov", "2026-11-01", "2026-12-01"),
+    ],
+)
+def test_months_and_years_are_periods(text: str, start: str, end: str) -> None:
+    period = extract_times(tokens(text), NOW).period
+    assert period is not None and (period.start, period.end) == (
+        dt.datetime.fromisoformat(start).replace(tzinfo=IST), dt.datetime.fromisoformat(end).replace(tzinfo=IST))
+
+
+def test_since_a_month_runs_to_now_and_may_alone_is_a_verb() -> None:
+    since = extract_times(tokens("energy used since october"), NOW).period
+    assert since is not None and since.start == dt.datetime(2026, 10, 1, tzinfo=IST) and since.end == NOW
+    assert extract_times(tokens("may i turn off the lights in room 101"), NOW).period is None
