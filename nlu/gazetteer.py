@@ -40,7 +40,8 @@ _TYPE_SYNONYMS = {phrase: kind for kind, phrases in lexicon.DEVICE_SYNONYMS.item
 
 @dataclass(frozen=True)
 class Mention:
-    """A matched phrase: `kind` (room, building, switch, type, everything, everywhere), the ids or type it names,
+    """A matched phrase: `kind` (room, rooms: a group such as "all classrooms", building, switch, type, everything,
+    everywhere), the ids or type it names,
     and its token span [`start`, `end`)."""
 
     kind: str
@@ -121,7 +122,7 @@ class Gazetteer:
     @staticmethod
     def _choose_kind(words: tuple[str, ...], kinds: dict[str, set[str]]) -> tuple[str, set[str]]:
         # A room or building name beats a switch name that happens to read the same; fixed lexicon comes last.
-        for kind in ("room", "building", "switch", "type", "everywhere", "everything"):
+        for kind in ("room", "rooms", "building", "switch", "type", "everywhere", "everything"):
             if kind in kinds:
                 return kind, kinds[kind]
         raise AssertionError(words)
@@ -163,6 +164,14 @@ class Gazetteer:
             self._add(tuple(phrase.split()), "everything", "*")
         for phrase in lexicon.EVERYWHERE_PHRASES:
             self._add(tuple(phrase.split()), "everywhere", "*")
+        for word, plurals in lexicon.ROOM_GROUP_WORDS.items():
+            members = [r.id for r in self.vocab.rooms if word in norm_tokens(r.name)
+                       or (word == "lab" and "laboratory" in norm_tokens(r.name))]
+            for plural in plurals:
+                for lead in ("all", "all the", "every", "each"):
+                    said = plural if lead.startswith("all") else word
+                    for member in members or ["*"]:  # a campus without any: the whole campus, as before
+                        self._add(tuple(f"{lead} {said}".split()), "rooms" if members else "everywhere", member)
 
     def mentions(self, words: list[str]) -> list[Mention]:
         """Longest non-overlapping registry and lexicon phrases in the tokens, left to right."""

@@ -35,7 +35,11 @@ EVERYTHING_PHRASES = (
 )
 
 # Campus-wide scope for device commands.
-EVERYWHERE_PHRASES = ("everywhere", "campus", "on campus", "all rooms", "every room", "all the rooms", "whole campus", "entire campus", "campus wide", "all buildings", "every building", "all classrooms")
+EVERYWHERE_PHRASES = ("everywhere", "campus", "on campus", "all rooms", "every room", "all the rooms", "whole campus", "entire campus", "campus wide", "all buildings", "every building")
+# "all classrooms", "every lab": the rooms whose name holds the word (not the whole campus: the auditorium and the
+# staff room are no classrooms). Singular -> the plural forms said after "all".
+ROOM_GROUP_WORDS = {"classroom": ("classrooms", "class rooms"), "lab": ("labs", "laboratories"), "hall": ("halls",),
+                    "office": ("offices",)}
 
 ACTION_VERBS = frozenset(
     "turn turning switch switching power powering put flip shut kill cut start stop enable disable activate "

@@ -201,6 +201,9 @@ class Parser:
                 _add(facts.rooms, mention.targets[0])
             else:
                 facts.ambiguous_rooms.append(mention.targets)
+        elif mention.kind == "rooms":  # "all classrooms": every one of them
+            for r in mention.targets:
+                _add(facts.rooms, r)
         elif mention.kind == "building":
             for b in mention.targets:
                 _add(facts.buildings, b)

@@ -161,6 +161,14 @@ def test_a_place_the_campus_does_not_have_is_asked_about_not_answered_for_the_ca
         assert demo.parse(text, ParseContext(user_rooms=("cr-101",)), NOW).clarification is None, text
 
 
+def test_all_classrooms_means_the_classrooms_not_the_campus(demo: Parser) -> None:
+    ac = demo.parse("turn on the ac in all classrooms", now=NOW)
+    assert ac.rooms == ("cr-101", "cr-102", "cr-201", "cr-202") and ac.switches == tuple(f"{r}-ac" for r in ac.rooms)
+    labs = demo.parse("switch off the lights in every lab", now=NOW)
+    assert set(labs.rooms) == {"lab-1", "lab-2", "lab-3", "physics-lab"}  # Electronics Lab is lab-3
+    assert "auditorium" not in labs.rooms
+
+
 def test_a_campus_the_parser_has_never_seen(other: Parser) -> None:
     hoods = other.parse("switch off the fume hoods in chemistry lab three oh five", now=NOW)
     assert hoods.switches == ("chem-305-hoods",)
