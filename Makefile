@@ -10,5 +10,7 @@ demo: setup
 test: setup
 	.venv/bin/python -m pytest -q -p no:cacheprovider
 
+# make bench: issue 6's analytics figures; make bench SUITES="speech nlu" (or all); python -m bench lists them.
+SUITES ?= analytics
 bench: setup
-	.venv/bin/python -m bench
+	.venv/bin/python -m bench $(SUITES)
