@@ -460,6 +460,9 @@ class Parser:
         if times.day_only and times.when is None:
             clarification = clarification or "At what time?"
             confidence = 0.5
+        if times.bad_clock and times.when is None:  # never act now on a command meant for later
+            clarification = clarification or f"{times.bad_clock} is not a time of day. At what time?"
+            confidence = 0.5
         return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
                        buildings=tuple(f.buildings), switches=tuple(switches), when=times.when, confidence=max(confidence, 0.3),
                        clarification=clarification, everything=everything)

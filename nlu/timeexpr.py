@@ -45,6 +45,7 @@ class TimeInfo:
     - `future`: the period lies after the reference time (a forecast hint).
     - `day_only`: a day was named ("tomorrow") but no clock time.
     - `used`: indices of the tokens that were part of time expressions.
+    - `bad_clock`: a clock time that is no time of day ("at 25:00", "at 13 pm"), as written; None if none.
     """
 
     when: dt.datetime | None
@@ -52,6 +53,7 @@ class TimeInfo:
     future: bool
     day_only: bool
     used: frozenset[int]
+    bad_clock: str | None = None
 
 
 def _midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
@@ -88,6 +90,7 @@ class _Scanner:
         self.day_offset: int | None = None
         self.bias: str | None = None  # "am"/"pm" from "morning"/"evening"/"tonight"
         self.period: Period | None = None
+        self.bad_clock: str | None = None
 
     def tok(self, i: int) -> str | None:
         return self.t[i] if 0 <= i < len(self.t) else None
@@ -310,6 +313,10 @@ class _Scanner:
                 self.clock = (hour % 24, minute, mer)
                 self.mark(i, i + 1 if (mer or nxt == "oclock") else i, i - 1 if lead else i)
                 return 2 if (mer or nxt == "oclock") else 1
+            if lead and (mer or m.group(2)):  # "at 25:00", "at 13 pm": meant as a time, but none
+                self.bad_clock = t + (f" {mer}" if mer else "")
+                self.mark(i, i + 1 if mer else i, i - 1)
+                return 2 if mer else 1
         return 0
 
     def result(self) -> TimeInfo:
@@ -320,7 +327,7 @@ class _Scanner:
             when = self._resolve_clock(*self.clock)
         future = self.period is not None and self.period.start >= self.now
         day_only = self.clock is None and self.delay is None and self.day_offset not in (None, 0)
-        return TimeInfo(when, self.period, future, day_only, frozenset(self.used))
+        return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock)
 
     def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
         mer = mer or (self.bias if hour <= 12 else None)

@@ -121,3 +121,9 @@ def test_since_a_month_runs_to_now_and_may_alone_is_a_verb() -> None:
     since = extract_times(tokens("energy used since october"), NOW).period
     assert since is not None and since.start == dt.datetime(2026, 10, 1, tzinfo=IST) and since.end == NOW
     assert extract_times(tokens("may i turn off the lights in room 101"), NOW).period is None
+
+
+@pytest.mark.parametrize("text", ["turn it off at 25:00", "turn it off at 13 pm", "turn it off at 10:75"])
+def test_a_clock_time_that_is_no_time_of_day_is_reported_not_dropped(text: str) -> None:
+    found = extract_times(tokens(text), NOW)
+    assert found.when is None and found.bad_clock == text.split(" at ")[1]

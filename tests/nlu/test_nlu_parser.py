@@ -161,6 +161,11 @@ def test_a_place_the_campus_does_not_have_is_asked_about_not_answered_for_the_ca
         assert demo.parse(text, ParseContext(user_rooms=("cr-101",)), NOW).clarification is None, text
 
 
+def test_a_command_for_an_impossible_time_asks_instead_of_switching_now(demo: Parser) -> None:
+    command = demo.parse("turn off the ac in lab 1 at 25:00", now=NOW)
+    assert command.when is None and command.clarification == "25:00 is not a time of day. At what time?"
+
+
 def test_all_classrooms_means_the_classrooms_not_the_campus(demo: Parser) -> None:
     ac = demo.parse("turn on the ac in all classrooms", now=NOW)
     assert ac.rooms == ("cr-101", "cr-102", "cr-201", "cr-202") and ac.switches == tuple(f"{r}-ac" for r in ac.rooms)
