@@ -235,6 +235,8 @@ class Conversation:
 
     async def _act(self, who: Sender, user: User, command: Command, unsure: bool = False) -> Reply:
         """`unsure`: the words may be misheard (a low-confidence voice note), so switching asks first."""
+        if command.intent == "unknown" and (small_talk := _small_talk(command.text, user, self._example_room(user))):
+            return Reply(small_talk, "answered")
         if command.intent == "unknown":
             return Reply("Sorry, I did not understand that. I can switch devices (\"turn off the lights in "
                          f"{self._example_room(user)}\"), and tell you what is on, energy used, forecasts and alerts. "
@@ -563,3 +565,20 @@ class Conversation:
 
 def _results_json(results: Sequence[SwitchResult]) -> list[dict]:
     return [{"switch": r.switch_id, "on": r.on, "outcome": r.outcome.value, "reason": r.reason} for r in results]
+
+
+_GREETINGS = frozenset({"hi", "hello", "hey", "hii", "namaste", "good morning", "good afternoon", "good evening",
+                        "hello there", "hi there"})
+_THANKS = frozenset({"thanks", "thank you", "thx", "ty", "thanks a lot", "thank you so much", "ok thanks",
+                     "great thanks", "dhanyavad", "shukriya"})
+
+
+def _small_talk(text: str, user: User, example_room: str) -> str | None:
+    """A greeting or a thank-you is answered in kind (not with "I did not understand"); anything else: None."""
+    said = " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+    if said in _GREETINGS:
+        return (f"Hello {user.name}! Ask me to switch something (\"turn off the lights in {example_room}\") or "
+                "about energy, forecasts and alerts; /help shows more.")
+    if said in _THANKS:
+        return "You're welcome."
+    return None

@@ -165,6 +165,14 @@ async def test_an_unknown_room_gets_a_question_not_the_campus_figures(engine):
     assert status.outcome == "clarify" and status.text.startswith("I don't know lab 9")
 
 
+async def test_greetings_and_thanks_are_answered_in_kind(engine):
+    who = Sender(1001, 1001, "terminal")
+    hello = await engine.on_text(who, "Good morning!")
+    assert hello.outcome == "answered" and hello.text.startswith("Hello ") and "/help" in hello.text
+    assert (await engine.on_text(who, "thanks")).text == "You're welcome."
+    assert (await engine.on_text(who, "hi, is the AC in lab 1 on?")).text.startswith("Computer Lab 1: AC ")
+
+
 async def test_bad_input_never_raises(engine):
     who = Sender(1001, 1001, "terminal")
     for text in ("", "\x00\x01\x02", "a" * 20000, "/energy 99 bananas", "turn off"):
