@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import logging.handlers
 import math
 import multiprocessing as mp
 import os
@@ -220,14 +221,59 @@ def _refit_in_thread(database_url: str, data_dir: Path, campus: Campus, wanted: 
         progress.add(result)
 
 
+class _ToLocalLoggers(logging.Handler):
+    """Hands a record from a worker process to this process's logger of the same name (its handlers, its format)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
+
+
+def _worker_logging(queue: Any) -> None:
+    """Pool initializer: a worker's warnings and errors go to the service's log through `queue` (a spawned
+    process starts with no logging set up, so they were lost); its info lines stay quiet (the service logs each
+    series' result itself)."""
+    root = logging.getLogger()
+    root.handlers[:] = [logging.handlers.QueueHandler(queue)]
+    root.setLevel(logging.WARNING)
+
+
+class _WorkerPools:
+    """Makes "spawn" worker pools whose warnings reach this process's log while the context is open. "spawn": no
+    database engine, lock or service thread is inherited (fork in a threaded service is unsafe)."""
+
+    def __init__(self) -> None:
+        self.context = mp.get_context("spawn")
+        self.queue = self.context.Queue()
+        self.listener = logging.handlers.QueueListener(self.queue, _ToLocalLoggers())
+
+    def __enter__(self) -> "_WorkerPools":
+        self.listener.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.listener.stop()  # after the pools are shut down: their last records are delivered first
+
+    def pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_worker_logging,
+                                   initargs=(self.queue,))
+
+
 def _refit_in_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
                    now: dt.datetime | None, progress: _Progress, stop: threading.Event | None, workers: int) -> None:
-    """The parent reads each room's history and records results as they arrive; `workers` processes fit and save.
-    "spawn" workers: no database engine, lock or service thread is inherited (fork in a threaded service is unsafe).
-    At most `workers` series are in flight, so a stop waits only for the series in progress."""
+    """The parent reads each room's history and records results as they arrive; `workers` processes fit and save
+    (their warnings reach this process's log). At most `workers` series are in flight, so a stop waits only for
+    the series in progress."""
+    with _WorkerPools() as pools:
+        _run_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, workers, pools)
+
+
+def _run_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
+              now: dt.datetime | None, progress: _Progress, stop: threading.Event | None, workers: int,
+              pools: _WorkerPools) -> None:
     todo = iter(wanted)
-    spawn = mp.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=spawn)
+    pool = pools.pool(workers)
     pending: dict[Future[Fitted], tuple[str, float]] = {}
     broken = False
     try:
@@ -259,7 +305,7 @@ def _refit_in_pool(database_url: str, data_dir: Path, campus: Campus, wanted: li
                 # A worker died (crash, out of memory): that fails the series in flight and breaks the whole pool,
                 # so the rest get a fresh one.
                 pool.shutdown(wait=True)
-                pool = ProcessPoolExecutor(workers, mp_context=spawn)
+                pool = pools.pool(workers)
                 broken = False
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -234,3 +234,24 @@ def test_with_two_workers_a_stop_ends_the_run_after_the_series_in_flight(demo_ur
     assert 1 <= len(results) <= 2 < len(rooms)
     assert {r.status for r in results} == {"chosen"}
     assert len(_rows(demo_url)) == len(results)
+
+
+def _warn_in_worker(text: str) -> int:
+    """Runs in a spawned worker: one warning (forwarded) and one info line (kept quiet)."""
+    import os
+
+    logging.getLogger("analytics.forecast").warning(text, extra={"kv": {"model": "prophet"}})
+    logging.getLogger("analytics.forecast").info("model chosen")
+    return os.getpid()
+
+
+def test_a_worker_s_warnings_reach_the_service_log(caplog: pytest.LogCaptureFixture) -> None:
+    # A spawned process starts with no logging: "backtest candidate failed" inside a worker used to vanish.
+    from autovolt.model_refit import _WorkerPools
+
+    with caplog.at_level(logging.INFO, logger="analytics.forecast"):
+        with _WorkerPools() as pools:
+            with pools.pool(1) as pool:
+                pid = pool.submit(_warn_in_worker, "backtest candidate failed").result(timeout=60)
+    got = [(r.getMessage(), r.levelname, r.process, r.kv) for r in caplog.records if r.name == "analytics.forecast"]
+    assert got == [("backtest candidate failed", "WARNING", pid, {"model": "prophet"})]
