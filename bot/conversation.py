@@ -250,7 +250,7 @@ class Conversation:
         if command.intent == "schedule_query":
             return await self._schedules(who, user)
         if command.intent == "alerts_query":
-            return await self._alerts(user)
+            return await self._alerts(user, command.rooms)
         return await self._question(user, command)
 
     # ============================================================================================ voice
@@ -421,8 +421,20 @@ class Conversation:
             return await asyncio.to_thread(self.queries.forecast, scope, command.period, now)
         return self.queries.status(scope, command.switches)
 
-    async def _alerts(self, user: User) -> Reply:
+    async def _alerts(self, user: User, named: Sequence[str] = ()) -> Reply:
+        """Open alerts the user may see; only those of the `named` rooms when a question names some ("what is wrong
+        with classroom 102?")."""
         rooms = None if user.role in ("admin", "operator") else visible_rooms(user, self.campus)
+        if named:
+            rooms = [r for r in named if rooms is None or r in rooms]
+            if not rooms:
+                return Reply("You can ask about your own rooms only.", "refused")
+            reply = await asyncio.to_thread(self.queries.alerts, rooms)
+            if reply.text.startswith("No open alerts"):
+                names = ", ".join(self.campus.room(r).name for r in rooms)
+                return Reply(f"Nothing wrong that I can see in {names}: no open alerts, and every board there is "
+                             "reachable.", "answered")
+            return reply
         return await asyncio.to_thread(self.queries.alerts, rooms)
 
     # ============================================================================================ commands

@@ -39,7 +39,8 @@ _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this
 _ENERGY_STRONG = lx.ENERGY_WORDS - {"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"}
 _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"})
 _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone offline", "not reachable",
-                  "anything wrong", "something wrong", "went offline", "devices down", "boards down")
+                  "anything wrong", "something wrong", "went offline", "devices down", "boards down", "wrong with",
+                  "is wrong", "problem with", "problems with", "any problems", "any issues", "issue with")
 _STATUS_PHRASES = ("what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")

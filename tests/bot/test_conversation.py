@@ -173,6 +173,12 @@ async def test_greetings_and_thanks_are_answered_in_kind(engine):
     assert (await engine.on_text(who, "hi, is the AC in lab 1 on?")).text.startswith("Computer Lab 1: AC ")
 
 
+async def test_what_is_wrong_with_a_room_looks_at_that_room_s_alerts(engine):
+    reply = await engine.on_text(Sender(1001, 1001, "terminal"), "what is wrong with classroom 101?")
+    assert reply.text == "Nothing wrong that I can see in Classroom 101: no open alerts, and every board there is reachable."
+    assert (await engine.on_text(Sender(2002, 2002, "terminal"), "any problems in classroom 101")).outcome == "refused"
+
+
 async def test_bad_input_never_raises(engine):
     who = Sender(1001, 1001, "terminal")
     for text in ("", "\x00\x01\x02", "a" * 20000, "/energy 99 bananas", "turn off"):
