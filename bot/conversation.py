@@ -250,7 +250,11 @@ class Conversation:
         if command.intent == "schedule_query":
             return await self._schedules(who, user)
         if command.intent == "alerts_query":
-            return await self._alerts(user, command.rooms)
+            if command.rooms or not command.buildings:
+                return await self._alerts(user, command.rooms)
+            blocks = [b for b in self.campus.buildings if b.id in command.buildings]
+            return await self._alerts(user, tuple(r.id for r in self.campus.rooms if r.building_id in command.buildings),
+                                      " and ".join(b.name for b in blocks))
         return await self._question(user, command)
 
     # ============================================================================================ voice
@@ -421,7 +425,7 @@ class Conversation:
             return await asyncio.to_thread(self.queries.forecast, scope, command.period, now)
         return self.queries.status(scope, command.switches)
 
-    async def _alerts(self, user: User, named: Sequence[str] = ()) -> Reply:
+    async def _alerts(self, user: User, named: Sequence[str] = (), label: str = "") -> Reply:
         """Open alerts the user may see; only those of the `named` rooms when a question names some ("what is wrong
         with classroom 102?")."""
         rooms = None if user.role in ("admin", "operator") else visible_rooms(user, self.campus)
@@ -431,7 +435,7 @@ class Conversation:
                 return Reply("You can ask about your own rooms only.", "refused")
             reply = await asyncio.to_thread(self.queries.alerts, rooms)
             if reply.text.startswith("No open alerts"):
-                names = ", ".join(self.campus.room(r).name for r in rooms)
+                names = label or ", ".join(self.campus.room(r).name for r in rooms)
                 return Reply(f"Nothing wrong that I can see in {names}: no open alerts, and every board there is "
                              "reachable.", "answered")
             return reply

@@ -177,6 +177,8 @@ async def test_what_is_wrong_with_a_room_looks_at_that_room_s_alerts(engine):
     reply = await engine.on_text(Sender(1001, 1001, "terminal"), "what is wrong with classroom 101?")
     assert reply.text == "Nothing wrong that I can see in Classroom 101: no open alerts, and every board there is reachable."
     assert (await engine.on_text(Sender(2002, 2002, "terminal"), "any problems in classroom 101")).outcome == "refused"
+    block = await engine.on_text(Sender(1001, 1001, "terminal"), "any problems in block b")
+    assert block.text.startswith("Nothing wrong that I can see in Block B:")
 
 
 async def test_bad_input_never_raises(engine):
