@@ -104,6 +104,8 @@ RECENT_FLOOR = 0.5
 # 99.95 % quantile of a year; a tail that far above it is a few glitches, not the meter's way).
 FLAT_RECUR = 4
 FLAT_GAP = 2
+JUMP_GUARD_RANK = 5
+JUMP_TAIL_GUARD = 2.0
 # ... but only on a meter whose reading changes most hours (fewer than this share of hours repeat the hour before).
 # A relay switch's series is runs by nature (off for days, then its rated draw): its few long runs are its normal.
 FLAT_CONTINUOUS = 0.5
@@ -116,8 +118,6 @@ JUMP_RECUR_SHARE = 0.7
 # the tuning years had false-alarm budget to spare; 0.9 spent it (2017: 96 -> 101 of 132 faults found, 0.61 -> 0.74
 # false alarms per building-month; 2018: 113 of 144 as before, 0.83 -> 0.96); 0.85 overspent 2018 (1.11).
 BAR_SCALE = 0.9
-JUMP_GUARD_RANK = 5
-JUMP_TAIL_GUARD = 2.0
 
 
 @dataclass(frozen=True)

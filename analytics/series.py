@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+import re
+from zoneinfo import ZoneInfo
+
 import numpy as np
 import pandas as pd
 
 HOUR = pd.Timedelta(hours=1)
 WEEK_HOURS = 168
 DAY_HOURS = 24
+
+
+# A UTC offset (or Z) at the end of a timestamp with a time of day: "2025-03-30T02:00:00+01:00" -> "2025-03-30T02:00:00".
+_OFFSET = re.compile(r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
+
+
+def wall_clock(raw: pd.Series) -> pd.Series:
+    """Timestamp texts as the wall-clock time they state, their UTC offset dropped. A campus runs on its own clock
+    (classes start at 09:00 summer and winter), so hour-of-week patterns and holidays are learnt on local time; a
+    file whose offset changes with daylight saving then has one hour missing in spring and one hour twice in autumn
+    (averaged), instead of every summer hour shifted by one (or a parse error for mixed offsets)."""
+    return raw.astype(str).str.strip().str.replace(_OFFSET, r"\1", regex=True)
+
+
+def local_hours(data: pd.Series | pd.DataFrame, tz: str | ZoneInfo) -> pd.Series | pd.DataFrame:
+    """Energy on naive UTC hours (as the store keeps it) moved to naive campus wall-clock hours, on a gap-free grid.
+    A half-hour zone's hour is filed under the local hour it starts in; a repeated autumn hour is summed, a skipped
+    spring hour is missing."""
+    if len(data.index) == 0:
+        return data
+    local = data.index.tz_localize("UTC").tz_convert(tz).tz_localize(None).floor("h")
+    out = data.groupby(local).sum(min_count=1)
+    out = out.reindex(pd.date_range(out.index[0], out.index[-1], freq="h"))
+    out.index.name = data.index.name
+    return out
+
+
+def utc_hours(index: pd.DatetimeIndex, tz: str | ZoneInfo) -> pd.DatetimeIndex:
+    """Naive campus wall-clock stamps back to naive UTC (a skipped hour moves forward, a repeated one takes the
+    first)."""
+    aware = index.tz_localize(tz, ambiguous=np.ones(len(index), dtype=bool), nonexistent="shift_forward")
+    return aware.tz_convert("UTC").tz_localize(None)
 
 
 class SeriesError(ValueError):
@@ -27,7 +62,9 @@ def hourly_series(frame: pd.DataFrame, *, time_col: str = "timestamp", value_col
         raise SeriesError(f"expected columns {time_col},{value_col}; missing {','.join(missing)} (found {','.join(map(str, frame.columns))})")
     if frame.empty:
         raise SeriesError("no rows")
-    stamps = pd.to_datetime(frame[time_col], errors="coerce", utc=False, format="mixed")
+    raw = frame[time_col]
+    texts = raw.dtype == object or pd.api.types.is_string_dtype(raw)
+    stamps = pd.to_datetime(wall_clock(raw) if texts else raw, errors="coerce", utc=False, format="mixed")
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_localize(None)
     values = pd.to_numeric(frame[value_col], errors="coerce")

@@ -429,17 +429,13 @@ class Conversation:
         """Open alerts the user may see; only those of the `named` rooms when a question names some ("what is wrong
         with classroom 102?")."""
         rooms = None if user.role in ("admin", "operator") else visible_rooms(user, self.campus)
-        if named:
-            rooms = [r for r in named if rooms is None or r in rooms]
-            if not rooms:
-                return Reply("You can ask about your own rooms only.", "refused")
-            reply = await asyncio.to_thread(self.queries.alerts, rooms)
-            if reply.text.startswith("No open alerts"):
-                names = label or ", ".join(self.campus.room(r).name for r in rooms)
-                return Reply(f"Nothing wrong that I can see in {names}: no open alerts, and every board there is "
-                             "reachable.", "answered")
-            return reply
-        return await asyncio.to_thread(self.queries.alerts, rooms)
+        if not named:
+            return await asyncio.to_thread(self.queries.alerts, rooms)
+        rooms = [r for r in named if rooms is None or r in rooms]
+        if not rooms:
+            return Reply("You can ask about your own rooms only.", "refused")
+        place = label or ", ".join(self.campus.room(r).name for r in rooms)
+        return await asyncio.to_thread(self.queries.alerts, rooms, place)
 
     # ============================================================================================ commands
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 
+from analytics.series import local_hours, utc_hours
 from bot import charts, records
 from bot.replies import Reply, room_list
 from devices.model import BoardLiveness, SwitchState
@@ -93,33 +93,31 @@ class Queries:
 
     # --- energy ---------------------------------------------------------------------------------------------
 
-    def _energy_frame(self, room_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
-                      switch_ids: Sequence[str] = ()) -> pd.DataFrame:
-        """Energy rows of the rooms, or only of `switch_ids` when given (a question about the AC, not the room)."""
+    def _energy_rows(self, room_ids: Sequence[str], start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        """Every energy row of the rooms: per switch, and room totals (switch_id missing) from metered boards."""
         with session_scope(self.database_url) as session:
             frame = readings_frame(session, start, end, room_ids=list(room_ids))
-        if frame.empty:
-            return frame
-        frame = frame[frame["energy_wh"].notna()]
-        if switch_ids:
-            return frame[frame["switch_id"].isin(list(switch_ids))]
-        # A metered board reports the room's total; where one exists, its switch rows would count twice.
-        metered = set(frame.loc[frame["switch_id"].isna(), "room_id"])
-        keep = frame["switch_id"].isna() | ~frame["room_id"].isin(metered)
-        return frame[keep]
+        return frame if frame.empty else frame[frame["energy_wh"].notna()]
+
+    def _energy_frame(self, room_ids: Sequence[str], start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        return _without_double_count(self._energy_rows(room_ids, start, end))
 
     def energy(self, scope: Scope, period: Period | None, now: dt.datetime, switch_ids: Sequence[str] = ()) -> Reply:
         """Energy used by the scope's rooms in the period, or by `switch_ids` only ("the AC in Classroom 102")."""
         period = period or self.today(now)
         end = min(period.end, now.astimezone(self.tz)) if period.start < now else period.end
-        frame = self._energy_frame(scope.room_ids, period.start, end, switch_ids)
+        rows = self._energy_rows(scope.room_ids, period.start, end)
         span = self.period_text(period, now, so_far=True)
         label = scope.label
         if switch_ids:
+            frame = rows[rows["switch_id"].isin(list(switch_ids))] if not rows.empty else rows
             label = f"{self._devices_text(switch_ids)} in {scope.label}"
-            if frame.empty and not self._energy_frame(scope.room_ids, period.start, end).empty:
-                return Reply(f"{scope.label} is metered as a whole, so the energy of the {self._devices_text(switch_ids, lower=True)} "
-                             f"on its own is not measured. Ask about the room for its total.", "answered")
+            if frame.empty and not rows.empty:
+                return Reply(f"{scope.label} is metered as a whole, so the energy of the "
+                             f"{self._devices_text(switch_ids, lower=True)} on its own is not measured. Ask about the "
+                             "room for its total.", "answered")
+        else:
+            frame = _without_double_count(rows)
         if frame.empty:
             return Reply(f"No energy readings for {label} {span}.", "answered")
         total = frame["energy_wh"].sum() / 1000
@@ -225,21 +223,19 @@ class Queries:
         kept = history[history.index < current]
         if kept.notna().sum() == 0:
             raise ValueError("no complete hour of readings yet")
-        local = kept.index.tz_localize("UTC").tz_convert(self.tz).tz_localize(None)
-        wh = pd.Series(kept.to_numpy() * 1000, index=local).groupby(level=0).sum(min_count=1)
-        wh = wh.reindex(pd.date_range(wh.index[0], wh.index[-1], freq="h"))
+        wh = local_hours(kept * 1000, self.tz)
         last_utc = history.index[-1]
         # The hour in progress was left out: forecast it too, then keep the hours after the reply's history.
         frame = stored.model.forecast(wh, horizon + int((last_utc - kept.index[-1]) / pd.Timedelta(hours=1)))
-        stamps = pd.DatetimeIndex(frame.index).tz_localize(self.tz, ambiguous=np.ones(len(frame), dtype=bool),
-                                                           nonexistent="shift_forward")
+        stamps = utc_hours(pd.DatetimeIndex(frame.index), self.tz)
         frame = frame[["yhat", "yhat_lower", "yhat_upper"]] / 1000
-        frame.index = stamps.tz_convert("UTC").tz_localize(None)
+        frame.index = stamps
         return frame[frame.index > last_utc].iloc[:horizon]
 
     # --- alerts ---------------------------------------------------------------------------------------------
 
-    def alerts(self, room_ids: Sequence[str] | None) -> Reply:
+    def alerts(self, room_ids: Sequence[str] | None, place: str = "") -> Reply:
+        """Open alerts and offline boards of the rooms (all when None); `place` names them in the all-clear."""
         rows = records.firing_alerts(self.database_url, room_ids)
         wanted = set(room_ids) if room_ids is not None else None
         lines = []
@@ -252,6 +248,9 @@ class Queries:
             state = live.get(board.id)
             if state is not None and state.online is False and (wanted is None or board.room_id in wanted):
                 lines.append(f"- {self.campus.room(board.room_id).name}: board {board.id} offline ({state.reason})")
+        if not lines and place:
+            return Reply(f"Nothing wrong that I can see in {place}: no open alerts, and every board there is reachable.",
+                         "answered")
         if not lines:
             return Reply("No open alerts and every board is reachable.", "answered")
         return Reply("Open alerts:\n" + "\n".join(lines[:25]), "answered")
@@ -293,6 +292,15 @@ class Queries:
         if len(room_ids) <= 3:
             return room_list(self.campus, room_ids)
         return f"{len(room_ids)} rooms"
+
+
+def _without_double_count(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows that add up to the rooms' use: a metered board reports its room's total; where one exists, that room's
+    switch rows would count twice."""
+    if frame.empty:
+        return frame
+    metered = set(frame.loc[frame["switch_id"].isna(), "room_id"])
+    return frame[frame["switch_id"].isna() | ~frame["room_id"].isin(metered)]
 
 
 def _word(name: str) -> str:

@@ -26,6 +26,7 @@ from alerts.model import ANOMALY, INFO, WARNING, AlertConfig, ScanResult, Signal
 from alerts.scans.data import hourly_energy
 from analytics.anomalies import Detector, fit_detector, score
 from analytics.events import AnomalyEvent, group_events
+from analytics.series import local_hours, utc_hours
 from store.campus import Campus
 
 log = logging.getLogger(__name__)
@@ -119,26 +120,10 @@ def _without_faults(train: pd.DataFrame, judge: Detector) -> pd.DataFrame:
     return train.mask(flagged)
 
 
-def local_hours(frame: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
-    """A frame on naive UTC hours moved to the campus's wall-clock hours, which the detector's nights, weekends and
-    hour-of-week habits mean (a lecture at 09:00 IST is at 03:30 UTC). An hour of a half-hour zone is filed under
-    the local hour it starts in; across a clock change the repeated hour is summed and the skipped one is missing."""
-    if frame.empty or str(tz) == "UTC":
-        return frame
-    local = frame.index.tz_localize("UTC").tz_convert(tz).tz_localize(None).floor("h")
-    out = frame.groupby(local).sum(min_count=1)
-    return out.reindex(pd.date_range(out.index[0], out.index[-1], freq="h"))
-
-
 def _in_utc(event: AnomalyEvent, tz: ZoneInfo) -> AnomalyEvent:
-    """The event's local wall-clock hours back on naive UTC hours (as the rest of the alert pipeline keeps time)."""
-    if str(tz) == "UTC":
-        return event
-
-    def utc(t: pd.Timestamp) -> pd.Timestamp:
-        return t.tz_localize(tz, ambiguous=True, nonexistent="shift_forward").tz_convert("UTC").tz_localize(None)
-
-    return dataclasses.replace(event, start=utc(event.start), end=utc(event.end))
+    """The event's campus wall-clock hours back on naive UTC hours (as the rest of the alert pipeline keeps time)."""
+    start, end = utc_hours(pd.DatetimeIndex([event.start, event.end]), tz)
+    return dataclasses.replace(event, start=start, end=end)
 
 
 def _kwh(value: float) -> str:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from autovolt.api.context import ApiContext, Unavailable
+from analytics.series import local_hours
 from autovolt.api.series import UnknownTarget, find_target, hourly_history, localize
 
 router = APIRouter(prefix="/api/anomaly", tags=["analytics"])
@@ -93,10 +94,8 @@ def _hourly(readings: list[Reading], factor: float, tz: str | None) -> pd.Series
     values = pd.Series([r.consumption * factor for r in readings], index=stamps)
     per_hour = values.groupby(values.index.floor("h")).sum()
     per_hour = per_hour.reindex(pd.date_range(per_hour.index[0], per_hour.index[-1], freq="h"))
-    local = per_hour.index.tz_convert(tz) if tz else per_hour.index
-    series = pd.Series(per_hour.to_numpy(), index=local.tz_localize(None))
-    series = series.groupby(level=0).sum(min_count=1)  # a DST fall-back repeats a local hour
-    return series.reindex(pd.date_range(series.index[0], series.index[-1], freq="h"))
+    per_hour.index = per_hour.index.tz_convert("UTC").tz_localize(None)
+    return local_hours(per_hour, tz or "UTC")
 
 
 def _detect(ctx: ApiContext, body: AnomalyRequest) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from analytics.series import local_hours
 from store.db import session_scope
 from store.readings import hourly_energy, readings_frame
 
@@ -65,10 +66,8 @@ def hourly_history(database_url: str, target: Target, start: dt.datetime, end: d
     if frame.empty:
         return pd.Series(dtype=float, index=pd.DatetimeIndex([], name="timestamp"))
     per_hour = hourly_energy(frame)
-    local = per_hour.index.tz_convert(ZoneInfo(tz)).tz_localize(None)
-    series = pd.Series(per_hour.to_numpy(dtype=float), index=local).groupby(level=0).sum()
-    grid = pd.date_range(series.index[0], series.index[-1], freq="h")
-    series = series.reindex(grid)
+    utc = pd.Series(per_hour.to_numpy(dtype=float), index=per_hour.index.tz_convert("UTC").tz_localize(None))
+    series = local_hours(utc, tz)
     series.index.name = "timestamp"
     return series
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
-import re
 from pathlib import Path
 
 import numpy as np
@@ -94,22 +93,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
-# A UTC offset (or Z) at the end of a timestamp with a time of day: "2025-03-30T02:00:00+01:00" -> "2025-03-30T02:00:00".
-_OFFSET = re.compile(r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
-
-
-def _wall_clock(raw: pd.Series) -> pd.Series:
-    """Timestamps as the wall-clock time they state, their UTC offset dropped. A campus runs on its own clock (classes
-    start at 09:00 summer and winter), so hour-of-week patterns and holidays are learnt on local time; a file whose
-    offset changes with daylight saving then has one hour missing in spring and one hour twice in autumn (averaged),
-    instead of every summer hour shifted by one."""
-    return raw.str.replace(_OFFSET, r"\1", regex=True)
-
-
 def _parse_rows(path: Path, frame: pd.DataFrame, time_col: str = "timestamp", value_col: str = "value") -> tuple[pd.Series, pd.Series]:
     """Timestamps and values with one-line errors naming the first bad CSV line (header = line 1)."""
+    from analytics.series import wall_clock
+
     raw_t = frame[time_col].str.strip()
-    stamps = pd.to_datetime(_wall_clock(raw_t), errors="coerce", format="mixed")
+    stamps = pd.to_datetime(wall_clock(raw_t), errors="coerce", format="mixed")
     bad = stamps.isna()
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
@@ -202,8 +191,9 @@ def _forecast_loaded(args: argparse.Namespace, series: pd.Series) -> int:
 
 def cmd_anomalies(args: argparse.Namespace) -> int:
     from analytics.detect import detect_anomalies
+    from analytics.series import wall_clock
 
-    until = pd.to_datetime(_wall_clock(pd.Series([args.train_until.strip()])).iloc[0], errors="coerce")
+    until = pd.to_datetime(wall_clock(pd.Series([args.train_until])).iloc[0], errors="coerce")
     if pd.isna(until):
         raise UserError(f"--train-until: not a timestamp: {args.train_until!r}")
     series = _read_series(args.input)
