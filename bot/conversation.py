@@ -220,7 +220,8 @@ class Conversation:
     def _parse(self, who: Sender, user: User, text: str, remember: bool = True) -> Command:
         context = ParseContext(previous=self._previous(who.chat_id), user_rooms=self._parse_rooms(user))
         command = self.parser.parse(text, context, self.clock())
-        if remember and command.intent != "unknown" and not command.clarification:
+        # A command waiting only for its time is kept, so that the answer ("at 6 pm", "now") completes it.
+        if remember and command.intent != "unknown" and (not command.clarification or command.needs_time):
             self._context[who.chat_id] = (time.monotonic(), command)
         return command
 

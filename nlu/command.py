@@ -43,12 +43,15 @@ class Command:
     - `buildings`: registry building ids named in the message.
     - `switches`: registry switch ids a device command acts on (empty for queries unless named).
     - `when`: timezone-aware time of a scheduled action; None means now.
-    - `period`: the time range of an energy, forecast or schedule question.
+    - `period`: the time range of an energy, forecast or schedule question; for a command asking "At what time?",
+      the day it named ("on monday").
     - `confidence`: 0..1, how sure the parser is of the intent and its entities.
     - `clarification`: a question to ask instead of acting (ambiguous room, missing device...), else None.
     - `candidates`: with a clarification, the room ids the user may mean (empty when the parser has no shortlist).
     - `operation`: for `schedule_query`, `list` or `cancel`; else None.
     - `everything`: True when the message says "everything"/"all devices" rather than naming types.
+    - `needs_time`: with a clarification, the command is complete but for when to act ("At what time?"): an answer
+      such as "at 6 pm" or "now" completes it.
     """
 
     text: str
@@ -65,6 +68,7 @@ class Command:
     candidates: tuple[str, ...] = ()
     operation: str | None = None
     everything: bool = False
+    needs_time: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the `autovolt nlu parse` contract (contract keys first, extras after)."""
@@ -83,6 +87,7 @@ class Command:
             "candidates": list(self.candidates),
             "operation": self.operation,
             "everything": self.everything,
+            "needs_time": self.needs_time,
         }
 
     def to_json(self) -> str:

@@ -54,6 +54,12 @@ _NUMBER_LEADS = frozenset({"in", "of", "for"})  # "lights off in 305": a bare ro
 _QUANTITY_WORDS = frozenset(set(_UNITS) | {"minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "day",
                                            "days", "week", "weeks", "watt", "watts", "w", "kw", "kwh", "wh", "units",
                                            "unit", "percent", "degrees", "rupees", "rs", "times"})
+# A command may be scheduled up to this far ahead; further is more likely a mistake than a plan, and the schedule
+# would outlive term timetables.
+MAX_SCHEDULE_DAYS = 31
+# Words that may come with a bare answer to "At what time?" ("ok, at 6 pm please", "now then").
+_ANSWER_WORDS = frozenset({"ok", "okay", "then", "please", "make", "it", "do", "now", "right", "away", "immediately",
+                           "yes", "sure", "thanks", "instead", "rather", "pls", "plz"})
 _ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query"})
 
 
@@ -185,6 +191,11 @@ class Parser:
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         intent, action, operation = self._intent(facts, times, context)
+        if intent == "device_control":  # a bare date or weekday in a command is the coming one, not the last
+            prev = context.previous
+            answering = prev is not None and prev.needs_time and not (facts.has_device or facts.has_place)
+            day = prev.period.start.date() if answering and prev.period is not None else None
+            times = extract_times(toks, now, ahead=True, day=day)  # "at 8 am" answering "On monday: at what time?"
         if intent == "unknown":
             return Command(text=raw, intent="unknown")
         if facts.unknown_places and intent in _ASKS_ABOUT_PLACES:
@@ -193,7 +204,7 @@ class Parser:
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
-            return self._device_command(raw, facts, times, context, action)
+            return self._device_command(raw, facts, times, context, action, now)
         return self._query(raw, intent, facts, times, context, operation)
 
     def _take(self, facts: _Facts, mention: Mention) -> None:
@@ -296,6 +307,11 @@ class Parser:
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
         action = self._action(f)
+        prev = context.previous
+        if action is None and prev is not None and prev.needs_time and not (f.has_device or f.has_place) \
+                and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
+                     or times.bad_date) and cues <= _ANSWER_WORDS:
+            return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         question = first in _QUESTION_STARTS
         verb = bool(cues & _STRONG_VERBS)
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
@@ -409,10 +425,11 @@ class Parser:
             for s in unique:
                 _add(f.rooms, self.gaz.switches[s].room_id)
 
-    def _device_command(self, raw: str, f: _Facts, times, context: ParseContext, action: str | None) -> Command:
+    def _device_command(self, raw: str, f: _Facts, times, context: ParseContext, action: str | None,
+                        now: dt.datetime) -> Command:
         prev = context.previous
         reuse_devices = not f.has_device and prev is not None and prev.intent == "device_control" and (
-            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place)
+            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time)
         self._rooms_from_switches(f)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
@@ -458,15 +475,16 @@ class Parser:
             where = ", ".join(self.gaz.rooms[r].name for r in rooms) or "that room"
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
-        if times.day_only and times.when is None:
-            clarification = clarification or "At what time?"
-            confidence = 0.5
-        if times.bad_clock and times.when is None:  # never act now on a command meant for later
-            clarification = clarification or f"{times.bad_clock} is not a time of day. At what time?"
-            confidence = 0.5
+        timing = None if clarification else _timing_question(times, now)
+        day = None
+        if timing:  # never act now on a command meant for another time
+            clarification, confidence = timing, 0.5
+            if times.day_only and times.period is not None and times.period.end > now:
+                day = times.period  # kept, so that the answer "at 8 am" falls on the day named
         return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
-                       buildings=tuple(f.buildings), switches=tuple(switches), when=times.when, confidence=max(confidence, 0.3),
-                       clarification=clarification, everything=everything)
+                       buildings=tuple(f.buildings), switches=tuple(switches), when=times.when, period=day,
+                       confidence=max(confidence, 0.3), clarification=clarification, everything=everything,
+                       needs_time=bool(timing and switches))
 
     def _query(self, raw: str, intent: str, f: _Facts, times, context: ParseContext, operation: str | None) -> Command:
         self._rooms_from_switches(f)
@@ -496,10 +514,41 @@ class Parser:
         confidence = 0.95 - 0.04 * f.corrections
         if question:
             confidence = 0.5
+        if times.bad_date and not question:  # "used on 30 february": answering for today would mislead
+            question, confidence = f"{times.bad_date.title()} is not a date. Which day do you mean?", 0.5
         return Command(text=raw, intent=intent, device_types=tuple(types), rooms=tuple(rooms), buildings=tuple(f.buildings),
                        switches=tuple(self._ordered(switches)), when=when, period=period,
                        confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
                        everything=f.everything and not f.types)
+
+
+def _timing_question(times, now: dt.datetime) -> str | None:
+    """What to ask instead of switching when the time words of a command name no moment the bot can act at: a day
+    but no time, a time or date that does not exist, a moment already past, a range ("next week"), or a moment more
+    than MAX_SCHEDULE_DAYS ahead. None when the command can go ahead (now, or at `times.when`)."""
+    when, period = times.when, times.period
+    if times.bad_date and when is None:
+        return f"{times.bad_date.title()} is not a date. On which day?"
+    if times.bad_clock and when is None:
+        return f"{times.bad_clock} is not a time of day. At what time?"
+    if when is not None and when < now - dt.timedelta(minutes=1):
+        return f"{_moment(when, now)} has already passed. Should I do it now, or at what time?"
+    if when is None and period is not None and period.end <= now:
+        return "That day has already passed. Should I do it now, or at what time?"
+    if times.day_only and when is None:
+        return "At what time?"
+    if when is None and period is not None and period.start > now:
+        return "On which day and at what time?"
+    if when is not None and when > now + dt.timedelta(days=MAX_SCHEDULE_DAYS):
+        return (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead, and {_moment(when, now)} is further away. "
+                "At what time?")
+    return None
+
+
+def _moment(when: dt.datetime, now: dt.datetime) -> str:
+    """A moment as a campus user would say it: "18:00 on Tue 24 Nov" (with the year when it is not this one)."""
+    day = when.strftime("%a %d %b") + (f" {when.year}" if when.year != now.year else "")
+    return f"{when:%H:%M} on {day}"
 
 
 def _add(items: list[str], item: str) -> None:

@@ -99,6 +99,9 @@ def _when(label: str, tz: ZoneInfo) -> str | None:
     if label.startswith("tmr "):
         day += dt.timedelta(days=1)
         label = label[4:]
+    elif " " in label:  # "2026-12-24 18:00": another day
+        date, label = label.split(" ", 1)
+        day = dt.date.fromisoformat(date)
     hour, minute = (int(x) for x in label.split(":"))
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz).isoformat()
 

@@ -11,8 +11,33 @@ import unicodedata
 
 from nlu.numbers import normalize_numbers
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+
+
+def _numeric_date(match: re.Match[str]) -> str:
+    """A numeric date as words the time parser reads ("28/11" -> "28 november"; "2026-12-24" -> "24 december
+    2026"). Slashed dates are day first, as in India and Britain, unless only month first makes sense (12/24).
+    Anything that is no date keeps its numbers, split."""
+    iso_year, iso_month, iso_day, first, second, year = match.groups()
+    if iso_year:
+        day, month, year = int(iso_day), int(iso_month), iso_year
+    else:
+        day, month = int(first), int(second)
+        if month > 12 >= day:
+            day, month = month, day
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return match.group(0).replace("/", " ").replace("-", " ")
+    if year is not None and len(year) == 2:
+        year = "20" + year
+    return f" {day} {_MONTH_NAMES[month - 1]}" + (f" {year} " if year else " ")
+
+
 _SUBS = (
     (re.compile(r"[\u2018\u2019\u02bc`´]"), "'"),
+    # "28/11", "28/11/2026", "2026-12-24" (not "1/2 hour": a fraction of an hour).
+    (re.compile(r"\b(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?)\b(?!\s*(?:hours?|hrs?|h)\b)"),
+     _numeric_date),
     (re.compile(r"\bo'?clock\b"), " oclock "),
     (re.compile(r"\b([ap])\.\s?m\b\.?"), r"\1m"),
     (re.compile(r"(?<![a-z])a\s?[./]\s?c\b\.?"), " ac "),

@@ -46,6 +46,7 @@ class TimeInfo:
     - `day_only`: a day was named ("tomorrow") but no clock time.
     - `used`: indices of the tokens that were part of time expressions.
     - `bad_clock`: a clock time that is no time of day ("at 25:00", "at 13 pm"), as written; None if none.
+    - `bad_date`: a date that is on no calendar ("30 february"), as written; None if none.
     """
 
     when: dt.datetime | None
@@ -54,6 +55,7 @@ class TimeInfo:
     day_only: bool
     used: frozenset[int]
     bad_clock: str | None = None
+    bad_date: str | None = None
 
 
 def _midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
@@ -79,10 +81,23 @@ def _count(tok: str) -> int | None:
     return 1 if tok in ("a", "an", "one") else None
 
 
+# After a date, these are not its year ("on 24 december 2026" has one; "on 5 may i ..." is no date at all).
+_NOT_AFTER_MAY = frozenset({"i", "we", "you", "be", "have", "the", "it", "not"})
+
+
+def _day_number(tok: str | None) -> int | None:
+    """A day of the month written as digits (1-31), else None."""
+    return int(tok) if tok is not None and tok.isdigit() and len(tok) <= 2 and 1 <= int(tok) <= 31 else None
+
+
 class _Scanner:
-    def __init__(self, tokens: list[str], now: dt.datetime) -> None:
+    def __init__(self, tokens: list[str], now: dt.datetime, ahead: bool = False, day: dt.date | None = None) -> None:
         self.t = tokens
         self.now = now
+        self.day = day  # the day a bare clock time falls on when the message names none
+        # Dates and weekdays without a year or "next"/"last": the coming one when the message is about the future
+        # (a command to switch later, a forecast), else the latest one (a question about what was used).
+        self.ahead = ahead or bool(_FUTURE_WORDS & set(tokens))
         self.tz = now.tzinfo
         self.used: set[int] = set()
         self.clock: tuple[int, int, str | None] | None = None
@@ -91,6 +106,7 @@ class _Scanner:
         self.bias: str | None = None  # "am"/"pm" from "morning"/"evening"/"tonight"
         self.period: Period | None = None
         self.bad_clock: str | None = None
+        self.bad_date: str | None = None
 
     def tok(self, i: int) -> str | None:
         return self.t[i] if 0 <= i < len(self.t) else None
@@ -132,6 +148,9 @@ class _Scanner:
                     self.delay = dt.timedelta(seconds=count * _UNITS[self.tok(i + 3)])
                     self.mark(*range(i, i + 4))
                     return 4
+        step = self._date(i)
+        if step:
+            return step
         # Months and years: "in october" (the latest October begun, or the next one in a forecast), "in march 2025",
         # "in 2025", "since october".
         if t in _MONTH_LEADS and nxt is not None and (nxt in MONTHS or _is_year(nxt)):
@@ -263,17 +282,24 @@ class _Scanner:
             self.mark(i, i + 1, i + 2)
             return 3
         if t == "day" and nxt == "before" and self.tok(i + 2) == "yesterday":
+            self.day_offset = -2  # "the day before yesterday at 5 pm" is then, not today
             self.period = _day_period(today - dt.timedelta(days=2), self.tz)
             self.mark(i, i + 1, i + 2)
             return 3
         if t == "yesterday":
+            self.day_offset = -1
             self.period = _day_period(today - dt.timedelta(days=1), self.tz)
             self.mark(i)
             return 1
         if t in WEEKDAYS and len(t) > 3 and self.period is None:
-            # "on monday": the last one for questions about the past; the bot reads `future` for forecasts.
-            back = (today.weekday() - WEEKDAYS[t]) % 7
-            self.period = _day_period(today - dt.timedelta(days=back), self.tz)
+            # "on monday": the last one for questions about the past, the coming one (today included) for a
+            # command to switch later ("switch off the projector on friday at 5 pm") or a forecast.
+            if self.ahead:
+                day = today + dt.timedelta(days=(WEEKDAYS[t] - today.weekday()) % 7)
+                self.day_offset = (day - today).days
+            else:
+                day = today - dt.timedelta(days=(today.weekday() - WEEKDAYS[t]) % 7)
+            self.period = _day_period(day, self.tz)
             self.mark(i, i - 1 if self.tok(i - 1) == "on" else i)
             return 1
         if t in ("noon", "midday") or (t == "12" and nxt == "noon"):
@@ -319,15 +345,75 @@ class _Scanner:
                 return 2 if mer else 1
         return 0
 
+    def _date(self, i: int) -> int:
+        """A calendar day: "24 december [2026]", "december 24 [2026]", "1 of december", "on the 5" (the 5th of
+        this month, or of the next one when it has passed and the message is about the future). Returns the number
+        of tokens taken (0: no date here)."""
+        t, nxt = self.t[i], self.tok(i + 1)
+        day = month = None
+        if _day_number(t) is not None and nxt in MONTHS:
+            day, month, step = _day_number(t), MONTHS[nxt], 2
+        elif _day_number(t) is not None and nxt == "of" and self.tok(i + 2) in MONTHS:
+            day, month, step = _day_number(t), MONTHS[self.tok(i + 2)], 3
+        elif t in MONTHS and _day_number(nxt) is not None and self.tok(i + 2) not in ("am", "pm", "oclock") \
+                and not (nxt is not None and self.tok(i + 2) in _UNITS):
+            day, month, step = _day_number(nxt), MONTHS[t], 2
+        elif t == "the" and self.tok(i - 1) in ("on", "by", "until", "till") and _day_number(nxt) is not None \
+                and self.tok(i + 2) not in MONTHS and self.tok(i + 2) not in ("am", "pm", "oclock", "of") \
+                and self.tok(i + 2) not in _UNITS:
+            day, step = _day_number(nxt), 2
+        if day is None:
+            return 0
+        if "may" in (t, nxt) and month == 5 and self.tok(i + step) in _NOT_AFTER_MAY:
+            return 0  # "room 5 may i ...": a verb, not a month
+        year = None
+        if self.tok(i + step) is not None and _is_year(self.tok(i + step)):
+            year, step = int(self.tok(i + step)), step + 1
+        written = " ".join(self.t[i : i + step])
+        self.mark(*range(i, i + step), i - 1 if self.tok(i - 1) in ("on", "by", "until", "till", "for") else i)
+        date = self._calendar_day(day, month, year)
+        if date is None:
+            self.bad_date = written
+            return step
+        self.period = _day_period(date, self.tz)
+        self.day_offset = (date - self.now.date()).days
+        return step
+
+    def _calendar_day(self, day: int, month: int | None, year: int | None) -> dt.date | None:
+        """The date meant by a day (and month, year) as written, or None when no calendar has it. Without a year
+        (or a month) the nearest one in the message's direction: the coming one (today included), or the latest."""
+        today = self.now.date()
+        if year is not None:
+            try:
+                return dt.date(year, month or today.month, day)
+            except ValueError:
+                return None
+        step = 1 if self.ahead else -1
+        if month is None:  # this month, then the months after (or before) it
+            tries = [divmod(today.year * 12 + today.month - 1 + k * step, 12) for k in range(12)]
+            candidates = [(y, m + 1) for y, m in tries]
+        else:  # this year, then the years after (or before): five reach a 29 February
+            candidates = [(today.year + k * step, month) for k in range(5)]
+        for y, m in candidates:
+            try:
+                date = dt.date(y, m, day)
+            except ValueError:
+                continue  # "31" in a 30-day month, "29 february" in a common year
+            if (date >= today) if self.ahead else (date <= today):
+                return date
+        return None
+
     def result(self) -> TimeInfo:
         when = None
         if self.delay is not None:
             when = self.now + self.delay
         elif self.clock is not None:
+            if self.day_offset is None and self.day is not None:
+                self.day_offset = (self.day - self.now.date()).days
             when = self._resolve_clock(*self.clock)
         future = self.period is not None and self.period.start >= self.now
         day_only = self.clock is None and self.delay is None and self.day_offset not in (None, 0)
-        return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock)
+        return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date)
 
     def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
         mer = mer or (self.bias if hour <= 12 else None)
@@ -346,8 +432,10 @@ class _Scanner:
         return dt.datetime(days[-1].year, days[-1].month, days[-1].day, hours[0], minute, tzinfo=self.tz)
 
 
-def extract_times(tokens: list[str], now: dt.datetime) -> TimeInfo:
-    """Find time expressions in normalised tokens; `now` must be timezone-aware (the campus zone)."""
-    scanner = _Scanner(tokens, now)
+def extract_times(tokens: list[str], now: dt.datetime, ahead: bool = False, day: dt.date | None = None) -> TimeInfo:
+    """Find time expressions in normalised tokens; `now` must be timezone-aware (the campus zone). `ahead`: the
+    message is about the future (a command to switch), so a bare date or weekday is the coming one. `day`: the day
+    a clock time without one falls on (the day named in the question this message answers); default the next."""
+    scanner = _Scanner(tokens, now, ahead, day)
     scanner.scan()
     return scanner.result()

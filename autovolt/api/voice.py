@@ -59,6 +59,7 @@ class ParsedCommand(BaseModel):
     clarification: str | None = Field(None, description="A question to ask instead of acting")
     operation: str | None = None
     everything: bool
+    needs_time: bool = Field(False, description="The command waits only for when to act (the clarification asks it)")
 
 
 class Transcript(BaseModel):

@@ -181,6 +181,17 @@ async def test_what_is_wrong_with_a_room_looks_at_that_room_s_alerts(engine):
     assert block.text.startswith("Nothing wrong that I can see in Block B:")
 
 
+async def test_a_command_for_a_past_day_is_asked_about_and_the_answer_completes_it(engine):
+    who = Sender(1001, 1001, "terminal")
+    asked = await engine.on_text(who, "turn off the lights in classroom 101 yesterday at 5 pm")
+    assert asked.outcome == "clarify" and asked.text.endswith("has already passed. Should I do it now, or at what time?")
+    done = await engine.on_text(who, "at 6 pm")
+    assert done.outcome == "scheduled" and done.text.startswith("Scheduled: ") and "18:00" in done.text
+    assert "Classroom 101" in done.text and " off " in done.text
+    # Once done, a bare time means nothing any more.
+    assert (await engine.on_text(who, "at 7 pm")).outcome == "not_understood"
+
+
 async def test_bad_input_never_raises(engine):
     who = Sender(1001, 1001, "terminal")
     for text in ("", "\x00\x01\x02", "a" * 20000, "/energy 99 bananas", "turn off"):

@@ -42,6 +42,15 @@ def test_text_normalisation_handles_chat_and_asr_forms() -> None:
     assert is_binary("\x00\x01abc") and not is_binary("turn off the lights")
 
 
+def test_numeric_dates_become_words_day_first_unless_only_month_first_fits() -> None:
+    assert tokens("on 28/11 at 6pm") == ["on", "28", "november", "at", "6", "pm"]
+    assert tokens("on 05/12/2026") == ["on", "5", "december", "2026"]
+    assert tokens("on 12/24") == ["on", "24", "december"]  # no 24th month: month first
+    assert tokens("on 2026-12-01") == ["on", "1", "december", "2026"]
+    assert tokens("31/31") == ["31", "31"]  # no date: the numbers stay
+    assert tokens("in 1/2 hour") != tokens("in 1 february hour")  # a fraction of an hour is no date
+
+
 def _when(text: str, now: dt.datetime = NOW) -> str | None:
     info = extract_times(tokens(text), now)
     return info.when.isoformat() if info.when else None

@@ -166,6 +166,70 @@ def test_a_command_for_an_impossible_time_asks_instead_of_switching_now(demo: Pa
     assert command.when is None and command.clarification == "25:00 is not a time of day. At what time?"
 
 
+def test_a_command_for_a_named_day_switches_on_that_day(demo: Parser) -> None:
+    # NOW is Thursday 26 November 2026. "on friday" in a command is tomorrow, not last Friday; a date is that date
+    # (these were dropped, and the switch scheduled for today at 17:00).
+    cases = {
+        "switch off the projector in classroom 101 on friday at 5 pm": dt.datetime(2026, 11, 27, 17, 0),
+        "turn off the lights in classroom 101 on 24 december at 6 pm": dt.datetime(2026, 12, 24, 18, 0),
+        "turn off the lights in classroom 101 on december 24th at 6pm": dt.datetime(2026, 12, 24, 18, 0),
+        "turn off the lights in classroom 101 on 28/11 at 6 pm": dt.datetime(2026, 11, 28, 18, 0),
+        "turn off the lights in classroom 101 on 2026-12-01 at 7:30 am": dt.datetime(2026, 12, 1, 7, 30),
+        "turn on the fans in lab 1 on the 5th at 9 am": dt.datetime(2026, 12, 5, 9, 0),  # the 5th has passed: December's
+        "turn on the fans in lab 1 on thursday at 11": dt.datetime(2026, 11, 26, 11, 0),  # today is Thursday
+    }
+    for text, moment in cases.items():
+        command = demo.parse(text, now=NOW)
+        assert command.clarification is None and command.when is not None, text
+        assert command.when.replace(tzinfo=None) == moment, text
+    # Questions about the past keep reading the latest such day.
+    used = demo.parse("how much did classroom 101 use on friday", now=NOW)
+    assert used.intent == "energy_query" and used.period.start.date() == dt.date(2026, 11, 20)
+    assert demo.parse("how much did classroom 101 use on 24 november", now=NOW).period.start.date() == dt.date(2026, 11, 24)
+    assert demo.parse("how much did classroom 101 use on 28/10", now=NOW).period.start.date() == dt.date(2026, 10, 28)
+
+
+def test_a_command_for_no_moment_the_bot_can_act_at_asks_instead_of_switching_now(demo: Parser) -> None:
+    questions = {
+        "turn off the lights in classroom 101 yesterday": "That day has already passed. Should I do it now, or at what time?",
+        "turn off the lights in classroom 101 yesterday at 5 pm":
+            "17:00 on Wed 25 Nov has already passed. Should I do it now, or at what time?",
+        "turn off the ac in lab 1 on 30 february": "30 February is not a date. On which day?",
+        "turn off the ac in lab 1 next week": "On which day and at what time?",
+        "turn off the ac in lab 1 on friday": "At what time?",
+        "turn off the lights in classroom 101 in 500 days":
+            "I can schedule up to 31 days ahead, and 10:00 on Sun 09 Apr 2028 is further away. At what time?",
+    }
+    for text, question in questions.items():
+        command = demo.parse(text, now=NOW)
+        assert command.intent == "device_control" and command.switches, text
+        assert command.clarification == question and command.needs_time, text
+    assert demo.parse("turn off the lights in classroom 101 in 30 days", now=NOW).clarification is None
+    # A question naming no date gets the same care: not today's figures for "30 february".
+    assert demo.parse("how much did lab 1 use on 30 february", now=NOW).clarification == \
+        "30 February is not a date. Which day do you mean?"
+
+
+def test_the_answer_to_when_completes_the_command_waiting_for_it(demo: Parser) -> None:
+    asked = demo.parse("turn on the fans in lab 1 tomorrow", now=NOW)
+    assert asked.clarification == "At what time?" and asked.needs_time
+    answer = demo.parse("ok, at 8 am please", ParseContext(previous=asked), NOW)
+    assert answer.intent == "device_control" and answer.action == "on" and answer.switches == asked.switches
+    assert answer.when.replace(tzinfo=None) == dt.datetime(2026, 11, 27, 8, 0) and answer.clarification is None
+    now = demo.parse("now", ParseContext(previous=asked), NOW)
+    assert now.intent == "device_control" and now.switches == asked.switches and now.when is None and not now.clarification
+    # The answer falls on the day the command named, not on the next 8 am.
+    monday = demo.parse("turn on the AC in lab 2 on monday", now=NOW)
+    answer = demo.parse("at 8 am", ParseContext(previous=monday), NOW)
+    assert answer.when.replace(tzinfo=None) == dt.datetime(2026, 11, 30, 8, 0) and answer.switches == ("lab-2-ac",)
+    # Only a command waiting for its time takes a bare time: after an ordinary command "at 6 pm" means nothing.
+    done = demo.parse("turn on the fans in lab 1", now=NOW)
+    assert demo.parse("at 6 pm", ParseContext(previous=done), NOW).intent == "unknown"
+    # An answer that is itself no moment is asked about again, still waiting.
+    again = demo.parse("yesterday", ParseContext(previous=asked), NOW)
+    assert again.intent == "device_control" and again.needs_time and again.clarification.startswith("That day has")
+
+
 def test_all_classrooms_means_the_classrooms_not_the_campus(demo: Parser) -> None:
     ac = demo.parse("turn on the ac in all classrooms", now=NOW)
     assert ac.rooms == ("cr-101", "cr-102", "cr-201", "cr-202") and ac.switches == tuple(f"{r}-ac" for r in ac.rooms)
