@@ -8,6 +8,10 @@ hour last week, the last 24 hours against the same 24 hours a week before, and t
 the target's kind (working day or not) before the origin. One gradient-boosting model serves
 every horizon (h is a feature) and every origin hour (origins are sampled every `stride` hours, coprime with 24).
 Target and lags are divided by the four-week lag mean, as in lag-boost, so one model shape fits any load size.
+
+With an outdoor temperature series (observed for the history, forecast for the hours ahead, on the same clock as
+the readings) it also sees the target hour's temperature and its change from the same hour a week before: heating
+and cooling follow the weather, which the lags only see a week late.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ log = logging.getLogger(__name__)
 
 HORIZON = 48
 LAG_WEEKS = 4
+BASE_FEATURES = 17  # without weather; the temperature adds WEATHER_FEATURES more
+WEATHER_FEATURES = 2
+# Fit with weather only when it covers at least this share of the training targets (a few days of a feed's gaps
+# are fine; a feed that started last week is not a year of weather).
+MIN_WEATHER_COVERAGE = 0.8
 # Origins need four weeks of lags behind their furthest target plus a week behind the last-24-h comparison.
 MIN_ORIGIN = (LAG_WEEKS + 1) * WEEK_HOURS
 
@@ -34,6 +43,14 @@ def _take(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
     ok = (positions >= 0) & (positions < len(values))
     out[ok] = values[positions[ok]]
     return out
+
+
+def temperature_at(weather: pd.Series | None, stamps: pd.DatetimeIndex) -> np.ndarray:
+    """Outdoor temperature at each stamp (NaN where the series has none, or no series)."""
+    if weather is None or len(weather) == 0:
+        return np.full(len(stamps), np.nan)
+    w = weather[~weather.index.duplicated(keep="last")].astype(float)
+    return w.reindex(stamps).to_numpy(dtype=float)
 
 
 class DayAhead:
@@ -53,9 +70,12 @@ class DayAhead:
         self.max_leaf_nodes = int(max_leaf_nodes)
         self.learning_rate = float(learning_rate)
         self.model = None
+        self.uses_weather = False
 
-    def _features(self, values: np.ndarray, origin: np.ndarray, h: np.ndarray, stamps: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
-        """Feature rows for targets at position origin + h - 1, using only values before `origin`; and the scale."""
+    def _features(self, values: np.ndarray, origin: np.ndarray, h: np.ndarray, stamps: pd.DatetimeIndex,
+                  weather: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Feature rows for targets at position origin + h - 1, using only values before `origin`, plus the target
+        hour's temperature when the model uses weather; and the scale."""
         t = origin + h - 1
         lags = np.vstack([_take(values, t - k * WEEK_HOURS) for k in range(1, LAG_WEEKS + 1)])
         back = origin[:, None] - np.arange(1, DAY_HOURS + 1)[None, :]
@@ -73,6 +93,9 @@ class DayAhead:
             same_kind = self._latest_same_kind(values, origin, t, stamps, hol)
             x = np.column_stack([(lags / safe).T, last / safe, last / last_week, day / day_week, day / safe, yesterday / safe,
                                  same_kind / safe, h, stamps.hour, stamps.day_of_week, hol, brk, hol_1, brk_1])
+        if self.uses_weather:
+            temp = temperature_at(weather, stamps)
+            x = np.column_stack([x, temp, temp - temperature_at(weather, stamps - pd.Timedelta(hours=WEEK_HOURS))])
         return x, scale
 
     def _latest_same_kind(self, values: np.ndarray, origin: np.ndarray, t: np.ndarray, stamps: pd.DatetimeIndex,
@@ -90,7 +113,8 @@ class DayAhead:
             out = np.where(np.isnan(out) & same & (t - k * DAY_HOURS < origin) & np.isfinite(value), value, out)
         return out
 
-    def fit(self, history: pd.Series) -> "DayAhead":
+    def fit(self, history: pd.Series, weather: pd.Series | None = None) -> "DayAhead":
+        """`weather`: hourly outdoor temperature over the history (same clock), optional."""
         from sklearn.ensemble import HistGradientBoostingRegressor
 
         from analytics.models import _one_thread
@@ -103,7 +127,9 @@ class DayAhead:
             return self  # too little history: the blend stays as it is
         origin = np.repeat(origins, HORIZON)
         h = np.tile(np.arange(1, HORIZON + 1), len(origins))
-        x, scale = self._features(values, origin, h, y.index[origin + h - 1])
+        stamps = y.index[origin + h - 1]
+        self.uses_weather = bool(np.isfinite(temperature_at(weather, stamps)).mean() >= MIN_WEATHER_COVERAGE)
+        x, scale = self._features(values, origin, h, stamps, weather)
         target = values[origin + h - 1] / np.where(scale > 0, scale, np.nan)
         ok = np.isfinite(target)
         if ok.sum() < WEEK_HOURS:
@@ -114,9 +140,11 @@ class DayAhead:
             self.model = model.fit(x[ok], target[ok])
         return self
 
-    def predict(self, history: pd.Series, horizon: int) -> np.ndarray:
+    def predict(self, history: pd.Series, horizon: int, weather: pd.Series | None = None) -> np.ndarray:
         """Point forecast for the first min(horizon, HORIZON) hours after `history`; NaN where it has no view
-        (not fitted, or no lags) so the caller keeps its own forecast there."""
+        (not fitted, or no lags) so the caller keeps its own forecast there. `weather`: the temperature forecast for
+        those hours (and the week before them); a model fitted with weather still forecasts without it, from the
+        rest (the booster sends missing temperatures down its most-travelled branches)."""
         n = min(int(horizon), HORIZON)
         if self.model is None or n <= 0:
             return np.full(max(n, 0), np.nan)
@@ -126,7 +154,8 @@ class DayAhead:
         values = np.concatenate([y.to_numpy(dtype=float), np.full(n, np.nan)])
         origin = np.full(n, len(y))
         h = np.arange(1, n + 1)
-        x, scale = self._features(values, origin, h, future_index(y.index[-1], n))
+        self.uses_weather = getattr(self.model, "n_features_in_", BASE_FEATURES) == BASE_FEATURES + WEATHER_FEATURES
+        x, scale = self._features(values, origin, h, future_index(y.index[-1], n), weather)
         if getattr(self.model, "n_features_in_", x.shape[1]) != x.shape[1]:
             # Saved by a version with other features: no view until tonight's refit replaces it.
             log.warning("day-ahead model has other features; skipped", extra={"kv": {"expected": x.shape[1]}})

@@ -220,10 +220,12 @@ def _label(c: CandidateScore) -> str:
 
 def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, series_key: str = "series",
                  horizon: int = WEEK_HOURS, origins: int = 0,
-                 candidates: tuple[tuple[str, dict[str, Any]], ...] = AUTO_CANDIDATES) -> Selection:
+                 candidates: tuple[tuple[str, dict[str, Any]], ...] = AUTO_CANDIDATES,
+                 weather: pd.Series | None = None) -> Selection:
     """Backtest the candidates, fit the best (lowest pooled MASE; ties go to the earlier, simpler one) on the
     whole history, and return it with its model-run record. Short histories fall back to same-hour-last-week,
-    or same-hour-yesterday below two weeks."""
+    or same-hour-yesterday below two weeks. `weather`: hourly outdoor temperature on the history's clock; the
+    chosen model's day-ahead part learns from it (the backtest ranks the weekly models, which do not use it)."""
     calendar = calendar or CampusCalendar()
     origins = origins or BACKTEST_ORIGINS
     y = positive(history.astype(float))
@@ -239,7 +241,7 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
     final = {k: v for k, v in params.items() if k != "correct"}
     final.setdefault("day_ahead", DAY_AHEAD_WEIGHT)
     model = make_model(name, calendar, **final)
-    model.fit(y)
+    model.fit(y, weather)
     model.params["correct"] = bool(params.get("correct")) and model.correction is not None
     starts = backtest_origins(y, bt_horizon, origins)
     run = ModelRun(
@@ -262,7 +264,7 @@ def _finite(value: float) -> float | None:
 
 
 def refit(history: pd.Series, previous: ModelRun, calendar: CampusCalendar | None = None, *,
-          now: dt.datetime | None = None) -> Selection:
+          now: dt.datetime | None = None, weather: pd.Series | None = None) -> Selection:
     """Nightly refit: the model `previous` chose, refitted on the new history without a backtest while the choice
     is younger than RECHOOSE_AFTER; otherwise a fresh `choose_model`. The record keeps the original choice's
     scores and says when the choice was made."""
@@ -270,10 +272,10 @@ def refit(history: pd.Series, previous: ModelRun, calendar: CampusCalendar | Non
     now = now or dt.datetime.now(dt.timezone.utc)
     chosen_at = dt.datetime.fromisoformat(previous.backtest.get("chosen_at", previous.created_at.isoformat()))
     if previous.model not in MODELS or now - chosen_at >= RECHOOSE_AFTER:
-        return choose_model(history, calendar, series_key=previous.series_key)
+        return choose_model(history, calendar, series_key=previous.series_key, weather=weather)
     y = positive(history.astype(float))
     params = {k: v for k, v in previous.params.items() if k in _constructor_params(previous.model, calendar)}
-    model = make_model(previous.model, calendar, **params).fit(y)
+    model = make_model(previous.model, calendar, **params).fit(y, weather)
     model.params["correct"] = bool(previous.params.get("correct")) and model.correction is not None
     run = ModelRun(previous.series_key, previous.model, dict(model.params), previous.scores,
                    {**previous.backtest, "chosen_at": chosen_at.isoformat(), "train_end": y.index[-1].isoformat()}, now)
@@ -286,8 +288,9 @@ def _constructor_params(name: str, calendar: CampusCalendar) -> set[str]:
 
 
 def forecast(history: pd.Series, horizon: int, *, model: str = "auto", calendar: CampusCalendar | None = None,
-             series_key: str = "series") -> tuple[pd.DataFrame, Selection]:
-    """Forecast the next `horizon` hours. `model="auto"` chooses by backtest; a named model is fitted as is."""
+             series_key: str = "series", weather: pd.Series | None = None) -> tuple[pd.DataFrame, Selection]:
+    """Forecast the next `horizon` hours. `model="auto"` chooses by backtest; a named model is fitted as is.
+    `weather`: hourly outdoor temperature, observed over the history and forecast for the hours ahead (optional)."""
     if horizon < 1:
         raise ForecastError("horizon must be at least 1 hour")
     calendar = calendar or CampusCalendar()
@@ -295,10 +298,10 @@ def forecast(history: pd.Series, horizon: int, *, model: str = "auto", calendar:
     if y.notna().sum() < DAY_HOURS + 1:
         raise ForecastError(f"need at least {DAY_HOURS + 1} hours of positive readings to forecast; got {int(y.notna().sum())}")
     if model == "auto":
-        selection = choose_model(y, calendar, series_key=series_key, horizon=horizon)
+        selection = choose_model(y, calendar, series_key=series_key, horizon=horizon, weather=weather)
     else:
-        fitted = make_model(model, calendar).fit(y)
+        fitted = make_model(model, calendar).fit(y, weather)
         run = ModelRun(series_key, model, dict(fitted.params), {}, {"origins": [], "horizon": 0, "train_end": y.index[-1].isoformat()},
                        dt.datetime.now(dt.timezone.utc))
         selection = Selection(fitted, run)
-    return selection.model.forecast(y, horizon), selection
+    return selection.model.forecast(y, horizon, weather=weather), selection

@@ -49,17 +49,20 @@ class Forecaster(ABC):
         # The direct day-ahead model mixed into the first hours when params["day_ahead"] > 0 (see forecast()).
         self.direct: DayAhead | None = None
 
-    def fit(self, history: pd.Series) -> "Forecaster":
+    def fit(self, history: pd.Series, weather: pd.Series | None = None) -> "Forecaster":
+        """`weather`: hourly outdoor temperature on the history's clock, optional (used by the day-ahead model)."""
         y = positive(history.astype(float))
         self._fit(y)
         self.residual_bands, self.correction = self._residual_model(y)
-        self.direct = DayAhead(self.calendar).fit(y) if self.params.get("day_ahead", 0.0) > 0 else None
+        self.direct = DayAhead(self.calendar).fit(y, weather) if self.params.get("day_ahead", 0.0) > 0 else None
         self.fitted = True
         return self
 
-    def forecast(self, history: pd.Series, horizon: int, intervals: bool = True) -> pd.DataFrame:
+    def forecast(self, history: pd.Series, horizon: int, intervals: bool = True,
+                 weather: pd.Series | None = None) -> pd.DataFrame:
         """Next `horizon` hours after the last stamp of `history`: columns yhat, yhat_lower, yhat_upper
-        (the bounds are NaN when `intervals` is False, which backtests use to save time)."""
+        (the bounds are NaN when `intervals` is False, which backtests use to save time). `weather`: the
+        temperature forecast for the hours ahead (and observed before), for a model fitted with weather."""
         if not self.fitted:
             raise RuntimeError(f"model {self.name} is not fitted")
         y = positive(history.astype(float))
@@ -68,7 +71,7 @@ class Forecaster(ABC):
         point = _fill_gaps(point, y)
         if self.params.get("correct") and self.correction is not None:
             point = np.maximum(point + self._short_term(y, len(index)), 0.0)
-        point = self._mix_day_ahead(y, point)
+        point = self._mix_day_ahead(y, point, weather)
         point = np.maximum(point, 0.0)  # loads are never negative
         if intervals:
             lower, upper = self._interval(y, index, point)
@@ -77,13 +80,13 @@ class Forecaster(ABC):
             lower = upper = np.full(len(point), np.nan)
         return pd.DataFrame({"yhat": point, "yhat_lower": lower, "yhat_upper": upper}, index=index)
 
-    def _mix_day_ahead(self, y: pd.Series, point: np.ndarray) -> np.ndarray:
+    def _mix_day_ahead(self, y: pd.Series, point: np.ndarray, weather: pd.Series | None = None) -> np.ndarray:
         """The first hours lean on the direct day-ahead model, which sees where the building stands right now;
         the weekly models see only past weeks. Where either has no value the other stands alone."""
         weight = float(self.params.get("day_ahead", 0.0))
         if weight <= 0 or self.direct is None or self.direct.model is None:
             return point
-        direct = self.direct.predict(y, len(point))
+        direct = self.direct.predict(y, len(point), weather)
         head = point[: len(direct)]
         out = point.copy()
         out[: len(direct)] = np.where(np.isfinite(direct) & np.isfinite(head), weight * direct + (1 - weight) * head,
@@ -143,7 +146,8 @@ class Forecaster(ABC):
     def base_state(self) -> dict[str, Any]:
         coef = None if self.correction is None else np.round(self.correction, 6).tolist()
         return {"residual_bands": list(self.residual_bands), "correction": coef,
-                "has_day_ahead": self.direct is not None and self.direct.model is not None}
+                "has_day_ahead": self.direct is not None and self.direct.model is not None,
+                "day_ahead_weather": self.direct is not None and self.direct.model is not None and self.direct.uses_weather}
 
     def day_ahead_artifact(self) -> bytes | None:
         """The fitted direct day-ahead booster as skops bytes (saved beside the model's own artifact)."""

@@ -57,5 +57,31 @@ def load(building: str, years=(2017, 2018, 2019)) -> pd.Series:
     return s
 
 
+WEATHER = DATA.parent / "weather_bedford"
+
+
+def bedford_temperature(years=(2016, 2017, 2018, 2019, 2020)) -> pd.Series:
+    """Observed hourly air temperature at Bedford (Met Office), the weather station nearest Cambridge in the archive,
+    on the same naive local-standard-time grid as the meters; gaps of up to 6 h interpolated."""
+    parts = [pd.read_csv(WEATHER / f"{y}.csv", index_col=0, parse_dates=True).iloc[:, 0] for y in years
+             if (WEATHER / f"{y}.csv").exists()]
+    t = pd.concat(parts)
+    return t[~t.index.duplicated()].asfreq("h").interpolate(limit=6, limit_area="inside")
+
+
+def forecast_like(observed: pd.Series, origin: pd.Timestamp, hours: int, rng: np.random.Generator,
+                  day_sd: tuple[float, ...] = (1.5, 1.8, 2.1, 2.4, 2.7, 3.0, 3.3), hour_sd: float = 0.7) -> pd.Series:
+    """The observed temperatures with a weather forecast's error added after `origin`: one offset per day ahead
+    (sd 1.5 C for the first day, growing by 0.3 C a day; day-ahead forecasts of air temperature miss by 1-2 C
+    RMS) plus hourly noise. Before the origin the series is as observed."""
+    out = observed.copy()
+    ahead = pd.date_range(origin, periods=hours, freq="h")
+    ahead = ahead[ahead.isin(out.index)]
+    k = ((ahead - origin) // pd.Timedelta(days=1)).to_numpy()
+    offsets = rng.normal(0.0, np.asarray(day_sd)[np.minimum(np.arange(k.max() + 1 if len(k) else 0), len(day_sd) - 1)])
+    out.loc[ahead] = out.loc[ahead].to_numpy() + offsets[k] + rng.normal(0.0, hour_sd, len(ahead))
+    return out
+
+
 def median_of(values) -> float:
     return float(np.median(values))

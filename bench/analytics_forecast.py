@@ -1,9 +1,14 @@
 """Forecast benchmark on Cambridge Estates: train on 2017-2018, forecast 168 h from every Monday of 2019.
 
-Run: .venv/bin/python bench/analytics_forecast.py [--buildings N] [--runs R] [--year 2019]
+Run: .venv/bin/python bench/analytics_forecast.py [--buildings N] [--runs R] [--year 2019] [--weather none|forecast|observed]
 Per building the model is chosen by the auto backtest on 2017-2018 only and fitted on 2017-2018; every Monday of
 2019 it forecasts with the readings up to that Monday (Prophet, if chosen, is refitted every 4th Monday, as in
 the archive's reference figures). Baseline: same hour last week. MASE scale: in-sample lag-168 MAE on 2017-2018.
+
+--weather: the outdoor temperature the models get (Bedford, Met Office). `none` (default): none. `forecast`: the
+observed temperature up to each Monday and, for the hours ahead, the observed temperature with a day-ahead
+forecast's error added (analytics_common.forecast_like; fixed seed). `observed`: the observed temperature ahead
+too (a perfect forecast: an upper bound, not a figure a service can reach).
 """
 
 from __future__ import annotations
@@ -16,19 +21,21 @@ import time
 import numpy as np
 import pandas as pd
 
-from analytics_common import CAMBRIDGE, available, buildings, load
+from analytics_common import CAMBRIDGE, available, bedford_temperature, buildings, forecast_like, load
 from analytics.forecast import choose_model, make_model
 from analytics.metrics import score, seasonal_naive_scale
 
 logging.basicConfig(level=logging.WARNING)
 
 
-def evaluate(building: str, year: int = 2019) -> dict:
+def evaluate(building: str, year: int = 2019, weather: str = "none") -> dict:
     s = load(building, years=available(building, (year - 2, year - 1, year)))
     train = s[: f"{year - 1}-12-31 23:00"]
     scale = seasonal_naive_scale(train)
+    observed = bedford_temperature() if weather != "none" else None
+    rng = np.random.default_rng(year)
     t0 = time.perf_counter()
-    sel = choose_model(train, CAMBRIDGE, series_key=building)
+    sel = choose_model(train, CAMBRIDGE, series_key=building, weather=observed)
     choose_seconds = time.perf_counter() - t0
     model = sel.model
     naive = make_model("seasonal-naive").fit(train)
@@ -41,7 +48,8 @@ def evaluate(building: str, year: int = 2019) -> dict:
             model = make_model("prophet", CAMBRIDGE).fit(hist)
             model.params["correct"] = correct
         acts.append(s[monday : monday + pd.Timedelta(hours=167)].to_numpy())
-        preds.append(model.forecast(hist, 168, intervals=False)["yhat"].to_numpy())
+        ahead = forecast_like(observed, monday, 168, rng) if weather == "forecast" else observed
+        preds.append(model.forecast(hist, 168, intervals=False, weather=ahead)["yhat"].to_numpy())
         bases.append(naive.forecast(hist, 168, intervals=False)["yhat"].to_numpy())
     a, f, b = (np.concatenate(x) for x in (acts, preds, bases))
     a24, f24, b24 = (np.concatenate([x[:24] for x in xs]) for xs in (acts, preds, bases))
@@ -70,11 +78,13 @@ def main() -> None:
     parser.add_argument("--buildings", type=int, default=0, help="only the first N buildings (default all)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of the single-series auto forecast (0: skip)")
     parser.add_argument("--year", type=int, default=2019, help="test year (trained on the two years before); tune on 2018")
+    parser.add_argument("--weather", choices=("none", "forecast", "observed"), default="none",
+                        help="outdoor temperature for the models: none, a simulated day-ahead forecast, or the observed (perfect)")
     args = parser.parse_args()
     names = buildings()[: args.buildings or None]
     rows = []
     for name in names:
-        row = evaluate(name, args.year)
+        row = evaluate(name, args.year, args.weather)
         rows.append(row)
         print(f"{name:22} {row['model']:22} MASE {row['mase']:.3f} (lag168 {row['mase_lag168']:.3f})  "
               f"CV(RMSE) 1-24h {row['cv24']:.1f}% (lag168 {row['cv24_lag168']:.1f}%)  choose {row['choose_s']:.1f}s", flush=True)

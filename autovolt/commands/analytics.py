@@ -31,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fc.add_argument("--load-model", type=Path, help="forecast with a model saved by --save-model (no fit, no backtest; "
                     "the input CSV is the recent history the model conditions on)")
     fc.add_argument("--series-key", default=None, help="id recorded in the model run (default: the input file name)")
+    fc.add_argument("--weather", type=Path, help="hourly CSV with columns timestamp,temperature (outdoor, deg C): "
+                                                 "observed over the input's span and forecast for the hours ahead")
     fc.set_defaults(func=cmd_forecast)
 
     an = sub.add_parser("anomalies", help="fit on readings up to a time, score every later hour")
@@ -123,6 +125,25 @@ def _read_series(path: Path) -> pd.Series:
     return hourly_series(pd.DataFrame({"timestamp": stamps, "value": values}))
 
 
+def _read_weather(path: Path | None) -> pd.Series | None:
+    """The --weather file as an hourly temperature series on its own wall clock (as the readings are read)."""
+    if path is None:
+        return None
+    frame = _read_csv(path)
+    missing = [c for c in ("timestamp", "temperature") if c not in frame.columns]
+    if missing:
+        raise UserError(f"{path}: expected columns timestamp,temperature; missing {','.join(missing)} "
+                        f"(found {','.join(frame.columns)})")
+    stamps, values = _parse_rows(path, frame, value_col="temperature")
+    temp = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(stamps)).dropna()
+    temp = temp[~temp.index.duplicated(keep="last")].sort_index()
+    if temp.empty:
+        raise UserError(f"{path}: no temperatures in the file")
+    if ((temp < -80) | (temp > 70)).any():
+        raise UserError(f"{path}: temperatures must be in degrees Celsius (found {temp.min():g} to {temp.max():g})")
+    return temp.resample("h").mean()
+
+
 def _write_csv(path: Path, frame: pd.DataFrame) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,12 +164,13 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     if args.horizon < 1 or args.horizon > 24 * 366:
         raise UserError(f"--horizon must be between 1 and {24 * 366} hours; got {args.horizon}")
     series = _read_series(args.input)
+    weather = _read_weather(args.weather)
     if args.load_model:
-        return _forecast_loaded(args, series)
+        return _forecast_loaded(args, series, weather)
     calendar = _calendar(args)
     try:
         result, selection = forecast(series, args.horizon, model=args.model, calendar=calendar,
-                                     series_key=args.series_key or args.input.stem)
+                                     series_key=args.series_key or args.input.stem, weather=weather)
     except ForecastError as exc:
         raise UserError(f"{args.input}: {exc}") from None
     out = pd.DataFrame({"timestamp": _stamp_text(result.index), "yhat": result["yhat"].to_numpy(),
@@ -161,12 +183,15 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     chosen = next((v for k, v in run.scores.items() if k.split("[")[0].split("+")[0] == run.model
                    and ("+correction" in k) == bool(run.params.get("correct"))), None)
     detail = f" backtest MASE {chosen['mase']:.3f}" if chosen and chosen.get("mase") is not None else ""
+    uses = getattr(selection.model.direct, "uses_weather", False)
+    note = "" if weather is None else (" with the temperature" if uses else
+                                        " (temperature not used: it covers under 80 % of the input's hours)")
     print(f"model {run.model}{' + short-term correction' if run.params.get('correct') else ''};{detail} "
-          f"{args.horizon} hours written to {args.output}")
+          f"{args.horizon} hours written to {args.output}{note}")
     return 0
 
 
-def _forecast_loaded(args: argparse.Namespace, series: pd.Series) -> int:
+def _forecast_loaded(args: argparse.Namespace, series: pd.Series, weather: pd.Series | None = None) -> int:
     from analytics.persistence import ModelFileError, load_model
     from analytics.series import positive
 
@@ -180,7 +205,7 @@ def _forecast_loaded(args: argparse.Namespace, series: pd.Series) -> int:
         raise UserError(f"{args.load_model}: cannot load the saved model: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     if int(positive(series).notna().sum()) < 25:
         raise UserError(f"{args.input}: need at least 25 hours of positive readings to forecast from")
-    result = model.forecast(series, args.horizon)
+    result = model.forecast(series, args.horizon, weather=weather)
     out = pd.DataFrame({"timestamp": _stamp_text(result.index), "yhat": result["yhat"].to_numpy(),
                         "yhat_lower": result["yhat_lower"].to_numpy(), "yhat_upper": result["yhat_upper"].to_numpy()})
     _write_csv(args.output, out)

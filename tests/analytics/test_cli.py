@@ -138,3 +138,29 @@ def test_timestamps_with_utc_offsets_across_a_clock_change_are_read_on_the_campu
     pd.DataFrame({"timestamp": y.index[keep].strftime("%Y-%m-%d %H:%M:%S"), "value": y[keep].round(4).to_numpy()}).to_csv(naive, index=False)
     assert main(["analytics", "anomalies", "--input", str(naive), "--train-until", "2025-03-23 23:00", "--output", str(an)]) == 0
     pd.testing.assert_frame_equal(rows, pd.read_csv(an, parse_dates=["timestamp"]))
+
+
+def test_forecast_with_a_temperature_file(tmp_path, capsys):
+    from tests.analytics.test_dayahead_weather import cooled_classroom, weather
+
+    temp = weather()
+    y = cooled_classroom(temp).iloc[:-168]  # ends on a Sunday night: the next day is a class day
+    readings, temps, hotter = tmp_path / "cr-101.csv", tmp_path / "weather.csv", tmp_path / "hot.csv"
+    pd.DataFrame({"timestamp": y.index.strftime("%Y-%m-%d %H:%M"), "value": y.round(4).to_numpy()}).to_csv(readings, index=False)
+    pd.DataFrame({"timestamp": temp.index.strftime("%Y-%m-%d %H:%M"), "temperature": temp.round(1)}).to_csv(temps, index=False)
+    hot = temp.copy()
+    hot.iloc[-168:-144] += 8.0
+    pd.DataFrame({"timestamp": hot.index.strftime("%Y-%m-%d %H:%M"), "temperature": hot.round(1)}).to_csv(hotter, index=False)
+    totals = []
+    for path in (temps, hotter):
+        out = tmp_path / f"fc-{path.stem}.csv"
+        assert main(["analytics", "forecast", "--input", str(readings), "--horizon", "24", "--weather", str(path),
+                     "--output", str(out)]) == 0
+        assert capsys.readouterr().out.rstrip().endswith("with the temperature")
+        totals.append(pd.read_csv(out)["yhat"].sum())
+    assert totals[1] > 1.05 * totals[0]  # a hotter Monday: more AC
+    bad = tmp_path / "bad.csv"
+    bad.write_text("timestamp,temp_f\n2025-01-06 00:00,71\n")
+    assert main(["analytics", "forecast", "--input", str(readings), "--horizon", "4", "--weather", str(bad),
+                 "--output", str(tmp_path / "x.csv")]) == 2
+    assert "expected columns timestamp,temperature" in capsys.readouterr().err
