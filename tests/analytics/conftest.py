@@ -23,6 +23,17 @@ def classroom(start: str = "2025-01-06", weeks: int = 12, seed: int = 0, base: f
     return pd.Series(np.clip(y, 0.01, None), index=idx, name="value")
 
 
+def spells(hours: int, rng: np.random.Generator, days: tuple[int, int], values: tuple[float, float]) -> np.ndarray:
+    """A value per hour that holds for spells of `days` (low, high exclusive) whole days, drawn from `values`."""
+    out = np.empty(hours)
+    i = 0
+    while i < hours:
+        length = int(rng.integers(*days)) * 24
+        out[i : i + length] = rng.uniform(*values)
+        i += length
+    return out
+
+
 def lab(start: str = "2025-01-06", weeks: int = 12, seed: int = 1) -> pd.Series:
     """A 24 h lab: a high flat load with mild daytime bump, busy at weekends too."""
     rng = np.random.default_rng(seed)

@@ -9,21 +9,14 @@ from analytics.dayahead import HORIZON, DayAhead
 from analytics.forecast import DAY_AHEAD_WEIGHT, choose_model, make_model
 from analytics.persistence import DAY_AHEAD_ARTIFACT, DEFAULT_ARTIFACT, ModelFileError, load_model, save_model
 
-from .conftest import classroom
+from .conftest import classroom, spells
 
 
 def regimes(weeks: int = 30, seed: int = 5) -> pd.Series:
     """A classroom whose whole load moves between levels that last 4-12 days (a busy spell, a half-empty
     floor): last week's shape is right, its level often is not, and the latest readings tell which."""
     base = classroom(weeks=weeks, seed=seed, noise=0.02)
-    rng = np.random.default_rng(seed)
-    level = np.empty(len(base))
-    i = 0
-    while i < len(base):
-        days = int(rng.integers(4, 13))
-        level[i : i + days * 24] = rng.uniform(0.6, 1.6)
-        i += days * 24
-    return base * level
+    return base * spells(len(base), np.random.default_rng(seed), (4, 13), (0.6, 1.6))
 
 
 def _mae_24(model, series: pd.Series, origins: list[pd.Timestamp]) -> float:

@@ -10,7 +10,7 @@ from analytics.dayahead import BASE_FEATURES, WEATHER_FEATURES, DayAhead
 from analytics.forecast import choose_model, forecast, make_model
 from analytics.persistence import load_model, save_model
 
-from .conftest import classroom
+from .conftest import classroom, spells
 
 WEEKS = 40
 
@@ -19,12 +19,7 @@ def weather(weeks: int = WEEKS, seed: int = 11) -> pd.Series:
     """A hot-climate outdoor temperature: a daily cycle on top of spells of hot and mild days (2-6 days each)."""
     rng = np.random.default_rng(seed)
     idx = pd.date_range("2025-01-06", periods=weeks * 168, freq="h")
-    spell = np.empty(len(idx))
-    i = 0
-    while i < len(idx):
-        days = int(rng.integers(2, 7))
-        spell[i : i + days * 24] = rng.uniform(24.0, 40.0)
-        i += days * 24
+    spell = spells(len(idx), rng, (2, 7), (24.0, 40.0))
     daily = 5.0 * np.sin((idx.hour.to_numpy() - 9) / 24 * 2 * np.pi)
     return pd.Series(spell + daily + rng.normal(0, 0.5, len(idx)), index=idx, name="temperature")
 
