@@ -84,6 +84,9 @@ def main() -> None:
     names = buildings()[: args.buildings or None]
     rows = []
     for name in names:
+        if not available(name, (args.year - 1,)):  # --year 2017: b83 starts in 2017
+            print(f"{name:22} skipped: no {args.year - 1} to train on", flush=True)
+            continue
         row = evaluate(name, args.year, args.weather)
         rows.append(row)
         print(f"{name:22} {row['model']:22} MASE {row['mase']:.3f} (lag168 {row['mase_lag168']:.3f})  "
