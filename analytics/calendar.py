@@ -1,4 +1,5 @@
-"""The campus calendar: public holidays of the campus country and the academic terms (days outside terms are breaks)."""
+"""The campus calendar: public holidays of the campus country (and region), campus closures, and the academic terms
+(days outside terms are breaks)."""
 
 from __future__ import annotations
 
@@ -40,9 +41,14 @@ class CampusCalendar:
 
     @classmethod
     def of_campus(cls, campus: Any, country: str | None = None) -> "CampusCalendar":
-        """The calendar of a campus registry (anything with `country` and `terms` of name/start/end, such as
-        store.campus.Campus; analytics does not import the store). `country` overrides the campus's."""
-        return cls(country=country or campus.country, terms=tuple(Term(t.name, t.start, t.end) for t in campus.terms))
+        """The calendar of a campus registry: anything with `country` and `terms` (name/start/end), and optionally
+        `subdivision` and `closures` (name/start/end), such as store.campus.Campus; analytics does not import the
+        store. `country` overrides the campus's; the campus's subdivision then applies only if the country is the same,
+        since a region code of one country means nothing in another."""
+        own_country = campus.country
+        subdivision = getattr(campus, "subdivision", None) if country in (None, own_country) else None
+        return cls(country=country or own_country, subdivision=subdivision, terms=_periods(campus.terms),
+                   closures=_periods(getattr(campus, "closures", ())))
 
     def holidays_between(self, start: dt.date, end: dt.date) -> dict[dt.date, str]:
         """Public holidays and closure days in [start, end]."""
@@ -98,6 +104,33 @@ class CampusCalendar:
         return cls(data.get("country"), data.get("subdivision"), terms(data.get("terms", [])), terms(data.get("closures", [])))
 
 
+def _periods(rows: Any) -> tuple[Term, ...]:
+    return tuple(Term(r.name, r.start, r.end) for r in rows)
+
+
+_SHOWN_CODES = 12  # enough to see what a code looks like; the US has 57
+
+
+def subdivision_code(country: str, subdivision: str) -> str:
+    """The `holidays` package's code for a region of `country`, given as a code or a name in any case ("MH", "mh",
+    "Maharashtra"). Raises ValueError naming the valid codes when the package does not know it."""
+    import holidays
+
+    try:
+        table = holidays.country_holidays(country)
+    except NotImplementedError:
+        raise ValueError(f"no public holidays are known for country {country!r}, so it has no subdivisions") from None
+    codes = tuple(table.subdivisions)
+    if not codes:
+        raise ValueError(f"country {country} has no subdivisions in the holidays package")
+    names = {**{c: c for c in codes}, **getattr(table, "subdivisions_aliases", {})}
+    found = next((code for name, code in names.items() if name.casefold() == subdivision.casefold()), None)
+    if found is None:
+        shown = ", ".join(codes[:_SHOWN_CODES]) + (f", ... ({len(codes)} in all)" if len(codes) > _SHOWN_CODES else "")
+        raise ValueError(f"unknown subdivision {subdivision!r} of {country}, expected one of {shown}")
+    return found
+
+
 @lru_cache(maxsize=64)
 def _country_holidays(country: str, subdivision: str | None, years: tuple[int, ...]) -> dict[dt.date, str]:
     import holidays
@@ -105,6 +138,12 @@ def _country_holidays(country: str, subdivision: str | None, years: tuple[int, .
     try:
         table = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
     except NotImplementedError:
+        if subdivision is not None:
+            # A region this `holidays` version does not know (the campus file checks it, a stored model may not):
+            # keep the national holidays rather than lose them all.
+            log.warning("no public holidays known for subdivision; using the country's",
+                        extra={"kv": {"country": country, "subdivision": subdivision}})
+            return _country_holidays(country, None, years)
         # An unknown country must not stop forecasting; the models just lose the holiday signal.
         log.warning("no public holidays known for country", extra={"kv": {"country": country}})
         return {}

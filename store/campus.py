@@ -6,11 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 SWITCH_TYPES = ("light", "fan", "ac", "projector", "outlet", "heater", "other")
 ROLES = ("admin", "faculty", "operator")
@@ -40,23 +40,37 @@ class ClassHoursSpec(_Strict):
     days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = ("mon", "tue", "wed", "thu", "fri")
 
 
-class TermSpec(_Strict):
+class _PeriodSpec(_Strict):
+    """A named run of whole days, both ends inclusive; `kind` names it in the error for reversed dates."""
+
+    kind: ClassVar[str]
     name: str
     start: dt.date
     end: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "TermSpec":
+    def _ordered(self) -> "_PeriodSpec":
         if self.end < self.start:
-            raise ValueError("term end is before its start")
+            raise ValueError(f"{self.kind} end is before its start")
         return self
+
+
+class TermSpec(_PeriodSpec):
+    kind = "term"
+
+
+class ClosureSpec(_PeriodSpec):
+    kind = "closure"
 
 
 class CampusInfoSpec(_Strict):
     name: str
     timezone: str = "UTC"
     country: str | None = Field(None, description="ISO country code for public holidays")
+    # Declared after `country`: its validator reads the country from the fields already checked.
+    subdivision: str | None = Field(None, description="region of the country whose holidays apply too, e.g. MH")
     terms: tuple[TermSpec, ...] = ()
+    closures: tuple[ClosureSpec, ...] = Field((), description="whole days the campus is shut beyond public holidays")
     class_hours: ClassHoursSpec = ClassHoursSpec()
 
     @field_validator("timezone")
@@ -67,6 +81,19 @@ class CampusInfoSpec(_Strict):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}, expected an IANA name such as Asia/Kolkata") from None
         return value
+
+    @field_validator("subdivision")
+    @classmethod
+    def _subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Refused here rather than ignored later: the holidays package would drop the whole country's holidays."""
+        if value is None:
+            return value
+        from analytics.calendar import subdivision_code  # here: pandas is slow to import for every campus reader
+
+        country = info.data.get("country")
+        if not country:
+            raise ValueError("a subdivision needs the campus country as well")
+        return subdivision_code(country, value)
 
 
 class BoardSpec(_Strict):
@@ -153,6 +180,16 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Closure:
+    """Days the campus is shut though they are no public holiday (a Diwali break, a strike), both ends inclusive.
+    Forecasts treat them as holidays; after-hours alerts as whole days outside class hours."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
 class Board:
     """An ESP32 relay board. `secret` authenticates commands to AutoVolt firmware; never log it."""
 
@@ -212,7 +249,11 @@ class User:
 
 @dataclass(frozen=True)
 class Campus:
-    """The whole registry, as loaded from the campus file or the database."""
+    """The whole registry, as loaded from the campus file or the database.
+
+    subdivision: the `holidays` package's code of the campus's region (e.g. "MH" in IN), whose holidays count too.
+    closures: campus closures in the file's order. Both come last, with defaults, so older constructors still work.
+    """
 
     name: str
     timezone: str
@@ -223,6 +264,8 @@ class Campus:
     boards: tuple[Board, ...]
     switches: tuple[Switch, ...]
     users: tuple[User, ...]
+    subdivision: str | None = None
+    closures: tuple[Closure, ...] = ()
 
     def room(self, room_id: str) -> Room:
         return next(r for r in self.rooms if r.id == room_id)
@@ -303,9 +346,11 @@ def campus_from_spec(spec: CampusSpec) -> Campus:
             if dev not in device_ids:
                 raise _CrossRefError(f"users[{ui}].owns[{k}]", f"unknown switch or board {dev!r}")
         users.append(User(u.telegram_id, u.name, u.role, tuple(sorted(set(u.rooms))), tuple(sorted(set(u.owns))), u.can_control))
-    terms = tuple(Term(t.name, t.start, t.end) for t in spec.campus.terms)
-    return Campus(spec.campus.name, spec.campus.timezone, spec.campus.country, terms,
-                  tuple(buildings), tuple(rooms), tuple(boards), tuple(switches), tuple(users))
+    info = spec.campus
+    terms = tuple(Term(t.name, t.start, t.end) for t in info.terms)
+    closures = tuple(Closure(c.name, c.start, c.end) for c in info.closures)
+    return Campus(info.name, info.timezone, info.country, terms, tuple(buildings), tuple(rooms), tuple(boards),
+                  tuple(switches), tuple(users), subdivision=info.subdivision, closures=closures)
 
 
 class _CrossRefError(Exception):
@@ -396,5 +441,16 @@ def campus_to_dict(campus: Campus) -> dict[str, Any]:
     for room in out["rooms"]:
         ch = room["class_hours"]
         room["class_hours"] = {"start": ch["start"].isoformat(), "end": ch["end"].isoformat(), "weekdays": sorted(ch["weekdays"])}
-    out["terms"] = [{"name": t["name"], "start": t["start"].isoformat(), "end": t["end"].isoformat()} for t in out["terms"]]
+    out["terms"] = periods_to_json(campus.terms)
+    out["closures"] = periods_to_json(campus.closures)
     return out
+
+
+def periods_to_json(periods: tuple[Term, ...] | tuple[Closure, ...]) -> list[dict[str, str]]:
+    """Terms or closures as JSON rows (the campus table's columns and `campus show --json`)."""
+    return [{"name": p.name, "start": p.start.isoformat(), "end": p.end.isoformat()} for p in periods]
+
+
+def periods_from_json(rows: list[dict[str, str]], kind: type[Term] | type[Closure]) -> tuple[Any, ...]:
+    """The inverse of periods_to_json, building `kind` (Term or Closure) rows."""
+    return tuple(kind(r["name"], dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"])) for r in rows)

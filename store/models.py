@@ -39,14 +39,18 @@ class Base(DeclarativeBase):
 
 
 class CampusInfo(Base):
-    """A single row: the campus's name, time zone, holiday country, terms, and the loaded file's fingerprint."""
+    """A single row: the campus's name, time zone, holiday country and region, terms, closures, and the loaded file's
+    fingerprint. Terms and closures are lists of {name, start, end} with ISO dates."""
 
     __tablename__ = "campus"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))
     country: Mapped[str | None] = mapped_column(String(8))
+    subdivision: Mapped[str | None] = mapped_column(String(32))
     terms: Mapped[list[Any]] = mapped_column(default=list)
+    # The server default fills the row an older schema already holds (migration 0004).
+    closures: Mapped[list[Any]] = mapped_column(default=list, server_default=text("'[]'"))
     source_sha256: Mapped[str | None] = mapped_column(String(64))
     loaded_at: Mapped[dt.datetime | None]
 

@@ -97,7 +97,8 @@ def sync_campus(session: Session, campus: cf.Campus, source_sha256: str | None =
         session.flush()
     info = session.get(m.CampusInfo, 1)
     info_values = {"name": campus.name, "timezone": campus.timezone, "country": campus.country,
-                   "terms": [{"name": t.name, "start": t.start.isoformat(), "end": t.end.isoformat()} for t in campus.terms]}
+                   "subdivision": campus.subdivision, "terms": cf.periods_to_json(campus.terms),
+                   "closures": cf.periods_to_json(campus.closures)}
     if info is None:
         session.add(m.CampusInfo(id=1, **info_values, source_sha256=source_sha256, loaded_at=m.utcnow()))
         report.created["campus"] = ["campus"]
@@ -138,5 +139,6 @@ def load_registry(session: Session) -> cf.Campus | None:
     users = tuple(cf.User(u.telegram_id, u.name, u.role, tuple(rooms_of.get(u.telegram_id, ())),
                           tuple(owns_of.get(u.telegram_id, ())), u.can_control)
                   for u in session.scalars(select(m.User).order_by(m.User.telegram_id)))
-    terms = tuple(cf.Term(t["name"], dt.date.fromisoformat(t["start"]), dt.date.fromisoformat(t["end"])) for t in info.terms)
-    return cf.Campus(info.name, info.timezone, info.country, terms, buildings, tuple(rooms), boards, switches, users)
+    return cf.Campus(info.name, info.timezone, info.country, cf.periods_from_json(info.terms, cf.Term), buildings,
+                     tuple(rooms), boards, switches, users, subdivision=info.subdivision,
+                     closures=cf.periods_from_json(info.closures, cf.Closure))

@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_CAMPUS = ROOT / "autovolt" / "demo" / "campus.yaml"
 MINIMAL_CAMPUS = FIXTURES / "minimal_campus.yaml"
+# The minimal campus plus `subdivision: MH` and two closures (lines 6 and 9-11).
+CLOSURES_CAMPUS = FIXTURES / "closures_campus.yaml"
 POSTGRES_ADMIN_URL = os.environ.get("AUTOVOLT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -1,9 +1,9 @@
 """After hours: lights, fans or AC left on outside the room's class hours (the AutoVolt backend checks from
 17:00, the default end of class). One alert per room, listing what is on, with a "turn it off" button.
 
-On a public holiday of the campus country or in a term break (when the campus lists terms) the whole day is outside
-class hours, and the alert says why; `AlertConfig.after_hours_on_breaks` turns that off for campuses that teach in
-breaks."""
+On a public holiday of the campus country (and of its subdivision, when the campus file names one), on a campus
+closure, or in a term break (when the campus lists terms) the whole day is outside class hours, and the alert says why;
+`AlertConfig.after_hours_on_breaks` turns that off for campuses that teach in breaks."""
 
 from __future__ import annotations
 

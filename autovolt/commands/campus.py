@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autovolt.cli import UserError
 from autovolt.settings import load_settings
+
+if TYPE_CHECKING:
+    from store.campus import Campus
 
 # Heavy imports (SQLAlchemy, Alembic) happen inside the commands, so `autovolt --help` and other commands start fast.
 
@@ -73,9 +78,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         campus = parse_campus_text(text, str(args.file))
     except CampusFileError as exc:
         raise UserError(str(exc)) from None
+    closures = f", {len(campus.closures)} closures" if campus.closures else ""
     print(f"{args.file}: ok: {len(campus.buildings)} buildings, {len(campus.rooms)} rooms, "
-          f"{len(campus.switches)} switches, {len(campus.boards)} boards, {len(campus.users)} users")
+          f"{len(campus.switches)} switches, {len(campus.boards)} boards, {len(campus.users)} users{closures}")
     return 0
+
+
+def _holidays_of(campus: Campus) -> str:
+    """", holidays IN" or ", holidays IN-MH" (ISO 3166-2 style), or nothing without a country."""
+    if not campus.country:
+        return ""
+    return f", holidays {campus.country}" + (f"-{campus.subdivision}" if campus.subdivision else "")
+
+
+def _days(start: dt.date, end: dt.date) -> str:
+    return start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -96,7 +113,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(campus_to_dict(campus), indent=2, ensure_ascii=False))
         return 0
-    print(f"{campus.name} ({campus.timezone}{', holidays ' + campus.country if campus.country else ''})")
+    print(f"{campus.name} ({campus.timezone}{_holidays_of(campus)})")
+    if campus.closures:
+        print("  Closures:")
+        for c in campus.closures:
+            print(f"    {c.name}: {_days(c.start, c.end)}")
     for b in campus.buildings:
         print(f"  {b.name} [{b.id}]")
         for r in (r for r in campus.rooms if r.building_id == b.id):

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from dataclasses import replace
 from pathlib import Path
 
 from autovolt.cli import UserError
@@ -45,13 +46,12 @@ def select_boards(campus: Campus, count: int | None, protocol: str | None) -> tu
     if count is None or count <= len(boards):
         chosen = {b.id for b in boards[:count]}
         kept = tuple(b for b in campus.boards if b.id in chosen)
-        return Campus(campus.name, campus.timezone, campus.country, campus.terms, campus.buildings, campus.rooms, kept,
-                      tuple(s for s in campus.switches if s.board_id in chosen), campus.users), 0
+        return replace(campus, boards=kept, switches=tuple(s for s in campus.switches if s.board_id in chosen)), 0
     extra = synthetic_campus(count - len(boards), protocol or "autovolt")
     ids = {b.id for b in boards}
-    return Campus(campus.name, campus.timezone, campus.country, campus.terms, campus.buildings + extra.buildings,
-                  campus.rooms + extra.rooms, tuple(boards) + extra.boards,
-                  tuple(s for s in campus.switches if s.board_id in ids) + extra.switches, campus.users), len(extra.boards)
+    return replace(campus, buildings=campus.buildings + extra.buildings, rooms=campus.rooms + extra.rooms,
+                   boards=tuple(boards) + extra.boards,
+                   switches=tuple(s for s in campus.switches if s.board_id in ids) + extra.switches), len(extra.boards)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

@@ -1,6 +1,8 @@
-"""After-hours alerts on public holidays and term breaks: the whole day is outside class hours, and the alert says why.
+"""After-hours alerts on public holidays, campus closures and term breaks: the whole day is outside class hours, and
+the alert says why.
 
-The campus is the alert tests' campus with an Indian holiday calendar and two terms; clocks are fixed local times.
+The campus is the alert tests' campus with an Indian holiday calendar and two terms (some tests add a region and
+closures); clocks are fixed local times.
 """
 
 from __future__ import annotations
@@ -31,15 +33,23 @@ DIWALI = dt.datetime(2025, 10, 20, 11, 0, tzinfo=IST)       # Monday, a public h
 CLASS_DAY = dt.datetime(2025, 10, 21, 11, 0, tzinfo=IST)    # Tuesday, same term, no holiday
 BREAK_DAY = dt.datetime(2025, 12, 17, 11, 0, tzinfo=IST)    # Wednesday between the terms, no holiday
 CHRISTMAS = dt.datetime(2025, 12, 25, 11, 0, tzinfo=IST)    # Thursday, a holiday inside the break
+STRIKE_DAY = dt.datetime(2025, 11, 12, 11, 0, tzinfo=IST)   # Wednesday in the odd term, no holiday anywhere in IN
+CLOSURES = "[{name: Strike day, start: 2025-11-12, end: 2025-11-12}]"
+# Wednesday in the odd term: a public holiday in Maharashtra (holidays 0.109 has it for IN-MH), not in all of IN.
+GANESH_CHATURTHI = dt.datetime(2025, 8, 27, 11, 0, tzinfo=IST)
 ON = {"a-101-lights": True, "a-101-ac": True, "a-101-projector": True}
 
 
-def calendar_campus(country: str | None = "IN", terms: str | None = TERMS) -> Campus:
-    """The alert tests' campus, with a holiday country and terms added to its `campus:` line."""
-    extra = (f", country: {country}" if country else "") + (f", terms: {terms}" if terms else "")
+def calendar_campus(country: str | None = "IN", terms: str | None = TERMS, subdivision: str | None = None,
+                    closures: str | None = None) -> Campus:
+    """The alert tests' campus, with a holiday country, terms, and optionally a region and closures added to its
+    `campus:` line."""
+    fields = {"country": country, "subdivision": subdivision, "terms": terms, "closures": closures}
+    extra = "".join(f", {name}: {value}" for name, value in fields.items() if value)
     text = campus_text().replace("timezone: Asia/Kolkata}", f"timezone: Asia/Kolkata{extra}}}", 1)
     campus = parse_campus_text(text, "<holiday campus>")
     assert campus.country == country and len(campus.terms) == (2 if terms else 0)
+    assert campus.subdivision == subdivision and len(campus.closures) == (1 if closures else 0)
     return campus
 
 
@@ -120,12 +130,46 @@ def test_days_off_follow_the_analytics_calendar():
     assert shut is not None and shut.kind == CLOSURE and shut.reason == "Winter shutdown (campus closed)"
 
 
+def test_a_campus_closure_at_eleven_alerts_with_the_closures_name():
+    [sig] = signals(calendar_campus(closures=CLOSURES), STRIKE_DAY)
+    assert sig.summary == "2 devices left on in Classroom 101 during Strike day (campus closed) (Lights, AC)"
+    assert sig.detail["day_off"] == CLOSURE and sig.detail["day_off_name"] == "Strike day"
+    assert sig.detail["reasons"] == ["No classes on Strike day (campus closed): the whole day counts as outside "
+                                     "class hours"]
+    assert signals(calendar_campus(), STRIKE_DAY) == ()  # an ordinary class day without the closure
+
+
+def test_a_regional_holiday_counts_only_with_the_campus_subdivision():
+    [sig] = signals(calendar_campus(subdivision="MH"), GANESH_CHATURTHI)
+    assert "during Ganesh Chaturthi (public holiday)" in sig.summary and sig.detail["day_off"] == HOLIDAY
+    assert signals(calendar_campus(), GANESH_CHATURTHI) == ()
+
+
+def test_of_campus_carries_the_subdivision_and_closures():
+    campus = calendar_campus(subdivision="MH", closures=CLOSURES)
+    calendar = CampusCalendar.of_campus(campus)
+    assert (calendar.country, calendar.subdivision, len(calendar.terms)) == ("IN", "MH", 2)
+    assert calendar.closures == (Term("Strike day", dt.date(2025, 11, 12), dt.date(2025, 11, 12)),)
+    # Another country overrides the campus's: a region code of IN means nothing there.
+    assert CampusCalendar.of_campus(campus, country="GB").subdivision is None
+    assert CampusCalendar.of_campus(campus, country="IN").subdivision == "MH"
+
+
+def test_forecasts_flag_closures_and_regional_holidays_as_holidays():
+    days = [GANESH_CHATURTHI.date(), STRIKE_DAY.date(), CLASS_DAY.date()]
+    index = pd.DatetimeIndex([pd.Timestamp(d) + pd.Timedelta(hours=11) for d in days])
+    regional, _ = CampusCalendar.of_campus(calendar_campus(subdivision="MH", closures=CLOSURES)).day_flags(index)
+    national, _ = CampusCalendar.of_campus(calendar_campus()).day_flags(index)
+    assert regional.tolist() == [1.0, 1.0, 0.0]
+    assert national.tolist() == [0.0, 0.0, 0.0]
+
+
 # --- through the store and the alert book: one episode, cooldown and resolution as on any evening ------------
 
 @pytest.fixture
 def campus() -> Campus:
-    """Overrides the conftest campus, so `loaded` holds the holiday campus."""
-    return calendar_campus()
+    """Overrides the conftest campus, so `loaded` holds the holiday campus (with its region and a closure)."""
+    return calendar_campus(subdivision="MH", closures=CLOSURES)
 
 
 def test_holiday_alert_reaches_the_rooms_faculty_once_and_resolves(loaded):
@@ -148,3 +192,12 @@ def test_holiday_alert_reaches_the_rooms_faculty_once_and_resolves(loaded):
     set_states(loaded, {"a-101-lights": False})
     clock.advance(minutes=10)
     assert scanner.run("after_hours").resolved == 1
+
+
+def test_closure_alert_from_the_stored_campus_names_the_closure(loaded):
+    clock = Clock(STRIKE_DAY.astimezone(dt.timezone.utc))
+    set_states(loaded, {"a-101-lights": True})
+    assert Scanner(make_book(loaded, clock)).run("after_hours").opened == 1
+    with Session(get_engine(loaded)) as session:
+        [row] = session.scalars(select(m.Delivery))
+    assert row.chat_id == FACULTY and "left on in Classroom 101 during Strike day (campus closed)" in row.text

@@ -99,6 +99,13 @@ def test_calendar_flags_holidays_and_breaks():
     assert CampusCalendar.from_dict(cal.to_dict()) == cal
 
 
+def test_a_region_the_holidays_package_does_not_know_keeps_the_national_holidays():
+    """A stored model may carry a subdivision a later `holidays` version dropped; losing every holiday would be worse."""
+    diwali = dt.date(2025, 10, 20)
+    cal = CampusCalendar(country="IN", subdivision="XX")
+    assert cal.holidays_between(diwali, diwali) == {diwali: "Diwali"}
+
+
 def test_prophet_uses_the_campus_calendar(room):
     cal = CampusCalendar(country="IN", terms=(Term("t", room.index[0].date(), (room.index[0] + pd.Timedelta(days=50)).date()),))
     model = make_model("prophet", cal).fit(room)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL_CAMPUS
+from tests.conftest import CLOSURES_CAMPUS, MINIMAL_CAMPUS
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -67,3 +68,39 @@ def test_unreachable_database_is_one_line(tmp_path):
     assert result.returncode == 2
     assert "cannot reach database" in result.stderr and "pw" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_closures_and_subdivision_load_and_show(tmp_path):
+    env = {"AUTOVOLT_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}
+    check = run(["campus", "check", str(CLOSURES_CAMPUS)], tmp_path, **env)
+    assert check.returncode == 0 and "2 closures" in check.stdout, check.stderr
+    assert run(["campus", "load", str(CLOSURES_CAMPUS)], tmp_path, **env).returncode == 0
+    show = run(["campus", "show"], tmp_path, **env)
+    assert "Demo Institute of Technology (Asia/Kolkata, holidays IN-MH)" in show.stdout
+    assert "    Diwali break: 2025-10-20 to 2025-10-24\n    Strike day: 2025-11-12\n" in show.stdout
+    shown = json.loads(run(["campus", "show", "--json"], tmp_path, **env).stdout)
+    assert shown["subdivision"] == "MH"
+    assert shown["closures"][1] == {"name": "Strike day", "start": "2025-11-12", "end": "2025-11-12"}
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (CLOSURES_CAMPUS.read_text().replace("start: 2025-11-12, end: 2025-11-12", "start: 2025-11-12, end: 2025-11-10"),
+         "bad.yaml:11: campus.closures[1]: closure end is before its start"),
+        (CLOSURES_CAMPUS.read_text().replace("subdivision: MH", "subdivision: Mordor"),
+         "bad.yaml:6: campus.subdivision: unknown subdivision 'Mordor' of IN, expected one of AN, AP"),
+    ],
+)
+def test_bad_calendar_fields_are_refused_and_change_nothing(tmp_path, content, expected):
+    env = {"AUTOVOLT_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}
+    assert run(["campus", "load", str(CLOSURES_CAMPUS)], tmp_path, **env).returncode == 0
+    before = run(["campus", "show", "--json"], tmp_path, **env).stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    for action in ("check", "load"):
+        result = run(["campus", action, str(bad)], tmp_path, **env)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert result.returncode != 0 and len(lines) == 1, result.stderr
+        assert f"{tmp_path}/{expected}" in lines[0], lines[0]
+    assert run(["campus", "show", "--json"], tmp_path, **env).stdout == before

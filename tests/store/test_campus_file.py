@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from store.campus import CampusFileError, load_campus_file, parse_campus_text
-from tests.conftest import DEMO_CAMPUS, MINIMAL_CAMPUS
+from store.campus import CampusFileError, Closure, load_campus_file, parse_campus_text
+from tests.conftest import CLOSURES_CAMPUS, DEMO_CAMPUS, MINIMAL_CAMPUS
 
+CALENDAR_HEAD = "campus:\n  name: T\n  country: IN\n"
 MINIMAL_HEAD = """campus: {name: T, timezone: Asia/Kolkata}
 buildings:
   - id: block-a
@@ -21,6 +24,7 @@ def test_minimal_campus_loads_with_defaults():
     assert (lights.id, lights.type, lights.rated_watts, lights.board_id) == ("cr-101-lights", "light", 40.0, None)
     assert campus.rooms[0].aliases == ("room 101",)
     assert campus.rooms[0].class_hours.weekdays == frozenset({0, 1, 2, 3, 4})
+    assert campus.subdivision is None and campus.closures == ()  # both optional: older files stay valid
 
 
 def test_demo_campus_is_big_enough():
@@ -48,6 +52,19 @@ def test_demo_campus_is_big_enough():
         ("campus: {name: T}\nusers:\n  - {telegram_id: 1, name: A, role: faculty, rooms: [nowhere]}\n",
          "f.yaml:3: users[0].rooms[0]: unknown room 'nowhere'"),
         ("- just a list\n", "f.yaml:1: expected a mapping"),
+        (CALENDAR_HEAD + "  closures:\n    - {name: Exams, start: 2025-11-01, end: 2025-11-03}\n"
+                         "    - {name: Strike, start: 2025-11-12, end: 2025-11-11}\n",
+         "f.yaml:6: campus.closures[1]: closure end is before its start"),
+        (CALENDAR_HEAD + "  closures:\n    - {name: Strike, start: 2025-11-12}\n",
+         "f.yaml:5: campus.closures[0].end: Field required"),
+        (CALENDAR_HEAD + "  closures:\n    - {name: Strike, start: 2025-11-12, end: someday}\n",
+         "f.yaml:5: campus.closures[0].end: Input should be a valid date"),
+        (CALENDAR_HEAD + "  subdivision: XX\n",
+         "f.yaml:4: campus.subdivision: unknown subdivision 'XX' of IN, expected one of AN, AP, AR,"),
+        ("campus:\n  name: T\n  subdivision: MH\n",
+         "f.yaml:3: campus.subdivision: a subdivision needs the campus country as well"),
+        ("campus:\n  name: T\n  country: GB\n  subdivision: MH\n",
+         "f.yaml:4: campus.subdivision: unknown subdivision 'MH' of GB, expected one of ENG, NIR, SCT, WLS"),
     ],
 )
 def test_malformed_campus_is_reported_by_line_and_field(body, expected):
@@ -68,3 +85,16 @@ def test_two_switches_on_one_relay_are_refused():
 """
     with pytest.raises(CampusFileError, match="same relay 16"):
         parse_campus_text(body, "f.yaml")
+
+
+def test_subdivision_and_closures_load():
+    campus = load_campus_file(CLOSURES_CAMPUS)
+    assert (campus.country, campus.subdivision) == ("IN", "MH")
+    assert campus.closures == (Closure("Diwali break", dt.date(2025, 10, 20), dt.date(2025, 10, 24)),
+                               Closure("Strike day", dt.date(2025, 11, 12), dt.date(2025, 11, 12)))
+
+
+@pytest.mark.parametrize("given", ["MH", "mh", "Maharashtra"])
+def test_a_subdivision_is_kept_as_its_holidays_code(given):
+    campus = parse_campus_text(f"campus: {{name: T, country: IN, subdivision: {given}}}\n", "f.yaml")
+    assert campus.subdivision == "MH"

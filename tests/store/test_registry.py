@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, inspect, select, text
 
 from store import models as m
-from store.campus import load_campus_file, parse_campus_text
-from store.db import session_scope, table_names, upgrade
+from store.campus import Closure, load_campus_file, parse_campus_text
+from store.db import alembic_config, get_engine, session_scope, table_names, upgrade
 from store.registry import load_registry, sync_campus
-from tests.conftest import DEMO_CAMPUS, MINIMAL_CAMPUS
+from tests.conftest import CLOSURES_CAMPUS, DEMO_CAMPUS, MINIMAL_CAMPUS
 
 
 def test_migrations_create_every_table(db_url):
@@ -72,3 +74,56 @@ def test_time_series_indexes_exist(db_url):
     indexes = {ix["name"]: ix["column_names"] for ix in inspect(get_engine(db_url)).get_indexes("readings")}
     assert indexes["ix_readings_switch_ts"] == ["switch_id", "ts"]
     assert indexes["ix_readings_room_ts"] == ["room_id", "ts"]
+
+
+def test_subdivision_and_closures_round_trip_and_reload_without_change(db_url):
+    upgrade(db_url)
+    campus = load_campus_file(CLOSURES_CAMPUS)
+    with session_scope(db_url) as s:
+        assert sync_campus(s, campus).created["campus"] == ["campus"]
+    with session_scope(db_url) as s:
+        again = sync_campus(s, campus)
+    assert not again.changed, again.summary()
+    with session_scope(db_url) as s:
+        back = load_registry(s)
+    assert back == campus and back.subdivision == "MH" and len(back.closures) == 2
+
+
+def test_edited_closures_update_the_campus_row_in_place(db_url):
+    upgrade(db_url)
+    with session_scope(db_url) as s:
+        sync_campus(s, load_campus_file(CLOSURES_CAMPUS))
+    edited = CLOSURES_CAMPUS.read_text().replace("end: 2025-10-24", "end: 2025-10-26").replace(
+        "  subdivision: MH\n", "").replace("    - {name: Strike day, start: 2025-11-12, end: 2025-11-12}\n", "")
+    with session_scope(db_url) as s:
+        report = sync_campus(s, parse_campus_text(edited))
+    assert report.updated["campus"] == ["campus"] and not report.created.get("campus")
+    with session_scope(db_url) as s:
+        back = load_registry(s)
+        assert s.scalar(select(func.count()).select_from(m.CampusInfo)) == 1
+    assert back.subdivision is None
+    assert back.closures == (Closure("Diwali break", dt.date(2025, 10, 20), dt.date(2025, 10, 26)),)
+
+
+def _campus_columns(url: str) -> set[str]:
+    return {c["name"] for c in inspect(get_engine(url)).get_columns("campus")}
+
+
+def test_migration_0004_adds_the_columns_to_a_loaded_campus_and_downgrades(db_url):
+    upgrade(db_url, "0003")
+    with get_engine(db_url).begin() as conn:
+        conn.execute(text("INSERT INTO campus (id, name, timezone, country, terms) "
+                          "VALUES (1, 'Old Campus', 'Asia/Kolkata', 'IN', '[]')"))
+    assert not {"subdivision", "closures"} & _campus_columns(db_url)
+    upgrade(db_url)
+    with session_scope(db_url) as s:
+        old = load_registry(s)
+    assert (old.name, old.country, old.subdivision, old.closures) == ("Old Campus", "IN", None, ())
+    with session_scope(db_url) as s:  # the upgraded row takes the new fields like any other
+        sync_campus(s, load_campus_file(CLOSURES_CAMPUS))
+    with session_scope(db_url) as s:
+        assert load_registry(s).subdivision == "MH"
+    command.downgrade(alembic_config(db_url), "0003")
+    assert not {"subdivision", "closures"} & _campus_columns(db_url)
+    with get_engine(db_url).connect() as conn:
+        assert conn.execute(text("SELECT name, country FROM campus")).all() == [("Demo Institute of Technology", "IN")]
