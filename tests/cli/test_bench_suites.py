@@ -19,7 +19,7 @@ def test_every_suite_step_names_a_script_or_module_that_exists():
 def test_listing_and_unknown_suites(capsys):
     assert main([]) == 0
     listing = capsys.readouterr().out
-    assert "analytics" in listing and "cd bench && python analytics_forecast.py --runs 5" in listing
+    assert "analytics" in listing and "cd bench && python analytics_forecast.py --runs 5 --weather forecast" in listing
     with pytest.raises(SystemExit) as exc:
         main(["analytic"])
     assert exc.value.code == 2 and "unknown suite analytic" in capsys.readouterr().err
