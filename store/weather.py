@@ -91,14 +91,15 @@ def temperature_series(session: Session, start: dt.datetime, end: dt.datetime) -
     return pd.Series([float(t) for _, t in rows], index=index, dtype=float, name="temperature_c")
 
 
-def local_temperature(database_url: str, start: dt.datetime, end: dt.datetime, tz: str) -> pd.Series | None:
-    """The temperatures of [start, end) on naive campus wall-clock hours, the clock the forecast histories use
-    (a repeated autumn hour is averaged); None when none is stored, so callers behave as without a feed."""
+def stored_temperature(database_url: str, start: dt.datetime, end: dt.datetime, tz: str | None) -> pd.Series | None:
+    """The temperatures of [start, end) for a forecast: on naive campus wall-clock hours of `tz` (the clock the
+    models' histories use; a repeated autumn hour is averaged), or on naive UTC hours when `tz` is None. None when
+    none is stored, so callers behave exactly as without a feed."""
     with session_scope(database_url) as session:
         utc = temperature_series(session, start, end)
     if utc.empty:
         return None
-    return local_hours(utc, tz, mean=True)
+    return utc if tz is None else local_hours(utc, tz, mean=True)
 
 
 def hours_stored(session: Session, start: dt.datetime, end: dt.datetime) -> int:

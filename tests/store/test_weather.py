@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from store.db import session_scope, upgrade
-from store.weather import (TemperatureHour, local_temperature, temperature_series, upsert_temperatures,
+from store.weather import (TemperatureHour, stored_temperature, temperature_series, upsert_temperatures,
                            weather_summary, year_coverage)
 
 UTC = dt.timezone.utc
@@ -60,14 +60,16 @@ def test_the_newest_fetch_wins_but_a_forecast_never_replaces_an_observation(db_u
 
 def test_local_temperature_is_on_the_campus_clock_and_none_without_data(db_url):
     upgrade(db_url)
-    assert local_temperature(db_url, T0, LATE, "Europe/London") is None
+    assert stored_temperature(db_url, T0, LATE, "Europe/London") is None
     autumn = dt.datetime(2025, 10, 25, 23, tzinfo=UTC)  # 00:00 and 01:00 UTC are both 01:xx in London on the 26th
     with session_scope(db_url) as s:
         upsert_temperatures(s, [TemperatureHour(autumn + dt.timedelta(hours=i), t, "observed")
                                 for i, t in enumerate([8.0, 10.0, 12.0, 14.0])], "feed", EARLY)
-    local = local_temperature(db_url, autumn, autumn + dt.timedelta(hours=4), "Europe/London")
+    local = stored_temperature(db_url, autumn, autumn + dt.timedelta(hours=4), "Europe/London")
     assert local.to_dict() == {pd.Timestamp("2025-10-26 00:00"): 8.0, pd.Timestamp("2025-10-26 01:00"): 11.0,
                                pd.Timestamp("2025-10-26 02:00"): 14.0}
+    utc = stored_temperature(db_url, autumn, autumn + dt.timedelta(hours=4), None)  # the UTC hours as stored
+    assert utc.tolist() == [8.0, 10.0, 12.0, 14.0] and utc.index[0] == pd.Timestamp("2025-10-25 23:00")
 
 
 def test_summary_counts_hours_coverage_and_the_newest_forecast(db_url):
