@@ -109,11 +109,16 @@ def _campus_columns(url: str) -> set[str]:
     return {c["name"] for c in inspect(get_engine(url)).get_columns("campus")}
 
 
-def test_migration_0004_adds_the_columns_to_a_loaded_campus_and_downgrades(db_url):
-    upgrade(db_url, "0003")
-    with get_engine(db_url).begin() as conn:
+def _campus_loaded_at(url: str, revision: str) -> None:
+    """The schema as of `revision`, holding the campus row an operator loaded then."""
+    upgrade(url, revision)
+    with get_engine(url).begin() as conn:
         conn.execute(text("INSERT INTO campus (id, name, timezone, country, terms) "
                           "VALUES (1, 'Old Campus', 'Asia/Kolkata', 'IN', '[]')"))
+
+
+def test_migration_0004_adds_the_columns_to_a_loaded_campus_and_downgrades(db_url):
+    _campus_loaded_at(db_url, "0003")
     assert not {"subdivision", "closures"} & _campus_columns(db_url)
     upgrade(db_url)
     with session_scope(db_url) as s:
@@ -144,10 +149,7 @@ def test_coordinates_round_trip_and_an_edit_updates_the_campus_row(db_url):
 
 
 def test_migration_0005_adds_coordinates_and_the_weather_table_to_a_loaded_campus_and_downgrades(db_url):
-    upgrade(db_url, "0004")
-    with get_engine(db_url).begin() as conn:
-        conn.execute(text("INSERT INTO campus (id, name, timezone, country, terms, closures) "
-                          "VALUES (1, 'Old Campus', 'Asia/Kolkata', 'IN', '[]', '[]')"))
+    _campus_loaded_at(db_url, "0004")
     assert not {"latitude", "longitude"} & _campus_columns(db_url)
     assert "outdoor_temperature" not in table_names(db_url)
     upgrade(db_url)
