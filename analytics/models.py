@@ -16,7 +16,7 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from analytics.calendar import CampusCalendar
-from analytics.dayahead import DayAhead
+from analytics.dayahead import BASE_FEATURES, WEATHER_FEATURES, DayAhead
 from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, positive
 
 log = logging.getLogger(__name__)
@@ -160,6 +160,8 @@ class Forecaster(ABC):
     def restore_day_ahead(self, artifact: bytes) -> None:
         self.direct = DayAhead(self.calendar)
         self.direct.model = _load_skops(artifact)
+        # Known from the booster's width, so a reloaded model's state() says so before its first forecast.
+        self.direct.uses_weather = getattr(self.direct.model, "n_features_in_", 0) == BASE_FEATURES + WEATHER_FEATURES
 
 
 def _error_state(err: np.ndarray) -> tuple[float, float]:

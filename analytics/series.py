@@ -25,14 +25,15 @@ def wall_clock(raw: pd.Series) -> pd.Series:
     return raw.astype(str).str.strip().str.replace(_OFFSET, r"\1", regex=True)
 
 
-def local_hours(data: pd.Series | pd.DataFrame, tz: str | ZoneInfo) -> pd.Series | pd.DataFrame:
+def local_hours(data: pd.Series | pd.DataFrame, tz: str | ZoneInfo, *, mean: bool = False) -> pd.Series | pd.DataFrame:
     """Energy on naive UTC hours (as the store keeps it) moved to naive campus wall-clock hours, on a gap-free grid.
     A half-hour zone's hour is filed under the local hour it starts in; a repeated autumn hour is summed, a skipped
-    spring hour is missing."""
+    spring hour is missing. `mean`: average instead of sum, for a level such as a temperature."""
     if len(data.index) == 0:
         return data
     local = data.index.tz_localize("UTC").tz_convert(tz).tz_localize(None).floor("h")
-    out = data.groupby(local).sum(min_count=1)
+    groups = data.groupby(local)
+    out = groups.mean() if mean else groups.sum(min_count=1)
     out = out.reindex(pd.date_range(out.index[0], out.index[-1], freq="h"))
     out.index.name = data.index.name
     return out

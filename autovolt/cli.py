@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "autovolt.commands.voice",
     "autovolt.commands.analytics",
     "autovolt.commands.alerts",
+    "autovolt.commands.weather",
 )
 
 

@@ -37,11 +37,14 @@ from store.campus import Campus
 from store.db import get_engine, session_scope
 from store.model_runs import insert_run, latest_row, room_series_key, to_run
 from store.registry import load_registry
+from store.weather import stored_temperature
 
 log = logging.getLogger(__name__)
 
 REFIT_AT = dt.time(2, 30)  # campus time: after the day's readings are in, before anyone asks for a forecast
 HISTORY = dt.timedelta(weeks=104)  # the models use at most two years (yearly patterns need one)
+# The day-ahead model compares each hour's temperature with the same hour a week before, so a week more of weather.
+WEATHER_LEAD = dt.timedelta(weeks=1)
 PROGRESS_EVERY = 10
 KEEP_FOLDERS = 2  # per series: the current model and the one before (a reader may still be loading it)
 JOB_ID = "models.refit"
@@ -82,6 +85,11 @@ def room_history(database_url: str, campus: Campus, room_id: str, now: dt.dateti
     return history[history.index < current]
 
 
+def history_weather(database_url: str, campus: Campus, now: dt.datetime) -> pd.Series | None:
+    """The stored outdoor temperature over the history's span, on the same campus-local hours; None without any."""
+    return stored_temperature(database_url, now - HISTORY - WEATHER_LEAD, now, campus.timezone)
+
+
 def _folder(data_dir: Path, series_key: str, created_at: dt.datetime) -> Path:
     return data_dir / "models" / series_key.replace(":", "_") / created_at.strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -95,7 +103,8 @@ def _prune(series_folder: Path, keep: int = KEEP_FOLDERS) -> None:
 @dataclass(frozen=True)
 class SeriesTask:
     """What fitting one series needs, read from the store by the parent: plain picklable data, no database handle,
-    so a worker process can fit it. previous/previous_chosen: the latest stored run and its "chosen" scores."""
+    so a worker process can fit it. previous/previous_chosen: the latest stored run and its "chosen" scores.
+    weather: outdoor temperature on the history's campus-local hours (None: no feed), for the day-ahead model."""
 
     series_key: str
     history: pd.Series
@@ -104,6 +113,7 @@ class SeriesTask:
     calendar: CampusCalendar
     now: dt.datetime
     data_dir: Path
+    weather: pd.Series | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,7 @@ def load_task(database_url: str, data_dir: Path, campus: Campus, room_id: str, c
         previous = to_run(row) if row is not None else None
         previous_chosen = dict((row.scores or {}).get("chosen") or {}) if row is not None else {}
     return SeriesTask(key, room_history(database_url, campus, room_id, now), previous, previous_chosen, calendar,
-                      now, data_dir)
+                      now, data_dir, history_weather(database_url, campus, now))
 
 
 def fit_series(task: SeriesTask) -> Fitted:
@@ -135,9 +145,9 @@ def fit_series(task: SeriesTask) -> Fitted:
     started = time.perf_counter()
     try:
         if task.previous is not None:
-            selection = refit(task.history, task.previous, task.calendar, now=task.now)
+            selection = refit(task.history, task.previous, task.calendar, now=task.now, weather=task.weather)
         else:
-            selection = choose_model(task.history, task.calendar, series_key=task.series_key)
+            selection = choose_model(task.history, task.calendar, series_key=task.series_key, weather=task.weather)
     except ForecastError as exc:
         return Fitted(None, {}, skipped=str(exc), seconds=time.perf_counter() - started)
     run = selection.run

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(None, description="Secret token Telegram must send to the webhook")
     readings_raw_days: int = Field(90, ge=0, le=36_500,
                                    description="Days raw telemetry is kept before the nightly job folds it into hourly rows; 0 keeps everything raw")
+    weather_enabled: bool = Field(True, description="Fetch the outdoor temperature hourly (Open-Meteo, no key) when the "
+                                  "campus file gives latitude and longitude; the forecasts learn from it")
+    weather_forecast_url: str = Field("https://api.open-meteo.com/v1/forecast",
+                                      description="Open-Meteo forecast endpoint (a self-hosted Open-Meteo works too)")
+    weather_archive_url: str = Field("https://archive-api.open-meteo.com/v1/archive",
+                                     description="Open-Meteo historical archive endpoint, for the start-up backfill")
 
     @field_validator("http_port")
     @classmethod
@@ -100,6 +106,14 @@ class Settings(BaseSettings):
             parts.port
         except ValueError:
             raise ValueError("expected a numeric port in the MQTT URL") from None
+        return value
+
+    @field_validator("weather_forecast_url", "weather_archive_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError("expected an http(s) URL without a query, such as https://api.open-meteo.com/v1/forecast")
         return value
 
     @field_validator("database_url")

@@ -24,6 +24,7 @@ def build_service(settings: Settings) -> Service:
     _add_bot(service, settings)
     _add_alerts(service, settings)
     _add_models(service, settings)
+    _add_weather(service, settings)
     return service
 
 
@@ -111,3 +112,21 @@ def _add_models(service: Service, settings: Settings) -> None:
     from autovolt.model_refit import ModelRefitComponent
 
     service.components.append(ModelRefitComponent(settings.effective_database_url, settings.data_dir, settings.timezone))
+
+
+def _add_weather(service: Service, settings: Settings) -> None:
+    """The outdoor temperature feed (autovolt.weather_jobs), when enabled and the campus file gives coordinates:
+    without them nothing is fetched (the bundled demo campus has none, so the demo never uses the network)."""
+    if not settings.weather_enabled:
+        log.info("weather feed off", extra={"kv": {"reason": "AUTOVOLT_WEATHER_ENABLED is false"}})
+        return
+    with session_scope(settings.effective_database_url) as session:
+        campus = load_registry(session)
+    if campus is None or campus.coordinates is None:
+        log.info("weather feed off", extra={"kv": {"reason": "the campus file gives no latitude and longitude"}})
+        return
+    from autovolt.weather_feed import OpenMeteo
+    from autovolt.weather_jobs import WeatherComponent
+
+    service.components.append(WeatherComponent(settings.effective_database_url, OpenMeteo.from_settings(settings),
+                                               campus.coordinates))

@@ -23,6 +23,7 @@ from store.campus import Campus
 from store.db import session_scope
 from store.model_runs import StoredModel, StoredModels, room_series_key
 from store.readings import readings_frame
+from store.weather import stored_temperature
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,10 @@ FORECAST_MODEL = "weekly-median"
 FORECAST_HISTORY = dt.timedelta(weeks=6)
 DEFAULT_FORECAST_HOURS = 24
 MAX_FORECAST_HOURS = 7 * 24
+# Outdoor temperature read for a forecast: a week before the history (the day-ahead model compares each hour with
+# the same hour a week before) to a day past the longest reply.
+WEATHER_LEAD = dt.timedelta(weeks=1)
+WEATHER_AHEAD = dt.timedelta(hours=MAX_FORECAST_HOURS + 24)
 
 
 class StateSource(Protocol):
@@ -171,7 +176,8 @@ class Queries:
                 predicted = self._forecast_stored(stored, history, horizon, now)
                 how = f"Forecast by {stored.run.model}, chosen nightly."
             else:
-                predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL)
+                weather = self._weather(now, None)  # on UTC hours, as this history
+                predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL, weather=weather)
                 how = f"Forecast by {FORECAST_MODEL}" + (
                     f" (no fresh nightly model for {scope.label})." if len(scope.room_ids) == 1 else ".")
         except (ForecastError, ValueError) as exc:
@@ -226,11 +232,17 @@ class Queries:
         wh = local_hours(kept * 1000, self.tz)
         last_utc = history.index[-1]
         # The hour in progress was left out: forecast it too, then keep the hours after the reply's history.
-        frame = stored.model.forecast(wh, horizon + int((last_utc - kept.index[-1]) / pd.Timedelta(hours=1)))
+        frame = stored.model.forecast(wh, horizon + int((last_utc - kept.index[-1]) / pd.Timedelta(hours=1)),
+                                      weather=self._weather(now, self.campus.timezone))
         stamps = utc_hours(pd.DatetimeIndex(frame.index), self.tz)
         frame = frame[["yhat", "yhat_lower", "yhat_upper"]] / 1000
         frame.index = stamps
         return frame[frame.index > last_utc].iloc[:horizon]
+
+    def _weather(self, now: dt.datetime, tz: str | None) -> pd.Series | None:
+        """Stored outdoor temperature around a reply's history and hours ahead, on campus-local hours of `tz` or on
+        UTC hours (None); None without a feed."""
+        return stored_temperature(self.database_url, now - FORECAST_HISTORY - WEATHER_LEAD, now + WEATHER_AHEAD, tz)
 
     # --- alerts ---------------------------------------------------------------------------------------------
 

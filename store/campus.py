@@ -72,6 +72,9 @@ class CampusInfoSpec(_Strict):
     terms: tuple[TermSpec, ...] = ()
     closures: tuple[ClosureSpec, ...] = Field((), description="whole days the campus is shut beyond public holidays")
     class_hours: ClassHoursSpec = ClassHoursSpec()
+    # Where the outdoor temperature is fetched for (the weather feed); both or neither, checked in campus_from_spec.
+    latitude: float | None = Field(None, ge=-90, le=90, description="decimal degrees, north positive")
+    longitude: float | None = Field(None, ge=-180, le=180, description="decimal degrees, east positive")
 
     @field_validator("timezone")
     @classmethod
@@ -253,6 +256,7 @@ class Campus:
 
     subdivision: the `holidays` package's code of the campus's region (e.g. "MH" in IN), whose holidays count too.
     closures: campus closures in the file's order. Both come last, with defaults, so older constructors still work.
+    latitude, longitude: the campus's location in decimal degrees (both or neither), for the outdoor temperature.
     """
 
     name: str
@@ -266,6 +270,15 @@ class Campus:
     users: tuple[User, ...]
     subdivision: str | None = None
     closures: tuple[Closure, ...] = ()
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """(latitude, longitude) when the campus file gives them; the weather feed runs only then."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return self.latitude, self.longitude
 
     def room(self, room_id: str) -> Room:
         return next(r for r in self.rooms if r.id == room_id)
@@ -347,10 +360,14 @@ def campus_from_spec(spec: CampusSpec) -> Campus:
                 raise _CrossRefError(f"users[{ui}].owns[{k}]", f"unknown switch or board {dev!r}")
         users.append(User(u.telegram_id, u.name, u.role, tuple(sorted(set(u.rooms))), tuple(sorted(set(u.owns))), u.can_control))
     info = spec.campus
+    if (info.latitude is None) != (info.longitude is None):
+        given, missing = ("latitude", "longitude") if info.longitude is None else ("longitude", "latitude")
+        raise _CrossRefError(f"campus.{given}", f"give campus.{missing} as well (both or neither)")
     terms = tuple(Term(t.name, t.start, t.end) for t in info.terms)
     closures = tuple(Closure(c.name, c.start, c.end) for c in info.closures)
     return Campus(info.name, info.timezone, info.country, terms, tuple(buildings), tuple(rooms), tuple(boards),
-                  tuple(switches), tuple(users), subdivision=info.subdivision, closures=closures)
+                  tuple(switches), tuple(users), subdivision=info.subdivision, closures=closures,
+                  latitude=info.latitude, longitude=info.longitude)
 
 
 class _CrossRefError(Exception):

@@ -51,6 +51,8 @@ class CampusInfo(Base):
     terms: Mapped[list[Any]] = mapped_column(default=list)
     # The server default fills the row an older schema already holds (migration 0004).
     closures: Mapped[list[Any]] = mapped_column(default=list, server_default=text("'[]'"))
+    latitude: Mapped[float | None] = mapped_column(Float)  # migration 0005, with longitude: both or neither
+    longitude: Mapped[float | None] = mapped_column(Float)
     source_sha256: Mapped[str | None] = mapped_column(String(64))
     loaded_at: Mapped[dt.datetime | None]
 
@@ -161,6 +163,19 @@ class Reading(Base):
         Index("ix_readings_board_ts", "board_id", "ts"),
         Index("ix_readings_ts", "ts"),  # retention's day-at-a-time compaction (migration 0003)
     )
+
+
+class OutdoorTemperature(Base):
+    """The campus's outdoor air temperature for one UTC hour (the hour's start). kind: "observed" or "forecast";
+    source: where it came from (open-meteo, open-meteo-archive, csv:<file>); fetched_at: when, so a newer fetch of
+    the same hour replaces an older one (store/weather.py)."""
+
+    __tablename__ = "outdoor_temperature"
+    ts: Mapped[dt.datetime] = mapped_column(primary_key=True)
+    temperature_c: Mapped[float] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[dt.datetime]
 
 
 class CommandAudit(Base):

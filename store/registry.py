@@ -98,7 +98,8 @@ def sync_campus(session: Session, campus: cf.Campus, source_sha256: str | None =
     info = session.get(m.CampusInfo, 1)
     info_values = {"name": campus.name, "timezone": campus.timezone, "country": campus.country,
                    "subdivision": campus.subdivision, "terms": cf.periods_to_json(campus.terms),
-                   "closures": cf.periods_to_json(campus.closures)}
+                   "closures": cf.periods_to_json(campus.closures), "latitude": campus.latitude,
+                   "longitude": campus.longitude}
     if info is None:
         session.add(m.CampusInfo(id=1, **info_values, source_sha256=source_sha256, loaded_at=m.utcnow()))
         report.created["campus"] = ["campus"]
@@ -141,4 +142,5 @@ def load_registry(session: Session) -> cf.Campus | None:
                   for u in session.scalars(select(m.User).order_by(m.User.telegram_id)))
     return cf.Campus(info.name, info.timezone, info.country, cf.periods_from_json(info.terms, cf.Term), buildings,
                      tuple(rooms), boards, switches, users, subdivision=info.subdivision,
-                     closures=cf.periods_from_json(info.closures, cf.Closure))
+                     closures=cf.periods_from_json(info.closures, cf.Closure), latitude=info.latitude,
+                     longitude=info.longitude)

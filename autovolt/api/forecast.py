@@ -18,6 +18,7 @@ from analytics.forecast import AUTO_CANDIDATES, MODELS
 from autovolt.api.context import ApiContext
 from autovolt.api.series import Target, UnknownTarget, find_target, hourly_history, localize
 from autovolt.metrics import record_model_fit
+from store.weather import stored_temperature
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/forecast", tags=["analytics"])
@@ -86,18 +87,20 @@ class ForecastResponse(BaseModel):
     total: ForecastPoint
 
 
-def _fit(history: pd.Series, calendar: Any, model: str, series_key: str) -> tuple[Any, dict[str, Any]]:
-    """Fit (or choose and fit) a model; return it with what the response says about it."""
+def _fit(history: pd.Series, calendar: Any, model: str, series_key: str,
+         weather: pd.Series | None = None) -> tuple[Any, dict[str, Any]]:
+    """Fit (or choose and fit) a model; return it with what the response says about it. `weather`: outdoor
+    temperature on the history's clock, or None."""
     from analytics.forecast import choose_model, make_model
 
     if model == "auto":
-        selection = choose_model(history, calendar, series_key=series_key, candidates=AUTO_CANDIDATES)
+        selection = choose_model(history, calendar, series_key=series_key, candidates=AUTO_CANDIDATES, weather=weather)
         fitted, run = selection.model, selection.run
         chosen = _chosen_scores(selection.candidates)
         info = {"name": run.model, "params": dict(fitted.params), "chosen_by": "backtest", "backtest": chosen,
                 "fitted_at": run.created_at.isoformat()}
     else:
-        fitted = make_model(model, calendar).fit(history)
+        fitted = make_model(model, calendar).fit(history, weather)
         info = {"name": model, "params": dict(fitted.params), "chosen_by": "request", "backtest": {},
                 "fitted_at": dt.datetime.now(dt.timezone.utc).isoformat()}
     return fitted, info
@@ -144,6 +147,9 @@ def _run_forecast(ctx: ApiContext, body: ForecastRequest, campus: Any, target: T
     # Drop the hour in progress: its energy is still being counted and would look like a drop.
     current_hour = pd.Timestamp(now).tz_convert(campus.timezone).tz_localize(None).floor("h")
     history = history[history.index < current_hour]
+    # Outdoor temperature on the same campus-local hours: the history's (and a week before it) and the hours ahead.
+    weather = stored_temperature(ctx.database_url, now - dt.timedelta(days=body.history_days + 7),
+                                 now + dt.timedelta(hours=MAX_HOURS + 48), campus.timezone)
     key = (target.series_key, body.model, str(history.index[-1]) if len(history) else "", body.history_days)
     cached = ctx.cache.get(("forecast",) + key)
     stored = _stored_model(ctx, target.series_key, now) if body.model == "auto" else None
@@ -153,7 +159,7 @@ def _run_forecast(ctx: ApiContext, body: ForecastRequest, campus: Any, target: T
         elif cached is not None and time.monotonic() - cached[0] < ctx.forecast_ttl_s:
             fitted, info = cached[1], cached[2]
         else:
-            fitted, info = _fit(history, CampusCalendar.of_campus(campus), body.model, target.series_key)
+            fitted, info = _fit(history, CampusCalendar.of_campus(campus), body.model, target.series_key, weather)
             ctx.cache[("forecast",) + key] = (time.monotonic(), fitted, info)
             record_model_fit(target.series_key, info["backtest"].get("mape"))
         last = history.index[-1]
@@ -161,7 +167,7 @@ def _run_forecast(ctx: ApiContext, body: ForecastRequest, campus: Any, target: T
             hours = body.periods
         else:  # whole local days after the current one
             hours = int((last.normalize() + pd.Timedelta(days=1) - last) / pd.Timedelta(hours=1)) - 1 + 24 * body.periods
-        frame = fitted.forecast(history, hours)
+        frame = fitted.forecast(history, hours, weather=weather)
     except ForecastError as exc:
         raise HTTPException(422, str(exc)) from None
     except ValueError as exc:  # the analytics core's one-line reasons for series it cannot use

@@ -114,6 +114,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(json.dumps(campus_to_dict(campus), indent=2, ensure_ascii=False))
         return 0
     print(f"{campus.name} ({campus.timezone}{_holidays_of(campus)})")
+    if campus.coordinates is not None:
+        print(f"  Location: {campus.latitude:g}, {campus.longitude:g} (outdoor temperature from the weather feed)")
     if campus.closures:
         print("  Closures:")
         for c in campus.closures:

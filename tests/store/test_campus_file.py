@@ -98,3 +98,26 @@ def test_subdivision_and_closures_load():
 def test_a_subdivision_is_kept_as_its_holidays_code(given):
     campus = parse_campus_text(f"campus: {{name: T, country: IN, subdivision: {given}}}\n", "f.yaml")
     assert campus.subdivision == "MH"
+
+
+def test_coordinates_are_optional_and_kept():
+    assert load_campus_file(MINIMAL_CAMPUS).coordinates is None
+    campus = parse_campus_text("campus: {name: T, latitude: 18.52, longitude: 73.86}\n", "f.yaml")
+    assert (campus.latitude, campus.longitude, campus.coordinates) == (18.52, 73.86, (18.52, 73.86))
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("  latitude: 18.5\n", "f.yaml:3: campus.latitude: give campus.longitude as well (both or neither)"),
+        ("  longitude: 73.8\n", "f.yaml:3: campus.longitude: give campus.latitude as well (both or neither)"),
+        ("  latitude: 95\n  longitude: 73.8\n", "f.yaml:3: campus.latitude: Input should be less than or equal to 90"),
+        ("  latitude: 18.5\n  longitude: -181\n",
+         "f.yaml:4: campus.longitude: Input should be greater than or equal to -180"),
+        ("  latitude: north\n  longitude: 73.8\n", "f.yaml:3: campus.latitude: Input should be a valid number"),
+    ],
+)
+def test_bad_coordinates_are_reported_by_line_and_field(head, expected):
+    with pytest.raises(CampusFileError) as info:
+        parse_campus_text("campus:\n  name: T\n" + head, "f.yaml")
+    assert str(info.value).startswith(expected), str(info.value)

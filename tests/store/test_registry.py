@@ -109,11 +109,16 @@ def _campus_columns(url: str) -> set[str]:
     return {c["name"] for c in inspect(get_engine(url)).get_columns("campus")}
 
 
-def test_migration_0004_adds_the_columns_to_a_loaded_campus_and_downgrades(db_url):
-    upgrade(db_url, "0003")
-    with get_engine(db_url).begin() as conn:
+def _campus_loaded_at(url: str, revision: str) -> None:
+    """The schema as of `revision`, holding the campus row an operator loaded then."""
+    upgrade(url, revision)
+    with get_engine(url).begin() as conn:
         conn.execute(text("INSERT INTO campus (id, name, timezone, country, terms) "
                           "VALUES (1, 'Old Campus', 'Asia/Kolkata', 'IN', '[]')"))
+
+
+def test_migration_0004_adds_the_columns_to_a_loaded_campus_and_downgrades(db_url):
+    _campus_loaded_at(db_url, "0003")
     assert not {"subdivision", "closures"} & _campus_columns(db_url)
     upgrade(db_url)
     with session_scope(db_url) as s:
@@ -127,3 +132,37 @@ def test_migration_0004_adds_the_columns_to_a_loaded_campus_and_downgrades(db_ur
     assert not {"subdivision", "closures"} & _campus_columns(db_url)
     with get_engine(db_url).connect() as conn:
         assert conn.execute(text("SELECT name, country FROM campus")).all() == [("Demo Institute of Technology", "IN")]
+
+
+def test_coordinates_round_trip_and_an_edit_updates_the_campus_row(db_url):
+    upgrade(db_url)
+    text = MINIMAL_CAMPUS.read_text().replace("timezone: Asia/Kolkata}", "timezone: Asia/Kolkata, latitude: 18.52, longitude: 73.86}")
+    with session_scope(db_url) as s:
+        sync_campus(s, parse_campus_text(text))
+    with session_scope(db_url) as s:
+        assert not sync_campus(s, parse_campus_text(text)).changed
+        assert load_registry(s).coordinates == (18.52, 73.86)
+    with session_scope(db_url) as s:
+        assert sync_campus(s, load_campus_file(MINIMAL_CAMPUS)).updated["campus"] == ["campus"]
+    with session_scope(db_url) as s:
+        assert load_registry(s).coordinates is None
+
+
+def test_migration_0005_adds_coordinates_and_the_weather_table_to_a_loaded_campus_and_downgrades(db_url):
+    _campus_loaded_at(db_url, "0004")
+    assert not {"latitude", "longitude"} & _campus_columns(db_url)
+    assert "outdoor_temperature" not in table_names(db_url)
+    upgrade(db_url)
+    assert "outdoor_temperature" in table_names(db_url)
+    with session_scope(db_url) as s:
+        old = load_registry(s)
+    assert (old.name, old.country, old.coordinates) == ("Old Campus", "IN", None)
+    with get_engine(db_url).begin() as conn:
+        conn.execute(text("UPDATE campus SET latitude = 18.5, longitude = 73.8"))
+    with session_scope(db_url) as s:
+        assert load_registry(s).coordinates == (18.5, 73.8)
+    command.downgrade(alembic_config(db_url), "0004")
+    assert not {"latitude", "longitude"} & _campus_columns(db_url)
+    assert "outdoor_temperature" not in table_names(db_url)
+    with get_engine(db_url).connect() as conn:
+        assert conn.execute(text("SELECT name, country FROM campus")).all() == [("Old Campus", "IN")]
