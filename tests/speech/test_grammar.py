@@ -31,6 +31,8 @@ def test_spoken_forms(name, forms):
     "lights off in lab two",
     "turn the projector on in computer lab one at five thirty p.m.",
     "turn on the ac in room two zero two in twenty minutes",
+    "switch off the projector in classroom one oh one on friday at five p.m.",  # a day and a time, either order
+    "turn on the ac in lab two at eight a.m. tomorrow",
     "turn off the fans in classroom one hundred and one",  # espeak-ng, and many people, say 101 like this
     "is the ac on in room two hundred two",
     "turn off everything in block a",
