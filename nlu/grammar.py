@@ -44,10 +44,8 @@ _PATTERNS = """
 <count> = five | ten | fifteen | twenty | thirty | forty five;
 <hour> = one | two | three | four | five | six | seven | eight | nine | ten | eleven | twelve;
 <minute> = fifteen | thirty | forty five;
-<clock> = at <hour> [<minute>] [a.m. | p.m.];
-<weekday> = on (monday | tuesday | wednesday | thursday | friday | saturday | sunday);
-<tail> = <clock> [today | tomorrow | <weekday>] | (today | tomorrow) [<clock>] | <weekday> <clock>
-       | in <count> minutes | in an hour | yesterday | this week | last week | next week | this month | last month;
+<tail> = at <hour> [<minute>] [a.m. | p.m.] | in <count> minutes | in an hour
+       | today | yesterday | tomorrow | this week | last week | next week | this month | last month;
 <head> = <verb> <action> <devices>
        | <verb> <devices> <action>
        | <devices> <action>

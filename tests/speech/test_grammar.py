@@ -31,8 +31,6 @@ def test_spoken_forms(name, forms):
     "lights off in lab two",
     "turn the projector on in computer lab one at five thirty p.m.",
     "turn on the ac in room two zero two in twenty minutes",
-    "switch off the projector in classroom one oh one on friday at five p.m.",  # a day and a time, either order
-    "turn on the ac in lab two at eight a.m. tomorrow",
     "turn off the fans in classroom one hundred and one",  # espeak-ng, and many people, say 101 like this
     "is the ac on in room two hundred two",
     "turn off everything in block a",
@@ -49,6 +47,9 @@ def test_commands_are_sentences(demo_vocab, sentence):
 @pytest.mark.parametrize("sentence", [
     "what's the weather like tomorrow", "play some music", "lock the front door", "turn off the fans in",
     "classroom one oh one", "", "turn off the fans in classroom nine nine nine",
+    # A day and a time: not in the grammar (measured: docs/benchmarks.md, speech, sixth round), so such a note is
+    # refused and typed, never forced into a sentence that switches on another day.
+    "switch off the projector in classroom one oh one on friday at five p.m.",
 ])
 def test_other_speech_is_not(demo_vocab, sentence):
     assert not build_grammar(demo_vocab).matches(sentence)
