@@ -23,7 +23,7 @@ from nlu.command import Command, ParseContext
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
-from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, extract_times
+from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
 from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -522,7 +522,7 @@ class Parser:
                        everything=f.everything and not f.types)
 
 
-def _timing_question(times, now: dt.datetime) -> str | None:
+def _timing_question(times: TimeInfo, now: dt.datetime) -> str | None:
     """What to ask instead of switching when the time words of a command name no moment the bot can act at: a day
     but no time, a time or date that does not exist, a moment already past, a range ("next week"), or a moment more
     than MAX_SCHEDULE_DAYS ahead. None when the command can go ahead (now, or at `times.when`)."""
