@@ -52,6 +52,8 @@ class Command:
     - `everything`: True when the message says "everything"/"all devices" rather than naming types.
     - `needs_time`: with a clarification, the command is complete but for when to act ("At what time?"): an answer
       such as "at 6 pm" or "now" completes it.
+    - `offers_now`: with `needs_time`, the question offered to act now (the time named has passed), so a plain "yes"
+      completes it too.
     """
 
     text: str
@@ -69,6 +71,7 @@ class Command:
     operation: str | None = None
     everything: bool = False
     needs_time: bool = False
+    offers_now: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the `autovolt nlu parse` contract (contract keys first, extras after)."""
@@ -88,6 +91,7 @@ class Command:
             "operation": self.operation,
             "everything": self.everything,
             "needs_time": self.needs_time,
+            "offers_now": self.offers_now,
         }
 
     def to_json(self) -> str:

@@ -59,7 +59,9 @@ _QUANTITY_WORDS = frozenset(set(_UNITS) | {"minute", "minutes", "min", "mins", "
 MAX_SCHEDULE_DAYS = 31
 # Words that may come with a bare answer to "At what time?" ("ok, at 6 pm please", "now then").
 _ANSWER_WORDS = frozenset({"ok", "okay", "then", "please", "make", "it", "do", "now", "right", "away", "immediately",
-                           "yes", "sure", "thanks", "instead", "rather", "pls", "plz"})
+                           "yes", "yeah", "yep", "sure", "go", "ahead", "thanks", "instead", "rather", "pls", "plz"})
+# ... and those that say yes to "Should I do it now, or at what time?" without naming a time.
+_YES_WORDS = frozenset({"yes", "yeah", "yep", "ok", "okay", "sure", "ahead"})
 _ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query"})
 
 
@@ -310,7 +312,7 @@ class Parser:
         prev = context.previous
         if action is None and prev is not None and prev.needs_time and not (f.has_device or f.has_place) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
-                     or times.bad_date) and cues <= _ANSWER_WORDS:
+                     or times.bad_date or (prev.offers_now and cues & _YES_WORDS)) and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         question = first in _QUESTION_STARTS
         verb = bool(cues & _STRONG_VERBS)
@@ -478,13 +480,13 @@ class Parser:
         timing = None if clarification else _timing_question(times, now)
         day = None
         if timing:  # never act now on a command meant for another time
-            clarification, confidence = timing, 0.5
+            clarification, confidence = timing[0], 0.5
             if times.day_only and times.period is not None and times.period.end > now:
                 day = times.period  # kept, so that the answer "at 8 am" falls on the day named
         return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
                        buildings=tuple(f.buildings), switches=tuple(switches), when=times.when, period=day,
                        confidence=max(confidence, 0.3), clarification=clarification, everything=everything,
-                       needs_time=bool(timing and switches))
+                       needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]))
 
     def _query(self, raw: str, intent: str, f: _Facts, times, context: ParseContext, operation: str | None) -> Command:
         self._rooms_from_switches(f)
@@ -522,26 +524,27 @@ class Parser:
                        everything=f.everything and not f.types)
 
 
-def _timing_question(times: TimeInfo, now: dt.datetime) -> str | None:
+def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | None:
     """What to ask instead of switching when the time words of a command name no moment the bot can act at: a day
     but no time, a time or date that does not exist, a moment already past, a range ("next week"), or a moment more
-    than MAX_SCHEDULE_DAYS ahead. None when the command can go ahead (now, or at `times.when`)."""
+    than MAX_SCHEDULE_DAYS ahead; and whether the question offers to act now (so a plain "yes" means now). None
+    when the command can go ahead (now, or at `times.when`)."""
     when, period = times.when, times.period
     if times.bad_date and when is None:
-        return f"{times.bad_date.title()} is not a date. On which day?"
+        return f"{times.bad_date.title()} is not a date. On which day?", False
     if times.bad_clock and when is None:
-        return f"{times.bad_clock} is not a time of day. At what time?"
+        return f"{times.bad_clock} is not a time of day. At what time?", False
     if when is not None and when < now - dt.timedelta(minutes=1):
-        return f"{_moment(when, now)} has already passed. Should I do it now, or at what time?"
+        return f"{_moment(when, now)} has already passed. Should I do it now, or at what time?", True
     if when is None and period is not None and period.end <= now:
-        return "That day has already passed. Should I do it now, or at what time?"
+        return "That day has already passed. Should I do it now, or at what time?", True
     if times.day_only and when is None:
-        return "At what time?"
+        return "At what time?", False
     if when is None and period is not None and period.start > now:
-        return "On which day and at what time?"
+        return "On which day and at what time?", False
     if when is not None and when > now + dt.timedelta(days=MAX_SCHEDULE_DAYS):
         return (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead, and {_moment(when, now)} is further away. "
-                "At what time?")
+                "At what time?"), False
     return None
 
 

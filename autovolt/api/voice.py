@@ -60,6 +60,7 @@ class ParsedCommand(BaseModel):
     operation: str | None = None
     everything: bool
     needs_time: bool = Field(False, description="The command waits only for when to act (the clarification asks it)")
+    offers_now: bool = Field(False, description="With needs_time: the question offered to act now, so yes means now")
 
 
 class Transcript(BaseModel):

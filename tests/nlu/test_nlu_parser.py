@@ -225,6 +225,13 @@ def test_the_answer_to_when_completes_the_command_waiting_for_it(demo: Parser) -
     # Only a command waiting for its time takes a bare time: after an ordinary command "at 6 pm" means nothing.
     done = demo.parse("turn on the fans in lab 1", now=NOW)
     assert demo.parse("at 6 pm", ParseContext(previous=done), NOW).intent == "unknown"
+    # "Should I do it now, or at what time?" takes a plain yes as now; "At what time?" does not.
+    passed = demo.parse("turn off the lights in classroom 101 yesterday", now=NOW)
+    assert passed.offers_now and not asked.offers_now
+    yes = demo.parse("yes please", ParseContext(previous=passed), NOW)
+    assert yes.intent == "device_control" and yes.action == "off" and yes.switches == passed.switches
+    assert yes.when is None and yes.clarification is None
+    assert demo.parse("yes", ParseContext(previous=asked), NOW).intent == "unknown"
     # An answer that is itself no moment is asked about again, still waiting.
     again = demo.parse("yesterday", ParseContext(previous=asked), NOW)
     assert again.intent == "device_control" and again.needs_time and again.clarification.startswith("That day has")
