@@ -173,8 +173,12 @@ class Queries:
         stored = self._stored_model(scope, now)
         try:
             if stored is not None:
-                predicted = self._forecast_stored(stored, history, horizon, now)
-                how = f"Forecast by {stored.run.model}, chosen nightly."
+                weather = self._weather(now, self.campus.timezone)
+                predicted = self._forecast_stored(stored, history, horizon, now, weather)
+                local_now = pd.Timestamp(now).tz_convert(self.tz).tz_localize(None)
+                with_weather = " with the outdoor temperature forecast" if _uses_weather_ahead(
+                    stored.model, weather, local_now) else ""
+                how = f"Forecast by {stored.run.model}, chosen nightly{with_weather}."
             else:
                 weather = self._weather(now, None)  # on UTC hours, as this history
                 predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL, weather=weather)
@@ -222,7 +226,8 @@ class Queries:
             log.exception("stored model lookup failed")
             return None
 
-    def _forecast_stored(self, stored: StoredModel, history: pd.Series, horizon: int, now: dt.datetime) -> pd.DataFrame:
+    def _forecast_stored(self, stored: StoredModel, history: pd.Series, horizon: int, now: dt.datetime,
+                         weather: pd.Series | None = None) -> pd.DataFrame:
         """Forecast with a stored model. It was fitted on Wh per campus-local hour, without the hour in progress
         (as autovolt.model_refit reads the store); the reply works in kWh per UTC hour, so convert both ways."""
         current = pd.Timestamp(now).tz_convert("UTC").tz_localize(None).floor("h")
@@ -233,7 +238,7 @@ class Queries:
         last_utc = history.index[-1]
         # The hour in progress was left out: forecast it too, then keep the hours after the reply's history.
         frame = stored.model.forecast(wh, horizon + int((last_utc - kept.index[-1]) / pd.Timedelta(hours=1)),
-                                      weather=self._weather(now, self.campus.timezone))
+                                      weather=weather)
         stamps = utc_hours(pd.DatetimeIndex(frame.index), self.tz)
         frame = frame[["yhat", "yhat_lower", "yhat_upper"]] / 1000
         frame.index = stamps
@@ -321,3 +326,13 @@ def _word(name: str) -> str:
 
 def _exists(campus: Campus, room_id: str) -> bool:
     return any(r.id == room_id for r in campus.rooms)
+
+
+
+def _uses_weather_ahead(model, weather: pd.Series | None, local_now: pd.Timestamp) -> bool:
+    """True when the model learnt from the temperature and the stored weather has a forecast for an hour after
+    `local_now` (naive campus-local time, the clock `weather` is on): then the reply can say the forecast used it."""
+    direct = getattr(model, "direct", None)
+    if weather is None or direct is None or direct.model is None or not direct.uses_weather:
+        return False
+    return bool(weather[weather.index > local_now].notna().any())

@@ -89,14 +89,14 @@ def _api_total(url: str) -> float:
     return answer.json()["total"]["value"]
 
 
-def _bot_kwh(url: str, now: dt.datetime) -> float:
+def _bot_kwh(url: str, now: dt.datetime, how: str = "chosen nightly") -> float:
     from bot.queries import Queries, Scope
     from store.registry import load_registry
 
     with session_scope(url) as s:
         campus = load_registry(s)
     reply = Queries(campus, None, url).forecast(Scope(("cr-101",), "Classroom 101"), None, now)
-    assert "chosen nightly" in reply.text, reply.text
+    assert how in reply.text, reply.text
     return float(re.search(r"expected to use about ([\d,.]+) kWh", reply.text).group(1).replace(",", ""))
 
 
@@ -105,13 +105,14 @@ def test_the_refit_learns_from_a_year_of_weather_and_forecasts_follow_the_foreca
     blind = run_refit(url, tmp_path, workers=1)[0]
     assert blind.status == "chosen", blind.line()
     assert _state(blind)["has_day_ahead"] and not _state(blind)["day_ahead_weather"]
+    _bot_kwh(url, now, "chosen nightly.")  # no temperature learnt: the reply does not claim one
 
     _store_weather(url, hours, temp, now, now)
     informed = run_refit(url, tmp_path, workers=1)[0]
     assert informed.status == "refitted", informed.line()
     assert _state(informed)["day_ahead_weather"]
 
-    usual_api, usual_bot = _api_total(url), _bot_kwh(url, now)
+    usual_api, usual_bot = _api_total(url), _bot_kwh(url, now, "chosen nightly with the outdoor temperature forecast")
     # A newer forecast says the next three days run 8 C hotter: more AC, in both the API and the bot.
     ahead = hours > pd.Timestamp(now)
     _store_weather(url, hours[ahead], temp[ahead] + 8.0, now, now + dt.timedelta(minutes=1))
