@@ -53,6 +53,11 @@ def temperature_at(weather: pd.Series | None, stamps: pd.DatetimeIndex) -> np.nd
     return w.reindex(stamps).to_numpy(dtype=float)
 
 
+def learnt_weather(model: object) -> bool:
+    """Whether a fitted booster takes the temperature features (known from its width, so also after a reload)."""
+    return getattr(model, "n_features_in_", BASE_FEATURES) == BASE_FEATURES + WEATHER_FEATURES
+
+
 class DayAhead:
     """Fit on a history, then predict the first `HORIZON` hours after any later history (no refit needed).
 
@@ -154,7 +159,7 @@ class DayAhead:
         values = np.concatenate([y.to_numpy(dtype=float), np.full(n, np.nan)])
         origin = np.full(n, len(y))
         h = np.arange(1, n + 1)
-        self.uses_weather = getattr(self.model, "n_features_in_", BASE_FEATURES) == BASE_FEATURES + WEATHER_FEATURES
+        self.uses_weather = learnt_weather(self.model)  # set directly on a reloaded model, or by an older loader
         x, scale = self._features(values, origin, h, future_index(y.index[-1], n), weather)
         if getattr(self.model, "n_features_in_", x.shape[1]) != x.shape[1]:
             # Saved by a version with other features: no view until tonight's refit replaces it.

@@ -16,7 +16,7 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from analytics.calendar import CampusCalendar
-from analytics.dayahead import BASE_FEATURES, WEATHER_FEATURES, DayAhead
+from analytics.dayahead import DayAhead, learnt_weather
 from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, positive
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ class Forecaster(ABC):
         self.direct = DayAhead(self.calendar)
         self.direct.model = _load_skops(artifact)
         # Known from the booster's width, so a reloaded model's state() says so before its first forecast.
-        self.direct.uses_weather = getattr(self.direct.model, "n_features_in_", 0) == BASE_FEATURES + WEATHER_FEATURES
+        self.direct.uses_weather = learnt_weather(self.direct.model)
 
 
 def _error_state(err: np.ndarray) -> tuple[float, float]:

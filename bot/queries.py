@@ -180,8 +180,7 @@ class Queries:
                     stored.model, weather, local_now) else ""
                 how = f"Forecast by {stored.run.model}, chosen nightly{with_weather}."
             else:
-                weather = self._weather(now, None)  # on UTC hours, as this history
-                predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL, weather=weather)
+                predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL)  # no day-ahead part: no weather
                 how = f"Forecast by {FORECAST_MODEL}" + (
                     f" (no fresh nightly model for {scope.label})." if len(scope.room_ids) == 1 else ".")
         except (ForecastError, ValueError) as exc:
@@ -244,9 +243,9 @@ class Queries:
         frame.index = stamps
         return frame[frame.index > last_utc].iloc[:horizon]
 
-    def _weather(self, now: dt.datetime, tz: str | None) -> pd.Series | None:
-        """Stored outdoor temperature around a reply's history and hours ahead, on campus-local hours of `tz` or on
-        UTC hours (None); None without a feed."""
+    def _weather(self, now: dt.datetime, tz: str) -> pd.Series | None:
+        """Stored outdoor temperature around a reply's history and hours ahead, on campus-local hours of `tz`; None
+        without a feed."""
         return stored_temperature(self.database_url, now - FORECAST_HISTORY - WEATHER_LEAD, now + WEATHER_AHEAD, tz)
 
     # --- alerts ---------------------------------------------------------------------------------------------

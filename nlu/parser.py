@@ -193,11 +193,13 @@ class Parser:
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         intent, action, operation = self._intent(facts, times, context)
-        if intent == "device_control":  # a bare date or weekday in a command is the coming one, not the last
+        if intent == "device_control":
+            # A date, weekday or month in a command is the coming one, not the last; an answer to "At what time?"
+            # falls on the day the question was about. Either needs a second look only when a day is involved.
             prev = context.previous
-            answering = prev is not None and prev.needs_time and not (facts.has_device or facts.has_place)
-            day = prev.period.start.date() if answering and prev.period is not None else None
-            times = extract_times(toks, now, ahead=True, day=day)  # "at 8 am" answering "On monday: at what time?"
+            day = prev.period.start.date() if _answers_time(prev, facts) and prev.period is not None else None
+            if times.period is not None or day is not None:
+                times = extract_times(toks, now, ahead=True, day=day)
         if intent == "unknown":
             return Command(text=raw, intent="unknown")
         if facts.unknown_places and intent in _ASKS_ABOUT_PLACES:
@@ -310,7 +312,7 @@ class Parser:
             return "unknown", None, None
         action = self._action(f)
         prev = context.previous
-        if action is None and prev is not None and prev.needs_time and not (f.has_device or f.has_place) \
+        if action is None and _answers_time(prev, f) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
                      or times.bad_date or (prev.offers_now and cues & _YES_WORDS)) and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
@@ -522,6 +524,11 @@ class Parser:
                        switches=tuple(self._ordered(switches)), when=when, period=period,
                        confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
                        everything=f.everything and not f.types)
+
+
+def _answers_time(prev: Command | None, f: _Facts) -> bool:
+    """The message may be the answer to the previous command's "At what time?": it names no device or place."""
+    return prev is not None and prev.needs_time and not (f.has_device or f.has_place)
 
 
 def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | None:

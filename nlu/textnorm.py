@@ -11,8 +11,8 @@ import unicodedata
 
 from nlu.numbers import normalize_numbers
 
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december")
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
 
 
 def _numeric_date(match: re.Match[str]) -> str:
@@ -30,7 +30,7 @@ def _numeric_date(match: re.Match[str]) -> str:
         return match.group(0).replace("/", " ").replace("-", " ")
     if year is not None and len(year) == 2:
         year = "20" + year
-    return f" {day} {_MONTH_NAMES[month - 1]}" + (f" {year} " if year else " ")
+    return f" {day} {MONTH_NAMES[month - 1]}" + (f" {year} " if year else " ")
 
 
 _SUBS = (

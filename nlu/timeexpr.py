@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from nlu.command import Period
+from nlu.textnorm import MONTH_NAMES
 
 WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "thursday": 3,
             "thu": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
@@ -25,10 +26,9 @@ _UNITS = {
 _DELAY_LEADS = frozenset({"in", "after", "within"})
 _SPAN_LEADS = frozenset({"last", "past", "previous", "next", "coming"})
 TIME_LEADS = frozenset({"at", "by", "around", "@", "till", "until", "before"})
-MONTHS = {name: i + 1 for i, names in enumerate((
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-    ("december", "dec"))) for name in names}
+# Month names (nlu.textnorm spells numeric dates with them) and the short forms people type.
+MONTHS = {**{name: i + 1 for i, name in enumerate(MONTH_NAMES)},
+          **{name[:3]: i + 1 for i, name in enumerate(MONTH_NAMES) if name != "may"}, "sept": 9}
 # A month or a year is a period only after one of these ("may" and "march" are verbs too): "in october",
 # "during march 2025", "for 2025", "since october".
 _MONTH_LEADS = frozenset({"in", "during", "for", "since", "of"})
@@ -81,7 +81,7 @@ def _count(tok: str) -> int | None:
     return 1 if tok in ("a", "an", "one") else None
 
 
-# After a date, these are not its year ("on 24 december 2026" has one; "on 5 may i ..." is no date at all).
+# After "5 may" these make "may" the verb, not the month ("is lab 5 may i know ..." names no date).
 _NOT_AFTER_MAY = frozenset({"i", "we", "you", "be", "have", "the", "it", "not"})
 
 
@@ -154,16 +154,15 @@ class _Scanner:
         # Months and years: "in october" (the latest October begun, or the next one in a forecast), "in march 2025",
         # "in 2025", "since october".
         if t in _MONTH_LEADS and nxt is not None and (nxt in MONTHS or _is_year(nxt)):
-            ahead = bool(_FUTURE_WORDS & set(self.t))
             if nxt in MONTHS:
                 month, after = MONTHS[nxt], self.tok(i + 2)
                 if after is not None and _is_year(after):
                     year, step = int(after), 3
                 else:
                     year, step = today.year, 2
-                    if month > today.month and not ahead:
+                    if month > today.month and not self.ahead:
                         year -= 1
-                    elif month < today.month and ahead:
+                    elif month < today.month and self.ahead:
                         year += 1
                 start, end = dt.date(year, month, 1), _month_start(dt.date(year, month, 1), 1)
             else:
@@ -390,8 +389,7 @@ class _Scanner:
                 return None
         step = 1 if self.ahead else -1
         if month is None:  # this month, then the months after (or before) it
-            tries = [divmod(today.year * 12 + today.month - 1 + k * step, 12) for k in range(12)]
-            candidates = [(y, m + 1) for y, m in tries]
+            candidates = [(d.year, d.month) for d in (_month_start(today, k * step) for k in range(12))]
         else:  # this year, then the years after (or before): five reach a 29 February
             candidates = [(today.year + k * step, month) for k in range(5)]
         for y, m in candidates:

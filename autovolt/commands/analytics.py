@@ -139,7 +139,9 @@ def _read_weather(path: Path | None) -> pd.Series | None:
     temp = temp[~temp.index.duplicated(keep="last")].sort_index()
     if temp.empty:
         raise UserError(f"{path}: no temperatures in the file")
-    if ((temp < -80) | (temp > 70)).any():
+    from autovolt.weather_feed import PLAUSIBLE_C
+
+    if ((temp < PLAUSIBLE_C[0]) | (temp > PLAUSIBLE_C[1])).any():
         raise UserError(f"{path}: temperatures must be in degrees Celsius (found {temp.min():g} to {temp.max():g})")
     return temp.resample("h").mean()
 

@@ -196,6 +196,7 @@ def test_a_command_for_no_moment_the_bot_can_act_at_asks_instead_of_switching_no
             "17:00 on Wed 25 Nov has already passed. Should I do it now, or at what time?",
         "turn off the ac in lab 1 on 30 february": "30 February is not a date. On which day?",
         "turn off the ac in lab 1 next week": "On which day and at what time?",
+        "turn off the ac in lab 1 in december": "On which day and at what time?",  # the coming December, not the last
         "turn off the ac in lab 1 on friday": "At what time?",
         "turn off the lights in classroom 101 in 500 days":
             "I can schedule up to 31 days ahead, and 10:00 on Sun 09 Apr 2028 is further away. At what time?",
