@@ -17,6 +17,7 @@ class Outcome(StrEnum):
     CONFIRMED = "confirmed"  # the board reported the requested state
     UNCONFIRMED = "unconfirmed"  # sent, but the board did not report the new state in time
     OFFLINE = "offline"  # not sent: the board is known to be offline
+    UNREACHABLE = "unreachable"  # not sent, and never sent later: the link to the broker is down
     UNKNOWN = "unknown"  # not sent: no such switch, or it is not wired to any board
 
 
@@ -48,6 +49,16 @@ class SwitchState:
     changed_at: dt.datetime | None = None
     reported_at: dt.datetime | None = None
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class LateConfirmation:
+    """A board reported the state of a command after its confirmation window ended (the user was told "not
+    switched"). `switch_id`, `on` the requested (and now reported) state; `late_by_s` seconds after the window."""
+
+    switch_id: str
+    on: bool
+    late_by_s: float
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,8 @@ class GatewayStats:
     confirmed: int = 0
     unconfirmed: int = 0
     refused_offline: int = 0
+    refused_unreachable: int = 0  # commands refused at once because the broker link was down
+    late_confirmations: int = 0  # boards that reported a command's state after its window had ended
     reconnects: int = field(default=0)
 
     def count(self, kind: str) -> None:

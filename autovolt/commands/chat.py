@@ -119,6 +119,7 @@ async def _chat(settings, user_id: int | None, once: str | None, voice: bytes | 
               flush=True)
 
     scheduler = Scheduler(engine.conversation, notify)
+    engine.conversation.notify = notify
     await scheduler.start()
     try:
         if voice is not None:
