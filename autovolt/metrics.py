@@ -22,6 +22,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from devices.plausibility import REASONS
+
 log = logging.getLogger(__name__)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -351,6 +353,12 @@ class GatewayCollector(Collector):
         reconnects = CounterMetricFamily("autovolt_gateway_reconnects", "Broker reconnections")
         reconnects.add_metric([], stats.get("reconnects", 0))
         yield reconnects
+        implausible = CounterMetricFamily("autovolt_gateway_implausible_readings", "Meter values refused as "
+                                          "physically implausible (the last good counter is kept), by reason",
+                                          labels=["reason"])
+        for reason in REASONS:  # every reason present from the start, so rate() works on the first one
+            implausible.add_metric([reason], stats.get(f"implausible_{reason}", 0))
+        yield implausible
 
 
 _bound: dict[str, Collector] = {}

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from devices.ingest import IngestWriter
 from devices.liveness import LivenessTracker
-from devices.model import (Availability, BoardLiveness, GatewayStats, LateConfirmation, Outcome, Rejected,
-                           RelayReport, SwitchResult, SwitchState)
+from devices.model import (IMPLAUSIBLE, Availability, BoardLiveness, GatewayStats, LateConfirmation, Outcome,
+                           Rejected, RelayReport, SwitchResult, SwitchState)
 from devices.protocols import Adapter, build_adapters
 from devices.transport import NetworkDown, Transport
 from store.campus import Board, Campus, Switch
@@ -274,7 +274,10 @@ class Gateway:
         try:
             observations = adapter.decode(topic, payload)
         except Rejected as rejected:
-            stats.count(rejected.kind)
+            if rejected.kind == IMPLAUSIBLE:
+                stats.count_implausible(rejected.label or rejected.kind)
+            else:
+                stats.count(rejected.kind)
             self._log_rejected(topic, rejected)
             return
         stats.observations += 1

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from devices.energy import EnergyAccountant
+from devices.plausibility import Implausible, power_limits
 from devices.model import Availability, GatewayStats, Heartbeat, MeterReport, Observation, RelayReport
 from store import models as m
 from store.campus import Campus, Switch
@@ -78,7 +79,9 @@ class IngestWriter:
             if relay is not None:
                 self._switch_at[(s.board_id, relay)] = s
         self._metered = {b.id for b in campus.boards if b.protocol == "tasmota"}
+        self._power_limit_w = power_limits(campus)
         self._known_state: dict[str, bool | None] = {}
+        self._implausible_logged: dict[str, float] = {}
         self._stored_board: dict[str, tuple[dt.datetime | None, bool]] = {}  # as last written (or read at start)
         self._latest_board: dict[str, tuple[dt.datetime | None, bool]] = {}  # as last observed
         self._buffer: list[tuple[dt.datetime, Sequence[Observation]]] = []
@@ -282,9 +285,16 @@ class IngestWriter:
                         switches[sw.id] = (on, ts)
                     latest[board_id] = (ts, True)
                 elif kind is MeterReport:
+                    latest[board_id] = (ts, True)  # an absurd counter is still a sign of life
+                    try:
+                        used = energy.meter(board_id, obs.total_kwh, ts,  # type: ignore[union-attr]
+                                            self._power_limit_w.get(board_id))
+                    except Implausible as exc:
+                        self.stats.count_implausible(exc.reason)
+                        self._log_implausible(board_id, exc)
+                        continue
                     rows.append((stamp, board_id, None, board.room_id, None, obs.power_w,  # type: ignore[union-attr]
-                                 energy.meter(board_id, obs.total_kwh), "meter"))  # type: ignore[union-attr]
-                    latest[board_id] = (ts, True)
+                                 used, "meter"))
                 elif kind is Heartbeat:
                     rows.append((stamp, board_id, None, board.room_id, None, None, None, "heartbeat"))
                     latest[board_id] = (ts, True)
@@ -293,6 +303,15 @@ class IngestWriter:
                     seen = previous[0] if previous else None
                     latest[board_id] = (ts, True) if obs.online else (seen, False)  # type: ignore[union-attr]
         self.stats.readings_queued += len(rows) - count
+
+    def _log_implausible(self, board_id: str, exc: Implausible) -> None:
+        # At most one line per board a minute: a broken meter reports every TelePeriod.
+        now = time.monotonic()
+        if now - self._implausible_logged.get(board_id, -1e9) >= 60:
+            self._implausible_logged[board_id] = now
+            log.warning("implausible meter reading refused; last good counter kept",
+                        extra={"kv": {"board": board_id, "reason": exc.reason,
+                                      "total": self.stats.implausible_by.get(exc.reason, 0)}})
 
     def _pick_board_updates(self, batch: _Batch, final: bool) -> None:
         """Board rows worth writing now: online changes, last-seen older than the resolution, everything if final."""

@@ -117,12 +117,14 @@ Observation = RelayReport | Heartbeat | MeterReport | Availability
 
 
 class Rejected(Exception):
-    """A message that cannot be used. `kind` names the counter it goes to; `reason` is safe to log (no payload)."""
+    """A message that cannot be used. `kind` names the counter it goes to; `reason` is safe to log (no payload);
+    `label` the finer cause counted for IMPLAUSIBLE (a devices.plausibility reason)."""
 
-    def __init__(self, kind: str, reason: str) -> None:
+    def __init__(self, kind: str, reason: str, label: str | None = None) -> None:
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
+        self.label = label
 
 
 # Counter names for `Rejected.kind`.
@@ -131,6 +133,7 @@ OVERSIZED = "oversized"  # larger than any real board sends
 UNKNOWN_BOARD = "unknown_board"  # a MAC or topic not in the registry
 BAD_SECRET = "bad_secret"  # right MAC, wrong or missing secret
 IGNORED = "ignored"  # valid but of no interest (our own commands, motion events, shared status topic)
+IMPLAUSIBLE = "implausible"  # well-formed, but a value the board cannot physically report (devices.plausibility)
 
 
 @dataclass
@@ -144,6 +147,8 @@ class GatewayStats:
     unknown_board: int = 0
     bad_secret: int = 0
     ignored: int = 0
+    implausible: int = 0  # meter values rejected (at decoding or against the previous sample); by reason below
+    implausible_by: dict[str, int] = field(default_factory=dict)
     readings_queued: int = 0
     readings_written: int = 0
     write_batches: int = 0
@@ -159,9 +164,16 @@ class GatewayStats:
     def count(self, kind: str) -> None:
         setattr(self, kind, getattr(self, kind) + 1)
 
+    def count_implausible(self, reason: str) -> None:
+        self.implausible += 1
+        self.implausible_by[reason] = self.implausible_by.get(reason, 0) + 1
+
     @property
     def rejected(self) -> int:
         return self.malformed + self.oversized + self.unknown_board + self.bad_secret
 
     def snapshot(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """Every counter; `implausible_by` flattened to `implausible_<reason>` keys."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "implausible_by"}
+        out.update({f"implausible_{reason}": n for reason, n in list(self.implausible_by.items())})
+        return out
