@@ -33,7 +33,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 MESSAGE_TYPES = ("text", "voice", "callback", "command")
 INTENTS = ("device_control", "status_query", "energy_query", "forecast_query", "schedule_query", "alerts_query",
            "help", "unknown")
-COMMAND_OUTCOMES = ("confirmed", "unconfirmed", "offline", "refused", "unknown")
+COMMAND_OUTCOMES = ("confirmed", "unconfirmed", "offline", "unreachable", "refused", "unknown")
 ALERT_TYPES = ("left_on", "stuck_on", "offline", "anomaly", "power_spike", "prometheus")
 SPEECH_ENGINES = ("pocketsphinx", "vosk")
 
@@ -62,7 +62,8 @@ TRANSCRIPTION_RTF = Histogram("autovolt_transcription_real_time_factor",
 
 # --- devices -------------------------------------------------------------------------------------------------------
 DEVICE_COMMANDS = Counter("autovolt_device_commands", "Switch commands by outcome: confirmed, unconfirmed (no report "
-                          "in time), offline (board offline, not sent), refused (not allowed), unknown (no such switch)",
+                          "in time), offline (board offline, not sent), unreachable (broker link down, not sent), refused (not "
+                          "allowed), unknown (no such switch)",
                           ["outcome"], registry=REGISTRY)
 DEVICE_CONFIRM_SECONDS = Histogram("autovolt_device_command_confirm_seconds",
                                    "Time from sending a switch command to the board's report of the new state",
@@ -359,6 +360,10 @@ class GatewayCollector(Collector):
         for reason in REASONS:  # every reason present from the start, so rate() works on the first one
             implausible.add_metric([reason], stats.get(f"implausible_{reason}", 0))
         yield implausible
+        late = CounterMetricFamily("autovolt_gateway_late_confirmations", "Commands a board applied after their "
+                                   "confirmation window (the user was told 'not switched', then told it switched)")
+        late.add_metric([], stats.get("late_confirmations", 0))
+        yield late
 
 
 _bound: dict[str, Collector] = {}

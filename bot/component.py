@@ -77,10 +77,12 @@ async def build_engine(settings: Settings, signer: CallbackSigner, fleet: Fleet 
     if fleet is None:
         from devices.runtime import start_devices
 
-        runtime = await start_devices(campus, settings.mqtt_url, url, role=role)
+        runtime = await start_devices(campus, settings.mqtt_url, url, role=role,
+                                      spool_dir=settings.data_dir / "spool" if role == "service" else None)
         fleet = runtime.gateway
     pipeline = SpeechPipeline(vocabulary_from_campus(campus), worker_process=speech_process) if speech else None
-    audit = AuditLog(url)
+    # The service's audit survives a database outage and a kill in a spool; a terminal chat retries in memory.
+    audit = AuditLog(url, spool_path=settings.data_dir / "spool" / "audit.jsonl" if role == "service" else None)
     conversation = Conversation(campus, fleet, url, signer, speech=pipeline, config=config, audit=audit)
     await conversation.load()
     return Engine(conversation, audit, runtime)

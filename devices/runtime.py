@@ -10,6 +10,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -67,13 +68,15 @@ def gateway_identity(role: str = SERVICE) -> ClientIdentity:
 
 async def start_devices(campus: Campus, mqtt_url: str | None, database_url: str | None = None, *,
                         timing: SimTiming = SimTiming(), confirm_timeout_s: float = 3.0,
-                        client_id: str | None = None, role: str = SERVICE) -> DeviceRuntime:
+                        client_id: str | None = None, role: str = SERVICE,
+                        spool_dir: Path | None = None) -> DeviceRuntime:
     """Start the gateway (and its store writer when `database_url` is given). With `mqtt_url` None the fleet is
     simulated in-process; otherwise the boards (real or `autovolt simulate`) are on the broker. `role` CHAT: a
-    session of its own, and telemetry is not stored (the service stores it; two writers would count it twice)."""
+    session of its own, and telemetry is not stored (the service stores it; two writers would count it twice).
+    `spool_dir`: where readings the database refused are kept durably until it takes them (store.spool)."""
     writer = None
     if database_url and (role == SERVICE or not mqtt_url):
-        writer = IngestWriter(database_url, campus)
+        writer = IngestWriter(database_url, campus, spool_path=spool_dir / "readings.jsonl" if spool_dir else None)
         await asyncio.to_thread(writer.start)  # reads the store: off the loop
     fleet = None
     if mqtt_url:
