@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import queue
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,6 +63,7 @@ class AuditLog:
         self.errors = 0
         self.spool = open_spool(spool_path)
         self._unsent: list[list[dict[str, Any]]] = []  # refused batches without a spool, oldest first
+        self._next_retry = 0.0
         self._queue: queue.Queue[AuditEntry | threading.Event | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
@@ -125,16 +127,22 @@ class AuditLog:
             self.spool.add(uuid.uuid4().hex, rows)
         else:
             self._unsent.append(rows)
-        self._retry()
+        if time.monotonic() >= self._next_retry:  # not at every record while the database refuses
+            self._retry()
 
     def _retry(self) -> None:
+        ok = True
         if self.spool is not None:
             for batch_id, rows in self.spool.pending():
                 if not self._commit(rows, batch_id):
-                    return
+                    ok = False
+                    break
                 self.spool.done(batch_id)
-        while self._unsent and self._commit(self._unsent[0]):
-            self._unsent.pop(0)
+        while ok and self._unsent:
+            ok = self._commit(self._unsent[0])
+            if ok:
+                self._unsent.pop(0)
+        self._next_retry = 0.0 if ok else time.monotonic() + self.retry_s
 
     def _commit(self, rows: list[dict[str, Any]], batch_id: str | None = None) -> bool:
         """One transaction; a spooled batch's id goes with it, and a batch already stored is not stored again."""

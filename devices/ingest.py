@@ -117,6 +117,8 @@ class IngestWriter:
         self._buffered = 0
         self._retry: _Batch | None = None
         self.spool = open_spool(spool_path)
+        self.replay_every_s = 1.0  # while the database refuses, new batches keep going to the spool in between
+        self._next_replay = 0.0
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -256,9 +258,11 @@ class IngestWriter:
             if not self.spool and self._commit(batch):
                 return
             self.spool.add(uuid.uuid4().hex, _encode(batch))  # type: ignore[union-attr]
+        if time.monotonic() < self._next_replay:
+            return
         for batch_id, data in self.spool.pending():  # type: ignore[union-attr]
             if not self._commit(_decode(data), batch_id):
-                time.sleep(0.5)
+                self._next_replay = time.monotonic() + self.replay_every_s
                 return
             self.spool.done(batch_id)  # type: ignore[union-attr]
 
