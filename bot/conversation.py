@@ -369,12 +369,12 @@ class Conversation:
                      "I will report back here; /schedules lists or cancels it.", "scheduled", detail={"action": ident})
 
     async def execute(self, switch_ids: Sequence[str], on: bool, *, who: Sender | None = None,
-                      text: str = "") -> tuple[str, str, list[SwitchResult]]:
-        """Switch now and describe it (used by the scheduler and by confirmed buttons); `who` gave the command and
-        hears of a late confirmation."""
+                      command_text: str = "") -> tuple[str, str, list[SwitchResult]]:
+        """Switch now and describe it (used by the scheduler and by confirmed buttons); `who` gave the command
+        (`command_text`) and hears of a late confirmation."""
         results = await self.fleet.switch(list(switch_ids), on)
         if who is not None:
-            self.late.remember(who.user_id, who.chat_id, who.channel, text, results)
+            self.late.remember(who.user_id, who.chat_id, who.channel, command_text, results)
         text, outcome = describe_results(self.campus, results)
         return text, outcome, results
 
@@ -418,7 +418,8 @@ class Conversation:
         if not await asyncio.to_thread(records.transition, url, record.id, "confirming", "running"):
             return Reply("This button was already used.", "button_used")
         try:
-            text, outcome, results = await self.execute(record.switch_ids, record.on, who=who, text=record.text)
+            text, outcome, results = await self.execute(record.switch_ids, record.on, who=who,
+                                                        command_text=record.text)
         except Exception:
             await asyncio.to_thread(records.transition, url, record.id, "running", "failed")
             raise

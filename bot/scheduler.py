@@ -101,7 +101,7 @@ class Scheduler:
         late = now - record.run_at > LATE_AFTER
         try:
             text, outcome, results = await self.conversation.execute(
-                record.switch_ids, record.on, who=Sender(record.created_by, record.chat_id), text=record.text)
+                record.switch_ids, record.on, who=Sender(record.created_by, record.chat_id), command_text=record.text)
         except Exception as exc:
             log.exception("scheduled action failed", extra={"kv": {"action": record.id}})
             await asyncio.to_thread(records.transition, self.url, record.id, "running", "failed",
