@@ -134,3 +134,37 @@ async def test_the_user_hears_of_a_late_switch_and_of_an_unreachable_network(cam
         await fleet.stop()
         await gateway.stop()
         audit.close()
+
+
+async def test_a_command_stuck_on_the_way_to_a_frozen_broker_is_withdrawn_at_the_deadline(campus, prefix,
+                                                                                          private_broker):
+    broker = private_broker()
+    gateway, fleet = await started(campus, prefix, broker, gateway_backoff=Backoff(0.1, 0.5), confirm_timeout_s=1.0)
+    transport = gateway.transport
+    late = []
+    gateway.add_late_listener(late.append)
+    projector = next(s for s in campus.switches if s.id == "cr-101-projector")
+    board = fleet.autovolt[projector.board_id]
+    try:
+        await asyncio.sleep(0.2)
+        os.kill(broker.process.pid, signal.SIGSTOP)
+        try:
+            # The frozen broker reads nothing: fill its receive window and our send buffer, so the command
+            # waits behind them in the client's queue, where it would still be sent once the broker resumes.
+            junk = b"x" * 1_000_000
+            for _ in range(48):
+                transport.publish(f"{prefix}junk", junk, qos=0)
+            await asyncio.sleep(0.5)
+            result = (await gateway.switch(["cr-101-projector"], True))[0]
+        finally:
+            os.kill(broker.process.pid, signal.SIGCONT)
+        assert result.outcome is Outcome.UNCONFIRMED
+        assert transport.withdrawn == 1  # the link was reset: the command cannot arrive later
+        assert await until(lambda: transport.reconnects >= 1 and transport.connected)
+        assert await fleet.transport.wait_connected(10)
+        # Once a later command is confirmed on the new connection, the withdrawn one would have arrived before it.
+        assert (await gateway.switch(["cr-101-fans"], True))[0].outcome is Outcome.CONFIRMED
+        assert board.relays[projector.gpio] is False and not late
+    finally:
+        await fleet.stop()
+        await gateway.stop()
