@@ -189,3 +189,28 @@ def test_readings_and_audit_survive_a_database_outage_and_kill_9(campus, prefix,
         texts = session.scalars(select(m.CommandAudit.text)).all()
     assert sorted(t for t in texts if t.startswith("first-")) == [f"first-audit-{i}" for i in range(5)]
     get_engine(url).dispose()
+
+
+@pytest.mark.postgres
+def test_an_audit_record_refused_once_is_retried_not_dropped(private_postgres):
+    # The terminal chat's audit has no spool: a refused batch is retried in memory until the database is back.
+    url = private_postgres.url
+    upgrade(url)
+    get_engine(url).dispose()
+    private_postgres.stop()
+    audit = AuditLog(url, retry_s=0.2)
+    try:
+        audit.record(AuditEntry(T0, 2003, 2003, "terminal", "given while the database was down", "switch", "done"))
+        assert audit.flush(20)
+        assert audit.errors >= 1 and audit.written == 0
+        private_postgres.start()
+        for _ in range(200):
+            if audit.written:
+                break
+            time.sleep(0.05)
+    finally:
+        audit.close()
+    with session_scope(url) as session:
+        texts = session.scalars(select(m.CommandAudit.text)).all()
+    assert texts == ["given while the database was down"]
+    get_engine(url).dispose()
