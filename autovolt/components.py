@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from devices.gateway import Gateway
 from devices.runtime import DeviceRuntime, start_devices
@@ -16,10 +17,11 @@ class DevicesComponent:
 
     name = "devices"
 
-    def __init__(self, campus: Campus, mqtt_url: str | None, database_url: str) -> None:
+    def __init__(self, campus: Campus, mqtt_url: str | None, database_url: str, spool_dir: Path | None = None) -> None:
         self.campus = campus
         self.mqtt_url = mqtt_url
         self.database_url = database_url
+        self.spool_dir = spool_dir  # readings the database refused wait here (store.spool)
         self.runtime: DeviceRuntime | None = None
 
     @property
@@ -29,7 +31,7 @@ class DevicesComponent:
     async def start(self) -> None:
         from autovolt.metrics import bind_gateway
 
-        self.runtime = await start_devices(self.campus, self.mqtt_url, self.database_url)
+        self.runtime = await start_devices(self.campus, self.mqtt_url, self.database_url, spool_dir=self.spool_dir)
         bind_gateway(self.runtime.gateway)
         mode = "broker" if self.mqtt_url else "simulated fleet (no AUTOVOLT_MQTT_URL set)"
         log.info("devices ready", extra={"kv": {"mode": mode, "boards": len(self.campus.boards)}})

@@ -22,6 +22,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from devices.plausibility import REASONS
+
 log = logging.getLogger(__name__)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -31,7 +33,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 MESSAGE_TYPES = ("text", "voice", "callback", "command")
 INTENTS = ("device_control", "status_query", "energy_query", "forecast_query", "schedule_query", "alerts_query",
            "help", "unknown")
-COMMAND_OUTCOMES = ("confirmed", "unconfirmed", "offline", "refused", "unknown")
+COMMAND_OUTCOMES = ("confirmed", "unconfirmed", "offline", "unreachable", "refused", "unknown")
 ALERT_TYPES = ("left_on", "stuck_on", "offline", "anomaly", "power_spike", "prometheus")
 SPEECH_ENGINES = ("pocketsphinx", "vosk")
 
@@ -60,7 +62,8 @@ TRANSCRIPTION_RTF = Histogram("autovolt_transcription_real_time_factor",
 
 # --- devices -------------------------------------------------------------------------------------------------------
 DEVICE_COMMANDS = Counter("autovolt_device_commands", "Switch commands by outcome: confirmed, unconfirmed (no report "
-                          "in time), offline (board offline, not sent), refused (not allowed), unknown (no such switch)",
+                          "in time), offline (board offline, not sent), unreachable (broker link down, not sent), refused (not "
+                          "allowed), unknown (no such switch)",
                           ["outcome"], registry=REGISTRY)
 DEVICE_CONFIRM_SECONDS = Histogram("autovolt_device_command_confirm_seconds",
                                    "Time from sending a switch command to the board's report of the new state",
@@ -351,6 +354,16 @@ class GatewayCollector(Collector):
         reconnects = CounterMetricFamily("autovolt_gateway_reconnects", "Broker reconnections")
         reconnects.add_metric([], stats.get("reconnects", 0))
         yield reconnects
+        implausible = CounterMetricFamily("autovolt_gateway_implausible_readings", "Meter values refused as "
+                                          "physically implausible (the last good counter is kept), by reason",
+                                          labels=["reason"])
+        for reason in REASONS:  # every reason present from the start, so rate() works on the first one
+            implausible.add_metric([reason], stats.get(f"implausible_{reason}", 0))
+        yield implausible
+        late = CounterMetricFamily("autovolt_gateway_late_confirmations", "Commands a board applied after their "
+                                   "confirmation window (the user was told 'not switched', then told it switched)")
+        late.add_metric([], stats.get("late_confirmations", 0))
+        yield late
 
 
 _bound: dict[str, Collector] = {}

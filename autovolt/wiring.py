@@ -36,7 +36,7 @@ def _add_devices(service: Service, settings: Settings) -> None:
     if campus is None:
         log.warning("no campus loaded: devices are not started; run `autovolt campus load FILE`")
         return
-    component = DevicesComponent(campus, settings.mqtt_url, url)
+    component = DevicesComponent(campus, settings.mqtt_url, url, spool_dir=settings.data_dir / "spool")
     service.components.append(component)
     service.checks["broker"] = component.ready
 

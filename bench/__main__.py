@@ -37,7 +37,8 @@ SUITES: dict[str, list[tuple[str, list[str]]]] = {
     "nlu": [(".", ["-m", "bench.nlu_score"]), (".", ["-m", "bench.nlu_bench"])],
     "alerts": [(".", ["bench/alerts_scan.py"]), (".", ["bench/alerts_delivery.py"])],
     "devices": [(".", ["bench/devices_latency.py", "--runs", "3", "--commands", "150"]),
-                (".", ["bench/devices_ingest.py", "--db", "both", "--mode", "both", "--runs", "3", "--seconds", "20"])],
+                (".", ["bench/devices_ingest.py", "--db", "both", "--mode", "both", "--runs", "3", "--seconds", "20"]),
+                (".", ["bench/devices_reconnect.py", "--runs", "3", "--outages", "5,15,30"])],
     "bot": [(".", ["bench/bot_latency.py", "--texts", "30", "--voices", "10", "--burst", "500", "--runs", "3"])],
     "api": [(".", ["bench/api_voice.py", "--runs", "3", "--seconds", "8"])],
 }

@@ -103,6 +103,7 @@ class TelegramBot:
         self.options = options
         self.app = build_application(token, conversation, options, button_routes)
         self.scheduler = Scheduler(conversation, self._notify)
+        conversation.notify = self._notify  # e.g. a board that applied a command after its window
 
     async def _notify(self, chat_id: int, text: str) -> None:
         await self.app.bot.send_message(chat_id, text)

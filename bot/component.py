@@ -66,9 +66,10 @@ class Engine:
 
 async def build_engine(settings: Settings, signer: CallbackSigner, fleet: Fleet | None = None, *,
                        speech: bool = True, config: ConversationConfig | None = None,
-                       speech_process: bool = False) -> Engine:
+                       speech_process: bool = False, role: str = "service") -> Engine:
     """The engine on the configured store and fleet; starts a device runtime (broker or simulated) if none given.
-    `speech_process`: recognise voice notes in a worker process (the service), not in a thread (one-off chats)."""
+    `speech_process`: recognise voice notes in a worker process (the service), not in a thread (one-off chats).
+    `role`: how the device runtime it starts meets the broker (devices.runtime.gateway_identity)."""
     config = config or ConversationConfig(voice_confirm_below=settings.voice_confirm_below)
     url = settings.effective_database_url
     campus = await asyncio.to_thread(read_campus, url)
@@ -76,10 +77,12 @@ async def build_engine(settings: Settings, signer: CallbackSigner, fleet: Fleet 
     if fleet is None:
         from devices.runtime import start_devices
 
-        runtime = await start_devices(campus, settings.mqtt_url, url)
+        runtime = await start_devices(campus, settings.mqtt_url, url, role=role,
+                                      spool_dir=settings.data_dir / "spool" if role == "service" else None)
         fleet = runtime.gateway
     pipeline = SpeechPipeline(vocabulary_from_campus(campus), worker_process=speech_process) if speech else None
-    audit = AuditLog(url)
+    # The service's audit survives a database outage and a kill in a spool; a terminal chat retries in memory.
+    audit = AuditLog(url, spool_path=settings.data_dir / "spool" / "audit.jsonl" if role == "service" else None)
     conversation = Conversation(campus, fleet, url, signer, speech=pipeline, config=config, audit=audit)
     await conversation.load()
     return Engine(conversation, audit, runtime)

@@ -26,8 +26,9 @@ from bot.callbacks import CallbackError, CallbackSigner
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
-from bot.replies import Button, Reply, describe_results, describe_targets, room_list, when_text
-from devices.model import BoardLiveness, SwitchResult, SwitchState
+from bot.late import LateWatch
+from bot.replies import Button, Reply, describe_late, describe_results, describe_targets, room_list, when_text
+from devices.model import BoardLiveness, LateConfirmation, SwitchResult, SwitchState
 from nlu.command import Command, ParseContext
 from nlu.parser import parser_for
 from store.campus import Campus, User
@@ -128,6 +129,12 @@ class Conversation:
         self._unknown_told: dict[int, float] = {}
         # Campus.user scans the list; every message asks, so index it once (the campus is immutable).
         self._users = {u.telegram_id: u for u in campus.users}
+        # Sends an unsolicited message to a chat (set by the channel: Telegram, the terminal chat).
+        self.notify: Callable[[int, str], Awaitable[None]] | None = None
+        self.late = LateWatch()
+        self._telling: set[asyncio.Task[None]] = set()
+        if hasattr(fleet, "add_late_listener"):
+            fleet.add_late_listener(self._on_late)
 
     async def load(self) -> None:
         """Read per-user state kept in the store (default rooms)."""
@@ -197,6 +204,27 @@ class Conversation:
         if not silent:
             self._unknown_told[who.user_id] = now
         return Reply(UNKNOWN_USER_TEXT.format(user_id=who.user_id), "unknown_user", silent=silent)
+
+    def _on_late(self, late: LateConfirmation) -> None:
+        """A board applied a command after its window: tell whoever was told "not switched", and audit it."""
+        waiting = self.late.claim(late)
+        if waiting is None:
+            return
+        text = describe_late(self.campus, late)
+        who = Sender(waiting.user_id, waiting.chat_id, waiting.channel)
+        self._audit(who, waiting.text, Reply(text, "late_confirmation", detail={
+            "switch": late.switch_id, "on": late.on, "late_by_s": round(late.late_by_s, 1)}), 0.0)
+        if self.notify is not None:
+            task = asyncio.get_running_loop().create_task(self._tell(who.chat_id, text))
+            self._telling.add(task)
+            task.add_done_callback(self._telling.discard)
+
+    async def _tell(self, chat_id: int, text: str) -> None:
+        try:
+            await self.notify(chat_id, text)  # type: ignore[misc]
+        except Exception as exc:  # the audit has it; a failed message must not break the gateway's listener
+            log.warning("could not send a late confirmation", extra={"kv": {"chat": chat_id,
+                                                                            "error": type(exc).__name__}})
 
     def _audit(self, who: Sender, text: str, reply: Reply, elapsed_s: float) -> None:
         log.info("command", extra={"kv": {"user": who.user_id, "channel": who.channel, "intent": reply.intent,
@@ -326,6 +354,7 @@ class Conversation:
         if run_at is not None:
             return await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)
         results = await self.fleet.switch(switch_ids, on)
+        self.late.remember(who.user_id, who.chat_id, who.channel, command.text, results)
         text, outcome = describe_results(self.campus, results)
         return Reply(text, outcome, detail={"results": _results_json(results)})
 
@@ -339,9 +368,13 @@ class Conversation:
         return Reply(f"Scheduled: {what} {'on' if on else 'off'} {when_text(run_at, self.tz, now)}. "
                      "I will report back here; /schedules lists or cancels it.", "scheduled", detail={"action": ident})
 
-    async def execute(self, switch_ids: Sequence[str], on: bool) -> tuple[str, str, list[SwitchResult]]:
-        """Switch now and describe it (used by the scheduler and by confirmed buttons)."""
+    async def execute(self, switch_ids: Sequence[str], on: bool, *, who: Sender | None = None,
+                      command_text: str = "") -> tuple[str, str, list[SwitchResult]]:
+        """Switch now and describe it (used by the scheduler and by confirmed buttons); `who` gave the command
+        (`command_text`) and hears of a late confirmation."""
         results = await self.fleet.switch(list(switch_ids), on)
+        if who is not None:
+            self.late.remember(who.user_id, who.chat_id, who.channel, command_text, results)
         text, outcome = describe_results(self.campus, results)
         return text, outcome, results
 
@@ -385,7 +418,8 @@ class Conversation:
         if not await asyncio.to_thread(records.transition, url, record.id, "confirming", "running"):
             return Reply("This button was already used.", "button_used")
         try:
-            text, outcome, results = await self.execute(record.switch_ids, record.on)
+            text, outcome, results = await self.execute(record.switch_ids, record.on, who=who,
+                                                        command_text=record.text)
         except Exception:
             await asyncio.to_thread(records.transition, url, record.id, "running", "failed")
             raise

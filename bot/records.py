@@ -14,7 +14,10 @@ import datetime as dt
 import logging
 import queue
 import threading
+import time
+import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +25,7 @@ from sqlalchemy import func, insert, select, update
 
 from store import models as m
 from store.db import session_scope
+from store.spool import already_written, mark_written, open_spool
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +48,25 @@ class AuditEntry:
 class AuditLog:
     """Writes audit entries from a background thread in batches, so a reply never waits for the database.
 
-    `flush()` blocks until everything recorded so far is written; `close()` flushes and stops the thread.
+    A batch the database refuses is retried every `retry_s`; with `spool_path` it is first kept in a local spool
+    (store.spool), so it also survives the process being killed, and is replayed, once, at the next start.
+    `flush()` blocks until everything recorded so far is handled (written, or spooled while the database is
+    away); `close()` flushes and stops the thread.
     """
 
-    def __init__(self, database_url: str, batch: int = 500) -> None:
+    def __init__(self, database_url: str, batch: int = 500, *, spool_path: Path | None = None,
+                 retry_s: float = 2.0) -> None:
         self.database_url = database_url
         self.batch = batch
+        self.retry_s = retry_s
+        self.written = 0
+        self.errors = 0
+        self.spool = open_spool(spool_path)
+        self._unsent: list[list[dict[str, Any]]] = []  # refused batches without a spool, oldest first
+        self._next_retry = 0.0
         self._queue: queue.Queue[AuditEntry | threading.Event | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
-        self.written = 0
-        self.errors = 0
 
     def record(self, entry: AuditEntry) -> None:
         self._queue.put(entry)
@@ -68,10 +80,16 @@ class AuditLog:
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join(15)
+        if self.spool is not None and not self._thread.is_alive():
+            self.spool.close()
 
     def _run(self) -> None:
         while True:
-            item = self._queue.get()
+            try:  # while something waits for the database, wake up to retry it
+                item = self._queue.get(timeout=self.retry_s if (self.spool or self._unsent) else None)
+            except queue.Empty:
+                self._retry()
+                continue
             pending: list[AuditEntry] = []
             markers: list[threading.Event] = []
             stop = False
@@ -93,18 +111,58 @@ class AuditLog:
             for marker in markers:
                 marker.set()
             if stop:
+                if self._unsent:
+                    log.error("audit records lost at shutdown: the database was away and there is no spool",
+                              extra={"kv": {"rows": sum(len(b) for b in self._unsent)}})
                 return
 
     def _write(self, entries: list[AuditEntry]) -> None:
-        rows = [{"ts": e.ts, "user_id": e.user_id, "chat_id": e.chat_id, "channel": e.channel, "text": e.text[:4000],
-                 "intent": e.intent, "outcome": e.outcome, "detail": e.detail} for e in entries]
+        rows = [{"ts": e.ts.isoformat(), "user_id": e.user_id, "chat_id": e.chat_id, "channel": e.channel,
+                 "text": e.text[:4000], "intent": e.intent, "outcome": e.outcome, "detail": e.detail}
+                for e in entries]
+        if not (self.spool or self._unsent) and self._commit(rows):
+            return
+        # Behind what already waits, so the audit keeps its order.
+        if self.spool is not None:
+            self.spool.add(uuid.uuid4().hex, rows)
+        else:
+            self._unsent.append(rows)
+        if time.monotonic() >= self._next_retry:  # not at every record while the database refuses
+            self._retry()
+
+    def _retry(self) -> None:
+        ok = True
+        if self.spool is not None:
+            for batch_id, rows in self.spool.pending():
+                if not self._commit(rows, batch_id):
+                    ok = False
+                    break
+                self.spool.done(batch_id)
+        while ok and self._unsent:
+            ok = self._commit(self._unsent[0])
+            if ok:
+                self._unsent.pop(0)
+        self._next_retry = 0.0 if ok else time.monotonic() + self.retry_s
+
+    def _commit(self, rows: list[dict[str, Any]], batch_id: str | None = None) -> bool:
+        """One transaction; a spooled batch's id goes with it, and a batch already stored is not stored again."""
         try:
             with session_scope(self.database_url) as session:
-                session.execute(insert(m.CommandAudit), rows)
+                conn = session.connection()
+                if batch_id is not None:
+                    if already_written(conn, batch_id):
+                        return True
+                    mark_written(conn, batch_id, "audit")
+                session.execute(insert(m.CommandAudit), [{**r, "ts": dt.datetime.fromisoformat(r["ts"])}
+                                                         for r in rows])
             self.written += len(rows)
+            return True
         except Exception as exc:  # the audit must not take the bot down; the failure itself is logged
             self.errors += 1
-            log.error("audit write failed", extra={"kv": {"rows": len(rows), "error": type(exc).__name__}})
+            log.error("audit write failed; kept for a retry", extra={"kv": {
+                "rows": len(rows), "spooled": self.spool is not None, "error": type(exc).__name__}})
+            return False
+
 
 
 @dataclass(frozen=True)

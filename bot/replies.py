@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from devices.model import Outcome, SwitchResult
+from devices.model import LateConfirmation, Outcome, SwitchResult
 from store.campus import Campus, Switch
 
 
@@ -82,7 +82,20 @@ def describe_results(campus: Campus, results: Sequence[SwitchResult]) -> tuple[s
     return "\n".join(lines), outcome
 
 
+def describe_late(campus: Campus, late: LateConfirmation) -> str:
+    """A board applied a command after the user was told it had not ("... not switched on: board ... did not report
+    the new state within 3 s"): say that it is switched after all, so the user can act on the real state."""
+    sw = next((s for s in campus.switches if s.id == late.switch_id), None)
+    room = campus.room(sw.room_id).name if sw is not None else "Unknown room"
+    label = device_label([sw]) if sw is not None else late.switch_id
+    verb = "on" if late.on else "off"
+    return (f"{room}: {label} switched {verb} after all. The board reported it {late.late_by_s:.0f} s after I said "
+            f"it was not switched; it is {verb} now.")
+
+
 def _why(result: SwitchResult) -> str:
+    if result.outcome is Outcome.UNREACHABLE:
+        return result.reason or "the device network is unreachable"
     if result.outcome is Outcome.OFFLINE:
         return result.reason or "the board is offline"
     if result.outcome is Outcome.UNCONFIRMED:

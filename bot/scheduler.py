@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from bot import records
-from bot.conversation import Conversation
+from bot.conversation import Conversation, Sender
 from store.models import utcnow
 from bot.replies import describe_targets, when_text
 
@@ -100,7 +100,8 @@ class Scheduler:
     async def _run(self, record: records.ActionRecord, now: dt.datetime) -> None:
         late = now - record.run_at > LATE_AFTER
         try:
-            text, outcome, results = await self.conversation.execute(record.switch_ids, record.on)
+            text, outcome, results = await self.conversation.execute(
+                record.switch_ids, record.on, who=Sender(record.created_by, record.chat_id), command_text=record.text)
         except Exception as exc:
             log.exception("scheduled action failed", extra={"kv": {"action": record.id}})
             await asyncio.to_thread(records.transition, self.url, record.id, "running", "failed",

@@ -2,7 +2,11 @@
 
 A command is `confirmed` only when the board reports the requested state (AutoVolt: the `switch_event` it publishes
 when it applies the command, or a state snapshot; Tasmota: its `stat` reply). Commands to a board known to be
-offline fail fast. Commands to one board are spread to respect its firmware's pacing; boards run in parallel.
+offline fail fast, and so does every command while the broker link is down: a command is sent now or never, and
+one still unconfirmed at the end of its window is withdrawn (`Transport.settle`), so a user told "not switched" is
+never contradicted by a relay switching later. If a board still reports the requested state after the window
+(it applied the command late), late listeners hear of it so the user can be told.
+Commands to one board are spread to respect its firmware's pacing; boards run in parallel.
 """
 
 from __future__ import annotations
@@ -17,10 +21,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from devices.ingest import IngestWriter
 from devices.liveness import LivenessTracker
-from devices.model import (Availability, BoardLiveness, GatewayStats, Outcome, Rejected, RelayReport,
-                           SwitchResult, SwitchState)
+from devices.model import (IMPLAUSIBLE, Availability, BoardLiveness, GatewayStats, LateConfirmation, Outcome,
+                           Rejected, RelayReport, SwitchResult, SwitchState)
 from devices.protocols import Adapter, build_adapters
-from devices.transport import Transport
+from devices.transport import NetworkDown, Transport
 from store.campus import Board, Campus, Switch
 from store.models import utcnow
 
@@ -28,7 +32,14 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 ReportListener = Callable[[str, SwitchState], None]
+LateListener = Callable[[LateConfirmation], None]
 
+UNREACHABLE_REASON = "the device network is unreachable; nothing was sent"
+# How long after its window an unconfirmed command is still matched with a board's report of its state.
+LATE_WATCH_S = 120.0
+# Reports that say a command was applied (AutoVolt switch_event from the backend, Tasmota command reply); a periodic
+# snapshot or a wall switch is not evidence that our command was carried out.
+COMMAND_SOURCES = frozenset({"backend", "result"})
 
 
 class _Known:
@@ -81,6 +92,9 @@ class Gateway:
         self._last_send: dict[str, float] = {}
         self._last_relay_send: dict[tuple[str, int], float] = {}
         self._listeners: list[ReportListener] = []
+        self._late_listeners: list[LateListener] = []
+        # Unconfirmed commands whose window ended: (board, relay) -> [(requested state, switch id, window end)].
+        self._expired: dict[tuple[str, int], list[tuple[bool, str, float]]] = {}
         self._rejection_logged: dict[str, float] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._dispatch = [(a.owns, a) for a in self.adapters.values()]
@@ -121,6 +135,10 @@ class Gateway:
         """Called (on the loop) with every switch state change a board reports, e.g. a wall switch pressed."""
         self._listeners.append(listener)
 
+    def add_late_listener(self, listener: LateListener) -> None:
+        """Called (on the loop) when a board reports a command's state after its window (see `LateConfirmation`)."""
+        self._late_listeners.append(listener)
+
     # --- queries ----------------------------------------------------------------------------------------------
 
     def state(self, switch_id: str) -> SwitchState:
@@ -152,6 +170,14 @@ class Gateway:
                 results[index] = SwitchResult(switch_id, on, Outcome.OFFLINE, f"board {sw.board_id} is offline: {live.reason}")
                 continue
             per_board[sw.board_id].append((index, sw, relay))  # type: ignore[index]
+        if per_board and not self.transport.connected:
+            # Refused at once and not queued: sent after the broker returns, it would switch behind the user's back.
+            for items in per_board.values():
+                for index, sw, _relay in items:
+                    self.stats.refused_unreachable += 1
+                    results[index] = SwitchResult(sw.id, on, Outcome.UNREACHABLE, UNREACHABLE_REASON)
+            log.warning("commands refused: broker link down", extra={"kv": {"switches": len(switch_ids)}})
+            return [r for r in results if r is not None]
         outcomes = await asyncio.gather(*(self._switch_board(self.boards[b], items, on) for b, items in per_board.items()))
         for board_results in outcomes:
             for index, result in board_results:
@@ -169,14 +195,20 @@ class Gateway:
         adapter = self.adapters[board.protocol]
         loop = asyncio.get_running_loop()
         sent = []
+        results = []
         async with self._locks[board.id]:
             for index, sw, relay in items:
                 await self._pace(adapter, board.id, relay)
-                future: asyncio.Future[float] = loop.create_future()
-                self._waiters[(board.id, relay)].append((on, future))
                 topic, payload = adapter.command(board, relay, on)
                 sent_at = time.perf_counter()
-                self.transport.publish(topic, payload, qos=1)
+                try:
+                    ticket = self.transport.send_command(topic, payload)
+                except NetworkDown:
+                    self.stats.refused_unreachable += 1
+                    results.append((index, SwitchResult(sw.id, on, Outcome.UNREACHABLE, UNREACHABLE_REASON)))
+                    continue
+                future: asyncio.Future[float] = loop.create_future()
+                self._waiters[(board.id, relay)].append((on, future))
                 self._last_send[board.id] = self._last_relay_send[(board.id, relay)] = loop.time()
                 self.stats.commands_sent += 1
                 # The AutoVolt firmware publishes nothing for a relay already in the requested state. A state
@@ -185,11 +217,12 @@ class Gateway:
                 known = self.state(sw.id)
                 already = known.on is on and known.source != "store"
                 restored = known.on is on and known.source == "store"
-                sent.append((index, sw, relay, future, sent_at, loop.time(), already, restored))
-        results = []
-        for index, sw, relay, future, sent_at, sent_loop, already, restored in sent:
+                sent.append((index, sw, relay, future, sent_at, loop.time(), already, restored, ticket))
+        for index, sw, relay, future, sent_at, sent_loop, already, restored, ticket in sent:
+            confirmed = False
             try:
                 if already:
+                    confirmed = True
                     results.append((index, SwitchResult(sw.id, on, Outcome.CONFIRMED, f"was already {'on' if on else 'off'}", 0.0)))
                     self.stats.confirmed += 1
                     continue
@@ -198,6 +231,7 @@ class Gateway:
                     confirmed_at = await asyncio.wait_for(asyncio.shield(future), max(remaining, 0.0))
                 except asyncio.TimeoutError:
                     self.stats.unconfirmed += 1
+                    self._remember_expired((board.id, relay), on, sw.id, loop.time())
                     reason = f"board {board.id} did not report the new state within {self.confirm_timeout_s:g} s"
                     if restored:  # the firmware's silence fits "already so", but nothing since the restart says it
                         reason = (f"board {board.id} has not reported since the service restarted; it was "
@@ -206,8 +240,12 @@ class Gateway:
                     log.warning("command unconfirmed", extra={"kv": {"switch": sw.id, "board": board.id, "on": on}})
                     continue
                 self.stats.confirmed += 1
+                confirmed = True
+                self._expired.pop((board.id, relay), None)  # superseded: a later report answers this command
                 results.append((index, SwitchResult(sw.id, on, Outcome.CONFIRMED, "", max(confirmed_at - sent_at, 0.0))))
             finally:
+                # Confirmed, or withdrawn so that it can no longer reach the board.
+                self.transport.settle(ticket, confirmed)
                 waiters = self._waiters.get((board.id, relay))
                 if waiters is not None:
                     waiters[:] = [w for w in waiters if w[1] is not future]
@@ -236,7 +274,10 @@ class Gateway:
         try:
             observations = adapter.decode(topic, payload)
         except Rejected as rejected:
-            stats.count(rejected.kind)
+            if rejected.kind == IMPLAUSIBLE:
+                stats.count_implausible(rejected.label or rejected.kind)
+            else:
+                stats.count(rejected.kind)
             self._log_rejected(topic, rejected)
             return
         stats.observations += 1
@@ -263,6 +304,8 @@ class Gateway:
             for wanted, future in waiters:
                 if wanted is obs.on and not future.done():
                     future.set_result(stamp)
+        elif self._expired and key in self._expired and obs.source in COMMAND_SOURCES:
+            self._late_report(key, obs.on)
         switch_id = self._switch_at.get(key)
         if switch_id is None:
             return
@@ -283,6 +326,34 @@ class Gateway:
                     listener(switch_id, state)
                 except Exception:
                     log.exception("switch listener failed", extra={"kv": {"switch": switch_id}})
+
+    def _remember_expired(self, key: tuple[str, int], on: bool, switch_id: str, ended: float) -> None:
+        kept = [e for e in self._expired.get(key, ()) if ended - e[2] <= LATE_WATCH_S]
+        kept.append((on, switch_id, ended))
+        self._expired[key] = kept
+
+    def _late_report(self, key: tuple[str, int], on: bool) -> None:
+        """A board applied a command after the user was told it had not: tell the late listeners, once."""
+        now = asyncio.get_running_loop().time()
+        pending = [e for e in self._expired[key] if now - e[2] <= LATE_WATCH_S]
+        match = next((e for e in pending if e[0] is on), None)
+        if match is not None:
+            pending.remove(match)
+        if pending:
+            self._expired[key] = pending
+        else:
+            del self._expired[key]
+        if match is None:
+            return
+        late = LateConfirmation(match[1], on, now - match[2])
+        self.stats.late_confirmations += 1
+        log.warning("late confirmation", extra={"kv": {"switch": late.switch_id, "on": on,
+                                                       "late_by_s": round(late.late_by_s, 1)}})
+        for listener in self._late_listeners:
+            try:
+                listener(late)
+            except Exception:
+                log.exception("late confirmation listener failed", extra={"kv": {"switch": late.switch_id}})
 
     def _log_rejected(self, topic: str, rejected: Rejected) -> None:
         # Never the payload (it may hold a secret); at most one warning per kind per minute.

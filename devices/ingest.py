@@ -4,8 +4,11 @@ The loop only appends (service-clock timestamp, observations of one message) to 
 into `readings` rows (with interval energy), switch state changes and board last-seen/online updates, one
 transaction per batch. Readings go through the driver's bulk path (PostgreSQL `COPY`, SQLite `executemany` of
 plain tuples): going through the ORM's per-row parameter processing capped ingest near 5,000 readings/s.
-If the database is away, batches are kept and retried: nothing is lost unless the backlog exceeds `max_backlog`
-rows. On start the writer restores, per switch, the last stored sample (so the first reading after a restart
+If the database is away, batches are kept and retried. With a spool (`spool_path`, the service's data directory)
+a batch the database refused is written to it and fsync'd at once, then replayed in order (at start, and as soon
+as the database answers), so readings the broker already handed over survive the service being killed; without
+one they wait in memory (nothing lost unless the backlog exceeds `max_backlog` rows, or the process dies).
+Readings received in the last flush interval (0.25 s) before a kill are in memory only. On start the writer restores, per switch, the last stored sample (so the first reading after a restart
 has its energy figure) and the last stored state.
 """
 
@@ -15,6 +18,8 @@ import datetime as dt
 import logging
 import threading
 import time
+import uuid
+from pathlib import Path
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +27,12 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from devices.energy import EnergyAccountant
+from devices.plausibility import Implausible, power_limits
 from devices.model import Availability, GatewayStats, Heartbeat, MeterReport, Observation, RelayReport
 from store import models as m
 from store.campus import Campus, Switch
 from store.db import get_engine
+from store.spool import already_written, mark_written, open_spool
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +57,28 @@ class _Batch:
         return not (self.rows or self.switches or self.boards)
 
 
+def _time_out(value: Any) -> Any:
+    return {"t": value.isoformat()} if isinstance(value, dt.datetime) else value
+
+
+def _time_in(value: Any) -> Any:
+    return dt.datetime.fromisoformat(value["t"]) if isinstance(value, dict) else value
+
+
+def _encode(batch: _Batch) -> dict:
+    """A batch as JSON for the spool. Reading timestamps stay in the form the driver takes (SQLite: text)."""
+    return {"rows": [[_time_out(r[0]), *r[1:]] for r in batch.rows],
+            "switches": {k: [on, at.isoformat()] for k, (on, at) in batch.switches.items()},
+            "boards": {k: [seen.isoformat() if seen else None, up] for k, (seen, up) in batch.boards.items()}}
+
+
+def _decode(data: dict) -> _Batch:
+    return _Batch(rows=[(_time_in(r[0]), *r[1:]) for r in data["rows"]],  # type: ignore[misc]
+                  switches={k: (on, dt.datetime.fromisoformat(at)) for k, (on, at) in data["switches"].items()},
+                  boards={k: (dt.datetime.fromisoformat(seen) if seen else None, up)
+                          for k, (seen, up) in data["boards"].items()})
+
+
 class IngestWriter:
     """Batches observations into the database. `submit` is cheap and thread-safe; call `start` then `close`.
 
@@ -60,7 +89,8 @@ class IngestWriter:
 
     def __init__(self, database_url: str, campus: Campus, *, stats: GatewayStats | None = None,
                  batch_size: int = 10_000, flush_interval_s: float = 0.25, max_backlog: int = 2_000_000,
-                 energy: EnergyAccountant | None = None, seen_resolution_s: float = 10.0) -> None:
+                 energy: EnergyAccountant | None = None, seen_resolution_s: float = 10.0,
+                 spool_path: Path | None = None) -> None:
         self.database_url = database_url
         self.engine = get_engine(database_url)
         self.stats = stats or GatewayStats()
@@ -78,12 +108,17 @@ class IngestWriter:
             if relay is not None:
                 self._switch_at[(s.board_id, relay)] = s
         self._metered = {b.id for b in campus.boards if b.protocol == "tasmota"}
+        self._power_limit_w = power_limits(campus)
         self._known_state: dict[str, bool | None] = {}
+        self._implausible_logged: dict[str, float] = {}
         self._stored_board: dict[str, tuple[dt.datetime | None, bool]] = {}  # as last written (or read at start)
         self._latest_board: dict[str, tuple[dt.datetime | None, bool]] = {}  # as last observed
         self._buffer: list[tuple[dt.datetime, Sequence[Observation]]] = []
         self._buffered = 0
         self._retry: _Batch | None = None
+        self.spool = open_spool(spool_path)
+        self.replay_every_s = 1.0  # while the database refuses, new batches keep going to the spool in between
+        self._next_replay = 0.0
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -126,6 +161,8 @@ class IngestWriter:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self.spool is not None:
+            self.spool.close()
 
     def drain(self, timeout: float = 30.0) -> bool:
         """Block until everything submitted so far is written (tests, benchmarks, shutdown). Not for the loop."""
@@ -134,7 +171,7 @@ class IngestWriter:
             self._wake.set()
             if self._idle.wait(0.05):
                 with self._lock:
-                    if not self._buffer and self._retry is None:
+                    if not self._buffer and self._retry is None and not self.spool:
                         return True
         return False
 
@@ -183,13 +220,15 @@ class IngestWriter:
             stopping = self._stop.is_set()
             with self._lock:
                 items, self._buffer, self._buffered = self._buffer, [], 0
-            if items or self._retry or stopping:
+            if items or self._retry or self.spool or stopping:
                 self._write(items, final=stopping)
             with self._lock:
-                if not self._buffer and self._retry is None:
+                if not self._buffer and self._retry is None and not self.spool:
                     self._idle.set()
                     if stopping:
                         return
+            if stopping and self.spool is not None:
+                return  # what the database did not take is in the spool, for the next start
             if stopping and self._retry is not None:
                 # Database still away at shutdown: give up after the join timeout rather than spin.
                 time.sleep(0.5)
@@ -199,10 +238,43 @@ class IngestWriter:
         self._retry = None
         self._convert(items, batch)
         self._pick_board_updates(batch, final)
+        if self.spool is not None:
+            self._write_spooled(batch)
+            return
         if batch.empty():
             return
+        if not self._commit(batch):
+            if len(batch.rows) <= self.max_backlog:
+                self._retry = batch
+            else:
+                log.error("telemetry backlog over its limit; dropping the oldest batch",
+                          extra={"kv": {"rows": len(batch.rows)}})
+            time.sleep(0.5)
+
+    def _write_spooled(self, batch: _Batch) -> None:
+        """Straight to the database while nothing waits in the spool; otherwise (or if the database refuses it)
+        into the spool behind what waits, then replay the spool in order."""
+        if not batch.empty():
+            if not self.spool and self._commit(batch):
+                return
+            self.spool.add(uuid.uuid4().hex, _encode(batch))  # type: ignore[union-attr]
+        if time.monotonic() < self._next_replay:
+            return
+        for batch_id, data in self.spool.pending():  # type: ignore[union-attr]
+            if not self._commit(_decode(data), batch_id):
+                self._next_replay = time.monotonic() + self.replay_every_s
+                return
+            self.spool.done(batch_id)  # type: ignore[union-attr]
+
+    def _commit(self, batch: _Batch, batch_id: str | None = None) -> bool:
+        """One transaction for the batch; `batch_id` (a spooled batch) is recorded with it and a batch already
+        recorded is skipped. False (logged, counted) when the database refused it."""
         try:
             with self.engine.begin() as conn:
+                if batch_id is not None:
+                    if already_written(conn, batch_id):
+                        return True
+                    mark_written(conn, batch_id, "readings")
                 if batch.rows:
                     self._insert(conn, batch.rows)
                 if batch.switches:
@@ -222,19 +294,15 @@ class IngestWriter:
         except Exception as exc:
             self.stats.write_errors += 1
             log.warning("telemetry batch not written; will retry",
-                        extra={"kv": {"rows": len(batch.rows), "error": str(exc).splitlines()[0][:200]}})
-            if len(batch.rows) <= self.max_backlog:
-                self._retry = batch
-            else:
-                log.error("telemetry backlog over its limit; dropping the oldest batch",
-                          extra={"kv": {"rows": len(batch.rows)}})
-            time.sleep(0.5)
-            return
+                        extra={"kv": {"rows": len(batch.rows), "spooled": batch_id is not None or bool(self.spool),
+                                      "error": (str(exc).splitlines() or [type(exc).__name__])[0][:200]}})
+            return False
         for board_id, (seen_at, online) in batch.boards.items():
             stored = self._stored_board.get(board_id)
             self._stored_board[board_id] = (seen_at if seen_at is not None else (stored[0] if stored else None), online)
         self.stats.readings_written += len(batch.rows)
         self.stats.write_batches += 1
+        return True
 
     def _insert_copy(self, conn: Connection, rows: list[Row]) -> None:
         # PostgreSQL's bulk load path, in the batch's transaction.
@@ -282,9 +350,16 @@ class IngestWriter:
                         switches[sw.id] = (on, ts)
                     latest[board_id] = (ts, True)
                 elif kind is MeterReport:
+                    latest[board_id] = (ts, True)  # an absurd counter is still a sign of life
+                    try:
+                        used = energy.meter(board_id, obs.total_kwh, ts,  # type: ignore[union-attr]
+                                            self._power_limit_w.get(board_id))
+                    except Implausible as exc:
+                        self.stats.count_implausible(exc.reason)
+                        self._log_implausible(board_id, exc)
+                        continue
                     rows.append((stamp, board_id, None, board.room_id, None, obs.power_w,  # type: ignore[union-attr]
-                                 energy.meter(board_id, obs.total_kwh), "meter"))  # type: ignore[union-attr]
-                    latest[board_id] = (ts, True)
+                                 used, "meter"))
                 elif kind is Heartbeat:
                     rows.append((stamp, board_id, None, board.room_id, None, None, None, "heartbeat"))
                     latest[board_id] = (ts, True)
@@ -293,6 +368,15 @@ class IngestWriter:
                     seen = previous[0] if previous else None
                     latest[board_id] = (ts, True) if obs.online else (seen, False)  # type: ignore[union-attr]
         self.stats.readings_queued += len(rows) - count
+
+    def _log_implausible(self, board_id: str, exc: Implausible) -> None:
+        # At most one line per board a minute: a broken meter reports every TelePeriod.
+        now = time.monotonic()
+        if now - self._implausible_logged.get(board_id, -1e9) >= 60:
+            self._implausible_logged[board_id] = now
+            log.warning("implausible meter reading refused; last good counter kept",
+                        extra={"kv": {"board": board_id, "reason": exc.reason,
+                                      "total": self.stats.implausible_by.get(exc.reason, 0)}})
 
     def _pick_board_updates(self, batch: _Batch, final: bool) -> None:
         """Board rows worth writing now: online changes, last-seen older than the resolution, everything if final."""

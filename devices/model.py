@@ -17,6 +17,7 @@ class Outcome(StrEnum):
     CONFIRMED = "confirmed"  # the board reported the requested state
     UNCONFIRMED = "unconfirmed"  # sent, but the board did not report the new state in time
     OFFLINE = "offline"  # not sent: the board is known to be offline
+    UNREACHABLE = "unreachable"  # not sent, and never sent later: the link to the broker is down
     UNKNOWN = "unknown"  # not sent: no such switch, or it is not wired to any board
 
 
@@ -48,6 +49,16 @@ class SwitchState:
     changed_at: dt.datetime | None = None
     reported_at: dt.datetime | None = None
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class LateConfirmation:
+    """A board reported the state of a command after its confirmation window ended (the user was told "not
+    switched"). `switch_id`, `on` the requested (and now reported) state; `late_by_s` seconds after the window."""
+
+    switch_id: str
+    on: bool
+    late_by_s: float
 
 
 @dataclass(frozen=True)
@@ -106,12 +117,14 @@ Observation = RelayReport | Heartbeat | MeterReport | Availability
 
 
 class Rejected(Exception):
-    """A message that cannot be used. `kind` names the counter it goes to; `reason` is safe to log (no payload)."""
+    """A message that cannot be used. `kind` names the counter it goes to; `reason` is safe to log (no payload);
+    `label` the finer cause counted for IMPLAUSIBLE (a devices.plausibility reason)."""
 
-    def __init__(self, kind: str, reason: str) -> None:
+    def __init__(self, kind: str, reason: str, label: str | None = None) -> None:
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
+        self.label = label
 
 
 # Counter names for `Rejected.kind`.
@@ -120,6 +133,7 @@ OVERSIZED = "oversized"  # larger than any real board sends
 UNKNOWN_BOARD = "unknown_board"  # a MAC or topic not in the registry
 BAD_SECRET = "bad_secret"  # right MAC, wrong or missing secret
 IGNORED = "ignored"  # valid but of no interest (our own commands, motion events, shared status topic)
+IMPLAUSIBLE = "implausible"  # well-formed, but a value the board cannot physically report (devices.plausibility)
 
 
 @dataclass
@@ -133,6 +147,8 @@ class GatewayStats:
     unknown_board: int = 0
     bad_secret: int = 0
     ignored: int = 0
+    implausible: int = 0  # meter values rejected (at decoding or against the previous sample); by reason below
+    implausible_by: dict[str, int] = field(default_factory=dict)
     readings_queued: int = 0
     readings_written: int = 0
     write_batches: int = 0
@@ -141,14 +157,23 @@ class GatewayStats:
     confirmed: int = 0
     unconfirmed: int = 0
     refused_offline: int = 0
+    refused_unreachable: int = 0  # commands refused at once because the broker link was down
+    late_confirmations: int = 0  # boards that reported a command's state after its window had ended
     reconnects: int = field(default=0)
 
     def count(self, kind: str) -> None:
         setattr(self, kind, getattr(self, kind) + 1)
+
+    def count_implausible(self, reason: str) -> None:
+        self.implausible += 1
+        self.implausible_by[reason] = self.implausible_by.get(reason, 0) + 1
 
     @property
     def rejected(self) -> int:
         return self.malformed + self.oversized + self.unknown_board + self.bad_secret
 
     def snapshot(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """Every counter; `implausible_by` flattened to `implausible_<reason>` keys."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "implausible_by"}
+        out.update({f"implausible_{reason}": n for reason, n in list(self.implausible_by.items())})
+        return out

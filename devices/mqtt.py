@@ -8,9 +8,12 @@ import asyncio
 import collections
 import contextlib
 import logging
+import os
 import random
 import socket
 import ssl
+import struct
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +21,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import paho.mqtt.client as mqtt
 
-from devices.transport import MessageHandler, Transport, Will
+from devices.transport import MessageHandler, NetworkDown, Transport, Will
+
+try:  # Linux: bytes a TCP socket still holds that the peer has not acknowledged
+    import fcntl
+    import termios
+    _OUTQ = termios.TIOCOUTQ
+except (ImportError, AttributeError):  # pragma: no cover - other systems cannot tell; the link is cut instead
+    fcntl = None  # type: ignore[assignment]
+    _OUTQ = None
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +77,14 @@ class MqttConfig:
 @dataclass(frozen=True)
 class Backoff:
     """Reconnection delays: start at `initial_s`, double up to `max_s`. `jitter` (fraction) randomises each client's
-    initial delay once, so many clients that lost the broker together do not come back in lockstep."""
+    initial delay once, so many clients that lost the broker together do not come back in lockstep.
+
+    The cap is short on purpose: AutoVolt boards retry every 5 s, and whatever they publish between their return
+    and ours is lost on a broker that restarted without persistence (no session keeps it for us). A 2 s cap brings
+    the service back before them; one connection attempt every 2 s costs a broker nothing."""
 
     initial_s: float = 0.25
-    max_s: float = 30.0
+    max_s: float = 2.0
     jitter: float = 0.2
 
     def delays(self):
@@ -77,6 +92,29 @@ class Backoff:
         while True:
             yield delay * random.uniform(1 - self.jitter, 1 + self.jitter)
             delay = min(delay * 2, self.max_s)
+
+
+def _unacknowledged_bytes(sock) -> int | None:
+    """Bytes written to `sock` that the peer's TCP has not acknowledged yet (None: this system cannot tell)."""
+    if _OUTQ is None:
+        return None
+    try:
+        return struct.unpack("i", fcntl.ioctl(sock.fileno(), _OUTQ, b"\0\0\0\0"))[0]
+    except (OSError, ValueError):
+        return None
+
+
+def _abort(sock) -> None:
+    """Make the connection end with a reset, from outside paho's thread: linger 0 (so paho's close sends RST and
+    the kernel discards unsent bytes) and a read shutdown (so paho's next read sees the end and closes). Done on a
+    duplicate of the descriptor, so a TLS socket's state is not touched from this thread."""
+    with contextlib.suppress(OSError, ValueError):
+        dup = socket.socket(fileno=os.dup(sock.fileno()))
+        try:
+            dup.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            dup.shutdown(socket.SHUT_RD)
+        finally:
+            dup.close()
 
 
 class MqttTransport(Transport):
@@ -89,6 +127,10 @@ class MqttTransport(Transport):
     messages for us while we are away, so no telemetry is lost across our reconnections. QoS 1 messages published
     while the broker is away wait in paho's queue (at most `outbox_limit`) and are sent on reconnection.
     `inflight` bounds unacknowledged QoS 1 messages on the wire (0 = no bound).
+
+    Commands are the exception (`send_command`): refused while the link is down, sent at QoS 0 (paho drops unsent
+    QoS 0 packets on reconnection and the broker never stores them for an absent board), and withdrawn at the end
+    of their confirmation window (`settle`) by cutting the link when they may still be on the wire.
     """
 
     def __init__(self, config: MqttConfig, client_id: str | None = None, *, clean_session: bool = False,
@@ -118,6 +160,9 @@ class MqttTransport(Transport):
         self._acked = 0  # QoS>0 messages acknowledged by the broker (written on paho's thread only)
         self._attempted = False
         self._stopping = False
+        self._command_lock = threading.Lock()
+        self._commands: set[int] = set()  # mids of commands not yet settled (not counted in the backlog)
+        self.withdrawn = 0  # links cut because an unconfirmed command might still have reached a board
 
     @property
     def connected(self) -> bool:
@@ -159,6 +204,39 @@ class MqttTransport(Transport):
         elif qos > 0 or info.rc == mqtt.MQTT_ERR_SUCCESS:
             # QoS 1: paho keeps it (sent now, or on reconnection) until acknowledged; QoS 0: once written.
             self._published += 1
+
+    def send_command(self, topic: str, payload: bytes) -> mqtt.MQTTMessageInfo:
+        client = self._client
+        if client is None or not self._link:
+            raise NetworkDown("the device network is unreachable")
+        with self._command_lock:  # paho's thread may report the write before we know the mid otherwise
+            info = client.publish(topic, payload, qos=0)
+            if info.rc != mqtt.MQTT_ERR_SUCCESS:
+                raise NetworkDown("the device network is unreachable")
+            self._commands.add(info.mid)
+        return info
+
+    def settle(self, ticket: object, confirmed: bool) -> bool:
+        info = ticket
+        if not isinstance(info, mqtt.MQTTMessageInfo):
+            return False
+        with self._command_lock:
+            self._commands.discard(info.mid)
+        if confirmed or (info.is_published() and info.rc != mqtt.MQTT_ERR_SUCCESS):
+            return False  # confirmed, or dropped with a lost connection (never resent: QoS 0)
+        client = self._client
+        sock = client.socket() if client is not None else None
+        if sock is None:
+            return False  # no connection: paho clears unsent QoS 0 packets before it reconnects
+        if info.is_published() and _unacknowledged_bytes(sock) == 0:
+            return False  # the broker's TCP has every byte: it was delivered already, or never will be
+        # Still in paho's queue, or bytes the broker has not acknowledged: they could arrive later. Abort the
+        # connection (RST discards the kernel's send buffer; paho drops its QoS 0 queue) and reconnect.
+        self.withdrawn += 1
+        log.warning("unconfirmed command may still be in transit; resetting the broker connection",
+                    extra=self._kv(mid=info.mid))
+        _abort(sock)
+        return True
 
     async def flush(self, timeout: float = 10.0) -> bool:
         loop = asyncio.get_running_loop()
@@ -250,6 +328,10 @@ class MqttTransport(Transport):
                 loop.call_soon_threadsafe(self._up.set if up else self._up.clear)
 
     def _on_publish(self, client: mqtt.Client, userdata: object, mid: int, reason, properties) -> None:
+        if self._commands:
+            with self._command_lock:
+                if mid in self._commands:
+                    return  # a command written to the socket: settled by the gateway, not part of the backlog
         self._acked += 1
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -40,23 +43,46 @@ class DeviceRuntime:
             self.writer.close()
 
 
-def gateway_client_id(campus: Campus) -> str:
-    """Stable per host, so the broker keeps our QoS 1 telemetry while we restart (persistent session)."""
-    return f"autovolt-gw-{socket.gethostname()[:40]}"
+SERVICE = "service"  # `autovolt serve`: stores telemetry, keeps a persistent session
+CHAT = "chat"  # `autovolt chat` and other short-lived tools: commands and states only, a session of its own
+
+
+@dataclass(frozen=True)
+class ClientIdentity:
+    """How a process appears to the broker: `client_id`, and `clean_session` (False: the broker keeps QoS 1
+    messages for us while we are away). Two connections with one id take each other over, again and again."""
+
+    client_id: str
+    clean_session: bool
+
+
+def gateway_identity(role: str = SERVICE) -> ClientIdentity:
+    """The one place client ids are derived. The service's id is stable per host, so its persistent session
+    survives restarts; every other process gets an id of its own and a clean session, so it never takes over the
+    service's connection (or its queued telemetry). To run several services on one host, extend this."""
+    host = socket.gethostname()[:40]
+    if role == SERVICE:
+        return ClientIdentity(f"autovolt-gw-{host}", clean_session=False)
+    return ClientIdentity(f"autovolt-{role}-{host}-{os.getpid()}-{uuid.uuid4().hex[:6]}", clean_session=True)
 
 
 async def start_devices(campus: Campus, mqtt_url: str | None, database_url: str | None = None, *,
                         timing: SimTiming = SimTiming(), confirm_timeout_s: float = 3.0,
-                        client_id: str | None = None) -> DeviceRuntime:
+                        client_id: str | None = None, role: str = SERVICE,
+                        spool_dir: Path | None = None) -> DeviceRuntime:
     """Start the gateway (and its store writer when `database_url` is given). With `mqtt_url` None the fleet is
-    simulated in-process; otherwise the boards (real or `autovolt simulate`) are on the broker."""
+    simulated in-process; otherwise the boards (real or `autovolt simulate`) are on the broker. `role` CHAT: a
+    session of its own, and telemetry is not stored (the service stores it; two writers would count it twice).
+    `spool_dir`: where readings the database refused are kept durably until it takes them (store.spool)."""
     writer = None
-    if database_url:
-        writer = IngestWriter(database_url, campus)
+    if database_url and (role == SERVICE or not mqtt_url):
+        writer = IngestWriter(database_url, campus, spool_path=spool_dir / "readings.jsonl" if spool_dir else None)
         await asyncio.to_thread(writer.start)  # reads the store: off the loop
     fleet = None
     if mqtt_url:
-        transport = MqttTransport(MqttConfig.from_url(mqtt_url), client_id or gateway_client_id(campus))
+        identity = gateway_identity(role)
+        transport = MqttTransport(MqttConfig.from_url(mqtt_url), client_id or identity.client_id,
+                                  clean_session=identity.clean_session)
     else:
         bus = MemoryBus()
         transport = bus.transport()

@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 MessageHandler = Callable[[str, bytes], None]
 
 
+class NetworkDown(Exception):
+    """The link to the broker is down: a command cannot be sent now, and is not kept to be sent later."""
+
+
 @dataclass(frozen=True)
 class Will:
     """A last-will message the broker publishes if the client vanishes without saying goodbye."""
@@ -50,6 +54,20 @@ class Transport(ABC):
     @abstractmethod
     def publish(self, topic: str, payload: bytes, qos: int = 1, retain: bool = False) -> None:
         """Queue a message; it is sent as soon as the link is up (QoS 1: resent until the broker has it)."""
+
+    def send_command(self, topic: str, payload: bytes) -> object:
+        """Send a command now or never: raises `NetworkDown` when the link is down, and nothing is queued for
+        later. Returns a ticket for `settle`. Commands go at QoS 0, so neither the client nor the broker keeps one
+        to deliver after a reconnection (a board offline at that moment must not switch when it comes back)."""
+        if not self.connected:
+            raise NetworkDown("the device network is unreachable")
+        self.publish(topic, payload, qos=0)
+        return None
+
+    def settle(self, ticket: object, confirmed: bool) -> bool:
+        """The command's confirmation window ended. When unconfirmed, make sure it can no longer reach a board;
+        returns True when the link had to be cut to guarantee that."""
+        return False
 
     @abstractmethod
     async def wait_connected(self, timeout: float | None = None) -> bool:

@@ -276,3 +276,13 @@ class ModelRun(Base):
     created_at: Mapped[dt.datetime]
 
     __table_args__ = (UniqueConstraint("series_key", "kind", "created_at", name="uq_model_runs_series_kind_time"),)
+
+
+class SpooledBatch(Base):
+    """A batch replayed from the local spool (store.spool): its id is written with its rows, in one transaction,
+    so a replay after a crash never writes it twice. `kind`: readings or audit."""
+
+    __tablename__ = "spooled_batches"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    written_at: Mapped[dt.datetime]

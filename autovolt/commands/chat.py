@@ -101,7 +101,8 @@ async def _chat(settings, user_id: int | None, once: str | None, voice: bytes | 
     from bot.scheduler import Scheduler
 
     try:
-        engine = await build_engine(settings, terminal_signer())
+        # A broker session of its own: the chat must never take over the running service's connection.
+        engine = await build_engine(settings, terminal_signer(), role="chat")
     except NoCampusError as exc:
         raise UserError(str(exc)) from None
     campus = engine.conversation.campus
@@ -119,6 +120,7 @@ async def _chat(settings, user_id: int | None, once: str | None, voice: bytes | 
               flush=True)
 
     scheduler = Scheduler(engine.conversation, notify)
+    engine.conversation.notify = notify
     await scheduler.start()
     try:
         if voice is not None:

@@ -12,8 +12,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from devices.model import (IGNORED, MALFORMED, OVERSIZED, UNKNOWN_BOARD, Availability, Heartbeat, MeterReport,
-                           Observation, Rejected, RelayReport)
+from devices.model import (IGNORED, IMPLAUSIBLE, MALFORMED, OVERSIZED, UNKNOWN_BOARD, Availability, Heartbeat,
+                           MeterReport, Observation, Rejected, RelayReport)
+from devices.plausibility import NEGATIVE, NOT_FINITE, POWER_OVER_RATING, power_limits
 from devices.protocols import MAX_PAYLOAD_BYTES, Adapter, load_json_object
 from store.campus import Board, Campus, Switch
 
@@ -38,9 +39,15 @@ def _on_off(value: Any) -> bool:
 
 
 def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    """A finite, non-negative JSON number (NaN and Infinity, which Python's json reads, are implausible)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise Rejected(MALFORMED, f"{what} is not a number")
-    return float(value)
+    value = float(value)
+    if not math.isfinite(value):
+        raise Rejected(IMPLAUSIBLE, f"{what} is not finite", NOT_FINITE)
+    if value < 0:
+        raise Rejected(IMPLAUSIBLE, f"{what} is negative", NEGATIVE)
+    return value
 
 
 class TasmotaAdapter(Adapter):
@@ -50,6 +57,7 @@ class TasmotaAdapter(Adapter):
     def __init__(self, campus: Campus, prefix: str = "") -> None:
         super().__init__(campus, prefix)
         self.by_topic = {b.topic: b for b in self.boards.values()}
+        self.power_limit_w = power_limits(campus)
 
     def owns(self, topic: str) -> bool:
         return topic.startswith((self.prefix + "stat/", self.prefix + "tele/"))
@@ -95,12 +103,12 @@ class TasmotaAdapter(Adapter):
             if not isinstance(energy, dict):
                 raise Rejected(MALFORMED, "ENERGY is not an object")
             total = _number(energy.get("Total"), "ENERGY.Total")
-            if total < 0:
-                raise Rejected(MALFORMED, "ENERGY.Total is negative")
             power = energy.get("Power")
             if isinstance(power, list):
                 power_w: float | None = sum(_number(p, "ENERGY.Power") for p in power)
             else:
                 power_w = None if power is None else _number(power, "ENERGY.Power")
+            if power_w is not None and power_w > self.power_limit_w[board.id]:  # also a sum that overflowed
+                raise Rejected(IMPLAUSIBLE, "ENERGY.Power above the board's rated watts", POWER_OVER_RATING)
             return (MeterReport(board.id, total, power_w),)
         return (Heartbeat(board.id),)  # other stat/tele messages (STATUS, INFO...): only a sign of life

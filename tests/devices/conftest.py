@@ -3,6 +3,7 @@ fresh SQLite files and private PostgreSQL schemas."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -170,3 +171,50 @@ def pg_url(campus):
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@dataclass
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own (initdb in a temp dir, trust auth) that a test can stop and start."""
+
+    workdir: Path
+    port: int = field(default_factory=free_port)
+
+    def _run(self, *args: str) -> None:
+        # initdb and pg_ctl refuse to run as root: run them as the postgres user then.
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run(prefix + list(args), check=True, capture_output=True, timeout=120)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres?connect_timeout=3"
+
+    def init(self) -> None:
+        self.workdir.mkdir(mode=0o755)
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.workdir / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.workdir / "data"), "-w", "-l", str(self.workdir / "log"), "-o",
+                  f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.workdir / "data"), "-w", "-m", "fast", "stop")
+
+
+@pytest.fixture
+def private_postgres():
+    if shutil.which("initdb") is None or shutil.which("pg_ctl") is None:
+        pytest.skip("PostgreSQL server binaries are not installed")
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="autovolt-pg-"))  # not under pytest's 0700 tmp: the postgres user reads it
+    base.chmod(0o755)
+    cluster = PrivatePostgres(base / "cluster")
+    cluster.init()
+    cluster.start()
+    yield cluster
+    with contextlib.suppress(Exception):
+        cluster.stop()
+    shutil.rmtree(base, ignore_errors=True)

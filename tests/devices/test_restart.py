@@ -150,6 +150,7 @@ async def test_gateway_restores_states_and_liveness_from_the_store(sqlite_url, c
         assert state.changed_at == pytest.approx(now - dt.timedelta(minutes=20), abs=dt.timedelta(seconds=1))
         refused = await runtime.gateway.switch(["cr-102-lights"], True)
         assert refused[0].outcome is Outcome.OFFLINE and "before the service restarted" in refused[0].reason
+        assert await runtime.gateway.transport.wait_connected(10)  # before: refused as unreachable
         tried = await runtime.gateway.switch(["cr-101-fans"], True)
         assert tried[0].outcome is Outcome.UNCONFIRMED  # sent (not refused); no board answered on this broker
     finally:

@@ -165,7 +165,7 @@ def test_prometheus_scrapes_the_service(prometheus_on_live_service) -> None:
 def test_alert_rules_evaluate_without_errors(prometheus_on_live_service) -> None:
     groups = prometheus_on_live_service.get("/api/v1/rules").json()["data"]["groups"]
     rules = [r for g in groups for r in g["rules"]]
-    assert len(rules) == 9
+    assert len(rules) == 11
     assert all(r["health"] == "ok" for r in rules), [(r["name"], r.get("lastError")) for r in rules if r["health"] != "ok"]
 
 

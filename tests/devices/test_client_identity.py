@@ -1,0 +1,52 @@
+"""Issue 18 item 3: the service and a terminal chat on one broker at once each keep their own connection."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from devices.gateway import summarize
+from devices.model import Outcome
+from devices.mqtt import Backoff, MqttConfig, MqttTransport
+from devices.runtime import CHAT, SERVICE, gateway_identity, start_devices
+from devices.simulator import SimTiming, SimulatedFleet
+
+pytestmark = pytest.mark.broker
+QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
+
+
+def test_the_service_id_is_stable_and_every_other_process_gets_its_own():
+    service = gateway_identity(SERVICE)
+    assert service == gateway_identity(SERVICE) and service.clean_session is False
+    chats = {gateway_identity(CHAT).client_id for _ in range(3)}
+    assert len(chats) == 3 and service.client_id not in chats
+    assert gateway_identity(CHAT).clean_session is True
+
+
+async def test_service_and_chat_side_by_side_confirm_bulk_commands_without_takeovers(campus, private_broker,
+                                                                                     sqlite_url):
+    broker = private_broker()
+    fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(broker.url()), clean_session=True,
+                                                 backoff=Backoff(0.1, 0.5)), QUIET)
+    service = await start_devices(campus, broker.url(), sqlite_url, role=SERVICE)
+    chat = await start_devices(campus, broker.url(), sqlite_url, role=CHAT)
+    await fleet.start()
+    try:
+        for runtime in (service, chat):
+            assert await runtime.gateway.transport.wait_connected(10)
+        assert chat.writer is None  # the service stores telemetry; a second writer would count it twice
+        await asyncio.sleep(0.5)  # the boards' start-up reports
+        lights = [s.id for s in campus.switches if s.type == "light"]
+        fans = [s.id for s in campus.switches if s.type == "fan"]
+        for on in (True, False):
+            by_service, by_chat = await asyncio.gather(service.gateway.switch(lights, on),
+                                                       chat.gateway.switch(fans, on))
+            for results in (by_service, by_chat):
+                assert [r.outcome for r in results] == [Outcome.CONFIRMED] * len(results), summarize(results)
+        assert service.gateway.transport.reconnects == 0 and chat.gateway.transport.reconnects == 0
+        assert service.gateway.transport.client_id != chat.gateway.transport.client_id
+    finally:
+        await fleet.stop()
+        await chat.stop()
+        await service.stop()
