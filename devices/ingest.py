@@ -8,7 +8,8 @@ If the database is away, batches are kept and retried. With a spool (`spool_path
 a batch the database refused is written to it and fsync'd at once, then replayed in order (at start, and as soon
 as the database answers), so readings the broker already handed over survive the service being killed; without
 one they wait in memory (nothing lost unless the backlog exceeds `max_backlog` rows, or the process dies).
-Readings received in the last flush interval (0.25 s) before a kill are in memory only. On start the writer restores, per switch, the last stored sample (so the first reading after a restart
+Readings received in the last flush interval (0.25 s; 20 ms while the database is away) before a kill are in
+memory only. On start the writer restores, per switch, the last stored sample (so the first reading after a restart
 has its energy figure) and the last stored state.
 """
 
@@ -118,6 +119,7 @@ class IngestWriter:
         self._retry: _Batch | None = None
         self.spool = open_spool(spool_path)
         self.replay_every_s = 1.0  # while the database refuses, new batches keep going to the spool in between
+        self.spool_flush_s = 0.02
         self._next_replay = 0.0
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -215,7 +217,10 @@ class IngestWriter:
 
     def _run(self) -> None:
         while True:
-            self._wake.wait(self.flush_interval_s)
+            # While the database is away, what arrives goes to the spool within `spool_flush_s`: the readings a
+            # kill could take with it are only those of that short while.
+            spooling = bool(self.spool)
+            self._wake.wait(min(self.flush_interval_s, self.spool_flush_s) if spooling else self.flush_interval_s)
             self._wake.clear()
             stopping = self._stop.is_set()
             with self._lock:
