@@ -17,7 +17,7 @@ from autovolt.api import anomaly, forecast, ops, voice
 from autovolt.api.context import ApiContext, ReadinessCheck
 from autovolt.api.errors import install_error_handlers
 from autovolt.api.middleware import BodyLimitMiddleware, MetricsMiddleware
-from autovolt.api.readiness import broker_check, speech_check
+from autovolt.api.readiness import broker_check, database_check, speech_check
 from autovolt.api.security import require_api_key
 from autovolt.api.telegram import WEBHOOK_PATH, webhook_router
 from autovolt.metrics import bind_store, set_build_info
@@ -48,6 +48,7 @@ def create_app(checks: dict[str, ReadinessCheck] | None = None, settings: Settin
     elif checks:
         context.checks.update(checks)
     cfg = context.settings
+    context.checks.setdefault("database", database_check(cfg.effective_database_url))
     if cfg.mqtt_url:
         context.checks.setdefault("broker", broker_check(cfg.mqtt_url))
     context.checks.setdefault("speech", speech_check(context))

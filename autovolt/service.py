@@ -11,12 +11,11 @@ from typing import Protocol
 
 import uvicorn
 from fastapi import APIRouter
-from sqlalchemy import text
 
 from autovolt.api.context import ApiContext, UpdateHandler
+from autovolt.api.readiness import database_check
 from autovolt.http_api import ReadinessCheck, create_app
 from autovolt.settings import Settings
-from store.db import get_engine
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +40,7 @@ class Service:
     telegram_handler: UpdateHandler | None = None
 
     def __post_init__(self) -> None:
-        self.checks.setdefault("database", self._database_ready)
-
-    async def _database_ready(self) -> str | None:
-        def probe() -> None:
-            with get_engine(self.settings.effective_database_url).connect() as conn:
-                conn.execute(text("SELECT 1"))
-        try:
-            await asyncio.to_thread(probe)
-        except Exception as exc:  # any driver error means "not ready"; the reason is reported, not raised
-            return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-        return None
+        self.checks.setdefault("database", database_check(self.settings.effective_database_url))
 
     async def run(self, stop: asyncio.Event | None = None, duration_s: float | None = None) -> None:
         stop = stop or asyncio.Event()

@@ -21,7 +21,7 @@ def test_health_and_openapi_need_no_key(client) -> None:
 def test_ready_reports_each_check(client) -> None:
     answer = client.get("/ready")
     assert answer.status_code == 200, answer.text
-    assert answer.json()["checks"] == ["speech"]
+    assert answer.json()["checks"] == ["database", "speech"]
 
 
 def test_ready_names_what_fails(demo_db) -> None:
