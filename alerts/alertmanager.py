@@ -84,6 +84,15 @@ def parse_payload(raw: bytes) -> _Payload:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise PayloadError("body is not valid JSON") from None
+    except RecursionError:
+        raise PayloadError("body is nested too deeply to be an Alertmanager payload") from None
+    try:
+        # JSON may escape a lone surrogate (\\ud800) that no text column, log or message can carry.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise PayloadError("body holds a lone surrogate escape (such as \\ud800): text must be valid Unicode") from None
+    except RecursionError:
+        raise PayloadError("body is nested too deeply to be an Alertmanager payload") from None
     if not isinstance(data, dict):
         raise PayloadError("expected a JSON object (Alertmanager webhook payload, version 4)")
     try:
