@@ -17,6 +17,7 @@ from autovolt.api import anomaly, forecast, ops, voice
 from autovolt.api.context import ApiContext, ReadinessCheck
 from autovolt.api.errors import install_error_handlers
 from autovolt.api.middleware import BodyLimitMiddleware, MetricsMiddleware
+from autovolt.api.openapi_doc import complete_schema
 from autovolt.api.readiness import broker_check, database_check, speech_check
 from autovolt.api.security import require_api_key
 from autovolt.api.telegram import WEBHOOK_PATH, webhook_router
@@ -67,6 +68,7 @@ def create_app(checks: dict[str, ReadinessCheck] | None = None, settings: Settin
             log.error("Telegram webhook not served: set AUTOVOLT_TELEGRAM_WEBHOOK_SECRET")
         else:
             app.include_router(webhook_router())
+    complete_schema(app)
 
     def body_limit(path: str) -> int:
         return AUDIO_BODY_BYTES if path == AUDIO_PATH else cfg.http_max_body_bytes
