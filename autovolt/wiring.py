@@ -61,6 +61,7 @@ def _add_bot(service: Service, settings: Settings) -> None:
 
     bot = BotComponent(settings, lambda: _wired_gateway(service))
     service.components.append(bot)
+    service.checks["telegram"] = bot.ready  # names the reason while the bot retries an unreachable Bot API
     service.telegram_handler = bot.telegram_handler
 
 
