@@ -1,6 +1,6 @@
 """The HTTP API served beside the bot, in the same event loop: one router per area under autovolt/api/.
 
-Open: /health, /ready, /metrics, /openapi.json, /docs. Everything else needs the API key (`X-API-Key` header, or
+Open: /health, /ready, /metrics, /openapi.json, /docs (Swagger UI, served locally). Everything else needs the API key (`X-API-Key` header, or
 `Authorization: Bearer`). Other packages mount their routers through `ApiContext.routers` (the alerts issue's
 `POST /api/alerts/alertmanager` goes there) and are put behind the same key.
 """
@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from autovolt.api import anomaly, forecast, ops, voice
 from autovolt.api.context import ApiContext, ReadinessCheck
+from autovolt.api.docs_page import serve_docs
 from autovolt.api.errors import install_error_handlers
 from autovolt.api.middleware import BodyLimitMiddleware, MetricsMiddleware
 from autovolt.api.openapi_doc import complete_schema
@@ -54,9 +55,10 @@ def create_app(checks: dict[str, ReadinessCheck] | None = None, settings: Settin
         context.checks.setdefault("broker", broker_check(cfg.mqtt_url))
     context.checks.setdefault("speech", speech_check(context))
 
-    app = FastAPI(title="AutoVolt Assistant", version=_version(),
+    app = FastAPI(title="AutoVolt Assistant", version=_version(), docs_url=None, redoc_url=None,
                   description="Campus energy automation: forecasts, anomalies, voice commands. Send the API key in "
                               "the X-API-Key header.")
+    serve_docs(app)  # Swagger UI from local files, not a CDN
     app.state.api = context
     install_error_handlers(app)
     app.include_router(ops.router)
