@@ -30,6 +30,21 @@ def _kill_leftovers(pids: set[int]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+def _kill_and_expect_children_gone(parent: subprocess.Popen, children: set[int]) -> None:
+    """SIGKILL `parent`, then poll (bounded) until none of `children` runs."""
+    parent.kill()
+    parent.wait(10)
+    assert wait_until(lambda: not any(alive(pid) for pid in children), 30), \
+        f"still running after their parent was killed: {[pid for pid in children if alive(pid)]}"
+
+
+def _clean_up(parent: subprocess.Popen, children: set[int]) -> None:
+    if parent.poll() is None:
+        parent.kill()
+        parent.wait(10)
+    _kill_leftovers(children)  # what a failed test leaves must not outlive it
+
+
 def _start_bot_api() -> tuple[subprocess.Popen, dict]:
     proc = subprocess.Popen([sys.executable, "-m", "tests.bot.fake_bot_api"], cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
@@ -54,16 +69,9 @@ def test_kill_9_of_the_service_ends_its_speech_worker_and_helper(tmp_path: Path)
         assert wait_until(speech_worker_running, 120), "the service never started its speech worker"
         seen.update(children_of(service.pid))
         assert len(seen) >= 2, seen  # the worker and the resource tracker
-        service.kill()
-        service.wait(10)
-        left = set(seen)
-        assert wait_until(lambda: not any(alive(pid) for pid in left), 30), \
-            f"still running after the service was killed: {[pid for pid in left if alive(pid)]}"
+        _kill_and_expect_children_gone(service, set(seen))
     finally:
-        if service.poll() is None:
-            service.kill()
-            service.wait(10)
-        _kill_leftovers(seen)
+        _clean_up(service, seen)
         bot_api.stdin.close()
         bot_api.wait(10)
 
@@ -86,13 +94,7 @@ def test_kill_9_of_a_refit_ends_its_pool_workers(tmp_path: Path) -> None:
     try:
         workers = {int(pid) for pid in parent.stdout.readline().split()}
         assert workers and all(alive(pid) for pid in workers)
-        everything = workers | set(children_of(parent.pid))
-        parent.kill()
-        parent.wait(10)
-        assert wait_until(lambda: not any(alive(pid) for pid in everything), 30), \
-            f"still running after the refit was killed: {[pid for pid in everything if alive(pid)]}"
+        workers |= set(children_of(parent.pid))  # and multiprocessing's resource tracker
+        _kill_and_expect_children_gone(parent, workers)
     finally:
-        if parent.poll() is None:
-            parent.kill()
-            parent.wait(10)
-        _kill_leftovers(workers)
+        _clean_up(parent, workers)
