@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from autovolt.logging_setup import scrub
 from autovolt.settings import Settings
 from autovolt.vocabulary import vocabulary_from_campus
 from bot.app import ButtonRoute, TelegramBot, TelegramOptions
@@ -126,7 +127,9 @@ class BotComponent:
         try:
             await self.bot.start()
         except Exception as exc:  # network, TLS, a refused token: whatever it is, the rest of the service runs on
-            self._not_connected = f"Telegram not reachable: {type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+            # /ready is open to anyone: PTB names the token in some errors ("The token `...` was rejected").
+            said = scrub(str(exc).replace(self.bot.token, "<telegram-token>")).splitlines()
+            self._not_connected = f"Telegram not reachable: {type(exc).__name__}" + (f": {said[0][:160]}" if said else "")
             log.warning("telegram bot not started; retrying in the background",
                         extra={"kv": {"error": type(exc).__name__, "base_url": self.settings.telegram_base_url}})
             with contextlib.suppress(Exception):  # undo a half start, so the next attempt begins clean

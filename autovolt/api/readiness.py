@@ -7,11 +7,13 @@ import asyncio
 from urllib.parse import urlsplit
 
 from autovolt.api.context import ApiContext, ReadinessCheck
+from autovolt.logging_setup import scrub
 
 
 def failure_reason(exc: BaseException) -> str:
     """One line naming the error and its first message line (never a traceback or a connection secret)."""
-    first = str(exc).splitlines()[0][:200] if str(exc) else ""
+    lines = scrub(str(exc)).splitlines()  # /ready is open: no password or token may reach it
+    first = lines[0][:200] if lines else ""
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
