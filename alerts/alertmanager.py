@@ -84,6 +84,15 @@ def parse_payload(raw: bytes) -> _Payload:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise PayloadError("body is not valid JSON") from None
+    except RecursionError:
+        raise PayloadError("body is nested too deeply to be an Alertmanager payload") from None
+    try:
+        # JSON may escape a lone surrogate (\\ud800) that no text column, log or message can carry.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise PayloadError("body holds a lone surrogate escape (such as \\ud800): text must be valid Unicode") from None
+    except RecursionError:
+        raise PayloadError("body is nested too deeply to be an Alertmanager payload") from None
     if not isinstance(data, dict):
         raise PayloadError("expected a JSON object (Alertmanager webhook payload, version 4)")
     try:
@@ -93,6 +102,25 @@ def parse_payload(raw: bytes) -> _Payload:
         where = ".".join(str(p) for p in err["loc"]) or "payload"
         extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise PayloadError(f"{where}: {str(err['msg']).removeprefix('Value error, ')}{extra}") from None
+
+
+def request_schema() -> dict[str, Any]:
+    """The payload's JSON schema with its sub-schemas inlined (the route reads its raw body, so FastAPI cannot
+    document it; an OpenAPI document has no place for pydantic's local $defs)."""
+    schema = _Payload.model_json_schema(ref_template="#/$defs/{model}")
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return inline(schema)
 
 
 def _device(labels: dict[str, str]) -> str | None:
@@ -154,7 +182,12 @@ def router(book: Callable[[], AlertBook]) -> APIRouter:
     """The webhook route; `book` gives the alert book of the running service."""
     api = APIRouter(tags=["alerts"])
 
-    @api.post(PATH, summary="Alertmanager webhook (version 4)")
+    @api.post(PATH, summary="Alertmanager webhook (version 4)", response_model=None,
+              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                  "schema": request_schema()}}}},
+              responses={200: {"description": "Applied: how many alerts were opened, resolved and messaged"},
+                         400: {"description": "Not a usable payload; the whole payload changed nothing"},
+                         503: {"description": "No campus is loaded yet"}})
     async def alertmanager_webhook(request: Request) -> JSONResponse:
         """Alerts from Prometheus Alertmanager, routed and deduplicated like AutoVolt's own."""
         try:

@@ -1,6 +1,6 @@
 """The HTTP API served beside the bot, in the same event loop: one router per area under autovolt/api/.
 
-Open: /health, /ready, /metrics, /openapi.json, /docs. Everything else needs the API key (`X-API-Key` header, or
+Open: /health, /ready, /metrics, /openapi.json, /docs (Swagger UI, served locally). Everything else needs the API key (`X-API-Key` header, or
 `Authorization: Bearer`). Other packages mount their routers through `ApiContext.routers` (the alerts issue's
 `POST /api/alerts/alertmanager` goes there) and are put behind the same key.
 """
@@ -15,9 +15,11 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from autovolt.api import anomaly, forecast, ops, voice
 from autovolt.api.context import ApiContext, ReadinessCheck
+from autovolt.api.docs_page import serve_docs
 from autovolt.api.errors import install_error_handlers
 from autovolt.api.middleware import BodyLimitMiddleware, MetricsMiddleware
-from autovolt.api.readiness import broker_check, speech_check
+from autovolt.api.openapi_doc import complete_schema
+from autovolt.api.readiness import broker_check, database_check, speech_check
 from autovolt.api.security import require_api_key
 from autovolt.api.telegram import WEBHOOK_PATH, webhook_router
 from autovolt.metrics import bind_store, set_build_info
@@ -48,13 +50,15 @@ def create_app(checks: dict[str, ReadinessCheck] | None = None, settings: Settin
     elif checks:
         context.checks.update(checks)
     cfg = context.settings
+    context.checks.setdefault("database", database_check(cfg.effective_database_url))
     if cfg.mqtt_url:
         context.checks.setdefault("broker", broker_check(cfg.mqtt_url))
     context.checks.setdefault("speech", speech_check(context))
 
-    app = FastAPI(title="AutoVolt Assistant", version=_version(),
+    app = FastAPI(title="AutoVolt Assistant", version=_version(), docs_url=None, redoc_url=None,
                   description="Campus energy automation: forecasts, anomalies, voice commands. Send the API key in "
                               "the X-API-Key header.")
+    serve_docs(app)  # Swagger UI from local files, not a CDN
     app.state.api = context
     install_error_handlers(app)
     app.include_router(ops.router)
@@ -66,6 +70,7 @@ def create_app(checks: dict[str, ReadinessCheck] | None = None, settings: Settin
             log.error("Telegram webhook not served: set AUTOVOLT_TELEGRAM_WEBHOOK_SECRET")
         else:
             app.include_router(webhook_router())
+    complete_schema(app)
 
     def body_limit(path: str) -> int:
         return AUDIO_BODY_BYTES if path == AUDIO_PATH else cfg.http_max_body_bytes

@@ -32,6 +32,7 @@ from analytics.calendar import CampusCalendar
 from analytics.forecast import ForecastError, ModelRun, choose_model, pick_best, refit
 from analytics.persistence import save_model
 from autovolt.api.series import Target, hourly_history
+from autovolt.child_lifetime import end_with_parent
 from autovolt.metrics import record_model_fit
 from store.campus import Campus
 from store.db import get_engine, session_scope
@@ -240,10 +241,11 @@ class _ToLocalLoggers(logging.Handler):
             logger.handle(record)
 
 
-def _worker_logging(queue: Any) -> None:
+def _worker_logging(queue: Any, parent_pid: int) -> None:
     """Pool initializer: a worker's warnings and errors go to the service's log through `queue` (a spawned
     process starts with no logging set up, so they were lost); its info lines stay quiet (the service logs each
-    series' result itself)."""
+    series' result itself). The worker ends when the service does (autovolt.child_lifetime)."""
+    end_with_parent(parent_pid)
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(queue)]
     root.setLevel(logging.WARNING)
@@ -267,7 +269,7 @@ class _WorkerPools:
 
     def pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_worker_logging,
-                                   initargs=(self.queue,))
+                                   initargs=(self.queue, os.getpid()))
 
 
 def _refit_in_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,

@@ -4,21 +4,43 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
+import socket
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import uvicorn
 from fastapi import APIRouter
-from sqlalchemy import text
 
 from autovolt.api.context import ApiContext, UpdateHandler
+from autovolt.api.readiness import database_check
 from autovolt.http_api import ReadinessCheck, create_app
 from autovolt.settings import Settings
-from store.db import get_engine
 
 log = logging.getLogger(__name__)
+
+
+class PortInUse(RuntimeError):
+    """The HTTP port is taken (often: the service already runs); nothing was started."""
+
+
+def bind_http(port: int, host: str = "0.0.0.0") -> socket.socket:
+    """Bind and listen on the HTTP port now, before any component starts, so a second service on the same port
+    stops at once with PortInUse instead of starting devices and schedulers and failing later."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart may rebind over TIME_WAIT
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)  # listening at once: with SO_REUSEADDR only a listening socket keeps others out
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(f"port {port} is already in use (is the service already running?): stop that process "
+                            f"or set AUTOVOLT_HTTP_PORT to a free port") from None
+        raise PortInUse(f"cannot listen on port {port}: {exc.strerror or exc}") from None
+    return sock
 
 
 class Component(Protocol):
@@ -41,19 +63,13 @@ class Service:
     telegram_handler: UpdateHandler | None = None
 
     def __post_init__(self) -> None:
-        self.checks.setdefault("database", self._database_ready)
+        self.checks.setdefault("database", database_check(self.settings.effective_database_url))
 
-    async def _database_ready(self) -> str | None:
-        def probe() -> None:
-            with get_engine(self.settings.effective_database_url).connect() as conn:
-                conn.execute(text("SELECT 1"))
-        try:
-            await asyncio.to_thread(probe)
-        except Exception as exc:  # any driver error means "not ready"; the reason is reported, not raised
-            return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-        return None
-
-    async def run(self, stop: asyncio.Event | None = None, duration_s: float | None = None) -> None:
+    async def run(self, stop: asyncio.Event | None = None, duration_s: float | None = None,
+                  sock: socket.socket | None = None) -> None:
+        """Serve until `stop` is set (or SIGINT/SIGTERM, or `duration_s`). `sock`: the HTTP socket from
+        `bind_http`; bound here, before any component starts, when not given."""
+        sock = sock or bind_http(self.settings.http_port)
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -70,7 +86,7 @@ class Service:
                 await component.start()
                 started.append(component)
                 log.info("component started", extra={"kv": {"component": component.name}})
-            http_task = asyncio.create_task(server.serve(), name="http")
+            http_task = asyncio.create_task(server.serve(sockets=[sock]), name="http")
             log.info("service running", extra={"kv": {"http_port": self.settings.http_port}})
             waiters = [asyncio.create_task(stop.wait()), http_task]
             if duration_s is not None:

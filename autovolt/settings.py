@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import logging
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -10,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path("data")
 
@@ -123,6 +129,42 @@ class Settings(BaseSettings):
             raise ValueError("expected an SQLAlchemy URL such as sqlite:///data/autovolt.db or postgresql+psycopg://host/db")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_driver_known(cls, value: str | None) -> str | None:
+        # Checked here, not at the first connection: `foo://` used to end the service with a traceback.
+        if not value:
+            return value
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            dialect = make_url(value).get_dialect()
+        except NoSuchModuleError:  # a subclass of ArgumentError: first
+            raise ValueError(f"unknown database kind {value.split('://', 1)[0]!r}: expected sqlite:///... or "
+                             "postgresql+psycopg://...") from None
+        except ArgumentError:
+            raise ValueError("expected an SQLAlchemy URL such as sqlite:///data/autovolt.db or "
+                             "postgresql+psycopg://host/db") from None
+        try:
+            dialect.import_dbapi()
+        except ImportError as exc:
+            raise ValueError(f"the database driver is not installed ({exc.name or exc}): use postgresql+psycopg://"
+                             " for PostgreSQL") from None
+        return value
+
+    @field_validator("vosk_model")
+    @classmethod
+    def _vosk_model_usable(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from nlu.speech.voskengine import model_problem
+
+        problem = model_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
@@ -130,8 +172,49 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'autovolt.db').as_posix()}"
 
 
+# AUTOVOLT_* variables read outside the Settings classes (by os.environ) or by the project's scripts.
+OTHER_VARIABLES = ("AUTOVOLT_TELEGRAM_WEBHOOK_URL", "AUTOVOLT_TELEGRAM_WEBHOOK_PORT", "AUTOVOLT_TELEGRAM_WEBHOOK_VIA_API",
+                   "AUTOVOLT_MLFLOW_URI", "AUTOVOLT_SETUP_SERVICES", "AUTOVOLT_TEST_POSTGRES")
+_warned: set[str] = set()
+
+
+def known_variables() -> set[str]:
+    """Every AUTOVOLT_* variable some part of AutoVolt reads."""
+    from alerts.settings import AlertSettings
+
+    names = {f"AUTOVOLT_{field.upper()}" for field in Settings.model_fields}
+    names |= {f"AUTOVOLT_ALERTS_{field.upper()}" for field in AlertSettings.model_fields}
+    return names | set(OTHER_VARIABLES)
+
+
+def unknown_variables(environ: Mapping[str, str], env_file: Path = Path(".env")) -> list[tuple[str, str | None]]:
+    """(name, closest known name or None) for each AUTOVOLT_* variable in `environ` or the `.env` file that
+    nothing reads: a misspelt name would otherwise be ignored without a word."""
+    given = {name for name in environ if name.startswith("AUTOVOLT_")}
+    if env_file.is_file():
+        from dotenv import dotenv_values
+
+        given |= {name for name in dotenv_values(env_file) if name.upper().startswith("AUTOVOLT_")}
+    known = known_variables()
+    return [(name, next(iter(difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.75)), None))
+            for name in sorted(given) if name.upper() not in known]
+
+
+def warn_unknown_variables(environ: Mapping[str, str] | None = None) -> None:
+    """Log one warning per unknown AUTOVOLT_* variable (once per process), naming the closest known one."""
+    for name, closest in unknown_variables(os.environ if environ is None else environ):
+        if name in _warned:
+            continue
+        _warned.add(name)
+        hint = f"did you mean {closest}? " if closest else ""
+        log.warning(f"{name} is not a setting AutoVolt reads; {hint}it is ignored",
+                    extra={"kv": {"variable": name, "closest": closest or "none"}})
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning pydantic's report into one line per wrong variable."""
+    """Read the settings, turning pydantic's report into one line per wrong variable; warn about AUTOVOLT_*
+    variables nothing reads (a misspelt name)."""
+    warn_unknown_variables()
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

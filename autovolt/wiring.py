@@ -57,11 +57,14 @@ def _add_bot(service: Service, settings: Settings) -> None:
         print("no AUTOVOLT_TELEGRAM_TOKEN set: talk to the assistant in a terminal with `autovolt chat` "
               "(e.g. `autovolt chat --as 2001`)", flush=True)
         return
-    from bot.component import BotComponent
+    from bot.component import BotComponent, telegram_options
 
     bot = BotComponent(settings, lambda: _wired_gateway(service))
     service.components.append(bot)
-    service.telegram_handler = bot.telegram_handler
+    service.checks["telegram"] = bot.ready  # names the reason while the bot retries an unreachable Bot API
+    options = telegram_options(settings)
+    if options.webhook_url and options.webhook_via_api:  # a polling bot has no webhook route (nor its warning)
+        service.telegram_handler = bot.telegram_handler
 
 
 def _add_alerts(service: Service, settings: Settings) -> None:

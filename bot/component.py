@@ -5,11 +5,13 @@ terminal chat."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from autovolt.logging_setup import scrub
 from autovolt.settings import Settings
 from autovolt.vocabulary import vocabulary_from_campus
 from bot.app import ButtonRoute, TelegramBot, TelegramOptions
@@ -22,6 +24,10 @@ from store.db import session_scope
 from store.registry import load_registry
 
 log = logging.getLogger(__name__)
+
+# Back-off between attempts to reach the Bot API when it was out of reach at start: 2 s, doubling, at most 5 min.
+RECONNECT_FIRST_S = 2.0
+RECONNECT_MAX_S = 300.0
 
 
 class NoCampusError(RuntimeError):
@@ -103,6 +109,8 @@ class BotComponent:
         self.bot: TelegramBot | None = None
         # (matches(data), handle(data, user_id) -> answer text) for buttons of other packages, e.g. alerts.
         self.button_routes: list[ButtonRoute] = []
+        self._not_connected: str | None = None  # why the Bot API is not reachable, while retrying
+        self._connecting: asyncio.Task | None = None
 
     async def start(self) -> None:
         token = self.settings.telegram_token.get_secret_value()
@@ -112,7 +120,42 @@ class BotComponent:
         if speech is not None:  # load the model now, off the loop, rather than on the first voice note
             asyncio.get_running_loop().run_in_executor(None, speech.warm_up)
         self.bot = TelegramBot(token, self.engine.conversation, telegram_options(self.settings), self.button_routes)
-        await self.bot.start()
+        # Telegram out of reach must not take the relays, the HTTP API and the schedulers down with it: keep
+        # serving and connect in the background, with back-off; /ready says so meanwhile (`ready`).
+        if not await self._connect():
+            self._connecting = asyncio.create_task(self._keep_connecting(), name="telegram-connect")
+
+    async def _connect(self) -> bool:
+        """One attempt to start the bot on the Bot API; False (reason kept for /ready) when it fails."""
+        try:
+            await self.bot.start()
+        except Exception as exc:  # network, TLS, a refused token: whatever it is, the rest of the service runs on
+            # /ready is open to anyone: PTB names the token in some errors ("The token `...` was rejected").
+            said = scrub(str(exc).replace(self.bot.token, "<telegram-token>")).splitlines()
+            self._not_connected = f"Telegram not reachable: {type(exc).__name__}" + (f": {said[0][:160]}" if said else "")
+            log.warning("telegram bot not started; retrying in the background",
+                        extra={"kv": {"error": type(exc).__name__, "base_url": self.settings.telegram_base_url}})
+            with contextlib.suppress(Exception):  # undo a half start, so the next attempt begins clean
+                await self.bot.stop()
+            self.bot = TelegramBot(self.bot.token, self.bot.conversation, self.bot.options, self.button_routes)
+            return False
+        self._not_connected = None
+        return True
+
+    async def _keep_connecting(self) -> None:
+        delay = RECONNECT_FIRST_S
+        while True:
+            await asyncio.sleep(delay)
+            if await self._connect():
+                log.info("telegram bot connected after start-up")
+                return
+            delay = min(delay * 2, RECONNECT_MAX_S)
+
+    async def ready(self) -> str | None:
+        """Readiness: the bot is connected to the Bot API (None), or why not while it keeps retrying."""
+        if self.bot is None:
+            return "not started"
+        return self._not_connected
 
     async def telegram_handler(self, update: dict) -> None:
         """For the HTTP API's webhook route (autovolt.api.telegram): hand it one decoded Update."""
@@ -121,6 +164,10 @@ class BotComponent:
         await self.bot.feed(update)
 
     async def stop(self) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connecting
         if self.bot is not None:
             await self.bot.stop()
         if self.engine is not None:

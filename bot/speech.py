@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import multiprocessing
+import os
 import threading
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ class SpeechPipeline:
                 # spawn: the service has threads (MQTT, audit writer) that a fork would copy mid-flight.
                 self._pool = concurrent.futures.ProcessPoolExecutor(
                     max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_worker_init, initargs=(self.vocabulary, self.limits))
+                    initializer=_worker_init, initargs=(self.vocabulary, self.limits, os.getpid()))
             return self._pool
 
     def _ready(self):
@@ -130,8 +131,11 @@ class SpeechPipeline:
 _WORKER: SpeechPipeline | None = None
 
 
-def _worker_init(vocabulary: Vocabulary, limits: AudioLimits) -> None:
+def _worker_init(vocabulary: Vocabulary, limits: AudioLimits, parent_pid: int) -> None:
+    from autovolt.child_lifetime import end_with_parent
+
     global _WORKER
+    end_with_parent(parent_pid)  # a killed service must not leave the model's memory behind
     _WORKER = SpeechPipeline(vocabulary, limits=limits)
 
 

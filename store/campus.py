@@ -27,7 +27,13 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CampusFileError(Exception):
-    """The campus file cannot be used; the message is one line naming file, line and field."""
+    """The campus file cannot be used. `problems`: every fault found, each one line naming file, line and field;
+    the message is the first of them (with how many more), so a log line stays one line."""
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems = tuple([problems] if isinstance(problems, str) else problems)
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(self.problems[0] + more)
 
 
 class _Strict(BaseModel):
@@ -301,10 +307,15 @@ def campus_from_spec(spec: CampusSpec) -> Campus:
     """Check cross-references (unique ids, boards, rooms of users) and build the typed registry."""
     buildings, rooms, boards, switches = [], [], [], []
     seen: dict[str, str] = {}
+    problems: list[_CrossRefError] = []  # all of them are reported at once, not one per run
+
+    def fail(where: str, message: str) -> None:
+        problems.append(_CrossRefError(where, message))
 
     def claim(kind: str, ident: str, where: str) -> None:
         if ident in seen:
-            raise _CrossRefError(where, f"duplicate {kind} id {ident!r} (already used by a {seen[ident]})")
+            fail(where, f"duplicate {kind} id {ident!r} (already used by a {seen[ident]})")
+            return
         seen[ident] = kind
 
     default_hours = spec.campus.class_hours
@@ -328,20 +339,22 @@ def campus_from_spec(spec: CampusSpec) -> Campus:
                 if board_id is None and len(r.boards) == 1:
                     board_id = r.boards[0].id
                 if board_id is not None and board_id not in board_ids:
-                    raise _CrossRefError(f"{swhere}.board", f"board {board_id!r} is not a board of room {r.id!r}")
+                    fail(f"{swhere}.board", f"board {board_id!r} is not a board of room {r.id!r}")
+                    board_id = None  # keep the switch, so later references to it are not reported as well
                 gpio, channel = s.gpio, s.channel
                 if board_id is not None:
                     protocol = next(o.protocol for o in r.boards if o.id == board_id)
                     index = sum(1 for prev in switches if prev.board_id == board_id)
                     if protocol == "autovolt" and gpio is None:
                         if index >= len(AUTOVOLT_GPIOS):
-                            raise _CrossRefError(f"{swhere}.gpio", "more than 6 relays on one AutoVolt board: give each a gpio")
-                        gpio = AUTOVOLT_GPIOS[index]
+                            fail(f"{swhere}.gpio", "more than 6 relays on one AutoVolt board: give each a gpio")
+                        else:
+                            gpio = AUTOVOLT_GPIOS[index]
                     if protocol == "tasmota" and channel is None:
                         channel = index + 1
                     output = (board_id, gpio if protocol == "autovolt" else channel)
-                    if output in used_outputs:
-                        raise _CrossRefError(f"{swhere}", f"two switches on board {board_id!r} use the same relay {output[1]}")
+                    if output[1] is not None and output in used_outputs:
+                        fail(f"{swhere}", f"two switches on board {board_id!r} use the same relay {output[1]}")
                     used_outputs.add(output)
                 watts = s.rated_watts if s.rated_watts is not None else DEFAULT_RATED_WATTS[s.type]
                 switches.append(Switch(s.id, r.id, b.id, s.name, s.type, s.aliases, board_id, gpio, channel, float(watts)))
@@ -350,19 +363,21 @@ def campus_from_spec(spec: CampusSpec) -> Campus:
     device_ids = {s.id for s in switches} | {o.id for o in boards}
     for ui, u in enumerate(spec.users):
         if u.telegram_id in telegram_ids:
-            raise _CrossRefError(f"users[{ui}].telegram_id", f"duplicate telegram_id {u.telegram_id}")
+            fail(f"users[{ui}].telegram_id", f"duplicate telegram_id {u.telegram_id}")
         telegram_ids.add(u.telegram_id)
         for k, room in enumerate(u.rooms):
             if room not in room_ids:
-                raise _CrossRefError(f"users[{ui}].rooms[{k}]", f"unknown room {room!r}")
+                fail(f"users[{ui}].rooms[{k}]", f"unknown room {room!r}")
         for k, dev in enumerate(u.owns):
             if dev not in device_ids:
-                raise _CrossRefError(f"users[{ui}].owns[{k}]", f"unknown switch or board {dev!r}")
+                fail(f"users[{ui}].owns[{k}]", f"unknown switch or board {dev!r}")
         users.append(User(u.telegram_id, u.name, u.role, tuple(sorted(set(u.rooms))), tuple(sorted(set(u.owns))), u.can_control))
     info = spec.campus
     if (info.latitude is None) != (info.longitude is None):
         given, missing = ("latitude", "longitude") if info.longitude is None else ("longitude", "latitude")
-        raise _CrossRefError(f"campus.{given}", f"give campus.{missing} as well (both or neither)")
+        fail(f"campus.{given}", f"give campus.{missing} as well (both or neither)")
+    if problems:
+        raise _CrossRefErrors(problems)
     terms = tuple(Term(t.name, t.start, t.end) for t in info.terms)
     closures = tuple(Closure(c.name, c.start, c.end) for c in info.closures)
     return Campus(info.name, info.timezone, info.country, terms, tuple(buildings), tuple(rooms), tuple(boards),
@@ -375,6 +390,12 @@ class _CrossRefError(Exception):
         super().__init__(message)
         self.where = where
         self.message = message
+
+
+class _CrossRefErrors(Exception):
+    def __init__(self, errors: list[_CrossRefError]) -> None:
+        super().__init__(errors[0].message)
+        self.errors = errors
 
 
 def _path_of(where: str) -> list[str | int]:
@@ -421,20 +442,22 @@ def parse_campus_text(text: str, source: str = "<campus>") -> Campus:
     try:
         spec = CampusSpec.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        path = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal[")))]
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "literal_error" and path and path[-1] == "type":
-            message = f"unknown switch type {err.get('input')!r}, expected one of {', '.join(SWITCH_TYPES)}"
-        elif err["type"] == "extra_forbidden":
-            message = "unknown field"
-        extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise CampusFileError(f"{source}:{_line_of(root, path)}: {_dotted(path)}: {message}{extra}") from None
+        raise CampusFileError([_validation_problem(source, root, err) for err in exc.errors()]) from None
     try:
         return campus_from_spec(spec)
-    except _CrossRefError as exc:
-        path = _path_of(exc.where)
-        raise CampusFileError(f"{source}:{_line_of(root, path)}: {exc.where}: {exc.message}") from None
+    except _CrossRefErrors as exc:
+        raise CampusFileError([f"{source}:{_line_of(root, _path_of(e.where))}: {e.where}: {e.message}"
+                               for e in exc.errors]) from None
+
+
+def _validation_problem(source: str, root: yaml.Node | None, err: Any) -> str:
+    path = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal[")))]
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "literal_error" and path and path[-1] == "type":
+        message = f"unknown switch type {err.get('input')!r}, expected one of {', '.join(SWITCH_TYPES)}"
+    elif err["type"] == "extra_forbidden":
+        message = "unknown field"
+    return f"{source}:{_line_of(root, path)}: {_dotted(path)}: {message}"
 
 
 def load_campus_file(path: str | Path) -> Campus:

@@ -7,8 +7,14 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from autovolt.api.context import Unavailable
+from autovolt.api.readiness import failure_reason
+
+# What SQLAlchemy raises when the database is down or unreachable (not a bug of ours): answered 503, like /ready.
+DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +44,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Unavailable)
     async def _unavailable(request: Request, exc: Unavailable) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+        reason = failure_reason(exc)
+        log.warning("database unavailable", extra={"kv": {"path": request.url.path, "reason": reason}})
+        return JSONResponse({"detail": f"the database is not reachable; try again later ({reason})",
+                             "failing": {"database": reason}}, status_code=503, headers={"Retry-After": "30"})
+
+    for kind in DATABASE_DOWN:
+        app.add_exception_handler(kind, _database_down)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from autovolt.api.readiness import failure_reason
 from autovolt.metrics import CONTENT_TYPE, exposition
 
 router = APIRouter(tags=["ops"])
@@ -31,7 +32,7 @@ async def ready(request: Request) -> JSONResponse:
         except TimeoutError:
             return name, f"no answer within {CHECK_TIMEOUT_S:.0f} s"
         except Exception as exc:  # a broken check means "not ready", never a 500
-            return name, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            return name, failure_reason(exc)
 
     results = await asyncio.gather(*(run(name) for name in checks))
     failures = {name: reason for name, reason in results if reason}

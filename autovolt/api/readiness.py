@@ -1,4 +1,5 @@
-"""Readiness checks the API adds for the dependencies it knows how to reach: the MQTT broker and the speech engine."""
+"""Readiness checks the API adds for the dependencies it knows how to reach: the database, the MQTT broker and the
+speech engine. `failure_reason` is the one-line reason both /ready and a request's 503 give."""
 
 from __future__ import annotations
 
@@ -6,6 +7,35 @@ import asyncio
 from urllib.parse import urlsplit
 
 from autovolt.api.context import ApiContext, ReadinessCheck
+from autovolt.logging_setup import scrub
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line naming the error and its first message line (never a traceback or a connection secret)."""
+    lines = scrub(str(exc)).splitlines()  # /ready is open: no password or token may reach it
+    first = lines[0][:200] if lines else ""
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def database_check(database_url: str) -> ReadinessCheck:
+    """The database answers a trivial query."""
+
+    def probe() -> None:
+        from sqlalchemy import text
+
+        from store.db import get_engine
+
+        with get_engine(database_url).connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    async def check() -> str | None:
+        try:
+            await asyncio.to_thread(probe)
+        except Exception as exc:  # any driver error means "not ready"; the reason is reported, not raised
+            return failure_reason(exc)
+        return None
+
+    return check
 
 
 def broker_check(mqtt_url: str, timeout_s: float = 2.0) -> ReadinessCheck:
@@ -36,7 +66,7 @@ def speech_check(context: ApiContext) -> ReadinessCheck:
         try:
             await asyncio.to_thread(context.speech)
         except Exception as exc:  # a missing or broken model is "not ready", with the engine's one-line reason
-            return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else 'cannot load'}"
+            return failure_reason(exc)
         return None
 
     return check

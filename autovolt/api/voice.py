@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from autovolt.api.context import ApiContext
 from autovolt.metrics import record_message, record_transcription
@@ -18,6 +18,8 @@ from autovolt.metrics import record_message, record_transcription
 router = APIRouter(prefix="/api/voice", tags=["voice"])
 
 MAX_COMMAND_CHARS = 500
+# A reference time outside these years cannot be a real "now" (and "tomorrow" of 9999-12-31 overflows the calendar).
+EARLIEST_NOW, LATEST_NOW = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
 
 
 class VoiceContext(BaseModel):
@@ -27,7 +29,22 @@ class VoiceContext(BaseModel):
     model_config = ConfigDict(extra="forbid")
     user_rooms: list[str] = Field(default_factory=list, max_length=50, description="Room ids assigned to the user")
     previous: str | None = Field(None, max_length=MAX_COMMAND_CHARS, description="The user's previous message")
-    now: dt.datetime | None = Field(None, description="Reference time for 'at 5 pm', 'today'; default now")
+    now: dt.datetime | None = Field(None, description="Reference time for 'at 5 pm', 'today' (years 2000 to 2099; "
+                                                     "without an offset it is read as UTC); default now")
+
+    @field_validator("now")
+    @classmethod
+    def _plausible_now(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is None:
+            return value
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        try:
+            inside = EARLIEST_NOW <= aware < LATEST_NOW
+        except OverflowError:  # an offset that pushes year 1 or 9999 off the calendar
+            inside = False
+        if not inside:
+            raise ValueError("expected a time between 2000 and 2099")
+        return value
 
 
 class VoiceRequest(BaseModel):
@@ -110,7 +127,7 @@ async def process_text(body: VoiceRequest, request: Request) -> JSONResponse:
 
 
 @router.post("/audio", response_model=VoiceResponse,
-             responses={422: {"description": "Audio that cannot be decoded, too long, or silent"}})
+             responses={422: {"description": "Audio that cannot be decoded, too long, silent, or with no words in it"}})
 async def process_audio(request: Request,
                         audio: UploadFile = File(..., description="A voice recording: OGG/Opus, MP3, M4A, WAV..."),
                         context: str | None = Form(None, description="Optional VoiceContext as JSON")) -> dict[str, Any]:
@@ -140,6 +157,8 @@ async def process_audio(request: Request,
     except AudioError as exc:
         raise HTTPException(422, str(exc)) from None
     record_transcription(heard.engine, time.perf_counter() - started, pcm.duration_s)
+    if not heard.text.strip():  # a tone, noise, or a recording cut short: say so rather than parse nothing
+        raise HTTPException(422, "no words could be made out in the recording; record it again, closer and clearer")
     command = _understand(vocabulary, heard.text, parsed_context)
     record_message("voice", command.intent)
     transcript = heard.to_json()

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,7 +78,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         campus = parse_campus_text(text, str(args.file))
     except CampusFileError as exc:
-        raise UserError(str(exc)) from None
+        for problem in exc.problems:  # every fault of the file at once, each with its line
+            print(problem, file=sys.stderr)
+        count = len(exc.problems)
+        raise UserError(f"{args.file}: {count} problem{'s' if count > 1 else ''} found; nothing was loaded") from None
     closures = f", {len(campus.closures)} closures" if campus.closures else ""
     print(f"{args.file}: ok: {len(campus.buildings)} buildings, {len(campus.rooms)} rooms, "
           f"{len(campus.switches)} switches, {len(campus.boards)} boards, {len(campus.users)} users{closures}")

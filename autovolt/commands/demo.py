@@ -60,28 +60,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UserError("--weeks must be at least 1")
     from store.db import DatabaseError
 
+    sock = None if args.no_serve else _bind(settings)  # before anything else: see _bind
     try:
         print(prepare_demo(settings.effective_database_url, args.weeks, args.reset), flush=True)
     except DatabaseError as exc:
         raise UserError(str(exc)) from None
-    if args.no_serve:
+    if sock is None:
         return 0
-    return _serve(settings, args.duration)
+    return _serve(settings, args.duration, sock)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
-    return _serve(settings, args.duration)
+    return _serve(settings, args.duration, _bind(settings))
 
 
-def _serve(settings: Settings, duration: float | None) -> int:
+def _bind(settings: Settings):
+    """The HTTP socket, bound first: a second service on the same port stops here, having started nothing."""
+    from autovolt.service import PortInUse, bind_http
+
+    try:
+        return bind_http(settings.http_port)
+    except PortInUse as exc:
+        raise UserError(str(exc)) from None
+
+
+def _serve(settings: Settings, duration: float | None, sock) -> int:
     from autovolt.wiring import build_service
     from store.db import DatabaseError
 
     try:
         service = build_service(settings)
     except DatabaseError as exc:
+        sock.close()
         raise UserError(str(exc)) from None
     print(f"service listening on http://127.0.0.1:{settings.http_port} (Ctrl-C to stop)", flush=True)
-    asyncio.run(service.run(duration_s=duration))
+    asyncio.run(service.run(duration_s=duration, sock=sock))
     return 0

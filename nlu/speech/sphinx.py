@@ -168,7 +168,9 @@ class PocketSphinxEngine:
 
     def _evidence(self, pcm: bytes, grammar: Grammar) -> Evidence:
         text, score = self._run(self._decoder, pcm, self._search(grammar))
-        found = (Hypothesis(h.hypstr, self._logmath.log(h.score)) for h in islice(self._decoder.nbest(), NBEST_ENTRIES))
+        # With no hypothesis at all (a pure tone, noise) the N-best list is None or yields None entries.
+        nbest = islice(self._decoder.nbest() or (), NBEST_ENTRIES) if text else ()
+        found = (Hypothesis(h.hypstr, self._logmath.log(h.score)) for h in nbest if h is not None)
         heard, loop_score = self._run(self._phones, pcm, None)
         return Evidence(best=Hypothesis(text, score), candidates=tuple(distinct(found)),
                         phones=tuple(p for p in heard.split() if p != "SIL"), loop_score=loop_score,

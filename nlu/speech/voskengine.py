@@ -126,19 +126,31 @@ class VoskEngine:
         return recognizer
 
 
-def _load_model(vosk, model: str):
+def model_problem(model: str) -> str | None:
+    """Why `model` (AUTOVOLT_VOSK_MODEL) cannot name a Vosk model, or None when it is a model folder or a
+    language code. Cheap (no model is loaded), so settings can check it at start-up."""
     path = Path(model).expanduser()
     if path.exists() or os.sep in model or model.startswith("."):
         if not path.is_dir():
-            raise ModelError(f"Vosk model folder not found: {path}")
+            return f"Vosk model folder not found: {path}"
         if not all((path / marker).exists() for marker in _MODEL_MARKERS):
-            raise ModelError(f"not a Vosk model folder (no {' or '.join(_MODEL_MARKERS)}): {path}")
+            return f"not a Vosk model folder (no {' or '.join(_MODEL_MARKERS)}): {path}"
+        return None
+    if not _LANG_CODE.match(model):
+        return f"neither a model folder nor a language code (such as en-us): {model!r}"
+    return None
+
+
+def _load_model(vosk, model: str):
+    path = Path(model).expanduser()
+    problem = model_problem(model)
+    if problem is not None:
+        raise ModelError(problem)
+    if path.is_dir():
         try:
             return vosk.Model(model_path=str(path))
         except Exception:
             raise ModelError(f"Vosk could not load the model in {path} (broken or incomplete)") from None
-    if not _LANG_CODE.match(model):
-        raise ModelError(f"AUTOVOLT_VOSK_MODEL is neither a model folder nor a language code: {model!r}")
     # Vosk prints to stdout and calls sys.exit() when a language is unknown; keep stdout clean for JSON output.
     try:
         with contextlib.redirect_stdout(sys.stderr):

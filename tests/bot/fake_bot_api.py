@@ -70,7 +70,7 @@ class FakeBotApi:
     """The server. `token` is the only token it accepts; `bot_id`/`username` describe the bot (getMe)."""
 
     def __init__(self, token: str = "123456:TEST-token-for-the-loopback-server-000", bot_id: int = 123456,
-                 username: str = "autovolt_test_bot") -> None:
+                 username: str = "autovolt_test_bot", port: int = 0) -> None:
         self.token = token
         self.bot = {"id": bot_id, "is_bot": True, "first_name": "AutoVolt", "username": username,
                     "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
@@ -92,7 +92,7 @@ class FakeBotApi:
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._sock: socket.socket | None = None
-        self.port = 0
+        self.port = port  # 0: any free port, chosen at start
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class FakeBotApi:
         # they are TCP; without it Nagle holds each response body ~40 ms behind its headers.
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
+        self._sock.bind(("127.0.0.1", self.port))
         self.port = self._sock.getsockname()[1]
         app = Starlette(routes=[Route("/bot{token}/{method}", self._api, methods=["GET", "POST"]),
                                 Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
@@ -446,8 +446,8 @@ def _count(items) -> dict[str, int]:
     return out
 
 
-async def _serve_forever(token: str) -> None:
-    api = FakeBotApi(token) if token else FakeBotApi()
+async def _serve_forever(token: str, port: int = 0) -> None:
+    api = FakeBotApi(token, port=port) if token else FakeBotApi(port=port)
     await api.start()
     print(json.dumps({"port": api.port, "token": api.token}), flush=True)
     loop = asyncio.get_running_loop()
@@ -464,13 +464,14 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description="loopback Telegram Bot API server")
     parser.add_argument("--token", default="")
+    parser.add_argument("--port", type=int, default=0, help="listen on this port (default: any free one)")
     args = parser.parse_args()
     try:
         import uvloop
     except ImportError:
-        asyncio.run(_serve_forever(args.token))
+        asyncio.run(_serve_forever(args.token, args.port))
     else:
-        uvloop.run(_serve_forever(args.token))
+        uvloop.run(_serve_forever(args.token, args.port))
 
 
 if __name__ == "__main__":

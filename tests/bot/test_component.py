@@ -79,3 +79,22 @@ async def test_webhook_mode_registers_the_webhook_and_serves_fed_updates(db_url,
     finally:
         await bot.stop()
         await api.stop()
+
+
+async def test_a_refused_token_keeps_the_component_up_and_ready_says_why_without_the_token(db_url, tmp_path):
+    """The Bot API refuses the token: the component still starts (the service runs on), retries, and its readiness
+    reason names the problem; the open /ready must never show the token itself."""
+    api = FakeBotApi()
+    await api.start()
+    wrong = "654321:WRONG-token-that-the-loopback-server-refuses"
+    settings = load_settings(database_url=db_url, data_dir=tmp_path, telegram_token=wrong,
+                             telegram_base_url=api.base_url, mqtt_url=None)
+    component = BotComponent(settings)
+    await component.start()
+    try:
+        reason = await component.ready()
+        assert reason is not None and reason.startswith("Telegram not reachable: InvalidToken"), reason
+        assert wrong not in reason and "WRONG-token" not in reason
+    finally:
+        await component.stop()
+        await api.stop()
