@@ -46,6 +46,7 @@ async def test_jobs_are_stored_and_a_restart_keeps_their_schedule(db_url):
     cfg = AlertConfig(offline_scan_s=3600, notify_tick_s=3600)
     recorder = Recorder()
     jobs.set_runner(recorder)
+    jobs.set_housekeeping(None)  # a service wired in-process by an earlier test may have left its nightly job set
     try:
         first = jobs.start_scheduler(get_engine(db_url), cfg, IST)
         saved = stored_jobs(db_url)
