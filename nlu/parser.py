@@ -35,6 +35,13 @@ _QUESTION_STARTS = frozenset("is are was were which what how check show tell any
 _PAST_QUESTION = frozenset({"did", "have", "has"})
 _FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "again", "back", "instead"})
 _NEGATIONS = frozenset({"not", "dont", "never", "no"})
+# The only words a verbless follow-up may hold besides devices, places and fillers: "and the fans too", "same for
+# lab 2", "do the same in room 102 as well", "what about room 102".
+_MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both"})  # "as" of "as well"
+_ASK_WORDS = frozenset({"what", "how", "about"})
+_FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
+    {"well", "for", "in", "at", "of", "with", "there", "then", "do", "thing", "them", "it", "those", "these",
+     "they", "that", "this", "one", "ones", "all", "room", "rooms"})
 _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
 _ENERGY_STRONG = lx.ENERGY_WORDS - {"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"}
 _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"})
@@ -84,6 +91,7 @@ class _Facts:
     pronoun: bool = False
     corrections: int = 0
     unknown_places: list[str] = field(default_factory=list)  # places named that the campus does not have
+    asked: bool = False  # the message ends with a question mark
 
     def phrase(self, words: str) -> bool:
         return f" {words} " in self.text
@@ -179,7 +187,8 @@ class Parser:
     # ------------------------------------------------------------------------------------------------ understanding
     def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime) -> Command:
         times = extract_times(toks, now)
-        facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections)
+        facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
+                       asked=raw.rstrip().endswith("?"))
         covered = set(times.used)
         for mention in self.gaz.mentions(toks):
             span = set(range(mention.start, mention.end))
@@ -344,12 +353,16 @@ class Parser:
         if action and (f.has_device or f.has_place or f.pronoun):
             return ("unknown", None, None) if negated else ("device_control", action, None)
         prev = context.previous
-        if prev is not None and prev.intent != "unknown" and (f.has_device or f.has_place or f.pronoun) \
-                and (cues & _FOLLOW_WORDS or len(content) <= 4):
-            # A follow-up without a verb: "and the fans too", "same in lab 2", "what about room 102".
-            if prev.intent == "device_control":
+        shape = _follow_up_shape(f) if prev is not None and prev.intent != "unknown" else None
+        if shape is not None:
+            # A follow-up without a verb ("and the fans too", "same in lab 2", "what about room 102") borrows the
+            # previous intent. A switch is borrowed only by a well-formed "and ... too": a question about another
+            # room after a command is a status question, never the command again.
+            if prev.intent != "device_control":
+                return prev.intent, None, prev.operation
+            if shape == "more":
                 return "device_control", prev.action, None
-            return prev.intent, None, prev.operation
+            return "status_query", None, None
         if cues & lx.HELP_WORDS or any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p) or \
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
             if not f.has_device and not f.has_place:
@@ -524,6 +537,21 @@ class Parser:
                        switches=tuple(self._ordered(switches)), when=when, period=period,
                        confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
                        everything=f.everything and not f.types)
+
+
+def _follow_up_shape(f: _Facts) -> str | None:
+    """How a verbless message that names devices or places leans on the previous one: `more` for "and room 102",
+    "the fans too", "same for lab 2" (the same again, elsewhere); `ask` for "what about room 102", "lab 2?" or a
+    bare "room 102" (a question about it); None when other words are in it ("no, not room 102", "room 102 is cold",
+    "why room 102"): then it is a message of its own, never the previous command again."""
+    if not (f.has_device or f.has_place or f.pronoun):
+        return None
+    rest = [t for t in f.toks if t in f.cues and t not in lx.FILLER_WORDS]
+    if any(t not in _FOLLOW_FRAME for t in rest):
+        return None
+    if f.asked or set(rest) & _ASK_WORDS:
+        return "ask"
+    return "more" if set(rest) & _MORE_WORDS else "ask"
 
 
 def _answers_time(prev: Command | None, f: _Facts) -> bool:

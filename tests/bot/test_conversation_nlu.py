@@ -1,0 +1,55 @@
+"""What the conversation engine does with what the parser is unsure of: a message that is no command never
+switches (issue 18 item 2, issue 20), out-of-scope text never gets a room question (issue 16)."""
+
+from __future__ import annotations
+
+import pytest_asyncio
+
+from bot.callbacks import CallbackSigner, random_key
+from bot.conversation import Conversation, ConversationConfig, Sender
+from bot.ratelimit import RateLimit
+from devices.gateway import Gateway
+from devices.simulator import SimulatedFleet
+from devices.transport import MemoryBus
+from tests.bot.conftest import QUIET
+
+FACULTY = Sender(2001, 2001, "terminal")  # Dr. Meera Iyer: classrooms 101 and 102
+
+
+@pytest_asyncio.fixture
+async def engine(campus, db_url):
+    bus = MemoryBus()
+    gateway = Gateway(campus, bus.transport())
+    boards = SimulatedFleet(campus, bus.transport(), QUIET)
+    await gateway.start()
+    await boards.start()
+    config = ConversationConfig(rate_limit=RateLimit(per_minute=0))
+    conversation = Conversation(campus, gateway, db_url, CallbackSigner(random_key()), config=config)
+    await conversation.load()
+    yield conversation
+    await boards.stop()
+    await gateway.stop()
+
+
+async def test_a_protest_or_question_about_another_room_after_a_command_switches_nothing(engine):
+    assert (await engine.on_text(FACULTY, "turn off the lights in classroom 102")).intent == "device_control"
+    assert engine.fleet.state("cr-102-lights").on is False
+    on = await engine.on_text(FACULTY, "turn on the lights in classroom 101")
+    assert on.intent == "device_control" and engine.fleet.state("cr-101-lights").on is True
+    for text in ("no, not classroom 102!", "why classroom 102?", "classroom 102 is freezing", "ugh, room 102 again"):
+        reply = await engine.on_text(FACULTY, text)
+        assert reply.intent != "device_control", (text, reply)
+        assert engine.fleet.state("cr-102-lights").on is False, text
+    # A real follow-up still works: the protests did not replace the command it follows.
+    more = await engine.on_text(FACULTY, "and classroom 102 too")
+    assert more.intent == "device_control" and engine.fleet.state("cr-102-lights").on is True
+
+
+async def test_what_about_another_room_after_a_switch_is_a_status_question(engine):
+    await engine.on_text(FACULTY, "turn off the fans in classroom 102")
+    assert engine.fleet.state("cr-102-fans").on is False
+    await engine.on_text(FACULTY, "turn on the fans in classroom 101")
+    for text in ("what about classroom 102", "room 102?"):
+        reply = await engine.on_text(FACULTY, text)
+        assert reply.intent == "status_query" and "Classroom 102" in reply.text, (text, reply)
+        assert engine.fleet.state("cr-102-fans").on is False, text
