@@ -310,6 +310,10 @@ class Conversation:
         what = describe_targets(self.campus, switch_ids)
         verb = "on" if on else "off"
         later = f" {when_text(run_at, self.tz, now)}" if run_at else ""
+        if command.until is not None and (decision.confirm or unsure):
+            # A confirmation button carries one action; the switch back would be lost, so ask for two messages.
+            return Reply(f"I can do that in two steps: confirm \"turn {verb} the {what}\" first, then ask me to turn it "
+                         f"{'off' if on else 'on'} {when_text(command.until, self.tz, now)}.", "clarify")
         if decision.confirm or unsure:
             reason = decision.reason if decision.confirm else "I may have misheard."
             expires = now + dt.timedelta(seconds=self.config.confirm_ttl_s)
@@ -324,10 +328,17 @@ class Conversation:
             return Reply(f"{reason} Switch {verb} the {what}{later}?\n(These buttons work for {minutes} "
                          f"minute{'s' if minutes != 1 else ''}.)", "confirm", buttons=buttons, detail={"action": ident})
         if run_at is not None:
-            return await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)
-        results = await self.fleet.switch(switch_ids, on)
-        text, outcome = describe_results(self.campus, results)
-        return Reply(text, outcome, detail={"results": _results_json(results)})
+            reply = await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)
+        else:
+            results = await self.fleet.switch(switch_ids, on)
+            text, outcome = describe_results(self.campus, results)
+            reply = Reply(text, outcome, detail={"results": _results_json(results)})
+        if command.until is not None and reply.outcome != "failed":
+            # "for an hour": the switch back is a scheduled action of its own, listed and cancellable like any.
+            back = await self._store_schedule(who, user, command.until, not on, switch_ids, command.text, now)
+            reply = dataclasses.replace(reply, text=f"{reply.text}\n{back.text}",
+                                        detail={**reply.detail, "until_action": back.detail["action"]})
+        return reply
 
     async def _store_schedule(self, who: Sender, user: User, run_at: dt.datetime, on: bool, switch_ids: list[str],
                               text: str, now: dt.datetime) -> Reply:

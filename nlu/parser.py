@@ -35,6 +35,10 @@ _QUESTION_STARTS = frozenset("is are was were which what how check show tell any
 _PAST_QUESTION = frozenset({"did", "have", "has"})
 _FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "again", "back", "instead"})
 _NEGATIONS = frozenset({"not", "dont", "never", "no"})
+_ASKING = frozenset({"tell", "know", "check", "see", "ask", "wonder", "wondering", "find"})
+_STATE_ASKS = frozenset({"is", "are", "was", "were", "if", "whether"})  # "are any lights on": not a command
+_ENSURE_PHRASES = ("make sure", "ensure", "see to it", "make certain")
+_FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
 # The only words a verbless follow-up may hold besides devices, places and fillers: "and the fans too", "same for
 # lab 2", "do the same in room 102 as well", "what about room 102".
 _MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both"})  # "as" of "as well"
@@ -325,8 +329,15 @@ class Parser:
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
                      or times.bad_date or (prev.offers_now and cues & _YES_WORDS)) and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
-        question = first in _QUESTION_STARTS
-        verb = bool(cues & _STRONG_VERBS)
+        # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
+        question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
+        # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
+        ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
+        if ensure and action is None and "on" in f.toks:
+            action = "on"
+        if ensure and action == "on" and cues & {"nothing", "none"}:
+            action = "off"  # "make sure nothing is left on"
+        verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
         if cues & lx.CANCEL_WORDS:
@@ -342,13 +353,15 @@ class Parser:
             return "schedule_query", None, "list"
         if energy:
             return "energy_query", None, None
+        if first == "when" and cues & _FUTURE_ASK:
+            return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
             return "unknown", None, None
-        if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in ("is", "are")
+        if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
         statusish = bool(cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
-        if statusish or (question and f.has_device and first not in ("how",)):
+        if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
         if action and (f.has_device or f.has_place or f.pronoun):
             return ("unknown", None, None) if negated else ("device_control", action, None)
@@ -493,6 +506,17 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
+        until = None
+        if not clarification and not timing and len(times.moments) > 1:
+            # "the lights at 5 pm and the fans at 6": one command carries one time; guessing which part goes with
+            # which time has switched both at the last one.
+            clarification, confidence = (f"That names {len(times.moments)} times ({' and '.join(times.moments)}); I "
+                                         "act at one time per message. Please send each part with its own time."), 0.5
+        elif not clarification and not timing and times.duration is not None:
+            until = (times.when or now) + times.duration
+            if until > now + dt.timedelta(days=MAX_SCHEDULE_DAYS):
+                clarification, confidence, until = (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead. For how "
+                                                    "long?"), 0.5, None
         day = None
         if timing:  # never act now on a command meant for another time
             clarification, confidence = timing[0], 0.5
@@ -501,7 +525,8 @@ class Parser:
         return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
                        buildings=tuple(f.buildings), switches=tuple(switches), when=times.when, period=day,
                        confidence=max(confidence, 0.3), clarification=clarification, everything=everything,
-                       needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]))
+                       needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]),
+                       until=until)
 
     def _query(self, raw: str, intent: str, f: _Facts, times, context: ParseContext, operation: str | None) -> Command:
         self._rooms_from_switches(f)

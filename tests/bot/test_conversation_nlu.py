@@ -3,8 +3,11 @@ switches (issue 18 item 2, issue 20), out-of-scope text never gets a room questi
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest_asyncio
 
+from bot import records
 from bot.callbacks import CallbackSigner, random_key
 from bot.conversation import Conversation, ConversationConfig, Sender
 from bot.ratelimit import RateLimit
@@ -53,3 +56,21 @@ async def test_what_about_another_room_after_a_switch_is_a_status_question(engin
         reply = await engine.on_text(FACULTY, text)
         assert reply.intent == "status_query" and "Classroom 102" in reply.text, (text, reply)
         assert engine.fleet.state("cr-102-fans").on is False, text
+
+
+async def test_a_duration_switches_now_and_schedules_the_switch_back(engine, db_url):
+    reply = await engine.on_text(FACULTY, "turn the AC on in classroom 101 for an hour")
+    assert engine.fleet.state("cr-101-ac").on is True, reply
+    pending = records.actions_with_status(db_url, "pending")
+    assert [(p.on, p.switch_ids) for p in pending] == [(False, ("cr-101-ac",))]
+    delay = pending[0].run_at - engine.clock()
+    assert dt.timedelta(minutes=59) < delay <= dt.timedelta(hours=1)
+    assert "Scheduled: " in reply.text and " off " in reply.text
+
+
+async def test_two_times_in_one_command_ask_instead_of_scheduling_both_at_one(engine, db_url):
+    before = (engine.fleet.state("cr-101-lights").on, engine.fleet.state("cr-101-fans").on)
+    reply = await engine.on_text(FACULTY, "turn off the lights in classroom 101 at 5 pm tomorrow and the fans at 6")
+    assert reply.outcome == "clarify" and "2 times" in reply.text
+    assert records.actions_with_status(db_url, "pending") == []
+    assert (engine.fleet.state("cr-101-lights").on, engine.fleet.state("cr-101-fans").on) == before
