@@ -21,6 +21,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from nlu import lexicon as lx
 from nlu.command import Command, ParseContext
 from nlu.gazetteer import Gazetteer, Mention
+from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
 from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
@@ -31,8 +32,9 @@ log = logging.getLogger(__name__)
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
                           "close open keep leave".split())
 _QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "
-                             "did do does".split())
-_PAST_QUESTION = frozenset({"did", "have", "has"})
+                             "did do does who".split())
+_PAST_QUESTION = frozenset({"did", "have", "has", "who"})  # "who switched on the fans": asks, never switches
+_SUBJECTS = frozenset({"i", "we", "you", "u", "they"})
 _FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "again", "back", "instead"})
 _NEGATIONS = frozenset({"not", "dont", "never", "no"})
 _ASKING = frozenset({"tell", "know", "check", "see", "ask", "wonder", "wondering", "find"})
@@ -56,6 +58,7 @@ _STATUS_PHRASES = ("what is on", "what all is on", "which are on", "anything on"
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
 _EMPTY_CONTEXT = ParseContext()
+_MASKS = {"room": PLACE, "rooms": PLACE, "building": PLACE, "everywhere": PLACE, "switch": SWITCH}
 # Words that name a place when a number or a letter follows ("room 204", "lab 9", "block Z"). When the campus has
 # no such place the parser asks instead of answering for the whole campus or a remembered room.
 _PLACE_HEADS = frozenset("room rooms classroom cr lab laboratory hall block building wing".split())
@@ -96,6 +99,18 @@ class _Facts:
     corrections: int = 0
     unknown_places: list[str] = field(default_factory=list)  # places named that the campus does not have
     asked: bool = False  # the message ends with a question mark
+    masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
+
+    def masked(self) -> tuple[str, ...]:
+        """The tokens with rooms, switches and times replaced by one mask each (what the judge reads)."""
+        out: list[str] = []
+        for i, tok in enumerate(self.toks):
+            mask = self.masks.get(i)
+            if mask is None:
+                out.append(NUMBER if tok.isdigit() else tok)
+            elif not (i and self.masks.get(i - 1) == mask):
+                out.append(mask)
+        return tuple(out)
 
     def phrase(self, words: str) -> bool:
         return f" {words} " in self.text
@@ -113,8 +128,9 @@ class Parser:
     """Understands messages about one campus. Build once per vocabulary (about a tenth of a second for
     200 rooms); `parse` is then sub-millisecond and safe to call from many threads."""
 
-    def __init__(self, vocab: Vocabulary) -> None:
+    def __init__(self, vocab: Vocabulary, judge: Judge | None = None) -> None:
         self.vocab = vocab
+        self.judge = judge  # without one, only the rules decide and `confidence` is their rough guess
         self.tz = ZoneInfo(vocab.timezone)
         self.gaz = Gazetteer(vocab)
         self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
@@ -147,7 +163,9 @@ class Parser:
         toks, corrections = self._normalise(raw)
         if not any(t.isalnum() for t in toks):
             return Command(text=raw, intent="unknown")
-        command = self._understand(raw, toks, corrections, context, now)
+        command, evidence = self._understand(raw, toks, corrections, context, now)
+        if self.judge is not None:
+            command = self.judge.review(command, evidence)
         log.debug("parsed", extra={"kv": {"intent": command.intent, "rooms": ",".join(command.rooms),
                                           "confidence": round(command.confidence, 2)}})
         return command
@@ -189,7 +207,16 @@ class Parser:
         return out, corrections
 
     # ------------------------------------------------------------------------------------------------ understanding
-    def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime) -> Command:
+    def evidence(self, text: str, context: ParseContext | None = None, now: dt.datetime | None = None
+                 ) -> tuple[Command, Evidence | None]:
+        """The rules' command (no judge) and what the judge would read about it; for training the judge."""
+        toks, corrections = self._normalise(text)
+        if not any(t.isalnum() for t in toks):
+            return Command(text=text, intent="unknown"), None
+        return self._understand(text, toks, corrections, context or _EMPTY_CONTEXT, self._aware(now))
+
+    def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime
+                    ) -> tuple[Command, Evidence]:
         times = extract_times(toks, now)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
                        asked=raw.rstrip().endswith("?"))
@@ -200,12 +227,39 @@ class Parser:
                 continue
             covered |= span
             self._take(facts, mention)
+            mask = _MASKS.get(mention.kind)
+            if mask:
+                facts.masks.update((i, mask) for i in span)
+        facts.masks.update((i, TIME) for i in times.used)
         self._bare_numbers(facts, covered)
         self._unknown_places(facts, covered | times.used)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         intent, action, operation = self._intent(facts, times, context)
+        command = self._decide(raw, facts, times, context, now, intent, action, operation)
+        return command, self._evidence(facts, command, context)
+
+    def _strange_words(self, f: _Facts) -> list[str]:
+        """Words the parser knows nothing of (no lexicon, registry or common English word): often the thing a
+        message is really about ("photocopier", "geyser")."""
+        return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)]
+
+    def _evidence(self, f: _Facts, command: Command, context: ParseContext) -> Evidence:
+        content = [t for t in f.toks if t not in lx.FILLER_WORDS]
+        strange = self._strange_words(f)
+        values = {"action": float(command.action is not None), "verb": float(bool(f.cues & lx.ACTION_VERBS)),
+                  "device": float(f.has_device), "place": float(f.has_place),
+                  "question": float(f.asked or (content[:1] and content[0] in _QUESTION_STARTS) or False),
+                  "clarification": float(command.clarification is not None), "corrections": float(f.corrections),
+                  "previous": float(context.previous is not None), "unknown_words": len(strange) / max(1, len(f.toks)),
+                  "length": min(len(f.toks), 30) / 10.0}
+        dense = tuple(values[name] if name in values else float(name == f"intent={command.intent}") for name in EVIDENCE)
+        return Evidence(f.masked(), dense)
+
+    def _decide(self, raw: str, facts: _Facts, times, context: ParseContext, now: dt.datetime, intent: str,
+                action: str | None, operation: str | None) -> Command:
+        toks = facts.toks
         if intent == "device_control":
             # A date, weekday or month in a command is the coming one, not the last; an answer to "At what time?"
             # falls on the day the question was about. Either needs a second look only when a day is involved.
@@ -221,6 +275,8 @@ class Parser:
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
+            if not (facts.has_device or facts.pronoun) and self._strange_words(facts):
+                return Command(text=raw, intent="unknown")  # "start the photocopier in the office": not everything
             return self._device_command(raw, facts, times, context, action, now)
         return self._query(raw, intent, facts, times, context, operation)
 
@@ -258,8 +314,10 @@ class Parser:
             if not rooms:
                 continue
             covered.add(i)
+            facts.masks[i] = PLACE
             if prev in lx.NUMBER_ROOM_HEADS:
                 covered.add(i - 1)
+                facts.masks[i - 1] = PLACE
             if len(rooms) == 1:
                 _add(facts.rooms, rooms[0])
             else:
@@ -317,8 +375,11 @@ class Parser:
     def _intent(self, f: _Facts, times, context: ParseContext) -> tuple[str, str | None, str | None]:  # noqa: C901
         cues = f.cues
         content = [t for t in f.toks if t not in lx.FILLER_WORDS or t in ("can", "will")]
-        first = next((t for t in f.toks if t not in lx.FILLER_WORDS and t not in ("can", "will", "tell", "let", "know")),
-                     "")
+        lead = next((k for k, t in enumerate(f.toks) if t not in lx.FILLER_WORDS
+                     and t not in ("can", "will", "tell", "let", "know")), None)
+        first = f.toks[lead] if lead is not None else ""
+        if lead and f.toks[lead - 1] in _SUBJECTS and (lead < 2 or f.toks[lead - 2] not in ("can", "could", "would", "will")):
+            first = f.toks[lead - 1]  # "we are done here, turn it all off": a statement, not "are ...?"
         if any(f.phrase(p) for p in lx.OUT_OF_SCOPE_PHRASES):
             return "unknown", None, None
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
@@ -353,7 +414,7 @@ class Parser:
             return "schedule_query", None, "list"
         if energy:
             return "energy_query", None, None
-        if first == "when" and cues & _FUTURE_ASK:
+        if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place):
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
             return "unknown", None, None
@@ -389,7 +450,8 @@ class Parser:
                 if tok == "cut" and "power" not in toks and not f.has_device:
                     continue
                 return "off"
-            if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")):
+            if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")) \
+                    or (tok == "going" and f.has_device and "get" in toks[:i]):  # "get the fans going"
                 return "on"
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
@@ -621,6 +683,19 @@ def _add(items: list[str], item: str) -> None:
 
 
 
+_JUDGE: list[Judge | None] = []
+_JUDGE_LOCK = threading.Lock()
+
+
+def default_judge() -> Judge | None:
+    """The judge trained on the shipped corpus (`nlu/models/judge.json`), read once."""
+    if not _JUDGE:
+        with _JUDGE_LOCK:
+            if not _JUDGE:
+                _JUDGE.append(load_judge())
+    return _JUDGE[0]
+
+
 # Keyed by object identity: hashing a large frozen Vocabulary on every message would cost more than parsing it.
 _PARSERS: dict[int, tuple[Vocabulary, Parser]] = {}
 _PARSERS_LOCK = threading.Lock()
@@ -635,7 +710,7 @@ def parser_for(vocab: Vocabulary) -> Parser:
             if entry is None or entry[0] is not vocab:
                 if len(_PARSERS) >= 8:
                     _PARSERS.pop(next(iter(_PARSERS)))
-                entry = _PARSERS[id(vocab)] = (vocab, Parser(vocab))
+                entry = _PARSERS[id(vocab)] = (vocab, Parser(vocab, default_judge()))
     return entry[1]
 
 
