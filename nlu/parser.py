@@ -35,6 +35,9 @@ _QUESTION_STARTS = frozenset("is are was were which what how check show tell any
                              "did do does who".split())
 _PAST_QUESTION = frozenset({"did", "have", "has", "who"})  # "who switched on the fans": asks, never switches
 _SUBJECTS = frozenset({"i", "we", "you", "u", "they"})
+_PERSONS = frozenset({"me", "him", "her", "us", "you", "u", "everyone", "everybody"})
+_SWITCH_FORMS = frozenset("turn turns turned turning switch switches switched switching shut shuts power powers "
+                          "powered kill kills killed cut cuts".split())
 _FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "again", "back", "instead"})
 _NEGATIONS = frozenset({"not", "dont", "never", "no"})
 _ASKING = frozenset({"tell", "know", "check", "see", "ask", "wonder", "wondering", "find"})
@@ -384,6 +387,8 @@ class Parser:
             return "unknown", None, None
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
+        if any(t in _SWITCH_FORMS and n in _PERSONS for t, n in zip(f.toks, f.toks[1:])):
+            return "unknown", None, None  # "that talk switched me off", "don't turn him on": people, not relays
         action = self._action(f)
         prev = context.previous
         if action is None and _answers_time(prev, f) \
@@ -439,8 +444,8 @@ class Parser:
             return "status_query", None, None
         if cues & lx.HELP_WORDS or any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p) or \
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
-            if not f.has_device and not f.has_place:
-                return "help", None, None
+            if not f.has_device and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
+                return "help", None, None  # "I'm new here, what can you do": "here" is no room
         return "unknown", None, None
 
     def _action(self, f: _Facts) -> str | None:
@@ -510,19 +515,39 @@ class Parser:
         """Unique switch ids in registry order, so equal commands compare equal."""
         return sorted(set(switch_ids), key=self._switch_order.__getitem__)
 
-    def _rooms_from_switches(self, f: _Facts) -> None:
-        """A uniquely named switch ("the sound system") tells its room when no place is named."""
-        unique = [m[0] for m in f.switch_mentions if len(m) == 1]
-        if not f.has_place and unique and len(unique) == len(f.switch_mentions):
-            for s in unique:
-                _add(f.rooms, self.gaz.switches[s].room_id)
+    def _rooms_from_switches(self, f: _Facts, context: ParseContext, ask: bool) -> None:
+        """A switch named without a place ("the sound system") tells its room when one switch in the campus, or
+        among the user's rooms, or in the room of the previous command, has that name. With `ask`, a name several
+        rooms share makes the question "Which one: Seminar Hall or Auditorium?"."""
+        if f.has_place or not f.switch_mentions:
+            return
+        prev_rooms = context.previous.rooms if context.previous is not None else ()
+        found: list[list[str]] = []
+        for targets in f.switch_mentions:
+            rooms: list[str] = []
+            for s in targets:
+                _add(rooms, self.gaz.switches[s].room_id)
+            for narrower in (context.user_rooms, prev_rooms):
+                inside = [r for r in rooms if r in narrower]
+                if len(rooms) > 1 and inside:
+                    rooms = inside
+            found.append(rooms)
+        if all(len(rooms) == 1 for rooms in found):
+            for rooms in found:
+                _add(f.rooms, rooms[0])
+        elif ask:
+            for rooms in found:
+                if len(rooms) == 1:
+                    _add(f.rooms, rooms[0])
+                else:
+                    f.ambiguous_rooms.append(tuple(rooms))
 
     def _device_command(self, raw: str, f: _Facts, times, context: ParseContext, action: str | None,
                         now: dt.datetime) -> Command:
         prev = context.previous
         reuse_devices = not f.has_device and prev is not None and prev.intent == "device_control" and (
             f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time)
-        self._rooms_from_switches(f)
+        self._rooms_from_switches(f, context, ask=True)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
         if question:
@@ -591,7 +616,7 @@ class Parser:
                        until=until)
 
     def _query(self, raw: str, intent: str, f: _Facts, times, context: ParseContext, operation: str | None) -> Command:
-        self._rooms_from_switches(f)
+        self._rooms_from_switches(f, ParseContext(user_rooms=context.user_rooms), ask=False)
         rooms, question, _ = self._resolve_rooms(f, context, allow_context=False)
         if f.buildings and not f.rooms and not f.ambiguous_rooms:
             rooms = []  # a building question is about the building; the bot sums its rooms

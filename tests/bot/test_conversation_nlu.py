@@ -74,3 +74,30 @@ async def test_two_times_in_one_command_ask_instead_of_scheduling_both_at_one(en
     assert reply.outcome == "clarify" and "2 times" in reply.text
     assert records.actions_with_status(db_url, "pending") == []
     assert (engine.fleet.state("cr-101-lights").on, engine.fleet.state("cr-101-fans").on) == before
+
+
+# Out of scope, in words that are in neither corpus file: phone and app words, appliances the campus lacks, figures
+# of speech, venting, campus life.
+OUT_OF_SCOPE = ("switch the tablet to reading mode", "put some tunes on for me", "turn on the espresso machine",
+                "my patience is switched off", "you are hopeless honestly", "what time does the bookshop open",
+                "flip on the party lights at my flat", "power off my brain please")
+
+
+async def test_out_of_scope_text_never_gets_a_room_question_but_an_example_to_tap(engine):
+    for text in OUT_OF_SCOPE:
+        reply = await engine.on_text(FACULTY, text)
+        assert reply.outcome == "not_understood" and "room" not in reply.text.lower().split("?")[0], (text, reply)
+        assert "Which" not in reply.text and reply.text.startswith("I can't do that"), (text, reply)
+        assert len(reply.buttons) == 1 and len(reply.buttons[0]) == 1, (text, reply)
+    assert all(engine.fleet.state(s.id).on is not True for s in engine.campus.switches if s.room_id in ("cr-101", "cr-102"))
+
+
+async def test_the_example_button_sends_that_example(engine):
+    reply = await engine.on_text(FACULTY, "is the bookshop open on sundays")
+    button = reply.buttons[0][0]
+    assert button.label in engine._examples(engine._users[FACULTY.user_id])
+    pressed = await engine.on_button(FACULTY, button.data)
+    assert pressed.intent not in (None, "unknown") and pressed.outcome not in ("not_understood", "button_forged")
+    # The button is signed for the user it was offered to.
+    other = await engine.on_button(Sender(2002, 2002, "terminal"), button.data)
+    assert other.outcome == "button_forged"
