@@ -75,7 +75,8 @@ HELP_PHRASES = (
     "what sort of things", "what is this bot for", "what are you for", "what is this for", "how do i talk to you",
     "how do i use", "how does this assistant work", "how does this bot work", "how does this thing work",
     "how do i use this", "how to use this", "what can i do with", "dont know how to use", "some examples",
-    "give me examples", "show me examples", "any tips",
+    "give me examples", "show me examples", "any tips", "what all can", "what else can you", "supposed to use",
+    "meant to use", "should i use this", "how to use you", "explain how to use", "what commands",
 )
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
                         "examples"})

@@ -378,7 +378,8 @@ class Parser:
     def _intent(self, f: _Facts, times, context: ParseContext) -> tuple[str, str | None, str | None]:  # noqa: C901
         cues = f.cues
         content = [t for t in f.toks if t not in lx.FILLER_WORDS or t in ("can", "will")]
-        lead = next((k for k, t in enumerate(f.toks) if t not in lx.FILLER_WORDS
+        skip = 3 if f.toks[:3] in (["do", "1", "thing"], ["do", "one", "thing"]) else 0  # Indian English "do one thing, ...": please
+        lead = next((k for k, t in enumerate(f.toks) if k >= skip and t not in lx.FILLER_WORDS
                      and t not in ("can", "will", "tell", "let", "know")), None)
         first = f.toks[lead] if lead is not None else ""
         if lead and f.toks[lead - 1] in _SUBJECTS and (lead < 2 or f.toks[lead - 2] not in ("can", "could", "would", "will")):
@@ -426,6 +427,8 @@ class Parser:
         if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
+        if not (f.types or f.switch_mentions or f.has_place) and any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p):
+            return "help", None, None  # "what all can I ask you": not a question about "all" devices
         statusish = bool(cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
