@@ -159,13 +159,13 @@ class Parser:
         context = context or _EMPTY_CONTEXT
         now = self._aware(now)
         if not raw.strip() or is_binary(raw):
-            return Command(text=raw, intent="unknown")
+            return Command(text=raw, intent="unknown", confidence=1.0)  # nothing to understand, surely
         slash = raw.strip().lower()
         if slash.startswith("/") and slash[1:].split(" ")[0].split("@")[0] in ("start", "help", "commands", "menu"):
             return Command(text=raw, intent="help", confidence=0.99)  # Telegram's own commands
         toks, corrections = self._normalise(raw)
         if not any(t.isalnum() for t in toks):
-            return Command(text=raw, intent="unknown")
+            return Command(text=raw, intent="unknown", confidence=1.0)
         command, evidence = self._understand(raw, toks, corrections, context, now)
         if self.judge is not None:
             command = self.judge.review(command, evidence)
