@@ -8,30 +8,17 @@ import datetime as dt
 import pytest_asyncio
 
 from bot import records
-from bot.callbacks import CallbackSigner, random_key
-from bot.conversation import Conversation, ConversationConfig, Sender
-from bot.ratelimit import RateLimit
-from devices.gateway import Gateway
-from devices.simulator import SimulatedFleet
-from devices.transport import MemoryBus
-from tests.bot.conftest import QUIET
+from bot.conversation import Sender
+from bot.ratelimit import RateLimit, RateLimiter
+from tests.bot.test_conversation import engine as history_engine, history_url  # noqa: F401 - fixtures
 
 FACULTY = Sender(2001, 2001, "terminal")  # Dr. Meera Iyer: classrooms 101 and 102
 
 
 @pytest_asyncio.fixture
-async def engine(campus, db_url):
-    bus = MemoryBus()
-    gateway = Gateway(campus, bus.transport())
-    boards = SimulatedFleet(campus, bus.transport(), QUIET)
-    await gateway.start()
-    await boards.start()
-    config = ConversationConfig(rate_limit=RateLimit(per_minute=0))
-    conversation = Conversation(campus, gateway, db_url, CallbackSigner(random_key()), config=config)
-    await conversation.load()
-    yield conversation
-    await boards.stop()
-    await gateway.stop()
+async def engine(history_engine):  # noqa: F811
+    history_engine.limiter = RateLimiter(RateLimit(per_minute=0))  # these tests send many messages in a row
+    return history_engine
 
 
 async def test_a_protest_or_question_about_another_room_after_a_command_switches_nothing(engine):
@@ -58,21 +45,23 @@ async def test_what_about_another_room_after_a_switch_is_a_status_question(engin
         assert engine.fleet.state("cr-102-fans").on is False, text
 
 
-async def test_a_duration_switches_now_and_schedules_the_switch_back(engine, db_url):
+async def test_a_duration_switches_now_and_schedules_the_switch_back(engine):
+    before = {p.id for p in records.actions_with_status(engine.database_url, "pending")}
     reply = await engine.on_text(FACULTY, "turn the AC on in classroom 101 for an hour")
     assert engine.fleet.state("cr-101-ac").on is True, reply
-    pending = records.actions_with_status(db_url, "pending")
+    pending = [p for p in records.actions_with_status(engine.database_url, "pending") if p.id not in before]
     assert [(p.on, p.switch_ids) for p in pending] == [(False, ("cr-101-ac",))]
     delay = pending[0].run_at - engine.clock()
     assert dt.timedelta(minutes=59) < delay <= dt.timedelta(hours=1)
     assert "Scheduled: " in reply.text and " off " in reply.text
 
 
-async def test_two_times_in_one_command_ask_instead_of_scheduling_both_at_one(engine, db_url):
+async def test_two_times_in_one_command_ask_instead_of_scheduling_both_at_one(engine):
     before = (engine.fleet.state("cr-101-lights").on, engine.fleet.state("cr-101-fans").on)
+    pending = records.actions_with_status(engine.database_url, "pending")
     reply = await engine.on_text(FACULTY, "turn off the lights in classroom 101 at 5 pm tomorrow and the fans at 6")
     assert reply.outcome == "clarify" and "2 times" in reply.text
-    assert records.actions_with_status(db_url, "pending") == []
+    assert records.actions_with_status(engine.database_url, "pending") == pending
     assert (engine.fleet.state("cr-101-lights").on, engine.fleet.state("cr-101-fans").on) == before
 
 
