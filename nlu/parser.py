@@ -610,6 +610,8 @@ class Parser:
         day = None
         if timing:  # never act now on a command meant for another time
             clarification, confidence = timing[0], 0.5
+            if times.duration is not None:  # the answer alone would lose "for an hour": ask for both
+                clarification += " Say how long with it, e.g. \"at 9 am for an hour\"."
             if times.day_only and times.period is not None and times.period.end > now:
                 day = times.period  # kept, so that the answer "at 8 am" falls on the day named
         return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),

@@ -48,3 +48,12 @@ def test_a_duration_says_when_to_switch_back(demo: Parser, text, lasts) -> None:
     assert command.to_dict()["until"] == command.until.isoformat()
     later = demo.parse("switch on the fans in lab 1 at 9 am for 2 hours", now=NOW)
     assert later.until - later.when == dt.timedelta(hours=2)
+
+
+def test_a_duration_on_a_day_without_a_time_is_asked_for_with_its_time(demo: Parser) -> None:  # noqa: F811
+    from nlu.command import ParseContext
+
+    asked = demo.parse("turn on the ac in lab 2 on monday for an hour", now=NOW)
+    assert asked.needs_time and "for an hour" in asked.clarification and asked.until is None
+    answer = demo.parse("at 9 am for an hour", ParseContext().after(asked), NOW)
+    assert answer.clarification is None and answer.when.hour == 9 and answer.until - answer.when == dt.timedelta(hours=1)
