@@ -5,7 +5,8 @@
 
 Pure: the vocabulary, the text, the conversation context and a reference time in; a `Command` out. Steps:
 normalise (numbers, contractions) -> correct near misses -> find time expressions -> match registry and lexicon
-phrases -> decide the intent from cue words -> resolve rooms and switches (asking, not guessing, when unclear).
+phrases -> decide the intent from cue words -> resolve rooms and switches (asking, not guessing, when unclear) ->
+the judge's second opinion (`nlu.judge`: out of scope or not, and a calibrated confidence), when one is given.
 """
 
 from __future__ import annotations
