@@ -28,6 +28,8 @@ def after_command(demo: Parser) -> ParseContext:
 @pytest.mark.parametrize("text", [
     "no, not room 102!", "why room 102?", "room 102 is cold", "is room 102 free", "ugh room 102 again",
     "wrong, I said room 102", "lab 2 has a meeting right now", "room 102 is empty anyway",
+    # Words in a script the parser does not read: only the room number is left, which is no command.
+    "कमरा 102 नहीं!", "அறை 102 வேண்டாம்",
 ])
 def test_a_message_that_is_no_follow_up_never_repeats_the_command(demo: Parser, after_command, text: str) -> None:
     command = demo.parse(text, after_command, NOW)
