@@ -250,7 +250,7 @@ class Conversation:
         if command.clarification:
             return Reply(command.clarification, "clarify")
         if command.intent == "device_control":
-            return await self._control(who, user, command, unsure)
+            return await self._switch_back_later(who, user, command, await self._control(who, user, command, unsure))
         if command.intent == "help":
             return self._help(user)
         if command.intent == "schedule_query":
@@ -333,17 +333,20 @@ class Conversation:
             return Reply(f"{reason} Switch {verb} the {what}{later}?\n(These buttons work for {minutes} "
                          f"minute{'s' if minutes != 1 else ''}.)", "confirm", buttons=buttons, detail={"action": ident})
         if run_at is not None:
-            reply = await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)
-        else:
-            results = await self.fleet.switch(switch_ids, on)
-            text, outcome = describe_results(self.campus, results)
-            reply = Reply(text, outcome, detail={"results": _results_json(results)})
-        if command.until is not None and reply.outcome != "failed":
-            # "for an hour": the switch back is a scheduled action of its own, listed and cancellable like any.
-            back = await self._store_schedule(who, user, command.until, not on, switch_ids, command.text, now)
-            reply = dataclasses.replace(reply, text=f"{reply.text}\n{back.text}",
-                                        detail={**reply.detail, "until_action": back.detail["action"]})
-        return reply
+            return await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)
+        results = await self.fleet.switch(switch_ids, on)
+        text, outcome = describe_results(self.campus, results)
+        return Reply(text, outcome, detail={"results": _results_json(results)})
+
+    async def _switch_back_later(self, who: Sender, user: User, command: Command, reply: Reply) -> Reply:
+        """"for an hour": once switched (or scheduled), the switch back is a scheduled action of its own, listed and
+        cancellable like any."""
+        if command.until is None or reply.outcome not in ("done", "partial", "scheduled"):
+            return reply
+        back = await self._store_schedule(who, user, command.until, command.action != "on", self._targets(command),
+                                          command.text, self.clock())
+        return dataclasses.replace(reply, text=f"{reply.text}\n{back.text}",
+                                   detail={**reply.detail, "until_action": back.detail["action"]})
 
     async def _store_schedule(self, who: Sender, user: User, run_at: dt.datetime, on: bool, switch_ids: list[str],
                               text: str, now: dt.datetime) -> Reply:
