@@ -315,10 +315,6 @@ class Conversation:
         what = describe_targets(self.campus, switch_ids)
         verb = "on" if on else "off"
         later = f" {when_text(run_at, self.tz, now)}" if run_at else ""
-        if command.until is not None and (decision.confirm or unsure):
-            # A confirmation button carries one action; the switch back would be lost, so ask for two messages.
-            return Reply(f"I can do that in two steps: confirm \"turn {verb} the {what}\" first, then ask me to turn it "
-                         f"{'off' if on else 'on'} {when_text(command.until, self.tz, now)}.", "clarify")
         if decision.confirm or unsure:
             reason = decision.reason if decision.confirm else "I may have misheard."
             expires = now + dt.timedelta(seconds=self.config.confirm_ttl_s)
@@ -338,16 +334,6 @@ class Conversation:
         text, outcome = describe_results(self.campus, results)
         return Reply(text, outcome, detail={"results": _results_json(results)})
 
-    async def _switch_back_later(self, who: Sender, user: User, command: Command, reply: Reply) -> Reply:
-        """"for an hour": once switched (or scheduled), the switch back is a scheduled action of its own, listed and
-        cancellable like any."""
-        if command.until is None or reply.outcome not in ("done", "partial", "scheduled"):
-            return reply
-        back = await self._store_schedule(who, user, command.until, command.action != "on", self._targets(command),
-                                          command.text, self.clock())
-        return dataclasses.replace(reply, text=f"{reply.text}\n{back.text}",
-                                   detail={**reply.detail, "until_action": back.detail["action"]})
-
     async def _store_schedule(self, who: Sender, user: User, run_at: dt.datetime, on: bool, switch_ids: list[str],
                               text: str, now: dt.datetime) -> Reply:
         ident = await asyncio.to_thread(records.create_action, self.database_url, created_by=user.telegram_id,
@@ -363,6 +349,23 @@ class Conversation:
         results = await self.fleet.switch(list(switch_ids), on)
         text, outcome = describe_results(self.campus, results)
         return text, outcome, results
+
+    async def _switch_back_later(self, who: Sender, user: User, command: Command, reply: Reply) -> Reply:
+        """"for an hour": once switched (or scheduled), the switch back is a scheduled action of its own, listed and
+        cancellable like any. A confirmation button carries one action only, so then the reply says so."""
+        if command.until is None:
+            return reply
+        back_on = command.action != "on"
+        later = when_text(command.until, self.tz, self.clock())
+        if reply.outcome == "confirm":
+            return dataclasses.replace(reply, text=f"{reply.text}\nThe button does not switch it back: after it, ask me "
+                                                   f"to turn it {'on' if back_on else 'off'} {later}.")
+        if reply.outcome not in ("done", "partial", "scheduled"):
+            return reply
+        back = await self._store_schedule(who, user, command.until, back_on, self._targets(command), command.text,
+                                          self.clock())
+        return dataclasses.replace(reply, text=f"{reply.text}\n{back.text}",
+                                   detail={**reply.detail, "until_action": back.detail["action"]})
 
     # ============================================================================================ buttons
 

@@ -90,3 +90,11 @@ async def test_the_example_button_sends_that_example(engine):
     # The button is signed for the user it was offered to.
     other = await engine.on_button(Sender(2002, 2002, "terminal"), button.data)
     assert other.outcome == "button_forged"
+
+
+async def test_a_duration_behind_a_confirmation_button_says_the_switch_back_is_not_included(engine):
+    operator = Sender(3002, 3002, "terminal")  # may switch, with confirmation outside her own panels
+    before = records.actions_with_status(engine.database_url, "pending")
+    reply = await engine.on_text(operator, "turn on the AC in classroom 101 for an hour")
+    assert reply.outcome == "confirm" and "does not switch it back" in reply.text and "off" in reply.text.split("\n")[-1]
+    assert records.actions_with_status(engine.database_url, "pending") == before
