@@ -510,7 +510,10 @@ class Conversation:
         from rapidfuzz import fuzz, process
 
         examples = self._examples(user)
-        _, _, index = process.extractOne(command.text, examples, scorer=fuzz.token_set_ratio)
+        # A switch is offered only for what was read as one; anything else gets a question, which changes nothing.
+        offered = {k: e for k, e in enumerate(examples)
+                   if command.intent == "device_control" or not e.lower().startswith(("turn", "switch"))}
+        _, _, index = process.extractOne(command.text, offered, scorer=fuzz.token_set_ratio)
         button = Button(examples[index], self.signer.sign("e", index, user.telegram_id, self.config.confirm_ttl_s))
         return Reply("I can't do that. I switch campus devices and tell you what is on, energy used, forecasts, "
                      "alerts and schedules. Did you mean this? (/help shows more)", "not_understood",

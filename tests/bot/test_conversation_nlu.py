@@ -98,3 +98,9 @@ async def test_a_duration_behind_a_confirmation_button_says_the_switch_back_is_n
     reply = await engine.on_text(operator, "turn on the AC in classroom 101 for an hour")
     assert reply.outcome == "confirm" and "does not switch it back" in reply.text and "off" in reply.text.split("\n")[-1]
     assert records.actions_with_status(engine.database_url, "pending") == before
+
+
+async def test_out_of_scope_text_is_offered_a_question_not_a_switch(engine):
+    for text in ("turn on the espresso machine", "switch the tablet to reading mode", "flip on the party lights at my flat"):
+        label = (await engine.on_text(FACULTY, text)).buttons[0][0].label
+        assert not label.lower().startswith(("turn", "switch")), (text, label)
