@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bench.nlu_bench [--rooms 200] [--runs 5] [--sentences 4000]
 
-Prints the median over runs of: parse latency median and 99th percentile (microseconds per sentence); start-up in a
-fresh interpreter (import the parser, build it from a vocabulary, first parse), with the campus-file load (the
+Prints the median over runs of: parse latency median and 99th percentile (microseconds per sentence, with the
+shipped judge: out-of-scope veto and calibrated confidence); start-up in a fresh interpreter (import the parser,
+read the judge's weights, build it from a vocabulary, first parse), with the campus-file load (the
 store's YAML reading and validation) shown apart; and the wall time of `autovolt nlu parse` on one line, which also
 pays for Python itself and for importing the whole `autovolt` command tree.
 """
@@ -102,6 +103,7 @@ def main() -> int:
 
     from autovolt.vocabulary import vocabulary_from_campus
     from nlu.parser import Parser
+    from nlu.judge import load_judge
     from store.campus import parse_campus_text
 
     campus = make_campus(args.rooms)
@@ -110,10 +112,13 @@ def main() -> int:
     msgs = sentences(campus, args.sentences)
     now = dt.datetime(2026, 11, 26, 10, 0)
 
-    medians, p99s, cpu_medians, cpu_p99s, builds = [], [], [], [], []
+    medians, p99s, cpu_medians, cpu_p99s, builds, judge_loads = [], [], [], [], [], []
     for _ in range(args.runs):
         t0 = time.perf_counter()
-        parser = Parser(vocab)  # a fresh parser each run: the spelling cache starts cold
+        judge = load_judge()
+        judge_loads.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        parser = Parser(vocab, judge)  # a fresh parser each run: the spelling cache starts cold
         builds.append(time.perf_counter() - t0)
         for m in msgs[:50]:
             parser.parse(m, now=now)  # warm the interpreter, not the sentences
@@ -138,7 +143,8 @@ def main() -> int:
         probe = ("import json, time, datetime as dt; t0=time.perf_counter(); from nlu.parser import Parser; "
                  "t1=time.perf_counter(); from store.campus import load_campus_file; "
                  "from autovolt.vocabulary import vocabulary_from_campus; "
-                 f"v=vocabulary_from_campus(load_campus_file({str(path)!r})); t2=time.perf_counter(); p=Parser(v); "
+                 f"v=vocabulary_from_campus(load_campus_file({str(path)!r})); t2=time.perf_counter(); "
+                 "from nlu.judge import load_judge; p=Parser(v, load_judge()); "
                  "t3=time.perf_counter(); p.parse('turn off the lights in room 101', now=dt.datetime(2026,11,26,10)); "
                  "t4=time.perf_counter(); print(json.dumps([t1-t0, t2-t1, t3-t2, t4-t3]))")
         fresh, cli = [], []
@@ -158,6 +164,7 @@ def main() -> int:
         "cpu_latency_p99_us": round(statistics.median(cpu_p99s), 1),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "parser_build_ms": round(1000 * statistics.median(builds), 1),
+        "judge_load_ms": round(1000 * statistics.median(judge_loads), 1),
         "startup_import_parser_s": round(statistics.median(f[0] for f in fresh), 3),
         "startup_build_parser_s": round(statistics.median(f[2] for f in fresh), 3),
         "startup_first_parse_ms": round(1000 * statistics.median(f[3] for f in fresh), 2),

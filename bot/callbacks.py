@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# kind letters: c = confirm a pending action, n = decline it, x = cancel a scheduled action
-KINDS = frozenset("cnx")
+# kind letters: c = confirm a pending action, n = decline it, x = cancel a scheduled action, e = send the /help
+# example of that index (offered when a message was not understood)
+KINDS = frozenset("cnxe")
 _MAC_BYTES = 12
 _VERSION = "1"
 

@@ -68,6 +68,9 @@ class ConversationConfig:
     """Knobs. `confirm_ttl_s`: how long confirmation buttons work; `cancel_ttl_s`: the cancel buttons of
     /schedules; `context_ttl_s`: how long a follow-up may lean on the previous command; `unknown_reply_every_s`:
     an unknown user hears from the bot at most once in this time; `rate_limit`: per-user message budget;
+    `understood_below`: a parse whose calibrated confidence (the probability it is right, `nlu.judge`) is below
+    this is not acted on or asked about: the reply says what the bot can do and offers the closest example as a
+    button (a device command instead asks "Switch ...?" with buttons);
     `voice_confirm_below`: a spoken device command whose transcript confidence is below this asks "Switch ...?"
     with buttons before switching (0 turns it off). PocketSphinx's confidence of 0.75 means the transcript leads the
     nearest different command by 1 score unit per frame: on the speech benchmark (120 notes clean, 120 at 10 dB) it
@@ -79,6 +82,7 @@ class ConversationConfig:
     unknown_reply_every_s: float = 3600.0
     rate_limit: RateLimit = field(default_factory=RateLimit)
     voice_confirm_below: float = 0.75
+    understood_below: float = 0.5
 
 
 COMMANDS = (
@@ -266,14 +270,15 @@ class Conversation:
         """`unsure`: the words may be misheard (a low-confidence voice note), so switching asks first."""
         if command.intent == "unknown" and (small_talk := _small_talk(command.text, user, self._example_room(user))):
             return Reply(small_talk, "answered")
-        if command.intent == "unknown":
-            return Reply("Sorry, I did not understand that. I can switch devices (\"turn off the lights in "
-                         f"{self._example_room(user)}\"), and tell you what is on, energy used, forecasts and alerts. "
-                         "Send /help for more examples.", "not_understood")
+        unsure_parse = command.confidence < self.config.understood_below and command.intent != "help"
+        if command.intent == "unknown" or (unsure_parse and (command.clarification or command.intent != "device_control")):
+            return self._not_for_me(user, command)
+        if unsure_parse:
+            unsure = True  # a device command the parser doubts: switch only after a tap on "Yes"
         if command.clarification:
             return Reply(command.clarification, "clarify")
         if command.intent == "device_control":
-            return await self._control(who, user, command, unsure)
+            return await self._switch_back_later(who, user, command, await self._control(who, user, command, unsure))
         if command.intent == "help":
             return self._help(user)
         if command.intent == "schedule_query":
@@ -378,6 +383,23 @@ class Conversation:
         text, outcome = describe_results(self.campus, results)
         return text, outcome, results
 
+    async def _switch_back_later(self, who: Sender, user: User, command: Command, reply: Reply) -> Reply:
+        """"for an hour": once switched (or scheduled), the switch back is a scheduled action of its own, listed and
+        cancellable like any. A confirmation button carries one action only, so then the reply says so."""
+        if command.until is None:
+            return reply
+        back_on = command.action != "on"
+        later = when_text(command.until, self.tz, self.clock())
+        if reply.outcome == "confirm":
+            return dataclasses.replace(reply, text=f"{reply.text}\nThe button does not switch it back: after it, ask me "
+                                                   f"to turn it {'on' if back_on else 'off'} {later}.")
+        if reply.outcome not in ("done", "partial", "scheduled"):
+            return reply
+        back = await self._store_schedule(who, user, command.until, back_on, self._targets(command), command.text,
+                                          self.clock())
+        return dataclasses.replace(reply, text=f"{reply.text}\n{back.text}",
+                                   detail={**reply.detail, "until_action": back.detail["action"]})
+
     # ============================================================================================ buttons
 
     async def _button(self, who: Sender, user: User, data: str) -> Reply:
@@ -385,6 +407,11 @@ class Conversation:
             press = self.signer.verify(data, user.telegram_id)
         except CallbackError as exc:
             return Reply(str(exc), f"button_{exc.reason}")
+        if press.kind == "e":  # an example offered instead of a guess: pressing it says it
+            examples = self._examples(user)
+            if press.ident >= len(examples):
+                return Reply("This button is no longer valid; send /help for examples.", "button_used")
+            return await self._understand(who, user, examples[press.ident])
         url = self.database_url
         record = await asyncio.to_thread(records.get_action, url, press.ident)
         if record is None or (record.created_by != user.telegram_id and user.role != "admin"):
@@ -498,17 +525,33 @@ class Conversation:
     async def _cmd_help(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
         return dataclasses.replace(self._help(user), intent="help")
 
-    def _help(self, user: User) -> Reply:
+    def _examples(self, user: User) -> list[str]:
+        """What /help suggests to this user (an example button refers to one by its index)."""
         room = self._example_room(user)
-        examples = [f"\"Turn off the lights in {room}\"", f"\"Turn on the fans in {room} at 9 am\"",
-                    f"\"Switch off the projector in {room} in 20 minutes\"", f"\"Is anything on in {room}?\"",
-                    f"\"How much energy did {room} use this week?\"", f"\"Forecast for {room} tomorrow\"",
-                    "\"Any alerts?\""]
-        if user.role == "operator" and not user.can_control:
-            examples = examples[3:]
-        text = ("You can talk or type. For example:\n" + "\n".join(f"- {e}" for e in examples) + "\n\nCommands:\n"
-                + "\n".join(f"/{c} - {d}" for c, d in COMMANDS))
+        examples = [f"Turn off the lights in {room}", f"Turn on the fans in {room} at 9 am",
+                    f"Switch off the projector in {room} in 20 minutes", f"Is anything on in {room}?",
+                    f"How much energy did {room} use this week?", f"Forecast for {room} tomorrow", "Any alerts?"]
+        return examples[3:] if user.role == "operator" and not user.can_control else examples
+
+    def _help(self, user: User) -> Reply:
+        text = ("You can talk or type. For example:\n" + "\n".join(f"- \"{e}\"" for e in self._examples(user))
+                + "\n\nCommands:\n" + "\n".join(f"/{c} - {d}" for c, d in COMMANDS))
         return Reply(text, "answered", intent="help")
+
+    def _not_for_me(self, user: User, command: Command) -> Reply:
+        """Out of scope, or understood too unsurely to act on or ask about ("Which room?" about nonsense invites a
+        switch): say what the bot does, and offer the closest example as a button (one tap sends it)."""
+        from rapidfuzz import fuzz, process
+
+        examples = self._examples(user)
+        # A switch is offered only for what was read as one; anything else gets a question, which changes nothing.
+        offered = {k: e for k, e in enumerate(examples)
+                   if command.intent == "device_control" or not e.lower().startswith(("turn", "switch"))}
+        _, _, index = process.extractOne(command.text, offered, scorer=fuzz.token_set_ratio)
+        button = Button(examples[index], self.signer.sign("e", index, user.telegram_id, self.config.confirm_ttl_s))
+        return Reply("I can't do that. I switch campus devices and tell you what is on, energy used, forecasts, "
+                     "alerts and schedules. Did you mean this? (/help shows more)", "not_understood",
+                     buttons=((button,),), detail={"confidence": round(command.confidence, 2)})
 
     def _example_room(self, user: User) -> str:
         room = self._default_room.get(user.telegram_id) or next(iter(home_rooms(user, self.campus)), None)

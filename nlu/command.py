@@ -54,6 +54,8 @@ class Command:
       such as "at 6 pm" or "now" completes it.
     - `offers_now`: with `needs_time`, the question offered to act now (the time named has passed), so a plain "yes"
       completes it too.
+    - `until`: for a device command with a duration ("turn the AC on for an hour"), when the opposite action is due
+      (the bot schedules it); None otherwise.
     """
 
     text: str
@@ -72,6 +74,7 @@ class Command:
     everything: bool = False
     needs_time: bool = False
     offers_now: bool = False
+    until: dt.datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the `autovolt nlu parse` contract (contract keys first, extras after)."""
@@ -92,6 +95,7 @@ class Command:
             "everything": self.everything,
             "needs_time": self.needs_time,
             "offers_now": self.offers_now,
+            "until": self.until.isoformat() if self.until else None,
         }
 
     def to_json(self) -> str:

@@ -70,8 +70,16 @@ HELP_PHRASES = (
     "what commands", "list commands", "commands", "usage", "guide", "instructions", "how do you work",
     "what are you able to do", "what can i ask", "what can i say", "start", "menu", "what can this bot do",
     "what can it do", "what does this bot do", "what do you understand", "how can you help", "what are the commands",
+    # Asked indirectly: "I'm new here, what can you do", "what is this bot for", "how do I talk to you".
+    "what are you able", "what you can do", "what should i type", "what should i say", "what kind of things",
+    "what sort of things", "what is this bot for", "what are you for", "what is this for", "how do i talk to you",
+    "how do i use", "how does this assistant work", "how does this bot work", "how does this thing work",
+    "how do i use this", "how to use this", "what can i do with", "dont know how to use", "some examples",
+    "give me examples", "show me examples", "any tips", "what all can", "what else can you", "supposed to use",
+    "meant to use", "should i use this", "how to use you", "explain how to use", "what commands",
 )
-HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features"})
+HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
+                        "examples"})
 
 # Topics the assistant does not handle; a message about them is `unknown` unless it names a campus device.
 OUT_OF_SCOPE_WORDS = frozenset(
@@ -102,6 +110,7 @@ OUT_OF_SCOPE_PHRASES = (
     "set an alarm", "set alarm", "wake me", "good morning", "good night", "good evening", "how are you",
     "who are you", "your name", "tell me a", "sing", "order food", "what time is it", "what is the time",
     "what day is it", "what is the date", "start a timer", "set a timer", "set timer",
+    "wrong with you", "problem with you", "your problem",
 )
 
 NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall number no num block".split())
@@ -109,7 +118,7 @@ NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall
 # Common English words that are never misspellings of a device or room ("like" is not "lite", "list" not "lite",
 # "time" not "timer"); spelling correction leaves them alone.
 COMMON_WORDS = frozenset(
-    "like likes liked list lists time times tile line lines life live lives lift light site side size sign "
+    "able unable normal like likes liked list lists time times tile line lines life live lives lift light site side size sign "
     "give gave take took make made want wanted need needed know knew think thought feel felt look looked see saw "
     "seen come came going gone goes went tell told said say says ask asked work works worked worker "
     "working find found try tried trying leave leaving left stay stayed wait waiting open opened close closed "

@@ -5,7 +5,8 @@
 
 Pure: the vocabulary, the text, the conversation context and a reference time in; a `Command` out. Steps:
 normalise (numbers, contractions) -> correct near misses -> find time expressions -> match registry and lexicon
-phrases -> decide the intent from cue words -> resolve rooms and switches (asking, not guessing, when unclear).
+phrases -> decide the intent from cue words -> resolve rooms and switches (asking, not guessing, when unclear) ->
+the judge's second opinion (`nlu.judge`: out of scope or not, and a calibrated confidence), when one is given.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from nlu import lexicon as lx
 from nlu.command import Command, ParseContext
 from nlu.gazetteer import Gazetteer, Mention
+from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
 from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
@@ -31,10 +33,25 @@ log = logging.getLogger(__name__)
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
                           "close open keep leave".split())
 _QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "
-                             "did do does".split())
-_PAST_QUESTION = frozenset({"did", "have", "has"})
+                             "did do does who".split())
+_PAST_QUESTION = frozenset({"did", "have", "has", "who"})  # "who switched on the fans": asks, never switches
+_SUBJECTS = frozenset({"i", "we", "you", "u", "they"})
+_PERSONS = frozenset({"me", "him", "her", "us", "you", "u", "everyone", "everybody"})
+_SWITCH_FORMS = frozenset("turn turns turned turning switch switches switched switching shut shuts power powers "
+                          "powered kill kills killed cut cuts".split())
 _FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "again", "back", "instead"})
 _NEGATIONS = frozenset({"not", "dont", "never", "no"})
+_ASKING = frozenset({"tell", "know", "check", "see", "ask", "wonder", "wondering", "find"})
+_STATE_ASKS = frozenset({"is", "are", "was", "were", "if", "whether"})  # "are any lights on": not a command
+_ENSURE_PHRASES = ("make sure", "ensure", "see to it", "make certain")
+_FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
+# The only words a verbless follow-up may hold besides devices, places and fillers: "and the fans too", "same for
+# lab 2", "do the same in room 102 as well", "what about room 102".
+_MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both"})  # "as" of "as well"
+_ASK_WORDS = frozenset({"what", "how", "about"})
+_FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
+    {"well", "for", "in", "at", "of", "with", "there", "then", "do", "thing", "them", "it", "those", "these",
+     "they", "that", "this", "one", "ones", "all", "room", "rooms"})
 _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
 _ENERGY_STRONG = lx.ENERGY_WORDS - {"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"}
 _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"})
@@ -45,6 +62,7 @@ _STATUS_PHRASES = ("what is on", "what all is on", "which are on", "anything on"
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
 _EMPTY_CONTEXT = ParseContext()
+_MASKS = {"room": PLACE, "rooms": PLACE, "building": PLACE, "everywhere": PLACE, "switch": SWITCH}
 # Words that name a place when a number or a letter follows ("room 204", "lab 9", "block Z"). When the campus has
 # no such place the parser asks instead of answering for the whole campus or a remembered room.
 _PLACE_HEADS = frozenset("room rooms classroom cr lab laboratory hall block building wing".split())
@@ -84,6 +102,19 @@ class _Facts:
     pronoun: bool = False
     corrections: int = 0
     unknown_places: list[str] = field(default_factory=list)  # places named that the campus does not have
+    asked: bool = False  # the message ends with a question mark
+    masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
+
+    def masked(self) -> tuple[str, ...]:
+        """The tokens with rooms, switches and times replaced by one mask each (what the judge reads)."""
+        out: list[str] = []
+        for i, tok in enumerate(self.toks):
+            mask = self.masks.get(i)
+            if mask is None:
+                out.append(NUMBER if tok.isdigit() else tok)
+            elif not (i and self.masks.get(i - 1) == mask):
+                out.append(mask)
+        return tuple(out)
 
     def phrase(self, words: str) -> bool:
         return f" {words} " in self.text
@@ -101,8 +132,9 @@ class Parser:
     """Understands messages about one campus. Build once per vocabulary (about a tenth of a second for
     200 rooms); `parse` is then sub-millisecond and safe to call from many threads."""
 
-    def __init__(self, vocab: Vocabulary) -> None:
+    def __init__(self, vocab: Vocabulary, judge: Judge | None = None) -> None:
         self.vocab = vocab
+        self.judge = judge  # without one, only the rules decide and `confidence` is their rough guess
         self.tz = ZoneInfo(vocab.timezone)
         self.gaz = Gazetteer(vocab)
         self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
@@ -128,14 +160,16 @@ class Parser:
         context = context or _EMPTY_CONTEXT
         now = self._aware(now)
         if not raw.strip() or is_binary(raw):
-            return Command(text=raw, intent="unknown")
+            return Command(text=raw, intent="unknown", confidence=1.0)  # nothing to understand, surely
         slash = raw.strip().lower()
         if slash.startswith("/") and slash[1:].split(" ")[0].split("@")[0] in ("start", "help", "commands", "menu"):
             return Command(text=raw, intent="help", confidence=0.99)  # Telegram's own commands
         toks, corrections = self._normalise(raw)
         if not any(t.isalnum() for t in toks):
-            return Command(text=raw, intent="unknown")
-        command = self._understand(raw, toks, corrections, context, now)
+            return Command(text=raw, intent="unknown", confidence=1.0)
+        command, evidence = self._understand(raw, toks, corrections, context, now)
+        if self.judge is not None:
+            command = self.judge.review(command, evidence)
         log.debug("parsed", extra={"kv": {"intent": command.intent, "rooms": ",".join(command.rooms),
                                           "confidence": round(command.confidence, 2)}})
         return command
@@ -177,9 +211,19 @@ class Parser:
         return out, corrections
 
     # ------------------------------------------------------------------------------------------------ understanding
-    def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime) -> Command:
+    def evidence(self, text: str, context: ParseContext | None = None, now: dt.datetime | None = None
+                 ) -> tuple[Command, Evidence | None]:
+        """The rules' command (no judge) and what the judge would read about it; for training the judge."""
+        toks, corrections = self._normalise(text)
+        if not any(t.isalnum() for t in toks):
+            return Command(text=text, intent="unknown"), None
+        return self._understand(text, toks, corrections, context or _EMPTY_CONTEXT, self._aware(now))
+
+    def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime
+                    ) -> tuple[Command, Evidence]:
         times = extract_times(toks, now)
-        facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections)
+        facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
+                       asked=raw.rstrip().endswith("?"))
         covered = set(times.used)
         for mention in self.gaz.mentions(toks):
             span = set(range(mention.start, mention.end))
@@ -187,12 +231,39 @@ class Parser:
                 continue
             covered |= span
             self._take(facts, mention)
+            mask = _MASKS.get(mention.kind)
+            if mask:
+                facts.masks.update((i, mask) for i in span)
+        facts.masks.update((i, TIME) for i in times.used)
         self._bare_numbers(facts, covered)
         self._unknown_places(facts, covered | times.used)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         intent, action, operation = self._intent(facts, times, context)
+        command = self._decide(raw, facts, times, context, now, intent, action, operation)
+        return command, self._evidence(facts, command, context)
+
+    def _strange_words(self, f: _Facts) -> list[str]:
+        """Words the parser knows nothing of (no lexicon, registry or common English word): often the thing a
+        message is really about ("photocopier", "geyser")."""
+        return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)]
+
+    def _evidence(self, f: _Facts, command: Command, context: ParseContext) -> Evidence:
+        content = [t for t in f.toks if t not in lx.FILLER_WORDS]
+        strange = self._strange_words(f)
+        values = {"action": float(command.action is not None), "verb": float(bool(f.cues & lx.ACTION_VERBS)),
+                  "device": float(f.has_device), "place": float(f.has_place),
+                  "question": float(f.asked or (content[:1] and content[0] in _QUESTION_STARTS) or False),
+                  "clarification": float(command.clarification is not None), "corrections": float(f.corrections),
+                  "previous": float(context.previous is not None), "unknown_words": len(strange) / max(1, len(f.toks)),
+                  "length": min(len(f.toks), 30) / 10.0}
+        dense = tuple(values[name] if name in values else float(name == f"intent={command.intent}") for name in EVIDENCE)
+        return Evidence(f.masked(), dense)
+
+    def _decide(self, raw: str, facts: _Facts, times, context: ParseContext, now: dt.datetime, intent: str,
+                action: str | None, operation: str | None) -> Command:
+        toks = facts.toks
         if intent == "device_control":
             # A date, weekday or month in a command is the coming one, not the last; an answer to "At what time?"
             # falls on the day the question was about. Either needs a second look only when a day is involved.
@@ -208,6 +279,8 @@ class Parser:
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
+            if not (facts.has_device or facts.pronoun) and self._strange_words(facts):
+                return Command(text=raw, intent="unknown")  # "start the photocopier in the office": not everything
             return self._device_command(raw, facts, times, context, action, now)
         return self._query(raw, intent, facts, times, context, operation)
 
@@ -245,8 +318,10 @@ class Parser:
             if not rooms:
                 continue
             covered.add(i)
+            facts.masks[i] = PLACE
             if prev in lx.NUMBER_ROOM_HEADS:
                 covered.add(i - 1)
+                facts.masks[i - 1] = PLACE
             if len(rooms) == 1:
                 _add(facts.rooms, rooms[0])
             else:
@@ -304,20 +379,33 @@ class Parser:
     def _intent(self, f: _Facts, times, context: ParseContext) -> tuple[str, str | None, str | None]:  # noqa: C901
         cues = f.cues
         content = [t for t in f.toks if t not in lx.FILLER_WORDS or t in ("can", "will")]
-        first = next((t for t in f.toks if t not in lx.FILLER_WORDS and t not in ("can", "will", "tell", "let", "know")),
-                     "")
+        skip = 3 if f.toks[:3] in (["do", "1", "thing"], ["do", "one", "thing"]) else 0  # Indian English "do one thing, ...": please
+        lead = next((k for k, t in enumerate(f.toks) if k >= skip and t not in lx.FILLER_WORDS
+                     and t not in ("can", "will", "tell", "let", "know")), None)
+        first = f.toks[lead] if lead is not None else ""
+        if lead and f.toks[lead - 1] in _SUBJECTS and (lead < 2 or f.toks[lead - 2] not in ("can", "could", "would", "will")):
+            first = f.toks[lead - 1]  # "we are done here, turn it all off": a statement, not "are ...?"
         if any(f.phrase(p) for p in lx.OUT_OF_SCOPE_PHRASES):
             return "unknown", None, None
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
+        if any(t in _SWITCH_FORMS and n in _PERSONS for t, n in zip(f.toks, f.toks[1:])):
+            return "unknown", None, None  # "that talk switched me off", "don't turn him on": people, not relays
         action = self._action(f)
         prev = context.previous
         if action is None and _answers_time(prev, f) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
                      or times.bad_date or (prev.offers_now and cues & _YES_WORDS)) and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
-        question = first in _QUESTION_STARTS
-        verb = bool(cues & _STRONG_VERBS)
+        # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
+        question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
+        # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
+        ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
+        if ensure and action is None and "on" in f.toks:
+            action = "on"
+        if ensure and action == "on" and cues & {"nothing", "none"}:
+            action = "off"  # "make sure nothing is left on"
+        verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
         if cues & lx.CANCEL_WORDS:
@@ -333,27 +421,35 @@ class Parser:
             return "schedule_query", None, "list"
         if energy:
             return "energy_query", None, None
+        if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place):
+            return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
             return "unknown", None, None
-        if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in ("is", "are")
+        if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
+        if not (f.types or f.switch_mentions or f.has_place) and any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p):
+            return "help", None, None  # "what all can I ask you": not a question about "all" devices
         statusish = bool(cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
-        if statusish or (question and f.has_device and first not in ("how",)):
+        if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
         if action and (f.has_device or f.has_place or f.pronoun):
             return ("unknown", None, None) if negated else ("device_control", action, None)
         prev = context.previous
-        if prev is not None and prev.intent != "unknown" and (f.has_device or f.has_place or f.pronoun) \
-                and (cues & _FOLLOW_WORDS or len(content) <= 4):
-            # A follow-up without a verb: "and the fans too", "same in lab 2", "what about room 102".
-            if prev.intent == "device_control":
+        shape = _follow_up_shape(f) if prev is not None and prev.intent != "unknown" else None
+        if shape is not None:
+            # A follow-up without a verb ("and the fans too", "same in lab 2", "what about room 102") borrows the
+            # previous intent. A switch is borrowed only by a well-formed "and ... too": a question about another
+            # room after a command is a status question, never the command again.
+            if prev.intent != "device_control":
+                return prev.intent, None, prev.operation
+            if shape == "more":
                 return "device_control", prev.action, None
-            return prev.intent, None, prev.operation
+            return "status_query", None, None
         if cues & lx.HELP_WORDS or any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p) or \
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
-            if not f.has_device and not f.has_place:
-                return "help", None, None
+            if not f.has_device and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
+                return "help", None, None  # "I'm new here, what can you do": "here" is no room
         return "unknown", None, None
 
     def _action(self, f: _Facts) -> str | None:
@@ -363,7 +459,8 @@ class Parser:
                 if tok == "cut" and "power" not in toks and not f.has_device:
                     continue
                 return "off"
-            if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")):
+            if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")) \
+                    or (tok == "going" and f.has_device and "get" in toks[:i]):  # "get the fans going"
                 return "on"
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
@@ -422,19 +519,39 @@ class Parser:
         """Unique switch ids in registry order, so equal commands compare equal."""
         return sorted(set(switch_ids), key=self._switch_order.__getitem__)
 
-    def _rooms_from_switches(self, f: _Facts) -> None:
-        """A uniquely named switch ("the sound system") tells its room when no place is named."""
-        unique = [m[0] for m in f.switch_mentions if len(m) == 1]
-        if not f.has_place and unique and len(unique) == len(f.switch_mentions):
-            for s in unique:
-                _add(f.rooms, self.gaz.switches[s].room_id)
+    def _rooms_from_switches(self, f: _Facts, context: ParseContext, ask: bool) -> None:
+        """A switch named without a place ("the sound system") tells its room when one switch in the campus, or
+        among the user's rooms, or in the room of the previous command, has that name. With `ask`, a name several
+        rooms share makes the question "Which one: Seminar Hall or Auditorium?"."""
+        if f.has_place or not f.switch_mentions:
+            return
+        prev_rooms = context.previous.rooms if context.previous is not None else ()
+        found: list[list[str]] = []
+        for targets in f.switch_mentions:
+            rooms: list[str] = []
+            for s in targets:
+                _add(rooms, self.gaz.switches[s].room_id)
+            for narrower in (context.user_rooms, prev_rooms):
+                inside = [r for r in rooms if r in narrower]
+                if len(rooms) > 1 and inside:
+                    rooms = inside
+            found.append(rooms)
+        if all(len(rooms) == 1 for rooms in found):
+            for rooms in found:
+                _add(f.rooms, rooms[0])
+        elif ask:
+            for rooms in found:
+                if len(rooms) == 1:
+                    _add(f.rooms, rooms[0])
+                else:
+                    f.ambiguous_rooms.append(tuple(rooms))
 
     def _device_command(self, raw: str, f: _Facts, times, context: ParseContext, action: str | None,
                         now: dt.datetime) -> Command:
         prev = context.previous
         reuse_devices = not f.has_device and prev is not None and prev.intent == "device_control" and (
             f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time)
-        self._rooms_from_switches(f)
+        self._rooms_from_switches(f, context, ask=True)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
         if question:
@@ -480,18 +597,32 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
+        until = None
+        if not clarification and not timing and len(times.moments) > 1:
+            # "the lights at 5 pm and the fans at 6": one command carries one time; guessing which part goes with
+            # which time has switched both at the last one.
+            clarification, confidence = (f"That names {len(times.moments)} times ({' and '.join(times.moments)}); I "
+                                         "act at one time per message. Please send each part with its own time."), 0.5
+        elif not clarification and not timing and times.duration is not None:
+            until = (times.when or now) + times.duration
+            if until > now + dt.timedelta(days=MAX_SCHEDULE_DAYS):
+                clarification, confidence, until = (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead. For how "
+                                                    "long?"), 0.5, None
         day = None
         if timing:  # never act now on a command meant for another time
             clarification, confidence = timing[0], 0.5
+            if times.duration is not None:  # the answer alone would lose "for an hour": ask for both
+                clarification += " Say how long with it, e.g. \"at 9 am for an hour\"."
             if times.day_only and times.period is not None and times.period.end > now:
                 day = times.period  # kept, so that the answer "at 8 am" falls on the day named
         return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
                        buildings=tuple(f.buildings), switches=tuple(switches), when=times.when, period=day,
                        confidence=max(confidence, 0.3), clarification=clarification, everything=everything,
-                       needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]))
+                       needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]),
+                       until=until)
 
     def _query(self, raw: str, intent: str, f: _Facts, times, context: ParseContext, operation: str | None) -> Command:
-        self._rooms_from_switches(f)
+        self._rooms_from_switches(f, ParseContext(user_rooms=context.user_rooms), ask=False)
         rooms, question, _ = self._resolve_rooms(f, context, allow_context=False)
         if f.buildings and not f.rooms and not f.ambiguous_rooms:
             rooms = []  # a building question is about the building; the bot sums its rooms
@@ -524,6 +655,21 @@ class Parser:
                        switches=tuple(self._ordered(switches)), when=when, period=period,
                        confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
                        everything=f.everything and not f.types)
+
+
+def _follow_up_shape(f: _Facts) -> str | None:
+    """How a verbless message that names devices or places leans on the previous one: `more` for "and room 102",
+    "the fans too", "same for lab 2" (the same again, elsewhere); `ask` for "what about room 102", "lab 2?" or a
+    bare "room 102" (a question about it); None when other words are in it ("no, not room 102", "room 102 is cold",
+    "why room 102"): then it is a message of its own, never the previous command again."""
+    if not (f.has_device or f.has_place or f.pronoun):
+        return None
+    rest = [t for t in f.toks if t in f.cues and t not in lx.FILLER_WORDS]
+    if any(t not in _FOLLOW_FRAME for t in rest):
+        return None
+    if f.asked or set(rest) & _ASK_WORDS:
+        return "ask"
+    return "more" if set(rest) & _MORE_WORDS else "ask"
 
 
 def _answers_time(prev: Command | None, f: _Facts) -> bool:
@@ -568,6 +714,19 @@ def _add(items: list[str], item: str) -> None:
 
 
 
+_JUDGE: list[Judge | None] = []
+_JUDGE_LOCK = threading.Lock()
+
+
+def default_judge() -> Judge | None:
+    """The judge trained on the shipped corpus (`nlu/models/judge.json`), read once."""
+    if not _JUDGE:
+        with _JUDGE_LOCK:
+            if not _JUDGE:
+                _JUDGE.append(load_judge())
+    return _JUDGE[0]
+
+
 # Keyed by object identity: hashing a large frozen Vocabulary on every message would cost more than parsing it.
 _PARSERS: dict[int, tuple[Vocabulary, Parser]] = {}
 _PARSERS_LOCK = threading.Lock()
@@ -582,7 +741,7 @@ def parser_for(vocab: Vocabulary) -> Parser:
             if entry is None or entry[0] is not vocab:
                 if len(_PARSERS) >= 8:
                     _PARSERS.pop(next(iter(_PARSERS)))
-                entry = _PARSERS[id(vocab)] = (vocab, Parser(vocab))
+                entry = _PARSERS[id(vocab)] = (vocab, Parser(vocab, default_judge()))
     return entry[1]
 
 

@@ -1,7 +1,9 @@
 """Scoring the parser against the labelled corpus in `nlu/corpus/` (see its README for the line format).
 
-Reports intent accuracy, per-entity exact match (over in-scope sentences), whole-command accuracy and the
-false-accept rate on out-of-scope sentences.
+Reports intent accuracy, per-entity exact match (over in-scope sentences), whole-command accuracy, the
+false-accept rate on out-of-scope sentences (as any intent, and as a device command), and how well the confidence
+is calibrated: a reliability table (confidence bins against the share of right parses) and the expected
+calibration error (ECE, the bin-weighted mean gap).
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ class Score:
     entity_ok: dict[str, int] = field(default_factory=lambda: {e: 0 for e in ENTITIES})
     out_of_scope: int = 0
     false_accepts: int = 0
+    device_accepts: int = 0  # out-of-scope sentences taken for a device command
+    outcomes: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, whole command right)
     failures: list[tuple[Example, dict[str, tuple[object, object]]]] = field(default_factory=list)
 
     def report(self) -> dict[str, object]:
@@ -86,7 +90,26 @@ class Score:
             "entity_exact_match": {e: pct(n, self.in_scope) for e, n in self.entity_ok.items()},
             "out_of_scope_sentences": self.out_of_scope,
             "false_accept_rate": pct(self.false_accepts, self.out_of_scope),
+            "device_accept_rate": pct(self.device_accepts, self.out_of_scope),
+            "ece": round(self.ece(), 4),
+            "reliability": self.reliability(),
         }
+
+    def reliability(self, bins: int = 10) -> list[dict[str, object]]:
+        """Per confidence bin [k/bins, (k+1)/bins): how many parses, their mean confidence, the share right."""
+        rows = []
+        for k in range(bins):
+            inside = [(c, ok) for c, ok in self.outcomes if k / bins <= c < (k + 1) / bins or (k == bins - 1 and c >= 1)]
+            if inside:
+                rows.append({"bin": f"{k / bins:.1f}-{(k + 1) / bins:.1f}", "n": len(inside),
+                             "confidence": round(sum(c for c, _ in inside) / len(inside), 3),
+                             "right": round(sum(ok for _, ok in inside) / len(inside), 3)})
+        return rows
+
+    def ece(self, bins: int = 10) -> float:
+        """Expected calibration error: the mean |confidence - share right| over bins, weighted by their size."""
+        total = len(self.outcomes)
+        return sum(row["n"] / total * abs(row["confidence"] - row["right"]) for row in self.reliability(bins)) if total else 0.0
 
 
 def _when(label: str, tz: ZoneInfo) -> str | None:
@@ -162,6 +185,17 @@ def _got(command: Command) -> dict[str, object]:
     }
 
 
+def differences(ex: Example, command: Command) -> dict[str, tuple[object, object]]:
+    """What the command got wrong against the label: {field: (wanted, got)}; empty when it is right."""
+    diffs: dict[str, tuple[object, object]] = {}
+    if command.intent != ex.intent:
+        diffs["intent"] = (ex.intent, command.intent)
+    if ex.intent != "unknown":
+        got = _got(command)
+        diffs.update((e, (ex.expected[e], got[e])) for e in ENTITIES if got[e] != ex.expected[e])
+    return diffs
+
+
 def score(parser: Parser, examples: list[Example], keep_failures: int = 1000) -> Score:
     """Parse every example (follow-ups with the previous example's command as context) and count what matched."""
     result = Score()
@@ -171,23 +205,17 @@ def score(parser: Parser, examples: list[Example], keep_failures: int = 1000) ->
         command = parser.parse(ex.text, context=context, now=CORPUS_NOW)
         previous = command
         result.total += 1
-        got = _got(command)
-        diffs: dict[str, tuple[object, object]] = {}
-        if command.intent != ex.intent:
-            diffs["intent"] = (ex.intent, command.intent)
-        else:
-            result.intent_ok += 1
+        diffs = differences(ex, command)
+        result.intent_ok += "intent" not in diffs
         if ex.intent == "unknown":
             result.out_of_scope += 1
-            if command.intent != "unknown":
-                result.false_accepts += 1
+            result.false_accepts += command.intent != "unknown"
+            result.device_accepts += command.intent == "device_control"
         else:
             result.in_scope += 1
             for entity in ENTITIES:
-                if got[entity] == ex.expected[entity]:
-                    result.entity_ok[entity] += 1
-                else:
-                    diffs[entity] = (ex.expected[entity], got[entity])
+                result.entity_ok[entity] += entity not in diffs
+        result.outcomes.append((command.confidence, not diffs))
         if not diffs:
             result.whole_ok += 1
         elif len(result.failures) < keep_failures:

@@ -20,6 +20,10 @@ class SpellFixer:
         self._known = known | self._target_set
         self._cache: dict[str, tuple[str, ...] | None] = {}
 
+    def knows(self, token: str) -> bool:
+        """Whether the word is one the parser knows (lexicon, registry, common English)."""
+        return token in self._known
+
     def fix(self, token: str) -> tuple[str, ...] | None:
         """The corrected word(s) for an unknown token, or None when it is known or nothing is close enough."""
         if token in self._known or not token.isalpha() or len(token) < 4:

@@ -47,6 +47,9 @@ class TimeInfo:
     - `used`: indices of the tokens that were part of time expressions.
     - `bad_clock`: a clock time that is no time of day ("at 25:00", "at 13 pm"), as written; None if none.
     - `bad_date`: a date that is on no calendar ("30 february"), as written; None if none.
+    - `moments`: every clock time or delay, as written ("5 pm", "in 20 minutes"); more than one means the message
+      names several moments, and `when` holds only the last.
+    - `duration`: how long something should last ("for an hour", "for 30 minutes"), or None.
     """
 
     when: dt.datetime | None
@@ -56,6 +59,8 @@ class TimeInfo:
     used: frozenset[int]
     bad_clock: str | None = None
     bad_date: str | None = None
+    moments: tuple[str, ...] = ()
+    duration: dt.timedelta | None = None
 
 
 def _midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
@@ -107,6 +112,8 @@ class _Scanner:
         self.period: Period | None = None
         self.bad_clock: str | None = None
         self.bad_date: str | None = None
+        self.moments: list[str] = []
+        self.duration: dt.timedelta | None = None
 
     def tok(self, i: int) -> str | None:
         return self.t[i] if 0 <= i < len(self.t) else None
@@ -117,12 +124,20 @@ class _Scanner:
     def scan(self) -> None:
         i = 0
         while i < len(self.t):
+            clock, delay = self.clock, self.delay
             step = self._at(i)
+            if (self.clock is not clock and self.clock is not None) or (self.delay is not delay and self.delay is not None):
+                self.moments.append(" ".join(self.t[k] for k in range(i - 1, i + max(step, 1)) if k in self.used))
             i += step if step else 1
 
     def _at(self, i: int) -> int:  # noqa: C901 - one branch per expression family keeps it readable
         t, nxt = self.t[i], self.tok(i + 1)
         today = self.now.date()
+        # Durations: "for an hour", "for 30 minutes", "for half an hour".
+        if t == "for":
+            step = self._duration(i)
+            if step:
+                return step
         # Delays: "in 20 minutes", "after an hour", "in half an hour", "in 2 and a half hours".
         if t in _DELAY_LEADS:
             if nxt == "half" and self.tok(i + 2) in ("an", "a") and self.tok(i + 3) in ("hour", "hr"):
@@ -344,6 +359,23 @@ class _Scanner:
                 return 2 if mer else 1
         return 0
 
+    def _duration(self, i: int) -> int:
+        """"for an hour" at `i`: sets `duration` and returns the tokens taken (0: no duration here). "for the next
+        2 hours" stays a period (a forecast's)."""
+        k = i + 1
+        count = _count(self.tok(k) or "")
+        if self.tok(k) == "half" and self.tok(k + 1) in ("an", "a") and self.tok(k + 2) in ("hour", "hr"):
+            seconds, end = 1800, k + 3
+        elif count is not None and self.tok(k + 1) in _UNITS:
+            seconds, end = count * _UNITS[self.tok(k + 1)], k + 2
+        else:
+            return 0
+        if seconds <= 0:
+            return 0
+        self.duration = dt.timedelta(seconds=seconds)
+        self.mark(*range(i, end))
+        return end - i
+
     def _date(self, i: int) -> int:
         """A calendar day: "24 december [2026]", "december 24 [2026]", "1 of december", "on the 5" (the 5th of
         this month, or of the next one when it has passed and the message is about the future). Returns the number
@@ -411,7 +443,8 @@ class _Scanner:
             when = self._resolve_clock(*self.clock)
         future = self.period is not None and self.period.start >= self.now
         day_only = self.clock is None and self.delay is None and self.day_offset not in (None, 0)
-        return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date)
+        return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date,
+                        tuple(self.moments), self.duration)
 
     def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
         mer = mer or (self.bias if hour <= 12 else None)

@@ -1,7 +1,9 @@
 """`autovolt nlu`: the text parser from the command line.
 
 - `autovolt nlu parse --campus FILE [--now ISO]`: one JSON command per input line, same order, no database.
-- `autovolt nlu score [--campus FILE] [--split dev|test|all]`: accuracy on the labelled corpus.
+- `autovolt nlu score [--campus FILE] [--split dev|test|all]`: accuracy and calibration on the labelled corpus.
+- `autovolt nlu train [--out FILE]`: train the judge (out-of-scope veto, calibrated confidence) on the tuning split
+  and write its weights (by default the file shipped in the package, `nlu/models/judge.json`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     score.add_argument("--failures", type=int, default=0, metavar="N", help="also list the first N mistakes")
     score.add_argument("--json", action="store_true", help="print the report as JSON")
     score.set_defaults(func=_score)
+    score.add_argument("--no-judge", action="store_true", help="score the rules alone (no out-of-scope model)")
+    train = sub.add_parser("train", help="train the out-of-scope and confidence model on the tuning corpus")
+    train.add_argument("--out", type=Path, help="where to write the weights (default: the packaged judge.json)")
+    train.set_defaults(func=_train)
     group.set_defaults(func=lambda args: (group.print_help(), 2)[1])
 
 
@@ -56,7 +62,7 @@ def _now(text: str | None) -> dt.datetime | None:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from nlu.parser import Parser
+    from nlu.parser import Parser, default_judge
 
     vocab = _vocabulary(args.campus)
     now = _now(args.now)
@@ -65,7 +71,7 @@ def _parse(args: argparse.Namespace) -> int:
 
         print(parse_audio(args.audio, vocab, now))
         return 0
-    parser = Parser(vocab)
+    parser = Parser(vocab, default_judge())
     # Undecodable bytes must not stop the stream: they become U+FFFD and the line parses as `unknown`.
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None)
     out = sys.stdout
@@ -77,11 +83,11 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from nlu.parser import Parser
+    from nlu.parser import Parser, default_judge
     from nlu.scoring import CORPUS_DIR, read_corpus, score
 
     vocab = _vocabulary(args.campus)
-    parser = Parser(vocab)
+    parser = Parser(vocab, None if args.no_judge else default_judge())
     splits = ("dev", "test") if args.split == "all" else (args.split,)
     reports, failures = {}, []
     for split in splits:
@@ -95,12 +101,34 @@ def _score(args: argparse.Namespace) -> int:
             label = "tuning" if split == "dev" else "held out"
             print(f"{split} ({label}): {report['sentences']} sentences, {report['out_of_scope_sentences']} out of scope")
             print(f"  intent accuracy         {report['intent_accuracy']:5.1f} %   (target >= 97)")
-            print(f"  whole-command accuracy  {report['whole_command_accuracy']:5.1f} %   (target >= 92)")
+            print(f"  whole-command accuracy  {report['whole_command_accuracy']:5.1f} %   (target >= 97)")
             print(f"  false accepts           {report['false_accept_rate']:5.1f} %   (target <= 2, out-of-scope sentences)")
+            print(f"  ... as a device command {report['device_accept_rate']:5.1f} %   (target <= 0.5)")
+            print(f"  calibration error (ECE) {report['ece']:6.3f}   (target <= 0.05); confidence bins: " + ", ".join(
+                f"{row['bin']} n={row['n']} conf {row['confidence']:.2f} right {row['right']:.2f}"
+                for row in report["reliability"]))
             print("  entity exact match, in-scope sentences: " + ", ".join(
                 f"{entity} {value:.1f} %" for entity, value in report["entity_exact_match"].items()))
     for ex, diffs in failures[: args.failures]:
         print(f"{ex.source}: {ex.text!r}", file=sys.stderr)
         for key, (want, got) in diffs.items():
             print(f"    {key}: want {want!r} got {got!r}", file=sys.stderr)
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    import json
+
+    from nlu.judge import JUDGE_FILE
+    from nlu.parser import Parser
+    from nlu.scoring import CORPUS_DIR, read_corpus
+    from nlu.training import train_judge
+
+    vocab = _vocabulary(DEMO_CAMPUS)  # the corpus is labelled against the demo campus
+    path = CORPUS_DIR / "dev.txt"
+    judge, report = train_judge(Parser(vocab), read_corpus(path, vocab), path.read_text(encoding="utf-8"))
+    out = args.out or JUDGE_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(judge.to_dict(), separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB); " + ", ".join(f"{k} {v}" for k, v in report.items()))
     return 0

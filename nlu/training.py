@@ -1,0 +1,145 @@
+"""Training the judge (`nlu.judge`) on the tuning part of the labelled corpus; run at build time by
+`autovolt nlu train`, which writes `nlu/models/judge.json`. scikit-learn is needed here only, never to parse.
+
+Stacking, so that no stage learns from scores the stage before made on its own training sentences:
+1. the text model's log-odds for each sentence come from a model that did not see it (k-fold, out of fold);
+2. the scope model is fitted on those, and its out-of-fold probabilities decide the vetoes;
+3. the calibration is fitted on whether the parse after the veto is right (Platt scaling).
+The final text and scope models are then refitted on every sentence. The held-out split is never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from nlu.command import Command, ParseContext
+from nlu.judge import Evidence, Judge, _Block, calibration_features, text_features
+from nlu.parser import Parser
+from nlu.scoring import CORPUS_NOW, Example, differences
+
+FOLDS = 5
+# A false accept (acting on what was not for us) costs this many false refusals when the veto threshold is chosen.
+FALSE_ACCEPT_COST = 3.0
+
+
+@dataclass(frozen=True)
+class _Row:
+    example: Example
+    command: Command  # the rules' parse
+    evidence: Evidence
+
+
+def corpus_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _rows(parser: Parser, examples: list[Example]) -> list[_Row]:
+    rows, previous = [], None
+    for ex in examples:
+        context = ParseContext(previous=previous) if ex.follow_up else None
+        command, evidence = parser.evidence(ex.text, context, CORPUS_NOW)
+        previous = command
+        if evidence is not None:
+            rows.append(_Row(ex, command, evidence))
+    return rows
+
+
+def _identity(features: list[str]) -> list[str]:
+    return features
+
+
+class _TextModel:
+    """Tf-idf of word and character n-grams (two l2-normalised blocks) and a logistic regression."""
+
+    def __init__(self, c: float) -> None:
+        self.words = TfidfVectorizer(analyzer=_identity, lowercase=False)
+        self.chars = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=2)
+        self.model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+
+    def _docs(self, rows: list[_Row]) -> tuple[list[list[str]], list[list[str]]]:
+        pairs = [text_features(r.evidence.tokens) for r in rows]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+
+    def fit(self, rows: list[_Row], y: np.ndarray) -> "_TextModel":
+        words, chars = self._docs(rows)
+        self.model.fit(hstack([self.words.fit_transform(words), self.chars.fit_transform(chars)]).tocsr(), y)
+        return self
+
+    def logits(self, rows: list[_Row]) -> np.ndarray:
+        words, chars = self._docs(rows)
+        return self.model.decision_function(hstack([self.words.transform(words), self.chars.transform(chars)]).tocsr())
+
+    def blocks(self) -> tuple[_Block, _Block, float]:
+        coef = self.model.coef_[0]
+        n = len(self.words.vocabulary_)
+
+        def block(vectorizer: TfidfVectorizer, weights: np.ndarray) -> _Block:
+            return _Block({term: (round(float(vectorizer.idf_[k]), 4), round(float(weights[k]), 4))
+                           for term, k in vectorizer.vocabulary_.items()})
+
+        return block(self.words, coef[:n]), block(self.chars, coef[n:]), float(self.model.intercept_[0])
+
+
+def _scope_x(logits: np.ndarray, rows: list[_Row]) -> np.ndarray:
+    return np.column_stack([logits, np.array([r.evidence.dense for r in rows])])
+
+
+def _veto_threshold(p_in: np.ndarray, rows: list[_Row]) -> float:
+    """The threshold that costs least on the out-of-fold probabilities (a false accept weighs FALSE_ACCEPT_COST)."""
+    parsed = np.array([r.command.intent not in ("unknown", "help") for r in rows])
+    inside = np.array([r.example.intent != "unknown" for r in rows])
+    best, best_cost = 0.5, float("inf")
+    for tau in np.arange(0.05, 0.951, 0.025):
+        accepted = parsed & (p_in >= tau)
+        cost = FALSE_ACCEPT_COST * np.sum(accepted & ~inside) + np.sum(parsed & ~accepted & inside)
+        if cost < best_cost - 1e-9:
+            best, best_cost = float(tau), cost
+    return round(best, 3)
+
+
+def train_judge(parser: Parser, examples: list[Example], corpus_text: str = "", text_c: float = 4.0,
+                seed: int = 0) -> tuple[Judge, dict[str, object]]:
+    """Train on `examples` (the tuning split) with `parser` (built without a judge); also a short report of the
+    out-of-fold figures the choices were made on."""
+    if parser.judge is not None:
+        raise ValueError("train with a parser that has no judge: the rules' own parse is the evidence")
+    rows = _rows(parser, examples)
+    y = np.array([r.example.intent != "unknown" for r in rows], dtype=int)
+    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
+    oof_text = np.zeros(len(rows))
+    for train, test in folds:
+        model = _TextModel(text_c).fit([rows[k] for k in train], y[train])
+        oof_text[test] = model.logits([rows[k] for k in test])
+    x_scope = _scope_x(oof_text, rows)
+    oof_p = np.zeros(len(rows))
+    for train, test in folds:
+        oof_p[test] = LogisticRegression(max_iter=2000).fit(x_scope[train], y[train]).predict_proba(x_scope[test])[:, 1]
+    scope = LogisticRegression(max_iter=2000).fit(x_scope, y)
+    veto = _veto_threshold(oof_p, rows)
+
+    x_cal, y_cal = [], []
+    for row, p_in in zip(rows, oof_p):
+        command = row.command
+        if command.intent not in ("unknown", "help") and p_in < veto:
+            command = Command(text=command.text, intent="unknown")
+        x_cal.append(calibration_features(command, float(p_in), row.evidence))
+        y_cal.append(int(not differences(row.example, command)))
+    calibration = LogisticRegression(max_iter=2000).fit(np.array(x_cal), np.array(y_cal))
+
+    words, chars, bias = _TextModel(text_c).fit(rows, y).blocks()
+    judge = Judge(words, chars, bias, tuple(round(float(w), 5) for w in scope.coef_[0]),
+                  round(float(scope.intercept_[0]), 5), tuple(round(float(w), 5) for w in calibration.coef_[0]),
+                  round(float(calibration.intercept_[0]), 5), veto, corpus_digest(corpus_text))
+    parsed = np.array([r.command.intent not in ("unknown", "help") for r in rows])
+    report = {"sentences": len(rows), "veto_below": veto,
+              "out_of_fold_false_accepts": int(np.sum(parsed & (oof_p >= veto) & (y == 0))),
+              "out_of_fold_false_refusals": int(np.sum(parsed & (oof_p < veto) & (y == 1))),
+              "out_of_scope": int(np.sum(y == 0))}
+    return judge, report
