@@ -17,7 +17,7 @@ from threadpoolctl import ThreadpoolController
 
 from analytics.calendar import CampusCalendar
 from analytics.dayahead import DayAhead, learnt_weather
-from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, positive
+from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, usable
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class Forecaster(ABC):
 
     def fit(self, history: pd.Series, weather: pd.Series | None = None) -> "Forecaster":
         """`weather`: hourly outdoor temperature on the history's clock, optional (used by the day-ahead model)."""
-        y = positive(history.astype(float))
+        y = usable(history)
         self._fit(y)
         self.residual_bands, self.correction = self._residual_model(y)
         self.direct = DayAhead(self.calendar).fit(y, weather) if self.params.get("day_ahead", 0.0) > 0 else None
@@ -65,7 +65,7 @@ class Forecaster(ABC):
         temperature forecast for the hours ahead (and observed before), for a model fitted with weather."""
         if not self.fitted:
             raise RuntimeError(f"model {self.name} is not fitted")
-        y = positive(history.astype(float))
+        y = usable(history)
         index = future_index(y.index[-1], horizon)
         point = np.asarray(self._point(y, index), dtype=float)
         point = _fill_gaps(point, y)
@@ -215,7 +215,7 @@ def _extended(y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None) ->
     end = index[-1]
     grid = pd.date_range(start, end, freq="h")
     source = known if known is not None else y
-    values = positive(source).reindex(grid).to_numpy(dtype=float).copy()
+    values = source.where(~(source < 0)).reindex(grid).to_numpy(dtype=float).copy()
     first = int((index[0] - start) / pd.Timedelta(hours=1))
     if known is None:
         values[len(y) :] = np.nan
@@ -340,7 +340,8 @@ class LagBoost(Forecaster):
         start = max(self.WEEKS * WEEK_HOURS, len(values) - self.params["train_weeks"] * WEEK_HOURS)
         positions = np.arange(start, len(values))
         x, scale = self._features(values, positions, y.index[positions], None)
-        target = values[positions] / scale
+        # Hours whose four lags are all zero (a room off every weekend) forecast 0 whatever the ratio: not trained on.
+        target = np.divide(values[positions], scale, out=np.full(len(positions), np.nan), where=scale > 0)
         ok = np.isfinite(target) & np.isfinite(scale)
         model = HistGradientBoostingRegressor(loss="absolute_error", max_iter=self.params["max_iter"],
                                               learning_rate=self.params["learning_rate"],

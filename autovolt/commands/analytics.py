@@ -195,7 +195,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 def _forecast_loaded(args: argparse.Namespace, series: pd.Series, weather: pd.Series | None = None) -> int:
     from analytics.persistence import ModelFileError, load_model
-    from analytics.series import positive
+    from analytics.series import usable
 
     if args.model != "auto" or args.save_model:
         raise UserError("--load-model forecasts with the saved model as is: do not combine it with --model or --save-model")
@@ -205,8 +205,8 @@ def _forecast_loaded(args: argparse.Namespace, series: pd.Series, weather: pd.Se
         raise UserError(str(exc).splitlines()[0]) from None
     except (OSError, KeyError, ValueError) as exc:
         raise UserError(f"{args.load_model}: cannot load the saved model: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-    if int(positive(series).notna().sum()) < 25:
-        raise UserError(f"{args.input}: need at least 25 hours of positive readings to forecast from")
+    if int(usable(series).notna().sum()) < 25:
+        raise UserError(f"{args.input}: need at least 25 hours of readings to forecast from")
     result = model.forecast(series, args.horizon, weather=weather)
     out = pd.DataFrame({"timestamp": _stamp_text(result.index), "yhat": result["yhat"].to_numpy(),
                         "yhat_lower": result["yhat_lower"].to_numpy(), "yhat_upper": result["yhat_upper"].to_numpy()})

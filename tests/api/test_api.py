@@ -130,14 +130,22 @@ def test_invalid_json_is_422(client, auth) -> None:
 
 
 def test_forecast_is_a_real_model_forecast(client, auth) -> None:
-    answer = client.post("/api/forecast/energy", json={"room_id": "cr-101", "periods": 24, "freq": "h"}, headers=auth)
+    # Three days: a classroom's weekend is (rightly) forecast at zero, so 24 hours on a Saturday would be flat.
+    answer = client.post("/api/forecast/energy", json={"room_id": "cr-101", "periods": 72, "freq": "h"}, headers=auth)
     assert answer.status_code == 200, answer.text
     result = answer.json()
     assert result["target"] == {"kind": "room", "id": "cr-101", "name": "Classroom 101"}
-    assert len(result["forecast"]) == 24
+    assert len(result["forecast"]) == 72
     assert result["model"]["chosen_by"] == "backtest"
     assert result["model"]["name"] in {name for name, _ in AUTO_CANDIDATES}  # whichever won this history's backtest
     assert result["model"]["backtest"]["mase"] is not None
+    assert set(result["model"]["backtest"]) == {"wape", "mase", "cv_rmse"}  # no MAPE: it explodes on zero hours
+    versus = result["model"]["versus_baseline"]
+    assert versus["baseline"] == "same hour last week" and versus["origins"] >= 1
+    # The baseline is kept unless another model clearly beat it: never a chosen model that erred more.
+    assert versus["is_baseline"] or (versus["gain"] > 0 and versus["origins_better"] > versus["origins"] / 2)
+    assert versus["is_baseline"] == (result["model"]["name"] == "seasonal-naive"
+                                     and not result["model"]["params"]["correct"])
     values = [p["value"] for p in result["forecast"]]
     assert len(set(values)) > 3, "a classroom's day is not flat"
     assert all(p["lower"] <= p["value"] <= p["upper"] for p in result["forecast"])
