@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.calendar import CampusCalendar
+from analytics.intervals import conformal_bands
 from analytics.metrics import Scores, score, seasonal_naive_scale
 from analytics.models import Blend, Forecaster, LagBoost, SameHourYesterday, SeasonalNaive, WeeklyMedian
 from analytics.series import DAY_HOURS, WEEK_HOURS, usable
@@ -312,6 +313,7 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
     model = make_model(name, calendar, **final)
     model.fit(y, weather)
     model.params["correct"] = bool(params.get("correct")) and model.correction is not None
+    model.conformal = conformal_bands(best.windows) if best is not None else None
     starts = backtest_origins(y, bt_horizon, origins)
     run = ModelRun(
         series_key=series_key,
@@ -322,7 +324,7 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
                   "chosen_at": dt.datetime.now(dt.timezone.utc).isoformat(),
                   "train_end": y.index[-1].isoformat(), "criterion": "pooled MAE (= MASE ranking), hours 1-horizon; "
                   f"same hour last week unless beaten by {BASELINE_MARGIN:.0%} and on most origins",
-                  "versus_baseline": versus_baseline(best, results)},
+                  "versus_baseline": versus_baseline(best, results), "intervals": model.conformal},
         created_at=dt.datetime.now(dt.timezone.utc),
     )
     log.info("model chosen", extra={"kv": {"series": series_key, "model": name, "correct": model.params["correct"],
@@ -348,6 +350,7 @@ def refit(history: pd.Series, previous: ModelRun, calendar: CampusCalendar | Non
     params = {k: v for k, v in previous.params.items() if k in _constructor_params(previous.model, calendar)}
     model = make_model(previous.model, calendar, **params).fit(y, weather)
     model.params["correct"] = bool(previous.params.get("correct")) and model.correction is not None
+    model.conformal = previous.backtest.get("intervals")  # the choice's backtest errors, until the next re-choice
     run = ModelRun(previous.series_key, previous.model, dict(model.params), previous.scores,
                    {**previous.backtest, "chosen_at": chosen_at.isoformat(), "train_end": y.index[-1].isoformat()}, now)
     return Selection(model, run)

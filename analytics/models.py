@@ -17,6 +17,7 @@ from threadpoolctl import ThreadpoolController
 
 from analytics.calendar import CampusCalendar
 from analytics.dayahead import DayAhead, learnt_weather
+from analytics.intervals import apply_bands
 from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, usable
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,9 @@ class Forecaster(ABC):
         self.params: dict[str, Any] = params
         self.fitted = False
         self.residual_bands: tuple[float, float] = (0.0, 0.0)
+        # Conformal bands from the choosing backtest's errors (analytics.intervals); the in-sample bands above are the
+        # fallback for a model that was not chosen by a backtest.
+        self.conformal: dict[str, Any] | None = None
         self.correction: np.ndarray | None = None
         # The direct day-ahead model mixed into the first hours when params["day_ahead"] > 0 (see forecast()).
         self.direct: DayAhead | None = None
@@ -94,6 +98,8 @@ class Forecaster(ABC):
         return out
 
     def _interval(self, y: pd.Series, index: pd.DatetimeIndex, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.conformal is not None:
+            return apply_bands(self.conformal, point)
         lo, hi = self.residual_bands
         return np.maximum(point * (1 + lo), 0.0), point * (1 + hi)
 
@@ -139,13 +145,14 @@ class Forecaster(ABC):
 
     def restore(self, state: dict[str, Any], artifact: bytes | None) -> None:
         self.residual_bands = tuple(state.get("residual_bands", (0.0, 0.0)))  # type: ignore[assignment]
+        self.conformal = state.get("conformal")
         coef = state.get("correction")
         self.correction = None if coef is None else np.asarray(coef, dtype=float)
         self.fitted = True
 
     def base_state(self) -> dict[str, Any]:
         coef = None if self.correction is None else np.round(self.correction, 6).tolist()
-        return {"residual_bands": list(self.residual_bands), "correction": coef,
+        return {"residual_bands": list(self.residual_bands), "correction": coef, "conformal": self.conformal,
                 "has_day_ahead": self.direct is not None and self.direct.model is not None,
                 "day_ahead_weather": self.direct is not None and self.direct.model is not None and self.direct.uses_weather}
 

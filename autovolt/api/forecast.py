@@ -27,7 +27,8 @@ router = APIRouter(prefix="/api/forecast", tags=["analytics"])
 # The analytics package owns the model list and what "auto" tries; the API only exposes them.
 API_MODELS = ("auto", *MODELS)
 MAX_HOURS = 14 * 24
-INTERVAL = {"coverage": 0.8, "method": "10 %/90 % quantiles of the model's recent in-sample errors"}
+INTERVAL = {"coverage": 0.8, "method": "conformal: 10 %/90 % quantiles of the choosing backtest's errors per horizon "
+            "block and forecast level (a model named in the request: of its recent in-sample errors)"}
 
 
 class ForecastRequest(BaseModel):
