@@ -218,6 +218,7 @@ def test_anomaly_without_history_learns_from_the_data(client, auth) -> None:
     assert answer.status_code == 200, answer.text
     result = answer.json()
     assert result["baseline"] == "self"
+    assert result["mode"] == "meter" and "daily rhythm" in result["mode_reason"]
     flagged = {a["timestamp"]: a for a in result["anomalies"]}
     expected = {(start + dt.timedelta(hours=h)).isoformat() for h in night}
     assert expected <= set(flagged), result["anomalies"]
@@ -228,8 +229,13 @@ def test_anomaly_without_history_learns_from_the_data(client, auth) -> None:
 @pytest.mark.parametrize("body, words", [
     ({"device_id": "meter-x", "data": []}, "data"),
     ({"device_id": "meter-x", "data": [{"timestamp": "yesterday", "consumption": 1}]}, "timestamp"),
-    ({"device_id": "meter-x", "data": [{"timestamp": "2026-03-02T00:00:00Z", "consumption": -1}]}, "consumption"),
+    ({"device_id": "meter-x", "mode": "meter", "data": [{"timestamp": "2026-03-02T00:00:00Z", "consumption": -1}]},
+     "consumption"),
     ({"device_id": "meter-x", "data": [{"timestamp": "2026-03-02T00:00:00Z", "consumption": 1}]}, "at least 24"),
+    ({"device_id": "meter-x", "mode": "general", "data": [{"timestamp": "2026-03-02T00:00:00Z", "consumption": -1}]},
+     "at least 50"),
+    ({"device_id": "meter-x", "false_alarms_per_1000": 0, "data": [{"timestamp": "2026-03-02T00:00:00Z",
+                                                                   "consumption": 1}]}, "false_alarms_per_1000"),
 ])
 def test_anomaly_bad_requests_are_422(client, auth, body, words) -> None:
     answer = client.post("/api/anomaly/detect", json=body, headers=auth)
@@ -244,3 +250,40 @@ def test_metrics_count_requests_by_route_template(client, auth) -> None:
     assert 'autovolt_messages_total{intent="status_query",type="text"}' in text
     assert 'autovolt_energy_wh_total{building="block-a",room="cr-101",type="ac"}' in text
     assert 'autovolt_boards{building="block-a"} 5.0' in text
+
+
+@pytest.mark.parametrize("kind", ["machine-temperature", "cloud-metric", "traffic"])
+def test_anomaly_general_mode_for_series_that_are_not_meters(client, auth, kind) -> None:
+    from tests.analytics.labelled_series import generate
+
+    series = generate(kind, seed=3)
+    data = [{"timestamp": ts.tz_localize("UTC").isoformat(), "consumption": float(v)} for ts, v in series.values.items()]
+    answer = client.post("/api/anomaly/detect", json={"device_id": f"{kind}-7", "data": data}, headers=auth)
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["mode"] == "general" and "not hourly" in result["mode_reason"], result["mode_reason"]
+    assert result["false_alarms_per_1000"] == 1.0
+    stamps = list(series.values.index)
+    found = [any(dt.datetime.fromisoformat(e["start"]).replace(tzinfo=None) <= stamps[w1]
+                 and dt.datetime.fromisoformat(e["end"]).replace(tzinfo=None) >= stamps[w0] for e in result["events"])
+             for w0, w1 in series.windows]
+    assert sum(found) >= len(found) - 1, (found, result["events"])
+    # Quiet between the anomalies (an anomaly's end can raise one more event as the level comes back).
+    assert len(result["events"]) <= 2 * len(series.windows), result["events"]
+
+
+def test_anomaly_budget_is_the_callers_and_the_mode_says_why(client, auth) -> None:
+    import numpy as np
+
+    start = dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc)
+    rng = np.random.default_rng(4)
+    values = list(40.0 + rng.standard_t(3, 2000))  # heavy-tailed, no rhythm, every 10 minutes
+    data = [{"timestamp": (start + dt.timedelta(minutes=10 * i)).isoformat(), "consumption": v} for i, v in enumerate(values)]
+    strict = client.post("/api/anomaly/detect", json={"device_id": "probe", "data": data, "false_alarms_per_1000": 0.2},
+                         headers=auth).json()
+    loose = client.post("/api/anomaly/detect", json={"device_id": "probe", "data": data, "false_alarms_per_1000": 20},
+                        headers=auth).json()
+    assert strict["mode"] == loose["mode"] == "general"
+    assert "10 minutes" in strict["mode_reason"]
+    assert strict["threshold"] > loose["threshold"]
+    assert len(strict["events"]) < len(loose["events"])
