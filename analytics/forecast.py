@@ -97,7 +97,9 @@ class ModelRun:
 
     series_key: the caller's id for the series (e.g. a switch or room id). model: the chosen model name.
     params: its parameters (JSON-able). scores: candidate label -> metric dict, "chosen" included.
-    backtest: how the scores were made (origins, horizon, train end). created_at: UTC fit time.
+    backtest: how the scores were made (origins, horizon, train end), `versus_baseline` (the choice against same hour
+    last week, see `versus_baseline`) and `intervals` (the conformal bands, analytics.intervals). created_at: UTC fit
+    time.
     artifact_path: where `save_model` put the fitted model, when it was saved.
     """
 
@@ -120,11 +122,6 @@ class Selection:
     model: Forecaster
     run: ModelRun
     candidates: tuple[CandidateScore, ...] = field(default=())
-
-    @property
-    def versus_baseline(self) -> dict[str, Any] | None:
-        """The chosen model's backtest against same-hour-last-week (see `versus_baseline`), when one was run."""
-        return self.run.backtest.get("versus_baseline")
 
 
 def make_model(name: str, calendar: CampusCalendar | None = None, **params: Any) -> Forecaster:
