@@ -287,3 +287,24 @@ def test_anomaly_budget_is_the_callers_and_the_mode_says_why(client, auth) -> No
     assert "10 minutes" in strict["mode_reason"]
     assert strict["threshold"] > loose["threshold"]
     assert len(strict["events"]) < len(loose["events"])
+
+
+def test_forecast_hours_that_were_zero_every_past_week_stay_near_zero(client, auth, demo_db) -> None:
+    """Issue 20: a classroom's weekends and nights read 0 every week; the forecast must not fill them with a weekday
+    shape (zero readings are use, not gaps), and the backtest error is WAPE, not a MAPE blown up by zeros."""
+    from autovolt.api.series import Target, hourly_history
+
+    answer = client.post("/api/forecast/energy", json={"room_id": "cr-101", "periods": 168, "freq": "h"}, headers=auth)
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    now = dt.datetime.now(dt.timezone.utc)
+    history = hourly_history(demo_db, Target("room", "cr-101", "Classroom 101"), now - dt.timedelta(days=56), now,
+                             "Asia/Kolkata")
+    by_hour_of_week = history.groupby(history.index.day_of_week * 24 + history.index.hour).max()
+    peak = max(p["value"] for p in result["forecast"])
+    always_zero = [p for p in result["forecast"]
+                   if by_hour_of_week.get(dt.datetime.fromisoformat(p["timestamp"]).weekday() * 24
+                                          + dt.datetime.fromisoformat(p["timestamp"]).hour, 1.0) == 0.0]
+    assert len(always_zero) >= 24, "the demo classroom is off at night and at weekends"
+    assert max(p["value"] for p in always_zero) <= 0.05 * peak, always_zero[:5]
+    assert result["model"]["backtest"]["wape"] < 100
