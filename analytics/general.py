@@ -4,6 +4,8 @@ The building-meter detector (analytics.anomalies) is built for hourly energy wit
 machine temperature, a traffic count or a cloud metric it flags far too much. This detector assumes no unit and
 no frequency. It looks at each point only with the points before it (so it runs on a stream):
 
+- counts (whole numbers, never negative) are scored on the Anscombe square-root scale, where Poisson noise is about
+  the same at every level (a counter's outage at a quiet hour is as visible as at a busy one);
 - the expected value is the median of the last `window` points (a local level), or, for a series with a daily or
   weekly rhythm (`find_period`), the median of the same phase over the last few periods plus the recent level of
   the difference from it;
@@ -20,6 +22,7 @@ Flagged points closer than `merge` points are one event; the budget counts event
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,6 +118,21 @@ def tail_bar(stat: np.ndarray, rate: float) -> float:
     return float(hi * ((1 - TAIL_FROM[1]) / rate) ** power)
 
 
+def _phase_median(x: np.ndarray, period: int, periods: int = 3) -> np.ndarray:
+    """Median of the same phase over the last `periods` periods before each point (NaN where there is none)."""
+    lags = np.vstack([np.r_[np.full(min(k * period, len(x)), np.nan), x[: max(len(x) - k * period, 0)]]
+                      for k in range(1, periods + 1)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN phases are filled by the caller
+        return np.nanmedian(lags, axis=0)
+
+
+def is_counts(values: np.ndarray) -> bool:
+    """Whether the series holds counts (whole numbers, never negative, more than a few distinct values)."""
+    v = values[np.isfinite(values)]
+    return bool(v.size and (v >= 0).all() and np.array_equal(v, np.round(v)) and np.unique(v).size > 5)
+
+
 def cluster_size(stat: np.ndarray) -> float:
     """Points per excursion of |stat| over its 97 % quantile (1 for independent noise, more when a series'
     residuals stay high for a while): one false alarm costs that many points over the bar."""
@@ -160,15 +178,15 @@ def detect(values: np.ndarray | pd.Series, *, step: pd.Timedelta | None = None, 
         raise ValueError("the false-alarm budget must be above 0 per 1,000 points")
     if period == -1:
         period = find_period(x, step)
+    counts = is_counts(x)
+    if counts:  # a count's noise grows with its level (Poisson): on the Anscombe scale it is about 1 everywhere
+        x = 2.0 * np.sqrt(x + 0.375)
     min_periods = max(3, window // 3)
     if period:
-        lags = np.vstack([np.r_[np.full(k * period, np.nan), x[: len(x) - k * period]] for k in (1, 2, 3)])
-        with np.errstate(all="ignore"):
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                seasonal = np.nanmedian(lags, axis=0)
+        seasonal = _phase_median(x, period)
+        if period % 7 == 0 and step is not None and period * step == pd.Timedelta(days=7):
+            # The first weeks of a weekly rhythm have no week before them: the same phase of the last days stands in.
+            seasonal = np.where(np.isfinite(seasonal), seasonal, _phase_median(x, period // 7))
         seasonal = np.where(np.isfinite(seasonal), seasonal, _rolling(x, window, "median", min_periods))
         diff = x - seasonal
         expected = seasonal + np.nan_to_num(_rolling(diff, window, "median", min_periods))
@@ -194,5 +212,7 @@ def detect(values: np.ndarray | pd.Series, *, step: pd.Timedelta | None = None, 
     signed = np.where(np.abs(np.nan_to_num(z)) / thresholds[0] >= np.abs(np.nan_to_num(run_z)) / thresholds[1],
                       np.nan_to_num(z), np.nan_to_num(run_z))
     events = _group(flags, signed, merge)
+    if counts:
+        expected = np.maximum((expected / 2.0) ** 2 - 0.375, 0.0)
     return GeneralResult("rhythm" if period else "level", period or None, step, expected, z, run_z, flags,
                          (round(thresholds[0], 3), round(thresholds[1], 3)), n_cal, events)
