@@ -185,6 +185,12 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     chosen = next((v for k, v in run.scores.items() if k.split("[")[0].split("+")[0] == run.model
                    and ("+correction" in k) == bool(run.params.get("correct"))), None)
     detail = f" backtest MASE {chosen['mase']:.3f}" if chosen and chosen.get("mase") is not None else ""
+    versus = run.backtest.get("versus_baseline")
+    if detail and versus and versus.get("baseline_mase") is not None and not versus["is_baseline"]:
+        detail += (f" (same hour last week {versus['baseline_mase']:.3f}; better on {versus['origins_better']} of "
+                   f"{versus['origins']} weeks)")
+    elif detail and versus and versus["is_baseline"]:
+        detail += " (same hour last week: no model beat it clearly)"
     uses = getattr(selection.model.direct, "uses_weather", False)
     note = "" if weather is None else (" with the temperature" if uses else
                                         " (temperature not used: it covers under 80 % of the input's hours)")
