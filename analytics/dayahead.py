@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.calendar import CampusCalendar
-from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, positive
+from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, usable
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class DayAhead:
 
         from analytics.models import _one_thread
 
-        y = positive(history.astype(float))
+        y = usable(history)
         values = y.to_numpy(dtype=float)
         origins = np.arange(MIN_ORIGIN, len(values) - HORIZON + 1, self.stride)
         self.model = None
@@ -155,7 +155,7 @@ class DayAhead:
             return np.full(max(n, 0), np.nan)
         from analytics.models import _one_thread
 
-        y = positive(history.astype(float))
+        y = usable(history)
         values = np.concatenate([y.to_numpy(dtype=float), np.full(n, np.nan)])
         origin = np.full(n, len(y))
         h = np.arange(1, n + 1)

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from analytics.calendar import CampusCalendar
+from analytics.intervals import conformal_bands
 from analytics.metrics import Scores, score, seasonal_naive_scale
 from analytics.models import Blend, Forecaster, LagBoost, SameHourYesterday, SeasonalNaive, WeeklyMedian
-from analytics.series import DAY_HOURS, WEEK_HOURS, positive
+from analytics.series import DAY_HOURS, WEEK_HOURS, usable
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,13 @@ WITH_PROPHET: tuple[tuple[str, dict[str, Any]], ...] = AUTO_CANDIDATES + (("prop
 # overall while the raw per-building winner often was not the best on the following year.
 PREFERRED = ("blend", True)
 PREFER_MARGIN = 0.05
+# Never worse than the baseline: same-hour-last-week (plain) is kept unless the winner's gain over it is clear in
+# the backtest, a pooled MAE lower by BASELINE_MARGIN *and* a lower MAE on more than BASELINE_WINS of the origins
+# where the two differ (a sign test against a lucky week or two). When the baseline is kept it is used plain, without the day-ahead mix,
+# which the backtest does not score.
+BASELINE = ("seasonal-naive", False)
+BASELINE_MARGIN = 0.03
+BASELINE_WINS = 0.5
 # Weekly backtest origins (0 in a signature means this). Twelve rank the candidates more reliably than six on the
 # Cambridge tuning year (median MASE 0.914 -> 0.898 with the preference above); each costs one forecast per variant.
 BACKTEST_ORIGINS = 12
@@ -89,7 +97,9 @@ class ModelRun:
 
     series_key: the caller's id for the series (e.g. a switch or room id). model: the chosen model name.
     params: its parameters (JSON-able). scores: candidate label -> metric dict, "chosen" included.
-    backtest: how the scores were made (origins, horizon, train end). created_at: UTC fit time.
+    backtest: how the scores were made (origins, horizon, train end), `versus_baseline` (the choice against same hour
+    last week, see `versus_baseline`) and `intervals` (the conformal bands, analytics.intervals). created_at: UTC fit
+    time.
     artifact_path: where `save_model` put the fitted model, when it was saved.
     """
 
@@ -142,7 +152,7 @@ def backtest(history: pd.Series, candidates: tuple[tuple[str, dict[str, Any]], .
     on the history up to each origin (as production uses a nightly fit). Prophet, whose fit is its only view of
     recent data, is refitted at each origin, over the last `refit_origins` origins only (it is the slow one).
     Scores pool the origins each candidate ran on; `compare_on` scores any candidate on another's origins."""
-    y = positive(history.astype(float))
+    y = usable(history)
     all_starts = backtest_origins(y, horizon, origins or BACKTEST_ORIGINS)
     if not all_starts:
         return []
@@ -197,7 +207,8 @@ def compare_on(candidate: CandidateScore, origins: tuple[str, ...]) -> float:
 def pick_best(results: list[CandidateScore]) -> CandidateScore | None:
     """Lowest pooled MAE (the same ranking as MASE: one series, one scale, but defined even when the scale is 0),
     except that the PREFERRED candidate wins when within PREFER_MARGIN of the lowest; a candidate that ran on
-    fewer origins must beat the leader on those same origins."""
+    fewer origins must beat the leader on those same origins. Then the winner must clearly beat the baseline
+    (`clearly_beats`), or the baseline is kept."""
     ranked = [r for r in results if np.isfinite(r.scores.mae)]
     if not ranked:
         return None
@@ -209,8 +220,64 @@ def pick_best(results: list[CandidateScore]) -> CandidateScore | None:
         best = preferred[0]
     for other in sorted((r for r in ranked if len(r.origins) < most), key=lambda r: r.scores.mae):
         if other.scores.mae < compare_on(best, other.origins):
-            return other
+            best = other
+            break
+    baseline = baseline_of(full)
+    if baseline is not None and best is not baseline and not clearly_beats(best, baseline):
+        return baseline
     return best
+
+
+def baseline_of(results: list[CandidateScore] | tuple[CandidateScore, ...]) -> CandidateScore | None:
+    return next((r for r in results if (r.model, bool(r.params.get("correct"))) == BASELINE), None)
+
+
+def origin_maes(candidate: CandidateScore, origins: tuple[str, ...]) -> np.ndarray:
+    """The candidate's MAE at each of the given origins (NaN where it did not run or scored nothing)."""
+    pairs = dict(zip(candidate.origins, candidate.windows))
+    out = []
+    for o in origins:
+        a, f = pairs.get(o, (np.array([np.nan]), np.array([np.nan])))
+        ok = np.isfinite(a) & np.isfinite(f)
+        out.append(float(np.abs(a[ok] - f[ok]).mean()) if ok.any() else float("nan"))
+    return np.array(out)
+
+
+def clearly_beats(candidate: CandidateScore, baseline: CandidateScore) -> bool:
+    """Pooled MAE lower than the baseline's by BASELINE_MARGIN, on the candidate's origins, and a lower MAE on more
+    than BASELINE_WINS of them. Without windows to compare (a hand-made score) the pooled MAE alone decides."""
+    base_mae = compare_on(baseline, candidate.origins) if candidate.windows else baseline.scores.mae
+    if not np.isfinite(base_mae) or candidate.scores.mae > base_mae * (1 - BASELINE_MARGIN):
+        return False
+    if not candidate.windows or not baseline.windows:
+        return True
+    mine, theirs = origin_maes(candidate, candidate.origins), origin_maes(baseline, candidate.origins)
+    # Origins where both forecast alike (a flat week, a closure at zero) decide nothing: a sign test drops ties.
+    decided = np.isfinite(mine) & np.isfinite(theirs) & ~np.isclose(mine, theirs, rtol=1e-6, atol=1e-12)
+    return bool(decided.any() and np.sum(mine[decided] < theirs[decided]) > BASELINE_WINS * decided.sum())
+
+
+def versus_baseline(chosen: CandidateScore | None, results: list[CandidateScore]) -> dict[str, Any] | None:
+    """The chosen model's backtest next to same-hour-last-week's on the same origins: MASE and WAPE of each, the
+    share of error saved (`gain`, 0 when the baseline itself was kept) and on how many origins the choice did better.
+    None without a backtest."""
+    baseline = baseline_of(results)
+    if chosen is None or baseline is None:
+        return None
+    origins = chosen.origins
+    pairs = dict(zip(baseline.origins, baseline.windows))
+    if not all(o in pairs for o in origins):
+        return None
+    a = np.concatenate([pairs[o][0] for o in origins])
+    f = np.concatenate([pairs[o][1] for o in origins])
+    base = score(a, f, baseline.scale)
+    mine, theirs = origin_maes(chosen, origins), origin_maes(baseline, origins)
+    ok = np.isfinite(mine) & np.isfinite(theirs)
+    gain = 1 - chosen.scores.mae / base.mae if base.mae > 0 else 0.0
+    return {"baseline": "same hour last week", "is_baseline": chosen is baseline,
+            "mase": _finite(chosen.scores.mase), "baseline_mase": _finite(base.mase),
+            "wape": _finite(chosen.scores.wape), "baseline_wape": _finite(base.wape),
+            "gain": round(float(gain), 4), "origins_better": int(np.sum(mine[ok] < theirs[ok])), "origins": int(ok.sum())}
 
 
 def _label(c: CandidateScore) -> str:
@@ -228,9 +295,9 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
     chosen model's day-ahead part learns from it (the backtest ranks the weekly models, which do not use it)."""
     calendar = calendar or CampusCalendar()
     origins = origins or BACKTEST_ORIGINS
-    y = positive(history.astype(float))
+    y = usable(history)
     if y.notna().sum() < DAY_HOURS + 1:
-        raise ForecastError(f"need at least {DAY_HOURS + 1} hours of positive readings to forecast; got {int(y.notna().sum())}")
+        raise ForecastError(f"need at least {DAY_HOURS + 1} hours of readings to forecast; got {int(y.notna().sum())}")
     bt_horizon = min(max(horizon, DAY_HOURS), WEEK_HOURS)
     results = backtest(y, candidates, calendar, horizon=bt_horizon, origins=origins)
     best = pick_best(results)
@@ -239,10 +306,11 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
     else:
         name, params = ("seasonal-naive", {"correct": False}) if len(y) >= 2 * WEEK_HOURS else ("naive-daily", {"correct": False})
     final = {k: v for k, v in params.items() if k != "correct"}
-    final.setdefault("day_ahead", DAY_AHEAD_WEIGHT)
+    final.setdefault("day_ahead", 0.0 if (name, bool(params.get("correct"))) == BASELINE else DAY_AHEAD_WEIGHT)
     model = make_model(name, calendar, **final)
     model.fit(y, weather)
     model.params["correct"] = bool(params.get("correct")) and model.correction is not None
+    model.conformal = conformal_bands(best.windows) if best is not None else None
     starts = backtest_origins(y, bt_horizon, origins)
     run = ModelRun(
         series_key=series_key,
@@ -251,7 +319,9 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
         scores={_label(r): {**r.scores.as_dict(), "mase_24": _finite(r.mase_24), "cv_rmse_24": _finite(r.cv_rmse_24)} for r in results},
         backtest={"origins": [s.isoformat() for s in starts], "horizon": bt_horizon,
                   "chosen_at": dt.datetime.now(dt.timezone.utc).isoformat(),
-                  "train_end": y.index[-1].isoformat(), "criterion": "pooled MAE (= MASE ranking), hours 1-horizon"},
+                  "train_end": y.index[-1].isoformat(), "criterion": "pooled MAE (= MASE ranking), hours 1-horizon; "
+                  f"same hour last week unless beaten by {BASELINE_MARGIN:.0%} and on most origins",
+                  "versus_baseline": versus_baseline(best, results), "intervals": model.conformal},
         created_at=dt.datetime.now(dt.timezone.utc),
     )
     log.info("model chosen", extra={"kv": {"series": series_key, "model": name, "correct": model.params["correct"],
@@ -273,10 +343,11 @@ def refit(history: pd.Series, previous: ModelRun, calendar: CampusCalendar | Non
     chosen_at = dt.datetime.fromisoformat(previous.backtest.get("chosen_at", previous.created_at.isoformat()))
     if previous.model not in MODELS or now - chosen_at >= RECHOOSE_AFTER:
         return choose_model(history, calendar, series_key=previous.series_key, weather=weather)
-    y = positive(history.astype(float))
+    y = usable(history)
     params = {k: v for k, v in previous.params.items() if k in _constructor_params(previous.model, calendar)}
     model = make_model(previous.model, calendar, **params).fit(y, weather)
     model.params["correct"] = bool(previous.params.get("correct")) and model.correction is not None
+    model.conformal = previous.backtest.get("intervals")  # the choice's backtest errors, until the next re-choice
     run = ModelRun(previous.series_key, previous.model, dict(model.params), previous.scores,
                    {**previous.backtest, "chosen_at": chosen_at.isoformat(), "train_end": y.index[-1].isoformat()}, now)
     return Selection(model, run)
@@ -294,9 +365,9 @@ def forecast(history: pd.Series, horizon: int, *, model: str = "auto", calendar:
     if horizon < 1:
         raise ForecastError("horizon must be at least 1 hour")
     calendar = calendar or CampusCalendar()
-    y = positive(history.astype(float))
+    y = usable(history)
     if y.notna().sum() < DAY_HOURS + 1:
-        raise ForecastError(f"need at least {DAY_HOURS + 1} hours of positive readings to forecast; got {int(y.notna().sum())}")
+        raise ForecastError(f"need at least {DAY_HOURS + 1} hours of readings to forecast; got {int(y.notna().sum())}")
     if model == "auto":
         selection = choose_model(y, calendar, series_key=series_key, horizon=horizon, weather=weather)
     else:

@@ -17,7 +17,8 @@ from threadpoolctl import ThreadpoolController
 
 from analytics.calendar import CampusCalendar
 from analytics.dayahead import DayAhead, learnt_weather
-from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, positive
+from analytics.intervals import apply_bands
+from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, usable
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +46,16 @@ class Forecaster(ABC):
         self.params: dict[str, Any] = params
         self.fitted = False
         self.residual_bands: tuple[float, float] = (0.0, 0.0)
+        # Conformal bands from the choosing backtest's errors (analytics.intervals); the in-sample bands above are the
+        # fallback for a model that was not chosen by a backtest.
+        self.conformal: dict[str, Any] | None = None
         self.correction: np.ndarray | None = None
         # The direct day-ahead model mixed into the first hours when params["day_ahead"] > 0 (see forecast()).
         self.direct: DayAhead | None = None
 
     def fit(self, history: pd.Series, weather: pd.Series | None = None) -> "Forecaster":
         """`weather`: hourly outdoor temperature on the history's clock, optional (used by the day-ahead model)."""
-        y = positive(history.astype(float))
+        y = usable(history)
         self._fit(y)
         self.residual_bands, self.correction = self._residual_model(y)
         self.direct = DayAhead(self.calendar).fit(y, weather) if self.params.get("day_ahead", 0.0) > 0 else None
@@ -65,7 +69,7 @@ class Forecaster(ABC):
         temperature forecast for the hours ahead (and observed before), for a model fitted with weather."""
         if not self.fitted:
             raise RuntimeError(f"model {self.name} is not fitted")
-        y = positive(history.astype(float))
+        y = usable(history)
         index = future_index(y.index[-1], horizon)
         point = np.asarray(self._point(y, index), dtype=float)
         point = _fill_gaps(point, y)
@@ -94,6 +98,8 @@ class Forecaster(ABC):
         return out
 
     def _interval(self, y: pd.Series, index: pd.DatetimeIndex, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.conformal is not None:
+            return apply_bands(self.conformal, point)
         lo, hi = self.residual_bands
         return np.maximum(point * (1 + lo), 0.0), point * (1 + hi)
 
@@ -139,13 +145,14 @@ class Forecaster(ABC):
 
     def restore(self, state: dict[str, Any], artifact: bytes | None) -> None:
         self.residual_bands = tuple(state.get("residual_bands", (0.0, 0.0)))  # type: ignore[assignment]
+        self.conformal = state.get("conformal")
         coef = state.get("correction")
         self.correction = None if coef is None else np.asarray(coef, dtype=float)
         self.fitted = True
 
     def base_state(self) -> dict[str, Any]:
         coef = None if self.correction is None else np.round(self.correction, 6).tolist()
-        return {"residual_bands": list(self.residual_bands), "correction": coef,
+        return {"residual_bands": list(self.residual_bands), "correction": coef, "conformal": self.conformal,
                 "has_day_ahead": self.direct is not None and self.direct.model is not None,
                 "day_ahead_weather": self.direct is not None and self.direct.model is not None and self.direct.uses_weather}
 
@@ -215,7 +222,7 @@ def _extended(y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None) ->
     end = index[-1]
     grid = pd.date_range(start, end, freq="h")
     source = known if known is not None else y
-    values = positive(source).reindex(grid).to_numpy(dtype=float).copy()
+    values = source.where(~(source < 0)).reindex(grid).to_numpy(dtype=float).copy()
     first = int((index[0] - start) / pd.Timedelta(hours=1))
     if known is None:
         values[len(y) :] = np.nan
@@ -340,7 +347,8 @@ class LagBoost(Forecaster):
         start = max(self.WEEKS * WEEK_HOURS, len(values) - self.params["train_weeks"] * WEEK_HOURS)
         positions = np.arange(start, len(values))
         x, scale = self._features(values, positions, y.index[positions], None)
-        target = values[positions] / scale
+        # Hours whose four lags are all zero (a room off every weekend) forecast 0 whatever the ratio: not trained on.
+        target = np.divide(values[positions], scale, out=np.full(len(positions), np.nan), where=scale > 0)
         ok = np.isfinite(target) & np.isfinite(scale)
         model = HistGradientBoostingRegressor(loss="absolute_error", max_iter=self.params["max_iter"],
                                               learning_rate=self.params["learning_rate"],

@@ -113,6 +113,8 @@ class ProphetForecaster(Forecaster):
             self.model.uncertainty_samples = samples
 
     def _interval(self, y, index, point):
+        if self.conformal is not None:  # chosen by a backtest: its errors calibrate the band
+            return super()._interval(y, index, point)
         # Prophet samples its intervals from numpy's global generator: seed it, and put it back afterwards.
         saved = np.random.get_state()
         np.random.seed(0)

@@ -91,7 +91,8 @@ SCHEDULER_INTERVAL = Gauge("autovolt_scheduler_job_interval_seconds", "How often
                            registry=REGISTRY)
 
 # --- analytics -----------------------------------------------------------------------------------------------------
-FORECAST_MAPE = Gauge("autovolt_forecast_mape", "Backtest MAPE (%) of the forecast model in use, per series",
+# WAPE (total absolute error / total use), not MAPE: MAPE explodes on a room that reads zero every weekend.
+FORECAST_WAPE = Gauge("autovolt_forecast_wape", "Backtest WAPE (%) of the forecast model in use, per series",
                       ["series"], registry=REGISTRY)
 MODEL_LAST_REFIT = Gauge("autovolt_model_last_refit_timestamp_seconds", "Unix time a series' model was last fitted",
                          ["series"], registry=REGISTRY)
@@ -164,10 +165,10 @@ def scheduler_job(job: str, interval_s: float | None = None) -> Iterator[None]:
     SCHEDULER_LAST_RUN.labels(task=job).set(time.time())
 
 
-def record_model_fit(series: str, mape: float | None, fitted_at: dt.datetime | None = None) -> None:
-    """A forecast model was (re)fitted for `series` (a room, building or switch id) with backtest `mape` in %."""
-    if mape is not None and mape == mape:  # NaN means "not scored": keep the last known accuracy
-        FORECAST_MAPE.labels(series=series).set(mape)
+def record_model_fit(series: str, wape: float | None, fitted_at: dt.datetime | None = None) -> None:
+    """A forecast model was (re)fitted for `series` (a room, building or switch id) with backtest `wape` in %."""
+    if wape is not None and wape == wape:  # NaN means "not scored": keep the last known accuracy
+        FORECAST_WAPE.labels(series=series).set(wape)
     MODEL_LAST_REFIT.labels(series=series).set((fitted_at or dt.datetime.now(dt.timezone.utc)).timestamp())
 
 

@@ -172,7 +172,7 @@ def record_fit(database_url: str, series_key: str, fitted: Fitted, seconds: floa
         insert_run(session, run, fitted.chosen)
     folder = Path(run.artifact_path or "")
     _prune(folder.parent)
-    record_model_fit(series_key, fitted.chosen.get("mape"), fitted_at=run.created_at)
+    record_model_fit(series_key, fitted.chosen.get("wape"), fitted_at=run.created_at)
     return RefitResult(series_key, "refitted" if fitted.reused else "chosen", run.model, seconds,
                        artifact=run.artifact_path, chosen_at=run.backtest.get("chosen_at"))
 

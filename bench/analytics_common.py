@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +15,11 @@ sys.path.insert(0, str(ROOT))
 
 from analytics.calendar import CampusCalendar, Term  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "cambridge-estates" / "electricity"
+# The archive lives in the shared folder beside the project (beside a worktree's parent for a git worktree),
+# or where AUTOVOLT_BENCH_DATA points.
+_CANDIDATES = [Path(p) for p in (os.environ.get("AUTOVOLT_BENCH_DATA"),) if p] + [
+    base / "shared" / "data" / "cambridge-estates" for base in (ROOT.parent, ROOT.parent.parent)]
+DATA = next((c for c in _CANDIDATES if c.exists()), _CANDIDATES[0]) / "electricity"
 
 
 def _term(name: str, start: str, end: str) -> Term:

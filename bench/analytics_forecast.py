@@ -22,14 +22,18 @@ import numpy as np
 import pandas as pd
 
 from analytics_common import CAMBRIDGE, available, bedford_temperature, buildings, forecast_like, load
-from analytics.forecast import choose_model, make_model
+from analytics.forecast import choose_model, make_model, pick_best
+from analytics.intervals import apply_bands, conformal_bands
 from analytics.metrics import score, seasonal_naive_scale
+from analytics.series import usable
 
 logging.basicConfig(level=logging.WARNING)
+# Nominal coverages whose held-out coverage is also reported (tuning the conformal level on the tuning year).
+NOMINAL = (0.8, 0.82, 0.84, 0.86)
 
 
 def evaluate(building: str, year: int = 2019, weather: str = "none") -> dict:
-    s = load(building, years=available(building, (year - 2, year - 1, year)))
+    s = usable(load(building, years=available(building, (year - 2, year - 1, year))))
     train = s[: f"{year - 1}-12-31 23:00"]
     scale = seasonal_naive_scale(train)
     observed = bedford_temperature() if weather != "none" else None
@@ -39,7 +43,10 @@ def evaluate(building: str, year: int = 2019, weather: str = "none") -> dict:
     choose_seconds = time.perf_counter() - t0
     model = sel.model
     naive = make_model("seasonal-naive").fit(train)
-    acts, preds, bases = [], [], []
+    acts, preds, bases, inside = [], [], [], []
+    best = pick_best(list(sel.candidates))
+    tuning = {c: [] for c in NOMINAL} if best is not None else {}
+    bands = {c: conformal_bands(best.windows, c) for c in tuning}
     mondays = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="W-MON")
     for i, monday in enumerate(mondays[mondays <= pd.Timestamp(f"{year}-12-31") - pd.Timedelta(hours=167)]):
         hist = s[: monday - pd.Timedelta(hours=1)]
@@ -49,14 +56,23 @@ def evaluate(building: str, year: int = 2019, weather: str = "none") -> dict:
             model.params["correct"] = correct
         acts.append(s[monday : monday + pd.Timedelta(hours=167)].to_numpy())
         ahead = forecast_like(observed, monday, 168, rng) if weather == "forecast" else observed
-        preds.append(model.forecast(hist, 168, intervals=False, weather=ahead)["yhat"].to_numpy())
+        frame = model.forecast(hist, 168, weather=ahead)
+        preds.append(frame["yhat"].to_numpy())
+        ok = np.isfinite(acts[-1])
+        inside.append(((acts[-1] >= frame["yhat_lower"].to_numpy()) & (acts[-1] <= frame["yhat_upper"].to_numpy()))[ok])
+        for nominal, hits in tuning.items():  # the same forecast with bands built for other nominal coverages
+            lo, hi = apply_bands(bands[nominal], preds[-1])
+            lo, hi = np.minimum(np.maximum(lo, 0.0), preds[-1]), np.maximum(hi, preds[-1])
+            hits.append(((acts[-1] >= lo) & (acts[-1] <= hi))[ok])
         bases.append(naive.forecast(hist, 168, intervals=False)["yhat"].to_numpy())
     a, f, b = (np.concatenate(x) for x in (acts, preds, bases))
     a24, f24, b24 = (np.concatenate([x[:24] for x in xs]) for xs in (acts, preds, bases))
     m, n = score(a, f, scale), score(a, b, scale)
     return {"building": building, "model": model.name + ("+corr" if model.params.get("correct") else ""),
             "mase": m.mase, "mase_lag168": n.mase, "cv24": score(a24, f24, scale).cv_rmse, "cv24_lag168": score(a24, b24, scale).cv_rmse,
-            "mape": m.mape, "choose_s": choose_seconds}
+            "mase24": score(a24, f24, scale).mase, "mase24_lag168": score(a24, b24, scale).mase,
+            "coverage": float(np.concatenate(inside).mean()), "wape": m.wape, "choose_s": choose_seconds,
+            **{f"cover{c}": float(np.concatenate(h).mean()) for c, h in tuning.items()}}
 
 
 def auto_speed(runs: int) -> float:
@@ -90,12 +106,19 @@ def main() -> None:
         row = evaluate(name, args.year, args.weather)
         rows.append(row)
         print(f"{name:22} {row['model']:22} MASE {row['mase']:.3f} (lag168 {row['mase_lag168']:.3f})  "
-              f"CV(RMSE) 1-24h {row['cv24']:.1f}% (lag168 {row['cv24_lag168']:.1f}%)  choose {row['choose_s']:.1f}s", flush=True)
+              f"1-24h {row['mase24']:.3f} ({row['mase24_lag168']:.3f})  CV(RMSE) 1-24h {row['cv24']:.1f}% "
+              f"(lag168 {row['cv24_lag168']:.1f}%)  80% coverage {row['coverage']:.3f}  choose {row['choose_s']:.1f}s", flush=True)
     frame = pd.DataFrame(rows)
     beat = float((frame["mase"] < frame["mase_lag168"]).mean() * 100)
     print(f"\nbuildings {len(frame)}  median MASE 1-168h {frame['mase'].median():.3f} (target <= 0.80; lag168 {frame['mase_lag168'].median():.3f})")
     print(f"median CV(RMSE) 1-24h {frame['cv24'].median():.2f}% (target <= 14%; lag168 {frame['cv24_lag168'].median():.1f}%)")
-    print(f"beat same-hour-last-week on {beat:.0f}% of buildings (target >= 90%)")
+    print(f"beat same-hour-last-week on {beat:.0f}% of buildings (target >= 95%)")
+    print(f"median MASE ratio to same-hour-last-week: 1-168h {(frame['mase'] / frame['mase_lag168']).median():.3f} "
+          f"(target <= 0.80), 1-24h {(frame['mase24'] / frame['mase24_lag168']).median():.3f} (target <= 0.70)")
+    print(f"80% interval coverage, hours 1-168: median {frame['coverage'].median():.3f}, "
+          f"range {frame['coverage'].min():.3f}-{frame['coverage'].max():.3f} (target 0.78-0.82)")
+    print("held-out coverage by nominal level: " + ", ".join(
+        f"{c:.2f} -> {frame[f'cover{c}'].median():.3f}" for c in NOMINAL if f"cover{c}" in frame))
     print(f"models chosen: {frame['model'].value_counts().to_dict()}")
     if args.runs:
         print(f"one series auto forecast (1 year hourly, 168 h): median {auto_speed(args.runs):.2f} s over {args.runs} runs (target <= 2 s)")

@@ -178,10 +178,10 @@ class Queries:
                 local_now = pd.Timestamp(now).tz_convert(self.tz).tz_localize(None)
                 with_weather = " with the outdoor temperature forecast" if _uses_weather_ahead(
                     stored.model, weather, local_now) else ""
-                how = f"Forecast by {stored.run.model}, chosen nightly{with_weather}."
+                how = f"Forecast chosen nightly{with_weather}." + _track_record(stored.run.backtest.get("versus_baseline"))
             else:
                 predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL)  # no day-ahead part: no weather
-                how = f"Forecast by {FORECAST_MODEL}" + (
+                how = "Forecast from the same hours of recent weeks" + (
                     f" (no fresh nightly model for {scope.label})." if len(scope.room_ids) == 1 else ".")
         except (ForecastError, ValueError) as exc:
             return Reply(f"I cannot forecast {scope.label} yet: {exc}", "answered")
@@ -326,6 +326,19 @@ def _word(name: str) -> str:
 def _exists(campus: Campus, room_id: str) -> bool:
     return any(r.id == room_id for r in campus.rooms)
 
+
+
+def _track_record(versus: dict | None) -> str:
+    """The nightly check against simply repeating last week, in words (no model names): " In the last 12 weeks it
+    erred 23 % less than repeating last week's use (better in 9 of them)." Empty without a check."""
+    if not versus or not versus.get("origins"):
+        return ""
+    weeks = int(versus["origins"])
+    if versus.get("is_baseline") or float(versus.get("gain") or 0.0) <= 0:
+        return (f" It repeats last week's use: nothing forecast this room better in the last {weeks} weeks' checks."
+                if weeks > 1 else " It repeats last week's use.")
+    return (f" In the last {weeks} weeks' checks it erred {float(versus['gain']) * 100:.0f} % less than repeating last week's "
+            f"use (closer in {int(versus['origins_better'])} of {weeks} weeks).")
 
 
 def _uses_weather_ahead(model, weather: pd.Series | None, local_now: pd.Timestamp) -> bool:

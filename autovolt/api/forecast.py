@@ -27,7 +27,8 @@ router = APIRouter(prefix="/api/forecast", tags=["analytics"])
 # The analytics package owns the model list and what "auto" tries; the API only exposes them.
 API_MODELS = ("auto", *MODELS)
 MAX_HOURS = 14 * 24
-INTERVAL = {"coverage": 0.8, "method": "10 %/90 % quantiles of the model's recent in-sample errors"}
+INTERVAL = {"coverage": 0.8, "method": "conformal: 10 %/90 % quantiles of the choosing backtest's errors per horizon "
+            "block and forecast level (a model named in the request: of its recent in-sample errors)"}
 
 
 class ForecastRequest(BaseModel):
@@ -67,12 +68,29 @@ class ForecastPoint(BaseModel):
     upper: float | None = Field(None, description="Upper bound of the interval, Wh")
 
 
+class VersusBaseline(BaseModel):
+    """How the chosen model did in the backtest next to repeating the same hour last week, on the same weeks."""
+
+    baseline: str = Field("same hour last week")
+    is_baseline: bool = Field(..., description="True when no model beat the baseline clearly, so it is the forecast")
+    mase: float | None = None
+    baseline_mase: float | None = None
+    wape: float | None = Field(None, description="%")
+    baseline_wape: float | None = Field(None, description="%")
+    gain: float = Field(..., description="Share of the baseline's error the chosen model saved (0.2 = 20 % less)")
+    origins_better: int = Field(..., description="Backtest weeks on which the chosen model erred less")
+    origins: int = Field(..., description="Backtest weeks compared")
+
+
 class ModelInfo(BaseModel):
     name: str
     params: dict[str, Any]
     chosen_by: Literal["backtest", "request"]
-    backtest: dict[str, float | None] = Field(default_factory=dict, description="Scores of the chosen model: mape (%), "
-                                              "mase, cv_rmse (%), over the rolling-origin backtest")
+    backtest: dict[str, float | None] = Field(default_factory=dict, description="Scores of the chosen model over the "
+                                              "rolling-origin backtest: wape (%, total error / total use), mase (error / "
+                                              "same-hour-last-week's in-sample error), cv_rmse (%)")
+    versus_baseline: VersusBaseline | None = Field(None, description="The chosen model's backtest against same hour "
+                                                   "last week on the same weeks (none for a named model)")
     fitted_at: str
 
 
@@ -98,7 +116,7 @@ def _fit(history: pd.Series, calendar: Any, model: str, series_key: str,
         fitted, run = selection.model, selection.run
         chosen = _chosen_scores(selection.candidates)
         info = {"name": run.model, "params": dict(fitted.params), "chosen_by": "backtest", "backtest": chosen,
-                "fitted_at": run.created_at.isoformat()}
+                "versus_baseline": run.backtest.get("versus_baseline"), "fitted_at": run.created_at.isoformat()}
     else:
         fitted = make_model(model, calendar).fit(history, weather)
         info = {"name": model, "params": dict(fitted.params), "chosen_by": "request", "backtest": {},
@@ -114,7 +132,15 @@ def _chosen_scores(candidates: tuple[Any, ...]) -> dict[str, float | None]:
     if best is None:
         return {}
     row = best.scores.as_dict()
-    return {k: (None if row.get(k) is None else round(float(row[k]), 4)) for k in ("mape", "mase", "cv_rmse")}
+    return _reported(row)
+
+
+# The scores an answer reports: scale-free and finite on a room that reads zero all weekend (not MAPE).
+REPORTED_SCORES = ("wape", "mase", "cv_rmse")
+
+
+def _reported(row: dict[str, Any]) -> dict[str, float | None]:
+    return {k: (None if row.get(k) is None else round(float(row[k]), 4)) for k in REPORTED_SCORES}
 
 
 def _stored_model(ctx: ApiContext, series_key: str, now: dt.datetime) -> Any:
@@ -129,7 +155,7 @@ def _stored_model(ctx: ApiContext, series_key: str, now: dt.datetime) -> Any:
 def _stored_info(stored: Any) -> dict[str, Any]:
     chosen = stored.chosen
     return {"name": stored.run.model, "params": dict(stored.run.params), "chosen_by": "backtest",
-            "backtest": {k: (None if chosen.get(k) is None else round(float(chosen[k]), 4)) for k in ("mape", "mase", "cv_rmse")},
+            "backtest": _reported(chosen), "versus_baseline": stored.run.backtest.get("versus_baseline"),
             "fitted_at": stored.run.created_at.isoformat()}
 
 
@@ -161,7 +187,7 @@ def _run_forecast(ctx: ApiContext, body: ForecastRequest, campus: Any, target: T
         else:
             fitted, info = _fit(history, CampusCalendar.of_campus(campus), body.model, target.series_key, weather)
             ctx.cache[("forecast",) + key] = (time.monotonic(), fitted, info)
-            record_model_fit(target.series_key, info["backtest"].get("mape"))
+            record_model_fit(target.series_key, info["backtest"].get("wape"))
         last = history.index[-1]
         if body.freq == "h":
             hours = body.periods

@@ -185,6 +185,12 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     chosen = next((v for k, v in run.scores.items() if k.split("[")[0].split("+")[0] == run.model
                    and ("+correction" in k) == bool(run.params.get("correct"))), None)
     detail = f" backtest MASE {chosen['mase']:.3f}" if chosen and chosen.get("mase") is not None else ""
+    versus = run.backtest.get("versus_baseline")
+    if detail and versus and versus.get("baseline_mase") is not None and not versus["is_baseline"]:
+        detail += (f" (same hour last week {versus['baseline_mase']:.3f}; better on {versus['origins_better']} of "
+                   f"{versus['origins']} weeks)")
+    elif detail and versus and versus["is_baseline"]:
+        detail += " (same hour last week: no model beat it clearly)"
     uses = getattr(selection.model.direct, "uses_weather", False)
     note = "" if weather is None else (" with the temperature" if uses else
                                         " (temperature not used: it covers under 80 % of the input's hours)")
@@ -195,7 +201,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 def _forecast_loaded(args: argparse.Namespace, series: pd.Series, weather: pd.Series | None = None) -> int:
     from analytics.persistence import ModelFileError, load_model
-    from analytics.series import positive
+    from analytics.series import usable
 
     if args.model != "auto" or args.save_model:
         raise UserError("--load-model forecasts with the saved model as is: do not combine it with --model or --save-model")
@@ -205,8 +211,8 @@ def _forecast_loaded(args: argparse.Namespace, series: pd.Series, weather: pd.Se
         raise UserError(str(exc).splitlines()[0]) from None
     except (OSError, KeyError, ValueError) as exc:
         raise UserError(f"{args.load_model}: cannot load the saved model: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-    if int(positive(series).notna().sum()) < 25:
-        raise UserError(f"{args.input}: need at least 25 hours of positive readings to forecast from")
+    if int(usable(series).notna().sum()) < 25:
+        raise UserError(f"{args.input}: need at least 25 hours of readings to forecast from")
     result = model.forecast(series, args.horizon, weather=weather)
     out = pd.DataFrame({"timestamp": _stamp_text(result.index), "yhat": result["yhat"].to_numpy(),
                         "yhat_lower": result["yhat_lower"].to_numpy(), "yhat_upper": result["yhat_upper"].to_numpy()})

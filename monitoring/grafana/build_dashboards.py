@@ -65,7 +65,7 @@ ENERGY = [
     ("Top 10 rooms by power", "bargauge", "watt", [("{{room}}", f"topk(10, sum by (room) (autovolt_power_watts{B}))")], 12),
     ("Power against each room's limit", "timeseries", "percentunit",
      [("{{room}}", f"sum by (building, room) (autovolt_power_watts{B}) / on (building, room) autovolt_room_power_limit_watts")], 12),
-    ("Forecast accuracy (backtest MAPE)", "bargauge", "percent", [("{{series}}", "autovolt_forecast_mape")], 12),
+    ("Forecast accuracy (backtest WAPE)", "bargauge", "percent", [("{{series}}", "autovolt_forecast_wape")], 12),
     ("Time since last model refit", "table", "s", [("{{series}}", "time() - autovolt_model_last_refit_timestamp_seconds")], 12),
     ("Speech: real-time factor p95", "timeseries", "none",
      [("{{engine}}", f"histogram_quantile(0.95, sum by (le, engine) (rate(autovolt_transcription_real_time_factor_bucket[{RI}])))")], 12),

@@ -24,7 +24,9 @@ def test_forecast_command(room_csv, tmp_path, capsys):
     assert list(frame.columns) == ["timestamp", "yhat", "yhat_lower", "yhat_upper"] and len(frame) == 36
     assert pd.Timestamp(frame["timestamp"][0]) == pd.Timestamp("2025-03-17 00:00")
     assert (tmp_path / "model" / "meta.json").exists()
-    assert "backtest MASE" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "backtest MASE" in printed
+    assert "same hour last week" in printed  # the choice against the baseline, as the API and the bot give it
 
 
 def test_forecast_with_a_named_model_and_campus_calendar(room_csv, tmp_path):

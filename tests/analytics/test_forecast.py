@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analytics.calendar import CampusCalendar, Term
-from analytics.forecast import AUTO_CANDIDATES, PREFER_MARGIN, PREFERRED, RECHOOSE_AFTER, WITH_PROPHET, ForecastError, choose_model, forecast, make_model, refit
+from analytics.forecast import AUTO_CANDIDATES, PREFER_MARGIN, CandidateScore, PREFERRED, RECHOOSE_AFTER, WITH_PROPHET, ForecastError, choose_model, forecast, make_model, refit
 from analytics.metrics import score
 from tests.analytics.conftest import classroom
 
@@ -176,3 +176,35 @@ def test_the_blend_is_kept_within_the_margin_and_loses_beyond_it():
     assert pick_best(far).model == "lag-boost"
     # Without a blend among the candidates (the API's own list), the lowest MAE wins as before.
     assert pick_best([_candidate("seasonal-naive", False, 2.0), _candidate("weekly-median", False, 1.5)]).model == "weekly-median"
+
+
+def _windowed(model: str, errors: list[float]) -> CandidateScore:
+    """A candidate whose forecast misses a flat actual of 10 by `errors[i]` over each of a few weekly origins."""
+    from analytics.metrics import Scores
+
+    origins = tuple(f"2025-0{i + 1}-06" for i in range(len(errors)))
+    windows = tuple((np.full(24, 10.0), np.full(24, 10.0 + e)) for e in errors)
+    mae = float(np.mean(np.abs(errors)))
+    return CandidateScore(model, {"correct": False}, Scores(mae, mae, 1.0, 1.0, mae, 24 * len(errors), 1.0), mae, 1.0,
+                          origins, windows, 1.0)
+
+
+def test_same_hour_last_week_is_kept_unless_clearly_beaten():
+    from analytics.forecast import pick_best, versus_baseline
+
+    baseline = _windowed("seasonal-naive", [1.0] * 6)
+    # 2 % better overall: within the noise of six weeks, the baseline stays.
+    slightly = _windowed("weekly-median", [0.98] * 6)
+    assert pick_best([baseline, slightly]) is baseline
+    # Far better on average thanks to one lucky week, worse on the other five: the baseline stays.
+    lucky = _windowed("lag-boost", [1.1, 1.1, 1.1, 1.1, 1.1, -0.0])
+    lucky = CandidateScore(lucky.model, lucky.params, lucky.scores.__class__(0.5, 0.5, 1.0, 1.0, 0.5, 144, 1.0),
+                           0.5, 1.0, lucky.origins, lucky.windows, 1.0)
+    assert pick_best([baseline, lucky]) is baseline
+    # Better by 20 % on five weeks of six: chosen, and the comparison says so.
+    clear = _windowed("blend", [0.8, 0.8, 0.8, 0.8, 0.8, 1.2])
+    assert pick_best([baseline, clear]) is clear
+    versus = versus_baseline(clear, [baseline, clear])
+    assert versus["gain"] == pytest.approx(1 - np.mean([0.8] * 5 + [1.2]) / 1.0, abs=1e-4)
+    assert (versus["origins_better"], versus["origins"], versus["is_baseline"]) == (5, 6, False)
+    assert versus_baseline(baseline, [baseline, slightly])["is_baseline"]

@@ -192,4 +192,4 @@ def test_live_values_are_the_services(prometheus_on_live_service) -> None:
     assert value('sum(autovolt_boards_online)') >= 1  # the simulated fleet reports through the gateway
     assert value('sum(autovolt_device_commands_total{outcome="confirmed"})') == 3
     assert value('sum(autovolt_energy_wh_total)') > 1e5  # six weeks of demo history
-    assert value('count(autovolt_forecast_mape)') >= 1
+    assert value('count(autovolt_forecast_wape)') >= 1
