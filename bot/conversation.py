@@ -26,7 +26,7 @@ from bot.callbacks import CallbackError, CallbackSigner
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
-from bot.replies import Button, Reply, describe_results, describe_targets, room_list, when_text
+from bot.replies import TYPE_WORDS, Button, Reply, describe_results, describe_targets, room_list, when_text
 from devices.model import BoardLiveness, SwitchResult, SwitchState
 from nlu.command import Command, ParseContext
 from nlu.parser import parser_for
@@ -248,6 +248,8 @@ class Conversation:
             return await self._control(who, user, command, unsure)
         if command.intent == "help":
             return self._help(user)
+        if command.intent == "schedule_query" and command.operation == "cancel":
+            return await self._cancel_schedules(who, user, command)
         if command.intent == "schedule_query":
             return await self._schedules(who, user)
         if command.intent == "alerts_query":
@@ -331,12 +333,18 @@ class Conversation:
 
     async def _store_schedule(self, who: Sender, user: User, run_at: dt.datetime, on: bool, switch_ids: list[str],
                               text: str, now: dt.datetime) -> Reply:
+        what = describe_targets(self.campus, switch_ids)
+        verb = "on" if on else "off"
+        same = await asyncio.to_thread(records.same_pending_action, self.database_url, user.telegram_id, run_at, on,
+                                       switch_ids)
+        if same is not None:
+            return Reply(f"You already have that scheduled: {what} {verb} {when_text(run_at, self.tz, now)}. "
+                         "Nothing was added; /schedules lists or cancels it.", "duplicate", detail={"action": same})
         ident = await asyncio.to_thread(records.create_action, self.database_url, created_by=user.telegram_id,
                                         chat_id=who.chat_id, run_at=run_at, on=on, switch_ids=switch_ids, text=text,
-                                        status="pending", now=now)
+                                        status="pending", now=now, channel=who.channel)
         self.on_action_stored()
-        what = describe_targets(self.campus, switch_ids)
-        return Reply(f"Scheduled: {what} {'on' if on else 'off'} {when_text(run_at, self.tz, now)}. "
+        return Reply(f"Scheduled: {what} {verb} {when_text(run_at, self.tz, now)}. "
                      "I will report back here; /schedules lists or cancels it.", "scheduled", detail={"action": ident})
 
     async def execute(self, switch_ids: Sequence[str], on: bool) -> tuple[str, str, list[SwitchResult]]:
@@ -513,6 +521,42 @@ class Conversation:
                                                                    self.config.cancel_ttl_s)),))
         more = f"\n(and {len(pending) - 10} more)" if len(pending) > 10 else ""
         return Reply("Scheduled actions:\n" + "\n".join(lines) + more, "answered", buttons=tuple(buttons))
+
+    async def _cancel_schedules(self, who: Sender, user: User, command: Command) -> Reply:
+        """"cancel the projector schedule", "cancel all my schedules": cancel the user's own pending actions that
+        match the devices and rooms named (all of them for "all"); several matches and no "all": ask which."""
+        pending = await asyncio.to_thread(records.actions_with_status, self.database_url, "pending",
+                                          created_by=user.telegram_id)
+        by_id = {s.id: s for s in self.campus.switches}
+        types, rooms = set(command.device_types), set(command.rooms) | {
+            r.id for r in self.campus.rooms if r.building_id in command.buildings}
+        if command.everything:  # "cancel all my schedules": devices a previous message named do not narrow it
+            types, rooms = set(), set()
+
+        def matches(record: records.ActionRecord) -> bool:
+            switches = [by_id[s] for s in record.switch_ids if s in by_id]
+            return ((not types or any(s.type in types for s in switches))
+                    and (not rooms or any(s.room_id in rooms for s in switches)))
+
+        chosen = [r for r in pending if matches(r)]
+        named = " or ".join(TYPE_WORDS.get(t, t) for t in command.device_types)
+        if not chosen:
+            about = f" for the {named}" if named else ""
+            return Reply(f"You have no scheduled action{about} to cancel." + (
+                " /schedules lists the ones you have." if pending else ""), "answered")
+        if len(chosen) > 1 and not command.everything and not types and not rooms:
+            listed = await self._schedules(who, user)
+            return dataclasses.replace(listed, text="Which one? Press its cancel button, or say \"cancel all my "
+                                                    "schedules\".\n" + listed.text, outcome="clarify")
+        now = self.clock()
+        cancelled = [r for r in chosen if await asyncio.to_thread(records.transition, self.database_url, r.id,
+                                                                   "pending", "cancelled")]
+        if not cancelled:
+            return Reply("Those scheduled actions already ran or were cancelled.", "answered")
+        lines = [f"{n}. {describe_targets(self.campus, r.switch_ids)} {'on' if r.on else 'off'} "
+                 f"{when_text(r.run_at, self.tz, now)}" for n, r in enumerate(cancelled, start=1)]
+        head = f"Cancelled {len(cancelled)} scheduled action{'s' if len(cancelled) != 1 else ''}:"
+        return Reply(head + "\n" + "\n".join(lines), "cancelled", detail={"cancelled": [r.id for r in cancelled]})
 
     async def _cmd_myroom(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
         if not args:

@@ -41,7 +41,7 @@ class Reply:
 
 
 # How a switch type reads in a sentence, and whether it takes a plural verb.
-_TYPE_WORDS = {"light": "lights", "fan": "fans", "ac": "AC", "projector": "projector", "outlet": "sockets",
+TYPE_WORDS = {"light": "lights", "fan": "fans", "ac": "AC", "projector": "projector", "outlet": "sockets",
                "heater": "heater", "other": "devices"}
 
 
@@ -52,7 +52,7 @@ def device_label(switches: Sequence[Switch]) -> str:
         name = switches[0].name
         return name if name.isupper() else name.lower()
     if len(types) == 1:
-        return _TYPE_WORDS.get(next(iter(types)), "devices")
+        return TYPE_WORDS.get(next(iter(types)), "devices")
     return ", ".join(s.name.lower() for s in switches)
 
 
@@ -98,7 +98,7 @@ def describe_targets(campus: Campus, switch_ids: Sequence[str]) -> str:
     if len(rooms) == 1:
         return f"{device_label(switches)} in {campus.room(rooms[0]).name}"
     types = {s.type for s in switches}
-    what = _TYPE_WORDS.get(next(iter(types)), "devices") if len(types) == 1 else "devices"
+    what = TYPE_WORDS.get(next(iter(types)), "devices") if len(types) == 1 else "devices"
     return f"{len(switches)} {what} in {len(rooms)} rooms"
 
 

@@ -12,16 +12,19 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from alerts.sender import OutboxSender
+from alerts.telegram import BotApi
 from bot.app import TelegramBot, TelegramOptions
 from bot.callbacks import CallbackSigner, key_from_token
 from bot.conversation import Conversation, ConversationConfig
 from bot.records import AuditLog
+from bot.scheduler import ScheduleRunner
 from bot.speech import SpeechPipeline
 from devices.gateway import Gateway
 from devices.mqtt import MqttConfig, MqttTransport
 from devices.simulator import SimTiming, SimulatedFleet
 from store.campus import load_campus_file
-from store.db import session_scope, upgrade
+from store.db import get_engine, session_scope, upgrade
 from store.registry import sync_campus
 from tests.bot.fake_bot_api import Call, FakeBotApi
 
@@ -97,6 +100,8 @@ class Harness:
     boards: SimulatedFleet
     audit: AuditLog
     db_url: str
+    runner: ScheduleRunner
+    outbox: OutboxSender
 
     def relay(self, switch_id: str) -> bool:
         sw = next(s for s in self.conversation.campus.switches if s.id == switch_id)
@@ -109,13 +114,27 @@ class Harness:
         self.api.send_text(user_id, text)
         return await self.api.reply_to(user_id, start, timeout)
 
-    async def restart(self, **config) -> None:
+    async def stop(self) -> None:
         await self.bot.stop()
+        await self.runner.stop()
+
+    async def restart(self, **config) -> None:
+        """The whole service again: bot, conversation and schedule runner (the outbox sender keeps running)."""
+        await self.stop()
         self.conversation = make_conversation(self.conversation.campus, self.gateway, self.db_url, self.api.token,
                                               self.conversation.speech, self.audit, **config)
         await self.conversation.load()
+        self.runner = await start_runner(self.conversation, self.gateway)
         self.bot = TelegramBot(self.api.token, self.conversation, options(self.api))
         await self.bot.start()
+
+
+async def start_runner(conversation: Conversation, gateway: Gateway) -> ScheduleRunner:
+    """The service's schedule runner on this conversation's store and fleet."""
+    runner = ScheduleRunner(conversation.campus, conversation.database_url, lambda: gateway)
+    conversation.on_action_stored = runner.wake
+    await runner.start()
+    return runner
 
 
 def options(api: FakeBotApi) -> TelegramOptions:
@@ -135,10 +154,16 @@ async def harness(campus, db_url, fleet, speech):
     audit = AuditLog(db_url)
     conversation = make_conversation(campus, gateway, db_url, api.token, speech, audit)
     await conversation.load()
+    runner = await start_runner(conversation, gateway)
+    # Reports of scheduled actions reach Telegram through the alerts outbox, as in the service.
+    outbox = OutboxSender(get_engine(db_url), BotApi(api.token, api.base_url), poll_s=0.2)
+    await outbox.start()
     bot = TelegramBot(api.token, conversation, options(api))
     await bot.start()
-    h = Harness(api, bot, conversation, gateway, boards, audit, db_url)
+    h = Harness(api, bot, conversation, gateway, boards, audit, db_url, runner, outbox)
     yield h
-    await h.bot.stop()
+    await h.stop()
+    await outbox.stop()
+    await outbox.api.close()
     await api.stop()
     audit.close()
