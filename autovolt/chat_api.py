@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from fastapi import APIRouter, Body, Depends, HTTPException, Request, status
+
 from autovolt.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,10 +70,8 @@ def reply_from_json(body: dict[str, Any]):
                  silent=bool(body.get("silent")), intent=body.get("intent"))
 
 
-def chat_router(settings: Settings, engine: Callable[[], Any]):
+def chat_router(settings: Settings, engine: Callable[[], Any]) -> APIRouter:
     """The route, on the engine `engine()` returns (None until the conversation component started)."""
-    from fastapi import APIRouter, Body, Depends, HTTPException, Request, status
-
     from bot import records
     from bot.conversation import Sender
 

@@ -63,6 +63,7 @@ class ScheduleRunner:
         self.clock = clock
         self.tz = ZoneInfo(campus.timezone)
         self._wake = asyncio.Event()
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[None]] = set()
         self.ran = 0
@@ -72,14 +73,21 @@ class ScheduleRunner:
         self._wake.set()
 
     async def start(self) -> None:
+        self._stopping = False
         await self._recover()
         self._task = asyncio.create_task(self._loop(), name="schedule-runner")
 
     async def stop(self) -> None:
+        # Asked to end rather than cancelled: on Python 3.11 a cancel that lands as the wake-up fires is swallowed
+        # by wait_for, and the loop would go on for ever (a one-shot chat that had just stored an action hung).
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            done, _ = await asyncio.wait({self._task}, timeout=self.config.max_sleep_s)
+            if not done:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
         if self._running:
             await asyncio.wait(self._running, timeout=10)
@@ -93,7 +101,7 @@ class ScheduleRunner:
                                "please check with /status.")
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 await self.run_due()
@@ -104,6 +112,8 @@ class ScheduleRunner:
             delay = self.config.max_sleep_s
             if upcoming is not None:
                 delay = min(delay, max(0.0, (upcoming - self.clock()).total_seconds()))
+            if self._stopping:
+                return
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
