@@ -228,14 +228,16 @@ class Conversation:
     async def _understand(self, who: Sender, user: User, text: str, heard: str | None = None,
                           unsure: bool = False) -> Reply:
         command = self._parse(who, user, text)
-        reply = await self._act(who, user, command, unsure)
+        reply = await self._act(who, user, command, unsure, spoken=heard is not None)
         detail = {**reply.detail, "rooms": list(command.rooms), "switches": list(command.switches)[:50]}
         if heard is not None:
             detail["heard"] = heard
         return dataclasses.replace(reply, intent=command.intent, detail=detail)
 
-    async def _act(self, who: Sender, user: User, command: Command, unsure: bool = False) -> Reply:
-        """`unsure`: the words may be misheard (a low-confidence voice note), so switching asks first."""
+    async def _act(self, who: Sender, user: User, command: Command, unsure: bool = False,
+                   spoken: bool = False) -> Reply:
+        """`unsure`: the words may be misheard (a low-confidence voice note), so switching asks first; `spoken`:
+        the words came from a voice note, so an answer about a room nobody named says which room it used."""
         if command.intent == "unknown" and (small_talk := _small_talk(command.text, user, self._example_room(user))):
             return Reply(small_talk, "answered")
         if command.intent == "unknown":
@@ -258,7 +260,7 @@ class Conversation:
             blocks = [b for b in self.campus.buildings if b.id in command.buildings]
             return await self._alerts(user, tuple(r.id for r in self.campus.rooms if r.building_id in command.buildings),
                                       " and ".join(b.name for b in blocks))
-        return await self._question(user, command)
+        return await self._question(user, command, spoken)
 
     # ============================================================================================ voice
 
@@ -312,8 +314,15 @@ class Conversation:
         what = describe_targets(self.campus, switch_ids)
         verb = "on" if on else "off"
         later = f" {when_text(run_at, self.tz, now)}" if run_at else ""
-        if decision.confirm or unsure:
-            reason = decision.reason if decision.confirm else "I may have misheard."
+        unnamed = self._unnamed_room_note(user, command)
+        if command.everything:
+            place = (" and ".join(b.name for b in self.campus.buildings if b.id in command.buildings)
+                     if command.buildings and not command.rooms else self._place(switch_ids))
+            what = f"everything in {place}{unnamed}"
+        if decision.confirm or unsure or command.everything:
+            # "Everything" always asks: one word switches a whole room, and the room may not be the one meant.
+            reason = (decision.reason if decision.confirm else "I may have misheard." if unsure
+                      else "That is every device there.")
             expires = now + dt.timedelta(seconds=self.config.confirm_ttl_s)
             ident = await asyncio.to_thread(
                 records.create_action, self.database_url, created_by=user.telegram_id, chat_id=who.chat_id,
@@ -323,13 +332,35 @@ class Conversation:
             buttons = ((Button(f"Yes, switch {verb}", self.signer.sign("c", ident, user.telegram_id, ttl)),
                         Button("Cancel", self.signer.sign("n", ident, user.telegram_id, ttl))),)
             minutes = max(1, round(ttl / 60))
-            return Reply(f"{reason} Switch {verb} the {what}{later}?\n(These buttons work for {minutes} "
+            return Reply(f"{reason} Switch {verb} {'' if command.everything else 'the '}{what}{later}?\n(These buttons work for {minutes} "
                          f"minute{'s' if minutes != 1 else ''}.)", "confirm", buttons=buttons, detail={"action": ident})
         if run_at is not None:
             return await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)
         results = await self.fleet.switch(switch_ids, on)
         text, outcome = describe_results(self.campus, results)
         return Reply(text, outcome, detail={"results": _results_json(results)})
+
+    def _place(self, switch_ids: Sequence[str]) -> str:
+        by_id = {s.id: s for s in self.campus.switches}
+        rooms = list(dict.fromkeys(by_id[s].room_id for s in switch_ids if s in by_id))
+        return room_list(self.campus, rooms) if len(rooms) <= 3 else f"{len(rooms)} rooms"
+
+    def _named_places(self, text: str) -> bool:
+        """Whether the words themselves name a room, building or the campus (not the context or a default)."""
+        alone = self.parser.parse(text, ParseContext(), self.clock())
+        lowered = text.lower()
+        return bool(alone.rooms or alone.buildings or alone.switches) or "campus" in lowered
+
+    def _unnamed_room_note(self, user: User, command: Command) -> str:
+        """" (your default room)" / " (from your previous message)" when the room was not in the words; else ""."""
+        if not (command.rooms or command.buildings) or self._named_places(command.text):
+            return ""
+        default = self._default_room.get(user.telegram_id)
+        if default and tuple(command.rooms) == (default,):
+            return " (your default room)"
+        if tuple(command.rooms) == tuple(home_rooms(user, self.campus)):
+            return " (your room)"
+        return " (the room of your previous message)"
 
     async def _store_schedule(self, who: Sender, user: User, run_at: dt.datetime, on: bool, switch_ids: list[str],
                               text: str, now: dt.datetime) -> Reply:
@@ -410,12 +441,32 @@ class Conversation:
         if command.rooms:
             return Scope(tuple(command.rooms), self.queries.scope_label(command.rooms))
         room = self._default_room.get(user.telegram_id)
+        if command.intent == "status_query" and not command.switches:
+            room = None  # "is anything on?": every room of the user's, not the default one only
         rooms = (room,) if room else visible_rooms(user, self.campus)
         if user.role == "faculty" or room:
             return Scope(rooms, self.queries.scope_label(rooms))
         return Scope(rooms, "The campus")
 
-    async def _question(self, user: User, command: Command) -> Reply:
+    def _scope_note(self, user: User, command: Command, scope: Scope, spoken: bool) -> str:
+        """A first line saying which room an answer is about when the words named none (empty when they did)."""
+        if command.rooms or command.buildings or self._named_places(command.text):
+            return ""
+        label = scope.label if scope.label != "The campus" else "the whole campus"
+        default = self._default_room.get(user.telegram_id)
+        if spoken:
+            return f"I did not hear a room, so this is about {label}."
+        if default and scope.room_ids == (default,):
+            return f"About {label}, your default room (name a room to ask about another)."
+        return ""
+
+    async def _question(self, user: User, command: Command, spoken: bool = False) -> Reply:
+        reply = await self._answer(user, command)
+        scope = self._scope(user, command)
+        note = self._scope_note(user, command, scope, spoken) if reply.outcome == "answered" else ""
+        return dataclasses.replace(reply, text=f"{note}\n{reply.text}") if note else reply
+
+    async def _answer(self, user: User, command: Command) -> Reply:
         scope = self._scope(user, command)
         if not scope.room_ids:
             return Reply("You have no rooms assigned yet; ask an admin to add you to your rooms.", "refused")

@@ -313,3 +313,19 @@ async def test_a_voice_question_is_answered_without_asking(harness, notes):
     assert reply.text.startswith("Heard: \"is the ac on in room two zero two\"")
     assert not reply.buttons and "Switch" not in reply.text, reply.text
     assert [row[1:] for row in audit_rows(harness, ADMIN)] == [("status_query", "answered")]
+
+
+async def test_everything_with_a_default_room_asks_with_buttons_naming_the_room(harness):
+    await harness.say(FACULTY, "/myroom classroom 102")
+    await harness.gateway.switch(["cr-102-lights"], True)
+    question = await harness.say(FACULTY, "switch everything off")
+    assert "Switch off everything in Classroom 102 (your default room)?" in question.text, question.text
+    assert [b["text"] for b in question.buttons[0]] == ["Yes, switch off", "Cancel"]
+    assert harness.relay("cr-102-lights") is True
+
+
+async def test_a_voice_question_with_no_room_heard_says_which_room_it_answered_for(harness, notes):
+    start = len(harness.api.calls)
+    harness.api.send_voice(FACULTY, notes.get("how much energy did we use today"))
+    reply = await harness.api.reply_to(FACULTY, start, timeout=30)
+    assert "I did not hear a room, so this is about Classroom 101 and Classroom 102." in reply.text, reply.text
