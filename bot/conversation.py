@@ -22,12 +22,14 @@ from zoneinfo import ZoneInfo
 from autovolt.vocabulary import vocabulary_from_campus
 from alerts.preferences import PreferenceError
 from bot import alertprefs, records
+from bot.alert_chat import AlertChat
 from bot.callbacks import CallbackError, CallbackSigner
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
 from bot.replies import TYPE_WORDS, Button, Reply, describe_results, describe_targets, room_list, when_text
 from devices.model import BoardLiveness, SwitchResult, SwitchState
+from nlu.alert_words import read_alert_action
 from nlu.command import Command, ParseContext
 from nlu.parser import parser_for
 from store.campus import Campus, User
@@ -126,6 +128,9 @@ class Conversation:
         self._context: dict[int, tuple[float, Command]] = {}
         self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._unknown_told: dict[int, float] = {}
+        # The alerts a chat was last shown or acted on, so "snooze it" knows which.
+        self._recent_alerts: dict[int, tuple[int, ...]] = {}
+        self.alert_chat = AlertChat(campus, database_url)
         # Campus.user scans the list; every message asks, so index it once (the campus is immutable).
         self._users = {u.telegram_id: u for u in campus.users}
 
@@ -238,6 +243,8 @@ class Conversation:
                    spoken: bool = False) -> Reply:
         """`unsure`: the words may be misheard (a low-confidence voice note), so switching asks first; `spoken`:
         the words came from a voice note, so an answer about a room nobody named says which room it used."""
+        if command.intent in ("alerts_query", "unknown") and (action := read_alert_action(command.text)):
+            return await self._alert_action(who, user, command, action)
         if command.intent == "unknown" and (small_talk := _small_talk(command.text, user, self._example_room(user))):
             return Reply(small_talk, "answered")
         if command.intent == "unknown":
@@ -256,10 +263,11 @@ class Conversation:
             return await self._schedules(who, user)
         if command.intent == "alerts_query":
             if command.rooms or not command.buildings:
-                return await self._alerts(user, command.rooms)
+                return self._remember_alerts(who, await self._alerts(user, command.rooms))
             blocks = [b for b in self.campus.buildings if b.id in command.buildings]
-            return await self._alerts(user, tuple(r.id for r in self.campus.rooms if r.building_id in command.buildings),
-                                      " and ".join(b.name for b in blocks))
+            return self._remember_alerts(who, await self._alerts(
+                user, tuple(r.id for r in self.campus.rooms if r.building_id in command.buildings),
+                " and ".join(b.name for b in blocks)))
         return await self._question(user, command, spoken)
 
     # ============================================================================================ voice
@@ -485,6 +493,28 @@ class Conversation:
             return await asyncio.to_thread(self.queries.forecast, scope, command.period, now)
         return self.queries.status(scope, command.switches)
 
+    async def _alert_action(self, who: Sender, user: User, command: Command, action) -> Reply:
+        """"ack the AC alert", "snooze it for an hour": find the one open alert meant, then acknowledge or snooze
+        it with the alert book (the rules of the alert buttons); several match: list them and ask which."""
+        rooms = None if user.role in ("admin", "operator") else visible_rooms(user, self.campus)
+        recent = self._recent_alerts.get(who.chat_id, ())
+        choice = await asyncio.to_thread(self.alert_chat.choose, rooms, action, command.device_types,
+                                         command.rooms, recent)
+        verb = "acknowledge" if action.kind == "ack" else "snooze"
+        if not choice.alerts:
+            return Reply(f"I found no open alert to {verb}" + (" with that number." if action.alert_id else
+                                                             " that matches; \"any alerts?\" lists them."), "answered")
+        if len(choice.alerts) > 1:
+            self._recent_alerts[who.chat_id] = tuple(a for a, _ in choice.alerts)
+            listed = "\n".join(f"- {text}" for _, text in choice.alerts[:10])
+            return Reply(f"Which alert should I {verb}? Say its number, e.g. \"{verb} {choice.alerts[0][0]}\".\n"
+                         f"{listed}", "clarify")
+        alert_id = choice.alerts[0][0]
+        self._recent_alerts[who.chat_id] = (alert_id,)
+        outcome = await asyncio.to_thread(self.alert_chat.act, action, alert_id, user.telegram_id)
+        return Reply(outcome.text, "done" if outcome.ok else "refused", intent="alert_action",
+                     detail={"alert": alert_id, "action": action.kind})
+
     async def _alerts(self, user: User, named: Sequence[str] = (), label: str = "") -> Reply:
         """Open alerts the user may see; only those of the `named` rooms when a question names some ("what is wrong
         with classroom 102?")."""
@@ -553,7 +583,12 @@ class Conversation:
         return dataclasses.replace(reply, intent=intent)
 
     async def _cmd_alerts(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
-        return dataclasses.replace(await self._alerts(user), intent="alerts_query")
+        return dataclasses.replace(self._remember_alerts(who, await self._alerts(user)), intent="alerts_query")
+
+    def _remember_alerts(self, who: Sender, reply: Reply) -> Reply:
+        if reply.detail.get("alerts"):
+            self._recent_alerts[who.chat_id] = tuple(reply.detail["alerts"])
+        return reply
 
     async def _cmd_schedules(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
         return dataclasses.replace(await self._schedules(who, user), intent="schedule_query")

@@ -252,13 +252,11 @@ class Queries:
 
     def alerts(self, room_ids: Sequence[str] | None, place: str = "") -> Reply:
         """Open alerts and offline boards of the rooms (all when None); `place` names them in the all-clear."""
+        from bot.alert_chat import line
+
         rows = records.firing_alerts(self.database_url, room_ids)
         wanted = set(room_ids) if room_ids is not None else None
-        lines = []
-        for alert in rows:
-            place = self.campus.room(alert.room_id).name + ": " if alert.room_id and _exists(self.campus, alert.room_id) else ""
-            status = "" if alert.status == "firing" else f" ({alert.status})"
-            lines.append(f"- {place}{alert.summary}{status}")
+        lines = [f"- {line(self.campus, alert)}" for alert in rows]
         live = self.fleet.board_liveness()
         for board in self.campus.boards:
             state = live.get(board.id)
@@ -269,7 +267,9 @@ class Queries:
                          "answered")
         if not lines:
             return Reply("No open alerts and every board is reachable.", "answered")
-        return Reply("Open alerts:\n" + "\n".join(lines[:25]), "answered")
+        hint = "\n(\"ack 12\" acknowledges #12, \"snooze it for an hour\" snoozes it)" if rows else ""
+        return Reply("Open alerts:\n" + "\n".join(lines[:25]) + hint, "answered",
+                     detail={"alerts": [a.id for a in rows[:25]]})
 
     # --- helpers --------------------------------------------------------------------------------------------
 
@@ -322,9 +322,6 @@ def _without_double_count(frame: pd.DataFrame) -> pd.DataFrame:
 def _word(name: str) -> str:
     return name if name.isupper() else name.lower()
 
-
-def _exists(campus: Campus, room_id: str) -> bool:
-    return any(r.id == room_id for r in campus.rooms)
 
 
 

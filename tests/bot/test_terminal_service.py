@@ -115,3 +115,16 @@ def test_a_voice_note_that_schedules_prints_the_answer_and_exits(demo_env, tmp_p
     done = chat(demo_env, "--as", "2001", "--voice", str(note), timeout=180)
     assert done.returncode == 0, done.stderr
     assert "Scheduled: lights in Classroom 101 off" in done.stdout, done.stdout
+
+
+def test_the_alert_flow_in_the_terminal_chat(demo_env):
+    from tests.bot.test_alerts_in_chat import open_alerts
+
+    ids = open_alerts(database(demo_env))
+    listed = chat(demo_env, "--as", "1001", "--alone", "--once", "any alerts?")
+    assert f"#{ids['high_consumption:cr-102-ac']} AC in Classroom 102: stuck on" in listed.stdout, listed.stdout
+    assert "Classroom 102: AC in Classroom 102" not in listed.stdout
+    acked = chat(demo_env, "--as", "1001", "--alone", "--once", "ack the AC alert")
+    assert "bot> Acknowledged: AC in Classroom 102" in acked.stdout, acked.stdout + acked.stderr
+    snoozed = chat(demo_env, "--as", "1001", "--alone", "--once", f"snooze alert {ids['after_hours:lab-1']} for an hour")
+    assert "bot> Snoozed until " in snoozed.stdout, snoozed.stdout
