@@ -27,9 +27,11 @@ from bot.callbacks import CallbackError, CallbackSigner
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
-from bot.replies import TYPE_WORDS, Button, Reply, describe_results, describe_targets, room_list, when_text
+from bot.replies import (TYPE_WORDS, Button, Reply, already_in_state, cant_do_text, describe_results, describe_targets, planned,
+                         room_list, when_text)
 from devices.model import BoardLiveness, SwitchResult, SwitchState
 from nlu.alert_words import read_alert_action
+from nlu.answer_words import AnswerAsk, energy_words, read_answer_ask
 from nlu.command import Command, ParseContext
 from nlu.parser import parser_for
 from store.campus import Campus, User
@@ -232,19 +234,57 @@ class Conversation:
 
     async def _understand(self, who: Sender, user: User, text: str, heard: str | None = None,
                           unsure: bool = False) -> Reply:
+        previous = self._previous(who.chat_id)
         command = self._parse(who, user, text)
-        reply = await self._act(who, user, command, unsure, spoken=heard is not None)
+        ask = read_answer_ask(command.text)
+        command = self._reshape(who, user, command, previous, ask)
+        reply = await self._act(who, user, command, unsure, spoken=heard is not None, ask=ask)
         detail = {**reply.detail, "rooms": list(command.rooms), "switches": list(command.switches)[:50]}
         if heard is not None:
             detail["heard"] = heard
         return dataclasses.replace(reply, intent=command.intent, detail=detail)
 
+    def _reshape(self, who: Sender, user: User, command: Command, previous: Command | None,
+                 ask: AnswerAsk) -> Command:
+        """Energy questions the parser has no intent for: "what did it cost" and "and last week?" after an energy
+        answer, "what was the peak demand today", "compare block A and block B this week". The places and period
+        are read again from the words as an energy question; what they leave out comes from the previous question."""
+        follow_up = previous is not None and previous.intent in ("energy_query", "forecast_query")
+        shaped = ask.cost or ask.peak or ask.compare
+        bare = not (command.rooms or command.buildings or command.switches or command.period)
+        if ask.offline_boards or not (command.intent == "unknown" and (shaped or follow_up)
+                                      or command.intent == "energy_query" and (shaped or bare and follow_up)):
+            return command
+        context = ParseContext(user_rooms=self._parse_rooms(user))
+        words = energy_words(command.text)
+        if not words and follow_up:
+            reread = dataclasses.replace(previous, intent="energy_query", period=None)
+        else:
+            reread = self.parser.parse(words or "how much energy was used today", context, self.clock())
+        if reread.intent != "energy_query" or reread.clarification:
+            return command
+        named = bool(reread.rooms or reread.buildings)
+        if not (named or reread.period is not None or ask.cost or ask.peak or ask.compare):
+            return command
+        base = previous if follow_up and not named else reread
+        reshaped = dataclasses.replace(
+            reread, text=command.text, intent=base.intent if follow_up and not (ask.cost or ask.peak) else "energy_query",
+            rooms=base.rooms, buildings=base.buildings, switches=base.switches if base is previous else reread.switches,
+            device_types=base.device_types, period=reread.period or (previous.period if follow_up else None))
+        self._context[who.chat_id] = (time.monotonic(), reshaped)
+        return reshaped
+
     async def _act(self, who: Sender, user: User, command: Command, unsure: bool = False,
-                   spoken: bool = False) -> Reply:
+                   spoken: bool = False, ask: AnswerAsk = AnswerAsk()) -> Reply:
         """`unsure`: the words may be misheard (a low-confidence voice note), so switching asks first; `spoken`:
         the words came from a voice note, so an answer about a room nobody named says which room it used."""
         if command.intent in ("alerts_query", "unknown") and (action := read_alert_action(command.text)):
             return await self._alert_action(who, user, command, action)
+        if ask.offline_boards and command.intent in ("alerts_query", "status_query", "unknown"):
+            rooms = None if user.role in ("admin", "operator") else visible_rooms(user, self.campus)
+            return await asyncio.to_thread(self.queries.offline_boards, rooms)
+        if command.intent == "out_of_scope":
+            return Reply(cant_do_text(self._example_room(user)), "out_of_scope")
         if command.intent == "unknown" and (small_talk := _small_talk(command.text, user, self._example_room(user))):
             return Reply(small_talk, "answered")
         if command.intent == "unknown":
@@ -268,7 +308,7 @@ class Conversation:
             return self._remember_alerts(who, await self._alerts(
                 user, tuple(r.id for r in self.campus.rooms if r.building_id in command.buildings),
                 " and ".join(b.name for b in blocks)))
-        return await self._question(user, command, spoken)
+        return await self._question(user, command, spoken, ask)
 
     # ============================================================================================ voice
 
@@ -344,8 +384,9 @@ class Conversation:
                          f"minute{'s' if minutes != 1 else ''}.)", "confirm", buttons=buttons, detail={"action": ident})
         if run_at is not None:
             return await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)
+        already = already_in_state(self.fleet, switch_ids, on)
         results = await self.fleet.switch(switch_ids, on)
-        text, outcome = describe_results(self.campus, results)
+        text, outcome = describe_results(self.campus, results, already)
         return Reply(text, outcome, detail={"results": _results_json(results)})
 
     def _place(self, switch_ids: Sequence[str]) -> str:
@@ -377,19 +418,20 @@ class Conversation:
         same = await asyncio.to_thread(records.same_pending_action, self.database_url, user.telegram_id, run_at, on,
                                        switch_ids)
         if same is not None:
-            return Reply(f"You already have that scheduled: {what} {verb} {when_text(run_at, self.tz, now)}. "
+            return Reply(f"You already have that scheduled: {planned(what, on, run_at, self.tz, now)}. "
                          "Nothing was added; /schedules lists or cancels it.", "duplicate", detail={"action": same})
         ident = await asyncio.to_thread(records.create_action, self.database_url, created_by=user.telegram_id,
                                         chat_id=who.chat_id, run_at=run_at, on=on, switch_ids=switch_ids, text=text,
                                         status="pending", now=now, channel=who.channel)
         self.on_action_stored()
-        return Reply(f"Scheduled: {what} {verb} {when_text(run_at, self.tz, now)}. "
+        return Reply(f"Scheduled: {planned(what, on, run_at, self.tz, now)}. "
                      "I will report back here; /schedules lists or cancels it.", "scheduled", detail={"action": ident})
 
     async def execute(self, switch_ids: Sequence[str], on: bool) -> tuple[str, str, list[SwitchResult]]:
         """Switch now and describe it (used by the scheduler and by confirmed buttons)."""
+        already = already_in_state(self.fleet, switch_ids, on)
         results = await self.fleet.switch(list(switch_ids), on)
-        text, outcome = describe_results(self.campus, results)
+        text, outcome = describe_results(self.campus, results, already)
         return text, outcome, results
 
     # ============================================================================================ buttons
@@ -408,7 +450,7 @@ class Conversation:
         verb = "on" if record.on else "off"
         if press.kind == "x":
             if await asyncio.to_thread(records.transition, url, record.id, "pending", "cancelled"):
-                return Reply(f"Cancelled: {what} {verb} {when_text(record.run_at, self.tz, now)}.", "cancelled")
+                return Reply(f"Cancelled: {planned(what, record.on, record.run_at, self.tz, now)}.", "cancelled")
             return Reply("That scheduled action already ran or was cancelled.", "button_used")
         if press.kind == "n":
             if await asyncio.to_thread(records.transition, url, record.id, "confirming", "declined"):
@@ -427,7 +469,7 @@ class Conversation:
             if not await asyncio.to_thread(records.transition, url, record.id, "confirming", "pending"):
                 return Reply("This button was already used.", "button_used")
             self.on_action_stored()
-            return Reply(f"Scheduled: {what} {verb} {when_text(record.run_at, self.tz, now)}. I will report back "
+            return Reply(f"Scheduled: {planned(what, record.on, record.run_at, self.tz, now)}. I will report back "
                          "here; /schedules lists or cancels it.", "scheduled", detail={"action": record.id})
         if not await asyncio.to_thread(records.transition, url, record.id, "confirming", "running"):
             return Reply("This button was already used.", "button_used")
@@ -456,6 +498,12 @@ class Conversation:
             return Scope(rooms, self.queries.scope_label(rooms))
         return Scope(rooms, "The campus")
 
+    def _places(self, command: Command) -> list[Scope]:
+        """Each building and room a question names, as its own scope (for comparisons)."""
+        places = [Scope(tuple(r.id for r in self.campus.rooms if r.building_id == b.id), b.name)
+                  for b in self.campus.buildings if b.id in command.buildings]
+        return places + [Scope((r,), self.campus.room(r).name) for r in command.rooms]
+
     def _scope_note(self, user: User, command: Command, scope: Scope, spoken: bool) -> str:
         """A first line saying which room an answer is about when the words named none (empty when they did)."""
         if command.rooms or command.buildings or self._named_places(command.text):
@@ -468,13 +516,14 @@ class Conversation:
             return f"About {label}, your default room (name a room to ask about another)."
         return ""
 
-    async def _question(self, user: User, command: Command, spoken: bool = False) -> Reply:
-        reply = await self._answer(user, command)
+    async def _question(self, user: User, command: Command, spoken: bool = False,
+                        ask: AnswerAsk = AnswerAsk()) -> Reply:
+        reply = await self._answer(user, command, ask)
         scope = self._scope(user, command)
         note = self._scope_note(user, command, scope, spoken) if reply.outcome == "answered" else ""
         return dataclasses.replace(reply, text=f"{note}\n{reply.text}") if note else reply
 
-    async def _answer(self, user: User, command: Command) -> Reply:
+    async def _answer(self, user: User, command: Command, ask: AnswerAsk = AnswerAsk()) -> Reply:
         scope = self._scope(user, command)
         if not scope.room_ids:
             return Reply("You have no rooms assigned yet; ask an admin to add you to your rooms.", "refused")
@@ -488,7 +537,11 @@ class Conversation:
             if (command.switches or command.device_types) and not devices:
                 wanted = " or ".join(command.device_types) or "such device"
                 return Reply(f"I found no {wanted} in {scope.label}.", "answered")
-            return await asyncio.to_thread(self.queries.energy, scope, command.period, now, devices)
+            places = self._places(command)
+            if ask.compare and len(places) >= 2:
+                return await asyncio.to_thread(self.queries.compare, places, command.period, now, ask.cost)
+            return await asyncio.to_thread(self.queries.energy, scope, command.period, now, devices, ask.cost,
+                                           ask.peak)
         if command.intent == "forecast_query":
             return await asyncio.to_thread(self.queries.forecast, scope, command.period, now)
         return self.queries.status(scope, command.switches)
@@ -602,7 +655,7 @@ class Conversation:
         lines, buttons = [], []
         for n, record in enumerate(pending[:10], start=1):
             what = describe_targets(self.campus, record.switch_ids)
-            lines.append(f"{n}. {what} {'on' if record.on else 'off'} {when_text(record.run_at, self.tz, now)}")
+            lines.append(f"{n}. {planned(what, record.on, record.run_at, self.tz, now)}")
             buttons.append((Button(f"Cancel {n}", self.signer.sign("x", record.id, user.telegram_id,
                                                                    self.config.cancel_ttl_s)),))
         more = f"\n(and {len(pending) - 10} more)" if len(pending) > 10 else ""
@@ -639,8 +692,8 @@ class Conversation:
                                                                    "pending", "cancelled")]
         if not cancelled:
             return Reply("Those scheduled actions already ran or were cancelled.", "answered")
-        lines = [f"{n}. {describe_targets(self.campus, r.switch_ids)} {'on' if r.on else 'off'} "
-                 f"{when_text(r.run_at, self.tz, now)}" for n, r in enumerate(cancelled, start=1)]
+        lines = [f"{n}. {planned(describe_targets(self.campus, r.switch_ids), r.on, r.run_at, self.tz, now)}"
+                 for n, r in enumerate(cancelled, start=1)]
         head = f"Cancelled {len(cancelled)} scheduled action{'s' if len(cancelled) != 1 else ''}:"
         return Reply(head + "\n" + "\n".join(lines), "cancelled", detail={"cancelled": [r.id for r in cancelled]})
 

@@ -23,8 +23,9 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot import records
-from bot.replies import describe_results, describe_targets, when_text
-from devices.model import SwitchResult
+from bot.replies import already_in_state, describe_results, describe_targets, when_text
+from bot.replies import planned as planned_action
+from devices.model import SwitchResult, SwitchState
 from store.campus import Campus
 from store.models import utcnow
 
@@ -35,6 +36,8 @@ class Switcher(Protocol):
     """The part of the device gateway a scheduled run needs (devices.gateway.Gateway has it)."""
 
     async def switch(self, switch_ids: Sequence[str], on: bool) -> list[SwitchResult]: ...
+
+    def state(self, switch_id: str) -> SwitchState: ...
 
 
 @dataclass(frozen=True)
@@ -132,26 +135,27 @@ class ScheduleRunner:
     async def _run(self, record: records.ActionRecord, now: dt.datetime) -> None:
         lateness = now - record.run_at
         planned = when_text(record.run_at, self.tz, now)
-        what = describe_targets(self.campus, record.switch_ids)
-        verb = "on" if record.on else "off"
+        planned_text = planned_action(describe_targets(self.campus, record.switch_ids), record.on, record.run_at,
+                                      self.tz, now)
         if lateness > self.config.expire_after:
             self.skipped += 1
             log.info("scheduled action skipped", extra={"kv": {"action": record.id, "late_s": int(lateness.total_seconds())}})
             await self._finish(record, "skipped", {"outcome": "skipped", "late_s": int(lateness.total_seconds())},
-                               f"Skipped a scheduled action: {what} {verb} {planned} was due while nothing was running "
+                               f"Skipped a scheduled action: {planned_text} was due while nothing was running "
                                f"schedules, and {_minutes(lateness)} late is too late to switch without asking, so "
                                "nothing was switched. Ask again if you still want it.")
             return
         gateway = self.fleet()
         try:
+            already = already_in_state(gateway, record.switch_ids, record.on)
             results = await gateway.switch(list(record.switch_ids), record.on)
         except Exception as exc:
             log.exception("scheduled action failed", extra={"kv": {"action": record.id}})
             await self._finish(record, "failed", {"outcome": "error", "error": type(exc).__name__},
-                               f"A scheduled action ({what} {verb} {planned}) could not be run because of an error "
+                               f"A scheduled action ({planned_text}) could not be run because of an error "
                                "on my side.")
             return
-        text, outcome = describe_results(self.campus, results)
+        text, outcome = describe_results(self.campus, results, already)
         self.ran += 1
         head = (f"Scheduled action (planned {planned}, run {_minutes(lateness)} late):"
                 if lateness > self.config.late_after
