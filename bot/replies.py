@@ -60,7 +60,7 @@ def describe_results(campus: Campus, results: Sequence[SwitchResult],
                      already: frozenset[str] = frozenset()) -> tuple[str, str]:
     """One line per room from the confirmed states (a bulk reply names each room once), and the audit outcome
     (done, partial, failed). `already`: switches that were in the requested state before, said as such rather
-    than counted as switched ("AC was already off")."""
+    than counted as switched ("AC already off")."""
     by_id = {s.id: s for s in campus.switches}
     order = {s.id: i for i, s in enumerate(campus.switches)}
     rooms: OrderedDict[str, list[SwitchResult]] = OrderedDict()
@@ -84,7 +84,7 @@ def describe_results(campus: Campus, results: Sequence[SwitchResult],
                     "; " + "; ".join(_reasons(tried)) if ok < len(tried) else ""))
         if before:
             label = _label(by_id, before)
-            parts.append(f"{label} {'was' if len(before) == 1 else 'were'} already {verb}")
+            parts.append(f"{label} already {verb}")
         lines.append(f"{room}: " + "; ".join(parts))
     confirmed = sum(1 for r in results if r.ok)
     outcome = "done" if confirmed == len(results) else ("failed" if confirmed == 0 else "partial")

@@ -10,14 +10,10 @@ import pytest_asyncio
 
 from alerts.engine import AlertBook
 from alerts.model import AlertConfig, ScanResult, Signal
-from bot.callbacks import CallbackSigner, random_key
-from bot.conversation import Conversation, Sender
-from devices.gateway import Gateway
-from devices.simulator import SimulatedFleet
-from devices.transport import MemoryBus
+from bot.conversation import Sender
 from store import models as m
 from store.db import get_engine, session_scope
-from tests.bot.conftest import QUIET
+from tests.bot.conftest import memory_conversation
 
 ADMIN = Sender(1001, 1001, "terminal")
 
@@ -36,16 +32,8 @@ def open_alerts(url: str) -> dict[str, int]:
 
 @pytest_asyncio.fixture
 async def engine(campus, db_url):
-    bus = MemoryBus()
-    gateway = Gateway(campus, bus.transport())
-    boards = SimulatedFleet(campus, bus.transport(), QUIET)
-    await gateway.start()
-    await boards.start()
-    conversation = Conversation(campus, gateway, db_url, CallbackSigner(random_key()))
-    await conversation.load()
-    yield conversation
-    await boards.stop()
-    await gateway.stop()
+    async with memory_conversation(campus, db_url) as conversation:
+        yield conversation
 
 
 def alert(url: str, ident: int) -> m.Alert:

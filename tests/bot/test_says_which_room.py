@@ -6,31 +6,16 @@ from __future__ import annotations
 
 import pytest_asyncio
 
-from bot.callbacks import CallbackSigner, random_key
-from bot.conversation import Conversation, Sender
-from bot.records import AuditLog
-from devices.gateway import Gateway
-from devices.simulator import SimulatedFleet
-from devices.transport import MemoryBus
-from tests.bot.conftest import QUIET
+from bot.conversation import Sender
+from tests.bot.conftest import memory_conversation
 
 FACULTY = Sender(2001, 2001, "terminal")  # Dr. Meera Iyer: Classroom 101 and Classroom 102
 
 
 @pytest_asyncio.fixture
 async def engine(campus, db_url):
-    bus = MemoryBus()
-    gateway = Gateway(campus, bus.transport())
-    boards = SimulatedFleet(campus, bus.transport(), QUIET)
-    await gateway.start()
-    await boards.start()
-    audit = AuditLog(db_url)
-    conversation = Conversation(campus, gateway, db_url, CallbackSigner(random_key()), audit=audit)
-    await conversation.load()
-    yield conversation
-    await boards.stop()
-    await gateway.stop()
-    audit.close()
+    async with memory_conversation(campus, db_url) as conversation:
+        yield conversation
 
 
 async def test_everything_with_a_default_room_names_the_room_and_asks(engine):
