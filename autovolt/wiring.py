@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from autovolt.components import DevicesComponent
@@ -72,8 +71,7 @@ def _add_conversation(service: Service, settings: Settings) -> None:
 
     runner: ScheduleRunner | None = None
     conversation = ConversationComponent(settings, lambda: _wired_gateway(service), lambda: runner and runner.wake())
-    runner = ScheduleRunner(campus, url, lambda: conversation.gateway, config=ScheduleConfig(
-        expire_after=dt.timedelta(minutes=settings.schedule_expire_minutes)))
+    runner = ScheduleRunner(campus, url, lambda: conversation.gateway, config=ScheduleConfig.from_settings(settings))
     service.components += [conversation, runner]
     service.local_routers.append(chat_router(settings, lambda: conversation.engine))
 

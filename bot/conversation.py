@@ -27,8 +27,8 @@ from bot.callbacks import CallbackError, CallbackSigner
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
-from bot.replies import (TYPE_WORDS, Button, Reply, already_in_state, cant_do_text, describe_results, describe_targets, planned,
-                         room_list, when_text)
+from bot.replies import (TYPE_WORDS, Button, Reply, already_in_state, cant_do_text, describe_results,
+                         describe_targets, planned, room_list, when_text)
 from devices.model import BoardLiveness, SwitchResult, SwitchState
 from nlu.alert_words import read_alert_action
 from nlu.answer_words import AnswerAsk, energy_words, read_answer_ask
@@ -267,8 +267,9 @@ class Conversation:
         if not (named or reread.period is not None or ask.cost or ask.peak or ask.compare):
             return command
         base = previous if follow_up and not named else reread
+        keep_intent = follow_up and not (ask.cost or ask.peak)  # "and last week?" after a forecast stays one
         reshaped = dataclasses.replace(
-            reread, text=command.text, intent=base.intent if follow_up and not (ask.cost or ask.peak) else "energy_query",
+            reread, text=command.text, intent=base.intent if keep_intent else "energy_query",
             rooms=base.rooms, buildings=base.buildings, switches=base.switches if base is previous else reread.switches,
             device_types=base.device_types, period=reread.period or (previous.period if follow_up else None))
         self._context[who.chat_id] = (time.monotonic(), reshaped)
@@ -380,7 +381,8 @@ class Conversation:
             buttons = ((Button(f"Yes, switch {verb}", self.signer.sign("c", ident, user.telegram_id, ttl)),
                         Button("Cancel", self.signer.sign("n", ident, user.telegram_id, ttl))),)
             minutes = max(1, round(ttl / 60))
-            return Reply(f"{reason} Switch {verb} {'' if command.everything else 'the '}{what}{later}?\n(These buttons work for {minutes} "
+            article = "" if command.everything else "the "
+            return Reply(f"{reason} Switch {verb} {article}{what}{later}?\n(These buttons work for {minutes} "
                          f"minute{'s' if minutes != 1 else ''}.)", "confirm", buttons=buttons, detail={"action": ident})
         if run_at is not None:
             return await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)

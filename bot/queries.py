@@ -140,9 +140,9 @@ class Queries:
         if peak:
             hourly = frame.groupby(frame["ts"].dt.tz_convert(self.tz).dt.floor("h"))["energy_wh"].sum() / 1000
             at = hourly.idxmax()
-            lines.insert(0, f"Peak demand {span}: {hourly.max():,.1f} kW (the average over the hour from "
-                            f"{at.strftime('%H:%M') if len(set(hourly.index.date)) == 1 else at.strftime('%a %d %b %H:%M')}"
-                            f") in {label}.")
+            hour = at.strftime("%H:%M") if len(set(hourly.index.date)) == 1 else at.strftime("%a %d %b %H:%M")
+            lines.insert(0, f"Peak demand {span}: {hourly.max():,.1f} kW (the average over the hour from {hour}) "
+                            f"in {label}.")
         if len(per_room) > 1:
             top = [f"{self.campus.room(r).name} {v:,.1f} kWh" for r, v in per_room.head(5).items() if v > 0]
             lines.append("Most: " + ", ".join(top) + ".")
@@ -206,8 +206,10 @@ class Queries:
         unheard = [b for b in boards if live.get(b.id) is None or live[b.id].online is None]
         if not down and not unheard:
             return Reply(f"Every board is online ({len(boards)} boards).", "answered")
-        lines = [f"Offline boards ({len(down)} of {len(boards)}):" if down else f"No board is offline ({len(boards)} boards)."]
-        lines += [f"- {b.id} ({self.campus.room(b.room_id).name}): {state.reason or 'not answering'}" for b, state in down]
+        lines = [f"Offline boards ({len(down)} of {len(boards)}):" if down
+                 else f"No board is offline ({len(boards)} boards)."]
+        lines += [f"- {b.id} ({self.campus.room(b.room_id).name}): {state.reason or 'not answering'}"
+                  for b, state in down]
         if unheard:
             lines.append("Not heard from yet: " + ", ".join(b.id for b in unheard[:10]) + (
                 f" and {len(unheard) - 10} more" if len(unheard) > 10 else ""))
@@ -248,7 +250,8 @@ class Queries:
                 local_now = pd.Timestamp(now).tz_convert(self.tz).tz_localize(None)
                 with_weather = " with the outdoor temperature forecast" if _uses_weather_ahead(
                     stored.model, weather, local_now) else ""
-                how = f"Forecast by the method that predicted {scope.label} best in recent weeks, chosen nightly{with_weather}."
+                how = (f"Forecast by the method that predicted {scope.label} best in recent weeks, "
+                       f"chosen nightly{with_weather}.")
             else:
                 predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL)  # no day-ahead part: no weather
                 how = "Forecast from the same hours of recent weeks" + (

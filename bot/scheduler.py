@@ -50,6 +50,11 @@ class ScheduleConfig:
     expire_after: dt.timedelta = dt.timedelta(minutes=15)
     max_sleep_s: float = 30.0
 
+    @classmethod
+    def from_settings(cls, settings) -> "ScheduleConfig":
+        """From autovolt.settings.Settings (AUTOVOLT_SCHEDULE_EXPIRE_MINUTES)."""
+        return cls(expire_after=dt.timedelta(minutes=settings.schedule_expire_minutes))
+
 
 class ScheduleRunner:
     """A service component: `await start()` / `await stop()`; `wake()` after storing an action; `run_due()` runs
@@ -139,8 +144,9 @@ class ScheduleRunner:
                                       self.tz, now)
         if lateness > self.config.expire_after:
             self.skipped += 1
-            log.info("scheduled action skipped", extra={"kv": {"action": record.id, "late_s": int(lateness.total_seconds())}})
-            await self._finish(record, "skipped", {"outcome": "skipped", "late_s": int(lateness.total_seconds())},
+            late_s = int(lateness.total_seconds())
+            log.info("scheduled action skipped", extra={"kv": {"action": record.id, "late_s": late_s}})
+            await self._finish(record, "skipped", {"outcome": "skipped", "late_s": late_s},
                                f"Skipped a scheduled action: {planned_text} was due while nothing was running "
                                f"schedules, and {_minutes(lateness)} late is too late to switch without asking, so "
                                "nothing was switched. Ask again if you still want it.")

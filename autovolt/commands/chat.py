@@ -210,14 +210,12 @@ class _LocalEngine:
 
     @classmethod
     async def start(cls, settings, campus) -> "_LocalEngine":
-        import datetime as dt
-
         from bot.component import build_engine, terminal_signer
         from bot.scheduler import ScheduleConfig, ScheduleRunner
 
         engine = await build_engine(settings, terminal_signer())
         runner = ScheduleRunner(campus, settings.effective_database_url, lambda: engine.conversation.fleet,
-                                config=ScheduleConfig(expire_after=dt.timedelta(minutes=settings.schedule_expire_minutes)))
+                                config=ScheduleConfig.from_settings(settings))
         engine.conversation.on_action_stored = runner.wake
         await runner.start()
         return cls(engine, runner)
