@@ -72,10 +72,13 @@ def is_due(state: EpisodeState, now: dt.datetime, config: AlertConfig) -> bool:
 
 def snooze_end(choice: str, now: dt.datetime, tz: ZoneInfo, config: AlertConfig,
                morning: dt.time = dt.time(8, 0)) -> dt.datetime:
-    """The end of a snooze: "1h" (the configured short snooze) or "tomorrow" (8:00 local the next day)."""
+    """The end of a snooze: "1h" (the configured short snooze), "tomorrow" (8:00 local the next day) or "<n>m" (n
+    minutes, 1 to 1440: "snooze it for two hours" in a chat)."""
+    if choice.endswith("m") and choice[:-1].isdigit() and 1 <= int(choice[:-1]) <= 1440:
+        return now + dt.timedelta(minutes=int(choice[:-1]))
     if choice == "tomorrow":
         day = now.astimezone(tz).date() + dt.timedelta(days=1)
         return dt.datetime.combine(day, morning, tzinfo=tz).astimezone(dt.timezone.utc)
     if choice == "1h":
         return now + dt.timedelta(seconds=config.snooze_s)
-    raise ValueError(f"unknown snooze {choice!r}; expected 1h or tomorrow")
+    raise ValueError(f"unknown snooze {choice!r}; expected 1h, tomorrow or a number of minutes such as 90m")

@@ -60,6 +60,8 @@ class Service:
     checks: dict[str, ReadinessCheck] = field(default_factory=dict)
     # Routers other packages mount under the API key (the Alertmanager webhook), and the bot's webhook entry point.
     routers: list[APIRouter] = field(default_factory=list)
+    # Routers with their own authentication, not under the API key (the terminal chat's loopback route).
+    local_routers: list[APIRouter] = field(default_factory=list)
     telegram_handler: UpdateHandler | None = None
 
     def __post_init__(self) -> None:
@@ -77,7 +79,10 @@ class Service:
                 loop.add_signal_handler(sig, stop.set)
         context = ApiContext(settings=self.settings, checks=self.checks, routers=self.routers,
                              telegram_handler=self.telegram_handler)
-        config = uvicorn.Config(create_app(context=context), host="0.0.0.0", port=self.settings.http_port,
+        app = create_app(context=context)
+        for router in self.local_routers:
+            app.include_router(router)
+        config = uvicorn.Config(app, host="0.0.0.0", port=self.settings.http_port,
                                 log_level="warning", lifespan="off")
         server = uvicorn.Server(config)
         started: list[Component] = []

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     vosk_model: str | None = Field(None, description="Path to a Vosk model folder, or a language code to download")
     voice_confirm_below: float = Field(0.75, ge=0.0, le=1.0,
                                        description="A spoken switch command heard with less confidence asks before switching; 0 never asks")
+    schedule_expire_minutes: float = Field(15.0, gt=0, le=1440,
+                                           description="A scheduled action found this many minutes after its time "
+                                           "(the service was down) is skipped and reported, never switched late")
     http_port: int = Field(8002, description="Port of the HTTP API and /metrics")
     timezone: str | None = Field(None, description="IANA time zone; default the campus file's")
     api_key: SecretStr | None = Field(None, description="Key expected in the X-API-Key header of the HTTP API")

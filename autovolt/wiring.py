@@ -21,6 +21,7 @@ def build_service(settings: Settings) -> Service:
         log.info(load_into_database(settings.effective_database_url, settings.campus_file))
     service = Service(settings)
     _add_devices(service, settings)
+    _add_conversation(service, settings)
     _add_bot(service, settings)
     _add_alerts(service, settings)
     _add_models(service, settings)
@@ -49,17 +50,46 @@ def _wired_gateway(service: Service):
     return None
 
 
+def _conversation(service: Service):
+    from bot.component import ConversationComponent
+
+    return next((c for c in service.components if isinstance(c, ConversationComponent)), None)
+
+
+def _add_conversation(service: Service, settings: Settings) -> None:
+    """The conversation engine (on the wired gateway) and the schedule runner, whatever channels are on: scheduled
+    actions run in the service, reported through the outbox (Telegram) or kept for the user's terminal chat; terminal
+    chats on this machine talk to this engine through the loopback chat route (autovolt.chat_api)."""
+    url = settings.effective_database_url
+    with session_scope(url) as session:
+        campus = load_registry(session)
+    if campus is None:
+        return
+    from autovolt.chat_api import chat_router
+    from bot.component import ConversationComponent
+    from bot.scheduler import ScheduleConfig, ScheduleRunner
+
+    runner: ScheduleRunner | None = None
+    conversation = ConversationComponent(settings, lambda: _wired_gateway(service), lambda: runner and runner.wake())
+    runner = ScheduleRunner(campus, url, lambda: conversation.gateway, config=ScheduleConfig.from_settings(settings))
+    service.components += [conversation, runner]
+    service.local_routers.append(chat_router(settings, lambda: conversation.engine))
+
+
 def _add_bot(service: Service, settings: Settings) -> None:
-    """The Telegram bot with its scheduler, when a token is set. It uses the gateway of a devices component wired
-    before it (a component with `.gateway` or `.runtime.gateway`), else starts its own device runtime.
-    Without a token, say how to talk to the assistant in a terminal instead."""
+    """The Telegram bot on the service's conversation engine, when a token is set. Without a token, say how to
+    talk to the assistant in a terminal instead."""
     if settings.telegram_token is None:
         print("no AUTOVOLT_TELEGRAM_TOKEN set: talk to the assistant in a terminal with `autovolt chat` "
               "(e.g. `autovolt chat --as 2001`)", flush=True)
         return
+    conversation = _conversation(service)
+    if conversation is None:
+        log.warning("no campus loaded: the Telegram bot is not started; run `autovolt campus load FILE`")
+        return
     from bot.component import BotComponent, telegram_options
 
-    bot = BotComponent(settings, lambda: _wired_gateway(service))
+    bot = BotComponent(settings, conversation)
     service.components.append(bot)
     service.checks["telegram"] = bot.ready  # names the reason while the bot retries an unreachable Bot API
     options = telegram_options(settings)

@@ -15,7 +15,6 @@ from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, Com
 
 from bot import handlers
 from bot.conversation import COMMANDS, Conversation
-from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,8 @@ def build_application(token: str, conversation: Conversation, options: TelegramO
 
 
 class TelegramBot:
-    """Runs the Application and the scheduler in the current event loop: `await start()`, later `await stop()`."""
+    """Runs the Application in the current event loop: `await start()`, later `await stop()`. Scheduled actions are
+    run by the service's bot.scheduler.ScheduleRunner, whose reports reach Telegram through the alerts outbox."""
 
     def __init__(self, token: str, conversation: Conversation, options: TelegramOptions = TelegramOptions(),
                  button_routes: list[ButtonRoute] | None = None) -> None:
@@ -102,7 +102,6 @@ class TelegramBot:
         self.conversation = conversation
         self.options = options
         self.app = build_application(token, conversation, options, button_routes)
-        self.scheduler = Scheduler(conversation, self._notify)
         conversation.notify = self._notify  # e.g. a board that applied a command after its window
 
     async def _notify(self, chat_id: int, text: str) -> None:
@@ -112,7 +111,6 @@ class TelegramBot:
         await self.app.initialize()
         await self.app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
         await self.app.start()
-        await self.scheduler.start()
         if self.options.webhook_url and self.options.webhook_via_api:
             await self.app.bot.set_webhook(self.options.webhook_url, secret_token=self.options.webhook_secret,
                                            allowed_updates=ALLOWED_UPDATES)
@@ -137,7 +135,6 @@ class TelegramBot:
     async def stop(self) -> None:
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
-        await self.scheduler.stop()
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()

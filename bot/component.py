@@ -1,6 +1,5 @@
-"""The bot as a service component: reads the campus from the store, finds (or starts) the device gateway, builds
-the conversation engine, and runs the Telegram bot with its scheduler. Also builds the engine alone for the
-terminal chat."""
+"""The bot as service components: the conversation engine (reads the campus from the store, finds or starts the
+device gateway) and the Telegram bot on it. Also builds the engine alone for a terminal chat with no service."""
 
 from __future__ import annotations
 
@@ -94,18 +93,53 @@ async def build_engine(settings: Settings, signer: CallbackSigner, fleet: Fleet 
     return Engine(conversation, audit, runtime)
 
 
+class ConversationComponent:
+    """`Service` component: the one conversation engine of the service, shared by the Telegram bot and by terminal
+    chats that talk to the service (autovolt.chat_api). `fleet_provider` returns the gateway of a devices component
+    started before this one; None (or a provider returning None) makes it start its own device runtime.
+    `on_action_stored` is told of each new scheduled action (the schedule runner's wake-up)."""
+
+    name = "conversation"
+
+    def __init__(self, settings: Settings, fleet_provider: Callable[[], Fleet | None] | None = None,
+                 on_action_stored: Callable[[], None] | None = None) -> None:
+        self.settings = settings
+        self.fleet_provider = fleet_provider
+        self.on_action_stored = on_action_stored
+        self.engine: Engine | None = None
+
+    @property
+    def gateway(self) -> Fleet | None:
+        return self.engine.conversation.fleet if self.engine is not None else None
+
+    async def start(self) -> None:
+        token = self.settings.telegram_token
+        signer = CallbackSigner(key_from_token(token.get_secret_value())) if token is not None else terminal_signer()
+        fleet = self.fleet_provider() if self.fleet_provider else None
+        self.engine = await build_engine(self.settings, signer, fleet, speech_process=True)
+        if self.on_action_stored is not None:
+            self.engine.conversation.on_action_stored = self.on_action_stored
+        speech = self.engine.conversation.speech
+        if speech is not None:  # load the model now, off the loop, rather than on the first voice note
+            asyncio.get_running_loop().run_in_executor(None, speech.warm_up)
+
+    async def stop(self) -> None:
+        if self.engine is not None:
+            await self.engine.close()
+            self.engine = None
+
+
 class BotComponent:
-    """`Service` component. `fleet_provider` returns the gateway of a devices component started before this one;
-    None (or a provider returning None) makes the bot start its own device runtime."""
+    """`Service` component: the Telegram bot on the service's conversation engine (a `ConversationComponent`
+    started before this one)."""
 
     name = "telegram-bot"
 
-    def __init__(self, settings: Settings, fleet_provider: Callable[[], Fleet | None] | None = None) -> None:
+    def __init__(self, settings: Settings, conversation: ConversationComponent) -> None:
         if settings.telegram_token is None:
             raise ValueError("BotComponent needs AUTOVOLT_TELEGRAM_TOKEN")
         self.settings = settings
-        self.fleet_provider = fleet_provider
-        self.engine: Engine | None = None
+        self.conversation = conversation
         self.bot: TelegramBot | None = None
         # (matches(data), handle(data, user_id) -> answer text) for buttons of other packages, e.g. alerts.
         self.button_routes: list[ButtonRoute] = []
@@ -113,13 +147,11 @@ class BotComponent:
         self._connecting: asyncio.Task | None = None
 
     async def start(self) -> None:
+        if self.conversation.engine is None:
+            raise RuntimeError("the conversation component must start before the bot")
         token = self.settings.telegram_token.get_secret_value()
-        fleet = self.fleet_provider() if self.fleet_provider else None
-        self.engine = await build_engine(self.settings, CallbackSigner(key_from_token(token)), fleet, speech_process=True)
-        speech = self.engine.conversation.speech
-        if speech is not None:  # load the model now, off the loop, rather than on the first voice note
-            asyncio.get_running_loop().run_in_executor(None, speech.warm_up)
-        self.bot = TelegramBot(token, self.engine.conversation, telegram_options(self.settings), self.button_routes)
+        self.bot = TelegramBot(token, self.conversation.engine.conversation, telegram_options(self.settings),
+                               self.button_routes)
         # Telegram out of reach must not take the relays, the HTTP API and the schedulers down with it: keep
         # serving and connect in the background, with back-off; /ready says so meanwhile (`ready`).
         if not await self._connect():
@@ -170,8 +202,6 @@ class BotComponent:
                 await self._connecting
         if self.bot is not None:
             await self.bot.stop()
-        if self.engine is not None:
-            await self.engine.close()
 
 
 def terminal_signer() -> CallbackSigner:

@@ -22,13 +22,17 @@ from zoneinfo import ZoneInfo
 from autovolt.vocabulary import vocabulary_from_campus
 from alerts.preferences import PreferenceError
 from bot import alertprefs, records
+from bot.alert_chat import AlertChat
 from bot.callbacks import CallbackError, CallbackSigner
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
 from bot.late import LateWatch
-from bot.replies import Button, Reply, describe_late, describe_results, describe_targets, room_list, when_text
+from bot.replies import (TYPE_WORDS, Button, Reply, already_in_state, describe_late,
+                         describe_results, describe_targets, planned, room_list, when_text)
 from devices.model import BoardLiveness, LateConfirmation, SwitchResult, SwitchState
+from nlu.alert_words import read_alert_action
+from nlu.answer_words import AnswerAsk, energy_words, read_answer_ask
 from nlu.command import Command, ParseContext
 from nlu.parser import parser_for
 from store.campus import Campus, User
@@ -131,6 +135,9 @@ class Conversation:
         self._context: dict[int, tuple[float, Command]] = {}
         self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._unknown_told: dict[int, float] = {}
+        # The alerts a chat was last shown or acted on, so "snooze it" knows which.
+        self._recent_alerts: dict[int, tuple[int, ...]] = {}
+        self.alert_chat = AlertChat(campus, database_url)
         # Campus.user scans the list; every message asks, so index it once (the campus is immutable).
         self._users = {u.telegram_id: u for u in campus.users}
         # Sends an unsolicited message to a chat (set by the channel: Telegram, the terminal chat).
@@ -259,15 +266,56 @@ class Conversation:
 
     async def _understand(self, who: Sender, user: User, text: str, heard: str | None = None,
                           unsure: bool = False) -> Reply:
+        previous = self._previous(who.chat_id)
         command = self._parse(who, user, text)
-        reply = await self._act(who, user, command, unsure)
+        ask = read_answer_ask(command.text)
+        command = self._reshape(who, user, command, previous, ask)
+        reply = await self._act(who, user, command, unsure, spoken=heard is not None, ask=ask)
         detail = {**reply.detail, "rooms": list(command.rooms), "switches": list(command.switches)[:50]}
         if heard is not None:
             detail["heard"] = heard
         return dataclasses.replace(reply, intent=command.intent, detail=detail)
 
-    async def _act(self, who: Sender, user: User, command: Command, unsure: bool = False) -> Reply:
-        """`unsure`: the words may be misheard (a low-confidence voice note), so switching asks first."""
+    def _reshape(self, who: Sender, user: User, command: Command, previous: Command | None,
+                 ask: AnswerAsk) -> Command:
+        """Energy questions the parser has no intent for: "what did it cost" and "and last week?" after an energy
+        answer, "what was the peak demand today", "compare block A and block B this week". The places and period
+        are read again from the words as an energy question; what they leave out comes from the previous question."""
+        follow_up = previous is not None and previous.intent in ("energy_query", "forecast_query")
+        shaped = ask.cost or ask.peak or ask.compare
+        bare = not (command.rooms or command.buildings or command.switches or command.period)
+        if ask.offline_boards or not (command.intent == "unknown" and (shaped or follow_up)
+                                      or command.intent == "energy_query" and (shaped or bare and follow_up)):
+            return command
+        context = ParseContext(user_rooms=self._parse_rooms(user))
+        words = energy_words(command.text)
+        if not words and follow_up:
+            reread = dataclasses.replace(previous, intent="energy_query", period=None)
+        else:
+            reread = self.parser.parse(words or "how much energy was used today", context, self.clock())
+        if reread.intent != "energy_query" or reread.clarification:
+            return command
+        named = bool(reread.rooms or reread.buildings)
+        if not (named or reread.period is not None or ask.cost or ask.peak or ask.compare):
+            return command
+        base = previous if follow_up and not named else reread
+        keep_intent = follow_up and not (ask.cost or ask.peak)  # "and last week?" after a forecast stays one
+        reshaped = dataclasses.replace(
+            reread, text=command.text, intent=base.intent if keep_intent else "energy_query",
+            rooms=base.rooms, buildings=base.buildings, switches=base.switches if base is previous else reread.switches,
+            device_types=base.device_types, period=reread.period or (previous.period if follow_up else None))
+        self._context[who.chat_id] = (time.monotonic(), reshaped)
+        return reshaped
+
+    async def _act(self, who: Sender, user: User, command: Command, unsure: bool = False,
+                   spoken: bool = False, ask: AnswerAsk = AnswerAsk()) -> Reply:
+        """`unsure`: the words may be misheard (a low-confidence voice note), so switching asks first; `spoken`:
+        the words came from a voice note, so an answer about a room nobody named says which room it used."""
+        if command.intent in ("alerts_query", "unknown") and (action := read_alert_action(command.text)):
+            return await self._alert_action(who, user, command, action)
+        if ask.offline_boards and command.intent in ("alerts_query", "status_query", "unknown"):
+            rooms = None if user.role in ("admin", "operator") else visible_rooms(user, self.campus)
+            return await asyncio.to_thread(self.queries.offline_boards, rooms)
         if command.intent == "unknown" and (small_talk := _small_talk(command.text, user, self._example_room(user))):
             return Reply(small_talk, "answered")
         unsure_parse = command.confidence < self.config.understood_below and command.intent != "help"
@@ -281,15 +329,18 @@ class Conversation:
             return await self._switch_back_later(who, user, command, await self._control(who, user, command, unsure))
         if command.intent == "help":
             return self._help(user)
+        if command.intent == "schedule_query" and command.operation == "cancel":
+            return await self._cancel_schedules(who, user, command)
         if command.intent == "schedule_query":
             return await self._schedules(who, user)
         if command.intent == "alerts_query":
             if command.rooms or not command.buildings:
-                return await self._alerts(user, command.rooms)
+                return self._remember_alerts(who, await self._alerts(user, command.rooms))
             blocks = [b for b in self.campus.buildings if b.id in command.buildings]
-            return await self._alerts(user, tuple(r.id for r in self.campus.rooms if r.building_id in command.buildings),
-                                      " and ".join(b.name for b in blocks))
-        return await self._question(user, command)
+            return self._remember_alerts(who, await self._alerts(
+                user, tuple(r.id for r in self.campus.rooms if r.building_id in command.buildings),
+                " and ".join(b.name for b in blocks)))
+        return await self._question(user, command, spoken, ask)
 
     # ============================================================================================ voice
 
@@ -343,8 +394,15 @@ class Conversation:
         what = describe_targets(self.campus, switch_ids)
         verb = "on" if on else "off"
         later = f" {when_text(run_at, self.tz, now)}" if run_at else ""
-        if decision.confirm or unsure:
-            reason = decision.reason if decision.confirm else "I may have misheard."
+        unnamed = self._unnamed_room_note(user, command)
+        if command.everything:
+            place = (" and ".join(b.name for b in self.campus.buildings if b.id in command.buildings)
+                     if command.buildings and not command.rooms else self._place(switch_ids))
+            what = f"everything in {place}{unnamed}"
+        if decision.confirm or unsure or command.everything:
+            # "Everything" always asks: one word switches a whole room, and the room may not be the one meant.
+            reason = (decision.reason if decision.confirm else "I may have misheard." if unsure
+                      else "That is every device there.")
             expires = now + dt.timedelta(seconds=self.config.confirm_ttl_s)
             ident = await asyncio.to_thread(
                 records.create_action, self.database_url, created_by=user.telegram_id, chat_id=who.chat_id,
@@ -354,33 +412,64 @@ class Conversation:
             buttons = ((Button(f"Yes, switch {verb}", self.signer.sign("c", ident, user.telegram_id, ttl)),
                         Button("Cancel", self.signer.sign("n", ident, user.telegram_id, ttl))),)
             minutes = max(1, round(ttl / 60))
-            return Reply(f"{reason} Switch {verb} the {what}{later}?\n(These buttons work for {minutes} "
+            article = "" if command.everything else "the "
+            return Reply(f"{reason} Switch {verb} {article}{what}{later}?\n(These buttons work for {minutes} "
                          f"minute{'s' if minutes != 1 else ''}.)", "confirm", buttons=buttons, detail={"action": ident})
         if run_at is not None:
             return await self._store_schedule(who, user, run_at, on, switch_ids, command.text, now)
+        already = already_in_state(self.fleet, switch_ids, on)
         results = await self.fleet.switch(switch_ids, on)
         self.late.remember(who.user_id, who.chat_id, who.channel, command.text, results)
-        text, outcome = describe_results(self.campus, results)
+        text, outcome = describe_results(self.campus, results, already)
         return Reply(text, outcome, detail={"results": _results_json(results)})
+
+    def _place(self, switch_ids: Sequence[str]) -> str:
+        by_id = {s.id: s for s in self.campus.switches}
+        rooms = list(dict.fromkeys(by_id[s].room_id for s in switch_ids if s in by_id))
+        return room_list(self.campus, rooms) if len(rooms) <= 3 else f"{len(rooms)} rooms"
+
+    def _named_places(self, text: str) -> bool:
+        """Whether the words themselves name a room, building or the campus (not the context or a default)."""
+        alone = self.parser.parse(text, ParseContext(), self.clock())
+        lowered = text.lower()
+        return bool(alone.rooms or alone.buildings or alone.switches) or "campus" in lowered
+
+    def _unnamed_room_note(self, user: User, command: Command) -> str:
+        """" (your default room)" / " (from your previous message)" when the room was not in the words; else ""."""
+        if not (command.rooms or command.buildings) or self._named_places(command.text):
+            return ""
+        default = self._default_room.get(user.telegram_id)
+        if default and tuple(command.rooms) == (default,):
+            return " (your default room)"
+        if tuple(command.rooms) == tuple(home_rooms(user, self.campus)):
+            return " (your room)"
+        return " (the room of your previous message)"
 
     async def _store_schedule(self, who: Sender, user: User, run_at: dt.datetime, on: bool, switch_ids: list[str],
                               text: str, now: dt.datetime) -> Reply:
+        what = describe_targets(self.campus, switch_ids)
+        verb = "on" if on else "off"
+        same = await asyncio.to_thread(records.same_pending_action, self.database_url, user.telegram_id, run_at, on,
+                                       switch_ids)
+        if same is not None:
+            return Reply(f"You already have that scheduled: {planned(what, on, run_at, self.tz, now)}. "
+                         "Nothing was added; /schedules lists or cancels it.", "duplicate", detail={"action": same})
         ident = await asyncio.to_thread(records.create_action, self.database_url, created_by=user.telegram_id,
                                         chat_id=who.chat_id, run_at=run_at, on=on, switch_ids=switch_ids, text=text,
-                                        status="pending", now=now)
+                                        status="pending", now=now, channel=who.channel)
         self.on_action_stored()
-        what = describe_targets(self.campus, switch_ids)
-        return Reply(f"Scheduled: {what} {'on' if on else 'off'} {when_text(run_at, self.tz, now)}. "
+        return Reply(f"Scheduled: {planned(what, on, run_at, self.tz, now)}. "
                      "I will report back here; /schedules lists or cancels it.", "scheduled", detail={"action": ident})
 
     async def execute(self, switch_ids: Sequence[str], on: bool, *, who: Sender | None = None,
                       command_text: str = "") -> tuple[str, str, list[SwitchResult]]:
-        """Switch now and describe it (used by the scheduler and by confirmed buttons); `who` gave the command
-        (`command_text`) and hears of a late confirmation."""
+        """Switch now and describe it (used by confirmed buttons); `who` gave the command (`command_text`) and hears
+        of a late confirmation."""
+        already = already_in_state(self.fleet, switch_ids, on)
         results = await self.fleet.switch(list(switch_ids), on)
         if who is not None:
             self.late.remember(who.user_id, who.chat_id, who.channel, command_text, results)
-        text, outcome = describe_results(self.campus, results)
+        text, outcome = describe_results(self.campus, results, already)
         return text, outcome, results
 
     async def _switch_back_later(self, who: Sender, user: User, command: Command, reply: Reply) -> Reply:
@@ -421,7 +510,7 @@ class Conversation:
         verb = "on" if record.on else "off"
         if press.kind == "x":
             if await asyncio.to_thread(records.transition, url, record.id, "pending", "cancelled"):
-                return Reply(f"Cancelled: {what} {verb} {when_text(record.run_at, self.tz, now)}.", "cancelled")
+                return Reply(f"Cancelled: {planned(what, record.on, record.run_at, self.tz, now)}.", "cancelled")
             return Reply("That scheduled action already ran or was cancelled.", "button_used")
         if press.kind == "n":
             if await asyncio.to_thread(records.transition, url, record.id, "confirming", "declined"):
@@ -440,7 +529,7 @@ class Conversation:
             if not await asyncio.to_thread(records.transition, url, record.id, "confirming", "pending"):
                 return Reply("This button was already used.", "button_used")
             self.on_action_stored()
-            return Reply(f"Scheduled: {what} {verb} {when_text(record.run_at, self.tz, now)}. I will report back "
+            return Reply(f"Scheduled: {planned(what, record.on, record.run_at, self.tz, now)}. I will report back "
                          "here; /schedules lists or cancels it.", "scheduled", detail={"action": record.id})
         if not await asyncio.to_thread(records.transition, url, record.id, "confirming", "running"):
             return Reply("This button was already used.", "button_used")
@@ -463,12 +552,39 @@ class Conversation:
         if command.rooms:
             return Scope(tuple(command.rooms), self.queries.scope_label(command.rooms))
         room = self._default_room.get(user.telegram_id)
+        if command.intent == "status_query" and not command.switches:
+            room = None  # "is anything on?": every room of the user's, not the default one only
         rooms = (room,) if room else visible_rooms(user, self.campus)
         if user.role == "faculty" or room:
             return Scope(rooms, self.queries.scope_label(rooms))
         return Scope(rooms, "The campus")
 
-    async def _question(self, user: User, command: Command) -> Reply:
+    def _places(self, command: Command) -> list[Scope]:
+        """Each building and room a question names, as its own scope (for comparisons)."""
+        places = [Scope(tuple(r.id for r in self.campus.rooms if r.building_id == b.id), b.name)
+                  for b in self.campus.buildings if b.id in command.buildings]
+        return places + [Scope((r,), self.campus.room(r).name) for r in command.rooms]
+
+    def _scope_note(self, user: User, command: Command, scope: Scope, spoken: bool) -> str:
+        """A first line saying which room an answer is about when the words named none (empty when they did)."""
+        if command.rooms or command.buildings or self._named_places(command.text):
+            return ""
+        label = scope.label if scope.label != "The campus" else "the whole campus"
+        default = self._default_room.get(user.telegram_id)
+        if spoken:
+            return f"I did not hear a room, so this is about {label}."
+        if default and scope.room_ids == (default,):
+            return f"About {label}, your default room (name a room to ask about another)."
+        return ""
+
+    async def _question(self, user: User, command: Command, spoken: bool = False,
+                        ask: AnswerAsk = AnswerAsk()) -> Reply:
+        reply = await self._answer(user, command, ask)
+        scope = self._scope(user, command)
+        note = self._scope_note(user, command, scope, spoken) if reply.outcome == "answered" else ""
+        return dataclasses.replace(reply, text=f"{note}\n{reply.text}") if note else reply
+
+    async def _answer(self, user: User, command: Command, ask: AnswerAsk = AnswerAsk()) -> Reply:
         scope = self._scope(user, command)
         if not scope.room_ids:
             return Reply("You have no rooms assigned yet; ask an admin to add you to your rooms.", "refused")
@@ -482,10 +598,36 @@ class Conversation:
             if (command.switches or command.device_types) and not devices:
                 wanted = " or ".join(command.device_types) or "such device"
                 return Reply(f"I found no {wanted} in {scope.label}.", "answered")
-            return await asyncio.to_thread(self.queries.energy, scope, command.period, now, devices)
+            places = self._places(command)
+            if ask.compare and len(places) >= 2:
+                return await asyncio.to_thread(self.queries.compare, places, command.period, now, ask.cost)
+            return await asyncio.to_thread(self.queries.energy, scope, command.period, now, devices, ask.cost,
+                                           ask.peak)
         if command.intent == "forecast_query":
             return await asyncio.to_thread(self.queries.forecast, scope, command.period, now)
         return self.queries.status(scope, command.switches)
+
+    async def _alert_action(self, who: Sender, user: User, command: Command, action) -> Reply:
+        """"ack the AC alert", "snooze it for an hour": find the one open alert meant, then acknowledge or snooze
+        it with the alert book (the rules of the alert buttons); several match: list them and ask which."""
+        rooms = None if user.role in ("admin", "operator") else visible_rooms(user, self.campus)
+        recent = self._recent_alerts.get(who.chat_id, ())
+        choice = await asyncio.to_thread(self.alert_chat.choose, rooms, action, command.device_types,
+                                         command.rooms, recent)
+        verb = "acknowledge" if action.kind == "ack" else "snooze"
+        if not choice.alerts:
+            return Reply(f"I found no open alert to {verb}" + (" with that number." if action.alert_id else
+                                                             " that matches; \"any alerts?\" lists them."), "answered")
+        if len(choice.alerts) > 1:
+            self._recent_alerts[who.chat_id] = tuple(a for a, _ in choice.alerts)
+            listed = "\n".join(f"- {text}" for _, text in choice.alerts[:10])
+            return Reply(f"Which alert should I {verb}? Say its number, e.g. \"{verb} {choice.alerts[0][0]}\".\n"
+                         f"{listed}", "clarify")
+        alert_id = choice.alerts[0][0]
+        self._recent_alerts[who.chat_id] = (alert_id,)
+        outcome = await asyncio.to_thread(self.alert_chat.act, action, alert_id, user.telegram_id)
+        return Reply(outcome.text, "done" if outcome.ok else "refused", intent="alert_action",
+                     detail={"alert": alert_id, "action": action.kind})
 
     async def _alerts(self, user: User, named: Sequence[str] = (), label: str = "") -> Reply:
         """Open alerts the user may see; only those of the `named` rooms when a question names some ("what is wrong
@@ -571,7 +713,12 @@ class Conversation:
         return dataclasses.replace(reply, intent=intent)
 
     async def _cmd_alerts(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
-        return dataclasses.replace(await self._alerts(user), intent="alerts_query")
+        return dataclasses.replace(self._remember_alerts(who, await self._alerts(user)), intent="alerts_query")
+
+    def _remember_alerts(self, who: Sender, reply: Reply) -> Reply:
+        if reply.detail.get("alerts"):
+            self._recent_alerts[who.chat_id] = tuple(reply.detail["alerts"])
+        return reply
 
     async def _cmd_schedules(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
         return dataclasses.replace(await self._schedules(who, user), intent="schedule_query")
@@ -585,11 +732,47 @@ class Conversation:
         lines, buttons = [], []
         for n, record in enumerate(pending[:10], start=1):
             what = describe_targets(self.campus, record.switch_ids)
-            lines.append(f"{n}. {what} {'on' if record.on else 'off'} {when_text(record.run_at, self.tz, now)}")
+            lines.append(f"{n}. {planned(what, record.on, record.run_at, self.tz, now)}")
             buttons.append((Button(f"Cancel {n}", self.signer.sign("x", record.id, user.telegram_id,
                                                                    self.config.cancel_ttl_s)),))
         more = f"\n(and {len(pending) - 10} more)" if len(pending) > 10 else ""
         return Reply("Scheduled actions:\n" + "\n".join(lines) + more, "answered", buttons=tuple(buttons))
+
+    async def _cancel_schedules(self, who: Sender, user: User, command: Command) -> Reply:
+        """"cancel the projector schedule", "cancel all my schedules": cancel the user's own pending actions that
+        match the devices and rooms named (all of them for "all"); several matches and no "all": ask which."""
+        pending = await asyncio.to_thread(records.actions_with_status, self.database_url, "pending",
+                                          created_by=user.telegram_id)
+        by_id = {s.id: s for s in self.campus.switches}
+        types, rooms = set(command.device_types), set(command.rooms) | {
+            r.id for r in self.campus.rooms if r.building_id in command.buildings}
+        if command.everything:  # "cancel all my schedules": devices a previous message named do not narrow it
+            types, rooms = set(), set()
+
+        def matches(record: records.ActionRecord) -> bool:
+            switches = [by_id[s] for s in record.switch_ids if s in by_id]
+            return ((not types or any(s.type in types for s in switches))
+                    and (not rooms or any(s.room_id in rooms for s in switches)))
+
+        chosen = [r for r in pending if matches(r)]
+        named = " or ".join(TYPE_WORDS.get(t, t) for t in command.device_types)
+        if not chosen:
+            about = f" for the {named}" if named else ""
+            return Reply(f"You have no scheduled action{about} to cancel." + (
+                " /schedules lists the ones you have." if pending else ""), "answered")
+        if len(chosen) > 1 and not command.everything and not types and not rooms:
+            listed = await self._schedules(who, user)
+            return dataclasses.replace(listed, text="Which one? Press its cancel button, or say \"cancel all my "
+                                                    "schedules\".\n" + listed.text, outcome="clarify")
+        now = self.clock()
+        cancelled = [r for r in chosen if await asyncio.to_thread(records.transition, self.database_url, r.id,
+                                                                   "pending", "cancelled")]
+        if not cancelled:
+            return Reply("Those scheduled actions already ran or were cancelled.", "answered")
+        lines = [f"{n}. {planned(describe_targets(self.campus, r.switch_ids), r.on, r.run_at, self.tz, now)}"
+                 for n, r in enumerate(cancelled, start=1)]
+        head = f"Cancelled {len(cancelled)} scheduled action{'s' if len(cancelled) != 1 else ''}:"
+        return Reply(head + "\n" + "\n".join(lines), "cancelled", detail={"cancelled": [r.id for r in cancelled]})
 
     async def _cmd_myroom(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
         if not args:

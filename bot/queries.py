@@ -107,8 +107,10 @@ class Queries:
     def _energy_frame(self, room_ids: Sequence[str], start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
         return _without_double_count(self._energy_rows(room_ids, start, end))
 
-    def energy(self, scope: Scope, period: Period | None, now: dt.datetime, switch_ids: Sequence[str] = ()) -> Reply:
-        """Energy used by the scope's rooms in the period, or by `switch_ids` only ("the AC in Classroom 102")."""
+    def energy(self, scope: Scope, period: Period | None, now: dt.datetime, switch_ids: Sequence[str] = (),
+               cost: bool = False, peak: bool = False) -> Reply:
+        """Energy used by the scope's rooms in the period, or by `switch_ids` only ("the AC in Classroom 102").
+        `cost`: say what it cost at the campus tariff; `peak`: lead with the peak hour's demand."""
         period = period or self.today(now)
         end = min(period.end, now.astimezone(self.tz)) if period.start < now else period.end
         rows = self._energy_rows(scope.room_ids, period.start, end)
@@ -128,6 +130,19 @@ class Queries:
         total = frame["energy_wh"].sum() / 1000
         per_room = frame.groupby("room_id")["energy_wh"].sum().sort_values(ascending=False) / 1000
         lines = [f"{label} used {total:,.1f} kWh {span}."]
+        first = frame["ts"].min().tz_convert(self.tz)
+        if first - pd.Timestamp(period.start).tz_convert(self.tz) > pd.Timedelta(days=1):
+            # "energy in October" with readings from the 10th: the total covers less than the month.
+            lines[0] = (f"{label} used {total:,.1f} kWh {span}; readings start on {first.strftime('%a %d %b')}, "
+                        "so that is all it covers.")
+        if cost:
+            lines.append(self._cost_line(frame))
+        if peak:
+            hourly = frame.groupby(frame["ts"].dt.tz_convert(self.tz).dt.floor("h"))["energy_wh"].sum() / 1000
+            at = hourly.idxmax()
+            hour = at.strftime("%H:%M") if len(set(hourly.index.date)) == 1 else at.strftime("%a %d %b %H:%M")
+            lines.insert(0, f"Peak demand {span}: {hourly.max():,.1f} kW (the average over the hour from {hour}) "
+                            f"in {label}.")
         if len(per_room) > 1:
             top = [f"{self.campus.room(r).name} {v:,.1f} kWh" for r, v in per_room.head(5).items() if v > 0]
             lines.append("Most: " + ", ".join(top) + ".")
@@ -141,6 +156,63 @@ class Queries:
             lines.append(f"Peak: {peak:,.1f} kWh {'on' if step == 'D' else 'in the hour from'} {when}.")
             chart = charts.energy_chart(series, f"{label}: energy {span}", self.campus.timezone)
             return Reply("\n".join(lines), "answered", chart=chart, chart_name="energy.png")
+        return Reply("\n".join(lines), "answered")
+
+    def _cost_line(self, frame: pd.DataFrame) -> str:
+        """What the readings cost at the campus tariff, hour by hour (time-of-day bands apply to their hours)."""
+        from store.tariff import format_money
+
+        tariff = self.campus.tariff
+        if tariff is None:
+            return "No tariff is set in the campus file, so I cannot put a price on it (see the operator guide)."
+        local = frame["ts"].dt.tz_convert(self.tz)
+        hourly = frame.groupby(local.dt.floor("h"))["energy_wh"].sum() / 1000
+        amount = sum(kwh * tariff.price_at(ts.time()) for ts, kwh in hourly.items())
+        rates = f"{tariff.per_kwh:g}/kWh" + "".join(
+            f", {b.per_kwh:g} {b.start.strftime('%H:%M')}-{b.end.strftime('%H:%M')}" for b in tariff.bands)
+        return f"Cost: about {format_money(amount, tariff.currency)} at the campus tariff ({tariff.currency} {rates})."
+
+    def compare(self, places: Sequence[Scope], period: Period | None, now: dt.datetime, cost: bool = False) -> Reply:
+        """Energy of each place side by side in one period ("compare block A and block B this week")."""
+        from store.tariff import format_money
+
+        period = period or self.today(now)
+        end = min(period.end, now.astimezone(self.tz)) if period.start < now else period.end
+        span = self.period_text(period, now, so_far=True)
+        totals = []
+        for place in places:
+            frame = self._energy_frame(place.room_ids, period.start, end)
+            kwh = frame["energy_wh"].sum() / 1000 if not frame.empty else 0.0
+            money = ""
+            if cost and self.campus.tariff is not None and not frame.empty:
+                local = frame["ts"].dt.tz_convert(self.tz)
+                hourly = frame.groupby(local.dt.floor("h"))["energy_wh"].sum() / 1000
+                amount = sum(v * self.campus.tariff.price_at(ts.time()) for ts, v in hourly.items())
+                money = f", {format_money(amount, self.campus.tariff.currency)}"
+            totals.append((place.label, kwh, money))
+        lines = [f"Energy {span}:"] + [f"- {label}: {kwh:,.1f} kWh{money}" for label, kwh, money in totals]
+        ranked = sorted(totals, key=lambda t: t[1], reverse=True)
+        if len(ranked) >= 2 and ranked[1][1] > 0:
+            more = (ranked[0][1] / ranked[1][1] - 1) * 100
+            lines.append(f"{ranked[0][0]} used {more:,.0f}% more than {ranked[1][0]}.")
+        return Reply("\n".join(lines), "answered")
+
+    def offline_boards(self, room_ids: Sequence[str] | None) -> Reply:
+        """The boards that do not answer, in the rooms given (all when None) — not the alert list."""
+        live = self.fleet.board_liveness()
+        wanted = set(room_ids) if room_ids is not None else None
+        boards = [b for b in self.campus.boards if wanted is None or b.room_id in wanted]
+        down = [(b, live.get(b.id)) for b in boards if live.get(b.id) is not None and live[b.id].online is False]
+        unheard = [b for b in boards if live.get(b.id) is None or live[b.id].online is None]
+        if not down and not unheard:
+            return Reply(f"Every board is online ({len(boards)} boards).", "answered")
+        lines = [f"Offline boards ({len(down)} of {len(boards)}):" if down
+                 else f"No board is offline ({len(boards)} boards)."]
+        lines += [f"- {b.id} ({self.campus.room(b.room_id).name}): {state.reason or 'not answering'}"
+                  for b, state in down]
+        if unheard:
+            lines.append("Not heard from yet: " + ", ".join(b.id for b in unheard[:10]) + (
+                f" and {len(unheard) - 10} more" if len(unheard) > 10 else ""))
         return Reply("\n".join(lines), "answered")
 
     def _devices_text(self, switch_ids: Sequence[str], lower: bool = False) -> str:
@@ -178,7 +250,9 @@ class Queries:
                 local_now = pd.Timestamp(now).tz_convert(self.tz).tz_localize(None)
                 with_weather = " with the outdoor temperature forecast" if _uses_weather_ahead(
                     stored.model, weather, local_now) else ""
-                how = f"Forecast chosen nightly{with_weather}." + _track_record(stored.run.backtest.get("versus_baseline"))
+                how = (f"Forecast by the method that predicted {scope.label} best in recent weeks, "
+                       f"chosen nightly{with_weather}."
+                       + _track_record(stored.run.backtest.get("versus_baseline")))
             else:
                 predicted, _selection = forecast(history, horizon, model=FORECAST_MODEL)  # no day-ahead part: no weather
                 how = "Forecast from the same hours of recent weeks" + (
@@ -252,13 +326,11 @@ class Queries:
 
     def alerts(self, room_ids: Sequence[str] | None, place: str = "") -> Reply:
         """Open alerts and offline boards of the rooms (all when None); `place` names them in the all-clear."""
+        from bot.alert_chat import line
+
         rows = records.firing_alerts(self.database_url, room_ids)
         wanted = set(room_ids) if room_ids is not None else None
-        lines = []
-        for alert in rows:
-            place = self.campus.room(alert.room_id).name + ": " if alert.room_id and _exists(self.campus, alert.room_id) else ""
-            status = "" if alert.status == "firing" else f" ({alert.status})"
-            lines.append(f"- {place}{alert.summary}{status}")
+        lines = [f"- {line(self.campus, alert)}" for alert in rows]
         live = self.fleet.board_liveness()
         for board in self.campus.boards:
             state = live.get(board.id)
@@ -269,7 +341,9 @@ class Queries:
                          "answered")
         if not lines:
             return Reply("No open alerts and every board is reachable.", "answered")
-        return Reply("Open alerts:\n" + "\n".join(lines[:25]), "answered")
+        hint = "\n(\"ack 12\" acknowledges #12, \"snooze it for an hour\" snoozes it)" if rows else ""
+        return Reply("Open alerts:\n" + "\n".join(lines[:25]) + hint, "answered",
+                     detail={"alerts": [a.id for a in rows[:25]]})
 
     # --- helpers --------------------------------------------------------------------------------------------
 
@@ -322,9 +396,6 @@ def _without_double_count(frame: pd.DataFrame) -> pd.DataFrame:
 def _word(name: str) -> str:
     return name if name.isupper() else name.lower()
 
-
-def _exists(campus: Campus, room_id: str) -> bool:
-    return any(r.id == room_id for r in campus.rooms)
 
 
 

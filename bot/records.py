@@ -5,7 +5,11 @@ single conditional UPDATEs, so two presses of one button, or a scheduler and a c
 
 ScheduledAction statuses: `confirming` (waiting for the user's button; `result.expires_at`), `pending` (runs at
 `run_at`), `running`, `done`, `failed` (the gateway raised, or the service stopped while it ran), `cancelled`,
-`declined`, `expired`.
+`declined`, `expired` (a confirmation not pressed in time), `skipped` (due while nothing ran schedules, and too late
+when it was found: never switched late).
+
+A finished scheduled action keeps its report for its owner: a Telegram one is also queued in the outbox (same
+transaction), a terminal one waits until that user's terminal chat takes it (`take_reports`).
 """
 
 from __future__ import annotations
@@ -179,20 +183,21 @@ class ActionRecord:
     text: str
     status: str
     result: dict[str, Any] | None
+    channel: str = "telegram"
 
 
 def _record(row: m.ScheduledAction) -> ActionRecord:
     return ActionRecord(row.id, row.created_by, row.chat_id, row.run_at, row.action == "on", tuple(row.switch_ids),
-                        row.text, row.status, row.result)
+                        row.text, row.status, row.result, row.channel or "telegram")
 
 
 def create_action(url: str, *, created_by: int, chat_id: int, run_at: dt.datetime, on: bool,
                   switch_ids: Sequence[str], text: str, status: str, result: dict[str, Any] | None = None,
-                  now: dt.datetime | None = None) -> int:
+                  now: dt.datetime | None = None, channel: str = "telegram") -> int:
     with session_scope(url) as session:
         row = m.ScheduledAction(created_at=now or m.utcnow(), created_by=created_by, chat_id=chat_id, run_at=run_at,
                                 action="on" if on else "off", switch_ids=list(switch_ids), text=text[:2000],
-                                status=status, result=result)
+                                status=status, result=result, channel=channel)
         session.add(row)
         session.flush()
         return row.id
@@ -229,6 +234,66 @@ def actions_with_status(url: str, status: str, *, due_by: dt.datetime | None = N
         if created_by is not None:
             query = query.where(m.ScheduledAction.created_by == created_by)
         return [_record(r) for r in session.scalars(query.order_by(m.ScheduledAction.run_at, m.ScheduledAction.id))]
+
+
+def claim_due(url: str, now: dt.datetime, limit: int = 50) -> list[ActionRecord]:
+    """Claim pending actions due by `now` (pending -> running) and return them: the one place an action is taken
+    to run. One conditional UPDATE ... RETURNING, so two runners (two processes on one store) never both get a row;
+    on PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED so runners on replicas do not wait on each other."""
+    table = m.ScheduledAction
+    due = (select(table.id).where(table.status == "pending", table.run_at <= now)
+           .order_by(table.run_at, table.id).limit(limit))
+    with session_scope(url) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            picked = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+            stmt = update(table).where(table.id == picked.c.id, table.status == "pending")
+        else:  # SQLite: one writer at a time, the statement is atomic
+            stmt = update(table).where(table.id.in_(due.scalar_subquery()), table.status == "pending")
+        ids = list(session.scalars(stmt.values(status="running").returning(table.id)))
+        rows = session.scalars(select(table).where(table.id.in_(ids)).order_by(table.run_at, table.id)) if ids else []
+        return [_record(r) for r in rows]
+
+
+def finish_action(url: str, record: ActionRecord, from_status: str, to_status: str, result: dict[str, Any],
+                  report: str, now: dt.datetime) -> bool:
+    """Settle a run (`from_status` -> `to_status`) and keep its report for the owner; a Telegram report is queued in
+    the outbox in the same transaction, so it is sent once even if the service stops right after."""
+    from alerts import outbox
+
+    table = m.ScheduledAction
+    with session_scope(url) as session:
+        changed = session.execute(update(table).where(table.id == record.id, table.status == from_status)
+                                  .values(status=to_status, result=result, report=report[:4000])).rowcount == 1
+        if changed and record.channel == "telegram":
+            outbox.enqueue(session, dedupe_key=f"schedule:{record.id}:{record.chat_id}", chat_id=record.chat_id,
+                           text=report, now=now)
+    return changed
+
+
+def take_reports(url: str, user_id: int, now: dt.datetime, channel: str = "terminal") -> list[str]:
+    """Reports of finished actions this user set from `channel` not shown yet; marks them shown."""
+    table = m.ScheduledAction
+    with session_scope(url) as session:
+        rows = list(session.execute(select(table.id, table.report).where(
+            table.created_by == user_id, table.channel == channel, table.report.is_not(None),
+            table.reported_at.is_(None)).order_by(table.id)))
+        if rows:
+            session.execute(update(table).where(table.id.in_([r.id for r in rows]), table.reported_at.is_(None))
+                            .values(reported_at=now))
+        return [r.report for r in rows]
+
+
+def same_pending_action(url: str, created_by: int, run_at: dt.datetime, on: bool,
+                        switch_ids: Sequence[str]) -> int | None:
+    """The id of this user's pending action that does the same thing within the same minute, if any."""
+    table = m.ScheduledAction
+    window = dt.timedelta(seconds=60)
+    with session_scope(url) as session:
+        rows = session.execute(select(table.id, table.switch_ids).where(
+            table.created_by == created_by, table.status == "pending", table.action == ("on" if on else "off"),
+            table.run_at > run_at - window, table.run_at < run_at + window)).all()
+    wanted = set(switch_ids)
+    return next((r.id for r in rows if set(r.switch_ids) == wanted), None)
 
 
 def next_due(url: str) -> dt.datetime | None:

@@ -41,7 +41,7 @@ class Reply:
 
 
 # How a switch type reads in a sentence, and whether it takes a plural verb.
-_TYPE_WORDS = {"light": "lights", "fan": "fans", "ac": "AC", "projector": "projector", "outlet": "sockets",
+TYPE_WORDS = {"light": "lights", "fan": "fans", "ac": "AC", "projector": "projector", "outlet": "sockets",
                "heater": "heater", "other": "devices"}
 
 
@@ -52,31 +52,40 @@ def device_label(switches: Sequence[Switch]) -> str:
         name = switches[0].name
         return name if name.isupper() else name.lower()
     if len(types) == 1:
-        return _TYPE_WORDS.get(next(iter(types)), "devices")
+        return TYPE_WORDS.get(next(iter(types)), "devices")
     return ", ".join(s.name.lower() for s in switches)
 
 
-def describe_results(campus: Campus, results: Sequence[SwitchResult]) -> tuple[str, str]:
-    """Lines per room and device type from the confirmed states, and the audit outcome (done, partial, failed)."""
+def describe_results(campus: Campus, results: Sequence[SwitchResult],
+                     already: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """One line per room from the confirmed states (a bulk reply names each room once), and the audit outcome
+    (done, partial, failed). `already`: switches that were in the requested state before, said as such rather
+    than counted as switched ("AC already off")."""
     by_id = {s.id: s for s in campus.switches}
-    groups: OrderedDict[tuple[str, str], list[SwitchResult]] = OrderedDict()
     order = {s.id: i for i, s in enumerate(campus.switches)}
+    rooms: OrderedDict[str, list[SwitchResult]] = OrderedDict()
     for result in sorted(results, key=lambda r: order.get(r.switch_id, 1 << 30)):
         sw = by_id.get(result.switch_id)
-        key = (sw.room_id if sw else "?", sw.type if sw else "?")
-        groups.setdefault(key, []).append(result)
+        rooms.setdefault(sw.room_id if sw else "?", []).append(result)
     lines = []
-    for (room_id, _type), items in groups.items():
+    for room_id, items in rooms.items():
         room = campus.room(room_id).name if room_id != "?" else "Unknown room"
-        switches = [by_id[r.switch_id] for r in items if r.switch_id in by_id]
-        label = device_label(switches) if switches else "unknown device"
         verb = "on" if items[0].on else "off"
-        ok = sum(1 for r in items if r.outcome is Outcome.CONFIRMED)
-        line = f"{room}: {label} {verb} ({ok}/{len(items)} confirmed)"
-        if ok < len(items):
-            reasons = list(dict.fromkeys(_why(r) for r in items if r.outcome is not Outcome.CONFIRMED))
-            line = (f"{room}: {label} not switched {verb}: " if ok == 0 else line + "; ") + "; ".join(reasons)
-        lines.append(line)
+        before = [r for r in items if r.ok and r.switch_id in already]
+        tried = [r for r in items if r not in before]
+        ok = sum(1 for r in tried if r.ok)
+        parts = []
+        if tried:
+            label = _label(by_id, tried)
+            if ok == 0:
+                parts.append(f"{label} not switched {verb}: " + "; ".join(_reasons(tried)))
+            else:
+                parts.append(f"{label} {verb} ({ok}/{len(tried)} confirmed)" + (
+                    "; " + "; ".join(_reasons(tried)) if ok < len(tried) else ""))
+        if before:
+            label = _label(by_id, before)
+            parts.append(f"{label} already {verb}")
+        lines.append(f"{room}: " + "; ".join(parts))
     confirmed = sum(1 for r in results if r.ok)
     outcome = "done" if confirmed == len(results) else ("failed" if confirmed == 0 else "partial")
     return "\n".join(lines), outcome
@@ -91,6 +100,26 @@ def describe_late(campus: Campus, late: LateConfirmation) -> str:
     verb = "on" if late.on else "off"
     return (f"{room}: {label} switched {verb} after all. The board reported it {late.late_by_s:.0f} s after I said "
             f"it was not switched; it is {verb} now.")
+
+
+def _label(by_id: dict[str, Switch], results: Sequence[SwitchResult]) -> str:
+    switches = [by_id[r.switch_id] for r in results if r.switch_id in by_id]
+    if not switches:
+        return "unknown device"
+    types = list(dict.fromkeys(s.type for s in switches))
+    if len(types) == 1 or len(switches) == 1:
+        return device_label(switches)
+    words = [TYPE_WORDS.get(t, "devices") for t in types]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _reasons(results: Sequence[SwitchResult]) -> list[str]:
+    return list(dict.fromkeys(_why(r) for r in results if r.outcome is not Outcome.CONFIRMED))
+
+
+def already_in_state(fleet, switch_ids: Sequence[str], on: bool) -> frozenset[str]:
+    """Switches whose last known state is already `on` (None, never reported, is not "already")."""
+    return frozenset(s for s in switch_ids if fleet.state(s).on is on)
 
 
 def _why(result: SwitchResult) -> str:
@@ -111,7 +140,7 @@ def describe_targets(campus: Campus, switch_ids: Sequence[str]) -> str:
     if len(rooms) == 1:
         return f"{device_label(switches)} in {campus.room(rooms[0]).name}"
     types = {s.type for s in switches}
-    what = _TYPE_WORDS.get(next(iter(types)), "devices") if len(types) == 1 else "devices"
+    what = TYPE_WORDS.get(next(iter(types)), "devices") if len(types) == 1 else "devices"
     return f"{len(switches)} {what} in {len(rooms)} rooms"
 
 
@@ -124,6 +153,14 @@ def when_text(moment: dt.datetime, tz: ZoneInfo, now: dt.datetime) -> str:
     if local.date() == today + dt.timedelta(days=1):
         return f"tomorrow at {clock}"
     return f"on {local.strftime('%a %d %b')} at {clock}"
+
+
+def planned(what: str, on: bool, moment: dt.datetime, tz: ZoneInfo, now: dt.datetime) -> str:
+    """"lights in Classroom 101 off at 17:00"; a day's "on" is not doubled ("AC on, Mon 30 Nov at 09:00")."""
+    verb, when = ("on" if on else "off"), when_text(moment, tz, now)
+    if verb == "on" and when.startswith("on "):
+        return f"{what} on, {when[3:]}"
+    return f"{what} {verb} {when}"
 
 
 def room_list(campus: Campus, room_ids: Sequence[str]) -> str:

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from store.tariff import Tariff, TariffSpec
+
 SWITCH_TYPES = ("light", "fan", "ac", "projector", "outlet", "heater", "other")
 ROLES = ("admin", "faculty", "operator")
 PROTOCOLS = ("autovolt", "tasmota")
@@ -81,6 +83,8 @@ class CampusInfoSpec(_Strict):
     # Where the outdoor temperature is fetched for (the weather feed); both or neither, checked in campus_from_spec.
     latitude: float | None = Field(None, ge=-90, le=90, description="decimal degrees, north positive")
     longitude: float | None = Field(None, ge=-180, le=180, description="decimal degrees, east positive")
+    # The price of energy, for answers with cost ("what did it cost"): see store.tariff.
+    tariff: TariffSpec | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -263,6 +267,7 @@ class Campus:
     subdivision: the `holidays` package's code of the campus's region (e.g. "MH" in IN), whose holidays count too.
     closures: campus closures in the file's order. Both come last, with defaults, so older constructors still work.
     latitude, longitude: the campus's location in decimal degrees (both or neither), for the outdoor temperature.
+    tariff: the price of energy (store.tariff), None when the campus file gives none.
     """
 
     name: str
@@ -278,6 +283,7 @@ class Campus:
     closures: tuple[Closure, ...] = ()
     latitude: float | None = None
     longitude: float | None = None
+    tariff: Tariff | None = None
 
     @property
     def coordinates(self) -> tuple[float, float] | None:
@@ -382,7 +388,8 @@ def campus_from_spec(spec: CampusSpec) -> Campus:
     closures = tuple(Closure(c.name, c.start, c.end) for c in info.closures)
     return Campus(info.name, info.timezone, info.country, terms, tuple(buildings), tuple(rooms), tuple(boards),
                   tuple(switches), tuple(users), subdivision=info.subdivision, closures=closures,
-                  latitude=info.latitude, longitude=info.longitude)
+                  latitude=info.latitude, longitude=info.longitude,
+                  tariff=info.tariff.build() if info.tariff is not None else None)
 
 
 class _CrossRefError(Exception):

@@ -53,6 +53,7 @@ class CampusInfo(Base):
     closures: Mapped[list[Any]] = mapped_column(default=list, server_default=text("'[]'"))
     latitude: Mapped[float | None] = mapped_column(Float)  # migration 0005, with longitude: both or neither
     longitude: Mapped[float | None] = mapped_column(Float)
+    tariff: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # migration 0006: store.tariff's JSON form
     source_sha256: Mapped[str | None] = mapped_column(String(64))
     loaded_at: Mapped[dt.datetime | None]
 
@@ -260,6 +261,11 @@ class ScheduledAction(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Migration 0006: the channel that set it (telegram, terminal), the report for its owner, and when a terminal
+    # chat showed that report (Telegram reports go through the outbox instead).
+    channel: Mapped[str] = mapped_column(String(16), default="telegram", server_default="telegram")
+    report: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[dt.datetime | None]
 
 
 class ModelRun(Base):

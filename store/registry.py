@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.tariff import Tariff
 from store import campus as cf
 from store import models as m
 
@@ -99,7 +100,7 @@ def sync_campus(session: Session, campus: cf.Campus, source_sha256: str | None =
     info_values = {"name": campus.name, "timezone": campus.timezone, "country": campus.country,
                    "subdivision": campus.subdivision, "terms": cf.periods_to_json(campus.terms),
                    "closures": cf.periods_to_json(campus.closures), "latitude": campus.latitude,
-                   "longitude": campus.longitude}
+                   "longitude": campus.longitude, "tariff": campus.tariff.to_json() if campus.tariff else None}
     if info is None:
         session.add(m.CampusInfo(id=1, **info_values, source_sha256=source_sha256, loaded_at=m.utcnow()))
         report.created["campus"] = ["campus"]
@@ -143,4 +144,4 @@ def load_registry(session: Session) -> cf.Campus | None:
     return cf.Campus(info.name, info.timezone, info.country, cf.periods_from_json(info.terms, cf.Term), buildings,
                      tuple(rooms), boards, switches, users, subdivision=info.subdivision,
                      closures=cf.periods_from_json(info.closures, cf.Closure), latitude=info.latitude,
-                     longitude=info.longitude)
+                     longitude=info.longitude, tariff=Tariff.from_json(info.tariff))

@@ -4,12 +4,15 @@
     autovolt alerts list                                    open alerts
     autovolt alerts outbox                                  messages per delivery status
     autovolt alerts send [--for SECONDS]                    deliver what is due (needs AUTOVOLT_TELEGRAM_TOKEN)
+    autovolt alerts ack ID [--as TELEGRAM_ID]               acknowledge: reminders stop for everybody
+    autovolt alerts snooze ID [--for 1h|tomorrow|90m] [--as TELEGRAM_ID]   hold reminders until then
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 
 from autovolt.cli import UserError
 from autovolt.settings import load_settings
@@ -32,6 +35,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     send.add_argument("--for", dest="duration", type=float, default=30.0,
                       help="give up after this many seconds (default 30)")
     send.set_defaults(func=cmd_send)
+    ack = sub.add_parser("ack", help="acknowledge an open alert (as the buttons do): reminders stop")
+    ack.add_argument("alert_id", type=int, metavar="ID", help="the alert's number, as `alerts list` shows it")
+    ack.add_argument("--as", dest="user_id", type=int, help="registered user acting (default: the first admin)")
+    ack.set_defaults(func=cmd_act, action="ack")
+    snooze = sub.add_parser("snooze", help="snooze an open alert's reminders")
+    snooze.add_argument("alert_id", type=int, metavar="ID", help="the alert's number, as `alerts list` shows it")
+    snooze.add_argument("--for", dest="length", default="1h",
+                        help="1h (the configured short snooze), tomorrow (08:00), or minutes such as 90m")
+    snooze.add_argument("--as", dest="user_id", type=int, help="registered user acting (default: the first admin)")
+    snooze.set_defaults(func=cmd_act, action="snooze")
 
 
 def _book(url: str):
@@ -83,8 +96,36 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("no open alerts")
     for alert in alerts:
         state = f"acknowledged by {alert.acknowledged_by}" if alert.acknowledged_at else "unacknowledged"
+        if alert.snoozed_until is not None and alert.snoozed_until > dt.datetime.now(dt.timezone.utc):
+            state += f", snoozed until {templates.local_time(alert.snoozed_until, tz)}"
         print(f"#{alert.id} {alert.severity:8} {alert.key}: {alert.summary} "
               f"(since {templates.local_time(alert.first_seen, tz)}; {state})")
+    return 0
+
+
+def cmd_act(args: argparse.Namespace) -> int:
+    """Acknowledge or snooze with the alert book's rules (an admin, or someone the alert was sent to)."""
+    from alerts.engine import NoCampus
+    from store.db import session_scope
+    from store.registry import load_registry
+
+    book = _book(load_settings().effective_database_url)
+    user_id = args.user_id
+    if user_id is None:
+        with session_scope(load_settings().effective_database_url) as session:
+            campus = load_registry(session)
+        admin = next((u for u in campus.users if u.role == "admin"), None) if campus is not None else None
+        if admin is None:
+            raise UserError("no admin user in the campus: pass --as TELEGRAM_ID")
+        user_id = admin.telegram_id
+    try:
+        outcome = (book.acknowledge(args.alert_id, user_id) if args.action == "ack"
+                   else book.snooze(args.alert_id, user_id, args.length))
+    except NoCampus as exc:
+        raise UserError(str(exc)) from None
+    if not outcome.ok:
+        raise UserError(outcome.text)
+    print(outcome.text)
     return 0
 
 

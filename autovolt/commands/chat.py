@@ -4,7 +4,11 @@
     autovolt chat --as 2001             # as a registered user (Telegram id)
     autovolt chat --once "turn off the lights in classroom 101"
     autovolt chat --voice note.ogg      # a voice note from a file (OGG/Opus, MP3, M4A, WAV)
+    autovolt chat --alone               # never talk to a running service
 
+With a service running on this machine (`autovolt serve`, `make demo`) the chat talks to it (autovolt.chat_api):
+its devices, its schedules. Without one it runs an engine and a fleet of its own, and says so first.
+Reports of the user's scheduled actions are shown as they finish (and, when the chat was closed, at the next start).
 Buttons are shown numbered; type the number to press one. Charts are written as PNG files and their path printed.
 """
 
@@ -30,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     once = chat.add_mutually_exclusive_group()
     once.add_argument("--once", metavar="TEXT", help="send one message (or /command), print the answer, exit")
     once.add_argument("--voice", metavar="FILE", type=Path, help="send one voice note from FILE, print the answer, exit")
+    chat.add_argument("--alone", action="store_true",
+                      help="do not talk to a running service: run an engine and a fleet in this process")
     chat.set_defaults(func=cmd_chat)
 
 
@@ -45,14 +51,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
         upgrade(settings.effective_database_url)
     except DatabaseError as exc:
         raise UserError(str(exc)) from None
-    return asyncio.run(_chat(settings, args.user_id, args.once, voice))
+    return asyncio.run(_chat(settings, args.user_id, args.once, voice, args.alone))
 
 
 class TerminalChat:
-    """Renders replies as text; remembers the last buttons so a typed number presses one."""
+    """Renders replies as text; remembers the last buttons so a typed number presses one. `conversation`: the
+    engine in this process, or autovolt.chat_api.RemoteConversation (the running service's)."""
 
-    def __init__(self, engine, sender, charts_dir: Path, out=None) -> None:
-        self.engine = engine
+    def __init__(self, conversation, sender, charts_dir: Path, out=None) -> None:
+        self.conversation = conversation
         self.sender = sender
         self.charts_dir = charts_dir
         self.out = out or sys.stdout
@@ -73,8 +80,14 @@ class TerminalChat:
         if self.buttons:
             print("     " + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(self.buttons, 1)), file=self.out, flush=True)
 
+    def notice(self, text: str, prompt: bool = False) -> None:
+        """An unsolicited message (a scheduled action's report); `prompt`: reprint the prompt after it."""
+        print(("\n" if prompt else "") + f"bot> {text}".replace("\n", "\n     "), file=self.out, flush=True)
+        if prompt:
+            print(PROMPT, end="", file=self.out, flush=True)
+
     async def say(self, line: str):
-        conversation = self.engine.conversation
+        conversation = self.conversation
         line = line.strip()
         if re.fullmatch(r"\d{1,2}", line) and self.buttons and 1 <= int(line) <= len(self.buttons):
             reply = await conversation.on_button(self.sender, self.buttons[int(line) - 1].data)
@@ -95,36 +108,61 @@ class TerminalChat:
         return reply
 
 
-async def _chat(settings, user_id: int | None, once: str | None, voice: bytes | None) -> int:
-    from bot.component import NoCampusError, build_engine, terminal_signer
-    from bot.conversation import Sender
-    from bot.scheduler import Scheduler
+REPORT_POLL_S = 2.0
 
+
+async def _chat(settings, user_id: int | None, once: str | None, voice: bytes | None, alone: bool = False) -> int:
+    """Talk to the running service's engine when one answers on this machine; else run an engine, a fleet and the
+    schedule runner here, and say so first (what this chat switches is then not what a service shows)."""
+    from autovolt.chat_api import find_service
+    from bot.component import NoCampusError, read_campus
+    from bot.conversation import Sender
+
+    url = settings.effective_database_url
     try:
-        # A broker session of its own: the chat must never take over the running service's connection.
-        engine = await build_engine(settings, terminal_signer(), role="chat")
+        campus = await asyncio.to_thread(read_campus, url)
     except NoCampusError as exc:
         raise UserError(str(exc)) from None
-    campus = engine.conversation.campus
     if user_id is None:
         admin = next((u for u in campus.users if u.role == "admin"), None)
         if admin is None:
-            await engine.close()
             raise UserError("the campus has no admin user: pass --as TELEGRAM_ID")
         user_id = admin.telegram_id
     sender = Sender(user_id, user_id, "terminal")
-    chat = TerminalChat(engine, sender, settings.data_dir / "charts")
+    remote, why = (None, "--alone given") if alone else await find_service(settings)
+    banner = sys.stdout if once is None and voice is None else sys.stderr
+    if remote is not None:
+        print(f"Connected to the running AutoVolt service on 127.0.0.1:{settings.http_port}: this chat switches its "
+              "devices, and its scheduled actions run there.", file=banner, flush=True)
+        local = None
+        conversation = remote
+    else:
+        fleet = "the broker's boards" if settings.mqtt_url else "a simulated fleet of its own"
+        print(f"No AutoVolt service to talk to ({why}): this chat runs its own engine on {fleet}; what it switches is "
+              "not what another process shows. Start `autovolt serve` (or `make demo`) first to use the service's "
+              "devices.", file=banner, flush=True)
+        local = await _LocalEngine.start(settings, campus)
+        conversation = local.engine.conversation
+    chat = TerminalChat(conversation, sender, settings.data_dir / "charts")
+    if local is not None:
+        async def notify(chat_id: int, text: str) -> None:  # e.g. a board that applied a command after its window
+            chat.notice(text, prompt=once is None and voice is None)
 
-    async def notify(chat_id: int, text: str) -> None:
-        print(f"\nbot> {text}".replace("\n", "\n     ") + ("" if once or voice else f"\n{PROMPT}"), end="" if not (once or voice) else "\n",
-              flush=True)
+        conversation.notify = notify
 
-    scheduler = Scheduler(engine.conversation, notify)
-    engine.conversation.notify = notify
-    await scheduler.start()
+    async def take_reports() -> list[str]:
+        if remote is not None:
+            return await remote.reports(user_id)
+        from bot import records
+        from store.models import utcnow
+
+        return await asyncio.to_thread(records.take_reports, url, user_id, utcnow())
+
     try:
+        for text in await take_reports():
+            chat.notice(text)
         if voice is not None:
-            reply = await engine.conversation.on_voice(sender, voice)
+            reply = await conversation.on_voice(sender, voice)
             chat.show(reply)
             return 1 if reply.outcome == "error" else 0
         if once is not None:
@@ -134,16 +172,60 @@ async def _chat(settings, user_id: int | None, once: str | None, voice: bytes | 
         who = f"{user.name} ({user.role})" if user else f"unregistered id {user_id}"
         print(f"AutoVolt chat as {who}. Type a message, /help, ':voice FILE', a number to press a button; "
               "Ctrl-D to leave.", flush=True)
-        while True:
-            try:
-                line = await asyncio.to_thread(input, PROMPT)
-            except EOFError:
-                print()
-                return 0
-            if line.strip().lower() in ("quit", "exit", ":q"):
-                return 0
-            if line.strip():
-                await chat.say(line)
+        poller = asyncio.create_task(_poll_reports(chat, take_reports))
+        try:
+            while True:
+                try:
+                    line = await asyncio.to_thread(input, PROMPT)
+                except EOFError:
+                    print()
+                    return 0
+                if line.strip().lower() in ("quit", "exit", ":q"):
+                    return 0
+                if line.strip():
+                    await chat.say(line)
+        finally:
+            poller.cancel()
     finally:
-        await scheduler.stop()
-        await engine.close()
+        if remote is not None:
+            await remote.close()
+        if local is not None:
+            await local.stop()
+
+
+async def _poll_reports(chat: "TerminalChat", take) -> None:
+    """Show reports of this user's scheduled actions as they finish (run by the service or by this chat)."""
+    while True:
+        await asyncio.sleep(REPORT_POLL_S)
+        try:
+            for text in await take():
+                chat.notice(text, prompt=True)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a service restarting: try again on the next tick
+            continue
+
+
+class _LocalEngine:
+    """The engine, its fleet and the schedule runner, in this process (no service to talk to)."""
+
+    def __init__(self, engine, runner) -> None:
+        self.engine = engine
+        self.runner = runner
+
+    @classmethod
+    async def start(cls, settings, campus) -> "_LocalEngine":
+        from bot.component import build_engine, terminal_signer
+        from bot.scheduler import ScheduleConfig, ScheduleRunner
+
+        # A broker session of its own: the chat must never take over the running service's connection.
+        engine = await build_engine(settings, terminal_signer(), role="chat")
+        runner = ScheduleRunner(campus, settings.effective_database_url, lambda: engine.conversation.fleet,
+                                config=ScheduleConfig.from_settings(settings))
+        engine.conversation.on_action_stored = runner.wake
+        await runner.start()
+        return cls(engine, runner)
+
+    async def stop(self) -> None:
+        await self.runner.stop()
+        await self.engine.close()

@@ -45,3 +45,32 @@ def test_scan_once_list_and_outbox_on_a_loaded_campus(tmp_path, monkeypatch, cap
     monkeypatch.setenv("AUTOVOLT_ALERTS_COOLDOWN_S", "soon")
     assert main(["alerts", "scan", "--once"]) == 2
     assert "AUTOVOLT_ALERTS_COOLDOWN_S:" in capsys.readouterr().err
+
+
+def test_ack_and_snooze_from_the_command_line(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    for name in ("AUTOVOLT_TELEGRAM_TOKEN", "AUTOVOLT_DATA_DIR", "AUTOVOLT_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AUTOVOLT_DATABASE_URL", url)
+    monkeypatch.setenv("AUTOVOLT_ALERTS_GROUP_WAIT_S", "0")
+    monkeypatch.chdir(tmp_path)
+    load(url, build_campus())
+    with session_scope(url) as session:
+        long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+        session.execute(update(m.Board).where(m.Board.id == "a-101-panel").values(last_seen=long_ago))
+    assert main(["alerts", "scan", "--once", "offline"]) == 0
+    capsys.readouterr()
+    with session_scope(url) as session:
+        ident = session.query(m.Alert.id).scalar()
+    assert main(["alerts", "snooze", str(ident), "--for", "90m"]) == 0
+    assert capsys.readouterr().out.startswith("Snoozed until ")
+    assert main(["alerts", "list"]) == 0
+    assert "unacknowledged, snoozed until " in capsys.readouterr().out
+    assert main(["alerts", "ack", str(ident)]) == 0
+    assert capsys.readouterr().out.startswith("Acknowledged: Board a-101-panel")
+    assert main(["alerts", "ack", str(ident)]) == 2
+    assert "Already acknowledged by" in capsys.readouterr().err
+    assert main(["alerts", "snooze", "999"]) == 2
+    assert "This alert no longer exists." in capsys.readouterr().err
+    assert main(["alerts", "snooze", str(ident), "--for", "forever"]) == 2
+    assert "unknown snooze 'forever'" in capsys.readouterr().err

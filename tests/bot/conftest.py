@@ -4,26 +4,35 @@ broker (own topic root), the real speech model, the loopback Bot API server and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
 
+from alerts.sender import OutboxSender
+from alerts.telegram import BotApi
 from bot.app import TelegramBot, TelegramOptions
-from bot.callbacks import CallbackSigner, key_from_token
+from bot.callbacks import CallbackSigner, key_from_token, random_key
 from bot.conversation import Conversation, ConversationConfig
 from bot.records import AuditLog
 from bot.speech import SpeechPipeline
 from devices.gateway import Gateway
 from devices.mqtt import MqttConfig, MqttTransport
 from devices.simulator import SimTiming, SimulatedFleet
+from devices.transport import MemoryBus
 from store.campus import load_campus_file
-from store.db import session_scope, upgrade
+from store.db import get_engine, session_scope, upgrade
 from store.registry import sync_campus
 from tests.bot.fake_bot_api import Call, FakeBotApi
+
+if TYPE_CHECKING:  # imported where used, so these fixtures load on code without it
+    from bot.scheduler import ScheduleRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CAMPUS = ROOT / "autovolt" / "demo" / "campus.yaml"
@@ -89,6 +98,38 @@ async def fleet(campus):
     await gateway.stop()
 
 
+@contextlib.asynccontextmanager
+async def memory_conversation(campus, url: str, audit: AuditLog | None = None):
+    """A conversation engine on the store at `url` with a simulated fleet on an in-memory bus (no broker), as the
+    terminal chat runs it."""
+    bus = MemoryBus()
+    gateway = Gateway(campus, bus.transport())
+    boards = SimulatedFleet(campus, bus.transport(), QUIET)
+    await gateway.start()
+    await boards.start()
+    conversation = Conversation(campus, gateway, url, CallbackSigner(random_key()), audit=audit)
+    await conversation.load()
+    try:
+        yield conversation
+    finally:
+        await boards.stop()
+        await gateway.stop()
+
+
+def history_store(folder: Path, campus, now: dt.datetime, weeks: int = 2) -> str:
+    """A SQLite store with the campus and `weeks` of demo history up to `now`."""
+    from autovolt.demo.history import generate_history
+    from store.readings import insert_frame
+
+    url = f"sqlite:///{folder / 'bot.db'}"
+    upgrade(url)
+    history, _ = generate_history(campus, now, weeks=weeks)
+    with session_scope(url) as session:
+        sync_campus(session, campus)
+        insert_frame(session, history)
+    return url
+
+
 @dataclass
 class Harness:
     """Everything an end-to-end test touches."""
@@ -100,6 +141,8 @@ class Harness:
     boards: SimulatedFleet
     audit: AuditLog
     db_url: str
+    runner: ScheduleRunner
+    outbox: OutboxSender
 
     def relay(self, switch_id: str) -> bool:
         sw = next(s for s in self.conversation.campus.switches if s.id == switch_id)
@@ -112,13 +155,29 @@ class Harness:
         self.api.send_text(user_id, text)
         return await self.api.reply_to(user_id, start, timeout)
 
-    async def restart(self, **config) -> None:
+    async def stop(self) -> None:
         await self.bot.stop()
+        await self.runner.stop()
+
+    async def restart(self, **config) -> None:
+        """The whole service again: bot, conversation and schedule runner (the outbox sender keeps running)."""
+        await self.stop()
         self.conversation = make_conversation(self.conversation.campus, self.gateway, self.db_url, self.api.token,
                                               self.conversation.speech, self.audit, **config)
         await self.conversation.load()
+        self.runner = await start_runner(self.conversation, self.gateway)
         self.bot = TelegramBot(self.api.token, self.conversation, options(self.api))
         await self.bot.start()
+
+
+async def start_runner(conversation: Conversation, gateway: Gateway) -> ScheduleRunner:
+    """The service's schedule runner on this conversation's store and fleet."""
+    from bot.scheduler import ScheduleRunner
+
+    runner = ScheduleRunner(conversation.campus, conversation.database_url, lambda: gateway)
+    conversation.on_action_stored = runner.wake
+    await runner.start()
+    return runner
 
 
 def options(api: FakeBotApi) -> TelegramOptions:
@@ -138,10 +197,16 @@ async def harness(campus, db_url, fleet, speech):
     audit = AuditLog(db_url)
     conversation = make_conversation(campus, gateway, db_url, api.token, speech, audit)
     await conversation.load()
+    runner = await start_runner(conversation, gateway)
+    # Reports of scheduled actions reach Telegram through the alerts outbox, as in the service.
+    outbox = OutboxSender(get_engine(db_url), BotApi(api.token, api.base_url), poll_s=0.2)
+    await outbox.start()
     bot = TelegramBot(api.token, conversation, options(api))
     await bot.start()
-    h = Harness(api, bot, conversation, gateway, boards, audit, db_url)
+    h = Harness(api, bot, conversation, gateway, boards, audit, db_url, runner, outbox)
     yield h
-    await h.bot.stop()
+    await h.stop()
+    await outbox.stop()
+    await outbox.api.close()
     await api.stop()
     audit.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from autovolt.settings import load_settings
-from bot.component import BotComponent, NoCampusError, read_campus
+from bot.component import BotComponent, ConversationComponent, NoCampusError, read_campus
 from tests.bot.fake_bot_api import FakeBotApi
 
 import pytest
@@ -14,10 +14,12 @@ async def test_component_serves_a_conversation_from_settings(db_url, tmp_path):
     await api.start()
     settings = load_settings(database_url=db_url, data_dir=tmp_path, telegram_token=api.token,
                              telegram_base_url=api.base_url, mqtt_url=None)
-    component = BotComponent(settings)
+    engine = ConversationComponent(settings)
+    component = BotComponent(settings, engine)
+    await engine.start()
     await component.start()
     try:
-        assert component.engine.conversation.config.voice_confirm_below == settings.voice_confirm_below == 0.75
+        assert engine.engine.conversation.config.voice_confirm_below == settings.voice_confirm_below == 0.75
         start = len(api.calls)
         api.send_text(2001, "turn on the lights in classroom 101")
         reply = await api.reply_to(2001, start)
@@ -25,6 +27,7 @@ async def test_component_serves_a_conversation_from_settings(db_url, tmp_path):
         assert [c["command"] for c in api.commands][:2] == ["start", "help"]
     finally:
         await component.stop()
+        await engine.stop()
         await api.stop()
 
 

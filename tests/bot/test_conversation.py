@@ -13,46 +13,27 @@ import pytest_asyncio
 from PIL import Image
 from sqlalchemy import select
 
-from autovolt.demo.history import generate_history
 from bot.callbacks import CallbackSigner, random_key
 from bot.conversation import Conversation, Sender
 from bot.records import AuditLog
-from devices.gateway import Gateway
-from devices.simulator import SimulatedFleet
-from devices.transport import MemoryBus
 from store import models as m
 from store.db import session_scope, upgrade
-from store.readings import insert_frame
 from store.registry import sync_campus
-from tests.bot.conftest import QUIET
+from tests.bot.conftest import history_store, memory_conversation
 
 NOW = dt.datetime.now(dt.timezone.utc)
 
 
 @pytest.fixture(scope="module")
 def history_url(tmp_path_factory, campus) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('history') / 'bot.db'}"
-    upgrade(url)
-    history, _ = generate_history(campus, NOW, weeks=2)
-    with session_scope(url) as session:
-        sync_campus(session, campus)
-        insert_frame(session, history)
-    return url
+    return history_store(tmp_path_factory.mktemp("history"), campus, NOW)
 
 
 @pytest_asyncio.fixture
 async def engine(campus, history_url):
-    bus = MemoryBus()
-    gateway = Gateway(campus, bus.transport())
-    boards = SimulatedFleet(campus, bus.transport(), QUIET)
-    await gateway.start()
-    await boards.start()
     audit = AuditLog(history_url)
-    conversation = Conversation(campus, gateway, history_url, CallbackSigner(random_key()), audit=audit)
-    await conversation.load()
-    yield conversation
-    await boards.stop()
-    await gateway.stop()
+    async with memory_conversation(campus, history_url, audit) as conversation:
+        yield conversation
     audit.close()
 
 

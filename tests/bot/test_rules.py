@@ -86,14 +86,15 @@ def test_rate_limit_bursts_then_refills_and_warns_once():
     assert RateLimiter(RateLimit(per_minute=0)).check(1).allowed
 
 
-def test_results_read_per_room_and_type_with_reasons(campus):
+def test_results_read_one_line_per_room_with_reasons(campus):
     results = [SwitchResult("cr-101-lights", False, Outcome.CONFIRMED, "", 0.05),
                SwitchResult("cr-101-fans", False, Outcome.CONFIRMED, "", 0.05),
                SwitchResult("cr-202-ac", False, Outcome.OFFLINE, "board cr-202-panel is offline: silent for 300 s")]
     text, outcome = describe_results(campus, results)
     lines = text.splitlines()
-    assert lines[0] == "Classroom 101: lights off (1/1 confirmed)"
-    assert lines[1] == "Classroom 101: ceiling fans off (1/1 confirmed)"
-    assert lines[2].startswith("Classroom 202: AC not switched off: board cr-202-panel is offline")
+    assert lines[0] == "Classroom 101: lights and fans off (2/2 confirmed)"  # the room said once
+    assert lines[1].startswith("Classroom 202: AC not switched off: board cr-202-panel is offline")
+    already, _ = describe_results(campus, results[:2], already=frozenset({"cr-101-lights"}))
+    assert already == "Classroom 101: ceiling fans off (1/1 confirmed); lights already off"
     assert outcome == "partial"
     assert describe_targets(campus, ["cr-101-lights", "lab-1-lights"]) == "2 lights in 2 rooms"

@@ -168,7 +168,7 @@ async def test_scheduled_action_is_stored_listed_runs_on_time_and_reports(harnes
     with session_scope(harness.db_url) as session:
         session.execute(update(m.ScheduledAction).values(run_at=dt.datetime.now(dt.timezone.utc)))
     start = len(harness.api.calls)
-    harness.bot.scheduler.wake()
+    harness.runner.wake()
     report = await harness.api.wait_for(lambda c: c.method == "sendMessage" and "Scheduled action" in (c.text or ""),
                                         start=start)
     assert "Classroom 101: projector off (1/1 confirmed)" in report.text
@@ -181,19 +181,53 @@ async def test_scheduled_action_survives_a_restart_and_runs_once_late(harness):
     await harness.gateway.switch(["cr-102-lights"], True)
     reply = await harness.say(FACULTY, "turn off the lights in classroom 102 in 20 minutes")
     assert reply.text.startswith("Scheduled:")
-    await harness.bot.stop()
+    await harness.stop()
     with session_scope(harness.db_url) as session:
         session.execute(update(m.ScheduledAction).values(run_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)))
     start = len(harness.api.calls)
     await harness.restart()
     report = await harness.api.wait_for(lambda c: c.method == "sendMessage" and "Scheduled action" in (c.text or ""),
                                         start=start)
-    assert "late" in report.text and "Classroom 102: lights off (1/1 confirmed)" in report.text
+    assert "5 minutes late" in report.text and "Classroom 102: lights off (1/1 confirmed)" in report.text
     assert harness.relay("cr-102-lights") is False
     await harness.restart()  # and again: nothing runs twice
     await harness.say(FACULTY, "/help")
     reports = [c for c in harness.api.calls[start:] if "Scheduled action" in (c.text or "")]
     assert len(reports) == 1
+
+
+async def test_a_scheduled_action_found_too_late_is_skipped_and_reported_not_switched(harness):
+    await harness.gateway.switch(["cr-101-fans"], True)
+    await harness.say(FACULTY, "turn off the fans in classroom 101 in 20 minutes")
+    await harness.stop()
+    with session_scope(harness.db_url) as session:  # the service was down for two hours past its time
+        session.execute(update(m.ScheduledAction).values(run_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)))
+    start = len(harness.api.calls)
+    await harness.restart()
+    report = await harness.api.wait_for(lambda c: c.method == "sendMessage" and "Skipped" in (c.text or ""),
+                                        start=start)
+    assert report.chat_id == FACULTY and "fans in Classroom 101 off" in report.text, report.text
+    assert "nothing was switched" in report.text
+    assert harness.relay("cr-101-fans") is True
+    with session_scope(harness.db_url) as session:
+        assert session.scalar(select(m.ScheduledAction.status)) == "skipped"
+
+
+async def test_cancel_the_projector_schedule_and_all_my_schedules_cancel_them(harness):
+    await harness.say(FACULTY, "switch off the projector in classroom 101 at 11:58 pm")
+    again = await harness.say(FACULTY, "switch off the projector in classroom 101 at 11:58 pm")
+    assert again.text.startswith("You already have that scheduled: projector in Classroom 101 off"), again.text
+    await harness.say(FACULTY, "turn off the lights in classroom 102 at 11:59 pm")
+    await harness.say(FACULTY, "turn off the fans in classroom 102 at 11:59 pm")
+    one = await harness.say(FACULTY, "cancel the projector schedule")
+    assert one.text.startswith("Cancelled 1 scheduled action:\n1. projector in Classroom 101 off"), one.text
+    rest = await harness.say(FACULTY, "cancel all my schedules")
+    assert rest.text.startswith("Cancelled 2 scheduled actions:"), rest.text
+    assert "lights in Classroom 102 off" in rest.text and "fans in Classroom 102 off" in rest.text
+    listed = await harness.say(FACULTY, "/schedules")
+    assert "no scheduled actions" in listed.text
+    with session_scope(harness.db_url) as session:
+        assert sorted(session.scalars(select(m.ScheduledAction.status))) == ["cancelled"] * 3
 
 
 async def test_cancel_button_of_a_schedule(harness):
@@ -279,3 +313,19 @@ async def test_a_voice_question_is_answered_without_asking(harness, notes):
     assert reply.text.startswith("Heard: \"is the ac on in room two zero two\"")
     assert not reply.buttons and "Switch" not in reply.text, reply.text
     assert [row[1:] for row in audit_rows(harness, ADMIN)] == [("status_query", "answered")]
+
+
+async def test_everything_with_a_default_room_asks_with_buttons_naming_the_room(harness):
+    await harness.say(FACULTY, "/myroom classroom 102")
+    await harness.gateway.switch(["cr-102-lights"], True)
+    question = await harness.say(FACULTY, "switch everything off")
+    assert "Switch off everything in Classroom 102 (your default room)?" in question.text, question.text
+    assert [b["text"] for b in question.buttons[0]] == ["Yes, switch off", "Cancel"]
+    assert harness.relay("cr-102-lights") is True
+
+
+async def test_a_voice_question_with_no_room_heard_says_which_room_it_answered_for(harness, notes):
+    start = len(harness.api.calls)
+    harness.api.send_voice(FACULTY, notes.get("how much energy did we use today"))
+    reply = await harness.api.reply_to(FACULTY, start, timeout=30)
+    assert "I did not hear a room, so this is about Classroom 101 and Classroom 102." in reply.text, reply.text

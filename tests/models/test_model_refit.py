@@ -110,10 +110,10 @@ def test_after_a_restart_the_bot_and_the_api_forecast_with_the_stored_model(demo
     queries = Queries(campus, None, demo_url)
     now = dt.datetime.now(dt.timezone.utc)
     reply = queries.forecast(Scope(("lab-1",), "Lab 1"), None, now)
-    assert "Forecast chosen nightly." in reply.text, reply.text
+    assert "Forecast by the method that predicted Lab 1 best in recent weeks, chosen nightly." in reply.text, reply.text
     # The nightly check against repeating last week, in words faculty know (no model names).
     assert re.search(r"(erred \d+ % less than repeating last week's use|It repeats last week's use)", reply.text), reply.text
-    assert stored["room:lab-1"].model not in reply.text
+    assert stored["room:lab-1"].model not in reply.text  # faculty do not know model names
     assert "expected to use about" in reply.text and reply.chart is not None
     other = queries.forecast(Scope(("cr-102",), "Classroom 102"), None, now)
     assert "Forecast from the same hours of recent weeks (no fresh nightly model" in other.text, other.text
