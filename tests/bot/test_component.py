@@ -92,7 +92,9 @@ async def test_a_refused_token_keeps_the_component_up_and_ready_says_why_without
     wrong = "654321:WRONG-token-that-the-loopback-server-refuses"
     settings = load_settings(database_url=db_url, data_dir=tmp_path, telegram_token=wrong,
                              telegram_base_url=api.base_url, mqtt_url=None)
-    component = BotComponent(settings)
+    engine = ConversationComponent(settings)
+    component = BotComponent(settings, engine)
+    await engine.start()
     await component.start()
     try:
         reason = await component.ready()
@@ -100,4 +102,5 @@ async def test_a_refused_token_keeps_the_component_up_and_ready_says_why_without
         assert wrong not in reason and "WRONG-token" not in reason
     finally:
         await component.stop()
+        await engine.stop()
         await api.stop()
