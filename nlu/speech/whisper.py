@@ -19,8 +19,8 @@ import numpy as np
 
 from nlu.grammar import Grammar, build_grammar
 from nlu.speech.base import HeardWord, ModelError, Transcript
+from nlu.speech.opentext import heard_words
 from nlu.speech.whisper_models import resolve_model
-from nlu.textnorm import base_tokens
 from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -112,12 +112,7 @@ class WhisperEngine:
 def words_of(segments) -> tuple[HeardWord, ...]:
     """Whisper's words as the parser's lower-case tokens ("A.C." -> "ac", "fan's" -> "fans"), each with its
     word's probability."""
-    out = []
-    for segment in segments:
-        for word in segment.words or ():
-            for token in base_tokens(word.word):
-                out.append(HeardWord(token, float(word.probability)))
-    return tuple(out)
+    return heard_words((word.word, word.probability) for segment in segments for word in segment.words or ())
 
 
 def _mean_log_confidence(words: tuple[HeardWord, ...]) -> float:
