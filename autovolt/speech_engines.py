@@ -5,6 +5,7 @@ campus-grammar pass (Vosk or PocketSphinx), then the open passes (a Wyoming serv
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
 from autovolt.settings import Settings
@@ -23,14 +24,24 @@ def speech_engine(settings: Settings, vosk_model: str | None = None) -> SpeechEn
     from nlu.speech import load_engine
     from nlu.speech.twopass import TwoPassEngine
 
-    closed = load_engine(vosk_model if vosk_model is not None else settings.vosk_model)
+    vosk = vosk_model if vosk_model is not None else settings.vosk_model
+    closed = load_engine(vosk)
     open_passes: list[SpeechEngine] = []
+    if vosk and not english_vosk(vosk):
+        # The open passes hear English; a campus speaking another language keeps its Vosk model alone.
+        log.info("speech: no open pass for a non-English Vosk model", extra={"kv": {"vosk_model": vosk}})
+        return TwoPassEngine(closed, ())
     if settings.stt_url:
         open_passes.append(WyomingEngine(settings.stt_url))
     whisper = whisper_engine(settings)
     if whisper is not None:
         open_passes.append(whisper)
     return TwoPassEngine(closed, open_passes)
+
+
+def english_vosk(model: str) -> bool:
+    """Whether a Vosk model folder or language code is English ("en-us", ".../vosk-model-small-en-us-0.15")."""
+    return re.search(r"(^|[-_/\\])en([-_/\\]|$)", model.lower().rstrip("/\\")) is not None
 
 
 def whisper_engine(settings: Settings) -> SpeechEngine | None:
