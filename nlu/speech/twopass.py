@@ -80,11 +80,17 @@ class TwoPassEngine:
             heard, note = self._open(pcm, grammar)
             result = heard or self.closed.transcribe(pcm, grammar)
             return replace(result, decode_s=time.perf_counter() - started, note=note)
-        first = self.closed.transcribe(pcm, grammar)
-        if first.in_grammar and first.confidence >= self.closed_sure or not self.open_passes:
+        if not self.open_passes:
+            return self.closed.transcribe(pcm, grammar)
+        # PocketSphinx can skip its own free pass (what it heard outside the grammar): the open pass does better.
+        closed_pass = getattr(self.closed, "closed_pass", self.closed.transcribe)
+        first = closed_pass(pcm, grammar)
+        if first.in_grammar and first.confidence >= self.closed_sure:
             return first
         heard, note = self._open(pcm, grammar)
         if heard is None:
+            if not first.in_grammar:  # say what the grammar engine's free pass heard, untrusted
+                first = self.closed.transcribe(pcm, grammar)
             return replace(first, note=note, decode_s=time.perf_counter() - started)
         # A reader per note: its memo and its `now` belong to this note.
         chosen = rank(first, heard, command_reader(grammar.vocabulary))
