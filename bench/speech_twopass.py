@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.speech_twopass [--part dev] [--limit N] [--snr 10] [--voices 2] [--whisper tiny]
                                              [--passes FILE] [--json]
+    .venv/bin/python -m bench.speech_twopass --latency [--runs 3] [--whisper tiny]
 
 Reads the spoken corpus (nlu/corpus/spoken/<part>.txt; tune on `dev` only, `test` is held out), speaks each
 sentence with espeak-ng (voices rotated over the sentences), encodes it as Telegram does, clean and with white
@@ -51,31 +52,43 @@ def _transcript(data: dict) -> Transcript:
 
 
 def run_passes(examples: list[Example], vocab, snrs: list[float | None], voices: int, whisper_model: str,
-               cache: Path) -> list[dict]:
-    """Both passes on every note: [{source, snr, closed, open, closed_s, open_s, audio_s, decode_s}]."""
+               cache: Path, saved: Path | None) -> list[dict]:
+    """Both passes on every note: [{source, snr, closed, open, closed_s, open_s, audio_s, decode_s}], appended to
+    `saved` (JSON lines) as they come, so a long run can be resumed."""
     from nlu.speech import load_engine
     from nlu.speech.engines import load_whisper
-    from nlu.speech.whisper_models import packaged_tiny
+    from nlu.speech.whisper_models import resolve_model
 
+    done = {}
+    if saved is not None and saved.exists():
+        for line in saved.read_text().splitlines():
+            row = json.loads(line)
+            done[(row["source"], row["snr"])] = row
     notes = NoteCache(cache)
     closed = load_engine()
-    model = str(packaged_tiny()) if whisper_model == "tiny" else whisper_model
-    opener = load_whisper(model, ROOT / "data" / "speech")
+    opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
     grammar = closed.grammar_for(vocab)
     out = []
     for i, ex in enumerate(examples):
         voice = ENGLISH_VOICES[i % voices]
         for snr in snrs:
+            if (ex.source, snr) in done:
+                out.append(done[(ex.source, snr)])
+                continue
             pcm = decode_audio(notes.get(ex.text, voice, snr, seed=i))
             started = time.perf_counter()
-            first = closed.transcribe(pcm.samples, grammar)
+            first = closed.closed_pass(pcm.samples, grammar)  # what the two-pass engine runs
             closed_s = time.perf_counter() - started
             started = time.perf_counter()
             heard = opener.transcribe(pcm.samples, grammar)
             open_s = time.perf_counter() - started
-            out.append({"source": ex.source, "snr": snr, "voice": voice.name, "audio_s": pcm.duration_s,
-                        "decode_s": pcm.decode_s, "closed_s": closed_s, "open_s": open_s,
-                        "closed": asdict(first), "open": asdict(heard)})
+            row = {"source": ex.source, "snr": snr, "voice": voice.name, "audio_s": pcm.duration_s,
+                   "decode_s": pcm.decode_s, "closed_s": closed_s, "open_s": open_s, "loadavg": os.getloadavg()[0],
+                   "closed": asdict(first), "open": asdict(heard)}
+            out.append(row)
+            if saved is not None:
+                with saved.open("a") as f:
+                    f.write(json.dumps(row) + "\n")
     return out
 
 
@@ -127,31 +140,80 @@ def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str,
     return report
 
 
+LATENCY_NOTES = (  # about 3 s each: grammar sentences and natural ones, as a day's notes mix them
+    "turn off the fans in classroom one oh one", "is the ac on in room two zero two",
+    "switch off the projector in the seminar hall", "turn on the lights in lab two",
+    "could you switch the fans off in room one oh two", "the lights in the staff room, off please",
+    "would you mind turning off the projector in the seminar hall", "um okay turn on the ac in lab one",
+    "how much energy did block a use this week", "what's the weather like today",
+)
+LONG_NOTE = ("okay so um could you please turn off all of the lights and the fans in classroom one oh one, and then "
+             "after that switch off the projector in the seminar hall in about ten minutes")
+
+
+def latency(runs: int, whisper_model: str, cache: Path) -> dict:
+    """Voice note -> parsed command through the service's engine, per note the median of `runs`; RSS after loading."""
+    import resource
+
+    from autovolt.settings import load_settings
+    from autovolt.speech_engines import speech_engine
+    from nlu.speech.understand import understand_voice
+
+    vocab = vocabulary_from_campus(load_campus_file(DEMO))
+    started = time.perf_counter()
+    engine = speech_engine(load_settings(whisper_model=whisper_model))
+    engine.grammar_for(vocab)
+    load_s = time.perf_counter() - started
+    notes = NoteCache(cache)
+
+    def timed(data: bytes) -> tuple[float, str]:
+        times, engine_used = [], ""
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            result = understand_voice(data, engine, vocab, now=CORPUS_NOW)
+            times.append(time.perf_counter() - t0)
+            engine_used = result.transcript.engine
+        return statistics.median(times), engine_used
+
+    understand_voice(notes.get(LATENCY_NOTES[0]), engine, vocab, now=CORPUS_NOW)  # first-call costs out
+    short = [timed(notes.get(text, ENGLISH_VOICES[i % 2])) for i, text in enumerate(LATENCY_NOTES)]
+    long_s, long_engine = timed(notes.get(LONG_NOTE))
+    lat = sorted(t for t, _ in short)
+    return {"notes": len(short), "p50_s": round(statistics.median(lat), 3),
+            "p95_s": round(lat[int(0.95 * (len(lat) - 1) + 0.5)], 3),
+            "open_pass_notes": sum(e != "pocketsphinx" for _, e in short),
+            "long_note_s": round(long_s, 3), "long_note_engine": long_engine,
+            "load_s": round(load_s, 2), "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "loadavg": round(os.getloadavg()[0], 1), "runs": runs}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", default="dev", choices=("dev", "test"))
     ap.add_argument("--limit", type=int, default=0, help="first N sentences only (0: all)")
+    ap.add_argument("--every", type=int, default=1, help="every Nth sentence (a smaller run over all kinds)")
     ap.add_argument("--snr", type=float, default=10.0)
     ap.add_argument("--voices", type=int, default=2, help="espeak-ng voices rotated over the sentences")
     ap.add_argument("--whisper", default="tiny", help="tiny (packaged), a folder, or a size name")
-    ap.add_argument("--passes", type=Path, help="JSON file of saved passes: read if present, else written")
+    ap.add_argument("--passes", type=Path, help="JSON-lines file of saved passes: resumed and extended")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "autovolt-voice-notes")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--latency", action="store_true", help="time notes -> commands through the service's engine")
+    ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
+    if args.latency:
+        print(json.dumps(latency(args.runs, args.whisper, args.cache)))
+        return 0
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))
     examples = read_corpus(CORPUS_DIR / "spoken" / f"{args.part}.txt", vocab)
+    examples = examples[::args.every]
     if args.limit:
         examples = examples[:args.limit]
     by_source = {ex.source: ex for ex in examples}
-    if args.passes and args.passes.exists():
-        passes = [p for p in json.loads(args.passes.read_text()) if p["source"] in by_source]
-    else:
-        started = time.perf_counter()
-        passes = run_passes(examples, vocab, [None, args.snr], args.voices, args.whisper, args.cache)
-        print(f"passes: {len(passes)} notes in {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}")
-        if args.passes:
-            args.passes.write_text(json.dumps(passes))
+    started = time.perf_counter()
+    passes = run_passes(examples, vocab, [None, args.snr], args.voices, args.whisper, args.cache, args.passes)
+    print(f"passes: {len(passes)} notes in {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}")
     results = {"closed alone": evaluate(passes, by_source, vocab, "closed", 0, 0),
                "open alone": evaluate(passes, by_source, vocab, "open", 0, 0.5)}
     for sure in (0.75, 0.9, 0.99, 1.01):

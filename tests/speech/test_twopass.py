@@ -53,3 +53,14 @@ def test_the_sentence_the_campus_makes_sense_of_wins(read):
 def test_speech_that_is_no_command_keeps_its_raw_confidence(read):
     chosen = rank(closed("so what", 0.1, in_grammar=False), heard("what is the weather like today", 0.45), read)
     assert chosen.text == "what is the weather like today" and chosen.confidence == 0.45
+
+
+def test_open_pass_words_become_parser_tokens_with_room_numbers_repaired():
+    from nlu.speech.opentext import heard_words
+
+    words = heard_words([(" The", 0.9), (" lights", 0.8), (" in", 1.0), (" lab", 0.9), (" to,", 0.3), (" A.C.", 0.5),
+                         (" fan's", 0.4), (" room", 1.0), (" 200", 0.9), (" and", 0.8), (" 1.", 0.6),
+                         (" 100", 1.0), (" and", 1.0), (" apples", 1.0), (" to", 1.0)])
+    assert [w.text for w in words] == ["the", "lights", "in", "lab", "2", "ac", "fans", "room", "201", "100", "and",
+                                       "apples", "to"]
+    assert words[4].confidence == 0.3 and words[8].confidence == 0.6  # a joined number keeps its least sure part
