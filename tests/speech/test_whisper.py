@@ -54,10 +54,18 @@ def test_two_pass_engine_understands_what_the_grammar_cannot(notes, sphinx, whis
     assert alone.command.intent == "unknown"
 
 
-def test_a_grammar_sentence_heard_surely_never_waits_for_whisper(notes, sphinx, whisper, demo_vocab):
+def test_a_grammar_sentence_both_passes_hear_is_acted_on_without_a_question(notes, sphinx, whisper, demo_vocab):
     from nlu.speech.twopass import TwoPassEngine
 
-    engine = TwoPassEngine(sphinx, [whisper])
+    result = understand_voice(notes.get("turn off the fans in classroom one oh one"), TwoPassEngine(sphinx, [whisper]),
+                              demo_vocab, now=NOW)
+    assert result.command.switches == ("cr-101-fans",) and result.command.confidence >= 0.75
+
+
+def test_with_a_closed_threshold_a_sure_grammar_sentence_skips_whisper(notes, sphinx, whisper, demo_vocab):
+    from nlu.speech.twopass import TwoPassEngine
+
+    engine = TwoPassEngine(sphinx, [whisper], closed_sure=0.75)
     result = understand_voice(notes.get("turn off the fans in classroom one oh one"), engine, demo_vocab, now=NOW)
     assert result.transcript.engine == "pocketsphinx" and result.transcript.in_grammar
     assert result.command.switches == ("cr-101-fans",)
