@@ -92,8 +92,9 @@ def run_passes(examples: list[Example], vocab, snrs: list[float | None], voices:
     return out
 
 
-def judge(ex: Example, transcript: Transcript, vocab, word_below: float) -> tuple[bool, bool, bool]:
-    """(right, wrong switch acted on without a question, out of scope acted on) for the bot's reading."""
+def judge(ex: Example, transcript: Transcript, vocab, word_below: float) -> tuple[bool, bool, bool, bool]:
+    """(right, wrong switch acted on without a question, out of scope acted on, right switch that asks first) for
+    the bot's reading."""
     parser = parser_for(vocab)
     command = parser.parse(transcript.text, now=CORPUS_NOW)
     refused = transcript.confidence < ACT or command.intent == "unknown"
@@ -105,11 +106,11 @@ def judge(ex: Example, transcript: Transcript, vocab, word_below: float) -> tupl
     switches = command.intent == "device_control" and bool(command.switches) and not command.clarification
     wrong_switch = switches and not right and not asks
     out_of_scope = ex.intent == "unknown" and command.intent != "unknown" and not refused
-    return right, wrong_switch, out_of_scope
+    return right, wrong_switch, out_of_scope, switches and right and asks
 
 
 def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str, closed_sure: float,
-             word_below: float, alone_cap: float = 1.0) -> dict:
+             word_below: float, alone_cap: float = 1.0, open_wins_from: float = 0.0) -> dict:
     rows = []
     for p in passes:
         first, heard = _transcript(p["closed"]), _transcript(p["open"])
@@ -121,13 +122,13 @@ def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str,
         elif first.in_grammar and first.confidence >= closed_sure:
             chosen, ran_open = first, False
         else:
-            chosen = rank(first, heard, command_reader(vocab, CORPUS_NOW), alone_cap)
-        right, wrong, oos = judge(examples[p["source"]], chosen, vocab, word_below)
+            chosen = rank(first, heard, command_reader(vocab, CORPUS_NOW), alone_cap, open_wins_from)
+        right, wrong, oos, asked = judge(examples[p["source"]], chosen, vocab, word_below)
         if mode == "two" and closed_sure > 1:  # never skipping: the engine runs both passes side by side
             latency = p["decode_s"] + max(p["closed_s"], p["open_s"])
         else:
             latency = p["decode_s"] + (p["closed_s"] if mode != "open" else 0) + (p["open_s"] if ran_open else 0)
-        rows.append({"snr": p["snr"], "right": right, "wrong": wrong, "oos": oos, "latency": latency,
+        rows.append({"snr": p["snr"], "right": right, "wrong": wrong, "oos": oos, "asked": asked, "latency": latency,
                      "open": ran_open, "audio_s": p["audio_s"], "used": chosen.engine})
     report = {}
     for snr in sorted({r["snr"] for r in rows}, key=lambda s: -1 if s is None else s):
@@ -137,6 +138,7 @@ def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str,
             "notes": len(part), "whole_command": round(sum(r["right"] for r in part) / len(part), 3),
             "wrong_switch_no_question": sum(r["wrong"] for r in part),
             "out_of_scope_accepted": sum(r["oos"] for r in part),
+            "right_switch_asked": sum(r["asked"] for r in part),
             "open_pass_run": round(sum(r["open"] for r in part) / len(part), 3),
             "answered_by_open": sum(r["used"] != "pocketsphinx" for r in part),
             "latency_p50_s": round(statistics.median(lat), 3), "latency_p95_s": round(lat[int(0.95 * (len(lat) - 1))], 3)}
@@ -219,11 +221,12 @@ def main() -> int:
     print(f"passes: {len(passes)} notes in {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}")
     results = {"closed alone": evaluate(passes, by_source, vocab, "closed", 0, 0),
                "open alone": evaluate(passes, by_source, vocab, "open", 0, 0.5)}
-    for sure in (0.75, 0.9, 1.01):
-        for word in (0.2, 0.35, 0.5):
+    for sure in (0.75, 1.01):
+        for word in (0.2, 0.35, 0.5, 0.7):
             for cap in (1.0, 0.6):
-                results[f"two-pass closed_sure={sure} word<{word} closed_alone_cap={cap}"] = evaluate(
-                    passes, by_source, vocab, "two", sure, word, cap)
+                for wins in (0.0, 0.5, 0.7, 1.01):
+                    results[f"two-pass closed_sure={sure} word<{word} closed_alone_cap={cap} open_wins_from={wins}"] = \
+                        evaluate(passes, by_source, vocab, "two", sure, word, cap, wins)
     if args.json:
         print(json.dumps(results, indent=1))
     else:

@@ -64,3 +64,15 @@ def test_open_pass_words_become_parser_tokens_with_room_numbers_repaired():
     assert [w.text for w in words] == ["the", "lights", "in", "lab", "2", "ac", "fans", "room", "201", "100", "and",
                                        "apples", "to"]
     assert words[4].confidence == 0.3 and words[8].confidence == 0.6  # a joined number keeps its least sure part
+
+
+def test_disagreeing_passes_show_the_grammar_sentence_when_the_open_pass_is_unsure(read):
+    closed_heard = closed("is the ac on in room two zero two", 1.0)
+    chosen = rank(closed_heard, heard("this is the ac on in room 202 okay lets do", 0.4), read, open_wins_from=0.5)
+    assert chosen.engine == "pocketsphinx" and chosen.confidence == DISAGREE_CAP
+
+
+def test_a_grammar_sentence_the_open_pass_did_not_confirm_can_be_held_below_acting(read):
+    chosen = rank(closed("turn off the fans in classroom one oh one", 1.0), heard("tell me a joke"), read,
+                  closed_alone_cap=0.45)
+    assert chosen.engine == "pocketsphinx" and chosen.confidence == 0.45
