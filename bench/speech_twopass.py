@@ -171,23 +171,28 @@ def latency(runs: int, whisper_model: str, cache: Path) -> dict:
     load_s = time.perf_counter() - started
     notes = NoteCache(cache)
 
+    cpu: list[float] = []
+
     def timed(data: bytes) -> tuple[float, str]:
         times, engine_used = [], ""
         for _ in range(runs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             result = understand_voice(data, engine, vocab, now=CORPUS_NOW)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)  # all threads: what an idle machine would spend, over 2 cores
             engine_used = result.transcript.engine
         return statistics.median(times), engine_used
 
     understand_voice(notes.get(LATENCY_NOTES[0]), engine, vocab, now=CORPUS_NOW)  # first-call costs out
     short = [timed(notes.get(text, ENGLISH_VOICES[i % 2])) for i, text in enumerate(LATENCY_NOTES)]
+    short_cpu = statistics.median(cpu)
     long_s, long_engine = timed(notes.get(LONG_NOTE))
     lat = sorted(t for t, _ in short)
     return {"notes": len(short), "p50_s": round(statistics.median(lat), 3),
             "p95_s": round(lat[int(0.95 * (len(lat) - 1) + 0.5)], 3),
             "open_pass_notes": sum(e != "pocketsphinx" for _, e in short),
-            "long_note_s": round(long_s, 3), "long_note_engine": long_engine,
+            "cpu_s_p50": round(short_cpu, 3), "long_note_s": round(long_s, 3), "long_note_engine": long_engine,
+            "long_note_cpu_s": round(statistics.median(cpu[-runs:]), 3),
             "load_s": round(load_s, 2), "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "loadavg": round(os.getloadavg()[0], 1), "runs": runs}
 
