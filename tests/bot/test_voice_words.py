@@ -41,3 +41,25 @@ async def test_an_unsure_device_word_asks_before_switching(harness, notes, open_
     assert "I may have misheard. Switch off the projector in Seminar Hall?" in question.text, question.text
     assert question.buttons
     assert harness.relay("seminar-hall-projector") is True  # nothing switched before the tap
+
+
+async def test_a_speech_server_that_is_down_is_said_in_the_reply(harness, notes, campus):
+    """AUTOVOLT_STT_URL's server is down: the built-in recognisers answer and the reply says why."""
+    import socket
+
+    from autovolt.vocabulary import vocabulary_from_campus
+    from autovolt.wyoming_stt import WyomingEngine
+    from nlu.speech import load_engine
+    from nlu.speech.twopass import TwoPassEngine
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        down = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    harness.conversation.speech = SpeechPipeline(vocabulary_from_campus(campus),
+                                                 engine=TwoPassEngine(load_engine(), [WyomingEngine(down)]))
+    start = len(harness.api.calls)
+    harness.api.send_voice(ADMIN, notes.get("is the ac on in room two zero two"))
+    reply = await harness.api.reply_to(ADMIN, start, timeout=60)
+    assert reply.text.startswith(f"(the speech server at {down} is unreachable; used the built-in recogniser)\n"), \
+        reply.text
+    assert "Heard: \"is the ac on in room two zero two\"" in reply.text
