@@ -65,9 +65,10 @@ def rank(closed: Transcript | None, heard: Transcript, read: Reader, closed_alon
     if closed_command is None:
         return opened
     if same_command(closed_command, open_command):
-        # Two recognisers that hear the same command: unsure only if both are.
+        # Two recognisers that hear the same command: unsure only if both are. The grammar sentence is shown: the
+        # open text may carry words Whisper made up around it ("... one oh one well done").
         joined = 1 - (1 - closed.confidence) * (1 - opened.confidence)
-        return replace(opened, confidence=joined, words=())
+        return replace(closed, confidence=joined, words=())
     if raw < open_wins_from:
         return replace(closed, confidence=min(closed.confidence, DISAGREE_CAP))
     return replace(opened, confidence=min(opened.confidence, DISAGREE_CAP))
