@@ -36,6 +36,9 @@ SUITES: dict[str, list[tuple[str, list[str]]]] = {
     "refit": [(".", ["bench/analytics_refit.py", "--series", "1000", "--workers", "2", "--mode", "choose"]),
               (".", ["bench/analytics_refit.py", "--series", "1000", "--workers", "2", "--mode", "reuse"])],
     "speech": [(".", ["-m", "bench.speech_bench", "--count", "120"])],
+    # Issue 15: the two passes on the spoken corpus's dev part (thresholds), then latency and memory of the engine.
+    "speech-twopass": [(".", ["-m", "bench.speech_twopass", "--part", "dev", "--every", "2"]),
+                       (".", ["-m", "bench.speech_twopass", "--latency", "--runs", "3"])],
     "nlu": [(".", ["-m", "bench.nlu_score"]), (".", ["-m", "bench.nlu_bench"])],
     "alerts": [(".", ["bench/alerts_scan.py"]), (".", ["bench/alerts_delivery.py"])],
     "devices": [(".", ["bench/devices_latency.py", "--runs", "3", "--commands", "150"]),

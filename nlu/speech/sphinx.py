@@ -153,6 +153,19 @@ class PocketSphinxEngine:
         return Transcript(text=_tidy(text), engine=ENGINE, audio_s=audio_s,
                           decode_s=time.perf_counter() - started, confidence=confidence, in_grammar=in_grammar)
 
+    def closed_pass(self, pcm: bytes, grammar: Grammar) -> Transcript:
+        """`transcribe` with the grammar, without the free pass on rejection (an empty, untrusted transcript then):
+        the two-pass engine has a better open pass to run instead (saves a third of the time on such notes)."""
+        audio_s = len(pcm) / 32000
+        started = time.perf_counter()
+        pcm = self.prepare(pcm)
+        campus = command_reader(grammar.vocabulary) if grammar.vocabulary is not None else None
+        with self._lock:
+            accepted = decide(self._evidence(pcm, grammar), grammar, self.pronounce, campus=campus)
+        text, confidence = accepted if accepted is not None else ("", 0.0)
+        return Transcript(text=_tidy(text), engine=ENGINE, audio_s=audio_s, decode_s=time.perf_counter() - started,
+                          confidence=confidence, in_grammar=accepted is not None)
+
     def evidence(self, pcm: bytes, grammar: Grammar) -> Evidence:
         """Both passes over `pcm` (16 kHz mono s16le, prepared here as `transcribe` does), for calibration."""
         pcm = self.prepare(pcm)

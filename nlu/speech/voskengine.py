@@ -22,7 +22,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from nlu.grammar import Grammar, build_grammar
-from nlu.speech.base import ModelError, Transcript
+from nlu.speech.base import HeardWord, ModelError, Transcript
 from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -76,38 +76,43 @@ class VoskEngine:
     def transcribe(self, pcm: bytes, grammar: Grammar | None = None) -> Transcript:
         audio_s = len(pcm) / (2 * SAMPLE_RATE)
         started = time.perf_counter()
+        words: tuple[HeardWord, ...] = ()
         with self._lock:
-            free_text, free_conf = self._run(None, pcm)
+            free_text, free_conf, _ = self._run(None, pcm)
             if grammar is None:
                 text, confidence, in_grammar = free_text, free_conf, False
             else:
-                text, confidence, in_grammar = self._constrained(pcm, grammar, free_text)
+                text, confidence, in_grammar, words = self._constrained(pcm, grammar, free_text)
         return Transcript(text=text, engine=ENGINE, audio_s=audio_s, decode_s=time.perf_counter() - started,
-                          confidence=confidence, in_grammar=in_grammar)
+                          confidence=confidence, in_grammar=in_grammar, words=words)
 
     def constrained_pass(self, pcm: bytes, grammar: Grammar) -> tuple[str, float]:
         """The grammar pass alone (text, mean word confidence), without the free-pass check."""
         with self._lock:
-            return self._run(grammar, pcm)
+            text, confidence, _ = self._run(grammar, pcm)
+            return text, confidence
 
-    def _constrained(self, pcm: bytes, grammar: Grammar, free_text: str) -> tuple[str, float, bool]:
-        text, word_conf = self._run(grammar, pcm)
+    def _constrained(self, pcm: bytes, grammar: Grammar, free_text: str
+                     ) -> tuple[str, float, bool, tuple[HeardWord, ...]]:
+        text, word_conf, heard = self._run(grammar, pcm)
         words = text.split()
         if not words or "[unk]" in words or not grammar.matches(text):
-            return free_text, 0.1 if free_text else 0.0, False
+            return free_text, 0.1 if free_text else 0.0, False, ()
         agreement = fuzz.ratio(text, free_text) / 100.0
         if agreement < MIN_AGREEMENT:
-            return free_text, 0.1 if free_text else 0.0, False
-        return text, round(word_conf * (0.5 + 0.5 * agreement), 3), True
+            return free_text, 0.1 if free_text else 0.0, False, ()
+        # Per-word confidences go with the accepted sentence: a switch asks when its device or room word was unsure.
+        return text, round(word_conf * (0.5 + 0.5 * agreement), 3), True, heard
 
-    def _run(self, grammar: Grammar | None, pcm: bytes) -> tuple[str, float]:
+    def _run(self, grammar: Grammar | None, pcm: bytes) -> tuple[str, float, tuple[HeardWord, ...]]:
         recognizer = self._recognizer(grammar)
         recognizer.AcceptWaveform(pcm)
         result = json.loads(recognizer.FinalResult())
         recognizer.Reset()
         words = result.get("result", [])
         confidence = sum(w["conf"] for w in words) / len(words) if words else 0.0
-        return " ".join(result.get("text", "").split()), confidence
+        heard = tuple(HeardWord(w["word"], float(w["conf"])) for w in words)
+        return " ".join(result.get("text", "").split()), confidence, heard
 
     def _recognizer(self, grammar: Grammar | None):
         key = grammar.phrases if grammar is not None else None

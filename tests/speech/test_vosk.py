@@ -42,6 +42,8 @@ def test_in_grammar_korean_speech(notes, vosk_ko, grammar, text):
     assert transcript.text == text
     assert transcript.in_grammar
     assert transcript.confidence >= 0.5
+    # Vosk's per-word confidences come with the sentence (a switch asks when its deciding word was unsure).
+    assert [w.text for w in transcript.words] == text.split() and all(0 < w.confidence <= 1 for w in transcript.words)
 
 
 @pytest.mark.parametrize("voice", [Voice("ko", 150, 50), KOREAN, Voice("ko", 190, 40)])
