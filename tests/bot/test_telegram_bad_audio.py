@@ -18,5 +18,6 @@ async def test_a_voice_note_without_words_gets_a_clear_answer(harness, audio) ->
     harness.api.send_voice(FACULTY, audio)
     reply = await harness.api.reply_to(FACULTY, start, timeout=30)
     assert reply.text != ERROR_TEXT
-    assert "could not make out any words" in reply.text, reply.text
+    # The grammar pass hears nothing; the open pass may make a word of a tone ("beeping") but is unsure of it.
+    assert "could not make out any words" in reply.text or "not sure enough to act on it" in reply.text, reply.text
     assert harness.gateway.stats.commands_sent == 0
