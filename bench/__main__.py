@@ -34,6 +34,8 @@ SUITES: dict[str, list[tuple[str, list[str]]]] = {
     "refit": [(".", ["bench/analytics_refit.py", "--series", "1000", "--workers", "2", "--mode", "choose"]),
               (".", ["bench/analytics_refit.py", "--series", "1000", "--workers", "2", "--mode", "reuse"])],
     "speech": [(".", ["-m", "bench.speech_bench", "--count", "120"])],
+    # Issue 15: the hand-written spoken corpus (held-out part) in a neural voice and espeak-ng, clean and at 10 dB.
+    "speech-natural": [(".", ["-m", "bench.speech_natural", "--split", "test"])],
     "nlu": [(".", ["-m", "bench.nlu_score"]), (".", ["-m", "bench.nlu_bench"])],
     "alerts": [(".", ["bench/alerts_scan.py"]), (".", ["bench/alerts_delivery.py"])],
     "devices": [(".", ["bench/devices_latency.py", "--runs", "3", "--commands", "150"]),
