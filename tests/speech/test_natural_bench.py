@@ -17,7 +17,7 @@ tell me a joke | unknown
 
 
 def _outcome(example, command: Command) -> Outcome:
-    return Outcome(Note(example, PIPER_JOE, None, 0), command, command.text, "test", command.confidence, 3.0, 0.1)
+    return Outcome(Note(example, PIPER_JOE, None, 0), command, command.text, "test", command.confidence, 3.0, 0.1, 0.1)
 
 
 def test_wrong_switch_counts_confident_executed_mistakes_only(tmp_path, demo_vocab):
