@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")
     telegram_base_url: str = Field("https://api.telegram.org/bot", description="Bot API base URL")
     vosk_model: str | None = Field(None, description="Path to a Vosk model folder, or a language code to download")
+    # --- speech engines (keep together) ---
+    whisper_model: str = Field("auto", description="Open-vocabulary pass: a CTranslate2 Whisper folder, a size name "
+                               "(tiny and base come from the packaged models, others are downloaded), auto (the "
+                               "packaged tiny when installed, else none) or off")
+    stt_url: str | None = Field(None, description="Wyoming speech-to-text server, tcp://host:10300; tried before local "
+                                "Whisper, with the local engines as fallback when it is down")
     voice_confirm_below: float = Field(0.75, ge=0.0, le=1.0,
                                        description="A spoken switch command heard with less confidence asks before switching; 0 never asks")
     http_port: int = Field(8002, description="Port of the HTTP API and /metrics")
@@ -107,6 +113,23 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError("expected a numeric port in the MQTT URL") from None
         return value
+
+    @field_validator("stt_url")
+    @classmethod
+    def _stt_url_shape(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from autovolt.wyoming_stt import check_url  # raises ValueError with what is expected
+
+        check_url(value)
+        return value
+
+    @field_validator("whisper_model")
+    @classmethod
+    def _whisper_model_given(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("expected a model folder, a Whisper size name, auto or off")
+        return value.strip()
 
     @field_validator("weather_forecast_url", "weather_archive_url")
     @classmethod

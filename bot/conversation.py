@@ -275,16 +275,21 @@ class Conversation:
             log.warning("speech failed", extra={"kv": {"error": str(exc)[:200]}})
             return Reply("Sorry, speech recognition is not available right now; please type your request.", "speech_error")
         detail = {"heard": heard.text, "confidence": round(heard.confidence, 2), "audio_s": round(heard.audio_s, 2)}
+        note = f"({heard.note})\n" if heard.note else ""
+        if heard.unsure_words:
+            detail["unsure_words"] = list(heard.unsure_words)
         if not heard.text:
-            return Reply("I could not make out any words in that voice note; please try again or type it.",
+            return Reply(f"{note}I could not make out any words in that voice note; please try again or type it.",
                          "not_understood", detail=detail)
         if not heard.trusted:
-            return Reply(f"I heard \"{heard.text}\", but I am not sure enough to act on it. Please say it again or "
-                         "type it.", "unsure", detail=detail)
-        # Questions are answered at once; a switch on words the engine is not sure of waits for a tap.
-        unsure = heard.confidence < self.config.voice_confirm_below
+            return Reply(f"{note}I heard \"{heard.text}\", but I am not sure enough to act on it. Please say it again "
+                         "or type it.", "unsure", detail=detail)
+        # Questions are answered at once; a switch waits for a tap when the engine is unsure of the note, or of a
+        # word that picks the device, the room or on/off.
+        unsure = heard.confidence < self.config.voice_confirm_below or bool(heard.unsure_words)
         reply = await self._understand(who, user, heard.text, heard=heard.text, unsure=unsure)
-        return dataclasses.replace(reply, text=f"Heard: \"{heard.text}\"\n{reply.text}", detail={**reply.detail, **detail})
+        return dataclasses.replace(reply, text=f"{note}Heard: \"{heard.text}\"\n{reply.text}",
+                                   detail={**reply.detail, **detail})
 
     # ============================================================================================ device control
 

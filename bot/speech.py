@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from nlu.audio import DEFAULT_LIMITS, AudioError, AudioLimits, decode_audio
 from nlu.speech.base import SpeechEngine, SpeechError
+from nlu.speech.wordcheck import unsure_words
 from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ TRUST_CONFIDENCE = 0.5
 @dataclass(frozen=True)
 class Heard:
     """A transcribed voice note. `trusted`: confident enough to act on; `audio_s` its length; `decode_s` time spent
-    decoding and recognising; `engine` the recogniser's name."""
+    decoding and recognising; `engine` the recogniser's name; `unsure_words`: device, room or on/off words the
+    engine was unsure of (a switch asks first); `note`: a remark for the user (a speech server that was down)."""
 
     text: str
     confidence: float
@@ -37,15 +39,18 @@ class Heard:
     audio_s: float
     decode_s: float
     engine: str
+    unsure_words: tuple[str, ...] = ()
+    note: str | None = None
 
 
 def default_engine() -> SpeechEngine:
-    """The process's engine (loaded once): Vosk when AUTOVOLT_VOSK_MODEL is set, else PocketSphinx English,
-    whose wheel ships the model, so it works offline with nothing to download."""
+    """The process's engines as the settings say (loaded once): the campus-grammar pass (Vosk when
+    AUTOVOLT_VOSK_MODEL is set, else PocketSphinx English, whose wheel ships the model), then a Wyoming server
+    (AUTOVOLT_STT_URL) and local Whisper (AUTOVOLT_WHISPER_MODEL) for what the grammar does not cover."""
     from autovolt.settings import load_settings
-    from nlu.speech import load_engine
+    from autovolt.speech_engines import speech_engine
 
-    return load_engine(load_settings().vosk_model)
+    return speech_engine(load_settings())
 
 
 class SpeechPipeline:
@@ -121,7 +126,8 @@ class SpeechPipeline:
         transcript = engine.transcribe(pcm.samples, grammar)
         trusted = bool(transcript.text) and transcript.confidence >= TRUST_CONFIDENCE
         return Heard(transcript.text, transcript.confidence, trusted, pcm.duration_s,
-                     pcm.decode_s + transcript.decode_s, transcript.engine)
+                     pcm.decode_s + transcript.decode_s, transcript.engine,
+                     unsure_words(transcript.words, self.vocabulary), transcript.note)
 
 
 # --- the worker process side: one pipeline per worker, errors returned as plain values (AudioError's constructor

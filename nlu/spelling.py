@@ -1,4 +1,5 @@
-"""Near misses of known words ("clasroom", "projecter", "lihgts", "seminarhall") corrected with rapidfuzz.
+"""Near misses of known words ("clasroom", "projecter", "lihgts", "seminarhall") corrected with rapidfuzz, and
+words spelled as they sound ("kanteen", "semmenar") found by their sound key (`nlu.phonetic`).
 
 Only words the parser does not know are touched, and only towards words it does know (registry names and the
 fixed lexicon), so an out-of-scope word like "pizza" is never bent into a device.
@@ -6,7 +7,15 @@ fixed lexicon), so an out-of-scope word like "pizza" is never bent into a device
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from rapidfuzz import fuzz, process
+
+from nlu.phonetic import sound_key
+
+# A word that sounds like a target (same sound key) is taken for it only when its spelling is at least this close
+# too (rapidfuzz ratio): the key alone would make "stuff" the "staff room" and "bottle" a "kettle".
+SOUND_SPELLING_MIN = 60
 
 
 class SpellFixer:
@@ -19,6 +28,12 @@ class SpellFixer:
         self._target_set = set(self._choices) | set(self._preferred)
         self._known = known | self._target_set
         self._cache: dict[str, tuple[str, ...] | None] = {}
+        # Sound keys of the targets; registry words listed first so they win a tie.
+        self._by_sound: dict[str, list[str]] = defaultdict(list)
+        for word in [*self._preferred, *self._choices]:
+            key = sound_key(word)
+            if len(key) >= 2 and word not in self._by_sound[key]:
+                self._by_sound[key].append(word)
 
     def fix(self, token: str) -> tuple[str, ...] | None:
         """The corrected word(s) for an unknown token, or None when it is known or nothing is close enough."""
@@ -32,6 +47,8 @@ class SpellFixer:
         other = process.extractOne(token, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if other is not None and (best is None or other[1] > best[1]):
             best = other
+        if best is None:
+            best = self._by_sound_of(token)
         if best is not None:
             result = (best[0],)
         else:
@@ -44,6 +61,12 @@ class SpellFixer:
         if len(self._cache) < 50_000:
             self._cache[token] = result
         return result
+
+    def _by_sound_of(self, token: str) -> tuple[str, float] | None:
+        """The target that sounds like `token` and is spelled closest to it, if close enough."""
+        scored = [(word, fuzz.ratio(token, word)) for word in self._by_sound.get(sound_key(token), ())]
+        scored = [pair for pair in scored if pair[1] >= SOUND_SPELLING_MIN]
+        return max(scored, key=lambda pair: pair[1]) if scored else None
 
     def merge(self, left: str, right: str) -> str | None:
         """Two tokens that are one known word when joined ("class room" -> "classroom", "tube light" stays)."""

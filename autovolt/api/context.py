@@ -34,7 +34,7 @@ class ApiContext:
     checks: readiness checks by name (database, broker, speech...), run by GET /ready.
     routers: routers other packages mount under the API key (the alerts issue's Alertmanager webhook goes here).
     telegram_handler: the bot's webhook entry point; the webhook route exists only when this is set.
-    speech_factory: builds the speech engine on first use (default: the nlu package's PocketSphinx engine).
+    speech_factory: builds the speech engine on first use (default: the settings' engines, autovolt.speech_engines).
     campus_ttl_s: how long the campus vocabulary read from the store is reused before checking for a reload.
     forecast_ttl_s: how long a fitted forecast model is reused for the same series and history end.
     fit_slots: forecast or anomaly fits allowed at once (they are CPU-bound; the bot shares this machine).
@@ -106,6 +106,7 @@ class ApiContext:
 
 
 def _default_speech_engine() -> Any:
-    from nlu.speech.sphinx import PocketSphinxEngine
+    from autovolt.settings import load_settings
+    from autovolt.speech_engines import speech_engine
 
-    return PocketSphinxEngine()
+    return speech_engine(load_settings())

@@ -1,7 +1,8 @@
 """`autovolt voice transcribe FILE [--campus FILE]`: a voice note or audio file to text, as one JSON object.
 
-The engine is Vosk when AUTOVOLT_VOSK_MODEL (or --vosk-model) names a model folder or language, else PocketSphinx
-with its bundled English model. With --campus the recognition is constrained to that campus's grammar.
+The grammar pass is Vosk when AUTOVOLT_VOSK_MODEL (or --vosk-model) names a model folder or language, else
+PocketSphinx with its bundled English model; with --campus it is constrained to that campus's grammar, and what it
+is not sure of goes to the open pass (AUTOVOLT_STT_URL's Wyoming server, AUTOVOLT_WHISPER_MODEL's Whisper).
 """
 
 from __future__ import annotations
@@ -36,13 +37,14 @@ def read_audio(path: Path) -> bytes:
 
 
 def speech_engine(vosk_model: str | None = None):
-    """The process's engine; the model named on the command line wins over AUTOVOLT_VOSK_MODEL."""
+    """The process's engines (grammar pass, then Wyoming/Whisper as the settings say); the Vosk model named on the
+    command line wins over AUTOVOLT_VOSK_MODEL."""
     from autovolt.settings import load_settings
-    from nlu.speech import ModelError, load_engine
+    from autovolt.speech_engines import speech_engine as engines_from_settings
+    from nlu.speech import ModelError
 
-    model = vosk_model if vosk_model is not None else load_settings().vosk_model
     try:
-        return load_engine(model or None)
+        return engines_from_settings(load_settings(), vosk_model)
     except ModelError as exc:
         raise UserError(str(exc)) from None
 

@@ -18,14 +18,25 @@ class ModelError(SpeechError):
 
 
 @dataclass(frozen=True)
+class HeardWord:
+    """One word of a transcript as the engine scored it: `text` a lower-case token of `Transcript.text`, `confidence`
+    0..1 how sure the engine is of that word (engines without per-word scores give the transcript's confidence)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Transcript:
     """What was heard.
 
     `text`: lower-case words (empty when nothing was recognised); `engine`: "pocketsphinx" or "vosk";
     `audio_s`: length of the audio in seconds; `decode_s`: time spent decoding the audio file and recognising
     speech, in seconds; `confidence`: 0..1, how sure the engine is that `text` is what was said *and* that it
-    is a sentence of the campus grammar (out-of-grammar speech scores low); `in_grammar`: whether `text`
-    came from the constrained pass.
+    is a command for this campus (out-of-grammar speech scores low; below 0.5 it is never acted on);
+    `in_grammar`: whether `text` came from the constrained pass; `words`: per-word confidences where the engine
+    gives them (Whisper, Vosk), one per token of `text`, else empty; `note`: a one-line remark for the user about
+    how the note was recognised (a remote speech server that did not answer), else None.
     """
 
     text: str
@@ -34,10 +45,15 @@ class Transcript:
     decode_s: float
     confidence: float
     in_grammar: bool = False
+    words: tuple[HeardWord, ...] = ()
+    note: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"text": self.text, "engine": self.engine, "audio_s": round(self.audio_s, 3),
-                "decode_s": round(self.decode_s, 4), "confidence": round(self.confidence, 3)}
+        out: dict[str, object] = {"text": self.text, "engine": self.engine, "audio_s": round(self.audio_s, 3),
+                                  "decode_s": round(self.decode_s, 4), "confidence": round(self.confidence, 3)}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 class SpeechEngine(Protocol):

@@ -1,30 +1,44 @@
-"""Choosing and loading the speech engine: once per process, whatever the number of messages."""
+"""Choosing and loading the speech engines: once per process, whatever the number of messages."""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from nlu.speech.base import SpeechEngine
 
 _lock = threading.Lock()
-_engines: dict[str | None, SpeechEngine] = {}
+_engines: dict[tuple[str, ...], SpeechEngine] = {}
 
 
 def load_engine(vosk_model: str | None = None) -> SpeechEngine:
-    """The engine for this process: Vosk when `vosk_model` (a model folder or language code, the value of
-    AUTOVOLT_VOSK_MODEL) is given, else PocketSphinx with the English model from its wheel.
+    """The closed (campus-grammar) engine for this process: Vosk when `vosk_model` (a model folder or language code,
+    the value of AUTOVOLT_VOSK_MODEL) is given, else PocketSphinx with the English model from its wheel.
     Raises ModelError with a one-line message when the model cannot be loaded."""
-    key = vosk_model or None
+    key = ("closed", vosk_model or "")
     with _lock:
         engine = _engines.get(key)
         if engine is None:
-            if key is None:
+            if not vosk_model:
                 from nlu.speech.sphinx import PocketSphinxEngine
 
                 engine = PocketSphinxEngine()
             else:
                 from nlu.speech.voskengine import VoskEngine
 
-                engine = VoskEngine(key)
+                engine = VoskEngine(vosk_model)
             _engines[key] = engine
+        return engine
+
+
+def load_whisper(model: str, data_dir: Path = Path("data"), cpu_threads: int = 2) -> SpeechEngine:
+    """The open-vocabulary Whisper engine for `model` (a CTranslate2 folder or a size name, AUTOVOLT_WHISPER_MODEL),
+    loaded once. Raises ModelError with a one-line message when it cannot be loaded."""
+    key = ("whisper", model, str(data_dir), str(cpu_threads))
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            from nlu.speech.whisper import WhisperEngine
+
+            engine = _engines[key] = WhisperEngine(model, data_dir, cpu_threads)
         return engine

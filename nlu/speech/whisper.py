@@ -1,0 +1,123 @@
+"""faster-whisper (CTranslate2, CPU, int8): the open-vocabulary English pass, for what people say outside the grammar.
+
+Whisper hears any English, so it cannot say whether speech is a campus command: its transcript goes to the text
+parser, and `nlu.speech.twopass` decides. The campus vocabulary goes in as the initial prompt (room, building and
+device names as they are written), which makes Whisper spell "Classroom 101" and "Seminar Hall" rather than
+"classroom one-oh-one" or "seminal hall". Per-word probabilities come back with each word, so the bot can ask
+before switching when the device or the room was an unsure word.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from nlu.grammar import Grammar, build_grammar
+from nlu.speech.base import HeardWord, ModelError, Transcript
+from nlu.speech.opentext import heard_words
+from nlu.speech.whisper_models import resolve_model
+from nlu.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+ENGINE = "whisper"
+SAMPLE_RATE = 16_000
+# Greedy decoding: beam 5 costs about 2x on 2 cores for no gain on short commands (docs/benchmarks.md).
+BEAM_SIZE = 1
+# A segment Whisper itself thinks is not speech (and decoded with a low score) is dropped: on silence and noise
+# Whisper writes "Thank you." or "you".
+NO_SPEECH = 0.6
+NO_SPEECH_LOGPROB = -1.0
+# The prompt is cut to about this many words (Whisper reads at most 224 prompt tokens).
+PROMPT_WORDS = 120
+
+
+def campus_prompt(vocabulary: Vocabulary | None) -> str:
+    """Campus names as Whisper should write them: devices, rooms, buildings (most rooms first when cut)."""
+    devices = ["lights", "fans", "AC", "projector", "plugs", "heater"]
+    names = [*(r.name for r in vocabulary.rooms), *(b.name for b in vocabulary.buildings)] if vocabulary else []
+    words = 0
+    kept = []
+    for name in names:
+        words += len(name.split())
+        if words > PROMPT_WORDS:
+            break
+        kept.append(name)
+    return f"Turn off the {', '.join(devices)} in {', '.join(kept)}." if kept else f"Turn off the {', '.join(devices)}."
+
+
+class WhisperEngine:
+    """A Whisper model loaded once; `transcribe` is serialised by a lock (one CTranslate2 model, two cores).
+
+    `model`: a CTranslate2 folder or a size name (AUTOVOLT_WHISPER_MODEL); `data_dir`: where packaged parts are
+    joined; `cpu_threads`: CTranslate2 threads for one note."""
+
+    name = ENGINE
+
+    def __init__(self, model: str, data_dir: Path = Path("data"), cpu_threads: int = 2) -> None:
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError:
+            raise ModelError("faster-whisper is not installed (pip install faster-whisper)") from None
+        source = resolve_model(model, data_dir)
+        started = time.perf_counter()
+        try:
+            # local_files_only for folders: a broken folder must fail here, not turn into a download attempt.
+            self._model = WhisperModel(source, device="cpu", compute_type="int8", cpu_threads=cpu_threads,
+                                       local_files_only=Path(source).is_dir())
+        except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError; huggingface_hub its own errors
+            first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+            raise ModelError(f"Whisper model {model!r} could not be loaded: {first}") from None
+        self.model = model
+        self._lock = threading.Lock()
+        self._prompts: dict[int, str] = {}
+        log.info("speech model loaded", extra={"kv": {"engine": ENGINE, "model": model,
+                                                      "load_s": round(time.perf_counter() - started, 3)}})
+
+    def grammar_for(self, vocabulary: Vocabulary) -> Grammar:
+        # Whisper needs no grammar; the Grammar carries the vocabulary the prompt is built from.
+        return build_grammar(vocabulary)
+
+    def transcribe(self, pcm: bytes, grammar: Grammar | None = None) -> Transcript:
+        audio_s = len(pcm) / (2 * SAMPLE_RATE)
+        started = time.perf_counter()
+        vocabulary = grammar.vocabulary if grammar is not None else None
+        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        with self._lock:
+            segments, _ = self._model.transcribe(
+                audio, language="en", beam_size=BEAM_SIZE, without_timestamps=True, word_timestamps=True,
+                condition_on_previous_text=False, initial_prompt=self._prompt(vocabulary), vad_filter=False)
+            segments = [s for s in segments
+                        if not (s.no_speech_prob > NO_SPEECH and s.avg_logprob < NO_SPEECH_LOGPROB)]
+        words = words_of(segments)
+        confidence = _mean_log_confidence(words)
+        return Transcript(text=" ".join(w.text for w in words), engine=ENGINE, audio_s=audio_s,
+                          decode_s=time.perf_counter() - started, confidence=confidence, words=words)
+
+    def _prompt(self, vocabulary: Vocabulary | None) -> str:
+        key = id(vocabulary)
+        prompt = self._prompts.get(key)
+        if prompt is None:
+            if len(self._prompts) > 8:  # prompts of old registry snapshots
+                self._prompts.clear()
+            prompt = self._prompts[key] = campus_prompt(vocabulary)
+        return prompt
+
+
+def words_of(segments) -> tuple[HeardWord, ...]:
+    """Whisper's words as the parser's lower-case tokens ("A.C." -> "ac", "fan's" -> "fans"), each with its
+    word's probability."""
+    return heard_words((word.word, word.probability) for segment in segments for word in segment.words or ())
+
+
+def _mean_log_confidence(words: tuple[HeardWord, ...]) -> float:
+    """The geometric mean of the word probabilities: one unsure word pulls it down more than an average would."""
+    if not words:
+        return 0.0
+    return math.exp(sum(math.log(max(w.confidence, 1e-6)) for w in words) / len(words))
+

@@ -1,0 +1,55 @@
+"""How the two passes' hypotheses are ranked: by whether the campus parser reads them as a complete command, and by
+whether the passes agree (pure: transcripts in, the chosen transcript out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nlu.speech.base import HeardWord, Transcript
+from nlu.speech.nbest import command_reader
+from nlu.speech.twopass import DISAGREE_CAP, OPEN_FLOOR, rank
+
+NOW = dt.datetime(2026, 11, 26, 10, 0)
+
+
+def closed(text: str, confidence: float = 0.6, in_grammar: bool = True) -> Transcript:
+    return Transcript(text, "pocketsphinx", 3.0, 0.2, confidence, in_grammar)
+
+
+def heard(text: str, confidence: float = 0.8) -> Transcript:
+    return Transcript(text, "whisper", 3.0, 0.5, confidence, words=tuple(HeardWord(w, confidence) for w in text.split()))
+
+
+@pytest.fixture(scope="module")
+def read(demo_vocab):
+    return command_reader(demo_vocab, NOW)
+
+
+def test_agreeing_passes_are_surer_than_either(read):
+    chosen = rank(closed("turn off the fans in classroom one oh one", 0.6),
+                  heard("could you turn off the fans in room 101", 0.7), read)
+    assert chosen.engine == "whisper"
+    assert chosen.confidence > max(0.6, OPEN_FLOOR + (1 - OPEN_FLOOR) * 0.7)
+    assert chosen.words == ()  # both passes heard the device and room: no single word is in doubt
+
+
+def test_disagreeing_passes_make_a_switch_ask(read):
+    chosen = rank(closed("turn off the plugs in classroom one oh one", 0.7),
+                  heard("turn off the fans in room 101", 0.95), read)
+    assert "fans" in chosen.text and chosen.confidence == DISAGREE_CAP
+
+
+def test_the_sentence_the_campus_makes_sense_of_wins(read):
+    # The open pass misheard the room as no room of this campus; the grammar pass's sentence is a command.
+    chosen = rank(closed("turn off the fans in classroom one oh one", 0.6), heard("turn off the fans in the gym"), read)
+    assert chosen.engine == "pocketsphinx"
+    # A grammar pass that found no sentence leaves the open pass's command, lifted into the trusted range.
+    chosen = rank(closed("do you know what time it is", 0.1, in_grammar=False), heard("switch off lab 2 lights", 0.4), read)
+    assert chosen.engine == "whisper" and chosen.confidence == pytest.approx(OPEN_FLOOR + (1 - OPEN_FLOOR) * 0.4)
+
+
+def test_speech_that_is_no_command_keeps_its_raw_confidence(read):
+    chosen = rank(closed("so what", 0.1, in_grammar=False), heard("what is the weather like today", 0.45), read)
+    assert chosen.text == "what is the weather like today" and chosen.confidence == 0.45
