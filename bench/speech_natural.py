@@ -52,7 +52,8 @@ class Note:
 @dataclass(frozen=True)
 class Outcome:
     """What the product made of a note: the `command`, the `engine` that answered, its `confidence`, the audio
-    length, and the wall and CPU time (this process, all threads) from OGG bytes to command."""
+    length, the wall and CPU time (this process, all threads) from OGG bytes to command, and the deciding words
+    (device, room, on/off) the engine was unsure of (`unsure_words`: the bot asks before switching on them)."""
 
     note: Note
     command: Command
@@ -62,6 +63,7 @@ class Outcome:
     audio_s: float
     wall_s: float
     cpu_s: float
+    unsure_words: tuple[str, ...] = ()
 
 
 def voice_label(voice: Voice) -> str:
@@ -110,6 +112,7 @@ class _VoiceParser:
 
     def parse(self, text: str, context=None, now=None) -> Command:
         from nlu.speech.understand import understand_voice
+        from nlu.speech.wordcheck import unsure_words
 
         note = self.pending[text]
         data = self.cache.get(text, note.voice, note.snr_db, note.seed)
@@ -117,7 +120,8 @@ class _VoiceParser:
         result = understand_voice(data, self.engine, self.vocabulary, context=context, now=now)
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         t = result.transcript
-        self.outcomes.append(Outcome(note, result.command, t.text, t.engine, t.confidence, t.audio_s, wall, cpu))
+        self.outcomes.append(Outcome(note, result.command, t.text, t.engine, t.confidence, t.audio_s, wall, cpu,
+                                     unsure_words(t.words, self.vocabulary)))
         return result.command
 
 
@@ -138,11 +142,12 @@ class _TextParser(_VoiceParser):
 
 def runs_unasked(outcome: Outcome) -> bool:
     """Would the bot switch on this voice note without asking first? As bot.conversation does: a complete device
-    command whose transcript confidence is at or above the confirmation threshold. Permission questions (bulk,
-    other people's rooms) depend on the user and are not counted: the figure is the worst case."""
+    command whose transcript confidence is at or above the confirmation threshold and with no unsure deciding
+    word. Permission questions (bulk, other people's rooms) depend on the user and are not counted: the figure is
+    the worst case."""
     command = outcome.command
     return (command.intent == "device_control" and command.action in ("on", "off") and command.clarification is None
-            and outcome.confidence >= CONFIRM_BELOW)
+            and outcome.confidence >= CONFIRM_BELOW and not outcome.unsure_words)
 
 
 def wrong_switch(outcome: Outcome) -> bool:

@@ -16,8 +16,9 @@ tell me a joke | unknown
 """
 
 
-def _outcome(example, command: Command) -> Outcome:
-    return Outcome(Note(example, PIPER_JOE, None, 0), command, command.text, "test", command.confidence, 3.0, 0.1, 0.1)
+def _outcome(example, command: Command, unsure: tuple[str, ...] = ()) -> Outcome:
+    return Outcome(Note(example, PIPER_JOE, None, 0), command, command.text, "test", command.confidence, 3.0, 0.1, 0.1,
+                   unsure)
 
 
 def test_wrong_switch_counts_confident_executed_mistakes_only(tmp_path, demo_vocab):
@@ -41,6 +42,7 @@ def test_wrong_switch_counts_confident_executed_mistakes_only(tmp_path, demo_voc
     unsure = Command("x", "device_control", "on", ("light",), ("lab-1",), switches=("lab-1-lights",),
                      confidence=CONFIRM_BELOW - 0.01)
     assert not wrong_switch(_outcome(now_off, unsure))
+    assert not wrong_switch(_outcome(now_off, on, unsure=("on",)))
     asks = Command("x", "device_control", "on", ("light",), confidence=sure, clarification="Which room?")
     assert not wrong_switch(_outcome(now_off, asks))
     assert not wrong_switch(_outcome(now_off, Command("x", "status_query", None, ("light",), ("lab-1",), confidence=sure)))
