@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -226,7 +227,11 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
     failures: list[dict[str, object]] = []
     correct: set[int] = set()
     groups[(TEXT_LABEL, None)] = [Note(ex, TEXT_VOICE, None, i) for i, ex in enumerate(examples)]
-    for (label, noise), group in groups.items():
+    # The neural voice first, then espeak-ng, clean before noisy; each group's figures go to stderr as it ends, so a
+    # long run (an open pass on a loaded machine) can be read while it runs.
+    order = sorted(groups, key=lambda key: (key[0] != TEXT_LABEL, key[0] != voice_label(PIPER_JOE), key[1] is not None))
+    for label, noise in order:
+        group = groups[(label, noise)]
         # One scorer pass per voice and noise: each text appears once in a group.
         voice_parser = (_TextParser if label == TEXT_LABEL else _VoiceParser)(group, cache, engine, vocab)
         result = score(voice_parser, [n.example for n in group], keep_failures=len(group))
@@ -241,6 +246,8 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
             if id(o.note.example) not in failed:
                 correct.add(id(o))
         outcomes += voice_parser.outcomes
+        progress = summarise(voice_parser.outcomes, correct)
+        print(json.dumps({"voice": label, "snr_db": noise, **progress}), file=sys.stderr, flush=True)
     now_rss, peak_rss = rss_mb()
 
     ceiling = summarise([o for o in outcomes if o.note.voice == TEXT_VOICE], correct)
