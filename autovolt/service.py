@@ -7,7 +7,8 @@ import contextlib
 import logging
 import signal
 from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import uvicorn
 from fastapi import APIRouter
@@ -39,6 +40,7 @@ class Service:
     # Routers other packages mount under the API key (the Alertmanager webhook), and the bot's webhook entry point.
     routers: list[APIRouter] = field(default_factory=list)
     telegram_handler: UpdateHandler | None = None
+    leader_status: Callable[[], Any] | None = None
 
     def __post_init__(self) -> None:
         self.checks.setdefault("database", self._database_ready)
@@ -60,7 +62,7 @@ class Service:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         context = ApiContext(settings=self.settings, checks=self.checks, routers=self.routers,
-                             telegram_handler=self.telegram_handler)
+                             telegram_handler=self.telegram_handler, leader_status=self.leader_status)
         config = uvicorn.Config(create_app(context=context), host="0.0.0.0", port=self.settings.http_port,
                                 log_level="warning", lifespan="off")
         server = uvicorn.Server(config)

@@ -20,12 +20,25 @@ def build_service(settings: Settings) -> Service:
 
         log.info(load_into_database(settings.effective_database_url, settings.campus_file))
     service = Service(settings)
+    duties: list = []  # what only the leader replica runs (autovolt.leader)
     _add_devices(service, settings)
     _add_bot(service, settings)
-    _add_alerts(service, settings)
-    _add_models(service, settings)
-    _add_weather(service, settings)
+    _add_alerts(service, settings, duties)
+    _add_models(duties, settings)
+    _add_weather(duties, settings)
+    _add_leadership(service, settings, duties)
     return service
+
+
+def _add_leadership(service: Service, settings: Settings, duties: list) -> None:
+    """The leader election, last: it starts its duties once the components they use are running."""
+    from autovolt.leader import Leadership
+    from autovolt.metrics import bind_leadership
+
+    leadership = Leadership(settings.effective_database_url, settings.replica_id, duties)
+    service.components.append(leadership)
+    service.leader_status = leadership.status
+    bind_leadership(leadership.status)
 
 
 def _add_devices(service: Service, settings: Settings) -> None:
@@ -64,14 +77,15 @@ def _add_bot(service: Service, settings: Settings) -> None:
     service.telegram_handler = bot.telegram_handler
 
 
-def _add_alerts(service: Service, settings: Settings) -> None:
-    """Scheduled alert scans and the Telegram outbox (kept, unsent, until a token is set); "turn it off" uses the
-    wired gateway; the Alertmanager webhook joins the HTTP API where the service takes extra routers."""
+def _add_alerts(service: Service, settings: Settings, duties: list) -> None:
+    """Scheduled alert scans (a leader duty) and the Telegram outbox (every replica sends; kept, unsent, until a
+    token is set); "turn it off" uses the wired gateway; the Alertmanager webhook joins the HTTP API where the
+    service takes extra routers."""
     from functools import partial
 
     from alerts import scheduler as jobs
     from alerts.alertmanager import router
-    from alerts.service import AlertService
+    from alerts.service import AlertOptions, AlertSchedule, AlertService
     from alerts.settings import AlertSettingsError, load_alert_config
     from autovolt.settings import SettingsError
     from store.retention import compact_due
@@ -90,8 +104,9 @@ def _add_alerts(service: Service, settings: Settings) -> None:
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
     alerts = AlertService(settings.effective_database_url, config=config, telegram_token=token,
                           telegram_base_url=settings.telegram_base_url, timezone=settings.timezone,
-                          switch_off=switch_off)
+                          switch_off=switch_off, options=AlertOptions(schedule=False), replica_id=settings.replica_id)
     service.components.append(alerts)
+    duties.append(AlertSchedule(alerts))
     # Readings retention, nightly on the alerts' scheduler (AUTOVOLT_READINGS_RAW_DAYS=0: never).
     jobs.set_housekeeping(partial(compact_due, settings.effective_database_url, settings.readings_raw_days,
                                   timezone=settings.timezone) if settings.readings_raw_days > 0 else None)
@@ -107,15 +122,16 @@ def _add_alerts(service: Service, settings: Settings) -> None:
         bot.button_routes.append((is_alert_callback, answer_alert_button))
 
 
-def _add_models(service: Service, settings: Settings) -> None:
-    """The nightly forecast-model refit (autovolt.model_refit): models under <data_dir>/models, runs in model_runs."""
+def _add_models(duties: list, settings: Settings) -> None:
+    """The nightly forecast-model refit (autovolt.model_refit), a leader duty: models under <data_dir>/models (a
+    folder the replicas share), runs in model_runs."""
     from autovolt.model_refit import ModelRefitComponent
 
-    service.components.append(ModelRefitComponent(settings.effective_database_url, settings.data_dir, settings.timezone))
+    duties.append(ModelRefitComponent(settings.effective_database_url, settings.data_dir, settings.timezone))
 
 
-def _add_weather(service: Service, settings: Settings) -> None:
-    """The outdoor temperature feed (autovolt.weather_jobs), when enabled and the campus file gives coordinates:
+def _add_weather(duties: list, settings: Settings) -> None:
+    """The outdoor temperature feed (autovolt.weather_jobs), a leader duty, when enabled and the campus file gives coordinates:
     without them nothing is fetched (the bundled demo campus has none, so the demo never uses the network)."""
     if not settings.weather_enabled:
         log.info("weather feed off", extra={"kv": {"reason": "AUTOVOLT_WEATHER_ENABLED is false"}})
@@ -128,5 +144,5 @@ def _add_weather(service: Service, settings: Settings) -> None:
     from autovolt.weather_feed import OpenMeteo
     from autovolt.weather_jobs import WeatherComponent
 
-    service.components.append(WeatherComponent(settings.effective_database_url, OpenMeteo.from_settings(settings),
-                                               campus.coordinates))
+    duties.append(WeatherComponent(settings.effective_database_url, OpenMeteo.from_settings(settings),
+                                   campus.coordinates))

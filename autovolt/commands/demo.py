@@ -82,6 +82,11 @@ def _serve(settings: Settings, duration: float | None) -> int:
         service = build_service(settings)
     except DatabaseError as exc:
         raise UserError(str(exc)) from None
+    from autovolt.leader import ReplicaRefused
+
     print(f"service listening on http://127.0.0.1:{settings.http_port} (Ctrl-C to stop)", flush=True)
-    asyncio.run(service.run(duration_s=duration))
+    try:
+        asyncio.run(service.run(duration_s=duration))
+    except ReplicaRefused as exc:
+        raise UserError(str(exc)) from None
     return 0
