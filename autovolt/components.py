@@ -16,10 +16,13 @@ class DevicesComponent:
 
     name = "devices"
 
-    def __init__(self, campus: Campus, mqtt_url: str | None, database_url: str) -> None:
+    def __init__(self, campus: Campus, mqtt_url: str | None, database_url: str, *, share_group: str | None = None,
+                 replica_id: str | None = None) -> None:
         self.campus = campus
         self.mqtt_url = mqtt_url
         self.database_url = database_url
+        self.share_group = share_group  # replicas: the MQTT 5 shared-subscription group
+        self.replica_id = replica_id
         self.runtime: DeviceRuntime | None = None
 
     @property
@@ -29,7 +32,10 @@ class DevicesComponent:
     async def start(self) -> None:
         from autovolt.metrics import bind_gateway
 
-        self.runtime = await start_devices(self.campus, self.mqtt_url, self.database_url)
+        # Replicas: each its own client id (two connections with one id take each other over).
+        client_id = f"autovolt-gw-{self.replica_id}"[:128] if self.share_group and self.replica_id else None
+        self.runtime = await start_devices(self.campus, self.mqtt_url, self.database_url, client_id=client_id,
+                                           share_group=self.share_group)
         bind_gateway(self.runtime.gateway)
         mode = "broker" if self.mqtt_url else "simulated fleet (no AUTOVOLT_MQTT_URL set)"
         log.info("devices ready", extra={"kv": {"mode": mode, "boards": len(self.campus.boards)}})

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     replica_id: str = Field(default_factory=lambda: default_replica_id(),
                             description="This replica's name in logs, /ready and /metrics and the leader lock; "
                             "default <hostname>-<pid>")
+    mqtt_share_group: str | None = Field(None, description="Replicas: MQTT 5 shared-subscription group all replicas "
+                                         "join (e.g. autovolt), so each reading is ingested once; unset = one process")
     dask_scheduler: str | None = Field(None, description="tcp://host:8786 of a Dask scheduler: the nightly refit and "
                                        "large anomaly scans run on that cluster; unset = a local process pool")
 
@@ -125,6 +127,15 @@ class Settings(BaseSettings):
     def _replica_id_shape(cls, value: str) -> str:
         if not value or len(value) > 100 or not all(c.isalnum() or c in "-_.:" for c in value):
             raise ValueError("expected up to 100 letters, digits and - _ . : (such as ops-2)")
+        return value
+
+    @field_validator("mqtt_share_group")
+    @classmethod
+    def _share_group_shape(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if len(value) > 64 or not all(c.isalnum() or c in "-_" for c in value):
+            raise ValueError("expected up to 64 letters, digits, - and _ (such as autovolt)")
         return value
 
     @field_validator("dask_scheduler")

@@ -49,7 +49,8 @@ def _add_devices(service: Service, settings: Settings) -> None:
     if campus is None:
         log.warning("no campus loaded: devices are not started; run `autovolt campus load FILE`")
         return
-    component = DevicesComponent(campus, settings.mqtt_url, url)
+    component = DevicesComponent(campus, settings.mqtt_url, url, share_group=settings.mqtt_share_group,
+                                 replica_id=settings.replica_id)
     service.components.append(component)
     service.checks["broker"] = component.ready
 

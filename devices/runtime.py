@@ -5,6 +5,7 @@ configured, on an in-process bus shared with a simulated fleet (so the demo need
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import socket
 from dataclasses import dataclass, field
@@ -45,29 +46,59 @@ def gateway_client_id(campus: Campus) -> str:
     return f"autovolt-gw-{socket.gethostname()[:40]}"
 
 
+def replica_transport(config: MqttConfig, client_id: str, share_group: str) -> MqttTransport:
+    """One replica's broker client: shared subscriptions in `share_group` and a clean session. Mosquitto hands a
+    shared message to a member whose session persists even while it is away, where it waits (or is lost when the
+    session expires); with clean sessions a replica that dies leaves the group at once and the others get its
+    share: only the messages on the wire to it when it died are lost."""
+    return MqttTransport(config, client_id, clean_session=True, share_group=share_group)
+
+
 async def start_devices(campus: Campus, mqtt_url: str | None, database_url: str | None = None, *,
                         timing: SimTiming = SimTiming(), confirm_timeout_s: float = 3.0,
-                        client_id: str | None = None) -> DeviceRuntime:
+                        client_id: str | None = None, share_group: str | None = None) -> DeviceRuntime:
     """Start the gateway (and its store writer when `database_url` is given). With `mqtt_url` None the fleet is
-    simulated in-process; otherwise the boards (real or `autovolt simulate`) are on the broker."""
+    simulated in-process; otherwise the boards (real or `autovolt simulate`) are on the broker. `share_group`:
+    this process is one of several replicas (see `replica_transport`)."""
     writer = None
     if database_url:
         writer = IngestWriter(database_url, campus)
         await asyncio.to_thread(writer.start)  # reads the store: off the loop
     fleet = None
     if mqtt_url:
-        transport = MqttTransport(MqttConfig.from_url(mqtt_url), client_id or gateway_client_id(campus))
+        transport = (replica_transport(MqttConfig.from_url(mqtt_url), client_id or gateway_client_id(campus), share_group)
+                     if share_group else MqttTransport(MqttConfig.from_url(mqtt_url), client_id or gateway_client_id(campus)))
     else:
         bus = MemoryBus()
         transport = bus.transport()
         fleet = SimulatedFleet(campus, bus.transport(), timing)
-    gateway = Gateway(campus, transport, sink=writer, confirm_timeout_s=confirm_timeout_s)
+    peer_seen = StoreLastSeen(database_url) if share_group and database_url else None
+    gateway = Gateway(campus, transport, sink=writer, confirm_timeout_s=confirm_timeout_s, peer_seen=peer_seen)
     if database_url:
         await asyncio.to_thread(_seed, gateway, database_url)
     await gateway.start()
     if fleet is not None:
         await fleet.start()
     return DeviceRuntime(gateway, writer, fleet)
+
+
+class StoreLastSeen:
+    """Boards' last-seen times in the store that changed since the previous call (replicas: what the others heard)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.since: dt.datetime | None = None
+
+    def __call__(self) -> dict[str, dt.datetime]:
+        query = select(m.Board.id, m.Board.last_seen).where(m.Board.last_seen.is_not(None))
+        if self.since is not None:
+            query = query.where(m.Board.last_seen > self.since)
+        with session_scope(self.database_url) as session:
+            rows = dict(session.execute(query).all())
+        if rows:
+            # Replicas write with their own clocks and batches: look back a little (older times are ignored).
+            self.since = max(rows.values()) - dt.timedelta(seconds=30)
+        return rows
 
 
 def _seed(gateway: Gateway, database_url: str) -> None:
