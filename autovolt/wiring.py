@@ -22,7 +22,7 @@ def build_service(settings: Settings) -> Service:
     service = Service(settings)
     duties: list = []  # what only the leader replica runs (autovolt.leader)
     _add_devices(service, settings)
-    _add_bot(service, settings)
+    _add_bot(service, settings, duties)
     _add_alerts(service, settings, duties)
     _add_models(duties, settings)
     _add_weather(duties, settings)
@@ -63,7 +63,7 @@ def _wired_gateway(service: Service):
     return None
 
 
-def _add_bot(service: Service, settings: Settings) -> None:
+def _add_bot(service: Service, settings: Settings, duties: list) -> None:
     """The Telegram bot with its scheduler, when a token is set. It uses the gateway of a devices component wired
     before it (a component with `.gateway` or `.runtime.gateway`), else starts its own device runtime.
     Without a token, say how to talk to the assistant in a terminal instead."""
@@ -75,6 +75,7 @@ def _add_bot(service: Service, settings: Settings) -> None:
 
     bot = BotComponent(settings, lambda: _wired_gateway(service))
     service.components.append(bot)
+    duties.append(bot.polling_duty())  # webhook mode: every replica takes updates, each handled once (API route)
     service.telegram_handler = bot.telegram_handler
 
 

@@ -8,6 +8,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
 
 from autovolt.settings import Settings
@@ -98,6 +99,8 @@ class BotComponent:
         self.fleet_provider = fleet_provider
         self.engine: Engine | None = None
         self.bot: TelegramBot | None = None
+        # Replicas: only the leader polls Telegram (`polling_duty`); webhook mode runs on every replica.
+        self.poll_when_leading = False
         # (matches(data), handle(data, user_id) -> answer text) for buttons of other packages, e.g. alerts.
         self.button_routes: list[ButtonRoute] = []
 
@@ -108,8 +111,14 @@ class BotComponent:
         speech = self.engine.conversation.speech
         if speech is not None:  # load the model now, off the loop, rather than on the first voice note
             asyncio.get_running_loop().run_in_executor(None, speech.warm_up)
-        self.bot = TelegramBot(token, self.engine.conversation, telegram_options(self.settings), self.button_routes)
+        options = dataclasses.replace(telegram_options(self.settings), poll_when_leading=self.poll_when_leading)
+        self.bot = TelegramBot(token, self.engine.conversation, options, self.button_routes)
         await self.bot.start()
+
+    def polling_duty(self) -> "PollingDuty":
+        """The leader's duty of polling Telegram; from now on `start()` leaves polling to it."""
+        self.poll_when_leading = True
+        return PollingDuty(self)
 
     async def telegram_handler(self, update: dict) -> None:
         """For the HTTP API's webhook route (autovolt.api.telegram): hand it one decoded Update."""
@@ -122,6 +131,23 @@ class BotComponent:
             await self.bot.stop()
         if self.engine is not None:
             await self.engine.close()
+
+
+class PollingDuty:
+    """Leader duty (autovolt.leader): long polling of the bot's updates, on one replica at a time."""
+
+    name = "telegram-polling"
+
+    def __init__(self, component: BotComponent) -> None:
+        self.component = component
+
+    async def start(self) -> None:
+        if self.component.bot is not None:
+            await self.component.bot.start_polling()
+
+    async def stop(self) -> None:
+        if self.component.bot is not None:
+            await self.component.bot.stop_polling()
 
 
 def terminal_signer() -> CallbackSigner:

@@ -118,3 +118,46 @@ def test_a_second_serve_on_one_sqlite_database_exits_with_the_message(tmp_path):
     finally:
         holder.kill()
         holder.wait(10)
+
+
+@pytest.mark.postgres
+async def test_only_the_leader_polls_telegram_and_a_follower_takes_over(postgres_url, tmp_path):
+    from autovolt.settings import load_settings
+    from bot.component import BotComponent
+    from store.campus import load_campus_file
+    from store.db import session_scope, upgrade
+    from store.registry import sync_campus
+    from tests.bot.fake_bot_api import FakeBotApi
+    from tests.conftest import DEMO_CAMPUS
+
+    upgrade(postgres_url)
+    with session_scope(postgres_url) as session:
+        sync_campus(session, load_campus_file(DEMO_CAMPUS))
+    api = FakeBotApi()
+    await api.start()
+    settings = load_settings(database_url=postgres_url, data_dir=tmp_path, telegram_token=api.token,
+                             telegram_base_url=api.base_url, mqtt_url=None)
+    bots = [BotComponent(settings) for _ in range(2)]
+    elections = [Leadership(postgres_url, f"bot-{i}", [bot.polling_duty()], check_s=0.2) for i, bot in enumerate(bots)]
+    try:
+        for bot, election in zip(bots, elections):
+            await bot.start()
+            await election.start()
+        polling = [bot.bot.app.updater.running for bot in bots]
+        assert polling == [e.leading for e in elections] and sum(polling) == 1
+        start = len(api.calls)
+        api.send_text(2001, "turn on the lights in classroom 101")
+        assert "lights on" in (await api.reply_to(2001, start)).text
+        leader = polling.index(True)
+        await elections[leader].stop()
+        assert not bots[leader].bot.app.updater.running
+        await until(lambda: bots[1 - leader].bot.app.updater.running)
+        start = len(api.calls)
+        api.send_text(2001, "turn off the lights in classroom 101")
+        assert "lights off" in (await api.reply_to(2001, start)).text
+    finally:
+        for election in elections:
+            await election.stop()
+        for bot in bots:
+            await bot.stop()
+        await api.stop()
