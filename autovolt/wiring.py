@@ -129,7 +129,8 @@ def _add_models(duties: list, settings: Settings) -> None:
     folder the replicas share), runs in model_runs."""
     from autovolt.model_refit import ModelRefitComponent
 
-    duties.append(ModelRefitComponent(settings.effective_database_url, settings.data_dir, settings.timezone))
+    duties.append(ModelRefitComponent(settings.effective_database_url, settings.data_dir, settings.timezone,
+                                      dask_scheduler=settings.dask_scheduler))
 
 
 def _add_weather(duties: list, settings: Settings) -> None:
