@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 # a constant naming this lock ("AVLD").
 LOCK_NAME = 0x41564C44
 _KEYS = "hashtext(current_schema()), :name"
+# pg_locks rows of this lock (the two-int form: classid = first key as an unsigned oid, objid = second, objsubid 2).
+_THIS_LOCK = ("l.locktype = 'advisory' AND l.granted "
+              "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+              "AND l.classid = (hashtext(current_schema())::bigint & 4294967295)::oid "
+              "AND l.objid = CAST(:name AS oid) AND l.objsubid = 2")
 CHECK_S = 5.0
 
 
@@ -101,11 +106,8 @@ class PostgresLock:
         if self.conn is None:
             return False
         try:
-            held = self.conn.scalar(text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted "
-                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                "AND classid = (hashtext(current_schema())::bigint & 4294967295)::oid AND objid = CAST(:name AS oid) "
-                "AND objsubid = 2"), {"name": LOCK_NAME})
+            held = self.conn.scalar(text(f"SELECT count(*) FROM pg_locks l WHERE {_THIS_LOCK} "
+                                         "AND l.pid = pg_backend_pid()"), {"name": LOCK_NAME})
         except Exception:
             log.warning("leader lock connection lost")
             self.close()
@@ -115,12 +117,8 @@ class PostgresLock:
     def holder(self) -> str | None:
         """The replica id of whoever holds the lock (from its connection's application name)."""
         with get_engine(self.database_url).connect() as conn:
-            name = conn.scalar(text(
-                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.granted "
-                "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                "AND l.classid = (hashtext(current_schema())::bigint & 4294967295)::oid AND l.objid = CAST(:name AS oid) "
-                "AND l.objsubid = 2"), {"name": LOCK_NAME})
+            name = conn.scalar(text("SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
+                                    f"ON a.pid = l.pid WHERE {_THIS_LOCK}"), {"name": LOCK_NAME})
         return name.removeprefix("autovolt:") if name else None
 
     def close(self) -> None:
