@@ -2,7 +2,8 @@
 one (private) Mosquitto, with simulated boards and the loopback Bot API in webhook mode (this test is the load
 balancer). Each reading is stored once; every command is confirmed to the user who sent it, whichever replica
 took it; the leader killed with SIGKILL while the scans run is replaced within 30 s, and no alert is lost or sent
-twice."""
+twice; a replica killed while it waits for a confirmation leaves the command carried out once at the board and
+the readings after it all stored by the others."""
 
 from __future__ import annotations
 
@@ -85,6 +86,7 @@ async def test_three_replicas_store_once_confirm_every_command_and_survive_kill_
     writer = IngestWriter(reference_url, campus)
     reference = Gateway(campus, MqttTransport(config, clean_session=True), sink=writer)
     fleet = None
+    replicas = []
     try:
         replicas = [cluster.start(f"r{i}") for i in range(3)]
         await asyncio.to_thread(cluster.wait_ready, replicas)
@@ -146,6 +148,56 @@ async def test_three_replicas_store_once_confirm_every_command_and_survive_kill_
         got = Counter((c.chat_id, c.text) for c in telegram.sent() if (c.chat_id, c.text) in rows)
         assert got == rows
         assert all(n == 1 for (chat, _), n in got.items() if chat in ADMINS), got
+
+        # 4. A replica killed with SIGKILL while it waits for a board's confirmation: the board gets the command
+        # once, the replica leaves the shared group at once, and the last replica stores every reading after it.
+        [leader] = await asyncio.to_thread(cluster.leaders)
+        waiting = next(r for r in replicas if r.alive() and r.name != leader)
+        slow = fleet.autovolt["cr-102-panel"]
+        received: list[bytes] = []
+        apply_now = slow.handle_command
+
+        def late(payload: bytes) -> None:  # this board applies a command 2 s after it arrives (within the 3 s window)
+            received.append(payload)
+            asyncio.get_running_loop().call_later(2.0, apply_now, payload)
+
+        slow.handle_command = late
+        telegram.send_text(FACULTY, "turn on the fans in classroom 102")
+        assert await asyncio.to_thread(waiting.post_update, telegram._updates[-1]) == 200
+        await wait_until(lambda: received, 10, "the command reaches the board")
+        waiting.kill()
+        await asyncio.sleep(3.0)
+        assert len(received) == 1 and slow.relays[17] is True  # carried out once, not lost at the board
+        survivor = next(r for r in replicas if r.alive())
+        await fleet.stop()
+        fleet = None
+        before = await settled_count(postgres_url)
+        writer = IngestWriter(reference_url, campus)
+        await asyncio.to_thread(writer.start)
+        reference = Gateway(campus, MqttTransport(config, clean_session=True), sink=writer)
+        await reference.start()
+        assert await reference.transport.wait_connected(10)
+        reference_before = await asyncio.to_thread(readings, reference_url)
+        fleet = SimulatedFleet(campus, MqttTransport(config, clean_session=True), TIMING)
+        await fleet.start()
+        await asyncio.sleep(6)
+        await fleet.stop()
+        fleet = None
+        after = await settled_count(postgres_url)
+        await reference.stop()
+        await asyncio.to_thread(writer.close)
+        expected = await asyncio.to_thread(readings, reference_url) - reference_before
+        assert expected > 50 and after - before == expected, (after - before, expected)
+        # The last replica still answers commands, and its user is told.
+        fleet = SimulatedFleet(campus, MqttTransport(config, clean_session=True), TIMING)
+        await fleet.start()
+        await asyncio.sleep(3)
+        start = len(telegram.calls)
+        telegram.send_text(FACULTY, "turn off the lights in classroom 101")
+        assert await asyncio.to_thread(survivor.post_update, telegram._updates[-1]) == 200
+        reply = await telegram.wait_for(lambda c: c.chat_id == FACULTY and c.method == "sendMessage"
+                                        and (c.text or "").startswith("Classroom 101:"), 30, start)
+        assert "confirmed" in reply.text or "already" in reply.text, reply.text
     finally:
         cluster.stop()
         if fleet is not None:
