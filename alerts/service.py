@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -16,6 +18,7 @@ from alerts.actions import AlertActions, SwitchOff
 from alerts.engine import AlertBook, ApplyReport, NoCampus
 from alerts.model import AlertConfig
 from alerts.scanner import Scanner
+from alerts.scans.anomalies import AnomalyScanner
 from alerts.sender import MessageApi, OutboxSender
 from alerts.telegram import BotApi
 from store.db import get_engine
@@ -43,7 +46,8 @@ class AlertService:
     def __init__(self, database_url: str, *, config: AlertConfig = AlertConfig(), api: MessageApi | None = None,
                  telegram_token: str | None = None, telegram_base_url: str = "https://api.telegram.org/bot",
                  timezone: str | None = None, switch_off: SwitchOff | None = None,
-                 options: AlertOptions = AlertOptions(), replica_id: str = "local") -> None:
+                 options: AlertOptions = AlertOptions(), replica_id: str = "local",
+                 remote_fit: Callable[..., Any] | None = None) -> None:
         self.engine = get_engine(database_url)
         self.replica_id = replica_id
         self.config = config
@@ -52,6 +56,8 @@ class AlertService:
         self.api: MessageApi | None = api or (BotApi(telegram_token, telegram_base_url) if telegram_token else None)
         self.book = AlertBook(self.engine, config, tz=timezone, on_enqueue=self._wake_sender)
         self.scanner = Scanner(self.book, config)
+        if remote_fit is not None:  # large anomaly fits on a Dask cluster (autovolt.dask_cluster)
+            self.scanner.anomalies = AnomalyScanner(remote_fit)
         self.actions = AlertActions(self.book, switch_off)
         self.sender: OutboxSender | None = OutboxSender(self.engine, self.api) if self.api and options.send else None
         self.scheduler: AsyncIOScheduler | None = None

@@ -104,9 +104,15 @@ def _add_alerts(service: Service, settings: Settings, duties: list) -> None:
         return await found.switch(list(switch_ids), False)
 
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
+    remote_fit = None
+    if settings.dask_scheduler:
+        from autovolt.dask_cluster import DaskRunner
+
+        remote_fit = DaskRunner(settings.dask_scheduler).run  # connects on the first large anomaly fit
     alerts = AlertService(settings.effective_database_url, config=config, telegram_token=token,
                           telegram_base_url=settings.telegram_base_url, timezone=settings.timezone,
-                          switch_off=switch_off, options=AlertOptions(schedule=False), replica_id=settings.replica_id)
+                          switch_off=switch_off, options=AlertOptions(schedule=False), replica_id=settings.replica_id,
+                          remote_fit=remote_fit)
     service.components.append(alerts)
     duties.append(AlertSchedule(alerts))
     # Readings retention, nightly on the alerts' scheduler (AUTOVOLT_READINGS_RAW_DAYS=0: never).
