@@ -65,15 +65,20 @@ class Gateway:
     `sink` receives every observation for the store (optional); `confirm_timeout_s` how long to wait for a board
     to report a commanded state; `liveness_check_s` how often to look for boards that went silent; `peer_seen`
     (replicas sharing the subscriptions) returns boards' last-seen times other replicas recorded since the last
-    call, read at every liveness check.
+    call, read at every liveness check; `peer_states` (replicas) returns the switch states last stored by whichever
+    replica ingested the boards' reports. With replicas this gateway hears only a share of the reports, so its own
+    view of a switch is never taken as "already in that state": a command waits for the board, and a silent board
+    (AutoVolt firmware says nothing for a relay already so) is judged on the stored state.
     """
 
     def __init__(self, campus: Campus, transport: Transport, *, sink: IngestWriter | None = None,
                  clock: Clock = utcnow, confirm_timeout_s: float = 3.0, liveness_check_s: float = 5.0,
                  offline_after_s: Mapping[str, float] | None = None, stats: GatewayStats | None = None,
-                 topic_prefix: str = "", peer_seen: Callable[[], Mapping[str, dt.datetime]] | None = None) -> None:
+                 topic_prefix: str = "", peer_seen: Callable[[], Mapping[str, dt.datetime]] | None = None,
+                 peer_states: Callable[[Sequence[str]], Mapping[str, bool | None]] | None = None) -> None:
         self.campus = campus
         self.peer_seen = peer_seen
+        self.peer_states = peer_states
         self.transport = transport
         self.sink = sink
         self.clock = clock
@@ -229,8 +234,9 @@ class Gateway:
                 # restored from the store (source "store") is not the board's word since this start: it may have
                 # changed while the service was down, so such a command waits for the board like any other.
                 known = self.state(sw.id)
-                already = known.on is on and known.source != "store"
-                restored = known.on is on and known.source == "store"
+                own_word = known.source != "store" and not self.shares_reports  # the board told us, since start
+                already = known.on is on and own_word
+                restored = known.on is on and not own_word
                 sent.append((index, sw, relay, future, sent_at, loop.time(), already, restored, ticket))
         for index, sw, relay, future, sent_at, sent_loop, already, restored, ticket in sent:
             confirmed = False
@@ -244,6 +250,12 @@ class Gateway:
                 try:
                     confirmed_at = await asyncio.wait_for(asyncio.shield(future), max(remaining, 0.0))
                 except asyncio.TimeoutError:
+                    if self.shares_reports and await self._stored_as(sw.id, on):
+                        confirmed = True  # silent because already so, as another replica stored it
+                        self.stats.confirmed += 1
+                        results.append((index, SwitchResult(sw.id, on, Outcome.CONFIRMED,
+                                                            f"was already {'on' if on else 'off'}", 0.0)))
+                        continue
                     self.stats.unconfirmed += 1
                     self._remember_expired((board.id, relay), on, sw.id, loop.time())
                     reason = f"board {board.id} did not report the new state within {self.confirm_timeout_s:g} s"
@@ -266,6 +278,19 @@ class Gateway:
                     if not waiters:
                         del self._waiters[(board.id, relay)]
         return results
+
+    @property
+    def shares_reports(self) -> bool:
+        """Replicas: the broker hands each board report to one replica, so this gateway's view may be stale."""
+        return self.peer_states is not None
+
+    async def _stored_as(self, switch_id: str, on: bool) -> bool:
+        try:
+            stored = await asyncio.to_thread(self.peer_states, [switch_id])
+        except Exception as exc:  # the store is away: the command stays unconfirmed
+            log.warning("could not read stored switch state", extra={"kv": {"error": type(exc).__name__}})
+            return False
+        return stored.get(switch_id) is on
 
     async def _pace(self, adapter: Adapter, board_id: str, relay: int) -> None:
         loop = asyncio.get_running_loop()

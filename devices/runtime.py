@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,8 +108,10 @@ async def start_devices(campus: Campus, mqtt_url: str | None, database_url: str 
         bus = MemoryBus()
         transport = bus.transport()
         fleet = SimulatedFleet(campus, bus.transport(), timing)
-    peer_seen = StoreLastSeen(database_url) if role == SERVICE and share_group and database_url else None
-    gateway = Gateway(campus, transport, sink=writer, confirm_timeout_s=confirm_timeout_s, peer_seen=peer_seen)
+    replica = role == SERVICE and share_group and database_url
+    gateway = Gateway(campus, transport, sink=writer, confirm_timeout_s=confirm_timeout_s,
+                      peer_seen=StoreLastSeen(database_url) if replica else None,
+                      peer_states=StoredSwitchStates(database_url) if replica else None)
     if database_url:
         await asyncio.to_thread(_seed, gateway, database_url)
     await gateway.start()
@@ -134,6 +137,18 @@ class StoreLastSeen:
             # Replicas write with their own clocks and batches: look back a little (older times are ignored).
             self.since = max(rows.values()) - dt.timedelta(seconds=30)
         return rows
+
+
+class StoredSwitchStates:
+    """Switch states as last stored by any replica (the one the broker handed the board's report to)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    def __call__(self, switch_ids: Sequence[str]) -> dict[str, bool | None]:
+        with session_scope(self.database_url) as session:
+            query = select(m.Switch.id, m.Switch.state).where(m.Switch.id.in_(list(switch_ids)))
+            return dict(session.execute(query).all())
 
 
 def _seed(gateway: Gateway, database_url: str) -> None:
