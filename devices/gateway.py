@@ -259,7 +259,7 @@ class Gateway:
                     self.stats.unconfirmed += 1
                     self._remember_expired((board.id, relay), on, sw.id, loop.time())
                     reason = f"board {board.id} did not report the new state within {self.confirm_timeout_s:g} s"
-                    if restored:  # the firmware's silence fits "already so", but nothing since the restart says it
+                    if restored and not self.shares_reports:  # silence fits "already so"; nothing since the restart says it
                         reason = (f"board {board.id} has not reported since the service restarted; it was "
                                   f"{'on' if on else 'off'} when last reported, and reports again within 30 s")
                     results.append((index, SwitchResult(sw.id, on, Outcome.UNCONFIRMED, reason)))
