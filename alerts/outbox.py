@@ -5,9 +5,13 @@ Row life: pending -> sending (claimed, with a lease) -> sent | pending (retry la
 for good) | cancelled (the alert was acknowledged or resolved before a deferred message went out).
 
 - Never twice: `dedupe_key` is unique, so a repeated decision (a restart, a second scan) inserts nothing; a claim
-  is one conditional UPDATE ... RETURNING, so two senders never get the same row; `sent` is final.
+  is one conditional UPDATE ... RETURNING (on PostgreSQL over `SELECT ... FOR UPDATE SKIP LOCKED`), so two
+  senders, in one process or in N replicas, never get the same row; `sent` is final.
 - Never lost: a row leaves `pending` only when Telegram accepted it or refused it for good; a sender that dies
-  mid-send leaves a `sending` row whose lease runs out and which is then sent again. (Telegram has no idempotency
+  mid-send leaves a `sending` row whose lease runs out and which is then sent again. The sender claims one row at
+  a time, just before sending it, with a short lease: a kill -9 delays only the messages in flight.
+- In order: a row is claimable only when no earlier row of its chat is in flight, due, or waiting for a retry, so
+  each chat reads its messages in the order they were written whichever replica sends them. (Telegram has no idempotency
   key: a crash after Telegram accepted a message but before it was marked sent is the one case that can repeat,
   and we prefer that to losing an alert.)
 
@@ -22,10 +26,10 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy import Engine, and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from store.models import Delivery
 
@@ -56,7 +60,7 @@ class RetryPolicy:
     cap_s: float = 300.0
     jitter: float = 0.2
     max_attempts: int = 60
-    lease_s: float = 120.0
+    lease_s: float = 30.0  # twice the Bot API client's 15 s timeout: a live sender always answers within it
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
         raw = min(self.base_s * (2 ** max(attempt - 1, 0)), self.cap_s)
@@ -94,14 +98,47 @@ def enqueue(session: Session, *, dedupe_key: str, chat_id: int, text: str, now: 
     return session.execute(stmt.returning(Delivery.id)).scalar() is not None
 
 
+_RETURNING = (Delivery.id, Delivery.dedupe_key, Delivery.chat_id, Delivery.text, Delivery.buttons, Delivery.alert_id,
+              Delivery.attempts)
+
+
+def _item(row: Any) -> OutboxItem:
+    return OutboxItem(row.id, row.dedupe_key, row.chat_id, row.text, list(row.buttons or []), row.alert_id, row.attempts)
+
+
+def claim_next(engine: Engine, now: dt.datetime, policy: RetryPolicy = RetryPolicy()) -> OutboxItem | None:
+    """Reserve the oldest due row whose chat has no earlier message still on its way; None when there is none."""
+    # Aliases on both sides: inside the UPDATE, a bare `deliveries` in the subquery would correlate to its target.
+    row, earlier = aliased(Delivery), aliased(Delivery)
+    blocked = exists().where(
+        earlier.chat_id == row.chat_id, earlier.id < row.id,
+        or_(earlier.status == SENDING,
+            and_(earlier.status == PENDING, or_(earlier.next_attempt_at <= now, earlier.attempts > 0))))
+    due = (select(row.id).where(row.status == PENDING, row.next_attempt_at <= now, ~blocked)
+           .order_by(row.next_attempt_at, row.id).limit(1))
+    values = {"status": SENDING, "attempts": Delivery.attempts + 1,
+              "next_attempt_at": now + dt.timedelta(seconds=policy.lease_s)}
+    if engine.dialect.name == "postgresql":
+        # SKIP LOCKED: a row another replica is claiming right now is passed over, not waited for. The earlier-row
+        # check reads committed rows, and an earlier row is pending or sending in every snapshot, so two replicas
+        # can never both take consecutive messages of one chat.
+        picked = due.with_for_update(of=row, skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+        stmt = update(Delivery).where(Delivery.id == picked.c.id, Delivery.status == PENDING)
+    else:  # SQLite: one writer at a time, the statement is atomic
+        stmt = update(Delivery).where(Delivery.id == due.correlate(None).scalar_subquery(), Delivery.status == PENDING)
+    with engine.begin() as conn:
+        row = conn.execute(stmt.values(**values).returning(*_RETURNING)).first()
+    return _item(row) if row is not None else None
+
+
 def claim(engine: Engine, now: dt.datetime, limit: int, policy: RetryPolicy = RetryPolicy()) -> list[OutboxItem]:
-    """Reserve up to `limit` due rows for sending (oldest due first) and return them."""
+    """Reserve up to `limit` due rows at once (oldest due first), ignoring chat order: for tools and tests that read
+    what is queued. The sender uses `claim_next`."""
     due = (select(Delivery.id).where(Delivery.status == PENDING, Delivery.next_attempt_at <= now)
            .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit))
     values = {"status": SENDING, "attempts": Delivery.attempts + 1,
               "next_attempt_at": now + dt.timedelta(seconds=policy.lease_s)}
-    returning = (Delivery.id, Delivery.dedupe_key, Delivery.chat_id, Delivery.text, Delivery.buttons,
-                 Delivery.alert_id, Delivery.attempts)
+    returning = _RETURNING
     if engine.dialect.name == "postgresql":
         # A materialised CTE picks the rows once (an IN (subquery LIMIT n) may be re-run and take more), and
         # SKIP LOCKED lets several senders share the table without waiting on each other.
@@ -113,7 +150,7 @@ def claim(engine: Engine, now: dt.datetime, limit: int, policy: RetryPolicy = Re
                 .values(**values).returning(*returning))
     with engine.begin() as conn:
         rows = conn.execute(stmt).all()
-    items = [OutboxItem(r.id, r.dedupe_key, r.chat_id, r.text, list(r.buttons or []), r.alert_id, r.attempts) for r in rows]
+    items = [_item(r) for r in rows]
     items.sort(key=lambda i: i.id)  # per-chat order = creation order
     return items
 

@@ -40,6 +40,11 @@ class SendLimiter:
         """Telegram said "retry after": nobody sends until then."""
         self._paused_until = max(self._paused_until, self.clock() + seconds)
 
+    async def wait_paused(self) -> None:
+        """Wait out a 429 pause, if one is on."""
+        while (wait := self._paused_until - self.clock()) > 0:
+            await asyncio.sleep(wait)
+
     async def wait_chat(self, chat_id: int) -> None:
         """Wait out the chat's own spacing (and any 429 pause) without taking a global slot."""
         while True:

@@ -1,5 +1,7 @@
 """The outbox's sender: claims due rows, sends them within Telegram's limits, and records each result.
 
+Rows are claimed one at a time, each just before its send (alerts.outbox.claim_next), so a sender killed mid-way
+holds back only the messages it had in flight, and any number of senders (replicas) can share the outbox.
 Messages of one chat go in creation order, one after the other; different chats go in parallel (bounded).
 Database work runs in a thread so the event loop never waits on it.
 """
@@ -10,7 +12,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -47,17 +48,16 @@ class OutboxSender:
     """Delivers the outbox. `run()` loops until `stop()`; `drain()` sends everything due now (tests, CLI)."""
 
     def __init__(self, engine: Engine, api: MessageApi, *, limiter: SendLimiter | None = None,
-                 policy: RetryPolicy = RetryPolicy(), batch_size: int = 200, concurrency: int = 16,
+                 policy: RetryPolicy = RetryPolicy(), concurrency: int = 16,
                  poll_s: float = 1.0, clock: Callable[[], dt.datetime] = utcnow) -> None:
         self.engine = engine
         self.api = api
         self.limiter = limiter or SendLimiter()
         self.policy = policy
-        self.batch_size = batch_size
         self.poll_s = poll_s
         self.clock = clock
         self.stats = SenderStats()
-        self._http = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -95,25 +95,41 @@ class OutboxSender:
             if handled:
                 continue
             wait = self.poll_s
-            due = await asyncio.to_thread(outbox.next_due, self.engine)
-            if due is not None:
-                wait = min(max((due - self.clock()).total_seconds(), 0.0), self.poll_s)
+            with contextlib.suppress(Exception):
+                due = await asyncio.to_thread(outbox.next_due, self.engine)
+                if due is not None:
+                    wait = min(max((due - self.clock()).total_seconds(), 0.0), self.poll_s)
             self._wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), wait)
 
     async def run_once(self) -> int:
-        """Claim the due rows (one batch) and send them; returns how many were handled."""
-        now = self.clock()
-        await asyncio.to_thread(outbox.recover_expired, self.engine, now)
-        items = await asyncio.to_thread(outbox.claim, self.engine, now, self.batch_size, self.policy)
-        if not items:
-            return 0
-        per_chat: dict[int, list[OutboxItem]] = defaultdict(list)
-        for item in items:
-            per_chat[item.chat_id].append(item)
-        await asyncio.gather(*(self._send_chat(chat_items) for chat_items in per_chat.values()))
-        return len(items)
+        """Claim due rows one at a time, each just before it is sent, with up to `concurrency` sends in flight
+        (different chats); returns how many rows were handled once nothing more is claimable now."""
+        await asyncio.to_thread(outbox.recover_expired, self.engine, self.clock())
+        in_flight: set[asyncio.Task[object]] = set()
+        handled = 0
+        try:
+            while not self._stopping.is_set():
+                if len(in_flight) < self._concurrency:
+                    # A 429 pause holds every send: claim nothing meanwhile, so no lease runs out while waiting.
+                    await self.limiter.wait_paused()
+                    item = await asyncio.to_thread(outbox.claim_next, self.engine, self.clock(), self.policy)
+                    if item is not None:
+                        in_flight.add(asyncio.create_task(self._send_one(item)))
+                        handled += 1
+                        continue
+                if not in_flight:
+                    break
+                # Full, or nothing claimable until a send ends (it may free its chat's next message).
+                done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    in_flight.discard(task)
+                    task.result()
+        finally:
+            if in_flight:  # stopping, or the database failed: the sends under way still record their result
+                await asyncio.gather(*in_flight, return_exceptions=True)
+        return handled
 
     async def drain(self, timeout_s: float = 60.0) -> int:
         """Send until nothing is due now (retries due later stay pending). Returns how many rows were handled."""
@@ -127,30 +143,17 @@ class OutboxSender:
                 break
         return total
 
-    # --- one chat -----------------------------------------------------------------------------------------
-
-    async def _send_chat(self, items: list[OutboxItem]) -> None:
-        for index, item in enumerate(items):
-            retry_at = await self._send_one(item)
-            if retry_at is not None:
-                # Keep the chat's order: its later messages wait for this one's retry (same time, id order).
-                for later in items[index + 1:]:
-                    await asyncio.to_thread(outbox.mark_retry, self.engine, later.id, retry_at,
-                                            "waiting for an earlier message to this chat")
-                return
+    # --- one message --------------------------------------------------------------------------------------
 
     async def _send_one(self, item: OutboxItem) -> dt.datetime | None:
         """Send one row and record the result; returns the retry time, None when finished (sent or failed)."""
-        await self.limiter.wait_chat(item.chat_id)
-        async with self._http:
-            # The global slot is taken only once a connection is free, so slots and sends stay close in time.
-            token = await self.limiter.acquire(item.chat_id)
-            try:
-                result = await self.api.send_message(item.chat_id, item.text, item.buttons or None)
-            except Exception as exc:  # a bug or an unexpected client error must not lose the row
-                result = SendResult(RETRY, error=f"{type(exc).__name__}")
-            finally:
-                self.limiter.release(token)
+        token = await self.limiter.acquire(item.chat_id)
+        try:
+            result = await self.api.send_message(item.chat_id, item.text, item.buttons or None)
+        except Exception as exc:  # a bug or an unexpected client error must not lose the row
+            result = SendResult(RETRY, error=f"{type(exc).__name__}")
+        finally:
+            self.limiter.release(token)
         now = self.clock()
         if result.kind == SENT:
             await asyncio.to_thread(outbox.mark_sent, self.engine, item.id, result.message_id, now)

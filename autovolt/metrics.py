@@ -367,6 +367,29 @@ class GatewayCollector(Collector):
         yield late
 
 
+class LeaderCollector(Collector):
+    """Which replica leads (autovolt.leader.LeaderStatus): `autovolt_leader` is 1 on the leader, 0 elsewhere, so
+    `sum(autovolt_leader)` over the replicas is 1 when all is well; `autovolt_replica_info` names the leader each
+    replica sees."""
+
+    def __init__(self, status_source: Callable[[], Any]) -> None:
+        self.status_source = status_source
+
+    def describe(self) -> list:
+        return []
+
+    def collect(self) -> Iterator[Any]:
+        status = self.status_source()
+        leader = GaugeMetricFamily("autovolt_leader", "1 when this replica is the leader (runs scans, digests, refit)",
+                                   labels=["replica"])
+        leader.add_metric([status.replica], 1.0 if status.leading else 0.0)
+        yield leader
+        info = GaugeMetricFamily("autovolt_replica_info", "Always 1: this replica and the leader it sees ('' = none)",
+                                 labels=["replica", "leader"])
+        info.add_metric([status.replica, status.leader or ""], 1.0)
+        yield info
+
+
 _bound: dict[str, Collector] = {}
 _bind_lock = threading.Lock()
 
@@ -392,4 +415,11 @@ def bind_gateway(gateway: Any) -> GatewayCollector:
     """Export a running `devices.gateway.Gateway`'s counters; call once the gateway exists."""
     collector = GatewayCollector(lambda: gateway.stats.snapshot())
     bind_collector("gateway", collector)
+    return collector
+
+
+def bind_leadership(status_source: Callable[[], Any]) -> LeaderCollector:
+    """Export the replica's leader status; `status_source` returns an `autovolt.leader.LeaderStatus`."""
+    collector = LeaderCollector(status_source)
+    bind_collector("leader", collector)
     return collector

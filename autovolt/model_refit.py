@@ -278,14 +278,44 @@ def _refit_in_pool(database_url: str, data_dir: Path, campus: Campus, wanted: li
     (their warnings reach this process's log). At most `workers` series are in flight, so a stop waits only for
     the series in progress."""
     with _WorkerPools() as pools:
-        _run_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, workers, pools)
+        _run_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, workers,
+                  lambda: pools.pool(workers))
+
+
+def _refit_on_dask(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
+                   now: dt.datetime | None, progress: _Progress, stop: threading.Event | None,
+                   scheduler: str) -> None:
+    """As the process pool, on a Dask cluster (`scheduler` tcp://host:8786): this process reads each history and
+    records each result, the workers run `fit_series` (the service's own code, installed on them) and save the
+    model under `data_dir`, which they must share with the replicas (the model_runs row points to the folder).
+    Twice as many series in flight as the cluster has threads keeps every worker busy."""
+    from distributed import Client
+
+    with Client(scheduler, timeout=30, set_as_default=False) as client:
+        slots = max(1, 2 * sum(client.nthreads().values()))
+        log.info("model refit on a Dask cluster", extra={"kv": {"scheduler": scheduler, "in_flight": slots}})
+        _run_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, slots,
+                  lambda: _DaskExecutor(client))
+
+
+class _DaskExecutor:
+    """A Dask client as the pool `_run_pool` expects: submit -> concurrent.futures.Future, shutdown."""
+
+    def __init__(self, client: Any) -> None:
+        self._executor = client.get_executor(pure=False)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        return self._executor.submit(fn, *args)
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        self._executor.shutdown(wait=wait and not cancel_futures)
 
 
 def _run_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
               now: dt.datetime | None, progress: _Progress, stop: threading.Event | None, workers: int,
-              pools: _WorkerPools) -> None:
+              new_pool: Callable[[], Any]) -> None:
     todo = iter(wanted)
-    pool = pools.pool(workers)
+    pool = new_pool()
     pending: dict[Future[Fitted], tuple[str, float]] = {}
     broken = False
     try:
@@ -317,7 +347,7 @@ def _run_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[st
                 # A worker died (crash, out of memory): that fails the series in flight and breaks the whole pool,
                 # so the rest get a fresh one.
                 pool.shutdown(wait=True)
-                pool = pools.pool(workers)
+                pool = new_pool()
                 broken = False
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -326,9 +356,10 @@ def _run_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[st
 def run_refit(database_url: str, data_dir: Path, *, room_ids: Sequence[str] | None = None,
               now: dt.datetime | None = None, progress_every: int = PROGRESS_EVERY,
               on_result: Callable[[RefitResult], None] | None = None,
-              stop: threading.Event | None = None, workers: int | None = None) -> list[RefitResult]:
+              stop: threading.Event | None = None, workers: int | None = None,
+              dask_scheduler: str | None = None) -> list[RefitResult]:
     """Refit every room's model (or only `room_ids`) with `workers` processes (default min(2, CPUs); 1 = in this
-    thread). Progress is logged every `progress_every` series with the rate and the time left; a failing series is
+    thread), or on the Dask cluster at `dask_scheduler` (tcp://host:8786) when given. Progress is logged every `progress_every` series with the rate and the time left; a failing series is
     logged and skipped, never stopping the run. Setting `stop` ends the run after the series in progress. Results
     come back in room order; `on_result` sees them as they finish."""
     with session_scope(database_url) as session:
@@ -345,8 +376,11 @@ def run_refit(database_url: str, data_dir: Path, *, room_ids: Sequence[str] | No
         raise ValueError("workers must be at least 1")
     calendar = CampusCalendar.of_campus(campus)
     progress = _Progress(len(wanted), progress_every, on_result)
-    log.info("model refit started", extra={"kv": {"series": len(wanted), "workers": workers}})
-    if workers == 1 or len(wanted) <= 1:
+    log.info("model refit started", extra={"kv": {"series": len(wanted), "workers": workers,
+                                                   "dask": dask_scheduler or "off"}})
+    if dask_scheduler:
+        _refit_on_dask(database_url, data_dir, campus, wanted, calendar, now, progress, stop, dask_scheduler)
+    elif workers == 1 or len(wanted) <= 1:
         _refit_in_thread(database_url, data_dir, campus, wanted, calendar, now, progress, stop)
     else:
         _refit_in_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, min(workers, len(wanted)))
@@ -384,18 +418,20 @@ class ModelRefitComponent:
     name = "models"
 
     def __init__(self, database_url: str, data_dir: Path, timezone: str | None = None,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, dask_scheduler: str | None = None) -> None:
         self.database_url = database_url
         self.data_dir = data_dir
         self.timezone = timezone
         self.workers = workers  # None: min(2, CPUs)
+        self.dask_scheduler = dask_scheduler  # tcp://host:8786: fit on that Dask cluster instead
         self.scheduler: Any = None
         self._running: asyncio.Future | None = None
         self._stop = threading.Event()
 
     async def run_now(self) -> list[RefitResult]:
         self._running = asyncio.ensure_future(asyncio.to_thread(run_refit, self.database_url, self.data_dir,
-                                                                 stop=self._stop, workers=self.workers))
+                                                                 stop=self._stop, workers=self.workers,
+                                                                 dask_scheduler=self.dask_scheduler))
         try:
             # Shielded: stopping the service waits for the series in progress instead of abandoning its thread.
             return await asyncio.shield(self._running)

@@ -8,8 +8,9 @@ import errno
 import logging
 import signal
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import uvicorn
 from fastapi import APIRouter
@@ -63,6 +64,7 @@ class Service:
     # Routers with their own authentication, not under the API key (the terminal chat's loopback route).
     local_routers: list[APIRouter] = field(default_factory=list)
     telegram_handler: UpdateHandler | None = None
+    leader_status: Callable[[], Any] | None = None
 
     def __post_init__(self) -> None:
         self.checks.setdefault("database", database_check(self.settings.effective_database_url))
@@ -78,7 +80,7 @@ class Service:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         context = ApiContext(settings=self.settings, checks=self.checks, routers=self.routers,
-                             telegram_handler=self.telegram_handler)
+                             telegram_handler=self.telegram_handler, leader_status=self.leader_status)
         app = create_app(context=context)
         for router in self.local_routers:
             app.include_router(router)

@@ -6,6 +6,7 @@ import difflib
 import json
 import logging
 import os
+import socket
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +19,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 log = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path("data")
+
+
+def default_replica_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 class SettingsError(Exception):
@@ -62,6 +67,14 @@ class Settings(BaseSettings):
                                       description="Open-Meteo forecast endpoint (a self-hosted Open-Meteo works too)")
     weather_archive_url: str = Field("https://archive-api.open-meteo.com/v1/archive",
                                      description="Open-Meteo historical archive endpoint, for the start-up backfill")
+
+    replica_id: str = Field(default_factory=lambda: default_replica_id(),
+                            description="This replica's name in logs, /ready and /metrics and the leader lock; "
+                            "default <hostname>-<pid>")
+    mqtt_share_group: str | None = Field(None, description="Replicas: MQTT 5 shared-subscription group all replicas "
+                                         "join (e.g. autovolt), so each reading is ingested once; unset = one process")
+    dask_scheduler: str | None = Field(None, description="tcp://host:8786 of a Dask scheduler: the nightly refit and "
+                                       "large anomaly scans run on that cluster; unset = a local process pool")
 
     @field_validator("http_port")
     @classmethod
@@ -139,6 +152,32 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("expected a model folder, a Whisper size name, auto or off")
         return value.strip()
+
+    @field_validator("replica_id")
+    @classmethod
+    def _replica_id_shape(cls, value: str) -> str:
+        if not value or len(value) > 100 or not all(c.isalnum() or c in "-_.:" for c in value):
+            raise ValueError("expected up to 100 letters, digits and - _ . : (such as ops-2)")
+        return value
+
+    @field_validator("mqtt_share_group")
+    @classmethod
+    def _share_group_shape(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if len(value) > 64 or not all(c.isalnum() or c in "-_" for c in value):
+            raise ValueError("expected up to 64 letters, digits, - and _ (such as autovolt)")
+        return value
+
+    @field_validator("dask_scheduler")
+    @classmethod
+    def _dask_address(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("tcp", "tls") or not parts.hostname:
+            raise ValueError("expected tcp://host:8786 (or tls://...)")
+        return value
 
     @field_validator("weather_forecast_url", "weather_archive_url")
     @classmethod

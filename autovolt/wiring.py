@@ -20,13 +20,26 @@ def build_service(settings: Settings) -> Service:
 
         log.info(load_into_database(settings.effective_database_url, settings.campus_file))
     service = Service(settings)
+    duties: list = []  # what only the leader replica runs (autovolt.leader)
     _add_devices(service, settings)
-    _add_conversation(service, settings)
-    _add_bot(service, settings)
-    _add_alerts(service, settings)
-    _add_models(service, settings)
-    _add_weather(service, settings)
+    _add_conversation(service, settings)  # the schedule runner too: on every replica (records.claim_due)
+    _add_bot(service, settings, duties)
+    _add_alerts(service, settings, duties)
+    _add_models(duties, settings)
+    _add_weather(duties, settings)
+    _add_leadership(service, settings, duties)
     return service
+
+
+def _add_leadership(service: Service, settings: Settings, duties: list) -> None:
+    """The leader election, last: it starts its duties once the components they use are running."""
+    from autovolt.leader import Leadership
+    from autovolt.metrics import bind_leadership
+
+    leadership = Leadership(settings.effective_database_url, settings.replica_id, duties)
+    service.components.append(leadership)
+    service.leader_status = leadership.status
+    bind_leadership(leadership.status)
 
 
 def _add_devices(service: Service, settings: Settings) -> None:
@@ -37,7 +50,8 @@ def _add_devices(service: Service, settings: Settings) -> None:
     if campus is None:
         log.warning("no campus loaded: devices are not started; run `autovolt campus load FILE`")
         return
-    component = DevicesComponent(campus, settings.mqtt_url, url, spool_dir=settings.data_dir / "spool")
+    component = DevicesComponent(campus, settings.mqtt_url, url, spool_dir=settings.data_dir / "spool",
+                                 share_group=settings.mqtt_share_group, replica_id=settings.replica_id)
     service.components.append(component)
     service.checks["broker"] = component.ready
 
@@ -76,9 +90,9 @@ def _add_conversation(service: Service, settings: Settings) -> None:
     service.local_routers.append(chat_router(settings, lambda: conversation.engine))
 
 
-def _add_bot(service: Service, settings: Settings) -> None:
-    """The Telegram bot on the service's conversation engine, when a token is set. Without a token, say how to
-    talk to the assistant in a terminal instead."""
+def _add_bot(service: Service, settings: Settings, duties: list) -> None:
+    """The Telegram bot on the service's conversation engine, when a token is set; in polling mode only the leader
+    replica polls (a duty). Without a token, say how to talk to the assistant in a terminal instead."""
     if settings.telegram_token is None:
         print("no AUTOVOLT_TELEGRAM_TOKEN set: talk to the assistant in a terminal with `autovolt chat` "
               "(e.g. `autovolt chat --as 2001`)", flush=True)
@@ -95,16 +109,18 @@ def _add_bot(service: Service, settings: Settings) -> None:
     options = telegram_options(settings)
     if options.webhook_url and options.webhook_via_api:  # a polling bot has no webhook route (nor its warning)
         service.telegram_handler = bot.telegram_handler
+    duties.append(bot.polling_duty())  # webhook mode: every replica takes updates, each handled once (API route)
 
 
-def _add_alerts(service: Service, settings: Settings) -> None:
-    """Scheduled alert scans and the Telegram outbox (kept, unsent, until a token is set); "turn it off" uses the
-    wired gateway; the Alertmanager webhook joins the HTTP API where the service takes extra routers."""
+def _add_alerts(service: Service, settings: Settings, duties: list) -> None:
+    """Scheduled alert scans (a leader duty) and the Telegram outbox (every replica sends; kept, unsent, until a
+    token is set); "turn it off" uses the wired gateway; the Alertmanager webhook joins the HTTP API where the
+    service takes extra routers."""
     from functools import partial
 
     from alerts import scheduler as jobs
     from alerts.alertmanager import router
-    from alerts.service import AlertService
+    from alerts.service import AlertOptions, AlertSchedule, AlertService
     from alerts.settings import AlertSettingsError, load_alert_config
     from autovolt.settings import SettingsError
     from store.retention import compact_due
@@ -121,10 +137,17 @@ def _add_alerts(service: Service, settings: Settings) -> None:
         return await found.switch(list(switch_ids), False)
 
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
+    remote_fit = None
+    if settings.dask_scheduler:
+        from autovolt.dask_cluster import DaskRunner
+
+        remote_fit = DaskRunner(settings.dask_scheduler).run  # connects on the first large anomaly fit
     alerts = AlertService(settings.effective_database_url, config=config, telegram_token=token,
                           telegram_base_url=settings.telegram_base_url, timezone=settings.timezone,
-                          switch_off=switch_off)
+                          switch_off=switch_off, options=AlertOptions(schedule=False), replica_id=settings.replica_id,
+                          remote_fit=remote_fit)
     service.components.append(alerts)
+    duties.append(AlertSchedule(alerts))
     # Readings retention, nightly on the alerts' scheduler (AUTOVOLT_READINGS_RAW_DAYS=0: never).
     jobs.set_housekeeping(partial(compact_due, settings.effective_database_url, settings.readings_raw_days,
                                   timezone=settings.timezone) if settings.readings_raw_days > 0 else None)
@@ -140,15 +163,17 @@ def _add_alerts(service: Service, settings: Settings) -> None:
         bot.button_routes.append((is_alert_callback, answer_alert_button))
 
 
-def _add_models(service: Service, settings: Settings) -> None:
-    """The nightly forecast-model refit (autovolt.model_refit): models under <data_dir>/models, runs in model_runs."""
+def _add_models(duties: list, settings: Settings) -> None:
+    """The nightly forecast-model refit (autovolt.model_refit), a leader duty: models under <data_dir>/models (a
+    folder the replicas share), runs in model_runs."""
     from autovolt.model_refit import ModelRefitComponent
 
-    service.components.append(ModelRefitComponent(settings.effective_database_url, settings.data_dir, settings.timezone))
+    duties.append(ModelRefitComponent(settings.effective_database_url, settings.data_dir, settings.timezone,
+                                      dask_scheduler=settings.dask_scheduler))
 
 
-def _add_weather(service: Service, settings: Settings) -> None:
-    """The outdoor temperature feed (autovolt.weather_jobs), when enabled and the campus file gives coordinates:
+def _add_weather(duties: list, settings: Settings) -> None:
+    """The outdoor temperature feed (autovolt.weather_jobs), a leader duty, when enabled and the campus file gives coordinates:
     without them nothing is fetched (the bundled demo campus has none, so the demo never uses the network)."""
     if not settings.weather_enabled:
         log.info("weather feed off", extra={"kv": {"reason": "AUTOVOLT_WEATHER_ENABLED is false"}})
@@ -161,5 +186,5 @@ def _add_weather(service: Service, settings: Settings) -> None:
     from autovolt.weather_feed import OpenMeteo
     from autovolt.weather_jobs import WeatherComponent
 
-    service.components.append(WeatherComponent(settings.effective_database_url, OpenMeteo.from_settings(settings),
-                                               campus.coordinates))
+    duties.append(WeatherComponent(settings.effective_database_url, OpenMeteo.from_settings(settings),
+                                   campus.coordinates))

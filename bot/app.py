@@ -38,6 +38,8 @@ class TelegramOptions:
     `overall_max_rate`: messages a second across all chats (Telegram's limit is 30; 0 turns the overall limit off,
     e.g. against a loopback test server); `max_retries`: retries after a 429 `retry_after`;
     `concurrent_updates`: updates handled at once (messages of one chat are still handled in order);
+    `poll_when_leading`: in polling mode, `start()` does not poll; the leader replica calls `start_polling()` (two
+    pollers would take each other's updates, and Telegram answers the second one 409 Conflict);
     `connection_pool_size`: HTTP connections to the Bot API, with requests waiting up to `pool_timeout_s` for a
     free one rather than failing. Keep the two equal: httpcore rescans every connection for every request waiting
     in its pool (a socket `getpeername` per idle connection), so 64 updates on 16 or 64 connections measured
@@ -58,6 +60,7 @@ class TelegramOptions:
     concurrent_updates: int = 16
     connection_pool_size: int = 16
     pool_timeout_s: float = 30.0
+    poll_when_leading: bool = False
 
     @property
     def file_url(self) -> str:
@@ -122,11 +125,26 @@ class TelegramBot:
                                                  url_path=path, webhook_url=f"{self.options.webhook_url.rstrip('/')}/{path}",
                                                  secret_token=secret, allowed_updates=ALLOWED_UPDATES)
             mode = "webhook"
+        elif self.options.poll_when_leading:
+            mode = "polling while this replica leads"
         else:
-            await self.app.updater.start_polling(timeout=self.options.poll_timeout_s, allowed_updates=ALLOWED_UPDATES,
-                                                 poll_interval=0.0)
+            await self.start_polling()
             mode = "polling"
         log.info("telegram bot running", extra={"kv": {"mode": mode, "bot": self.app.bot.username}})
+
+    @property
+    def polls(self) -> bool:
+        """Updates come by long polling (no webhook configured)."""
+        return not self.options.webhook_url
+
+    async def start_polling(self) -> None:
+        if self.polls and self.app.updater is not None and not self.app.updater.running:
+            await self.app.updater.start_polling(timeout=self.options.poll_timeout_s, allowed_updates=ALLOWED_UPDATES,
+                                                 poll_interval=0.0)
+
+    async def stop_polling(self) -> None:
+        if self.polls and self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
 
     async def feed(self, update: dict) -> None:
         """One update received by a webhook served elsewhere (the service's HTTP API), as decoded JSON."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -145,13 +146,17 @@ class BotComponent:
         self.button_routes: list[ButtonRoute] = []
         self._not_connected: str | None = None  # why the Bot API is not reachable, while retrying
         self._connecting: asyncio.Task | None = None
+        self._connected = False
+        # Replicas: only the leader polls Telegram (`polling_duty`); webhook mode runs on every replica.
+        self.poll_when_leading = False
+        self._polling_wanted = False  # this replica leads: poll as soon as the bot is connected
 
     async def start(self) -> None:
         if self.conversation.engine is None:
             raise RuntimeError("the conversation component must start before the bot")
         token = self.settings.telegram_token.get_secret_value()
-        self.bot = TelegramBot(token, self.conversation.engine.conversation, telegram_options(self.settings),
-                               self.button_routes)
+        options = dataclasses.replace(telegram_options(self.settings), poll_when_leading=self.poll_when_leading)
+        self.bot = TelegramBot(token, self.conversation.engine.conversation, options, self.button_routes)
         # Telegram out of reach must not take the relays, the HTTP API and the schedulers down with it: keep
         # serving and connect in the background, with back-off; /ready says so meanwhile (`ready`).
         if not await self._connect():
@@ -172,6 +177,9 @@ class BotComponent:
             self.bot = TelegramBot(self.bot.token, self.bot.conversation, self.bot.options, self.button_routes)
             return False
         self._not_connected = None
+        self._connected = True
+        if self._polling_wanted:  # the leader duty started while the Bot API was out of reach
+            await self.bot.start_polling()
         return True
 
     async def _keep_connecting(self) -> None:
@@ -183,11 +191,27 @@ class BotComponent:
                 return
             delay = min(delay * 2, RECONNECT_MAX_S)
 
+    async def start_polling(self) -> None:
+        """Leader duty start: poll now, or as soon as the background reconnect succeeds."""
+        self._polling_wanted = True
+        if self._connected and self.bot is not None:
+            await self.bot.start_polling()
+
+    async def stop_polling(self) -> None:
+        self._polling_wanted = False
+        if self._connected and self.bot is not None:
+            await self.bot.stop_polling()
+
     async def ready(self) -> str | None:
         """Readiness: the bot is connected to the Bot API (None), or why not while it keeps retrying."""
         if self.bot is None:
             return "not started"
         return self._not_connected
+
+    def polling_duty(self) -> "PollingDuty":
+        """The leader's duty of polling Telegram; from now on `start()` leaves polling to it."""
+        self.poll_when_leading = True
+        return PollingDuty(self)
 
     async def telegram_handler(self, update: dict) -> None:
         """For the HTTP API's webhook route (autovolt.api.telegram): hand it one decoded Update."""
@@ -202,6 +226,21 @@ class BotComponent:
                 await self._connecting
         if self.bot is not None:
             await self.bot.stop()
+
+
+class PollingDuty:
+    """Leader duty (autovolt.leader): long polling of the bot's updates, on one replica at a time."""
+
+    name = "telegram-polling"
+
+    def __init__(self, component: BotComponent) -> None:
+        self.component = component
+
+    async def start(self) -> None:
+        await self.component.start_polling()
+
+    async def stop(self) -> None:
+        await self.component.stop_polling()
 
 
 def terminal_signer() -> CallbackSigner:

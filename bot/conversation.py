@@ -28,8 +28,8 @@ from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
 from bot.late import LateWatch
-from bot.replies import (TYPE_WORDS, Button, Reply, already_in_state, describe_late,
-                         describe_results, describe_targets, planned, room_list, when_text)
+from bot.replies import (TYPE_WORDS, Button, Reply, already_in_state, describe_late, describe_results,
+                         describe_targets, planned, room_list, settled_already, when_text)
 from devices.model import BoardLiveness, LateConfirmation, SwitchResult, SwitchState
 from nlu.alert_words import read_alert_action
 from nlu.answer_words import AnswerAsk, energy_words, read_answer_ask
@@ -425,7 +425,7 @@ class Conversation:
         already = already_in_state(self.fleet, switch_ids, on)
         results = await self.fleet.switch(switch_ids, on)
         self.late.remember(who.user_id, who.chat_id, who.channel, command.text, results)
-        text, outcome = describe_results(self.campus, results, already)
+        text, outcome = describe_results(self.campus, results, settled_already(self.fleet, already, results))
         return Reply(text, outcome, detail={"results": _results_json(results)})
 
     def _place(self, switch_ids: Sequence[str]) -> str:
@@ -474,7 +474,7 @@ class Conversation:
         results = await self.fleet.switch(list(switch_ids), on)
         if who is not None:
             self.late.remember(who.user_id, who.chat_id, who.channel, command_text, results)
-        text, outcome = describe_results(self.campus, results, already)
+        text, outcome = describe_results(self.campus, results, settled_already(self.fleet, already, results))
         return text, outcome, results
 
     async def _switch_back_later(self, who: Sender, user: User, command: Command, reply: Reply) -> Reply:

@@ -118,8 +118,20 @@ def _reasons(results: Sequence[SwitchResult]) -> list[str]:
 
 
 def already_in_state(fleet, switch_ids: Sequence[str], on: bool) -> frozenset[str]:
-    """Switches whose last known state is already `on` (None, never reported, is not "already")."""
+    """Switches whose last known state is already `on` (None, never reported, is not "already"). With replicas
+    (`fleet.shares_reports`) this process hears only a share of the boards' reports, so its view is not asked:
+    `settled_already` takes the gateway's answer instead."""
+    if getattr(fleet, "shares_reports", False):
+        return frozenset()
     return frozenset(s for s in switch_ids if fleet.state(s).on is on)
+
+
+def settled_already(fleet, before: frozenset[str], results: Sequence[SwitchResult]) -> frozenset[str]:
+    """The switches to word "already so": `before` (from `already_in_state`), or with replicas those the gateway
+    found already in the requested state."""
+    if getattr(fleet, "shares_reports", False):
+        return frozenset(r.switch_id for r in results if r.ok and r.reason.startswith("was already"))
+    return before
 
 
 def _why(result: SwitchResult) -> str:

@@ -63,14 +63,22 @@ class Gateway:
     """Drives every board of a campus through one transport.
 
     `sink` receives every observation for the store (optional); `confirm_timeout_s` how long to wait for a board
-    to report a commanded state; `liveness_check_s` how often to look for boards that went silent.
+    to report a commanded state; `liveness_check_s` how often to look for boards that went silent; `peer_seen`
+    (replicas sharing the subscriptions) returns boards' last-seen times other replicas recorded since the last
+    call, read at every liveness check; `peer_states` (replicas) returns the switch states last stored by whichever
+    replica ingested the boards' reports. With replicas this gateway hears only a share of the reports, so its own
+    view of a switch is never taken as "already in that state": a command waits for the board, and a silent board
+    (AutoVolt firmware says nothing for a relay already so) is judged on the stored state.
     """
 
     def __init__(self, campus: Campus, transport: Transport, *, sink: IngestWriter | None = None,
                  clock: Clock = utcnow, confirm_timeout_s: float = 3.0, liveness_check_s: float = 5.0,
                  offline_after_s: Mapping[str, float] | None = None, stats: GatewayStats | None = None,
-                 topic_prefix: str = "") -> None:
+                 topic_prefix: str = "", peer_seen: Callable[[], Mapping[str, dt.datetime]] | None = None,
+                 peer_states: Callable[[Sequence[str]], Mapping[str, bool | None]] | None = None) -> None:
         self.campus = campus
+        self.peer_seen = peer_seen
+        self.peer_states = peer_states
         self.transport = transport
         self.sink = sink
         self.clock = clock
@@ -103,6 +111,7 @@ class Gateway:
 
     async def start(self) -> None:
         subscriptions = [t for a in self.adapters.values() if a.boards for t in a.subscriptions]
+        self.transport.on_watched = self._on_watched
         await self.transport.start(subscriptions, self._on_message)
         self._tasks.append(asyncio.create_task(self._watch_liveness(), name="gateway-liveness"))
         log.info("device gateway started", extra={"kv": {"boards": len(self.boards), "switches": len(self.switches),
@@ -194,6 +203,16 @@ class Gateway:
                             on: bool) -> list[tuple[int, SwitchResult]]:
         adapter = self.adapters[board.protocol]
         loop = asyncio.get_running_loop()
+        # Replicas: the board's report may be handed to another replica; watch its state topic here meanwhile.
+        watched = adapter.confirmation_topics(board)
+        await self.transport.watch(watched)
+        try:
+            return await self._send_and_confirm(board, adapter, items, on, loop)
+        finally:
+            self.transport.unwatch(watched)
+
+    async def _send_and_confirm(self, board: Board, adapter: Adapter, items: list[tuple[int, Switch, int]], on: bool,
+                                loop: asyncio.AbstractEventLoop) -> list[tuple[int, SwitchResult]]:
         sent = []
         results = []
         async with self._locks[board.id]:
@@ -215,8 +234,9 @@ class Gateway:
                 # restored from the store (source "store") is not the board's word since this start: it may have
                 # changed while the service was down, so such a command waits for the board like any other.
                 known = self.state(sw.id)
-                already = known.on is on and known.source != "store"
-                restored = known.on is on and known.source == "store"
+                own_word = known.source != "store" and not self.shares_reports  # the board told us, since start
+                already = known.on is on and own_word
+                restored = known.on is on and not own_word
                 sent.append((index, sw, relay, future, sent_at, loop.time(), already, restored, ticket))
         for index, sw, relay, future, sent_at, sent_loop, already, restored, ticket in sent:
             confirmed = False
@@ -230,10 +250,16 @@ class Gateway:
                 try:
                     confirmed_at = await asyncio.wait_for(asyncio.shield(future), max(remaining, 0.0))
                 except asyncio.TimeoutError:
+                    if self.shares_reports and await self._stored_as(sw.id, on):
+                        confirmed = True  # silent because already so, as another replica stored it
+                        self.stats.confirmed += 1
+                        results.append((index, SwitchResult(sw.id, on, Outcome.CONFIRMED,
+                                                            f"was already {'on' if on else 'off'}", 0.0)))
+                        continue
                     self.stats.unconfirmed += 1
                     self._remember_expired((board.id, relay), on, sw.id, loop.time())
                     reason = f"board {board.id} did not report the new state within {self.confirm_timeout_s:g} s"
-                    if restored:  # the firmware's silence fits "already so", but nothing since the restart says it
+                    if restored and not self.shares_reports:  # silence fits "already so"; nothing since the restart says it
                         reason = (f"board {board.id} has not reported since the service restarted; it was "
                                   f"{'on' if on else 'off'} when last reported, and reports again within 30 s")
                     results.append((index, SwitchResult(sw.id, on, Outcome.UNCONFIRMED, reason)))
@@ -252,6 +278,19 @@ class Gateway:
                     if not waiters:
                         del self._waiters[(board.id, relay)]
         return results
+
+    @property
+    def shares_reports(self) -> bool:
+        """Replicas: the broker hands each board report to one replica, so this gateway's view may be stale."""
+        return self.peer_states is not None
+
+    async def _stored_as(self, switch_id: str, on: bool) -> bool:
+        try:
+            stored = await asyncio.to_thread(self.peer_states, [switch_id])
+        except Exception as exc:  # the store is away: the command stays unconfirmed
+            log.warning("could not read stored switch state", extra={"kv": {"error": type(exc).__name__}})
+            return False
+        return stored.get(switch_id) is on
 
     async def _pace(self, adapter: Adapter, board_id: str, relay: int) -> None:
         loop = asyncio.get_running_loop()
@@ -296,7 +335,25 @@ class Gateway:
         if self.sink is not None:
             self.sink.submit_many(now, observations)
 
-    def _relay_report(self, obs: RelayReport, now: dt.datetime) -> None:
+    def _on_watched(self, topic: str, payload: bytes) -> None:
+        """A copy received only because this replica watches for a confirmation: another replica ingests the
+        message and tells its listeners; here it answers the commands waiting for it and refreshes the switch's
+        known state (listeners are told by the replica that ingests the report)."""
+        adapter = next((a for owns, a in self._dispatch if owns(topic)), None)
+        if adapter is None or not self._waiters:
+            return
+        try:
+            observations = adapter.decode(topic, payload)
+        except Rejected:
+            return  # the shared copy is counted and logged where it is ingested
+        now = self.clock()
+        for obs in observations:
+            if type(obs) is RelayReport:
+                self._relay_report(obs, now, notify=False)
+
+    def _answer_waiters(self, obs: RelayReport) -> None:
+        """Confirm the commands waiting for this report; else, a report that a command given up on was applied
+        after all is a late confirmation."""
         key = (obs.board_id, obs.relay)
         waiters = self._waiters.get(key)
         if waiters:
@@ -306,6 +363,10 @@ class Gateway:
                     future.set_result(stamp)
         elif self._expired and key in self._expired and obs.source in COMMAND_SOURCES:
             self._late_report(key, obs.on)
+
+    def _relay_report(self, obs: RelayReport, now: dt.datetime, notify: bool = True) -> None:
+        key = (obs.board_id, obs.relay)
+        self._answer_waiters(obs)
         switch_id = self._switch_at.get(key)
         if switch_id is None:
             return
@@ -319,7 +380,7 @@ class Gateway:
             return
         known.on = obs.on
         known.changed_at = now
-        if self._listeners:
+        if self._listeners and notify:
             state = known.freeze(switch_id)
             for listener in self._listeners:
                 try:
@@ -370,6 +431,14 @@ class Gateway:
         self._note_changes()  # first pass sets the baseline
         while True:
             await asyncio.sleep(self.liveness_check_s)
+            if self.peer_seen is not None:
+                # Replicas: the broker gives each of them a share of every board's messages; what the others heard
+                # reaches us through the store, so no replica takes a board it rarely hears for offline.
+                try:
+                    for board_id, ts in (await asyncio.to_thread(self.peer_seen)).items():
+                        self.liveness.seen_elsewhere(board_id, ts)
+                except Exception as exc:  # the store is away: judge on what we heard ourselves meanwhile
+                    log.warning("could not read other replicas' last-seen times", extra={"kv": {"error": type(exc).__name__}})
             self._note_changes()
 
     def _note_changes(self) -> None:

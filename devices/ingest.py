@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 
 from devices.energy import EnergyAccountant
 from devices.plausibility import Implausible, power_limits
@@ -282,17 +282,24 @@ class IngestWriter:
                     mark_written(conn, batch_id, "readings")
                 if batch.rows:
                     self._insert(conn, batch.rows)
+                # Rows in id order, so replicas writing the same rows lock them in one order (no deadlock); a
+                # row another replica already moved on is left alone (it heard a later report of that switch).
                 if batch.switches:
                     sw = m.Switch.__table__
-                    conn.execute(update(sw).where(sw.c.id == bindparam("sid"))
+                    conn.execute(update(sw).where(sw.c.id == bindparam("sid"),
+                                                  or_(sw.c.state_changed_at.is_(None),
+                                                      sw.c.state_changed_at <= bindparam("at")))
                                  .values(state=bindparam("st"), state_changed_at=bindparam("at")),
-                                 [{"sid": k, "st": v[0], "at": v[1]} for k, v in batch.switches.items()])
+                                 [{"sid": k, "st": v[0], "at": v[1]} for k, v in sorted(batch.switches.items())])
                 boards = m.Board.__table__
-                seen = [{"bid": k, "seen": v[0], "up": v[1]} for k, v in batch.boards.items() if v[0] is not None]
+                ordered = sorted(batch.boards.items())
+                seen = [{"bid": k, "seen": v[0], "up": v[1]} for k, v in ordered if v[0] is not None]
                 if seen:
-                    conn.execute(update(boards).where(boards.c.id == bindparam("bid"))
+                    conn.execute(update(boards).where(boards.c.id == bindparam("bid"),
+                                                      or_(boards.c.last_seen.is_(None),
+                                                          boards.c.last_seen <= bindparam("seen")))
                                  .values(last_seen=bindparam("seen"), online=bindparam("up")), seen)
-                unseen = [{"bid": k, "up": v[1]} for k, v in batch.boards.items() if v[0] is None]
+                unseen = [{"bid": k, "up": v[1]} for k, v in ordered if v[0] is None]
                 if unseen:
                     conn.execute(update(boards).where(boards.c.id == bindparam("bid")).values(online=bindparam("up")),
                                  unseen)

@@ -36,6 +36,16 @@ class LivenessTracker:
             self._grace_until.pop(board_id, None)
             self._offline_before.discard(board_id)
 
+    def seen_elsewhere(self, board_id: str, ts: dt.datetime) -> None:
+        """Another replica heard from the board at `ts` (the store's last-seen): counts when newer than what we know,
+        including a last will received here."""
+        if board_id not in self._limit:
+            return
+        last = self._last_seen.get(board_id)
+        will = self._lwt_offline.get(board_id)
+        if (last is None or ts > last) and (will is None or ts > will):
+            self.seen(board_id, ts)
+
     def lwt(self, board_id: str, online: bool, ts: dt.datetime) -> None:
         if online:
             self.seen(board_id, ts)

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from devices.transport import MessageHandler, NetworkDown, Transport, Will
 
@@ -117,6 +120,10 @@ def _abort(sock) -> None:
             dup.close()
 
 
+SHARED_SUB_ID = 1  # MQTT 5 subscription identifiers: the shared (ingest) subscriptions...
+WATCH_SUB_ID = 2  # ...and this replica's own watches of state topics while it waits for a confirmation
+
+
 class MqttTransport(Transport):
     """A reconnecting MQTT client on paho-mqtt's own network thread.
 
@@ -131,11 +138,18 @@ class MqttTransport(Transport):
     Commands are the exception (`send_command`): refused while the link is down, sent at QoS 0 (paho drops unsent
     QoS 0 packets on reconnection and the broker never stores them for an absent board), and withdrawn at the end
     of their confirmation window (`settle`) by cutting the link when they may still be on the wire.
+
+    Replicas (`share_group` set): MQTT 5, the subscriptions become shared ones (`$share/<group>/<filter>`), so the
+    broker hands each message to one replica of the group and each reading is ingested once. A replica waiting for
+    a board's confirmation also `watch`es that board's state topic with an ordinary subscription of its own, so it
+    sees the report whichever replica the broker gives the shared copy to; the two kinds of copy are told apart by
+    their MQTT 5 subscription identifier, and a watched copy goes to `on_watched`, never to the ingest handler.
     """
 
     def __init__(self, config: MqttConfig, client_id: str | None = None, *, clean_session: bool = False,
                  will: Will | None = None, backoff: Backoff = Backoff(), inflight: int = 0,
-                 outbox_limit: int = 500_000, keepalive: int = 15, batch_limit: int = 2000) -> None:
+                 outbox_limit: int = 500_000, keepalive: int = 15, batch_limit: int = 2000,
+                 share_group: str | None = None, session_expiry_s: int = 3600) -> None:
         self.config = config
         self.client_id = client_id or f"autovolt-{uuid.uuid4().hex[:12]}"
         self.clean_session = clean_session
@@ -147,11 +161,16 @@ class MqttTransport(Transport):
         self.batch_limit = batch_limit  # messages handled per loop turn, so a flood cannot starve other tasks
         self.reconnects = 0  # connection attempts after the first (refused, lost, unreachable)
         self.dropped = 0  # QoS 1 messages refused because the outbox was full (the broker was away for very long)
+        self.share_group = share_group
+        self.session_expiry_s = session_expiry_s  # MQTT 5 only: how long the broker keeps a persistent session
+        self.on_watched: MessageHandler | None = None  # watched (non-shared) copies: confirmations only
         self._subscriptions: tuple[str, ...] = ()
+        self._watched: collections.Counter[str] = collections.Counter()
+        self._watch_acks: dict[int, asyncio.Future[None]] = {}
         self._handler: MessageHandler | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: mqtt.Client | None = None
-        self._inbox: collections.deque[tuple[str, bytes]] = collections.deque()
+        self._inbox: collections.deque[tuple[str, bytes, bool]] = collections.deque()  # (topic, payload, watched only)
         self._drain_scheduled = False
         self._up = asyncio.Event()
         self._link = False  # paho thread's view: CONNACK accepted and subscriptions acknowledged
@@ -184,7 +203,13 @@ class MqttTransport(Transport):
         self._handler = handler
         self._loop = asyncio.get_running_loop()
         self._client = client = self._new_client()
-        client.connect_async(self.config.host, self.config.port, keepalive=self.keepalive)
+        if self.share_group:
+            connect = Properties(PacketTypes.CONNECT)
+            connect.SessionExpiryInterval = 0 if self.clean_session else self.session_expiry_s
+            client.connect_async(self.config.host, self.config.port, keepalive=self.keepalive,
+                                 clean_start=self.clean_session, properties=connect)
+        else:
+            client.connect_async(self.config.host, self.config.port, keepalive=self.keepalive)
         client.loop_start()  # connects, reconnects with back-off, reads and writes on its own thread
 
     async def wait_connected(self, timeout: float | None = None) -> bool:
@@ -260,8 +285,11 @@ class MqttTransport(Transport):
     # --- paho's thread ------------------------------------------------------------------------------------------
 
     def _new_client(self) -> mqtt.Client:
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id,
-                             clean_session=self.clean_session, protocol=mqtt.MQTTv311)
+        if self.share_group:
+            client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id, protocol=mqtt.MQTTv5)
+        else:
+            client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id,
+                                 clean_session=self.clean_session, protocol=mqtt.MQTTv311)
         if self.config.username is not None:
             client.username_pw_set(self.config.username, self.config.password)
         context = self.config.tls_context()
@@ -302,7 +330,13 @@ class MqttTransport(Transport):
             log.warning("broker refused the connection", extra=self._kv(reason=str(reason)))
             return
         log.info("connected to broker", extra=self._kv(reconnects=self.reconnects))
-        if self._subscriptions:
+        if self.share_group:
+            for topic in list(self._watched):  # watches of commands still waiting survive a reconnection
+                self._subscribe_watch(client, topic)
+        if self._subscriptions and self.share_group:
+            shared = [(f"$share/{self.share_group}/{s}", SubscribeOptions(qos=1)) for s in self._subscriptions]
+            _, self._sub_mid = client.subscribe(shared, properties=self._sub_id(SHARED_SUB_ID))
+        elif self._subscriptions:
             _, self._sub_mid = client.subscribe([(s, 1) for s in self._subscriptions])
         else:
             self._set_up(True)
@@ -314,6 +348,10 @@ class MqttTransport(Transport):
     def _on_subscribe(self, client: mqtt.Client, userdata: object, mid: int, reasons, properties) -> None:
         if mid == self._sub_mid:
             self._set_up(True)
+        waiter = self._watch_acks.pop(mid, None)
+        if waiter is not None and self._loop is not None and not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(lambda: waiter.done() or waiter.set_result(None))
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags, reason, properties) -> None:
         if self._link and not self._stopping:
@@ -335,7 +373,11 @@ class MqttTransport(Transport):
         self._acked += 1
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
-        self._inbox.append((message.topic, message.payload))
+        watched_only = False
+        if self.share_group:
+            ids = getattr(message.properties, "SubscriptionIdentifier", None) or []
+            watched_only = WATCH_SUB_ID in ids and SHARED_SUB_ID not in ids
+        self._inbox.append((message.topic, message.payload, watched_only))
         if not self._drain_scheduled:
             self._drain_scheduled = True
             loop = self._loop
@@ -351,11 +393,56 @@ class MqttTransport(Transport):
         if handler is None:
             return
         for _ in range(min(len(inbox), self.batch_limit)):
-            topic, payload = inbox.popleft()
+            topic, payload, watched_only = inbox.popleft()
             try:
-                handler(topic, payload)
+                if watched_only:
+                    if self.on_watched is not None:
+                        self.on_watched(topic, payload)
+                else:
+                    handler(topic, payload)
             except Exception:
                 log.exception("message handler failed", extra={"kv": {"topic": topic}})
         if inbox and not self._drain_scheduled and self._loop is not None:
             self._drain_scheduled = True
             self._loop.call_soon(self._drain)  # the rest on the next turn: other tasks run in between
+
+    # --- watches (replicas): this replica's own view of the state topics it awaits a confirmation on -----------
+
+    @staticmethod
+    def _sub_id(number: int) -> Properties:
+        props = Properties(PacketTypes.SUBSCRIBE)
+        props.SubscriptionIdentifier = number
+        return props
+
+    def _subscribe_watch(self, client: mqtt.Client, topic: str) -> int:
+        _, mid = client.subscribe(topic, options=SubscribeOptions(qos=1), properties=self._sub_id(WATCH_SUB_ID))
+        return mid
+
+    async def watch(self, topics: Sequence[str], timeout: float = 2.0) -> None:
+        """Also receive `topics` here (not shared), until `unwatch`; returns once the broker has acknowledged, so
+        a command published afterwards cannot be answered before we listen. Counted: nested watches are fine.
+        Without a share group every message already arrives here: nothing to do."""
+        client = self._client
+        if not self.share_group or client is None:
+            return
+        waits = []
+        for topic in topics:
+            self._watched[topic] += 1
+            if self._watched[topic] == 1:
+                future = asyncio.get_running_loop().create_future()
+                self._watch_acks[self._subscribe_watch(client, topic)] = future
+                waits.append(future)
+        if waits:
+            # Not acknowledged in time (the link is down): go on; the command then fails on its own window.
+            await asyncio.wait(waits, timeout=timeout)
+
+    def unwatch(self, topics: Sequence[str]) -> None:
+        client = self._client
+        if not self.share_group:
+            return
+        for topic in topics:
+            self._watched[topic] -= 1
+            if self._watched[topic] <= 0:
+                del self._watched[topic]
+                if client is not None:
+                    client.unsubscribe(topic)

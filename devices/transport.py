@@ -81,6 +81,17 @@ class Transport(ABC):
     async def stop(self) -> None:
         """Disconnect cleanly (no last will)."""
 
+    # Replicas sharing their subscriptions (devices.mqtt): a replica also watches the topics a confirmation it waits
+    # for arrives on; copies received only through a watch go to `on_watched`. A transport that receives every
+    # message anyway (the in-process bus, an unshared MQTT client) has nothing to do.
+    on_watched: MessageHandler | None = None
+
+    async def watch(self, topics: Sequence[str]) -> None:
+        """Receive `topics` here too until `unwatch(topics)`; returns once that is in force."""
+
+    def unwatch(self, topics: Sequence[str]) -> None:
+        """End a `watch` (counted: each watch needs its own unwatch)."""
+
     @property
     @abstractmethod
     def connected(self) -> bool: ...

@@ -244,7 +244,9 @@ class Delivery(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_deliveries_status_next", "status", "next_attempt_at"),)
+    # (chat_id, id): a claim checks cheaply whether an earlier message of the same chat is still on its way.
+    __table_args__ = (Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+                      Index("ix_deliveries_chat_id_id", "chat_id", "id"))
 
 
 class ScheduledAction(Base):
@@ -292,3 +294,25 @@ class SpooledBatch(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     written_at: Mapped[dt.datetime]
+class ScanRun(Base):
+    """One run of a scheduled job on the leader replica: written when it starts, `finished_at` when it ends. A run
+    left unfinished (its replica died) is run again by the next leader; the jobs are idempotent on their window."""
+
+    __tablename__ = "scan_runs"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    scan: Mapped[str] = mapped_column(String(64))
+    replica: Mapped[str] = mapped_column(String(128))
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_scan_runs_unfinished", "finished_at", "scan"),)
+
+
+class TelegramUpdate(Base):
+    """A webhook update taken by one replica; the primary key makes a second delivery of it a no-op."""
+
+    __tablename__ = "telegram_updates"
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    replica: Mapped[str] = mapped_column(String(128))
+    received_at: Mapped[dt.datetime]

@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -43,7 +45,11 @@ class AnomalyScanner:
     """Keeps the fitted detector between scans: fitting (on `anomaly_history_h` hours) is the expensive part and
     is redone once a day; each scan reads only `anomaly_context_h` hours (a week) and scores the last window."""
 
-    def __init__(self) -> None:
+    def __init__(self, remote: Callable[..., Any] | None = None, remote_from_switches: int = 2000) -> None:
+        # remote(fn, *args): runs the fit elsewhere (a Dask cluster, autovolt.dask_cluster) for a campus of at
+        # least `remote_from_switches` switches; smaller fits stay here, where they take well under a second.
+        self.remote = remote
+        self.remote_from_switches = remote_from_switches
         self.detector: Detector | None = None
         self.fitted_on: frozenset[str] = frozenset()
         self.fitted_at: pd.Timestamp | None = None
@@ -64,14 +70,19 @@ class AnomalyScanner:
             return False
         try:
             judge = self.detector if self.detector is not None and set(map(str, train.columns)) <= self.fitted_on \
-                else fit_detector(train)
-            self.detector = fit_detector(_without_faults(train, judge))
+                else self._fit(train)
+            self.detector = self._fit(_without_faults(train, judge))
         except ValueError as exc:
             log.info("anomaly scan skipped: not enough history", extra={"kv": {"reason": str(exc)}})
             self.detector = None
             return False
         self.fitted_on = frozenset(map(str, train.columns))
         return True
+
+    def _fit(self, train: pd.DataFrame) -> Detector:
+        if self.remote is not None and train.shape[1] >= self.remote_from_switches:
+            return self.remote(fit_detector, train)
+        return fit_detector(train)
 
     def events(self, hourly: pd.DataFrame, config: AlertConfig, tz: ZoneInfo = ZoneInfo("UTC")) -> list[AnomalyEvent] | None:
         """Current events in an hourly frame (index naive UTC hours, one column per switch), scored with the

@@ -34,6 +34,7 @@ class ApiContext:
     checks: readiness checks by name (database, broker, speech...), run by GET /ready.
     routers: routers other packages mount under the API key (the alerts issue's Alertmanager webhook goes here).
     telegram_handler: the bot's webhook entry point; the webhook route exists only when this is set.
+    leader_status: returns this replica's `autovolt.leader.LeaderStatus` (None: a single process, always leading).
     speech_factory: builds the speech engine on first use (default: the settings' engines, autovolt.speech_engines).
     campus_ttl_s: how long the campus vocabulary read from the store is reused before checking for a reload.
     forecast_ttl_s: how long a fitted forecast model is reused for the same series and history end.
@@ -44,6 +45,7 @@ class ApiContext:
     checks: dict[str, ReadinessCheck] = field(default_factory=dict)
     routers: list[APIRouter] = field(default_factory=list)
     telegram_handler: UpdateHandler | None = None
+    leader_status: Callable[[], Any] | None = None
     speech_factory: Callable[[], Any] | None = None
     campus_ttl_s: float = 30.0
     forecast_ttl_s: float = 3600.0

@@ -36,9 +36,18 @@ async def ready(request: Request) -> JSONResponse:
 
     results = await asyncio.gather(*(run(name) for name in checks))
     failures = {name: reason for name, reason in results if reason}
+    replica = _replica(request.app.state.api.leader_status)
     if failures:
-        return JSONResponse({"status": "unavailable", "failing": failures}, status_code=503)
-    return JSONResponse({"status": "ready", "checks": sorted(checks)})
+        return JSONResponse({"status": "unavailable", "failing": failures, **replica}, status_code=503)
+    return JSONResponse({"status": "ready", "checks": sorted(checks), **replica})
+
+
+def _replica(status_source) -> dict[str, object]:
+    """Which replica answered and which one leads (a follower is ready too: it serves the API, bot and devices)."""
+    if status_source is None:
+        return {}
+    status = status_source()
+    return {"replica": status.replica, "leader": status.leader, "leading": status.leading}
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})

@@ -306,7 +306,7 @@ def cmd_refit(args: argparse.Namespace) -> int:
     on_result = None if args.json else (lambda r: print(r.line(), flush=True))
     try:
         results = run_refit(settings.effective_database_url, settings.data_dir, room_ids=args.rooms, on_result=on_result,
-                             workers=args.workers)
+                             workers=args.workers, dask_scheduler=settings.dask_scheduler)
     except LookupError as exc:
         raise UserError(str(exc)) from None
     if args.json:

@@ -94,6 +94,11 @@ def _serve(settings: Settings, duration: float | None, sock) -> int:
     except DatabaseError as exc:
         sock.close()
         raise UserError(str(exc)) from None
+    from autovolt.leader import ReplicaRefused
+
     print(f"service listening on http://127.0.0.1:{settings.http_port} (Ctrl-C to stop)", flush=True)
-    asyncio.run(service.run(duration_s=duration, sock=sock))
+    try:
+        asyncio.run(service.run(duration_s=duration, sock=sock))
+    except ReplicaRefused as exc:
+        raise UserError(str(exc)) from None
     return 0

@@ -46,6 +46,10 @@ class Adapter(ABC):
     def command(self, board: Board, relay: int, on: bool) -> tuple[str, bytes]:
         """The (topic, payload) that switches `relay` of `board`."""
 
+    def confirmation_topics(self, board: Board) -> tuple[str, ...]:
+        """The topics a board's report of a new relay state arrives on (a replica watches them while it waits)."""
+        return self.subscriptions
+
     @abstractmethod
     def relay_of(self, switch: Switch) -> int | None:
         """The relay number this protocol uses for a switch (GPIO or channel); None if not wired."""

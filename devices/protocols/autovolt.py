@@ -58,6 +58,9 @@ class AutoVoltAdapter(Adapter):
     def relay_of(self, switch: Switch) -> int | None:
         return switch.gpio
 
+    def confirmation_topics(self, board: Board) -> tuple[str, ...]:
+        return (self.prefix + STATE_TOPIC,)  # one topic for every board: the payload names the board
+
     def command(self, board: Board, relay: int, on: bool) -> tuple[str, bytes]:
         # Exactly the four fields, compact, JSON booleans only (a string state would switch the relay ON).
         payload = json.dumps({"mac": board.mac, "secret": board.secret, "gpio": relay, "state": bool(on)},

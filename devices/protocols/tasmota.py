@@ -65,6 +65,9 @@ class TasmotaAdapter(Adapter):
     def relay_of(self, switch: Switch) -> int | None:
         return switch.channel
 
+    def confirmation_topics(self, board: Board) -> tuple[str, ...]:
+        return (f"{self.prefix}stat/{board.topic}/+",)
+
     def command(self, board: Board, relay: int, on: bool) -> tuple[str, bytes]:
         return f"{self.prefix}cmnd/{board.topic}/POWER{relay}", b"ON" if on else b"OFF"
 

@@ -23,6 +23,9 @@ def run_migrations_online() -> None:
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite", include_object=include_object)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Replicas starting together upgrade one at a time (per schema); the lock ends with the transaction.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':autovolt-migrations'))")
             context.run_migrations()
         connection.commit()
 

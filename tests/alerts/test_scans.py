@@ -201,3 +201,28 @@ def test_digest_reports_yesterday_top_rooms_open_alerts_and_a_forecast_once_a_da
     assert 0.7 * expected_kwh < forecast < 1.3 * expected_kwh  # a Thursday like the last four
     assert "kWh (weekly-median" in text
     assert HIGH_CONSUMPTION and AFTER_HOURS and FORECAST_ACCURACY  # names used by the scans above
+
+
+def test_a_large_anomaly_fit_runs_on_the_dask_cluster_and_finds_the_same(loaded_sqlite):
+    from distributed import Client, LocalCluster
+
+    from autovolt.dask_cluster import DaskRunner
+
+    now = dt.datetime(2026, 11, 26, 6, 0, tzinfo=IST).astimezone(UTC)
+    night = dt.datetime(2026, 11, 25, 18, 0, tzinfo=IST).astimezone(UTC)
+    with session_scope(loaded_sqlite) as session:
+        insert_readings(session, _history(29, now, night_on_from=night))
+    with LocalCluster(n_workers=2, processes=False, threads_per_worker=1, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        runner = DaskRunner(cluster.scheduler_address)
+        try:
+            remote = Scanner(make_book(loaded_sqlite, Clock(now)))
+            remote.anomalies = AnomalyScanner(runner.run, remote_from_switches=1)  # "large": any campus here
+            found = remote.result_of("anomalies", now)
+            executed = sum(client.run(lambda dask_worker: dask_worker.state.executed_count).values())
+        finally:
+            runner.close()
+    assert executed >= 1  # the fit ran on a worker
+    local = Scanner(make_book(loaded_sqlite, Clock(now))).result_of("anomalies", now)
+    assert [s.key for s in found.signals] == [s.key for s in local.signals] == ["anomaly:a-101-lights"]
+    assert found.signals[0].summary == local.signals[0].summary

@@ -24,6 +24,16 @@ def test_the_service_id_is_stable_and_every_other_process_gets_its_own():
     assert gateway_identity(CHAT).clean_session is True
 
 
+def test_a_replica_in_a_share_group_gets_its_own_id_and_a_clean_session_and_the_chat_never_joins():
+    replicas = [gateway_identity(SERVICE, replica_id=f"ops-{i}", share_group="autovolt") for i in range(2)]
+    assert [r.client_id for r in replicas] == ["autovolt-gw-ops-0", "autovolt-gw-ops-1"]
+    assert all(r.clean_session and r.share_group == "autovolt" for r in replicas)
+    single = gateway_identity(SERVICE, replica_id="ops-0")  # no share group: the one service keeps its session
+    assert single == gateway_identity(SERVICE) and single.share_group is None
+    chat = gateway_identity(CHAT, replica_id="ops-0", share_group="autovolt")
+    assert chat.share_group is None and chat.clean_session and chat.client_id.startswith("autovolt-chat-")
+
+
 async def test_service_and_chat_side_by_side_confirm_bulk_commands_without_takeovers(campus, private_broker,
                                                                                      sqlite_url):
     broker = private_broker()

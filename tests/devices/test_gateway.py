@@ -145,6 +145,25 @@ async def test_wall_switch_changes_reach_listeners(campus, prefix):
         await stop(gateway, fleet)
 
 
+async def test_a_replica_waits_for_the_board_and_judges_its_silence_on_the_stored_state(campus, prefix):
+    """Replicas: the broker hands each board report to one replica, so a replica's own view may be stale. It never
+    answers "was already on" from that view; a board silent because its relay is already so (AutoVolt firmware)
+    is confirmed only when the state stored by the replica that ingested the last report agrees."""
+    stored = {"cr-101-lights": True}
+    gateway, fleet = await running(campus, prefix, confirm_timeout_s=0.5, peer_states=lambda ids: dict(stored))
+    try:
+        assert gateway.shares_reports
+        first = await gateway.switch(["cr-101-lights"], True)
+        assert first[0].outcome is Outcome.CONFIRMED and first[0].reason == "", summarize(first)
+        again = await gateway.switch(["cr-101-lights"], True)  # the board is silent: judged on the store
+        assert again[0].outcome is Outcome.CONFIRMED and again[0].reason == "was already on", summarize(again)
+        stored["cr-101-lights"] = False  # the store disagrees with this replica's view: no false "already on"
+        unsure = await gateway.switch(["cr-101-lights"], True)
+        assert unsure[0].outcome is Outcome.UNCONFIRMED, summarize(unsure)
+    finally:
+        await stop(gateway, fleet)
+
+
 def test_mqtt_url_parsing_keeps_the_password_out_of_repr():
     config = MqttConfig.from_url("mqtts://gw:p%40ss@broker.example:8884?ca=/etc/ca.pem")
     assert (config.host, config.port, config.username, config.password, config.tls, config.ca_file) == (

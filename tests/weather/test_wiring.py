@@ -15,7 +15,12 @@ def _names(tmp_path, campus_text: str, **settings) -> list[str]:
     campus.write_text(campus_text)
     service = build_service(load_settings(database_url=f"sqlite:///{tmp_path / 'a.db'}", data_dir=tmp_path,
                                           campus_file=campus, **settings))
-    return [c.name for c in service.components]
+    return [c.name for c in _parts(service)]
+
+
+def _parts(service) -> list:
+    """The components and the leader's duties (the feed runs on the leader replica only)."""
+    return service.components + [d for c in service.components for d in getattr(c, "duties", [])]
 
 
 def test_a_campus_with_coordinates_gets_the_feed_with_the_configured_endpoints(tmp_path, open_meteo):
@@ -23,7 +28,7 @@ def test_a_campus_with_coordinates_gets_the_feed_with_the_configured_endpoints(t
     campus.write_text(CAMPUS_WITH_COORDS)
     service = build_service(load_settings(database_url=f"sqlite:///{tmp_path / 'a.db'}", data_dir=tmp_path,
                                           campus_file=campus, weather_forecast_url=open_meteo.forecast_url))
-    weather = next(c for c in service.components if c.name == "weather")
+    weather = next(c for c in _parts(service) if c.name == "weather")
     assert weather.coordinates == COORDS and weather.feed.forecast_url == open_meteo.forecast_url
     assert weather.feed.archive_url == "https://archive-api.open-meteo.com/v1/archive"
 
