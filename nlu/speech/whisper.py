@@ -91,7 +91,10 @@ class WhisperEngine:
         with self._lock:
             segments, _ = self._model.transcribe(
                 audio, language="en", beam_size=BEAM_SIZE, without_timestamps=True, word_timestamps=True,
-                condition_on_previous_text=False, initial_prompt=self._prompt(vocabulary), vad_filter=False)
+                condition_on_previous_text=False, initial_prompt=self._prompt(vocabulary), vad_filter=False,
+                # Greedy only: faster-whisper's default falls back to sampling at higher temperatures on a hard
+                # note, so the same voice note could be read differently twice (and a command acted on by chance).
+                temperature=0.0)
             segments = [s for s in segments
                         if not (s.no_speech_prob > NO_SPEECH and s.avg_logprob < NO_SPEECH_LOGPROB)]
         words = words_of(segments)
