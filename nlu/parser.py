@@ -43,7 +43,24 @@ _FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "
 _NEGATIONS = frozenset({"not", "dont", "never", "no"})
 _ASKING = frozenset({"tell", "know", "check", "see", "ask", "wonder", "wondering", "find"})
 _STATE_ASKS = frozenset({"is", "are", "was", "were", "if", "whether"})  # "are any lights on": not a command
-_ENSURE_PHRASES = ("make sure", "ensure", "see to it", "make certain")
+_ENSURE_PHRASES = ("make sure", "ensure", "see to it", "make certain", "see that")
+# Words said before the message proper, skipped when looking for its first word: hesitations, discourse words and
+# greetings ("erm is the AC off", "right, is the projector on", "good morning, could you ..."). The room said first
+# is skipped too ("room 202, is the AC on"): a question stays a question whatever comes before it.
+_LEAD_INS = frozenset({"er", "erm", "em", "uhm", "umm", "ah", "oh", "so", "right", "alright", "then", "and", "okay",
+                       "ok", "well", "hello", "hi", "hey", "hmm", "mm", "in", "at", "for", "the"})
+_GREETINGS = ("good morning", "good afternoon", "good evening", "hi there", "hello there", "hey there")
+_GREETING_WORDS = frozenset({"good", "morning", "afternoon", "evening", "there"})
+# Past forms of the switch verbs: "I switched off the AC", "the fans were turned off", "the power went off" tell of
+# something done, they ask for nothing. With a request around them ("I want it switched off", "can be turned
+# off", "make sure it is switched off") they name the state wanted instead.
+_PAST_SWITCH = frozenset({"turned", "switched", "powered", "killed", "went"})
+_WANTING = frozenset({"be", "want", "wanted", "need", "needed", "like", "keep", "have", "get", "sure", "ensure",
+                      "please", "let", "lets"})
+# Who did it: before a verb that is past or present alike ("someone cut the power"), a report, not an order.
+_DOERS = frozenset({"someone", "somebody", "anyone", "anybody", "nobody", "he", "she", "they", "everyone"})
+_POWER_EVENTS = frozenset({"cut", "cuts", "outage", "outages", "failure", "went", "was", "failed", "tripped"})
+_DETERMINERS = frozenset({"a", "the", "another", "any", "no", "some"})
 _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
 # The only words a verbless follow-up may hold besides devices, places and fillers: "and the fans too", "same for
 # lab 2", "do the same in room 102 as well", "what about room 102".
@@ -140,7 +157,7 @@ class Parser:
         self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
         cue_words = (lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.STATUS_WORDS | lx.ENERGY_WORDS | lx.FORECAST_WORDS
                      | lx.SCHEDULE_WORDS | lx.CANCEL_WORDS | lx.ALERT_WORDS | {"help", "switch", "turn", "schedule"})
-        known = (set(STOP_WORDS) | lx.COMMON_WORDS | lx.LIST_WORDS | lx.OUT_OF_SCOPE_WORDS | lx.FILLER_WORDS | set(WEEKDAYS) | set(_UNITS) | DAY_WORDS
+        known = (set(STOP_WORDS) | lx.COMMON_WORDS | lx.EVERYDAY_WORDS | lx.LIST_WORDS | lx.OUT_OF_SCOPE_WORDS | lx.FILLER_WORDS | set(WEEKDAYS) | set(_UNITS) | DAY_WORDS
                  | lx.PRONOUNS | lx.NUMBER_ROOM_HEADS | {"am", "pm", "oclock", "noon", "midnight", "half", "quarter",
                                                         "past", "since", "week", "month", "year", "weekend", "evening",
                                                         "morning", "afternoon", "night", "status", "dont", "much",
@@ -380,12 +397,13 @@ class Parser:
         cues = f.cues
         content = [t for t in f.toks if t not in lx.FILLER_WORDS or t in ("can", "will")]
         skip = 3 if f.toks[:3] in (["do", "1", "thing"], ["do", "one", "thing"]) else 0  # Indian English "do one thing, ...": please
-        lead = next((k for k, t in enumerate(f.toks) if k >= skip and t not in lx.FILLER_WORDS
-                     and t not in ("can", "will", "tell", "let", "know")), None)
+        lead = next((k for k, t in enumerate(f.toks) if k >= self._lead_in(f) and k >= skip
+                     and t not in lx.FILLER_WORDS and t not in ("can", "will", "tell", "let", "know")), None)
         first = f.toks[lead] if lead is not None else ""
         if lead and f.toks[lead - 1] in _SUBJECTS and (lead < 2 or f.toks[lead - 2] not in ("can", "could", "would", "will")):
             first = f.toks[lead - 1]  # "we are done here, turn it all off": a statement, not "are ...?"
-        if any(f.phrase(p) for p in lx.OUT_OF_SCOPE_PHRASES):
+        if any(f.phrase(p) for p in lx.OUT_OF_SCOPE_PHRASES
+               if not (p in _GREETINGS and (f.has_device or f.has_place))):  # "good morning, lights on in 101"
             return "unknown", None, None
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
@@ -399,6 +417,11 @@ class Parser:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
         question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
+        if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
+                and f.toks[lead - 2] in ("can", "could", "may", "might"):
+            question = False  # "can we have the fans on", "could I get the AC off": asking for, not about
+        if question and first in ("is", "are") and (f.phrase("able to") or f.phrase("possible to")):
+            question = False  # "are you able to switch the projector off"
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
         ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
         if ensure and action is None and "on" in f.toks:
@@ -425,12 +448,20 @@ class Parser:
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
             return "unknown", None, None
+        if first == "who" and not (action or _statusish(f)):
+            return "unknown", None, None  # "who fixed the fan in room 102": about people, not the switches
+        if not question and self._reported(f, action):
+            return "unknown", None, None  # "somebody turned off the lights in lab 2", "we had a power cut"
+        if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None:
+            return "unknown", None, None  # "is this thing on": about the microphone, with nothing to go on
+        if action and not question and (f.has_device or f.has_place) and self._wanted_state(f):
+            return "device_control", action, None  # "I want the AC switched off", "they can be turned off"
         if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
         if not (f.types or f.switch_mentions or f.has_place) and any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p):
             return "help", None, None  # "what all can I ask you": not a question about "all" devices
-        statusish = bool(cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
+        statusish = _statusish(f)
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
         if action and (f.has_device or f.has_place or f.pronoun):
@@ -452,10 +483,54 @@ class Parser:
                 return "help", None, None  # "I'm new here, what can you do": "here" is no room
         return "unknown", None, None
 
+    def _lead_in(self, f: _Facts) -> int:
+        """How many tokens come before the message proper: lead-in words, a greeting, the room said first."""
+        toks, k = f.toks, 0
+        while k < len(toks):
+            if toks[k] in _LEAD_INS or toks[k] in lx.FILLER_WORDS or f.masks.get(k) == PLACE:
+                k += 1
+            elif toks[k] in _GREETING_WORDS and k + 1 < len(toks) and any(
+                    f.phrase(g) and g.split()[0] in (toks[k], toks[k - 1] if k else "") for g in _GREETINGS):
+                k += 1
+            else:
+                break
+        return k
+
+    def _reported(self, f: _Facts, action: str | None) -> bool:
+        """The message tells of a switch or a power cut that happened ("I already switched off the AC", "the fans
+        were turned off this morning", "someone cut the power to lab 1", "we had a power cut in lab 2") and asks
+        for nothing: no present-tense switch verb, no wish ("want", "need", "please", "can be ...")."""
+        toks = f.toks
+        if f.cues & (_STRONG_VERBS - {"cut", "shut", "put", "power", "leave", "keep"}) or f.cues & _WANTING:
+            return False
+        for i, tok in enumerate(toks):
+            prev = toks[i - 1] if i else ""
+            if tok in _PAST_SWITCH and (action is not None or tok == "went"):
+                return True
+            if tok in _SWITCH_FORMS | {"cut", "shut", "put"} and prev in _DOERS:
+                return True
+            if tok == "power" and prev in _DETERMINERS | {"the"} and i + 1 < len(toks) and toks[i + 1] in _POWER_EVENTS:
+                return True
+        return False
+
+    def _wanted_state(self, f: _Facts) -> bool:
+        """A past form of a switch verb after a wish: "I want the AC switched off", "they can be turned off"."""
+        toks = f.toks
+        return any(tok in _PAST_SWITCH and set(toks[max(0, i - 6):i]) & _WANTING for i, tok in enumerate(toks))
+
     def _action(self, f: _Facts) -> str | None:
         toks = f.toks
+        # The on/off of the request, not of the story before it: "I left the lights on in 201, can you turn them
+        # off" is off. Read from the first switch verb said as an order, and from the start when none follows it.
+        start = next((i for i, t in enumerate(toks) if i and t in _STRONG_VERBS - {"keep", "leave"}), 0)
+        return self._action_from(f, start) if start else self._action_from(f, 0)
+
+    def _action_from(self, f: _Facts, start: int) -> str | None:
+        toks = f.toks
         for i, tok in enumerate(toks):
-            if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and toks[i - 1] in ("power", "shut")):
+            if i < start:
+                continue
+            if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 4):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
                 if tok == "cut" and "power" not in toks and not f.has_device:
                     continue
                 return "off"
@@ -469,7 +544,7 @@ class Parser:
                         or nxt in ("the", "all", "every", "everything", "lights", "fans") or i + 1 == len(toks) \
                         or self._after_device(f, i):
                     return "on"
-        return None
+        return self._action_from(f, 0) if start else None
 
     def _after_device(self, f: _Facts, i: int) -> bool:
         """An "on" right after a device or room phrase ("lights on in 101", "lab 2 fans on")."""
@@ -655,6 +730,11 @@ class Parser:
                        switches=tuple(self._ordered(switches)), when=when, period=period,
                        confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
                        everything=f.everything and not f.types)
+
+
+def _statusish(f: _Facts) -> bool:
+    """Status words or phrases ("still on", "running", "left on") outside the names in the message."""
+    return bool(f.cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
 
 
 def _follow_up_shape(f: _Facts) -> str | None:
