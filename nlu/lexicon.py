@@ -79,7 +79,8 @@ HELP_PHRASES = (
     "meant to use", "should i use this", "how to use you", "explain how to use", "what commands",
     # Spoken: "what kind of stuff can you do", "what are you capable of", "how am I supposed to talk to you".
     "what kind of stuff", "what sort of stuff", "capable of", "supposed to talk", "talk to you", "use you for",
-    "what kind of commands", "what sort of commands", "how do i work this",
+    "what kind of commands", "what sort of commands", "how do i work this", "how this works", "how this thing works",
+    "what i can say", "what i can ask", "what you do",
 )
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
                         "examples"})
@@ -114,6 +115,8 @@ OUT_OF_SCOPE_PHRASES = (
     "who are you", "your name", "tell me a", "sing", "order food", "what time is it", "what is the time",
     "what day is it", "what is the date", "start a timer", "set a timer", "set timer",
     "wrong with you", "problem with you", "your problem",
+    # Questions about words, not things: "what does AC stand for", "what is the full form of kwh".
+    "stand for", "stands for", "full form", "short for", "meaning of", "how do you spell",
 )
 
 NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall number no num block".split())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -61,6 +62,13 @@ _WANTING = frozenset({"be", "want", "wanted", "need", "needed", "like", "keep", 
 _DOERS = frozenset({"someone", "somebody", "anyone", "anybody", "nobody", "he", "she", "they", "everyone"})
 _POWER_EVENTS = frozenset({"cut", "cuts", "outage", "outages", "failure", "went", "was", "failed", "tripped"})
 _DETERMINERS = frozenset({"a", "the", "another", "any", "no", "some"})
+# "we lost power in lab 1", "there's no power in room 101": an outage told of, not energy asked about.
+_POWER_LOST = frozenset({"lost", "lose", "losing", "no", "without"})
+# Where one clause of a message ends: "just checking, are the lights off", "when you're free - could you ...".
+_CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)|\s[-\u2013\u2014]\s")
+# A clause with none of these is a lead-in ("sorry", "just checking", "when you're free"), not the request.
+_CLAUSE_WORDS = _STRONG_VERBS | lx.OFF_WORDS | lx.ON_WORDS
+_WISHES = frozenset({"need", "needed", "want", "wanted", "keep", "get", "have", "like", "love"})
 _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
 # The only words a verbless follow-up may hold besides devices, places and fillers: "and the fans too", "same for
 # lab 2", "do the same in room 102 as well", "what about room 102".
@@ -120,6 +128,8 @@ class _Facts:
     corrections: int = 0
     unknown_places: list[str] = field(default_factory=list)  # places named that the campus does not have
     asked: bool = False  # the message ends with a question mark
+    clause_starts: frozenset[int] = frozenset()  # token indices where a clause after the first begins
+    mentioned: set[int] = field(default_factory=set)  # token indices inside a registry or lexicon name
     masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
 
     def masked(self) -> tuple[str, ...]:
@@ -252,6 +262,9 @@ class Parser:
             if mask:
                 facts.masks.update((i, mask) for i in span)
         facts.masks.update((i, TIME) for i in times.used)
+        facts.mentioned = covered - times.used
+        if _CLAUSE_BREAK.search(raw):
+            facts.clause_starts = self._clause_starts(raw, len(toks))
         self._bare_numbers(facts, covered)
         self._unknown_places(facts, covered | times.used)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
@@ -420,14 +433,18 @@ class Parser:
         if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
                 and f.toks[lead - 2] in ("can", "could", "may", "might"):
             question = False  # "can we have the fans on", "could I get the AC off": asking for, not about
-        if question and first in ("is", "are") and (f.phrase("able to") or f.phrase("possible to")):
-            question = False  # "are you able to switch the projector off"
+        if question and first in ("is", "are") and (f.phrase("able to") or f.phrase("possible to") or (
+                cues & _STRONG_VERBS and any(f.phrase(f"you {m}") for m in ("could", "can", "would", "will")))):
+            question = False  # "are you able to switch the projector off", "is there any way you could turn ..."
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
         ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
         if ensure and action is None and "on" in f.toks:
             action = "on"
         if ensure and action == "on" and cues & {"nothing", "none"}:
             action = "off"  # "make sure nothing is left on"
+        wished = action is None and not question and "running" in f.toks and f.has_device and bool(cues & _WISHES)
+        if wished:
+            action = "on"  # "we need the projector running in lab 2"
         verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
@@ -435,6 +452,8 @@ class Parser:
             return "schedule_query", None, "cancel"
         if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES):
             return "alerts_query", None, None
+        if not question and any(t == "power" and p in _POWER_LOST for p, t in zip(f.toks, f.toks[1:])):
+            return "unknown", None, None  # "we lost power in lab 1 this morning": an outage told of
         energy = bool(cues & _ENERGY_STRONG) or (bool(cues & _ENERGY_WEAK) and (
             "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
             or (times.period is not None and action is None)))
@@ -444,7 +463,8 @@ class Parser:
             return "schedule_query", None, "list"
         if energy:
             return "energy_query", None, None
-        if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place):
+        if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place) \
+                and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
             return "unknown", None, None
@@ -454,12 +474,12 @@ class Parser:
             return "unknown", None, None  # "somebody turned off the lights in lab 2", "we had a power cut"
         if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None:
             return "unknown", None, None  # "is this thing on": about the microphone, with nothing to go on
-        if action and not question and (f.has_device or f.has_place) and self._wanted_state(f):
+        if action and not question and (f.has_device or f.has_place) and (wished or self._wanted_state(f)):
             return "device_control", action, None  # "I want the AC switched off", "they can be turned off"
         if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
-        if not (f.types or f.switch_mentions or f.has_place) and any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p):
+        if not (f.types or f.switch_mentions or f.has_place) and _asks_help(f):
             return "help", None, None  # "what all can I ask you": not a question about "all" devices
         statusish = _statusish(f)
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
@@ -477,14 +497,26 @@ class Parser:
             if shape == "more":
                 return "device_control", prev.action, None
             return "status_query", None, None
-        if cues & lx.HELP_WORDS or any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p) or \
+        if cues & lx.HELP_WORDS or _asks_help(f) or \
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
             if not f.has_device and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
                 return "help", None, None  # "I'm new here, what can you do": "here" is no room
         return "unknown", None, None
 
+    def _clause_starts(self, raw: str, count: int) -> frozenset[int]:
+        """Token indices where the second and later clauses of `raw` begin (empty when they cannot be lined up
+        with the message's tokens)."""
+        starts, k = [], 0
+        for part in _CLAUSE_BREAK.split(raw):
+            n = len(self._normalise(part)[0]) if part.strip() else 0
+            if n:
+                starts.append(k)
+                k += n
+        return frozenset(starts[1:]) if k == count else frozenset()
+
     def _lead_in(self, f: _Facts) -> int:
-        """How many tokens come before the message proper: lead-in words, a greeting, the room said first."""
+        """How many tokens come before the message proper: lead-in words, a greeting, the room said first, and
+        whole clauses that name nothing and ask for nothing ("just checking, are the lights off")."""
         toks, k = f.toks, 0
         while k < len(toks):
             if toks[k] in _LEAD_INS or toks[k] in lx.FILLER_WORDS or f.masks.get(k) == PLACE:
@@ -493,7 +525,10 @@ class Parser:
                     f.phrase(g) and g.split()[0] in (toks[k], toks[k - 1] if k else "") for g in _GREETINGS):
                 k += 1
             else:
-                break
+                end = min((s for s in f.clause_starts if s > k), default=None)
+                if end is None or any(i in f.mentioned or toks[i] in _CLAUSE_WORDS for i in range(k, end)):
+                    break
+                k = end
         return k
 
     def _reported(self, f: _Facts, action: str | None) -> bool:
@@ -730,6 +765,15 @@ class Parser:
                        switches=tuple(self._ordered(switches)), when=when, period=period,
                        confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
                        everything=f.everything and not f.types)
+
+
+_HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
+
+
+def _asks_help(f: _Facts) -> bool:
+    """A help phrase of more than one word, hedges aside ("what do you actually do" is "what do you do")."""
+    plain = f" {' '.join(t for t in f.toks if t not in _HEDGES)} "
+    return any(f" {p} " in f.text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p)
 
 
 def _statusish(f: _Facts) -> bool:

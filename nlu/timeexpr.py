@@ -113,6 +113,7 @@ class _Scanner:
         self.bad_clock: str | None = None
         self.bad_date: str | None = None
         self.moments: list[str] = []
+        self.moment_values: list[tuple[int, int, str | None] | dt.timedelta] = []  # what each of `moments` says
         self.duration: dt.timedelta | None = None
 
     def tok(self, i: int) -> str | None:
@@ -128,6 +129,7 @@ class _Scanner:
             step = self._at(i)
             if (self.clock is not clock and self.clock is not None) or (self.delay is not delay and self.delay is not None):
                 self.moments.append(" ".join(self.t[k] for k in range(i - 1, i + max(step, 1)) if k in self.used))
+                self.moment_values.append(self.delay if self.delay is not delay else self.clock)
             i += step if step else 1
 
     def _at(self, i: int) -> int:  # noqa: C901 - one branch per expression family keeps it readable
@@ -364,6 +366,9 @@ class _Scanner:
             return 1800, k + 3
         if tok(k) == "half" and tok(k + 1) in ("hour", "hr"):
             return 1800, k + 2
+        if tok(k) in ("3", "three") and tok(k + 1) == "quarters" and tok(k + 2) == "of" and tok(k + 3) in ("an", "a") \
+                and tok(k + 4) in ("hour", "hr"):
+            return 2700, k + 5  # "three quarters of an hour"
         if tok(k) in ("a", "an") and tok(k + 1) == "quarter":
             k += 1
         if tok(k) == "quarter":
@@ -454,16 +459,24 @@ class _Scanner:
 
     def result(self) -> TimeInfo:
         when = None
+        if self.clock is not None and self.day_offset is None and self.day is not None:
+            self.day_offset = (self.day - self.now.date()).days
         if self.delay is not None:
             when = self.now + self.delay
         elif self.clock is not None:
-            if self.day_offset is None and self.day is not None:
-                self.day_offset = (self.day - self.now.date()).days
             when = self._resolve_clock(*self.clock)
+        # The same moment said twice ("at four this afternoon ... at 4 pm") is one moment.
+        moments: list[str] = []
+        seen: list[dt.datetime] = []
+        for text, value in zip(self.moments, self.moment_values):
+            moment = self.now + value if isinstance(value, dt.timedelta) else self._resolve_clock(*value)
+            if moment not in seen:
+                seen.append(moment)
+                moments.append(text)
         future = self.period is not None and self.period.start >= self.now
         day_only = self.clock is None and self.delay is None and self.day_offset not in (None, 0)
         return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date,
-                        tuple(self.moments), self.duration)
+                        tuple(moments), self.duration)
 
     def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
         mer = mer or (self.bias if hour <= 12 else None)
