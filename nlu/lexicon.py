@@ -80,7 +80,8 @@ HELP_PHRASES = (
     # Spoken: "what kind of stuff can you do", "what are you capable of", "how am I supposed to talk to you".
     "what kind of stuff", "what sort of stuff", "capable of", "supposed to talk", "talk to you", "use you for",
     "what kind of commands", "what sort of commands", "how do i work this", "how this works", "how this thing works",
-    "what i can say", "what i can ask", "what you do",
+    "what i can say", "what i can ask", "what you do", "things i can", "tell you to do", "supposed to say",
+    "what stuff", "how does this", "how do you work", "allowed to ask", "my options",
 )
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
                         "examples"})

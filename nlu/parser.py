@@ -57,10 +57,14 @@ _GREETING_WORDS = frozenset({"good", "morning", "afternoon", "evening", "there"}
 # off", "make sure it is switched off") they name the state wanted instead.
 _PAST_SWITCH = frozenset({"turned", "switched", "powered", "killed", "went"})
 _WANTING = frozenset({"be", "want", "wanted", "need", "needed", "like", "keep", "have", "get", "sure", "ensure",
-                      "please", "let", "lets"})
+                      "please", "let", "lets", "appreciate", "grateful"})
+# Whose thing is switched: "switch off my laptop", "turn on your microphones" are about things of people.
+_OWNERS = frozenset({"my", "your", "his", "her", "their"})
+_OWNED_PLACES = frozenset({"room", "class", "classroom", "lab", "office", "cabin", "hall"})
 # Who did it: before a verb that is past or present alike ("someone cut the power"), a report, not an order.
 _DOERS = frozenset({"someone", "somebody", "anyone", "anybody", "nobody", "he", "she", "they", "everyone"})
-_POWER_EVENTS = frozenset({"cut", "cuts", "outage", "outages", "failure", "went", "was", "failed", "tripped"})
+# "the power went", "power has gone", "a power cut", "power is out": a power event told of (a few words after "power").
+_POWER_EVENTS = frozenset({"cut", "cuts", "outage", "outages", "failure", "went", "gone", "out", "failed", "tripped"})
 _DETERMINERS = frozenset({"a", "the", "another", "any", "no", "some"})
 # "we lost power in lab 1", "there's no power in room 101": an outage told of, not energy asked about.
 _POWER_LOST = frozenset({"lost", "lose", "losing", "no", "without"})
@@ -68,7 +72,9 @@ _POWER_LOST = frozenset({"lost", "lose", "losing", "no", "without"})
 _CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)|\s[-\u2013\u2014]\s")
 # A clause with none of these is a lead-in ("sorry", "just checking", "when you're free"), not the request.
 _CLAUSE_WORDS = _STRONG_VERBS | lx.OFF_WORDS | lx.ON_WORDS
-_WISHES = frozenset({"need", "needed", "want", "wanted", "keep", "get", "have", "like", "love"})
+_WISHES = frozenset({"need", "needed", "want", "wanted", "keep", "get", "have", "like", "love", "let"})
+# Said to people in the room, not to the bot: "turn your phones off, students", "everyone, switch off your mics".
+_ADDRESSEES = frozenset({"students", "everyone", "everybody", "guys", "folks", "kids", "children"})
 _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
 # The only words a verbless follow-up may hold besides devices, places and fillers: "and the fans too", "same for
 # lab 2", "do the same in room 102 as well", "what about room 102".
@@ -130,6 +136,7 @@ class _Facts:
     asked: bool = False  # the message ends with a question mark
     clause_starts: frozenset[int] = frozenset()  # token indices where a clause after the first begins
     mentioned: set[int] = field(default_factory=set)  # token indices inside a registry or lexicon name
+    switch_named: set[int] = field(default_factory=set)  # token indices inside a switch's own name
     masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
 
     def masked(self) -> tuple[str, ...]:
@@ -258,6 +265,8 @@ class Parser:
                 continue
             covered |= span
             self._take(facts, mention)
+            if mention.kind == "switch":
+                facts.switch_named |= span
             mask = _MASKS.get(mention.kind)
             if mask:
                 facts.masks.update((i, mask) for i in span)
@@ -433,18 +442,25 @@ class Parser:
         if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
                 and f.toks[lead - 2] in ("can", "could", "may", "might"):
             question = False  # "can we have the fans on", "could I get the AC off": asking for, not about
+        if first == "have" and lead + 1 < len(f.toks) and f.toks[lead + 1] not in _SUBJECTS | {"he", "she", "someone",
+                                                                                              "somebody", "anyone"} \
+                and "been" not in f.toks and not f.asked:
+            question = False  # "have the fans switched on in room 101 please": an order ("have you ...?" asks)
         if question and first in ("is", "are") and (f.phrase("able to") or f.phrase("possible to") or (
                 cues & _STRONG_VERBS and any(f.phrase(f"you {m}") for m in ("could", "can", "would", "will")))):
             question = False  # "are you able to switch the projector off", "is there any way you could turn ..."
+        if question and first in _STATE_ASKS and lead is not None and _order_after(f, lead + 1):
+            question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
         ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
         if ensure and action is None and "on" in f.toks:
             action = "on"
         if ensure and action == "on" and cues & {"nothing", "none"}:
             action = "off"  # "make sure nothing is left on"
-        wished = action is None and not question and "running" in f.toks and f.has_device and bool(cues & _WISHES)
+        wished = action is None and not question and f.has_device and bool(cues & _WISHES) \
+            and bool(cues & {"running", "run"})
         if wished:
-            action = "on"  # "we need the projector running in lab 2"
+            action = "on"  # "we need the projector running in lab 2", "let the fans run"
         verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
@@ -452,8 +468,13 @@ class Parser:
             return "schedule_query", None, "cancel"
         if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES):
             return "alerts_query", None, None
-        if not question and any(t == "power" and p in _POWER_LOST for p, t in zip(f.toks, f.toks[1:])):
-            return "unknown", None, None  # "we lost power in lab 1 this morning": an outage told of
+        if not question and self._power_event(f):
+            return "unknown", None, None  # "we lost power in lab 1 this morning", "power has gone in lab 2"
+        if self._someones_thing(f):
+            return "unknown", None, None  # "I'll switch off my laptop now", "turn on your microphones"
+        if f.toks[-1] in _ADDRESSEES or (f.toks[0] in _ADDRESSEES and (
+                1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
+            return "unknown", None, None  # "turn the lights off when you leave, students": said to people
         energy = bool(cues & _ENERGY_STRONG) or (bool(cues & _ENERGY_WEAK) and (
             "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
             or (times.period is not None and action is None)))
@@ -476,7 +497,9 @@ class Parser:
             return "unknown", None, None  # "is this thing on": about the microphone, with nothing to go on
         if action and not question and (f.has_device or f.has_place) and (wished or self._wanted_state(f)):
             return "device_control", action, None  # "I want the AC switched off", "they can be turned off"
-        if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in _STATE_ASKS
+        asks_done = question and (first in _PAST_QUESTION or (first in ("what", "which") and bool(
+            set(f.toks[lead + 1:lead + 4]) & {"did", "do", "does", "have", "has", "had"})))  # "what did we leave on"
+        if action and verb and not asks_done and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
         if not (f.types or f.switch_mentions or f.has_place) and _asks_help(f):
@@ -536,15 +559,50 @@ class Parser:
         were turned off this morning", "someone cut the power to lab 1", "we had a power cut in lab 2") and asks
         for nothing: no present-tense switch verb, no wish ("want", "need", "please", "can be ...")."""
         toks = f.toks
-        if f.cues & (_STRONG_VERBS - {"cut", "shut", "put", "power", "leave", "keep"}) or f.cues & _WANTING:
+        # "have" of a perfect tense ("I've already turned it off") is no wish.
+        perfect = {i for i, t in enumerate(toks) if t in ("have", "has", "had")
+                   and toks[i + 1:i + 2] and (toks[i + 1] in _PAST_SWITCH or toks[i + 1] in ("already", "just"))}
+        wishes = {t for i, t in enumerate(toks) if t in _WANTING and i not in perfect}
+        if f.cues & (_STRONG_VERBS - {"cut", "shut", "put", "power", "leave", "keep"}) or wishes:
             return False
         for i, tok in enumerate(toks):
+            prev, nxt = toks[i - 1] if i else "", toks[i + 1] if i + 1 < len(toks) else ""
+            if tok in _PAST_SWITCH and (action is not None or tok == "went" or nxt in ("on", "off", "up", "down")):
+                return True
+            if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS:
+                return True
+        return self._power_event(f)
+
+    def _someones_thing(self, f: _Facts) -> bool:
+        """A switch verb or on/off whose object is someone's thing ("switch off my laptop", "turn your
+        microphones on"): a thing no campus name covers in a message that names no device, or a switch's own name
+        ("laptop" of the reading hall's laptop sockets) owned by a person, with no place said."""
+        toks = f.toks
+        for i, tok in enumerate(toks[:-1]):
+            if tok not in _OWNERS or toks[i + 1] in _OWNED_PLACES \
+                    or not set(toks[max(0, i - 3):i + 4]) & (_SWITCH_FORMS | {"on", "off"}):
+                continue
+            if i + 1 not in f.mentioned and not f.has_device:
+                return True
+            if i + 1 in f.switch_named and not (f.types or f.has_place):
+                return True
+        return False
+
+    def _power_event(self, f: _Facts) -> bool:
+        """"we lost power", "there's no power in lab 2", "a power cut", "the power has gone": an outage told of
+        ("cut the power" is an order, "power cut" after nothing or a determiner is the noun)."""
+        toks = f.toks
+        for i, tok in enumerate(toks):
+            if tok != "power":
+                continue
             prev = toks[i - 1] if i else ""
-            if tok in _PAST_SWITCH and (action is not None or tok == "went"):
+            if prev in _POWER_LOST:
                 return True
-            if tok in _SWITCH_FORMS | {"cut", "shut", "put"} and prev in _DOERS:
-                return True
-            if tok == "power" and prev in _DETERMINERS | {"the"} and i + 1 < len(toks) and toks[i + 1] in _POWER_EVENTS:
+            after = toks[i + 1:i + 4]
+            if after[:1] in (["cut"], ["cuts"]):
+                if not i or prev in _DETERMINERS:
+                    return True
+            elif set(after) & _POWER_EVENTS and not (set(toks[max(0, i - 3):i]) & {"cut", "turn", "switch", "shut", "kill"}):
                 return True
         return False
 
@@ -575,7 +633,7 @@ class Parser:
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
-                if before & _STRONG_VERBS or before & (lx.ACTION_VERBS | lx.PRONOUNS | {"back"}) \
+                if before & _STRONG_VERBS or before & (lx.ACTION_VERBS | lx.PRONOUNS | _PAST_SWITCH | {"back"}) \
                         or nxt in ("the", "all", "every", "everything", "lights", "fans") or i + 1 == len(toks) \
                         or self._after_device(f, i):
                     return "on"
@@ -774,6 +832,19 @@ def _asks_help(f: _Facts) -> bool:
     """A help phrase of more than one word, hedges aside ("what do you actually do" is "what do you do")."""
     plain = f" {' '.join(t for t in f.toks if t not in _HEDGES)} "
     return any(f" {p} " in f.text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p)
+
+
+_ORDER_VERBS = frozenset({"turn", "switch", "shut", "put", "flip", "kill", "cut"})
+_ORDER_OBJECTS = frozenset({"on", "off", "the", "it", "them", "all", "everything", "those", "these", "that", "this",
+                            "down", "my", "our", "both"})
+
+
+def _order_after(f: _Facts, start: int) -> bool:
+    """A switch verb said as an order at or after `start`: "turn it off", "switch on the ...", not a noun ("is
+    the switch on") and not an infinitive ("is it possible to turn ...", which has its own rule)."""
+    toks = f.toks
+    return any(toks[i] in _ORDER_VERBS and toks[i - 1] not in _DETERMINERS | {"to", "is", "are", "i", "we"}
+               and toks[i + 1] in _ORDER_OBJECTS for i in range(max(start, 1), len(toks) - 1))
 
 
 def _statusish(f: _Facts) -> bool:
