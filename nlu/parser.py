@@ -310,8 +310,8 @@ class Parser:
             day = prev.period.start.date() if _answers_time(prev, facts) and prev.period is not None else None
             if times.period is not None or day is not None:
                 times = extract_times(toks, now, ahead=True, day=day)
-        if intent == "unknown":
-            return Command(text=raw, intent="unknown")
+        if intent in ("unknown", "help"):
+            return Command(text=raw, intent=intent)
         if facts.unknown_places and intent in _ASKS_ABOUT_PLACES:
             question, candidates = self._unknown_place_question(facts)
             return Command(text=raw, intent=intent, action=action, device_types=tuple(facts.types),
@@ -489,6 +489,9 @@ class Parser:
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
             return "unknown", None, None
+        if first == "how" and f.toks[lead + 1:lead + 3] in (["do", "i"], ["can", "i"], ["should", "i"], ["do", "we"]) \
+                and not f.has_place and f.cues & _SWITCH_FORMS:
+            return "help", None, None  # "how do I switch on the projector myself": how to, not do it
         if first == "who" and not (action or _statusish(f)):
             return "unknown", None, None  # "who fixed the fan in room 102": about people, not the switches
         if not question and self._reported(f, action):
@@ -843,7 +846,7 @@ def _order_after(f: _Facts, start: int) -> bool:
     """A switch verb said as an order at or after `start`: "turn it off", "switch on the ...", not a noun ("is
     the switch on") and not an infinitive ("is it possible to turn ...", which has its own rule)."""
     toks = f.toks
-    return any(toks[i] in _ORDER_VERBS and toks[i - 1] not in _DETERMINERS | {"to", "is", "are", "i", "we"}
+    return any(toks[i] in _ORDER_VERBS and toks[i - 1] not in _DETERMINERS | _DOERS | {"to", "is", "are", "i", "we"}
                and toks[i + 1] in _ORDER_OBJECTS for i in range(max(start, 1), len(toks) - 1))
 
 
