@@ -308,19 +308,19 @@ class AlertBook:
         detail = dict(alert.detail or {})
         rooms = {r.id: r for r in campus.rooms}
         buildings = {b.id: b.name for b in campus.buildings}
-        place = ""
+        room_name, building_name = "", ""
         if alert.room_id and alert.room_id in rooms:
             room = rooms[alert.room_id]
-            place = f"{room.name}, {buildings.get(room.building_id, room.building_id)}"
+            room_name, building_name = room.name, buildings.get(room.building_id, room.building_id)
         elif alert.building_id:
-            place = buildings.get(alert.building_id, alert.building_id)
+            building_name = buildings.get(alert.building_id, alert.building_id)
         names = {s.id: s.name for s in campus.switches}
         switch_ids = detail.get("switch_ids") or []
         devices = tuple(names.get(s, s) for s in switch_ids)
         if not devices and len(detail.get("board_ids") or []) == 1:
             devices = (f"board {detail['board_ids'][0]}",)
-        return templates.AlertView(alert.id, alert.type, alert.severity, alert.summary, place, devices,
-                                   detail.get("value"), detail.get("unit"), alert.first_seen, detail,
+        return templates.AlertView(alert.id, alert.type, alert.severity, alert.summary, room_name, building_name,
+                                   devices, detail.get("value"), detail.get("unit"), alert.first_seen, detail,
                                    can_turn_off=alert.type in TURN_OFF_TYPES and bool(switch_ids))
 
     def _announce_if_due(self, session: Session, alert: m.Alert, campus: Campus, prefs: dict[int, Preferences],

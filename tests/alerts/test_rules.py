@@ -136,10 +136,11 @@ def test_many_boards_of_one_building_become_one_group_and_few_stay_single():
 # --- templates -----------------------------------------------------------------------------------------------
 
 def test_notice_text_has_place_device_value_and_local_time_and_buttons():
-    view = templates.AlertView(7, "after_hours", WARNING, "2 devices left on in Classroom 101", "Classroom 101, Block A",
-                               ("Lights", "AC"), 1700.0, "W", NOON, {}, can_turn_off=True)
+    view = templates.AlertView(7, "after_hours", WARNING, "2 devices left on in Classroom 101", "Classroom 101",
+                               "Block A", ("Lights", "AC"), 1700.0, "W", NOON, {}, can_turn_off=True)
     text, buttons = templates.notice(view, IST)
-    assert "Where: Classroom 101, Block A" in text and "Devices: Lights, AC" in text and "Value: 1.7 kW" in text
+    assert "Building: Block A" in text and text.count("Classroom 101") == 1  # the summary names the room
+    assert "Devices: Lights, AC" in text and "Value: 1.7 kW" in text
     assert "Since: Thu 26 Nov 12:00 IST" in text
     datas = [b["callback_data"] for row in buttons for b in row]
     assert datas == ["al:ack:7", "al:off:7", "al:s1h:7", "al:stm:7"] and all(len(d) <= 64 for d in datas)
@@ -151,7 +152,7 @@ def test_notice_text_has_place_device_value_and_local_time_and_buttons():
 
 def test_grouped_notice_lists_members_and_stays_under_telegram_limit():
     members = [{"board_id": f"h-{i:03d}-panel", "room_name": f"Hall {i}"} for i in range(60)]
-    view = templates.AlertView(1, BOARD_OFFLINE_GROUP, CRITICAL, "60 boards in Exam Hall are offline", "Exam Hall",
+    view = templates.AlertView(1, BOARD_OFFLINE_GROUP, CRITICAL, "60 boards in Exam Hall are offline", "", "Exam Hall",
                                (), 60.0, "boards", NOON, {"members": members})
     text, _ = templates.notice(view, IST)
     assert "h-000-panel (Hall 0)" in text and "and 35 more" in text and len(text) <= 4096
