@@ -168,8 +168,9 @@ class Queries:
         local = frame["ts"].dt.tz_convert(self.tz)
         hourly = frame.groupby(local.dt.floor("h"))["energy_wh"].sum() / 1000
         amount = sum(kwh * tariff.price_at(ts.time()) for ts, kwh in hourly.items())
+        # "INR 8.5/kWh, 11/kWh from 18:00 to 22:00": each band's price says what it is a price of.
         rates = f"{tariff.per_kwh:g}/kWh" + "".join(
-            f", {b.per_kwh:g} {b.start.strftime('%H:%M')}-{b.end.strftime('%H:%M')}" for b in tariff.bands)
+            f", {b.per_kwh:g}/kWh from {b.start.strftime('%H:%M')} to {b.end.strftime('%H:%M')}" for b in tariff.bands)
         return f"Cost: about {format_money(amount, tariff.currency)} at the campus tariff ({tariff.currency} {rates})."
 
     def compare(self, places: Sequence[Scope], period: Period | None, now: dt.datetime, cost: bool = False) -> Reply:
