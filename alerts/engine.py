@@ -241,17 +241,19 @@ class AlertBook:
         user = campus.user(user_id)
         if user is None:
             return None, "You are not registered for alerts."
-        if user.role != "admin" and user_id not in self._told(session, alert_id):
+        if user.role != "admin" and user_id not in self._told(session, alert_id, queued=True):
             return None, "This alert was not sent to you."
         if alert.status != FIRING:
             return None, "This alert is already over."
         return alert, ""
 
     @staticmethod
-    def _told(session: Session, alert_id: int) -> list[int]:
-        """Chats that were (or are being) told about an alert."""
+    def _told(session: Session, alert_id: int, queued: bool = False) -> list[int]:
+        """Chats that were (or are being) told about an alert; with `queued`, also those whose notice still waits in
+        the outbox (quiet hours, or no Telegram token: a terminal user acts on alerts meant for them all the same)."""
+        statuses = (SENT, SENDING, PENDING) if queued else (SENT, SENDING)
         rows = session.execute(select(m.Delivery.chat_id, m.Delivery.dedupe_key)
-                               .where(m.Delivery.alert_id == alert_id, m.Delivery.status.in_((SENT, SENDING)))).all()
+                               .where(m.Delivery.alert_id == alert_id, m.Delivery.status.in_(statuses))).all()
         return sorted({chat for chat, key in rows if ":n" in key})
 
     @staticmethod
