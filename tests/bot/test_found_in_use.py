@@ -51,3 +51,20 @@ async def test_the_cost_line_says_each_band_is_a_price_per_kwh(history):
     await history.on_text(FACULTY, "how much energy did classroom 101 use yesterday")
     cost = await history.on_text(FACULTY, "what did it cost?")
     assert "at the campus tariff (INR 8.5/kWh, 11/kWh from 18:00 to 22:00)." in cost.text, cost.text
+
+
+async def test_a_chart_of_an_earlier_terminal_chat_is_not_overwritten(history, tmp_path):
+    # Each `autovolt chat --once` is a new TerminalChat: before, each numbered its charts from 001 again.
+    import io
+
+    from autovolt.commands.chat import TerminalChat
+
+    charts = tmp_path / "charts"
+    printed = []
+    for question in ("how much energy did classroom 101 use this week", "how much energy did classroom 102 use"):
+        out = io.StringIO()
+        chat = TerminalChat(history, FACULTY, charts, out=out)
+        chat.show(await history.on_text(FACULTY, question))
+        printed.append(out.getvalue().split("(chart: ")[1].split(")")[0])
+    assert printed[0] != printed[1], printed
+    assert sorted(p.name for p in charts.iterdir()) == ["001-energy.png", "002-energy.png"]
