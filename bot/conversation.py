@@ -611,7 +611,22 @@ class Conversation:
                                            ask.peak)
         if command.intent == "forecast_query":
             return await asyncio.to_thread(self.queries.forecast, scope, command.period, now)
+        if self._asks_about_kinds(command):  # "is the AC on?": that kind of device in each room
+            devices = self._targets(dataclasses.replace(command, rooms=scope.room_ids, buildings=(), everything=False))
+            if not devices:
+                wanted = " or ".join(TYPE_WORDS.get(t, t) for t in command.device_types)
+                return Reply(f"I found no {wanted} in {scope.label}.", "answered")
+            return self.queries.status(scope, devices, summary=True)
         return self.queries.status(scope, command.switches)
+
+    def _asks_about_kinds(self, command: Command) -> bool:
+        """A status question about kinds of device and no switch by name: the words name the kind ("is the AC
+        on?"), or only make sense as a follow-up ("and the fans?"). A whole question ("what's on?", "is anything
+        on?") is about every device, even when the parser carried a kind over from the previous question."""
+        if not command.device_types or command.switches or command.everything:
+            return False
+        alone = self.parser.parse(command.text, ParseContext(), self.clock())
+        return alone.intent != "status_query" or bool(alone.device_types)
 
     async def _alert_action(self, who: Sender, user: User, command: Command, action) -> Reply:
         """"ack the AC alert", "snooze it for an hour": find the one open alert meant, then acknowledge or snooze

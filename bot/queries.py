@@ -65,7 +65,9 @@ class Queries:
 
     # --- status ---------------------------------------------------------------------------------------------
 
-    def status(self, scope: Scope, switch_ids: Sequence[str] = ()) -> Reply:
+    def status(self, scope: Scope, switch_ids: Sequence[str] = (), summary: bool = False) -> Reply:
+        """On/off of the scope's switches (only `switch_ids` when given). Over more than three rooms, the rooms with
+        something on are listed; so too for `switch_ids` with `summary` (a kind of device asked about everywhere)."""
         live = self.fleet.board_liveness()
         by_room: dict[str, list] = {}
         wanted = set(switch_ids)
@@ -75,7 +77,7 @@ class Queries:
         if not by_room:
             return Reply("I found no devices there.", "answered")
         lines: list[str] = []
-        many = len(by_room) > 3 and not wanted
+        many = len(by_room) > 3 and (not wanted or summary)
         on_total = 0
         for room_id, switches in by_room.items():
             room = self.campus.room(room_id)

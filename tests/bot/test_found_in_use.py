@@ -68,3 +68,21 @@ async def test_a_chart_of_an_earlier_terminal_chat_is_not_overwritten(history, t
         printed.append(out.getvalue().split("(chart: ")[1].split(")")[0])
     assert printed[0] != printed[1], printed
     assert sorted(p.name for p in charts.iterdir()) == ["001-energy.png", "002-energy.png"]
+
+
+async def test_a_status_question_naming_a_kind_of_device_answers_about_that_kind_only(engine):
+    await engine.on_text(FACULTY, "turn on the AC in classroom 102")
+    ac = await engine.on_text(FACULTY, "is the AC on?")
+    assert ac.text == "Classroom 101: AC off\nClassroom 102: AC on", ac.text
+    lights = await engine.on_text(FACULTY, "are the lights on?")
+    assert lights.text == "Classroom 101: lights off\nClassroom 102: lights off", lights.text
+    campus = await engine.on_text(ADMIN, "is the AC on?")  # many rooms: those with one on
+    assert campus.text.splitlines() == ["The campus: 1 device on", "Classroom 102: AC on"], campus.text
+    none = await engine.on_text(FACULTY, "is the heater on?")
+    assert none.text.startswith("I found no heater in Classroom 101 and Classroom 102"), none.text
+    whole = await engine.on_text(FACULTY, "is anything on?")
+    assert "projector off" in whole.text and "AC on" in whole.text  # every device still, when none is named
+    follow = await engine.on_text(FACULTY, "and the fans?")
+    assert follow.text == "Classroom 101: ceiling fans off\nClassroom 102: ceiling fans off", follow.text
+    general = await engine.on_text(FACULTY, "what's on?")
+    assert "projector off" in general.text and "AC on" in general.text, general.text
