@@ -184,8 +184,10 @@ def test_alert_settings_from_environment_and_one_line_errors(monkeypatch):
 
     monkeypatch.setenv("AUTOVOLT_ALERTS_REMINDERS_S", "600,1200")
     monkeypatch.setenv("AUTOVOLT_ALERTS_OFFLINE_AFTER_S", "120")
+    monkeypatch.setenv("AUTOVOLT_ALERTS_TASMOTA_OFFLINE_AFTER_S", "900")
     config = load_alert_config()
     assert config.reminders_s == (600.0, 1200.0) and config.offline_after_s == 120 and config.cooldown_s == 300
+    assert config.tasmota_offline_after_s == 900
     monkeypatch.setenv("AUTOVOLT_ALERTS_GROUP_MIN_BOARDS", "0")
     with pytest.raises(AlertSettingsError, match="^AUTOVOLT_ALERTS_GROUP_MIN_BOARDS: .*greater than or equal to 1"):
         load_alert_config()
