@@ -76,8 +76,8 @@ def local_time(ts: dt.datetime, tz: ZoneInfo, *, with_day: bool = True) -> str:
 def _value(value: float | None, unit: str | None) -> str:
     if value is None:
         return ""
-    if unit == "W" and abs(value) >= 1000:
-        return f"{value / 1000:.1f} kW"
+    if unit in ("W", "Wh") and abs(value) >= 1000:  # "36.0 kWh", not "36000 Wh"
+        return f"{value / 1000:.1f} k{unit}"
     if float(value).is_integer():
         return f"{int(value)} {unit or ''}".strip()
     return f"{value:.1f} {unit or ''}".strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -148,6 +149,16 @@ def test_notice_text_has_place_device_value_and_local_time_and_buttons():
     assert "reminder 2" in reminder.splitlines()[0]
     done = templates.resolved(view, IST, NOON + dt.timedelta(minutes=75))
     assert "after 1 h 15 min" in done and "13:15 IST" in done
+
+
+def test_energy_values_read_in_kwh():
+    # Found in the demo: an anomaly's value read "Value: 36000 Wh" beside "36.00 kWh above usual".
+    view = templates.AlertView(3, "anomaly", WARNING, "AC in Classroom 102: left on over the weekend", "Classroom 102",
+                               "Block A", ("AC",), 36000.0, "Wh", NOON, {})
+    text, _ = templates.notice(view, IST)
+    assert "Value: 36.0 kWh" in text and "36000" not in text, text
+    small = templates.notice(dataclasses.replace(view, value=800.0), IST)[0]
+    assert "Value: 800 Wh" in small
 
 
 def test_grouped_notice_lists_members_and_stays_under_telegram_limit():
