@@ -155,7 +155,8 @@ def notice(view: AlertView, tz: ZoneInfo, reminder: int = 0) -> tuple[str, list[
 
 def resolved(view: AlertView, tz: ZoneInfo, at: dt.datetime) -> str:
     title = _RESOLVED.get(_base_type(view.type), "Resolved")
-    lines = [f"\u2705 {title}: {view.summary}"]
+    # The summary describes the problem as it was ("... are offline"): said as the past, not beside "back online".
+    lines = [f"\u2705 {title}", f"Was: {view.summary}"]
     where = _where(view)
     if where:
         lines.append(where)

@@ -66,6 +66,10 @@ async def test_room_alerts_name_the_room_once_and_the_building(db_url):
     assert len(done) >= 3
     for text in done:
         assert said(text, "Classroom 101") == 1 and said(text, "Block A") == 1, text
+    # The problem is said as it was, under the resolution, not as if it were still so.
+    back = next(text for text in done if "Back online" in text)
+    head, was = back.splitlines()[:2]
+    assert head == "\u2705 Back online" and was.startswith("Was: Board a-101-panel in Classroom 101 has been"), back
 
 
 async def test_grouped_offline_alert_names_the_building_once_and_each_room_once(db_url):
@@ -83,3 +87,8 @@ async def test_grouped_offline_alert_names_the_building_once_and_each_room_once(
         assert said(text, "Exam Hall Block") == 1, text
         for i in range(4):
             assert said(text, f"Hall {i}") == 1 and f"h-{i:03d}-panel (Hall {i})" in text, text
+    set_last_seen(url, {f"h-{i:03d}-panel": clock.advance(minutes=1) for i in range(4)})
+    assert Scanner(make_book(url, clock, NO_WAIT)).run("offline").resolved == 1
+    back = [text for _, text in await delivered(url) if text.startswith("\u2705")]
+    assert back and all(t.splitlines()[:2] == ["\u2705 Boards back online",
+                                               "Was: 4 boards in Exam Hall Block are offline"] for t in back), back
