@@ -1,18 +1,21 @@
-"""Speech bench for the two-pass pipeline: what each pass contributes, and the thresholds that join them.
+"""Speech bench for the two-pass pipeline: what each pass contributes, and the rules that join them.
 
-    .venv/bin/python -m bench.speech_twopass [--part dev] [--limit N] [--snr 10] [--voices 2] [--whisper tiny]
-                                             [--passes FILE] [--json]
+    .venv/bin/python -m bench.speech_twopass [--part dev] [--every N] [--limit N] [--snr 10] [--voices 2] [--neural]
+                                             [--whisper tiny] [--passes FILE] [--closed-from FILE] [--denoise]
+                                             [--noisy-only] [--passes-only | --offline] [--json]
     .venv/bin/python -m bench.speech_twopass --latency [--runs 3] [--whisper tiny]
 
 Reads the spoken corpus (nlu/corpus/spoken/<part>.txt; tune on `dev` only, `test` is held out), speaks each
-sentence with espeak-ng (voices rotated over the sentences), encodes it as Telegram does, clean and with white
-noise at --snr dB, and runs the closed pass (PocketSphinx with the campus grammar) and the open pass (Whisper with
-the campus prompt) on every note, timing each. The passes are saved (--passes) so the joining rule can be swept
-offline: closed alone, open alone, and the two-pass engine for several `closed_sure` and word thresholds.
+sentence with espeak-ng (voices rotated over the sentences; `--neural`: the Piper voice speaks every sentence too),
+encodes it as Telegram does, clean and with white noise at --snr dB, and runs the closed pass (PocketSphinx with the
+campus grammar) and the open pass (Whisper with the campus prompt; `--denoise`: after spectral subtraction) on
+every note, timing each. The passes are saved (--passes, resumed when run again; `--closed-from` reuses another
+run's grammar pass, which does not depend on the Whisper model) so the joining rules can be swept offline
+(`--offline`): closed alone, open alone, and the two-pass engine for a grid of `JoinRules`.
 
-Scored as the bot acts: a note is right when the command the parser reads from the chosen transcript equals the
-label (intent and every entity), or when the label is out of scope and nothing is acted on. "Wrong switch without
-a question" counts switch commands that differ from the label and would run without the confirmation tap.
+Scored as bench/speech_natural.py scores the product, with its own decision (`nlu.speech.understand.decide`): a
+note is right when the command equals the label; "wrong switch unasked" counts switches other than the labelled one
+that would run without the confirmation tap; "out of scope accepted" counts out-of-scope notes read as any command.
 """
 
 from __future__ import annotations
