@@ -54,9 +54,10 @@ class JoinRules:
     reading its prompt back on a hard note: "turn off the lights fans ac projector plugs heater in classroom 101
     ..."), is not taken as what was said.
 
-    Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 192 notes, 40 out of scope): `closed_alone_cap` 0.6
+    Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
-    0 (the open text on any disagreement; the bot asks either way) +2 points in every group against 0.5;
+    0 (the open text on any disagreement; the bot asks either way, so an unsure Whisper switch against a grammar
+    question asks "Switch ...?" rather than answering) +2 points in every group against 0.5;
     `open_act` 0.3 cost 4 points on espeak-ng clean and refused nothing more; `open_sure` 0.8 against 0.5: no wrong
     switch either way, 4 more right switches ask first."""
 
