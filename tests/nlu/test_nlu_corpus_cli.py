@@ -48,6 +48,16 @@ def test_corpus_is_big_and_varied(vocab) -> None:
     assert all(set(ex.expected["switches"]) <= switch_ids for ex in examples)
 
 
+def test_held_out_part_shares_no_sentence_with_the_tuning_part(vocab) -> None:
+    # The judge is trained on dev.txt: a held-out sentence also found there (case and spacing aside) would be scored
+    # by a model that has seen it.
+    key = lambda text: " ".join(text.lower().split())  # noqa: E731
+    dev = {key(ex.text) for ex in read_corpus(CORPUS_DIR / "dev.txt", vocab)}
+    test = [key(ex.text) for ex in read_corpus(CORPUS_DIR / "test.txt", vocab) if not ex.follow_up]
+    assert sorted(set(test) & dev) == []
+    assert len(test) >= 550 and sum(ex.intent == "unknown" for ex in read_corpus(CORPUS_DIR / "test.txt", vocab)) >= 300
+
+
 def test_shipped_judge_is_trained_on_the_current_tuning_corpus() -> None:
     judge = default_judge()
     assert judge is not None
