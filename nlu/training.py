@@ -100,13 +100,13 @@ def _veto_threshold(p_in: np.ndarray, rows: list[_Row], device: bool) -> float:
                        for r in rows])
     inside = np.array([r.example.intent != "unknown" for r in rows])
     weight = DEVICE_FALSE_ACCEPT_COST if device else FALSE_ACCEPT_COST
-    best, best_cost = 0.5, float("inf")
-    for tau in np.arange(0.05, 0.951, 0.025):
-        accepted = parsed & (p_in >= tau)
-        cost = weight * np.sum(accepted & ~inside) + np.sum(parsed & ~accepted & inside)
-        if cost < best_cost - 1e-9:
-            best, best_cost = float(tau), cost
-    return round(best, 3)
+    taus = np.arange(0.05, 0.951, 0.025)
+    costs = np.array([weight * np.sum(parsed & (p_in >= tau) & ~inside) + np.sum(parsed & (p_in < tau) & inside)
+                      for tau in taus])
+    # The cost is often flat over a range of thresholds; its middle is the choice least moved by a few sentences
+    # (the lowest one, taken before, let through whatever new phrasing scored just above it).
+    best = taus[costs <= costs.min() + 1e-9]
+    return round(float(np.median(best)), 3)
 
 
 def train_judge(parser: Parser, examples: list[Example], corpus_text: str = "", text_c: float = 4.0,
