@@ -270,12 +270,10 @@ class IngestWriter:
                 written = len(settled.in_order)
                 if settled.in_order:
                     self._insert(conn, settled.in_order)
-                for row in settled.late:
-                    problem = self.ledger.insert_late(conn, row, self._insert)
-                    if problem is None:
-                        written += 1
-                    else:
-                        refused.append((row[1], problem))
+                if settled.late:
+                    late_refused = self.ledger.insert_late(conn, settled.late, self._insert)
+                    written += len(settled.late) - len(late_refused)
+                    refused.extend(late_refused)
                 self.ledger.end(conn)
                 # Rows in id order, so replicas writing the same rows lock them in one order (no deadlock); a
                 # row another replica already moved on is left alone (it heard a later report of that switch).

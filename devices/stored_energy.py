@@ -18,9 +18,11 @@ unless they are older than the mark; they are bulk history, not live telemetry.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -83,10 +85,6 @@ class StoredEnergy:
         relay = f"switch_id = {q} AND state IS NOT NULL"
         meter = f"board_id = {q} AND switch_id IS NULL AND meter_kwh IS NOT NULL"
         self._sql = {
-            "relay_before": f"SELECT ts, state FROM readings WHERE {relay} AND ts < {q} ORDER BY ts DESC LIMIT 1",
-            "relay_after": f"SELECT ts, state FROM readings WHERE {relay} AND ts >= {q} ORDER BY ts LIMIT 1",
-            "meter_before": f"SELECT meter_kwh, ts FROM readings WHERE {meter} AND ts < {q} ORDER BY ts DESC LIMIT 1",
-            "meter_after": f"SELECT meter_kwh, ts FROM readings WHERE {meter} AND ts >= {q} ORDER BY ts LIMIT 1",
             "relay_newest": f"SELECT ts, state FROM readings WHERE {relay} ORDER BY ts DESC LIMIT 1",
             "meter_newest": f"SELECT meter_kwh, ts FROM readings WHERE {meter} ORDER BY ts DESC LIMIT 1",
         }
@@ -193,31 +191,84 @@ class StoredEnergy:
         return Settled(in_order=[r for i, r in enumerate(out) if i not in late_set and i not in drop],
                        late=[rows[i] for i in late], refused=refused)
 
-    def insert_late(self, conn: Connection, row: tuple, insert: Callable[[Connection, list[tuple]], None]) -> \
-            Implausible | None:
-        """Insert one late row with the correction its stored neighbours call for (None), or refuse it."""
-        ts = _utc(row[TS])
+    def insert_late(self, conn: Connection, rows: list[tuple],
+                    insert: Callable[[Connection, list[tuple]], None]) -> list[tuple[str, Implausible]]:
+        """Insert the late rows, each with the correction its stored neighbours call for; returns the refused
+        meter counters. The neighbours of every late row come from one query per kind (PostgreSQL), so a writer
+        that falls behind (its batches then hold many late rows) does not fall further behind doing them."""
+        out: list[tuple] = []
+        refused: list[tuple[str, Implausible]] = []
+        for kind in ("relay", "meter"):
+            mine = [r for r in rows if (r[SWITCH] is not None) == (kind == "relay")]
+            if not mine:
+                continue
+            keyed: dict[str, list[tuple]] = defaultdict(list)
+            for row in mine:
+                keyed[row[SWITCH] if kind == "relay" else row[BOARD]].append(row)
+            spans = {k: (min(r[TS] for r in v), max(r[TS] for r in v)) for k, v in keyed.items()}
+            stored = self._neighbours(conn, kind, spans)
+            for key, late in keyed.items():
+                sequence = stored.get(key, [])
+                times = [t for t, _ in sequence]
+                for row in sorted(late, key=lambda r: _utc(r[TS])):
+                    ts = _utc(row[TS])
+                    i = bisect.bisect_left(times, ts)  # before: newest stored < ts; after: first stored >= ts
+                    before = sequence[i - 1] if i > 0 else None
+                    after = sequence[i] if i < len(sequence) else None
+                    if kind == "relay":
+                        value: Any = bool(row[STATE])
+                        used = self.accountant.relay_inserted(
+                            self.rated[key], None if before is None else (before[0], before[1]), (ts, value),
+                            None if after is None else (after[0], after[1]))
+                    else:
+                        value = float(row[METER])
+                        try:
+                            used = self.accountant.meter_inserted(
+                                None if before is None else (before[1], before[0]), (value, ts),
+                                None if after is None else (after[1], after[0]), self.limits.get(key))
+                        except Implausible as exc:
+                            refused.append((key, exc))
+                            continue
+                    sequence.insert(i, (ts, value))
+                    times.insert(i, ts)
+                    out.append((*row[:ENERGY], used, *row[ENERGY + 1:]))
+        if out:
+            insert(conn, out)
+        return refused
 
-        def one(name: str, key: str) -> tuple | None:
-            return conn.exec_driver_sql(self._sql[name], (key, row[TS])).first()
-
-        if row[SWITCH] is not None:
-            key = row[SWITCH]
-            before, after = one("relay_before", key), one("relay_after", key)
-            used = self.accountant.relay_inserted(
-                self.rated[key], (_utc(before[0]), bool(before[1])) if before else None, (ts, bool(row[STATE])),
-                (_utc(after[0]), bool(after[1])) if after else None)
+    def _neighbours(self, conn: Connection, kind: str, spans: dict[str, tuple[Any, Any]]) \
+            -> dict[str, list[tuple[dt.datetime, Any]]]:
+        """Per key, in time order: the stored sample before its span, those within it, and the first after it."""
+        column, where = (("state", "switch_id = {k} AND state IS NOT NULL") if kind == "relay" else
+                         ("meter_kwh", "board_id = {k} AND switch_id IS NULL AND meter_kwh IS NOT NULL"))
+        found: dict[str, list[tuple[dt.datetime, Any]]] = defaultdict(list)
+        if self.dialect == "postgresql":
+            cond = where.format(k="v.k")
+            sql = (f"SELECT v.k, x.ts, x.val FROM unnest(%s::text[], %s::timestamptz[], %s::timestamptz[]) "
+                   f"AS v(k, lo, hi) CROSS JOIN LATERAL ("
+                   f"(SELECT ts, {column} AS val FROM readings WHERE {cond} AND ts < v.lo ORDER BY ts DESC LIMIT 1)"
+                   f" UNION ALL (SELECT ts, {column} FROM readings WHERE {cond} AND ts >= v.lo AND ts <= v.hi)"
+                   f" UNION ALL (SELECT ts, {column} FROM readings WHERE {cond} AND ts > v.hi ORDER BY ts LIMIT 1)"
+                   f") x")
+            keys = list(spans)
+            rows = conn.exec_driver_sql(sql, ([k for k in keys], [spans[k][0] for k in keys],
+                                              [spans[k][1] for k in keys])).all()
         else:
-            key = row[BOARD]
-            before, after = one("meter_before", key), one("meter_after", key)
-            try:
-                used = self.accountant.meter_inserted(
-                    (float(before[0]), _utc(before[1])) if before else None, (float(row[METER]), ts),
-                    (float(after[0]), _utc(after[1])) if after else None, self.limits.get(key))
-            except Implausible as exc:
-                return exc
-        insert(conn, [(*row[:ENERGY], used, *row[ENERGY + 1:])])
-        return None
+            cond = where.format(k="?")
+            rows = []
+            for key, (lo, hi) in spans.items():
+                for sql, args in ((f"SELECT ts, {column} FROM readings WHERE {cond} AND ts < ? ORDER BY ts DESC LIMIT 1",
+                                   (key, lo)),
+                                  (f"SELECT ts, {column} FROM readings WHERE {cond} AND ts >= ? AND ts <= ?",
+                                   (key, lo, hi)),
+                                  (f"SELECT ts, {column} FROM readings WHERE {cond} AND ts > ? ORDER BY ts LIMIT 1",
+                                   (key, hi))):
+                    rows.extend((key, *r) for r in conn.exec_driver_sql(sql, args).all())
+        for key, ts, value in rows:
+            found[key].append((_utc(ts), bool(value) if kind == "relay" else float(value)))
+        for sequence in found.values():
+            sequence.sort(key=lambda x: x[0])
+        return found
 
     def end(self, conn: Connection) -> None:
         """Last thing in the transaction: the new mark (this batch's rows need not be read back)."""
