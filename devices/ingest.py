@@ -208,7 +208,9 @@ class IngestWriter:
             self._wake.clear()
             stopping = self._stop.is_set()
             with self._lock:
-                items, self._buffer, self._buffered = self._buffer, [], 0
+                items = self._take(stopping)
+                if self._buffer:
+                    self._wake.set()  # more waiting: the next batch at once
             if items or self._retry or self.spool or stopping:
                 self._write(items, final=stopping)
             with self._lock:
@@ -221,6 +223,25 @@ class IngestWriter:
             if stopping and self._retry is not None:
                 # Database still away at shutdown: give up after the join timeout rather than spin.
                 time.sleep(0.5)
+
+    def _take(self, everything: bool) -> list[tuple[dt.datetime, Sequence[Observation]]]:
+        """The oldest messages, up to `batch_size` observations (all of them when stopping); under the lock. A
+        writer that fell behind writes its backlog in batches of that size, oldest first: each transaction (and
+        the energy section the replicas' writers pass one at a time) stays short, and two replicas catching up
+        move through time side by side instead of one writing minutes the other already passed (late samples)."""
+        if everything or self._buffered <= self.batch_size:
+            items, self._buffer, self._buffered = self._buffer, [], 0
+            return items
+        count = taken = 0
+        for _, observations in self._buffer:
+            count += len(observations)
+            taken += 1
+            if count >= self.batch_size:
+                break
+        items = self._buffer[:taken]
+        del self._buffer[:taken]
+        self._buffered -= count
+        return items
 
     def _write(self, items: list[tuple[dt.datetime, Sequence[Observation]]], final: bool = False) -> None:
         batch = self._retry or _Batch()
