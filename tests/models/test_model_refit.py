@@ -259,3 +259,31 @@ def test_a_worker_s_warnings_reach_the_service_log(caplog: pytest.LogCaptureFixt
                 pid = pool.submit(_warn_in_worker, "backtest candidate failed").result(timeout=60)
     got = [(r.getMessage(), r.levelname, r.process, r.kv) for r in caplog.records if r.name == "analytics.forecast"]
     assert got == [("backtest candidate failed", "WARNING", pid, {"model": "prophet"})]
+
+
+def test_the_night_fits_one_campus_pool_and_the_rooms_it_helps_load_it(demo_url: str, tmp_path: Path) -> None:
+    from analytics.forecast import POOL_SHARE
+
+    results = run_refit(demo_url, tmp_path, workers=1)
+    assert {r.status for r in results} == {"chosen"}, [r.line() for r in results]
+    pools = sorted((tmp_path / "models" / "_campus").glob("pool-*.skops"))
+    assert len(pools) == 1  # one pool for the campus, not one per room
+    rows = _rows(demo_url)
+    checks = [row.scores["backtest"].get("pool") for row in rows]
+    # Every room that did not keep the baseline had its backtest asked whether the pool helps.
+    assert any(c is not None for c in checks)
+    for row, check in zip(rows, checks):
+        meta = json.loads((Path(row.artifact) / "meta.json").read_text())
+        model = load_model(row.artifact)
+        if check is not None and check["helps"]:
+            assert row.params["pooled"] == POOL_SHARE and meta["pool_artifact"] == str(pools[0].resolve())
+            assert model.pooled is not None and model.pooled.model is not None
+        else:
+            assert meta["pool_artifact"] is None and model.pooled is None
+    # A run over a few rooms uses the night's pool instead of fitting another; two nights keep two pools.
+    run_refit(demo_url, tmp_path, room_ids=[rows[0].series_key.split(":", 1)[1]], workers=1)
+    assert sorted((tmp_path / "models" / "_campus").glob("pool-*.skops")) == pools
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    for night in range(2):
+        run_refit(demo_url, tmp_path, workers=1, now=later + dt.timedelta(days=night))
+    assert len(list((tmp_path / "models" / "_campus").glob("pool-*.skops"))) == 2
