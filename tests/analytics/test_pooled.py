@@ -11,8 +11,8 @@ import pytest
 
 from analytics.calendar import CampusCalendar
 from analytics.dayahead import HORIZON, DayAhead
-from analytics.forecast import POOL_SHARE, choose_model, pool_backtest, refit
-from analytics.persistence import load_model, save_model
+from analytics.forecast import POOL_SHARE, POOLED_DAY_AHEAD_WEIGHT, choose_model, pool_backtest, refit
+from analytics.persistence import load_model, save_model, save_pool
 from analytics.pooled import MAX_ROWS, Rows, fit_pool, fit_rows, stride_for, training_rows
 
 from .conftest import classroom, spells
@@ -78,6 +78,7 @@ def test_the_choice_mixes_the_pool_in_only_where_its_backtest_says_it_helps(pool
     check = sel.run.backtest["pool"]
     assert check["helps"] and check["mae_with_pool"] < check["mae"]
     assert sel.model.params["pooled"] == POOL_SHARE and sel.model.pooled is pool
+    assert sel.model.params["day_ahead"] == POOLED_DAY_AHEAD_WEIGHT  # with the pool the day-ahead part weighs more
     alone = choose_model(history, series_key="r9", origins=6)
     with_pool, without = sel.model.forecast(history, 72)["yhat"].to_numpy(), alone.model.forecast(history, 72)["yhat"].to_numpy()
     assert not np.allclose(with_pool[:HORIZON], without[:HORIZON])  # the pool moves the first 48 hours ...
@@ -92,11 +93,16 @@ def test_the_choice_mixes_the_pool_in_only_where_its_backtest_says_it_helps(pool
     np.testing.assert_allclose(refused.model.forecast(history, 72)["yhat"], without)
 
     # The pool is the campus's, not the room's: saved rooms keep the share, and the pool is handed back in.
-    again = load_model(save_model(sel.model, tmp_path / "r9"))
-    assert again.params["pooled"] == POOL_SHARE and again.pooled is None
-    np.testing.assert_allclose(again.forecast(history, 72)["yhat"], without, rtol=1e-6)  # no pool: its own view
-    again.pooled = pool
+    pool_file = save_pool(pool, tmp_path / "campus" / "pool.skops")
+    again = load_model(save_model(sel.model, tmp_path / "r9", pool_file=pool_file))
+    assert again.params["pooled"] == POOL_SHARE and again.pooled is not None
     np.testing.assert_allclose(again.forecast(history, 72)["yhat"], with_pool, rtol=1e-6)
+    # A pool file pruned since (or never written) leaves the room's own day-ahead view, still a whole forecast.
+    orphan = load_model(save_model(sel.model, tmp_path / "r9-old", pool_file=tmp_path / "campus" / "gone.skops"))
+    assert orphan.pooled is None
+    alone_view = orphan.forecast(history, 72)["yhat"].to_numpy()
+    assert np.isfinite(alone_view).all() and not np.allclose(alone_view[:HORIZON], with_pool[:HORIZON])
+    np.testing.assert_allclose(alone_view[HORIZON:], with_pool[HORIZON:], rtol=1e-6)
 
 
 def test_the_nightly_refit_keeps_the_pool_share_and_uses_tonights_pool(pool):
