@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 
 from analytics.forecast import RECHOOSE_AFTER
 from analytics.persistence import load_model
-from autovolt.model_refit import JOB_ID, REFIT_AT, ModelRefitComponent, run_refit
+from autovolt.model_refit import JOB_ID, POOL_REFIT_AFTER, REFIT_AT, ModelRefitComponent, run_refit
 from store import models as m
 from store.db import session_scope
 from store.model_runs import latest_run
@@ -280,10 +280,13 @@ def test_the_night_fits_one_campus_pool_and_the_rooms_it_helps_load_it(demo_url:
             assert model.pooled is not None and model.pooled.model is not None
         else:
             assert meta["pool_artifact"] is None and model.pooled is None
-    # A run over a few rooms uses the night's pool instead of fitting another; two nights keep two pools.
+    # A run over a few rooms, and the nights of the same week, use the saved pool instead of fitting another; the
+    # pool is refitted weekly and the two newest are kept.
     run_refit(demo_url, tmp_path, room_ids=[rows[0].series_key.split(":", 1)[1]], workers=1)
+    run_refit(demo_url, tmp_path, workers=1, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1))
     assert sorted((tmp_path / "models" / "_campus").glob("pool-*.skops")) == pools
-    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
-    for night in range(2):
-        run_refit(demo_url, tmp_path, workers=1, now=later + dt.timedelta(days=night))
-    assert len(list((tmp_path / "models" / "_campus").glob("pool-*.skops"))) == 2
+    later = dt.datetime.now(dt.timezone.utc) + POOL_REFIT_AFTER + dt.timedelta(hours=1)
+    for week in range(2):
+        run_refit(demo_url, tmp_path, workers=1, now=later + week * POOL_REFIT_AFTER)
+    saved = sorted((tmp_path / "models" / "_campus").glob("pool-*.skops"))
+    assert len(saved) == 2 and pools[0] not in saved
