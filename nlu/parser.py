@@ -787,7 +787,8 @@ class Parser:
             if times.day_only and times.period is not None and times.period.end > now:
                 day = times.period  # kept, so that the answer "at 8 am" falls on the day named
         return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
-                       buildings=tuple(f.buildings), switches=tuple(switches), when=times.when, period=day,
+                       buildings=tuple(f.buildings), switches=tuple(switches),
+                       when=None if times.bad_date else times.when, period=day,
                        confidence=max(confidence, 0.3), clarification=clarification, everything=everything,
                        needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]),
                        until=until)
@@ -881,7 +882,7 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | No
     than MAX_SCHEDULE_DAYS ahead; and whether the question offers to act now (so a plain "yes" means now). None
     when the command can go ahead (now, or at `times.when`)."""
     when, period = times.when, times.period
-    if times.bad_date and when is None:
+    if times.bad_date:  # with a time too ("on 30 february at 8"): the time alone would fall on the next 08:00
         return f"{times.bad_date.title()} is not a date. On which day?", False
     if times.bad_clock and when is None:
         return f"{times.bad_clock} is not a time of day. At what time?", False
