@@ -40,3 +40,32 @@ def test_a_date_no_calendar_has_is_asked_about_with_a_time_too(demo: Parser, tex
     assert command.intent == "device_control" and command.switches, (text, command)
     assert command.clarification == f"{written} is not a date. On which day?", (text, command)
     assert command.when is None and command.needs_time, (text, command)
+
+
+@pytest.mark.parametrize("text", [
+    "turn off the lights at 5 pm and the fans at 6",
+    "switch on the ac at 9 am and the projector at 10",
+    "turn off the lights in lab 1 at 5 pm and the fans at 6",
+])
+def test_two_times_are_asked_back_with_or_without_a_room(demo: Parser, text: str) -> None:
+    command = demo.parse(text, now=NOW)
+    assert command.intent == "device_control" and command.when is None, (text, command)
+    assert command.clarification is not None and command.clarification.startswith("That names 2 times ("), \
+        (text, command)
+    assert not command.needs_time, (text, command)
+
+
+@pytest.mark.parametrize("previous", ["what's scheduled?", "how much energy did lab 1 use today",
+                                      "is the AC on in room 101?"])
+@pytest.mark.parametrize("text", ["the lights at 5 pm and the fans at 6", "and lab 2 at 6", "the fans in 20 minutes"])
+def test_a_fragment_naming_a_moment_never_repeats_the_question_before_it(demo: Parser, previous: str, text: str
+                                                                         ) -> None:
+    command = demo.parse(text, after(demo, previous), NOW)
+    assert command.intent == "unknown", (previous, text, command)
+
+
+def test_a_place_follow_up_after_a_question_still_asks_the_same_question(demo: Parser) -> None:
+    command = demo.parse("and lab 2?", after(demo, "what's scheduled?"), NOW)
+    assert (command.intent, command.rooms) == ("schedule_query", ("lab-2",))
+    command = demo.parse("and lab 2 at 6", after(demo, "turn off the lights in room 101"), NOW)
+    assert (command.intent, command.action, command.rooms) == ("device_control", "off", ("lab-2",))
