@@ -809,7 +809,12 @@ class Parser:
         prev = context.previous
         period = times.period
         types = list(f.types)
-        if prev is not None and prev.intent == intent and not f.cues & (lx.ENERGY_WORDS | lx.FORECAST_WORDS | lx.STATUS_WORDS):
+        # Only a follow-up-shaped message ("and the lights?", "what about room 102") or one saying "it" for the
+        # device ("is it on in room 102?") borrows the previous question's devices and period; a complete question
+        # ("what's on?", "what is scheduled in room 102?") stands alone.
+        leans = _follow_up_shape(f) is not None or (f.pronoun and not f.has_device)
+        if prev is not None and prev.intent == intent and leans \
+                and not f.cues & (lx.ENERGY_WORDS | lx.FORECAST_WORDS | lx.STATUS_WORDS):
             period = period or prev.period
             types = types or list(prev.device_types)
         switches: list[str] = []

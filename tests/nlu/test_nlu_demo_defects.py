@@ -69,3 +69,27 @@ def test_a_place_follow_up_after_a_question_still_asks_the_same_question(demo: P
     assert (command.intent, command.rooms) == ("schedule_query", ("lab-2",))
     command = demo.parse("and lab 2 at 6", after(demo, "turn off the lights in room 101"), NOW)
     assert (command.intent, command.action, command.rooms) == ("device_control", "off", ("lab-2",))
+
+
+@pytest.mark.parametrize("previous, text, rooms", [
+    ("is the AC on?", "what's on?", ()),
+    ("is the AC on?", "is anything on?", ()),
+    ("are the fans on in lab 1?", "what is on in room 102?", ("cr-102",)),
+    ("is the projector on?", "what is scheduled in classroom 102?", ("cr-102",)),
+    ("what's scheduled for the projector?", "what is scheduled in classroom 102?", ("cr-102",)),
+])
+def test_a_complete_question_never_borrows_the_previous_questions_devices(demo: Parser, previous, text, rooms) -> None:
+    command = demo.parse(text, after(demo, previous), NOW)
+    alone = demo.parse(text, now=NOW)
+    assert (command.intent, command.device_types, command.rooms) == (alone.intent, (), rooms), (previous, text, command)
+
+
+@pytest.mark.parametrize("previous, text, types, rooms", [
+    ("is the AC on?", "and the lights?", ("light",), ()),
+    ("is the AC on in room 101?", "what about room 102", ("ac",), ("cr-102",)),
+    ("is the AC on in room 101?", "and room 102?", ("ac",), ("cr-102",)),
+    ("is the AC on?", "is it on in room 102?", ("ac",), ("cr-102",)),
+])
+def test_a_follow_up_shaped_question_still_borrows_them(demo: Parser, previous, text, types, rooms) -> None:
+    command = demo.parse(text, after(demo, previous), NOW)
+    assert (command.intent, command.device_types, command.rooms) == ("status_query", types, rooms), (text, command)
