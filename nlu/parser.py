@@ -281,24 +281,31 @@ class Parser:
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         intent, action, operation = self._intent(facts, times, context)
         command = self._decide(raw, facts, times, context, now, intent, action, operation)
-        return command, self._evidence(facts, command, context)
+        return command, self._evidence(facts, command, context, raw)
 
     def _strange_words(self, f: _Facts) -> list[str]:
         """Words the parser knows nothing of (no lexicon, registry or common English word): often the thing a
         message is really about ("photocopier", "geyser")."""
         return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)]
 
-    def _evidence(self, f: _Facts, command: Command, context: ParseContext) -> Evidence:
+    def _evidence(self, f: _Facts, command: Command, context: ParseContext, raw: str) -> Evidence:
         content = [t for t in f.toks if t not in lx.FILLER_WORDS]
+        # What was typed where the spelling fixer changed a word (cached look-ups; only when something was fixed).
+        as_typed = norm_tokens(raw)
+        typed = tuple(t for t in as_typed if self.spell.fix(t)) if f.corrections else ()
+        # An on/off or state word: "what brand is the ac in room 101" asks about the AC, not whether it is on.
+        state = float(command.action is not None or "on" in f.toks or "off" in f.toks or bool(f.cues & lx.STATUS_WORDS))
         strange = self._strange_words(f)
         values = {"action": float(command.action is not None), "verb": float(bool(f.cues & lx.ACTION_VERBS)),
                   "device": float(f.has_device), "place": float(f.has_place),
                   "question": float(f.asked or (content[:1] and content[0] in _QUESTION_STARTS) or False),
                   "clarification": float(command.clarification is not None), "corrections": float(f.corrections),
                   "previous": float(context.previous is not None), "unknown_words": len(strange) / max(1, len(f.toks)),
-                  "length": min(len(f.toks), 30) / 10.0}
+                  "length": min(len(f.toks), 30) / 10.0,
+                  "state": state, "stateless_status": float(command.intent == "status_query" and not state),
+                  "done": float(_tells_what_was_done(as_typed))}  # as typed: the fixer makes "switched" "switch"
         dense = tuple(values[name] if name in values else float(name == f"intent={command.intent}") for name in EVIDENCE)
-        return Evidence(f.masked(), dense)
+        return Evidence(f.masked(), dense, typed)
 
     def _decide(self, raw: str, facts: _Facts, times, context: ParseContext, now: dt.datetime, intent: str,
                 action: str | None, operation: str | None) -> Command:
@@ -865,6 +872,19 @@ def _order_after(f: _Facts, start: int) -> bool:
 def _statusish(f: _Facts) -> bool:
     """Status words or phrases ("still on", "running", "left on") outside the names in the message."""
     return bool(f.cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
+
+
+_DONE_VERBS = frozenset({"switched", "turned", "powered", "killed"})
+# Words before a past participle that make it a request or a question: "can the lights be turned off", "I want the
+# projector switched off", "who switched on the fans".
+_NOT_DONE = frozenset("be been being get got have has had want wants need needs like please pls can could would will "
+                      "make keep is are was were who did if whether".split())
+
+
+def _tells_what_was_done(toks: list[str]) -> bool:
+    """A switch verb in the past with nothing before it that asks: "I switched the fans off already", "my student
+    turned off the projector" report what happened; they ask for nothing."""
+    return any(t in _DONE_VERBS and not set(toks[:i]) & _NOT_DONE for i, t in enumerate(toks))
 
 
 def _follow_up_shape(f: _Facts) -> str | None:
