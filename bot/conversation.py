@@ -619,14 +619,12 @@ class Conversation:
             return self.queries.status(scope, devices, summary=True)
         return self.queries.status(scope, command.switches)
 
-    def _asks_about_kinds(self, command: Command) -> bool:
+    @staticmethod
+    def _asks_about_kinds(command: Command) -> bool:
         """A status question about kinds of device and no switch by name: the words name the kind ("is the AC
-        on?"), or only make sense as a follow-up ("and the fans?"). A whole question ("what's on?", "is anything
-        on?") is about every device, even when the parser carried a kind over from the previous question."""
-        if not command.device_types or command.switches or command.everything:
-            return False
-        alone = self.parser.parse(command.text, ParseContext(), self.clock())
-        return alone.intent != "status_query" or bool(alone.device_types)
+        on?"), or a follow-up borrowed it ("and the fans?"). The parser carries a kind over only to follow-ups, so
+        a whole question ("what's on?") has none and is about every device."""
+        return bool(command.device_types) and not command.switches and not command.everything
 
     async def _alert_action(self, who: Sender, user: User, command: Command, action) -> Reply:
         """"ack the AC alert", "snooze it for an hour": find the one open alert meant, then acknowledge or snooze
@@ -752,9 +750,6 @@ class Conversation:
         if not pending:
             return Reply("You have no scheduled actions.", "answered")
         about = ""
-        if command is not None:  # narrowed only by what the words name, not by an earlier message's devices
-            alone = self.parser.parse(command.text, ParseContext(), self.clock())
-            command = alone if alone.intent == "schedule_query" else command
         types, rooms = self._schedule_filter(command) if command is not None else (set(), set())
         if types or rooms:
             about = self._schedule_about(command)  # type: ignore[arg-type]

@@ -521,6 +521,10 @@ class Parser:
             return ("unknown", None, None) if negated else ("device_control", action, None)
         prev = context.previous
         shape = _follow_up_shape(f) if prev is not None and prev.intent != "unknown" else None
+        if shape is not None and prev.intent != "device_control" and times.moments:
+            # "the lights at 5 pm and the fans at 6": a moment to act at is the shape of an order's object; after a
+            # question ("what's scheduled?") it is a message of its own, never that question again.
+            shape = None
         if shape is not None:
             # A follow-up without a verb ("and the fans too", "same in lab 2", "what about room 102") borrows the
             # previous intent. A switch is borrowed only by a well-formed "and ... too": a question about another
@@ -732,6 +736,8 @@ class Parser:
         self._rooms_from_switches(f, context, ask=True)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
+        if question and len(times.moments) > 1:
+            question = _two_times(times)  # asking for the room first would lose all but the last time
         if question:
             types = list(f.types)
             for options in f.switch_mentions:
@@ -740,7 +746,8 @@ class Parser:
             if not f.switch_mentions and not f.has_device and prev is not None and reuse_devices:
                 types = list(prev.device_types)
             return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
-                           buildings=tuple(f.buildings), when=times.when, confidence=0.5, clarification=question,
+                           buildings=tuple(f.buildings), when=None if len(times.moments) > 1 else times.when,
+                           confidence=0.5, clarification=question,
                            candidates=f.candidates)
         switches: list[str] = []
         types = list(f.types)
@@ -779,8 +786,7 @@ class Parser:
         if not clarification and not timing and len(times.moments) > 1:
             # "the lights at 5 pm and the fans at 6": one command carries one time; guessing which part goes with
             # which time has switched both at the last one.
-            clarification, confidence = (f"That names {len(times.moments)} times ({' and '.join(times.moments)}); I "
-                                         "act at one time per message. Please send each part with its own time."), 0.5
+            clarification, confidence = _two_times(times), 0.5
         elif not clarification and not timing and times.duration is not None:
             until = (times.when or now) + times.duration
             if until > now + dt.timedelta(days=MAX_SCHEDULE_DAYS):
@@ -794,7 +800,8 @@ class Parser:
             if times.day_only and times.period is not None and times.period.end > now:
                 day = times.period  # kept, so that the answer "at 8 am" falls on the day named
         return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
-                       buildings=tuple(f.buildings), switches=tuple(switches), when=times.when, period=day,
+                       buildings=tuple(f.buildings), switches=tuple(switches),
+                       when=None if times.bad_date or len(times.moments) > 1 else times.when, period=day,
                        confidence=max(confidence, 0.3), clarification=clarification, everything=everything,
                        needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]),
                        until=until)
@@ -809,7 +816,12 @@ class Parser:
         prev = context.previous
         period = times.period
         types = list(f.types)
-        if prev is not None and prev.intent == intent and not f.cues & (lx.ENERGY_WORDS | lx.FORECAST_WORDS | lx.STATUS_WORDS):
+        # Only a follow-up-shaped message ("and the lights?", "what about room 102") or one saying "it" for the
+        # device ("is it on in room 102?") borrows the previous question's devices and period; a complete question
+        # ("what's on?", "what is scheduled in room 102?") stands alone.
+        leans = _follow_up_shape(f) is not None or (f.pronoun and not f.has_device)
+        if prev is not None and prev.intent == intent and leans \
+                and not f.cues & (lx.ENERGY_WORDS | lx.FORECAST_WORDS | lx.STATUS_WORDS):
             period = period or prev.period
             types = types or list(prev.device_types)
         switches: list[str] = []
@@ -901,7 +913,7 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | No
     than MAX_SCHEDULE_DAYS ahead; and whether the question offers to act now (so a plain "yes" means now). None
     when the command can go ahead (now, or at `times.when`)."""
     when, period = times.when, times.period
-    if times.bad_date and when is None:
+    if times.bad_date:  # with a time too ("on 30 february at 8"): the time alone would fall on the next 08:00
         return f"{times.bad_date.title()} is not a date. On which day?", False
     if times.bad_clock and when is None:
         return f"{times.bad_clock} is not a time of day. At what time?", False
@@ -917,6 +929,12 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | No
         return (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead, and {_moment(when, now)} is further away. "
                 "At what time?"), False
     return None
+
+
+def _two_times(times: TimeInfo) -> str:
+    """The question for a command that names several moments ("the lights at 5 pm and the fans at 6")."""
+    return (f"That names {len(times.moments)} times ({' and '.join(times.moments)}); I act at one time per message. "
+            "Please send each part with its own time.")
 
 
 def _moment(when: dt.datetime, now: dt.datetime) -> str:

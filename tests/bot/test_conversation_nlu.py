@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import pytest_asyncio
 
 from bot import records
@@ -61,6 +62,19 @@ async def test_two_times_in_one_command_ask_instead_of_scheduling_both_at_one(en
     pending = records.actions_with_status(engine.database_url, "pending")
     reply = await engine.on_text(FACULTY, "turn off the lights in classroom 101 at 5 pm tomorrow and the fans at 6")
     assert reply.outcome == "clarify" and "2 times" in reply.text
+    assert records.actions_with_status(engine.database_url, "pending") == pending
+    assert (engine.fleet.state("cr-101-lights").on, engine.fleet.state("cr-101-fans").on) == before
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("turn off the lights in classroom 101 on 30 February at 8", "30 February is not a date. On which day?"),
+    ("turn off the lights at 5 pm and the fans at 6", "That names 2 times"),
+])
+async def test_a_date_no_calendar_has_or_two_times_without_a_room_schedule_nothing(engine, text, asked):
+    before = (engine.fleet.state("cr-101-lights").on, engine.fleet.state("cr-101-fans").on)
+    pending = records.actions_with_status(engine.database_url, "pending")
+    reply = await engine.on_text(FACULTY, text)
+    assert reply.outcome == "clarify" and reply.text.startswith(asked), reply.text
     assert records.actions_with_status(engine.database_url, "pending") == pending
     assert (engine.fleet.state("cr-101-lights").on, engine.fleet.state("cr-101-fans").on) == before
 
