@@ -8,7 +8,7 @@ before switching when the device or the room was an unsure word.
 
 The model is loaded by faster-whisper, but a note is decoded by `nlu.speech.whisper_decode` on the CTranslate2
 model directly: an encoder window fitted to the note and per-word probabilities from the one greedy pass
-(docs/benchmarks.md "Whisper made cheap": a 3 s note costs about a fifth of faster-whisper's `transcribe`).
+(docs/benchmarks.md "Whisper made cheap": on a 3 s note, about a seventh of the CPU of faster-whisper's `transcribe`).
 """
 
 from __future__ import annotations
