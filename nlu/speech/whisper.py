@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 
 ENGINE = "whisper"
 SAMPLE_RATE = 16_000
-# Greedy decoding only (beam 1, no sampling fallback at higher temperatures): beam 5 costs about 2x on 2 cores for
-# no gain on short commands, and sampling would read the same note differently twice (docs/benchmarks.md).
 # A window Whisper itself thinks is not speech (and decoded with a low score) is dropped: on silence and noise
 # Whisper writes "Thank you." or "you".
 NO_SPEECH = 0.6

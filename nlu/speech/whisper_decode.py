@@ -140,6 +140,8 @@ class WindowDecoder:
         padded[0, :, :min(content, length)] = span[:, :length]
         encoded = self.model.encode(ctranslate2.StorageView.from_array(padded))
         budget = math.ceil(TOKENS_PER_S * length / FRAMES_PER_S) + TOKENS_SLACK
+        # Greedy only (beam 1, no sampling fallback at higher temperatures): beam 5 costs about 2x on 2 cores for no
+        # gain on short commands, and sampling would read the same note differently twice (docs/benchmarks.md).
         result = self.model.generate(
             encoded, [prompt], beam_size=1, max_length=min(MAX_LENGTH, len(prompt) + budget) if check else MAX_LENGTH,
             return_scores=True, return_no_speech_prob=True,

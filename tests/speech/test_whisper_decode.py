@@ -111,3 +111,15 @@ def test_a_grammar_sentence_is_heard_once_not_looped(engine, grammar, notes):
         heard = engine.transcribe(decode_audio(notes.get("turn off the fans in classroom one oh one", voice)).samples,
                                   grammar)
         assert heard.text.split().count("classroom") == 1 and heard.text.endswith("101"), heard.text
+
+
+def test_a_decode_that_runs_out_of_budget_without_a_loop_is_decoded_again_on_30_s(engine, grammar, notes, monkeypatch):
+    """Budget cut to 3 tokens: the fitted window's decode stops short, is not a loop, and the 30 s window hears it."""
+    import nlu.speech.whisper_decode as decode
+
+    monkeypatch.setattr(decode, "TOKENS_PER_S", 0)
+    monkeypatch.setattr(decode, "TOKENS_SLACK", 3)
+    before = engine._decoder.refits
+    heard = engine.transcribe(decode_audio(notes.get("switch on the lights in the seminar hall")).samples, grammar)
+    assert engine._decoder.refits == before + 1
+    assert "lights" in heard.text and heard.text.endswith("hall"), heard.text
