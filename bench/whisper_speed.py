@@ -52,13 +52,12 @@ VARIANTS = {
 class LegacyWhisper:
     """The engine's decode before this bench: faster-whisper's transcribe with word timestamps."""
 
-    def __init__(self, engine) -> None:
+    def __init__(self, cpu_threads: int) -> None:
         from faster_whisper import WhisperModel
 
         from nlu.speech.whisper_models import packaged_tiny
 
-        self._model = WhisperModel(str(packaged_tiny()), device="cpu", compute_type="int8", cpu_threads=2)
-        self._engine = engine
+        self._model = WhisperModel(str(packaged_tiny()), device="cpu", compute_type="int8", cpu_threads=cpu_threads)
 
     def transcribe(self, pcm: bytes, grammar) -> Transcript:
         from nlu.speech import whisper as w
@@ -111,11 +110,11 @@ def main() -> int:
     texts: dict[str, list[str]] = {}
     for name in args.variants.split(","):
         options = VARIANTS[name]
-        engine = WhisperEngine(str(packaged_tiny()), cpu_threads=args.threads,
-                               options=options or DecodeOptions())
         if options is None:
-            engine = LegacyWhisper(engine)
+            engine = LegacyWhisper(args.threads)
             engine.transcribe(np.zeros(16000, dtype="<i2").tobytes(), grammar)  # warm, as the new engine is
+        else:
+            engine = WhisperEngine(str(packaged_tiny()), cpu_threads=args.threads, options=options)
         cpu, wall, passes = [], [], []
         load = os.getloadavg()[0]
         for row, pcm in zip(rows, pcms):
@@ -131,11 +130,12 @@ def main() -> int:
                     f.write(json.dumps({"variant": name, "source": p["source"], "snr": p["snr"], "cpu_s": c,
                                         "wall_s": w, "open": p["open"], "closed": p["closed"]}) + "\n")
         report = evaluate(passes, by_source, vocab, "two", 1.01, WORD_SURE, CLOSED_ALONE_CAP, OPEN_WINS_FROM)
-        same = sum(a == b for a, b in zip(texts[name], texts.get("legacy", texts[name])))
+        same = (f" | text = legacy {sum(a == b for a, b in zip(texts[name], texts['legacy']))}/{len(rows)}"
+                if "legacy" in texts else "")
         print(f"{name:13s} cpu/note p50 {statistics.median(cpu):.3f} s mean {statistics.mean(cpu):.3f} "
               f"max {max(cpu):.2f} | wall p50 {statistics.median(wall):.3f} p95 "
-              f"{sorted(wall)[int(0.95 * (len(wall) - 1))]:.3f} | load {load:.1f}-{os.getloadavg()[0]:.1f} | "
-              f"text = legacy {same}/{len(rows)}", flush=True)
+              f"{sorted(wall)[int(0.95 * (len(wall) - 1))]:.3f} | load {load:.1f}-{os.getloadavg()[0]:.1f}{same}",
+              flush=True)
         for cond, r in report.items():
             print(f"    {cond:6s} whole {r['whole_command']:.3f} wrong_switch {r['wrong_switch_no_question']} "
                   f"oos {r['out_of_scope_accepted']} asked {r['right_switch_asked']}")
