@@ -241,17 +241,19 @@ class AlertBook:
         user = campus.user(user_id)
         if user is None:
             return None, "You are not registered for alerts."
-        if user.role != "admin" and user_id not in self._told(session, alert_id):
+        if user.role != "admin" and user_id not in self._told(session, alert_id, queued=True):
             return None, "This alert was not sent to you."
         if alert.status != FIRING:
             return None, "This alert is already over."
         return alert, ""
 
     @staticmethod
-    def _told(session: Session, alert_id: int) -> list[int]:
-        """Chats that were (or are being) told about an alert."""
+    def _told(session: Session, alert_id: int, queued: bool = False) -> list[int]:
+        """Chats that were (or are being) told about an alert; with `queued`, also those whose notice still waits in
+        the outbox (quiet hours, or no Telegram token: a terminal user acts on alerts meant for them all the same)."""
+        statuses = (SENT, SENDING, PENDING) if queued else (SENT, SENDING)
         rows = session.execute(select(m.Delivery.chat_id, m.Delivery.dedupe_key)
-                               .where(m.Delivery.alert_id == alert_id, m.Delivery.status.in_((SENT, SENDING)))).all()
+                               .where(m.Delivery.alert_id == alert_id, m.Delivery.status.in_(statuses))).all()
         return sorted({chat for chat, key in rows if ":n" in key})
 
     @staticmethod
@@ -308,19 +310,19 @@ class AlertBook:
         detail = dict(alert.detail or {})
         rooms = {r.id: r for r in campus.rooms}
         buildings = {b.id: b.name for b in campus.buildings}
-        place = ""
+        room_name, building_name = "", ""
         if alert.room_id and alert.room_id in rooms:
             room = rooms[alert.room_id]
-            place = f"{room.name}, {buildings.get(room.building_id, room.building_id)}"
+            room_name, building_name = room.name, buildings.get(room.building_id, room.building_id)
         elif alert.building_id:
-            place = buildings.get(alert.building_id, alert.building_id)
+            building_name = buildings.get(alert.building_id, alert.building_id)
         names = {s.id: s.name for s in campus.switches}
         switch_ids = detail.get("switch_ids") or []
         devices = tuple(names.get(s, s) for s in switch_ids)
         if not devices and len(detail.get("board_ids") or []) == 1:
             devices = (f"board {detail['board_ids'][0]}",)
-        return templates.AlertView(alert.id, alert.type, alert.severity, alert.summary, place, devices,
-                                   detail.get("value"), detail.get("unit"), alert.first_seen, detail,
+        return templates.AlertView(alert.id, alert.type, alert.severity, alert.summary, room_name, building_name,
+                                   devices, detail.get("value"), detail.get("unit"), alert.first_seen, detail,
                                    can_turn_off=alert.type in TURN_OFF_TYPES and bool(switch_ids))
 
     def _announce_if_due(self, session: Session, alert: m.Alert, campus: Campus, prefs: dict[int, Preferences],

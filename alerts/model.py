@@ -88,7 +88,8 @@ class AlertConfig:
     """Tuning of scans and noise control. Durations are in seconds.
 
     offline_after_s: a board silent this long is offline (the ingest writer refreshes `boards.last_seen` every
-    10 s, so keep this well above that). offline_scan_s, after_hours_scan_s, anomaly_scan_s, threshold_scan_s:
+    10 s, so keep this well above that). tasmota_offline_after_s: a Tasmota board speaks only at its TelePeriod
+    (300 s by default), so it is offline after the larger of this and offline_after_s. offline_scan_s, after_hours_scan_s, anomaly_scan_s, threshold_scan_s:
     scan intervals. notify_tick_s: how often reminders and held first notices are checked.
     after_hours_grace_s: time after class end before loads left on count. after_hours_types: switch types that
     matter after hours. cooldown_s: after an episode was announced, the same key is not announced again within
@@ -104,6 +105,7 @@ class AlertConfig:
     """
 
     offline_after_s: float = 300.0
+    tasmota_offline_after_s: float = 700.0
     offline_scan_s: float = 60.0
     after_hours_scan_s: float = 600.0
     anomaly_scan_s: float = 900.0

@@ -22,6 +22,7 @@ class AlertSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AUTOVOLT_ALERTS_", env_file=".env", extra="ignore")
 
     offline_after_s: float | None = Field(None, gt=0)
+    tasmota_offline_after_s: float | None = Field(None, gt=0)
     offline_scan_s: float | None = Field(None, ge=1)
     after_hours_scan_s: float | None = Field(None, ge=1)
     anomaly_scan_s: float | None = Field(None, ge=1)

@@ -7,6 +7,7 @@ bytes; the bot routes the `al:` prefix to alerts.actions, which checks who press
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,16 +47,18 @@ _RESOLVED = {
 class AlertView:
     """What a message shows about an alert.
 
-    alert_id: the row id (buttons refer to it). type, severity, summary: as stored. place: "Room, Building" or
-    "". devices: names of the devices concerned. value, unit: the measured figure. first_seen: when it started.
-    detail: the stored detail (group members, reasons). can_turn_off: there are switches to turn off.
+    alert_id: the row id (buttons refer to it). type, severity, summary: as stored. room, building: the names of
+    the alert's room and building ("" when it has none; a building-wide alert has only a building). devices: names
+    of the devices concerned. value, unit: the measured figure. first_seen: when it started. detail: the stored
+    detail (group members, reasons). can_turn_off: there are switches to turn off.
     """
 
     alert_id: int
     type: str
     severity: str
     summary: str
-    place: str
+    room: str
+    building: str
     devices: tuple[str, ...]
     value: float | None
     unit: str | None
@@ -73,8 +76,8 @@ def local_time(ts: dt.datetime, tz: ZoneInfo, *, with_day: bool = True) -> str:
 def _value(value: float | None, unit: str | None) -> str:
     if value is None:
         return ""
-    if unit == "W" and abs(value) >= 1000:
-        return f"{value / 1000:.1f} kW"
+    if unit in ("W", "Wh") and abs(value) >= 1000:  # "36.0 kWh", not "36000 Wh"
+        return f"{value / 1000:.1f} k{unit}"
     if float(value).is_integer():
         return f"{int(value)} {unit or ''}".strip()
     return f"{value:.1f} {unit or ''}".strip()
@@ -84,15 +87,35 @@ def _base_type(alert_type: str) -> str:
     return alert_type.split(".", 1)[0]
 
 
+def _says(text: str, name: str) -> bool:
+    """`name` appears in `text` as whole words ("Hall 1" is not said by "Hall 10"), whatever the case."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _where(view: AlertView) -> str | None:
+    """The place line, naming only what the summary does not already say: most summaries name the room ("... in
+    Classroom 101"), so the line adds its building; a building-wide summary needs no line at all."""
+    room = view.room if view.room and not _says(view.summary, view.room) else ""
+    building = view.building if view.building and not _says(view.summary, view.building) else ""
+    if room:
+        return f"Where: {room}, {building}" if building else f"Where: {room}"
+    if building:
+        return f"Building: {building}" if view.room else f"Where: {building}"
+    return None
+
+
 def _lines(view: AlertView, tz: ZoneInfo) -> list[str]:
     lines = [view.summary]
-    if view.place:
-        lines.append(f"Where: {view.place}")
-    if view.devices:
+    where = _where(view)
+    if where:
+        lines.append(where)
+    # Summaries often list the devices ("(Lights, Fans, AC)", "Board a-101-panel ..."): said once is enough.
+    if view.devices and not all(_says(view.summary, d) for d in view.devices):
         shown = ", ".join(view.devices[:MAX_LISTED]) + (f" and {len(view.devices) - MAX_LISTED} more"
                                                         if len(view.devices) > MAX_LISTED else "")
         lines.append(f"Devices: {shown}")
-    if view.value is not None and view.type not in (BOARD_OFFLINE, BOARD_OFFLINE_GROUP):
+    if (view.value is not None and view.type not in (BOARD_OFFLINE, BOARD_OFFLINE_GROUP)
+            and not _says(view.summary, _value(view.value, view.unit))):
         lines.append(f"Value: {_value(view.value, view.unit)}")
     members = view.detail.get("members") or []
     if members:
@@ -132,9 +155,11 @@ def notice(view: AlertView, tz: ZoneInfo, reminder: int = 0) -> tuple[str, list[
 
 def resolved(view: AlertView, tz: ZoneInfo, at: dt.datetime) -> str:
     title = _RESOLVED.get(_base_type(view.type), "Resolved")
-    lines = [f"\u2705 {title}: {view.summary}"]
-    if view.place:
-        lines.append(f"Where: {view.place}")
+    # The summary describes the problem as it was ("... are offline"): said as the past, not beside "back online".
+    lines = [f"\u2705 {title}", f"Was: {view.summary}"]
+    where = _where(view)
+    if where:
+        lines.append(where)
     duration = at - view.first_seen
     minutes = max(int(duration.total_seconds() // 60), 0)
     span = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"

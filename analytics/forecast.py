@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.calendar import CampusCalendar
+from analytics.dayahead import DayAhead
 from analytics.intervals import conformal_bands
 from analytics.metrics import Scores, score, seasonal_naive_scale
 from analytics.models import Blend, Forecaster, LagBoost, SameHourYesterday, SeasonalNaive, WeeklyMedian
@@ -67,6 +68,17 @@ BACKTEST_ORIGINS = 12
 # 0.894 -> 0.879 and day-ahead CV(RMSE) 18.0 % -> 16.1 %; 0.7 gave 0.877 / 16.1 %, 0.3 0.884 / 16.5 %; fading the
 # weight over the 48 hours, or 24 hours only, did worse; per-building weights were flat around 0.5 (docs/benchmarks.md).
 DAY_AHEAD_WEIGHT = 0.5
+# The campus's pooled day-ahead model (analytics.pooled) takes this share of the day-ahead part, for a series whose
+# backtest says it helps: the chosen model's backtest forecasts mixed with the pool at DAY_AHEAD_WEIGHT over hours
+# 1-POOL_HOURS must have an MAE lower by POOL_MARGIN than the chosen model's alone, and be lower on most origins.
+# With the pool in, the day-ahead part weighs POOLED_DAY_AHEAD_WEIGHT. Cambridge tuning year 2018, each building
+# forecast by a pool of the other eleven (leave-one-building-out), day-ahead weight / pool share -> median (mean)
+# CV(RMSE) 1-24 h: 0.5 / 0 (no pool) 15.30 % (17.09); 0.7 / 0 15.15 (16.59); 0.5 / 0.5 15.27 (16.87);
+# 0.5 / 1 15.57 (16.99); 0.6 / 0.5 15.05 (16.47); 0.7 / 0.5 14.98 (16.20); 0.7 / 0.33 14.96 (16.25); 0.7 / 1 15.45.
+POOL_SHARE = 0.5
+POOLED_DAY_AHEAD_WEIGHT = 0.7
+POOL_MARGIN = 0.02
+POOL_HOURS = 48
 # A previous choice younger than this is refitted as is instead of re-running the backtest.
 RECHOOSE_AFTER = dt.timedelta(days=7)
 # History needed before the first backtest origin, and the fewest origins worth a comparison.
@@ -131,9 +143,12 @@ def make_model(name: str, calendar: CampusCalendar | None = None, **params: Any)
         raise ForecastError(f"unknown model {name!r}; choose auto or one of {', '.join(MODELS)}") from None
     correct = bool(params.pop("correct", False))
     day_ahead = float(params.pop("day_ahead", 0.0))
+    pooled = float(params.pop("pooled", 0.0))
     model = factory(calendar, **params)
     model.params["correct"] = correct
     model.params["day_ahead"] = day_ahead
+    if pooled > 0:
+        model.params["pooled"] = pooled
     return model
 
 
@@ -280,6 +295,36 @@ def versus_baseline(chosen: CandidateScore | None, results: list[CandidateScore]
             "gain": round(float(gain), 4), "origins_better": int(np.sum(mine[ok] < theirs[ok])), "origins": int(ok.sum())}
 
 
+def pool_backtest(candidate: CandidateScore, history: pd.Series, pool: DayAhead,
+                  weather: pd.Series | None = None) -> dict[str, Any] | None:
+    """The candidate's backtest forecasts over hours 1-POOL_HOURS, alone and mixed with the pool's day-ahead view at
+    DAY_AHEAD_WEIGHT, on the same origins: both MAEs, on how many origins the mix erred less, and `helps` (the
+    mix's MAE lower by POOL_MARGIN and lower on more than half of the origins that differ). None without windows."""
+    if pool.model is None or not candidate.windows:
+        return None
+    y = usable(history)
+    plain, mixed = [], []
+    for start, (actual, point) in zip(candidate.origins, candidate.windows):
+        past = y[: pd.Timestamp(start) - pd.Timedelta(hours=1)]
+        n = min(POOL_HOURS, len(point))
+        view = pool.predict(past, n, weather)
+        a, f = np.asarray(actual[:n], dtype=float), np.asarray(point[:n], dtype=float)
+        m = np.where(np.isfinite(view), DAY_AHEAD_WEIGHT * view + (1 - DAY_AHEAD_WEIGHT) * f, f)
+        ok = np.isfinite(a) & np.isfinite(f)
+        if ok.any():
+            plain.append(np.abs(a[ok] - f[ok]))
+            mixed.append(np.abs(a[ok] - m[ok]))
+    if not plain:
+        return None
+    mae_plain, mae_mixed = float(np.concatenate(plain).mean()), float(np.concatenate(mixed).mean())
+    mine, theirs = np.array([e.mean() for e in mixed]), np.array([e.mean() for e in plain])
+    decided = ~np.isclose(mine, theirs, rtol=1e-6, atol=1e-12)
+    wins = int(np.sum(mine[decided] < theirs[decided]))
+    helps = bool(mae_mixed < mae_plain * (1 - POOL_MARGIN) and decided.any() and wins > 0.5 * decided.sum())
+    return {"mae": round(mae_plain, 6), "mae_with_pool": round(mae_mixed, 6), "origins_better": wins,
+            "origins": int(len(plain)), "helps": helps, "hours": POOL_HOURS}
+
+
 def _label(c: CandidateScore) -> str:
     extra = ",".join(f"{k}={v}" for k, v in sorted(c.params.items()) if k != "correct")
     return c.model + (f"[{extra}]" if extra else "") + ("+correction" if c.params.get("correct") else "")
@@ -288,11 +333,13 @@ def _label(c: CandidateScore) -> str:
 def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, series_key: str = "series",
                  horizon: int = WEEK_HOURS, origins: int = 0,
                  candidates: tuple[tuple[str, dict[str, Any]], ...] = AUTO_CANDIDATES,
-                 weather: pd.Series | None = None) -> Selection:
+                 weather: pd.Series | None = None, pool: DayAhead | None = None) -> Selection:
     """Backtest the candidates, fit the best (lowest pooled MASE; ties go to the earlier, simpler one) on the
     whole history, and return it with its model-run record. Short histories fall back to same-hour-last-week,
     or same-hour-yesterday below two weeks. `weather`: hourly outdoor temperature on the history's clock; the
-    chosen model's day-ahead part learns from it (the backtest ranks the weekly models, which do not use it)."""
+    chosen model's day-ahead part learns from it (the backtest ranks the weekly models, which do not use it).
+    `pool`: the campus's pooled day-ahead model (analytics.pooled); the chosen model mixes it in (POOL_SHARE of the
+    day-ahead part) when `pool_backtest` says it helps this series, never when the baseline was kept."""
     calendar = calendar or CampusCalendar()
     origins = origins or BACKTEST_ORIGINS
     y = usable(history)
@@ -307,8 +354,14 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
         name, params = ("seasonal-naive", {"correct": False}) if len(y) >= 2 * WEEK_HOURS else ("naive-daily", {"correct": False})
     final = {k: v for k, v in params.items() if k != "correct"}
     final.setdefault("day_ahead", 0.0 if (name, bool(params.get("correct"))) == BASELINE else DAY_AHEAD_WEIGHT)
+    kept_baseline = (name, bool(params.get("correct"))) == BASELINE
+    pool_check = pool_backtest(best, y, pool, weather) if pool is not None and best is not None and not kept_baseline else None
+    if pool_check is not None and pool_check["helps"]:
+        final["pooled"] = POOL_SHARE
+        final["day_ahead"] = POOLED_DAY_AHEAD_WEIGHT
     model = make_model(name, calendar, **final)
     model.fit(y, weather)
+    model.pooled = pool if final.get("pooled") else None
     model.params["correct"] = bool(params.get("correct")) and model.correction is not None
     model.conformal = conformal_bands(best.windows) if best is not None else None
     starts = backtest_origins(y, bt_horizon, origins)
@@ -321,7 +374,8 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
                   "chosen_at": dt.datetime.now(dt.timezone.utc).isoformat(),
                   "train_end": y.index[-1].isoformat(), "criterion": "pooled MAE (= MASE ranking), hours 1-horizon; "
                   f"same hour last week unless beaten by {BASELINE_MARGIN:.0%} and on most origins",
-                  "versus_baseline": versus_baseline(best, results), "intervals": model.conformal},
+                  "versus_baseline": versus_baseline(best, results), "intervals": model.conformal,
+                  "pool": pool_check},
         created_at=dt.datetime.now(dt.timezone.utc),
     )
     log.info("model chosen", extra={"kv": {"series": series_key, "model": name, "correct": model.params["correct"],
@@ -334,7 +388,7 @@ def _finite(value: float) -> float | None:
 
 
 def refit(history: pd.Series, previous: ModelRun, calendar: CampusCalendar | None = None, *,
-          now: dt.datetime | None = None, weather: pd.Series | None = None) -> Selection:
+          now: dt.datetime | None = None, weather: pd.Series | None = None, pool: DayAhead | None = None) -> Selection:
     """Nightly refit: the model `previous` chose, refitted on the new history without a backtest while the choice
     is younger than RECHOOSE_AFTER; otherwise a fresh `choose_model`. The record keeps the original choice's
     scores and says when the choice was made."""
@@ -342,10 +396,11 @@ def refit(history: pd.Series, previous: ModelRun, calendar: CampusCalendar | Non
     now = now or dt.datetime.now(dt.timezone.utc)
     chosen_at = dt.datetime.fromisoformat(previous.backtest.get("chosen_at", previous.created_at.isoformat()))
     if previous.model not in MODELS or now - chosen_at >= RECHOOSE_AFTER:
-        return choose_model(history, calendar, series_key=previous.series_key, weather=weather)
+        return choose_model(history, calendar, series_key=previous.series_key, weather=weather, pool=pool)
     y = usable(history)
     params = {k: v for k, v in previous.params.items() if k in _constructor_params(previous.model, calendar)}
     model = make_model(previous.model, calendar, **params).fit(y, weather)
+    model.pooled = pool if params.get("pooled") else None  # the choice said the pool helps; tonight's pool is used
     model.params["correct"] = bool(previous.params.get("correct")) and model.correction is not None
     model.conformal = previous.backtest.get("intervals")  # the choice's backtest errors, until the next re-choice
     run = ModelRun(previous.series_key, previous.model, dict(model.params), previous.scores,
@@ -355,11 +410,12 @@ def refit(history: pd.Series, previous: ModelRun, calendar: CampusCalendar | Non
 
 def _constructor_params(name: str, calendar: CampusCalendar) -> set[str]:
     """The parameter names a model's constructor takes (fitted state such as `has_model` is not one)."""
-    return set(make_model(name, calendar).params)
+    return set(make_model(name, calendar).params) | {"pooled"}
 
 
 def forecast(history: pd.Series, horizon: int, *, model: str = "auto", calendar: CampusCalendar | None = None,
-             series_key: str = "series", weather: pd.Series | None = None) -> tuple[pd.DataFrame, Selection]:
+             series_key: str = "series", weather: pd.Series | None = None,
+             pool: DayAhead | None = None) -> tuple[pd.DataFrame, Selection]:
     """Forecast the next `horizon` hours. `model="auto"` chooses by backtest; a named model is fitted as is.
     `weather`: hourly outdoor temperature, observed over the history and forecast for the hours ahead (optional)."""
     if horizon < 1:
@@ -369,7 +425,7 @@ def forecast(history: pd.Series, horizon: int, *, model: str = "auto", calendar:
     if y.notna().sum() < DAY_HOURS + 1:
         raise ForecastError(f"need at least {DAY_HOURS + 1} hours of readings to forecast; got {int(y.notna().sum())}")
     if model == "auto":
-        selection = choose_model(y, calendar, series_key=series_key, horizon=horizon, weather=weather)
+        selection = choose_model(y, calendar, series_key=series_key, horizon=horizon, weather=weather, pool=pool)
     else:
         fitted = make_model(model, calendar).fit(y, weather)
         run = ModelRun(series_key, model, dict(fitted.params), {}, {"origins": [], "horizon": 0, "train_end": y.index[-1].isoformat()},

@@ -52,6 +52,9 @@ class Forecaster(ABC):
         self.correction: np.ndarray | None = None
         # The direct day-ahead model mixed into the first hours when params["day_ahead"] > 0 (see forecast()).
         self.direct: DayAhead | None = None
+        # The campus's pooled day-ahead model (analytics.pooled), fitted once per campus and handed in (never saved
+        # with the series' model); params["pooled"] is its share of the day-ahead part when it is set.
+        self.pooled: DayAhead | None = None
 
     def fit(self, history: pd.Series, weather: pd.Series | None = None) -> "Forecaster":
         """`weather`: hourly outdoor temperature on the history's clock, optional (used by the day-ahead model)."""
@@ -88,14 +91,27 @@ class Forecaster(ABC):
         """The first hours lean on the direct day-ahead model, which sees where the building stands right now;
         the weekly models see only past weeks. Where either has no value the other stands alone."""
         weight = float(self.params.get("day_ahead", 0.0))
-        if weight <= 0 or self.direct is None or self.direct.model is None:
+        direct = self._day_ahead(y, len(point), weather)
+        if weight <= 0 or direct is None:
             return point
-        direct = self.direct.predict(y, len(point), weather)
         head = point[: len(direct)]
         out = point.copy()
         out[: len(direct)] = np.where(np.isfinite(direct) & np.isfinite(head), weight * direct + (1 - weight) * head,
                                       np.where(np.isfinite(head), head, direct))
         return out
+
+    def _day_ahead(self, y: pd.Series, horizon: int, weather: pd.Series | None) -> np.ndarray | None:
+        """The day-ahead view of the first hours: the series' own direct model, the campus pool, or their mix at
+        params["pooled"] (the pool's share); None when neither is there."""
+        own = self.direct.predict(y, horizon, weather) if self.direct is not None and self.direct.model is not None else None
+        share = float(self.params.get("pooled", 0.0))
+        if share <= 0 or self.pooled is None or self.pooled.model is None:
+            return own
+        pool = self.pooled.predict(y, horizon, weather)
+        if own is None or share >= 1:
+            return pool
+        return np.where(np.isfinite(own) & np.isfinite(pool), share * pool + (1 - share) * own,
+                        np.where(np.isfinite(pool), pool, own))
 
     def _interval(self, y: pd.Series, index: pd.DatetimeIndex, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.conformal is not None:

@@ -183,7 +183,9 @@ class StoreCollector(Collector):
     """Power, energy and board liveness from the store, refreshed at most every `refresh_s` seconds.
 
     - `autovolt_energy_wh_total{building,room,type}`: sum of every reading's interval energy. Readings are only ever
-      added, so after the first full sum only rows with a larger id are read.
+      added, so after the first full sum only rows with a larger id are read. A late sample's row may carry a
+      negative correction (devices/stored_energy.py); a counter never goes down, so the value shown holds until
+      the sum passes it again.
     - `autovolt_power_watts{building,room,type}`: relay switches count their rated watts while the store says they are
       on; a switch whose state is unknown uses its latest reading of the last `power_window`; metered boards their
       latest meter power (type `meter`).
@@ -201,7 +203,8 @@ class StoreCollector(Collector):
         self._lock = threading.Lock()
         self._refreshed = float("-inf")
         self._last_id = 0
-        self._energy: dict[tuple[str, str, str], float] = {}
+        self._energy: dict[tuple[str, str, str], float] = {}  # as shown: never decreases
+        self._energy_sum: dict[tuple[str, str, str], float] = {}  # the rows' sum
         self._power: dict[tuple[str, str, str], float] = {}
         self._boards: list[tuple[str, str, str, bool]] = []
         self._limits: dict[tuple[str, str], float] = {}
@@ -291,7 +294,8 @@ class StoreCollector(Collector):
                     .group_by(m.Reading.switch_id, m.Reading.room_id))
                 for switch_id, room_id, wh in rows:
                     k = key(switch_id, room_id)
-                    self._energy[k] = self._energy.get(k, 0.0) + float(wh or 0.0)
+                    self._energy_sum[k] = self._energy_sum.get(k, 0.0) + float(wh or 0.0)
+                    self._energy[k] = max(self._energy.get(k, 0.0), self._energy_sum[k])
                 self._last_id = top
             power: dict[tuple[str, str, str], float] = {}
             for sid, (rid, kind, _, _, _) in switches.items():

@@ -30,7 +30,8 @@ import pandas as pd
 
 from analytics.calendar import CampusCalendar
 from analytics.forecast import ForecastError, ModelRun, choose_model, pick_best, refit
-from analytics.persistence import save_model
+from analytics.persistence import load_pool, save_model, save_pool
+from analytics.pooled import fit_pool
 from autovolt.api.series import Target, hourly_history
 from autovolt.child_lifetime import end_with_parent
 from autovolt.metrics import record_model_fit
@@ -48,6 +49,13 @@ HISTORY = dt.timedelta(weeks=104)  # the models use at most two years (yearly pa
 WEATHER_LEAD = dt.timedelta(weeks=1)
 PROGRESS_EVERY = 10
 KEEP_FOLDERS = 2  # per series: the current model and the one before (a reader may still be loading it)
+# The campus pool (analytics.pooled) is fitted on at most this many rooms, spread over the campus, in its own folder.
+POOL_ROOMS = 100
+POOL_FOLDER = "_campus"
+# The pool learns what a campus's rooms share (calendar, weather, habits), which changes slowly: it is refitted with
+# the weekly re-choice, so the six other nights cost nothing extra (on 100 rooms its ~10 s CPU fit was +22 % of a
+# night that only refits, bench/analytics_refit.py).
+POOL_REFIT_AFTER = dt.timedelta(days=7)
 JOB_ID = "models.refit"
 JOBS_TABLE = "apscheduler_model_jobs"  # not the alerts' table: each scheduler runs every job its table holds
 
@@ -105,7 +113,8 @@ def _prune(series_folder: Path, keep: int = KEEP_FOLDERS) -> None:
 class SeriesTask:
     """What fitting one series needs, read from the store by the parent: plain picklable data, no database handle,
     so a worker process can fit it. previous/previous_chosen: the latest stored run and its "chosen" scores.
-    weather: outdoor temperature on the history's campus-local hours (None: no feed), for the day-ahead model."""
+    weather: outdoor temperature on the history's campus-local hours (None: no feed), for the day-ahead model.
+    pool_file: tonight's campus pool (analytics.pooled, saved by `fit_campus_pool`), or None."""
 
     series_key: str
     history: pd.Series
@@ -115,6 +124,7 @@ class SeriesTask:
     now: dt.datetime
     data_dir: Path
     weather: pd.Series | None = None
+    pool_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +140,7 @@ class Fitted:
 
 
 def load_task(database_url: str, data_dir: Path, campus: Campus, room_id: str, calendar: CampusCalendar,
-              now: dt.datetime) -> SeriesTask:
+              now: dt.datetime, pool_file: Path | None = None) -> SeriesTask:
     """Read one room's latest run and history (in the parent: the database never crosses a process boundary)."""
     key = room_series_key(room_id)
     with session_scope(database_url) as session:
@@ -138,17 +148,76 @@ def load_task(database_url: str, data_dir: Path, campus: Campus, room_id: str, c
         previous = to_run(row) if row is not None else None
         previous_chosen = dict((row.scores or {}).get("chosen") or {}) if row is not None else {}
     return SeriesTask(key, room_history(database_url, campus, room_id, now), previous, previous_chosen, calendar,
-                      now, data_dir, history_weather(database_url, campus, now))
+                      now, data_dir, history_weather(database_url, campus, now), pool_file)
+
+
+def _pool_folder(data_dir: Path) -> Path:
+    return data_dir / "models" / POOL_FOLDER
+
+
+def fit_campus_pool(database_url: str, data_dir: Path, campus: Campus, calendar: CampusCalendar,
+                    now: dt.datetime) -> Path | None:
+    """Fit the campus's pooled day-ahead model once for the night, on up to POOL_ROOMS rooms spread over the campus
+    (its training rows are capped, so more rooms would add reading time, not learning), and save it as
+    <data_dir>/models/_campus/pool-<time>.skops; the two newest are kept. None when the rooms' histories are too
+    short to pool (the rooms then use their own day-ahead models)."""
+    rooms = [r.id for r in campus.rooms]
+    if len(rooms) > POOL_ROOMS:
+        rooms = [rooms[round(i * (len(rooms) - 1) / (POOL_ROOMS - 1))] for i in range(POOL_ROOMS)]
+    started = time.perf_counter()
+    histories = {r: room_history(database_url, campus, r, now) for r in rooms}
+    pool = fit_pool(histories, calendar, weather=history_weather(database_url, campus, now))
+    if pool.model is None:
+        log.info("campus pool not fitted: histories too short", extra={"kv": {"rooms": len(rooms)}})
+        return None
+    folder = _pool_folder(data_dir)
+    path = save_pool(pool, folder / f"pool-{now.astimezone(dt.timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')}.skops")
+    for old in sorted(folder.glob("pool-*.skops"))[:-KEEP_FOLDERS]:
+        old.unlink(missing_ok=True)
+    log.info("campus pool fitted", extra={"kv": {"rooms": len(rooms), "seconds": round(time.perf_counter() - started, 1),
+                                                 "path": str(path)}})
+    return path
+
+
+def latest_pool(data_dir: Path) -> Path | None:
+    """The newest saved campus pool (a run over a few rooms uses it rather than fitting another)."""
+    saved = sorted(_pool_folder(data_dir).glob("pool-*.skops"))
+    return saved[-1] if saved else None
+
+
+def pool_age(path: Path, now: dt.datetime) -> dt.timedelta:
+    """How old a saved pool is, from the fit time in its name."""
+    fitted = dt.datetime.strptime(path.stem.removeprefix("pool-"), "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
+    return now - fitted
+
+
+def night_pool(database_url: str, data_dir: Path, campus: Campus, calendar: CampusCalendar,
+               now: dt.datetime) -> Path | None:
+    """The pool for tonight's run over the whole campus: the newest saved one while it is younger than
+    POOL_REFIT_AFTER, else a fresh fit (None if it cannot be fitted: every room then uses its own day-ahead model)."""
+    newest = latest_pool(data_dir)
+    try:
+        if newest is not None and dt.timedelta(0) <= pool_age(newest, now) < POOL_REFIT_AFTER:
+            return newest
+    except ValueError:  # a file named by hand: refit
+        pass
+    try:
+        return fit_campus_pool(database_url, data_dir, campus, calendar, now)
+    except Exception:  # the rooms' own models still refit
+        log.exception("campus pool fit failed")
+        return newest
 
 
 def fit_series(task: SeriesTask) -> Fitted:
     """Refit (or re-choose) one series' model and save it in a new folder; no database, so it runs in a worker."""
     started = time.perf_counter()
+    pool = load_pool(task.pool_file, task.calendar) if task.pool_file is not None else None
     try:
         if task.previous is not None:
-            selection = refit(task.history, task.previous, task.calendar, now=task.now, weather=task.weather)
+            selection = refit(task.history, task.previous, task.calendar, now=task.now, weather=task.weather, pool=pool)
         else:
-            selection = choose_model(task.history, task.calendar, series_key=task.series_key, weather=task.weather)
+            selection = choose_model(task.history, task.calendar, series_key=task.series_key, weather=task.weather,
+                                     pool=pool)
     except ForecastError as exc:
         return Fitted(None, {}, skipped=str(exc), seconds=time.perf_counter() - started)
     run = selection.run
@@ -159,7 +228,7 @@ def fit_series(task: SeriesTask) -> Fitted:
         best = pick_best(list(selection.candidates))
         chosen = {**best.scores.as_dict(), "mase_24": best.mase_24} if best is not None else {}
         chosen = {k: (float(v) if v is not None and math.isfinite(v) else None) for k, v in chosen.items()}
-    folder = save_model(selection.model, _folder(task.data_dir, task.series_key, run.created_at))
+    folder = save_model(selection.model, _folder(task.data_dir, task.series_key, run.created_at), pool_file=task.pool_file)
     return Fitted(run.with_artifact(str(folder.resolve())), chosen, reused, seconds=time.perf_counter() - started)
 
 
@@ -178,10 +247,10 @@ def record_fit(database_url: str, series_key: str, fitted: Fitted, seconds: floa
 
 
 def refit_series(database_url: str, data_dir: Path, campus: Campus, room_id: str, calendar: CampusCalendar,
-                 now: dt.datetime) -> RefitResult:
+                 now: dt.datetime, pool_file: Path | None = None) -> RefitResult:
     """Refit one room's model in this thread: read, fit and save, record."""
     started = time.perf_counter()
-    fitted = fit_series(load_task(database_url, data_dir, campus, room_id, calendar, now))
+    fitted = fit_series(load_task(database_url, data_dir, campus, room_id, calendar, now, pool_file))
     return record_fit(database_url, room_series_key(room_id), fitted, time.perf_counter() - started)
 
 
@@ -219,14 +288,15 @@ class _Progress:
 
 
 def _refit_in_thread(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
-                     now: dt.datetime | None, progress: _Progress, stop: threading.Event | None) -> None:
+                     now: dt.datetime | None, progress: _Progress, stop: threading.Event | None,
+                     pool_file: Path | None = None) -> None:
     for room_id in wanted:
         if stop is not None and stop.is_set():
             break
         t0 = time.perf_counter()
         try:
             result = refit_series(database_url, data_dir, campus, room_id, calendar,
-                                  now or dt.datetime.now(dt.timezone.utc))
+                                  now or dt.datetime.now(dt.timezone.utc), pool_file)
         except Exception as exc:  # one series must not stop the night's run; the next night tries again
             result = _failed(room_id, exc, time.perf_counter() - t0)
         progress.add(result)
@@ -273,18 +343,19 @@ class _WorkerPools:
 
 
 def _refit_in_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
-                   now: dt.datetime | None, progress: _Progress, stop: threading.Event | None, workers: int) -> None:
+                   now: dt.datetime | None, progress: _Progress, stop: threading.Event | None, workers: int,
+                   pool_file: Path | None = None) -> None:
     """The parent reads each room's history and records results as they arrive; `workers` processes fit and save
     (their warnings reach this process's log). At most `workers` series are in flight, so a stop waits only for
     the series in progress."""
     with _WorkerPools() as pools:
         _run_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, workers,
-                  lambda: pools.pool(workers))
+                  lambda: pools.pool(workers), pool_file)
 
 
 def _refit_on_dask(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
                    now: dt.datetime | None, progress: _Progress, stop: threading.Event | None,
-                   scheduler: str) -> None:
+                   scheduler: str, pool_file: Path | None = None) -> None:
     """As the process pool, on a Dask cluster (`scheduler` tcp://host:8786): this process reads each history and
     records each result, the workers run `fit_series` (the service's own code, installed on them) and save the
     model under `data_dir`, which they must share with the replicas (the model_runs row points to the folder).
@@ -295,7 +366,7 @@ def _refit_on_dask(database_url: str, data_dir: Path, campus: Campus, wanted: li
         slots = max(1, 2 * sum(client.nthreads().values()))
         log.info("model refit on a Dask cluster", extra={"kv": {"scheduler": scheduler, "in_flight": slots}})
         _run_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, slots,
-                  lambda: _DaskExecutor(client))
+                  lambda: _DaskExecutor(client), pool_file)
 
 
 class _DaskExecutor:
@@ -313,7 +384,7 @@ class _DaskExecutor:
 
 def _run_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[str], calendar: CampusCalendar,
               now: dt.datetime | None, progress: _Progress, stop: threading.Event | None, workers: int,
-              new_pool: Callable[[], Any]) -> None:
+              new_pool: Callable[[], Any], pool_file: Path | None = None) -> None:
     todo = iter(wanted)
     pool = new_pool()
     pending: dict[Future[Fitted], tuple[str, float]] = {}
@@ -327,7 +398,7 @@ def _run_pool(database_url: str, data_dir: Path, campus: Campus, wanted: list[st
                 t0 = time.perf_counter()
                 try:
                     task = load_task(database_url, data_dir, campus, room_id, calendar,
-                                     now or dt.datetime.now(dt.timezone.utc))
+                                     now or dt.datetime.now(dt.timezone.utc), pool_file)
                     pending[pool.submit(fit_series, task)] = (room_id, t0)
                 except Exception as exc:
                     progress.add(_failed(room_id, exc, time.perf_counter() - t0))
@@ -378,12 +449,19 @@ def run_refit(database_url: str, data_dir: Path, *, room_ids: Sequence[str] | No
     progress = _Progress(len(wanted), progress_every, on_result)
     log.info("model refit started", extra={"kv": {"series": len(wanted), "workers": workers,
                                                    "dask": dask_scheduler or "off"}})
-    if dask_scheduler:
-        _refit_on_dask(database_url, data_dir, campus, wanted, calendar, now, progress, stop, dask_scheduler)
-    elif workers == 1 or len(wanted) <= 1:
-        _refit_in_thread(database_url, data_dir, campus, wanted, calendar, now, progress, stop)
+    # The campus pool is refitted weekly by a run over the whole campus; other nights and a run over a few rooms use
+    # the newest saved one. A pool that cannot be fitted leaves every room with its own day-ahead model.
+    if room_ids is None:
+        pool_file = night_pool(database_url, data_dir, campus, calendar, now or dt.datetime.now(dt.timezone.utc))
     else:
-        _refit_in_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, min(workers, len(wanted)))
+        pool_file = latest_pool(data_dir)
+    if dask_scheduler:
+        _refit_on_dask(database_url, data_dir, campus, wanted, calendar, now, progress, stop, dask_scheduler, pool_file)
+    elif workers == 1 or len(wanted) <= 1:
+        _refit_in_thread(database_url, data_dir, campus, wanted, calendar, now, progress, stop, pool_file)
+    else:
+        _refit_in_pool(database_url, data_dir, campus, wanted, calendar, now, progress, stop, min(workers, len(wanted)),
+                       pool_file)
     results = progress.results
     if len(results) < len(wanted):
         log.warning("model refit stopped", extra={"kv": {"done": len(results), "total": len(wanted)}})

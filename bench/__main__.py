@@ -22,19 +22,24 @@ SUITES: dict[str, list[tuple[str, list[str]]]] = {
     # Issue 6's figures: forecasts from every Monday of 2019, anomalies injected into 2019 and the 1,000-series scan.
     # With --weather forecast the models get a simulated day-ahead temperature forecast (the service's weather feed).
     "analytics": [("bench", ["analytics_forecast.py", "--runs", "5", "--weather", "forecast"]),
+                  ("bench", ["analytics_forecast.py", "--runs", "3", "--weather", "forecast", "--pool", "lobo"]),
                   ("bench", ["analytics_forecast.py", "--runs", "0"]),
                   ("bench", ["analytics_anomalies.py", "--runs", "5"]),
                   ("bench", ["analytics_anomaly_bound.py"]),
                   ("bench", ["analytics_anomaly_bound.py", "--budget", "0.33"]),
-                  (".", ["bench/analytics_general.py", "--variant", "held-out", "--seeds", "100:120"])],
+                  (".", ["bench/analytics_general.py", "--variant", "held-out", "--seeds", "300:320"])],
     # The years the analytics were tuned on (never 2019).
     "analytics-tuning": [("bench", ["analytics_forecast.py", "--year", "2018", "--runs", "0", "--weather", "forecast"]),
+                         ("bench", ["analytics_forecast.py", "--year", "2018", "--runs", "0", "--weather", "forecast",
+                                    "--pool", "lobo"]),
                          ("bench", ["analytics_forecast.py", "--year", "2018", "--runs", "0"]),
                          ("bench", ["analytics_anomalies.py", "--year", "2018", "--seed", "7", "--series", "0"]),
                          ("bench", ["analytics_anomalies.py", "--year", "2017", "--seed", "7", "--series", "0"]),
                          (".", ["bench/analytics_general.py", "--variant", "dev", "--seeds", "0:8"])],
     "refit": [(".", ["bench/analytics_refit.py", "--series", "1000", "--workers", "2", "--mode", "choose"]),
-              (".", ["bench/analytics_refit.py", "--series", "1000", "--workers", "2", "--mode", "reuse"])],
+              (".", ["bench/analytics_refit.py", "--series", "1000", "--workers", "2", "--mode", "reuse"]),
+              (".", ["bench/analytics_refit.py", "--series", "1000", "--workers", "2", "--mode", "choose", "--pool"]),
+              (".", ["bench/analytics_refit.py", "--series", "1000", "--workers", "2", "--mode", "reuse", "--pool"])],
     "speech": [(".", ["-m", "bench.speech_bench", "--count", "120"])],
     # Issue 15: the two passes on the spoken corpus's dev part (thresholds), then latency and memory of the engine.
     "speech-twopass": [(".", ["-m", "bench.speech_twopass", "--part", "dev", "--every", "2"]),

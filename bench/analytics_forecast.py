@@ -25,23 +25,36 @@ from analytics_common import CAMBRIDGE, available, bedford_temperature, building
 from analytics.forecast import choose_model, make_model, pick_best
 from analytics.intervals import apply_bands, conformal_bands
 from analytics.metrics import score, seasonal_naive_scale
+from analytics.pooled import fit_rows, stride_for, training_rows
 from analytics.series import usable
 
 logging.basicConfig(level=logging.WARNING)
 # Nominal coverages whose held-out coverage is also reported (tuning the conformal level on the tuning year).
-NOMINAL = (0.8, 0.82, 0.84, 0.86)
+NOMINAL = (0.8, 0.81, 0.82, 0.83, 0.84, 0.86)
 
 
-def evaluate(building: str, year: int = 2019, weather: str = "none") -> dict:
+# Day-ahead mixes scored beside the production forecast (tuning the pool on the tuning year): name -> (weight of the
+# day-ahead part in hours 1-48, the pool's share of that part). ("own", 0.5, 0) is the forecast without a pool.
+MIXES = {"own": (0.5, 0.0), "own.7": (0.7, 0.0), "pool": (0.5, 1.0), "half": (0.5, 0.5), "half.6": (0.6, 0.5),
+         "half.7": (0.7, 0.5), "third.7": (0.7, 0.33), "pool.7": (0.7, 1.0)}
+
+
+def train_series(building: str, year: int) -> tuple[pd.Series, pd.Series]:
+    """(the readings of the two years before `year` and of `year`, the training part only)."""
     s = usable(load(building, years=available(building, (year - 2, year - 1, year))))
-    train = s[: f"{year - 1}-12-31 23:00"]
+    return s, s[: f"{year - 1}-12-31 23:00"]
+
+
+def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None) -> dict:
+    s, train = train_series(building, year)
     scale = seasonal_naive_scale(train)
     observed = bedford_temperature() if weather != "none" else None
     rng = np.random.default_rng(year)
     t0 = time.perf_counter()
-    sel = choose_model(train, CAMBRIDGE, series_key=building, weather=observed)
+    sel = choose_model(train, CAMBRIDGE, series_key=building, weather=observed, pool=pool)
     choose_seconds = time.perf_counter() - t0
     model = sel.model
+    mixes = {k: [] for k in MIXES} if pool is not None else {}
     naive = make_model("seasonal-naive").fit(train)
     acts, preds, bases, inside = [], [], [], []
     best = pick_best(list(sel.candidates))
@@ -65,28 +78,60 @@ def evaluate(building: str, year: int = 2019, weather: str = "none") -> dict:
             lo, hi = np.minimum(np.maximum(lo, 0.0), preds[-1]), np.maximum(hi, preds[-1])
             hits.append(((acts[-1] >= lo) & (acts[-1] <= hi))[ok])
         bases.append(naive.forecast(hist, 168, intervals=False)["yhat"].to_numpy())
+        if mixes:
+            _score_mixes(model, pool, hist, ahead, mixes)
     a, f, b = (np.concatenate(x) for x in (acts, preds, bases))
     a24, f24, b24 = (np.concatenate([x[:24] for x in xs]) for xs in (acts, preds, bases))
     m, n = score(a, f, scale), score(a, b, scale)
-    return {"building": building, "model": model.name + ("+corr" if model.params.get("correct") else ""),
+    extra = {}
+    for k, ps in mixes.items():
+        fm = np.concatenate(ps)
+        fm24 = np.concatenate([x[:24] for x in ps])
+        extra[f"mix_{k}_cv24"] = score(a24, fm24, scale).cv_rmse
+        extra[f"mix_{k}_ratio"] = score(a, fm, scale).mase / n.mase
+        extra[f"mix_{k}_ratio24"] = score(a24, fm24, scale).mase / score(a24, b24, scale).mase
+    pool_check = sel.run.backtest.get("pool")
+    return {**extra, "building": building, "pooled": bool(model.params.get("pooled")),
+            "pool_gain": (1 - pool_check["mae_with_pool"] / pool_check["mae"]) if pool_check and pool_check["mae"] else float("nan"),
+            "model": model.name + ("+corr" if model.params.get("correct") else "") + ("+pool" if model.params.get("pooled") else ""),
             "mase": m.mase, "mase_lag168": n.mase, "cv24": score(a24, f24, scale).cv_rmse, "cv24_lag168": score(a24, b24, scale).cv_rmse,
             "mase24": score(a24, f24, scale).mase, "mase24_lag168": score(a24, b24, scale).mase,
             "coverage": float(np.concatenate(inside).mean()), "wape": m.wape, "choose_s": choose_seconds,
             **{f"cover{c}": float(np.concatenate(h).mean()) for c, h in tuning.items()}}
 
 
-def auto_speed(runs: int) -> float:
-    """Seconds for one series' auto forecast (backtest + fit + 168 h forecast) on one year of hourly data."""
+def _score_mixes(model, pool, hist: pd.Series, ahead, out: dict) -> None:
+    """The same Monday's forecast with each MIXES day-ahead mix (the production model's parts recombined)."""
+    saved = dict(model.params)
+    model.params["day_ahead"], model.params["pooled"] = 0.0, 0.0
+    base = model.forecast(hist, 168, intervals=False)["yhat"].to_numpy()
+    model.params.clear()
+    model.params.update(saved)
+    own = model.direct.predict(hist, 48, ahead) if model.direct is not None and model.direct.model is not None else None
+    view = pool.predict(hist, 48, ahead)
+    for name, (weight, share) in MIXES.items():
+        point = base.copy()
+        if own is not None:  # the baseline (kept plain, no day-ahead model) stays plain in every mix
+            da = np.where(np.isfinite(view), share * view + (1 - share) * own, own) if share > 0 else own
+            head = point[:48]
+            point[:48] = np.where(np.isfinite(da), weight * da + (1 - weight) * head, head)
+        out[name].append(np.maximum(point, 0.0))
+
+
+def auto_speed(runs: int, pool=None) -> tuple[float, float]:
+    """(wall, CPU) median seconds for one series' auto forecast (backtest + fit + 168 h forecast) on one year of
+    hourly data; `pool`: the campus pool handed to the choice (fitted beforehand, as the service does nightly)."""
     from analytics.forecast import forecast
 
     s = load(buildings()[0], years=(2018,))
-    forecast(s.iloc[:-200], 168, calendar=CAMBRIDGE)  # warm-up: imports, Stan model load
-    times = []
+    forecast(s.iloc[:-200], 168, calendar=CAMBRIDGE, pool=pool)  # warm-up: imports, Stan model load
+    times, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
-        forecast(s, 168, calendar=CAMBRIDGE)
+        t0, c0 = time.perf_counter(), time.process_time()
+        forecast(s, 168, calendar=CAMBRIDGE, pool=pool)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def main() -> None:
@@ -96,14 +141,21 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2019, help="test year (trained on the two years before); tune on 2018")
     parser.add_argument("--weather", choices=("none", "forecast", "observed"), default="none",
                         help="outdoor temperature for the models: none, a simulated day-ahead forecast, or the observed (perfect)")
+    parser.add_argument("--pool", choices=("none", "lobo"), default="none",
+                        help="pooled day-ahead model: none, or leave-one-building-out (each building forecast by a pool "
+                             "fitted on the other buildings' training years)")
     args = parser.parse_args()
-    names = buildings()[: args.buildings or None]
+    names = [n for n in buildings() if available(n, (args.year - 1,))]  # --year 2017: b83 starts in 2017
+    rows_of = _pool_rows(names, args.year, args.weather) if args.pool == "lobo" else {}
+    names = names[: args.buildings or None]
     rows = []
     for name in names:
-        if not available(name, (args.year - 1,)):  # --year 2017: b83 starts in 2017
-            print(f"{name:22} skipped: no {args.year - 1} to train on", flush=True)
-            continue
-        row = evaluate(name, args.year, args.weather)
+        pool = None
+        if rows_of:
+            t0 = time.process_time()
+            pool = fit_rows([r for other, r in rows_of.items() if other != name], CAMBRIDGE)
+            print(f"{name:22} pool of the other {len(rows_of) - 1} buildings fitted in {time.process_time() - t0:.1f} s CPU", flush=True)
+        row = evaluate(name, args.year, args.weather, pool)
         rows.append(row)
         print(f"{name:22} {row['model']:22} MASE {row['mase']:.3f} (lag168 {row['mase_lag168']:.3f})  "
               f"1-24h {row['mase24']:.3f} ({row['mase24_lag168']:.3f})  CV(RMSE) 1-24h {row['cv24']:.1f}% "
@@ -120,8 +172,30 @@ def main() -> None:
     print("held-out coverage by nominal level: " + ", ".join(
         f"{c:.2f} -> {frame[f'cover{c}'].median():.3f}" for c in NOMINAL if f"cover{c}" in frame))
     print(f"models chosen: {frame['model'].value_counts().to_dict()}")
+    if "pooled" in frame and frame["pooled"].any() or any(c.startswith("mix_") for c in frame):
+        print(f"pool used on {int(frame['pooled'].sum())}/{len(frame)} buildings (backtest gain over hours 1-48: "
+              + ", ".join(f"{b} {g:+.1%}" for b, g in zip(frame['building'], frame['pool_gain'])) + ")")
+        for k in MIXES:
+            print(f"  mix {k:7} (weight {MIXES[k][0]}, pool share {MIXES[k][1]}): median CV(RMSE) 1-24h "
+                  f"{frame[f'mix_{k}_cv24'].median():.2f}%  mean {frame[f'mix_{k}_cv24'].mean():.2f}%  MASE ratio 1-168h "
+                  f"{frame[f'mix_{k}_ratio'].median():.3f}  1-24h {frame[f'mix_{k}_ratio24'].median():.3f}  beats "
+                  f"{int((frame[f'mix_{k}_ratio'] < 1).sum())}/{len(frame)}")
+        print("  per building CV(RMSE) 1-24h own / pool / half: " + ", ".join(
+            f"{r['building']} {r['mix_own_cv24']:.1f}/{r['mix_pool_cv24']:.1f}/{r['mix_half_cv24']:.1f}" for _, r in frame.iterrows()))
     if args.runs:
-        print(f"one series auto forecast (1 year hourly, 168 h): median {auto_speed(args.runs):.2f} s over {args.runs} runs (target <= 2 s)")
+        pool = fit_rows([r for other, r in rows_of.items() if other != buildings()[0]], CAMBRIDGE) if rows_of else None
+        wall, cpu = auto_speed(args.runs, pool)
+        print(f"one series auto forecast (1 year hourly, 168 h{', with the campus pool' if pool else ''}): median "
+              f"{wall:.2f} s ({cpu:.2f} s CPU) over {args.runs} runs (target <= 1 s)")
+
+
+def _pool_rows(names: list[str], year: int, weather: str) -> dict:
+    """Each building's pooled-model training rows from its training years (computed once; each fold stacks the
+    other buildings' rows)."""
+    observed = bedford_temperature() if weather != "none" else None
+    trains = {n: train_series(n, year)[1] for n in names}
+    stride = stride_for(sum(len(t) for t in trains.values()))
+    return {n: training_rows(t, CAMBRIDGE, stride=stride, weather=observed) for n, t in trains.items()}
 
 
 if __name__ == "__main__":

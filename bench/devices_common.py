@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -98,14 +99,16 @@ def database(kind: str, campus, tmpdir: str) -> tuple[str, callable]:
 
 
 def spawn_fleet(broker_url: str, boards: int, state_interval: float, seconds: float, protocol: str = "autovolt",
-                publishers: int = 1) -> list[subprocess.Popen]:
+                publishers: int = 1, on_fraction: float = 0.0) -> list[subprocess.Popen]:
     """The simulated fleet in `publishers` child processes (each with its share of the boards and its own
-    connection), as real boards are not in our process and one Python publisher must not be the bottleneck."""
+    connection), as real boards are not in our process and one Python publisher must not be the bottleneck.
+    `on_fraction`: the share of relays switched on from the start (a fixed draw), so there is energy to count."""
     procs = []
     for part in range(publishers):
         code = ("import asyncio,sys; sys.path.insert(0, %r); from devices_common import run_fleet; "
-                "asyncio.run(run_fleet(%r, %d, %r, %r, %r, %d, %d))" % (
-                    str(ROOT / "bench"), broker_url, boards, state_interval, seconds, protocol, part, publishers))
+                "asyncio.run(run_fleet(%r, %d, %r, %r, %r, %d, %d, %r))" % (
+                    str(ROOT / "bench"), broker_url, boards, state_interval, seconds, protocol, part, publishers,
+                    on_fraction))
         procs.append(subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))
     return procs
@@ -119,12 +122,16 @@ def stop_fleet(procs: list[subprocess.Popen]) -> None:
 
 
 async def run_fleet(broker_url: str, boards: int, state_interval: float, seconds: float, protocol: str,
-                    part: int = 0, parts: int = 1) -> None:
+                    part: int = 0, parts: int = 1, on_fraction: float = 0.0) -> None:
     campus = synthetic_campus(boards, protocol)
     timing = SimTiming(state_interval_s=state_interval, heartbeat_interval_s=30.0, tele_period_s=state_interval)
     mine = [b.id for b in campus.boards][part::parts]
     fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(broker_url), clean_session=True), timing,
                            board_ids=mine)
+    draw = random.Random(part)
+    for board in fleet.boards.values():
+        for relay in board.relays:
+            board.relays[relay] = draw.random() < on_fraction
     await fleet.start()
     await asyncio.sleep(seconds)
     await fleet.stop()

@@ -1,16 +1,22 @@
 """Replicas (issue 17): ingest with 1 and 2 replicas, the cost of coordination, failover time, refit on Dask.
 
-    .venv/bin/python bench/replicas.py ingest [--boards 3334] [--runs 3] [--seconds 15]
+    .venv/bin/python bench/replicas.py ingest [--boards 3334] [--runs 3] [--seconds 15] [--variants plain,1,2]
+    .venv/bin/python bench/replicas.py writers [--writers 2] [--boards 3334] [--interval 1] [--runs 3]
     .venv/bin/python bench/replicas.py failover [--runs 5]
     .venv/bin/python bench/replicas.py refit [--runs 3]
+    .venv/bin/python bench/replicas.py refit-many [--series 1000] [--weeks 8]
 
 ingest: a simulated fleet of `--boards` AutoVolt boards x 6 relays (3,334 boards = 20,004 switches), in publisher
 processes, floods a private Mosquitto; each replica is a process with the gateway and its ingest writer on one
 PostgreSQL schema. Readings/s counted by the database over the window. Variants: "plain" (one process, MQTT 3.1.1,
 no coordination, as before), "1 replica" and "2 replicas" (MQTT 5 shared subscription, the leader election and the
 last-seen merge running in each replica). The cost of coordination = 1 - (1 replica / plain).
+writers: `--writers` ingest writer processes fed directly (no broker, no publishers competing for the CPU), each
+board's reports handed to the writers in turn as a shared subscription does; the database path alone.
 failover: a leader process (default 5 s checks) is killed with SIGKILL; time until a follower leads.
 refit: the nightly refit of the demo campus's rooms on a 2-worker Dask LocalCluster vs the 2-process pool.
+refit-many: the same for `--series` synthetic rooms (`--weeks` of generated hourly history each), first night
+(every model chosen by backtest) and next night (refitted), with a linear extrapolation to 10,000 series.
 Median of `--runs`; the load average is printed with each run (other work shares the two cores).
 """
 
@@ -69,6 +75,37 @@ async def _replica(url: str, broker: str, group: str, name: str, boards: int) ->
         await leadership.stop()
 
 
+def _feed(url: str, boards: int, writers: int, index: int, seconds: float, interval: float) -> None:
+    """One replica's ingest writer fed directly (no broker): each board reports its 6 relays every `interval` s and
+    the reports go to the writers in turn, as a shared subscription hands them out (board b's k-th report to
+    writer (b + k) mod `writers`). Half the relays are on (a fixed draw), so there is energy to count."""
+    import datetime as dt
+
+    from devices.ingest import IngestWriter
+    from devices.model import RelayReport
+    from store.campus import AUTOVOLT_GPIOS
+
+    campus = synthetic_campus(boards)
+    draw = random.Random(7)
+    states = [[draw.random() < 0.5 for _ in range(6)] for _ in campus.boards]
+    writer = IngestWriter(url, campus)
+    writer.start()
+    print("ready", flush=True)
+    sys.stdin.readline()
+    start = time.monotonic()
+    tick = 0
+    while time.monotonic() - start < seconds:
+        now = dt.datetime.now(dt.timezone.utc)
+        for b, board in enumerate(campus.boards):
+            if (b + tick) % writers == index:
+                writer.submit_many(now, [RelayReport(board.id, AUTOVOLT_GPIOS[r], states[b][r], "state")
+                                         for r in range(6)])
+        tick += 1
+        time.sleep(max(0.0, start + tick * interval - time.monotonic()))
+    writer.close(120)
+    print(f"written {writer.stats.readings_written} errors {writer.stats.write_errors}", flush=True)
+
+
 async def _lead(url: str) -> None:
     from autovolt.leader import Leadership
 
@@ -92,7 +129,7 @@ def ingest_run(replicas: int, group: str, boards: int, seconds: float, warmup: f
             procs.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True))
         for proc in procs:
             assert proc.stdout.readline().strip() == "subscribed"
-        fleet = spawn_fleet(broker.url, boards, interval, warmup + seconds + 10, publishers=2)
+        fleet = spawn_fleet(broker.url, boards, interval, warmup + seconds + 10, publishers=2, on_fraction=0.5)
         try:
             time.sleep(warmup)
             c0, t0 = count_readings(url), time.perf_counter()
@@ -106,9 +143,68 @@ def ingest_run(replicas: int, group: str, boards: int, seconds: float, warmup: f
             proc.terminate()
         for proc in procs:
             proc.wait(60)
+        try:
+            stored, sequence = energy_check(url)
+        finally:
+            cleanup()
+            broker.stop()
+    return {"readings_per_s": (c1 - c0) / (t1 - t0), "load": load, "offered_per_s": boards * 6 / interval,
+            "energy_stored_wh": stored, "energy_sequence_wh": sequence}
+
+
+def energy_check(url: str) -> tuple[float, float]:
+    """(stored energy, energy of the stored sequence): the sum of `energy_wh` over relay readings, and the same
+    computed afresh from the stored samples in time order (rated watts while the previous sample said on, gaps
+    capped at 90 s). Equal when every interval is counted once, whichever replica stored which sample."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return tuple(float(v or 0.0) for v in conn.execute(text("""
+                WITH s AS (SELECT r.energy_wh, r.ts, w.rated_watts,
+                                  lag(r.ts) OVER (PARTITION BY r.switch_id ORDER BY r.ts, r.id) AS prev_ts,
+                                  lag(r.state) OVER (PARTITION BY r.switch_id ORDER BY r.ts, r.id) AS prev_on
+                           FROM readings r JOIN switches w ON w.id = r.switch_id WHERE r.state IS NOT NULL)
+                SELECT sum(energy_wh), sum(CASE WHEN prev_on THEN rated_watts
+                           * least(extract(epoch FROM ts - prev_ts), 90) / 3600 ELSE 0 END) FROM s""")).one())
+    finally:
+        engine.dispose()
+
+
+def writers_run(writers: int, boards: int, seconds: float, warmup: float, interval: float) -> dict:
+    """`writers` writer processes on one PostgreSQL schema, fed as by a shared subscription (`_feed`); readings/s
+    counted by the database over the window after `warmup`."""
+    campus = synthetic_campus(boards)
+    url, cleanup = database("postgres", campus, tempfile.mkdtemp(prefix="bench-writers-"))
+    procs = []
+    try:
+        for i in range(writers):
+            code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import replicas; "
+                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds}, {interval})")
+            procs.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, text=True))
+        for proc in procs:
+            assert proc.stdout.readline().strip() == "ready"
+        for proc in procs:
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        time.sleep(warmup)
+        c0, t0 = count_readings(url), time.perf_counter()
+        time.sleep(seconds)
+        c1, t1 = count_readings(url), time.perf_counter()
+        load = os.getloadavg()[0]
+        for proc in procs:  # the backlog is not waited for: every committed batch is whole, enough for the check
+            proc.kill()
+            proc.wait(60)
+        stored, sequence = energy_check(url)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
         cleanup()
-        broker.stop()
-    return {"readings_per_s": (c1 - c0) / (t1 - t0), "load": load, "offered_per_s": boards * 6 / interval}
+    return {"readings_per_s": (c1 - c0) / (t1 - t0), "load": load, "offered_per_s": boards * 6 / interval,
+            "energy_stored_wh": stored, "energy_sequence_wh": sequence}
 
 
 def failover_run() -> dict:
@@ -164,22 +260,89 @@ def refit_run(url: str, dask: bool) -> dict:
             "statuses": sorted({r.status for r in results})}
 
 
+def many_series_store(url: str, series: int, weeks: int, now) -> int:
+    """A synthetic campus of `series` rooms (one 320 W light each) with `weeks` of hourly history from the demo's
+    generator, bulk-loaded with COPY. Returns the rows written."""
+    from autovolt.demo.history import generate_history
+    from store.db import get_engine, session_scope, upgrade
+    from store.registry import sync_campus
+
+    campus = synthetic_campus(series, relays=1)
+    upgrade(url)
+    with session_scope(url) as session:
+        sync_campus(session, campus)
+    history, _ = generate_history(campus, now, weeks=weeks)
+    columns = ["ts", "switch_id", "board_id", "room_id", "state", "power_w", "energy_wh"]
+    rows = history[columns].astype(object).where(history[columns].notna(), None).itertuples(index=False, name=None)
+    raw = get_engine(url).raw_connection()
+    try:
+        with raw.cursor() as cur, cur.copy(f"COPY readings ({', '.join(columns)}, source) FROM STDIN") as copy:
+            written = 0
+            for row in rows:
+                copy.write_row((row[0].to_pydatetime(), *row[1:4], None if row[4] is None else bool(row[4]),
+                                *row[5:], "history"))
+                written += 1
+        raw.commit()
+    finally:
+        raw.close()
+    return written
+
+
+def refit_many(series: int, weeks: int) -> None:
+    """The nightly refit of `series` rooms through `autovolt.model_refit.run_refit`: a first night (every model
+    chosen by backtest) and a following night (the choices refitted), each on the 2-process pool and on a 2-worker
+    Dask LocalCluster, with the same store (model runs cleared before each first-night run; the next night starts
+    from the choices the first night's Dask run recorded)."""
+    import datetime as dt
+    from contextlib import ExitStack
+
+    from sqlalchemy import text
+
+    from pg_schema import private_schema
+    from store.db import get_engine
+
+    now = dt.datetime.now(dt.timezone.utc)
+    with ExitStack() as stack:
+        url = stack.enter_context(private_schema()).url
+        t0 = time.perf_counter()
+        rows = many_series_store(url, series, weeks, now)
+        print(f"store: {series} rooms, {rows:,} hourly readings over {weeks} weeks in {time.perf_counter() - t0:.0f} s",
+              flush=True)
+        for night in ("first night (choose)", "next night (refit)"):
+            for label, dask in (("process pool (2)", False), ("Dask LocalCluster (2 workers)", True)):
+                if night.startswith("first"):
+                    with get_engine(url).begin() as conn:
+                        conn.execute(text("DELETE FROM model_runs"))
+                r = refit_run(url, dask)
+                per = r["seconds"] / max(r["series"], 1)
+                print(f"{night}, {label}: {r['series']} series in {r['seconds']:.1f} s ({per:.2f} s/series, "
+                      f"{r['statuses']}, load average {r['load']:.1f}); 10,000 series extrapolated linearly: "
+                      f"{per * 10_000 / 3600:.1f} h", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("ingest", "failover", "refit"))
+    parser.add_argument("what", choices=("ingest", "writers", "failover", "refit", "refit-many"))
+    parser.add_argument("--writers", type=int, default=2, help="writers: writer processes (replicas)")
+    parser.add_argument("--series", type=int, default=1000, help="refit-many: rooms (one series each)")
+    parser.add_argument("--weeks", type=int, default=8, help="refit-many: weeks of hourly history")
     parser.add_argument("--boards", type=int, default=3334)
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between a board's state messages")
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--variants", default="plain,1,2",
+                        help="ingest: which of plain, 1 (replica), 2 (replicas) to run, in this order")
     args = parser.parse_args()
     if args.what == "ingest":
-        for label, replicas, group in (("plain", 1, "-"), ("1 replica", 1, "autovolt"), ("2 replicas", 2, "autovolt")):
+        variants = {"plain": ("plain", 1, "-"), "1": ("1 replica", 1, "autovolt"), "2": ("2 replicas", 2, "autovolt")}
+        for label, replicas, group in (variants[v] for v in args.variants.split(",")):
             runs = []
             for _ in range(args.runs):
                 r = ingest_run(replicas, group, args.boards, args.seconds, args.warmup, args.interval)
                 print(f"  {label}: {r['readings_per_s']:,.0f} readings/s (offered {r['offered_per_s']:,.0f}/s, "
-                      f"load average {r['load']:.1f})", flush=True)
+                      f"load average {r['load']:.1f}); energy stored {r['energy_stored_wh']:,.1f} Wh, "
+                      f"of the stored sequence {r['energy_sequence_wh']:,.1f} Wh", flush=True)
                 runs.append(r["readings_per_s"])
             print(f"{label}: median {statistics.median(runs):,.0f} readings/s, {args.boards * 6:,} switches", flush=True)
     elif args.what == "failover":
@@ -189,6 +352,18 @@ def main() -> None:
             print(f"  new leader after {r['seconds']:.2f} s (load average {r['load']:.1f})", flush=True)
             times.append(r["seconds"])
         print(f"failover: median {statistics.median(times):.2f} s, max {max(times):.2f} s ({args.runs} runs)")
+    elif args.what == "writers":
+        runs = []
+        for _ in range(args.runs):
+            r = writers_run(args.writers, args.boards, args.seconds, args.warmup, args.interval)
+            print(f"  {args.writers} writer(s): {r['readings_per_s']:,.0f} readings/s (offered "
+                  f"{r['offered_per_s']:,.0f}/s, load average {r['load']:.1f}); energy stored "
+                  f"{r['energy_stored_wh']:,.1f} Wh, of the stored sequence {r['energy_sequence_wh']:,.1f} Wh",
+                  flush=True)
+            runs.append(r["readings_per_s"])
+        print(f"{args.writers} writer(s): median {statistics.median(runs):,.0f} readings/s", flush=True)
+    elif args.what == "refit-many":
+        refit_many(args.series, args.weeks)
     else:
         from contextlib import ExitStack
 

@@ -1,6 +1,7 @@
 """Speech bench on natural speech: the spoken corpus (nlu/corpus/spoken) as voice notes, through the product's path.
 
-    .venv/bin/python -m bench.speech_natural [--split test|dev] [--every-voice] [--snr 10] [--limit N] [--json]
+    .venv/bin/python -m bench.speech_natural [--split test|dev] [--every-voice] [--snr 10] [--limit N] [--every N]
+                                             [--json]
 
 Each labelled sentence is spoken by a neural voice (Piper en_US-joe-medium, every sentence) and by espeak-ng (5
 voices, each sentence by one of them in turn; `--every-voice`: by all five), encoded as a Telegram voice note (Opus
@@ -71,11 +72,12 @@ def voice_label(voice: Voice) -> str:
     return voice.name if voice.synth == "piper" else f"espeak {voice.name} {voice.speed}/{voice.pitch}"
 
 
-def plan(examples: list[Example], snr: float, every_voice: bool) -> list[Note]:
-    """Piper speaks every sentence; espeak-ng voices take turns (or all speak every sentence)."""
+def plan(examples: list[Example], snr: float, every_voice: bool, every: int = 1) -> list[Note]:
+    """Piper speaks every sentence; espeak-ng voices take turns (or all speak every sentence). With `every` only each
+    Nth sentence, spoken by the voice and noise seed it has in the whole run (its index in the part)."""
     notes = []
     for noise in (None, snr):
-        for i, ex in enumerate(examples):
+        for i, ex in list(enumerate(examples))[::every]:
             notes.append(Note(ex, PIPER_JOE, noise, i))
             for voice in ESPEAK_VOICES if every_voice else (ESPEAK_VOICES[i % len(ESPEAK_VOICES)],):
                 notes.append(Note(ex, voice, noise, i))
@@ -201,7 +203,15 @@ def summarise(outcomes: list[Outcome], correct: set[int]) -> dict[str, object]:
     }
 
 
-def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache: NoteCache) -> dict[str, object]:
+def _demo_vocabulary():
+    from autovolt.vocabulary import vocabulary_from_campus
+    from store.campus import load_campus_file
+
+    return vocabulary_from_campus(load_campus_file(DEMO))
+
+
+def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache: NoteCache,
+            every: int = 1) -> dict[str, object]:
     from autovolt.commands.voice import speech_engine
     from autovolt.vocabulary import vocabulary_from_campus
     from nlu.parser import parser_for
@@ -209,7 +219,8 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))
     examples = read_corpus(SPOKEN / f"{split}.txt", vocab)[:limit]
-    notes = plan(examples, snr, every_voice)
+    notes = plan(examples, snr, every_voice, every)
+    examples = examples[::every]
     started = time.perf_counter()
     render(notes, cache)
     render_s = time.perf_counter() - started
@@ -308,11 +319,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--snr", type=float, default=10.0, help="signal-to-noise ratio of the noisy copies, dB")
     ap.add_argument("--every-voice", action="store_true", help="every espeak-ng voice speaks every sentence")
     ap.add_argument("--limit", type=int, help="only the first N sentences (quick checks)")
+    ap.add_argument("--every", type=int, default=1, help="only every Nth sentence (a subset over all kinds)")
+    ap.add_argument("--render-only", action="store_true", help="make the voice notes and stop (nothing scored)")
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"rendered voice notes (default {CACHE})")
     ap.add_argument("--failures", type=int, default=0, metavar="N", help="also list the first N mistakes")
     ap.add_argument("--json", action="store_true", help="print the whole report, every failure included, as JSON")
     args = ap.parse_args(argv)
-    report = measure(args.split, args.snr, args.every_voice, args.limit, NoteCache(args.cache))
+    if args.render_only:
+        vocab = _demo_vocabulary()
+        examples = read_corpus(SPOKEN / f"{args.split}.txt", vocab)[:args.limit]
+        render(plan(examples, args.snr, args.every_voice, args.every), NoteCache(args.cache))
+        return
+    report = measure(args.split, args.snr, args.every_voice, args.limit, NoteCache(args.cache), args.every)
     if args.json:
         print(json.dumps(report, indent=2))
         return

@@ -1,18 +1,21 @@
-"""Speech bench for the two-pass pipeline: what each pass contributes, and the thresholds that join them.
+"""Speech bench for the two-pass pipeline: what each pass contributes, and the rules that join them.
 
-    .venv/bin/python -m bench.speech_twopass [--part dev] [--limit N] [--snr 10] [--voices 2] [--whisper tiny]
-                                             [--passes FILE] [--json]
+    .venv/bin/python -m bench.speech_twopass [--part dev] [--every N] [--limit N] [--snr 10] [--voices 2] [--neural]
+                                             [--whisper tiny] [--passes FILE] [--closed-from FILE] [--denoise]
+                                             [--noisy-only] [--passes-only | --offline] [--json]
     .venv/bin/python -m bench.speech_twopass --latency [--runs 3] [--whisper tiny]
 
 Reads the spoken corpus (nlu/corpus/spoken/<part>.txt; tune on `dev` only, `test` is held out), speaks each
-sentence with espeak-ng (voices rotated over the sentences), encodes it as Telegram does, clean and with white
-noise at --snr dB, and runs the closed pass (PocketSphinx with the campus grammar) and the open pass (Whisper with
-the campus prompt) on every note, timing each. The passes are saved (--passes) so the joining rule can be swept
-offline: closed alone, open alone, and the two-pass engine for several `closed_sure` and word thresholds.
+sentence with espeak-ng (voices rotated over the sentences; `--neural`: the Piper voice speaks every sentence too),
+encodes it as Telegram does, clean and with white noise at --snr dB, and runs the closed pass (PocketSphinx with the
+campus grammar) and the open pass (Whisper with the campus prompt; `--denoise`: after spectral subtraction) on
+every note, timing each. The passes are saved (--passes, resumed when run again; `--closed-from` reuses another
+run's grammar pass, which does not depend on the Whisper model) so the joining rules can be swept offline
+(`--offline`): closed alone, open alone, and the two-pass engine for a grid of `JoinRules`.
 
-Scored as the bot acts: a note is right when the command the parser reads from the chosen transcript equals the
-label (intent and every entity), or when the label is out of scope and nothing is acted on. "Wrong switch without
-a question" counts switch commands that differ from the label and would run without the confirmation tap.
+Scored as bench/speech_natural.py scores the product, with its own decision (`nlu.speech.understand.decide`): a
+note is right when the command equals the label; "wrong switch unasked" counts switches other than the labelled one
+that would run without the confirmation tap; "out of scope accepted" counts out-of-scope notes read as any command.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import os
 import statistics
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from autovolt.vocabulary import vocabulary_from_campus
@@ -31,18 +34,21 @@ from bot.conversation import ConversationConfig
 from nlu.audio import decode_audio
 from nlu.command import Command
 from nlu.parser import parser_for
-from nlu.scoring import CORPUS_DIR, CORPUS_NOW, ENTITIES, Example, _got, read_corpus
+from nlu.scoring import CORPUS_DIR, CORPUS_NOW, Example, differences, read_corpus
 from nlu.speech.base import HeardWord, Transcript
+from nlu.speech.denoise import spectral_subtract
 from nlu.speech.nbest import command_reader
-from nlu.speech.twopass import rank
+from nlu.speech.opentext import heard_words
+from nlu.speech.twopass import RULES, JoinRules, rank
+from nlu.speech.understand import decide
+from nlu.speech.whisper import campus_prompt
 from nlu.speech.wordcheck import unsure_words
 from store.campus import load_campus_file
-from tests.speech.synth import ENGLISH_VOICES, NoteCache
+from tests.speech.synth import ENGLISH_VOICES, PIPER_JOE, NoteCache, Voice
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "autovolt" / "demo" / "campus.yaml"
 CONFIRM_BELOW = ConversationConfig().voice_confirm_below
-ACT = 0.5
 
 
 def _transcript(data: dict) -> Transcript:
@@ -51,10 +57,19 @@ def _transcript(data: dict) -> Transcript:
     return Transcript(**data)
 
 
-def run_passes(examples: list[Example], vocab, snrs: list[float | None], voices: int, whisper_model: str,
-               cache: Path, saved: Path | None) -> list[dict]:
-    """Both passes on every note: [{source, snr, closed, open, closed_s, open_s, audio_s, decode_s}], appended to
-    `saved` (JSON lines) as they come, so a long run can be resumed."""
+def speakers(i: int, voices: int, neural: bool) -> list[Voice]:
+    """Who speaks sentence `i`: espeak-ng voices in turn (the first `voices` of them), and with `neural` the Piper
+    voice too (every sentence, as bench/speech_natural.py)."""
+    return [*([PIPER_JOE] if neural else []), ENGLISH_VOICES[i % voices]]
+
+
+def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | None], voices: int, whisper_model: str,
+               cache: Path, saved: Path | None, neural: bool = False,
+               closed_from: Path | None = None, denoise: bool = False) -> list[dict]:
+    """Both passes on every note: [{source, snr, voice, closed, open, closed_s, open_s, open_cpu_s, audio_s,
+    decode_s}], appended to `saved` (JSON lines) as they come, so a long run can be resumed. `examples` carry their
+    index in the whole part: it picks the voice and the noise seed, so a subset's notes are the whole run's notes.
+    `denoise`: the open pass hears the note after spectral subtraction (nlu/speech/denoise.py)."""
     from nlu.speech import load_engine
     from nlu.speech.engines import load_whisper
     from nlu.speech.whisper_models import resolve_model
@@ -63,27 +78,36 @@ def run_passes(examples: list[Example], vocab, snrs: list[float | None], voices:
     if saved is not None and saved.exists():
         for line in saved.read_text().splitlines():
             row = json.loads(line)
-            done[(row["source"], row["snr"])] = row
+            done[(row["source"], row["snr"], row["voice"])] = row
     notes = NoteCache(cache)
     closed = load_engine()
     opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
     grammar = closed.grammar_for(vocab)
+    reuse = {}
+    if closed_from is not None:  # the grammar pass does not depend on the Whisper model: taken from an earlier run
+        for line in closed_from.read_text().splitlines():
+            row = json.loads(line)
+            reuse[(row["source"], row["snr"], row["voice"])] = row
     out = []
-    for i, ex in enumerate(examples):
-        voice = ENGLISH_VOICES[i % voices]
-        for snr in snrs:
-            if (ex.source, snr) in done:
-                out.append(done[(ex.source, snr)])
+    for i, ex in examples:
+        for voice, snr in ((v, s) for v in speakers(i, voices, neural) for s in snrs):
+            key = (ex.source, snr, voice.name)
+            if key in done:
+                out.append(done[key])
                 continue
             pcm = decode_audio(notes.get(ex.text, voice, snr, seed=i))
-            started = time.perf_counter()
-            first = closed.closed_pass(pcm.samples, grammar)  # what the two-pass engine runs
-            closed_s = time.perf_counter() - started
-            started = time.perf_counter()
-            heard = opener.transcribe(pcm.samples, grammar)
-            open_s = time.perf_counter() - started
+            if key in reuse:
+                first, closed_s = _transcript(reuse[key]["closed"]), reuse[key]["closed_s"]
+            else:
+                started = time.perf_counter()
+                first = closed.closed_pass(pcm.samples, grammar)  # what the two-pass engine runs
+                closed_s = time.perf_counter() - started
+            started, cpu = time.perf_counter(), time.process_time()
+            heard = opener.transcribe(spectral_subtract(pcm.samples) if denoise else pcm.samples, grammar)
+            open_s, open_cpu_s = time.perf_counter() - started, time.process_time() - cpu
             row = {"source": ex.source, "snr": snr, "voice": voice.name, "audio_s": pcm.duration_s,
-                   "decode_s": pcm.decode_s, "closed_s": closed_s, "open_s": open_s, "loadavg": os.getloadavg()[0],
+                   "decode_s": pcm.decode_s, "closed_s": closed_s, "open_s": open_s, "open_cpu_s": open_cpu_s,
+                   "loadavg": os.getloadavg()[0], "whisper": whisper_model,
                    "closed": asdict(first), "open": asdict(heard)}
             out.append(row)
             if saved is not None:
@@ -92,57 +116,88 @@ def run_passes(examples: list[Example], vocab, snrs: list[float | None], voices:
     return out
 
 
-def judge(ex: Example, transcript: Transcript, vocab, word_below: float) -> tuple[bool, bool, bool, bool]:
-    """(right, wrong switch acted on without a question, out of scope acted on, right switch that asks first) for
-    the bot's reading."""
-    parser = parser_for(vocab)
-    command = parser.parse(transcript.text, now=CORPUS_NOW)
-    refused = transcript.confidence < ACT or command.intent == "unknown"
-    if refused:
-        command = Command(text=transcript.text, intent="unknown")
-    got = _got(command)
-    right = command.intent == ex.intent and (ex.intent == "unknown" or all(got[e] == ex.expected[e] for e in ENTITIES))
-    asks = transcript.confidence < CONFIRM_BELOW or bool(unsure_words(transcript.words, vocab, word_below))
-    switches = command.intent == "device_control" and bool(command.switches) and not command.clarification
-    wrong_switch = switches and not right and not asks
-    out_of_scope = ex.intent == "unknown" and command.intent != "unknown" and not refused
-    return right, wrong_switch, out_of_scope, switches and right and asks
+def group_of(row: dict) -> str:
+    """The figure a note counts in: the neural voice or espeak-ng, clean or noisy."""
+    voice = "piper" if row["voice"] == PIPER_JOE.name else "espeak"
+    noise = "clean" if row["snr"] is None else f"{row['snr']:g}dB"
+    return f"{voice} {noise}"
 
 
-def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str, closed_sure: float,
-             word_below: float, alone_cap: float = 1.0, open_wins_from: float = 0.0) -> dict:
+def judge(ex: Example, transcript: Transcript, vocab) -> tuple[bool, bool, bool, bool]:
+    """(right, wrong switch run without a question, out of scope acted on, right switch that asks first), scored as
+    bench/speech_natural.py scores the product: the command `nlu.speech.understand.decide` makes of the transcript
+    against the label."""
+    parsed = _parse(vocab, transcript.text)
+    command = decide(transcript, parsed, vocab)
+    right = not differences(ex, command)
+    switches = command.intent == "device_control" and command.action in ("on", "off") and not command.clarification
+    asks = transcript.confidence < CONFIRM_BELOW or bool(unsure_words(transcript.words, vocab))
+    wanted = (ex.expected.get("action"), ex.expected.get("switches"), ex.expected.get("when"))
+    got = command.to_dict()
+    wrong = switches and not asks and (ex.intent != "device_control"
+                                       or (got["action"], tuple(sorted(got["switches"])), got["when"]) != wanted)
+    out_of_scope = ex.intent == "unknown" and command.intent != "unknown"
+    return right, wrong, out_of_scope, switches and right and asks
+
+
+_PARSED: dict[str, Command] = {}
+
+
+def _parse(vocab, text: str) -> Command:
+    if text not in _PARSED:
+        _PARSED[text] = parser_for(vocab).parse(text, now=CORPUS_NOW)
+    return _PARSED[text]
+
+
+def choose(p: dict, vocab, mode: str, rules: JoinRules, read) -> Transcript:
+    first, heard = _transcript(p["closed"]), _transcript(p["open"])
+    if heard.words:  # saved words through today's open-text rules (they are idempotent on their own output)
+        words = heard_words((w.text, w.confidence) for w in heard.words)
+        heard = replace(heard, text=" ".join(w.text for w in words), words=words)
+    if mode == "closed":
+        return first
+    prompt = campus_prompt(vocab)
+    if mode == "open":
+        return rank(None, heard, read, rules, prompt)
+    return rank(first, heard, read, rules, prompt)
+
+
+def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str, rules: JoinRules = RULES,
+             detail: bool = False) -> dict:
+    """Figures per voice kind and noise for one way of joining the passes (`mode`: closed, open or two)."""
+    read = command_reader(vocab, CORPUS_NOW)  # one memo for the whole sweep: the same `now` for every note
     rows = []
     for p in passes:
-        first, heard = _transcript(p["closed"]), _transcript(p["open"])
-        ran_open = True
-        if mode == "closed":
-            chosen, ran_open = first, False
-        elif mode == "open":
-            chosen = rank(None, heard, command_reader(vocab, CORPUS_NOW))
-        elif first.in_grammar and first.confidence >= closed_sure:
-            chosen, ran_open = first, False
-        else:
-            chosen = rank(first, heard, command_reader(vocab, CORPUS_NOW), alone_cap, open_wins_from)
-        right, wrong, oos, asked = judge(examples[p["source"]], chosen, vocab, word_below)
-        if mode == "two" and closed_sure > 1:  # never skipping: the engine runs both passes side by side
-            latency = p["decode_s"] + max(p["closed_s"], p["open_s"])
-        else:
-            latency = p["decode_s"] + (p["closed_s"] if mode != "open" else 0) + (p["open_s"] if ran_open else 0)
-        rows.append({"snr": p["snr"], "right": right, "wrong": wrong, "oos": oos, "asked": asked, "latency": latency,
-                     "open": ran_open, "audio_s": p["audio_s"], "used": chosen.engine})
+        chosen = choose(p, vocab, mode, rules, read)
+        right, wrong, oos, asked = judge(examples[p["source"]], chosen, vocab)
+        latency = p["decode_s"] + (p["closed_s"] if mode == "closed" else p["open_s"] if mode == "open"
+                                   else max(p["closed_s"], p["open_s"]))
+        rows.append({"group": group_of(p), "right": right, "wrong": wrong, "oos": oos, "asked": asked,
+                     "latency": latency, "used": chosen.engine, "cpu": p.get("open_cpu_s", 0.0),
+                     "out_of_scope": examples[p["source"]].intent == "unknown", "source": p["source"],
+                     "voice": p["voice"], "snr": p["snr"], "text": chosen.text, "confidence": chosen.confidence})
     report = {}
-    for snr in sorted({r["snr"] for r in rows}, key=lambda s: -1 if s is None else s):
-        part = [r for r in rows if r["snr"] == snr]
+    for group in sorted({r["group"] for r in rows}, key=lambda g: (g.startswith("espeak"), not g.endswith("clean"))):
+        part = [r for r in rows if r["group"] == group]
         lat = sorted(r["latency"] for r in part)
-        report["clean" if snr is None else f"{snr:g}dB"] = {
-            "notes": len(part), "whole_command": round(sum(r["right"] for r in part) / len(part), 3),
-            "wrong_switch_no_question": sum(r["wrong"] for r in part),
-            "out_of_scope_accepted": sum(r["oos"] for r in part),
+        oos = [r for r in part if r["out_of_scope"]]
+        report[group] = {
+            "notes": len(part), "whole_command_pct": round(100 * sum(r["right"] for r in part) / len(part), 1),
+            "wrong_switch_unasked_pct": round(100 * sum(r["wrong"] for r in part) / len(part), 1),
+            "oos_accepted_pct": round(100 * sum(r["oos"] for r in oos) / max(1, len(oos)), 1),
             "right_switch_asked": sum(r["asked"] for r in part),
-            "open_pass_run": round(sum(r["open"] for r in part) / len(part), 3),
             "answered_by_open": sum(r["used"] != "pocketsphinx" for r in part),
-            "latency_p50_s": round(statistics.median(lat), 3), "latency_p95_s": round(lat[int(0.95 * (len(lat) - 1))], 3)}
+            "open_cpu_p50_s": round(statistics.median(r["cpu"] for r in part), 3),
+            "latency_p50_s": round(statistics.median(lat), 3)}
+    if detail:
+        report["rows"] = rows
     return report
+
+
+def summary(report: dict) -> str:
+    """One line: accuracy, wrong switches and out-of-scope accepts per group."""
+    return " | ".join(f"{g}: {r['whole_command_pct']:.1f}% ws {r['wrong_switch_unasked_pct']:.1f} "
+                      f"oos {r['oos_accepted_pct']:.1f}" for g, r in report.items() if g != "rows")
 
 
 LATENCY_NOTES = (  # about 3 s each: grammar sentences and natural ones, as a day's notes mix them
@@ -236,6 +291,20 @@ def latency(runs: int, whisper_model: str, cache: Path) -> dict:
             "loadavg": round(os.getloadavg()[0], 1), "runs": runs}
 
 
+def sweep_grid() -> list[tuple[str, JoinRules]]:
+    """The joining rules tried on the dev notes."""
+    grid = []
+    for cap in (0.45, 0.6):
+        for open_act in (0.0, 0.2, 0.3, 0.4):
+            for open_sure in (0.5, 0.6, 0.7, 0.8):
+                for wins in (0.0, 0.5, 1.01):
+                    rules = JoinRules(closed_alone_cap=cap, open_act=open_act, open_sure=open_sure,
+                                      open_wins_from=wins)
+                    grid.append((f"closed_alone_cap={cap} open_act={open_act} open_sure={open_sure} "
+                                 f"open_wins_from={wins}", rules))
+    return grid
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", default="dev", choices=("dev", "test"))
@@ -243,6 +312,12 @@ def main() -> int:
     ap.add_argument("--every", type=int, default=1, help="every Nth sentence (a smaller run over all kinds)")
     ap.add_argument("--snr", type=float, default=10.0)
     ap.add_argument("--voices", type=int, default=2, help="espeak-ng voices rotated over the sentences")
+    ap.add_argument("--neural", action="store_true", help="the Piper voice speaks every sentence too")
+    ap.add_argument("--closed-from", type=Path, help="saved passes whose grammar-pass results are reused")
+    ap.add_argument("--passes-only", action="store_true", help="run and save the passes, skip the sweep")
+    ap.add_argument("--denoise", action="store_true", help="spectral subtraction before the open pass")
+    ap.add_argument("--noisy-only", action="store_true", help="the noisy notes only (no clean copies)")
+    ap.add_argument("--offline", action="store_true", help="sweep the saved --passes only; run nothing")
     ap.add_argument("--whisper", default="tiny", help="tiny (packaged), a folder, or a size name")
     ap.add_argument("--passes", type=Path, help="JSON-lines file of saved passes: resumed and extended")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "autovolt-voice-notes")
@@ -256,28 +331,31 @@ def main() -> int:
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))
     examples = read_corpus(CORPUS_DIR / "spoken" / f"{args.part}.txt", vocab)
-    examples = examples[::args.every]
+    indexed = list(enumerate(examples))[::args.every]
     if args.limit:
-        examples = examples[:args.limit]
-    by_source = {ex.source: ex for ex in examples}
+        indexed = indexed[:args.limit]
+    by_source = {ex.source: ex for _, ex in indexed}
     started = time.perf_counter()
-    passes = run_passes(examples, vocab, [None, args.snr], args.voices, args.whisper, args.cache, args.passes)
+    if args.offline:  # the saved passes of these sentences only, nothing run
+        wanted = set(by_source)
+        passes = [row for row in map(json.loads, args.passes.read_text().splitlines()) if row["source"] in wanted]
+    else:
+        snrs = [args.snr] if args.noisy_only else [None, args.snr]
+        passes = run_passes(indexed, vocab, snrs, args.voices, args.whisper, args.cache, args.passes,
+                            args.neural, args.closed_from, args.denoise)
     print(f"passes: {len(passes)} notes in {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}")
-    results = {"closed alone": evaluate(passes, by_source, vocab, "closed", 0, 0),
-               "open alone": evaluate(passes, by_source, vocab, "open", 0, 0.5)}
-    for sure in (0.75, 1.01):
-        for word in (0.2, 0.35, 0.5, 0.7):
-            for cap in (1.0, 0.6):
-                for wins in (0.0, 0.5, 0.7, 1.01):
-                    results[f"two-pass closed_sure={sure} word<{word} closed_alone_cap={cap} open_wins_from={wins}"] = \
-                        evaluate(passes, by_source, vocab, "two", sure, word, cap, wins)
+    if args.passes_only:
+        return 0
+    results = {"closed alone": evaluate(passes, by_source, vocab, "closed"),
+               "open alone": evaluate(passes, by_source, vocab, "open"),
+               "two passes, today's rules": evaluate(passes, by_source, vocab, "two")}
+    for name, rules in sweep_grid():
+        results[f"two passes {name}"] = evaluate(passes, by_source, vocab, "two", rules)
     if args.json:
         print(json.dumps(results, indent=1))
     else:
         for name, report in results.items():
-            print(name)
-            for cond, r in report.items():
-                print(f"  {cond:6s} " + " ".join(f"{k}={v}" for k, v in r.items()))
+            print(f"{name}\n  {summary(report)}")
     return 0
 
 

@@ -140,6 +140,7 @@ class Conversation:
         self.alert_chat = AlertChat(campus, database_url)
         # Campus.user scans the list; every message asks, so index it once (the campus is immutable).
         self._users = {u.telegram_id: u for u in campus.users}
+        self._switch_by_id = {s.id: s for s in campus.switches}
         # Sends an unsolicited message to a chat (set by the channel: Telegram, the terminal chat).
         self.notify: Callable[[int, str], Awaitable[None]] | None = None
         self.late = LateWatch()
@@ -332,7 +333,7 @@ class Conversation:
         if command.intent == "schedule_query" and command.operation == "cancel":
             return await self._cancel_schedules(who, user, command)
         if command.intent == "schedule_query":
-            return await self._schedules(who, user)
+            return await self._schedules(who, user, command)
         if command.intent == "alerts_query":
             if command.rooms or not command.buildings:
                 return self._remember_alerts(who, await self._alerts(user, command.rooms))
@@ -610,7 +611,22 @@ class Conversation:
                                            ask.peak)
         if command.intent == "forecast_query":
             return await asyncio.to_thread(self.queries.forecast, scope, command.period, now)
+        if self._asks_about_kinds(command):  # "is the AC on?": that kind of device in each room
+            devices = self._targets(dataclasses.replace(command, rooms=scope.room_ids, buildings=(), everything=False))
+            if not devices:
+                wanted = " or ".join(TYPE_WORDS.get(t, t) for t in command.device_types)
+                return Reply(f"I found no {wanted} in {scope.label}.", "answered")
+            return self.queries.status(scope, devices, summary=True)
         return self.queries.status(scope, command.switches)
+
+    def _asks_about_kinds(self, command: Command) -> bool:
+        """A status question about kinds of device and no switch by name: the words name the kind ("is the AC
+        on?"), or only make sense as a follow-up ("and the fans?"). A whole question ("what's on?", "is anything
+        on?") is about every device, even when the parser carried a kind over from the previous question."""
+        if not command.device_types or command.switches or command.everything:
+            return False
+        alone = self.parser.parse(command.text, ParseContext(), self.clock())
+        return alone.intent != "status_query" or bool(alone.device_types)
 
     async def _alert_action(self, who: Sender, user: User, command: Command, action) -> Reply:
         """"ack the AC alert", "snooze it for an hour": find the one open alert meant, then acknowledge or snooze
@@ -728,11 +744,25 @@ class Conversation:
     async def _cmd_schedules(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
         return dataclasses.replace(await self._schedules(who, user), intent="schedule_query")
 
-    async def _schedules(self, who: Sender, user: User) -> Reply:
+    async def _schedules(self, who: Sender, user: User, command: Command | None = None) -> Reply:
+        """The pending actions (an admin sees everyone's); a question that names devices or places ("when will the
+        AC in room 101 turn off?") lists only the actions on them."""
         mine = None if user.role == "admin" else user.telegram_id
         pending = await asyncio.to_thread(records.actions_with_status, self.database_url, "pending", created_by=mine)
         if not pending:
             return Reply("You have no scheduled actions.", "answered")
+        about = ""
+        if command is not None:  # narrowed only by what the words name, not by an earlier message's devices
+            alone = self.parser.parse(command.text, ParseContext(), self.clock())
+            command = alone if alone.intent == "schedule_query" else command
+        types, rooms = self._schedule_filter(command) if command is not None else (set(), set())
+        if types or rooms:
+            about = self._schedule_about(command)  # type: ignore[arg-type]
+            chosen = [r for r in pending if self._schedule_matches(r, types, rooms)]
+            if not chosen:
+                every = "the one" if len(pending) == 1 else f"all {len(pending)}"
+                return Reply(f"Nothing is scheduled{about}. /schedules lists {every} you have.", "answered")
+            pending = chosen
         now = self.clock()
         lines, buttons = [], []
         for n, record in enumerate(pending[:10], start=1):
@@ -741,25 +771,34 @@ class Conversation:
             buttons.append((Button(f"Cancel {n}", self.signer.sign("x", record.id, user.telegram_id,
                                                                    self.config.cancel_ttl_s)),))
         more = f"\n(and {len(pending) - 10} more)" if len(pending) > 10 else ""
-        return Reply("Scheduled actions:\n" + "\n".join(lines) + more, "answered", buttons=tuple(buttons))
+        return Reply(f"Scheduled actions{about}:\n" + "\n".join(lines) + more, "answered", buttons=tuple(buttons))
+
+    def _schedule_filter(self, command: Command) -> tuple[set[str], set[str]]:
+        """The device types and rooms a schedule message names (rooms of a named building included)."""
+        return set(command.device_types), set(command.rooms) | {
+            r.id for r in self.campus.rooms if r.building_id in command.buildings}
+
+    def _schedule_matches(self, record: records.ActionRecord, types: set[str], rooms: set[str]) -> bool:
+        switches = [s for s in (self._switch_by_id.get(i) for i in record.switch_ids) if s is not None]
+        return ((not types or any(s.type in types for s in switches))
+                and (not rooms or any(s.room_id in rooms for s in switches)))
+
+    def _schedule_about(self, command: Command) -> str:
+        """" for the AC in Classroom 101", " in Block A", " for the projector": what a schedule question named."""
+        named = " or ".join(TYPE_WORDS.get(t, t) for t in command.device_types)
+        places = [self.campus.room(r).name for r in command.rooms] or [
+            b.name for b in self.campus.buildings if b.id in command.buildings]
+        return (f" for the {named}" if named else "") + (f" in {' and '.join(places)}" if places else "")
 
     async def _cancel_schedules(self, who: Sender, user: User, command: Command) -> Reply:
         """"cancel the projector schedule", "cancel all my schedules": cancel the user's own pending actions that
         match the devices and rooms named (all of them for "all"); several matches and no "all": ask which."""
         pending = await asyncio.to_thread(records.actions_with_status, self.database_url, "pending",
                                           created_by=user.telegram_id)
-        by_id = {s.id: s for s in self.campus.switches}
-        types, rooms = set(command.device_types), set(command.rooms) | {
-            r.id for r in self.campus.rooms if r.building_id in command.buildings}
+        types, rooms = self._schedule_filter(command)
         if command.everything:  # "cancel all my schedules": devices a previous message named do not narrow it
             types, rooms = set(), set()
-
-        def matches(record: records.ActionRecord) -> bool:
-            switches = [by_id[s] for s in record.switch_ids if s in by_id]
-            return ((not types or any(s.type in types for s in switches))
-                    and (not rooms or any(s.room_id in rooms for s in switches)))
-
-        chosen = [r for r in pending if matches(r)]
+        chosen = [r for r in pending if self._schedule_matches(r, types, rooms)]
         named = " or ".join(TYPE_WORDS.get(t, t) for t in command.device_types)
         if not chosen:
             about = f" for the {named}" if named else ""

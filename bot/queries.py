@@ -65,7 +65,9 @@ class Queries:
 
     # --- status ---------------------------------------------------------------------------------------------
 
-    def status(self, scope: Scope, switch_ids: Sequence[str] = ()) -> Reply:
+    def status(self, scope: Scope, switch_ids: Sequence[str] = (), summary: bool = False) -> Reply:
+        """On/off of the scope's switches (only `switch_ids` when given). Over more than three rooms, the rooms with
+        something on are listed; so too for `switch_ids` with `summary` (a kind of device asked about everywhere)."""
         live = self.fleet.board_liveness()
         by_room: dict[str, list] = {}
         wanted = set(switch_ids)
@@ -75,7 +77,7 @@ class Queries:
         if not by_room:
             return Reply("I found no devices there.", "answered")
         lines: list[str] = []
-        many = len(by_room) > 3 and not wanted
+        many = len(by_room) > 3 and (not wanted or summary)
         on_total = 0
         for room_id, switches in by_room.items():
             room = self.campus.room(room_id)
@@ -168,8 +170,9 @@ class Queries:
         local = frame["ts"].dt.tz_convert(self.tz)
         hourly = frame.groupby(local.dt.floor("h"))["energy_wh"].sum() / 1000
         amount = sum(kwh * tariff.price_at(ts.time()) for ts, kwh in hourly.items())
+        # "INR 8.5/kWh, 11/kWh from 18:00 to 22:00": each band's price says what it is a price of.
         rates = f"{tariff.per_kwh:g}/kWh" + "".join(
-            f", {b.per_kwh:g} {b.start.strftime('%H:%M')}-{b.end.strftime('%H:%M')}" for b in tariff.bands)
+            f", {b.per_kwh:g}/kWh from {b.start.strftime('%H:%M')} to {b.end.strftime('%H:%M')}" for b in tariff.bands)
         return f"Cost: about {format_money(amount, tariff.currency)} at the campus tariff ({tariff.currency} {rates})."
 
     def compare(self, places: Sequence[Scope], period: Period | None, now: dt.datetime, cost: bool = False) -> Reply:

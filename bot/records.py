@@ -270,6 +270,34 @@ def finish_action(url: str, record: ActionRecord, from_status: str, to_status: s
     return changed
 
 
+def report_late(url: str, record: ActionRecord, text: str, detail: dict[str, Any], now: dt.datetime) -> bool:
+    """A board applied a scheduled action's switch after its report said "not switched": in one transaction, keep
+    `text` with the action for its owner (a Telegram owner's is queued in the outbox; a terminal owner's report is
+    shown again, or extended when not yet shown), add `detail` to the action's result under "late_confirmations",
+    and audit it as late_confirmation. False when the action is gone."""
+    from alerts import outbox
+
+    table = m.ScheduledAction
+    with session_scope(url) as session:
+        row = session.get(table, record.id, with_for_update=True)
+        if row is None:
+            return False
+        result = dict(row.result or {})
+        result["late_confirmations"] = [*result.get("late_confirmations", []), detail]
+        row.result = result
+        if row.report and row.reported_at is None:  # not shown yet: one report with both parts
+            row.report = f"{row.report}\n{text}"[:4000]
+        else:
+            row.report, row.reported_at = text[:4000], None
+        if record.channel == "telegram":
+            key = f"schedule:{record.id}:{record.chat_id}:late:{detail.get('switch')}:{detail.get('on')}"
+            outbox.enqueue(session, dedupe_key=key, chat_id=record.chat_id, text=text, now=now)
+        session.add(m.CommandAudit(ts=now, user_id=record.created_by, chat_id=record.chat_id, channel=record.channel,
+                                   text=record.text[:4000], intent=None, outcome="late_confirmation",
+                                   detail={**detail, "action": record.id}))
+    return True
+
+
 def take_reports(url: str, user_id: int, now: dt.datetime, channel: str = "terminal") -> list[str]:
     """Reports of finished actions this user set from `channel` not shown yet; marks them shown."""
     table = m.ScheduledAction

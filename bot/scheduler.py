@@ -8,7 +8,9 @@ switched late: someone may be using the room by then. A row left `running` by a 
 may already have switched) but reported as failed.
 
 Reports: a Telegram user's goes through the alerts outbox (sent when a token is set, kept until then); a terminal
-user's is kept with the action until that user's terminal chat shows it (`records.take_reports`).
+user's is kept with the action until that user's terminal chat shows it (`records.take_reports`). A switch the
+report called "not switched" that the board applies after all (a late confirmation from the gateway) is reported
+the same way, to the same user, and audited as late_confirmation.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot import records
-from bot.replies import already_in_state, describe_results, describe_targets, when_text
+from bot.late import LateWatch, Unconfirmed
+from bot.replies import already_in_state, describe_late, describe_results, describe_targets, when_text
 from bot.replies import planned as planned_action
-from devices.model import SwitchResult, SwitchState
+from devices.model import LateConfirmation, SwitchResult, SwitchState
 from store.campus import Campus
 from store.models import utcnow
 
@@ -76,6 +79,11 @@ class ScheduleRunner:
         self._running: set[asyncio.Task[None]] = set()
         self.ran = 0
         self.skipped = 0
+        self.late_reported = 0
+        # Switches a run's report called unconfirmed, so a board applying them late is reported to the owner.
+        self.late = LateWatch()
+        self._listening: Switcher | None = None  # the gateway whose late confirmations we hear
+        self._settled: dict[int, asyncio.Event] = {}  # runs whose report is being written (a late one waits)
 
     def wake(self) -> None:
         self._wake.set()
@@ -127,8 +135,10 @@ class ScheduleRunner:
 
     async def run_due(self) -> int:
         """Claim and start every due action (skipping those found too late); returns how many were claimed."""
-        if self.fleet() is None:
+        gateway = self.fleet()
+        if gateway is None:
             return 0  # no gateway yet: leave them pending, the next pass takes them
+        self._listen(gateway)
         now = self.clock()
         claimed = await asyncio.to_thread(records.claim_due, self.url, now)
         for record in claimed:
@@ -152,6 +162,15 @@ class ScheduleRunner:
                                "nothing was switched. Ask again if you still want it.")
             return
         gateway = self.fleet()
+        settled = self._settled[record.id] = asyncio.Event()
+        try:
+            await self._switch_and_report(gateway, record, now, lateness, planned, planned_text)
+        finally:
+            settled.set()
+            self._settled.pop(record.id, None)
+
+    async def _switch_and_report(self, gateway: Switcher, record: records.ActionRecord, now: dt.datetime,
+                                 lateness: dt.timedelta, planned: str, planned_text: str) -> None:
         try:
             already = already_in_state(gateway, record.switch_ids, record.on)
             results = await gateway.switch(list(record.switch_ids), record.on)
@@ -161,6 +180,9 @@ class ScheduleRunner:
                                f"A scheduled action ({planned_text}) could not be run because of an error "
                                "on my side.")
             return
+        # Before anything is awaited: the gateway hears a late board report only once.
+        self.late.remember(record.created_by, record.chat_id, record.channel, record.text, results,
+                           action_id=record.id)
         text, outcome = describe_results(self.campus, results, already)
         self.ran += 1
         head = (f"Scheduled action (planned {planned}, run {_minutes(lateness)} late):"
@@ -171,6 +193,43 @@ class ScheduleRunner:
         log.info("scheduled action ran", extra={"kv": {"action": record.id, "outcome": outcome,
                                                        "late_s": int(lateness.total_seconds())}})
         await self._finish(record, "done", result, f"{head}\n{text}")
+
+    def _listen(self, gateway: Switcher) -> None:
+        if gateway is not self._listening and hasattr(gateway, "add_late_listener"):
+            gateway.add_late_listener(self._on_late)
+            self._listening = gateway
+
+    def _on_late(self, late: LateConfirmation) -> None:
+        """The gateway heard a board apply a command after its window: if it was one of our runs, report it."""
+        if self._stopping:
+            return  # a stopped runner's listener stays on the gateway (it has no way to remove one)
+        waiting = self.late.claim(late)
+        if waiting is None or waiting.action_id is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._report_late(waiting, late),
+                                                      name=f"scheduled-late-{waiting.action_id}")
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _report_late(self, waiting: Unconfirmed, late: LateConfirmation) -> None:
+        settled = self._settled.get(waiting.action_id or 0)
+        if settled is not None:  # the run's own report first, so the late one is added to it, not overwritten
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(settled.wait(), 30)
+        record = await asyncio.to_thread(records.get_action, self.url, waiting.action_id or 0)
+        if record is None:
+            return
+        at = record.run_at.astimezone(self.tz).strftime("%H:%M")
+        text = f"Scheduled action ({at}): {describe_late(self.campus, late)}"
+        detail = {"switch": late.switch_id, "on": late.on, "late_by_s": round(late.late_by_s, 1)}
+        try:
+            await asyncio.to_thread(records.report_late, self.url, record, text, detail, self.clock())
+        except Exception:  # the gateway's log and metric still have it
+            log.exception("could not record a scheduled action's late confirmation",
+                          extra={"kv": {"action": record.id}})
+            return
+        self.late_reported += 1
+        log.info("scheduled action confirmed late", extra={"kv": {"action": record.id, **detail}})
 
     async def _finish(self, record: records.ActionRecord, status: str, result: dict, report: str) -> None:
         try:

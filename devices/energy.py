@@ -1,5 +1,9 @@
 """Energy of the interval since a switch's or meter's previous sample.
 
+The accountant holds, per switch and per meter, the newest sample known: the ingest writer keeps it equal to the
+newest STORED sample (devices/stored_energy.py), whichever replica stored it. A sample older than that (it arrived
+late) is placed between its stored neighbours by `relay_inserted` / `meter_inserted`.
+
 Boards without a meter (AutoVolt): on-time x rated watts, as the AutoVolt backend does. Metered boards (Tasmota):
 the difference of the kWh counter, where a counter that went down means the board reset it (energy since reset).
 A counter step beyond what the board's power limit allows in the elapsed time is refused (`Implausible`) and the
@@ -26,6 +30,78 @@ class EnergyAccountant:
     def seed_relay(self, switch_id: str, ts: dt.datetime, on: bool) -> None:
         self._relays[switch_id] = (ts, on)
 
+    def newest_relay(self, switch_id: str) -> tuple[dt.datetime, bool] | None:
+        return self._relays.get(switch_id)
+
+    def newest_meter(self, board_id: str) -> tuple[float, dt.datetime | None] | None:
+        return self._meters.get(board_id)
+
+    def offer_relay(self, switch_id: str, ts: dt.datetime, on: bool) -> None:
+        """A stored sample (another writer's): kept if it is the newest known."""
+        previous = self._relays.get(switch_id)
+        if previous is None or previous[0] <= ts:
+            self._relays[switch_id] = (ts, on)
+
+    def offer_meter(self, board_id: str, total_kwh: float, ts: dt.datetime) -> None:
+        previous = self._meters.get(board_id)
+        if previous is None or previous[1] is None or previous[1] <= ts:
+            self._meters[board_id] = (total_kwh, ts)
+            self._suspect.pop(board_id, None)
+
+    def save(self, switch_ids: set[str], board_ids: set[str]) -> tuple[dict, dict, dict]:
+        """What `restore` needs to undo the changes to these switches and meters (a transaction that failed)."""
+        return ({k: self._relays.get(k) for k in switch_ids}, {k: self._meters.get(k) for k in board_ids},
+                {k: self._suspect.get(k) for k in board_ids})
+
+    def restore(self, saved: tuple[dict, dict, dict]) -> None:
+        for kept, into in zip(saved, (self._relays, self._meters, self._suspect)):
+            for key, value in kept.items():
+                if value is None:
+                    into.pop(key, None)
+                else:
+                    into[key] = value
+
+    def relay_inserted(self, rated_watts: float, before: tuple[dt.datetime, bool] | None,
+                       sample: tuple[dt.datetime, bool], after: tuple[dt.datetime, bool] | None) -> float | None:
+        """Wh to store with a late sample that falls between the stored samples `before` and `after`: what
+        inserting it changes in the sum over the sequence, (before->sample) + (sample->after) - (before->after).
+        The stored rows stay as they are (sums and the Prometheus counter read them once), so the late row
+        carries the correction; it is negative when the late sample says the switch was off for time that
+        `after` was credited with. None when the sample has no neighbour on either side."""
+        if before is None and after is None:
+            return None
+        used = 0.0
+        if before is not None:
+            used += self._interval(rated_watts, before, sample[0])
+        if after is not None:
+            used += self._interval(rated_watts, sample, after[0])
+            if before is not None:
+                used -= self._interval(rated_watts, before, after[0])
+        return used
+
+    def meter_inserted(self, before: tuple[float, dt.datetime | None] | None, sample: tuple[float, dt.datetime],
+                       after: tuple[float, dt.datetime | None] | None, limit_w: float | None) -> float | None:
+        """As `relay_inserted` for a late meter counter; raises `Implausible` if either new step is."""
+        if before is None and after is None:
+            return None
+        used = 0.0
+        for first, second in ((before, sample), (sample, after)):
+            if first is None or second is None:
+                continue
+            step = self._step(first, second[0], second[1], limit_w)
+            if step is None:
+                raise Implausible(ENERGY_JUMP, "late meter counter step beyond the board's rated power")
+            used += step
+        if before is not None and after is not None:
+            used -= self._step(before, after[0], after[1], None) or 0.0
+        return used
+
+    def _interval(self, rated_watts: float, previous: tuple[dt.datetime, bool], ts: dt.datetime) -> float:
+        prev_ts, prev_on = previous
+        if not prev_on:
+            return 0.0
+        return rated_watts * min(max((ts - prev_ts).total_seconds(), 0.0), self.max_gap_s) / 3600.0
+
     def relay(self, switch_id: str, rated_watts: float, ts: dt.datetime, on: bool) -> float | None:
         """Wh used by the switch since its previous sample (None for its first sample: the interval is unknown)."""
         previous = self._relays.get(switch_id)
@@ -34,11 +110,7 @@ class EnergyAccountant:
         self._relays[switch_id] = (ts, on)
         if previous is None:
             return None
-        prev_ts, prev_on = previous
-        if not prev_on:
-            return 0.0
-        seconds = min((ts - prev_ts).total_seconds(), self.max_gap_s)
-        return rated_watts * seconds / 3600.0
+        return self._interval(rated_watts, previous, ts)
 
     def meter(self, board_id: str, total_kwh: float, ts: dt.datetime | None = None,
               limit_w: float | None = None) -> float | None:

@@ -9,8 +9,9 @@ a batch the database refused is written to it and fsync'd at once, then replayed
 as the database answers), so readings the broker already handed over survive the service being killed; without
 one they wait in memory (nothing lost unless the backlog exceeds `max_backlog` rows, or the process dies).
 Readings received in the last flush interval (0.25 s; 20 ms while the database is away) before a kill are in
-memory only. On start the writer restores, per switch, the last stored sample (so the first reading after a restart
-has its energy figure) and the last stored state.
+memory only. On start the writer restores, per switch and meter, the last stored sample (so the first reading after
+a restart has its energy figure) and the last stored state. Interval energy is computed in the batch's transaction
+from the previous STORED sample, whoever stored it (devices/stored_energy.py), so replicas count each interval once.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from devices.energy import EnergyAccountant
+from devices.stored_energy import StoredEnergy
 from devices.plausibility import Implausible, power_limits
 from devices.model import Availability, GatewayStats, Heartbeat, MeterReport, Observation, RelayReport
 from store import models as m
@@ -37,8 +39,8 @@ from store.spool import already_written, mark_written, open_spool
 
 log = logging.getLogger(__name__)
 
-READING_COLUMNS = ("ts", "board_id", "switch_id", "room_id", "state", "power_w", "energy_wh", "source")
-Row = tuple[Any, str, str | None, str | None, bool | None, float | None, float | None, str]
+READING_COLUMNS = ("ts", "board_id", "switch_id", "room_id", "state", "power_w", "energy_wh", "source", "meter_kwh")
+Row = tuple[Any, str, str | None, str | None, bool | None, float | None, float | None, str, float | None]
 
 
 def _switch_then_time(row: Row) -> tuple:
@@ -74,7 +76,9 @@ def _encode(batch: _Batch) -> dict:
 
 
 def _decode(data: dict) -> _Batch:
-    return _Batch(rows=[(_time_in(r[0]), *r[1:]) for r in data["rows"]],  # type: ignore[misc]
+    # Rows spooled before migration 0009 have no meter counter (their energy was computed as they arrived).
+    return _Batch(rows=[(_time_in(r[0]), *r[1:], *([None] * (len(READING_COLUMNS) - len(r))))  # type: ignore[misc]
+                        for r in data["rows"]],
                   switches={k: (on, dt.datetime.fromisoformat(at)) for k, (on, at) in data["switches"].items()},
                   boards={k: (dt.datetime.fromisoformat(seen) if seen else None, up)
                           for k, (seen, up) in data["boards"].items()})
@@ -110,6 +114,9 @@ class IngestWriter:
                 self._switch_at[(s.board_id, relay)] = s
         self._metered = {b.id for b in campus.boards if b.protocol == "tasmota"}
         self._power_limit_w = power_limits(campus)
+        rated = {s.id: s.rated_watts for s in self._switch_at.values() if s.board_id not in self._metered}
+        self.ledger = StoredEnergy(self.energy, rated, self._metered, self._power_limit_w, database_url,
+                                   self.engine.dialect.name)
         self._known_state: dict[str, bool | None] = {}
         self._implausible_logged: dict[str, float] = {}
         self._stored_board: dict[str, tuple[dt.datetime | None, bool]] = {}  # as last written (or read at start)
@@ -178,40 +185,17 @@ class IngestWriter:
         return False
 
     def _seed_from_store(self) -> None:
-        """Last stored state per switch, last stored sample per switch (for the energy of the first interval after
-        a restart), and each board's stored last-seen/online (so unchanged values are not rewritten)."""
+        """Last stored state per switch, each board's stored last-seen/online (so unchanged values are not
+        rewritten), and the newest stored sample per switch and meter (the first interval after a restart)."""
         try:
             with self.engine.connect() as conn:
-                switches = conn.execute(select(m.Switch.id, m.Switch.state, m.Switch.state_changed_at)).all()
-                for sid, state, _ in switches:
+                for sid, state in conn.execute(select(m.Switch.id, m.Switch.state)):
                     self._known_state[sid] = state
                 for bid, seen, online in conn.execute(select(m.Board.id, m.Board.last_seen, m.Board.online)):
                     self._stored_board[bid] = (seen, bool(online))
-                last = self._last_samples(conn)
+                self.ledger.seed(conn)
         except Exception as exc:  # the store may not be migrated yet; states are then learnt from the boards
             log.warning("could not read switch states from the store", extra={"kv": {"error": type(exc).__name__}})
-            return
-        ours = {s.id for s in self._switch_at.values() if s.board_id not in self._metered}
-        for sid, state, changed_at in switches:
-            if sid not in ours:
-                continue
-            sample = last.get(sid)
-            if sample is not None:
-                self.energy.seed_relay(sid, sample[0], sample[1])
-            elif state is not None and changed_at is not None:
-                self.energy.seed_relay(sid, changed_at, state)
-
-    def _last_samples(self, conn: Connection) -> dict[str, tuple[dt.datetime, bool]]:
-        """The newest stored relay reading per switch: one indexed lookup per switch (switch_id, ts)."""
-        r = m.Reading.__table__.c
-        newest = (select(r.ts, r.state).where(r.switch_id == bindparam("sid"), r.state.is_not(None))
-                  .order_by(r.ts.desc()).limit(1))
-        out = {}
-        for s in self._switch_at.values():
-            row = conn.execute(newest, {"sid": s.id}).first()
-            if row is not None:
-                out[s.id] = (row.ts, bool(row.state))
-        return out
 
     # --- writer thread ----------------------------------------------------------------------------------------
 
@@ -224,7 +208,9 @@ class IngestWriter:
             self._wake.clear()
             stopping = self._stop.is_set()
             with self._lock:
-                items, self._buffer, self._buffered = self._buffer, [], 0
+                items = self._take(stopping)
+                if self._buffer:
+                    self._wake.set()  # more waiting: the next batch at once
             if items or self._retry or self.spool or stopping:
                 self._write(items, final=stopping)
             with self._lock:
@@ -237,6 +223,25 @@ class IngestWriter:
             if stopping and self._retry is not None:
                 # Database still away at shutdown: give up after the join timeout rather than spin.
                 time.sleep(0.5)
+
+    def _take(self, everything: bool) -> list[tuple[dt.datetime, Sequence[Observation]]]:
+        """The oldest messages, up to `batch_size` observations (all of them when stopping); under the lock. A
+        writer that fell behind writes its backlog in batches of that size, oldest first: each transaction (and
+        the energy section the replicas' writers pass one at a time) stays short, and two replicas catching up
+        move through time side by side instead of one writing minutes the other already passed (late samples)."""
+        if everything or self._buffered <= self.batch_size:
+            items, self._buffer, self._buffered = self._buffer, [], 0
+            return items
+        count = taken = 0
+        for _, observations in self._buffer:
+            count += len(observations)
+            taken += 1
+            if count >= self.batch_size:
+                break
+        items = self._buffer[:taken]
+        del self._buffer[:taken]
+        self._buffered -= count
+        return items
 
     def _write(self, items: list[tuple[dt.datetime, Sequence[Observation]]], final: bool = False) -> None:
         batch = self._retry or _Batch()
@@ -275,13 +280,22 @@ class IngestWriter:
         """One transaction for the batch; `batch_id` (a spooled batch) is recorded with it and a batch already
         recorded is skipped. False (logged, counted) when the database refused it."""
         try:
-            with self.engine.begin() as conn:
+            with self.ledger.serial(), self.engine.begin() as conn:
                 if batch_id is not None:
                     if already_written(conn, batch_id):
                         return True
                     mark_written(conn, batch_id, "readings")
-                if batch.rows:
-                    self._insert(conn, batch.rows)
+                self.ledger.begin(conn)
+                settled = self.ledger.settle(batch.rows)
+                refused = list(settled.refused)
+                written = len(settled.in_order)
+                if settled.in_order:
+                    self._insert(conn, settled.in_order)
+                if settled.late:
+                    late_refused = self.ledger.insert_late(conn, settled.late, self._insert)
+                    written += len(settled.late) - len(late_refused)
+                    refused.extend(late_refused)
+                self.ledger.end(conn)
                 # Rows in id order, so replicas writing the same rows lock them in one order (no deadlock); a
                 # row another replica already moved on is left alone (it heard a later report of that switch).
                 if batch.switches:
@@ -304,15 +318,20 @@ class IngestWriter:
                     conn.execute(update(boards).where(boards.c.id == bindparam("bid")).values(online=bindparam("up")),
                                  unseen)
         except Exception as exc:
+            self.ledger.rollback()
             self.stats.write_errors += 1
             log.warning("telemetry batch not written; will retry",
                         extra={"kv": {"rows": len(batch.rows), "spooled": batch_id is not None or bool(self.spool),
                                       "error": (str(exc).splitlines() or [type(exc).__name__])[0][:200]}})
             return False
+        self.ledger.committed()
+        for board_id, problem in refused:
+            self.stats.count_implausible(problem.reason)
+            self._log_implausible(board_id, problem)
         for board_id, (seen_at, online) in batch.boards.items():
             stored = self._stored_board.get(board_id)
             self._stored_board[board_id] = (seen_at if seen_at is not None else (stored[0] if stored else None), online)
-        self.stats.readings_written += len(batch.rows)
+        self.stats.readings_written += written
         self.stats.write_batches += 1
         return True
 
@@ -334,7 +353,7 @@ class IngestWriter:
     def _convert(self, items: list[tuple[dt.datetime, Sequence[Observation]]], batch: _Batch) -> None:
         rows, switches, latest = batch.rows, batch.switches, self._latest_board
         boards, switch_at, metered = self.boards, self._switch_at, self._metered
-        known, energy = self._known_state, self.energy
+        known = self._known_state
         count = len(rows)
         to_db = self._ts_to_db
         for ts, observations in items:
@@ -352,28 +371,24 @@ class IngestWriter:
                     if sw is None:
                         continue  # a relay with nothing registered on it
                     on, source = obs.on, obs.source  # type: ignore[union-attr]
-                    if board_id in metered:  # the board's meter reports its energy: not counted twice
-                        rows.append((stamp, board_id, sw.id, sw.room_id, on, None, None, source))
+                    # Energy is filled in the batch's transaction (devices/stored_energy.py). A metered board's
+                    # relays get none: the meter reports their energy, not counted twice.
+                    if board_id in metered:
+                        rows.append((stamp, board_id, sw.id, sw.room_id, on, None, None, source, None))
                     else:
                         rows.append((stamp, board_id, sw.id, sw.room_id, on, sw.rated_watts if on else 0.0,
-                                     energy.relay(sw.id, sw.rated_watts, ts, on), source))
+                                     None, source, None))
                     if known.get(sw.id) is not on:
                         known[sw.id] = on
                         switches[sw.id] = (on, ts)
                     latest[board_id] = (ts, True)
                 elif kind is MeterReport:
-                    latest[board_id] = (ts, True)  # an absurd counter is still a sign of life
-                    try:
-                        used = energy.meter(board_id, obs.total_kwh, ts,  # type: ignore[union-attr]
-                                            self._power_limit_w.get(board_id))
-                    except Implausible as exc:
-                        self.stats.count_implausible(exc.reason)
-                        self._log_implausible(board_id, exc)
-                        continue
+                    # An absurd counter is still a sign of life; it is refused when the batch is written.
+                    latest[board_id] = (ts, True)
                     rows.append((stamp, board_id, None, board.room_id, None, obs.power_w,  # type: ignore[union-attr]
-                                 used, "meter"))
+                                 None, "meter", obs.total_kwh))  # type: ignore[union-attr]
                 elif kind is Heartbeat:
-                    rows.append((stamp, board_id, None, board.room_id, None, None, None, "heartbeat"))
+                    rows.append((stamp, board_id, None, board.room_id, None, None, None, "heartbeat", None))
                     latest[board_id] = (ts, True)
                 elif kind is Availability:
                     previous = latest.get(board_id) or self._stored_board.get(board_id)

@@ -26,28 +26,33 @@ from pathlib import Path
 from nlu.command import INTENTS, Command
 
 JUDGE_FILE = Path(__file__).with_name("models") / "judge.json"
-FORMAT = 1
+FORMAT = 2
 # The parser's evidence, in the order of `Evidence.dense` and of the `scope` weights after the text score.
 EVIDENCE = ("action", "verb", "device", "place", "question", "clarification", "corrections", "previous",
-            "unknown_words", "length") + tuple(f"intent={i}" for i in INTENTS)
+            "unknown_words", "length", "state", "stateless_status", "done") + tuple(f"intent={i}" for i in INTENTS)
 PLACE, SWITCH, TIME, NUMBER = "<place>", "<switch>", "<time>", "<num>"
 
 
 @dataclass(frozen=True)
 class Evidence:
     """What the judge reads about one message: `tokens`, the normalised words with rooms, switches and times masked;
-    `dense`, the parser's evidence in `EVIDENCE` order."""
+    `dense`, the parser's evidence in `EVIDENCE` order; `typed`, the words as typed where the spelling fixer changed
+    them (it bends unknown English towards campus words: "clean" -> "clear", "flat" -> "fault"), so the judge
+    still reads what was written."""
 
     tokens: tuple[str, ...]
     dense: tuple[float, ...]
+    typed: tuple[str, ...] = ()
 
 
-def text_features(tokens: tuple[str, ...] | list[str]) -> tuple[list[str], list[str]]:
-    """Word 1-2 grams (with sentence ends) and character 3-4 grams of the words (masks stay whole)."""
+def text_features(tokens: tuple[str, ...] | list[str], typed: tuple[str, ...] | list[str] = ()
+                  ) -> tuple[list[str], list[str]]:
+    """Word 1-2 grams (with sentence ends) and character 3-4 grams of the words (masks stay whole); a word as typed
+    before a spelling fix is one more word feature ("~clean") and gives its character grams too."""
     words = ["<s>", *tokens, "</s>"]
-    grams = [w for w in tokens] + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    grams = [w for w in tokens] + [f"{a} {b}" for a, b in zip(words, words[1:])] + [f"~{w}" for w in typed]
     chars: list[str] = []
-    for w in tokens:
+    for w in (*tokens, *typed):
         if w.startswith("<"):
             continue
         padded = f" {w} "
@@ -89,8 +94,10 @@ def _logit(p: float) -> float:
 
 @dataclass(frozen=True)
 class Judge:
-    """Trained weights (see the module doc). `veto_below`: a parsed request whose in-scope probability is below
-    this becomes `unknown`. `trained_on`: a digest of the corpus it was trained on (to notice a stale file)."""
+    """Trained weights (see the module doc). `veto_below`: a parsed question whose in-scope probability is below
+    this becomes `unknown`; `veto_device_below`: the same for a device command (stricter: acting on a message that
+    was not for us costs more than answering it). `trained_on`: a digest of the corpus it was trained on (to notice
+    a stale file)."""
 
     words: _Block
     chars: _Block
@@ -100,16 +107,17 @@ class Judge:
     calibration_weights: tuple[float, ...]  # see `calibration_features`
     calibration_bias: float
     veto_below: float
+    veto_device_below: float
     trained_on: str = ""
 
     # ---------------------------------------------------------------------------------------------- the opinion
-    def text_score(self, tokens: tuple[str, ...] | list[str]) -> float:
-        grams, chars = text_features(tokens)
+    def text_score(self, tokens: tuple[str, ...] | list[str], typed: tuple[str, ...] | list[str] = ()) -> float:
+        grams, chars = text_features(tokens, typed)
         return self.text_bias + self.words.dot(grams) + self.chars.dot(chars)
 
     def in_scope(self, evidence: Evidence) -> float:
         """The probability that the message is a campus request (whatever the parser made of it)."""
-        x = (self.text_score(evidence.tokens), *evidence.dense)
+        x = (self.text_score(evidence.tokens, evidence.typed), *evidence.dense)
         return _sigmoid(self.scope_bias + sum(w * v for w, v in zip(self.scope_weights, x)))
 
     def review(self, command: Command, evidence: Evidence) -> Command:
@@ -117,16 +125,21 @@ class Judge:
         back `unknown`."""
         p_in = self.in_scope(evidence)
         # Help is never vetoed: "I can do this and that" is the right answer to a message that is not for us anyway.
-        vetoed = command.intent not in ("unknown", "help") and p_in < self.veto_below
+        vetoed = command.intent not in ("unknown", "help") and p_in < self.threshold(command.intent)
         if vetoed:
             command = Command(text=command.text, intent="unknown")
         z = self.calibration_bias + sum(w * v for w, v in zip(self.calibration_weights,
                                                               calibration_features(command, p_in, evidence)))
         return dataclasses.replace(command, confidence=_sigmoid(z))
 
+    def threshold(self, intent: str) -> float:
+        """The in-scope probability below which a parse of this intent is vetoed."""
+        return self.veto_device_below if intent == "device_control" else self.veto_below
+
     # ---------------------------------------------------------------------------------------------- data
     def to_dict(self) -> dict:
         return {"format": FORMAT, "trained_on": self.trained_on, "veto_below": self.veto_below,
+                "veto_device_below": self.veto_device_below,
                 "text": {"bias": self.text_bias, "words": self.words.terms, "chars": self.chars.terms},
                 "scope": {"bias": self.scope_bias, "weights": list(self.scope_weights), "evidence": list(EVIDENCE)},
                 "calibration": {"bias": self.calibration_bias, "weights": list(self.calibration_weights)}}
@@ -139,7 +152,7 @@ class Judge:
         return cls(_Block(terms(data["text"]["words"])), _Block(terms(data["text"]["chars"])),
                    float(data["text"]["bias"]), tuple(data["scope"]["weights"]), float(data["scope"]["bias"]),
                    tuple(data["calibration"]["weights"]), float(data["calibration"]["bias"]),
-                   float(data["veto_below"]), str(data.get("trained_on", "")))
+                   float(data["veto_below"]), float(data["veto_device_below"]), str(data.get("trained_on", "")))
 
 
 def calibration_features(command: Command, p_in: float, evidence: Evidence) -> tuple[float, ...]:

@@ -77,6 +77,11 @@ HELP_PHRASES = (
     "how do i use this", "how to use this", "what can i do with", "dont know how to use", "some examples",
     "give me examples", "show me examples", "any tips", "what all can", "what else can you", "supposed to use",
     "meant to use", "should i use this", "how to use you", "explain how to use", "what commands",
+    # Spoken: "what kind of stuff can you do", "what are you capable of", "how am I supposed to talk to you".
+    "what kind of stuff", "what sort of stuff", "capable of", "supposed to talk", "talk to you", "use you for",
+    "what kind of commands", "what sort of commands", "how do i work this", "how this works", "how this thing works",
+    "what i can say", "what i can ask", "what you do", "things i can", "tell you to do", "supposed to say",
+    "what stuff", "how does this", "how do you work", "allowed to ask", "my options",
 )
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
                         "examples"})
@@ -111,6 +116,8 @@ OUT_OF_SCOPE_PHRASES = (
     "who are you", "your name", "tell me a", "sing", "order food", "what time is it", "what is the time",
     "what day is it", "what is the date", "start a timer", "set a timer", "set timer",
     "wrong with you", "problem with you", "your problem",
+    # Questions about words, not things: "what does AC stand for", "what is the full form of kwh".
+    "stand for", "stands for", "full form", "short for", "meaning of", "how do you spell",
 )
 
 NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall number no num block".split())
@@ -151,4 +158,37 @@ COMMON_WORDS = frozenset(
     "hello hi hey bye goodbye thanks thank please sorry welcome yes no yeah nope ok okay sure fine "
     "blah lorem ipsum dolor amet quick brown fox jumps lazy dog hmm huh "
     "lock locks unlock door doors window windows curtain curtains".split()
+)
+
+# Everyday spoken words a few letters or a sound away from a device, cue or common room word ("alright" is not
+# "light", "heading" not "heating", "chance" not "cancel", "coming" not "upcoming", "caught" not "cut"), and the
+# inflected forms of the switch verbs, which a report or a question needs to see as they are ("who switched off",
+# "what's turned on"): spelling correction leaves them alone. Chosen from the words a dictionary and a
+# speech recogniser's vocabulary share that the corrector used to bend; words a recogniser may hear in place of a
+# device word ("nights", "rights", "fight", "tour", "burn", "project") are left out, so they are still corrected.
+EVERYDAY_WORDS = frozenset(
+    "turned turning turns switched switching shutting shuts powered powering killed killing cutting "
+    "activated deactivated disabled enabled started stopped "
+    "alright heading headed coming chance chances fantastic fancy caught hear hearing heard hears "
+    "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
+    "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "
+    "beach beans bear beard bearing beating beep beer bell belly bending bidding bills billing bird bite black "
+    "blocked blog boil boiling bored boring bound brain breaking bread breed brew bride brings broad broom bulk "
+    "bull bunch calling calls camp caring cases cast cattle cause caused causing changing chasing chatting "
+    "cheating chilling choosing clap clean cleaner cleared clearly clock coast coat coin colder color coming "
+    "commute compete connected consent contest context costly costume council counter creating crew crop cross "
+    "cute dare dawn deep default delight depending dive download drag drain drawer drawn dreaming drops earning "
+    "eating echo edited enter entirely entry everyday excited expert facility fair fake fall falling feeling "
+    "figures filling fill finish flat fleet float forest forget function gain glad glass grading grew guiding "
+    "hair hanging hate hating healing helper helps hide hiding hill hole holes host housing hunt hurt idea input "
+    "issued joint keen keeper keeps kept lady laid lake land lead leading leads leaf lease leaves legs lend lent "
+    "letting lied lies lifted lifting lifts listed listen listening listing little lived lively loaded loan lost "
+    "lots mailing mainly makes making male mall mark marked mask mean mind misses nations networking normally "
+    "offend officer opening ordering output overall owner pain paint painting pair pants paused pending "
+    "pointed pointing polite post posts pound pouring protect pushed pushing puts quit reach reaching reacting "
+    "release relies rely remain remote removed response return returning ride riding ring road round rushed "
+    "search seat seated seating sending silly sing situation skill stack star stars state stated steal step stole "
+    "straight strange street style suit sunlight sunset sweater sweating swing tall taste tech thin thinks tide "
+    "ties tired tissue trading training treating trip true unclear unexpected united unused useless user usual "
+    "waiter waste watches watching wearing wheel white wide widely wife wild wine wise worrying wound".split()
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -43,7 +44,37 @@ _FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "
 _NEGATIONS = frozenset({"not", "dont", "never", "no"})
 _ASKING = frozenset({"tell", "know", "check", "see", "ask", "wonder", "wondering", "find"})
 _STATE_ASKS = frozenset({"is", "are", "was", "were", "if", "whether"})  # "are any lights on": not a command
-_ENSURE_PHRASES = ("make sure", "ensure", "see to it", "make certain")
+_ENSURE_PHRASES = ("make sure", "ensure", "see to it", "make certain", "see that")
+# Words said before the message proper, skipped when looking for its first word: hesitations, discourse words and
+# greetings ("erm is the AC off", "right, is the projector on", "good morning, could you ..."). The room said first
+# is skipped too ("room 202, is the AC on"): a question stays a question whatever comes before it.
+_LEAD_INS = frozenset({"er", "erm", "em", "uhm", "umm", "ah", "oh", "so", "right", "alright", "then", "and", "okay",
+                       "ok", "well", "hello", "hi", "hey", "hmm", "mm", "in", "at", "for", "the"})
+_GREETINGS = ("good morning", "good afternoon", "good evening", "hi there", "hello there", "hey there")
+_GREETING_WORDS = frozenset({"good", "morning", "afternoon", "evening", "there"})
+# Past forms of the switch verbs: "I switched off the AC", "the fans were turned off", "the power went off" tell of
+# something done, they ask for nothing. With a request around them ("I want it switched off", "can be turned
+# off", "make sure it is switched off") they name the state wanted instead.
+_PAST_SWITCH = frozenset({"turned", "switched", "powered", "killed", "went"})
+_WANTING = frozenset({"be", "want", "wanted", "need", "needed", "like", "keep", "have", "get", "sure", "ensure",
+                      "please", "let", "lets", "appreciate", "grateful"})
+# Whose thing is switched: "switch off my laptop", "turn on your microphones" are about things of people.
+_OWNERS = frozenset({"my", "your", "his", "her", "their"})
+_OWNED_PLACES = frozenset({"room", "class", "classroom", "lab", "office", "cabin", "hall"})
+# Who did it: before a verb that is past or present alike ("someone cut the power"), a report, not an order.
+_DOERS = frozenset({"someone", "somebody", "anyone", "anybody", "nobody", "he", "she", "they", "everyone"})
+# "the power went", "power has gone", "a power cut", "power is out": a power event told of (a few words after "power").
+_POWER_EVENTS = frozenset({"cut", "cuts", "outage", "outages", "failure", "went", "gone", "out", "failed", "tripped"})
+_DETERMINERS = frozenset({"a", "the", "another", "any", "no", "some"})
+# "we lost power in lab 1", "there's no power in room 101": an outage told of, not energy asked about.
+_POWER_LOST = frozenset({"lost", "lose", "losing", "no", "without"})
+# Where one clause of a message ends: "just checking, are the lights off", "when you're free - could you ...".
+_CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)|\s[-\u2013\u2014]\s")
+# A clause with none of these is a lead-in ("sorry", "just checking", "when you're free"), not the request.
+_CLAUSE_WORDS = _STRONG_VERBS | lx.OFF_WORDS | lx.ON_WORDS
+_WISHES = frozenset({"need", "needed", "want", "wanted", "keep", "get", "have", "like", "love", "let"})
+# Said to people in the room, not to the bot: "turn your phones off, students", "everyone, switch off your mics".
+_ADDRESSEES = frozenset({"students", "everyone", "everybody", "guys", "folks", "kids", "children"})
 _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
 # The only words a verbless follow-up may hold besides devices, places and fillers: "and the fans too", "same for
 # lab 2", "do the same in room 102 as well", "what about room 102".
@@ -103,6 +134,9 @@ class _Facts:
     corrections: int = 0
     unknown_places: list[str] = field(default_factory=list)  # places named that the campus does not have
     asked: bool = False  # the message ends with a question mark
+    clause_starts: frozenset[int] = frozenset()  # token indices where a clause after the first begins
+    mentioned: set[int] = field(default_factory=set)  # token indices inside a registry or lexicon name
+    switch_named: set[int] = field(default_factory=set)  # token indices inside a switch's own name
     masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
 
     def masked(self) -> tuple[str, ...]:
@@ -140,7 +174,7 @@ class Parser:
         self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
         cue_words = (lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.STATUS_WORDS | lx.ENERGY_WORDS | lx.FORECAST_WORDS
                      | lx.SCHEDULE_WORDS | lx.CANCEL_WORDS | lx.ALERT_WORDS | {"help", "switch", "turn", "schedule"})
-        known = (set(STOP_WORDS) | lx.COMMON_WORDS | lx.LIST_WORDS | lx.OUT_OF_SCOPE_WORDS | lx.FILLER_WORDS | set(WEEKDAYS) | set(_UNITS) | DAY_WORDS
+        known = (set(STOP_WORDS) | lx.COMMON_WORDS | lx.EVERYDAY_WORDS | lx.LIST_WORDS | lx.OUT_OF_SCOPE_WORDS | lx.FILLER_WORDS | set(WEEKDAYS) | set(_UNITS) | DAY_WORDS
                  | lx.PRONOUNS | lx.NUMBER_ROOM_HEADS | {"am", "pm", "oclock", "noon", "midnight", "half", "quarter",
                                                         "past", "since", "week", "month", "year", "weekend", "evening",
                                                         "morning", "afternoon", "night", "status", "dont", "much",
@@ -231,10 +265,15 @@ class Parser:
                 continue
             covered |= span
             self._take(facts, mention)
+            if mention.kind == "switch":
+                facts.switch_named |= span
             mask = _MASKS.get(mention.kind)
             if mask:
                 facts.masks.update((i, mask) for i in span)
         facts.masks.update((i, TIME) for i in times.used)
+        facts.mentioned = covered - times.used
+        if _CLAUSE_BREAK.search(raw):
+            facts.clause_starts = self._clause_starts(raw, len(toks))
         self._bare_numbers(facts, covered)
         self._unknown_places(facts, covered | times.used)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
@@ -242,24 +281,31 @@ class Parser:
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         intent, action, operation = self._intent(facts, times, context)
         command = self._decide(raw, facts, times, context, now, intent, action, operation)
-        return command, self._evidence(facts, command, context)
+        return command, self._evidence(facts, command, context, raw)
 
     def _strange_words(self, f: _Facts) -> list[str]:
         """Words the parser knows nothing of (no lexicon, registry or common English word): often the thing a
         message is really about ("photocopier", "geyser")."""
         return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)]
 
-    def _evidence(self, f: _Facts, command: Command, context: ParseContext) -> Evidence:
+    def _evidence(self, f: _Facts, command: Command, context: ParseContext, raw: str) -> Evidence:
         content = [t for t in f.toks if t not in lx.FILLER_WORDS]
+        # What was typed where the spelling fixer changed a word (cached look-ups; only when something was fixed).
+        as_typed = norm_tokens(raw)
+        typed = tuple(t for t in as_typed if self.spell.fix(t)) if f.corrections else ()
+        # An on/off or state word: "what brand is the ac in room 101" asks about the AC, not whether it is on.
+        state = float(command.action is not None or "on" in f.toks or "off" in f.toks or bool(f.cues & lx.STATUS_WORDS))
         strange = self._strange_words(f)
         values = {"action": float(command.action is not None), "verb": float(bool(f.cues & lx.ACTION_VERBS)),
                   "device": float(f.has_device), "place": float(f.has_place),
                   "question": float(f.asked or (content[:1] and content[0] in _QUESTION_STARTS) or False),
                   "clarification": float(command.clarification is not None), "corrections": float(f.corrections),
                   "previous": float(context.previous is not None), "unknown_words": len(strange) / max(1, len(f.toks)),
-                  "length": min(len(f.toks), 30) / 10.0}
+                  "length": min(len(f.toks), 30) / 10.0,
+                  "state": state, "stateless_status": float(command.intent == "status_query" and not state),
+                  "done": float(_tells_what_was_done(as_typed))}  # as typed: the fixer makes "switched" "switch"
         dense = tuple(values[name] if name in values else float(name == f"intent={command.intent}") for name in EVIDENCE)
-        return Evidence(f.masked(), dense)
+        return Evidence(f.masked(), dense, typed)
 
     def _decide(self, raw: str, facts: _Facts, times, context: ParseContext, now: dt.datetime, intent: str,
                 action: str | None, operation: str | None) -> Command:
@@ -271,8 +317,8 @@ class Parser:
             day = prev.period.start.date() if _answers_time(prev, facts) and prev.period is not None else None
             if times.period is not None or day is not None:
                 times = extract_times(toks, now, ahead=True, day=day)
-        if intent == "unknown":
-            return Command(text=raw, intent="unknown")
+        if intent in ("unknown", "help"):
+            return Command(text=raw, intent=intent)
         if facts.unknown_places and intent in _ASKS_ABOUT_PLACES:
             question, candidates = self._unknown_place_question(facts)
             return Command(text=raw, intent=intent, action=action, device_types=tuple(facts.types),
@@ -380,12 +426,13 @@ class Parser:
         cues = f.cues
         content = [t for t in f.toks if t not in lx.FILLER_WORDS or t in ("can", "will")]
         skip = 3 if f.toks[:3] in (["do", "1", "thing"], ["do", "one", "thing"]) else 0  # Indian English "do one thing, ...": please
-        lead = next((k for k, t in enumerate(f.toks) if k >= skip and t not in lx.FILLER_WORDS
-                     and t not in ("can", "will", "tell", "let", "know")), None)
+        lead = next((k for k, t in enumerate(f.toks) if k >= self._lead_in(f) and k >= skip
+                     and t not in lx.FILLER_WORDS and t not in ("can", "will", "tell", "let", "know")), None)
         first = f.toks[lead] if lead is not None else ""
         if lead and f.toks[lead - 1] in _SUBJECTS and (lead < 2 or f.toks[lead - 2] not in ("can", "could", "would", "will")):
             first = f.toks[lead - 1]  # "we are done here, turn it all off": a statement, not "are ...?"
-        if any(f.phrase(p) for p in lx.OUT_OF_SCOPE_PHRASES):
+        if any(f.phrase(p) for p in lx.OUT_OF_SCOPE_PHRASES
+               if not (p in _GREETINGS and (f.has_device or f.has_place))):  # "good morning, lights on in 101"
             return "unknown", None, None
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
@@ -399,12 +446,28 @@ class Parser:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
         question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
+        if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
+                and f.toks[lead - 2] in ("can", "could", "may", "might"):
+            question = False  # "can we have the fans on", "could I get the AC off": asking for, not about
+        if first == "have" and lead + 1 < len(f.toks) and f.toks[lead + 1] not in _SUBJECTS | {"he", "she", "someone",
+                                                                                              "somebody", "anyone"} \
+                and "been" not in f.toks and not f.asked:
+            question = False  # "have the fans switched on in room 101 please": an order ("have you ...?" asks)
+        if question and first in ("is", "are") and (f.phrase("able to") or f.phrase("possible to") or (
+                cues & _STRONG_VERBS and any(f.phrase(f"you {m}") for m in ("could", "can", "would", "will")))):
+            question = False  # "are you able to switch the projector off", "is there any way you could turn ..."
+        if question and first in _STATE_ASKS and lead is not None and _order_after(f, lead + 1):
+            question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
         ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
         if ensure and action is None and "on" in f.toks:
             action = "on"
         if ensure and action == "on" and cues & {"nothing", "none"}:
             action = "off"  # "make sure nothing is left on"
+        wished = action is None and not question and f.has_device and bool(cues & _WISHES) \
+            and bool(cues & {"running", "run"})
+        if wished:
+            action = "on"  # "we need the projector running in lab 2", "let the fans run"
         verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
@@ -412,6 +475,13 @@ class Parser:
             return "schedule_query", None, "cancel"
         if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES):
             return "alerts_query", None, None
+        if not question and self._power_event(f):
+            return "unknown", None, None  # "we lost power in lab 1 this morning", "power has gone in lab 2"
+        if self._someones_thing(f):
+            return "unknown", None, None  # "I'll switch off my laptop now", "turn on your microphones"
+        if f.toks[-1] in _ADDRESSEES or (f.toks[0] in _ADDRESSEES and (
+                1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
+            return "unknown", None, None  # "turn the lights off when you leave, students": said to people
         energy = bool(cues & _ENERGY_STRONG) or (bool(cues & _ENERGY_WEAK) and (
             "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
             or (times.period is not None and action is None)))
@@ -421,16 +491,30 @@ class Parser:
             return "schedule_query", None, "list"
         if energy:
             return "energy_query", None, None
-        if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place):
+        if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place) \
+                and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
             return "unknown", None, None
-        if action and verb and not (question and first in _PAST_QUESTION) and not (question and first in _STATE_ASKS
+        if first == "how" and f.toks[lead + 1:lead + 3] in (["do", "i"], ["can", "i"], ["should", "i"], ["do", "we"]) \
+                and not f.has_place and f.cues & _SWITCH_FORMS:
+            return "help", None, None  # "how do I switch on the projector myself": how to, not do it
+        if first == "who" and not (action or _statusish(f)):
+            return "unknown", None, None  # "who fixed the fan in room 102": about people, not the switches
+        if not question and self._reported(f, action):
+            return "unknown", None, None  # "somebody turned off the lights in lab 2", "we had a power cut"
+        if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None:
+            return "unknown", None, None  # "is this thing on": about the microphone, with nothing to go on
+        if action and not question and (f.has_device or f.has_place) and (wished or self._wanted_state(f)):
+            return "device_control", action, None  # "I want the AC switched off", "they can be turned off"
+        asks_done = question and (first in _PAST_QUESTION or (first in ("what", "which") and bool(
+            set(f.toks[lead + 1:lead + 4]) & {"did", "do", "does", "have", "has", "had"})))  # "what did we leave on"
+        if action and verb and not asks_done and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
-        if not (f.types or f.switch_mentions or f.has_place) and any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p):
+        if not (f.types or f.switch_mentions or f.has_place) and _asks_help(f):
             return "help", None, None  # "what all can I ask you": not a question about "all" devices
-        statusish = bool(cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
+        statusish = _statusish(f)
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
         if action and (f.has_device or f.has_place or f.pronoun):
@@ -446,16 +530,110 @@ class Parser:
             if shape == "more":
                 return "device_control", prev.action, None
             return "status_query", None, None
-        if cues & lx.HELP_WORDS or any(f.phrase(p) for p in lx.HELP_PHRASES if " " in p) or \
+        if cues & lx.HELP_WORDS or _asks_help(f) or \
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
             if not f.has_device and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
                 return "help", None, None  # "I'm new here, what can you do": "here" is no room
         return "unknown", None, None
 
-    def _action(self, f: _Facts) -> str | None:
+    def _clause_starts(self, raw: str, count: int) -> frozenset[int]:
+        """Token indices where the second and later clauses of `raw` begin (empty when they cannot be lined up
+        with the message's tokens)."""
+        starts, k = [], 0
+        for part in _CLAUSE_BREAK.split(raw):
+            n = len(self._normalise(part)[0]) if part.strip() else 0
+            if n:
+                starts.append(k)
+                k += n
+        return frozenset(starts[1:]) if k == count else frozenset()
+
+    def _lead_in(self, f: _Facts) -> int:
+        """How many tokens come before the message proper: lead-in words, a greeting, the room said first, and
+        whole clauses that name nothing and ask for nothing ("just checking, are the lights off")."""
+        toks, k = f.toks, 0
+        while k < len(toks):
+            if toks[k] in _LEAD_INS or toks[k] in lx.FILLER_WORDS or f.masks.get(k) == PLACE:
+                k += 1
+            elif toks[k] in _GREETING_WORDS and k + 1 < len(toks) and any(
+                    f.phrase(g) and g.split()[0] in (toks[k], toks[k - 1] if k else "") for g in _GREETINGS):
+                k += 1
+            else:
+                end = min((s for s in f.clause_starts if s > k), default=None)
+                if end is None or any(i in f.mentioned or toks[i] in _CLAUSE_WORDS for i in range(k, end)):
+                    break
+                k = end
+        return k
+
+    def _reported(self, f: _Facts, action: str | None) -> bool:
+        """The message tells of a switch or a power cut that happened ("I already switched off the AC", "the fans
+        were turned off this morning", "someone cut the power to lab 1", "we had a power cut in lab 2") and asks
+        for nothing: no present-tense switch verb, no wish ("want", "need", "please", "can be ...")."""
+        toks = f.toks
+        # "have" of a perfect tense ("I've already turned it off") is no wish.
+        perfect = {i for i, t in enumerate(toks) if t in ("have", "has", "had")
+                   and toks[i + 1:i + 2] and (toks[i + 1] in _PAST_SWITCH or toks[i + 1] in ("already", "just"))}
+        wishes = {t for i, t in enumerate(toks) if t in _WANTING and i not in perfect}
+        if f.cues & (_STRONG_VERBS - {"cut", "shut", "put", "power", "leave", "keep"}) or wishes:
+            return False
+        for i, tok in enumerate(toks):
+            prev, nxt = toks[i - 1] if i else "", toks[i + 1] if i + 1 < len(toks) else ""
+            if tok in _PAST_SWITCH and (action is not None or tok == "went" or nxt in ("on", "off", "up", "down")):
+                return True
+            if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS:
+                return True
+        return self._power_event(f)
+
+    def _someones_thing(self, f: _Facts) -> bool:
+        """A switch verb or on/off whose object is someone's thing ("switch off my laptop", "turn your
+        microphones on"): a thing no campus name covers in a message that names no device, or a switch's own name
+        ("laptop" of the reading hall's laptop sockets) owned by a person, with no place said."""
+        toks = f.toks
+        for i, tok in enumerate(toks[:-1]):
+            if tok not in _OWNERS or toks[i + 1] in _OWNED_PLACES \
+                    or not set(toks[max(0, i - 3):i + 4]) & (_SWITCH_FORMS | {"on", "off"}):
+                continue
+            if i + 1 not in f.mentioned and not f.has_device:
+                return True
+            if i + 1 in f.switch_named and not (f.types or f.has_place):
+                return True
+        return False
+
+    def _power_event(self, f: _Facts) -> bool:
+        """"we lost power", "there's no power in lab 2", "a power cut", "the power has gone": an outage told of
+        ("cut the power" is an order, "power cut" after nothing or a determiner is the noun)."""
         toks = f.toks
         for i, tok in enumerate(toks):
-            if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and toks[i - 1] in ("power", "shut")):
+            if tok != "power":
+                continue
+            prev = toks[i - 1] if i else ""
+            if prev in _POWER_LOST:
+                return True
+            after = toks[i + 1:i + 4]
+            if after[:1] in (["cut"], ["cuts"]):
+                if not i or prev in _DETERMINERS:
+                    return True
+            elif set(after) & _POWER_EVENTS and not (set(toks[max(0, i - 3):i]) & {"cut", "turn", "switch", "shut", "kill"}):
+                return True
+        return False
+
+    def _wanted_state(self, f: _Facts) -> bool:
+        """A past form of a switch verb after a wish: "I want the AC switched off", "they can be turned off"."""
+        toks = f.toks
+        return any(tok in _PAST_SWITCH and set(toks[max(0, i - 6):i]) & _WANTING for i, tok in enumerate(toks))
+
+    def _action(self, f: _Facts) -> str | None:
+        toks = f.toks
+        # The on/off of the request, not of the story before it: "I left the lights on in 201, can you turn them
+        # off" is off. Read from the first switch verb said as an order, and from the start when none follows it.
+        start = next((i for i, t in enumerate(toks) if i and t in _STRONG_VERBS - {"keep", "leave"}), 0)
+        return self._action_from(f, start) if start else self._action_from(f, 0)
+
+    def _action_from(self, f: _Facts, start: int) -> str | None:
+        toks = f.toks
+        for i, tok in enumerate(toks):
+            if i < start:
+                continue
+            if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 4):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
                 if tok == "cut" and "power" not in toks and not f.has_device:
                     continue
                 return "off"
@@ -465,11 +643,11 @@ class Parser:
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
-                if before & _STRONG_VERBS or before & (lx.ACTION_VERBS | lx.PRONOUNS | {"back"}) \
+                if before & _STRONG_VERBS or before & (lx.ACTION_VERBS | lx.PRONOUNS | _PAST_SWITCH | {"back"}) \
                         or nxt in ("the", "all", "every", "everything", "lights", "fans") or i + 1 == len(toks) \
                         or self._after_device(f, i):
                     return "on"
-        return None
+        return self._action_from(f, 0) if start else None
 
     def _after_device(self, f: _Facts, i: int) -> bool:
         """An "on" right after a device or room phrase ("lights on in 101", "lab 2 fans on")."""
@@ -655,6 +833,46 @@ class Parser:
                        switches=tuple(self._ordered(switches)), when=when, period=period,
                        confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
                        everything=f.everything and not f.types)
+
+
+_HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
+
+
+def _asks_help(f: _Facts) -> bool:
+    """A help phrase of more than one word, hedges aside ("what do you actually do" is "what do you do")."""
+    plain = f" {' '.join(t for t in f.toks if t not in _HEDGES)} "
+    return any(f" {p} " in f.text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p)
+
+
+_ORDER_VERBS = frozenset({"turn", "switch", "shut", "put", "flip", "kill", "cut"})
+_ORDER_OBJECTS = frozenset({"on", "off", "the", "it", "them", "all", "everything", "those", "these", "that", "this",
+                            "down", "my", "our", "both"})
+
+
+def _order_after(f: _Facts, start: int) -> bool:
+    """A switch verb said as an order at or after `start`: "turn it off", "switch on the ...", not a noun ("is
+    the switch on") and not an infinitive ("is it possible to turn ...", which has its own rule)."""
+    toks = f.toks
+    return any(toks[i] in _ORDER_VERBS and toks[i - 1] not in _DETERMINERS | _DOERS | {"to", "is", "are", "i", "we"}
+               and toks[i + 1] in _ORDER_OBJECTS for i in range(max(start, 1), len(toks) - 1))
+
+
+def _statusish(f: _Facts) -> bool:
+    """Status words or phrases ("still on", "running", "left on") outside the names in the message."""
+    return bool(f.cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
+
+
+_DONE_VERBS = frozenset({"switched", "turned", "powered", "killed"})
+# Words before a past participle that make it a request or a question: "can the lights be turned off", "I want the
+# projector switched off", "who switched on the fans".
+_NOT_DONE = frozenset("be been being get got have has had want wants need needs like please pls can could would will "
+                      "make keep is are was were who did if whether".split())
+
+
+def _tells_what_was_done(toks: list[str]) -> bool:
+    """A switch verb in the past with nothing before it that asks: "I switched the fans off already", "my student
+    turned off the projector" report what happened; they ask for nothing."""
+    return any(t in _DONE_VERBS and not set(toks[:i]) & _NOT_DONE for i, t in enumerate(toks))
 
 
 def _follow_up_shape(f: _Facts) -> str | None:

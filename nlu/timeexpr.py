@@ -113,6 +113,7 @@ class _Scanner:
         self.bad_clock: str | None = None
         self.bad_date: str | None = None
         self.moments: list[str] = []
+        self.moment_values: list[tuple[int, int, str | None] | dt.timedelta] = []  # what each of `moments` says
         self.duration: dt.timedelta | None = None
 
     def tok(self, i: int) -> str | None:
@@ -128,6 +129,7 @@ class _Scanner:
             step = self._at(i)
             if (self.clock is not clock and self.clock is not None) or (self.delay is not delay and self.delay is not None):
                 self.moments.append(" ".join(self.t[k] for k in range(i - 1, i + max(step, 1)) if k in self.used))
+                self.moment_values.append(self.delay if self.delay is not delay else self.clock)
             i += step if step else 1
 
     def _at(self, i: int) -> int:  # noqa: C901 - one branch per expression family keeps it readable
@@ -140,29 +142,12 @@ class _Scanner:
                 return step
         # Delays: "in 20 minutes", "after an hour", "in half an hour", "in 2 and a half hours".
         if t in _DELAY_LEADS:
-            if nxt == "half" and self.tok(i + 2) in ("an", "a") and self.tok(i + 3) in ("hour", "hr"):
-                self.delay = dt.timedelta(minutes=30)
-                self.mark(i, i + 1, i + 2, i + 3)
-                return 4
-            if nxt == "half" and self.tok(i + 2) in ("hour", "hr"):
-                self.delay = dt.timedelta(minutes=30)
-                self.mark(i, i + 1, i + 2)
-                return 3
-            count = _count(nxt or "")
-            if count is not None:
-                if self.tok(i + 2) == "and" and self.tok(i + 3) == "a" and self.tok(i + 4) == "half" and self.tok(i + 5) in _UNITS:
-                    self.delay = dt.timedelta(seconds=(count + 0.5) * _UNITS[self.tok(i + 5)])
-                    self.mark(*range(i, i + 6))
-                    return 6
-                unit = self.tok(i + 2)
-                if unit in _UNITS:
-                    self.delay = dt.timedelta(seconds=count * _UNITS[unit])
-                    self.mark(i, i + 1, i + 2)
-                    return 3
-                if unit == "more" and self.tok(i + 3) in _UNITS:
-                    self.delay = dt.timedelta(seconds=count * _UNITS[self.tok(i + 3)])
-                    self.mark(*range(i, i + 4))
-                    return 4
+            amount = self._amount(i + 1)
+            if amount is not None:
+                seconds, end = amount
+                self.delay = dt.timedelta(seconds=seconds)
+                self.mark(*range(i, end))
+                return end - i
         step = self._date(i)
         if step:
             return step
@@ -362,19 +347,58 @@ class _Scanner:
     def _duration(self, i: int) -> int:
         """"for an hour" at `i`: sets `duration` and returns the tokens taken (0: no duration here). "for the next
         2 hours" stays a period (a forecast's)."""
-        k = i + 1
-        count = _count(self.tok(k) or "")
-        if self.tok(k) == "half" and self.tok(k + 1) in ("an", "a") and self.tok(k + 2) in ("hour", "hr"):
-            seconds, end = 1800, k + 3
-        elif count is not None and self.tok(k + 1) in _UNITS:
-            seconds, end = count * _UNITS[self.tok(k + 1)], k + 2
-        else:
+        amount = self._amount(i + 1)
+        if amount is None:
             return 0
+        seconds, end = amount
         if seconds <= 0:
             return 0
         self.duration = dt.timedelta(seconds=seconds)
         self.mark(*range(i, end))
         return end - i
+
+    def _amount(self, k: int) -> tuple[float, int] | None:
+        """An amount of time said at token `k`, as (seconds, index after it), or None: "20 minutes", "half an hour",
+        "a quarter of an hour", "2 and a half hours", "an hour and a half", "an hour and 15 minutes", "1 hour 15
+        minutes", "a couple of minutes", "20 more minutes"."""
+        tok = self.tok
+        if tok(k) == "half" and tok(k + 1) in ("an", "a") and tok(k + 2) in ("hour", "hr"):
+            return 1800, k + 3
+        if tok(k) == "half" and tok(k + 1) in ("hour", "hr"):
+            return 1800, k + 2
+        if tok(k) in ("3", "three") and tok(k + 1) == "quarters" and tok(k + 2) == "of" and tok(k + 3) in ("an", "a") \
+                and tok(k + 4) in ("hour", "hr"):
+            return 2700, k + 5  # "three quarters of an hour"
+        if tok(k) in ("a", "an") and tok(k + 1) == "quarter":
+            k += 1
+        if tok(k) == "quarter":
+            if tok(k + 1) == "of" and tok(k + 2) in ("an", "a") and tok(k + 3) in ("hour", "hr"):
+                return 900, k + 4
+            if tok(k + 1) in ("hour", "hr"):
+                return 900, k + 2
+            return None
+        if tok(k) in ("a", "an") and tok(k + 1) == "couple" and tok(k + 2) == "of":
+            k += 1
+        if tok(k) == "couple" and tok(k + 1) == "of" and tok(k + 2) in _UNITS:
+            return 2 * _UNITS[tok(k + 2)], k + 3
+        count = _count(tok(k) or "")
+        if count is None:
+            return None
+        if tok(k + 1) == "and" and tok(k + 2) == "a" and tok(k + 3) == "half" and tok(k + 4) in _UNITS:
+            return (count + 0.5) * _UNITS[tok(k + 4)], k + 5  # "2 and a half hours"
+        unit = tok(k + 1)
+        if unit == "more" and tok(k + 2) in _UNITS:
+            return count * _UNITS[tok(k + 2)], k + 3  # "in 20 more minutes"
+        if unit not in _UNITS:
+            return None
+        seconds, end = count * _UNITS[unit], k + 2
+        if tok(end) == "and" and tok(end + 1) in ("a", "an") and tok(end + 2) in ("half", "quarter"):
+            return seconds + (0.5 if tok(end + 2) == "half" else 0.25) * _UNITS[unit], end + 3  # "an hour and a half"
+        joined = end + 1 if tok(end) == "and" else end
+        more = _count(tok(joined) or "") if tok(joined) not in ("a", "an", "one") else None
+        if more is not None and tok(joined + 1) in _UNITS and _UNITS[tok(joined + 1)] < _UNITS[unit]:
+            return seconds + more * _UNITS[tok(joined + 1)], joined + 2  # "an hour and 15 minutes"
+        return seconds, end
 
     def _date(self, i: int) -> int:
         """A calendar day: "24 december [2026]", "december 24 [2026]", "1 of december", "on the 5" (the 5th of
@@ -435,16 +459,24 @@ class _Scanner:
 
     def result(self) -> TimeInfo:
         when = None
+        if self.clock is not None and self.day_offset is None and self.day is not None:
+            self.day_offset = (self.day - self.now.date()).days
         if self.delay is not None:
             when = self.now + self.delay
         elif self.clock is not None:
-            if self.day_offset is None and self.day is not None:
-                self.day_offset = (self.day - self.now.date()).days
             when = self._resolve_clock(*self.clock)
+        # The same moment said twice ("at four this afternoon ... at 4 pm") is one moment.
+        moments: list[str] = []
+        seen: list[dt.datetime] = []
+        for text, value in zip(self.moments, self.moment_values):
+            moment = self.now + value if isinstance(value, dt.timedelta) else self._resolve_clock(*value)
+            if moment not in seen:
+                seen.append(moment)
+                moments.append(text)
         future = self.period is not None and self.period.start >= self.now
         day_only = self.clock is None and self.delay is None and self.day_offset not in (None, 0)
         return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date,
-                        tuple(self.moments), self.duration)
+                        tuple(moments), self.duration)
 
     def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
         mer = mer or (self.bias if hour <= 12 else None)

@@ -145,6 +145,8 @@ class Reading(Base):
 
     `power_w` is instantaneous power, `energy_wh` the energy of the interval since the previous sample (not a
     counter), so sums over a range are the range's energy. `room_id` is copied in for per-room range queries.
+    `meter_kwh` is a meter's own counter as reported (meter rows only, migration 0009): the writer that stores the
+    next meter sample takes its interval energy from it, whichever replica stored this one.
     """
 
     __tablename__ = "readings"
@@ -157,6 +159,7 @@ class Reading(Base):
     power_w: Mapped[float | None] = mapped_column(Float)
     energy_wh: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(String(16))
+    meter_kwh: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         Index("ix_readings_switch_ts", "switch_id", "ts"),

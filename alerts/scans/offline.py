@@ -1,5 +1,5 @@
-"""Board offline: no message from a board for `offline_after_s` (5 minutes by default); "back online" when it
-returns. Boards never heard from are left alone (not yet installed). Many boards of one building at once are
+"""Board offline: no message from a board for `offline_after_s` (5 minutes by default; a Tasmota board, which
+speaks only every TelePeriod, `tasmota_offline_after_s`, 700 s); "back online" when it returns. Boards never heard from are left alone (not yet installed). Many boards of one building at once are
 grouped (alerts.grouping)."""
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from store.campus import Campus
 
 
 def offline_signals(campus: Campus, last_seen: Mapping[str, dt.datetime | None], now: dt.datetime,
-                    offline_after_s: float) -> list[Signal]:
-    """One BOARD_OFFLINE signal per board silent for longer than `offline_after_s`."""
+                    offline_after_s: float, tasmota_offline_after_s: float = 0.0) -> list[Signal]:
+    """One BOARD_OFFLINE signal per board silent for longer than `offline_after_s` (a Tasmota board: longer than
+    the larger of that and `tasmota_offline_after_s`: between two TelePeriods a healthy one says nothing)."""
     rooms = {r.id: r for r in campus.rooms}
     out = []
     for board in campus.boards:
@@ -26,7 +27,8 @@ def offline_signals(campus: Campus, last_seen: Mapping[str, dt.datetime | None],
         if seen is None:
             continue
         silent = (now - seen).total_seconds()
-        if silent <= offline_after_s:
+        limit = max(offline_after_s, tasmota_offline_after_s) if board.protocol == "tasmota" else offline_after_s
+        if silent <= limit:
             continue
         room = rooms.get(board.room_id)
         minutes = int(silent // 60)
@@ -41,7 +43,7 @@ def offline_signals(campus: Campus, last_seen: Mapping[str, dt.datetime | None],
 
 def evaluate(campus: Campus, last_seen: Mapping[str, dt.datetime | None], now: dt.datetime, config: AlertConfig,
              open_groups: Collection[str] = ()) -> ScanResult:
-    singles = offline_signals(campus, last_seen, now, config.offline_after_s)
+    singles = offline_signals(campus, last_seen, now, config.offline_after_s, config.tasmota_offline_after_s)
     names = {b.id: b.name for b in campus.buildings}
     signals, absorbed = group_offline(singles, open_groups, config.group_min_boards, names)
     return ScanResult(covers=frozenset({BOARD_OFFLINE, BOARD_OFFLINE_GROUP}), signals=tuple(signals), absorbed=absorbed)

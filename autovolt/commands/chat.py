@@ -71,14 +71,28 @@ class TerminalChat:
             return
         print(f"bot> {reply.text}".replace("\n", "\n     "), file=self.out, flush=True)
         if reply.chart is not None:
-            self.charts_dir.mkdir(parents=True, exist_ok=True)
-            self._charts += 1
-            path = self.charts_dir / f"{self._charts:03d}-{reply.chart_name}"
-            path.write_bytes(reply.chart)
+            path = self._keep_chart(reply.chart, reply.chart_name)
             print(f"     (chart: {path})", file=self.out, flush=True)
         self.buttons = [b for row in reply.buttons for b in row]
         if self.buttons:
             print("     " + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(self.buttons, 1)), file=self.out, flush=True)
+
+    def _keep_chart(self, data: bytes, name: str) -> Path:
+        """Write a chart under the next free number: charts of earlier chats (each `--once` is one) and of other
+        users' chats at the same time are kept, never overwritten (the file is created exclusively)."""
+        self.charts_dir.mkdir(parents=True, exist_ok=True)
+        if self._charts == 0:  # continue after what earlier chats left
+            found = (re.match(r"(\d+)-", p.name) for p in self.charts_dir.iterdir())
+            self._charts = max((int(m.group(1)) for m in found if m), default=0)
+        while True:
+            self._charts += 1
+            path = self.charts_dir / f"{self._charts:03d}-{name}"
+            try:
+                with path.open("xb") as out:
+                    out.write(data)
+                return path
+            except FileExistsError:
+                continue
 
     def notice(self, text: str, prompt: bool = False) -> None:
         """An unsolicited message (a scheduled action's report); `prompt`: reprint the prompt after it."""

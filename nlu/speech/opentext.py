@@ -3,7 +3,8 @@
 Open recognisers write what they hear as ordinary English: "A.C.", "fan's", "Room 101." and, after a room word,
 numbers as their homophones ("lab to", "room for"). The homophones are turned back into digits only right after a
 word that introduces a room number, where nothing else makes sense. "Two hundred and one" comes out as "200 and 1":
-joined back into 201.
+joined back into 201. "Two oh one" may come out as "2 oh 1": the "oh" between two digits is a zero (else the room
+read is "room 2").
 """
 
 from __future__ import annotations
@@ -25,7 +26,17 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
             if token in _HOMOPHONES and out and out[-1].text in NUMBER_ROOM_HEADS:
                 token = _HOMOPHONES[token]
             out.append(HeardWord(token, float(confidence)))
-    return _hundreds_joined(out)
+    return _hundreds_joined(_zeros_between_digits(out))
+
+
+def _zeros_between_digits(words: list[HeardWord]) -> list[HeardWord]:
+    """"2 oh 1" -> "2 0 1": "oh"/"o" is a zero only between two single digits."""
+    out = list(words)
+    for i in range(1, len(out) - 1):
+        if (out[i].text in ("oh", "o") and len(out[i - 1].text) == 1 and out[i - 1].text.isdigit()
+                and out[i + 1].text[:1].isdigit()):
+            out[i] = HeardWord("0", out[i].confidence)
+    return out
 
 
 def _hundreds_joined(words: list[HeardWord]) -> tuple[HeardWord, ...]:

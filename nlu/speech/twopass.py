@@ -18,11 +18,13 @@ import concurrent.futures
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from nlu.grammar import Grammar
 from nlu.speech.base import SpeechEngine, SpeechError, Transcript
 from nlu.speech.nbest import Reader, command_reader, same_command
+from nlu.speech.whisper import campus_prompt
+from nlu.textnorm import base_tokens
 from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -32,59 +34,140 @@ log = logging.getLogger(__name__)
 # speech forced into the grammar as about its own sentences, so skipping cost accuracy and wrong switches
 # (bench/speech_twopass.py; docs/benchmarks.md "Speech: two passes").
 CLOSED_SURE: float | None = None
-# A grammar sentence the open pass did not confirm (its text read as no command) keeps at most this confidence:
-# under 0.5, so it is shown but not acted on. On the dev notes 0.6 (asks before switching) was 3-5 points more
-# accurate but let twice as much out-of-scope speech through as questions (6 of 218 notes against 3).
-CLOSED_ALONE_CAP = 0.45
-# When the passes read different commands, the open text is taken from this raw confidence on, the grammar
-# sentence below it (dev notes: +2 points clean, -1 at 10 dB against always the open text; 0.7 and never worse).
-OPEN_WINS_FROM = 0.5
-# The open pass's transcript confidence (geometric mean of word probabilities) maps to 0.5..1 when the parser reads
-# it as a complete command: `OPEN_FLOOR + (1 - OPEN_FLOOR) * p`; text it cannot read keeps the raw mean.
-OPEN_FLOOR = 0.5
-# When the two passes read as different commands, the answer is capped here (under the bot's 0.75 default):
-# a switch asks first.
-DISAGREE_CAP = 0.6
 
 
-def rank(closed: Transcript | None, heard: Transcript, read: Reader, closed_alone_cap: float = 1.0,
-         open_wins_from: float = 0.0) -> Transcript:
+@dataclass(frozen=True)
+class JoinRules:
+    """How the two passes' readings become one transcript and how far it is trusted. The bot acts on a transcript
+    from 0.5 (`REFUSE_BELOW`) and switches without a question from 0.75 (its `voice_confirm_below`); the caps below
+    keep a reading under one or the other. Every value was chosen on the dev notes (docs/benchmarks.md).
+
+    `closed_alone_cap`: the most a grammar sentence the open pass did not confirm keeps (under 0.5: shown, not acted
+    on). `open_wins_from`: when the passes read different commands, the open text is taken from this raw open
+    confidence on, the grammar sentence below it. `open_floor`: an open reading the parser takes as a complete
+    command maps its raw confidence p (geometric mean of word probabilities) to `open_floor + (1 - open_floor) * p`.
+    `disagree_cap`: the most two passes reading different commands keep (a switch asks). `open_act`: an open-only
+    reading (the grammar pass read no command) under this raw confidence is shown, not acted on. `open_sure`: an
+    open-only reading under this raw confidence asks before switching. `max_words_per_s`, `max_repeat`,
+    `max_prompt_run`: an open text with more words per second of audio than people say (dev notes: at most 5.6), whose
+    word pairs repeat (at most 1.45), or with more than this many words in a row from the campus prompt (Whisper
+    reading its prompt back on a hard note: "turn off the lights fans ac projector plugs heater in classroom 101
+    ..."), is not taken as what was said.
+
+    Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
+    was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
+    0 (the open text on any disagreement; the bot asks either way, so an unsure Whisper switch against a grammar
+    question asks "Switch ...?" rather than answering) +2 points in every group against 0.5;
+    `open_act` 0.3 cost 4 points on espeak-ng clean and refused nothing more; `open_sure` 0.8 against 0.5: no wrong
+    switch either way, 4 more right switches ask first."""
+
+    closed_alone_cap: float = 0.45
+    open_wins_from: float = 0.0
+    open_floor: float = 0.5
+    disagree_cap: float = 0.6
+    open_act: float = 0.0
+    open_sure: float = 0.8
+    max_words_per_s: float = 7.0
+    max_repeat: float = 2.0
+    max_prompt_run: int = 6
+
+
+# Under this a transcript is shown but never acted on; from ASK_BELOW on a switch runs without a question (the bot's
+# TRUST_CONFIDENCE and voice_confirm_below defaults).
+REFUSE_BELOW = 0.5
+ASK_BELOW = 0.75
+# The confidence given to a reading that is shown to the user but not acted on.
+SHOWN_ONLY = 0.45
+RULES = JoinRules()
+# Kept for callers that read the single values.
+CLOSED_ALONE_CAP = RULES.closed_alone_cap
+OPEN_WINS_FROM = RULES.open_wins_from
+OPEN_FLOOR = RULES.open_floor
+DISAGREE_CAP = RULES.disagree_cap
+
+
+def repeats(text: str) -> float:
+    """How many times longer the words are than their distinct word pairs: 1.0 for ordinary speech, above 2 for
+    Whisper's looping text ("the lights the lights the lights ...")."""
+    words = text.split()
+    if len(words) < 6:
+        return 1.0
+    pairs = list(zip(words, words[1:]))
+    return len(pairs) / len(set(pairs))
+
+
+def prompt_run(text: str, prompt: str) -> int:
+    """The longest run of consecutive words `text` shares with `prompt` (both as lower-case tokens)."""
+    said, given = base_tokens(text), base_tokens(prompt)
+    best = 0
+    previous = [0] * (len(given) + 1)
+    for word in said:
+        current = [0] * (len(given) + 1)
+        for j, other in enumerate(given, 1):
+            if word == other:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def made_up(heard: Transcript, rules: JoinRules, prompt: str = "") -> bool:
+    """Whether an open transcript looks made up rather than heard: more words per second than speech has, text
+    that loops, or the prompt read back."""
+    words = len(heard.text.split())
+    return ((heard.audio_s > 0 and words / heard.audio_s > rules.max_words_per_s)
+            or repeats(heard.text) > rules.max_repeat
+            or (bool(prompt) and prompt_run(heard.text, prompt) > rules.max_prompt_run))
+
+
+def rank(closed: Transcript | None, heard: Transcript, read: Reader, rules: JoinRules | None = None,
+         prompt: str = "") -> Transcript:
     """The transcript to act on, given the closed pass's result (None when it had no sentence) and the open pass's,
-    with a confidence that says how far both agree with each other and with the campus. `closed_alone_cap`: the
-    most a grammar sentence the open pass did not confirm may keep; `open_wins_from`: when the passes read
-    different commands, the open text is shown from this raw confidence on, the grammar sentence below it."""
+    with a confidence that says how far both agree with each other and with the campus (see JoinRules; the
+    product's RULES when None); `prompt`: what the open pass was prompted with (its words read back are not speech)."""
+    rules = rules or RULES
     closed_command = read(closed.text) if closed is not None and closed.in_grammar else None
-    open_command = read(heard.text) if heard.text else None
+    if made_up(heard, rules, prompt):
+        heard = replace(heard, confidence=min(heard.confidence, SHOWN_ONLY))
+        open_command = None
+    else:
+        open_command = read(heard.text) if heard.text else None
     if open_command is None:
         if closed_command is not None:
             # The grammar sentence makes sense of the campus; the open text did not.
-            return replace(closed, confidence=min(closed.confidence, closed_alone_cap))
+            return replace(closed, confidence=min(closed.confidence, rules.closed_alone_cap))
         return heard  # neither: what was heard goes on for the parser to question or refuse
     raw = heard.confidence
-    opened = replace(heard, confidence=OPEN_FLOOR + (1 - OPEN_FLOOR) * raw)
+    opened = replace(heard, confidence=rules.open_floor + (1 - rules.open_floor) * raw)
     if closed_command is None:
+        if raw < rules.open_act:
+            return replace(opened, confidence=min(opened.confidence, SHOWN_ONLY))
+        if raw < rules.open_sure:
+            return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
         return opened
     if same_command(closed_command, open_command):
         # Two recognisers that hear the same command: unsure only if both are. The grammar sentence is shown: the
         # open text may carry words Whisper made up around it ("... one oh one well done").
         joined = 1 - (1 - closed.confidence) * (1 - opened.confidence)
         return replace(closed, confidence=joined, words=())
-    if raw < open_wins_from:
-        return replace(closed, confidence=min(closed.confidence, DISAGREE_CAP))
-    return replace(opened, confidence=min(opened.confidence, DISAGREE_CAP))
+    if raw < rules.open_wins_from:
+        return replace(closed, confidence=min(closed.confidence, rules.disagree_cap))
+    return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
 
 
 class TwoPassEngine:
     """The closed campus-grammar engine first, then the open passes in order until one answers.
 
     `closed`: PocketSphinx or Vosk; `open_passes`: e.g. (WyomingEngine, WhisperEngine), either may be absent;
-    `closed_sure`: the closed confidence that skips the open pass (None: both passes always run, side by side)."""
+    `closed_sure`: the closed confidence that skips the open pass (None: both passes always run, side by side);
+    `rules`: how the two readings are joined."""
 
     name = "two-pass"
 
     def __init__(self, closed: SpeechEngine, open_passes: Sequence[SpeechEngine] = (),
-                 closed_sure: float | None = CLOSED_SURE) -> None:
+                 closed_sure: float | None = CLOSED_SURE, rules: JoinRules = RULES) -> None:
         self.closed = closed
+        self.rules = rules
         self.open_passes = tuple(open_passes)
         self.closed_sure = closed_sure
         # The open pass runs beside the closed one: CTranslate2 and a Wyoming wait leave the GIL to PocketSphinx.
@@ -118,7 +201,7 @@ class TwoPassEngine:
                 first = self.closed.transcribe(pcm, grammar)
             return replace(first, note=note, decode_s=time.perf_counter() - started)
         # A reader per note: its memo and its `now` belong to this note.
-        chosen = rank(first, heard, command_reader(grammar.vocabulary), CLOSED_ALONE_CAP, OPEN_WINS_FROM)
+        chosen = rank(first, heard, command_reader(grammar.vocabulary), self.rules, campus_prompt(grammar.vocabulary))
         return replace(chosen, decode_s=time.perf_counter() - started, note=note)
 
     def _open(self, pcm: bytes, grammar: Grammar | None) -> tuple[Transcript | None, str | None]:

@@ -15,6 +15,9 @@ from nlu.vocabulary import Vocabulary
 NOT_UNDERSTOOD = "I could not make out a campus command in that voice note. Please say it again or type it."
 # Below this a transcript is shown but never acted on (the bot's TRUST_CONFIDENCE).
 ACT_CONFIDENCE = 0.5
+# A parse whose calibrated confidence (nlu.judge) is under this is not acted on unless it is a device command (which
+# asks first): the bot's `understood_below`.
+UNDERSTOOD_BELOW = 0.5
 # A command whose device, room or on/off word was unsure gets at most this confidence: under the bot's default
 # confirmation threshold (0.75), so a switch asks first.
 UNSURE_WORD_CAP = 0.6
@@ -36,23 +39,28 @@ def understand_voice(data: bytes, engine: SpeechEngine, vocabulary: Vocabulary,
     audio outside the limits and nlu.speech.SpeechError when the engine fails."""
     from nlu.parser import parser_for  # spaCy loads here, not when only transcribing
 
-    from nlu.speech.wordcheck import unsure_words
-
     transcript = transcribe_audio(data, engine, vocabulary, limits)
     parsed = parser_for(vocabulary).parse(transcript.text, context=context, now=now)
+    return VoiceResult(transcript=transcript, command=decide(transcript, parsed, vocabulary))
+
+
+def decide(transcript: Transcript, parsed: Command, vocabulary: Vocabulary) -> Command:
+    """What the product acts on, given what was heard and what the parser read from it (pure; the speech benches
+    score with it too)."""
+    from nlu.speech.wordcheck import unsure_words
+
     # A sentence that does not parse to a complete command (unknown, or the parser has to ask) is what speech
     # forced into the grammar mostly becomes, and what an open pass makes of speech that is no command: refused
     # (measured in docs/benchmarks.md: this and the engine's score gap let the phone-error threshold rise).
-    if transcript.confidence < ACT_CONFIDENCE or parsed.intent == "unknown" or parsed.clarification:
+    doubted = parsed.confidence < UNDERSTOOD_BELOW and parsed.intent not in ("device_control", "help")
+    if transcript.confidence < ACT_CONFIDENCE or parsed.intent == "unknown" or parsed.clarification or doubted:
         # What was heard is shown to the user but never acted on.
-        command = Command(text=transcript.text, intent="unknown", confidence=transcript.confidence,
-                          clarification=NOT_UNDERSTOOD if transcript.text else None)
-    else:
-        confidence = min(parsed.confidence, transcript.confidence)
-        if unsure_words(transcript.words, vocabulary):
-            confidence = min(confidence, UNSURE_WORD_CAP)
-        command = _with_confidence(parsed, confidence)
-    return VoiceResult(transcript=transcript, command=command)
+        return Command(text=transcript.text, intent="unknown", confidence=transcript.confidence,
+                       clarification=NOT_UNDERSTOOD if transcript.text else None)
+    confidence = min(parsed.confidence, transcript.confidence)
+    if unsure_words(transcript.words, vocabulary):
+        confidence = min(confidence, UNSURE_WORD_CAP)
+    return _with_confidence(parsed, confidence)
 
 
 def _with_confidence(command: Command, confidence: float) -> Command:

@@ -6,6 +6,9 @@ import asyncio
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from alerts import outbox
 from alerts.actions import AlertActions, is_alert_callback, parse
 from alerts.scanner import Scanner
@@ -13,6 +16,7 @@ from devices.gateway import Gateway
 from devices.simulator import SimTiming, SimulatedFleet
 from devices.transport import MemoryBus
 from store.db import get_engine
+from store.models import Delivery
 
 from .conftest import FACULTY, FACULTY2, OWNER, Clock, build_campus, make_book, set_states
 
@@ -57,3 +61,26 @@ async def test_turn_it_off_switches_the_rooms_loads_off_for_those_who_may(loaded
     finally:
         await fleet.stop()
         await gateway.stop()
+
+
+def test_an_alert_still_in_the_outbox_may_be_acted_on_by_those_it_is_meant_for(loaded):
+    # No Telegram token (a terminal-only campus) or quiet hours: the notice waits in the outbox, yet the faculty it
+    # is meant for sees the alert in "any alerts?" and may acknowledge or snooze it; others still may not.
+    set_states(loaded, {"a-101-lights": True})
+    clock = Clock(dt.datetime(2026, 11, 26, 19, 0, tzinfo=IST).astimezone(dt.timezone.utc))
+    book = make_book(loaded, clock)
+    assert Scanner(book).run("after_hours").enqueued == 1
+
+    def waiting() -> list[tuple[int, int]]:
+        with Session(get_engine(loaded)) as session:
+            return list(session.execute(select(Delivery.chat_id, Delivery.alert_id)
+                                        .where(Delivery.status == outbox.PENDING)).tuples())
+
+    [(chat, alert_id)] = waiting()
+    assert chat == FACULTY
+    refused = book.acknowledge(alert_id, FACULTY2)
+    assert not refused.ok and "not sent to you" in refused.text
+    assert book.snooze(alert_id, FACULTY, "1h").ok
+    acked = book.acknowledge(alert_id, FACULTY)
+    assert acked.ok and acked.text.startswith("Acknowledged: 1 device left on in Classroom 101"), acked.text
+    assert waiting() == []  # its notice is no longer needed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -136,10 +137,11 @@ def test_many_boards_of_one_building_become_one_group_and_few_stay_single():
 # --- templates -----------------------------------------------------------------------------------------------
 
 def test_notice_text_has_place_device_value_and_local_time_and_buttons():
-    view = templates.AlertView(7, "after_hours", WARNING, "2 devices left on in Classroom 101", "Classroom 101, Block A",
-                               ("Lights", "AC"), 1700.0, "W", NOON, {}, can_turn_off=True)
+    view = templates.AlertView(7, "after_hours", WARNING, "2 devices left on in Classroom 101", "Classroom 101",
+                               "Block A", ("Lights", "AC"), 1700.0, "W", NOON, {}, can_turn_off=True)
     text, buttons = templates.notice(view, IST)
-    assert "Where: Classroom 101, Block A" in text and "Devices: Lights, AC" in text and "Value: 1.7 kW" in text
+    assert "Building: Block A" in text and text.count("Classroom 101") == 1  # the summary names the room
+    assert "Devices: Lights, AC" in text and "Value: 1.7 kW" in text
     assert "Since: Thu 26 Nov 12:00 IST" in text
     datas = [b["callback_data"] for row in buttons for b in row]
     assert datas == ["al:ack:7", "al:off:7", "al:s1h:7", "al:stm:7"] and all(len(d) <= 64 for d in datas)
@@ -149,9 +151,19 @@ def test_notice_text_has_place_device_value_and_local_time_and_buttons():
     assert "after 1 h 15 min" in done and "13:15 IST" in done
 
 
+def test_energy_values_read_in_kwh():
+    # Found in the demo: an anomaly's value read "Value: 36000 Wh" beside "36.00 kWh above usual".
+    view = templates.AlertView(3, "anomaly", WARNING, "AC in Classroom 102: left on over the weekend", "Classroom 102",
+                               "Block A", ("AC",), 36000.0, "Wh", NOON, {})
+    text, _ = templates.notice(view, IST)
+    assert "Value: 36.0 kWh" in text and "36000" not in text, text
+    small = templates.notice(dataclasses.replace(view, value=800.0), IST)[0]
+    assert "Value: 800 Wh" in small
+
+
 def test_grouped_notice_lists_members_and_stays_under_telegram_limit():
     members = [{"board_id": f"h-{i:03d}-panel", "room_name": f"Hall {i}"} for i in range(60)]
-    view = templates.AlertView(1, BOARD_OFFLINE_GROUP, CRITICAL, "60 boards in Exam Hall are offline", "Exam Hall",
+    view = templates.AlertView(1, BOARD_OFFLINE_GROUP, CRITICAL, "60 boards in Exam Hall are offline", "", "Exam Hall",
                                (), 60.0, "boards", NOON, {"members": members})
     text, _ = templates.notice(view, IST)
     assert "h-000-panel (Hall 0)" in text and "and 35 more" in text and len(text) <= 4096
@@ -183,8 +195,10 @@ def test_alert_settings_from_environment_and_one_line_errors(monkeypatch):
 
     monkeypatch.setenv("AUTOVOLT_ALERTS_REMINDERS_S", "600,1200")
     monkeypatch.setenv("AUTOVOLT_ALERTS_OFFLINE_AFTER_S", "120")
+    monkeypatch.setenv("AUTOVOLT_ALERTS_TASMOTA_OFFLINE_AFTER_S", "900")
     config = load_alert_config()
     assert config.reminders_s == (600.0, 1200.0) and config.offline_after_s == 120 and config.cooldown_s == 300
+    assert config.tasmota_offline_after_s == 900
     monkeypatch.setenv("AUTOVOLT_ALERTS_GROUP_MIN_BOARDS", "0")
     with pytest.raises(AlertSettingsError, match="^AUTOVOLT_ALERTS_GROUP_MIN_BOARDS: .*greater than or equal to 1"):
         load_alert_config()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -226,3 +227,23 @@ def test_a_large_anomaly_fit_runs_on_the_dask_cluster_and_finds_the_same(loaded_
     local = Scanner(make_book(loaded_sqlite, Clock(now))).result_of("anomalies", now)
     assert [s.key for s in found.signals] == [s.key for s in local.signals] == ["anomaly:a-101-lights"]
     assert found.signals[0].summary == local.signals[0].summary
+
+
+def test_a_tasmota_board_between_two_teleperiods_is_not_offline(db_url):
+    # Found in the demo: a healthy Tasmota board (it speaks every TelePeriod, 300 s) was reported offline after
+    # 5 minutes and back online a minute later; only longer silence is an outage.
+    from store.campus import load_campus_file
+
+    from .conftest import load, set_last_seen
+
+    demo = load_campus_file(Path(__file__).resolve().parents[2] / "autovolt" / "demo" / "campus.yaml")
+    url = load(db_url, demo)
+    clock = Clock(NOON)
+    tasmota = next(b.id for b in demo.boards if b.protocol == "tasmota")
+    autovolt = next(b.id for b in demo.boards if b.protocol == "autovolt")
+    set_last_seen(url, {b.id: NOON for b in demo.boards})
+    set_last_seen(url, {tasmota: NOON - dt.timedelta(seconds=330), autovolt: NOON - dt.timedelta(seconds=330)})
+    scanner = Scanner(make_book(url, clock))
+    assert scanner.run("offline").keys == [f"board_offline:{autovolt}"]
+    set_last_seen(url, {tasmota: NOON - dt.timedelta(seconds=720)})
+    assert f"board_offline:{tasmota}" in scanner.run("offline").keys

@@ -54,3 +54,33 @@ def test_a_counters_outage_at_a_quiet_hour_is_found():
     found, false, _ = evaluate(result.events, lab.windows, len(lab.values))
     assert found == len(lab.windows) and false <= 1
     assert np.nanmin(result.expected) >= 0.0 and np.nanmax(result.expected) > 50  # back on the counts' own scale
+
+
+def _office_week(weeks: int, seed: int) -> pd.Series:
+    """Hourly load with a working-hours weekly rhythm and mild AR(1) noise (sd ~4)."""
+    rng = np.random.default_rng(seed)
+    n = 24 * 7 * weeks
+    t = np.arange(n)
+    noise = np.zeros(n)
+    e = rng.normal(0.0, 4.0, n)
+    for i in range(1, n):
+        noise[i] = 0.3 * noise[i - 1] + e[i]
+    load = 100.0 + 30.0 * (((t % 24) >= 8) & ((t % 24) < 18) & (((t // 24) % 7) < 5)) + noise
+    return pd.Series(load, index=pd.date_range("2025-01-06", periods=n, freq="h"))
+
+
+def test_a_level_shift_on_a_weekly_rhythm_is_found_and_leaves_no_ghost_weeks_later():
+    # The rhythm is learnt as deviations from each week's level: learnt from raw values, the phase median jumped by
+    # the shift two weeks after it (a ghost as large as the shift), which raised the bars over every real shift.
+    y = _office_week(12, seed=3)
+    shifts = (4 * 168 + 37, 7 * 168 + 101, 10 * 168 + 5)
+    for i, start in enumerate(shifts):
+        y.iloc[start:] += 24.0 * (1 if i % 2 == 0 else -1)
+    result = detect(y, budget=1.0)
+    assert result.mode == "rhythm" and result.period == 168
+    for start in shifts:
+        assert any(e.start <= start + 24 and e.end >= start for e in result.events), start
+    # Nothing flagged around two weeks after the first shift (where the ghost used to be).
+    ghost = shifts[0] + 2 * 168
+    assert not any(e.start <= ghost + 24 and e.end >= ghost - 12 for e in result.events)
+    assert len(result.events) <= len(shifts) + 1

@@ -329,10 +329,14 @@ async def test_two_recognisers_that_hear_the_same_command_switch_without_asking(
 
 async def test_a_voice_question_is_answered_without_asking(harness, notes):
     """Questions need no confirmation whatever the confidence: with the threshold above every confidence, a spoken
-    status question is still answered at once."""
+    status question is still answered at once. (The neural voice: Whisper tiny hears espeak-ng's "is the ac on ..."
+    as "this is the ac on in room 202 to", a switch command; the open text wins a disagreement, so that note gets
+    "Switch on ...?" with buttons instead of an answer, nothing switched; docs/benchmarks.md, speech rules.)"""
+    from tests.speech.synth import PIPER_JOE
+
     await harness.restart(voice_confirm_below=1.01)
     start = len(harness.api.calls)
-    harness.api.send_voice(ADMIN, notes.get("is the ac on in room two zero two"))
+    harness.api.send_voice(ADMIN, notes.get("is the ac on in room two zero two", PIPER_JOE))
     reply = await harness.api.reply_to(ADMIN, start, timeout=30)
     assert reply.text.startswith("Heard: \"is the ac on in room two zero two\"")
     assert not reply.buttons and "Switch" not in reply.text, reply.text

@@ -121,6 +121,11 @@ def test_the_alert_flow_in_the_terminal_chat(demo_env):
     from tests.bot.test_alerts_in_chat import open_alerts
 
     ids = open_alerts(database(demo_env))
+    # Only the two alerts opened here: the service of an earlier test ran the scans on the demo's injected faults
+    # (on a weekend the anomaly scan adds "AC in Classroom 102: left on over the weekend", another AC alert).
+    with session_scope(database(demo_env)) as session:
+        session.execute(update(m.Alert).where(m.Alert.key.not_in(["high_consumption:cr-102-ac", "after_hours:lab-1"]))
+                        .values(status="resolved"))
     listed = chat(demo_env, "--as", "1001", "--alone", "--once", "any alerts?")
     assert f"#{ids['high_consumption:cr-102-ac']} AC in Classroom 102: stuck on" in listed.stdout, listed.stdout
     assert "Classroom 102: AC in Classroom 102" not in listed.stdout

@@ -12,14 +12,16 @@ ADMIN = 1001
 
 @pytest.fixture(scope="module")
 def open_pass_pipeline(campus):
-    """The bot's pipeline with the two-pass engine forced to the open pass (Whisper tiny, packaged)."""
+    """The bot's pipeline with the two-pass engine forced to the open pass (Whisper tiny, packaged), its own "sure"
+    threshold off (`open_sure`, which would already make this note ask): only the word check is tested here."""
     from autovolt.vocabulary import vocabulary_from_campus
     from nlu.speech import load_engine
     from nlu.speech.engines import load_whisper
-    from nlu.speech.twopass import TwoPassEngine
+    from nlu.speech.twopass import JoinRules, TwoPassEngine
     from nlu.speech.whisper_models import packaged_tiny
 
-    engine = TwoPassEngine(load_engine(), [load_whisper(str(packaged_tiny()))], closed_sure=1.01)
+    engine = TwoPassEngine(load_engine(), [load_whisper(str(packaged_tiny()))], closed_sure=1.01,
+                           rules=JoinRules(open_sure=0.0))
     return SpeechPipeline(vocabulary_from_campus(campus), engine=engine)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 
 from analytics.forecast import RECHOOSE_AFTER
 from analytics.persistence import load_model
-from autovolt.model_refit import JOB_ID, REFIT_AT, ModelRefitComponent, run_refit
+from autovolt.model_refit import JOB_ID, POOL_REFIT_AFTER, REFIT_AT, ModelRefitComponent, run_refit
 from store import models as m
 from store.db import session_scope
 from store.model_runs import latest_run
@@ -259,3 +259,34 @@ def test_a_worker_s_warnings_reach_the_service_log(caplog: pytest.LogCaptureFixt
                 pid = pool.submit(_warn_in_worker, "backtest candidate failed").result(timeout=60)
     got = [(r.getMessage(), r.levelname, r.process, r.kv) for r in caplog.records if r.name == "analytics.forecast"]
     assert got == [("backtest candidate failed", "WARNING", pid, {"model": "prophet"})]
+
+
+def test_the_night_fits_one_campus_pool_and_the_rooms_it_helps_load_it(demo_url: str, tmp_path: Path) -> None:
+    from analytics.forecast import POOL_SHARE
+
+    results = run_refit(demo_url, tmp_path, workers=1)
+    assert {r.status for r in results} == {"chosen"}, [r.line() for r in results]
+    pools = sorted((tmp_path / "models" / "_campus").glob("pool-*.skops"))
+    assert len(pools) == 1  # one pool for the campus, not one per room
+    rows = _rows(demo_url)
+    checks = [row.scores["backtest"].get("pool") for row in rows]
+    # Every room that did not keep the baseline had its backtest asked whether the pool helps.
+    assert any(c is not None for c in checks)
+    for row, check in zip(rows, checks):
+        meta = json.loads((Path(row.artifact) / "meta.json").read_text())
+        model = load_model(row.artifact)
+        if check is not None and check["helps"]:
+            assert row.params["pooled"] == POOL_SHARE and meta["pool_artifact"] == str(pools[0].resolve())
+            assert model.pooled is not None and model.pooled.model is not None
+        else:
+            assert meta["pool_artifact"] is None and model.pooled is None
+    # A run over a few rooms, and the nights of the same week, use the saved pool instead of fitting another; the
+    # pool is refitted weekly and the two newest are kept.
+    run_refit(demo_url, tmp_path, room_ids=[rows[0].series_key.split(":", 1)[1]], workers=1)
+    run_refit(demo_url, tmp_path, workers=1, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1))
+    assert sorted((tmp_path / "models" / "_campus").glob("pool-*.skops")) == pools
+    later = dt.datetime.now(dt.timezone.utc) + POOL_REFIT_AFTER + dt.timedelta(hours=1)
+    for week in range(2):
+        run_refit(demo_url, tmp_path, workers=1, now=later + week * POOL_REFIT_AFTER)
+    saved = sorted((tmp_path / "models" / "_campus").glob("pool-*.skops"))
+    assert len(saved) == 2 and pools[0] not in saved

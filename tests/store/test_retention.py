@@ -100,8 +100,11 @@ def _answers(url: str, campus: Campus) -> dict[str, object]:
                                      later).text
     out["bot_room_day"] = queries.energy(Scope(("lab-1",), "Lab 1"), Period(day, day + dt.timedelta(days=1)),
                                          later).text
+    writer = IngestWriter(url, campus)  # what a writer restores at start: the newest stored sample per switch
     with get_engine(url).connect() as conn:
-        out["last_states"] = {k: v[1] for k, v in IngestWriter(url, campus)._last_samples(conn).items()}
+        writer.ledger.seed(conn)
+    out["last_states"] = {sid: writer.energy.newest_relay(sid) is not None and writer.energy.newest_relay(sid)[1]
+                          for sid in writer.ledger.rated}
     return out
 
 

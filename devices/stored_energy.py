@@ -1,0 +1,289 @@
+"""Interval energy from the previous STORED sample of a switch or meter, so N replicas writing one database count
+every interval once.
+
+With a shared subscription the broker hands a board's reports to the replicas in turn, so no replica sees every
+sample of a switch. Each ingest writer therefore computes `energy_wh` inside its batch transaction, in a section
+the writers pass one at a time (PostgreSQL: a transaction advisory lock; SQLite, one process: a thread lock):
+1. it reads the accountable rows the other writers committed since its last batch (ids above its mark: under the
+   lock, ids grow in commit order), so its accountant holds the newest stored sample of every switch and meter;
+2. a sample newer than that one gets the energy of the interval since it (the common case, no extra query);
+3. a sample older than it (late: another writer's batch went first, or a spooled batch is replayed) is placed
+   between its two stored neighbours, and carries what inserting it changes in the sum (devices/energy.py).
+Totals over the stored sequence are then exactly those of one writer that heard every sample in time order, and
+no stored row is ever rewritten (the Prometheus energy counter reads each row once).
+
+Rows written around this path (history imports with `store.readings.insert_readings`) are not seen by step 1
+unless they are older than the mark; they are bulk history, not live telemetry.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime as dt
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from devices.energy import EnergyAccountant
+from devices.plausibility import Implausible
+
+# The transaction lock's second key, after the schema's hash (as autovolt.leader's): "AVEN".
+ENERGY_LOCK = 0x4156454E
+# SQLite serves one process; writers of one process on one file pass one at a time.
+_SQLITE_LOCKS: dict[str, threading.Lock] = {}
+_SQLITE_LOCKS_GUARD = threading.Lock()
+
+# Row layout: devices.ingest.READING_COLUMNS.
+TS, BOARD, SWITCH, ROOM, STATE, POWER, ENERGY, SOURCE, METER = range(9)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A batch's rows with their energy. `in_order`: newer than every stored sample of their switch or meter (bulk
+    insert); `late`: to insert one at a time, in order, each one's energy computed against the rows stored before
+    it; `refused`: (board id, Implausible) for meter counters that no power can explain (not stored)."""
+
+    in_order: list[tuple]
+    late: list[tuple]
+    refused: list[tuple[str, Implausible]]
+
+
+def _utc(value: Any) -> dt.datetime:
+    """A stored or driver-form timestamp as an aware UTC datetime (SQLite keeps UTC text)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+
+
+class StoredEnergy:
+    """The energy accounting of one ingest writer. `rated`: switch id -> rated watts, for relay switches whose
+    energy is on-time x rated watts (switches on metered boards are not listed); `metered`: board ids with a meter;
+    `limits`: board id -> power limit (W) for the counter plausibility check."""
+
+    def __init__(self, accountant: EnergyAccountant, rated: dict[str, float], metered: set[str],
+                 limits: dict[str, float], database_url: str, dialect: str) -> None:
+        self.accountant = accountant
+        self.rated = rated
+        self.metered = metered
+        self.limits = limits
+        self.dialect = dialect
+        self.mark = 0  # the highest reading id this writer has taken into account
+        self.seeded = False  # `seed` ran (at start, or in the first batch if the store was away then)
+        self._staged_mark: int | None = None
+        self._saved: tuple[dict, dict, dict] | None = None
+        if dialect == "sqlite":
+            with _SQLITE_LOCKS_GUARD:
+                self._thread_lock: threading.Lock | None = _SQLITE_LOCKS.setdefault(database_url, threading.Lock())
+        else:
+            self._thread_lock = None
+        q = "?" if dialect == "sqlite" else "%s"
+        relay = f"switch_id = {q} AND state IS NOT NULL"
+        meter = f"board_id = {q} AND switch_id IS NULL AND meter_kwh IS NOT NULL"
+        self._sql = {
+            "relay_newest": f"SELECT ts, state FROM readings WHERE {relay} ORDER BY ts DESC LIMIT 1",
+            "meter_newest": f"SELECT meter_kwh, ts FROM readings WHERE {meter} ORDER BY ts DESC LIMIT 1",
+        }
+
+    def seed(self, conn: Connection) -> None:
+        """The newest stored sample of every switch and meter (one indexed lookup each), else a switch's stored
+        state and the time it changed; and the mark, read first, so rows committed meanwhile are read again by the
+        first batch rather than missed."""
+        self.mark = int(conn.exec_driver_sql("SELECT max(id) FROM readings").scalar() or 0)
+        for switch_id in self.rated:
+            row = conn.exec_driver_sql(self._sql["relay_newest"], (switch_id,)).first()
+            if row is not None:
+                self.accountant.offer_relay(switch_id, _utc(row[0]), bool(row[1]))
+        for board_id in sorted(self.metered):
+            row = conn.exec_driver_sql(self._sql["meter_newest"], (board_id,)).first()
+            if row is not None:
+                self.accountant.offer_meter(board_id, float(row[0]), _utc(row[1]))
+        for switch_id, state, changed_at in conn.exec_driver_sql("SELECT id, state, state_changed_at FROM switches"):
+            if switch_id in self.rated and state is not None and changed_at is not None \
+                    and self.accountant.newest_relay(switch_id) is None:
+                self.accountant.seed_relay(switch_id, _utc(changed_at), bool(state))
+        self.seeded = True
+
+    # --- the serial section ------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def serial(self) -> Iterator[None]:
+        """Around the whole transaction (SQLite): one writer of this process at a time."""
+        if self._thread_lock is None:
+            yield
+            return
+        with self._thread_lock:
+            yield
+
+    def begin(self, conn: Connection) -> None:
+        """First thing in the batch's transaction: wait for the other writers, then read what they stored."""
+        if self.dialect == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext(current_schema()), {ENERGY_LOCK})")
+        if self.seeded:
+            self._refresh(conn)
+        else:
+            self.seed(conn)
+
+    def _refresh(self, conn: Connection) -> None:
+        q = "?" if self.dialect == "sqlite" else "%s"
+        rows = conn.exec_driver_sql(
+            "SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > " + q +
+            " AND ((switch_id IS NOT NULL AND state IS NOT NULL) OR meter_kwh IS NOT NULL)", (self.mark,)).all()
+        top = self.mark
+        offer_relay, offer_meter, rated = self.accountant.offer_relay, self.accountant.offer_meter, self.rated
+        for rid, ts, switch_id, board_id, state, kwh in rows:
+            top = max(top, rid)
+            if switch_id is not None:
+                if switch_id in rated:
+                    offer_relay(switch_id, _utc(ts), bool(state))
+            elif board_id is not None and kwh is not None:
+                offer_meter(board_id, float(kwh), _utc(ts))
+        self.mark = top
+
+    def settle(self, rows: list[tuple]) -> Settled:
+        """Energy for the batch's accountable rows (others pass unchanged). The accountant's changes can be undone
+        with `rollback` until `committed`."""
+        times: dict[Any, dt.datetime] = {}
+
+        def when(row: tuple) -> dt.datetime:
+            stamp = row[TS]
+            got = times.get(stamp)
+            if got is None:
+                got = times[stamp] = _utc(stamp)
+            return got
+
+        rated, acc = self.rated, self.accountant
+        relays = [(r[SWITCH], when(r), i) for i, r in enumerate(rows)
+                  if r[SWITCH] is not None and r[STATE] is not None and r[SWITCH] in rated]
+        meters = [(r[BOARD], when(r), i) for i, r in enumerate(rows)
+                  if r[SWITCH] is None and r[METER] is not None]
+        self._saved = acc.save({k for k, _, _ in relays}, {k for k, _, _ in meters})
+        out = list(rows)
+        late: list[int] = []
+        refused: list[tuple[str, Implausible]] = []
+        drop: set[int] = set()
+        for key, ts, i in sorted(relays, key=lambda x: (x[0], x[1])):
+            newest = acc.newest_relay(key)
+            if newest is not None and ts < newest[0]:
+                late.append(i)
+                continue
+            row = rows[i]
+            out[i] = (*row[:ENERGY], acc.relay(key, rated[key], ts, bool(row[STATE])), *row[ENERGY + 1:])
+        for key, ts, i in sorted(meters, key=lambda x: (x[0], x[1])):
+            newest = acc.newest_meter(key)
+            if newest is not None and newest[1] is not None and ts < newest[1]:
+                late.append(i)
+                continue
+            row = rows[i]
+            try:
+                used = acc.meter(key, float(row[METER]), ts, self.limits.get(key))
+            except Implausible as exc:
+                refused.append((key, exc))
+                drop.add(i)
+                continue
+            out[i] = (*row[:ENERGY], used, *row[ENERGY + 1:])
+        late_set = set(late)
+        late.sort(key=lambda i: (rows[i][SWITCH] or rows[i][BOARD], when(rows[i])))
+        return Settled(in_order=[r for i, r in enumerate(out) if i not in late_set and i not in drop],
+                       late=[rows[i] for i in late], refused=refused)
+
+    def insert_late(self, conn: Connection, rows: list[tuple],
+                    insert: Callable[[Connection, list[tuple]], None]) -> list[tuple[str, Implausible]]:
+        """Insert the late rows, each with the correction its stored neighbours call for; returns the refused
+        meter counters. The neighbours of every late row come from one query per kind (PostgreSQL), so a writer
+        that falls behind (its batches then hold many late rows) does not fall further behind doing them."""
+        out: list[tuple] = []
+        refused: list[tuple[str, Implausible]] = []
+        for kind in ("relay", "meter"):
+            mine = [r for r in rows if (r[SWITCH] is not None) == (kind == "relay")]
+            if not mine:
+                continue
+            keyed: dict[str, list[tuple]] = defaultdict(list)
+            for row in mine:
+                keyed[row[SWITCH] if kind == "relay" else row[BOARD]].append(row)
+            spans = {k: (min(r[TS] for r in v), max(r[TS] for r in v)) for k, v in keyed.items()}
+            stored = self._neighbours(conn, kind, spans)
+            for key, late in keyed.items():
+                sequence = stored.get(key, [])
+                times = [t for t, _ in sequence]
+                for row in sorted(late, key=lambda r: _utc(r[TS])):
+                    ts = _utc(row[TS])
+                    i = bisect.bisect_left(times, ts)  # before: newest stored < ts; after: first stored >= ts
+                    before = sequence[i - 1] if i > 0 else None
+                    after = sequence[i] if i < len(sequence) else None
+                    if kind == "relay":
+                        value: Any = bool(row[STATE])
+                        used = self.accountant.relay_inserted(
+                            self.rated[key], None if before is None else (before[0], before[1]), (ts, value),
+                            None if after is None else (after[0], after[1]))
+                    else:
+                        value = float(row[METER])
+                        try:
+                            used = self.accountant.meter_inserted(
+                                None if before is None else (before[1], before[0]), (value, ts),
+                                None if after is None else (after[1], after[0]), self.limits.get(key))
+                        except Implausible as exc:
+                            refused.append((key, exc))
+                            continue
+                    sequence.insert(i, (ts, value))
+                    times.insert(i, ts)
+                    out.append((*row[:ENERGY], used, *row[ENERGY + 1:]))
+        if out:
+            insert(conn, out)
+        return refused
+
+    def _neighbours(self, conn: Connection, kind: str, spans: dict[str, tuple[Any, Any]]) \
+            -> dict[str, list[tuple[dt.datetime, Any]]]:
+        """Per key, in time order: the stored sample before its span, those within it, and the first after it."""
+        column, where = (("state", "switch_id = {k} AND state IS NOT NULL") if kind == "relay" else
+                         ("meter_kwh", "board_id = {k} AND switch_id IS NULL AND meter_kwh IS NOT NULL"))
+        found: dict[str, list[tuple[dt.datetime, Any]]] = defaultdict(list)
+        if self.dialect == "postgresql":
+            cond = where.format(k="v.k")
+            sql = (f"SELECT v.k, x.ts, x.val FROM unnest(%s::text[], %s::timestamptz[], %s::timestamptz[]) "
+                   f"AS v(k, lo, hi) CROSS JOIN LATERAL ("
+                   f"(SELECT ts, {column} AS val FROM readings WHERE {cond} AND ts < v.lo ORDER BY ts DESC LIMIT 1)"
+                   f" UNION ALL (SELECT ts, {column} FROM readings WHERE {cond} AND ts >= v.lo AND ts <= v.hi)"
+                   f" UNION ALL (SELECT ts, {column} FROM readings WHERE {cond} AND ts > v.hi ORDER BY ts LIMIT 1)"
+                   f") x")
+            keys = list(spans)
+            rows = conn.exec_driver_sql(sql, ([k for k in keys], [spans[k][0] for k in keys],
+                                              [spans[k][1] for k in keys])).all()
+        else:
+            cond = where.format(k="?")
+            rows = []
+            for key, (lo, hi) in spans.items():
+                for sql, args in ((f"SELECT ts, {column} FROM readings WHERE {cond} AND ts < ? ORDER BY ts DESC LIMIT 1",
+                                   (key, lo)),
+                                  (f"SELECT ts, {column} FROM readings WHERE {cond} AND ts >= ? AND ts <= ?",
+                                   (key, lo, hi)),
+                                  (f"SELECT ts, {column} FROM readings WHERE {cond} AND ts > ? ORDER BY ts LIMIT 1",
+                                   (key, hi))):
+                    rows.extend((key, *r) for r in conn.exec_driver_sql(sql, args).all())
+        for key, ts, value in rows:
+            found[key].append((_utc(ts), bool(value) if kind == "relay" else float(value)))
+        for sequence in found.values():
+            sequence.sort(key=lambda x: x[0])
+        return found
+
+    def end(self, conn: Connection) -> None:
+        """Last thing in the transaction: the new mark (this batch's rows need not be read back)."""
+        q = conn.exec_driver_sql("SELECT max(id) FROM readings").scalar()
+        self._staged_mark = max(self.mark, int(q or 0))
+
+    def committed(self) -> None:
+        if self._staged_mark is not None:
+            self.mark = self._staged_mark
+        self._staged_mark = None
+        self._saved = None
+
+    def rollback(self) -> None:
+        """The transaction failed: the accountant forgets this batch's samples (they were not stored)."""
+        if self._saved is not None:
+            self.accountant.restore(self._saved)
+        self._saved = None
+        self._staged_mark = None
