@@ -5,6 +5,10 @@ parser, and `nlu.speech.twopass` decides. The campus vocabulary goes in as the i
 device names as they are written), which makes Whisper spell "Classroom 101" and "Seminar Hall" rather than
 "classroom one-oh-one" or "seminal hall". Per-word probabilities come back with each word, so the bot can ask
 before switching when the device or the room was an unsure word.
+
+The model is loaded by faster-whisper, but a note is decoded by `nlu.speech.whisper_decode` on the CTranslate2
+model directly: an encoder window fitted to the note and per-word probabilities from the one greedy pass
+(docs/benchmarks.md "Whisper made cheap": on a 3 s note, about a seventh of the CPU of faster-whisper's `transcribe`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import numpy as np
 from nlu.grammar import Grammar, build_grammar
 from nlu.speech.base import HeardWord, ModelError, Transcript
 from nlu.speech.opentext import heard_words
+from nlu.speech.whisper_decode import DecodeOptions, Decoded, WindowDecoder
 from nlu.speech.whisper_models import resolve_model
 from nlu.vocabulary import Vocabulary
 
@@ -27,9 +32,7 @@ log = logging.getLogger(__name__)
 
 ENGINE = "whisper"
 SAMPLE_RATE = 16_000
-# Greedy decoding: beam 5 costs about 2x on 2 cores for no gain on short commands (docs/benchmarks.md).
-BEAM_SIZE = 1
-# A segment Whisper itself thinks is not speech (and decoded with a low score) is dropped: on silence and noise
+# A window Whisper itself thinks is not speech (and decoded with a low score) is dropped: on silence and noise
 # Whisper writes "Thank you." or "you".
 NO_SPEECH = 0.6
 NO_SPEECH_LOGPROB = -1.0
@@ -55,27 +58,38 @@ class WhisperEngine:
     """A Whisper model loaded once; `transcribe` is serialised by a lock (one CTranslate2 model, two cores).
 
     `model`: a CTranslate2 folder or a size name (AUTOVOLT_WHISPER_MODEL); `data_dir`: where packaged parts are
-    joined; `cpu_threads`: CTranslate2 threads for one note."""
+    joined; `cpu_threads`: CTranslate2 threads for one note; `options`: how a note is decoded (window, word
+    probabilities; the defaults are the measured choice)."""
 
     name = ENGINE
 
-    def __init__(self, model: str, data_dir: Path = Path("data"), cpu_threads: int = 2) -> None:
+    def __init__(self, model: str, data_dir: Path = Path("data"), cpu_threads: int = 2,
+                 options: DecodeOptions = DecodeOptions()) -> None:
         try:
             from faster_whisper import WhisperModel
+            from faster_whisper.tokenizer import Tokenizer
+            from faster_whisper.transcribe import get_suppressed_tokens
         except ImportError:
             raise ModelError("faster-whisper is not installed (pip install faster-whisper)") from None
         source = resolve_model(model, data_dir)
         started = time.perf_counter()
         try:
             # local_files_only for folders: a broken folder must fail here, not turn into a download attempt.
-            self._model = WhisperModel(source, device="cpu", compute_type="int8", cpu_threads=cpu_threads,
-                                       local_files_only=Path(source).is_dir())
+            loaded = WhisperModel(source, device="cpu", compute_type="int8", cpu_threads=cpu_threads,
+                                  local_files_only=Path(source).is_dir())
         except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError; huggingface_hub its own errors
             first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
             raise ModelError(f"Whisper model {model!r} could not be loaded: {first}") from None
+        tokenizer = Tokenizer(loaded.hf_tokenizer, loaded.model.is_multilingual, task="transcribe", language="en")
+        self._features = loaded.feature_extractor
+        self._decoder = WindowDecoder(loaded.model, tokenizer, get_suppressed_tokens(tokenizer, [-1]), options)
         self.model = model
+        self.options = options
         self._lock = threading.Lock()
-        self._prompts: dict[int, str] = {}
+        self._prompts: dict[int, list[int]] = {}
+        # One decode at load: CTranslate2 sets up its kernels and buffers on the first call, which is not to be the
+        # first user's note.
+        self.transcribe(np.zeros(SAMPLE_RATE, dtype="<i2").tobytes())
         log.info("speech model loaded", extra={"kv": {"engine": ENGINE, "model": model,
                                                       "load_s": round(time.perf_counter() - started, 3)}})
 
@@ -88,34 +102,31 @@ class WhisperEngine:
         started = time.perf_counter()
         vocabulary = grammar.vocabulary if grammar is not None else None
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        # faster-whisper's log-Mel features; its last frame covers only the padding it adds.
+        features = self._features(audio)[:, :-1]
         with self._lock:
-            segments, _ = self._model.transcribe(
-                audio, language="en", beam_size=BEAM_SIZE, without_timestamps=True, word_timestamps=True,
-                condition_on_previous_text=False, initial_prompt=self._prompt(vocabulary), vad_filter=False,
-                # Greedy only: faster-whisper's default falls back to sampling at higher temperatures on a hard
-                # note, so the same voice note could be read differently twice (and a command acted on by chance).
-                temperature=0.0)
-            segments = [s for s in segments
-                        if not (s.no_speech_prob > NO_SPEECH and s.avg_logprob < NO_SPEECH_LOGPROB)]
-        words = words_of(segments)
+            windows = self._decoder.decode(features, self._prompt(vocabulary))
+        words = words_of(windows)
         confidence = _mean_log_confidence(words)
         return Transcript(text=" ".join(w.text for w in words), engine=ENGINE, audio_s=audio_s,
                           decode_s=time.perf_counter() - started, confidence=confidence, words=words)
 
-    def _prompt(self, vocabulary: Vocabulary | None) -> str:
+    def _prompt(self, vocabulary: Vocabulary | None) -> list[int]:
         key = id(vocabulary)
         prompt = self._prompts.get(key)
         if prompt is None:
             if len(self._prompts) > 8:  # prompts of old registry snapshots
                 self._prompts.clear()
-            prompt = self._prompts[key] = campus_prompt(vocabulary)
+            prompt = self._prompts[key] = self._decoder.prompt(campus_prompt(vocabulary))
         return prompt
 
 
-def words_of(segments) -> tuple[HeardWord, ...]:
+def words_of(windows: list[Decoded]) -> tuple[HeardWord, ...]:
     """Whisper's words as the parser's lower-case tokens ("A.C." -> "ac", "fan's" -> "fans"), each with its
-    word's probability."""
-    return heard_words((word.word, word.probability) for segment in segments for word in segment.words or ())
+    word's probability. A window Whisper itself thinks is not speech (and decoded with a low score) is dropped: on
+    silence and noise Whisper writes "Thank you." or "you"."""
+    kept = [w for w in windows if not (w.no_speech_prob > NO_SPEECH and w.avg_logprob < NO_SPEECH_LOGPROB)]
+    return heard_words(word for window in kept for word in window.words)
 
 
 def _mean_log_confidence(words: tuple[HeardWord, ...]) -> float:

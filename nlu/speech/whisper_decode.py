@@ -1,0 +1,208 @@
+"""One greedy Whisper decode per note, on an encoder window fitted to the note, with per-word probabilities.
+
+faster-whisper's `transcribe` always encodes a 30 s window (a 3 s note is 90 % padding: the encoder's cost is the
+window's, not the note's) and gets per-word probabilities from a second decoder pass (`align`, about 40 % of its
+time). Here the CTranslate2 model is called directly:
+
+- the log-Mel features of the note are padded to the note's length plus a margin, not to 30 s (CTranslate2 takes
+  any even number of frames up to 3000); a note longer than one window is cut at its quietest frames;
+- greedy decoding returns its per-step scores over the vocabulary (`return_logits_vocab`), so each token's
+  probability comes from the same pass that chose it, and a word's probability is the mean over its tokens, as
+  faster-whisper computes it from the alignment pass.
+
+Whisper was trained on 30 s windows: on a short one it sometimes does not stop and says the sentence again and
+again. A decode is given a token budget for its window's length; one that ends in a loop keeps its first time round
+(measured: the first round is the sentence said, and trimming costs far less than decoding again), and one that
+runs out of budget without a loop is decoded again on the full 30 s window.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+# Whisper's encoder window: 30 s of 10 ms frames; the encoder halves the frame count.
+FULL_FRAMES = 3000
+FRAMES_PER_S = 100
+# A decode is allowed this many tokens per second of window plus a few: fast English speech is about 3 words (4-5
+# tokens) a second; a decode that needs more is repeating itself.
+TOKENS_PER_S = 8
+TOKENS_SLACK = 12
+# Whisper reads at most 448 tokens, half of them prompt.
+MAX_LENGTH = 448
+# A long note is cut where it is quietest within the last part of each window (mean log-Mel level over 100 ms).
+CUT_SEARCH_FRAMES = 800
+QUIET_SPAN = 10
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How a note is decoded.
+
+    `fit_window`: encode the note plus `margin_s` of padding (False: Whisper's full 30 s window, as faster-whisper);
+    `margin_s`: seconds of padding after the note in a fitted window; `word_probs`: "decode" (from the greedy pass
+    itself) or "align" (faster-whisper's teacher-forced second pass without the prompt, kept for measurement);
+    `loops`: what to do when a fitted window's decode repeats itself: "trim" (keep the first time round) or "refit"
+    (decode again on 30 s)."""
+
+    fit_window: bool = True
+    margin_s: float = 5.0
+    word_probs: str = "decode"
+    loops: str = "trim"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One window's result: `words` as Whisper wrote them (leading space, punctuation separate) with their
+    probabilities 0..1; `no_speech_prob` Whisper's own estimate that the window holds no speech; `avg_logprob` the
+    mean log probability per token (end token included, as faster-whisper); `refit` whether the fitted window's
+    decode was rejected and the full 30 s window used."""
+
+    words: tuple[tuple[str, float], ...]
+    no_speech_prob: float
+    avg_logprob: float
+    refit: bool = False
+
+
+def fitted_length(content: int, margin: int) -> int:
+    """The window length for `content` frames: content plus margin, even (the encoder's stride), at most 3000."""
+    length = min(FULL_FRAMES, content + margin)
+    return length + (length % 2)
+
+
+def cut_points(features: np.ndarray, margin: int) -> list[tuple[int, int]]:
+    """[start, end) frame spans of the note, each short enough for one window with `margin`: a note that fits is one
+    span; a longer one is cut at the quietest `QUIET_SPAN` frames among the last `CUT_SEARCH_FRAMES` of each window
+    (between words, not inside one)."""
+    total = features.shape[-1]
+    longest = FULL_FRAMES - margin
+    spans = []
+    start = 0
+    level = features.mean(axis=0)
+    while total - start > longest:
+        low = start + longest - CUT_SEARCH_FRAMES
+        search = level[low:start + longest]
+        smooth = np.convolve(search, np.ones(QUIET_SPAN) / QUIET_SPAN, mode="same")
+        cut = low + int(np.argmin(smooth))
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, total))
+    return spans
+
+
+class WindowDecoder:
+    """Decodes notes with one loaded model. `model`: a ctranslate2.models.Whisper; `tokenizer`: faster-whisper's
+    Tokenizer for English transcription; `suppress`: token ids never generated (faster-whisper's default set).
+    `refits` and `trims` count the windows decoded again on 30 s and the loops trimmed since loading (figures for
+    the bench)."""
+
+    def __init__(self, model, tokenizer, suppress: tuple[int, ...], options: DecodeOptions = DecodeOptions()) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.suppress = list(suppress)
+        self.options = options
+        self.refits = 0
+        self.trims = 0
+
+    def prompt(self, campus: str) -> list[int]:
+        """The decoder's start: the campus prompt as previous text, then English, transcribe, no timestamps."""
+        t = self.tokenizer
+        previous = t.encode(" " + campus.strip())[-(MAX_LENGTH // 2 - 1):] if campus else []
+        head = [t.sot_prev, *previous] if previous else []
+        return [*head, *t.sot_sequence, t.no_timestamps]
+
+    def decode(self, features: np.ndarray, prompt: list[int]) -> list[Decoded]:
+        """Every window of `features` (80 x frames log-Mel of the note, faster-whisper's FeatureExtractor)."""
+        margin = min(round(self.options.margin_s * FRAMES_PER_S), FULL_FRAMES // 2) if self.options.fit_window else 0
+        out = []
+        for start, end in cut_points(features, margin):
+            span = features[:, start:end]
+            if self.options.fit_window:
+                decoded = self._window(span, fitted_length(end - start, margin), prompt, check=True)
+                if decoded is None:  # ran away on the short window, not in a loop: the window Whisper was trained on
+                    decoded = self._window(span, FULL_FRAMES, prompt, check=False)
+                    decoded = Decoded(decoded.words, decoded.no_speech_prob, decoded.avg_logprob, refit=True)
+                    self.refits += 1
+            else:
+                decoded = self._window(span, FULL_FRAMES, prompt, check=False)
+            out.append(decoded)
+        return out
+
+    def _window(self, span: np.ndarray, length: int, prompt: list[int], check: bool) -> Decoded | None:
+        import ctranslate2
+
+        content = span.shape[-1]
+        # Padded with zeros as faster-whisper pads its 30 s window (padding with the note's own silence level was
+        # measured no better on the dev notes).
+        padded = np.zeros((1, span.shape[0], length), dtype=np.float32)
+        padded[0, :, :min(content, length)] = span[:, :length]
+        encoded = self.model.encode(ctranslate2.StorageView.from_array(padded))
+        budget = math.ceil(TOKENS_PER_S * length / FRAMES_PER_S) + TOKENS_SLACK
+        # Greedy only (beam 1, no sampling fallback at higher temperatures): beam 5 costs about 2x on 2 cores for no
+        # gain on short commands, and sampling would read the same note differently twice (docs/benchmarks.md).
+        result = self.model.generate(
+            encoded, [prompt], beam_size=1, max_length=min(MAX_LENGTH, len(prompt) + budget) if check else MAX_LENGTH,
+            return_scores=True, return_no_speech_prob=True,
+            return_logits_vocab=self.options.word_probs == "decode",
+            suppress_blank=True, suppress_tokens=self.suppress)[0]
+        tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
+        if check and (len(tokens) >= budget or _repeats(tokens)):
+            end = _first_round(tokens) if self.options.loops == "trim" else None
+            if end is None:
+                return None
+            tokens = tokens[:end]
+            self.trims += 1
+        # faster-whisper's average: cumulative log probability / (tokens + the end token), length penalty 1.
+        ended = len(result.sequences_ids[0])
+        avg = result.scores[0] * ended / (ended + 1)
+        if not tokens:
+            return Decoded((), result.no_speech_prob, avg)
+        if self.options.word_probs == "decode":
+            probs = _chosen_probabilities(result.logits[0], tokens)
+        else:
+            aligned = self.model.align(encoded, self.tokenizer.sot_sequence, [tokens], min(content, length))[0]
+            probs = list(aligned.text_token_probs)
+        words, word_tokens = self.tokenizer.split_to_word_tokens(tokens + [self.tokenizer.eot])
+        heard = []
+        i = 0
+        for word, pieces in zip(words, word_tokens[:-1]):
+            n = len(pieces)
+            heard.append((word, float(np.mean(probs[i:i + n]))))
+            i += n
+        return Decoded(tuple(heard), result.no_speech_prob, avg)
+
+
+def _chosen_probabilities(steps, tokens: list[int]) -> list[float]:
+    """The softmax probability of each chosen token among the step's scores (suppressed tokens score -inf)."""
+    probs = []
+    for step, token in zip(steps, tokens):
+        scores = np.asarray(step, dtype=np.float32).ravel()
+        top = scores.max()
+        probs.append(float(np.exp(scores[token] - top) / np.exp(scores - top).sum()))
+    return probs
+
+
+def _first_round(tokens: list[int]) -> int | None:
+    """Where the first time round ends when `tokens` end in a loop (the same run of tokens at least twice over, back
+    to back, up to the end), else None. "A B C . A B C . A B" -> 4."""
+    n = len(tokens)
+    for size in range(2, n // 2 + 1):
+        if tokens[n - 2 * size:n - size] != tokens[n - size:]:
+            continue
+        start = n - 2 * size
+        while start > 0 and tokens[start - 1] == tokens[start - 1 + size]:
+            start -= 1
+        return start + size
+    return None
+
+
+def _repeats(tokens: list[int], least: int = 3) -> bool:
+    """Whether the decode ends in the same run of tokens at least `least` times over (a runaway loop)."""
+    n = len(tokens)
+    for size in range(2, n // least + 1):
+        tail = tokens[n - size:]
+        if all(tokens[n - size * k:n - size * (k - 1)] == tail for k in range(2, least + 1)):
+            return True
+    return False
