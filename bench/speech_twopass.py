@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.speech_twopass [--part dev] [--every N] [--limit N] [--snr 10] [--voices 2] [--neural]
                                              [--whisper tiny] [--passes FILE] [--closed-from FILE] [--denoise]
+                                             [--decode JSON]
                                              [--noisy-only] [--passes-only | --offline] [--json]
     .venv/bin/python -m bench.speech_twopass --latency [--runs 3] [--whisper tiny]
 
@@ -42,6 +43,7 @@ from nlu.speech.opentext import heard_words
 from nlu.speech.twopass import RULES, JoinRules, rank
 from nlu.speech.understand import decide
 from nlu.speech.whisper import campus_prompt
+from nlu.speech.whisper_decode import DecodeOptions
 from nlu.speech.wordcheck import unsure_words
 from store.campus import load_campus_file
 from tests.speech.synth import ENGLISH_VOICES, PIPER_JOE, NoteCache, Voice
@@ -65,11 +67,13 @@ def speakers(i: int, voices: int, neural: bool) -> list[Voice]:
 
 def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | None], voices: int, whisper_model: str,
                cache: Path, saved: Path | None, neural: bool = False,
-               closed_from: Path | None = None, denoise: bool = False) -> list[dict]:
+               closed_from: Path | None = None, denoise: bool = False,
+               decode: DecodeOptions | None = None) -> list[dict]:
     """Both passes on every note: [{source, snr, voice, closed, open, closed_s, open_s, open_cpu_s, audio_s,
     decode_s}], appended to `saved` (JSON lines) as they come, so a long run can be resumed. `examples` carry their
     index in the whole part: it picks the voice and the noise seed, so a subset's notes are the whole run's notes.
-    `denoise`: the open pass hears the note after spectral subtraction (nlu/speech/denoise.py)."""
+    `denoise`: the open pass hears the note after spectral subtraction (nlu/speech/denoise.py); `decode`: Whisper's
+    decoding options (prompt, beam, front-end) when not the product's."""
     from nlu.speech import load_engine
     from nlu.speech.engines import load_whisper
     from nlu.speech.whisper_models import resolve_model
@@ -81,7 +85,14 @@ def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | No
             done[(row["source"], row["snr"], row["voice"])] = row
     notes = NoteCache(cache)
     closed = load_engine()
-    opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
+    if decode is None:
+        opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
+    else:
+        from nlu.speech.whisper import WhisperEngine
+
+        opener = WhisperEngine(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech",
+                               options=decode)
+    prompt = campus_prompt(vocab, (decode or DecodeOptions()).prompt)
     grammar = closed.grammar_for(vocab)
     reuse = {}
     if closed_from is not None:  # the grammar pass does not depend on the Whisper model: taken from an earlier run
@@ -107,7 +118,7 @@ def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | No
             open_s, open_cpu_s = time.perf_counter() - started, time.process_time() - cpu
             row = {"source": ex.source, "snr": snr, "voice": voice.name, "audio_s": pcm.duration_s,
                    "decode_s": pcm.decode_s, "closed_s": closed_s, "open_s": open_s, "open_cpu_s": open_cpu_s,
-                   "loadavg": os.getloadavg()[0], "whisper": whisper_model,
+                   "loadavg": os.getloadavg()[0], "whisper": whisper_model, "prompt": prompt,
                    "closed": asdict(first), "open": asdict(heard)}
             out.append(row)
             if saved is not None:
@@ -156,7 +167,7 @@ def choose(p: dict, vocab, mode: str, rules: JoinRules, read) -> Transcript:
         heard = replace(heard, text=" ".join(w.text for w in words), words=words)
     if mode == "closed":
         return first
-    prompt = campus_prompt(vocab)
+    prompt = p.get("prompt", campus_prompt(vocab))  # the prompt Whisper was given: its words read back are refused
     if mode == "open":
         return rank(None, heard, read, rules, prompt)
     return rank(first, heard, read, rules, prompt)
@@ -316,6 +327,8 @@ def main() -> int:
     ap.add_argument("--closed-from", type=Path, help="saved passes whose grammar-pass results are reused")
     ap.add_argument("--passes-only", action="store_true", help="run and save the passes, skip the sweep")
     ap.add_argument("--denoise", action="store_true", help="spectral subtraction before the open pass")
+    ap.add_argument("--decode", type=json.loads, help='Whisper decoding options as JSON, e.g. \'{"beam_size": 3}\' '
+                    "(nlu/speech/whisper_decode.py DecodeOptions)")
     ap.add_argument("--noisy-only", action="store_true", help="the noisy notes only (no clean copies)")
     ap.add_argument("--offline", action="store_true", help="sweep the saved --passes only; run nothing")
     ap.add_argument("--whisper", default="tiny", help="tiny (packaged), a folder, or a size name")
@@ -342,7 +355,8 @@ def main() -> int:
     else:
         snrs = [args.snr] if args.noisy_only else [None, args.snr]
         passes = run_passes(indexed, vocab, snrs, args.voices, args.whisper, args.cache, args.passes,
-                            args.neural, args.closed_from, args.denoise)
+                            args.neural, args.closed_from, args.denoise,
+                            DecodeOptions(**args.decode) if args.decode else None)
     print(f"passes: {len(passes)} notes in {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}")
     if args.passes_only:
         return 0

@@ -23,6 +23,7 @@ import numpy as np
 
 from nlu.grammar import Grammar, build_grammar
 from nlu.speech.base import HeardWord, ModelError, Transcript
+from nlu.speech.frontend import high_passed, levelled
 from nlu.speech.opentext import heard_words
 from nlu.speech.whisper_decode import DecodeOptions, Decoded, WindowDecoder
 from nlu.speech.whisper_models import resolve_model
@@ -40,8 +41,10 @@ NO_SPEECH_LOGPROB = -1.0
 PROMPT_WORDS = 120
 
 
-def campus_prompt(vocabulary: Vocabulary | None) -> str:
-    """Campus names as Whisper should write them: devices, rooms, buildings (most rooms first when cut)."""
+def campus_prompt(vocabulary: Vocabulary | None, style: str = "list") -> str:
+    """Campus names as Whisper should write them, as the text Whisper is told came before the note. `style`: "list"
+    (an instruction naming every device and room, most rooms first when cut), "words" (the same names alone, as
+    hotwords), "sentence" (one short natural command naming a numbered room and another), "none" (no prompt)."""
     devices = ["lights", "fans", "AC", "projector", "plugs", "heater"]
     names = [*(r.name for r in vocabulary.rooms), *(b.name for b in vocabulary.buildings)] if vocabulary else []
     words = 0
@@ -51,6 +54,14 @@ def campus_prompt(vocabulary: Vocabulary | None) -> str:
         if words > PROMPT_WORDS:
             break
         kept.append(name)
+    if style == "none":
+        return ""
+    if style == "words":
+        return " ".join([*devices, *kept])
+    if style == "sentence":
+        numbered = next((n for n in kept if any(c.isdigit() for c in n)), "Classroom 101")
+        other = next((n for n in kept if not any(c.isdigit() for c in n)), "the Seminar Hall")
+        return f"Lights off in {numbered}, and the AC on in {other}, please."
     return f"Turn off the {', '.join(devices)} in {', '.join(kept)}." if kept else f"Turn off the {', '.join(devices)}."
 
 
@@ -101,7 +112,7 @@ class WhisperEngine:
         audio_s = len(pcm) / (2 * SAMPLE_RATE)
         started = time.perf_counter()
         vocabulary = grammar.vocabulary if grammar is not None else None
-        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        audio = shaped(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, self.options)
         # faster-whisper's log-Mel features; its last frame covers only the padding it adds.
         features = self._features(audio)[:, :-1]
         with self._lock:
@@ -117,8 +128,17 @@ class WhisperEngine:
         if prompt is None:
             if len(self._prompts) > 8:  # prompts of old registry snapshots
                 self._prompts.clear()
-            prompt = self._prompts[key] = self._decoder.prompt(campus_prompt(vocabulary))
+            prompt = self._prompts[key] = self._decoder.prompt(campus_prompt(vocabulary, self.options.prompt))
         return prompt
+
+
+def shaped(audio: np.ndarray, options: DecodeOptions) -> np.ndarray:
+    """The note as Whisper hears it: high-passed and levelled when `options` say so (by default as recorded)."""
+    if options.highpass_hz > 0:
+        audio = high_passed(audio, options.highpass_hz, SAMPLE_RATE)
+    if options.level_dbfs is not None:
+        audio = levelled(audio, options.level_dbfs)
+    return audio
 
 
 def words_of(windows: list[Decoded]) -> tuple[HeardWord, ...]:
