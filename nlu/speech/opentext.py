@@ -5,6 +5,15 @@ numbers as their homophones ("lab to", "room for"). The homophones are turned ba
 word that introduces a room number, where nothing else makes sense. "Two hundred and one" comes out as "200 and 1":
 joined back into 201. "Two oh one" may come out as "2 oh 1": the "oh" between two digits is a zero (else the room
 read is "room 2").
+
+Whisper's other regular misreadings of campus speech on the dev notes, each fixed only where the words around it
+leave no other sense:
+- "off in" run together as "often" ("is often room 102", "are the lights often lab 2"): before a room word, a
+  number, "the" or "a";
+- a room number started twice ("one oh, one oh two" written "10102", "20202"): after a room word, a five-digit
+  number whose first two digits start the last three is the last three;
+- "AC" heard as "I see" after "the"; "switch" as "which" before "on" or "off"
+  (as a question word "which" is not followed by "on"/"off": "which one", "which room").
 """
 
 from __future__ import annotations
@@ -26,7 +35,43 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
             if token in _HOMOPHONES and out and out[-1].text in NUMBER_ROOM_HEADS:
                 token = _HOMOPHONES[token]
             out.append(HeardWord(token, float(confidence)))
-    return _hundreds_joined(_zeros_between_digits(out))
+    return _hundreds_joined(_restarted_numbers(_misheard_words(_zeros_between_digits(out))))
+
+
+# "often" before these is "off in": a room word, a number, or the start of a room's name.
+_PLACE_STARTS = NUMBER_ROOM_HEADS | {"the", "a"}
+
+
+def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
+    """Campus words Whisper writes as other words, fixed where the next (or previous) word leaves one sense."""
+    out: list[HeardWord] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        after = words[i + 1].text if i + 1 < len(words) else ""
+        before = out[-1].text if out else ""
+        if word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()):
+            out += [HeardWord("off", word.confidence), HeardWord("in", word.confidence)]
+        elif word.text == "which" and after in ("on", "off"):
+            out.append(HeardWord("switch", word.confidence))
+        elif word.text == "i" and after == "see" and before == "the":
+            out.append(HeardWord("ac", min(word.confidence, words[i + 1].confidence)))
+            i += 1
+        else:
+            out.append(word)
+        i += 1
+    return out
+
+
+def _restarted_numbers(words: list[HeardWord]) -> list[HeardWord]:
+    """"room 10102" -> "room 102": a room number begun twice ("one oh ... one oh two"), after a room word."""
+    out = list(words)
+    for i in range(1, len(out)):
+        here = out[i].text
+        if (out[i - 1].text in NUMBER_ROOM_HEADS and len(here) == 5 and here.isdigit()
+                and here[2:].startswith(here[:2])):
+            out[i] = HeardWord(here[2:], out[i].confidence)
+    return out
 
 
 def _zeros_between_digits(words: list[HeardWord]) -> list[HeardWord]:
