@@ -12,7 +12,10 @@ leave no other sense:
   number, "the" or "a";
 - a room number started twice ("one oh, one oh two" written "10102", "20202"): after a room word, a five-digit
   number whose first two digits start the last three is the last three;
-- "AC" heard as "I see" after "the"; "switch" as "which" before "on" or "off"
+- "AC" heard as "I see", "projector" as "connector" and "heater" as "eager", after "the";
+- "lights off" heard as "light soft" (and "fans on" as "fan son"): the "s" went to the next word;
+- espeak-ng's "one" heard as "well", where a number is all that fits: after a room word, before "hour(s)"/"minute(s)";
+- "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and"; "switch" as "which" before "on" or "off"
   (as a question word "which" is not followed by "on"/"off": "which one", "which room").
 """
 
@@ -40,6 +43,12 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
 
 # "often" before these is "off in": a room word, a number, or the start of a room's name.
 _PLACE_STARTS = NUMBER_ROOM_HEADS | {"the", "a"}
+# Device words Whisper writes as other words after "the".
+_DEVICE_SOUNDALIKES = {"connector": "projector", "eager": "heater"}
+# "light soft" -> "lights off": a device word whose plural "s" Whisper joined to the on/off word after it.
+_SPLIT_S = {"soft": "off", "son": "on"}
+_PLURALS = {"light": "lights", "fan": "fans"}
+_TIME_UNITS = frozenset("hour hours minute minutes".split())
 
 
 def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
@@ -57,6 +66,17 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
         elif word.text == "i" and after == "see" and before == "the":
             out.append(HeardWord("ac", min(word.confidence, words[i + 1].confidence)))
             i += 1
+        elif word.text in _DEVICE_SOUNDALIKES and before == "the":
+            out.append(HeardWord(_DEVICE_SOUNDALIKES[word.text], word.confidence))
+        elif word.text in _PLURALS and after in _SPLIT_S:
+            least = min(word.confidence, words[i + 1].confidence)
+            out += [HeardWord(_PLURALS[word.text], least), HeardWord(_SPLIT_S[after], least)]
+            i += 1
+        elif word.text == "well" and (before in NUMBER_ROOM_HEADS or after in _TIME_UNITS):
+            out.append(HeardWord("1", word.confidence))
+        elif (word.text == "in" and before in ("hour", "hours") and after[:1].isdigit() and i + 2 < len(words)
+              and words[i + 2].text in ("minute", "minutes")):
+            out.append(HeardWord("and", word.confidence))
         else:
             out.append(word)
         i += 1
