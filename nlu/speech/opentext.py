@@ -12,7 +12,8 @@ leave no other sense:
   number, "the" or "a";
 - a room number started twice ("one oh, one oh two" written "10102", "20202"): after a room word, a five-digit
   number whose first two digits start the last three is the last three;
-- "AC" heard as "I see", "projector" as "connector" and "heater" as "eager", after "the";
+- "AC" heard as "I see" after "the"; "projector" as "connector", "heater" as "eager", "figure" or "tiger", "fans" as
+  "hand", between "the" and "in", "on", "off", "still" or "is";
 - "lights off" heard as "light soft" (and "fans on" as "fan son"): the "s" went to the next word;
 - espeak-ng's "one" heard as "well", where a number is all that fits: after a room word, before "hour(s)"/"minute(s)";
 - "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and"; "switch" as "which" before "on" or "off"
@@ -43,8 +44,11 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
 
 # "often" before these is "off in": a room word, a number, or the start of a room's name.
 _PLACE_STARTS = NUMBER_ROOM_HEADS | {"the", "a"}
-# Device words Whisper writes as other words after "the".
-_DEVICE_SOUNDALIKES = {"connector": "projector", "eager": "heater"}
+# Device words Whisper writes as other words, taken as the device between "the" and a word that follows a device in
+# a command ("turn on the connector in ...", "is the figure still on"), where no other sense fits.
+_DEVICE_SOUNDALIKES = {"connector": "projector", "eager": "heater", "figure": "heater", "tiger": "heater",
+                       "hand": "fans"}
+_AFTER_DEVICE = frozenset("in on off still is".split())
 # "light soft" -> "lights off": a device word whose plural "s" Whisper joined to the on/off word after it.
 _SPLIT_S = {"soft": "off", "son": "on"}
 _PLURALS = {"light": "lights", "fan": "fans"}
@@ -66,7 +70,7 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
         elif word.text == "i" and after == "see" and before == "the":
             out.append(HeardWord("ac", min(word.confidence, words[i + 1].confidence)))
             i += 1
-        elif word.text in _DEVICE_SOUNDALIKES and before == "the":
+        elif word.text in _DEVICE_SOUNDALIKES and before == "the" and after in _AFTER_DEVICE:
             out.append(HeardWord(_DEVICE_SOUNDALIKES[word.text], word.confidence))
         elif word.text in _PLURALS and after in _SPLIT_S:
             least = min(word.confidence, words[i + 1].confidence)

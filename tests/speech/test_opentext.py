@@ -40,6 +40,8 @@ def parse(demo_vocab):
      "do you think you can turn the projector off in the seminar hall", ("seminar-hall",)),
     ("Perfect, turn on the eager in the staff room.", "perfect turn on the heater in the staff room",
      ("staff-room",)),
+    ("Switch off the figure in the staff room.", "switch off the heater in the staff room", ("staff-room",)),
+    ("Turn on the hand in the reading hall.", "turn on the fans in the reading hall", ("reading-hall",)),
     ("Right then, light soft in room 101.", "right then lights off in room 101", ("cr-101",)),
     ("Turn off the AC in the lab well.", "turn off the ac in the lab 1", ("lab-1",)),
 ])
@@ -63,7 +65,8 @@ def test_an_hour_and_minutes_written_with_in_is_one_delay(parse):
 @pytest.mark.parametrize("written", [
     "how often do you check the meters", "which one is on", "i see the lights are on", "room 12345 is not a room",
     "we met 20202 people", "well i think so", "how eager are you", "a connector is missing", "my son is here",
-    "one hour in paris and 30 minutes",
+    "one hour in paris and 30 minutes", "on the other hand it is fine", "figure out the bill",
+    "the figure shows the usage",
 ])
 def test_the_same_words_elsewhere_are_left_alone(written):
     assert _text(written) == written
