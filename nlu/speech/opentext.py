@@ -6,6 +6,8 @@ word that introduces a room number, where nothing else makes sense. "Two hundred
 joined back into 201. "Two oh one" may come out as "2 oh 1": the "oh" between two digits is a zero (else the room
 read is "room 2").
 
+A decode that writes its last phrase twice ("... what can I use you for it what can I use you for it") keeps it once.
+
 Whisper's other regular misreadings of campus speech on the dev notes, each fixed only where the words around it
 leave no other sense:
 - "off in" run together as "often" ("is often room 102", "are the lights often lab 2"): before a room word, a
@@ -39,7 +41,22 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
             if token in _HOMOPHONES and out and out[-1].text in NUMBER_ROOM_HEADS:
                 token = _HOMOPHONES[token]
             out.append(HeardWord(token, float(confidence)))
-    return _hundreds_joined(_restarted_numbers(_misheard_words(_zeros_between_digits(out))))
+    return _hundreds_joined(_restarted_numbers(_misheard_words(_zeros_between_digits(_said_once(out)))))
+
+
+# A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
+_REPEAT_WORDS = 3
+
+
+def _said_once(words: list[HeardWord]) -> list[HeardWord]:
+    """"what can i use you for what can i use you for" -> the first time round: a decoder (beam search especially)
+    on a short window may write the sentence again; people do not say a whole phrase twice in one breath."""
+    n = len(words)
+    texts = [w.text for w in words]
+    for size in range(n // 2, _REPEAT_WORDS - 1, -1):
+        if texts[n - 2 * size:n - size] == texts[n - size:]:
+            return words[:n - size]
+    return words
 
 
 # "often" before these is "off in": a room word, a number, or the start of a room's name.

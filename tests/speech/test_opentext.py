@@ -82,3 +82,11 @@ def test_a_fixed_word_keeps_the_confidence_of_what_was_heard():
 def test_the_rules_are_idempotent_on_their_own_output():
     once = heard_words([(" " + w, 0.8) for w in "which off the lights often room 10102 the I see".split()])
     assert heard_words((w.text, w.confidence) for w in once) == once
+
+
+def test_a_phrase_written_twice_at_the_end_is_kept_once():
+    assert _text("What can I use you for it? What can I use you for it?") == "what can i use you for it"
+    assert _text("turn off the lights off the lights") == "turn off the lights"
+    # Short repeats are speech ("yes yes"), and so is a repeat that is not at the end.
+    assert _text("yes yes yes") == "yes yes yes"
+    assert _text("lights off lights off in room 101") == "lights off lights off in room 101"
