@@ -44,9 +44,25 @@ PROMPT_WORDS = 120
 def campus_prompt(vocabulary: Vocabulary | None, style: str = "list") -> str:
     """Campus names as Whisper should write them, as the text Whisper is told came before the note. `style`: "list"
     (an instruction naming every device and room, most rooms first when cut), "words" (the same names alone, as
-    hotwords), "sentence" (one short natural command naming a numbered room and another), "none" (no prompt)."""
+    hotwords), "sentence" (one short natural command naming a numbered room and another), "none" (no prompt);
+    "devices": the list with the campus's own device names added; "spoken" and "both": the list with a room's numbered alias ("Room 101", "Lab 2") instead of its name, or after
+    it."""
     devices = ["lights", "fans", "AC", "projector", "plugs", "heater"]
-    names = [*(r.name for r in vocabulary.rooms), *(b.name for b in vocabulary.buildings)] if vocabulary else []
+    if style == "devices" and vocabulary:  # the campus's own device names too ("water cooler", "wall sockets")
+        seen = {d.lower() for d in devices}
+        for switch in vocabulary.switches:
+            name = "".join(c for c in switch.name if not c.isdigit()).strip()
+            if name.lower() not in seen and not name.lower().startswith(("ac ", "fan")):
+                seen.add(name.lower())
+                devices.append(name.lower())
+    rooms = []
+    for room in vocabulary.rooms if vocabulary else ():
+        numbered = any(c.isdigit() for c in room.name)  # "Classroom 101" is said "room 101"; "Physics Lab" as named
+        spoken = [a.title() for a in room.aliases if numbered and any(c.isdigit() for c in a)]
+        rooms += spoken[:1] if style == "spoken" and spoken else [room.name]
+        if style == "both" and spoken:
+            rooms.append(spoken[0])
+    names = [*rooms, *(b.name for b in vocabulary.buildings)] if vocabulary else []
     words = 0
     kept = []
     for name in names:

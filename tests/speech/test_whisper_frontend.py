@@ -58,6 +58,10 @@ def test_the_prompt_styles_name_the_campus(demo_vocab):
     assert campus_prompt(demo_vocab, "words").split()[:2] == ["lights", "fans"]
     assert "Classroom 101" in campus_prompt(demo_vocab, "sentence")
     assert campus_prompt(demo_vocab, "none") == ""
+    assert "Room 101" in campus_prompt(demo_vocab, "spoken") and "Physics Lab" in campus_prompt(demo_vocab, "spoken")
+    assert "Classroom 101, Room 101" in campus_prompt(demo_vocab, "both")
+    assert "water cooler" in campus_prompt(demo_vocab, "devices")
+    assert campus_prompt(demo_vocab) == campus_prompt(demo_vocab, "list")
 
 
 @pytest.mark.parametrize("options", [DecodeOptions(beam_size=3), DecodeOptions(fallback_beam=3),
