@@ -18,8 +18,9 @@ leave no other sense:
   "hand", between "the" and "in", "on", "off", "still" or "is";
 - "lights off" heard as "light soft" (and "fans on" as "fan son"): the "s" went to the next word;
 - espeak-ng's "one" heard as "well", where a number is all that fits: after a room word, before "hour(s)"/"minute(s)";
-- "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and"; "switch" as "which" before "on" or "off"
-  (as a question word "which" is not followed by "on"/"off": "which one", "which room").
+- "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and";
+- "switch" heard as "which" before "on" or "off" (as a question word "which" is not followed by "on"/"off":
+  "which one", "which room").
 """
 
 from __future__ import annotations

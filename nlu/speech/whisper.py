@@ -45,8 +45,9 @@ def campus_prompt(vocabulary: Vocabulary | None, style: str = "list") -> str:
     """Campus names as Whisper should write them, as the text Whisper is told came before the note. `style`: "list"
     (an instruction naming every device and room, most rooms first when cut), "words" (the same names alone, as
     hotwords), "sentence" (one short natural command naming a numbered room and another), "none" (no prompt);
-    "devices": the list with the campus's own device names added; "spoken" and "both": the list with a room's numbered alias ("Room 101", "Lab 2") instead of its name, or after
-    it."""
+    "devices": the list with the campus's own device names added; "spoken" and "both": the list with a numbered
+    room's numbered alias ("Room 101", "Lab 2") instead of its name, or after it. Only "list" is used by the
+    product: the others were measured worse on the dev notes (docs/benchmarks.md)."""
     devices = ["lights", "fans", "AC", "projector", "plugs", "heater"]
     if style == "devices" and vocabulary:  # the campus's own device names too ("water cooler", "wall sockets")
         seen = {d.lower() for d in devices}

@@ -181,10 +181,12 @@ class WindowDecoder:
         o = self.options
         budget = math.ceil(TOKENS_PER_S * length / FRAMES_PER_S) + TOKENS_SLACK
         # Greedy by default (beam 1, no sampling fallback at higher temperatures): sampling would read the same note
-        # differently twice; beams were measured for their cost (docs/benchmarks.md).
+        # differently twice, and beams of 2-3 or a fallback beam were no better beyond noise on the dev notes for
+        # more CPU (docs/benchmarks.md, "Whisper's prompt, decoding, front-end").
         own_probs = o.word_probs == "decode" and beam == 1  # CTranslate2 returns step scores for greedy only
         result = self.model.generate(
-            encoded, [prompt], beam_size=beam, max_length=min(MAX_LENGTH, len(prompt) + budget) if check else MAX_LENGTH,
+            encoded, [prompt], beam_size=beam,
+            max_length=min(MAX_LENGTH, len(prompt) + budget) if check else MAX_LENGTH,
             length_penalty=o.length_penalty, repetition_penalty=o.repetition_penalty,
             no_repeat_ngram_size=o.no_repeat_ngram, return_scores=True, return_no_speech_prob=True,
             return_logits_vocab=own_probs, suppress_blank=o.suppress_blank, suppress_tokens=self.suppress)[0]
