@@ -205,7 +205,10 @@ class WindowDecoder:
         if own_probs:
             probs = _chosen_probabilities(result.logits[0], tokens)
         else:
-            aligned = self.model.align(encoded, self.tokenizer.sot_sequence, [tokens], frames)[0]
+            # A beam's words are scored after the same prompt it was decoded with ("align" keeps faster-whisper's
+            # prompt-free scoring, for measurement).
+            start = prompt if o.word_probs == "decode" else list(self.tokenizer.sot_sequence)
+            aligned = self.model.align(encoded, start, [tokens], frames)[0]
             probs = list(aligned.text_token_probs)
         words, word_tokens = self.tokenizer.split_to_word_tokens(tokens + [self.tokenizer.eot])
         heard = []
