@@ -45,9 +45,9 @@ def test_the_high_pass_removes_hum_and_keeps_the_voice_band():
     assert abs(_rms_db(high_passed(voice, 120.0)) - _rms_db(voice)) < 0.5
 
 
-def test_the_defaults_are_greedy_with_the_campus_list_and_the_note_as_recorded():
+def test_the_defaults_are_beam_3_with_the_campus_list_and_the_note_as_recorded():
     options = DecodeOptions()
-    assert (options.beam_size, options.fallback_beam, options.prompt) == (1, 0, "list")
+    assert (options.beam_size, options.fallback_beam, options.prompt) == (3, 0, "list")
     assert options.level_dbfs is None and options.highpass_hz == 0
 
 
@@ -64,7 +64,7 @@ def test_the_prompt_styles_name_the_campus(demo_vocab):
     assert campus_prompt(demo_vocab) == campus_prompt(demo_vocab, "list")
 
 
-@pytest.mark.parametrize("options", [DecodeOptions(beam_size=3), DecodeOptions(fallback_beam=3),
+@pytest.mark.parametrize("options", [DecodeOptions(beam_size=1), DecodeOptions(beam_size=1, fallback_beam=3),
                                      DecodeOptions(prompt="none"), DecodeOptions(level_dbfs=-20.0, highpass_hz=120.0)])
 def test_each_variant_hears_a_plain_command_with_word_probabilities(notes, demo_vocab, options):
     from nlu.speech.whisper import WhisperEngine
@@ -86,7 +86,7 @@ def test_a_beams_words_are_scored_after_the_campus_prompt_like_the_greedy_decode
 
     pcm = decode_audio(notes.get("would you mind switching off the lights in classroom one oh two")).samples
     heard = {}
-    for name, options in (("greedy", DecodeOptions()), ("beam", DecodeOptions(beam_size=3)),
+    for name, options in (("greedy", DecodeOptions(beam_size=1)), ("beam", DecodeOptions(beam_size=3)),
                           ("prompt-free", DecodeOptions(beam_size=3, word_probs="align"))):
         engine = WhisperEngine(str(packaged_tiny()), cpu_threads=1, options=options)
         heard[name] = {w.text: w.confidence for w in engine.transcribe(pcm, engine.grammar_for(demo_vocab)).words}
