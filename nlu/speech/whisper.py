@@ -7,8 +7,8 @@ device names as they are written), which makes Whisper spell "Classroom 101" and
 before switching when the device or the room was an unsure word.
 
 The model is loaded by faster-whisper, but a note is decoded by `nlu.speech.whisper_decode` on the CTranslate2
-model directly: an encoder window fitted to the note and per-word probabilities from the one greedy pass
-(docs/benchmarks.md "Whisper made cheap": on a 3 s note, about a seventh of the CPU of faster-whisper's `transcribe`).
+model directly: an encoder window fitted to the note, one beam-3 decode and per-word probabilities after the same
+prompt (docs/benchmarks.md "Whisper made cheap" and "Whisper's prompt, decoding, front-end").
 """
 
 from __future__ import annotations

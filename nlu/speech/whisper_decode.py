@@ -1,4 +1,4 @@
-"""One greedy Whisper decode per note, on an encoder window fitted to the note, with per-word probabilities.
+"""One Whisper decode per note (beam 3), on an encoder window fitted to the note, with per-word probabilities.
 
 faster-whisper's `transcribe` always encodes a 30 s window (a 3 s note is 90 % padding: the encoder's cost is the
 window's, not the note's) and gets per-word probabilities from a second decoder pass (`align`, about 40 % of its
@@ -7,8 +7,9 @@ time). Here the CTranslate2 model is called directly:
 - the log-Mel features of the note are padded to the note's length plus a margin, not to 30 s (CTranslate2 takes
   any even number of frames up to 3000); a note longer than one window is cut at its quietest frames;
 - greedy decoding returns its per-step scores over the vocabulary (`return_logits_vocab`), so each token's
-  probability comes from the same pass that chose it, and a word's probability is the mean over its tokens, as
-  faster-whisper computes it from the alignment pass.
+  probability comes from the same pass that chose it; a beam's tokens (the default, beam 3) are scored by the
+  alignment pass after the same campus prompt. A word's probability is the mean over its tokens, as faster-whisper
+  computes it.
 
 Whisper was trained on 30 s windows: on a short one it sometimes does not stop and says the sentence again and
 again. A decode is given a token budget for its window's length; one that ends in a loop keeps its first time round
@@ -47,10 +48,10 @@ class DecodeOptions:
 
     `fit_window`: encode the note plus `margin_s` of padding (False: Whisper's full 30 s window, as faster-whisper);
     `margin_s`: seconds of padding after the note in a fitted window; `word_probs`: "decode" (from the greedy pass
-    itself) or "align" (faster-whisper's teacher-forced second pass without the prompt, kept for measurement);
+    itself; for a beam, the alignment pass after the same prompt) or "align" (faster-whisper's teacher-forced second pass without the prompt, kept for measurement);
     `loops`: what to do when a fitted window's decode repeats itself: "trim" (keep the first time round) or "refit"
-    (decode again on 30 s); `beam_size`: 1 greedy, more a beam search (word probabilities then come from the
-    alignment pass, the beam's own scores being of several hypotheses); `length_penalty`, `repetition_penalty`,
+    (decode again on 30 s); `beam_size`: 1 greedy, more a beam search (3, measured on the dev notes; its
+    word probabilities come from the alignment pass, the beam's own scores being of several hypotheses); `length_penalty`, `repetition_penalty`,
     `no_repeat_ngram`, `suppress_blank`: CTranslate2's generation options of those names; `fallback_beam`: when
     the greedy decode fails faster-whisper's checks (mean log probability under `FALLBACK_LOGPROB`, or text
     compressing more than `FALLBACK_COMPRESSION`), the window is decoded again with this beam and the surer
