@@ -48,11 +48,11 @@ class DecodeOptions:
 
     `fit_window`: encode the note plus `margin_s` of padding (False: Whisper's full 30 s window, as faster-whisper);
     `margin_s`: seconds of padding after the note in a fitted window; `word_probs`: "decode" (from the greedy pass
-    itself; for a beam, the alignment pass after the same prompt) or "align" (faster-whisper's teacher-forced second pass without the prompt, kept for measurement);
-    `loops`: what to do when a fitted window's decode repeats itself: "trim" (keep the first time round) or "refit"
-    (decode again on 30 s); `beam_size`: 1 greedy, more a beam search (3, measured on the dev notes; its
-    word probabilities come from the alignment pass, the beam's own scores being of several hypotheses); `length_penalty`, `repetition_penalty`,
-    `no_repeat_ngram`, `suppress_blank`: CTranslate2's generation options of those names; `fallback_beam`: when
+    itself; for a beam, the alignment pass after the same prompt) or "align" (faster-whisper's teacher-forced
+    second pass without the prompt, kept for measurement); `loops`: what to do when a fitted window's decode
+    repeats itself: "trim" (keep the first time round) or "refit" (decode again on 30 s); `beam_size`: 1 greedy,
+    more a beam search (3, measured on the dev notes; its word probabilities come from the alignment pass, the
+    beam's own scores being of several hypotheses); `length_penalty`, `repetition_penalty`, `no_repeat_ngram`, `suppress_blank`: CTranslate2's generation options of those names; `fallback_beam`: when
     the greedy decode fails faster-whisper's checks (mean log probability under `FALLBACK_LOGPROB`, or text
     compressing more than `FALLBACK_COMPRESSION`), the window is decoded again with this beam and the surer
     reading kept (0: never; deterministic, unlike faster-whisper's sampling fallback); `prompt`: the campus
