@@ -52,11 +52,12 @@ class DecodeOptions:
     second pass without the prompt, kept for measurement); `loops`: what to do when a fitted window's decode
     repeats itself: "trim" (keep the first time round) or "refit" (decode again on 30 s); `beam_size`: 1 greedy,
     more a beam search (3, measured on the dev notes; its word probabilities come from the alignment pass, the
-    beam's own scores being of several hypotheses); `length_penalty`, `repetition_penalty`, `no_repeat_ngram`, `suppress_blank`: CTranslate2's generation options of those names; `fallback_beam`: when
-    the greedy decode fails faster-whisper's checks (mean log probability under `FALLBACK_LOGPROB`, or text
-    compressing more than `FALLBACK_COMPRESSION`), the window is decoded again with this beam and the surer
-    reading kept (0: never; deterministic, unlike faster-whisper's sampling fallback); `prompt`: the campus
-    prompt's style ("list", "sentence", "none"; `nlu.speech.whisper.campus_prompt`); `level_dbfs`: the note's
+    beam's own scores being of several hypotheses); `length_penalty`, `repetition_penalty`, `no_repeat_ngram`,
+    `suppress_blank`: CTranslate2's generation options of those names; `fallback_beam`: when a greedy decode fails
+    faster-whisper's checks (mean log probability under `FALLBACK_LOGPROB`, or text compressing more than
+    `FALLBACK_COMPRESSION`), the window is decoded again with this beam and the surer reading kept (0: never;
+    deterministic, unlike faster-whisper's sampling fallback); `prompt`: the campus prompt's style ("list", the
+    product's; the others measured: `nlu.speech.whisper.campus_prompt`); `level_dbfs`: the note's
     speech scaled to this RMS level before Whisper (None: as recorded); `highpass_hz`: frequencies under this cut
     before Whisper (0: none)."""
 
