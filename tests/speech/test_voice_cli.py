@@ -77,12 +77,12 @@ def test_bad_vosk_model_is_one_line(fans_note, tmp_path, capsys):
 
 def test_vosk_model_from_the_setting(notes, ko_model_dir, tmp_path, monkeypatch, capsys):
     path = tmp_path / "ko.ogg"
-    path.write_bytes(notes.get("음악", Voice("ko+f2", 150, 50)))
+    path.write_bytes(notes.get("에어컨", Voice("ko+f2", 150, 50)))
     monkeypatch.setenv("AUTOVOLT_VOSK_MODEL", str(ko_model_dir))
     assert main(["voice", "transcribe", str(path)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["engine"] == "vosk"
-    assert out["text"] == "음악"
+    assert out["text"] == "에어컨"
 
 
 def test_audio_parse_of_bad_file_is_one_line(tmp_path, capsys):
