@@ -124,3 +124,11 @@ def test_on_a_real_note_a_campus_reading_is_chosen_by_the_decoders_score(notes, 
     new = [w for w in heard.words if w.confidence == UNSURE]
     assert new and any(w.text == "101" for w in new)
     assert rescored.cpu_s > 0
+
+
+def test_the_setting_turns_rescoring_on_by_default_and_off_when_asked():
+    from autovolt.settings import load_settings
+    from autovolt.speech_engines import whisper_engine
+
+    assert whisper_engine(load_settings(whisper_model="tiny")).rescore == RescoreRules()
+    assert whisper_engine(load_settings(whisper_model="tiny", whisper_rescore=False)).rescore is None
