@@ -132,3 +132,18 @@ def test_the_setting_turns_rescoring_on_by_default_and_off_when_asked():
 
     assert whisper_engine(load_settings(whisper_model="tiny")).rescore == RescoreRules()
     assert whisper_engine(load_settings(whisper_model="tiny", whisper_rescore=False)).rescore is None
+
+
+def test_through_both_passes_the_rescored_reading_becomes_a_command_that_asks_first(notes, sphinx, rescoring_whisper,
+                                                                                    demo_vocab):
+    """The product's path (`understand_voice`, both passes): the note Whisper heard as "room well ..." becomes the
+    right command, and the bot asks before switching, since the room was put in by rescoring."""
+    from nlu.speech.twopass import ASK_BELOW, TwoPassEngine
+    from nlu.speech.understand import understand_voice
+
+    note = notes.get("can you make sure the lights in room one oh one are off", ENGLISH_VOICES[2])
+    result = understand_voice(note, TwoPassEngine(sphinx, [rescoring_whisper]), demo_vocab, now=NOW)
+    command = result.command
+    assert command.intent == "device_control" and command.action == "off", (result.transcript.text, command)
+    assert command.rooms == ("cr-101",) and command.device_types == ("light",)
+    assert command.confidence < ASK_BELOW
