@@ -2,11 +2,12 @@
 on/off words replaced by what this campus has.
 
 Whisper tiny mishears campus words in robotic voices ("room one oh one" -> "room well well well") while the rest of
-the sentence is right. Here the words where a room, a device or an on/off word stands are replaced by campus
-phrases written as Whisper writes them with the campus prompt ("Classroom 101", "room 101", "lights"); the
-candidates that parse into a complete command for this campus are scored by the decoder on the note's own encoder
-output (teacher-forced token log-probabilities, `ctranslate2.models.Whisper.align`), and one replaces Whisper's
-text only when it is more likely per token by a margin (else out-of-scope speech would be forced into a command).
+the sentence is right. When the parser does not read Whisper's text as a command, the words where a room, a device,
+an on/off word or the "in" before a room stands are replaced by campus phrases written as Whisper writes them with
+the campus prompt ("Classroom 101", "room 101", "lights"); the readings that parse into a complete command for this
+campus are scored by the decoder on the note's own encoder output (teacher-forced token log-probabilities,
+`ctranslate2.models.Whisper.align`), and the best replaces Whisper's text only when it scores within a margin of it
+(a wider margin forces out-of-scope speech into commands: docs/benchmarks.md).
 
 Pure apart from `score`, which needs the loaded CTranslate2 model: candidates are built from written words and a
 Vocabulary, and chosen from scores.
