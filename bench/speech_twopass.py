@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.speech_twopass [--part dev] [--every N] [--limit N] [--snr 10] [--voices 2] [--neural]
                                              [--whisper tiny] [--passes FILE] [--closed-from FILE] [--denoise]
-                                             [--noisy-only] [--passes-only | --offline] [--json]
+                                             [--noisy-only] [--rescore] [--passes-only | --offline] [--json]
     .venv/bin/python -m bench.speech_twopass --latency [--runs 3] [--whisper tiny] [--order open-first|beside]
 
 Reads the spoken corpus (nlu/corpus/spoken/<part>.txt; tune on `dev` only, `test` is held out), speaks each
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import tempfile
@@ -39,9 +40,10 @@ from nlu.speech.base import HeardWord, Transcript
 from nlu.speech.denoise import spectral_subtract
 from nlu.speech.nbest import command_reader
 from nlu.speech.opentext import heard_words
+from nlu.speech.rescore import Candidate, RescoreRules, Scored
 from nlu.speech.twopass import RULES, JoinRules, grammar_needed, rank
 from nlu.speech.understand import decide
-from nlu.speech.whisper import campus_prompt
+from nlu.speech.whisper import campus_prompt, rescored_transcript
 from nlu.speech.wordcheck import unsure_words
 from store.campus import load_campus_file
 from tests.speech.synth import ENGLISH_VOICES, PIPER_JOE, NoteCache, Voice
@@ -65,11 +67,13 @@ def speakers(i: int, voices: int, neural: bool) -> list[Voice]:
 
 def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | None], voices: int, whisper_model: str,
                cache: Path, saved: Path | None, neural: bool = False,
-               closed_from: Path | None = None, denoise: bool = False) -> list[dict]:
+               closed_from: Path | None = None, denoise: bool = False, rescore: bool = False) -> list[dict]:
     """Both passes on every note: [{source, snr, voice, closed, open, closed_s, open_s, open_cpu_s, audio_s,
     decode_s}], appended to `saved` (JSON lines) as they come, so a long run can be resumed. `examples` carry their
     index in the whole part: it picks the voice and the noise seed, so a subset's notes are the whole run's notes.
-    `denoise`: the open pass hears the note after spectral subtraction (nlu/speech/denoise.py)."""
+    `denoise`: the open pass hears the note after spectral subtraction (nlu/speech/denoise.py). `rescore`: Whisper's
+    campus readings are scored too and saved under "rescore" (Whisper's own text stays the row's "open"), for
+    `evaluate` to pick from with any RescoreRules."""
     from nlu.speech import load_engine
     from nlu.speech.engines import load_whisper
     from nlu.speech.whisper_models import resolve_model
@@ -81,7 +85,13 @@ def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | No
             done[(row["source"], row["snr"], row["voice"])] = row
     notes = NoteCache(cache)
     closed = load_engine()
-    opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
+    if rescore:  # scores every note's readings, keeps Whisper's text: the choice is made offline
+        from nlu.speech.whisper import WhisperEngine
+
+        opener = WhisperEngine(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech",
+                               rescore=RescoreRules(within=-math.inf, max_scored=RESCORE_SAVED))
+    else:
+        opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
     grammar = closed.grammar_for(vocab)
     reuse = {}
     if closed_from is not None:  # the grammar pass does not depend on the Whisper model: taken from an earlier run
@@ -103,12 +113,18 @@ def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | No
                 first = closed.closed_pass(pcm.samples, grammar)  # what the two-pass engine runs
                 closed_s = time.perf_counter() - started
             started, cpu = time.perf_counter(), time.process_time()
-            heard = opener.transcribe(spectral_subtract(pcm.samples) if denoise else pcm.samples, grammar)
+            heard_pcm = spectral_subtract(pcm.samples) if denoise else pcm.samples
+            heard, rescored = opener.transcribe_rescored(heard_pcm, grammar) if rescore else \
+                (opener.transcribe(heard_pcm, grammar), None)
             open_s, open_cpu_s = time.perf_counter() - started, time.process_time() - cpu
             row = {"source": ex.source, "snr": snr, "voice": voice.name, "audio_s": pcm.duration_s,
                    "decode_s": pcm.decode_s, "closed_s": closed_s, "open_s": open_s, "open_cpu_s": open_cpu_s,
                    "loadavg": os.getloadavg()[0], "whisper": whisper_model,
                    "closed": asdict(first), "open": asdict(heard)}
+            if rescored is not None:
+                row["rescore"] = {"cpu_s": rescored.cpu_s, "scored": [
+                    {"words": s.candidate.words, "changed": s.candidate.changed,
+                     "closeness": s.candidate.closeness, "score": s.score} for s in rescored.scored]}
             out.append(row)
             if saved is not None:
                 with saved.open("a") as f:
@@ -149,11 +165,19 @@ def _parse(vocab, text: str) -> Command:
     return _PARSED[text]
 
 
-def choose(p: dict, vocab, mode: str, rules: JoinRules, read) -> Transcript:
+def _scored(saved: dict) -> tuple[Scored, ...]:
+    return tuple(Scored(Candidate(tuple((w, p) for w, p in s["words"]), tuple(s["changed"]), s["closeness"]),
+                        s["score"]) for s in saved["scored"])
+
+
+def choose(p: dict, vocab, mode: str, rules: JoinRules, read, rescore: RescoreRules | None = None) -> Transcript:
     first, heard = _transcript(p["closed"]), _transcript(p["open"])
     if heard.words:  # saved words through today's open-text rules (they are idempotent on their own output)
         words = heard_words((w.text, w.confidence) for w in heard.words)
         heard = replace(heard, text=" ".join(w.text for w in words), words=words)
+    if rescore is not None and p.get("rescore", {}).get("scored"):
+        # The saved readings are in the order the engine's cap keeps them: a smaller cap is their head.
+        heard = rescored_transcript(heard, _scored(p["rescore"])[:rescore.max_scored], rescore)
     if mode == "closed":
         return first
     prompt = campus_prompt(vocab)
@@ -173,15 +197,16 @@ def _grammar_ran(p: dict, vocab, rules: JoinRules, read) -> bool:
 
 
 def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str, rules: JoinRules = RULES,
-             detail: bool = False) -> dict:
+             detail: bool = False, rescore: RescoreRules | None = None) -> dict:
     """Figures per voice kind and noise for one way of joining the passes (`mode`: closed, open, two (both passes
-    side by side) or first (Whisper first, the grammar pass only where `grammar_needed`)). `latency` per note is
-    decoding plus the passes' wall times as the mode runs them (side by side: the slower; first: one after the
-    other); `closed_runs` counts the notes the grammar pass ran on."""
+    side by side) or first (Whisper first, the grammar pass only where `grammar_needed`)), with Whisper's campus
+    readings picked by `rescore` when the passes were saved with them. `latency` per note is decoding plus the
+    passes' wall times as the mode runs them (side by side: the slower; first: one after the other); `closed_runs`
+    counts the notes the grammar pass ran on."""
     read = command_reader(vocab, CORPUS_NOW)  # one memo for the whole sweep: the same `now` for every note
     rows = []
     for p in passes:
-        chosen = choose(p, vocab, mode, rules, read)
+        chosen = choose(p, vocab, mode, rules, read, rescore)
         right, wrong, oos, asked = judge(examples[p["source"]], chosen, vocab)
         ran_closed = mode in ("closed", "two") or (mode == "first" and _grammar_ran(p, vocab, rules, read))
         latency = p["decode_s"] + (p["closed_s"] if mode == "closed" else max(p["closed_s"], p["open_s"])
@@ -190,7 +215,8 @@ def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str,
                      "latency": latency, "used": chosen.engine, "ran_closed": ran_closed,
                      "cpu": p.get("open_cpu_s", 0.0),
                      "out_of_scope": examples[p["source"]].intent == "unknown", "source": p["source"],
-                     "voice": p["voice"], "snr": p["snr"], "text": chosen.text, "confidence": chosen.confidence})
+                     "voice": p["voice"], "snr": p["snr"], "text": chosen.text, "confidence": chosen.confidence,
+                     "rescore_cpu": p.get("rescore", {}).get("cpu_s", 0.0)})
     report = {}
     for group in sorted({r["group"] for r in rows}, key=lambda g: (g.startswith("espeak"), not g.endswith("clean"))):
         part = [r for r in rows if r["group"] == group]
@@ -204,6 +230,8 @@ def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str,
             "answered_by_open": sum(r["used"] != "pocketsphinx" for r in part),
             "closed_runs": sum(r["ran_closed"] for r in part),
             "open_cpu_p50_s": round(statistics.median(r["cpu"] for r in part), 3),
+            "rescore_cpu_p50_s": round(statistics.median(r["rescore_cpu"] for r in part), 4),
+            "rescore_cpu_p95_s": round(sorted(r["rescore_cpu"] for r in part)[int(0.95 * (len(part) - 1) + 0.5)], 4),
             "latency_p50_s": round(statistics.median(lat), 3)}
     if detail:
         report["rows"] = rows
@@ -317,6 +345,14 @@ def latency(runs: int, whisper_model: str, cache: Path, order: str = "open-first
             "loadavg": round(os.getloadavg()[0], 1), "runs": runs}
 
 
+# Readings scored and saved per note: more than the engine scores, so smaller caps are swept offline (the saved
+# readings are in the order the engine's cap keeps them).
+RESCORE_SAVED = 16
+# How far below Whisper's own text (mean log-probability per token) a campus reading may score and still replace it.
+RESCORE_WITHIN = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5)
+RESCORE_CAPS = (4, 8, 12, 16)
+
+
 def sweep_grid() -> list[tuple[str, JoinRules]]:
     """The joining rules tried on the dev notes."""
     grid = []
@@ -344,6 +380,7 @@ def main() -> int:
     ap.add_argument("--denoise", action="store_true", help="spectral subtraction before the open pass")
     ap.add_argument("--noisy-only", action="store_true", help="the noisy notes only (no clean copies)")
     ap.add_argument("--offline", action="store_true", help="sweep the saved --passes only; run nothing")
+    ap.add_argument("--rescore", action="store_true", help="score Whisper's campus readings too (saved; swept)")
     ap.add_argument("--whisper", default="tiny", help="tiny (packaged), a folder, or a size name")
     ap.add_argument("--passes", type=Path, help="JSON-lines file of saved passes: resumed and extended")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "autovolt-voice-notes")
@@ -370,7 +407,7 @@ def main() -> int:
     else:
         snrs = [args.snr] if args.noisy_only else [None, args.snr]
         passes = run_passes(indexed, vocab, snrs, args.voices, args.whisper, args.cache, args.passes,
-                            args.neural, args.closed_from, args.denoise)
+                            args.neural, args.closed_from, args.denoise, args.rescore)
     print(f"passes: {len(passes)} notes in {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}")
     if args.passes_only:
         return 0
@@ -378,8 +415,17 @@ def main() -> int:
                "open alone": evaluate(passes, by_source, vocab, "open"),
                "two passes, today's rules": evaluate(passes, by_source, vocab, "two"),
                "whisper first, grammar pass where needed": evaluate(passes, by_source, vocab, "first")}
-    for name, rules in sweep_grid():
-        results[f"two passes {name}"] = evaluate(passes, by_source, vocab, "two", rules)
+    if any("rescore" in p for p in passes):
+        for within in RESCORE_WITHIN:
+            for cap in RESCORE_CAPS:
+                rescore = RescoreRules(within=within, max_scored=cap)
+                results[f"two passes, today's rules, rescored within {within}, {cap} scored"] = evaluate(
+                    passes, by_source, vocab, "two", rescore=rescore)
+                results[f"whisper first, rescored within {within}, {cap} scored"] = evaluate(
+                    passes, by_source, vocab, "first", rescore=rescore)
+    else:
+        for name, rules in sweep_grid():
+            results[f"two passes {name}"] = evaluate(passes, by_source, vocab, "two", rules)
     if args.json:
         print(json.dumps(results, indent=1))
     else:
