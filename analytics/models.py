@@ -74,18 +74,37 @@ class Forecaster(ABC):
             raise RuntimeError(f"model {self.name} is not fitted")
         y = usable(history)
         index = future_index(y.index[-1], horizon)
-        point = np.asarray(self._point(y, index), dtype=float)
-        point = _fill_gaps(point, y)
-        if self.params.get("correct") and self.correction is not None:
-            point = np.maximum(point + self._short_term(y, len(index)), 0.0)
-        point = self._mix_day_ahead(y, point, weather)
-        point = np.maximum(point, 0.0)  # loads are never negative
+        point = self._finish(y, self._point(y, index), bool(self.params.get("correct")), weather)
         if intervals:
             lower, upper = self._interval(y, index, point)
             lower, upper = np.minimum(np.maximum(lower, 0.0), point), np.maximum(upper, point)
         else:
             lower = upper = np.full(len(point), np.nan)
         return pd.DataFrame({"yhat": point, "yhat_lower": lower, "yhat_upper": upper}, index=index)
+
+    def backtest_forecasts(self, history: pd.Series, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+        """`forecast(history, horizon, intervals=False)["yhat"]` without and with the short-term correction, from one
+        point forecast (a backtest scores both variants at every origin; the point is most of the cost). Without a
+        correction both are the plain forecast, as `forecast` gives."""
+        y = usable(history)
+        index = future_index(y.index[-1], horizon)
+        plain, corrected = self._point_pair(y, index)
+        return self._finish(y, plain, False, None), self._finish(y, corrected, True, None)
+
+    def _point_pair(self, y: pd.Series, index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+        """The raw point forecast for the plain and the corrected variant (the same here: the correction is added
+        after; Blend corrects inside its members)."""
+        point = np.asarray(self._point(y, index), dtype=float)
+        return point, point
+
+    def _finish(self, y: pd.Series, raw: np.ndarray, correct: bool, weather: pd.Series | None) -> np.ndarray:
+        """Raw point forecast -> the answer: gaps filled, the short-term correction when asked, the day-ahead mix,
+        never negative."""
+        point = _fill_gaps(np.asarray(raw, dtype=float), y)
+        if correct and self.correction is not None:
+            point = np.maximum(point + self._short_term(y, len(point)), 0.0)
+        point = self._mix_day_ahead(y, point, weather)
+        return np.maximum(point, 0.0)  # loads are never negative
 
     def _mix_day_ahead(self, y: pd.Series, point: np.ndarray, weather: pd.Series | None = None) -> np.ndarray:
         """The first hours lean on the direct day-ahead model, which sees where the building stands right now;
@@ -236,13 +255,34 @@ def _extended(y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None) ->
     """Values array covering y then index (NaN for the future, or `known` actuals), and the position of index[0]."""
     start = y.index[0]
     end = index[-1]
-    grid = pd.date_range(start, end, freq="h")
     source = known if known is not None else y
-    values = source.where(~(source < 0)).reindex(grid).to_numpy(dtype=float).copy()
+    n_grid = int((end - start) / pd.Timedelta(hours=1)) + 1
+    if _on_grid(source, start) and len(source) <= n_grid:
+        # The usual case (a gap-free hourly history from `start`): pad the array, no reindex (a backtest does this
+        # hundreds of times per choice).
+        values = np.full(n_grid, np.nan)
+        values[: len(source)] = source.to_numpy(dtype=float)
+        values[values < 0] = np.nan
+    else:
+        grid = pd.date_range(start, end, freq="h")
+        values = source.where(~(source < 0)).reindex(grid).to_numpy(dtype=float).copy()
     first = int((index[0] - start) / pd.Timedelta(hours=1))
     if known is None:
         values[len(y) :] = np.nan
     return values, first
+
+
+def _on_grid(s: pd.Series, start: pd.Timestamp) -> bool:
+    """Whether `s` is hourly without gaps from `start` (then position i is start + i hours)."""
+    idx = s.index
+    if not isinstance(idx, pd.DatetimeIndex) or len(idx) == 0 or idx[0] != start:
+        return False
+    if idx.freq == _HOURLY:  # set by asfreq / date_range and kept by slices: no scan needed
+        return True
+    return idx[-1] - idx[0] == pd.Timedelta(hours=len(idx) - 1) and idx.is_monotonic_increasing and idx.is_unique
+
+
+_HOURLY = pd.tseries.frequencies.to_offset("h")
 
 
 def _lag_positions(positions: np.ndarray, lag: int, n_obs: int | None, season: int) -> np.ndarray:
@@ -436,11 +476,22 @@ class Blend(Forecaster):
         b = np.asarray(self.median._point(y, index, known), dtype=float)
         if known is None and self.params.get("correct"):
             # A real forecast right after y: each member's own correction for the latest error.
-            for member, values in ((self.boost, a), (self.median, b)):
-                if member.correction is not None:
-                    values += member._short_term(y, len(index))
-        # Where one member has no value (missing lags) the other stands alone.
-        return np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b), np.where(np.isfinite(a), a, b))
+            self._correct_members(y, a, b)
+        return _mean_of(a, b)
+
+    def _point_pair(self, y: pd.Series, index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+        a = np.asarray(self.boost._point(y, index), dtype=float)
+        b = np.asarray(self.median._point(y, index), dtype=float)
+        plain = _mean_of(a, b)
+        a, b = a.copy(), b.copy()
+        self._correct_members(y, a, b)
+        return plain, _mean_of(a, b)
+
+    def _correct_members(self, y: pd.Series, a: np.ndarray, b: np.ndarray) -> None:
+        """Add each member's short-term correction to its forecast, in place."""
+        for member, values in ((self.boost, a), (self.median, b)):
+            if member.correction is not None:
+                values += member._short_term(y, len(values))
 
     def _short_term(self, y: pd.Series, horizon: int) -> np.ndarray:
         return np.zeros(horizon)  # the members' corrections are already in _point
@@ -469,6 +520,11 @@ class Blend(Forecaster):
         if parts.get("day_ahead") is not None:
             self.direct = DayAhead(self.calendar)
             self.direct.model = parts["day_ahead"]
+
+
+def _mean_of(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The blend of two member forecasts; where one has no value (missing lags) the other stands alone."""
+    return np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b), np.where(np.isfinite(a), a, b))
 
 
 def _load_skops(artifact: bytes) -> Any:
