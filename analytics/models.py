@@ -279,7 +279,7 @@ def _extended(y: pd.Series, index: pd.DatetimeIndex, known: pd.Series | None) ->
         values = source.where(~(source < 0)).reindex(grid).to_numpy(dtype=float).copy()
     first = int((index[0] - start) / pd.Timedelta(hours=1))
     if known is None:
-        values[len(y) :] = np.nan
+        values[first:] = np.nan  # the future (by time: a history with missing stamps is shorter than its span)
     return values, first
 
 
