@@ -9,6 +9,10 @@ the archive's reference figures). Baseline: same hour last week. MASE scale: in-
 observed temperature up to each Monday and, for the hours ahead, the observed temperature with a day-ahead
 forecast's error added (analytics_common.forecast_like; fixed seed). `observed`: the observed temperature ahead
 too (a perfect forecast: an upper bound, not a figure a service can reach).
+
+Coverage is also printed per horizon block and for a grid of nominal levels (tuning `analytics.intervals.NOMINAL` on
+the tuning year); `--dump PATH` saves the per-building results and `--calibrate-from PATH` (a dump of the tuning
+year) adds the coverage with each building's block levels chosen on the other buildings' tuning year only.
 """
 
 from __future__ import annotations
