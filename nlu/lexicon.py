@@ -89,8 +89,11 @@ HELP_PHRASES = (
     "meant to type", "supposed to type", "what do i type", "what should i write", "what you are for",
     "what are you for", "what jobs can you", "what tasks can you", "what are your features", "your abilities",
     "what are you good for", "what do you handle", "requests do you", "what can you help", "can you explain what",
-    "how do i get started", "where do i start", "how do i begin",
-)
+    "how do i get started", "where do i start", "how do i begin", "sort of questions", "kind of questions",
+    "kinds of questions", "what you are good at", "what are you good at", "talk to this", "point of this bot",
+    "point of you", "put to you", "what is this bot", "what is this assistant",
+) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
+          for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
                         "examples"})
 
@@ -132,7 +135,10 @@ OUT_OF_SCOPE_PHRASES = (
     "running on empty", "running on fumes", "running low", "running out of", "run out of", "ran out of",
     "power through", "powering through", "power nap", "turn of phrase", "turn off for me", "a real turn off",
     "lights up the room", "light up my", "switched off today", "switch off from", "switching off from",
-    "bright spark", "light bulb moment",
+    "bright spark", "light bulb moment", "show on the road",
+    # Home life and what the campus cannot do: "lights off, going to bed", "put the fans on speed 3".
+    "going to bed", "go to bed", "off to bed", "off to sleep", "on speed", "to speed", "full speed", "the speed",
+    "speed of", "speed to", "high speed", "low speed",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
 )
@@ -196,6 +202,7 @@ COMMON_WORDS = frozenset(
 EVERYDAY_WORDS = frozenset(
     "turned turning turns switched switching shutting shuts powered powering killed killing cutting "
     "activated deactivated disabled enabled started stopped "
+    "types typed typing kinds sorts requests request "
     "alright heading headed coming chance chances fantastic fancy caught hear hearing heard hears "
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "

@@ -90,7 +90,7 @@ _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "draw
 # Weak cues (a "how much" or a period must come with them); known words to the spelling fixer, never its targets
 # (a target would bend "puzzle" into "guzzle").
 _ENERGY_VERBS = frozenset("burn burns burned burnt burning drawn eaten guzzle guzzles guzzled guzzling gobble gobbles "
-                          "gobbled gobbling juice soak soaked".split())
+                          "gobbled gobbling juice soak soaked suck sucks sucked sucking".split())
 _ENERGY_WEAK_PHRASES = ("go through", "goes through", "went through", "gone through", "get through", "got through",
                         "eat up", "eats up", "ate up", "eating up", "eat through", "ate through")
 # Not an order: "no need to switch off the AC", "don't bother turning on the lights", "you don't have to ...".
@@ -120,7 +120,8 @@ _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone of
                   "not answering", "not connected", "not replying", "not reporting", "stopped reporting",
                   "stopped responding", "lost connection", "lost contact", "no connection", "not online",
                   "not talking", "dropped off", "gone quiet", "gone silent", "not checking in", "lost signal",
-                  "no signal", "not reachable", "cannot reach", "cant reach", "out of contact")
+                  "no signal", "not reachable", "cannot reach", "cant reach", "out of contact", "not be reached",
+                  "its connection", "their connection", "lost touch")
 _STATUS_PHRASES = ("what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
@@ -339,7 +340,8 @@ class Parser:
                   "previous": float(context.previous is not None), "unknown_words": len(strange) / max(1, len(f.toks)),
                   "length": min(len(f.toks), 30) / 10.0,
                   "state": state, "stateless_status": float(command.intent == "status_query" and not state),
-                  "done": float(_tells_what_was_done(as_typed))}  # as typed: the fixer makes "switched" "switch"
+                  "done": float(_tells_what_was_done(as_typed)),  # as typed: the fixer makes "switched" "switch"
+                  "order_clause": float(_order_clause(f))}
         dense = tuple(values[name] if name in values else float(name == f"intent={command.intent}") for name in EVIDENCE)
         return Evidence(f.masked(), dense, typed)
 
@@ -535,8 +537,8 @@ class Parser:
             return "forecast_query", None, None
         if cues & lx.SCHEDULE_WORDS and not (action and f.has_device and times.when):
             return "schedule_query", None, "list"
-        if energy and not f.has_place and times.period is None and not f.switch_mentions and any(
-                t in ("a", "an") and k + 1 < len(f.toks) and ((k + 1 in f.mentioned and not f.masks.get(k + 1))
+        if energy and not f.has_place and times.period is None and any(
+                t in ("a", "an") and k + 1 < len(f.toks) and ((k + 1 in f.mentioned and f.masks.get(k + 1) != PLACE)
                                                               or f.toks[k + 1] in _GENERIC_NEXT)
                 for k, t in enumerate(f.toks)):
             return "unknown", None, None  # "how many watts does a ceiling fan take": things in general
@@ -952,6 +954,16 @@ def _order_after(f: _Facts, start: int) -> bool:
     toks = f.toks
     return any(toks[i] in _ORDER_VERBS and toks[i - 1] not in _DETERMINERS | _DOERS | {"to", "is", "are", "i", "we"}
                and toks[i + 1] in _ORDER_OBJECTS for i in range(max(start, 1), len(toks) - 1))
+
+
+def _order_clause(f: _Facts) -> bool:
+    """An order said after something else, as a clause of its own: "the lecture is over in room 102, switch off
+    the fans", "everyone has gone home so turn off the AC". The reason before it is no sign of chat; the judge
+    reads this so that the story does not outweigh the order."""
+    toks = f.toks
+    return any(toks[i] in _ORDER_VERBS and toks[i + 1] in _ORDER_OBJECTS
+               and (i in f.clause_starts or toks[i - 1] in ("so", "then", "please", "pls", "now", "and"))
+               for i in range(1, len(toks) - 1))
 
 
 def _statusish(f: _Facts) -> bool:
