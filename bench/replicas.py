@@ -85,12 +85,26 @@ def _feed(url: str, boards: int, writers: int, index: int, seconds: float, inter
     from devices.model import RelayReport
     from store.campus import AUTOVOLT_GPIOS
 
+    import threading
+
+    from sqlalchemy import event
+
     campus = synthetic_campus(boards)
     draw = random.Random(7)
     states = [[draw.random() < 0.5 for _ in range(6)] for _ in campus.boards]
     writer = IngestWriter(url, campus)
+    backends: list[int] = []
+
+    @event.listens_for(writer.engine, "connect")
+    def _backend(dbapi_conn, _record):  # the PostgreSQL backends serving this writer, for their CPU time
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            backends.append(cur.fetchone()[0])
+        dbapi_conn.commit()
+
     writer.start()
-    print("ready", flush=True)
+    thread = next(t.native_id for t in threading.enumerate() if t.name == "ingest-writer")
+    print("ready", thread, *backends, flush=True)
     sys.stdin.readline()
     start = time.monotonic()
     tick = 0
@@ -104,6 +118,24 @@ def _feed(url: str, boards: int, writers: int, index: int, seconds: float, inter
         time.sleep(max(0.0, start + tick * interval - time.monotonic()))
     writer.close(120)
     print(f"written {writer.stats.readings_written} errors {writer.stats.write_errors}", flush=True)
+
+
+def _cpu_s(path: str) -> float:
+    """utime + stime of a process or thread (/proc/<pid>/stat or /proc/<pid>/task/<tid>/stat), 0 once gone."""
+    try:
+        with open(path) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_sample(procs: list, threads: list[int], backends: list[int]) -> tuple[float, float, float]:
+    """CPU seconds so far: the writer processes (feed, conversion and writer thread), their writer threads alone,
+    and the PostgreSQL backends serving them."""
+    return (sum(_cpu_s(f"/proc/{p.pid}/stat") for p in procs),
+            sum(_cpu_s(f"/proc/{p.pid}/task/{t}/stat") for p, t in zip(procs, threads)),
+            sum(_cpu_s(f"/proc/{b}/stat") for b in backends))
 
 
 async def _lead(url: str) -> None:
@@ -184,15 +216,19 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
                     f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds}, {interval})")
             procs.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, text=True))
+        threads, backends = [], []
         for proc in procs:
-            assert proc.stdout.readline().strip() == "ready"
+            word, thread, *pids = proc.stdout.readline().split()
+            assert word == "ready"
+            threads.append(int(thread))
+            backends.extend(int(p) for p in pids)
         for proc in procs:
             proc.stdin.write("go\n")
             proc.stdin.flush()
         time.sleep(warmup)
-        c0, t0 = count_readings(url), time.perf_counter()
+        c0, t0, cpu0 = count_readings(url), time.perf_counter(), _cpu_sample(procs, threads, backends)
         time.sleep(seconds)
-        c1, t1 = count_readings(url), time.perf_counter()
+        c1, t1, cpu1 = count_readings(url), time.perf_counter(), _cpu_sample(procs, threads, backends)
         load = os.getloadavg()[0]
         for proc in procs:  # the backlog is not waited for: every committed batch is whole, enough for the check
             proc.kill()
@@ -203,8 +239,9 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
             if proc.poll() is None:
                 proc.kill()
         cleanup()
+    per_10k = [(b - a) * 10_000 / max(c1 - c0, 1) for a, b in zip(cpu0, cpu1)]
     return {"readings_per_s": (c1 - c0) / (t1 - t0), "load": load, "offered_per_s": boards * 6 / interval,
-            "energy_stored_wh": stored, "energy_sequence_wh": sequence}
+            "energy_stored_wh": stored, "energy_sequence_wh": sequence, "cpu_per_10k": per_10k}
 
 
 def failover_run() -> dict:
@@ -353,15 +390,19 @@ def main() -> None:
             times.append(r["seconds"])
         print(f"failover: median {statistics.median(times):.2f} s, max {max(times):.2f} s ({args.runs} runs)")
     elif args.what == "writers":
-        runs = []
+        runs, cpus = [], []
         for _ in range(args.runs):
             r = writers_run(args.writers, args.boards, args.seconds, args.warmup, args.interval)
             print(f"  {args.writers} writer(s): {r['readings_per_s']:,.0f} readings/s (offered "
                   f"{r['offered_per_s']:,.0f}/s, load average {r['load']:.1f}); energy stored "
-                  f"{r['energy_stored_wh']:,.1f} Wh, of the stored sequence {r['energy_sequence_wh']:,.1f} Wh",
+                  f"{r['energy_stored_wh']:,.1f} Wh, of the stored sequence {r['energy_sequence_wh']:,.1f} Wh; "
+                  "CPU s per 10,000 readings: processes {:.2f} (writer threads {:.2f}), PostgreSQL {:.2f}, "
+                  "processes + PostgreSQL {:.2f}".format(*r["cpu_per_10k"], r["cpu_per_10k"][0] + r["cpu_per_10k"][2]),
                   flush=True)
             runs.append(r["readings_per_s"])
-        print(f"{args.writers} writer(s): median {statistics.median(runs):,.0f} readings/s", flush=True)
+            cpus.append(r["cpu_per_10k"][0] + r["cpu_per_10k"][2])
+        print(f"{args.writers} writer(s): median {statistics.median(runs):,.0f} readings/s, "
+              f"{statistics.median(cpus):.2f} CPU s per 10,000 readings (processes + PostgreSQL)", flush=True)
     elif args.what == "refit-many":
         refit_many(args.series, args.weeks)
     else:

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from devices.energy import EnergyAccountant
-from devices.stored_energy import StoredEnergy
+from devices.stored_energy import StoredEnergy, partition_of
 from devices.plausibility import Implausible, power_limits
 from devices.model import Availability, GatewayStats, Heartbeat, MeterReport, Observation, RelayReport
 from store import models as m
@@ -115,8 +115,9 @@ class IngestWriter:
         self._metered = {b.id for b in campus.boards if b.protocol == "tasmota"}
         self._power_limit_w = power_limits(campus)
         rated = {s.id: s.rated_watts for s in self._switch_at.values() if s.board_id not in self._metered}
+        self._board_of = {s.id: s.board_id for s in self._switch_at.values()}
         self.ledger = StoredEnergy(self.energy, rated, self._metered, self._power_limit_w, database_url,
-                                   self.engine.dialect.name)
+                                   self.engine.dialect.name, self._board_of)
         self._known_state: dict[str, bool | None] = {}
         self._implausible_logged: dict[str, float] = {}
         self._stored_board: dict[str, tuple[dt.datetime | None, bool]] = {}  # as last written (or read at start)
@@ -276,16 +277,74 @@ class IngestWriter:
                 return
             self.spool.done(batch_id)  # type: ignore[union-attr]
 
+    def _split(self, batch: _Batch) -> dict[int, _Batch]:
+        """The batch by energy partition (devices/stored_energy.py): a board's rows, switches and row together."""
+        count = self.ledger.partitions
+        if count == 1:
+            return {0: batch}
+        parts: dict[int, _Batch] = {}
+        cache: dict[str, int] = {}
+
+        def part(board_id: str) -> _Batch:
+            p = cache.get(board_id)
+            if p is None:
+                p = cache[board_id] = partition_of(board_id, count)
+            got = parts.get(p)
+            if got is None:
+                got = parts[p] = _Batch()
+            return got
+
+        for row in batch.rows:
+            part(row[1]).rows.append(row)
+        for switch_id, change in batch.switches.items():
+            board_id = self._board_of.get(switch_id)
+            if board_id is not None:
+                part(board_id).switches[switch_id] = change
+        for board_id, seen in batch.boards.items():
+            part(board_id).boards[board_id] = seen
+        return parts or {0: batch}
+
     def _commit(self, batch: _Batch, batch_id: str | None = None) -> bool:
-        """One transaction for the batch; `batch_id` (a spooled batch) is recorded with it and a batch already
-        recorded is skipped. False (logged, counted) when the database refused it."""
+        """One transaction for the partitions of the batch no other writer holds, then one for the rest (and so
+        on); uncontended, the whole batch in one. `batch_id` (a spooled batch) is recorded per partition and a
+        partition already recorded is skipped. False (logged, counted) when the database refused a transaction:
+        `batch` then holds only the partitions not written."""
+        parts = self._split(batch)
+        while parts:
+            taken = self._commit_parts(parts, batch_id)
+            if not taken:
+                rest = list(parts.values())
+                batch.rows = [r for b in rest for r in b.rows]
+                batch.switches = {k: v for b in rest for k, v in b.switches.items()}
+                batch.boards = {k: v for b in rest for k, v in b.boards.items()}
+                return False
+            for part in taken:
+                del parts[part]
+        return True
+
+    def _commit_parts(self, parts: dict[int, _Batch], batch_id: str | None) -> list[int]:
+        """Write some of `parts` in one transaction; the partitions written (none if refused)."""
+        batch = _Batch()
         try:
             with self.ledger.serial(), self.engine.begin() as conn:
+                taken = self.ledger.begin(conn, sorted(parts))
                 if batch_id is not None:
+                    # Each partition is recorded under an id of its own (the column holds 32 characters); a batch
+                    # written whole (one partition, or an earlier version) has the plain id.
                     if already_written(conn, batch_id):
-                        return True
-                    mark_written(conn, batch_id, "readings")
-                self.ledger.begin(conn)
+                        return taken
+                    fresh = []
+                    for part in taken:
+                        part_id = batch_id if self.ledger.partitions == 1 else f"{batch_id[:29]}p{part:02d}"
+                        if part_id == batch_id or not already_written(conn, part_id):
+                            mark_written(conn, part_id, "readings")
+                            fresh.append(part)
+                else:
+                    fresh = taken
+                batch = parts[fresh[0]] if len(fresh) == 1 else _Batch(
+                    rows=[r for p in fresh for r in parts[p].rows],
+                    switches={k: v for p in fresh for k, v in parts[p].switches.items()},
+                    boards={k: v for p in fresh for k, v in parts[p].boards.items()})
                 settled = self.ledger.settle(batch.rows)
                 refused = list(settled.refused)
                 written = len(settled.in_order)
@@ -295,7 +354,7 @@ class IngestWriter:
                     late_refused = self.ledger.insert_late(conn, settled.late, self._insert)
                     written += len(settled.late) - len(late_refused)
                     refused.extend(late_refused)
-                self.ledger.end(conn)
+                self.ledger.end(conn, taken)
                 # Rows in id order, so replicas writing the same rows lock them in one order (no deadlock); a
                 # row another replica already moved on is left alone (it heard a later report of that switch).
                 if batch.switches:
@@ -323,7 +382,7 @@ class IngestWriter:
             log.warning("telemetry batch not written; will retry",
                         extra={"kv": {"rows": len(batch.rows), "spooled": batch_id is not None or bool(self.spool),
                                       "error": (str(exc).splitlines() or [type(exc).__name__])[0][:200]}})
-            return False
+            return []
         self.ledger.committed()
         for board_id, problem in refused:
             self.stats.count_implausible(problem.reason)
@@ -333,7 +392,7 @@ class IngestWriter:
             self._stored_board[board_id] = (seen_at if seen_at is not None else (stored[0] if stored else None), online)
         self.stats.readings_written += written
         self.stats.write_batches += 1
-        return True
+        return taken
 
     def _insert_copy(self, conn: Connection, rows: list[Row]) -> None:
         # PostgreSQL's bulk load path, in the batch's transaction.

@@ -3,12 +3,22 @@ every interval once.
 
 With a shared subscription the broker hands a board's reports to the replicas in turn, so no replica sees every
 sample of a switch. Each ingest writer therefore computes `energy_wh` inside its batch transaction, in a section
-the writers pass one at a time (PostgreSQL: a transaction advisory lock; SQLite, one process: a thread lock):
-1. it reads the accountable rows the other writers committed since its last batch (ids above its mark: under the
-   lock, ids grow in commit order), so its accountant holds the newest stored sample of every switch and meter;
+the writers pass one at a time. On PostgreSQL the boards are split into `PARTITIONS` partitions (by a hash of the
+board id: a board's switches, meter and row go together), each with its own transaction advisory lock; a batch is
+written as one transaction per partition it touches, taking first the partitions no other writer holds, so two
+writers hold different partitions at once instead of waiting for each other's whole batch. (The writers also take
+the single key older versions took exclusively, in shared mode: during a rolling upgrade an old writer still
+excludes the new ones.) SQLite serves one process: one partition, a thread lock. In a partition's section a writer:
+1. reads the partition's accountable rows the other writers committed since its last visit (ids above its mark for
+   that partition: under its lock, the partition's ids grow in commit order), so its accountant holds the newest
+   stored sample of every switch and meter of the partition;
 2. a sample newer than that one gets the energy of the interval since it (the common case, no extra query);
 3. a sample older than it (late: another writer's batch went first, or a spooled batch is replayed) is placed
-   between its two stored neighbours, and carries what inserting it changes in the sum (devices/energy.py).
+   between its two stored neighbours, and carries what inserting it changes in the sum (devices/energy.py). With
+   partitions, a writer keeps the last `HISTORY` stored samples of each relay switch (every stored sample from the
+   oldest kept on: it reads all the partition's rows under the lock), so a sample late by less than that finds its
+   neighbours without a query: writers holding different partitions drift apart by a batch or so, and at high
+   rates most of the lagging writer's samples are late by that much.
 Totals over the stored sequence are then exactly those of one writer that heard every sample in time order, and
 no stored row is ever rewritten (the Prometheus energy counter reads each row once).
 
@@ -22,6 +32,7 @@ import bisect
 import contextlib
 import datetime as dt
 import threading
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,8 +43,14 @@ from sqlalchemy import Connection, text
 from devices.energy import EnergyAccountant
 from devices.plausibility import Implausible
 
-# The transaction lock's second key, after the schema's hash (as autovolt.leader's): "AVEN".
+# The transaction lock's second key, after the schema's hash (as autovolt.leader's): "AVEN". Taken shared by this
+# version; partition p's key is ENERGY_LOCK + 1 + p ("AVEO", ...). Every replica must use the same PARTITIONS.
 ENERGY_LOCK = 0x4156454E
+# Chosen by measurement (docs/benchmarks.md, "Energy partitions"): enough that two or three writers seldom want the
+# same partition, few enough that a batch is not cut into many small transactions.
+PARTITIONS = 4
+# Stored samples kept per relay switch for late samples (PostgreSQL, partitions); older ones are looked up.
+HISTORY = 8
 # SQLite serves one process; writers of one process on one file pass one at a time.
 _SQLITE_LOCKS: dict[str, threading.Lock] = {}
 _SQLITE_LOCKS_GUARD = threading.Lock()
@@ -60,21 +77,39 @@ def _utc(value: Any) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
 
 
+def partition_of(board_id: str, partitions: int) -> int:
+    """The energy partition of a board (and of its switches and meter): stable across processes and versions."""
+    return zlib.crc32(board_id.encode()) % partitions if partitions > 1 else 0
+
+
 class StoredEnergy:
     """The energy accounting of one ingest writer. `rated`: switch id -> rated watts, for relay switches whose
     energy is on-time x rated watts (switches on metered boards are not listed); `metered`: board ids with a meter;
-    `limits`: board id -> power limit (W) for the counter plausibility check."""
+    `limits`: board id -> power limit (W) for the counter plausibility check; `boards`: every board id of the
+    campus (a partition's rows are read back by board id)."""
 
     def __init__(self, accountant: EnergyAccountant, rated: dict[str, float], metered: set[str],
-                 limits: dict[str, float], database_url: str, dialect: str) -> None:
+                 limits: dict[str, float], database_url: str, dialect: str, boards: dict[str, str]) -> None:
         self.accountant = accountant
         self.rated = rated
         self.metered = metered
         self.limits = limits
         self.dialect = dialect
-        self.mark = 0  # the highest reading id this writer has taken into account
+        self.partitions = PARTITIONS if dialect == "postgresql" else 1
+        self.members: list[list[str]] = [[] for _ in range(self.partitions)]
+        self._board_of = boards
+        self._part_of: dict[str, int] = {}
+        for board_id in sorted(set(boards.values()) | metered):
+            self._part_of[board_id] = partition_of(board_id, self.partitions)
+            self.members[self._part_of[board_id]].append(board_id)
+        # Per partition, the highest reading id this writer took into account (None: not visited yet).
+        self.marks: list[int | None] = [0] * self.partitions
         self.seeded = False  # `seed` ran (at start, or in the first batch if the store was away then)
-        self._staged_mark: int | None = None
+        self._staged_mark: tuple[list[int], int] | None = None  # (partitions, mark) of the open transaction
+        # Relay switch -> its newest stored samples (ts, on), oldest first, every stored sample from the first on;
+        # filled from a partition's first visit (exact under its lock). Not kept on SQLite (one writer).
+        self.history: dict[str, list[tuple[dt.datetime, bool]]] | None = {} if self.partitions > 1 else None
+        self._touched: set[str] = set()  # relay switches of the open transaction's batch
         self._saved: tuple[dict, dict, dict] | None = None
         if dialect == "sqlite":
             with _SQLITE_LOCKS_GUARD:
@@ -84,6 +119,8 @@ class StoredEnergy:
         q = "?" if dialect == "sqlite" else "%s"
         relay = f"switch_id = {q} AND state IS NOT NULL"
         meter = f"board_id = {q} AND switch_id IS NULL AND meter_kwh IS NOT NULL"
+        self._newest = {"relay": ("state", "switch_id = v.k AND state IS NOT NULL"),
+                        "meter": ("meter_kwh", "board_id = v.k AND switch_id IS NULL AND meter_kwh IS NOT NULL")}
         self._sql = {
             "relay_newest": f"SELECT ts, state FROM readings WHERE {relay} ORDER BY ts DESC LIMIT 1",
             "meter_newest": f"SELECT meter_kwh, ts FROM readings WHERE {meter} ORDER BY ts DESC LIMIT 1",
@@ -93,7 +130,10 @@ class StoredEnergy:
         """The newest stored sample of every switch and meter (one indexed lookup each), else a switch's stored
         state and the time it changed; and the mark, read first, so rows committed meanwhile are read again by the
         first batch rather than missed."""
-        self.mark = int(conn.exec_driver_sql("SELECT max(id) FROM readings").scalar() or 0)
+        mark = int(conn.exec_driver_sql("SELECT max(id) FROM readings").scalar() or 0)
+        # With partitions, a writer of another partition may still commit rows with lower ids than this mark: each
+        # partition is looked up again on this writer's first visit, under its lock (`_seed_partition`).
+        self.marks = [mark] if self.partitions == 1 else [None] * self.partitions
         for switch_id in self.rated:
             row = conn.exec_driver_sql(self._sql["relay_newest"], (switch_id,)).first()
             if row is not None:
@@ -119,30 +159,107 @@ class StoredEnergy:
         with self._thread_lock:
             yield
 
-    def begin(self, conn: Connection) -> None:
-        """First thing in the batch's transaction: wait for the other writers, then read what they stored."""
+    def begin(self, conn: Connection, pending: list[int]) -> list[int]:
+        """First thing in a transaction: take every `pending` partition no other writer holds (if all are held,
+        wait for the first), then read what the others stored in them. Returns the partitions taken, in order.
+        Locks are only tried while holding others, never waited for: no deadlock."""
+        taken = list(pending)
         if self.dialect == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext(current_schema()), {ENERGY_LOCK})")
-        if self.seeded:
-            self._refresh(conn)
-        else:
+            key = "hashtext(current_schema())"
+            tries = ", ".join(f"pg_try_advisory_xact_lock({key}, {ENERGY_LOCK + 1 + p})" for p in pending)
+            got = conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({key}, {ENERGY_LOCK}), {tries}").one()
+            taken = [p for p, ok in zip(pending, got[1:]) if ok]
+            if not taken:
+                taken = [pending[0]]
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({key}, {ENERGY_LOCK + 1 + taken[0]})")
+        if not self.seeded:
             self.seed(conn)
+        for part in taken:
+            if self.marks[part] is None:
+                self._seed_partition(conn, part)
+        self._refresh(conn, taken)
+        return taken
 
-    def _refresh(self, conn: Connection) -> None:
-        q = "?" if self.dialect == "sqlite" else "%s"
-        rows = conn.exec_driver_sql(
-            "SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > " + q +
-            " AND ((switch_id IS NOT NULL AND state IS NOT NULL) OR meter_kwh IS NOT NULL)", (self.mark,)).all()
-        top = self.mark
+    def _seed_partition(self, conn: Connection, part: int) -> None:
+        """First visit to a partition, under its lock: every row of it is committed, so its mark and the newest
+        stored sample of each of its switches and meters are exact."""
+        self.marks[part] = int(conn.exec_driver_sql("SELECT max(id) FROM readings").scalar() or 0)
+        boards = set(self.members[part])
+        switches = [k for k in self.rated if self._board_of.get(k) in boards]
+        for kind, keys in (("relay", switches), ("meter", sorted(self.metered & boards))):
+            column, where = self._newest[kind]
+            rows = conn.exec_driver_sql(
+                f"SELECT v.k, x.ts, x.val FROM unnest(%s::text[]) AS v(k) CROSS JOIN LATERAL "
+                f"(SELECT ts, {column} AS val FROM readings WHERE {where} ORDER BY ts DESC LIMIT 1) x", (keys,)).all()
+            for key, ts, value in rows:
+                if kind == "relay":
+                    self.accountant.offer_relay(key, _utc(ts), bool(value))
+                    if self.history is not None:
+                        self.history[key] = [(_utc(ts), bool(value))]
+                else:
+                    self.accountant.offer_meter(key, float(value), _utc(ts))
+
+    def _refresh(self, conn: Connection, taken: list[int]) -> None:
+        """The accountable rows of the `taken` partitions stored since this writer's mark for each: one range read
+        from the lowest of their marks (a row at or below its own partition's mark was read before)."""
+        marks = self.marks
+        low = min(marks[p] for p in taken)  # type: ignore[type-var]
+        accountable = "((switch_id IS NOT NULL AND state IS NOT NULL) OR meter_kwh IS NOT NULL)"
+        if self.partitions == 1:
+            q = "?" if self.dialect == "sqlite" else "%s"
+            rows = conn.exec_driver_sql(
+                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > {q} AND {accountable}",
+                (low,)).all()
+        elif len(taken) == self.partitions:
+            rows = conn.exec_driver_sql(
+                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s AND {accountable}",
+                (low,)).all()
+        else:
+            rows = conn.exec_driver_sql(
+                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s"
+                f" AND board_id = ANY(%s) AND {accountable}",
+                (low, [b for p in taken for b in self.members[p]])).all()
+        floor = {p: marks[p] for p in taken}
+        uneven = len(set(floor.values())) > 1
+        part_of, count = self._part_of, self.partitions
+        top = low
         offer_relay, offer_meter, rated = self.accountant.offer_relay, self.accountant.offer_meter, self.rated
+        remember = self._remember if self.history is not None else None
         for rid, ts, switch_id, board_id, state, kwh in rows:
-            top = max(top, rid)
+            if rid > top:
+                top = rid
+            if uneven:
+                part = part_of.get(board_id)
+                if part is None:
+                    part = partition_of(board_id, count)
+                if rid <= floor.get(part, rid):  # type: ignore[operator]
+                    continue  # read in an earlier visit to its partition (or a partition not taken)
             if switch_id is not None:
                 if switch_id in rated:
-                    offer_relay(switch_id, _utc(ts), bool(state))
+                    when, on = _utc(ts), bool(state)
+                    offer_relay(switch_id, when, on)
+                    if remember is not None:
+                        remember(switch_id, when, on)
             elif board_id is not None and kwh is not None:
                 offer_meter(board_id, float(kwh), _utc(ts))
-        self.mark = top
+        for part in taken:
+            marks[part] = max(marks[part], top)  # type: ignore[type-var]
+
+    def _remember(self, switch_id: str, ts: dt.datetime, on: bool) -> None:
+        """A stored sample of a relay switch into its history (dropped if older than the history's start: the
+        history stays complete from its oldest sample on)."""
+        kept = self.history.get(switch_id)  # type: ignore[union-attr]
+        if kept is None:
+            self.history[switch_id] = [(ts, on)]  # type: ignore[index]
+            return
+        if ts >= kept[-1][0]:
+            kept.append((ts, on))
+        elif ts >= kept[0][0]:
+            kept.insert(bisect.bisect_right([t for t, _ in kept], ts), (ts, on))
+        else:
+            return
+        if len(kept) > HISTORY:
+            del kept[0]
 
     def settle(self, rows: list[tuple]) -> Settled:
         """Energy for the batch's accountable rows (others pass unchanged). The accountant's changes can be undone
@@ -162,6 +279,9 @@ class StoredEnergy:
         meters = [(r[BOARD], when(r), i) for i, r in enumerate(rows)
                   if r[SWITCH] is None and r[METER] is not None]
         self._saved = acc.save({k for k, _, _ in relays}, {k for k, _, _ in meters})
+        history = self.history
+        if history is not None:
+            self._touched = {k for k, _, _ in relays}
         out = list(rows)
         late: list[int] = []
         refused: list[tuple[str, Implausible]] = []
@@ -172,7 +292,10 @@ class StoredEnergy:
                 late.append(i)
                 continue
             row = rows[i]
-            out[i] = (*row[:ENERGY], acc.relay(key, rated[key], ts, bool(row[STATE])), *row[ENERGY + 1:])
+            on = bool(row[STATE])
+            out[i] = (*row[:ENERGY], acc.relay(key, rated[key], ts, on), *row[ENERGY + 1:])
+            if history is not None:
+                self._remember(key, ts, on)
         for key, ts, i in sorted(meters, key=lambda x: (x[0], x[1])):
             newest = acc.newest_meter(key)
             if newest is not None and newest[1] is not None and ts < newest[1]:
@@ -206,7 +329,16 @@ class StoredEnergy:
             for row in mine:
                 keyed[row[SWITCH] if kind == "relay" else row[BOARD]].append(row)
             spans = {k: (min(r[TS] for r in v), max(r[TS] for r in v)) for k, v in keyed.items()}
-            stored = self._neighbours(conn, kind, spans)
+            stored: dict[str, list[tuple[dt.datetime, Any]]] = {}
+            if kind == "relay" and self.history is not None:
+                # Keys whose samples fall inside their kept history: it is their stored sequence from its start.
+                for key in list(spans):
+                    kept = self.history.get(key)
+                    if kept and _utc(spans[key][0]) > kept[0][0]:
+                        stored[key] = kept
+                        del spans[key]
+            if spans:
+                stored.update(self._neighbours(conn, kind, spans))
             for key, late in keyed.items():
                 sequence = stored.get(key, [])
                 times = [t for t, _ in sequence]
@@ -232,6 +364,10 @@ class StoredEnergy:
                     sequence.insert(i, (ts, value))
                     times.insert(i, ts)
                     out.append((*row[:ENERGY], used, *row[ENERGY + 1:]))
+                    if kind == "relay" and self.history is not None and sequence is not self.history.get(key):
+                        self._remember(key, ts, value)  # looked up: into the history if it falls inside it
+                if kind == "relay" and self.history is not None and sequence is self.history.get(key):
+                    del sequence[:-HISTORY]
         if out:
             insert(conn, out)
         return refused
@@ -270,20 +406,31 @@ class StoredEnergy:
             sequence.sort(key=lambda x: x[0])
         return found
 
-    def end(self, conn: Connection) -> None:
-        """Last thing in the transaction: the new mark (this batch's rows need not be read back)."""
+    def end(self, conn: Connection, taken: list[int]) -> None:
+        """Last thing in the transaction: the partition's new mark (this batch's rows need not be read back). Rows
+        of other partitions committed later may have lower ids; a row of this partition committed later has a
+        higher one (its writer takes ids after this transaction releases the partition)."""
         q = conn.exec_driver_sql("SELECT max(id) FROM readings").scalar()
-        self._staged_mark = max(self.mark, int(q or 0))
+        self._staged_mark = (taken, int(q or 0))
 
     def committed(self) -> None:
         if self._staged_mark is not None:
-            self.mark = self._staged_mark
+            taken, mark = self._staged_mark
+            for part in taken:
+                self.marks[part] = max(self.marks[part] or 0, mark)
         self._staged_mark = None
         self._saved = None
+        self._touched = set()
 
     def rollback(self) -> None:
         """The transaction failed: the accountant forgets this batch's samples (they were not stored)."""
         if self._saved is not None:
             self.accountant.restore(self._saved)
+        if self.history is not None:
+            # The histories of this batch's switches may hold samples that were not stored: forget them (the
+            # next stored sample starts a new one; until then late samples are looked up).
+            for key in self._touched:
+                self.history.pop(key, None)
         self._saved = None
+        self._touched = set()
         self._staged_mark = None
