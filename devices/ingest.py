@@ -305,9 +305,8 @@ class IngestWriter:
         return parts or {0: batch}
 
     def _commit(self, batch: _Batch, batch_id: str | None = None) -> bool:
-        """One transaction for the partitions of the batch no other writer holds, then one for the rest (and so
-        on); uncontended, the whole batch in one. `batch_id` (a spooled batch) is recorded per partition and a
-        partition already recorded is skipped. False (logged, counted) when the database refused a transaction:
+        """One transaction per energy partition the batch touches, in ascending order (devices/stored_energy.py);
+        `batch_id` (a spooled batch) is recorded per partition and a partition already recorded is skipped. False (logged, counted) when the database refused a transaction:
         `batch` then holds only the partitions not written."""
         parts = self._split(batch)
         while parts:

@@ -5,8 +5,10 @@ With a shared subscription the broker hands a board's reports to the replicas in
 sample of a switch. Each ingest writer therefore computes `energy_wh` inside its batch transaction, in a section
 the writers pass one at a time. On PostgreSQL the boards are split into `PARTITIONS` partitions (by a hash of the
 board id: a board's switches, meter and row go together), each with its own transaction advisory lock; a batch is
-written as one transaction per partition it touches, taking first the partitions no other writer holds, so two
-writers hold different partitions at once instead of waiting for each other's whole batch. (The writers also take
+written as one transaction per partition it touches, in ascending order. The writers follow each other through
+the partitions like a pipeline: two writers hold different partitions at once instead of waiting for each other's
+whole batch, and a writer never overtakes another in a partition (taking whichever partition is free would let a
+writer store its newer samples before the other's older ones: late samples, which cost more). (The writers also take
 the single key older versions took exclusively, in shared mode: during a rolling upgrade an old writer still
 excludes the new ones.) SQLite serves one process: one partition, a thread lock. In a partition's section a writer:
 1. reads the partition's accountable rows the other writers committed since its last visit (ids above its mark for
@@ -17,8 +19,7 @@ excludes the new ones.) SQLite serves one process: one partition, a thread lock.
    between its two stored neighbours, and carries what inserting it changes in the sum (devices/energy.py). With
    partitions, a writer keeps the last `HISTORY` stored samples of each relay switch (every stored sample from the
    oldest kept on: it reads all the partition's rows under the lock), so a sample late by less than that finds its
-   neighbours without a query: writers holding different partitions drift apart by a batch or so, and at high
-   rates most of the lagging writer's samples are late by that much.
+   neighbours without a query.
 Totals over the stored sequence are then exactly those of one writer that heard every sample in time order, and
 no stored row is ever rewritten (the Prometheus energy counter reads each row once).
 
@@ -46,8 +47,7 @@ from devices.plausibility import Implausible
 # The transaction lock's second key, after the schema's hash (as autovolt.leader's): "AVEN". Taken shared by this
 # version; partition p's key is ENERGY_LOCK + 1 + p ("AVEO", ...). Every replica must use the same PARTITIONS.
 ENERGY_LOCK = 0x4156454E
-# Chosen by measurement (docs/benchmarks.md, "Energy partitions"): enough that two or three writers seldom want the
-# same partition, few enough that a batch is not cut into many small transactions.
+# Enough stages for a few writers' pipeline, few enough that a batch is not cut into many small transactions.
 PARTITIONS = 4
 # Stored samples kept per relay switch for late samples (PostgreSQL, partitions); older ones are looked up.
 HISTORY = 8
@@ -160,18 +160,15 @@ class StoredEnergy:
             yield
 
     def begin(self, conn: Connection, pending: list[int]) -> list[int]:
-        """First thing in a transaction: take every `pending` partition no other writer holds (if all are held,
-        wait for the first), then read what the others stored in them. Returns the partitions taken, in order.
-        Locks are only tried while holding others, never waited for: no deadlock."""
+        """First thing in a transaction: wait for the lowest `pending` partition, then read what the others
+        stored in it. Returns the partitions taken (one; all of them on SQLite). One lock per transaction: no
+        deadlock."""
         taken = list(pending)
         if self.dialect == "postgresql":
+            taken = [pending[0]]
             key = "hashtext(current_schema())"
-            tries = ", ".join(f"pg_try_advisory_xact_lock({key}, {ENERGY_LOCK + 1 + p})" for p in pending)
-            got = conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({key}, {ENERGY_LOCK}), {tries}").one()
-            taken = [p for p, ok in zip(pending, got[1:]) if ok]
-            if not taken:
-                taken = [pending[0]]
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({key}, {ENERGY_LOCK + 1 + taken[0]})")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({key}, {ENERGY_LOCK}), "
+                                 f"pg_advisory_xact_lock({key}, {ENERGY_LOCK + 1 + taken[0]})")
         if not self.seeded:
             self.seed(conn)
         for part in taken:
@@ -201,39 +198,34 @@ class StoredEnergy:
 
     def _refresh(self, conn: Connection, taken: list[int]) -> None:
         """The accountable rows of the `taken` partitions stored since this writer's mark for each: one range read
-        from the lowest of their marks (a row at or below its own partition's mark was read before)."""
+        per distinct mark (partitions taken together keep equal marks), so no row is fetched twice."""
         marks = self.marks
-        low = min(marks[p] for p in taken)  # type: ignore[type-var]
         accountable = "((switch_id IS NOT NULL AND state IS NOT NULL) OR meter_kwh IS NOT NULL)"
-        if self.partitions == 1:
-            q = "?" if self.dialect == "sqlite" else "%s"
-            rows = conn.exec_driver_sql(
-                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > {q} AND {accountable}",
-                (low,)).all()
-        elif len(taken) == self.partitions:
-            rows = conn.exec_driver_sql(
-                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s AND {accountable}",
-                (low,)).all()
-        else:
-            rows = conn.exec_driver_sql(
-                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s"
-                f" AND board_id = ANY(%s) AND {accountable}",
-                (low, [b for p in taken for b in self.members[p]])).all()
-        floor = {p: marks[p] for p in taken}
-        uneven = len(set(floor.values())) > 1
-        part_of, count = self._part_of, self.partitions
-        top = low
+        groups: dict[int, list[int]] = defaultdict(list)
+        for part in taken:
+            groups[marks[part]].append(part)  # type: ignore[index]
+        rows: list = []
+        for mark, parts in groups.items():
+            if self.partitions == 1:
+                q = "?" if self.dialect == "sqlite" else "%s"
+                rows += conn.exec_driver_sql(
+                    f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > {q} AND "
+                    f"{accountable}", (mark,)).all()
+            elif len(parts) == self.partitions:
+                rows += conn.exec_driver_sql(
+                    f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s AND "
+                    f"{accountable}", (mark,)).all()
+            else:
+                rows += conn.exec_driver_sql(
+                    f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s"
+                    f" AND board_id = ANY(%s) AND {accountable}",
+                    (mark, [b for p in parts for b in self.members[p]])).all()
+        top = max(marks[p] for p in taken)  # type: ignore[type-var]
         offer_relay, offer_meter, rated = self.accountant.offer_relay, self.accountant.offer_meter, self.rated
         remember = self._remember if self.history is not None else None
         for rid, ts, switch_id, board_id, state, kwh in rows:
             if rid > top:
                 top = rid
-            if uneven:
-                part = part_of.get(board_id)
-                if part is None:
-                    part = partition_of(board_id, count)
-                if rid <= floor.get(part, rid):  # type: ignore[operator]
-                    continue  # read in an earlier visit to its partition (or a partition not taken)
             if switch_id is not None:
                 if switch_id in rated:
                     when, on = _utc(ts), bool(state)
@@ -243,7 +235,7 @@ class StoredEnergy:
             elif board_id is not None and kwh is not None:
                 offer_meter(board_id, float(kwh), _utc(ts))
         for part in taken:
-            marks[part] = max(marks[part], top)  # type: ignore[type-var]
+            marks[part] = top
 
     def _remember(self, switch_id: str, ts: dt.datetime, on: bool) -> None:
         """A stored sample of a relay switch into its history (dropped if older than the history's start: the

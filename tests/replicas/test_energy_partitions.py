@@ -103,12 +103,13 @@ def test_late_samples_in_any_order_count_the_stored_sequence_once(postgres_url, 
 
 
 def test_a_held_partition_does_not_stop_the_others(postgres_url):
-    """While another transaction holds one partition, a writer stores its batch's rows of the other partitions
-    at once; the held partition's rows follow as soon as it is free."""
+    """While another transaction holds the last partition a batch touches (another writer ahead in the pipeline),
+    the writer stores the batch's rows of the partitions before it at once; the held partition's rows follow as
+    soon as it is free."""
     campus = _campus(postgres_url)
     writer = IngestWriter(postgres_url, campus)
     relays = _relays(writer)
-    held = partition_of(relays[0][0], PARTITIONS)
+    held = max(partition_of(board, PARTITIONS) for board, _, _, _ in relays)
     blocked = [r for r in relays if partition_of(r[0], PARTITIONS) == held]
     free = [r for r in relays if partition_of(r[0], PARTITIONS) != held]
     assert blocked and free
@@ -129,3 +130,24 @@ def test_a_held_partition_does_not_stop_the_others(postgres_url):
         writer.close()
         admin.dispose()
     assert set(_stored(postgres_url)) == {switch_id for _, _, switch_id, _ in relays}
+
+
+def test_a_writer_of_the_version_before_partitions_still_excludes_this_one(postgres_url):
+    """During a rolling upgrade an older replica takes the single energy lock exclusively: this version takes it
+    shared, so it writes nothing while the older one is in its section."""
+    campus = _campus(postgres_url)
+    writer = IngestWriter(postgres_url, campus)
+    board, relay, switch_id, _ = _relays(writer)[0]
+    admin = create_engine(postgres_url)
+    writer.start()
+    try:
+        with admin.connect() as conn, conn.begin():
+            conn.execute(text(f"SELECT pg_advisory_xact_lock(hashtext(current_schema()), {ENERGY_LOCK})"))
+            writer.submit(T0, RelayReport(board, relay, True, "state"))
+            assert not writer.drain(1.5)  # waits for the older writer's section
+            assert writer.stats.readings_written == 0
+        assert writer.drain(20)
+    finally:
+        writer.close()
+        admin.dispose()
+    assert set(_stored(postgres_url)) == {switch_id}
