@@ -1,7 +1,7 @@
 """Replicas (issue 17): ingest with 1 and 2 replicas, the cost of coordination, failover time, refit on Dask.
 
     .venv/bin/python bench/replicas.py ingest [--boards 3334] [--runs 3] [--seconds 15] [--variants plain,1,2]
-    .venv/bin/python bench/replicas.py writers [--writers 2] [--boards 3334] [--interval 1] [--runs 3]
+    .venv/bin/python bench/replicas.py writers [--writers 2] [--boards 3334] [--interval 1] [--runs 3] [--partitions]
     .venv/bin/python bench/replicas.py failover [--runs 5]
     .venv/bin/python bench/replicas.py refit [--runs 3]
     .venv/bin/python bench/replicas.py refit-many [--series 1000] [--weeks 8]
@@ -12,7 +12,8 @@ PostgreSQL schema. Readings/s counted by the database over the window. Variants:
 no coordination, as before), "1 replica" and "2 replicas" (MQTT 5 shared subscription, the leader election and the
 last-seen merge running in each replica). The cost of coordination = 1 - (1 replica / plain).
 writers: `--writers` ingest writer processes fed directly (no broker, no publishers competing for the CPU), each
-board's reports handed to the writers in turn as a shared subscription does; the database path alone.
+board's reports handed to the writers in turn as a shared subscription does; the database path alone. Prints CPU
+seconds per 10,000 readings stored (writer processes and the PostgreSQL backends serving them, over the window).
 failover: a leader process (default 5 s checks) is killed with SIGKILL; time until a follower leads.
 refit: the nightly refit of the demo campus's rooms on a 2-worker Dask LocalCluster vs the 2-process pool.
 refit-many: the same for `--series` synthetic rooms (`--weeks` of generated hourly history each), first night
@@ -75,7 +76,8 @@ async def _replica(url: str, broker: str, group: str, name: str, boards: int) ->
         await leadership.stop()
 
 
-def _feed(url: str, boards: int, writers: int, index: int, seconds: float, interval: float) -> None:
+def _feed(url: str, boards: int, writers: int, index: int, seconds: float, interval: float,
+          partitions: bool = False) -> None:
     """One replica's ingest writer fed directly (no broker): each board reports its 6 relays every `interval` s and
     the reports go to the writers in turn, as a shared subscription hands them out (board b's k-th report to
     writer (b + k) mod `writers`). Half the relays are on (a fixed draw), so there is energy to count."""
@@ -92,7 +94,7 @@ def _feed(url: str, boards: int, writers: int, index: int, seconds: float, inter
     campus = synthetic_campus(boards)
     draw = random.Random(7)
     states = [[draw.random() < 0.5 for _ in range(6)] for _ in campus.boards]
-    writer = IngestWriter(url, campus)
+    writer = IngestWriter(url, campus, **({"energy_partitions": True} if partitions else {}))
     backends: list[int] = []
 
     @event.listens_for(writer.engine, "connect")
@@ -204,7 +206,8 @@ def energy_check(url: str) -> tuple[float, float]:
         engine.dispose()
 
 
-def writers_run(writers: int, boards: int, seconds: float, warmup: float, interval: float) -> dict:
+def writers_run(writers: int, boards: int, seconds: float, warmup: float, interval: float,
+                partitions: bool = False) -> dict:
     """`writers` writer processes on one PostgreSQL schema, fed as by a shared subscription (`_feed`); readings/s
     counted by the database over the window after `warmup`."""
     campus = synthetic_campus(boards)
@@ -213,7 +216,7 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
     try:
         for i in range(writers):
             code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import replicas; "
-                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds}, {interval})")
+                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds}, {interval}, {partitions})")
             procs.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, text=True))
         threads, backends = [], []
@@ -368,6 +371,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--partitions", action="store_true",
+                        help="writers: the energy section in partitions (AUTOVOLT_ENERGY_PARTITIONS)")
     parser.add_argument("--variants", default="plain,1,2",
                         help="ingest: which of plain, 1 (replica), 2 (replicas) to run, in this order")
     args = parser.parse_args()
@@ -392,7 +397,7 @@ def main() -> None:
     elif args.what == "writers":
         runs, cpus = [], []
         for _ in range(args.runs):
-            r = writers_run(args.writers, args.boards, args.seconds, args.warmup, args.interval)
+            r = writers_run(args.writers, args.boards, args.seconds, args.warmup, args.interval, args.partitions)
             print(f"  {args.writers} writer(s): {r['readings_per_s']:,.0f} readings/s (offered "
                   f"{r['offered_per_s']:,.0f}/s, load average {r['load']:.1f}); energy stored "
                   f"{r['energy_stored_wh']:,.1f} Wh, of the stored sequence {r['energy_sequence_wh']:,.1f} Wh; "

@@ -90,12 +90,14 @@ class IngestWriter:
     `seen_resolution_s`: a board's `last_seen` column is rewritten at most this often while it stays online
     (liveness works at a 75 s scale; rewriting 1,000 boards' rows for every batch would cost more than the
     readings); online/offline changes are written at once, and the latest times are written on `close`.
+    `energy_partitions` (PostgreSQL): the energy section in partitions, a pipeline of transactions per batch
+    (devices/stored_energy.py); off, one transaction and one section per batch.
     """
 
     def __init__(self, database_url: str, campus: Campus, *, stats: GatewayStats | None = None,
                  batch_size: int = 10_000, flush_interval_s: float = 0.25, max_backlog: int = 2_000_000,
                  energy: EnergyAccountant | None = None, seen_resolution_s: float = 10.0,
-                 spool_path: Path | None = None) -> None:
+                 spool_path: Path | None = None, energy_partitions: bool = False) -> None:
         self.database_url = database_url
         self.engine = get_engine(database_url)
         self.stats = stats or GatewayStats()
@@ -117,7 +119,7 @@ class IngestWriter:
         rated = {s.id: s.rated_watts for s in self._switch_at.values() if s.board_id not in self._metered}
         self._board_of = {s.id: s.board_id for s in self._switch_at.values()}
         self.ledger = StoredEnergy(self.energy, rated, self._metered, self._power_limit_w, database_url,
-                                   self.engine.dialect.name, self._board_of)
+                                   self.engine.dialect.name, self._board_of, partitioned=energy_partitions)
         self._known_state: dict[str, bool | None] = {}
         self._implausible_logged: dict[str, float] = {}
         self._stored_board: dict[str, tuple[dt.datetime | None, bool]] = {}  # as last written (or read at start)

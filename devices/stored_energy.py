@@ -3,14 +3,16 @@ every interval once.
 
 With a shared subscription the broker hands a board's reports to the replicas in turn, so no replica sees every
 sample of a switch. Each ingest writer therefore computes `energy_wh` inside its batch transaction, in a section
-the writers pass one at a time. On PostgreSQL the boards are split into `PARTITIONS` partitions (by a hash of the
+the writers pass one at a time. With partitions on (PostgreSQL) the boards are split into `PARTITIONS` (by a hash of the
 board id: a board's switches, meter and row go together), each with its own transaction advisory lock; a batch is
 written as one transaction per partition it touches, in ascending order. The writers follow each other through
 the partitions like a pipeline: two writers hold different partitions at once instead of waiting for each other's
 whole batch, and a writer never overtakes another in a partition (taking whichever partition is free would let a
 writer store its newer samples before the other's older ones: late samples, which cost more). (The writers also take
-the single key older versions took exclusively, in shared mode: during a rolling upgrade an old writer still
-excludes the new ones.) SQLite serves one process: one partition, a thread lock. In a partition's section a writer:
+the single key writers without partitions take exclusively, in shared mode: a writer with the setting off, or of
+an older version, still excludes them.) Partitions are a setting (`AUTOVOLT_ENERGY_PARTITIONS`, off by default:
+one section per batch, one transaction). SQLite serves one process: one partition, a thread lock. In a partition's
+section a writer:
 1. reads the partition's accountable rows the other writers committed since its last visit (ids above its mark for
    that partition: under its lock, the partition's ids grow in commit order), so its accountant holds the newest
    stored sample of every switch and meter of the partition;
@@ -85,17 +87,19 @@ def partition_of(board_id: str, partitions: int) -> int:
 class StoredEnergy:
     """The energy accounting of one ingest writer. `rated`: switch id -> rated watts, for relay switches whose
     energy is on-time x rated watts (switches on metered boards are not listed); `metered`: board ids with a meter;
-    `limits`: board id -> power limit (W) for the counter plausibility check; `boards`: every board id of the
-    campus (a partition's rows are read back by board id)."""
+    `limits`: board id -> power limit (W) for the counter plausibility check; `boards`: switch id -> board id for
+    every switch on a board (a partition is a set of boards; its rows are read back by board id); `partitioned`:
+    the section in `PARTITIONS` partitions (PostgreSQL only), else one section as before them."""
 
     def __init__(self, accountant: EnergyAccountant, rated: dict[str, float], metered: set[str],
-                 limits: dict[str, float], database_url: str, dialect: str, boards: dict[str, str]) -> None:
+                 limits: dict[str, float], database_url: str, dialect: str, boards: dict[str, str],
+                 partitioned: bool = False) -> None:
         self.accountant = accountant
         self.rated = rated
         self.metered = metered
         self.limits = limits
         self.dialect = dialect
-        self.partitions = PARTITIONS if dialect == "postgresql" else 1
+        self.partitions = PARTITIONS if dialect == "postgresql" and partitioned else 1
         self.members: list[list[str]] = [[] for _ in range(self.partitions)]
         self._board_of = boards
         self._part_of: dict[str, int] = {}
@@ -160,11 +164,13 @@ class StoredEnergy:
             yield
 
     def begin(self, conn: Connection, pending: list[int]) -> list[int]:
-        """First thing in a transaction: wait for the lowest `pending` partition, then read what the others
-        stored in it. Returns the partitions taken (one; all of them on SQLite). One lock per transaction: no
-        deadlock."""
+        """First thing in a transaction: wait for the lowest `pending` partition (without partitions: for the one
+        section), then read what the others stored in it. Returns the partitions taken. One lock per transaction:
+        no deadlock."""
         taken = list(pending)
-        if self.dialect == "postgresql":
+        if self.dialect == "postgresql" and self.partitions == 1:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext(current_schema()), {ENERGY_LOCK})")
+        elif self.dialect == "postgresql":
             taken = [pending[0]]
             key = "hashtext(current_schema())"
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({key}, {ENERGY_LOCK}), "

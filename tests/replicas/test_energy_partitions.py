@@ -61,7 +61,7 @@ def test_late_samples_in_any_order_count_the_stored_sequence_once(postgres_url, 
     at 90 s)."""
     monkeypatch.setattr(stored_energy, "HISTORY", 3)
     campus = _campus(postgres_url)
-    a, b = IngestWriter(postgres_url, campus), IngestWriter(postgres_url, campus)
+    a, b = IngestWriter(postgres_url, campus, energy_partitions=True), IngestWriter(postgres_url, campus, energy_partitions=True)
     relays = _relays(a)[:12]
     assert len({partition_of(board, PARTITIONS) for board, _, _, _ in relays}) > 1
     draw = random.Random(17)
@@ -107,7 +107,7 @@ def test_a_held_partition_does_not_stop_the_others(postgres_url):
     the writer stores the batch's rows of the partitions before it at once; the held partition's rows follow as
     soon as it is free."""
     campus = _campus(postgres_url)
-    writer = IngestWriter(postgres_url, campus)
+    writer = IngestWriter(postgres_url, campus, energy_partitions=True)
     relays = _relays(writer)
     held = max(partition_of(board, PARTITIONS) for board, _, _, _ in relays)
     blocked = [r for r in relays if partition_of(r[0], PARTITIONS) == held]
@@ -136,7 +136,7 @@ def test_a_writer_of_the_version_before_partitions_still_excludes_this_one(postg
     """During a rolling upgrade an older replica takes the single energy lock exclusively: this version takes it
     shared, so it writes nothing while the older one is in its section."""
     campus = _campus(postgres_url)
-    writer = IngestWriter(postgres_url, campus)
+    writer = IngestWriter(postgres_url, campus, energy_partitions=True)
     board, relay, switch_id, _ = _relays(writer)[0]
     admin = create_engine(postgres_url)
     writer.start()
