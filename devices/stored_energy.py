@@ -18,10 +18,7 @@ section a writer:
    stored sample of every switch and meter of the partition;
 2. a sample newer than that one gets the energy of the interval since it (the common case, no extra query);
 3. a sample older than it (late: another writer's batch went first, or a spooled batch is replayed) is placed
-   between its two stored neighbours, and carries what inserting it changes in the sum (devices/energy.py). With
-   partitions, a writer keeps the last `HISTORY` stored samples of each relay switch (every stored sample from the
-   oldest kept on: it reads all the partition's rows under the lock), so a sample late by less than that finds its
-   neighbours without a query.
+   between its two stored neighbours, and carries what inserting it changes in the sum (devices/energy.py).
 Totals over the stored sequence are then exactly those of one writer that heard every sample in time order, and
 no stored row is ever rewritten (the Prometheus energy counter reads each row once).
 
@@ -51,8 +48,6 @@ from devices.plausibility import Implausible
 ENERGY_LOCK = 0x4156454E
 # Enough stages for a few writers' pipeline, few enough that a batch is not cut into many small transactions.
 PARTITIONS = 4
-# Stored samples kept per relay switch for late samples (PostgreSQL, partitions); older ones are looked up.
-HISTORY = 8
 # SQLite serves one process; writers of one process on one file pass one at a time.
 _SQLITE_LOCKS: dict[str, threading.Lock] = {}
 _SQLITE_LOCKS_GUARD = threading.Lock()
@@ -110,10 +105,6 @@ class StoredEnergy:
         self.marks: list[int | None] = [0] * self.partitions
         self.seeded = False  # `seed` ran (at start, or in the first batch if the store was away then)
         self._staged_mark: tuple[list[int], int] | None = None  # (partitions, mark) of the open transaction
-        # Relay switch -> its newest stored samples (ts, on), oldest first, every stored sample from the first on;
-        # filled from a partition's first visit (exact under its lock). Not kept on SQLite (one writer).
-        self.history: dict[str, list[tuple[dt.datetime, bool]]] | None = {} if self.partitions > 1 else None
-        self._touched: set[str] = set()  # relay switches of the open transaction's batch
         self._saved: tuple[dict, dict, dict] | None = None
         if dialect == "sqlite":
             with _SQLITE_LOCKS_GUARD:
@@ -197,8 +188,6 @@ class StoredEnergy:
             for key, ts, value in rows:
                 if kind == "relay":
                     self.accountant.offer_relay(key, _utc(ts), bool(value))
-                    if self.history is not None:
-                        self.history[key] = [(_utc(ts), bool(value))]
                 else:
                     self.accountant.offer_meter(key, float(value), _utc(ts))
 
@@ -228,36 +217,16 @@ class StoredEnergy:
                     (mark, [b for p in parts for b in self.members[p]])).all()
         top = max(marks[p] for p in taken)  # type: ignore[type-var]
         offer_relay, offer_meter, rated = self.accountant.offer_relay, self.accountant.offer_meter, self.rated
-        remember = self._remember if self.history is not None else None
         for rid, ts, switch_id, board_id, state, kwh in rows:
             if rid > top:
                 top = rid
             if switch_id is not None:
                 if switch_id in rated:
-                    when, on = _utc(ts), bool(state)
-                    offer_relay(switch_id, when, on)
-                    if remember is not None:
-                        remember(switch_id, when, on)
+                    offer_relay(switch_id, _utc(ts), bool(state))
             elif board_id is not None and kwh is not None:
                 offer_meter(board_id, float(kwh), _utc(ts))
         for part in taken:
             marks[part] = top
-
-    def _remember(self, switch_id: str, ts: dt.datetime, on: bool) -> None:
-        """A stored sample of a relay switch into its history (dropped if older than the history's start: the
-        history stays complete from its oldest sample on)."""
-        kept = self.history.get(switch_id)  # type: ignore[union-attr]
-        if kept is None:
-            self.history[switch_id] = [(ts, on)]  # type: ignore[index]
-            return
-        if ts >= kept[-1][0]:
-            kept.append((ts, on))
-        elif ts >= kept[0][0]:
-            kept.insert(bisect.bisect_right([t for t, _ in kept], ts), (ts, on))
-        else:
-            return
-        if len(kept) > HISTORY:
-            del kept[0]
 
     def settle(self, rows: list[tuple]) -> Settled:
         """Energy for the batch's accountable rows (others pass unchanged). The accountant's changes can be undone
@@ -277,9 +246,6 @@ class StoredEnergy:
         meters = [(r[BOARD], when(r), i) for i, r in enumerate(rows)
                   if r[SWITCH] is None and r[METER] is not None]
         self._saved = acc.save({k for k, _, _ in relays}, {k for k, _, _ in meters})
-        history = self.history
-        if history is not None:
-            self._touched = {k for k, _, _ in relays}
         out = list(rows)
         late: list[int] = []
         refused: list[tuple[str, Implausible]] = []
@@ -290,10 +256,7 @@ class StoredEnergy:
                 late.append(i)
                 continue
             row = rows[i]
-            on = bool(row[STATE])
-            out[i] = (*row[:ENERGY], acc.relay(key, rated[key], ts, on), *row[ENERGY + 1:])
-            if history is not None:
-                self._remember(key, ts, on)
+            out[i] = (*row[:ENERGY], acc.relay(key, rated[key], ts, bool(row[STATE])), *row[ENERGY + 1:])
         for key, ts, i in sorted(meters, key=lambda x: (x[0], x[1])):
             newest = acc.newest_meter(key)
             if newest is not None and newest[1] is not None and ts < newest[1]:
@@ -327,16 +290,7 @@ class StoredEnergy:
             for row in mine:
                 keyed[row[SWITCH] if kind == "relay" else row[BOARD]].append(row)
             spans = {k: (min(r[TS] for r in v), max(r[TS] for r in v)) for k, v in keyed.items()}
-            stored: dict[str, list[tuple[dt.datetime, Any]]] = {}
-            if kind == "relay" and self.history is not None:
-                # Keys whose samples fall inside their kept history: it is their stored sequence from its start.
-                for key in list(spans):
-                    kept = self.history.get(key)
-                    if kept and _utc(spans[key][0]) > kept[0][0]:
-                        stored[key] = kept
-                        del spans[key]
-            if spans:
-                stored.update(self._neighbours(conn, kind, spans))
+            stored = self._neighbours(conn, kind, spans)
             for key, late in keyed.items():
                 sequence = stored.get(key, [])
                 times = [t for t, _ in sequence]
@@ -362,10 +316,6 @@ class StoredEnergy:
                     sequence.insert(i, (ts, value))
                     times.insert(i, ts)
                     out.append((*row[:ENERGY], used, *row[ENERGY + 1:]))
-                    if kind == "relay" and self.history is not None and sequence is not self.history.get(key):
-                        self._remember(key, ts, value)  # looked up: into the history if it falls inside it
-                if kind == "relay" and self.history is not None and sequence is self.history.get(key):
-                    del sequence[:-HISTORY]
         if out:
             insert(conn, out)
         return refused
@@ -418,17 +368,10 @@ class StoredEnergy:
                 self.marks[part] = max(self.marks[part] or 0, mark)
         self._staged_mark = None
         self._saved = None
-        self._touched = set()
 
     def rollback(self) -> None:
         """The transaction failed: the accountant forgets this batch's samples (they were not stored)."""
         if self._saved is not None:
             self.accountant.restore(self._saved)
-        if self.history is not None:
-            # The histories of this batch's switches may hold samples that were not stored: forget them (the
-            # next stored sample starts a new one; until then late samples are looked up).
-            for key in self._touched:
-                self.history.pop(key, None)
         self._saved = None
-        self._touched = set()
         self._staged_mark = None

@@ -1,6 +1,6 @@
 """The energy section split into partitions (PostgreSQL): a writer writes the partitions no other writer holds
 instead of waiting for the whole section, and whatever order the samples reach the writers in, the stored energy
-is that of the stored sequence, whether a late sample's neighbours come from the writer's history or a query."""
+is that of the stored sequence."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from devices import stored_energy
 from devices.ingest import IngestWriter
 from devices.model import RelayReport
 from devices.stored_energy import ENERGY_LOCK, PARTITIONS, partition_of
@@ -54,12 +53,10 @@ def _stored(url: str) -> dict[str, list[tuple[dt.datetime, bool, float | None]]]
     return out
 
 
-def test_late_samples_in_any_order_count_the_stored_sequence_once(postgres_url, monkeypatch):
+def test_late_samples_in_any_order_count_the_stored_sequence_once(postgres_url):
     """Two writers, each sample handed to one of them, arriving up to 40 s late in a random order, the writers
-    sometimes committing at the same time. A history of 3 samples: some late samples are found in it, older ones
-    are looked up. Each switch's stored energy equals its stored sequence's (on-time x rated watts, gaps capped
-    at 90 s)."""
-    monkeypatch.setattr(stored_energy, "HISTORY", 3)
+    sometimes committing at the same time. Each switch's stored energy equals its stored sequence's (on-time x
+    rated watts, gaps capped at 90 s)."""
     campus = _campus(postgres_url)
     a, b = IngestWriter(postgres_url, campus, energy_partitions=True), IngestWriter(postgres_url, campus, energy_partitions=True)
     relays = _relays(a)[:12]
