@@ -307,45 +307,36 @@ class IngestWriter:
         return parts or {0: batch}
 
     def _commit(self, batch: _Batch, batch_id: str | None = None) -> bool:
-        """One transaction per energy partition the batch touches, in ascending order (devices/stored_energy.py);
-        `batch_id` (a spooled batch) is recorded per partition and a partition already recorded is skipped. False (logged, counted) when the database refused a transaction:
-        `batch` then holds only the partitions not written."""
+        """One transaction per energy partition the batch touches, in ascending order (devices/stored_energy.py;
+        without partitions, one for the batch); `batch_id` (a spooled batch) is recorded with each and one already
+        recorded is skipped. False (logged, counted) when the database refused one: `batch` then holds only the
+        partitions not written."""
         parts = self._split(batch)
         while parts:
-            taken = self._commit_parts(parts, batch_id)
-            if not taken:
+            part = self._commit_part(parts, batch_id)
+            if part is None:
                 rest = list(parts.values())
                 batch.rows = [r for b in rest for r in b.rows]
                 batch.switches = {k: v for b in rest for k, v in b.switches.items()}
                 batch.boards = {k: v for b in rest for k, v in b.boards.items()}
                 return False
-            for part in taken:
-                del parts[part]
+            del parts[part]
         return True
 
-    def _commit_parts(self, parts: dict[int, _Batch], batch_id: str | None) -> list[int]:
-        """Write some of `parts` in one transaction; the partitions written (none if refused)."""
+    def _commit_part(self, parts: dict[int, _Batch], batch_id: str | None) -> int | None:
+        """Write one of `parts` in a transaction of its own: the partition written, None if refused."""
         batch = _Batch()
         try:
             with self.ledger.serial(), self.engine.begin() as conn:
-                taken = self.ledger.begin(conn, sorted(parts))
+                part = self.ledger.begin(conn, sorted(parts))
                 if batch_id is not None:
                     # Each partition is recorded under an id of its own (the column holds 32 characters); a batch
-                    # written whole (one partition, or an earlier version) has the plain id.
-                    if already_written(conn, batch_id):
-                        return taken
-                    fresh = []
-                    for part in taken:
-                        part_id = batch_id if self.ledger.partitions == 1 else f"{batch_id[:29]}p{part:02d}"
-                        if part_id == batch_id or not already_written(conn, part_id):
-                            mark_written(conn, part_id, "readings")
-                            fresh.append(part)
-                else:
-                    fresh = taken
-                batch = parts[fresh[0]] if len(fresh) == 1 else _Batch(
-                    rows=[r for p in fresh for r in parts[p].rows],
-                    switches={k: v for p in fresh for k, v in parts[p].switches.items()},
-                    boards={k: v for p in fresh for k, v in parts[p].boards.items()})
+                    # written whole (without partitions, or by an earlier version) has the plain id.
+                    part_id = batch_id if self.ledger.partitions == 1 else f"{batch_id[:29]}p{part:02d}"
+                    if already_written(conn, batch_id) or already_written(conn, part_id):
+                        return part
+                    mark_written(conn, part_id, "readings")
+                batch = parts[part]
                 settled = self.ledger.settle(batch.rows)
                 refused = list(settled.refused)
                 written = len(settled.in_order)
@@ -355,7 +346,7 @@ class IngestWriter:
                     late_refused = self.ledger.insert_late(conn, settled.late, self._insert)
                     written += len(settled.late) - len(late_refused)
                     refused.extend(late_refused)
-                self.ledger.end(conn, taken)
+                self.ledger.end(conn, part)
                 # Rows in id order, so replicas writing the same rows lock them in one order (no deadlock); a
                 # row another replica already moved on is left alone (it heard a later report of that switch).
                 if batch.switches:
@@ -383,7 +374,7 @@ class IngestWriter:
             log.warning("telemetry batch not written; will retry",
                         extra={"kv": {"rows": len(batch.rows), "spooled": batch_id is not None or bool(self.spool),
                                       "error": (str(exc).splitlines() or [type(exc).__name__])[0][:200]}})
-            return []
+            return None
         self.ledger.committed()
         for board_id, problem in refused:
             self.stats.count_implausible(problem.reason)
@@ -393,7 +384,7 @@ class IngestWriter:
             self._stored_board[board_id] = (seen_at if seen_at is not None else (stored[0] if stored else None), online)
         self.stats.readings_written += written
         self.stats.write_batches += 1
-        return taken
+        return part
 
     def _insert_copy(self, conn: Connection, rows: list[Row]) -> None:
         # PostgreSQL's bulk load path, in the batch's transaction.

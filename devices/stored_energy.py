@@ -3,8 +3,8 @@ every interval once.
 
 With a shared subscription the broker hands a board's reports to the replicas in turn, so no replica sees every
 sample of a switch. Each ingest writer therefore computes `energy_wh` inside its batch transaction, in a section
-the writers pass one at a time. With partitions on (PostgreSQL) the boards are split into `PARTITIONS` (by a hash of the
-board id: a board's switches, meter and row go together), each with its own transaction advisory lock; a batch is
+the writers pass one at a time. With partitions (PostgreSQL) the boards are split into `PARTITIONS` (by a hash of
+the board id: a board's switches, meter and row go together), each with its own transaction advisory lock; a batch is
 written as one transaction per partition it touches, in ascending order. The writers follow each other through
 the partitions like a pipeline: two writers hold different partitions at once instead of waiting for each other's
 whole batch, and a writer never overtakes another in a partition (taking whichever partition is free would let a
@@ -43,8 +43,8 @@ from sqlalchemy import Connection, text
 from devices.energy import EnergyAccountant
 from devices.plausibility import Implausible
 
-# The transaction lock's second key, after the schema's hash (as autovolt.leader's): "AVEN". Taken shared by this
-# version; partition p's key is ENERGY_LOCK + 1 + p ("AVEO", ...). Every replica must use the same PARTITIONS.
+# The transaction lock's second key, after the schema's hash (as autovolt.leader's): "AVEN"; taken shared by writers
+# with partitions. Partition p's key is ENERGY_LOCK + 1 + p ("AVEO", ...): every replica must use the same PARTITIONS.
 ENERGY_LOCK = 0x4156454E
 # Enough stages for a few writers' pipeline, few enough that a batch is not cut into many small transactions.
 PARTITIONS = 4
@@ -97,14 +97,12 @@ class StoredEnergy:
         self.partitions = PARTITIONS if dialect == "postgresql" and partitioned else 1
         self.members: list[list[str]] = [[] for _ in range(self.partitions)]
         self._board_of = boards
-        self._part_of: dict[str, int] = {}
         for board_id in sorted(set(boards.values()) | metered):
-            self._part_of[board_id] = partition_of(board_id, self.partitions)
-            self.members[self._part_of[board_id]].append(board_id)
+            self.members[partition_of(board_id, self.partitions)].append(board_id)
         # Per partition, the highest reading id this writer took into account (None: not visited yet).
         self.marks: list[int | None] = [0] * self.partitions
         self.seeded = False  # `seed` ran (at start, or in the first batch if the store was away then)
-        self._staged_mark: tuple[list[int], int] | None = None  # (partitions, mark) of the open transaction
+        self._staged_mark: tuple[int, int] | None = None  # (partition, mark) of the open transaction
         self._saved: tuple[dict, dict, dict] | None = None
         if dialect == "sqlite":
             with _SQLITE_LOCKS_GUARD:
@@ -154,25 +152,23 @@ class StoredEnergy:
         with self._thread_lock:
             yield
 
-    def begin(self, conn: Connection, pending: list[int]) -> list[int]:
-        """First thing in a transaction: wait for the lowest `pending` partition (without partitions: for the one
-        section), then read what the others stored in it. Returns the partitions taken. One lock per transaction:
-        no deadlock."""
-        taken = list(pending)
+    def begin(self, conn: Connection, pending: list[int]) -> int:
+        """First thing in a transaction: wait for the lowest of the `pending` partitions (without partitions: for
+        the one section), then read what the others stored in it. Returns the partition taken. One lock per
+        transaction: no deadlock."""
+        part = pending[0]
+        key = "hashtext(current_schema())"
         if self.dialect == "postgresql" and self.partitions == 1:
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext(current_schema()), {ENERGY_LOCK})")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({key}, {ENERGY_LOCK})")
         elif self.dialect == "postgresql":
-            taken = [pending[0]]
-            key = "hashtext(current_schema())"
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({key}, {ENERGY_LOCK}), "
-                                 f"pg_advisory_xact_lock({key}, {ENERGY_LOCK + 1 + taken[0]})")
+                                 f"pg_advisory_xact_lock({key}, {ENERGY_LOCK + 1 + part})")
         if not self.seeded:
             self.seed(conn)
-        for part in taken:
-            if self.marks[part] is None:
-                self._seed_partition(conn, part)
-        self._refresh(conn, taken)
-        return taken
+        if self.marks[part] is None:
+            self._seed_partition(conn, part)
+        self._refresh(conn, part)
+        return part
 
     def _seed_partition(self, conn: Connection, part: int) -> None:
         """First visit to a partition, under its lock: every row of it is committed, so its mark and the newest
@@ -191,42 +187,28 @@ class StoredEnergy:
                 else:
                     self.accountant.offer_meter(key, float(value), _utc(ts))
 
-    def _refresh(self, conn: Connection, taken: list[int]) -> None:
-        """The accountable rows of the `taken` partitions stored since this writer's mark for each: one range read
-        per distinct mark (partitions taken together keep equal marks), so no row is fetched twice."""
-        marks = self.marks
+    def _refresh(self, conn: Connection, part: int) -> None:
+        mark = self.marks[part]
         accountable = "((switch_id IS NOT NULL AND state IS NOT NULL) OR meter_kwh IS NOT NULL)"
-        groups: dict[int, list[int]] = defaultdict(list)
-        for part in taken:
-            groups[marks[part]].append(part)  # type: ignore[index]
-        rows: list = []
-        for mark, parts in groups.items():
-            if self.partitions == 1:
-                q = "?" if self.dialect == "sqlite" else "%s"
-                rows += conn.exec_driver_sql(
-                    f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > {q} AND "
-                    f"{accountable}", (mark,)).all()
-            elif len(parts) == self.partitions:
-                rows += conn.exec_driver_sql(
-                    f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s AND "
-                    f"{accountable}", (mark,)).all()
-            else:
-                rows += conn.exec_driver_sql(
-                    f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s"
-                    f" AND board_id = ANY(%s) AND {accountable}",
-                    (mark, [b for p in parts for b in self.members[p]])).all()
-        top = max(marks[p] for p in taken)  # type: ignore[type-var]
+        if self.partitions == 1:
+            q = "?" if self.dialect == "sqlite" else "%s"
+            rows = conn.exec_driver_sql(
+                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > {q} AND {accountable}",
+                (mark,)).all()
+        else:
+            rows = conn.exec_driver_sql(
+                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s"
+                f" AND board_id = ANY(%s) AND {accountable}", (mark, self.members[part])).all()
+        top = mark
         offer_relay, offer_meter, rated = self.accountant.offer_relay, self.accountant.offer_meter, self.rated
         for rid, ts, switch_id, board_id, state, kwh in rows:
-            if rid > top:
-                top = rid
+            top = max(top, rid)
             if switch_id is not None:
                 if switch_id in rated:
                     offer_relay(switch_id, _utc(ts), bool(state))
             elif board_id is not None and kwh is not None:
                 offer_meter(board_id, float(kwh), _utc(ts))
-        for part in taken:
-            marks[part] = top
+        self.marks[part] = top
 
     def settle(self, rows: list[tuple]) -> Settled:
         """Energy for the batch's accountable rows (others pass unchanged). The accountant's changes can be undone
@@ -354,18 +336,17 @@ class StoredEnergy:
             sequence.sort(key=lambda x: x[0])
         return found
 
-    def end(self, conn: Connection, taken: list[int]) -> None:
+    def end(self, conn: Connection, part: int) -> None:
         """Last thing in the transaction: the partition's new mark (this batch's rows need not be read back). Rows
         of other partitions committed later may have lower ids; a row of this partition committed later has a
         higher one (its writer takes ids after this transaction releases the partition)."""
         q = conn.exec_driver_sql("SELECT max(id) FROM readings").scalar()
-        self._staged_mark = (taken, int(q or 0))
+        self._staged_mark = (part, max(self.marks[part] or 0, int(q or 0)))
 
     def committed(self) -> None:
         if self._staged_mark is not None:
-            taken, mark = self._staged_mark
-            for part in taken:
-                self.marks[part] = max(self.marks[part] or 0, mark)
+            part, mark = self._staged_mark
+            self.marks[part] = mark
         self._staged_mark = None
         self._saved = None
 

@@ -58,7 +58,8 @@ def test_late_samples_in_any_order_count_the_stored_sequence_once(postgres_url):
     sometimes committing at the same time. Each switch's stored energy equals its stored sequence's (on-time x
     rated watts, gaps capped at 90 s)."""
     campus = _campus(postgres_url)
-    a, b = IngestWriter(postgres_url, campus, energy_partitions=True), IngestWriter(postgres_url, campus, energy_partitions=True)
+    a, b = (IngestWriter(postgres_url, campus, energy_partitions=True),
+            IngestWriter(postgres_url, campus, energy_partitions=True))
     relays = _relays(a)[:12]
     assert len({partition_of(board, PARTITIONS) for board, _, _, _ in relays}) > 1
     draw = random.Random(17)
