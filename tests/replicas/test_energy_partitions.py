@@ -149,3 +149,26 @@ def test_a_writer_of_the_version_before_partitions_still_excludes_this_one(postg
         writer.close()
         admin.dispose()
     assert set(_stored(postgres_url)) == {switch_id}
+
+
+def test_the_setting_reaches_the_services_writer(postgres_url, monkeypatch):
+    """AUTOVOLT_ENERGY_PARTITIONS goes from the settings through the devices component to the ingest writer; off by
+    default."""
+    import asyncio
+
+    from autovolt.components import DevicesComponent
+    from autovolt.settings import Settings
+
+    campus = _campus(postgres_url)
+
+    async def partitions(settings: Settings) -> int:
+        component = DevicesComponent(campus, None, postgres_url, energy_partitions=settings.energy_partitions)
+        await component.start()
+        try:
+            return component.runtime.writer.ledger.partitions
+        finally:
+            await component.stop()
+
+    assert asyncio.run(partitions(Settings())) == 1
+    monkeypatch.setenv("AUTOVOLT_ENERGY_PARTITIONS", "true")
+    assert asyncio.run(partitions(Settings())) == PARTITIONS
