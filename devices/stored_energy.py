@@ -3,16 +3,15 @@ every interval once.
 
 With a shared subscription the broker hands a board's reports to the replicas in turn, so no replica sees every
 sample of a switch. Each ingest writer therefore computes `energy_wh` inside its batch transaction, in a section
-the writers pass one at a time. With partitions (PostgreSQL) the boards are split into `PARTITIONS` (by a hash of
-the board id: a board's switches, meter and row go together), each with its own transaction advisory lock; a batch is
-written as one transaction per partition it touches, in ascending order. The writers follow each other through
-the partitions like a pipeline: two writers hold different partitions at once instead of waiting for each other's
-whole batch, and a writer never overtakes another in a partition (taking whichever partition is free would let a
-writer store its newer samples before the other's older ones: late samples, which cost more). (The writers also take
-the single key writers without partitions take exclusively, in shared mode: a writer with the setting off, or of
-an older version, still excludes them.) Partitions are a setting (`AUTOVOLT_ENERGY_PARTITIONS`, off by default:
-one section per batch, one transaction). SQLite serves one process: one partition, a thread lock. In a partition's
-section a writer:
+the writers pass one at a time: PostgreSQL, a transaction advisory lock; SQLite (one process), a thread lock. With
+partitions (`AUTOVOLT_ENERGY_PARTITIONS`, PostgreSQL, off by default) the boards are split into `PARTITIONS` by a
+hash of the board id (a board's switches, meter and row go together), each with a lock of its own, and a batch is
+written as one transaction per partition it touches, in ascending order. The writers follow each other through the
+partitions like a pipeline: two writers hold different partitions at once instead of waiting for each other's whole
+batch, and a writer never overtakes another in a partition (taking whichever partition is free would let a writer
+store its newer samples before the other's older ones: late samples, which cost more). Partitioned writers take the
+single lock of unpartitioned ones in shared mode, so a writer with the setting off, or of an older version, still
+excludes them. In its section (for a partition, or the whole batch) a writer:
 1. reads the partition's accountable rows the other writers committed since its last visit (ids above its mark for
    that partition: under its lock, the partition's ids grow in commit order), so its accountant holds the newest
    stored sample of every switch and meter of the partition;
