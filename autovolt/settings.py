@@ -76,6 +76,10 @@ class Settings(BaseSettings):
                             "default <hostname>-<pid>")
     mqtt_share_group: str | None = Field(None, description="Replicas: MQTT 5 shared-subscription group all replicas "
                                          "join (e.g. autovolt), so each reading is ingested once; unset = one process")
+    energy_partitions: bool = Field(False, description="Replicas on PostgreSQL: the ingest writers' energy section "
+                                    "split into 4 partitions by board, passed as a pipeline (devices/stored_energy.py)"
+                                    "; off = one section for the whole batch. Safe to mix during a change: a writer "
+                                    "with it off excludes those with it on")
     dask_scheduler: str | None = Field(None, description="tcp://host:8786 of a Dask scheduler: the nightly refit and "
                                        "large anomaly scans run on that cluster; unset = a local process pool")
 
