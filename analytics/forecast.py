@@ -190,10 +190,9 @@ def backtest(history: pd.Series, candidates: tuple[tuple[str, dict[str, Any]], .
                     if isinstance(model, LagBoost) and model.params == make_model("lag-boost", calendar, train_weeks=model.params["train_weeks"]).params:
                         boosters[model.params["train_weeks"]] = model
                 actual = y[start : start + pd.Timedelta(hours=horizon - 1)].to_numpy()
-                for correct in (False, True):
-                    model.params["correct"] = correct
+                for correct, predicted in zip((False, True), model.backtest_forecasts(past, horizon)):
                     per_variant[correct][0].append(actual)
-                    per_variant[correct][1].append(model.forecast(past, horizon, intervals=False)["yhat"].to_numpy())
+                    per_variant[correct][1].append(predicted)
         except Exception as exc:  # one failing candidate must not stop the choice
             log.warning("backtest candidate failed", extra={"kv": {"model": name, "error": str(exc)[:200]}})
             continue

@@ -107,9 +107,12 @@ def zeros_are_readings(values: np.ndarray | pd.Series) -> bool:
 def usable(series: pd.Series) -> pd.Series:
     """The readings the forecast models learn from: negative readings are missing; zero readings are kept as no use
     where the series is often at zero (`zeros_are_readings`), and missing where zero means an outage."""
-    s = series.astype(float)
-    s = s.where(~(s < 0))
-    return s if zeros_are_readings(s.to_numpy()) else s.where(s != 0)
+    # On the array, not with Series.where: a backtest calls this on every origin's history (~10 % of a choice's CPU).
+    v = series.to_numpy(dtype=float, copy=True)
+    v[v < 0] = np.nan
+    if not zeros_are_readings(v):
+        v[v == 0] = np.nan
+    return pd.Series(v, index=series.index, name=series.name)
 
 
 def hour_of_week(index: pd.DatetimeIndex) -> np.ndarray:

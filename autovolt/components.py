@@ -18,13 +18,15 @@ class DevicesComponent:
     name = "devices"
 
     def __init__(self, campus: Campus, mqtt_url: str | None, database_url: str, spool_dir: Path | None = None, *,
-                 share_group: str | None = None, replica_id: str | None = None) -> None:
+                 share_group: str | None = None, replica_id: str | None = None,
+                 energy_partitions: bool = False) -> None:
         self.campus = campus
         self.mqtt_url = mqtt_url
         self.database_url = database_url
         self.spool_dir = spool_dir  # readings the database refused wait here (store.spool)
         self.share_group = share_group  # replicas: the MQTT 5 shared-subscription group
         self.replica_id = replica_id
+        self.energy_partitions = energy_partitions  # the writers' energy section in partitions (PostgreSQL)
         self.runtime: DeviceRuntime | None = None
 
     @property
@@ -36,7 +38,8 @@ class DevicesComponent:
 
         # The client id and session follow from the role (devices.runtime.gateway_identity).
         self.runtime = await start_devices(self.campus, self.mqtt_url, self.database_url, spool_dir=self.spool_dir,
-                                           replica_id=self.replica_id, share_group=self.share_group)
+                                           replica_id=self.replica_id, share_group=self.share_group,
+                                           energy_partitions=self.energy_partitions)
         bind_gateway(self.runtime.gateway)
         mode = "broker" if self.mqtt_url else "simulated fleet (no AUTOVOLT_MQTT_URL set)"
         log.info("devices ready", extra={"kv": {"mode": mode, "boards": len(self.campus.boards)}})

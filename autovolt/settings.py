@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     whisper_model: str = Field("auto", description="Open-vocabulary pass: a CTranslate2 Whisper folder, a size name "
                                "(tiny and base come from the packaged models, others are downloaded), auto (the "
                                "packaged tiny when installed, else none) or off")
+    whisper_rescore: bool = Field(True, description="Score campus readings of a Whisper text the parser does not "
+                                  "read as a command on the note's own audio, and take the best one within a margin "
+                                  "(nlu/speech/rescore.py; the bot asks before switching on it)")
     stt_url: str | None = Field(None, description="Wyoming speech-to-text server, tcp://host:10300; tried before local "
                                 "Whisper, with the local engines as fallback when it is down")
     voice_confirm_below: float = Field(0.75, ge=0.0, le=1.0,
@@ -73,6 +76,10 @@ class Settings(BaseSettings):
                             "default <hostname>-<pid>")
     mqtt_share_group: str | None = Field(None, description="Replicas: MQTT 5 shared-subscription group all replicas "
                                          "join (e.g. autovolt), so each reading is ingested once; unset = one process")
+    energy_partitions: bool = Field(False, description="Replicas on PostgreSQL: the ingest writers' energy section "
+                                    "split into 4 partitions by board, passed as a pipeline (devices/stored_energy.py)"
+                                    "; off = one section for the whole batch. Safe to mix during a change: a writer "
+                                    "with it off excludes those with it on")
     dask_scheduler: str | None = Field(None, description="tcp://host:8786 of a Dask scheduler: the nightly refit and "
                                        "large anomaly scans run on that cluster; unset = a local process pool")
 

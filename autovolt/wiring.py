@@ -51,7 +51,8 @@ def _add_devices(service: Service, settings: Settings) -> None:
         log.warning("no campus loaded: devices are not started; run `autovolt campus load FILE`")
         return
     component = DevicesComponent(campus, settings.mqtt_url, url, spool_dir=settings.data_dir / "spool",
-                                 share_group=settings.mqtt_share_group, replica_id=settings.replica_id)
+                                 share_group=settings.mqtt_share_group, replica_id=settings.replica_id,
+                                 energy_partitions=settings.energy_partitions)
     service.components.append(component)
     service.checks["broker"] = component.ready
 

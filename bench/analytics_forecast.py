@@ -9,6 +9,10 @@ the archive's reference figures). Baseline: same hour last week. MASE scale: in-
 observed temperature up to each Monday and, for the hours ahead, the observed temperature with a day-ahead
 forecast's error added (analytics_common.forecast_like; fixed seed). `observed`: the observed temperature ahead
 too (a perfect forecast: an upper bound, not a figure a service can reach).
+
+Coverage is also printed per horizon block and for a grid of nominal levels (tuning `analytics.intervals.NOMINAL` on
+the tuning year); `--dump PATH` saves the per-building results and `--calibrate-from PATH` (a dump of the tuning
+year) adds the coverage with each building's block levels chosen on the other buildings' tuning year only.
 """
 
 from __future__ import annotations
@@ -30,13 +34,20 @@ from analytics.series import usable
 
 logging.basicConfig(level=logging.WARNING)
 # Nominal coverages whose held-out coverage is also reported (tuning the conformal level on the tuning year).
-NOMINAL = (0.8, 0.81, 0.82, 0.83, 0.84, 0.86)
+NOMINAL = (0.76, 0.78, 0.8, 0.82, 0.83, 0.84, 0.86, 0.88)
+BLOCK_NAMES = ("1-24", "25-48", "49-168")  # the horizon blocks of analytics.intervals, for per-block coverage
 
 
 # Day-ahead mixes scored beside the production forecast (tuning the pool on the tuning year): name -> (weight of the
-# day-ahead part in hours 1-48, the pool's share of that part). ("own", 0.5, 0) is the forecast without a pool.
-MIXES = {"own": (0.5, 0.0), "own.7": (0.7, 0.0), "pool": (0.5, 1.0), "half": (0.5, 0.5), "half.6": (0.6, 0.5),
-         "half.7": (0.7, 0.5), "third.7": (0.7, 0.33), "pool.7": (0.7, 1.0)}
+# day-ahead part in hours 1-24, in hours 25-48, the pool's share of that part). ("own", 0.5, 0.5, 0) is the forecast
+# without a pool.
+MIXES = {"own": (0.5, 0.5, 0.0), "own.7": (0.7, 0.7, 0.0), "pool": (0.5, 0.5, 1.0), "half": (0.5, 0.5, 0.5),
+         "half.6": (0.6, 0.6, 0.5), "half.7": (0.7, 0.7, 0.5), "third.7": (0.7, 0.7, 0.33), "pool.7": (0.7, 0.7, 1.0),
+         "half.8/.6": (0.8, 0.6, 0.5), "half.9/.6": (0.9, 0.6, 0.5), "half.9/.7": (0.9, 0.7, 0.5),
+         "half1/.7": (1.0, 0.7, 0.5), "own.9/.6": (0.9, 0.6, 0.0)}
+# Mixes whose day-ahead part also carries its own latest error (its forecast of the last 24 h from the day before
+# against the readings: the mean error of the last 3 h, fading as exp(-h / hours)): name -> (mix, hours).
+LEVELLED = {"half.7+lvl3": ("half.7", 3.0), "half.7+lvl8": ("half.7", 8.0), "half.7+lvl24": ("half.7", 24.0)}
 
 
 def train_series(building: str, year: int) -> tuple[pd.Series, pd.Series]:
@@ -54,11 +65,12 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None) 
     sel = choose_model(train, CAMBRIDGE, series_key=building, weather=observed, pool=pool)
     choose_seconds = time.perf_counter() - t0
     model = sel.model
-    mixes = {k: [] for k in MIXES} if pool is not None else {}
+    mixes = {k: [] for k in (*MIXES, *LEVELLED)} if pool is not None else {}
     naive = make_model("seasonal-naive").fit(train)
     acts, preds, bases, inside = [], [], [], []
     best = pick_best(list(sel.candidates))
     tuning = {c: [] for c in NOMINAL} if best is not None else {}
+    seen = []  # per Monday: which of the 168 hours have a reading (per-block coverage counts only those)
     bands = {c: conformal_bands(best.windows, c) for c in tuning}
     mondays = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="W-MON")
     for i, monday in enumerate(mondays[mondays <= pd.Timestamp(f"{year}-12-31") - pd.Timedelta(hours=167)]):
@@ -72,11 +84,12 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None) 
         frame = model.forecast(hist, 168, weather=ahead)
         preds.append(frame["yhat"].to_numpy())
         ok = np.isfinite(acts[-1])
+        seen.append(ok)
         inside.append(((acts[-1] >= frame["yhat_lower"].to_numpy()) & (acts[-1] <= frame["yhat_upper"].to_numpy()))[ok])
         for nominal, hits in tuning.items():  # the same forecast with bands built for other nominal coverages
             lo, hi = apply_bands(bands[nominal], preds[-1])
             lo, hi = np.minimum(np.maximum(lo, 0.0), preds[-1]), np.maximum(hi, preds[-1])
-            hits.append(((acts[-1] >= lo) & (acts[-1] <= hi))[ok])
+            hits.append((acts[-1] >= lo) & (acts[-1] <= hi) & ok)
         bases.append(naive.forecast(hist, 168, intervals=False)["yhat"].to_numpy())
         if mixes:
             _score_mixes(model, pool, hist, ahead, mixes)
@@ -84,7 +97,7 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None) 
     a24, f24, b24 = (np.concatenate([x[:24] for x in xs]) for xs in (acts, preds, bases))
     m, n = score(a, f, scale), score(a, b, scale)
     extra = {}
-    for k, ps in mixes.items():
+    for k, ps in mixes.items():  # MIXES and LEVELLED
         fm = np.concatenate(ps)
         fm24 = np.concatenate([x[:24] for x in ps])
         extra[f"mix_{k}_cv24"] = score(a24, fm24, scale).cv_rmse
@@ -97,7 +110,22 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None) 
             "mase": m.mase, "mase_lag168": n.mase, "cv24": score(a24, f24, scale).cv_rmse, "cv24_lag168": score(a24, b24, scale).cv_rmse,
             "mase24": score(a24, f24, scale).mase, "mase24_lag168": score(a24, b24, scale).mase,
             "coverage": float(np.concatenate(inside).mean()), "wape": m.wape, "choose_s": choose_seconds,
-            **{f"cover{c}": float(np.concatenate(h).mean()) for c, h in tuning.items()}}
+            **{f"cover{c}": float(np.concatenate(h).sum() / np.concatenate(seen).sum()) for c, h in tuning.items()},
+            **{f"cover{c}_{name}": _block_cover(h, seen, b) for c, h in tuning.items() for b, name in enumerate(BLOCK_NAMES)},
+            "hits": {c: _block_counts(h, seen) for c, h in tuning.items()}}
+
+
+def _block_counts(hits: list, seen: list) -> list:
+    """[(inside, readings)] per horizon block: enough to score any per-block choice of nominal levels later."""
+    from analytics.intervals import BLOCK_EDGES
+
+    h, s = np.vstack(hits), np.vstack(seen)
+    return [(int(h[:, a:b].sum()), int(s[:, a:b].sum())) for a, b in zip(BLOCK_EDGES[:-1], BLOCK_EDGES[1:])]
+
+
+def _block_cover(hits: list, seen: list, block: int) -> float:
+    inside, readings = _block_counts(hits, seen)[block]
+    return inside / readings if readings else float("nan")
 
 
 def _score_mixes(model, pool, hist: pd.Series, ahead, out: dict) -> None:
@@ -109,13 +137,34 @@ def _score_mixes(model, pool, hist: pd.Series, ahead, out: dict) -> None:
     model.params.update(saved)
     own = model.direct.predict(hist, 48, ahead) if model.direct is not None and model.direct.model is not None else None
     view = pool.predict(hist, 48, ahead)
-    for name, (weight, share) in MIXES.items():
-        point = base.copy()
-        if own is not None:  # the baseline (kept plain, no day-ahead model) stays plain in every mix
-            da = np.where(np.isfinite(view), share * view + (1 - share) * own, own) if share > 0 else own
-            head = point[:48]
-            point[:48] = np.where(np.isfinite(da), weight * da + (1 - weight) * head, head)
-        out[name].append(np.maximum(point, 0.0))
+    before = hist.iloc[:-24]
+    own_before = model.direct.predict(before, 24, ahead) if own is not None else None
+    view_before = pool.predict(before, 24, ahead)
+    for name, (w24, w48, share) in MIXES.items():
+        out[name].append(_mixed(base, own, view, w24, w48, share))
+    for name, (mix, hours) in LEVELLED.items():
+        w24, w48, share = MIXES[mix]
+        if own is None:
+            out[name].append(_mixed(base, own, view, w24, w48, share))
+            continue
+        err = hist.iloc[-24:].to_numpy() - _day_ahead_part(own_before, view_before, share)
+        latest = np.nanmean(err[-3:]) if np.isfinite(err[-3:]).any() else 0.0
+        shifted = _day_ahead_part(own, view, share) + latest * np.exp(-np.arange(48) / hours)
+        out[name].append(_mixed(base, shifted, None, w24, w48, 0.0))
+
+
+def _day_ahead_part(own, view, share: float) -> np.ndarray:
+    return np.where(np.isfinite(view), share * view + (1 - share) * own, own) if share > 0 else own
+
+
+def _mixed(base: np.ndarray, own, view, w24: float, w48: float, share: float) -> np.ndarray:
+    point = base.copy()
+    if own is not None:  # the baseline (kept plain, no day-ahead model) stays plain in every mix
+        da = _day_ahead_part(own, view, share)
+        head = point[:48]
+        weight = np.where(np.arange(48) < 24, w24, w48)
+        point[:48] = np.where(np.isfinite(da), weight * da + (1 - weight) * head, head)
+    return np.maximum(point, 0.0)
 
 
 def auto_speed(runs: int, pool=None) -> tuple[float, float]:
@@ -144,6 +193,10 @@ def main() -> None:
     parser.add_argument("--pool", choices=("none", "lobo"), default="none",
                         help="pooled day-ahead model: none, or leave-one-building-out (each building forecast by a pool "
                              "fitted on the other buildings' training years)")
+    parser.add_argument("--dump", default="", help="save the per-building results (a pandas pickle) to this path")
+    parser.add_argument("--calibrate-from", default="",
+                        help="a --dump of an earlier (training-side) year: also report coverage with each building's "
+                             "per-block levels chosen on the OTHER buildings of that year")
     args = parser.parse_args()
     names = [n for n in buildings() if available(n, (args.year - 1,))]  # --year 2017: b83 starts in 2017
     rows_of = _pool_rows(names, args.year, args.weather) if args.pool == "lobo" else {}
@@ -171,12 +224,20 @@ def main() -> None:
           f"range {frame['coverage'].min():.3f}-{frame['coverage'].max():.3f} (target 0.78-0.82)")
     print("held-out coverage by nominal level: " + ", ".join(
         f"{c:.2f} -> {frame[f'cover{c}'].median():.3f}" for c in NOMINAL if f"cover{c}" in frame))
+    for name in BLOCK_NAMES:
+        print(f"  hours {name:6}: " + ", ".join(f"{c:.2f} -> {frame[f'cover{c}_{name}'].median():.3f}"
+                                              for c in NOMINAL if f"cover{c}_{name}" in frame))
+    if args.dump:
+        frame.to_pickle(args.dump)
+    if args.calibrate_from:
+        _leave_one_out_levels(frame, pd.read_pickle(args.calibrate_from))
     print(f"models chosen: {frame['model'].value_counts().to_dict()}")
     if "pooled" in frame and frame["pooled"].any() or any(c.startswith("mix_") for c in frame):
         print(f"pool used on {int(frame['pooled'].sum())}/{len(frame)} buildings (backtest gain over hours 1-48: "
               + ", ".join(f"{b} {g:+.1%}" for b, g in zip(frame['building'], frame['pool_gain'])) + ")")
-        for k in MIXES:
-            print(f"  mix {k:7} (weight {MIXES[k][0]}, pool share {MIXES[k][1]}): median CV(RMSE) 1-24h "
+        for k in (*MIXES, *LEVELLED):
+            w = MIXES[LEVELLED[k][0]] if k in LEVELLED else MIXES[k]
+            print(f"  mix {k:12} (weight {w[0]}/{w[1]}, pool share {w[2]}): median CV(RMSE) 1-24h "
                   f"{frame[f'mix_{k}_cv24'].median():.2f}%  mean {frame[f'mix_{k}_cv24'].mean():.2f}%  MASE ratio 1-168h "
                   f"{frame[f'mix_{k}_ratio'].median():.3f}  1-24h {frame[f'mix_{k}_ratio24'].median():.3f}  beats "
                   f"{int((frame[f'mix_{k}_ratio'] < 1).sum())}/{len(frame)}")
@@ -187,6 +248,25 @@ def main() -> None:
         wall, cpu = auto_speed(args.runs, pool)
         print(f"one series auto forecast (1 year hourly, 168 h{', with the campus pool' if pool else ''}): median "
               f"{wall:.2f} s ({cpu:.2f} s CPU) over {args.runs} runs (target <= 1 s)")
+
+
+def _leave_one_out_levels(frame: pd.DataFrame, earlier: pd.DataFrame, target: float = 0.8) -> None:
+    """Coverage with per-block nominal levels chosen, for each building, on the other buildings' earlier year only:
+    per block, the level whose median coverage over them was nearest `target`."""
+    covers, chosen = [], {}
+    for _, row in frame.iterrows():
+        others = earlier[earlier["building"] != row["building"]]
+        levels = []
+        for block in range(len(BLOCK_NAMES)):
+            median = {c: float(np.median([r[c][block][0] / r[c][block][1] for r in others["hits"]])) for c in NOMINAL}
+            levels.append(min(NOMINAL, key=lambda c: (abs(median[c] - target), c)))
+        chosen[row["building"]] = tuple(levels)
+        inside = sum(row["hits"][c][b][0] for b, c in enumerate(levels))
+        readings = sum(row["hits"][c][b][1] for b, c in enumerate(levels))
+        covers.append(inside / readings)
+    print(f"80% coverage with per-block levels chosen on the other buildings' earlier year: median "
+          f"{np.median(covers):.3f}, range {min(covers):.3f}-{max(covers):.3f}; levels "
+          f"{sorted(set(chosen.values()))}")
 
 
 def _pool_rows(names: list[str], year: int, weather: str) -> dict:

@@ -1,7 +1,7 @@
 """Replicas (issue 17): ingest with 1 and 2 replicas, the cost of coordination, failover time, refit on Dask.
 
     .venv/bin/python bench/replicas.py ingest [--boards 3334] [--runs 3] [--seconds 15] [--variants plain,1,2]
-    .venv/bin/python bench/replicas.py writers [--writers 2] [--boards 3334] [--interval 1] [--runs 3]
+    .venv/bin/python bench/replicas.py writers [--writers 2] [--boards 3334] [--interval 1] [--runs 3] [--partitions]
     .venv/bin/python bench/replicas.py failover [--runs 5]
     .venv/bin/python bench/replicas.py refit [--runs 3]
     .venv/bin/python bench/replicas.py refit-many [--series 1000] [--weeks 8]
@@ -12,7 +12,8 @@ PostgreSQL schema. Readings/s counted by the database over the window. Variants:
 no coordination, as before), "1 replica" and "2 replicas" (MQTT 5 shared subscription, the leader election and the
 last-seen merge running in each replica). The cost of coordination = 1 - (1 replica / plain).
 writers: `--writers` ingest writer processes fed directly (no broker, no publishers competing for the CPU), each
-board's reports handed to the writers in turn as a shared subscription does; the database path alone.
+board's reports handed to the writers in turn as a shared subscription does; the database path alone. Prints CPU
+seconds per 10,000 readings stored (writer processes and the PostgreSQL backends serving them, over the window).
 failover: a leader process (default 5 s checks) is killed with SIGKILL; time until a follower leads.
 refit: the nightly refit of the demo campus's rooms on a 2-worker Dask LocalCluster vs the 2-process pool.
 refit-many: the same for `--series` synthetic rooms (`--weeks` of generated hourly history each), first night
@@ -75,7 +76,8 @@ async def _replica(url: str, broker: str, group: str, name: str, boards: int) ->
         await leadership.stop()
 
 
-def _feed(url: str, boards: int, writers: int, index: int, seconds: float, interval: float) -> None:
+def _feed(url: str, boards: int, writers: int, index: int, seconds: float, interval: float,
+          partitions: bool = False) -> None:
     """One replica's ingest writer fed directly (no broker): each board reports its 6 relays every `interval` s and
     the reports go to the writers in turn, as a shared subscription hands them out (board b's k-th report to
     writer (b + k) mod `writers`). Half the relays are on (a fixed draw), so there is energy to count."""
@@ -85,12 +87,26 @@ def _feed(url: str, boards: int, writers: int, index: int, seconds: float, inter
     from devices.model import RelayReport
     from store.campus import AUTOVOLT_GPIOS
 
+    import threading
+
+    from sqlalchemy import event
+
     campus = synthetic_campus(boards)
     draw = random.Random(7)
     states = [[draw.random() < 0.5 for _ in range(6)] for _ in campus.boards]
-    writer = IngestWriter(url, campus)
+    writer = IngestWriter(url, campus, **({"energy_partitions": True} if partitions else {}))
+    backends: list[int] = []
+
+    @event.listens_for(writer.engine, "connect")
+    def _backend(dbapi_conn, _record):  # the PostgreSQL backends serving this writer, for their CPU time
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            backends.append(cur.fetchone()[0])
+        dbapi_conn.commit()
+
     writer.start()
-    print("ready", flush=True)
+    thread = next(t.native_id for t in threading.enumerate() if t.name == "ingest-writer")
+    print("ready", thread, *backends, flush=True)
     sys.stdin.readline()
     start = time.monotonic()
     tick = 0
@@ -104,6 +120,24 @@ def _feed(url: str, boards: int, writers: int, index: int, seconds: float, inter
         time.sleep(max(0.0, start + tick * interval - time.monotonic()))
     writer.close(120)
     print(f"written {writer.stats.readings_written} errors {writer.stats.write_errors}", flush=True)
+
+
+def _cpu_s(path: str) -> float:
+    """utime + stime of a process or thread (/proc/<pid>/stat or /proc/<pid>/task/<tid>/stat), 0 once gone."""
+    try:
+        with open(path) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_sample(procs: list, threads: list[int], backends: list[int]) -> tuple[float, float, float]:
+    """CPU seconds so far: the writer processes (feed, conversion and writer thread), their writer threads alone,
+    and the PostgreSQL backends serving them."""
+    return (sum(_cpu_s(f"/proc/{p.pid}/stat") for p in procs),
+            sum(_cpu_s(f"/proc/{p.pid}/task/{t}/stat") for p, t in zip(procs, threads)),
+            sum(_cpu_s(f"/proc/{b}/stat") for b in backends))
 
 
 async def _lead(url: str) -> None:
@@ -172,7 +206,8 @@ def energy_check(url: str) -> tuple[float, float]:
         engine.dispose()
 
 
-def writers_run(writers: int, boards: int, seconds: float, warmup: float, interval: float) -> dict:
+def writers_run(writers: int, boards: int, seconds: float, warmup: float, interval: float,
+                partitions: bool = False) -> dict:
     """`writers` writer processes on one PostgreSQL schema, fed as by a shared subscription (`_feed`); readings/s
     counted by the database over the window after `warmup`."""
     campus = synthetic_campus(boards)
@@ -181,18 +216,22 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
     try:
         for i in range(writers):
             code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import replicas; "
-                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds}, {interval})")
+                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds}, {interval}, {partitions})")
             procs.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, text=True))
+        threads, backends = [], []
         for proc in procs:
-            assert proc.stdout.readline().strip() == "ready"
+            word, thread, *pids = proc.stdout.readline().split()
+            assert word == "ready"
+            threads.append(int(thread))
+            backends.extend(int(p) for p in pids)
         for proc in procs:
             proc.stdin.write("go\n")
             proc.stdin.flush()
         time.sleep(warmup)
-        c0, t0 = count_readings(url), time.perf_counter()
+        c0, t0, cpu0 = count_readings(url), time.perf_counter(), _cpu_sample(procs, threads, backends)
         time.sleep(seconds)
-        c1, t1 = count_readings(url), time.perf_counter()
+        c1, t1, cpu1 = count_readings(url), time.perf_counter(), _cpu_sample(procs, threads, backends)
         load = os.getloadavg()[0]
         for proc in procs:  # the backlog is not waited for: every committed batch is whole, enough for the check
             proc.kill()
@@ -203,8 +242,9 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
             if proc.poll() is None:
                 proc.kill()
         cleanup()
+    per_10k = [(b - a) * 10_000 / max(c1 - c0, 1) for a, b in zip(cpu0, cpu1)]
     return {"readings_per_s": (c1 - c0) / (t1 - t0), "load": load, "offered_per_s": boards * 6 / interval,
-            "energy_stored_wh": stored, "energy_sequence_wh": sequence}
+            "energy_stored_wh": stored, "energy_sequence_wh": sequence, "cpu_per_10k": per_10k}
 
 
 def failover_run() -> dict:
@@ -331,6 +371,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--partitions", action="store_true",
+                        help="writers: the energy section in partitions (AUTOVOLT_ENERGY_PARTITIONS)")
     parser.add_argument("--variants", default="plain,1,2",
                         help="ingest: which of plain, 1 (replica), 2 (replicas) to run, in this order")
     args = parser.parse_args()
@@ -353,15 +395,19 @@ def main() -> None:
             times.append(r["seconds"])
         print(f"failover: median {statistics.median(times):.2f} s, max {max(times):.2f} s ({args.runs} runs)")
     elif args.what == "writers":
-        runs = []
+        runs, cpus = [], []
         for _ in range(args.runs):
-            r = writers_run(args.writers, args.boards, args.seconds, args.warmup, args.interval)
+            r = writers_run(args.writers, args.boards, args.seconds, args.warmup, args.interval, args.partitions)
             print(f"  {args.writers} writer(s): {r['readings_per_s']:,.0f} readings/s (offered "
                   f"{r['offered_per_s']:,.0f}/s, load average {r['load']:.1f}); energy stored "
-                  f"{r['energy_stored_wh']:,.1f} Wh, of the stored sequence {r['energy_sequence_wh']:,.1f} Wh",
+                  f"{r['energy_stored_wh']:,.1f} Wh, of the stored sequence {r['energy_sequence_wh']:,.1f} Wh; "
+                  "CPU s per 10,000 readings: processes {:.2f} (writer threads {:.2f}), PostgreSQL {:.2f}, "
+                  "processes + PostgreSQL {:.2f}".format(*r["cpu_per_10k"], r["cpu_per_10k"][0] + r["cpu_per_10k"][2]),
                   flush=True)
             runs.append(r["readings_per_s"])
-        print(f"{args.writers} writer(s): median {statistics.median(runs):,.0f} readings/s", flush=True)
+            cpus.append(r["cpu_per_10k"][0] + r["cpu_per_10k"][2])
+        print(f"{args.writers} writer(s): median {statistics.median(runs):,.0f} readings/s, "
+              f"{statistics.median(cpus):.2f} CPU s per 10,000 readings (processes + PostgreSQL)", flush=True)
     elif args.what == "refit-many":
         refit_many(args.series, args.weeks)
     else:

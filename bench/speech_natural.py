@@ -72,12 +72,13 @@ def voice_label(voice: Voice) -> str:
     return voice.name if voice.synth == "piper" else f"espeak {voice.name} {voice.speed}/{voice.pitch}"
 
 
-def plan(examples: list[Example], snr: float, every_voice: bool, every: int = 1) -> list[Note]:
+def plan(examples: list[Example], snr: float, every_voice: bool, every: int = 1, offset: int = 0) -> list[Note]:
     """Piper speaks every sentence; espeak-ng voices take turns (or all speak every sentence). With `every` only each
-    Nth sentence, spoken by the voice and noise seed it has in the whole run (its index in the part)."""
+    Nth sentence from `offset` on, spoken by the voice and noise seed it has in the whole run (its index in the
+    part), so the subsets of one `every` are disjoint and together make the whole run."""
     notes = []
     for noise in (None, snr):
-        for i, ex in list(enumerate(examples))[::every]:
+        for i, ex in list(enumerate(examples))[offset::every]:
             notes.append(Note(ex, PIPER_JOE, noise, i))
             for voice in ESPEAK_VOICES if every_voice else (ESPEAK_VOICES[i % len(ESPEAK_VOICES)],):
                 notes.append(Note(ex, voice, noise, i))
@@ -211,7 +212,7 @@ def _demo_vocabulary():
 
 
 def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache: NoteCache,
-            every: int = 1) -> dict[str, object]:
+            every: int = 1, offset: int = 0) -> dict[str, object]:
     from autovolt.commands.voice import speech_engine
     from autovolt.vocabulary import vocabulary_from_campus
     from nlu.parser import parser_for
@@ -219,8 +220,8 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))
     examples = read_corpus(SPOKEN / f"{split}.txt", vocab)[:limit]
-    notes = plan(examples, snr, every_voice, every)
-    examples = examples[::every]
+    notes = plan(examples, snr, every_voice, every, offset)
+    examples = examples[offset::every]
     started = time.perf_counter()
     render(notes, cache)
     render_s = time.perf_counter() - started
@@ -320,6 +321,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--every-voice", action="store_true", help="every espeak-ng voice speaks every sentence")
     ap.add_argument("--limit", type=int, help="only the first N sentences (quick checks)")
     ap.add_argument("--every", type=int, default=1, help="only every Nth sentence (a subset over all kinds)")
+    ap.add_argument("--offset", type=int, default=0,
+                    help="with --every N: start at this sentence (0..N-1), for a subset not scored before")
     ap.add_argument("--render-only", action="store_true", help="make the voice notes and stop (nothing scored)")
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"rendered voice notes (default {CACHE})")
     ap.add_argument("--failures", type=int, default=0, metavar="N", help="also list the first N mistakes")
@@ -328,9 +331,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.render_only:
         vocab = _demo_vocabulary()
         examples = read_corpus(SPOKEN / f"{args.split}.txt", vocab)[:args.limit]
-        render(plan(examples, args.snr, args.every_voice, args.every), NoteCache(args.cache))
+        render(plan(examples, args.snr, args.every_voice, args.every, args.offset), NoteCache(args.cache))
         return
-    report = measure(args.split, args.snr, args.every_voice, args.limit, NoteCache(args.cache), args.every)
+    report = measure(args.split, args.snr, args.every_voice, args.limit, NoteCache(args.cache), args.every,
+                     args.offset)
     if args.json:
         print(json.dumps(report, indent=2))
         return

@@ -2,9 +2,9 @@
 
     .venv/bin/python -m bench.speech_twopass [--part dev] [--every N] [--limit N] [--snr 10] [--voices 2] [--neural]
                                              [--whisper tiny] [--passes FILE] [--closed-from FILE] [--denoise]
-                                             [--decode JSON]
-                                             [--noisy-only] [--passes-only | --offline] [--json]
-    .venv/bin/python -m bench.speech_twopass --latency [--runs 3] [--whisper tiny]
+                                             [--decode JSON] [--noisy-only] [--rescore] [--passes-only | --offline]
+                                             [--json]
+    .venv/bin/python -m bench.speech_twopass --latency [--runs 3] [--whisper tiny] [--order open-first|beside]
 
 Reads the spoken corpus (nlu/corpus/spoken/<part>.txt; tune on `dev` only, `test` is held out), speaks each
 sentence with espeak-ng (voices rotated over the sentences; `--neural`: the Piper voice speaks every sentence too),
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import tempfile
@@ -40,9 +41,10 @@ from nlu.speech.base import HeardWord, Transcript
 from nlu.speech.denoise import spectral_subtract
 from nlu.speech.nbest import command_reader
 from nlu.speech.opentext import heard_words
-from nlu.speech.twopass import RULES, JoinRules, rank
+from nlu.speech.rescore import Candidate, RescoreRules, Scored
+from nlu.speech.twopass import RULES, JoinRules, grammar_needed, rank
 from nlu.speech.understand import decide
-from nlu.speech.whisper import campus_prompt
+from nlu.speech.whisper import campus_prompt, rescored_transcript
 from nlu.speech.whisper_decode import DecodeOptions
 from nlu.speech.wordcheck import unsure_words
 from store.campus import load_campus_file
@@ -68,12 +70,14 @@ def speakers(i: int, voices: int, neural: bool) -> list[Voice]:
 def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | None], voices: int, whisper_model: str,
                cache: Path, saved: Path | None, neural: bool = False,
                closed_from: Path | None = None, denoise: bool = False,
-               decode: DecodeOptions | None = None) -> list[dict]:
+               decode: DecodeOptions | None = None, rescore: bool = False) -> list[dict]:
     """Both passes on every note: [{source, snr, voice, closed, open, closed_s, open_s, open_cpu_s, audio_s,
     decode_s}], appended to `saved` (JSON lines) as they come, so a long run can be resumed. `examples` carry their
     index in the whole part: it picks the voice and the noise seed, so a subset's notes are the whole run's notes.
     `denoise`: the open pass hears the note after spectral subtraction (nlu/speech/denoise.py); `decode`: Whisper's
-    decoding options (prompt, beam, front-end) when not the product's."""
+    decoding options (prompt, beam, front-end) when not the product's. `rescore`: Whisper's campus readings are
+    scored too and saved under "rescore" (Whisper's own text stays the row's "open"), for `evaluate` to pick from
+    with any RescoreRules."""
     from nlu.speech import load_engine
     from nlu.speech.engines import load_whisper
     from nlu.speech.whisper_models import resolve_model
@@ -85,13 +89,14 @@ def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | No
             done[(row["source"], row["snr"], row["voice"])] = row
     notes = NoteCache(cache)
     closed = load_engine()
-    if decode is None:
+    if decode is None and not rescore:
         opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
-    else:
+    else:  # rescore: scores every note's readings, keeps Whisper's text; the choice is made offline
         from nlu.speech.whisper import WhisperEngine
 
         opener = WhisperEngine(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech",
-                               options=decode)
+                               options=decode or DecodeOptions(),
+                               rescore=RescoreRules(within=-math.inf, max_scored=RESCORE_SAVED) if rescore else None)
     prompt = campus_prompt(vocab, (decode or DecodeOptions()).prompt)
     grammar = closed.grammar_for(vocab)
     reuse = {}
@@ -114,12 +119,18 @@ def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | No
                 first = closed.closed_pass(pcm.samples, grammar)  # what the two-pass engine runs
                 closed_s = time.perf_counter() - started
             started, cpu = time.perf_counter(), time.process_time()
-            heard = opener.transcribe(spectral_subtract(pcm.samples) if denoise else pcm.samples, grammar)
+            heard_pcm = spectral_subtract(pcm.samples) if denoise else pcm.samples
+            heard, rescored = opener.transcribe_rescored(heard_pcm, grammar) if rescore else \
+                (opener.transcribe(heard_pcm, grammar), None)
             open_s, open_cpu_s = time.perf_counter() - started, time.process_time() - cpu
             row = {"source": ex.source, "snr": snr, "voice": voice.name, "audio_s": pcm.duration_s,
                    "decode_s": pcm.decode_s, "closed_s": closed_s, "open_s": open_s, "open_cpu_s": open_cpu_s,
                    "loadavg": os.getloadavg()[0], "whisper": whisper_model, "prompt": prompt,
                    "closed": asdict(first), "open": asdict(heard)}
+            if rescored is not None:
+                row["rescore"] = {"cpu_s": rescored.cpu_s, "scored": [
+                    {"words": s.candidate.words, "changed": s.candidate.changed,
+                     "closeness": s.candidate.closeness, "score": s.score} for s in rescored.scored]}
             out.append(row)
             if saved is not None:
                 with saved.open("a") as f:
@@ -160,33 +171,58 @@ def _parse(vocab, text: str) -> Command:
     return _PARSED[text]
 
 
-def choose(p: dict, vocab, mode: str, rules: JoinRules, read) -> Transcript:
+def _scored(saved: dict) -> tuple[Scored, ...]:
+    return tuple(Scored(Candidate(tuple((w, p) for w, p in s["words"]), tuple(s["changed"]), s["closeness"]),
+                        s["score"]) for s in saved["scored"])
+
+
+def choose(p: dict, vocab, mode: str, rules: JoinRules, read, rescore: RescoreRules | None = None) -> Transcript:
     first, heard = _transcript(p["closed"]), _transcript(p["open"])
     if heard.words:  # saved words through today's open-text rules (they are idempotent on their own output)
         words = heard_words((w.text, w.confidence) for w in heard.words)
         heard = replace(heard, text=" ".join(w.text for w in words), words=words)
+    if rescore is not None and p.get("rescore", {}).get("scored"):
+        # The saved readings are in the order the engine's cap keeps them: a smaller cap is their head.
+        heard = rescored_transcript(heard, _scored(p["rescore"])[:rescore.max_scored], rescore)
     if mode == "closed":
         return first
     prompt = p.get("prompt", campus_prompt(vocab))  # the prompt Whisper was given: its words read back are refused
     if mode == "open":
         return rank(None, heard, read, rules, prompt)
+    if mode == "first" and not grammar_needed(heard, read, vocab, rules, prompt):
+        return rank(None, heard, read, rules, prompt)  # Whisper first: the grammar pass is not run
     return rank(first, heard, read, rules, prompt)
 
 
+def _grammar_ran(p: dict, vocab, rules: JoinRules, read) -> bool:
+    heard = _transcript(p["open"])
+    if heard.words:
+        words = heard_words((w.text, w.confidence) for w in heard.words)
+        heard = replace(heard, text=" ".join(w.text for w in words), words=words)
+    return grammar_needed(heard, read, vocab, rules, campus_prompt(vocab))
+
+
 def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str, rules: JoinRules = RULES,
-             detail: bool = False) -> dict:
-    """Figures per voice kind and noise for one way of joining the passes (`mode`: closed, open or two)."""
+             detail: bool = False, rescore: RescoreRules | None = None) -> dict:
+    """Figures per voice kind and noise for one way of joining the passes (`mode`: closed, open, two (both passes
+    side by side) or first (Whisper first, the grammar pass only where `grammar_needed`)), with Whisper's campus
+    readings picked by `rescore` when the passes were saved with them. `latency` per note is decoding plus the
+    passes' wall times as the mode runs them (side by side: the slower; first: one after the other); `closed_runs`
+    counts the notes the grammar pass ran on."""
     read = command_reader(vocab, CORPUS_NOW)  # one memo for the whole sweep: the same `now` for every note
     rows = []
     for p in passes:
-        chosen = choose(p, vocab, mode, rules, read)
+        chosen = choose(p, vocab, mode, rules, read, rescore)
         right, wrong, oos, asked = judge(examples[p["source"]], chosen, vocab)
-        latency = p["decode_s"] + (p["closed_s"] if mode == "closed" else p["open_s"] if mode == "open"
-                                   else max(p["closed_s"], p["open_s"]))
+        ran_closed = mode in ("closed", "two") or (mode == "first" and _grammar_ran(p, vocab, rules, read))
+        latency = p["decode_s"] + (p["closed_s"] if mode == "closed" else max(p["closed_s"], p["open_s"])
+                                   if mode == "two" else p["open_s"] + (p["closed_s"] if ran_closed else 0.0))
         rows.append({"group": group_of(p), "right": right, "wrong": wrong, "oos": oos, "asked": asked,
-                     "latency": latency, "used": chosen.engine, "cpu": p.get("open_cpu_s", 0.0),
+                     "latency": latency, "used": chosen.engine, "ran_closed": ran_closed,
+                     "cpu": p.get("open_cpu_s", 0.0),
                      "out_of_scope": examples[p["source"]].intent == "unknown", "source": p["source"],
-                     "voice": p["voice"], "snr": p["snr"], "text": chosen.text, "confidence": chosen.confidence})
+                     "voice": p["voice"], "snr": p["snr"], "text": chosen.text, "confidence": chosen.confidence,
+                     "rescore_cpu": p.get("rescore", {}).get("cpu_s", 0.0)})
     report = {}
     for group in sorted({r["group"] for r in rows}, key=lambda g: (g.startswith("espeak"), not g.endswith("clean"))):
         part = [r for r in rows if r["group"] == group]
@@ -198,7 +234,10 @@ def evaluate(passes: list[dict], examples: dict[str, Example], vocab, mode: str,
             "oos_accepted_pct": round(100 * sum(r["oos"] for r in oos) / max(1, len(oos)), 1),
             "right_switch_asked": sum(r["asked"] for r in part),
             "answered_by_open": sum(r["used"] != "pocketsphinx" for r in part),
+            "closed_runs": sum(r["ran_closed"] for r in part),
             "open_cpu_p50_s": round(statistics.median(r["cpu"] for r in part), 3),
+            "rescore_cpu_p50_s": round(statistics.median(r["rescore_cpu"] for r in part), 4),
+            "rescore_cpu_p95_s": round(sorted(r["rescore_cpu"] for r in part)[int(0.95 * (len(part) - 1) + 0.5)], 4),
             "latency_p50_s": round(statistics.median(lat), 3)}
     if detail:
         report["rows"] = rows
@@ -222,13 +261,15 @@ LONG_NOTE = ("okay so um could you please turn off all of the lights and the fan
              "after that switch off the projector in the seminar hall in about ten minutes")
 
 
-def latency(runs: int, whisper_model: str, cache: Path) -> dict:
+def latency(runs: int, whisper_model: str, cache: Path, order: str = "open-first") -> dict:
     """Voice note -> parsed command through the service's engine, per note the median of `runs`; RSS after loading.
 
     The machine is shared, so wall time says little about an idle one: each stage's CPU time is measured on its own
     too (audio decoding, the grammar pass, Whisper, the parser), and the idle 2-core wall estimated from them as
     decode + max(grammar pass, (grammar pass + Whisper) / 2) + parse: the passes run side by side on two cores, the
-    grammar pass on one thread. That is a floor (no cost for sharing the cores) and is reported as an estimate."""
+    grammar pass on one thread. That is a floor (no cost for sharing the cores) and is reported as an estimate.
+    With `order` "open-first" (the product's default) Whisper runs alone on both cores, then the grammar pass only on
+    the notes `grammar_needed` picks: decode + Whisper / 2 + (grammar pass where needed) + parse."""
     import resource
 
     from autovolt.settings import load_settings
@@ -237,7 +278,10 @@ def latency(runs: int, whisper_model: str, cache: Path) -> dict:
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))
     started = time.perf_counter()
-    engine = speech_engine(load_settings(whisper_model=whisper_model))
+    from nlu.speech.twopass import TwoPassEngine
+
+    built = speech_engine(load_settings(whisper_model=whisper_model))
+    engine = TwoPassEngine(built.closed, built.open_passes, order=order)
     grammar = engine.grammar_for(vocab)
     load_s = time.perf_counter() - started
     notes = NoteCache(cache)
@@ -258,6 +302,7 @@ def latency(runs: int, whisper_model: str, cache: Path) -> dict:
     def stages(data: bytes) -> dict[str, float]:
         """CPU seconds of each stage alone, the median of `runs`."""
         out: dict[str, list[float]] = {"decode": [], "closed": [], "whisper": [], "parse": []}
+        needed = order == "beside"
         for _ in range(runs):
             c0 = time.process_time()
             pcm = decode_audio(data)
@@ -270,12 +315,15 @@ def latency(runs: int, whisper_model: str, cache: Path) -> dict:
                 c0 = time.process_time()
                 heard = engine.open_passes[-1].transcribe(pcm.samples, grammar)
                 out["whisper"].append(time.process_time() - c0)
+                needed = needed or grammar_needed(heard, command_reader(vocab), vocab, prompt=campus_prompt(vocab))
             c0 = time.process_time()
             parser.parse(heard.text if heard else "turn off the fans", now=CORPUS_NOW)
             out["parse"].append(time.process_time() - c0)
         got = {k: statistics.median(v) if v else 0.0 for k, v in out.items()}
-        got["idle_estimate"] = (got["decode"] + max(got["closed"], (got["closed"] + got["whisper"]) / 2)
-                                + got["parse"])
+        passes = (max(got["closed"], (got["closed"] + got["whisper"]) / 2) if order == "beside"
+                  else got["whisper"] / 2 + (got["closed"] if needed else 0.0))
+        got["idle_estimate"] = got["decode"] + passes + got["parse"]
+        got["grammar_ran"] = float(needed)
         return got
 
     understand_voice(notes.get(LATENCY_NOTES[0]), engine, vocab, now=CORPUS_NOW)  # first-call costs out
@@ -290,7 +338,8 @@ def latency(runs: int, whisper_model: str, cache: Path) -> dict:
     idle = sorted(s["idle_estimate"] for s in short_stages)
     return {"notes": len(short), "p50_s": round(statistics.median(lat), 3),
             "p95_s": round(lat[int(0.95 * (len(lat) - 1) + 0.5)], 3),
-            "open_pass_notes": sum(e != "pocketsphinx" for _, e in short),
+            "open_pass_notes": sum(e != "pocketsphinx" for _, e in short), "order": order,
+            "grammar_pass_notes": int(sum(s["grammar_ran"] for s in short_stages)),
             "cpu_s_p50": round(short_cpu, 3),
             "stage_cpu_s_p50": {k: round(statistics.median(s[k] for s in short_stages), 4)
                                 for k in ("decode", "closed", "whisper", "parse")},
@@ -300,6 +349,14 @@ def latency(runs: int, whisper_model: str, cache: Path) -> dict:
             "long_note_stage_cpu_s": {k: round(v, 3) for k, v in long_stages.items()},
             "load_s": round(load_s, 2), "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "loadavg": round(os.getloadavg()[0], 1), "runs": runs}
+
+
+# Readings scored and saved per note: more than the engine scores, so smaller caps are swept offline (the saved
+# readings are in the order the engine's cap keeps them).
+RESCORE_SAVED = 16
+# How far below Whisper's own text (mean log-probability per token) a campus reading may score and still replace it.
+RESCORE_WITHIN = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5)
+RESCORE_CAPS = (4, 8, 12, 16)
 
 
 def sweep_grid() -> list[tuple[str, JoinRules]]:
@@ -331,15 +388,18 @@ def main() -> int:
                     "(nlu/speech/whisper_decode.py DecodeOptions)")
     ap.add_argument("--noisy-only", action="store_true", help="the noisy notes only (no clean copies)")
     ap.add_argument("--offline", action="store_true", help="sweep the saved --passes only; run nothing")
+    ap.add_argument("--rescore", action="store_true", help="score Whisper's campus readings too (saved; swept)")
     ap.add_argument("--whisper", default="tiny", help="tiny (packaged), a folder, or a size name")
     ap.add_argument("--passes", type=Path, help="JSON-lines file of saved passes: resumed and extended")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "autovolt-voice-notes")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--latency", action="store_true", help="time notes -> commands through the service's engine")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--order", default="open-first", choices=("open-first", "beside"),
+                    help="--latency: Whisper first and the grammar pass where needed, or both side by side")
     args = ap.parse_args()
     if args.latency:
-        print(json.dumps(latency(args.runs, args.whisper, args.cache)))
+        print(json.dumps(latency(args.runs, args.whisper, args.cache, args.order)))
         return 0
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))
@@ -356,15 +416,25 @@ def main() -> int:
         snrs = [args.snr] if args.noisy_only else [None, args.snr]
         passes = run_passes(indexed, vocab, snrs, args.voices, args.whisper, args.cache, args.passes,
                             args.neural, args.closed_from, args.denoise,
-                            DecodeOptions(**args.decode) if args.decode else None)
+                            DecodeOptions(**args.decode) if args.decode else None, args.rescore)
     print(f"passes: {len(passes)} notes in {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}")
     if args.passes_only:
         return 0
     results = {"closed alone": evaluate(passes, by_source, vocab, "closed"),
                "open alone": evaluate(passes, by_source, vocab, "open"),
-               "two passes, today's rules": evaluate(passes, by_source, vocab, "two")}
-    for name, rules in sweep_grid():
-        results[f"two passes {name}"] = evaluate(passes, by_source, vocab, "two", rules)
+               "two passes, today's rules": evaluate(passes, by_source, vocab, "two"),
+               "whisper first, grammar pass where needed": evaluate(passes, by_source, vocab, "first")}
+    if any("rescore" in p for p in passes):
+        for within in RESCORE_WITHIN:
+            for cap in RESCORE_CAPS:
+                rescore = RescoreRules(within=within, max_scored=cap)
+                results[f"two passes, today's rules, rescored within {within}, {cap} scored"] = evaluate(
+                    passes, by_source, vocab, "two", rescore=rescore)
+                results[f"whisper first, rescored within {within}, {cap} scored"] = evaluate(
+                    passes, by_source, vocab, "first", rescore=rescore)
+    else:
+        for name, rules in sweep_grid():
+            results[f"two passes {name}"] = evaluate(passes, by_source, vocab, "two", rules)
     if args.json:
         print(json.dumps(results, indent=1))
     else:

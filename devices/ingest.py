@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from devices.energy import EnergyAccountant
-from devices.stored_energy import StoredEnergy
+from devices.stored_energy import StoredEnergy, partition_of
 from devices.plausibility import Implausible, power_limits
 from devices.model import Availability, GatewayStats, Heartbeat, MeterReport, Observation, RelayReport
 from store import models as m
@@ -90,12 +90,14 @@ class IngestWriter:
     `seen_resolution_s`: a board's `last_seen` column is rewritten at most this often while it stays online
     (liveness works at a 75 s scale; rewriting 1,000 boards' rows for every batch would cost more than the
     readings); online/offline changes are written at once, and the latest times are written on `close`.
+    `energy_partitions` (PostgreSQL): the energy section in partitions, a pipeline of transactions per batch
+    (devices/stored_energy.py); off, one transaction and one section per batch.
     """
 
     def __init__(self, database_url: str, campus: Campus, *, stats: GatewayStats | None = None,
                  batch_size: int = 10_000, flush_interval_s: float = 0.25, max_backlog: int = 2_000_000,
                  energy: EnergyAccountant | None = None, seen_resolution_s: float = 10.0,
-                 spool_path: Path | None = None) -> None:
+                 spool_path: Path | None = None, energy_partitions: bool = False) -> None:
         self.database_url = database_url
         self.engine = get_engine(database_url)
         self.stats = stats or GatewayStats()
@@ -115,8 +117,9 @@ class IngestWriter:
         self._metered = {b.id for b in campus.boards if b.protocol == "tasmota"}
         self._power_limit_w = power_limits(campus)
         rated = {s.id: s.rated_watts for s in self._switch_at.values() if s.board_id not in self._metered}
+        self._board_of = {s.id: s.board_id for s in self._switch_at.values()}
         self.ledger = StoredEnergy(self.energy, rated, self._metered, self._power_limit_w, database_url,
-                                   self.engine.dialect.name)
+                                   self.engine.dialect.name, self._board_of, partitioned=energy_partitions)
         self._known_state: dict[str, bool | None] = {}
         self._implausible_logged: dict[str, float] = {}
         self._stored_board: dict[str, tuple[dt.datetime | None, bool]] = {}  # as last written (or read at start)
@@ -276,16 +279,64 @@ class IngestWriter:
                 return
             self.spool.done(batch_id)  # type: ignore[union-attr]
 
+    def _split(self, batch: _Batch) -> dict[int, _Batch]:
+        """The batch by energy partition (devices/stored_energy.py): a board's rows, switches and row together."""
+        count = self.ledger.partitions
+        if count == 1:
+            return {0: batch}
+        parts: dict[int, _Batch] = {}
+        cache: dict[str, int] = {}
+
+        def part(board_id: str) -> _Batch:
+            p = cache.get(board_id)
+            if p is None:
+                p = cache[board_id] = partition_of(board_id, count)
+            got = parts.get(p)
+            if got is None:
+                got = parts[p] = _Batch()
+            return got
+
+        for row in batch.rows:
+            part(row[1]).rows.append(row)
+        for switch_id, change in batch.switches.items():
+            board_id = self._board_of.get(switch_id)
+            if board_id is not None:
+                part(board_id).switches[switch_id] = change
+        for board_id, seen in batch.boards.items():
+            part(board_id).boards[board_id] = seen
+        return parts or {0: batch}
+
     def _commit(self, batch: _Batch, batch_id: str | None = None) -> bool:
-        """One transaction for the batch; `batch_id` (a spooled batch) is recorded with it and a batch already
-        recorded is skipped. False (logged, counted) when the database refused it."""
+        """One transaction per energy partition the batch touches, in ascending order (devices/stored_energy.py;
+        without partitions, one for the batch); `batch_id` (a spooled batch) is recorded with each and one already
+        recorded is skipped. False (logged, counted) when the database refused one: `batch` then holds only the
+        partitions not written."""
+        parts = self._split(batch)
+        while parts:
+            part = self._commit_part(parts, batch_id)
+            if part is None:
+                rest = list(parts.values())
+                batch.rows = [r for b in rest for r in b.rows]
+                batch.switches = {k: v for b in rest for k, v in b.switches.items()}
+                batch.boards = {k: v for b in rest for k, v in b.boards.items()}
+                return False
+            del parts[part]
+        return True
+
+    def _commit_part(self, parts: dict[int, _Batch], batch_id: str | None) -> int | None:
+        """Write one of `parts` in a transaction of its own: the partition written, None if refused."""
+        batch = _Batch()
         try:
             with self.ledger.serial(), self.engine.begin() as conn:
+                part = self.ledger.begin(conn, sorted(parts))
                 if batch_id is not None:
-                    if already_written(conn, batch_id):
-                        return True
-                    mark_written(conn, batch_id, "readings")
-                self.ledger.begin(conn)
+                    # Each partition is recorded under an id of its own (the column holds 32 characters); a batch
+                    # written whole (without partitions, or by an earlier version) has the plain id.
+                    part_id = batch_id if self.ledger.partitions == 1 else f"{batch_id[:29]}p{part:02d}"
+                    if already_written(conn, batch_id) or already_written(conn, part_id):
+                        return part
+                    mark_written(conn, part_id, "readings")
+                batch = parts[part]
                 settled = self.ledger.settle(batch.rows)
                 refused = list(settled.refused)
                 written = len(settled.in_order)
@@ -295,7 +346,7 @@ class IngestWriter:
                     late_refused = self.ledger.insert_late(conn, settled.late, self._insert)
                     written += len(settled.late) - len(late_refused)
                     refused.extend(late_refused)
-                self.ledger.end(conn)
+                self.ledger.end(conn, part)
                 # Rows in id order, so replicas writing the same rows lock them in one order (no deadlock); a
                 # row another replica already moved on is left alone (it heard a later report of that switch).
                 if batch.switches:
@@ -323,7 +374,7 @@ class IngestWriter:
             log.warning("telemetry batch not written; will retry",
                         extra={"kv": {"rows": len(batch.rows), "spooled": batch_id is not None or bool(self.spool),
                                       "error": (str(exc).splitlines() or [type(exc).__name__])[0][:200]}})
-            return False
+            return None
         self.ledger.committed()
         for board_id, problem in refused:
             self.stats.count_implausible(problem.reason)
@@ -333,7 +384,7 @@ class IngestWriter:
             self._stored_board[board_id] = (seen_at if seen_at is not None else (stored[0] if stored else None), online)
         self.stats.readings_written += written
         self.stats.write_batches += 1
-        return True
+        return part
 
     def _insert_copy(self, conn: Connection, rows: list[Row]) -> None:
         # PostgreSQL's bulk load path, in the batch's transaction.

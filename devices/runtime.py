@@ -87,15 +87,18 @@ def replica_transport(config: MqttConfig, client_id: str, share_group: str) -> M
 async def start_devices(campus: Campus, mqtt_url: str | None, database_url: str | None = None, *,
                         timing: SimTiming = SimTiming(), confirm_timeout_s: float = 3.0,
                         client_id: str | None = None, role: str = SERVICE, spool_dir: Path | None = None,
-                        replica_id: str | None = None, share_group: str | None = None) -> DeviceRuntime:
+                        replica_id: str | None = None, share_group: str | None = None,
+                        energy_partitions: bool = False) -> DeviceRuntime:
     """Start the gateway (and its store writer when `database_url` is given). With `mqtt_url` None the fleet is
     simulated in-process; otherwise the boards (real or `autovolt simulate`) are on the broker. `role` CHAT: a
     session of its own, and telemetry is not stored (the service stores it; two writers would count it twice).
     `spool_dir`: where readings the database refused are kept durably until it takes them (store.spool).
-    `replica_id`, `share_group`: this service is one of several replicas (`gateway_identity`, `replica_transport`)."""
+    `replica_id`, `share_group`: this service is one of several replicas (`gateway_identity`, `replica_transport`).
+    `energy_partitions`: the writer's energy section in partitions (devices/stored_energy.py)."""
     writer = None
     if database_url and (role == SERVICE or not mqtt_url):
-        writer = IngestWriter(database_url, campus, spool_path=spool_dir / "readings.jsonl" if spool_dir else None)
+        writer = IngestWriter(database_url, campus, spool_path=spool_dir / "readings.jsonl" if spool_dir else None,
+                              energy_partitions=energy_partitions)
         await asyncio.to_thread(writer.start)  # reads the store: off the loop
     fleet = None
     if mqtt_url:

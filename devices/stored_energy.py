@@ -3,9 +3,18 @@ every interval once.
 
 With a shared subscription the broker hands a board's reports to the replicas in turn, so no replica sees every
 sample of a switch. Each ingest writer therefore computes `energy_wh` inside its batch transaction, in a section
-the writers pass one at a time (PostgreSQL: a transaction advisory lock; SQLite, one process: a thread lock):
-1. it reads the accountable rows the other writers committed since its last batch (ids above its mark: under the
-   lock, ids grow in commit order), so its accountant holds the newest stored sample of every switch and meter;
+the writers pass one at a time: PostgreSQL, a transaction advisory lock; SQLite (one process), a thread lock. With
+partitions (`AUTOVOLT_ENERGY_PARTITIONS`, PostgreSQL, off by default) the boards are split into `PARTITIONS` by a
+hash of the board id (a board's switches, meter and row go together), each with a lock of its own, and a batch is
+written as one transaction per partition it touches, in ascending order. The writers follow each other through the
+partitions like a pipeline: two writers hold different partitions at once instead of waiting for each other's whole
+batch, and a writer never overtakes another in a partition (taking whichever partition is free would let a writer
+store its newer samples before the other's older ones: late samples, which cost more). Partitioned writers take the
+single lock of unpartitioned ones in shared mode, so a writer with the setting off, or of an older version, still
+excludes them. In its section (for a partition, or the whole batch) a writer:
+1. reads the partition's accountable rows the other writers committed since its last visit (ids above its mark for
+   that partition: under its lock, the partition's ids grow in commit order), so its accountant holds the newest
+   stored sample of every switch and meter of the partition;
 2. a sample newer than that one gets the energy of the interval since it (the common case, no extra query);
 3. a sample older than it (late: another writer's batch went first, or a spooled batch is replayed) is placed
    between its two stored neighbours, and carries what inserting it changes in the sum (devices/energy.py).
@@ -22,6 +31,7 @@ import bisect
 import contextlib
 import datetime as dt
 import threading
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,8 +42,11 @@ from sqlalchemy import Connection, text
 from devices.energy import EnergyAccountant
 from devices.plausibility import Implausible
 
-# The transaction lock's second key, after the schema's hash (as autovolt.leader's): "AVEN".
+# The transaction lock's second key, after the schema's hash (as autovolt.leader's): "AVEN"; taken shared by writers
+# with partitions. Partition p's key is ENERGY_LOCK + 1 + p ("AVEO", ...): every replica must use the same PARTITIONS.
 ENERGY_LOCK = 0x4156454E
+# Enough stages for a few writers' pipeline, few enough that a batch is not cut into many small transactions.
+PARTITIONS = 4
 # SQLite serves one process; writers of one process on one file pass one at a time.
 _SQLITE_LOCKS: dict[str, threading.Lock] = {}
 _SQLITE_LOCKS_GUARD = threading.Lock()
@@ -60,21 +73,39 @@ def _utc(value: Any) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
 
 
+def partition_of(board_id: str, partitions: int) -> int:
+    """The energy partition of a board (and of its switches and meter): stable across processes and versions."""
+    return zlib.crc32(board_id.encode()) % partitions if partitions > 1 else 0
+
+
 class StoredEnergy:
     """The energy accounting of one ingest writer. `rated`: switch id -> rated watts, for relay switches whose
     energy is on-time x rated watts (switches on metered boards are not listed); `metered`: board ids with a meter;
-    `limits`: board id -> power limit (W) for the counter plausibility check."""
+    `limits`: board id -> power limit (W) for the counter plausibility check; `boards`: switch id -> board id for
+    every switch on a board (a partition is a set of boards; its rows are read back by board id); `partitioned`:
+    the section in `PARTITIONS` partitions (PostgreSQL only), else one section as before them."""
 
     def __init__(self, accountant: EnergyAccountant, rated: dict[str, float], metered: set[str],
-                 limits: dict[str, float], database_url: str, dialect: str) -> None:
+                 limits: dict[str, float], database_url: str, dialect: str, boards: dict[str, str],
+                 partitioned: bool = False) -> None:
         self.accountant = accountant
         self.rated = rated
         self.metered = metered
         self.limits = limits
         self.dialect = dialect
-        self.mark = 0  # the highest reading id this writer has taken into account
+        self.partitions = PARTITIONS if dialect == "postgresql" and partitioned else 1
+        self.members: list[list[str]] = [[] for _ in range(self.partitions)]
+        self._board_of = boards
+        for board_id in sorted(set(boards.values()) | metered):
+            self.members[partition_of(board_id, self.partitions)].append(board_id)
+        # Each partition's board ids as one array literal, built once: psycopg dumping a list of ~1,000 ids for
+        # every transaction cost more than the query.
+        self._member_arrays = ["{" + ",".join('"' + b.replace("\\", "\\\\").replace('"', '\\"') + '"' for b in m) + "}"
+                               for m in self.members]
+        # Per partition, the highest reading id this writer took into account (None: not visited yet).
+        self.marks: list[int | None] = [0] * self.partitions
         self.seeded = False  # `seed` ran (at start, or in the first batch if the store was away then)
-        self._staged_mark: int | None = None
+        self._staged_mark: tuple[int, int] | None = None  # (partition, mark) of the open transaction
         self._saved: tuple[dict, dict, dict] | None = None
         if dialect == "sqlite":
             with _SQLITE_LOCKS_GUARD:
@@ -84,6 +115,8 @@ class StoredEnergy:
         q = "?" if dialect == "sqlite" else "%s"
         relay = f"switch_id = {q} AND state IS NOT NULL"
         meter = f"board_id = {q} AND switch_id IS NULL AND meter_kwh IS NOT NULL"
+        self._newest = {"relay": ("state", "switch_id = v.k AND state IS NOT NULL"),
+                        "meter": ("meter_kwh", "board_id = v.k AND switch_id IS NULL AND meter_kwh IS NOT NULL")}
         self._sql = {
             "relay_newest": f"SELECT ts, state FROM readings WHERE {relay} ORDER BY ts DESC LIMIT 1",
             "meter_newest": f"SELECT meter_kwh, ts FROM readings WHERE {meter} ORDER BY ts DESC LIMIT 1",
@@ -93,7 +126,10 @@ class StoredEnergy:
         """The newest stored sample of every switch and meter (one indexed lookup each), else a switch's stored
         state and the time it changed; and the mark, read first, so rows committed meanwhile are read again by the
         first batch rather than missed."""
-        self.mark = int(conn.exec_driver_sql("SELECT max(id) FROM readings").scalar() or 0)
+        mark = int(conn.exec_driver_sql("SELECT max(id) FROM readings").scalar() or 0)
+        # With partitions, a writer of another partition may still commit rows with lower ids than this mark: each
+        # partition is looked up again on this writer's first visit, under its lock (`_seed_partition`).
+        self.marks = [mark] if self.partitions == 1 else [None] * self.partitions
         for switch_id in self.rated:
             row = conn.exec_driver_sql(self._sql["relay_newest"], (switch_id,)).first()
             if row is not None:
@@ -119,21 +155,54 @@ class StoredEnergy:
         with self._thread_lock:
             yield
 
-    def begin(self, conn: Connection) -> None:
-        """First thing in the batch's transaction: wait for the other writers, then read what they stored."""
-        if self.dialect == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext(current_schema()), {ENERGY_LOCK})")
-        if self.seeded:
-            self._refresh(conn)
-        else:
+    def begin(self, conn: Connection, pending: list[int]) -> int:
+        """First thing in a transaction: wait for the lowest of the `pending` partitions (without partitions: for
+        the one section), then read what the others stored in it. Returns the partition taken. One lock per
+        transaction: no deadlock."""
+        part = pending[0]
+        key = "hashtext(current_schema())"
+        if self.dialect == "postgresql" and self.partitions == 1:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({key}, {ENERGY_LOCK})")
+        elif self.dialect == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({key}, {ENERGY_LOCK}), "
+                                 f"pg_advisory_xact_lock({key}, {ENERGY_LOCK + 1 + part})")
+        if not self.seeded:
             self.seed(conn)
+        if self.marks[part] is None:
+            self._seed_partition(conn, part)
+        self._refresh(conn, part)
+        return part
 
-    def _refresh(self, conn: Connection) -> None:
-        q = "?" if self.dialect == "sqlite" else "%s"
-        rows = conn.exec_driver_sql(
-            "SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > " + q +
-            " AND ((switch_id IS NOT NULL AND state IS NOT NULL) OR meter_kwh IS NOT NULL)", (self.mark,)).all()
-        top = self.mark
+    def _seed_partition(self, conn: Connection, part: int) -> None:
+        """First visit to a partition, under its lock: every row of it is committed, so its mark and the newest
+        stored sample of each of its switches and meters are exact."""
+        self.marks[part] = int(conn.exec_driver_sql("SELECT max(id) FROM readings").scalar() or 0)
+        boards = set(self.members[part])
+        switches = [k for k in self.rated if self._board_of.get(k) in boards]
+        for kind, keys in (("relay", switches), ("meter", sorted(self.metered & boards))):
+            column, where = self._newest[kind]
+            rows = conn.exec_driver_sql(
+                f"SELECT v.k, x.ts, x.val FROM unnest(%s::text[]) AS v(k) CROSS JOIN LATERAL "
+                f"(SELECT ts, {column} AS val FROM readings WHERE {where} ORDER BY ts DESC LIMIT 1) x", (keys,)).all()
+            for key, ts, value in rows:
+                if kind == "relay":
+                    self.accountant.offer_relay(key, _utc(ts), bool(value))
+                else:
+                    self.accountant.offer_meter(key, float(value), _utc(ts))
+
+    def _refresh(self, conn: Connection, part: int) -> None:
+        mark = self.marks[part]
+        accountable = "((switch_id IS NOT NULL AND state IS NOT NULL) OR meter_kwh IS NOT NULL)"
+        if self.partitions == 1:
+            q = "?" if self.dialect == "sqlite" else "%s"
+            rows = conn.exec_driver_sql(
+                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > {q} AND {accountable}",
+                (mark,)).all()
+        else:
+            rows = conn.exec_driver_sql(
+                f"SELECT id, ts, switch_id, board_id, state, meter_kwh FROM readings WHERE id > %s"
+                f" AND board_id = ANY(%s::text[]) AND {accountable}", (mark, self._member_arrays[part])).all()
+        top = mark
         offer_relay, offer_meter, rated = self.accountant.offer_relay, self.accountant.offer_meter, self.rated
         for rid, ts, switch_id, board_id, state, kwh in rows:
             top = max(top, rid)
@@ -142,7 +211,7 @@ class StoredEnergy:
                     offer_relay(switch_id, _utc(ts), bool(state))
             elif board_id is not None and kwh is not None:
                 offer_meter(board_id, float(kwh), _utc(ts))
-        self.mark = top
+        self.marks[part] = top
 
     def settle(self, rows: list[tuple]) -> Settled:
         """Energy for the batch's accountable rows (others pass unchanged). The accountant's changes can be undone
@@ -270,14 +339,17 @@ class StoredEnergy:
             sequence.sort(key=lambda x: x[0])
         return found
 
-    def end(self, conn: Connection) -> None:
-        """Last thing in the transaction: the new mark (this batch's rows need not be read back)."""
+    def end(self, conn: Connection, part: int) -> None:
+        """Last thing in the transaction: the partition's new mark (this batch's rows need not be read back). Rows
+        of other partitions committed later may have lower ids; a row of this partition committed later has a
+        higher one (its writer takes ids after this transaction releases the partition)."""
         q = conn.exec_driver_sql("SELECT max(id) FROM readings").scalar()
-        self._staged_mark = max(self.mark, int(q or 0))
+        self._staged_mark = (part, max(self.marks[part] or 0, int(q or 0)))
 
     def committed(self) -> None:
         if self._staged_mark is not None:
-            self.mark = self._staged_mark
+            part, mark = self._staged_mark
+            self.marks[part] = mark
         self._staged_mark = None
         self._saved = None
 

@@ -29,7 +29,8 @@ JUDGE_FILE = Path(__file__).with_name("models") / "judge.json"
 FORMAT = 2
 # The parser's evidence, in the order of `Evidence.dense` and of the `scope` weights after the text score.
 EVIDENCE = ("action", "verb", "device", "place", "question", "clarification", "corrections", "previous",
-            "unknown_words", "length", "state", "stateless_status", "done") + tuple(f"intent={i}" for i in INTENTS)
+            "unknown_words", "length", "state", "stateless_status", "done", "order_clause") + tuple(
+    f"intent={i}" for i in INTENTS)
 PLACE, SWITCH, TIME, NUMBER = "<place>", "<switch>", "<time>", "<num>"
 
 

@@ -82,7 +82,18 @@ HELP_PHRASES = (
     "what kind of commands", "what sort of commands", "how do i work this", "how this works", "how this thing works",
     "what i can say", "what i can ask", "what you do", "things i can", "tell you to do", "supposed to say",
     "what stuff", "how does this", "how do you work", "allowed to ask", "my options",
-)
+    # Asked in other words still: "what kinds of requests do you handle", "how can I make use of you", "walk me
+    # through what you do", "is there a list of things I can say", "what am I meant to type".
+    "kinds of requests", "sort of requests", "kind of requests", "kinds of things", "make use of you",
+    "things you understand", "things you can", "walk me through", "things i can say", "things i can ask",
+    "meant to type", "supposed to type", "what do i type", "what should i write", "what you are for",
+    "what are you for", "what jobs can you", "what tasks can you", "what are your features", "your abilities",
+    "what are you good for", "what do you handle", "requests do you", "what can you help", "can you explain what",
+    "how do i get started", "where do i start", "how do i begin", "sort of questions", "kind of questions",
+    "kinds of questions", "what you are good at", "what are you good at", "talk to this", "point of this bot",
+    "point of you", "put to you", "what is this bot", "what is this assistant",
+) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
+          for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
                         "examples"})
 
@@ -97,7 +108,8 @@ OUT_OF_SCOPE_WORDS = frozenset(
     "exams marks attendance timetable lecture lectures wifi password internet printer coffee tea "
     "volume louder quieter mute call phone sms whatsapp birthday alexa siri "
     "shopping buy sell book booking taxi elevator lift garage car gate gates sprinkler sprinklers garden "
-    "oven fridge refrigerator microwave vacuum robot camera cameras cctv security siren doorbell".split()
+    "oven fridge refrigerator microwave vacuum robot camera cameras cctv security siren doorbell "
+    "canteen cafeteria snacks breakfast".split()
 )
 
 # Words said to be polite or to fill; dropped before anything else looks at the sentence.
@@ -118,7 +130,28 @@ OUT_OF_SCOPE_PHRASES = (
     "wrong with you", "problem with you", "your problem",
     # Questions about words, not things: "what does AC stand for", "what is the full form of kwh".
     "stand for", "stands for", "full form", "short for", "meaning of", "how do you spell",
+    # Figures of speech with light, power and running: "shed some light on this", "running on empty".
+    "shed light", "shed some light", "shed any light", "shed a little light", "sheds light", "light at the end",
+    "running on empty", "running on fumes", "running low", "running out of", "run out of", "ran out of",
+    "power through", "powering through", "power nap", "turn of phrase", "turn off for me", "a real turn off",
+    "lights up the room", "light up my", "switched off today", "switch off from", "switching off from",
+    "bright spark", "light bulb moment", "show on the road",
+    # Home life and what the campus cannot do: "lights off, going to bed", "put the fans on speed 3".
+    "going to bed", "go to bed", "off to bed", "off to sleep", "on speed", "to speed", "full speed", "the speed",
+    "speed of", "speed to", "high speed", "low speed",
+    # General knowledge, not this campus: "what's the difference between kw and kwh".
+    "difference between",
 )
+# Lights and things that are no campus switch though a device word names them: "fairy lights", "disco lights",
+# "the projector remote", "a light bulb shop" (a word before or after the device word makes it another thing).
+NOT_OUR_BEFORE = frozenset(
+    "fairy string disco christmas xmas party festive diwali torch flash street traffic bike bicycle car tail "
+    "brake neon rgb mood porch balcony bedroom kitchen bathroom toilet hostel phone mobile laptop bedside "
+    "emergency solar fridge oven".split())
+NOT_OUR_AFTER = frozenset(
+    "remote remotes cupboard cupboards cabinet shop shops store stores cover covers stand stands cable cables "
+    "manual manuals box boxes bag bags case cases repairman mechanic technician seller sellers dealer dealers price "
+    "prices brand brands warranty company companies factory catalogue catalog".split())
 
 NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall number no num block".split())
 
@@ -169,6 +202,7 @@ COMMON_WORDS = frozenset(
 EVERYDAY_WORDS = frozenset(
     "turned turning turns switched switching shutting shuts powered powering killed killing cutting "
     "activated deactivated disabled enabled started stopped "
+    "types typed typing kinds sorts requests request "
     "alright heading headed coming chance chances fantastic fancy caught hear hearing heard hears "
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "

@@ -86,9 +86,42 @@ _FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
 _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
 _ENERGY_STRONG = lx.ENERGY_WORDS - {"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"}
 _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"})
+# Energy said with everyday verbs: "how much did lab 2 burn", "what has the hall drawn", "eaten up", "guzzled".
+# Weak cues (a "how much" or a period must come with them); known words to the spelling fixer, never its targets
+# (a target would bend "puzzle" into "guzzle").
+_ENERGY_VERBS = frozenset("burn burns burned burnt burning drawn eaten guzzle guzzles guzzled guzzling gobble gobbles "
+                          "gobbled gobbling juice soak soaked suck sucks sucked sucking".split())
+_ENERGY_WEAK_PHRASES = ("go through", "goes through", "went through", "gone through", "get through", "got through",
+                        "eat up", "eats up", "ate up", "eating up", "eat through", "ate through")
+# Not an order: "no need to switch off the AC", "don't bother turning on the lights", "you don't have to ...".
+_NEGATED_PHRASES = ("no need", "need not", "neednt", "not need", "not bother", "not have to", "no point",
+                    "not necessary", "not needed", "no reason to", "should not", "must not", "not want to")
+# Asking for advice about switching, not for a switch: "should I switch the AC off when I leave", "is it bad to
+# turn the AC on and off", "does turning the fan on and off waste power".
+_ADVICE_ADJECTIVES = frozenset("bad good better worse best ok okay fine wise smart safe cheaper efficient healthy "
+                               "harmful normal wasteful necessary worth".split())
+_GERUNDS = frozenset({"turning", "switching", "leaving", "keeping", "running", "shutting", "powering"})
+# Events, not switches: "is the farewell party still on in the seminar hall".
+_EVENTS = frozenset("party lecture lectures meeting meetings seminar event events quiz exam "
+                    "exams match workshop session sessions fest ceremony concert programme fair "
+                    "celebration assembly rehearsal practice contest competition webinar presentation "
+                    "farewell orientation screening".split())
+# Things no campus switch is: "switch on the vending machine in the reading hall".
+_MACHINES = frozenset({"machine", "machines", "dispenser", "dispensers", "appliance", "gadget", "gadgets"})
+# "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
+_GENERIC_NEXT = frozenset("unit kwh kw watt typical normal single standard regular average".split())
+# Deleting a schedule in other words: "get rid of the 6 pm schedule", "call off the 9 pm lights off".
+_CANCEL_PHRASES = ("get rid of", "call off", "scrap", "scrub", "forget the", "forget about", "do away with",
+                   "no longer need", "take away")
 _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone offline", "not reachable",
                   "anything wrong", "something wrong", "went offline", "devices down", "boards down", "wrong with",
-                  "is wrong", "problem with", "problems with", "any problems", "any issues", "issue with")
+                  "is wrong", "problem with", "problems with", "any problems", "any issues", "issue with",
+                  # Offline asked in other words: "which switches aren't answering", "stopped reporting".
+                  "not answering", "not connected", "not replying", "not reporting", "stopped reporting",
+                  "stopped responding", "lost connection", "lost contact", "no connection", "not online",
+                  "not talking", "dropped off", "gone quiet", "gone silent", "not checking in", "lost signal",
+                  "no signal", "not reachable", "cannot reach", "cant reach", "out of contact", "not be reached",
+                  "its connection", "their connection", "lost touch")
 _STATUS_PHRASES = ("what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
@@ -137,6 +170,7 @@ class _Facts:
     clause_starts: frozenset[int] = frozenset()  # token indices where a clause after the first begins
     mentioned: set[int] = field(default_factory=set)  # token indices inside a registry or lexicon name
     switch_named: set[int] = field(default_factory=set)  # token indices inside a switch's own name
+    type_spans: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each device-type phrase
     masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
 
     def masked(self) -> tuple[str, ...]:
@@ -179,7 +213,8 @@ class Parser:
                                                         "past", "since", "week", "month", "year", "weekend", "evening",
                                                         "morning", "afternoon", "night", "status", "dont", "much",
                                                         "many", "kwh", "total", "average", "campus", "building",
-                                                        "now", "later", "whole", "again", "back", "thanks", "lets"})
+                                                        "now", "later", "whole", "again", "back", "thanks", "lets"}
+                 | _ENERGY_VERBS | _EVENTS | {"vending", "shed"})
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
     # ------------------------------------------------------------------------------------------------ entry point
@@ -267,6 +302,8 @@ class Parser:
             self._take(facts, mention)
             if mention.kind == "switch":
                 facts.switch_named |= span
+            elif mention.kind == "type":
+                facts.type_spans.append((mention.start, mention.end))
             mask = _MASKS.get(mention.kind)
             if mask:
                 facts.masks.update((i, mask) for i in span)
@@ -303,7 +340,8 @@ class Parser:
                   "previous": float(context.previous is not None), "unknown_words": len(strange) / max(1, len(f.toks)),
                   "length": min(len(f.toks), 30) / 10.0,
                   "state": state, "stateless_status": float(command.intent == "status_query" and not state),
-                  "done": float(_tells_what_was_done(as_typed))}  # as typed: the fixer makes "switched" "switch"
+                  "done": float(_tells_what_was_done(as_typed)),  # as typed: the fixer makes "switched" "switch"
+                  "order_clause": float(_order_clause(f))}
         dense = tuple(values[name] if name in values else float(name == f"intent={command.intent}") for name in EVIDENCE)
         return Evidence(f.masked(), dense, typed)
 
@@ -325,7 +363,7 @@ class Parser:
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
-            if not (facts.has_device or facts.pronoun) and self._strange_words(facts):
+            if not (facts.has_device or facts.pronoun) and (self._strange_words(facts) or facts.cues & _MACHINES):
                 return Command(text=raw, intent="unknown")  # "start the photocopier in the office": not everything
             return self._device_command(raw, facts, times, context, action, now)
         return self._query(raw, intent, facts, times, context, operation)
@@ -436,6 +474,8 @@ class Parser:
             return "unknown", None, None
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
+        if self._not_our_thing(f):
+            return "unknown", None, None  # "fairy lights on the balcony", "where is the projector remote"
         if any(t in _SWITCH_FORMS and n in _PERSONS for t, n in zip(f.toks, f.toks[1:])):
             return "unknown", None, None  # "that talk switched me off", "don't turn him on": people, not relays
         action = self._action(f)
@@ -471,10 +511,16 @@ class Parser:
         verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
-        if cues & lx.CANCEL_WORDS:
+        if cues & lx.CANCEL_WORDS or (any(f.phrase(p) for p in _CANCEL_PHRASES) and (
+                cues & (lx.SCHEDULE_WORDS | {"plan", "plans"}) or times.moments)):
             return "schedule_query", None, "cancel"
         if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES):
             return "alerts_query", None, None
+        if self._advice(f, lead, first):
+            return "unknown", None, None  # "should I switch the AC off when I leave": advice, not an order
+        if (action is not None or cues & _GERUNDS or cues & _STRONG_VERBS) and any(f.phrase(p) for p in _NEGATED_PHRASES) \
+                and not _order_after(f, min(f.clause_starts, default=len(f.toks))):
+            return "unknown", None, None  # "no need to switch off the AC in lab 2": a negated order never switches
         if not question and self._power_event(f):
             return "unknown", None, None  # "we lost power in lab 1 this morning", "power has gone in lab 2"
         if self._someones_thing(f):
@@ -482,13 +528,20 @@ class Parser:
         if f.toks[-1] in _ADDRESSEES or (f.toks[0] in _ADDRESSEES and (
                 1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
             return "unknown", None, None  # "turn the lights off when you leave, students": said to people
-        energy = bool(cues & _ENERGY_STRONG) or (bool(cues & _ENERGY_WEAK) and (
+        verbs = bool(cues & _ENERGY_VERBS) or any(f.phrase(p) for p in _ENERGY_WEAK_PHRASES)
+        energy = bool(cues & _ENERGY_STRONG) or (verbs and (cues & {"much", "many", "total"} or (
+            times.period is not None and action is None and (f.has_place or f.has_device)))) or (bool(cues & _ENERGY_WEAK) and (
             "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
             or (times.period is not None and action is None)))
         if cues & lx.FORECAST_WORDS or (energy and (times.future or "will" in cues or f.phrase("going to"))):
             return "forecast_query", None, None
         if cues & lx.SCHEDULE_WORDS and not (action and f.has_device and times.when):
             return "schedule_query", None, "list"
+        if energy and not f.has_place and times.period is None and any(
+                t in ("a", "an") and k + 1 < len(f.toks) and ((k + 1 in f.mentioned and f.masks.get(k + 1) != PLACE)
+                                                              or f.toks[k + 1] in _GENERIC_NEXT)
+                for k, t in enumerate(f.toks)):
+            return "unknown", None, None  # "how many watts does a ceiling fan take": things in general
         if energy:
             return "energy_query", None, None
         if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place) \
@@ -503,7 +556,8 @@ class Parser:
             return "unknown", None, None  # "who fixed the fan in room 102": about people, not the switches
         if not question and self._reported(f, action):
             return "unknown", None, None  # "somebody turned off the lights in lab 2", "we had a power cut"
-        if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None:
+        if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None \
+                and not _asks_help(f):
             return "unknown", None, None  # "is this thing on": about the microphone, with nothing to go on
         if action and not question and (f.has_device or f.has_place) and (wished or self._wanted_state(f)):
             return "device_control", action, None  # "I want the AC switched off", "they can be turned off"
@@ -515,6 +569,10 @@ class Parser:
         if not (f.types or f.switch_mentions or f.has_place) and _asks_help(f):
             return "help", None, None  # "what all can I ask you": not a question about "all" devices
         statusish = _statusish(f)
+        if (statusish or question) and not (f.has_device or f.pronoun or _asks_help(f)) and (
+                cues & _EVENTS or cues & _MACHINES or (f.has_place and set(self._strange_words(f)) - _QUESTION_STARTS
+                                                       - lx.HELP_WORDS - lx.LIST_WORDS)):
+            return "unknown", None, None  # "is the farewell party still on in ...", "is the photocopier in ... on"
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
         if action and (f.has_device or f.has_place or f.pronoun):
@@ -534,6 +592,9 @@ class Parser:
             if shape == "more":
                 return "device_control", prev.action, None
             return "status_query", None, None
+        if "help" in cues and any(f.toks[k:k + 1] == ["with"] and f.toks[k + 1:k + 2] and f.toks[k + 1] in _OWNERS
+                                  | {"a", "an", "our"} for k in range(len(f.toks))):
+            return "unknown", None, None  # "help me with my assignment": help with something else
         if cues & lx.HELP_WORDS or _asks_help(f) or \
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
             if not f.has_device and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
@@ -587,6 +648,30 @@ class Parser:
                 return True
         return self._power_event(f)
 
+    def _not_our_thing(self, f: _Facts) -> bool:
+        """A device word made into another thing by the word before or after it ("fairy lights", "disco lights",
+        "the projector remote", "a light bulb shop"), unless that word is part of a campus name itself."""
+        toks = f.toks
+        for start, end in f.type_spans:
+            before = toks[start - 1] if start and start - 1 not in f.mentioned else ""
+            after = toks[end] if end < len(toks) and end not in f.mentioned else ""
+            if before in lx.NOT_OUR_BEFORE or after in lx.NOT_OUR_AFTER:
+                return True
+        return False
+
+    def _advice(self, f: _Facts, lead: int | None, first: str) -> bool:
+        """Asking whether switching is wise ("should I switch the AC off when I leave", "is it bad to turn the AC on
+        and off", "does turning the fan on and off waste power"): a question about habits, not an order."""
+        if lead is None:
+            return False
+        nxt = f.toks[lead + 1:lead + 4]
+        if first == "should" and nxt[:1] in (["i"], ["we"]):
+            return True
+        if first in ("is", "would") and nxt[:1] == ["it"] and (set(nxt[1:]) | set(f.toks[lead + 4:lead + 5])) \
+                & _ADVICE_ADJECTIVES and not f.phrase("is it possible"):
+            return True
+        return first in ("does", "do", "is", "will") and nxt[:1] != [] and nxt[0] in _GERUNDS
+
     def _someones_thing(self, f: _Facts) -> bool:
         """A switch verb or on/off whose object is someone's thing ("switch off my laptop", "turn your
         microphones on"): a thing no campus name covers in a message that names no device, or a switch's own name
@@ -637,12 +722,14 @@ class Parser:
         for i, tok in enumerate(toks):
             if i < start:
                 continue
+            if tok == "out" and i and toks[i - 1] in lx.DEVICE_SYNONYMS["light"] and i - 1 in f.mentioned:
+                return "off"  # "lights out in the reading hall"
             if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 4):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
                 if tok == "cut" and "power" not in toks and not f.has_device:
                     continue
                 return "off"
             if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")) \
-                    or (tok == "going" and f.has_device and "get" in toks[:i]):  # "get the fans going"
+                    or (tok == "going" and f.has_device and bool({"get", "keep"} & set(toks[:i]))):  # "get the fans going"
                 return "on"
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
@@ -867,6 +954,16 @@ def _order_after(f: _Facts, start: int) -> bool:
     toks = f.toks
     return any(toks[i] in _ORDER_VERBS and toks[i - 1] not in _DETERMINERS | _DOERS | {"to", "is", "are", "i", "we"}
                and toks[i + 1] in _ORDER_OBJECTS for i in range(max(start, 1), len(toks) - 1))
+
+
+def _order_clause(f: _Facts) -> bool:
+    """An order said after something else, as a clause of its own: "the lecture is over in room 102, switch off
+    the fans", "everyone has gone home so turn off the AC". The reason before it is no sign of chat; the judge
+    reads this so that the story does not outweigh the order."""
+    toks = f.toks
+    return any(toks[i] in _ORDER_VERBS and toks[i + 1] in _ORDER_OBJECTS
+               and (i in f.clause_starts or toks[i - 1] in ("so", "then", "please", "pls", "now", "and"))
+               for i in range(1, len(toks) - 1))
 
 
 def _statusish(f: _Facts) -> bool:

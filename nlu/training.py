@@ -6,6 +6,11 @@ Stacking, so that no stage learns from scores the stage before made on its own t
 2. the scope model is fitted on those, and its out-of-fold probabilities decide the vetoes;
 3. the calibration is fitted on whether the parse after the veto is right (Platt scaling).
 The final text and scope models are then refitted on every sentence. The held-out split is never read.
+
+Stability: the veto thresholds used to swing between retrains (0.525 to 0.775) after unrelated corpus changes,
+because adding a line reshuffled every fold and the cost curve is flat and noisy near its least. Now a sentence's
+fold is a hash of its text (adding lines moves no other sentence), the out-of-fold scores are taken under
+`FOLD_SEEDS` different fold splits, and each threshold is the least of their summed cost curve after smoothing.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ import numpy as np
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 
 from nlu.command import Command, ParseContext
 from nlu.judge import Evidence, Judge, _Block, calibration_features, text_features
@@ -29,6 +33,11 @@ FOLDS = 5
 # is chosen; switching a relay on a message that was not a command costs more than answering it.
 FALSE_ACCEPT_COST = 4.0
 DEVICE_FALSE_ACCEPT_COST = 6.0
+# Fold splits the out-of-fold scores are taken under; thresholds and calibration read all of them.
+FOLD_SEEDS = (0, 1, 2, 3, 4)
+# Thresholds tried, and the half-width (in grid steps) of the moving average that smooths the cost curve.
+TAUS = np.round(np.arange(0.05, 0.951, 0.025), 3)
+SMOOTH_STEPS = 3
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,16 @@ def _rows(parser: Parser, examples: list[Example]) -> list[_Row]:
         if evidence is not None:
             rows.append(_Row(ex, command, evidence))
     return rows
+
+
+def _fold_of(text: str, seed: int) -> int:
+    """A sentence's fold under split `seed`: a hash of its text, so adding sentences moves no other one."""
+    return int(hashlib.sha256(f"{seed}:{text}".encode("utf-8")).hexdigest()[:8], 16) % FOLDS
+
+
+def _folds(rows: list[_Row], seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    fold = np.array([_fold_of(r.example.text, seed) for r in rows])
+    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(FOLDS)]
 
 
 def _identity(features: list[str]) -> list[str]:
@@ -93,19 +112,25 @@ def _scope_x(logits: np.ndarray, rows: list[_Row]) -> np.ndarray:
     return np.column_stack([logits, np.array([r.evidence.dense for r in rows])])
 
 
-def _veto_threshold(p_in: np.ndarray, rows: list[_Row], device: bool) -> float:
-    """The threshold that costs least on the out-of-fold probabilities, for device commands or for the other parsed
-    requests (a false accept weighs DEVICE_FALSE_ACCEPT_COST or FALSE_ACCEPT_COST false refusals)."""
+def cost_curve(p_ins: list[np.ndarray], rows: list[_Row], device: bool) -> np.ndarray:
+    """Cost of each threshold in `TAUS` summed over the out-of-fold probabilities of every fold split, for device
+    commands or for the other parsed requests (a false accept weighs DEVICE_FALSE_ACCEPT_COST or FALSE_ACCEPT_COST
+    false refusals), smoothed by a moving average of +-SMOOTH_STEPS grid steps (edges repeated)."""
     parsed = np.array([r.command.intent not in ("unknown", "help") and (r.command.intent == "device_control") == device
                        for r in rows])
     inside = np.array([r.example.intent != "unknown" for r in rows])
     weight = DEVICE_FALSE_ACCEPT_COST if device else FALSE_ACCEPT_COST
-    taus = np.arange(0.05, 0.951, 0.025)
-    costs = np.array([weight * np.sum(parsed & (p_in >= tau) & ~inside) + np.sum(parsed & (p_in < tau) & inside)
-                      for tau in taus])
-    # The cost is often flat over a range of thresholds; its middle is the choice least moved by a few sentences
-    # (the lowest one, taken before, let through whatever new phrasing scored just above it).
-    best = taus[costs <= costs.min() + 1e-9]
+    costs = sum(np.array([weight * np.sum(parsed & (p >= tau) & ~inside) + np.sum(parsed & (p < tau) & inside)
+                          for tau in TAUS], dtype=float) for p in p_ins)
+    padded = np.pad(costs, SMOOTH_STEPS, mode="edge")
+    return np.convolve(padded, np.ones(2 * SMOOTH_STEPS + 1) / (2 * SMOOTH_STEPS + 1), mode="valid")
+
+
+def _veto_threshold(p_ins: list[np.ndarray], rows: list[_Row], device: bool) -> float:
+    """The threshold of least smoothed cost. A raw curve is flat and jagged near its least, so its arg-min jumped
+    with a few sentences; smoothed, a single sentence moves the least by one step at most. Ties: their middle."""
+    smooth = cost_curve(p_ins, rows, device)
+    best = TAUS[smooth <= smooth.min() + 1e-9]
     return round(float(np.median(best)), 3)
 
 
@@ -117,27 +142,37 @@ def train_judge(parser: Parser, examples: list[Example], corpus_text: str = "", 
         raise ValueError("train with a parser that has no judge: the rules' own parse is the evidence")
     rows = _rows(parser, examples)
     y = np.array([r.example.intent != "unknown" for r in rows], dtype=int)
-    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
-    oof_text = np.zeros(len(rows))
-    for train, test in folds:
-        model = _TextModel(text_c).fit([rows[k] for k in train], y[train])
-        oof_text[test] = model.logits([rows[k] for k in test])
-    x_scope = _scope_x(oof_text, rows)
-    oof_p = np.zeros(len(rows))
-    for train, test in folds:
-        oof_p[test] = LogisticRegression(max_iter=2000).fit(x_scope[train], y[train]).predict_proba(x_scope[test])[:, 1]
+    oof_texts, oof_ps = [], []
+    for fold_seed in FOLD_SEEDS:
+        folds = _folds(rows, seed * 1000 + fold_seed)
+        oof_text = np.zeros(len(rows))
+        for train, test in folds:
+            model = _TextModel(text_c).fit([rows[k] for k in train], y[train])
+            oof_text[test] = model.logits([rows[k] for k in test])
+        x_oof = _scope_x(oof_text, rows)
+        oof_p = np.zeros(len(rows))
+        for train, test in folds:
+            oof_p[test] = LogisticRegression(max_iter=2000).fit(x_oof[train], y[train]).predict_proba(x_oof[test])[:, 1]
+        oof_texts.append(oof_text)
+        oof_ps.append(oof_p)
+    # The scope model reads the text score of a model that did not see the sentence: the mean over the splits.
+    x_scope = _scope_x(np.mean(oof_texts, axis=0), rows)
     scope = LogisticRegression(max_iter=2000).fit(x_scope, y)
-    veto, veto_device = _veto_threshold(oof_p, rows, device=False), _veto_threshold(oof_p, rows, device=True)
+    veto, veto_device = _veto_threshold(oof_ps, rows, device=False), _veto_threshold(oof_ps, rows, device=True)
     thresholds = np.array([veto_device if r.command.intent == "device_control" else veto for r in rows])
 
+    # Platt scaling on every split's out-of-fold scores: the spread a sentence's score has between models is part
+    # of what the confidence must allow for.
     x_cal, y_cal = [], []
-    for row, p_in, tau in zip(rows, oof_p, thresholds):
-        command = row.command
-        if command.intent not in ("unknown", "help") and p_in < tau:
-            command = Command(text=command.text, intent="unknown")
-        x_cal.append(calibration_features(command, float(p_in), row.evidence))
-        y_cal.append(int(not differences(row.example, command)))
+    for oof_p in oof_ps:
+        for row, p_in, tau in zip(rows, oof_p, thresholds):
+            command = row.command
+            if command.intent not in ("unknown", "help") and p_in < tau:
+                command = Command(text=command.text, intent="unknown")
+            x_cal.append(calibration_features(command, float(p_in), row.evidence))
+            y_cal.append(int(not differences(row.example, command)))
     calibration = LogisticRegression(max_iter=2000).fit(np.array(x_cal), np.array(y_cal))
+    oof_p = np.mean(oof_ps, axis=0)
 
     words, chars, bias = _TextModel(text_c).fit(rows, y).blocks()
     judge = Judge(words, chars, bias, tuple(round(float(w), 5) for w in scope.coef_[0]),

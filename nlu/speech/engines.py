@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from nlu.speech.base import SpeechEngine
+from nlu.speech.rescore import RescoreRules
 
 _lock = threading.Lock()
 _engines: dict[tuple[str, ...], SpeechEngine] = {}
@@ -31,14 +32,16 @@ def load_engine(vosk_model: str | None = None) -> SpeechEngine:
         return engine
 
 
-def load_whisper(model: str, data_dir: Path = Path("data"), cpu_threads: int = 2) -> SpeechEngine:
+def load_whisper(model: str, data_dir: Path = Path("data"), cpu_threads: int = 2,
+                 rescore: RescoreRules | None = None) -> SpeechEngine:
     """The open-vocabulary Whisper engine for `model` (a CTranslate2 folder or a size name, AUTOVOLT_WHISPER_MODEL),
-    loaded once. Raises ModelError with a one-line message when it cannot be loaded."""
-    key = ("whisper", model, str(data_dir), str(cpu_threads))
+    loaded once; `rescore`: how campus readings of its text are scored and chosen (None: off). Raises ModelError
+    with a one-line message when it cannot be loaded."""
+    key = ("whisper", model, str(data_dir), str(cpu_threads), repr(rescore))
     with _lock:
         engine = _engines.get(key)
         if engine is None:
             from nlu.speech.whisper import WhisperEngine
 
-            engine = _engines[key] = WhisperEngine(model, data_dir, cpu_threads)
+            engine = _engines[key] = WhisperEngine(model, data_dir, cpu_threads, rescore=rescore)
         return engine

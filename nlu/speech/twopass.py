@@ -1,9 +1,13 @@
 """One pipeline over two passes, the way Home Assistant pairs speech-to-phrase with Whisper.
 
-1. The closed pass (PocketSphinx or Vosk with the campus grammar): fast, and exact on the sentences the grammar
-   generates. It can answer alone when it is sure (`closed_sure`), but measured on natural speech it is as sure of
-   sentences it forced into the grammar, so by default it never skips the open pass; both run at once.
-2. An open pass (a Wyoming server, local Whisper) transcribes what was said, however it was said.
+1. An open pass (a Wyoming server, local Whisper) transcribes what was said, however it was said, first and alone
+   on both cores.
+2. The closed pass (PocketSphinx or Vosk with the campus grammar) runs after it only where it can still change the
+   outcome (`grammar_needed`): a device command the open pass is unsure of, which two agreeing passes switch without
+   a question. Anywhere else the grammar pass's reading changes nothing the bot does (see `grammar_needed`;
+   docs/benchmarks.md "Speech, Whisper first"), and it costs more than twice Whisper's CPU. `order="beside"` runs both
+   on every note, side by side, as before. The closed pass could answer alone when it is sure (`closed_sure`), but
+   measured on natural speech it is as sure of sentences it forced into the grammar, so that stays off.
 3. Both hypotheses are ranked by whether the text parser reads them as a complete command for this campus
    (`rank`): a sentence the registry makes sense of beats one it does not; two passes that agree make each other
    surer; two that disagree make the bot ask.
@@ -34,6 +38,12 @@ log = logging.getLogger(__name__)
 # speech forced into the grammar as about its own sentences, so skipping cost accuracy and wrong switches
 # (bench/speech_twopass.py; docs/benchmarks.md "Speech: two passes").
 CLOSED_SURE: float | None = None
+# How the two passes are run when CLOSED_SURE is None: "open-first" (the open pass, then the grammar pass only where it
+# can change the outcome) or "beside" (both on every note, side by side). Open first gave every dev note the same
+# outcome but 7 (a sure Whisper switch no longer asks when the grammar pass read another command) for under a third of
+# the CPU per 3 s note (docs/benchmarks.md "Speech, Whisper first").
+ORDERS = ("open-first", "beside")
+ORDER = "open-first"
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,9 @@ class JoinRules:
     `max_prompt_run`: an open text with more words per second of audio than people say (dev notes: at most 5.6), whose
     word pairs repeat (at most 1.45), or with more than this many words in a row from the campus prompt (Whisper
     reading its prompt back on a hard note: "turn off the lights fans ac projector plugs heater in classroom 101
-    ..."), is not taken as what was said.
+    ..."), is not taken as what was said. `closed_max_s`: with the open pass first, a note longer than this gets no
+    grammar pass (the campus grammar's sentences are short: on the dev notes it accepted none over 4.4 s, and on a 10 s
+    note it costs 1.5 s of CPU); such a note's unsure switch asks.
 
     Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
@@ -70,6 +82,7 @@ class JoinRules:
     max_words_per_s: float = 7.0
     max_repeat: float = 2.0
     max_prompt_run: int = 6
+    closed_max_s: float = 6.0
 
 
 # Under this a transcript is shown but never acted on; from ASK_BELOW on a switch runs without a question (the bot's
@@ -155,24 +168,55 @@ def rank(closed: Transcript | None, heard: Transcript, read: Reader, rules: Join
     return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
 
 
+def grammar_needed(heard: Transcript, read: Reader, vocabulary: Vocabulary, rules: JoinRules | None = None,
+                   prompt: str = "") -> bool:
+    """Whether the grammar pass could still change what is done with the open pass's reading `heard`.
+
+    Only for a device command that would ask on its own (whole-note confidence under ASK_BELOW, or an unsure
+    device, room or on/off word): two passes that agree then switch without the question. Everything else comes out
+    the same with or without it (see `rank`): an open text that reads as no command, or is refused as made up, leaves
+    a grammar sentence capped at `closed_alone_cap` (shown, not acted on); a question or other command is acted on
+    from the open text whether the passes agree or not; and an open switch that is sure on its own would run unasked
+    unless the grammar pass read a different command. That last case is what this gives up: measured on the dev notes
+    (docs/benchmarks.md "Speech, Whisper first"), the disagreement caught no wrong switch the open pass made. A note
+    longer than `closed_max_s` gets no grammar pass (it can only make a switch ask, never skip the question)."""
+    from nlu.speech.wordcheck import unsure_words
+
+    rules = rules or RULES
+    if not heard.text or heard.audio_s > rules.closed_max_s or made_up(heard, rules, prompt):
+        return False
+    command = read(heard.text)
+    if command is None or command.intent != "device_control":
+        return False
+    alone = rank(None, heard, read, rules, prompt)
+    return alone.confidence < ASK_BELOW or bool(unsure_words(alone.words, vocabulary))
+
+
 class TwoPassEngine:
-    """The closed campus-grammar engine first, then the open passes in order until one answers.
+    """The open passes in order until one answers, and the closed campus-grammar engine where it can still matter.
 
     `closed`: PocketSphinx or Vosk; `open_passes`: e.g. (WyomingEngine, WhisperEngine), either may be absent;
-    `closed_sure`: the closed confidence that skips the open pass (None: both passes always run, side by side);
-    `rules`: how the two readings are joined."""
+    `closed_sure`: the closed confidence that skips the open pass (None: never; set, the grammar pass runs first and
+    the open pass after it when the grammar pass is not that sure); `order` (with `closed_sure` None):
+    "open-first" runs the open pass alone and the grammar pass after it only where `grammar_needed` says it can
+    change the outcome (a device command that would ask on its own); "beside" runs both passes on every note, side
+    by side (as before: the same outcome on all but 7 of 488 dev notes, over three times the CPU; docs/benchmarks.md
+    "Speech, Whisper first"); `rules`: how the two readings are joined."""
 
     name = "two-pass"
 
     def __init__(self, closed: SpeechEngine, open_passes: Sequence[SpeechEngine] = (),
-                 closed_sure: float | None = CLOSED_SURE, rules: JoinRules = RULES) -> None:
+                 closed_sure: float | None = CLOSED_SURE, rules: JoinRules = RULES, order: str = ORDER) -> None:
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
         self.closed = closed
         self.rules = rules
         self.open_passes = tuple(open_passes)
         self.closed_sure = closed_sure
-        # The open pass runs beside the closed one: CTranslate2 and a Wyoming wait leave the GIL to PocketSphinx.
+        self.order = order
+        # Side by side, the open pass runs in a thread: CTranslate2 and a Wyoming wait leave the GIL to PocketSphinx.
         self._beside = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-pass") \
-            if self.open_passes and closed_sure is None else None
+            if self.open_passes and closed_sure is None and order == "beside" else None
 
     def grammar_for(self, vocabulary: Vocabulary) -> Grammar:
         return self.closed.grammar_for(vocabulary)
@@ -188,6 +232,16 @@ class TwoPassEngine:
             return self.closed.transcribe(pcm, grammar)
         # PocketSphinx can skip its own free pass (what it heard outside the grammar): the open pass does better.
         closed_pass = getattr(self.closed, "closed_pass", self.closed.transcribe)
+        # A reader per note: its memo and its `now` belong to this note.
+        read, prompt = command_reader(grammar.vocabulary), campus_prompt(grammar.vocabulary)
+        if self.closed_sure is None and self.order == "open-first":
+            heard, note = self._open(pcm, grammar)
+            if heard is None:
+                return replace(self.closed.transcribe(pcm, grammar), note=note, decode_s=time.perf_counter() - started)
+            needed = grammar_needed(heard, read, grammar.vocabulary, self.rules, prompt)
+            first = closed_pass(pcm, grammar) if needed else None
+            chosen = rank(first, heard, read, self.rules, prompt)
+            return replace(chosen, decode_s=time.perf_counter() - started, note=note)
         beside = self._beside.submit(self._open, pcm, grammar) if self._beside is not None else None
         first = closed_pass(pcm, grammar)
         if beside is not None:
@@ -200,8 +254,7 @@ class TwoPassEngine:
             if not first.in_grammar:  # say what the grammar engine's free pass heard, untrusted
                 first = self.closed.transcribe(pcm, grammar)
             return replace(first, note=note, decode_s=time.perf_counter() - started)
-        # A reader per note: its memo and its `now` belong to this note.
-        chosen = rank(first, heard, command_reader(grammar.vocabulary), self.rules, campus_prompt(grammar.vocabulary))
+        chosen = rank(first, heard, read, self.rules, prompt)
         return replace(chosen, decode_s=time.perf_counter() - started, note=note)
 
     def _open(self, pcm: bytes, grammar: Grammar | None) -> tuple[Transcript | None, str | None]:

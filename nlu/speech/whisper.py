@@ -17,6 +17,7 @@ import logging
 import math
 import threading
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from nlu.grammar import Grammar, build_grammar
 from nlu.speech.base import HeardWord, ModelError, Transcript
 from nlu.speech.frontend import high_passed, levelled
 from nlu.speech.opentext import heard_words
+from nlu.speech.rescore import RescoreRules, Scored, candidates, chosen_words, pick, score
 from nlu.speech.whisper_decode import DecodeOptions, Decoded, WindowDecoder
 from nlu.speech.whisper_models import resolve_model
 from nlu.vocabulary import Vocabulary
@@ -82,17 +84,36 @@ def campus_prompt(vocabulary: Vocabulary | None, style: str = "list") -> str:
     return f"Turn off the {', '.join(devices)} in {', '.join(kept)}." if kept else f"Turn off the {', '.join(devices)}."
 
 
+@dataclass(frozen=True)
+class Rescored:
+    """What rescoring did with one note: `scored` Whisper's own text first, then the campus readings with their
+    decoder scores (empty when rescoring did not run: off, no campus, no speech, or a note of several windows);
+    `cpu_s` the CPU seconds it took (candidates, parsing and scoring)."""
+
+    scored: tuple[Scored, ...] = ()
+    cpu_s: float = 0.0
+
+
+def scoring_prompt(vocabulary: Vocabulary) -> str:
+    """The prompt campus readings are scored after: a sentence in the campus's spelling (rooms as named, numbers
+    as digits). The whole campus prompt made scoring 2-3x dearer (70 tokens before every reading) and ranked the
+    right room first on the same notes as this (docs/benchmarks.md)."""
+    rooms = [r.name for r in vocabulary.rooms[:2]]
+    return f"Turn off the lights in {' and '.join(rooms)}." if rooms else "Turn off the lights."
+
+
 class WhisperEngine:
     """A Whisper model loaded once; `transcribe` is serialised by a lock (one CTranslate2 model, two cores).
 
     `model`: a CTranslate2 folder or a size name (AUTOVOLT_WHISPER_MODEL); `data_dir`: where packaged parts are
     joined; `cpu_threads`: CTranslate2 threads for one note; `options`: how a note is decoded (window, word
-    probabilities; the defaults are the measured choice)."""
+    probabilities; the defaults are the measured choice); `rescore`: when given, campus readings of Whisper's text
+    are scored on the note's audio and may replace it (nlu/speech/rescore.py; None: off)."""
 
     name = ENGINE
 
     def __init__(self, model: str, data_dir: Path = Path("data"), cpu_threads: int = 2,
-                 options: DecodeOptions = DecodeOptions()) -> None:
+                 options: DecodeOptions = DecodeOptions(), rescore: RescoreRules | None = None) -> None:
         try:
             from faster_whisper import WhisperModel
             from faster_whisper.tokenizer import Tokenizer
@@ -113,6 +134,7 @@ class WhisperEngine:
         self._decoder = WindowDecoder(loaded.model, tokenizer, get_suppressed_tokens(tokenizer, [-1]), options)
         self.model = model
         self.options = options
+        self.rescore = rescore
         self._lock = threading.Lock()
         self._prompts: dict[int, list[int]] = {}
         # One decode at load: CTranslate2 sets up its kernels and buffers on the first call, which is not to be the
@@ -126,18 +148,48 @@ class WhisperEngine:
         return build_grammar(vocabulary)
 
     def transcribe(self, pcm: bytes, grammar: Grammar | None = None) -> Transcript:
+        return self.transcribe_rescored(pcm, grammar)[0]
+
+    def transcribe_rescored(self, pcm: bytes, grammar: Grammar | None = None) -> tuple[Transcript, Rescored]:
+        """The transcript and what rescoring did (the bench saves the scores to sweep the margins offline)."""
         audio_s = len(pcm) / (2 * SAMPLE_RATE)
         started = time.perf_counter()
         vocabulary = grammar.vocabulary if grammar is not None else None
         audio = shaped(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, self.options)
         # faster-whisper's log-Mel features; its last frame covers only the padding it adds.
         features = self._features(audio)[:, :-1]
+        rescored = Rescored()
         with self._lock:
-            windows = self._decoder.decode(features, self._prompt(vocabulary))
-        words = words_of(windows)
-        confidence = _mean_log_confidence(words)
-        return Transcript(text=" ".join(w.text for w in words), engine=ENGINE, audio_s=audio_s,
-                          decode_s=time.perf_counter() - started, confidence=confidence, words=words)
+            prompt = self._prompt(vocabulary)
+            windows = self._decoder.decode(features, prompt)
+            words = words_of(windows)
+            if self.rescore is not None and vocabulary is not None and len(windows) == 1 and words:
+                rescored = self._rescored(windows[0], vocabulary)
+        heard = with_words(Transcript(text="", engine=ENGINE, audio_s=audio_s, decode_s=0.0, confidence=0.0), words)
+        if rescored.scored:
+            heard = rescored_transcript(heard, rescored.scored, self.rescore)
+        return replace(heard, decode_s=time.perf_counter() - started), rescored
+
+    def _rescored(self, window: Decoded, vocabulary: Vocabulary) -> Rescored:
+        """Whisper's text and its campus readings, scored on the window's encoder output (under the lock)."""
+        from nlu.speech.nbest import command_reader
+
+        started = time.process_time()
+        batch = candidates(window.words, vocabulary, command_reader(vocabulary), self.rescore)
+        if len(batch) < 2:
+            return Rescored((), time.process_time() - started)
+        # A short prompt in the campus's spelling; align adds "no timestamps" after it.
+        scores = score(self._decoder.model, window.encoded, self._scoring_start(vocabulary), self._decoder.tokenizer,
+                       batch, window.frames)
+        scored = tuple(Scored(c, s) for c, s in zip(batch, scores))
+        return Rescored(scored, time.process_time() - started)
+
+    def _scoring_start(self, vocabulary: Vocabulary) -> list[int]:
+        key = -id(vocabulary)  # beside the decode prompts, cleared with them
+        start = self._prompts.get(key)
+        if start is None:
+            start = self._prompts[key] = self._decoder.prompt(scoring_prompt(vocabulary))[:-1]
+        return start
 
     def _prompt(self, vocabulary: Vocabulary | None) -> list[int]:
         key = id(vocabulary)
@@ -156,6 +208,20 @@ def shaped(audio: np.ndarray, options: DecodeOptions) -> np.ndarray:
     if options.level_dbfs is not None:
         audio = levelled(audio, options.level_dbfs)
     return audio
+
+
+def with_words(heard: Transcript, words: tuple[HeardWord, ...]) -> Transcript:
+    """`heard` saying `words`, its confidence their geometric mean."""
+    return replace(heard, text=" ".join(w.text for w in words), words=words, confidence=_mean_log_confidence(words))
+
+
+def rescored_transcript(heard: Transcript, scored: tuple[Scored, ...], rules: RescoreRules) -> Transcript:
+    """Whisper's transcript, or the campus reading `rules` pick from `scored` (nlu/speech/rescore.py) in its place;
+    the bench applies it to saved scores."""
+    chosen = pick(scored, rules)
+    if chosen is scored[0]:
+        return heard
+    return with_words(heard, heard_words(chosen_words(chosen)))
 
 
 def words_of(windows: list[Decoded]) -> tuple[HeardWord, ...]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -81,12 +81,15 @@ class Decoded:
     """One window's result: `words` as Whisper wrote them (leading space, punctuation separate) with their
     probabilities 0..1; `no_speech_prob` Whisper's own estimate that the window holds no speech; `avg_logprob` the
     mean log probability per token (end token included, as faster-whisper); `refit` whether the fitted window's
-    decode was rejected and the full 30 s window used."""
+    decode was rejected and the full 30 s window used; `encoded` the window's encoder output (a ctranslate2
+    StorageView, kept to score other readings of the same audio: nlu/speech/rescore.py); `frames` its note frames."""
 
     words: tuple[tuple[str, float], ...]
     no_speech_prob: float
     avg_logprob: float
     refit: bool = False
+    encoded: object = field(default=None, compare=False, repr=False)
+    frames: int = 0
 
 
 def fitted_length(content: int, margin: int) -> int:
@@ -147,7 +150,7 @@ class WindowDecoder:
                 decoded = self._window(span, fitted_length(end - start, margin), prompt, check=True)
                 if decoded is None:  # ran away on the short window, not in a loop: the window Whisper was trained on
                     decoded = self._window(span, FULL_FRAMES, prompt, check=False)
-                    decoded = Decoded(decoded.words, decoded.no_speech_prob, decoded.avg_logprob, refit=True)
+                    decoded = replace(decoded, refit=True)
                     self.refits += 1
             else:
                 decoded = self._window(span, FULL_FRAMES, prompt, check=False)
@@ -203,7 +206,7 @@ class WindowDecoder:
         ended = len(result.sequences_ids[0])
         avg = result.scores[0] * ended / (ended + 1)
         if not tokens:
-            return Decoded((), result.no_speech_prob, avg)
+            return Decoded((), result.no_speech_prob, avg, encoded=encoded, frames=frames)
         if own_probs:
             probs = _chosen_probabilities(result.logits[0], tokens)
         else:
@@ -219,7 +222,7 @@ class WindowDecoder:
             n = len(pieces)
             heard.append((word, float(np.mean(probs[i:i + n]))))
             i += n
-        return Decoded(tuple(heard), result.no_speech_prob, avg)
+        return Decoded(tuple(heard), result.no_speech_prob, avg, encoded=encoded, frames=frames)
 
 
 def _chosen_probabilities(steps, tokens: list[int]) -> list[float]:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from analytics.forecast import choose_model, refit
@@ -51,3 +52,24 @@ def test_a_chosen_model_carries_conformal_bands_through_refit_and_save(tmp_path)
     assert again.model.conformal == sel.model.conformal
     path = save_model(again.model, tmp_path / "m")
     assert load_model(path).conformal == sel.model.conformal
+
+
+def test_each_block_takes_its_own_level_and_only_its_own():
+    rng = np.random.default_rng(3)
+    windows = [(f + rng.standard_t(4, 168) * (1 + np.arange(168) / 48), f) for f in [np.full(168, 10.0)] * 24]
+    mixed = conformal_bands(windows, coverage=(0.8, 0.7, 0.9))
+    for block, level in enumerate((0.8, 0.7, 0.9)):
+        alone = conformal_bands(windows, coverage=level)
+        assert mixed["lower"][block] == alone["lower"][block] and mixed["upper"][block] == alone["upper"][block]
+    assert mixed["nominal"] == [0.8, 0.7, 0.9]
+    # A lower level gives a narrower band than a higher one on the same errors.
+    wide, narrow = conformal_bands(windows, coverage=0.9), conformal_bands(windows, coverage=0.7)
+    assert np.all(np.asarray(wide["upper"]) - np.asarray(wide["lower"]) > np.asarray(narrow["upper"]) - np.asarray(narrow["lower"]))
+
+
+def test_a_level_per_block_needs_one_per_block():
+    windows = [(np.arange(168.0), np.arange(168.0) + 1)] * 4
+    with pytest.raises(ValueError):
+        conformal_bands(windows, coverage=(0.8, 0.8))
+    with pytest.raises(ValueError):
+        conformal_bands(windows, coverage=1.2)

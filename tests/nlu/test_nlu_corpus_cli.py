@@ -28,17 +28,17 @@ def test_corpus_meets_targets(vocab, split: str) -> None:
     examples = read_corpus(CORPUS_DIR / f"{split}.txt", vocab)
     report = score(Parser(vocab, default_judge()), examples).report()
     # Issue 16's targets: whole command >= 97 %, out of scope accepted <= 2 % (as a device command <= 0.5 %), ECE
-    # <= 0.05. The fresh held-out part (2026-12-05, scored after all tuning, with the spoken-phrasing parser merged)
-    # stands at 96.5 %, 3.5 % (12 of 346), 2.0 % (7 of 346) and ECE 0.021 (docs/benchmarks.md): the first three
-    # targets are not met there. These bounds
+    # <= 0.05. The fresh held-out part (written 2026-12-06, scored once after all merges) stands at intent 95.6 %,
+    # whole command 94.6 %, 3.2 % (11 of 341), 1.8 % (6 of 341) and ECE 0.041 (docs/benchmarks.md): the first
+    # three targets are not met there. These bounds
     # are the measured figures, so that a regression fails without pretending the targets are met; dev.txt is
     # scored by the judge trained on it, so its bounds are the targets.
     held_out = split == "test"
-    assert report["intent_accuracy"] >= (96.5 if held_out else 97.0), report
-    assert report["whole_command_accuracy"] >= (96.5 if held_out else 97.0), report
-    assert report["false_accept_rate"] <= (3.5 if held_out else 2.0), report
-    assert report["device_accept_rate"] <= (2.0 if held_out else 0.5), report
-    assert report["ece"] <= (0.022 if held_out else 0.05), report
+    assert report["intent_accuracy"] >= (95.6 if held_out else 97.0), report
+    assert report["whole_command_accuracy"] >= (94.6 if held_out else 97.0), report
+    assert report["false_accept_rate"] <= (3.3 if held_out else 2.0), report
+    assert report["device_accept_rate"] <= (1.8 if held_out else 0.5), report
+    assert report["ece"] <= (0.042 if held_out else 0.05), report
 
 
 def test_corpus_is_big_and_varied(vocab) -> None:
@@ -103,4 +103,4 @@ def test_score_command_reports_both_splits() -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert set(report["splits"]) == {"dev", "test"}
-    assert report["splits"]["test"]["intent_accuracy"] >= 96.5  # measured on the fresh held-out part (target 97)
+    assert report["splits"]["test"]["intent_accuracy"] >= 95.6  # measured on the fresh held-out part (target 97)

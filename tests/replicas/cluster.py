@@ -71,7 +71,7 @@ class Cluster:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOVOLT_")}
         env.update({
             "AUTOVOLT_DATABASE_URL": self.database_url, "AUTOVOLT_MQTT_URL": self.mqtt_url,
-            "AUTOVOLT_MQTT_SHARE_GROUP": "autovolt", "AUTOVOLT_REPLICA_ID": name,
+            "AUTOVOLT_MQTT_SHARE_GROUP": "autovolt", "AUTOVOLT_REPLICA_ID": name, "AUTOVOLT_ENERGY_PARTITIONS": "true",
             "AUTOVOLT_HTTP_PORT": str(port), "AUTOVOLT_DATA_DIR": str(data_dir), "AUTOVOLT_API_KEY": API_KEY,
             "AUTOVOLT_TELEGRAM_TOKEN": self.telegram_token, "AUTOVOLT_TELEGRAM_BASE_URL": self.telegram_base_url,
             "AUTOVOLT_TELEGRAM_WEBHOOK_URL": "https://lb.campus.example/telegram/webhook",

@@ -36,7 +36,8 @@ CHATTY = SimTiming(state_interval_s=0.2, heartbeat_interval_s=1.0, tele_period_s
 RUN_S = 8.0
 
 
-async def test_three_replicas_in_a_share_group_store_each_intervals_energy_once(postgres_url, tmp_path):
+@pytest.mark.parametrize("partitions", [False, True], ids=["one-section", "partitions"])
+async def test_three_replicas_in_a_share_group_store_each_intervals_energy_once(postgres_url, tmp_path, partitions):
     campus = load_campus_file(DEMO_CAMPUS)
     upgrade(postgres_url)
     with session_scope(postgres_url) as session:
@@ -45,7 +46,7 @@ async def test_three_replicas_in_a_share_group_store_each_intervals_energy_once(
     broker.workdir.mkdir()
     broker.start()
     config = MqttConfig.from_url(broker.url())
-    writers = [IngestWriter(postgres_url, campus) for _ in range(3)]
+    writers = [IngestWriter(postgres_url, campus, energy_partitions=partitions) for _ in range(3)]
     replicas = [Gateway(campus, replica_transport(config, f"energy-replica-{i}", "energy"), sink=writers[i])
                 for i in range(3)]
     fleet = SimulatedFleet(campus, MqttTransport(config, clean_session=True), CHATTY)

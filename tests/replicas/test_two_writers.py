@@ -48,14 +48,16 @@ def _write(writer: IngestWriter, ts: dt.datetime, observation) -> None:
     assert writer.drain(10)
 
 
-def test_two_writers_count_each_interval_once_even_when_a_sample_arrives_late(db_url):
+@pytest.mark.parametrize("partitions", [False, True], ids=["one-section", "partitions"])
+def test_two_writers_count_each_interval_once_even_when_a_sample_arrives_late(db_url, partitions):
     """The broker hands a board's reports to the replicas in turn: each writer sees every other sample. The stored
     energy is what one writer hearing every sample in time order would store, late samples included."""
     campus = load_campus_file(DEMO_CAMPUS)
     upgrade(db_url)
     with session_scope(db_url) as session:
         sync_campus(session, campus)
-    a, b = IngestWriter(db_url, campus), IngestWriter(db_url, campus)
+    a, b = (IngestWriter(db_url, campus, energy_partitions=partitions),
+            IngestWriter(db_url, campus, energy_partitions=partitions))
     a.start()
     b.start()
     t = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)

@@ -79,3 +79,36 @@ def test_a_grammar_sentence_the_open_pass_did_not_confirm_can_be_held_below_acti
     chosen = rank(closed("turn off the fans in classroom one oh one", 1.0), heard("tell me a joke"), read,
                   JoinRules(closed_alone_cap=0.45))
     assert chosen.engine == "pocketsphinx" and chosen.confidence == 0.45
+
+
+def _alone(text: str, confidence: float, audio_s: float = 3.0) -> Transcript:
+    words = tuple(HeardWord(w, confidence) for w in text.split())
+    return Transcript(text, "whisper", audio_s, 0.2, confidence, words=words)
+
+
+def test_the_grammar_pass_runs_only_where_it_can_change_what_is_done(read, demo_vocab):
+    from nlu.speech.twopass import RULES, grammar_needed
+
+    unsure = RULES.open_sure - 0.2
+    # A switch the open pass is unsure of asks on its own; two agreeing passes would switch at once: needed.
+    assert grammar_needed(_alone("turn off the fans in room 101", unsure), read, demo_vocab)
+    # Sure as a whole but unsure of the device word: it asks on its own, so the grammar pass may still confirm it.
+    assert grammar_needed(_unsure_fans(), read, demo_vocab)
+    # A sure switch runs without a question either way: not needed.
+    assert not grammar_needed(_alone("turn off the fans in room 101", 0.95), read, demo_vocab)
+    # A question is answered from the open text whatever the grammar pass reads; text that is no command, or made up,
+    # is not acted on whatever it reads (a grammar sentence alone is capped below acting).
+    assert not grammar_needed(_alone("is the ac on in room 202", unsure), read, demo_vocab)
+    assert not grammar_needed(_alone("tell me a joke", unsure), read, demo_vocab)
+    assert not grammar_needed(_alone("", 0.0), read, demo_vocab)
+    fast = "turn off the fans in room 101 and the lights in room 102 and the ac in lab 2 right now please thanks"
+    assert not grammar_needed(_alone(fast, unsure, audio_s=2.0), read, demo_vocab)
+    # A long note gets no grammar pass (the campus grammar's sentences are short): its unsure switch asks.
+    assert not grammar_needed(_alone("turn off the fans in room 101", unsure, audio_s=RULES.closed_max_s + 1), read,
+                              demo_vocab)
+
+
+def _unsure_fans() -> Transcript:
+    text = "turn off the fans in room 101"
+    words = tuple(HeardWord(w, 0.3 if w == "fans" else 0.95) for w in text.split())
+    return Transcript(text, "whisper", 3.0, 0.2, 0.95, words=words)

@@ -12,7 +12,7 @@ import pytest
 from nlu.audio import decode_audio
 from nlu.speech.base import HeardWord, Transcript
 from nlu.speech.nbest import command_reader
-from nlu.speech.twopass import ASK_BELOW, REFUSE_BELOW, RULES, TwoPassEngine, rank
+from nlu.speech.twopass import ASK_BELOW, REFUSE_BELOW, RULES, JoinRules, TwoPassEngine, rank
 from nlu.speech.understand import understand_voice
 from tests.speech.synth import Voice, encode, speak
 
@@ -70,9 +70,12 @@ def test_speech_sounds_without_words_switch_nothing(sphinx, whisper, demo_vocab)
     assert not _runs_unasked(result), result
 
 
-def test_passes_that_hear_on_and_off_ask_before_switching(notes, sphinx, whisper, demo_vocab):
+@pytest.mark.parametrize("order", ["open-first", "beside"])
+def test_passes_that_hear_on_and_off_ask_before_switching(order, notes, sphinx, whisper, demo_vocab):
     heard_on = decode_audio(notes.get("turn on the fans in classroom one oh one")).samples
-    engine = TwoPassEngine(_HearsAnotherNote(sphinx, heard_on), [whisper])
+    # Open first, the grammar pass runs only on a switch Whisper is unsure of: here every switch (open_sure > 1).
+    rules = JoinRules(open_sure=1.01) if order == "open-first" else RULES
+    engine = TwoPassEngine(_HearsAnotherNote(sphinx, heard_on), [whisper], rules=rules, order=order)
     result = understand_voice(notes.get("turn off the fans in classroom one oh one"), engine, demo_vocab, now=NOW)
     # Each pass heard its note right: the grammar pass "on", Whisper "off". The bot must ask, whichever it shows.
     assert result.command.intent in ("device_control", "unknown")
@@ -80,6 +83,41 @@ def test_passes_that_hear_on_and_off_ask_before_switching(notes, sphinx, whisper
     # The same two passes on the same note agree and switch at once (what the disagreement took away).
     same = understand_voice(notes.get("turn on the fans in classroom one oh one"), engine, demo_vocab, now=NOW)
     assert same.command.action == "on" and _runs_unasked(same), same
+
+
+class _Counted:
+    """A real grammar engine that counts the notes its grammar pass ran on."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.name, self.runs = engine, engine.name, 0
+
+    def grammar_for(self, vocabulary):
+        return self.engine.grammar_for(vocabulary)
+
+    def transcribe(self, pcm, grammar=None):
+        return self.engine.transcribe(pcm, grammar)
+
+    def closed_pass(self, pcm, grammar):
+        self.runs += 1
+        return self.engine.closed_pass(pcm, grammar)
+
+
+def test_open_first_runs_the_grammar_pass_only_on_a_switch_whisper_is_unsure_of(notes, sphinx, whisper, demo_vocab):
+    counted = _Counted(sphinx)
+    engine = TwoPassEngine(counted, [whisper])  # the product's default order and rules
+    question = understand_voice(notes.get("how much energy did block a use this week"), engine, demo_vocab, now=NOW)
+    assert question.command.intent not in ("device_control", "unknown"), question
+    assert counted.runs == 0  # a question is answered from Whisper's text whatever the grammar pass reads
+    # Whisper never sure on its own: every switch it reads gets the grammar pass, which confirms this one.
+    unsure = TwoPassEngine(counted, [whisper], rules=JoinRules(open_sure=1.01))
+    switch = understand_voice(notes.get("turn on the fans in classroom one oh one"), unsure, demo_vocab, now=NOW)
+    assert counted.runs == 1 and switch.transcript.engine == "pocketsphinx" and _runs_unasked(switch), switch
+    # Whisper sure of the switch and its words: it runs without a question and without the grammar pass.
+    sure = TwoPassEngine(counted, [whisper], rules=JoinRules(open_sure=0.0))
+    again = understand_voice(notes.get("turn on the fans in classroom one oh one"), sure, demo_vocab, now=NOW)
+    if not again.transcript.words or any(w.confidence < 0.7 for w in again.transcript.words):
+        pytest.skip(f"Whisper unsure of a word on this note: {again.transcript}")
+    assert counted.runs == 1 and again.transcript.engine == "whisper" and _runs_unasked(again), again
 
 
 def _words(text: str, confidence: float) -> tuple[HeardWord, ...]:

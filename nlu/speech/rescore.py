@@ -1,0 +1,273 @@
+"""Whisper as an acoustic judge of campus readings: its greedy text against the same text with the room, device or
+on/off words replaced by what this campus has.
+
+Whisper tiny mishears campus words in robotic voices ("room one oh one" -> "room well well well") while the rest of
+the sentence is right. When the parser does not read Whisper's text as a command, the words where a room, a device,
+an on/off word or the "in" before a room stands are replaced by campus phrases written as Whisper writes them with
+the campus prompt ("Classroom 101", "room 101", "lights"); the readings that parse into a complete command for this
+campus are scored by the decoder on the note's own encoder output (teacher-forced token log-probabilities,
+`ctranslate2.models.Whisper.align`), and the best replaces Whisper's text only when it scores within a margin of it
+(a wider margin forces out-of-scope speech into commands: docs/benchmarks.md).
+
+Pure apart from `score`, which needs the loaded CTranslate2 model: candidates are built from written words and a
+Vocabulary, and chosen from scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from nlu.lexicon import NUMBER_ROOM_HEADS
+from nlu.phonetic import sound_key
+from nlu.speech.opentext import heard_words
+from nlu.textnorm import base_tokens
+from nlu.vocabulary import Vocabulary
+
+# Device words as Whisper writes them after the campus prompt (the prompt lists these).
+DEVICE_WORDS = ("lights", "fans", "AC", "projector", "plugs", "heater")
+# A word is tried as a misheard device word from this sound closeness (0-100) on ("fan's", "lites"; not "please").
+DEVICE_CLOSE = 67
+# How close (0-100) an on/off word in place of the word right after a device word is taken to be: where commands
+# say it, whatever the word sounds like ("fans are", "fan song"). Orders the readings before the cap.
+AFTER_DEVICE = 75.0
+# Words that end a room phrase: what follows a room in a command.
+_AFTER_ROOM = frozenset("please are is on off for now right thanks thank at by and then".split())
+# The probability given to a word an edit put in: under nlu.speech.wordcheck.WORD_SURE (0.7), so a switch asks.
+UNSURE = 0.5
+# Digits spelled as they sound, for the sound keys ("one" is said "wun": Whisper hears espeak-ng's "one" as "well").
+_DIGITS = {"0": "oh", "1": "wun", "2": "too", "3": "three", "4": "for", "5": "five", "6": "six", "7": "seven",
+           "8": "ate", "9": "nine"}
+_SAID = {"one": "wun", "two": "too", "zero": "oh", "four": "for", "eight": "ate"}
+
+Reader = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class RescoreRules:
+    """How a campus reading replaces Whisper's text. Scores are mean log-probabilities per token.
+
+    Whisper's greedy text is close to the most likely sequence under its own decoder, so a campus reading almost
+    never scores above it: what the scores tell is how close a reading comes. Only a text the parser does not read
+    as a complete command is rescored (`only_unread`): one it reads is Whisper's best guess at a command already.
+    `within`: a campus reading replaces Whisper's text when it scores at most this much below it (per token);
+    `max_scored`: at most this many readings are scored, Whisper's own text included (the decoder's cost grows with
+    them: about 0.015-0.02 s of CPU each at load 9); `max_parsed`: at most this many edits are parsed looking for
+    complete commands. Words an edit put in are unsure (the bot asks before switching).
+
+    Chosen on the dev notes (bench/speech_twopass.py --rescore, 488 notes, docs/benchmarks.md "Whisper as a judge of
+    campus readings"): `within` 0.5 and 0.6 right on 10-11 more notes than Whisper's text alone with the same
+    wrong switches unasked (3) and out-of-scope notes acted on (4); 0.8 acted on 7 out-of-scope notes. 12 readings
+    instead of 8 were right on 2 more notes; 8 cost 0.16 s of CPU a rescored note, 16 cost 0.34 s (load 12)."""
+
+    within: float = 0.5
+    only_unread: bool = True
+    max_scored: int = 8
+    max_parsed: int = 80
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reading to score: `words` written as Whisper writes them (leading spaces), each with its probability
+    (None for a word put in by the edit); `changed`: which slots were replaced ("room", "device", "onoff"), empty for
+    Whisper's own text; `closeness`: 0..100, how close the replaced words sound to the new ones (orders the
+    candidates before scoring)."""
+
+    words: tuple[tuple[str, float | None], ...]
+    changed: tuple[str, ...] = ()
+    closeness: float = 100.0
+
+    @property
+    def text(self) -> str:
+        return "".join(w for w, _ in self.words)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate and its decoder score (mean log-probability per token)."""
+
+    candidate: Candidate
+    score: float
+
+
+def spoken(text: str) -> str:
+    """A phrase as sound keys, digits said one by one ("Room 101" -> keys of "room one oh one")."""
+    words = []
+    for token in base_tokens(text):
+        if token.isdigit():
+            words.extend(_DIGITS[d] for d in token)
+        else:
+            words.append(_SAID.get(token, token))
+    return " ".join(sound_key(w) or w for w in words)
+
+
+@lru_cache(maxsize=8)
+def room_phrases(vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Every way this campus's rooms are named, as the registry writes them (the campus prompt's spelling): names
+    and aliases ("Classroom 101", "room 101")."""
+    out: list[str] = []
+    for room in vocabulary.rooms:
+        out.extend(p for p in (room.name, *room.aliases) if p not in out)
+    return tuple(out)
+
+
+def _edit(words: Sequence[tuple[str, float | None]], start: int, end: int, phrase: str
+          ) -> tuple[tuple[str, float | None], ...]:
+    """`words` with [start, end) replaced by `phrase`'s words (leading spaces kept as Whisper writes them)."""
+    new = tuple((" " + w, None) for w in phrase.split())
+    return (*words[:start], *new, *words[end:])
+
+
+def _tokens(word: str) -> list[str]:
+    return base_tokens(word)
+
+
+def room_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary) -> list[Candidate]:
+    """The words after the last "in" (or from a room word such as "room", "lab") up to what follows a room,
+    replaced by each room phrase of the campus."""
+    plain = [" ".join(_tokens(w)) for w, _ in words]
+    anchors = [i for i, t in enumerate(plain) if t == "in" or t in NUMBER_ROOM_HEADS]
+    if not anchors:
+        return []
+    anchor = anchors[-1] if plain[anchors[-1]] == "in" else anchors[-1] - (1 if anchors[-1] > 0 and
+                                                                         plain[anchors[-1] - 1] == "the" else 0)
+    starts = [anchor + 1] if plain[anchor] == "in" else [anchor]
+    if plain[anchor] == "in" and anchor + 1 < len(plain) and plain[anchor + 1] == "the":
+        starts.append(anchor + 2)
+    out = []
+    for start in starts:
+        # Up to 4 words (punctuation Whisper put between them goes too: "room, well, well, well").
+        stop, said = start, 0
+        while stop < len(plain) and said < 4 and plain[stop] not in _AFTER_ROOM:
+            said += bool(plain[stop])
+            stop += 1
+        # The whole stretch, or all but its last word: a shorter span leaves misheard words behind.
+        for end in range(max(start + 1, stop - 1), stop + 1):
+            said = spoken("".join(w for w, _ in words[start:end]))
+            for phrase in room_phrases(vocabulary):
+                out.append(Candidate(_edit(words, start, end, phrase), ("room",), fuzz.ratio(said, spoken(phrase))))
+    return out
+
+
+def device_edits(words: Sequence[tuple[str, float | None]]) -> list[Candidate]:
+    """Each word that sounds like a device word (or is one) replaced by each other device word."""
+    out = []
+    for i, (word, _) in enumerate(words):
+        tokens = _tokens(word)
+        if len(tokens) != 1:
+            continue
+        said = spoken(word)
+        for device in DEVICE_WORDS:
+            if tokens[0] == device.lower():
+                continue
+            closeness = fuzz.ratio(said, spoken(device))
+            if closeness >= DEVICE_CLOSE or any(tokens[0] == d.lower() for d in DEVICE_WORDS):
+                out.append(Candidate(_edit(words, i, i + 1, device), ("device",), closeness))
+    return out
+
+
+def onoff_edits(words: Sequence[tuple[str, float | None]]) -> list[Candidate]:
+    """"on" and "off" swapped; with neither said, put where commands say them (after a device word, or last), in
+    place of the word there ("the lights are rough" -> "... are off") or before it."""
+    plain = [" ".join(_tokens(w)) for w, _ in words]
+    swaps = {"on": "off", "off": "on"}
+    out = [Candidate(_edit(words, i, i + 1, swaps[t]), ("onoff",), 60.0) for i, t in enumerate(plain) if t in swaps]
+    if out:
+        return out
+    said = [i for i, t in enumerate(plain) if t]
+    if not said:
+        return out
+    devices = {d.lower() for d in DEVICE_WORDS} | {"light", "fan", "plug", "heaters", "projectors"}
+    after_device = {i + 1 for i, t in enumerate(plain) if t in devices and i + 1 < len(plain)}
+    for i in sorted({said[-1], *after_device}):
+        for word in ("on", "off"):
+            if plain[i] and plain[i] not in devices:
+                # Right after a device word is where people say it ("the fans are in room 102" for "fans on").
+                closeness = max(fuzz.ratio(spoken(words[i][0]), spoken(word)), AFTER_DEVICE if i in after_device
+                                else 0.0)
+                out.append(Candidate(_edit(words, i, i + 1, word), ("onoff",), closeness))
+            out.append(Candidate(_edit(words, i, i, word), ("onoff",), 60.0 if i in after_device else 40.0))
+        if i == said[-1]:
+            out.extend(Candidate(_edit(words, i + 1, i + 1, w), ("onoff",), 40.0) for w in ("on", "off"))
+    return out
+
+
+def preposition_edits(words: Sequence[tuple[str, float | None]]) -> list[Candidate]:
+    """"and", "an", "on" or "at" heard for the "in" before a room ("the projector and lab 2")."""
+    plain = [" ".join(_tokens(w)) for w, _ in words]
+    return [Candidate(_edit(words, i, i + 1, "in"), ("in",), 50.0) for i, t in enumerate(plain)
+            if t in ("and", "an", "end") and 0 < i < len(plain) - 1]
+
+
+def parser_text(candidate: Candidate) -> str:
+    """The text the parser will read for `candidate` (the open-text rules: "lab to" -> "lab 2")."""
+    return " ".join(w.text for w in heard_words((w, 1.0) for w, _ in candidate.words))
+
+
+def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read: Reader,
+               rules: RescoreRules = RescoreRules()) -> list[Candidate]:
+    """Whisper's own text first, then the closest campus readings of it that `read` accepts as a complete command
+    (at most `rules.max_scored` - 1 of them, closest sound first). `words`: Whisper's written words and their
+    probabilities."""
+    own = Candidate(tuple(words))
+    if rules.only_unread and read(parser_text(own)) is not None:
+        return [own]
+    edits: list[Candidate] = []
+    rooms = room_edits(words, vocabulary)
+    onoff = onoff_edits(words)
+    edits.extend(rooms)
+    edits.extend(device_edits(words))
+    edits.extend(onoff)
+    edits.extend(preposition_edits(words))
+    # A room and an on/off word misheard together ("room well well well rough" for "room one oh one are off").
+    best_rooms = sorted(rooms, key=lambda c: -c.closeness)[:4]
+    for room in best_rooms:
+        for switch in onoff_edits(room.words):
+            edits.append(Candidate(switch.words, ("room", "onoff"), (room.closeness + switch.closeness) / 2))
+    edits.sort(key=lambda c: -c.closeness)
+    # An edit that reads the same words as Whisper's (only case or punctuation differ) is no other reading.
+    seen = {parser_text(own)}
+    kept: list[Candidate] = [own]
+    for parsed, edit in enumerate(edits):
+        if len(kept) >= rules.max_scored or parsed >= rules.max_parsed:
+            break
+        plain = parser_text(edit)
+        if plain in seen:
+            continue
+        seen.add(plain)
+        if read(plain) is not None:
+            kept.append(edit)
+    return kept
+
+
+def score(model, encoded, start: list[int], tokenizer, batch: Sequence[Candidate], frames: int) -> list[float]:
+    """Mean log-probability per token of each candidate's text under the decoder, given the note's encoder output
+    `encoded` (a ctranslate2 StorageView of one note) and the decoder's `start` (task tokens). The campus prompt is
+    left out: with its 70 tokens before every candidate the scoring cost 4x (1.2 s against 0.28 s of CPU for 16
+    candidates, load 11)."""
+    import ctranslate2
+
+    tokens = [tokenizer.encode(c.text) for c in batch]
+    repeated = ctranslate2.StorageView.from_array(np.repeat(np.asarray(encoded), len(batch), axis=0))
+    results = model.align(repeated, start, tokens, frames)
+    return [float(np.mean(np.log(np.maximum(np.asarray(r.text_token_probs), 1e-9)))) for r in results]
+
+
+def pick(scored: Sequence[Scored], rules: RescoreRules = RescoreRules()) -> Scored:
+    """The reading to keep: the best-scoring campus reading when it scores at least Whisper's own text
+    (`scored[0]`) minus `rules.within`, else Whisper's text."""
+    own = scored[0]
+    best = max(scored[1:], key=lambda s: s.score, default=None)
+    if best is None or best.score < own.score - rules.within:
+        return own
+    return best
+
+
+def chosen_words(chosen: Scored, unsure: float = UNSURE) -> tuple[tuple[str, float], ...]:
+    """The chosen reading's written words with probabilities: Whisper's own words keep theirs; a word put in by an
+    edit gets `unsure` (under the word check's threshold, so the bot asks before switching on it)."""
+    return tuple((w, unsure if p is None else p) for w, p in chosen.candidate.words)

