@@ -59,9 +59,10 @@ def test_and_before_a_room_may_be_in():
 
 def test_only_readings_the_parser_takes_as_complete_commands_are_kept(demo_vocab):
     read = command_reader(demo_vocab, NOW)
-    words = written("Can", "you", "make", "sure", "the", "lights", "in", "room", "well", "well", "well", "rough", "?")
+    # ("well" right after a room word is read as 1 by the open-text rules, so a word they leave alone stands here.)
+    words = written("Can", "you", "make", "sure", "the", "lights", "in", "room", "wall", "wall", "wall", "rough", "?")
     found = candidates(words, demo_vocab, read, RescoreRules(max_scored=40, max_parsed=400))
-    assert found[0].changed == () and parser_text(found[0]) == "can you make sure the lights in room well well well rough"
+    assert found[0].changed == () and parser_text(found[0]) == "can you make sure the lights in room wall wall wall rough"
     assert len(found) > 1
     assert all(read(parser_text(c)) is not None for c in found[1:])
     assert "can you make sure the lights in room 101 off" in texts(found)
