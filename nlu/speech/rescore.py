@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from nlu.lexicon import NUMBER_ROOM_HEADS
 from nlu.phonetic import sound_key
 from nlu.speech.opentext import heard_words
+from nlu.speech.wordcheck import unsure_words
 from nlu.textnorm import base_tokens
 from nlu.vocabulary import Vocabulary
 
@@ -62,12 +63,19 @@ class RescoreRules:
     Chosen on the dev notes (bench/speech_twopass.py --rescore, 488 notes, docs/benchmarks.md "Whisper as a judge of
     campus readings"): `within` 0.5 and 0.6 right on 10-11 more notes than Whisper's text alone with the same
     wrong switches unasked (3) and out-of-scope notes acted on (4); 0.8 acted on 7 out-of-scope notes. 12 readings
-    instead of 8 were right on 2 more notes; 8 cost 0.16 s of CPU a rescored note, 16 cost 0.34 s (load 12)."""
+    instead of 8 were right on 2 more notes; 8 cost 0.16 s of CPU a rescored note, 16 cost 0.34 s (load 12).
+
+    A text the parser does read is rescored too when one of its deciding words (room, device, on/off: the word
+    check's list) has a word probability under `unsure_below` (0: never): Whisper's wrong reading may parse ("staff
+    room" heard "classroom"). Its own reading is then a complete command, so a campus reading replaces it only when
+    it scores at most `within_parsed` below it (negative: must score above it)."""
 
     within: float = 0.5
     only_unread: bool = True
     max_scored: int = 8
     max_parsed: int = 80
+    unsure_below: float = 0.0
+    within_parsed: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -75,11 +83,13 @@ class Candidate:
     """One reading to score: `words` written as Whisper writes them (leading spaces), each with its probability
     (None for a word put in by the edit); `changed`: which slots were replaced ("room", "device", "onoff"), empty for
     Whisper's own text; `closeness`: 0..100, how close the replaced words sound to the new ones (orders the
-    candidates before scoring)."""
+    candidates before scoring); `parsed`: for Whisper's own text, whether the parser read it as a complete command
+    (its readings are then held to `RescoreRules.within_parsed`)."""
 
     words: tuple[tuple[str, float | None], ...]
     changed: tuple[str, ...] = ()
     closeness: float = 100.0
+    parsed: bool = False
 
     @property
     def text(self) -> str:
@@ -126,20 +136,33 @@ def _tokens(word: str) -> list[str]:
     return base_tokens(word)
 
 
-def room_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary) -> list[Candidate]:
-    """The words after the last "in" (or from a room word such as "room", "lab") up to what follows a room,
-    replaced by each room phrase of the campus."""
-    plain = [" ".join(_tokens(w)) for w, _ in words]
+def room_spans(plain: Sequence[str]) -> list[int]:
+    """Where a room phrase may start in the words `plain` (lower-case tokens): after the last "in" (and after
+    "in the"), or at the last room word ("room", "lab"; with its "the"). An "in" up to 3 words before that room word
+    is a start too: "in the staff room" names the room from "staff", not from "room"."""
     anchors = [i for i, t in enumerate(plain) if t == "in" or t in NUMBER_ROOM_HEADS]
     if not anchors:
         return []
-    anchor = anchors[-1] if plain[anchors[-1]] == "in" else anchors[-1] - (1 if anchors[-1] > 0 and
-                                                                         plain[anchors[-1] - 1] == "the" else 0)
-    starts = [anchor + 1] if plain[anchor] == "in" else [anchor]
-    if plain[anchor] == "in" and anchor + 1 < len(plain) and plain[anchor + 1] == "the":
-        starts.append(anchor + 2)
+    last = anchors[-1]
+    starts: list[int] = []
+    if plain[last] != "in":
+        starts.append(last - (1 if last > 0 and plain[last - 1] == "the" else 0))
+        before = [i for i in anchors if plain[i] == "in" and last - 3 <= i < last]
+        if not before:
+            return starts
+        last = before[-1]
+    starts.append(last + 1)
+    if last + 1 < len(plain) and plain[last + 1] == "the":
+        starts.append(last + 2)
+    return [s for s in dict.fromkeys(starts) if s < len(plain)]
+
+
+def room_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary) -> list[Candidate]:
+    """The words where a room phrase starts (`room_spans`) up to what follows a room, replaced by each room phrase
+    of the campus."""
+    plain = [" ".join(_tokens(w)) for w, _ in words]
     out = []
-    for start in starts:
+    for start in room_spans(plain):
         # Up to 4 words (punctuation Whisper put between them goes too: "room, well, well, well").
         stop, said = start, 0
         while stop < len(plain) and said < 4 and plain[stop] not in _AFTER_ROOM:
@@ -214,8 +237,10 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
     (at most `rules.max_scored` - 1 of them, closest sound first). `words`: Whisper's written words and their
     probabilities."""
     own = Candidate(tuple(words))
-    if rules.only_unread and read(parser_text(own)) is not None:
-        return [own]
+    if read(parser_text(own)) is not None:
+        own = Candidate(tuple(words), parsed=True)
+        if rules.only_unread and not unsure_slots(own, vocabulary, rules.unsure_below):
+            return [own]
     edits: list[Candidate] = []
     rooms = room_edits(words, vocabulary)
     onoff = onoff_edits(words)
@@ -244,6 +269,14 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
     return kept
 
 
+def unsure_slots(own: Candidate, vocabulary: Vocabulary, below: float) -> tuple[str, ...]:
+    """The room, device and on/off words of Whisper's text heard with a probability under `below` (the word check's
+    deciding words)."""
+    if below <= 0:
+        return ()
+    return unsure_words(heard_words((w, 1.0 if p is None else p) for w, p in own.words), vocabulary, below)
+
+
 def score(model, encoded, start: list[int], tokenizer, batch: Sequence[Candidate], frames: int) -> list[float]:
     """Mean log-probability per token of each candidate's text under the decoder, given the note's encoder output
     `encoded` (a ctranslate2 StorageView of one note) and the decoder's `start` (task tokens). The campus prompt is
@@ -259,10 +292,12 @@ def score(model, encoded, start: list[int], tokenizer, batch: Sequence[Candidate
 
 def pick(scored: Sequence[Scored], rules: RescoreRules = RescoreRules()) -> Scored:
     """The reading to keep: the best-scoring campus reading when it scores at least Whisper's own text
-    (`scored[0]`) minus `rules.within`, else Whisper's text."""
+    (`scored[0]`) minus `rules.within` (`rules.within_parsed` when the parser read Whisper's text), else Whisper's
+    text."""
     own = scored[0]
     best = max(scored[1:], key=lambda s: s.score, default=None)
-    if best is None or best.score < own.score - rules.within:
+    within = rules.within_parsed if own.candidate.parsed else rules.within
+    if best is None or best.score < own.score - within:
         return own
     return best
 
