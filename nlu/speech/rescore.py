@@ -136,6 +136,11 @@ def _tokens(word: str) -> list[str]:
     return base_tokens(word)
 
 
+def _named(phrase: str) -> list[str]:
+    """A room phrase's words as the parser reads them, without "the"."""
+    return [t for t in base_tokens(phrase) if t != "the"]
+
+
 def room_spans(plain: Sequence[str]) -> list[int]:
     """Where a room phrase may start in the words `plain` (lower-case tokens): after the last "in" (and after
     "in the"), or at the last room word ("room", "lab"; with its "the"). An "in" up to 3 words before that room word
@@ -170,9 +175,14 @@ def room_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary
             stop += 1
         # The whole stretch, or all but its last word: a shorter span leaves misheard words behind.
         for end in range(max(start + 1, stop - 1), stop + 1):
-            said = spoken("".join(w for w, _ in words[start:end]))
+            span = "".join(w for w, _ in words[start:end])
+            said = spoken(span)
             for phrase in room_phrases(vocabulary):
-                out.append(Candidate(_edit(words, start, end, phrase), ("room",), fuzz.ratio(said, spoken(phrase))))
+                # The room Whisper wrote, in the registry's case (with or without "the"), is no other reading:
+                # scored in place of Whisper's own words it only loses ("the reading hall" -> "Reading Hall").
+                if _named(span) != _named(phrase):
+                    out.append(Candidate(_edit(words, start, end, phrase), ("room",),
+                                         fuzz.ratio(said, spoken(phrase))))
     return out
 
 
