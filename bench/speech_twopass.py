@@ -90,7 +90,8 @@ def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | No
 
         opener = WhisperEngine(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech",
                                rescore=RescoreRules(within=-math.inf, within_parsed=-math.inf,
-                                                    max_scored=RESCORE_SAVED, unsure_below=RESCORE_UNSURE_SAVED))
+                                                    max_scored=RESCORE_SAVED, max_scored_parsed=RESCORE_SAVED,
+                                                    unsure_below=RESCORE_UNSURE_SAVED))
     else:
         opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
     grammar = closed.grammar_for(vocab)
@@ -182,7 +183,8 @@ def choose(p: dict, vocab, mode: str, rules: JoinRules, read, rescore: RescoreRu
     # here only under `rescore.unsure_below`, as the engine would.
     if scored and (not scored[0].candidate.parsed or unsure_slots(scored[0].candidate, vocab, rescore.unsure_below)):
         # The saved readings are in the order the engine's cap keeps them: a smaller cap is their head.
-        heard = rescored_transcript(heard, scored[:rescore.max_scored], rescore)
+        cap = rescore.max_scored_parsed if scored[0].candidate.parsed else rescore.max_scored
+        heard = rescored_transcript(heard, scored[:cap], rescore)
     if mode == "closed":
         return first
     prompt = campus_prompt(vocab)

@@ -7,7 +7,9 @@ an on/off word or the "in" before a room stands are replaced by campus phrases w
 the campus prompt ("Classroom 101", "room 101", "lights"); the readings that parse into a complete command for this
 campus are scored by the decoder on the note's own encoder output (teacher-forced token log-probabilities,
 `ctranslate2.models.Whisper.align`), and the best replaces Whisper's text only when it scores within a margin of it
-(a wider margin forces out-of-scope speech into commands: docs/benchmarks.md).
+(a wider margin forces out-of-scope speech into commands: docs/benchmarks.md). A text the parser does read is
+rescored too when one of its room, device or on/off words was unsure: Whisper's wrong reading may parse ("room 2
+auto" for "room two oh two"), and a campus reading must then score above it.
 
 Pure apart from `score`, which needs the loaded CTranslate2 model: candidates are built from written words and a
 Vocabulary, and chosen from scores.
@@ -53,8 +55,9 @@ class RescoreRules:
     """How a campus reading replaces Whisper's text. Scores are mean log-probabilities per token.
 
     Whisper's greedy text is close to the most likely sequence under its own decoder, so a campus reading almost
-    never scores above it: what the scores tell is how close a reading comes. Only a text the parser does not read
-    as a complete command is rescored (`only_unread`): one it reads is Whisper's best guess at a command already.
+    never scores above it: what the scores tell is how close a reading comes. A text the parser does not read as a
+    complete command is rescored; one it reads only when a deciding word was unsure (below; `only_unread` False:
+    every text).
     `within`: a campus reading replaces Whisper's text when it scores at most this much below it (per token);
     `max_scored`: at most this many readings are scored, Whisper's own text included (the decoder's cost grows with
     them: about 0.015-0.02 s of CPU each at load 9); `max_parsed`: at most this many edits are parsed looking for
@@ -68,14 +71,20 @@ class RescoreRules:
     A text the parser does read is rescored too when one of its deciding words (room, device, on/off: the word
     check's list) has a word probability under `unsure_below` (0: never): Whisper's wrong reading may parse ("staff
     room" heard "classroom"). Its own reading is then a complete command, so a campus reading replaces it only when
-    it scores at most `within_parsed` below it (negative: must score above it)."""
+    it scores at most `within_parsed` below it (negative: must score above it). Chosen on the same dev notes
+    (docs/benchmarks.md "Whisper's parsed text rescored"): under 0.7 (the word check's WORD_SURE) and 0.1 above
+    Whisper's text, right on 2 more notes, none lost, wrong switches unasked and out-of-scope notes acted on the same;
+    thresholds 0.8-0.95 gave the same notes; margin 0 lost one of the two, 0.3 was right on 10 notes fewer. 31 % of
+    the dev notes have such a word, so their readings are capped at `max_scored_parsed` (Whisper's own included): 4
+    were right on the same notes as 8 to 16, 3 lost one."""
 
     within: float = 0.5
     only_unread: bool = True
     max_scored: int = 8
     max_parsed: int = 80
-    unsure_below: float = 0.0
-    within_parsed: float = 0.0
+    unsure_below: float = 0.7
+    within_parsed: float = -0.1
+    max_scored_parsed: int = 4
 
 
 @dataclass(frozen=True)
@@ -267,8 +276,9 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
     # An edit that reads the same words as Whisper's (only case or punctuation differ) is no other reading.
     seen = {parser_text(own)}
     kept: list[Candidate] = [own]
+    cap = rules.max_scored_parsed if own.parsed else rules.max_scored
     for parsed, edit in enumerate(edits):
-        if len(kept) >= rules.max_scored or parsed >= rules.max_parsed:
+        if len(kept) >= cap or parsed >= rules.max_parsed:
             break
         plain = parser_text(edit)
         if plain in seen:

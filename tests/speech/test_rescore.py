@@ -81,13 +81,14 @@ def test_a_parsed_text_with_an_unsure_room_word_is_rescored_with_its_own_reading
     gets campus readings too, its own first and marked as parsed; heard sure, it does not."""
     read = command_reader(demo_vocab, NOW)
     unsure = (*written("Turn", "off", "the", "fans", "in", "Classroom"), (" 101", 0.4), (".", 0.9))
-    rules = RescoreRules(unsure_below=0.7, max_scored=40, max_parsed=400)
+    rules = RescoreRules(unsure_below=0.7, max_scored_parsed=40, max_parsed=400)
     found = candidates(unsure, demo_vocab, read, rules)
     assert found[0].parsed and found[0].changed == ()
     assert "turn off the fans in staff room" in texts(found)
     assert not any(c.parsed for c in found[1:])
-    # Off (the default), or every deciding word heard at 0.9: Whisper's text alone.
-    assert len(candidates(unsure, demo_vocab, read)) == 1
+    # Off, or every deciding word heard at 0.9: Whisper's text alone; by default at most 4 readings.
+    assert len(candidates(unsure, demo_vocab, read, RescoreRules(unsure_below=0.0))) == 1
+    assert 1 < len(candidates(unsure, demo_vocab, read)) <= RescoreRules().max_scored_parsed
     assert len(candidates(written("Turn", "off", "the", "fans", "in", "Classroom", "101", "."), demo_vocab, read,
                           rules)) == 1
 
@@ -168,6 +169,23 @@ def test_on_a_real_note_a_campus_reading_is_chosen_by_the_decoders_score(notes, 
     new = [w for w in heard.words if w.confidence == UNSURE]
     assert new and any(w.text == "101" for w in new)
     assert rescored.cpu_s > 0
+
+
+def test_on_a_real_note_a_wrong_reading_that_parses_is_rescored_to_the_right_room(notes, rescoring_whisper,
+                                                                                 demo_vocab):
+    """A dev note: espeak-ng's "room two oh two" is heard "room 2 auto", which the parser reads as a command (room
+    2's words unsure): rescored, "room 202" scores above Whisper's own text and replaces it, its new words unsure."""
+    from nlu.audio import decode_audio
+
+    grammar = rescoring_whisper.grammar_for(demo_vocab)
+    said = "whenever you can, switch off the projector in room two oh two"
+    heard, rescored = rescoring_whisper.transcribe_rescored(decode_audio(notes.get(said, ENGLISH_VOICES[0])).samples,
+                                                            grammar)
+    own, *readings = rescored.scored
+    assert own.candidate.parsed and readings, "Whisper's text did not parse, or had no unsure room word"
+    assert "202" not in parser_text(own.candidate)
+    assert "in room 202" in heard.text
+    assert any(w.text == "202" and w.confidence == UNSURE for w in heard.words)
 
 
 def test_the_setting_turns_rescoring_on_by_default_and_off_when_asked():
