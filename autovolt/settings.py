@@ -46,8 +46,9 @@ class Settings(BaseSettings):
                                "(tiny and base come from the packaged models, others are downloaded), auto (the "
                                "packaged tiny when installed, else none) or off")
     whisper_rescore: bool = Field(True, description="Score campus readings of a Whisper text the parser does not "
-                                  "read as a command on the note's own audio, and take the best one within a margin "
-                                  "(nlu/speech/rescore.py; the bot asks before switching on it)")
+                                  "read as a command (or reads with an unsure room, device or on/off word) on the note's "
+                                  "own audio, and take the best one within a margin (nlu/speech/rescore.py; the bot "
+                                  "asks before switching on it)")
     stt_url: str | None = Field(None, description="Wyoming speech-to-text server, tcp://host:10300; tried before local "
                                 "Whisper, with the local engines as fallback when it is down")
     voice_confirm_below: float = Field(0.75, ge=0.0, le=1.0,

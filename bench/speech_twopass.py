@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.speech_twopass [--part dev] [--every N] [--limit N] [--snr 10] [--voices 2] [--neural]
                                              [--whisper tiny] [--passes FILE] [--closed-from FILE] [--denoise]
-                                             [--noisy-only] [--rescore] [--passes-only | --offline] [--json]
+                                             [--decode JSON] [--noisy-only] [--rescore] [--passes-only | --offline]
+                                             [--json]
     .venv/bin/python -m bench.speech_twopass --latency [--runs 3] [--whisper tiny] [--order open-first|beside]
 
 Reads the spoken corpus (nlu/corpus/spoken/<part>.txt; tune on `dev` only, `test` is held out), speaks each
@@ -40,10 +41,11 @@ from nlu.speech.base import HeardWord, Transcript
 from nlu.speech.denoise import spectral_subtract
 from nlu.speech.nbest import command_reader
 from nlu.speech.opentext import heard_words
-from nlu.speech.rescore import Candidate, RescoreRules, Scored
+from nlu.speech.rescore import Candidate, RescoreRules, Scored, unsure_slots
 from nlu.speech.twopass import RULES, JoinRules, grammar_needed, rank
 from nlu.speech.understand import decide
 from nlu.speech.whisper import campus_prompt, rescored_transcript
+from nlu.speech.whisper_decode import DecodeOptions
 from nlu.speech.wordcheck import unsure_words
 from store.campus import load_campus_file
 from tests.speech.synth import ENGLISH_VOICES, PIPER_JOE, NoteCache, Voice
@@ -67,13 +69,15 @@ def speakers(i: int, voices: int, neural: bool) -> list[Voice]:
 
 def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | None], voices: int, whisper_model: str,
                cache: Path, saved: Path | None, neural: bool = False,
-               closed_from: Path | None = None, denoise: bool = False, rescore: bool = False) -> list[dict]:
+               closed_from: Path | None = None, denoise: bool = False,
+               decode: DecodeOptions | None = None, rescore: bool = False) -> list[dict]:
     """Both passes on every note: [{source, snr, voice, closed, open, closed_s, open_s, open_cpu_s, audio_s,
     decode_s}], appended to `saved` (JSON lines) as they come, so a long run can be resumed. `examples` carry their
     index in the whole part: it picks the voice and the noise seed, so a subset's notes are the whole run's notes.
-    `denoise`: the open pass hears the note after spectral subtraction (nlu/speech/denoise.py). `rescore`: Whisper's
-    campus readings are scored too and saved under "rescore" (Whisper's own text stays the row's "open"), for
-    `evaluate` to pick from with any RescoreRules."""
+    `denoise`: the open pass hears the note after spectral subtraction (nlu/speech/denoise.py); `decode`: Whisper's
+    decoding options (prompt, beam, front-end) when not the product's. `rescore`: Whisper's campus readings are
+    scored too and saved under "rescore" (Whisper's own text stays the row's "open"), for `evaluate` to pick from
+    with any RescoreRules."""
     from nlu.speech import load_engine
     from nlu.speech.engines import load_whisper
     from nlu.speech.whisper_models import resolve_model
@@ -85,13 +89,17 @@ def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | No
             done[(row["source"], row["snr"], row["voice"])] = row
     notes = NoteCache(cache)
     closed = load_engine()
-    if rescore:  # scores every note's readings, keeps Whisper's text: the choice is made offline
+    if decode is None and not rescore:
+        opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
+    else:  # rescore: scores every note's readings, keeps Whisper's text; the choice is made offline
         from nlu.speech.whisper import WhisperEngine
 
         opener = WhisperEngine(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech",
-                               rescore=RescoreRules(within=-math.inf, max_scored=RESCORE_SAVED))
-    else:
-        opener = load_whisper(resolve_model(whisper_model, ROOT / "data" / "speech"), ROOT / "data" / "speech")
+                               options=decode or DecodeOptions(),
+                               rescore=RescoreRules(within=-math.inf, within_parsed=-math.inf,
+                                                    max_scored=RESCORE_SAVED, max_scored_parsed=RESCORE_SAVED,
+                                                    unsure_below=RESCORE_UNSURE_SAVED) if rescore else None)
+    prompt = campus_prompt(vocab, (decode or DecodeOptions()).prompt)
     grammar = closed.grammar_for(vocab)
     reuse = {}
     if closed_from is not None:  # the grammar pass does not depend on the Whisper model: taken from an earlier run
@@ -119,12 +127,13 @@ def run_passes(examples: list[tuple[int, Example]], vocab, snrs: list[float | No
             open_s, open_cpu_s = time.perf_counter() - started, time.process_time() - cpu
             row = {"source": ex.source, "snr": snr, "voice": voice.name, "audio_s": pcm.duration_s,
                    "decode_s": pcm.decode_s, "closed_s": closed_s, "open_s": open_s, "open_cpu_s": open_cpu_s,
-                   "loadavg": os.getloadavg()[0], "whisper": whisper_model,
+                   "loadavg": os.getloadavg()[0], "whisper": whisper_model, "prompt": prompt,
                    "closed": asdict(first), "open": asdict(heard)}
             if rescored is not None:
                 row["rescore"] = {"cpu_s": rescored.cpu_s, "scored": [
                     {"words": s.candidate.words, "changed": s.candidate.changed,
-                     "closeness": s.candidate.closeness, "score": s.score} for s in rescored.scored]}
+                     "closeness": s.candidate.closeness, "parsed": s.candidate.parsed, "score": s.score}
+                    for s in rescored.scored]}
             out.append(row)
             if saved is not None:
                 with saved.open("a") as f:
@@ -166,8 +175,8 @@ def _parse(vocab, text: str) -> Command:
 
 
 def _scored(saved: dict) -> tuple[Scored, ...]:
-    return tuple(Scored(Candidate(tuple((w, p) for w, p in s["words"]), tuple(s["changed"]), s["closeness"]),
-                        s["score"]) for s in saved["scored"])
+    return tuple(Scored(Candidate(tuple((w, p) for w, p in s["words"]), tuple(s["changed"]), s["closeness"],
+                                  s.get("parsed", False)), s["score"]) for s in saved["scored"])
 
 
 def choose(p: dict, vocab, mode: str, rules: JoinRules, read, rescore: RescoreRules | None = None) -> Transcript:
@@ -175,12 +184,16 @@ def choose(p: dict, vocab, mode: str, rules: JoinRules, read, rescore: RescoreRu
     if heard.words:  # saved words through today's open-text rules (they are idempotent on their own output)
         words = heard_words((w.text, w.confidence) for w in heard.words)
         heard = replace(heard, text=" ".join(w.text for w in words), words=words)
-    if rescore is not None and p.get("rescore", {}).get("scored"):
+    scored = _scored(p["rescore"]) if rescore is not None and p.get("rescore", {}).get("scored") else ()
+    # A text the parser reads was saved with readings when a deciding word was under RESCORE_UNSURE_SAVED: rescored
+    # here only under `rescore.unsure_below`, as the engine would.
+    if scored and (not scored[0].candidate.parsed or unsure_slots(scored[0].candidate, vocab, rescore.unsure_below)):
         # The saved readings are in the order the engine's cap keeps them: a smaller cap is their head.
-        heard = rescored_transcript(heard, _scored(p["rescore"])[:rescore.max_scored], rescore)
+        cap = rescore.max_scored_parsed if scored[0].candidate.parsed else rescore.max_scored
+        heard = rescored_transcript(heard, scored[:cap], rescore)
     if mode == "closed":
         return first
-    prompt = campus_prompt(vocab)
+    prompt = p.get("prompt", campus_prompt(vocab))  # the prompt Whisper was given: its words read back are refused
     if mode == "open":
         return rank(None, heard, read, rules, prompt)
     if mode == "first" and not grammar_needed(heard, read, vocab, rules, prompt):
@@ -351,6 +364,11 @@ RESCORE_SAVED = 16
 # How far below Whisper's own text (mean log-probability per token) a campus reading may score and still replace it.
 RESCORE_WITHIN = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5)
 RESCORE_CAPS = (4, 8, 12, 16)
+# A text the parser reads is saved with its readings when a deciding word's probability is under this (the engine's
+# `unsure_below` is swept under it offline), and the thresholds and margins swept for such texts.
+RESCORE_UNSURE_SAVED = 0.95
+RESCORE_UNSURE = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
+RESCORE_WITHIN_PARSED = (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.5)
 
 
 def sweep_grid() -> list[tuple[str, JoinRules]]:
@@ -378,9 +396,13 @@ def main() -> int:
     ap.add_argument("--closed-from", type=Path, help="saved passes whose grammar-pass results are reused")
     ap.add_argument("--passes-only", action="store_true", help="run and save the passes, skip the sweep")
     ap.add_argument("--denoise", action="store_true", help="spectral subtraction before the open pass")
+    ap.add_argument("--decode", type=json.loads, help='Whisper decoding options as JSON, e.g. \'{"beam_size": 3}\' '
+                    "(nlu/speech/whisper_decode.py DecodeOptions)")
     ap.add_argument("--noisy-only", action="store_true", help="the noisy notes only (no clean copies)")
     ap.add_argument("--offline", action="store_true", help="sweep the saved --passes only; run nothing")
     ap.add_argument("--rescore", action="store_true", help="score Whisper's campus readings too (saved; swept)")
+    ap.add_argument("--parsed-sweep", action="store_true",
+                    help="sweep only when a text the parser reads is rescored (RescoreRules.unsure_below)")
     ap.add_argument("--whisper", default="tiny", help="tiny (packaged), a folder, or a size name")
     ap.add_argument("--passes", type=Path, help="JSON-lines file of saved passes: resumed and extended")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "autovolt-voice-notes")
@@ -407,7 +429,8 @@ def main() -> int:
     else:
         snrs = [args.snr] if args.noisy_only else [None, args.snr]
         passes = run_passes(indexed, vocab, snrs, args.voices, args.whisper, args.cache, args.passes,
-                            args.neural, args.closed_from, args.denoise, args.rescore)
+                            args.neural, args.closed_from, args.denoise,
+                            DecodeOptions(**args.decode) if args.decode else None, args.rescore)
     print(f"passes: {len(passes)} notes in {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}")
     if args.passes_only:
         return 0
@@ -415,7 +438,13 @@ def main() -> int:
                "open alone": evaluate(passes, by_source, vocab, "open"),
                "two passes, today's rules": evaluate(passes, by_source, vocab, "two"),
                "whisper first, grammar pass where needed": evaluate(passes, by_source, vocab, "first")}
-    if any("rescore" in p for p in passes):
+    if any("rescore" in p for p in passes) and args.parsed_sweep:
+        for below in RESCORE_UNSURE:
+            for within_parsed in RESCORE_WITHIN_PARSED if below else (0.0,):
+                rescore = RescoreRules(unsure_below=below, within_parsed=within_parsed)
+                results[f"whisper first, rescored, parsed texts under {below} within {within_parsed}"] = evaluate(
+                    passes, by_source, vocab, "first", rescore=rescore)
+    elif any("rescore" in p for p in passes):
         for within in RESCORE_WITHIN:
             for cap in RESCORE_CAPS:
                 rescore = RescoreRules(within=within, max_scored=cap)

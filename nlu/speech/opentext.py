@@ -5,6 +5,22 @@ numbers as their homophones ("lab to", "room for"). The homophones are turned ba
 word that introduces a room number, where nothing else makes sense. "Two hundred and one" comes out as "200 and 1":
 joined back into 201. "Two oh one" may come out as "2 oh 1": the "oh" between two digits is a zero (else the room
 read is "room 2").
+
+A decode that writes its last phrase twice ("... what can I use you for it what can I use you for it") keeps it once.
+
+Whisper's other regular misreadings of campus speech on the dev notes, each fixed only where the words around it
+leave no other sense:
+- "off in" run together as "often" ("is often room 102", "are the lights often lab 2"): before a room word, a
+  number, "the" or "a";
+- a room number started twice ("one oh, one oh two" written "10102", "20202"): after a room word, a five-digit
+  number whose first two digits start the last three is the last three;
+- "AC" heard as "I see" after "the"; "projector" as "connector", "heater" as "eager", "figure" or "tiger", "fans" as
+  "hand", between "the" and "in", "on", "off", "still" or "is";
+- "lights off" heard as "light soft" (and "fans on" as "fan son"): the "s" went to the next word;
+- espeak-ng's "one" heard as "well", where a number is all that fits: after a room word, before "hour(s)"/"minute(s)";
+- "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and";
+- "switch" heard as "which" before "on" or "off" (as a question word "which" is not followed by "on"/"off":
+  "which one", "which room").
 """
 
 from __future__ import annotations
@@ -26,7 +42,78 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
             if token in _HOMOPHONES and out and out[-1].text in NUMBER_ROOM_HEADS:
                 token = _HOMOPHONES[token]
             out.append(HeardWord(token, float(confidence)))
-    return _hundreds_joined(_zeros_between_digits(out))
+    return _hundreds_joined(_restarted_numbers(_misheard_words(_zeros_between_digits(_said_once(out)))))
+
+
+# A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
+_REPEAT_WORDS = 3
+
+
+def _said_once(words: list[HeardWord]) -> list[HeardWord]:
+    """"what can i use you for what can i use you for" -> the first time round: a decoder (beam search especially)
+    on a short window may write the sentence again; people do not say a whole phrase twice in one breath."""
+    n = len(words)
+    texts = [w.text for w in words]
+    for size in range(n // 2, _REPEAT_WORDS - 1, -1):
+        if texts[n - 2 * size:n - size] == texts[n - size:]:
+            return words[:n - size]
+    return words
+
+
+# "often" before these is "off in": a room word, a number, or the start of a room's name.
+_PLACE_STARTS = NUMBER_ROOM_HEADS | {"the", "a"}
+# Device words Whisper writes as other words, taken as the device between "the" and a word that follows a device in
+# a command ("turn on the connector in ...", "is the figure still on"), where no other sense fits.
+_DEVICE_SOUNDALIKES = {"connector": "projector", "eager": "heater", "figure": "heater", "tiger": "heater",
+                       "hand": "fans"}
+_AFTER_DEVICE = frozenset("in on off still is".split())
+# "light soft" -> "lights off": a device word whose plural "s" Whisper joined to the on/off word after it.
+_SPLIT_S = {"soft": "off", "son": "on"}
+_PLURALS = {"light": "lights", "fan": "fans"}
+_TIME_UNITS = frozenset("hour hours minute minutes".split())
+
+
+def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
+    """Campus words Whisper writes as other words, fixed where the next (or previous) word leaves one sense."""
+    out: list[HeardWord] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        after = words[i + 1].text if i + 1 < len(words) else ""
+        before = out[-1].text if out else ""
+        if word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()):
+            out += [HeardWord("off", word.confidence), HeardWord("in", word.confidence)]
+        elif word.text == "which" and after in ("on", "off"):
+            out.append(HeardWord("switch", word.confidence))
+        elif word.text == "i" and after == "see" and before == "the":
+            out.append(HeardWord("ac", min(word.confidence, words[i + 1].confidence)))
+            i += 1
+        elif word.text in _DEVICE_SOUNDALIKES and before == "the" and after in _AFTER_DEVICE:
+            out.append(HeardWord(_DEVICE_SOUNDALIKES[word.text], word.confidence))
+        elif word.text in _PLURALS and after in _SPLIT_S:
+            least = min(word.confidence, words[i + 1].confidence)
+            out += [HeardWord(_PLURALS[word.text], least), HeardWord(_SPLIT_S[after], least)]
+            i += 1
+        elif word.text == "well" and (before in NUMBER_ROOM_HEADS or after in _TIME_UNITS):
+            out.append(HeardWord("1", word.confidence))
+        elif (word.text == "in" and before in ("hour", "hours") and after[:1].isdigit() and i + 2 < len(words)
+              and words[i + 2].text in ("minute", "minutes")):
+            out.append(HeardWord("and", word.confidence))
+        else:
+            out.append(word)
+        i += 1
+    return out
+
+
+def _restarted_numbers(words: list[HeardWord]) -> list[HeardWord]:
+    """"room 10102" -> "room 102": a room number begun twice ("one oh ... one oh two"), after a room word."""
+    out = list(words)
+    for i in range(1, len(out)):
+        here = out[i].text
+        if (out[i - 1].text in NUMBER_ROOM_HEADS and len(here) == 5 and here.isdigit()
+                and here[2:].startswith(here[:2])):
+            out[i] = HeardWord(here[2:], out[i].confidence)
+    return out
 
 
 def _zeros_between_digits(words: list[HeardWord]) -> list[HeardWord]:

@@ -7,7 +7,9 @@ an on/off word or the "in" before a room stands are replaced by campus phrases w
 the campus prompt ("Classroom 101", "room 101", "lights"); the readings that parse into a complete command for this
 campus are scored by the decoder on the note's own encoder output (teacher-forced token log-probabilities,
 `ctranslate2.models.Whisper.align`), and the best replaces Whisper's text only when it scores within a margin of it
-(a wider margin forces out-of-scope speech into commands: docs/benchmarks.md).
+(a wider margin forces out-of-scope speech into commands: docs/benchmarks.md). A text the parser does read is
+rescored too when one of its room, device or on/off words was unsure: Whisper's wrong reading may parse ("room 2
+auto" for "room two oh two"), and a campus reading must then score above it.
 
 Pure apart from `score`, which needs the loaded CTranslate2 model: candidates are built from written words and a
 Vocabulary, and chosen from scores.
@@ -25,6 +27,7 @@ from rapidfuzz import fuzz
 from nlu.lexicon import NUMBER_ROOM_HEADS
 from nlu.phonetic import sound_key
 from nlu.speech.opentext import heard_words
+from nlu.speech.wordcheck import unsure_words
 from nlu.textnorm import base_tokens
 from nlu.vocabulary import Vocabulary
 
@@ -52,8 +55,9 @@ class RescoreRules:
     """How a campus reading replaces Whisper's text. Scores are mean log-probabilities per token.
 
     Whisper's greedy text is close to the most likely sequence under its own decoder, so a campus reading almost
-    never scores above it: what the scores tell is how close a reading comes. Only a text the parser does not read
-    as a complete command is rescored (`only_unread`): one it reads is Whisper's best guess at a command already.
+    never scores above it: what the scores tell is how close a reading comes. A text the parser does not read as a
+    complete command is rescored; one it reads only when a deciding word was unsure (below; `only_unread` False:
+    every text).
     `within`: a campus reading replaces Whisper's text when it scores at most this much below it (per token);
     `max_scored`: at most this many readings are scored, Whisper's own text included (the decoder's cost grows with
     them: about 0.015-0.02 s of CPU each at load 9); `max_parsed`: at most this many edits are parsed looking for
@@ -62,12 +66,25 @@ class RescoreRules:
     Chosen on the dev notes (bench/speech_twopass.py --rescore, 488 notes, docs/benchmarks.md "Whisper as a judge of
     campus readings"): `within` 0.5 and 0.6 right on 10-11 more notes than Whisper's text alone with the same
     wrong switches unasked (3) and out-of-scope notes acted on (4); 0.8 acted on 7 out-of-scope notes. 12 readings
-    instead of 8 were right on 2 more notes; 8 cost 0.16 s of CPU a rescored note, 16 cost 0.34 s (load 12)."""
+    instead of 8 were right on 2 more notes; 8 cost 0.16 s of CPU a rescored note, 16 cost 0.34 s (load 12).
+
+    A text the parser does read is rescored too when one of its deciding words (room, device, on/off: the word
+    check's list) has a word probability under `unsure_below` (0: never): Whisper's wrong reading may parse ("staff
+    room" heard "classroom"). Its own reading is then a complete command, so a campus reading replaces it only when
+    it scores at most `within_parsed` below it (negative: must score above it). Chosen on the same dev notes
+    (docs/benchmarks.md "Whisper's parsed text rescored"): under 0.7 (the word check's WORD_SURE) and 0.1 above
+    Whisper's text, right on 2 more notes, none lost, wrong switches unasked and out-of-scope notes acted on the same;
+    thresholds 0.8-0.95 gave the same notes; margin 0 lost one of the two, 0.3 was right on 10 notes fewer. 31 % of
+    the dev notes have such a word, so their readings are capped at `max_scored_parsed` (Whisper's own included): 4
+    were right on the same notes as 8 to 16, 3 lost one."""
 
     within: float = 0.5
     only_unread: bool = True
     max_scored: int = 8
     max_parsed: int = 80
+    unsure_below: float = 0.7
+    within_parsed: float = -0.1
+    max_scored_parsed: int = 4
 
 
 @dataclass(frozen=True)
@@ -75,11 +92,13 @@ class Candidate:
     """One reading to score: `words` written as Whisper writes them (leading spaces), each with its probability
     (None for a word put in by the edit); `changed`: which slots were replaced ("room", "device", "onoff"), empty for
     Whisper's own text; `closeness`: 0..100, how close the replaced words sound to the new ones (orders the
-    candidates before scoring)."""
+    candidates before scoring); `parsed`: for Whisper's own text, whether the parser read it as a complete command
+    (its readings are then held to `RescoreRules.within_parsed`)."""
 
     words: tuple[tuple[str, float | None], ...]
     changed: tuple[str, ...] = ()
     closeness: float = 100.0
+    parsed: bool = False
 
     @property
     def text(self) -> str:
@@ -126,20 +145,38 @@ def _tokens(word: str) -> list[str]:
     return base_tokens(word)
 
 
-def room_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary) -> list[Candidate]:
-    """The words after the last "in" (or from a room word such as "room", "lab") up to what follows a room,
-    replaced by each room phrase of the campus."""
-    plain = [" ".join(_tokens(w)) for w, _ in words]
+def _named(phrase: str) -> list[str]:
+    """A room phrase's words as the parser reads them, without "the"."""
+    return [t for t in base_tokens(phrase) if t != "the"]
+
+
+def room_spans(plain: Sequence[str]) -> list[int]:
+    """Where a room phrase may start in the words `plain` (lower-case tokens): after the last "in" (and after
+    "in the"), or at the last room word ("room", "lab"; with its "the"). An "in" up to 3 words before that room word
+    is a start too: "in the staff room" names the room from "staff", not from "room"."""
     anchors = [i for i, t in enumerate(plain) if t == "in" or t in NUMBER_ROOM_HEADS]
     if not anchors:
         return []
-    anchor = anchors[-1] if plain[anchors[-1]] == "in" else anchors[-1] - (1 if anchors[-1] > 0 and
-                                                                         plain[anchors[-1] - 1] == "the" else 0)
-    starts = [anchor + 1] if plain[anchor] == "in" else [anchor]
-    if plain[anchor] == "in" and anchor + 1 < len(plain) and plain[anchor + 1] == "the":
-        starts.append(anchor + 2)
+    last = anchors[-1]
+    starts: list[int] = []
+    if plain[last] != "in":
+        starts.append(last - (1 if last > 0 and plain[last - 1] == "the" else 0))
+        before = [i for i in anchors if plain[i] == "in" and last - 3 <= i < last]
+        if not before:
+            return starts
+        last = before[-1]
+    starts.append(last + 1)
+    if last + 1 < len(plain) and plain[last + 1] == "the":
+        starts.append(last + 2)
+    return [s for s in dict.fromkeys(starts) if s < len(plain)]
+
+
+def room_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary) -> list[Candidate]:
+    """The words where a room phrase starts (`room_spans`) up to what follows a room, replaced by each room phrase
+    of the campus."""
+    plain = [" ".join(_tokens(w)) for w, _ in words]
     out = []
-    for start in starts:
+    for start in room_spans(plain):
         # Up to 4 words (punctuation Whisper put between them goes too: "room, well, well, well").
         stop, said = start, 0
         while stop < len(plain) and said < 4 and plain[stop] not in _AFTER_ROOM:
@@ -147,9 +184,14 @@ def room_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary
             stop += 1
         # The whole stretch, or all but its last word: a shorter span leaves misheard words behind.
         for end in range(max(start + 1, stop - 1), stop + 1):
-            said = spoken("".join(w for w, _ in words[start:end]))
+            span = "".join(w for w, _ in words[start:end])
+            said = spoken(span)
             for phrase in room_phrases(vocabulary):
-                out.append(Candidate(_edit(words, start, end, phrase), ("room",), fuzz.ratio(said, spoken(phrase))))
+                # The room Whisper wrote, in the registry's case (with or without "the"), is no other reading:
+                # scored in place of Whisper's own words it only loses ("the reading hall" -> "Reading Hall").
+                if _named(span) != _named(phrase):
+                    out.append(Candidate(_edit(words, start, end, phrase), ("room",),
+                                         fuzz.ratio(said, spoken(phrase))))
     return out
 
 
@@ -214,8 +256,10 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
     (at most `rules.max_scored` - 1 of them, closest sound first). `words`: Whisper's written words and their
     probabilities."""
     own = Candidate(tuple(words))
-    if rules.only_unread and read(parser_text(own)) is not None:
-        return [own]
+    if read(parser_text(own)) is not None:
+        own = Candidate(tuple(words), parsed=True)
+        if rules.only_unread and not unsure_slots(own, vocabulary, rules.unsure_below):
+            return [own]
     edits: list[Candidate] = []
     rooms = room_edits(words, vocabulary)
     onoff = onoff_edits(words)
@@ -232,8 +276,9 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
     # An edit that reads the same words as Whisper's (only case or punctuation differ) is no other reading.
     seen = {parser_text(own)}
     kept: list[Candidate] = [own]
+    cap = rules.max_scored_parsed if own.parsed else rules.max_scored
     for parsed, edit in enumerate(edits):
-        if len(kept) >= rules.max_scored or parsed >= rules.max_parsed:
+        if len(kept) >= cap or parsed >= rules.max_parsed:
             break
         plain = parser_text(edit)
         if plain in seen:
@@ -242,6 +287,14 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
         if read(plain) is not None:
             kept.append(edit)
     return kept
+
+
+def unsure_slots(own: Candidate, vocabulary: Vocabulary, below: float) -> tuple[str, ...]:
+    """The room, device and on/off words of Whisper's text heard with a probability under `below` (the word check's
+    deciding words)."""
+    if below <= 0:
+        return ()
+    return unsure_words(heard_words((w, 1.0 if p is None else p) for w, p in own.words), vocabulary, below)
 
 
 def score(model, encoded, start: list[int], tokenizer, batch: Sequence[Candidate], frames: int) -> list[float]:
@@ -259,10 +312,12 @@ def score(model, encoded, start: list[int], tokenizer, batch: Sequence[Candidate
 
 def pick(scored: Sequence[Scored], rules: RescoreRules = RescoreRules()) -> Scored:
     """The reading to keep: the best-scoring campus reading when it scores at least Whisper's own text
-    (`scored[0]`) minus `rules.within`, else Whisper's text."""
+    (`scored[0]`) minus `rules.within` (`rules.within_parsed` when the parser read Whisper's text), else Whisper's
+    text."""
     own = scored[0]
     best = max(scored[1:], key=lambda s: s.score, default=None)
-    if best is None or best.score < own.score - rules.within:
+    within = rules.within_parsed if own.candidate.parsed else rules.within
+    if best is None or best.score < own.score - within:
         return own
     return best
 

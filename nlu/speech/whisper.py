@@ -7,8 +7,8 @@ device names as they are written), which makes Whisper spell "Classroom 101" and
 before switching when the device or the room was an unsure word.
 
 The model is loaded by faster-whisper, but a note is decoded by `nlu.speech.whisper_decode` on the CTranslate2
-model directly: an encoder window fitted to the note and per-word probabilities from the one greedy pass
-(docs/benchmarks.md "Whisper made cheap": on a 3 s note, about a seventh of the CPU of faster-whisper's `transcribe`).
+model directly: an encoder window fitted to the note, one beam-3 decode and per-word probabilities after the same
+prompt (docs/benchmarks.md "Whisper made cheap" and "Whisper's prompt, decoding, front-end").
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 
 from nlu.grammar import Grammar, build_grammar
 from nlu.speech.base import HeardWord, ModelError, Transcript
+from nlu.speech.frontend import high_passed, levelled
 from nlu.speech.opentext import heard_words
 from nlu.speech.rescore import RescoreRules, Scored, candidates, chosen_words, pick, score
 from nlu.speech.whisper_decode import DecodeOptions, Decoded, WindowDecoder
@@ -42,10 +43,29 @@ NO_SPEECH_LOGPROB = -1.0
 PROMPT_WORDS = 120
 
 
-def campus_prompt(vocabulary: Vocabulary | None) -> str:
-    """Campus names as Whisper should write them: devices, rooms, buildings (most rooms first when cut)."""
+def campus_prompt(vocabulary: Vocabulary | None, style: str = "list") -> str:
+    """Campus names as Whisper should write them, as the text Whisper is told came before the note. `style`: "list"
+    (an instruction naming every device and room, most rooms first when cut), "words" (the same names alone, as
+    hotwords), "sentence" (one short natural command naming a numbered room and another), "none" (no prompt);
+    "devices": the list with the campus's own device names added; "spoken" and "both": the list with a numbered
+    room's numbered alias ("Room 101", "Lab 2") instead of its name, or after it. Only "list" is used by the
+    product: the others were measured worse on the dev notes (docs/benchmarks.md)."""
     devices = ["lights", "fans", "AC", "projector", "plugs", "heater"]
-    names = [*(r.name for r in vocabulary.rooms), *(b.name for b in vocabulary.buildings)] if vocabulary else []
+    if style == "devices" and vocabulary:  # the campus's own device names too ("water cooler", "wall sockets")
+        seen = {d.lower() for d in devices}
+        for switch in vocabulary.switches:
+            name = "".join(c for c in switch.name if not c.isdigit()).strip()
+            if name.lower() not in seen and not name.lower().startswith(("ac ", "fan")):
+                seen.add(name.lower())
+                devices.append(name.lower())
+    rooms = []
+    for room in vocabulary.rooms if vocabulary else ():
+        numbered = any(c.isdigit() for c in room.name)  # "Classroom 101" is said "room 101"; "Physics Lab" as named
+        spoken = [a.title() for a in room.aliases if numbered and any(c.isdigit() for c in a)]
+        rooms += spoken[:1] if style == "spoken" and spoken else [room.name]
+        if style == "both" and spoken:
+            rooms.append(spoken[0])
+    names = [*rooms, *(b.name for b in vocabulary.buildings)] if vocabulary else []
     words = 0
     kept = []
     for name in names:
@@ -53,6 +73,14 @@ def campus_prompt(vocabulary: Vocabulary | None) -> str:
         if words > PROMPT_WORDS:
             break
         kept.append(name)
+    if style == "none":
+        return ""
+    if style == "words":
+        return " ".join([*devices, *kept])
+    if style == "sentence":
+        numbered = next((n for n in kept if any(c.isdigit() for c in n)), "Classroom 101")
+        other = next((n for n in kept if not any(c.isdigit() for c in n)), "the Seminar Hall")
+        return f"Lights off in {numbered}, and the AC on in {other}, please."
     return f"Turn off the {', '.join(devices)} in {', '.join(kept)}." if kept else f"Turn off the {', '.join(devices)}."
 
 
@@ -127,7 +155,7 @@ class WhisperEngine:
         audio_s = len(pcm) / (2 * SAMPLE_RATE)
         started = time.perf_counter()
         vocabulary = grammar.vocabulary if grammar is not None else None
-        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        audio = shaped(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, self.options)
         # faster-whisper's log-Mel features; its last frame covers only the padding it adds.
         features = self._features(audio)[:, :-1]
         rescored = Rescored()
@@ -169,8 +197,17 @@ class WhisperEngine:
         if prompt is None:
             if len(self._prompts) > 8:  # prompts of old registry snapshots
                 self._prompts.clear()
-            prompt = self._prompts[key] = self._decoder.prompt(campus_prompt(vocabulary))
+            prompt = self._prompts[key] = self._decoder.prompt(campus_prompt(vocabulary, self.options.prompt))
         return prompt
+
+
+def shaped(audio: np.ndarray, options: DecodeOptions) -> np.ndarray:
+    """The note as Whisper hears it: high-passed and levelled when `options` say so (by default as recorded)."""
+    if options.highpass_hz > 0:
+        audio = high_passed(audio, options.highpass_hz, SAMPLE_RATE)
+    if options.level_dbfs is not None:
+        audio = levelled(audio, options.level_dbfs)
+    return audio
 
 
 def with_words(heard: Transcript, words: tuple[HeardWord, ...]) -> Transcript:

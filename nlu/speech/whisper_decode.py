@@ -1,4 +1,4 @@
-"""One greedy Whisper decode per note, on an encoder window fitted to the note, with per-word probabilities.
+"""One Whisper decode per note (beam 3), on an encoder window fitted to the note, with per-word probabilities.
 
 faster-whisper's `transcribe` always encodes a 30 s window (a 3 s note is 90 % padding: the encoder's cost is the
 window's, not the note's) and gets per-word probabilities from a second decoder pass (`align`, about 40 % of its
@@ -7,8 +7,9 @@ time). Here the CTranslate2 model is called directly:
 - the log-Mel features of the note are padded to the note's length plus a margin, not to 30 s (CTranslate2 takes
   any even number of frames up to 3000); a note longer than one window is cut at its quietest frames;
 - greedy decoding returns its per-step scores over the vocabulary (`return_logits_vocab`), so each token's
-  probability comes from the same pass that chose it, and a word's probability is the mean over its tokens, as
-  faster-whisper computes it from the alignment pass.
+  probability comes from the same pass that chose it; a beam's tokens (the default, beam 3) are scored by the
+  alignment pass after the same campus prompt. A word's probability is the mean over its tokens, as faster-whisper
+  computes it.
 
 Whisper was trained on 30 s windows: on a short one it sometimes does not stop and says the sentence again and
 again. A decode is given a token budget for its window's length; one that ends in a loop keeps its first time round
@@ -19,6 +20,7 @@ runs out of budget without a loop is decoded again on the full 30 s window.
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -35,6 +37,9 @@ MAX_LENGTH = 448
 # A long note is cut where it is quietest within the last part of each window (mean log-Mel level over 100 ms).
 CUT_SEARCH_FRAMES = 800
 QUIET_SPAN = 10
+# faster-whisper's checks for a failed decode (its temperature fallback thresholds).
+FALLBACK_LOGPROB = -1.0
+FALLBACK_COMPRESSION = 2.4
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,32 @@ class DecodeOptions:
 
     `fit_window`: encode the note plus `margin_s` of padding (False: Whisper's full 30 s window, as faster-whisper);
     `margin_s`: seconds of padding after the note in a fitted window; `word_probs`: "decode" (from the greedy pass
-    itself) or "align" (faster-whisper's teacher-forced second pass without the prompt, kept for measurement);
-    `loops`: what to do when a fitted window's decode repeats itself: "trim" (keep the first time round) or "refit"
-    (decode again on 30 s)."""
+    itself; for a beam, the alignment pass after the same prompt) or "align" (faster-whisper's teacher-forced
+    second pass without the prompt, kept for measurement); `loops`: what to do when a fitted window's decode
+    repeats itself: "trim" (keep the first time round) or "refit" (decode again on 30 s); `beam_size`: 1 greedy,
+    more a beam search (3, measured on the dev notes; its word probabilities come from the alignment pass, the
+    beam's own scores being of several hypotheses); `length_penalty`, `repetition_penalty`, `no_repeat_ngram`,
+    `suppress_blank`: CTranslate2's generation options of those names; `fallback_beam`: when a greedy decode fails
+    faster-whisper's checks (mean log probability under `FALLBACK_LOGPROB`, or text compressing more than
+    `FALLBACK_COMPRESSION`), the window is decoded again with this beam and the surer reading kept (0: never;
+    deterministic, unlike faster-whisper's sampling fallback); `prompt`: the campus prompt's style ("list", the
+    product's; the others measured: `nlu.speech.whisper.campus_prompt`); `level_dbfs`: the note's
+    speech scaled to this RMS level before Whisper (None: as recorded); `highpass_hz`: frequencies under this cut
+    before Whisper (0: none)."""
 
     fit_window: bool = True
     margin_s: float = 5.0
     word_probs: str = "decode"
     loops: str = "trim"
+    beam_size: int = 3
+    length_penalty: float = 1.0
+    repetition_penalty: float = 1.0
+    no_repeat_ngram: int = 0
+    suppress_blank: bool = True
+    fallback_beam: int = 0
+    prompt: str = "list"
+    level_dbfs: float | None = None
+    highpass_hz: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -98,8 +121,8 @@ def cut_points(features: np.ndarray, margin: int) -> list[tuple[int, int]]:
 class WindowDecoder:
     """Decodes notes with one loaded model. `model`: a ctranslate2.models.Whisper; `tokenizer`: faster-whisper's
     Tokenizer for English transcription; `suppress`: token ids never generated (faster-whisper's default set).
-    `refits` and `trims` count the windows decoded again on 30 s and the loops trimmed since loading (figures for
-    the bench)."""
+    `refits`, `trims` and `fallbacks` count the windows decoded again on 30 s, the loops trimmed and the fallback
+    beams run since loading (figures for the bench)."""
 
     def __init__(self, model, tokenizer, suppress: tuple[int, ...], options: DecodeOptions = DecodeOptions()) -> None:
         self.model = model
@@ -108,6 +131,7 @@ class WindowDecoder:
         self.options = options
         self.refits = 0
         self.trims = 0
+        self.fallbacks = 0
 
     def prompt(self, campus: str) -> list[int]:
         """The decoder's start: the campus prompt as previous text, then English, transcribe, no timestamps."""
@@ -142,17 +166,38 @@ class WindowDecoder:
         padded = np.zeros((1, span.shape[0], length), dtype=np.float32)
         padded[0, :, :min(content, length)] = span[:, :length]
         encoded = self.model.encode(ctranslate2.StorageView.from_array(padded))
+        o = self.options
+        decoded = self._generate(encoded, min(content, length), length, prompt, check, o.beam_size)
+        if decoded is not None and o.fallback_beam > 1 and o.beam_size == 1 and self._failed(decoded):
+            again = self._generate(encoded, min(content, length), length, prompt, check, o.fallback_beam)
+            self.fallbacks += 1
+            if again is not None and again.avg_logprob > decoded.avg_logprob:
+                decoded = again
+        return decoded
+
+    def _failed(self, decoded: Decoded) -> bool:
+        """faster-whisper's test of a decode to try again: unlikely tokens, or text that compresses like a loop."""
+        text = "".join(w for w, _ in decoded.words).encode()
+        ratio = len(text) / len(zlib.compress(text)) if text else 0.0
+        return decoded.avg_logprob < FALLBACK_LOGPROB or ratio > FALLBACK_COMPRESSION
+
+    def _generate(self, encoded, frames: int, length: int, prompt: list[int], check: bool,
+                  beam: int) -> Decoded | None:
+        o = self.options
         budget = math.ceil(TOKENS_PER_S * length / FRAMES_PER_S) + TOKENS_SLACK
-        # Greedy only (beam 1, no sampling fallback at higher temperatures): beam 5 costs about 2x on 2 cores for no
-        # gain on short commands, and sampling would read the same note differently twice (docs/benchmarks.md).
+        # Beam 3 by default: on 976 dev notes 36 read better than greedy and 18 worse, for about 0.06 s more CPU on a
+        # 3 s note (docs/benchmarks.md, "Whisper's prompt, decoding, front-end"). No sampling fallback at higher
+        # temperatures: sampling would read the same note differently twice.
+        own_probs = o.word_probs == "decode" and beam == 1  # CTranslate2 returns step scores for greedy only
         result = self.model.generate(
-            encoded, [prompt], beam_size=1, max_length=min(MAX_LENGTH, len(prompt) + budget) if check else MAX_LENGTH,
-            return_scores=True, return_no_speech_prob=True,
-            return_logits_vocab=self.options.word_probs == "decode",
-            suppress_blank=True, suppress_tokens=self.suppress)[0]
+            encoded, [prompt], beam_size=beam,
+            max_length=min(MAX_LENGTH, len(prompt) + budget) if check else MAX_LENGTH,
+            length_penalty=o.length_penalty, repetition_penalty=o.repetition_penalty,
+            no_repeat_ngram_size=o.no_repeat_ngram, return_scores=True, return_no_speech_prob=True,
+            return_logits_vocab=own_probs, suppress_blank=o.suppress_blank, suppress_tokens=self.suppress)[0]
         tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
         if check and (len(tokens) >= budget or _repeats(tokens)):
-            end = _first_round(tokens) if self.options.loops == "trim" else None
+            end = _first_round(tokens) if o.loops == "trim" else None
             if end is None:
                 return None
             tokens = tokens[:end]
@@ -161,11 +206,14 @@ class WindowDecoder:
         ended = len(result.sequences_ids[0])
         avg = result.scores[0] * ended / (ended + 1)
         if not tokens:
-            return Decoded((), result.no_speech_prob, avg, encoded=encoded, frames=min(content, length))
-        if self.options.word_probs == "decode":
+            return Decoded((), result.no_speech_prob, avg, encoded=encoded, frames=frames)
+        if own_probs:
             probs = _chosen_probabilities(result.logits[0], tokens)
         else:
-            aligned = self.model.align(encoded, self.tokenizer.sot_sequence, [tokens], min(content, length))[0]
+            # A beam's words are scored after the same prompt it was decoded with ("align" keeps faster-whisper's
+            # prompt-free scoring, for measurement).
+            start = prompt if o.word_probs == "decode" else list(self.tokenizer.sot_sequence)
+            aligned = self.model.align(encoded, start, [tokens], frames)[0]
             probs = list(aligned.text_token_probs)
         words, word_tokens = self.tokenizer.split_to_word_tokens(tokens + [self.tokenizer.eot])
         heard = []
@@ -174,7 +222,7 @@ class WindowDecoder:
             n = len(pieces)
             heard.append((word, float(np.mean(probs[i:i + n]))))
             i += n
-        return Decoded(tuple(heard), result.no_speech_prob, avg, encoded=encoded, frames=min(content, length))
+        return Decoded(tuple(heard), result.no_speech_prob, avg, encoded=encoded, frames=frames)
 
 
 def _chosen_probabilities(steps, tokens: list[int]) -> list[float]:

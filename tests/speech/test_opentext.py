@@ -1,0 +1,92 @@
+"""Whisper's regular misreadings of campus speech (nlu/speech/opentext.py), fixed only where the words around them
+leave one sense: each fix is checked through the real parser, and each has a sentence where the same word stays."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nlu.speech.opentext import heard_words
+
+NOW = dt.datetime(2026, 11, 26, 10, 0)
+
+
+def _text(written: str, confidence: float = 0.9) -> str:
+    return " ".join(w.text for w in heard_words((" " + word, confidence) for word in written.split()))
+
+
+@pytest.fixture(scope="module")
+def parse(demo_vocab):
+    from nlu.parser import parser_for
+
+    parser = parser_for(demo_vocab)
+    return lambda text: parser.parse(text, now=NOW)
+
+
+@pytest.mark.parametrize("written, fixed, rooms", [
+    ("Make sure everything is often room 102.", "make sure everything is off in room 102", ("cr-102",)),
+    ("Are the lights often lab 2?", "are the lights off in lab 2", ("lab-2",)),
+    ("Can you check if the AC is often a staff room?", "can you check if the ac is off in a staff room",
+     ("staff-room",)),
+    ("It is getting hot in room 10102, can you switch on the AC?",
+     "it is getting hot in room 102 can you switch on the ac", ("cr-102",)),
+    ("I think the projector and room 20202 is still on", "i think the projector and room 202 is still on",
+     ("cr-202",)),
+    ("Can you check if the I see is off in the staff room?", "can you check if the ac is off in the staff room",
+     ("staff-room",)),
+    ("Which on the AC in classroom 10102.", "switch on the ac in classroom 102", ("cr-102",)),
+    ("Do you think you can turn the connector off in the seminar hall?",
+     "do you think you can turn the projector off in the seminar hall", ("seminar-hall",)),
+    ("Perfect, turn on the eager in the staff room.", "perfect turn on the heater in the staff room",
+     ("staff-room",)),
+    ("Switch off the figure in the staff room.", "switch off the heater in the staff room", ("staff-room",)),
+    ("Turn on the hand in the reading hall.", "turn on the fans in the reading hall", ("reading-hall",)),
+    ("Right then, light soft in room 101.", "right then lights off in room 101", ("cr-101",)),
+    ("Turn off the AC in the lab well.", "turn off the ac in the lab 1", ("lab-1",)),
+])
+def test_a_misreading_is_turned_back_into_the_campus_words(parse, written, fixed, rooms):
+    assert _text(written) == fixed
+    assert parse(_text(written)).rooms == rooms
+    # The fix is needed: the words as Whisper wrote them are read as another command (or none).
+    read = lambda c: (c.intent, c.action, c.rooms, c.device_types)  # noqa: E731
+    assert read(parse(written.lower())) != read(parse(fixed))
+
+
+def test_an_hour_and_minutes_written_with_in_is_one_delay(parse):
+    written = "Turn off the fans in lab 2 in 1 hour in 30 minutes."
+    assert _text(written) == "turn off the fans in lab 2 in 1 hour and 30 minutes"
+    command = parse(_text(written))
+    assert command.when == dt.datetime(2026, 11, 26, 11, 30, tzinfo=command.when.tzinfo)
+    assert parse(written.lower()).when is None  # two times: the parser asks instead
+    assert _text("turn off the fans in well hour") == "turn off the fans in 1 hour"
+
+
+@pytest.mark.parametrize("written", [
+    "how often do you check the meters", "which one is on", "i see the lights are on", "room 12345 is not a room",
+    "we met 20202 people", "well i think so", "how eager are you", "a connector is missing", "my son is here",
+    "one hour in paris and 30 minutes", "on the other hand it is fine", "figure out the bill",
+    "the figure shows the usage",
+])
+def test_the_same_words_elsewhere_are_left_alone(written):
+    assert _text(written) == written
+
+
+def test_a_fixed_word_keeps_the_confidence_of_what_was_heard():
+    words = heard_words([(" the", 0.9), (" I", 0.4), (" see", 0.6), (" is", 0.9), (" often", 0.3), (" lab", 0.9),
+                         (" 2", 0.9)])
+    assert [(w.text, w.confidence) for w in words] == [
+        ("the", 0.9), ("ac", 0.4), ("is", 0.9), ("off", 0.3), ("in", 0.3), ("lab", 0.9), ("2", 0.9)]
+
+
+def test_the_rules_are_idempotent_on_their_own_output():
+    once = heard_words([(" " + w, 0.8) for w in "which off the lights often room 10102 the I see".split()])
+    assert heard_words((w.text, w.confidence) for w in once) == once
+
+
+def test_a_phrase_written_twice_at_the_end_is_kept_once():
+    assert _text("What can I use you for it? What can I use you for it?") == "what can i use you for it"
+    assert _text("turn off the lights off the lights") == "turn off the lights"
+    # Short repeats are speech ("yes yes"), and so is a repeat that is not at the end.
+    assert _text("yes yes yes") == "yes yes yes"
+    assert _text("lights off lights off in room 101") == "lights off lights off in room 101"
