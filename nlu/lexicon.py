@@ -148,6 +148,8 @@ OUT_OF_SCOPE_PHRASES = (
     # "schedule" and "queue" in other senses: "my sleep schedule is a mess", "don't schedule a class there".
     "sleep schedule", "bus schedule", "train schedule", "dont schedule", "do not schedule", "schedule a class",
     "schedule any", "a queue", "long queue",
+    # Planning, not asking: "how should we plan an energy audit", "the best way to plan next year's budget".
+    "to plan", "should we plan", "plan an", "plan our", "plan next", "planning an", "planning our", "planning the",
 )
 # Lights and things that are no campus switch though a device word names them: "fairy lights", "disco lights",
 # "the projector remote", "a light bulb shop" (a word before or after the device word makes it another thing).

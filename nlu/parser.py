@@ -320,6 +320,9 @@ class Parser:
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
+        if facts.here and not facts.rooms:  # "in my classroom" is a place to the judge as "in room 101" is
+            facts.masks.update((i, PLACE) for i, t in enumerate(toks) if t in _OWNED_PLACES and i
+                               and toks[i - 1] in ("my", "this") and i not in facts.masks)
         intent, action, operation = self._intent(facts, times, context)
         command = self._decide(raw, facts, times, context, now, intent, action, operation)
         return command, self._evidence(facts, command, context, raw)
@@ -738,7 +741,7 @@ class Parser:
                 continue
             if tok == "out" and i and toks[i - 1] in lx.DEVICE_SYNONYMS["light"] and i - 1 in f.mentioned:
                 return "off"  # "lights out in the reading hall"
-            if tok in ("up", "down") and "bring" in toks[max(0, i - 5):i] and f.has_device:
+            if tok in ("up", "down") and "bring" in toks[max(0, i - 7):i] and f.has_device:
                 return "on" if tok == "up" else "off"  # "bring the lights up in the seminar hall"
             if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 4):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
                 if tok == "cut" and "power" not in toks and not f.has_device:
