@@ -74,6 +74,15 @@ def _variants(name: str) -> set[tuple[str, ...]]:
     return {v for v in out if v}
 
 
+def _head_synonyms(name: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """A switch name whose last word is a device word, said with the type's other one-word names: "Stage lights"
+    is also "stage lighting", so that the longer name wins over the room's lights."""
+    if len(name) < 2 or name[-1] not in _TYPE_SYNONYMS or name[-2] in _TYPE_SYNONYMS:
+        return set()
+    kind = _TYPE_SYNONYMS[name[-1]]
+    return {name[:-1] + (w,) for w, k in _TYPE_SYNONYMS.items() if k == kind and " " not in w}
+
+
 def blank_english_vocab() -> Vocab:
     """The vocabulary of spaCy's blank English pipeline, without building its tokenizer.
 
@@ -154,7 +163,7 @@ class Gazetteer:
                 if len(head) == 2 and head[1] in _TYPE_SYNONYMS and len(head[0]) >= 4 and head[0].isalpha() \
                         and head[0] not in STOP_WORDS and head[0] not in lexicon.COMMON_WORDS and head[0] not in _TYPE_SYNONYMS:
                     self._add(head[:1], "switch", switch.id)
-                for words in _variants(name):
+                for words in _variants(name) | _head_synonyms(head):
                     if " ".join(words) in _TYPE_SYNONYMS or all(w.isdigit() for w in words) or len(words) == 1 and len(words[0]) < 3:
                         continue
                     self._add(words, "switch", switch.id)

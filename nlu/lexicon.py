@@ -68,7 +68,8 @@ ALERT_WORDS = frozenset(
 HELP_PHRASES = (
     "help", "what can you do", "what do you do", "how do i use", "how to use", "how does this work",
     "what commands", "list commands", "commands", "usage", "guide", "instructions", "how do you work",
-    "what are you able to do", "what can i ask", "what can i say", "start", "menu", "what can this bot do",
+    "what are you able to do", "what can i ask", "what should i type",
+    "what do i say to", "what should i say to", "what can i say", "start", "menu", "what can this bot do",
     "what can it do", "what does this bot do", "what do you understand", "how can you help", "what are the commands",
     # Asked indirectly: "I'm new here, what can you do", "what is this bot for", "how do I talk to you".
     "what are you able", "what you can do", "what should i type", "what should i say", "what kind of things",
@@ -109,8 +110,11 @@ OUT_OF_SCOPE_WORDS = frozenset(
     "volume louder quieter mute call phone sms whatsapp birthday alexa siri "
     "shopping buy sell book booking taxi elevator lift garage car gate gates sprinkler sprinklers garden "
     "oven fridge refrigerator microwave vacuum robot camera cameras cctv security siren doorbell "
-    "canteen cafeteria snacks breakfast".split()
+    "canteen cafeteria snacks breakfast audit audits".split()
 )
+# Instruments and kit no campus switch is, even at a bench that has a switch: "turn on the oscilloscope on bench 2".
+KIT_WORDS = frozenset("oscilloscope oscilloscopes multimeter multimeters microscope microscopes amplifier amp guitar "
+                      "piano keyboard synth aquarium incubator centrifuge".split())
 
 # Words said to be polite or to fill; dropped before anything else looks at the sentence.
 FILLER_WORDS = frozenset(
@@ -141,17 +145,22 @@ OUT_OF_SCOPE_PHRASES = (
     "speed of", "speed to", "high speed", "low speed",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
+    # "schedule" and "queue" in other senses: "my sleep schedule is a mess", "don't schedule a class there".
+    "sleep schedule", "bus schedule", "train schedule", "dont schedule", "do not schedule", "schedule a class",
+    "schedule any", "a queue", "long queue",
+    # Planning, not asking: "how should we plan an energy audit", "the best way to plan next year's budget".
+    "to plan", "should we plan", "plan an", "plan our", "plan next", "planning an", "planning our", "planning the",
 )
 # Lights and things that are no campus switch though a device word names them: "fairy lights", "disco lights",
 # "the projector remote", "a light bulb shop" (a word before or after the device word makes it another thing).
 NOT_OUR_BEFORE = frozenset(
     "fairy string disco christmas xmas party festive diwali torch flash street traffic bike bicycle car tail "
     "brake neon rgb mood porch balcony bedroom kitchen bathroom toilet hostel phone mobile laptop bedside "
-    "emergency solar fridge oven".split())
+    "emergency solar fridge oven aquarium fish tank terrarium".split())
 NOT_OUR_AFTER = frozenset(
     "remote remotes cupboard cupboards cabinet shop shops store stores cover covers stand stands cable cables "
     "manual manuals box boxes bag bags case cases repairman mechanic technician seller sellers dealer dealers price "
-    "prices brand brands warranty company companies factory catalogue catalog".split())
+    "prices brand brands warranty company companies factory catalogue catalog strip strips tape".split())
 
 NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall number no num block".split())
 
@@ -212,7 +221,7 @@ EVERYDAY_WORDS = frozenset(
     "cheating chilling choosing clap clean cleaner cleared clearly clock coast coat coin colder color coming "
     "commute compete connected consent contest context costly costume council counter creating crew crop cross "
     "cute dare dawn deep default delight depending dive download drag drain drawer drawn dreaming drops earning "
-    "eating echo edited enter entirely entry everyday excited expert facility fair fake fall falling feeling "
+    "eating echo edited enter entirely completely fully totally altogether entry everyday excited expert facility fair fake fall falling feeling "
     "figures filling fill finish flat fleet float forest forget function gain glad glass grading grew guiding "
     "hair hanging hate hating healing helper helps hide hiding hill hole holes host housing hunt hurt idea input "
     "issued joint keen keeper keeps kept lady laid lake land lead leading leads leaf lease leaves legs lend lent "

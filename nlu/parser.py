@@ -95,11 +95,15 @@ _ENERGY_WEAK_PHRASES = ("go through", "goes through", "went through", "gone thro
                         "eat up", "eats up", "ate up", "eating up", "eat through", "ate through")
 # Not an order: "no need to switch off the AC", "don't bother turning on the lights", "you don't have to ...".
 _NEGATED_PHRASES = ("no need", "need not", "neednt", "not need", "not bother", "not have to", "no point",
-                    "not necessary", "not needed", "no reason to", "should not", "must not", "not want to")
+                    "not necessary", "not needed", "no reason to", "should not", "must not", "not want to",
+                    # Orders not to touch: "keep your hands off the AC", "please stop turning off the fans".
+                    "hands off", "stop turning", "stop switching", "stop shutting", "stop powering", "quit turning",
+                    "quit switching", "stay away from", "leave alone", "leave it alone", "leave them alone")
 # Asking for advice about switching, not for a switch: "should I switch the AC off when I leave", "is it bad to
 # turn the AC on and off", "does turning the fan on and off waste power".
 _ADVICE_ADJECTIVES = frozenset("bad good better worse best ok okay fine wise smart safe cheaper efficient healthy "
                                "harmful normal wasteful necessary worth".split())
+_PERSUADE = frozenset("convince convinced persuade persuaded encourage motivate nudge".split())
 _GERUNDS = frozenset({"turning", "switching", "leaving", "keeping", "running", "shutting", "powering"})
 # Events, not switches: "is the farewell party still on in the seminar hall".
 _EVENTS = frozenset("party lecture lectures meeting meetings seminar event events quiz exam "
@@ -316,6 +320,9 @@ class Parser:
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
+        if facts.here and not facts.rooms:  # "in my classroom" is a place to the judge as "in room 101" is
+            facts.masks.update((i, PLACE) for i, t in enumerate(toks) if t in _OWNED_PLACES and i
+                               and toks[i - 1] in ("my", "this") and i not in facts.masks)
         intent, action, operation = self._intent(facts, times, context)
         command = self._decide(raw, facts, times, context, now, intent, action, operation)
         return command, self._evidence(facts, command, context, raw)
@@ -474,6 +481,9 @@ class Parser:
             return "unknown", None, None
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
+        kit = [i for i, t in enumerate(f.toks) if t in lx.KIT_WORDS and i not in f.mentioned]
+        if kit and kit[0] < min((i for i in f.mentioned if f.masks.get(i) != PLACE), default=len(f.toks)):
+            return "unknown", None, None  # "switch on the oscilloscope at bench 2": the kit, not the bench's sockets
         if self._not_our_thing(f):
             return "unknown", None, None  # "fairy lights on the balcony", "where is the projector remote"
         if any(t in _SWITCH_FORMS and n in _PERSONS for t, n in zip(f.toks, f.toks[1:])):
@@ -504,10 +514,10 @@ class Parser:
             action = "on"
         if ensure and action == "on" and cues & {"nothing", "none"}:
             action = "off"  # "make sure nothing is left on"
-        wished = action is None and not question and f.has_device and bool(cues & _WISHES) \
+        wished = action is None and not question and f.has_device and (bool(cues & _WISHES) or first == "run") \
             and bool(cues & {"running", "run"})
         if wished:
-            action = "on"  # "we need the projector running in lab 2", "let the fans run"
+            action = "on"  # "we need the projector running in lab 2", "let the fans run", "run the fans for an hour"
         verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
@@ -566,7 +576,8 @@ class Parser:
         if action and verb and not asks_done and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
-        if not (f.types or f.switch_mentions or f.has_place) and _asks_help(f):
+        if not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere) \
+                and _asks_help(f):  # "here" of "what do I type to get anything done here" is no room
             return "help", None, None  # "what all can I ask you": not a question about "all" devices
         statusish = _statusish(f)
         if (statusish or question) and not (f.has_device or f.pronoun or _asks_help(f)) and (
@@ -579,6 +590,9 @@ class Parser:
             return ("unknown", None, None) if negated else ("device_control", action, None)
         prev = context.previous
         shape = _follow_up_shape(f) if prev is not None and prev.intent != "unknown" else None
+        if shape is None and prev is not None and prev.intent in ("energy_query", "forecast_query") \
+                and _period_only(f, times):
+            return prev.intent, None, None  # "and last week?" after an energy answer: the same question, another period
         if shape is not None and prev.intent != "device_control" and times.moments:
             # "the lights at 5 pm and the fans at 6": a moment to act at is the shape of an order's object; after a
             # question ("what's scheduled?") it is a message of its own, never that question again.
@@ -589,8 +603,8 @@ class Parser:
             # room after a command is a status question, never the command again.
             if prev.intent != "device_control":
                 return prev.intent, None, prev.operation
-            if shape == "more":
-                return "device_control", prev.action, None
+            if shape == "more" or (prev.clarification is not None and f.has_place and not f.has_device):
+                return "device_control", prev.action, None  # "in room 201": the answer to "Which room?"
             return "status_query", None, None
         if "help" in cues and any(f.toks[k:k + 1] == ["with"] and f.toks[k + 1:k + 2] and f.toks[k + 1] in _OWNERS
                                   | {"a", "an", "our"} for k in range(len(f.toks))):
@@ -667,6 +681,9 @@ class Parser:
         nxt = f.toks[lead + 1:lead + 4]
         if first == "should" and nxt[:1] in (["i"], ["we"]):
             return True
+        if f.cues & _PERSUADE or any(t == "get" and f.toks[k + 1:k + 2] and f.toks[k + 1] in _OWNERS | {"our", "the"}
+                                     and "to" in f.toks[k + 2:k + 4] for k, t in enumerate(f.toks)):
+            return True  # "how do I get my colleagues to switch off the lights": persuading people
         if first in ("is", "would") and nxt[:1] == ["it"] and (set(nxt[1:]) | set(f.toks[lead + 4:lead + 5])) \
                 & _ADVICE_ADJECTIVES and not f.phrase("is it possible"):
             return True
@@ -708,7 +725,7 @@ class Parser:
     def _wanted_state(self, f: _Facts) -> bool:
         """A past form of a switch verb after a wish: "I want the AC switched off", "they can be turned off"."""
         toks = f.toks
-        return any(tok in _PAST_SWITCH and set(toks[max(0, i - 6):i]) & _WANTING for i, tok in enumerate(toks))
+        return any(tok in _PAST_SWITCH and set(toks[max(0, i - 8):i]) & _WANTING for i, tok in enumerate(toks))
 
     def _action(self, f: _Facts) -> str | None:
         toks = f.toks
@@ -724,6 +741,8 @@ class Parser:
                 continue
             if tok == "out" and i and toks[i - 1] in lx.DEVICE_SYNONYMS["light"] and i - 1 in f.mentioned:
                 return "off"  # "lights out in the reading hall"
+            if tok in ("up", "down") and "bring" in toks[max(0, i - 7):i] and f.has_device:
+                return "on" if tok == "up" else "off"  # "bring the lights up in the seminar hall"
             if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 4):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
                 if tok == "cut" and "power" not in toks and not f.has_device:
                     continue
@@ -911,6 +930,10 @@ class Parser:
                 and not f.cues & (lx.ENERGY_WORDS | lx.FORECAST_WORDS | lx.STATUS_WORDS):
             period = period or prev.period
             types = types or list(prev.device_types)
+        if prev is not None and prev.intent == intent and _period_only(f, times):
+            rooms, buildings = list(prev.rooms), list(prev.buildings)  # "and last week?": same place, other period
+        else:
+            buildings = list(f.buildings)
         switches: list[str] = []
         for options in f.switch_mentions:
             chosen = [s for s in options if not rooms or self.gaz.switches[s].room_id in rooms]
@@ -928,7 +951,7 @@ class Parser:
             confidence = 0.5
         if times.bad_date and not question:  # "used on 30 february": answering for today would mislead
             question, confidence = f"{times.bad_date.title()} is not a date. Which day do you mean?", 0.5
-        return Command(text=raw, intent=intent, device_types=tuple(types), rooms=tuple(rooms), buildings=tuple(f.buildings),
+        return Command(text=raw, intent=intent, device_types=tuple(types), rooms=tuple(rooms), buildings=tuple(buildings),
                        switches=tuple(self._ordered(switches)), when=when, period=period,
                        confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
                        everything=f.everything and not f.types)
@@ -997,6 +1020,14 @@ def _follow_up_shape(f: _Facts) -> str | None:
     if f.asked or set(rest) & _ASK_WORDS:
         return "ask"
     return "more" if set(rest) & _MORE_WORDS else "ask"
+
+
+def _period_only(f: _Facts, times: TimeInfo) -> bool:
+    """A follow-up that changes only the period ("and last week?", "what about yesterday"): a period, no moment,
+    no device or place, and nothing else but follow-up words."""
+    rest = {t for i, t in enumerate(f.toks) if i not in times.used} & f.cues
+    return times.period is not None and not times.moments and not (f.has_device or f.has_place or f.everywhere) \
+        and all(t in _FOLLOW_FRAME or t in lx.FILLER_WORDS for t in rest)
 
 
 def _answers_time(prev: Command | None, f: _Facts) -> bool:

@@ -71,6 +71,15 @@ def _day_period(day: dt.date, tz: dt.tzinfo, days: int = 1) -> Period:
     return Period(_midnight(day, tz), _midnight(day + dt.timedelta(days=days), tz))
 
 
+def _part_of_day(day: dt.date, part: str, now: dt.datetime) -> Period:
+    """"this morning" (midnight to noon), "this afternoon" (noon to 6 pm), "this evening" (6 pm to midnight) of
+    `day`, cut at `now` when it is under way: a question about this morning at 10:00 asks about the hours so far."""
+    hours = {"morning": (0, 12), "afternoon": (12, 18), "evening": (18, 24)}[part]
+    start = _midnight(day, now.tzinfo) + dt.timedelta(hours=hours[0])
+    end = _midnight(day, now.tzinfo) + dt.timedelta(hours=hours[1])
+    return Period(start, now if start < now < end else end)
+
+
 def _month_start(day: dt.date, offset: int) -> dt.date:
     month = day.month - 1 + offset
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
@@ -218,7 +227,7 @@ class _Scanner:
                 return 2
             if t == "this" and nxt in ("morning", "afternoon", "evening"):
                 if self.clock is None:
-                    self.period = _day_period(today, self.tz)
+                    self.period = _part_of_day(today, nxt, self.now)
                 self.bias = "am" if nxt == "morning" else "pm"
                 self.mark(i, i + 1)
                 return 2
@@ -234,6 +243,14 @@ class _Scanner:
                 self.day_offset = (day - today).days
                 self.mark(i, i + 1)
                 return 2
+        # "over the weekend", "during the weekend": the coming one in a forecast or command, else the last one.
+        if t == "the" and nxt == "weekend" and self.tok(i - 1) in ("over", "during", "on", "at", "for", "across"):
+            sat = today + dt.timedelta(days=5 - today.weekday())
+            if not self.ahead and today.weekday() < 5:
+                sat -= dt.timedelta(days=7)
+            self.period = _day_period(sat, self.tz, 2)
+            self.mark(i - 1, i, i + 1)
+            return 2
         # "since monday", "since yesterday", "since last week", "since this morning", "since 9 am".
         if t == "since" and nxt is not None:
             start: dt.datetime | None = None
