@@ -63,3 +63,15 @@ async def test_an_unsure_voice_note_without_a_room_is_not_asked_and_no_answer_sw
     after = await harness.say(FACULTY, "classroom 101")
     assert "lights off" not in after.text, after.text
     assert harness.relay("cr-101-lights") is True
+
+
+async def test_a_typed_room_answers_the_typed_room_question(harness):
+    """The text flow the voice note follows: the bot kept no command with a question but a time question, so the
+    answer "classroom 102" to "Which room: ...?" was "I can't do that"."""
+    await harness.gateway.switch(["cr-102-fans"], True)
+    asked = await harness.say(FACULTY, "switch off the fans")
+    assert asked.text == "Which room: Classroom 101 or Classroom 102?", asked.text
+    assert harness.relay("cr-102-fans") is True
+    done = await harness.say(FACULTY, "classroom 102")
+    assert "Classroom 102: ceiling fans off (1/1 confirmed)" in done.text, done.text
+    assert harness.relay("cr-102-fans") is False
