@@ -34,7 +34,7 @@ from devices.model import BoardLiveness, LateConfirmation, SwitchResult, SwitchS
 from nlu.alert_words import read_alert_action
 from nlu.answer_words import AnswerAsk, energy_words, read_answer_ask
 from nlu.command import Command, ParseContext
-from nlu.parser import parser_for
+from nlu.parser import asks_only_for_room, parser_for
 from store.campus import Campus, User
 from store.models import utcnow
 
@@ -257,18 +257,24 @@ class Conversation:
             return None
         return entry[1]
 
-    def _parse(self, who: Sender, user: User, text: str, remember: bool = True) -> Command:
+    def _parse(self, who: Sender, user: User, text: str, remember: bool = True, unsure: bool = False) -> Command:
+        """`unsure`: the text is a voice note heard unsurely, whose room question is not asked (see `_act`), so
+        nothing may complete it."""
         context = ParseContext(previous=self._previous(who.chat_id), user_rooms=self._parse_rooms(user))
         command = self.parser.parse(text, context, self.clock())
-        # A command waiting only for its time is kept, so that the answer ("at 6 pm", "now") completes it.
-        if remember and command.intent != "unknown" and (not command.clarification or command.needs_time):
+        # A command waiting only for its time or its room is kept, so that the answer ("at 6 pm", "now", "classroom
+        # 101") completes it.
+        # Not a room question the bot refuses to ask (a doubted parse, an unsure voice note): nothing answers it.
+        waits = command.needs_time or (asks_only_for_room(command) and not unsure
+                                       and command.confidence >= self.config.understood_below)
+        if remember and command.intent != "unknown" and (not command.clarification or waits):
             self._context[who.chat_id] = (time.monotonic(), command)
         return command
 
     async def _understand(self, who: Sender, user: User, text: str, heard: str | None = None,
                           unsure: bool = False) -> Reply:
         previous = self._previous(who.chat_id)
-        command = self._parse(who, user, text)
+        command = self._parse(who, user, text, unsure=heard is not None and unsure)
         ask = read_answer_ask(command.text)
         command = self._reshape(who, user, command, previous, ask)
         reply = await self._act(who, user, command, unsure, spoken=heard is not None, ask=ask)
@@ -324,6 +330,10 @@ class Conversation:
             return self._not_for_me(user, command)
         if unsure_parse:
             unsure = True  # a device command the parser doubts: switch only after a tap on "Yes"
+        if command.clarification and spoken and unsure and asks_only_for_room(command):
+            # Its answer would switch what may have been misheard without asking (nlu.speech.understand.decide).
+            return Reply("I am not sure enough of what I heard to ask which room. Please say it again with the room, "
+                         "or type it.", "unsure")
         if command.clarification:
             return Reply(command.clarification, "clarify")
         if command.intent == "device_control":

@@ -31,6 +31,19 @@ from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
+# The questions that ask only which room a command means (none named, or a name several rooms share). Built from
+# these constants so `asks_only_for_room` recognises exactly them.
+ROOM_QUESTION = "Which room do you mean?"
+ROOM_CHOICE = "Which room: "
+ROOM_OR_ROOM = "Which one do you mean: "
+
+
+def asks_only_for_room(command: Command) -> bool:
+    """Whether `command`'s clarification is the room question alone (its answer, a room, completes the command)."""
+    question = command.clarification
+    return question is not None and (question == ROOM_QUESTION or question.startswith((ROOM_CHOICE, ROOM_OR_ROOM)))
+
+
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
                           "close open keep leave".split())
 _QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "
@@ -777,7 +790,7 @@ class Parser:
                                     if self.gaz.rooms[r].building_id in self.gaz.buildings else self.gaz.rooms[r].name
                                     for r in narrowed or options)
                 f.candidates = tuple(narrowed or options)
-                return rooms, f"Which one do you mean: {names}?", False
+                return rooms, f"{ROOM_OR_ROOM}{names}?", False
         if rooms:
             return rooms, None, False
         if f.buildings:
@@ -796,8 +809,8 @@ class Parser:
         if context.user_rooms:
             names = " or ".join(self.gaz.rooms[r].name for r in context.user_rooms if r in self.gaz.rooms)
             f.candidates = tuple(context.user_rooms)
-            return [], f"Which room: {names}?", False
-        return [], "Which room do you mean?", False
+            return [], f"{ROOM_CHOICE}{names}?", False
+        return [], ROOM_QUESTION, False
 
     def _of_types(self, rooms: list[str], types: list[str]) -> list[str]:
         wanted = set(types)

@@ -21,6 +21,12 @@ UNDERSTOOD_BELOW = 0.5
 # A command whose device, room or on/off word was unsure gets at most this confidence: under the bot's default
 # confirmation threshold (0.75), so a switch asks first.
 UNSURE_WORD_CAP = 0.6
+# A note heard at least this surely (the bot's voice_confirm_below default), with no unsure device, room or on/off
+# word, whose parse only lacks the room, is asked "Which room?" as typed text is: the answer names the room, and
+# what was heard of the rest is trusted as much as a switch that runs unasked.
+ASK_ROOM_FROM = 0.75
+# The parses whose room question a sure note may ask (a switch, or whether something is on).
+ASK_ROOM_INTENTS = ("device_control", "status_query")
 
 
 @dataclass(frozen=True)
@@ -52,15 +58,28 @@ def decide(transcript: Transcript, parsed: Command, vocabulary: Vocabulary) -> C
     # A sentence that does not parse to a complete command (unknown, or the parser has to ask) is what speech
     # forced into the grammar mostly becomes, and what an open pass makes of speech that is no command: refused
     # (measured in docs/benchmarks.md: this and the engine's score gap let the phone-error threshold rise).
+    # The one question let through: a sure note ("turn off the lights") whose only gap is the room.
+    unsure = bool(unsure_words(transcript.words, vocabulary))
+    refused_question = parsed.clarification is not None and not may_ask_room(transcript.confidence, unsure, parsed)
     doubted = parsed.confidence < UNDERSTOOD_BELOW and parsed.intent not in ("device_control", "help")
-    if transcript.confidence < ACT_CONFIDENCE or parsed.intent == "unknown" or parsed.clarification or doubted:
+    if transcript.confidence < ACT_CONFIDENCE or parsed.intent == "unknown" or refused_question or doubted:
         # What was heard is shown to the user but never acted on.
         return Command(text=transcript.text, intent="unknown", confidence=transcript.confidence,
                        clarification=NOT_UNDERSTOOD if transcript.text else None)
     confidence = min(parsed.confidence, transcript.confidence)
-    if unsure_words(transcript.words, vocabulary):
+    if unsure:
         confidence = min(confidence, UNSURE_WORD_CAP)
     return _with_confidence(parsed, confidence)
+
+
+def may_ask_room(heard_confidence: float, unsure: bool, parsed: Command) -> bool:
+    """Whether a voice note's `parsed` command, which asks a question, may be asked as typed text would be: the note
+    was heard surely (`heard_confidence` >= ASK_ROOM_FROM, no `unsure` device, room or on/off word), the parser is
+    sure enough of its reading (judge >= UNDERSTOOD_BELOW), and the question is only which room."""
+    from nlu.parser import asks_only_for_room
+
+    return (heard_confidence >= ASK_ROOM_FROM and not unsure and parsed.intent in ASK_ROOM_INTENTS
+            and parsed.confidence >= UNDERSTOOD_BELOW and asks_only_for_room(parsed))
 
 
 def _with_confidence(command: Command, confidence: float) -> Command:
