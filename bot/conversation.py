@@ -258,15 +258,15 @@ class Conversation:
         return entry[1]
 
     def _parse(self, who: Sender, user: User, text: str, remember: bool = True, unsure: bool = False) -> Command:
-        """`unsure`: the text is a voice note heard unsurely, whose room question is not asked (see `_act`), so
-        nothing may complete it."""
+        """`unsure`: the text is a voice note heard unsurely, whose room or time question is not asked (see `_act`),
+        so nothing may complete it."""
         context = ParseContext(previous=self._previous(who.chat_id), user_rooms=self._parse_rooms(user))
         command = self.parser.parse(text, context, self.clock())
         # A command waiting only for its time or its room is kept, so that the answer ("at 6 pm", "now", "classroom
         # 101") completes it.
         # Not a room question the bot refuses to ask (a doubted parse, an unsure voice note): nothing answers it.
-        waits = command.needs_time or (asks_only_for_room(command) and not unsure
-                                       and command.confidence >= self.config.understood_below)
+        waits = (command.needs_time and not unsure) or (asks_only_for_room(command) and not unsure
+                                                        and command.confidence >= self.config.understood_below)
         if remember and command.intent != "unknown" and (not command.clarification or waits):
             self._context[who.chat_id] = (time.monotonic(), command)
         return command
@@ -330,10 +330,11 @@ class Conversation:
             return self._not_for_me(user, command)
         if unsure_parse:
             unsure = True  # a device command the parser doubts: switch only after a tap on "Yes"
-        if command.clarification and spoken and unsure and asks_only_for_room(command):
+        if command.clarification and spoken and unsure and (asks_only_for_room(command) or command.needs_time):
             # Its answer would switch what may have been misheard without asking (nlu.speech.understand.decide).
-            return Reply("I am not sure enough of what I heard to ask which room. Please say it again with the room, "
-                         "or type it.", "unsure")
+            what = "which room" if asks_only_for_room(command) else "at what time"
+            return Reply(f"I am not sure enough of what I heard to ask {what}. Please say it again with the "
+                         f"{'room' if asks_only_for_room(command) else 'time'}, or type it.", "unsure")
         if command.clarification:
             return Reply(command.clarification, "clarify")
         if command.intent == "device_control":

@@ -65,6 +65,26 @@ async def test_an_unsure_voice_note_without_a_room_is_not_asked_and_no_answer_sw
     assert harness.relay("cr-101-lights") is True
 
 
+async def test_an_unsure_voice_note_without_a_time_is_not_asked_and_no_answer_schedules(harness, notes,
+                                                                                       two_pass_pipeline):
+    """A day without a time, heard under the confirmation threshold: the bot does not ask "At what time ...?", since
+    the typed time would then schedule what may be misheard without the "Switch ...?" tap."""
+    import dataclasses
+
+    from tests.speech.synth import PIPER_JOE
+
+    harness.conversation.speech = two_pass_pipeline
+    harness.conversation.config = dataclasses.replace(harness.conversation.config, voice_confirm_below=0.99)
+    start = len(harness.api.calls)
+    harness.api.send_voice(FACULTY, notes.get("turn off the lights in classroom one oh one tomorrow", PIPER_JOE))
+    refused = await harness.api.reply_to(FACULTY, start, timeout=60)
+    assert "not sure enough" in refused.text and "at what time" in refused.text, refused.text
+    after = await harness.say(FACULTY, "at 5 pm")
+    assert "lights off" not in after.text.lower() and "tomorrow" not in after.text.lower(), after.text
+    listed = await harness.say(FACULTY, "/schedules")
+    assert "no scheduled actions" in listed.text.lower(), listed.text
+
+
 async def test_a_typed_room_answers_the_typed_room_question(harness):
     """The text flow the voice note follows: the bot kept no command with a question but a time question, so the
     answer "classroom 102" to "Which room: ...?" was "I can't do that"."""
