@@ -8,26 +8,14 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from autovolt.vocabulary import vocabulary_from_campus
-from nlu.parser import Parser, default_judge
+from nlu.parser import Parser
 from nlu import training
 from nlu.training import FOLDS, TAUS, _fold_of, _veto_threshold, cost_curve
-from store.campus import load_campus_file
-from tests.conftest import DEMO_CAMPUS
 
 NOW = dt.datetime(2026, 11, 26, 10, 0)
 
 
-@pytest.fixture(scope="module", params=["rules", "judged"])
-def demo(request) -> Parser:
-    """The rules alone and with the shipped judge: the judge must not undo what the rules refuse."""
-    return Parser(vocabulary_from_campus(load_campus_file(DEMO_CAMPUS)),
-                  default_judge() if request.param == "judged" else None)
-
-
-@pytest.fixture(scope="module")
-def rules() -> Parser:
-    return Parser(vocabulary_from_campus(load_campus_file(DEMO_CAMPUS)))
+# `demo` (rules alone and judged) and `rules` come from tests/nlu/conftest.py.
 
 
 @pytest.mark.parametrize("text", [

@@ -8,26 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from autovolt.vocabulary import vocabulary_from_campus
 from nlu.command import ParseContext
-from nlu.parser import Parser, default_judge
-from store.campus import load_campus_file
-from tests.conftest import DEMO_CAMPUS
+from nlu.parser import Parser
 
 TZ = ZoneInfo("Asia/Kolkata")
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
 
 
-@pytest.fixture(scope="module", params=["rules", "judged"])
-def demo(request) -> Parser:
-    """The rules alone and with the shipped judge: the judge must not undo what the rules refuse."""
-    return Parser(vocabulary_from_campus(load_campus_file(DEMO_CAMPUS)),
-                  default_judge() if request.param == "judged" else None)
-
-
-@pytest.fixture(scope="module")
-def rules() -> Parser:
-    return Parser(vocabulary_from_campus(load_campus_file(DEMO_CAMPUS)))
+# `demo` (rules alone and judged) and `rules` come from tests/nlu/conftest.py.
 
 
 @pytest.mark.parametrize("text", [
