@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import numpy as np
@@ -76,7 +77,12 @@ class RescoreRules:
     Whisper's text, right on 2 more notes, none lost, wrong switches unasked and out-of-scope notes acted on the same;
     thresholds 0.8-0.95 gave the same notes; margin 0 lost one of the two, 0.3 was right on 10 notes fewer. 31 % of
     the dev notes have such a word, so their readings are capped at `max_scored_parsed` (Whisper's own included): 4
-    were right on the same notes as 8 to 16, 3 lost one."""
+    were right on the same notes as 8 to 16, 3 lost one.
+
+    `beam_readings`: the beam's other finished hypotheses (nlu.speech.whisper_decode, `DecodeOptions.hypotheses`)
+    that parse into a complete command are readings too, ahead of the edits: Whisper's own second guesses, the
+    words where they differ from its best text unsure. `wider_beam`: when the parser does not read Whisper's text,
+    the window is decoded again with a beam this wide (0: never) and its hypotheses are readings too."""
 
     within: float = 0.5
     only_unread: bool = True
@@ -85,6 +91,8 @@ class RescoreRules:
     unsure_below: float = 0.7
     within_parsed: float = -0.1
     max_scored_parsed: int = 4
+    beam_readings: bool = True
+    wider_beam: int = 0
 
 
 @dataclass(frozen=True)
@@ -250,16 +258,30 @@ def parser_text(candidate: Candidate) -> str:
     return " ".join(w.text for w in heard_words((w, 1.0) for w, _ in candidate.words))
 
 
+def beam_reading(words: Sequence[tuple[str, float]], other: Sequence[str]) -> Candidate:
+    """Another beam hypothesis `other` (written words) as a reading: the words it shares with Whisper's best text, in
+    order, keep their probabilities; the words where it differs get none (an edit's: unsure when chosen)."""
+    mine = [" ".join(_tokens(w)) for w, _ in words]
+    theirs = [" ".join(_tokens(w)) for w in other]
+    out: list[tuple[str, float | None]] = [(w, None) for w in other]
+    for block in SequenceMatcher(a=mine, b=theirs, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            out[block.b + k] = (other[block.b + k], words[block.a + k][1])
+    return Candidate(tuple(out), ("beam",), 100.0)
+
+
 def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read: Reader,
-               rules: RescoreRules = RescoreRules()) -> list[Candidate]:
-    """Whisper's own text first, then the closest campus readings of it that `read` accepts as a complete command
-    (at most `rules.max_scored` - 1 of them, closest sound first). `words`: Whisper's written words and their
-    probabilities."""
+               rules: RescoreRules = RescoreRules(), others: Sequence[Sequence[str]] = ()) -> list[Candidate]:
+    """Whisper's own text first, then the beam's other hypotheses `others` (written words, best first) and the
+    closest campus readings of Whisper's text, those `read` accepts as a complete command (at most
+    `rules.max_scored` - 1 of them; the beam's first (`rules.beam_readings`), then the edits, closest sound first).
+    `words`: Whisper's written words and their probabilities."""
     own = Candidate(tuple(words))
     if read(parser_text(own)) is not None:
         own = Candidate(tuple(words), parsed=True)
         if rules.only_unread and not unsure_slots(own, vocabulary, rules.unsure_below):
             return [own]
+    beam = [beam_reading(words, other) for other in others] if rules.beam_readings else []
     edits: list[Candidate] = []
     rooms = room_edits(words, vocabulary)
     onoff = onoff_edits(words)
@@ -273,6 +295,7 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
         for switch in onoff_edits(room.words):
             edits.append(Candidate(switch.words, ("room", "onoff"), (room.closeness + switch.closeness) / 2))
     edits.sort(key=lambda c: -c.closeness)
+    edits = beam + edits
     # An edit that reads the same words as Whisper's (only case or punctuation differ) is no other reading.
     seen = {parser_text(own)}
     kept: list[Candidate] = [own]

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from nlu.speech.nbest import command_reader
-from nlu.speech.rescore import (UNSURE, Candidate, RescoreRules, Scored, candidates, chosen_words, onoff_edits,
-                                parser_text, pick, preposition_edits, room_edits, room_spans, spoken)
+from nlu.speech.rescore import (UNSURE, Candidate, RescoreRules, Scored, beam_reading, candidates, chosen_words,
+                                onoff_edits, parser_text, pick, preposition_edits, room_edits, room_spans, spoken)
 from tests.speech.synth import ENGLISH_VOICES
 
 NOW = dt.datetime(2026, 11, 26, 10, 0)
@@ -125,6 +125,33 @@ def test_the_whole_room_phrase_after_in_the_is_replaced(demo_vocab):
 def test_speech_that_is_no_command_gets_no_campus_reading(demo_vocab):
     read = command_reader(demo_vocab, NOW)
     assert len(candidates(written("What", "is", "the", "weather", "like", "today", "?"), demo_vocab, read)) == 1
+
+
+def test_another_beam_hypothesis_keeps_the_shared_words_probabilities_and_marks_the_rest_unsure():
+    words = written("Classroom", "101", ",", "Lights", "and", "Fans", "of", "Please", ".")
+    other = (" Class", " is", " over", " in", " room", " 101", " lights", " and", " fans", " off", " please", ".")
+    reading = beam_reading(words, other)
+    assert reading.changed == ("beam",) and reading.text == "".join(other)
+    probs = dict(zip((w for w, _ in reading.words), (p for _, p in reading.words)))
+    # Words the best text also has (case and punctuation aside) keep their probability; new ones have none.
+    assert probs[" 101"] == 0.9 and probs[" and"] == 0.9
+    assert probs[" off"] is None and probs[" over"] is None
+
+
+def test_the_beams_other_hypotheses_are_readings_when_they_parse_and_come_before_the_edits(demo_vocab):
+    read = command_reader(demo_vocab, NOW)
+    words = written("Classroom", "101", ",", "Lights", "and", "Fans", "of", "Please", ".")
+    parses = (" Class", " is", " over", " in", " room", " 101", ",", " lights", " and", " fans", " off", " please")
+    chatter = (" Class", " is", " over", ",", " thank", " you")
+    found = candidates(words, demo_vocab, read, others=(chatter, parses))
+    # Whisper's own text first, then the hypothesis that parses (the one that does not is left out), then edits.
+    assert found[0].changed == () and found[1].changed == ("beam",)
+    assert parser_text(found[1]) == "class is over in room 101 lights and fans off please"
+    assert not any(parser_text(c) == "class is over thank you" for c in found)
+    assert all(c.changed != ("beam",) for c in found[2:])
+    # Off: the edits alone.
+    off = candidates(words, demo_vocab, read, RescoreRules(beam_readings=False), others=(parses,))
+    assert all(c.changed != ("beam",) for c in off)
 
 
 def test_pick_takes_a_campus_reading_only_within_the_margin_and_marks_its_new_words_unsure():
