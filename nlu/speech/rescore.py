@@ -82,7 +82,8 @@ class RescoreRules:
     `beam_readings`: the beam's other finished hypotheses (nlu.speech.whisper_decode, `DecodeOptions.hypotheses`)
     that parse into a complete command are readings too, ahead of the edits: Whisper's own second guesses, the
     words where they differ from its best text unsure. `wider_beam`: when the parser does not read Whisper's text,
-    the window is decoded again with a beam this wide (0: never) and its hypotheses are readings too."""
+    the window is decoded again with a beam this wide (0: never) and its hypotheses are readings too. `edit_beam`:
+    the campus edits are made on the beam's other hypotheses as well as on Whisper's best text."""
 
     within: float = 0.5
     only_unread: bool = True
@@ -92,6 +93,7 @@ class RescoreRules:
     within_parsed: float = -0.1
     max_scored_parsed: int = 4
     beam_readings: bool = True
+    edit_beam: bool = False
     wider_beam: int = 0
 
 
@@ -270,6 +272,22 @@ def beam_reading(words: Sequence[tuple[str, float]], other: Sequence[str]) -> Ca
     return Candidate(tuple(out), ("beam",), 100.0)
 
 
+def campus_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary) -> list[Candidate]:
+    """Every single-slot edit of `words` (room, device, on/off, the "in" before a room), and a room with an on/off
+    word together, unsorted and unparsed."""
+    edits: list[Candidate] = []
+    rooms = room_edits(words, vocabulary)
+    edits.extend(rooms)
+    edits.extend(device_edits(words))
+    edits.extend(onoff_edits(words))
+    edits.extend(preposition_edits(words))
+    # A room and an on/off word misheard together ("room well well well rough" for "room one oh one are off").
+    for room in sorted(rooms, key=lambda c: -c.closeness)[:4]:
+        for switch in onoff_edits(room.words):
+            edits.append(Candidate(switch.words, ("room", "onoff"), (room.closeness + switch.closeness) / 2))
+    return edits
+
+
 def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read: Reader,
                rules: RescoreRules = RescoreRules(), others: Sequence[Sequence[str]] = ()) -> list[Candidate]:
     """Whisper's own text first, then the beam's other hypotheses `others` (written words, best first) and the
@@ -282,18 +300,11 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
         if rules.only_unread and not unsure_slots(own, vocabulary, rules.unsure_below):
             return [own]
     beam = [beam_reading(words, other) for other in others] if rules.beam_readings else []
-    edits: list[Candidate] = []
-    rooms = room_edits(words, vocabulary)
-    onoff = onoff_edits(words)
-    edits.extend(rooms)
-    edits.extend(device_edits(words))
-    edits.extend(onoff)
-    edits.extend(preposition_edits(words))
-    # A room and an on/off word misheard together ("room well well well rough" for "room one oh one are off").
-    best_rooms = sorted(rooms, key=lambda c: -c.closeness)[:4]
-    for room in best_rooms:
-        for switch in onoff_edits(room.words):
-            edits.append(Candidate(switch.words, ("room", "onoff"), (room.closeness + switch.closeness) / 2))
+    edits = campus_edits(words, vocabulary)
+    if rules.edit_beam:
+        # The beam's second guesses may be one campus word away too (the best text being further).
+        edits += [Candidate(e.words, ("beam", *e.changed), e.closeness) for b in beam
+                  for e in campus_edits(b.words, vocabulary)]
     edits.sort(key=lambda c: -c.closeness)
     edits = beam + edits
     # An edit that reads the same words as Whisper's (only case or punctuation differ) is no other reading.
