@@ -83,7 +83,8 @@ class RescoreRules:
     that parse into a complete command are readings too, ahead of the edits: Whisper's own second guesses, the
     words where they differ from its best text unsure. `wider_beam`: when the parser does not read Whisper's text,
     the window is decoded again with a beam this wide (0: never) and its hypotheses are readings too. `edit_beam`:
-    the campus edits are made on the beam's other hypotheses as well as on Whisper's best text."""
+    the campus edits are made on the beam's other hypotheses as well as on Whisper's best text. `within_beam`: a
+    beam hypothesis must score at most this much below Whisper's text (and within the edits' margin)."""
 
     within: float = 0.5
     only_unread: bool = True
@@ -94,6 +95,7 @@ class RescoreRules:
     max_scored_parsed: int = 4
     beam_readings: bool = True
     edit_beam: bool = False
+    within_beam: float = 9.0
     wider_beam: int = 0
 
 
@@ -349,11 +351,11 @@ def pick(scored: Sequence[Scored], rules: RescoreRules = RescoreRules()) -> Scor
     (`scored[0]`) minus `rules.within` (`rules.within_parsed` when the parser read Whisper's text), else Whisper's
     text."""
     own = scored[0]
-    best = max(scored[1:], key=lambda s: s.score, default=None)
     within = rules.within_parsed if own.candidate.parsed else rules.within
-    if best is None or best.score < own.score - within:
-        return own
-    return best
+    # The beam's own second guesses may be held closer to Whisper's text than the campus edits are.
+    beam_within = min(within, rules.within_beam)
+    near = [s for s in scored[1:] if s.score >= own.score - (beam_within if "beam" in s.candidate.changed else within)]
+    return max(near, key=lambda s: s.score, default=own)
 
 
 def chosen_words(chosen: Scored, unsure: float = UNSURE) -> tuple[tuple[str, float], ...]:

@@ -164,6 +164,18 @@ def test_pick_takes_a_campus_reading_only_within_the_margin_and_marks_its_new_wo
     assert chosen_words(near) == ((" the", 0.9), (" lights", 0.9), (" off", UNSURE))
 
 
+def test_a_beam_reading_may_be_held_closer_to_whispers_text_than_the_edits():
+    own = Scored(Candidate(written("classroom", "101", "lights", "and", "fans", "of", "please")), -0.30)
+    guess = Scored(Candidate(written("class", "is", "over", "in", "room", "101", "lights", "and", "fans", "off"),
+                             ("beam",)), -0.45)
+    edit = Scored(Candidate(written("classroom", "101", "lights", "and", "fans", "off", "please"), ("onoff",)), -0.60)
+    # By default the beam's guesses have the edits' margin: the best within it wins.
+    assert pick((own, guess, edit), RescoreRules(within=0.5)) is guess
+    # Held to 0.1, the guess is out and the edit, within the edits' margin, is taken.
+    assert pick((own, guess, edit), RescoreRules(within=0.5, within_beam=0.1)) is edit
+    assert pick((own, guess, edit), RescoreRules(within=0.2, within_beam=0.1)) is own
+
+
 def test_digits_are_compared_as_said():
     assert spoken("room 101") == spoken("room one oh one")
 
