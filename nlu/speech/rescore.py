@@ -84,7 +84,9 @@ class RescoreRules:
     words where they differ from its best text unsure. `wider_beam`: when the parser does not read Whisper's text,
     the window is decoded again with a beam this wide (0: never) and its hypotheses are readings too. `edit_beam`:
     the campus edits are made on the beam's other hypotheses as well as on Whisper's best text. `within_beam`: a
-    beam hypothesis must score at most this much below Whisper's text (and within the edits' margin)."""
+    beam hypothesis must score at most this much below Whisper's text (and within the edits' margin).
+    `beam_slots_only`: a beam hypothesis is a reading only where one of the words it changed is a room, device or
+    on/off word (an edit's slots)."""
 
     within: float = 0.5
     only_unread: bool = True
@@ -96,6 +98,7 @@ class RescoreRules:
     beam_readings: bool = True
     edit_beam: bool = False
     within_beam: float = 9.0
+    beam_slots_only: bool = True
     wider_beam: int = 0
 
 
@@ -302,6 +305,9 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
         if rules.only_unread and not unsure_slots(own, vocabulary, rules.unsure_below):
             return [own]
     beam = [beam_reading(words, other) for other in others] if rules.beam_readings else []
+    # A second guess is a reading where it hears a room, device or on/off word differently, as an edit is: one that
+    # differs only in other words ("how much art ..." for "how much part ...") makes out-of-scope speech a question.
+    beam = [b for b in beam if not rules.beam_slots_only or changed_slots(b, vocabulary)]
     edits = campus_edits(words, vocabulary)
     if rules.edit_beam:
         # The beam's second guesses may be one campus word away too (the best text being further).
@@ -323,6 +329,11 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
         if read(plain) is not None:
             kept.append(edit)
     return kept
+
+
+def changed_slots(reading: Candidate, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The room, device and on/off words a reading put in (its words with no probability)."""
+    return unsure_words(heard_words((w, 0.0 if p is None else 1.0) for w, p in reading.words), vocabulary, 0.5)
 
 
 def unsure_slots(own: Candidate, vocabulary: Vocabulary, below: float) -> tuple[str, ...]:

@@ -164,6 +164,17 @@ def test_pick_takes_a_campus_reading_only_within_the_margin_and_marks_its_new_wo
     assert chosen_words(near) == ((" the", 0.9), (" lights", 0.9), (" off", UNSURE))
 
 
+def test_a_beam_hypothesis_that_changes_no_campus_word_is_no_reading(demo_vocab):
+    """"how much part does the laptop use" (no command) and the beam's "how much art ..." (read as an energy
+    question): the guess changes no room, device or on/off word, so out-of-scope speech does not become a question."""
+    read = command_reader(demo_vocab, NOW)
+    words = written("How", "much", "part", "does", "the", "laptop", "use", "?")
+    guess = (" How", " much", " art", " does", " the", " laptop", " use", "?")
+    assert all(c.changed != ("beam",) for c in candidates(words, demo_vocab, read, others=(guess,)))
+    loose = candidates(words, demo_vocab, read, RescoreRules(beam_slots_only=False), others=(guess,))
+    assert [parser_text(c) for c in loose if c.changed == ("beam",)] == ["how much art does the laptop use"]
+
+
 def test_a_beam_reading_may_be_held_closer_to_whispers_text_than_the_edits():
     own = Scored(Candidate(written("classroom", "101", "lights", "and", "fans", "of", "please")), -0.30)
     guess = Scored(Candidate(written("class", "is", "over", "in", "room", "101", "lights", "and", "fans", "off"),
