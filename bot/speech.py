@@ -19,13 +19,14 @@ from dataclasses import dataclass
 
 from nlu.audio import DEFAULT_LIMITS, AudioError, AudioLimits, decode_audio
 from nlu.speech.base import SpeechEngine, SpeechError
+from nlu.speech.understand import ACT_CONFIDENCE
 from nlu.speech.wordcheck import unsure_words
 from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
-# Below this the transcript is shown to the user but never acted on.
-TRUST_CONFIDENCE = 0.5
+# Below this the transcript is shown to the user but never acted on (the voice rule's, nlu.speech.understand).
+TRUST_CONFIDENCE = ACT_CONFIDENCE
 
 
 @dataclass(frozen=True)

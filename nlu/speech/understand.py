@@ -78,10 +78,12 @@ class VoiceRules:
 class VoiceDecision:
     """`verdict`: ACT, CONFIRM, ASK or REFUSE; `why` a refusal: "unheard" (the note), "not_understood" (the parse is
     unknown or doubted) or "question" (the parse asks something a voice note is not asked); a confirmation:
-    "unsure" (the note or a deciding word) or "doubted" (the parse)."""
+    "unsure" (the note or a deciding word) or "doubted" (the parse). `sure`: the note was heard at least
+    `confirm_below` with no unsure deciding word."""
 
     verdict: str
     why: str = ""
+    sure: bool = True
 
 
 def voice_verdict(heard_confidence: float, unsure: bool, parsed: Command,
@@ -89,24 +91,24 @@ def voice_verdict(heard_confidence: float, unsure: bool, parsed: Command,
     """The one rule for a voice note, used by the bot and (through `decide`) the CLI and the speech benches:
     `heard_confidence` of the transcript, `unsure` whether a device, room or on/off word in it was unsure, `parsed`
     the command the parser (and the conversation's context) made of it. Pure."""
+    sure = heard_confidence >= rules.confirm_below and not unsure
     if heard_confidence < rules.act_from:
-        return VoiceDecision(REFUSE, "unheard")
+        return VoiceDecision(REFUSE, "unheard", sure)
     doubted = parsed.confidence < rules.understood_below and parsed.intent != "help"
     if parsed.intent == "unknown" or (doubted and parsed.intent != "device_control"):
-        return VoiceDecision(REFUSE, "not_understood")
+        return VoiceDecision(REFUSE, "not_understood", sure)
     if parsed.clarification is not None:
         # A sentence that does not parse to a complete command is what speech forced into the grammar mostly
         # becomes, and what an open pass makes of speech that is no command (measured in docs/benchmarks.md: this
         # and the engine's score gap let the phone-error threshold rise). The one question let through: a sure note
         # ("turn off the lights") whose only gap is the room; its typed answer switches as a sure note would.
         if may_ask_room(heard_confidence, unsure, parsed, rules):
-            return VoiceDecision(ASK)
-        return VoiceDecision(REFUSE, "question")
-    if parsed.intent == "device_control" and (heard_confidence < rules.confirm_below or unsure or doubted):
+            return VoiceDecision(ASK, "", sure)
+        return VoiceDecision(REFUSE, "question", sure)
+    if parsed.intent == "device_control" and (not sure or doubted):
         # A misheard on/off never switches without a question.
-        return VoiceDecision(CONFIRM, "doubted" if doubted and not unsure and heard_confidence >= rules.confirm_below
-                             else "unsure")
-    return VoiceDecision(ACT)
+        return VoiceDecision(CONFIRM, "unsure" if not sure else "doubted", sure)
+    return VoiceDecision(ACT, "", sure)
 
 
 def decide(transcript: Transcript, parsed: Command, vocabulary: Vocabulary) -> Command:
