@@ -131,3 +131,14 @@ async def test_a_sure_voice_note_asking_which_device_is_not_asked(harness, notes
     refused = await harness.api.reply_to(FACULTY, start, timeout=60)
     assert "Which device do you mean?" not in refused.text, refused.text
     assert refused.text.startswith('Heard: "switch on the heater'), refused.text
+
+
+def test_the_benches_default_thresholds_are_the_bots():
+    """The speech benches score `voice_verdict` with its default rules; the bot's defaults must be the same."""
+    from bot.conversation import ConversationConfig
+    from bot.speech import TRUST_CONFIDENCE
+    from nlu.speech.understand import VoiceRules
+
+    config, rules = ConversationConfig(), VoiceRules()
+    assert (config.voice_confirm_below, config.understood_below, TRUST_CONFIDENCE) == (
+        rules.confirm_below, rules.understood_below, rules.act_from)
