@@ -140,9 +140,11 @@ _WORKER: SpeechPipeline | None = None
 
 def _worker_init(vocabulary: Vocabulary, limits: AudioLimits, parent_pid: int) -> None:
     from autovolt.child_lifetime import end_with_parent
+    from autovolt.heap import bound_arenas
 
     global _WORKER
     end_with_parent(parent_pid)  # a killed service must not leave the model's memory behind
+    bound_arenas()  # before the engines start their threads (autovolt.heap: the worker's memory stays flat)
     _WORKER = SpeechPipeline(vocabulary, limits=limits)
 
 
@@ -153,6 +155,8 @@ def _worker_warm_up() -> bool:
 
 
 def _worker_transcribe(audio: bytes) -> tuple[str, object]:
+    from autovolt.heap import give_back
+
     assert _WORKER is not None
     try:
         return "ok", _WORKER.transcribe_here(audio)
@@ -160,3 +164,5 @@ def _worker_transcribe(audio: bytes) -> tuple[str, object]:
         return "audio", (exc.reason, str(exc))
     except SpeechError as exc:
         return "speech", str(exc)
+    finally:
+        give_back()  # what the note's decoding freed goes back to the system, not into malloc's free lists
