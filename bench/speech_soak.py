@@ -84,13 +84,21 @@ def worker_trace(start: bool) -> list[str]:
 _TRACE_BASE = None
 
 
+def worker_keep_heap() -> bool:
+    """Run inside the speech worker: stop handing freed pages back after each note (an experiment)."""
+    import autovolt.heap
+
+    autovolt.heap.give_back = lambda: None
+    return True
+
+
 def _rss_mb(pid: int) -> tuple[float, float]:
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
 def soak(notes: int, every_n: int, cache: NoteCache, arenas: int = 0, trim_each: bool = False,
-         trace_from: int = 0) -> dict[str, object]:
+         trace_from: int = 0, keep_heap: bool = False) -> dict[str, object]:
     from autovolt.vocabulary import vocabulary_from_campus
     from bot.speech import SpeechPipeline
     from store.campus import load_campus_file
@@ -102,6 +110,8 @@ def soak(notes: int, every_n: int, cache: NoteCache, arenas: int = 0, trim_each:
     started = time.perf_counter()
     if arenas:
         pipeline._worker().submit(worker_heap, arenas).result()
+    if keep_heap:
+        pipeline._worker().submit(worker_keep_heap).result()
     pipeline.warm_up()
     load_s = time.perf_counter() - started
     pool = pipeline._worker()
@@ -153,8 +163,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--trim-each", action="store_true", help="experiment: malloc_trim in the worker after each note")
     ap.add_argument("--trace-from", type=int, default=0, metavar="N",
                     help="experiment: trace Python allocations in the worker from note N on, list what grew")
+    ap.add_argument("--keep-heap", action="store_true",
+                    help="experiment: the worker does not hand freed pages back after each note")
     args = ap.parse_args(argv)
-    report = soak(args.notes, args.every_n, NoteCache(args.cache), args.arenas, args.trim_each, args.trace_from)
+    report = soak(args.notes, args.every_n, NoteCache(args.cache), args.arenas, args.trim_each, args.trace_from,
+                  args.keep_heap)
     if args.json:
         print(json.dumps(report, indent=1))
         return
