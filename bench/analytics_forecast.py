@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from analytics_common import CAMBRIDGE, available, bedford_temperature, buildings, forecast_like, load
-from analytics.forecast import choose_model, make_model, pick_best
+from analytics.forecast import DAY_AHEAD_WEIGHTS, choose_model, make_model, pick_best, pick_weight
 from analytics.intervals import apply_bands, conformal_bands
 from analytics.metrics import score, seasonal_naive_scale
+from analytics.models import mix_day_ahead
 from analytics.pooled import fit_rows, stride_for, training_rows
 from analytics.series import usable
 
@@ -48,6 +49,11 @@ MIXES = {"own": (0.5, 0.5, 0.0), "own.7": (0.7, 0.7, 0.0), "pool": (0.5, 0.5, 1.
 # Mixes whose day-ahead part also carries its own latest error (its forecast of the last 24 h from the day before
 # against the readings: the mean error of the last 3 h, fading as exp(-h / hours)): name -> (mix, hours).
 LEVELLED = {"half.7+lvl3": ("half.7", 3.0), "half.7+lvl8": ("half.7", 8.0), "half.7+lvl24": ("half.7", 24.0)}
+# Day-ahead weight policies scored beside the production forecast (tuning the per-series weight on the tuning year):
+# name -> a fixed weight, or (the backtest error it is chosen by, the margin over the default weight). "default" is
+# the fourth pass's fixed weights (0.7 with the pool, 0.5 without).
+WEIGHTS = {"default": None, **{f"w{w}": w for w in DAY_AHEAD_WEIGHTS},
+           **{f"{k}+{m}": (k, m) for k in ("rmse_24", "rmse_48", "mae_48") for m in (0.0, 0.02, 0.05)}}
 
 
 def train_series(building: str, year: int) -> tuple[pd.Series, pd.Series]:
@@ -56,7 +62,7 @@ def train_series(building: str, year: int) -> tuple[pd.Series, pd.Series]:
     return s, s[: f"{year - 1}-12-31 23:00"]
 
 
-def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None) -> dict:
+def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, mixes: bool = True) -> dict:
     s, train = train_series(building, year)
     scale = seasonal_naive_scale(train)
     observed = bedford_temperature() if weather != "none" else None
@@ -65,13 +71,15 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None) 
     sel = choose_model(train, CAMBRIDGE, series_key=building, weather=observed, pool=pool)
     choose_seconds = time.perf_counter() - t0
     model = sel.model
-    mixes = {k: [] for k in (*MIXES, *LEVELLED)} if pool is not None else {}
+    mixes = {k: [] for k in (*MIXES, *LEVELLED)} if pool is not None and mixes else {}
     naive = make_model("seasonal-naive").fit(train)
     acts, preds, bases, inside = [], [], [], []
     best = pick_best(list(sel.candidates))
     tuning = {c: [] for c in NOMINAL} if best is not None else {}
     seen = []  # per Monday: which of the 168 hours have a reading (per-block coverage counts only those)
-    bands = {c: conformal_bands(best.windows, c) for c in tuning}
+    bands = {c: conformal_bands(sel.windows or best.windows, c) for c in tuning}  # as production builds them
+    record = sel.run.backtest.get("day_ahead")
+    weighted = {k: [] for k in WEIGHTS} if record else {}
     mondays = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="W-MON")
     for i, monday in enumerate(mondays[mondays <= pd.Timestamp(f"{year}-12-31") - pd.Timedelta(hours=167)]):
         hist = s[: monday - pd.Timedelta(hours=1)]
@@ -93,6 +101,8 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None) 
         bases.append(naive.forecast(hist, 168, intervals=False)["yhat"].to_numpy())
         if mixes:
             _score_mixes(model, pool, hist, ahead, mixes)
+        if weighted:
+            _score_weights(model, record, hist, ahead, weighted)
     a, f, b = (np.concatenate(x) for x in (acts, preds, bases))
     a24, f24, b24 = (np.concatenate([x[:24] for x in xs]) for xs in (acts, preds, bases))
     m, n = score(a, f, scale), score(a, b, scale)
@@ -103,6 +113,13 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None) 
         extra[f"mix_{k}_cv24"] = score(a24, fm24, scale).cv_rmse
         extra[f"mix_{k}_ratio"] = score(a, fm, scale).mase / n.mase
         extra[f"mix_{k}_ratio24"] = score(a24, fm24, scale).mase / score(a24, b24, scale).mase
+    for k, ps in (weighted or {k: preds for k in WEIGHTS}).items():  # no day-ahead part (baseline kept): as produced
+        fm = np.concatenate(ps)
+        fm24 = np.concatenate([x[:24] for x in ps])
+        extra[f"wt_{k}_cv24"] = score(a24, fm24, scale).cv_rmse
+        extra[f"wt_{k}_ratio"] = score(a, fm, scale).mase / n.mase
+        extra[f"wt_{k}_ratio24"] = score(a24, fm24, scale).mase / score(a24, b24, scale).mase
+        extra[f"wt_{k}_w"] = _policy_weight(k, record) if record else 0.0
     pool_check = sel.run.backtest.get("pool")
     return {**extra, "building": building, "pooled": bool(model.params.get("pooled")),
             "pool_gain": (1 - pool_check["mae_with_pool"] / pool_check["mae"]) if pool_check and pool_check["mae"] else float("nan"),
@@ -153,6 +170,26 @@ def _score_mixes(model, pool, hist: pd.Series, ahead, out: dict) -> None:
         out[name].append(_mixed(base, shifted, None, w24, w48, 0.0))
 
 
+def _policy_weight(name: str, record: dict) -> float:
+    policy = WEIGHTS[name]
+    if policy is None:
+        return record["default"]
+    if isinstance(policy, float):
+        return policy
+    return pick_weight(record[policy[0]], record["default"], policy[1])
+
+
+def _score_weights(model, record: dict, hist: pd.Series, ahead, out: dict) -> None:
+    """The same Monday's forecast with the day-ahead part at each WEIGHTS policy's weight for this building."""
+    saved = model.params["day_ahead"]
+    model.params["day_ahead"] = 0.0
+    base = model.forecast(hist, 168, intervals=False)["yhat"].to_numpy()
+    model.params["day_ahead"] = saved
+    view = model._day_ahead(hist, 48, ahead)
+    for name in out:
+        out[name].append(np.maximum(mix_day_ahead(base, view, _policy_weight(name, record)), 0.0))
+
+
 def _day_ahead_part(own, view, share: float) -> np.ndarray:
     return np.where(np.isfinite(view), share * view + (1 - share) * own, own) if share > 0 else own
 
@@ -193,6 +230,7 @@ def main() -> None:
     parser.add_argument("--pool", choices=("none", "lobo"), default="none",
                         help="pooled day-ahead model: none, or leave-one-building-out (each building forecast by a pool "
                              "fitted on the other buildings' training years)")
+    parser.add_argument("--skip-mixes", action="store_true", help="do not score the third pass's day-ahead mixes")
     parser.add_argument("--dump", default="", help="save the per-building results (a pandas pickle) to this path")
     parser.add_argument("--calibrate-from", default="",
                         help="a --dump of an earlier (training-side) year: also report coverage with each building's "
@@ -208,7 +246,7 @@ def main() -> None:
             t0 = time.process_time()
             pool = fit_rows([r for other, r in rows_of.items() if other != name], CAMBRIDGE)
             print(f"{name:22} pool of the other {len(rows_of) - 1} buildings fitted in {time.process_time() - t0:.1f} s CPU", flush=True)
-        row = evaluate(name, args.year, args.weather, pool)
+        row = evaluate(name, args.year, args.weather, pool, mixes=not args.skip_mixes)
         rows.append(row)
         print(f"{name:22} {row['model']:22} MASE {row['mase']:.3f} (lag168 {row['mase_lag168']:.3f})  "
               f"1-24h {row['mase24']:.3f} ({row['mase24_lag168']:.3f})  CV(RMSE) 1-24h {row['cv24']:.1f}% "
@@ -232,9 +270,20 @@ def main() -> None:
     if args.calibrate_from:
         _leave_one_out_levels(frame, pd.read_pickle(args.calibrate_from))
     print(f"models chosen: {frame['model'].value_counts().to_dict()}")
-    if "pooled" in frame and frame["pooled"].any() or any(c.startswith("mix_") for c in frame):
+    if any(c.startswith("wt_") for c in frame):
+        for k in WEIGHTS:
+            print(f"  day-ahead weight {k:12}: median CV(RMSE) 1-24h {frame[f'wt_{k}_cv24'].median():.2f}%  mean "
+                  f"{frame[f'wt_{k}_cv24'].mean():.2f}%  MASE ratio 1-168h {frame[f'wt_{k}_ratio'].median():.3f}  1-24h "
+                  f"{frame[f'wt_{k}_ratio24'].median():.3f}  beats {int((frame[f'wt_{k}_ratio'] < 1).sum())}/{len(frame)}  "
+                  f"better than default on {int((frame[f'wt_{k}_cv24'] < frame['wt_default_cv24'] - 1e-9).sum())}, worse on "
+                  f"{int((frame[f'wt_{k}_cv24'] > frame['wt_default_cv24'] + 1e-9).sum())}  weights "
+                  + " ".join(f"{w:g}" for w in frame[f"wt_{k}_w"]))
+        print("  per building CV(RMSE) 1-24h default / production: " + ", ".join(
+            f"{r['building']} {r['wt_default_cv24']:.1f}/{r['cv24']:.1f}" for _, r in frame.iterrows()))
+    if "pooled" in frame and frame["pooled"].any():
         print(f"pool used on {int(frame['pooled'].sum())}/{len(frame)} buildings (backtest gain over hours 1-48: "
               + ", ".join(f"{b} {g:+.1%}" for b, g in zip(frame['building'], frame['pool_gain'])) + ")")
+    if "mix_own_cv24" in frame:
         for k in (*MIXES, *LEVELLED):
             w = MIXES[LEVELLED[k][0]] if k in LEVELLED else MIXES[k]
             print(f"  mix {k:12} (weight {w[0]}/{w[1]}, pool share {w[2]}): median CV(RMSE) 1-24h "
