@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from analytics_common import CAMBRIDGE, available, bedford_temperature, buildings, forecast_like, load
-from analytics.forecast import DAY_AHEAD_WEIGHTS, choose_model, make_model, pick_best, pick_weight
-from analytics.intervals import apply_bands, conformal_bands
+from analytics.forecast import DAY_AHEAD_WEIGHTS, choose_model, day_ahead_backtest, make_model, pick_best, pick_weight
+from analytics.intervals import BLOCK_EDGES, _quantiles, apply_bands, conformal_bands
 from analytics.metrics import score, seasonal_naive_scale
 from analytics.models import mix_day_ahead
 from analytics.pooled import fit_rows, stride_for, training_rows
@@ -79,6 +79,13 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, 
     seen = []  # per Monday: which of the 168 hours have a reading (per-block coverage counts only those)
     bands = {c: conformal_bands(sel.windows or best.windows, c) for c in tuning}  # as production builds them
     record = sel.run.backtest.get("day_ahead")
+    if record is None and best is not None and model.params.get("day_ahead", 0.0) > 0:  # production does not run it
+        share = float(model.params.get("pooled", 0.0))
+        tested = day_ahead_backtest(best, train, CAMBRIDGE, observed, pool if share > 0 else None, share,
+                                    model.params["day_ahead"])
+        record = tested[0] if tested else None
+    relative = {c: relative_bands(sel.windows or best.windows, c) for c in tuning}
+    rel_hits = {c: [] for c in tuning}
     weighted = {k: [] for k in WEIGHTS} if record else {}
     mondays = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="W-MON")
     for i, monday in enumerate(mondays[mondays <= pd.Timestamp(f"{year}-12-31") - pd.Timedelta(hours=167)]):
@@ -98,6 +105,9 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, 
             lo, hi = apply_bands(bands[nominal], preds[-1])
             lo, hi = np.minimum(np.maximum(lo, 0.0), preds[-1]), np.maximum(hi, preds[-1])
             hits.append((acts[-1] >= lo) & (acts[-1] <= hi) & ok)
+            if relative[nominal] is not None:
+                lo, hi = apply_relative(relative[nominal], preds[-1])
+                rel_hits[nominal].append((acts[-1] >= lo) & (acts[-1] <= hi) & ok)
         bases.append(naive.forecast(hist, 168, intervals=False)["yhat"].to_numpy())
         if mixes:
             _score_mixes(model, pool, hist, ahead, mixes)
@@ -129,7 +139,36 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, 
             "coverage": float(np.concatenate(inside).mean()), "wape": m.wape, "choose_s": choose_seconds,
             **{f"cover{c}": float(np.concatenate(h).sum() / np.concatenate(seen).sum()) for c, h in tuning.items()},
             **{f"cover{c}_{name}": _block_cover(h, seen, b) for c, h in tuning.items() for b, name in enumerate(BLOCK_NAMES)},
-            "hits": {c: _block_counts(h, seen) for c, h in tuning.items()}}
+            "hits": {c: _block_counts(h, seen) for c, h in tuning.items()},
+            "rel_hits": {c: _block_counts(h, seen) for c, h in rel_hits.items() if h}}
+
+
+def relative_bands(windows, coverage: float) -> list | None:
+    """A variant of the conformal bands tried here: per horizon block, the split-conformal quantiles of the relative
+    error (actual - forecast) / forecast, so a band scales with the forecast level (a season busier or quieter
+    than the backtest weeks). [(lo, hi)] per block."""
+    rows = []
+    for actual, forecast in windows:
+        a, f = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
+        ok = np.isfinite(a) & np.isfinite(f) & (f > 0)
+        rows.append(np.column_stack([np.arange(len(a))[ok], (a[ok] - f[ok]) / f[ok]]))
+    if not rows:
+        return None
+    data = np.vstack(rows)
+    out = []
+    for b in range(len(BLOCK_EDGES) - 1):
+        cell = data[(data[:, 0] >= BLOCK_EDGES[b]) & (data[:, 0] < BLOCK_EDGES[b + 1]), 1]
+        if cell.size < 40:
+            return None
+        lo, hi = _quantiles(cell, coverage)
+        out.append((min(lo, 0.0), max(hi, 0.0)))
+    return out
+
+
+def apply_relative(bands: list, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    block = np.searchsorted(np.asarray(BLOCK_EDGES[1:-1]), np.arange(len(point)), side="right")
+    lo, hi = np.asarray(bands)[block, 0], np.asarray(bands)[block, 1]
+    return np.maximum(point * (1 + lo), 0.0), point * (1 + hi)
 
 
 def _block_counts(hits: list, seen: list) -> list:
@@ -265,6 +304,16 @@ def main() -> None:
     for name in BLOCK_NAMES:
         print(f"  hours {name:6}: " + ", ".join(f"{c:.2f} -> {frame[f'cover{c}_{name}'].median():.3f}"
                                               for c in NOMINAL if f"cover{c}_{name}" in frame))
+    for kind in ("hits", "rel_hits"):  # per-building spread of the two band kinds at each nominal level
+        if kind not in frame or frame[kind].isna().any():
+            continue
+        parts = []
+        for c in NOMINAL:
+            cover = np.array([sum(i for i, _ in h[c]) / max(sum(n for _, n in h[c]), 1) for h in frame[kind]])
+            parts.append(f"{c:.2f} -> {np.median(cover):.3f} (IQR {np.subtract(*np.percentile(cover, [75, 25])):.3f}, "
+                         f"{int(((cover >= 0.75) & (cover <= 0.85)).sum())} in 0.75-0.85)")
+        print(f"coverage, {'absolute bands per level tercile (production)' if kind == 'hits' else 'relative bands'}: "
+              + "; ".join(parts))
     if args.dump:
         frame.to_pickle(args.dump)
     if args.calibrate_from:

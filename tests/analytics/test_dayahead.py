@@ -6,7 +6,7 @@ import pytest
 
 from analytics.calendar import CampusCalendar
 from analytics.dayahead import HORIZON, DayAhead
-from analytics.forecast import DAY_AHEAD_WEIGHT, DAY_AHEAD_WEIGHTS, choose_model, make_model
+from analytics.forecast import DAY_AHEAD_WEIGHT, choose_model, make_model
 from analytics.persistence import DAY_AHEAD_ARTIFACT, DEFAULT_ARTIFACT, ModelFileError, load_model, save_model
 
 from .conftest import classroom, spells
@@ -60,9 +60,7 @@ def test_too_little_history_leaves_the_blend_as_it_was():
 def test_a_chosen_model_carries_the_day_ahead_share_and_reloads(tmp_path):
     history = classroom(weeks=26)
     sel = choose_model(history, series_key="r", origins=3)
-    record = sel.run.backtest["day_ahead"]  # the weight its own backtest chose (analytics.forecast.DAY_AHEAD_WEIGHTS)
-    assert record["default"] == DAY_AHEAD_WEIGHT and record["chosen"] in DAY_AHEAD_WEIGHTS
-    assert sel.model.params["day_ahead"] == record["chosen"] == sel.run.params["day_ahead"]
+    assert sel.model.params["day_ahead"] == DAY_AHEAD_WEIGHT and sel.run.params["day_ahead"] == DAY_AHEAD_WEIGHT
     assert sel.model.state()["has_day_ahead"]
     again = load_model(save_model(sel.model, tmp_path / "m"))
     assert again.direct is not None and again.direct.model is not None

@@ -1,5 +1,5 @@
 """The day-ahead part's weight chosen per series by its own backtest, and bands from the forecast as given
-(issue 19, fifth pass)."""
+(issue 19, fifth pass; off in production, `DAY_AHEAD_BY_BACKTEST`: it did not win on the tuning year)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import analytics.forecast as forecast
 from analytics.dayahead import HORIZON
 from analytics.forecast import DAY_AHEAD_WEIGHT, DAY_AHEAD_WEIGHTS, choose_model, pick_best, pick_weight
 
@@ -20,10 +21,17 @@ def regimes(weeks: int = 30, seed: int = 7) -> pd.Series:
     return base * spells(len(base), np.random.default_rng(seed), (4, 13), (0.7, 1.3))
 
 
+@pytest.fixture(autouse=True)
+def by_backtest(monkeypatch):
+    monkeypatch.setattr(forecast, "DAY_AHEAD_BY_BACKTEST", True)
+
+
 @pytest.fixture(scope="module")
 def chosen():
     series = regimes()
-    return series, choose_model(series, series_key="r", origins=6)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(forecast, "DAY_AHEAD_BY_BACKTEST", True)
+        return series, choose_model(series, series_key="r", origins=6)
 
 
 def test_the_weight_is_the_backtests_best_and_the_forecast_uses_it(chosen):
@@ -67,3 +75,10 @@ def test_pick_weight_keeps_the_default_unless_another_is_clearly_better():
     assert pick_weight([1.0, 0.99, 0.90, 1.2], 0.5, margin=0.02) == 0.7
     assert pick_weight([float("nan")] * 4, 0.7) == 0.7
     assert pick_weight([1.0, 0.9, float("nan"), 1.2], 0.7, margin=0.05) == 0.5  # no error at the default: the best
+
+
+def test_off_the_fixed_weight_stays_and_nothing_is_recorded(monkeypatch):
+    monkeypatch.setattr(forecast, "DAY_AHEAD_BY_BACKTEST", False)
+    sel = choose_model(regimes(), series_key="r", origins=6)
+    assert sel.run.backtest["day_ahead"] is None and sel.model.params["day_ahead"] == DAY_AHEAD_WEIGHT
+    np.testing.assert_array_equal(sel.windows[0][1], pick_best(list(sel.candidates)).windows[0][1])
