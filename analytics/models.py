@@ -237,11 +237,12 @@ def levelled_day_ahead(direct: DayAhead | None, pooled: DayAhead | None, share: 
     return view + float(missed.mean()) * np.exp(-np.arange(len(view)) / DAY_AHEAD_LEVEL_HOURS)
 
 
-def mix_day_ahead(point: np.ndarray, direct: np.ndarray | None, weight: float) -> np.ndarray:
-    """`point` with its first len(direct) hours at `weight` the day-ahead view; where either has no value the other
-    stands alone."""
-    if direct is None or weight <= 0:
+def mix_day_ahead(point: np.ndarray, direct: np.ndarray | None, weight: float | np.ndarray) -> np.ndarray:
+    """`point` with its first len(direct) hours at `weight` the day-ahead view (one weight, or one per hour); where
+    either has no value the other stands alone."""
+    if direct is None or np.all(np.asarray(weight) <= 0):
         return point
+    weight = np.asarray(weight, dtype=float)[: len(direct)] if np.ndim(weight) else weight
     head = point[: len(direct)]
     out = point.copy()
     out[: len(direct)] = np.where(np.isfinite(direct) & np.isfinite(head), weight * direct + (1 - weight) * head,

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from analytics_common import CAMBRIDGE, available, bedford_temperature, buildings, forecast_like, load
-from analytics.forecast import DAY_AHEAD_WEIGHTS, choose_model, day_ahead_backtest, make_model, pick_best, pick_weight
-from analytics.intervals import BLOCK_EDGES, _quantiles, apply_bands, conformal_bands
+from analytics.forecast import DAY_AHEAD_WEIGHTS, backtest, choose_model, day_ahead_backtest, make_model, pick_best, pick_weight
+from analytics.intervals import BLOCK_EDGES, NOMINAL as NOMINAL_IN_USE, _quantiles, apply_bands, conformal_bands
 from analytics.metrics import score, seasonal_naive_scale
 from analytics.models import mix_day_ahead
 from analytics.pooled import fit_rows, stride_for, training_rows
@@ -37,6 +37,10 @@ logging.basicConfig(level=logging.WARNING)
 # Nominal coverages whose held-out coverage is also reported (tuning the conformal level on the tuning year).
 NOMINAL = (0.76, 0.78, 0.8, 0.82, 0.83, 0.84, 0.86, 0.88)
 BLOCK_NAMES = ("1-24", "25-48", "49-168")  # the horizon blocks of analytics.intervals, for per-block coverage
+BLOCK_LEVELS = tuple(NOMINAL_IN_USE)  # production's per-block levels (analytics.intervals.NOMINAL)
+# Other per-block levels whose coverage is printed for each band kind.
+LEVEL_CHOICES = ((0.8, 0.8, 0.8), (0.8, 0.78, 0.82), (0.8, 0.78, 0.83), (0.82, 0.78, 0.84), (0.8, 0.76, 0.84),
+                 (0.78, 0.76, 0.82), (0.8, 0.78, 0.86))
 
 
 # Day-ahead mixes scored beside the production forecast (tuning the pool on the tuning year): name -> (weight of the
@@ -53,7 +57,10 @@ LEVELLED = {"half.7+lvl3": ("half.7", 3.0), "half.7+lvl8": ("half.7", 8.0), "hal
 # name -> a fixed weight, or (the backtest error it is chosen by, the margin over the default weight). "default" is
 # the fourth pass's fixed weights (0.7 with the pool, 0.5 without).
 WEIGHTS = {"default": None, **{f"w{w}": w for w in DAY_AHEAD_WEIGHTS},
-           **{f"{k}+{m}": (k, m) for k in ("rmse_24", "rmse_48", "mae_48") for m in (0.0, 0.02, 0.05)}}
+           **{f"{k}+{m}": (k, m) for k in ("rmse_24", "rmse_48", "mae_48") for m in (0.0, 0.02, 0.05)},
+           # Weights shaped over the 48 hours (hour 1 first), the same for every building.
+           "0.9(1-12h)/0.7": np.where(np.arange(48) < 12, 0.9, 0.7),
+           "0.9->0.5": np.linspace(0.9, 0.5, 48), "1.0(1-6h)/0.7": np.where(np.arange(48) < 6, 1.0, 0.7)}
 
 
 def train_series(building: str, year: int) -> tuple[pd.Series, pd.Series]:
@@ -62,7 +69,8 @@ def train_series(building: str, year: int) -> tuple[pd.Series, pd.Series]:
     return s, s[: f"{year - 1}-12-31 23:00"]
 
 
-def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, mixes: bool = True) -> dict:
+def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, mixes: bool = True,
+             refresh_weeks: int = 0) -> dict:
     s, train = train_series(building, year)
     scale = seasonal_naive_scale(train)
     observed = bedford_temperature() if weather != "none" else None
@@ -86,10 +94,13 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, 
         record = tested[0] if tested else None
     relative = {c: relative_bands(sel.windows or best.windows, c) for c in tuning}
     rel_hits = {c: [] for c in tuning}
+    fresh, fresh_hits = dict(bands), {c: [] for c in tuning}  # bands rebuilt every `refresh_weeks` (0: never)
     weighted = {k: [] for k in WEIGHTS} if record else {}
     mondays = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="W-MON")
     for i, monday in enumerate(mondays[mondays <= pd.Timestamp(f"{year}-12-31") - pd.Timedelta(hours=167)]):
         hist = s[: monday - pd.Timedelta(hours=1)]
+        if refresh_weeks and best is not None and i and i % refresh_weeks == 0:
+            fresh = _refreshed_bands(best, hist, tuning) or fresh
         if model.name == "prophet" and i % 4 == 0 and i:
             correct = model.params["correct"]
             model = make_model("prophet", CAMBRIDGE).fit(hist)
@@ -105,6 +116,10 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, 
             lo, hi = apply_bands(bands[nominal], preds[-1])
             lo, hi = np.minimum(np.maximum(lo, 0.0), preds[-1]), np.maximum(hi, preds[-1])
             hits.append((acts[-1] >= lo) & (acts[-1] <= hi) & ok)
+            if refresh_weeks:
+                lo, hi = apply_bands(fresh[nominal], preds[-1])
+                lo, hi = np.minimum(np.maximum(lo, 0.0), preds[-1]), np.maximum(hi, preds[-1])
+                fresh_hits[nominal].append((acts[-1] >= lo) & (acts[-1] <= hi) & ok)
             if relative[nominal] is not None:
                 lo, hi = apply_relative(relative[nominal], preds[-1])
                 rel_hits[nominal].append((acts[-1] >= lo) & (acts[-1] <= hi) & ok)
@@ -129,7 +144,7 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, 
         extra[f"wt_{k}_cv24"] = score(a24, fm24, scale).cv_rmse
         extra[f"wt_{k}_ratio"] = score(a, fm, scale).mase / n.mase
         extra[f"wt_{k}_ratio24"] = score(a24, fm24, scale).mase / score(a24, b24, scale).mase
-        extra[f"wt_{k}_w"] = _policy_weight(k, record) if record else 0.0
+        extra[f"wt_{k}_w"] = float(np.ravel(_policy_weight(k, record))[0]) if record else 0.0  # shaped: hour 1's
     pool_check = sel.run.backtest.get("pool")
     return {**extra, "building": building, "pooled": bool(model.params.get("pooled")),
             "pool_gain": (1 - pool_check["mae_with_pool"] / pool_check["mae"]) if pool_check and pool_check["mae"] else float("nan"),
@@ -140,7 +155,26 @@ def evaluate(building: str, year: int = 2019, weather: str = "none", pool=None, 
             **{f"cover{c}": float(np.concatenate(h).sum() / np.concatenate(seen).sum()) for c, h in tuning.items()},
             **{f"cover{c}_{name}": _block_cover(h, seen, b) for c, h in tuning.items() for b, name in enumerate(BLOCK_NAMES)},
             "hits": {c: _block_counts(h, seen) for c, h in tuning.items()},
-            "rel_hits": {c: _block_counts(h, seen) for c, h in rel_hits.items() if h}}
+            "rel_hits": {c: _block_counts(h, seen) for c, h in rel_hits.items() if h},
+            "fresh_hits": {c: _block_counts(h, seen) for c, h in fresh_hits.items() if h}}
+
+
+def _refreshed_bands(best, hist: pd.Series, nominal) -> dict | None:
+    """The chosen model's conformal bands as a re-choice on `hist` would build them (the service re-chooses weekly,
+    RECHOOSE_AFTER): the same model's backtest over the 12 weeks before, bands at each nominal level."""
+    params = {k: v for k, v in best.params.items() if k != "correct"}
+    runs = [r for r in backtest(hist, ((best.model, params),), CAMBRIDGE)
+            if bool(r.params.get("correct")) == bool(best.params.get("correct"))]
+    if not runs:
+        return None
+    out = {c: conformal_bands(runs[0].windows, c) for c in nominal}
+    return out if all(b is not None for b in out.values()) else None
+
+
+def _levels_cover(hits: dict, levels) -> float:
+    """Coverage over hours 1-168 with one nominal level per horizon block, from per-block (inside, readings)."""
+    inside = sum(hits[c][b][0] for b, c in enumerate(levels))
+    return inside / max(sum(hits[c][b][1] for b, c in enumerate(levels)), 1)
 
 
 def relative_bands(windows, coverage: float) -> list | None:
@@ -213,7 +247,7 @@ def _policy_weight(name: str, record: dict) -> float:
     policy = WEIGHTS[name]
     if policy is None:
         return record["default"]
-    if isinstance(policy, float):
+    if isinstance(policy, (float, np.ndarray)):
         return policy
     return pick_weight(record[policy[0]], record["default"], policy[1])
 
@@ -269,6 +303,9 @@ def main() -> None:
     parser.add_argument("--pool", choices=("none", "lobo"), default="none",
                         help="pooled day-ahead model: none, or leave-one-building-out (each building forecast by a pool "
                              "fitted on the other buildings' training years)")
+    parser.add_argument("--refresh-weeks", type=int, default=0,
+                        help="also score bands rebuilt every N weeks from the chosen model's backtest on the readings "
+                             "so far (the service re-chooses weekly; 0: only the bands of the choice made before the year)")
     parser.add_argument("--skip-mixes", action="store_true", help="do not score the third pass's day-ahead mixes")
     parser.add_argument("--dump", default="", help="save the per-building results (a pandas pickle) to this path")
     parser.add_argument("--calibrate-from", default="",
@@ -285,7 +322,7 @@ def main() -> None:
             t0 = time.process_time()
             pool = fit_rows([r for other, r in rows_of.items() if other != name], CAMBRIDGE)
             print(f"{name:22} pool of the other {len(rows_of) - 1} buildings fitted in {time.process_time() - t0:.1f} s CPU", flush=True)
-        row = evaluate(name, args.year, args.weather, pool, mixes=not args.skip_mixes)
+        row = evaluate(name, args.year, args.weather, pool, mixes=not args.skip_mixes, refresh_weeks=args.refresh_weeks)
         rows.append(row)
         print(f"{name:22} {row['model']:22} MASE {row['mase']:.3f} (lag168 {row['mase_lag168']:.3f})  "
               f"1-24h {row['mase24']:.3f} ({row['mase24_lag168']:.3f})  CV(RMSE) 1-24h {row['cv24']:.1f}% "
@@ -304,16 +341,23 @@ def main() -> None:
     for name in BLOCK_NAMES:
         print(f"  hours {name:6}: " + ", ".join(f"{c:.2f} -> {frame[f'cover{c}_{name}'].median():.3f}"
                                               for c in NOMINAL if f"cover{c}_{name}" in frame))
-    for kind in ("hits", "rel_hits"):  # per-building spread of the two band kinds at each nominal level
-        if kind not in frame or frame[kind].isna().any():
+    for kind in ("hits", "rel_hits", "fresh_hits"):  # per-building spread of the band kinds at each nominal level
+        if kind not in frame or frame[kind].isna().any() or not all(frame[kind]):
             continue
         parts = []
         for c in NOMINAL:
             cover = np.array([sum(i for i, _ in h[c]) / max(sum(n for _, n in h[c]), 1) for h in frame[kind]])
             parts.append(f"{c:.2f} -> {np.median(cover):.3f} (IQR {np.subtract(*np.percentile(cover, [75, 25])):.3f}, "
                          f"{int(((cover >= 0.75) & (cover <= 0.85)).sum())} in 0.75-0.85)")
-        print(f"coverage, {'absolute bands per level tercile (production)' if kind == 'hits' else 'relative bands'}: "
-              + "; ".join(parts))
+        label = {"hits": "bands of the choice before the year (production bands)", "rel_hits": "relative bands",
+                 "fresh_hits": f"production bands rebuilt every {args.refresh_weeks} weeks"}[kind]
+        print(f"coverage, {label}: " + "; ".join(parts))
+        print("  per block: " + "; ".join(
+            f"hours {name} " + ", ".join(f"{c:.2f} -> {np.median([h[c][b][0] / max(h[c][b][1], 1) for h in frame[kind]]):.3f}"
+                                         for c in NOMINAL) for b, name in enumerate(BLOCK_NAMES)))
+        at = [np.median([_levels_cover(h, levels) for h in frame[kind]]) for levels in (BLOCK_LEVELS, *LEVEL_CHOICES)]
+        print(f"  at the production levels {BLOCK_LEVELS}: median {at[0]:.3f}; " + ", ".join(
+            f"{levels} {a:.3f}" for levels, a in zip(LEVEL_CHOICES, at[1:])))
     if args.dump:
         frame.to_pickle(args.dump)
     if args.calibrate_from:
