@@ -82,3 +82,18 @@ def test_off_the_fixed_weight_stays_and_nothing_is_recorded(monkeypatch):
     sel = choose_model(regimes(), series_key="r", origins=6)
     assert sel.run.backtest["day_ahead"] is None and sel.model.params["day_ahead"] == DAY_AHEAD_WEIGHT
     np.testing.assert_array_equal(sel.windows[0][1], pick_best(list(sel.candidates)).windows[0][1])
+
+
+def test_a_weight_per_hour_mixes_each_hour_at_its_own_weight():
+    from analytics.models import mix_day_ahead
+
+    point, view = np.full(72, 10.0), np.full(48, 20.0)
+    view[5] = np.nan  # no view that hour: the point stands alone
+    weights = np.linspace(0.9, 0.5, 48)
+    mixed = mix_day_ahead(point, view, weights)
+    expected = 10.0 + 10.0 * weights
+    expected[5] = 10.0
+    np.testing.assert_allclose(mixed[:48], expected)
+    np.testing.assert_array_equal(mixed[48:], point[48:])
+    np.testing.assert_allclose(mix_day_ahead(point, view[:24], weights)[:24], expected[:24])  # a shorter view
+    assert mix_day_ahead(point, view, 0.0) is point and mix_day_ahead(point, None, 0.7) is point
