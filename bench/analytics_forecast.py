@@ -39,7 +39,7 @@ NOMINAL = (0.76, 0.78, 0.8, 0.82, 0.83, 0.84, 0.86, 0.88)
 BLOCK_NAMES = ("1-24", "25-48", "49-168")  # the horizon blocks of analytics.intervals, for per-block coverage
 BLOCK_LEVELS = tuple(NOMINAL_IN_USE)  # production's per-block levels (analytics.intervals.NOMINAL)
 # Other per-block levels whose coverage is printed for each band kind.
-LEVEL_CHOICES = ((0.8, 0.8, 0.8), (0.8, 0.78, 0.82), (0.8, 0.78, 0.83), (0.82, 0.78, 0.84), (0.8, 0.76, 0.84),
+LEVEL_CHOICES = ((0.8, 0.78, 0.84), (0.8, 0.8, 0.8), (0.8, 0.78, 0.82), (0.8, 0.78, 0.83), (0.82, 0.78, 0.84), (0.8, 0.76, 0.84),
                  (0.78, 0.76, 0.82), (0.8, 0.78, 0.86))
 
 
