@@ -13,6 +13,9 @@ too (a perfect forecast: an upper bound, not a figure a service can reach).
 Coverage is also printed per horizon block and for a grid of nominal levels (tuning `analytics.intervals.NOMINAL` on
 the tuning year); `--dump PATH` saves the per-building results and `--calibrate-from PATH` (a dump of the tuning
 year) adds the coverage with each building's block levels chosen on the other buildings' tuning year only.
+`--refresh-weeks N` also scores the bands rebuilt every N weeks from the chosen model's backtest on the readings so
+far (the service re-chooses, and so rebuilds its bands, weekly). Day-ahead weight policies (WEIGHTS) and relative-error
+bands are scored beside the production forecast; `--skip-mixes` leaves out the third pass's pool mixes.
 """
 
 from __future__ import annotations
