@@ -150,8 +150,8 @@ class Selection:
     model: Forecaster
     run: ModelRun
     candidates: tuple[CandidateScore, ...] = field(default=())
-    # The backtest windows ((actual, forecast) per origin) the conformal bands were built from: the chosen model's,
-    # with hours 1-48 mixed with the day-ahead part as the forecast is.
+    # The backtest windows ((actual, forecast) per origin) the conformal bands were built from: the chosen model's
+    # (with DAY_AHEAD_BY_BACKTEST, hours 1-48 mixed with the day-ahead part as the forecast is).
     windows: tuple[tuple[np.ndarray, np.ndarray], ...] = field(default=(), repr=False)
 
 
