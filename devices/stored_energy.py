@@ -102,12 +102,12 @@ class StoredEnergy:
         # every transaction cost more than the query.
         self._member_arrays = ["{" + ",".join('"' + b.replace("\\", "\\\\").replace('"', '\\"') + '"' for b in m) + "}"
                                for m in self.members]
-        within = [f" AND board_id = ANY('{a.replace(chr(39), chr(39) * 2)}'::text[])" if self.partitions > 1 else ""
-                  for a in self._member_arrays]
+        # The same as SQL constants (quotes doubled), for the read-back statements (`_refresh`).
+        self.member_sql = ["'" + a.replace("'", "''") + "'::text[]" for a in self._member_arrays]
         self._refresh_sql = [
             "SELECT coalesce(switch_id, board_id), ts, state, meter_kwh FROM readings WHERE id > %s AND"
-            " ((switch_id IS NOT NULL AND state IS NOT NULL) OR (switch_id IS NULL AND meter_kwh IS NOT NULL))" + w
-            for w in within]
+            " ((switch_id IS NOT NULL AND state IS NOT NULL) OR (switch_id IS NULL AND meter_kwh IS NOT NULL))"
+            + (f" AND board_id = ANY({members})" if self.partitions > 1 else "") for members in self.member_sql]
         # Per partition, the highest reading id this writer took into account (None: not visited yet).
         self.marks: list[int | None] = [0] * self.partitions
         self.seeded = False  # `seed` ran (at start, or in the first batch if the store was away then)
