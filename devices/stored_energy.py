@@ -102,12 +102,12 @@ class StoredEnergy:
         # every transaction cost more than the query.
         self._member_arrays = ["{" + ",".join('"' + b.replace("\\", "\\\\").replace('"', '\\"') + '"' for b in m) + "}"
                                for m in self.members]
-        # The same as SQL constants (quotes doubled), for the read-back statements (`_refresh`).
-        self.member_sql = ["'" + a.replace("'", "''") + "'::text[]" for a in self._member_arrays]
-        self._refresh_sql = [
+        # The read-back (`_refresh`). The board ids go as a text-format parameter (%t): PostgreSQL then reads the
+        # literal as text[] once per execution, where a binary text value would be cast for every row.
+        self._refresh_sql = (
             "SELECT coalesce(switch_id, board_id), ts, state, meter_kwh FROM readings WHERE id > %s AND"
             " ((switch_id IS NOT NULL AND state IS NOT NULL) OR (switch_id IS NULL AND meter_kwh IS NOT NULL))"
-            + (f" AND board_id = ANY({members})" if self.partitions > 1 else "") for members in self.member_sql]
+            + (" AND board_id = ANY(%t::text[])" if self.partitions > 1 else ""))
         # Per partition, the highest reading id this writer took into account (None: not visited yet).
         self.marks: list[int | None] = [0] * self.partitions
         self.seeded = False  # `seed` ran (at start, or in the first batch if the store was away then)
@@ -208,11 +208,9 @@ class StoredEnergy:
                                         (mark,)).all()
             rows = [(k, _utc(ts), state, kwh) for k, ts, state, kwh in rows]
         else:
-            # The raw cursor in binary: psycopg's C loaders build the aware datetimes, with no result wrapping. The
-            # partition's board ids are a constant in the statement text, so PostgreSQL hashes them once
-            # (a bound array would be searched linearly for every row under a generic plan).
+            # The raw cursor with binary results: psycopg's C loaders build the aware datetimes, no result wrapping.
             with conn.connection.driver_connection.cursor(binary=True) as cur:
-                cur.execute(self._refresh_sql[part], (mark,))
+                cur.execute(self._refresh_sql, (mark,) if self.partitions == 1 else (mark, self._member_arrays[part]))
                 rows = cur.fetchall()
         self.accountant.offer_many(rows, self.rated)
 

@@ -173,22 +173,3 @@ def test_the_setting_reaches_the_services_writer(postgres_url, monkeypatch):
     monkeypatch.setenv("AUTOVOLT_ENERGY_PARTITIONS", "true")
     assert asyncio.run(partitions(Settings())) == PARTITIONS
 
-
-def test_a_partitions_board_ids_reach_postgresql_as_they_are(postgres_url):
-    """The read-back names a partition's boards in the statement text (a constant PostgreSQL hashes once): ids with
-    quotes, backslashes, commas and braces come back from PostgreSQL exactly, each in its own partition."""
-    from devices.energy import EnergyAccountant
-    from devices.stored_energy import StoredEnergy
-
-    odd = ["o'brien-1", 'say "hi"', "back\\slash", "a,b", "{brace}", "plain-7", "NULL", " spaced "]
-    ledger = StoredEnergy(EnergyAccountant(), {}, set(), {}, postgres_url, "postgresql",
-                          {f"sw-{i}": board for i, board in enumerate(odd)}, partitioned=True)
-    engine = create_engine(postgres_url)
-    try:
-        with engine.connect() as conn:
-            for part, members in enumerate(ledger.member_sql):
-                got = conn.execute(text(f"SELECT unnest({members})")).scalars().all()
-                assert sorted(got) == sorted(b for b in odd if partition_of(b, PARTITIONS) == part)
-                assert None not in got  # "NULL" stays a board id
-    finally:
-        engine.dispose()
