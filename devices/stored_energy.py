@@ -102,8 +102,9 @@ class StoredEnergy:
         # every transaction cost more than the query.
         self._member_arrays = ["{" + ",".join('"' + b.replace("\\", "\\\\").replace('"', '\\"') + '"' for b in m) + "}"
                                for m in self.members]
-        # The read-back (`_refresh`). The board ids go as a text-format parameter (%t): PostgreSQL then reads the
-        # literal as text[] once per execution, where a binary text value would be cast for every row.
+        # The read-back (`_refresh`). The board ids go as an untyped text-format parameter (%t), read as text[]
+        # once (a parameter typed text could be cast row by row; the ids as a constant in the statement cost
+        # PostgreSQL's planner more than the query: about 0.03 CPU s per 10,000 readings for one writer).
         self._refresh_sql = (
             "SELECT coalesce(switch_id, board_id), ts, state, meter_kwh FROM readings WHERE id > %s AND"
             " ((switch_id IS NOT NULL AND state IS NOT NULL) OR (switch_id IS NULL AND meter_kwh IS NOT NULL))"
