@@ -172,4 +172,3 @@ def test_the_setting_reaches_the_services_writer(postgres_url, monkeypatch):
     assert asyncio.run(partitions(Settings())) == 1
     monkeypatch.setenv("AUTOVOLT_ENERGY_PARTITIONS", "true")
     assert asyncio.run(partitions(Settings())) == PARTITIONS
-
