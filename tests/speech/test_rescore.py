@@ -213,15 +213,22 @@ def test_on_a_real_note_a_campus_reading_is_chosen_by_the_decoders_score(notes, 
     pcm = decode_audio(notes.get("can you make sure the lights in room one oh one are off", ENGLISH_VOICES[2]))
     heard, rescored = rescoring_whisper.transcribe_rescored(pcm.samples, grammar)
     own, *readings = rescored.scored
-    assert own.candidate.changed == () and readings, "Whisper's text parsed as a command: nothing to rescore"
+    # How Whisper mishears it depends on the CPU's int8 kernels: "room well well ..." (does not parse) on the machine
+    # these tests were written on, "room 1 or well ..." (parses, as another room) on another.
+    assert own.candidate.changed == () and readings, "nothing was rescored"
     assert "101" not in parser_text(own.candidate)
     best = max(readings, key=lambda s: s.score)
     assert "room 101" in parser_text(best.candidate)
-    # Another room was a candidate too and scored lower on this audio.
+    # The right room fits the audio better than Whisper's own words, and another room was a candidate that scored
+    # lower on this audio.
+    assert best.score > own.score
     assert any("101" not in parser_text(s.candidate) and s.score < best.score for s in readings)
-    assert heard.text == parser_text(best.candidate)
-    new = [w for w in heard.words if w.confidence == UNSURE]
-    assert new and any(w.text == "101" for w in new)
+    if not own.candidate.parsed:
+        # Text that made no sense of the campus is replaced, its new words unsure (the bot asks first). A parsed
+        # text is replaced only past the parsed margin (`pick`, tested above).
+        assert heard.text == parser_text(best.candidate)
+        new = [w for w in heard.words if w.confidence == UNSURE]
+        assert new and any(w.text == "101" for w in new)
     assert rescored.cpu_s > 0
 
 
@@ -261,5 +268,8 @@ def test_through_both_passes_the_rescored_reading_becomes_a_command_that_asks_fi
     result = understand_voice(note, TwoPassEngine(sphinx, [rescoring_whisper]), demo_vocab, now=NOW)
     command = result.command
     assert command.intent == "device_control" and command.action == "off", (result.transcript.text, command)
-    assert command.rooms == ("cr-101",) and command.device_types == ("light",)
+    assert command.device_types == ("light",)
+    # Whichever room it ends with (the rescored "room 101", or where Whisper's misreading parses as another room
+    # within the margin, that room), the switch asks first: the room word is unsure.
     assert command.confidence < ASK_BELOW
+    assert command.rooms == ("cr-101",) or "101" not in result.transcript.text
