@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import numpy as np
@@ -76,7 +77,16 @@ class RescoreRules:
     Whisper's text, right on 2 more notes, none lost, wrong switches unasked and out-of-scope notes acted on the same;
     thresholds 0.8-0.95 gave the same notes; margin 0 lost one of the two, 0.3 was right on 10 notes fewer. 31 % of
     the dev notes have such a word, so their readings are capped at `max_scored_parsed` (Whisper's own included): 4
-    were right on the same notes as 8 to 16, 3 lost one."""
+    were right on the same notes as 8 to 16, 3 lost one.
+
+    `beam_readings`: the beam's other finished hypotheses (nlu.speech.whisper_decode, `DecodeOptions.hypotheses`)
+    that parse into a complete command are readings too, ahead of the edits: Whisper's own second guesses, the
+    words where they differ from its best text unsure. `wider_beam`: when the parser does not read Whisper's text,
+    the window is decoded again with a beam this wide (0: never) and its hypotheses are readings too. `edit_beam`:
+    the campus edits are made on the beam's other hypotheses as well as on Whisper's best text. `within_beam`: a
+    beam hypothesis must score at most this much below Whisper's text (and within the edits' margin).
+    `beam_slots_only`: a beam hypothesis is a reading only where one of the words it changed is a room, device or
+    on/off word (an edit's slots)."""
 
     within: float = 0.5
     only_unread: bool = True
@@ -85,6 +95,11 @@ class RescoreRules:
     unsure_below: float = 0.7
     within_parsed: float = -0.1
     max_scored_parsed: int = 4
+    beam_readings: bool = True
+    edit_beam: bool = False
+    within_beam: float = 9.0
+    beam_slots_only: bool = True
+    wider_beam: int = 0
 
 
 @dataclass(frozen=True)
@@ -250,29 +265,56 @@ def parser_text(candidate: Candidate) -> str:
     return " ".join(w.text for w in heard_words((w, 1.0) for w, _ in candidate.words))
 
 
+def beam_reading(words: Sequence[tuple[str, float]], other: Sequence[str]) -> Candidate:
+    """Another beam hypothesis `other` (written words) as a reading: the words it shares with Whisper's best text, in
+    order, keep their probabilities; the words where it differs get none (an edit's: unsure when chosen)."""
+    mine = [" ".join(_tokens(w)) for w, _ in words]
+    theirs = [" ".join(_tokens(w)) for w in other]
+    out: list[tuple[str, float | None]] = [(w, None) for w in other]
+    for block in SequenceMatcher(a=mine, b=theirs, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            out[block.b + k] = (other[block.b + k], words[block.a + k][1])
+    return Candidate(tuple(out), ("beam",), 100.0)
+
+
+def campus_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary) -> list[Candidate]:
+    """Every single-slot edit of `words` (room, device, on/off, the "in" before a room), and a room with an on/off
+    word together, unsorted and unparsed."""
+    edits: list[Candidate] = []
+    rooms = room_edits(words, vocabulary)
+    edits.extend(rooms)
+    edits.extend(device_edits(words))
+    edits.extend(onoff_edits(words))
+    edits.extend(preposition_edits(words))
+    # A room and an on/off word misheard together ("room well well well rough" for "room one oh one are off").
+    for room in sorted(rooms, key=lambda c: -c.closeness)[:4]:
+        for switch in onoff_edits(room.words):
+            edits.append(Candidate(switch.words, ("room", "onoff"), (room.closeness + switch.closeness) / 2))
+    return edits
+
+
 def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read: Reader,
-               rules: RescoreRules = RescoreRules()) -> list[Candidate]:
-    """Whisper's own text first, then the closest campus readings of it that `read` accepts as a complete command
-    (at most `rules.max_scored` - 1 of them, closest sound first). `words`: Whisper's written words and their
-    probabilities."""
+               rules: RescoreRules = RescoreRules(), others: Sequence[Sequence[str]] = ()) -> list[Candidate]:
+    """Whisper's own text first, then the beam's other hypotheses `others` (written words, best first) and the
+    closest campus readings of Whisper's text, those `read` accepts as a complete command (at most
+    `rules.max_scored` - 1 of them; the beam's first (`rules.beam_readings`), then the edits, closest sound first).
+    `words`: Whisper's written words and their probabilities."""
     own = Candidate(tuple(words))
     if read(parser_text(own)) is not None:
         own = Candidate(tuple(words), parsed=True)
         if rules.only_unread and not unsure_slots(own, vocabulary, rules.unsure_below):
             return [own]
-    edits: list[Candidate] = []
-    rooms = room_edits(words, vocabulary)
-    onoff = onoff_edits(words)
-    edits.extend(rooms)
-    edits.extend(device_edits(words))
-    edits.extend(onoff)
-    edits.extend(preposition_edits(words))
-    # A room and an on/off word misheard together ("room well well well rough" for "room one oh one are off").
-    best_rooms = sorted(rooms, key=lambda c: -c.closeness)[:4]
-    for room in best_rooms:
-        for switch in onoff_edits(room.words):
-            edits.append(Candidate(switch.words, ("room", "onoff"), (room.closeness + switch.closeness) / 2))
+    beam = [beam_reading(words, other) for other in others] if rules.beam_readings else []
+    # A second guess is a reading where it hears a room, device or on/off word differently, as an edit is: one that
+    # differs only in other words ("how much art ..." for "how much part ...") makes out-of-scope speech a question.
+    beam = [b for b in beam if not rules.beam_slots_only or changed_slots(b, vocabulary)]
+    edits = campus_edits(words, vocabulary)
+    if rules.edit_beam:
+        # The beam's second guesses may be one campus word away too (the best text being further).
+        edits += [Candidate(e.words, ("beam", *e.changed), e.closeness) for b in beam
+                  for e in campus_edits(b.words, vocabulary)]
     edits.sort(key=lambda c: -c.closeness)
+    edits = beam + edits
     # An edit that reads the same words as Whisper's (only case or punctuation differ) is no other reading.
     seen = {parser_text(own)}
     kept: list[Candidate] = [own]
@@ -287,6 +329,11 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
         if read(plain) is not None:
             kept.append(edit)
     return kept
+
+
+def changed_slots(reading: Candidate, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The room, device and on/off words a reading put in (its words with no probability)."""
+    return unsure_words(heard_words((w, 0.0 if p is None else 1.0) for w, p in reading.words), vocabulary, 0.5)
 
 
 def unsure_slots(own: Candidate, vocabulary: Vocabulary, below: float) -> tuple[str, ...]:
@@ -315,11 +362,11 @@ def pick(scored: Sequence[Scored], rules: RescoreRules = RescoreRules()) -> Scor
     (`scored[0]`) minus `rules.within` (`rules.within_parsed` when the parser read Whisper's text), else Whisper's
     text."""
     own = scored[0]
-    best = max(scored[1:], key=lambda s: s.score, default=None)
     within = rules.within_parsed if own.candidate.parsed else rules.within
-    if best is None or best.score < own.score - within:
-        return own
-    return best
+    # The beam's own second guesses may be held closer to Whisper's text than the campus edits are.
+    beam_within = min(within, rules.within_beam)
+    near = [s for s in scored[1:] if s.score >= own.score - (beam_within if "beam" in s.candidate.changed else within)]
+    return max(near, key=lambda s: s.score, default=own)
 
 
 def chosen_words(chosen: Scored, unsure: float = UNSURE) -> tuple[tuple[str, float], ...]:

@@ -189,7 +189,15 @@ class WhisperEngine:
         from nlu.speech.nbest import command_reader
 
         started = time.process_time()
-        batch = candidates(window.words, vocabulary, command_reader(vocabulary), self.rescore)
+        read = command_reader(vocabulary)
+        others = window.others
+        if self.rescore.wider_beam > self.options.beam_size and read(" ".join(w.text for w in heard_words(
+                window.words))) is None:
+            # Whisper's text made no sense of the campus: a wider beam's other guesses, on the same encoder output.
+            wider = self._decoder.hypotheses(window, self._prompt(vocabulary), self.rescore.wider_beam)
+            own = "".join(w for w, _ in window.words)
+            others = tuple(dict.fromkeys(o for o in (*others, *wider) if "".join(o) != own))
+        batch = candidates(window.words, vocabulary, read, self.rescore, others)
         if len(batch) < 2:
             return Rescored((), time.process_time() - started)
         # A short prompt in the campus's spelling; align adds "no timestamps" after it.

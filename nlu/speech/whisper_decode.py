@@ -59,7 +59,9 @@ class DecodeOptions:
     deterministic, unlike faster-whisper's sampling fallback); `prompt`: the campus prompt's style ("list", the
     product's; the others measured: `nlu.speech.whisper.campus_prompt`); `level_dbfs`: the note's
     speech scaled to this RMS level before Whisper (None: as recorded); `highpass_hz`: frequencies under this cut
-    before Whisper (0: none)."""
+    before Whisper (0: none); `hypotheses`: how many of the beam's finished hypotheses come back (at most
+    `beam_size`): the best is the decode, the others are kept as readings for rescoring (`Decoded.others`); asking
+    for them does not change the best one."""
 
     fit_window: bool = True
     margin_s: float = 5.0
@@ -74,6 +76,7 @@ class DecodeOptions:
     prompt: str = "list"
     level_dbfs: float | None = None
     highpass_hz: float = 0.0
+    hypotheses: int = 3
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,9 @@ class Decoded:
     probabilities 0..1; `no_speech_prob` Whisper's own estimate that the window holds no speech; `avg_logprob` the
     mean log probability per token (end token included, as faster-whisper); `refit` whether the fitted window's
     decode was rejected and the full 30 s window used; `encoded` the window's encoder output (a ctranslate2
-    StorageView, kept to score other readings of the same audio: nlu/speech/rescore.py); `frames` its note frames."""
+    StorageView, kept to score other readings of the same audio: nlu/speech/rescore.py); `frames` its note frames;
+    `others` the beam's other finished hypotheses, best first, as written words (no probabilities: only the best is
+    scored word by word), those that loop or ran out of budget left out."""
 
     words: tuple[tuple[str, float], ...]
     no_speech_prob: float
@@ -90,6 +95,7 @@ class Decoded:
     refit: bool = False
     encoded: object = field(default=None, compare=False, repr=False)
     frames: int = 0
+    others: tuple[tuple[str, ...], ...] = ()
 
 
 def fitted_length(content: int, margin: int) -> int:
@@ -190,7 +196,7 @@ class WindowDecoder:
         # temperatures: sampling would read the same note differently twice.
         own_probs = o.word_probs == "decode" and beam == 1  # CTranslate2 returns step scores for greedy only
         result = self.model.generate(
-            encoded, [prompt], beam_size=beam,
+            encoded, [prompt], beam_size=beam, num_hypotheses=max(1, min(o.hypotheses, beam)),
             max_length=min(MAX_LENGTH, len(prompt) + budget) if check else MAX_LENGTH,
             length_penalty=o.length_penalty, repetition_penalty=o.repetition_penalty,
             no_repeat_ngram_size=o.no_repeat_ngram, return_scores=True, return_no_speech_prob=True,
@@ -222,7 +228,33 @@ class WindowDecoder:
             n = len(pieces)
             heard.append((word, float(np.mean(probs[i:i + n]))))
             i += n
-        return Decoded(tuple(heard), result.no_speech_prob, avg, encoded=encoded, frames=frames)
+        others = self._others(result.sequences_ids[1:], budget, check)
+        return Decoded(tuple(heard), result.no_speech_prob, avg, encoded=encoded, frames=frames, others=others)
+
+    def hypotheses(self, decoded: Decoded, prompt: list[int], beam: int) -> tuple[tuple[str, ...], ...]:
+        """A wider beam's finished hypotheses on `decoded`'s window (its encoder output, encoded once), best first, as
+        written words: more readings of a note whose text made no sense, without scoring them word by word."""
+        if decoded.encoded is None:
+            return ()
+        margin = min(round(self.options.margin_s * FRAMES_PER_S), FULL_FRAMES // 2)
+        length = FULL_FRAMES if decoded.refit else fitted_length(decoded.frames, margin)
+        budget = math.ceil(TOKENS_PER_S * length / FRAMES_PER_S) + TOKENS_SLACK
+        result = self.model.generate(
+            decoded.encoded, [prompt], beam_size=beam, num_hypotheses=beam,
+            max_length=min(MAX_LENGTH, len(prompt) + budget), length_penalty=self.options.length_penalty,
+            suppress_blank=self.options.suppress_blank, suppress_tokens=self.suppress)[0]
+        return self._others(result.sequences_ids, budget, True)
+
+    def _others(self, sequences: list[list[int]], budget: int, check: bool) -> tuple[tuple[str, ...], ...]:
+        """The beam's other hypotheses as written words; a looping or runaway one is no reading of the note."""
+        out = []
+        for sequence in sequences:
+            tokens = [t for t in sequence if t < self.tokenizer.eot]
+            if not tokens or _repeats(tokens) or (check and len(tokens) >= budget):
+                continue
+            words, _ = self.tokenizer.split_to_word_tokens(tokens + [self.tokenizer.eot])
+            out.append(tuple(words[:-1]) if words and words[-1] == "<|endoftext|>" else tuple(words))
+        return tuple(out)
 
 
 def _chosen_probabilities(steps, tokens: list[int]) -> list[float]:

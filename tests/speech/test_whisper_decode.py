@@ -123,3 +123,33 @@ def test_a_decode_that_runs_out_of_budget_without_a_loop_is_decoded_again_on_30_
     heard = engine.transcribe(decode_audio(notes.get("switch on the lights in the seminar hall")).samples, grammar)
     assert engine._decoder.refits == before + 1
     assert "lights" in heard.text and heard.text.endswith("hall"), heard.text
+
+
+def test_the_beams_other_hypotheses_come_back_without_changing_the_best_one(engine, grammar, notes):
+    """Asking CTranslate2 for the beam's other hypotheses leaves the decode as it was; they come back as written
+    words, none of them the best text again."""
+    from nlu.speech.whisper import WhisperEngine
+    from nlu.speech.whisper_models import packaged_tiny
+
+    one = WhisperEngine(str(packaged_tiny()), options=DecodeOptions(hypotheses=1))
+    pcm = decode_audio(notes.get("would you mind switching off the lights in classroom one oh two")).samples
+    assert one.transcribe(pcm, grammar).text == engine.transcribe(pcm, grammar).text
+    features = engine._features(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0)[:, :-1]
+    best, = engine._decoder.decode(features, engine._prompt(grammar.vocabulary))
+    alone, = one._decoder.decode(features, one._prompt(grammar.vocabulary))
+    assert alone.others == () and best.words == alone.words
+    assert 1 <= len(best.others) <= engine.options.beam_size - 1
+    own = "".join(w for w, _ in best.words)
+    assert all(isinstance(w, str) for other in best.others for w in other)
+    assert all("".join(other) != own for other in best.others)
+
+
+def test_a_wider_beam_on_the_same_encoder_output_gives_more_readings(engine, grammar, notes):
+    pcm = decode_audio(notes.get("would you mind switching off the lights in classroom one oh two")).samples
+    features = engine._features(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0)[:, :-1]
+    prompt = engine._prompt(grammar.vocabulary)
+    best, = engine._decoder.decode(features, prompt)
+    wider = engine._decoder.hypotheses(best, prompt, 5)
+    assert len(best.others) < len(wider) <= 5
+    # Its hypotheses are readings of the same note: each mentions the lights.
+    assert all("light" in "".join(words).lower() for words in wider), wider
