@@ -23,8 +23,17 @@ def vocab():
     return vocabulary_from_campus(load_campus_file(DEMO_CAMPUS))
 
 
+def _skip_without_held_out_part(vocab) -> None:
+    # After a held-out part is read it moves to dev.txt; test.txt keeps only its header until the lead drops in the
+    # next fresh part (and sets its measured figures below), so the guards that need one wait for it.
+    if not read_corpus(CORPUS_DIR / "test.txt", vocab):
+        pytest.skip("nlu/corpus/test.txt has no sentences: the read part moved to dev.txt, a fresh part is awaited")
+
+
 @pytest.mark.parametrize("split", ["dev", "test"])
 def test_corpus_meets_targets(vocab, split: str) -> None:
+    if split == "test":
+        _skip_without_held_out_part(vocab)
     examples = read_corpus(CORPUS_DIR / f"{split}.txt", vocab)
     report = score(Parser(vocab, default_judge()), examples).report()
     # Issue 16's targets: whole command >= 97 %, out of scope accepted <= 2 % (as a device command <= 0.5 %), ECE
@@ -56,6 +65,7 @@ def test_corpus_is_big_and_varied(vocab) -> None:
 def test_held_out_part_shares_no_sentence_with_the_tuning_part(vocab) -> None:
     # The judge is trained on dev.txt: a held-out sentence also found there (case and spacing aside) would be scored
     # by a model that has seen it.
+    _skip_without_held_out_part(vocab)
     key = lambda text: " ".join(text.lower().split())  # noqa: E731
     dev = {key(ex.text) for ex in read_corpus(CORPUS_DIR / "dev.txt", vocab)}
     test = [key(ex.text) for ex in read_corpus(CORPUS_DIR / "test.txt", vocab) if not ex.follow_up]
@@ -98,9 +108,14 @@ def test_parse_command_user_errors_are_one_line(tmp_path: Path) -> None:
     assert bad_now.returncode == 2 and "--now" in bad_now.stderr.decode() and "Traceback" not in bad_now.stderr.decode()
 
 
-def test_score_command_reports_both_splits() -> None:
+def test_score_command_reports_both_splits(vocab) -> None:
     done = _cli("score", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert set(report["splits"]) == {"dev", "test"}
-    assert report["splits"]["test"]["intent_accuracy"] >= 97.0  # measured on the fresh held-out part (target 97)
+    assert report["splits"]["dev"]["intent_accuracy"] >= 97.0
+    if report["splits"]["test"]["sentences"]:
+        assert report["splits"]["test"]["intent_accuracy"] >= 97.0  # measured on the fresh held-out part (target 97)
+    else:  # between held-out parts the text report names the empty split instead of failing on it
+        text = _cli("score", "--split", "test")
+        assert text.returncode == 0 and b"test (held out): 0 sentences" in text.stdout, text.stderr
