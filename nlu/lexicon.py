@@ -50,7 +50,7 @@ ON_WORDS = frozenset("on start enable activate".split())
 PRONOUNS = frozenset("them it those these they that this".split())
 
 # Word cues per intent (single normalised tokens).
-STATUS_WORDS = frozenset("status state running working left still currently live condition".split())
+STATUS_WORDS = frozenset("status state running working left still currently live condition lit".split())
 ENERGY_WORDS = frozenset(
     "energy consumption consumed consume consuming kwh kilowatt kilowatts units usage used use using "
     "electricity bill cost costs spent spend wattage watts load draw drawing drew power".split()
@@ -110,7 +110,7 @@ OUT_OF_SCOPE_WORDS = frozenset(
     "volume louder quieter mute call phone sms whatsapp birthday alexa siri "
     "shopping buy sell book booking taxi elevator lift garage car gate gates sprinkler sprinklers garden "
     "oven fridge refrigerator microwave vacuum robot camera cameras cctv security siren doorbell "
-    "canteen cafeteria snacks breakfast audit audits".split()
+    "canteen cafeteria snacks breakfast audit audits theme themes bitcoin crypto".split()
 )
 # Instruments and kit no campus switch is, even at a bench that has a switch: "turn on the oscilloscope on bench 2".
 KIT_WORDS = frozenset("oscilloscope oscilloscopes multimeter multimeters microscope microscopes amplifier amp guitar "
@@ -137,6 +137,9 @@ OUT_OF_SCOPE_PHRASES = (
     # Figures of speech with light, power and running: "shed some light on this", "running on empty".
     "shed light", "shed some light", "shed any light", "shed a little light", "sheds light", "light at the end",
     "running on empty", "running on fumes", "running low", "running out of", "run out of", "ran out of",
+    "running late", "running thin", "running short", "running behind", "running on coffee", "running on no",
+    "running in the family", "runs in the family", "running around", "lit up the", "lit up my", "lit up her",
+    "lit up his", "lit up our", "lit up their",
     "power through", "powering through", "power nap", "turn of phrase", "turn off for me", "a real turn off",
     "lights up the room", "light up my", "switched off today", "switch off from", "switching off from",
     "bright spark", "light bulb moment", "show on the road",

@@ -138,11 +138,18 @@ _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone of
                   "stopped responding", "lost connection", "lost contact", "no connection", "not online",
                   "not talking", "dropped off", "gone quiet", "gone silent", "not checking in", "lost signal",
                   "no signal", "not reachable", "cannot reach", "cant reach", "out of contact", "not be reached",
-                  "its connection", "their connection", "lost touch")
-_STATUS_PHRASES = ("what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
+                  "its connection", "their connection", "lost touch",
+                  # "is the board in lab 1 responding", "are the switches in room 102 online"
+                  "responding", "is online", "are online", "still online", "reachable", "connected to you")
+_STATUS_PHRASES = ("still going", "keeps going", "what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
 _EMPTY_CONTEXT = ParseContext()
+# Device phrases that name a kind of the type, not the type at large: the tube lights are not the reading lamps.
+_PLAIN_KINDS = frozenset({"tube light", "tube lights", "tubelight", "tubelights", "tube", "tubes", "ceiling light",
+                          "ceiling lights", "ceiling fan", "ceiling fans"})
+_TYPE_WORDS = frozenset(w for phrases in lx.DEVICE_SYNONYMS.values() for p in phrases for w in p.split())
+_AFTER_OFF = frozenset({"in", "at", "now", "please", "pls", "plz", "too", "also", "asap", "rn"})
 _MASKS = {"room": PLACE, "rooms": PLACE, "building": PLACE, "everywhere": PLACE, "switch": SWITCH}
 # Words that name a place when a number or a letter follows ("room 204", "lab 9", "block Z"). When the campus has
 # no such place the parser asks instead of answering for the whole campus or a remembered room.
@@ -188,6 +195,7 @@ class _Facts:
     mentioned: set[int] = field(default_factory=set)  # token indices inside a registry or lexicon name
     switch_named: set[int] = field(default_factory=set)  # token indices inside a switch's own name
     type_spans: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each device-type phrase
+    plain_types: set[str] = field(default_factory=set)  # types named by a kind of it ("tube lights", "ceiling fans")
     masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
 
     def masked(self) -> tuple[str, ...]:
@@ -231,7 +239,7 @@ class Parser:
                                                         "morning", "afternoon", "night", "status", "dont", "much",
                                                         "many", "kwh", "total", "average", "campus", "building",
                                                         "now", "later", "whole", "again", "back", "thanks", "lets"}
-                 | _ENERGY_VERBS | _EVENTS | {"vending", "shed"})
+                 | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding"})
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
     # ------------------------------------------------------------------------------------------------ entry point
@@ -282,18 +290,27 @@ class Parser:
                     i += 2
                     continue
             fixed = self.spell.fix(tok)
+            if not fixed and len(tok) == 3 and tok.isalpha() and not self.spell.knows(tok) \
+                    and tok + tok[-1] in self.gaz.words:
+                fixed = (tok + tok[-1],)  # "seminar hal": a doubled letter typed once (too short for the fixer)
             if fixed:
                 out.extend(fixed)
                 corrections += 1
             else:
                 out.append(tok)
             i += 1
-        # Speech recognisers hear "turn of the lights" for "turn off the lights".
+        # Speech recognisers hear "turn of the lights" for "turn off the lights"; chat spells it so too ("fans of in
+        # rm 201", "ac of in classroom 101 plz"): "of" after a device word with a place, a please or nothing after.
         for i, tok in enumerate(out):
             if tok == "of" and i > 0 and (out[i - 1] in ("turn", "switch", "shut", "power")
-                                          or (out[i - 1] in self.gaz.words and (i + 1 == len(out) or out[i + 1] in ("in", "at", "now", "please"))
-                                              and ("turn" in out or "switch" in out))):
+                                          or (out[i - 1] in self.gaz.words and (i + 1 == len(out) or out[i + 1] in _AFTER_OFF))):
                 out[i] = "off"
+        # "every single classroom", "each and every room": the same as "every classroom".
+        for i in range(len(out) - 1, 0, -1):
+            if out[i] == "single" and out[i - 1] in ("every", "each"):
+                del out[i]
+            elif out[i] == "every" and out[i - 2:i] == ["each", "and"]:
+                del out[i - 2:i]
         return out, corrections
 
     # ------------------------------------------------------------------------------------------------ understanding
@@ -311,23 +328,26 @@ class Parser:
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
                        asked=raw.rstrip().endswith("?"))
         covered = set(times.used)
-        for mention in self.gaz.mentions(toks):
+        if _CLAUSE_BREAK.search(raw):
+            facts.clause_starts = self._clause_starts(raw, len(toks))
+        mentions = [m for m in self.gaz.mentions(toks) if not set(range(m.start, m.end)) <= times.used]
+        told = _told_aside(facts, mentions, self.gaz.switches)
+        for mention in mentions:
             span = set(range(mention.start, mention.end))
-            if span <= times.used:
-                continue
             covered |= span
-            self._take(facts, mention)
+            if mention not in told:
+                self._take(facts, mention)
             if mention.kind == "switch":
                 facts.switch_named |= span
             elif mention.kind == "type":
                 facts.type_spans.append((mention.start, mention.end))
+                if " ".join(toks[mention.start:mention.end]) in _PLAIN_KINDS:
+                    facts.plain_types.add(mention.targets[0])
             mask = _MASKS.get(mention.kind)
             if mask:
                 facts.masks.update((i, mask) for i in span)
         facts.masks.update((i, TIME) for i in times.used)
         facts.mentioned = covered - times.used
-        if _CLAUSE_BREAK.search(raw):
-            facts.clause_starts = self._clause_starts(raw, len(toks))
         self._bare_numbers(facts, covered)
         self._unknown_places(facts, covered | times.used)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
@@ -418,6 +438,8 @@ class Parser:
             prev = toks[i - 1] if i else ""
             if not (len(tok) >= 3 or prev in lx.NUMBER_ROOM_HEADS or prev in ("in", "of", "for", "at")):
                 continue
+            if prev == "no" and tok == "1" and (i < 2 or toks[i - 2] not in lx.NUMBER_ROOM_HEADS):
+                continue  # "no one is in the auditorium": nobody, not room number 1
             rooms = self.gaz.rooms_by_number.get(tok)
             if not rooms:
                 continue
@@ -523,9 +545,9 @@ class Parser:
             question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
         ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
-        if ensure and action is None and "on" in f.toks:
-            action = "on"
-        if ensure and action == "on" and cues & {"nothing", "none"}:
+        if ensure and action is None and ("on" in f.toks or cues & {"running", "going"}):
+            action = "on"  # "make sure the fans are on"; "make sure nothing's running in X" (then off, below)
+        if ensure and action == "on" and cues & {"nothing", "none", "nothings"}:
             action = "off"  # "make sure nothing is left on"
         wished = action is None and not question and f.has_device and (bool(cues & _WISHES) or first == "run") \
             and bool(cues & {"running", "run"})
@@ -534,10 +556,13 @@ class Parser:
         verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
-        if cues & lx.CANCEL_WORDS or (any(f.phrase(p) for p in _CANCEL_PHRASES) and (
+        told_cancel = {t for i, t in enumerate(f.toks) if t in ("cancelled", "canceled") and i
+                       and f.toks[i - 1] in _TELLING}  # "class got cancelled": a reason told, not a schedule to cancel
+        if (cues - told_cancel) & lx.CANCEL_WORDS or (any(f.phrase(p) for p in _CANCEL_PHRASES) and (
                 cues & (lx.SCHEDULE_WORDS | {"plan", "plans"}) or times.moments)):
             return "schedule_query", None, "cancel"
-        if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES):
+        if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES) or (
+                "online" in cues and question and (f.has_place or "switches" in cues or "boards" in cues)):
             return "alerts_query", None, None
         if self._advice(f, lead, first):
             return "unknown", None, None  # "should I switch the AC off when I leave": advice, not an order
@@ -565,6 +590,9 @@ class Parser:
                                                               or f.toks[k + 1] in _GENERIC_NEXT)
                 for k, t in enumerate(f.toks)):
             return "unknown", None, None  # "how many watts does a ceiling fan take": things in general
+        if energy and not (f.has_place or f.has_device or f.everything) and times.period is None \
+                and self._strange_words(f):
+            return "unknown", None, None  # "how much energy does bitcoin mining use": not a thing on this campus
         if energy:
             return "energy_query", None, None
         if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place) \
@@ -574,7 +602,10 @@ class Parser:
             return "unknown", None, None
         if first == "how" and f.toks[lead + 1:lead + 3] in (["do", "i"], ["can", "i"], ["should", "i"], ["do", "we"]) \
                 and not f.has_place and f.cues & _SWITCH_FORMS:
-            return "help", None, None  # "how do I switch on the projector myself": how to, not do it
+            # "how do I switch on the projector myself": how to, not do it; but how to switch on dark theme, or a
+            # projector in general ("a projector manually"), is no question about this bot.
+            ours = f.has_device and not any(t in ("a", "an") and k + 1 in f.mentioned for k, t in enumerate(f.toks))
+            return ("help" if ours or cues & {"you", "u", "bot", "this"} else "unknown"), None, None
         if first == "who" and not (action or _statusish(f)):
             return "unknown", None, None  # "who fixed the fan in room 102": about people, not the switches
         if not question and self._reported(f, action):
@@ -812,9 +843,21 @@ class Parser:
             return [], f"{ROOM_CHOICE}{names}?", False
         return [], ROOM_QUESTION, False
 
-    def _of_types(self, rooms: list[str], types: list[str]) -> list[str]:
+    def _of_types(self, rooms: list[str], types: list[str], plain: set[str] = frozenset()) -> list[str]:
+        """The switches of `types` in `rooms`. For a type in `plain`, named by a kind of it ("tube lights", "ceiling
+        fans"), a room's switches with names of their own ("Reading lamps", "Stage lights", "Exhaust fan") are left
+        out when the room also has a plainly named one ("Lights")."""
         wanted = set(types)
-        return [s.id for r in rooms for s in self.gaz.switches_by_room.get(r, ()) if s.type in wanted]
+        out = []
+        for r in rooms:
+            found = [s for s in self.gaz.switches_by_room.get(r, ()) if s.type in wanted]
+            plainly = [s for s in found if s.type in plain and self._plainly_named(s.name)]
+            out += [s.id for s in found if s.type not in plain or not plainly or s in plainly]
+        return out
+
+    @staticmethod
+    def _plainly_named(name: str) -> bool:
+        return all(w in _TYPE_WORDS for w in norm_tokens(name))
 
     def _ordered(self, switch_ids: list[str]) -> list[str]:
         """Unique switch ids in registry order, so equal commands compare equal."""
@@ -850,8 +893,10 @@ class Parser:
     def _device_command(self, raw: str, f: _Facts, times, context: ParseContext, action: str | None,
                         now: dt.datetime) -> Command:
         prev = context.previous
-        reuse_devices = not f.has_device and prev is not None and prev.intent == "device_control" and (
-            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time)
+        reuse_devices = not f.has_device and prev is not None and ((prev.intent == "device_control" and (
+            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time)) or (
+            # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
+            prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they"})))
         self._rooms_from_switches(f, context, ask=True)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
@@ -883,7 +928,7 @@ class Parser:
                 if self.gaz.switches[s].room_id in room_set:
                     _add(switches, s)
                     _add(types, self.gaz.switches[s].type)
-        switches += self._of_types(rooms, f.types)
+        switches += self._of_types(rooms, f.types, f.plain_types)
         if (f.everything and not f.types and not f.switch_mentions) or (not f.has_device and not reuse_devices) or everything:
             everything = True
             types = [] if not f.types else types
@@ -954,8 +999,8 @@ class Parser:
                 for s in chosen:
                     _add(switches, s)
                     _add(types, self.gaz.switches[s].type)
-        if intent == "status_query" and rooms and f.types:
-            switches += self._of_types(rooms, f.types)
+        if intent == "status_query" and rooms and (f.types or (types and not f.has_device)):
+            switches += self._of_types(rooms, types, f.plain_types)  # "what about room 202" after "is the ac on in room 201"
         when = times.when if intent == "schedule_query" else None
         if intent == "schedule_query" and when is not None:
             period = None
@@ -1000,6 +1045,39 @@ def _order_clause(f: _Facts) -> bool:
     return any(toks[i] in _ORDER_VERBS and toks[i + 1] in _ORDER_OBJECTS
                and (i in f.clause_starts or toks[i - 1] in ("so", "then", "please", "pls", "now", "and"))
                for i in range(1, len(toks) - 1))
+
+
+# Verbs of a clause that tells something rather than orders it: "the class shifted to the seminar hall", "it's dark
+# near the benches", "the computers are heating up", "class got cancelled".
+_TELLING = frozenset({"is", "are", "was", "were", "got", "gets", "has", "have", "had", "been", "moved", "shifted",
+                      "closing", "closed", "heating", "over", "gone", "left", "finished", "ended", "cancelled",
+                      "canceled", "starts", "started", "starting"})
+
+
+def _told_aside(f: _Facts, mentions: list[Mention], room_of: dict[str, object]) -> list[Mention]:
+    """Mentions inside a clause that gives a reason beside the order ("lights off in room 102, the class shifted to
+    the seminar hall"): not what the order is about when the order's own clause names a thing of the same sort (a
+    place, a device). A clause with a switch verb or on/off in it is never a reason."""
+    if not f.clause_starts or len(mentions) < 2:
+        return []
+    toks, bounds = f.toks, sorted({0, *f.clause_starts, len(f.toks)})
+    clauses = list(zip(bounds, bounds[1:]))
+    spanned = {i for m in mentions for i in range(m.start, m.end)}
+
+    def orders(a: int, b: int) -> bool:
+        return any(toks[i] in _CLAUSE_WORDS and i not in spanned for i in range(a, b))
+
+    def tells(a: int, b: int) -> bool:
+        return not orders(a, b) and any(toks[i] in _TELLING and i not in spanned for i in range(a, b))
+
+    if not any(orders(a, b) for a, b in clauses):
+        return []
+    sort = lambda m: "place" if m.kind in ("room", "rooms", "building", "everywhere") else "device"  # noqa: E731
+    aside = [m for m in mentions if any(a <= m.start < b and tells(a, b) for a, b in clauses)]
+    kept = {sort(m) for m in mentions if m not in aside}
+    if any(m.kind == "switch" and len({room_of[s].room_id for s in m.targets}) == 1 for m in mentions if m not in aside):
+        kept.add("place")  # "switch off the reading lamps, the library is closing": the lamps say where
+    return [m for m in aside if sort(m) in kept]
 
 
 def _statusish(f: _Facts) -> bool:
