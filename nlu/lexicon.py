@@ -50,7 +50,7 @@ ON_WORDS = frozenset("on start enable activate".split())
 PRONOUNS = frozenset("them it those these they that this".split())
 
 # Word cues per intent (single normalised tokens).
-STATUS_WORDS = frozenset("status state running working left still currently live condition lit".split())
+STATUS_WORDS = frozenset("status state running working left still currently live condition lit spinning glowing".split())
 ENERGY_WORDS = frozenset(
     "energy consumption consumed consume consuming kwh kilowatt kilowatts units usage used use using "
     "electricity bill cost costs spent spend wattage watts load draw drawing drew power".split()
@@ -92,7 +92,9 @@ HELP_PHRASES = (
     "what are you good for", "what do you handle", "requests do you", "what can you help", "can you explain what",
     "how do i get started", "where do i start", "how do i begin", "sort of questions", "kind of questions",
     "kinds of questions", "what you are good at", "what are you good at", "talk to this", "point of this bot",
-    "point of you", "put to you", "what is this bot", "what is this assistant",
+    "point of you", "put to you", "what is this bot", "what is this assistant", "can this thing do",
+    "does this thing do", "this thing for",
+    "where do i begin with you", "where to begin with you", "sample commands", "example commands",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
@@ -139,7 +141,7 @@ OUT_OF_SCOPE_PHRASES = (
     "running on empty", "running on fumes", "running low", "running out of", "run out of", "ran out of",
     "running late", "running thin", "running short", "running behind", "running on coffee", "running on no",
     "running in the family", "runs in the family", "running around", "lit up the", "lit up my", "lit up her",
-    "lit up his", "lit up our", "lit up their",
+    "lit up his", "lit up our", "lit up their", "shut up", "switch off your brain",
     "power through", "powering through", "power nap", "turn of phrase", "turn off for me", "a real turn off",
     "lights up the room", "light up my", "switched off today", "switch off from", "switching off from",
     "bright spark", "light bulb moment", "show on the road",

@@ -85,7 +85,7 @@ _POWER_LOST = frozenset({"lost", "lose", "losing", "no", "without"})
 _CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)|\s[-\u2013\u2014]\s")
 # A clause with none of these is a lead-in ("sorry", "just checking", "when you're free"), not the request.
 _CLAUSE_WORDS = _STRONG_VERBS | lx.OFF_WORDS | lx.ON_WORDS
-_WISHES = frozenset({"need", "needed", "want", "wanted", "keep", "get", "have", "like", "love", "let"})
+_WISHES = frozenset({"need", "needed", "want", "wanted", "keep", "get", "have", "like", "love", "let", "leave"})
 # Said to people in the room, not to the bot: "turn your phones off, students", "everyone, switch off your mics".
 _ADDRESSEES = frozenset({"students", "everyone", "everybody", "guys", "folks", "kids", "children"})
 _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
@@ -145,6 +145,19 @@ _STATUS_PHRASES = ("still going", "keeps going", "what is on", "what all is on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
 _EMPTY_CONTEXT = ParseContext()
+# Words that open a clause of time: a verb after them ("before the exam starts") is not the order's verb.
+_WHEN_CLAUSE = frozenset({"before", "after", "when", "until", "till", "once", "as", "since"})
+# A time said with no clock time: a command with one asks when rather than switching now.
+_VAGUE_TIMES = ("end of the day", "end of day", "close of day", "after class", "after the class", "after the lecture",
+                "after lunch", "when the class ends", "when class ends", "later today", "later on", "in a while",
+                "in a bit", "sometime")
+# How to ask the bot for something, not the asking: "what do I type to see the schedules", "how do I control the
+# rooms with you". Help when the rest is about something the bot does (and no room is named).
+_HOW_TO_ASK = ("what do i say to", "what should i say to", "what do i type to", "what should i type to",
+               "what do i write to", "what should i write to", "how do i ask you", "how do i ask for", "how can i ask",
+               "how do i tell you", "how can i tell you", "how do i check", "how can i check", "how do i see",
+               "how can i see", "how do i find out", "how can i find out", "how do i control", "how can i control")
+_TOPIC_WORDS = lx.ENERGY_WORDS | lx.STATUS_WORDS | lx.SCHEDULE_WORDS | lx.ALERT_WORDS | lx.FORECAST_WORDS
 # Device phrases that name a kind of the type, not the type at large: the tube lights are not the reading lamps.
 _PLAIN_KINDS = frozenset({"tube light", "tube lights", "tubelight", "tubelights", "tube", "tubes", "ceiling light",
                           "ceiling lights", "ceiling fan", "ceiling fans"})
@@ -556,6 +569,9 @@ class Parser:
         verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
+        if not f.has_place and any(f.phrase(p) for p in _HOW_TO_ASK) and (
+                f.has_device or cues & _TOPIC_WORDS or cues & {"you", "u", "bot", "rooms", "switches"}):
+            return "help", None, None  # "what do I say to check the energy use": how to ask, not the asking
         told_cancel = {t for i, t in enumerate(f.toks) if t in ("cancelled", "canceled") and i
                        and f.toks[i - 1] in _TELLING}  # "class got cancelled": a reason told, not a schedule to cancel
         if (cues - told_cancel) & lx.CANCEL_WORDS or (any(f.phrase(p) for p in _CANCEL_PHRASES) and (
@@ -577,7 +593,9 @@ class Parser:
                 1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
             return "unknown", None, None  # "turn the lights off when you leave, students": said to people
         verbs = bool(cues & _ENERGY_VERBS) or any(f.phrase(p) for p in _ENERGY_WEAK_PHRASES)
-        energy = bool(cues & _ENERGY_STRONG) or (verbs and (cues & {"much", "many", "total"} or (
+        energy = (bool(cues & _ENERGY_WEAK) and action is None and f.has_place and bool(cues & {"now", "currently"})
+                  and any(f.phrase(p) for p in ("power draw", "drawing", "load", "power use"))) \
+            or bool(cues & _ENERGY_STRONG) or (verbs and (cues & {"much", "many", "total"} or (
             times.period is not None and action is None and (f.has_place or f.has_device)))) or (bool(cues & _ENERGY_WEAK) and (
             "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
             or (times.period is not None and action is None)))
@@ -775,7 +793,8 @@ class Parser:
         toks = f.toks
         # The on/off of the request, not of the story before it: "I left the lights on in 201, can you turn them
         # off" is off. Read from the first switch verb said as an order, and from the start when none follows it.
-        start = next((i for i, t in enumerate(toks) if i and t in _STRONG_VERBS - {"keep", "leave"}), 0)
+        start = next((i for i, t in enumerate(toks) if i and t in _STRONG_VERBS - {"keep", "leave"}
+                      and not set(toks[max(0, i - 3):i]) & _WHEN_CLAUSE), 0)
         return self._action_from(f, start) if start else self._action_from(f, 0)
 
     def _action_from(self, f: _Facts, start: int) -> str | None:
@@ -946,6 +965,8 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
+        if timing is None and not clarification and times.when is None and any(f.phrase(p) for p in _VAGUE_TIMES):
+            timing = ("At what time?", False)  # "at the end of the day": never now, and no clock time to guess
         until = None
         if not clarification and not timing and len(times.moments) > 1:
             # "the lights at 5 pm and the fans at 6": one command carries one time; guessing which part goes with
@@ -975,6 +996,13 @@ class Parser:
         rooms, question, _ = self._resolve_rooms(f, context, allow_context=False)
         if f.buildings and not f.rooms and not f.ambiguous_rooms:
             rooms = []  # a building question is about the building; the bot sums its rooms
+        if f.here and not rooms and not (f.buildings or f.everywhere) and question is None:
+            # "is the projector on in my lab": the user's one room, else ask (never the whole campus)
+            if len(context.user_rooms) == 1:
+                rooms = list(context.user_rooms)
+            else:
+                question = (f"{ROOM_CHOICE}{' or '.join(self.gaz.rooms[r].name for r in context.user_rooms)}?"
+                            if context.user_rooms else ROOM_QUESTION)
         if f.everywhere:
             rooms = []
         prev = context.previous
@@ -1110,6 +1138,8 @@ def _follow_up_shape(f: _Facts) -> str | None:
         return None
     if f.asked or set(rest) & _ASK_WORDS:
         return "ask"
+    if f.toks[0] in ("now", "next", "then"):
+        return "more"  # "now the lights" after switching the fans: the same again
     return "more" if set(rest) & _MORE_WORDS else "ask"
 
 
