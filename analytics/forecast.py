@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from analytics.calendar import CampusCalendar
-from analytics.dayahead import DayAhead
+from analytics.dayahead import HORIZON as DAY_AHEAD_HOURS, DayAhead
 from analytics.intervals import conformal_bands
 from analytics.metrics import Scores, score, seasonal_naive_scale
-from analytics.models import Blend, Forecaster, LagBoost, SameHourYesterday, SeasonalNaive, WeeklyMedian
+from analytics.models import (Blend, Forecaster, LagBoost, SameHourYesterday, SeasonalNaive, WeeklyMedian,
+                              levelled_day_ahead, mix_day_ahead)
 from analytics.series import DAY_HOURS, WEEK_HOURS, usable
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,21 @@ POOL_SHARE = 0.5
 POOLED_DAY_AHEAD_WEIGHT = 0.7
 POOL_MARGIN = 0.02
 POOL_HOURS = 48
+# Per-series day-ahead weight, chosen by the day-ahead part's own backtest: a day-ahead model fitted before the first
+# backtest origin (as the weekly candidates are) forecasts hours 1-48 from each origin, the pool mixed in as the
+# choice decided and carrying its latest error, as in production; each weight in DAY_AHEAD_WEIGHTS mixes it into
+# the chosen model's backtest forecasts. The weight with the lowest squared error over hours 1-DAY_AHEAD_HOURS wins
+# when it beats the default weight (DAY_AHEAD_WEIGHT, or POOLED_DAY_AHEAD_WEIGHT with the pool) by WEIGHT_MARGIN.
+# The mixed backtest forecasts are also what the conformal bands are built from, so hours 1-48 of the bands are
+# the errors of the forecast actually given.
+# Tried on the Cambridge tuning year 2018 and NOT adopted (DAY_AHEAD_BY_BACKTEST off): twelve weekly origins rank the
+# weights too noisily. Median (mean) CV(RMSE) 1-24 h over 12 buildings: the fixed weights 13.65 % (16.07); chosen by
+# RMSE 1-48 h 14.02 (16.04), better on 4 buildings and worse on 5; with a 2 % margin 13.65 (16.05); by RMSE 1-24 h
+# 14.33; every building at 0.7 13.65 (16.05); at 0.9 13.83 (16.01) (docs/benchmarks.md, issue 19 fifth pass). The
+# function stays for the benchmark, which scores these policies beside the production forecast.
+DAY_AHEAD_BY_BACKTEST = False
+DAY_AHEAD_WEIGHTS = (0.3, 0.5, 0.7, 0.9)
+WEIGHT_MARGIN = 0.0
 # A previous choice younger than this is refitted as is instead of re-running the backtest.
 RECHOOSE_AFTER = dt.timedelta(days=7)
 # History needed before the first backtest origin, and the fewest origins worth a comparison.
@@ -134,6 +150,9 @@ class Selection:
     model: Forecaster
     run: ModelRun
     candidates: tuple[CandidateScore, ...] = field(default=())
+    # The backtest windows ((actual, forecast) per origin) the conformal bands were built from: the chosen model's
+    # (with DAY_AHEAD_BY_BACKTEST, hours 1-48 mixed with the day-ahead part as the forecast is).
+    windows: tuple[tuple[np.ndarray, np.ndarray], ...] = field(default=(), repr=False)
 
 
 def make_model(name: str, calendar: CampusCalendar | None = None, **params: Any) -> Forecaster:
@@ -324,6 +343,55 @@ def pool_backtest(candidate: CandidateScore, history: pd.Series, pool: DayAhead,
             "origins": int(len(plain)), "helps": helps, "hours": POOL_HOURS}
 
 
+def day_ahead_backtest(candidate: CandidateScore, history: pd.Series, calendar: CampusCalendar,
+                       weather: pd.Series | None = None, pool: DayAhead | None = None, share: float = 0.0,
+                       default: float = DAY_AHEAD_WEIGHT) -> tuple[dict[str, Any], tuple] | None:
+    """The day-ahead part's own backtest on the candidate's origins (see DAY_AHEAD_WEIGHTS): per weight, the RMSE
+    over hours 1-24 and 1-48 and the MAE over 1-48 of the candidate's forecasts mixed at that weight; the weight
+    chosen; and the backtest windows mixed at it (for the bands). None when there is no day-ahead view to test."""
+    if not candidate.windows:
+        return None
+    y = usable(history)
+    direct = DayAhead(calendar).fit(y[: pd.Timestamp(candidate.origins[0]) - pd.Timedelta(hours=1)], weather)
+    if direct.model is None and (share <= 0 or pool is None or pool.model is None):
+        return None
+    acts, points, views = [], [], []
+    for start, (actual, point) in zip(candidate.origins, candidate.windows):
+        past = y[: pd.Timestamp(start) - pd.Timedelta(hours=1)]
+        n = min(DAY_AHEAD_HOURS, len(point))
+        view = levelled_day_ahead(direct, pool, share, past, n, weather)
+        acts.append(np.asarray(actual, dtype=float))
+        points.append(np.asarray(point, dtype=float))
+        views.append(view)
+    err: dict[str, list[float]] = {"rmse_24": [], "rmse_48": [], "mae_48": []}
+    for w in DAY_AHEAD_WEIGHTS:
+        e = np.concatenate([(a - np.maximum(mix_day_ahead(p, v, w), 0.0))[:DAY_AHEAD_HOURS]
+                            for a, p, v in zip(acts, points, views)]).reshape(len(acts), -1)
+        day, both = e[:, :DAY_HOURS], e
+        err["rmse_24"].append(float(np.sqrt(np.nanmean(day**2))))
+        err["rmse_48"].append(float(np.sqrt(np.nanmean(both**2))))
+        err["mae_48"].append(float(np.nanmean(np.abs(both))))
+    chosen = pick_weight(err["rmse_48"], default)
+    windows = tuple((a, np.maximum(mix_day_ahead(p, v, chosen), 0.0)) for a, p, v in zip(acts, points, views))
+    record = {"weights": list(DAY_AHEAD_WEIGHTS), **{k: [round(x, 6) for x in v] for k, v in err.items()},
+              "default": default, "chosen": chosen, "hours": DAY_AHEAD_HOURS}
+    return record, windows
+
+
+def pick_weight(errors: list[float], default: float, margin: float | None = None) -> float:
+    """The weight of DAY_AHEAD_WEIGHTS with the lowest error, if it beats the default's by `margin` (WEIGHT_MARGIN);
+    else the default."""
+    margin = WEIGHT_MARGIN if margin is None else margin
+    finite = [(e, w) for e, w in zip(errors, DAY_AHEAD_WEIGHTS) if np.isfinite(e)]
+    if not finite:
+        return default
+    best_error, best = min(finite)
+    at_default = dict((w, e) for e, w in finite).get(default, float("nan"))
+    if not np.isfinite(at_default) or best_error < at_default * (1 - margin):
+        return best
+    return default
+
+
 def _label(c: CandidateScore) -> str:
     extra = ",".join(f"{k}={v}" for k, v in sorted(c.params.items()) if k != "correct")
     return c.model + (f"[{extra}]" if extra else "") + ("+correction" if c.params.get("correct") else "")
@@ -358,11 +426,17 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
     if pool_check is not None and pool_check["helps"]:
         final["pooled"] = POOL_SHARE
         final["day_ahead"] = POOLED_DAY_AHEAD_WEIGHT
+    day_ahead_check, windows = None, (best.windows if best is not None else ())
+    if DAY_AHEAD_BY_BACKTEST and best is not None and final["day_ahead"] > 0:
+        tested = day_ahead_backtest(best, y, calendar, weather, pool, float(final.get("pooled", 0.0)), final["day_ahead"])
+        if tested is not None:
+            day_ahead_check, windows = tested
+            final["day_ahead"] = day_ahead_check["chosen"]
     model = make_model(name, calendar, **final)
     model.fit(y, weather)
     model.pooled = pool if final.get("pooled") else None
     model.params["correct"] = bool(params.get("correct")) and model.correction is not None
-    model.conformal = conformal_bands(best.windows) if best is not None else None
+    model.conformal = conformal_bands(windows) if best is not None else None
     starts = backtest_origins(y, bt_horizon, origins)
     run = ModelRun(
         series_key=series_key,
@@ -374,12 +448,12 @@ def choose_model(history: pd.Series, calendar: CampusCalendar | None = None, *, 
                   "train_end": y.index[-1].isoformat(), "criterion": "pooled MAE (= MASE ranking), hours 1-horizon; "
                   f"same hour last week unless beaten by {BASELINE_MARGIN:.0%} and on most origins",
                   "versus_baseline": versus_baseline(best, results), "intervals": model.conformal,
-                  "pool": pool_check},
+                  "pool": pool_check, "day_ahead": day_ahead_check},
         created_at=dt.datetime.now(dt.timezone.utc),
     )
     log.info("model chosen", extra={"kv": {"series": series_key, "model": name, "correct": model.params["correct"],
                                            "candidates": len(results)}})
-    return Selection(model, run, tuple(results))
+    return Selection(model, run, tuple(results), tuple(windows))
 
 
 def _finite(value: float) -> float | None:

@@ -26,7 +26,12 @@ COVERAGE = 0.8
 # the grid level whose median coverage over the 12 buildings was nearest 0.80: hours 1-24 0.80 -> 0.796 (0.82 ->
 # 0.815); 25-48 0.78 -> 0.807 (0.76 -> 0.784, 0.83 -> 0.865); 49-168 0.84 -> 0.804 (0.83 -> 0.796). Over 1-168 h
 # that held 0.801 against 0.808 for one level of 0.83 (docs/benchmarks.md, issue 19 fourth pass).
-NOMINAL = (0.80, 0.78, 0.84)
+# Fifth pass: the service re-chooses weekly (forecast.RECHOOSE_AFTER), so its bands are never more than a week older
+# than their backtest; the benchmark now also rebuilds them every 4 weeks of the test year, which took the spread of
+# the 12 buildings' coverage on 2018 from 0.55-0.90 (interquartile 0.10) to 0.72-0.83 (0.02). The same rule on those
+# bands: hours 1-24 0.78 -> 0.790 (0.80 -> 0.812); 25-48 0.80 -> 0.804; 49-168 0.83 -> 0.803 (0.84 -> 0.813); over
+# 1-168 h 0.801 (the fourth pass's levels: 0.809).
+NOMINAL = (0.78, 0.80, 0.83)
 
 
 def _quantiles(residuals: np.ndarray, coverage: float) -> tuple[float, float]:

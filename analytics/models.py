@@ -119,44 +119,15 @@ class Forecaster(ABC):
         weight = float(self.params.get("day_ahead", 0.0))
         if weight <= 0:
             return point
-        direct = self._day_ahead(y, len(point), weather)
-        if direct is None:
-            return point
-        head = point[: len(direct)]
-        out = point.copy()
-        out[: len(direct)] = np.where(np.isfinite(direct) & np.isfinite(head), weight * direct + (1 - weight) * head,
-                                      np.where(np.isfinite(head), head, direct))
-        return out
+        return mix_day_ahead(point, self._day_ahead(y, len(point), weather), weight)
 
     def _day_ahead(self, y: pd.Series, horizon: int, weather: pd.Series | None) -> np.ndarray | None:
-        """The day-ahead view (`_day_ahead_view`) carrying its own latest error: what the view, made a day earlier,
-        missed over the last LEVEL_RECENT hours is added, fading as exp(-h / DAY_AHEAD_LEVEL_HOURS). The boosters
-        see where the building stands through ratios to past weeks; a building that sits higher or lower than
-        those since this morning keeps most of that offset through the next day."""
-        view = self._day_ahead_view(y, horizon, weather)
-        if view is None or DAY_AHEAD_LEVEL_HOURS <= 0 or len(y) <= 2 * DAY_HOURS:
-            return view
-        before = self._day_ahead_view(y.iloc[:-DAY_HOURS], DAY_HOURS, weather)
-        if before is None:
-            return view
-        missed = (y.iloc[-DAY_HOURS:].to_numpy(dtype=float) - before)[-LEVEL_RECENT:]
-        missed = missed[np.isfinite(missed)]
-        if missed.size == 0:
-            return view
-        return view + float(missed.mean()) * np.exp(-np.arange(len(view)) / DAY_AHEAD_LEVEL_HOURS)
+        """The day-ahead view carrying its own latest error (`levelled_day_ahead`)."""
+        return levelled_day_ahead(self.direct, self.pooled, float(self.params.get("pooled", 0.0)), y, horizon, weather)
 
     def _day_ahead_view(self, y: pd.Series, horizon: int, weather: pd.Series | None) -> np.ndarray | None:
-        """The day-ahead view of the first hours: the series' own direct model, the campus pool, or their mix at
-        params["pooled"] (the pool's share); None when neither is there."""
-        own = self.direct.predict(y, horizon, weather) if self.direct is not None and self.direct.model is not None else None
-        share = float(self.params.get("pooled", 0.0))
-        if share <= 0 or self.pooled is None or self.pooled.model is None:
-            return own
-        pool = self.pooled.predict(y, horizon, weather)
-        if own is None or share >= 1:
-            return pool
-        return np.where(np.isfinite(own) & np.isfinite(pool), share * pool + (1 - share) * own,
-                        np.where(np.isfinite(pool), pool, own))
+        """The day-ahead view of the first hours (`day_ahead_view`), without the latest-error offset."""
+        return day_ahead_view(self.direct, self.pooled, float(self.params.get("pooled", 0.0)), y, horizon, weather)
 
     def _interval(self, y: pd.Series, index: pd.DatetimeIndex, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.conformal is not None:
@@ -230,6 +201,53 @@ class Forecaster(ABC):
         self.direct.model = _load_skops(artifact)
         # Known from the booster's width, so a reloaded model's state() says so before its first forecast.
         self.direct.uses_weather = learnt_weather(self.direct.model)
+
+
+def day_ahead_view(direct: DayAhead | None, pooled: DayAhead | None, share: float, y: pd.Series, horizon: int,
+                   weather: pd.Series | None) -> np.ndarray | None:
+    """The day-ahead view of the first hours: the series' own direct model, the campus pool, or their mix at `share`
+    (the pool's); None when neither is there. A function, not a method, so the choosing backtest can ask it of a
+    day-ahead model fitted before its first origin."""
+    own = direct.predict(y, horizon, weather) if direct is not None and direct.model is not None else None
+    if share <= 0 or pooled is None or pooled.model is None:
+        return own
+    pool = pooled.predict(y, horizon, weather)
+    if own is None or share >= 1:
+        return pool
+    return np.where(np.isfinite(own) & np.isfinite(pool), share * pool + (1 - share) * own,
+                    np.where(np.isfinite(pool), pool, own))
+
+
+def levelled_day_ahead(direct: DayAhead | None, pooled: DayAhead | None, share: float, y: pd.Series, horizon: int,
+                       weather: pd.Series | None) -> np.ndarray | None:
+    """`day_ahead_view` carrying its own latest error: what the view, made a day earlier, missed over the last
+    LEVEL_RECENT hours is added, fading as exp(-h / DAY_AHEAD_LEVEL_HOURS). The boosters see where the building
+    stands through ratios to past weeks; a building that sits higher or lower than those since this morning keeps
+    most of that offset through the next day."""
+    view = day_ahead_view(direct, pooled, share, y, horizon, weather)
+    if view is None or DAY_AHEAD_LEVEL_HOURS <= 0 or len(y) <= 2 * DAY_HOURS:
+        return view
+    before = day_ahead_view(direct, pooled, share, y.iloc[:-DAY_HOURS], DAY_HOURS, weather)
+    if before is None:
+        return view
+    missed = (y.iloc[-DAY_HOURS:].to_numpy(dtype=float) - before)[-LEVEL_RECENT:]
+    missed = missed[np.isfinite(missed)]
+    if missed.size == 0:
+        return view
+    return view + float(missed.mean()) * np.exp(-np.arange(len(view)) / DAY_AHEAD_LEVEL_HOURS)
+
+
+def mix_day_ahead(point: np.ndarray, direct: np.ndarray | None, weight: float | np.ndarray) -> np.ndarray:
+    """`point` with its first len(direct) hours at `weight` the day-ahead view (one weight, or one per hour); where
+    either has no value the other stands alone."""
+    if direct is None or np.all(np.asarray(weight) <= 0):
+        return point
+    weight = np.asarray(weight, dtype=float)[: len(direct)] if np.ndim(weight) else weight
+    head = point[: len(direct)]
+    out = point.copy()
+    out[: len(direct)] = np.where(np.isfinite(direct) & np.isfinite(head), weight * direct + (1 - weight) * head,
+                                  np.where(np.isfinite(head), head, direct))
+    return out
 
 
 def _error_state(err: np.ndarray) -> tuple[float, float]:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/replicas.py ingest [--boards 3334] [--runs 3] [--seconds 15] [--variants plain,1,2]
     .venv/bin/python bench/replicas.py writers [--writers 2] [--boards 3334] [--interval 1] [--runs 3] [--partitions]
+    .venv/bin/python bench/replicas.py readback [--boards 3334] [--runs 10] [--partitions]
     .venv/bin/python bench/replicas.py failover [--runs 5]
     .venv/bin/python bench/replicas.py refit [--runs 3]
     .venv/bin/python bench/replicas.py refit-many [--series 1000] [--weeks 8]
@@ -14,6 +15,9 @@ last-seen merge running in each replica). The cost of coordination = 1 - (1 repl
 writers: `--writers` ingest writer processes fed directly (no broker, no publishers competing for the CPU), each
 board's reports handed to the writers in turn as a shared subscription does; the database path alone. Prints CPU
 seconds per 10,000 readings stored (writer processes and the PostgreSQL backends serving them, over the window).
+readback: the writers' coordination cost alone: CPU of one writer reading back one report of every switch that
+another writer stored (what it does, per batch, with two writers), client thread and PostgreSQL backend, per
+10,000 rows read back; median of `--runs` repetitions (CPU time, so less moved by the load than a rate).
 failover: a leader process (default 5 s checks) is killed with SIGKILL; time until a follower leads.
 refit: the nightly refit of the demo campus's rooms on a 2-worker Dask LocalCluster vs the 2-process pool.
 refit-many: the same for `--series` synthetic rooms (`--weeks` of generated hourly history each), first night
@@ -247,6 +251,48 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
             "energy_stored_wh": stored, "energy_sequence_wh": sequence, "cpu_per_10k": per_10k}
 
 
+def readback_run(boards: int, runs: int, partitions: bool) -> dict:
+    """Two reports of every switch stored, then the second read back (the energy section's refresh, every
+    partition) `runs` times from the mark between them: CPU seconds per 10,000 rows read back, client and server."""
+    import datetime as dt
+
+    from devices.ingest import IngestWriter
+
+    campus = synthetic_campus(boards)
+    url, cleanup = database("postgres", campus, tempfile.mkdtemp(prefix="bench-readback-"))
+    try:
+        writer = IngestWriter(url, campus, **({"energy_partitions": True} if partitions else {}))
+        ledger, switches = writer.ledger, [s for s in campus.switches if s.board_id is not None]
+        start = dt.datetime.now(dt.timezone.utc)
+        with writer.engine.begin() as conn:
+            ledger.seed(conn)
+            for tick in range(2):
+                if tick == 1:
+                    mark = conn.exec_driver_sql("SELECT max(id) FROM readings").scalar()
+                ts = start + dt.timedelta(seconds=2 * tick)
+                writer._insert_copy(conn, [(ts, s.board_id, s.id, s.room_id, i % 2 == 0, 0.0, None, "state", None)
+                                           for i, s in enumerate(switches)])
+            conn.exec_driver_sql("ANALYZE readings")
+        with writer.engine.connect() as conn:
+            backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            client, server = [], []
+            for rep in range(runs + 2):  # the first two warm the caches (and psycopg's prepared statements)
+                c0, s0 = time.thread_time(), _cpu_s(f"/proc/{backend}/stat")
+                for part in range(ledger.partitions):
+                    ledger.marks[part] = mark
+                    ledger._refresh(conn, part)
+                if rep >= 2:
+                    client.append(time.thread_time() - c0)
+                    server.append(_cpu_s(f"/proc/{backend}/stat") - s0)
+        writer.engine.dispose()
+    finally:
+        cleanup()
+    per = 10_000 / len(switches)
+    # The backend's CPU is counted in clock ticks (10 ms): its mean over the runs, not a median of ticks.
+    return {"client": statistics.median(client) * per, "server": statistics.mean(server) * per,
+            "load": os.getloadavg()[0]}
+
+
 def failover_run() -> dict:
     from contextlib import ExitStack
 
@@ -362,7 +408,7 @@ def refit_many(series: int, weeks: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("ingest", "writers", "failover", "refit", "refit-many"))
+    parser.add_argument("what", choices=("ingest", "writers", "readback", "failover", "refit", "refit-many"))
     parser.add_argument("--writers", type=int, default=2, help="writers: writer processes (replicas)")
     parser.add_argument("--series", type=int, default=1000, help="refit-many: rooms (one series each)")
     parser.add_argument("--weeks", type=int, default=8, help="refit-many: weeks of hourly history")
@@ -387,6 +433,10 @@ def main() -> None:
                       f"of the stored sequence {r['energy_sequence_wh']:,.1f} Wh", flush=True)
                 runs.append(r["readings_per_s"])
             print(f"{label}: median {statistics.median(runs):,.0f} readings/s, {args.boards * 6:,} switches", flush=True)
+    elif args.what == "readback":
+        r = readback_run(args.boards, args.runs, args.partitions)
+        print(f"read-back ({'4 partitions' if args.partitions else 'one section'}): CPU s per 10,000 rows read back: "
+              f"writer {r['client']:.4f}, PostgreSQL {r['server']:.4f} (load average {r['load']:.1f})", flush=True)
     elif args.what == "failover":
         times = []
         for _ in range(args.runs):

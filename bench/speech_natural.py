@@ -24,7 +24,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.conversation import ConversationConfig
 from nlu.command import Command
 from nlu.scoring import CORPUS_DIR, CORPUS_NOW, Example, read_corpus, score
 from tests.speech.synth import ENGLISH_VOICES, PIPER_JOE, NoteCache, Voice
@@ -34,7 +33,6 @@ DEMO = ROOT / "autovolt" / "demo" / "campus.yaml"
 SPOKEN = CORPUS_DIR / "spoken"
 CACHE = ROOT / "data" / "speech-natural"
 ESPEAK_VOICES = ENGLISH_VOICES[:5]
-CONFIRM_BELOW = ConversationConfig().voice_confirm_below
 # Note lengths for the latency figures: "about 3 s" and "about 10 s".
 SHORT_S, LONG_S = (2.5, 3.5), (7.5, 12.5)
 # The sentence itself given to the text parser, for the ceiling row.
@@ -55,7 +53,8 @@ class Note:
 class Outcome:
     """What the product made of a note: the `command`, the `engine` that answered, its `confidence`, the audio
     length, the wall and CPU time (this process, all threads) from OGG bytes to command, and the deciding words
-    (device, room, on/off) the engine was unsure of (`unsure_words`: the bot asks before switching on them)."""
+    (device, room, on/off) the engine was unsure of (`unsure_words`: the bot asks before switching on them), and the
+    voice rule's `verdict` (`nlu.speech.understand.voice_verdict`: act, confirm, ask, refuse), the bot's own."""
 
     note: Note
     command: Command
@@ -66,6 +65,7 @@ class Outcome:
     wall_s: float
     cpu_s: float
     unsure_words: tuple[str, ...] = ()
+    verdict: str = "act"
 
 
 def voice_label(voice: Voice) -> str:
@@ -125,7 +125,7 @@ class _VoiceParser:
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         t = result.transcript
         self.outcomes.append(Outcome(note, result.command, t.text, t.engine, t.confidence, t.audio_s, wall, cpu,
-                                     unsure_words(t.words, self.vocabulary)))
+                                     unsure_words(t.words, self.vocabulary), result.verdict))
         return result.command
 
 
@@ -145,13 +145,13 @@ class _TextParser(_VoiceParser):
 
 
 def runs_unasked(outcome: Outcome) -> bool:
-    """Would the bot switch on this voice note without asking first? As bot.conversation does: a complete device
-    command whose transcript confidence is at or above the confirmation threshold and with no unsure deciding
-    word. Permission questions (bulk, other people's rooms) depend on the user and are not counted: the figure is
-    the worst case."""
+    """Would the bot switch on this voice note without asking first? The voice rule the bot applies
+    (`voice_verdict`) acts on it: a complete device command heard at or above the confirmation threshold, with no
+    unsure deciding word, that the parser does not doubt. Permission questions (bulk, other people's rooms) depend
+    on the user and are not counted: the figure is the worst case."""
     command = outcome.command
     return (command.intent == "device_control" and command.action in ("on", "off") and command.clarification is None
-            and outcome.confidence >= CONFIRM_BELOW and not outcome.unsure_words)
+            and outcome.verdict == "act")
 
 
 def wrong_switch(outcome: Outcome) -> bool:

@@ -28,6 +28,7 @@ from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
 from bot.late import LateWatch
+from bot.speech import TRUST_CONFIDENCE, Heard
 from bot.replies import (TYPE_WORDS, Button, Reply, already_in_state, describe_late, describe_results,
                          describe_targets, planned, room_list, settled_already, when_text)
 from devices.model import BoardLiveness, LateConfirmation, SwitchResult, SwitchState
@@ -35,6 +36,7 @@ from nlu.alert_words import read_alert_action
 from nlu.answer_words import AnswerAsk, energy_words, read_answer_ask
 from nlu.command import Command, ParseContext
 from nlu.parser import asks_only_for_room, parser_for
+from nlu.speech.understand import CONFIRM, REFUSE, VoiceDecision, VoiceRules, voice_verdict
 from store.campus import Campus, User
 from store.models import utcnow
 
@@ -257,31 +259,43 @@ class Conversation:
             return None
         return entry[1]
 
-    def _parse(self, who: Sender, user: User, text: str, remember: bool = True, unsure: bool = False) -> Command:
-        """`unsure`: the text is a voice note heard unsurely, whose room or time question is not asked (see `_act`),
-        so nothing may complete it."""
+    def _parse(self, who: Sender, user: User, text: str, remember: bool = True) -> Command:
         context = ParseContext(previous=self._previous(who.chat_id), user_rooms=self._parse_rooms(user))
         command = self.parser.parse(text, context, self.clock())
         # A command waiting only for its time or its room is kept, so that the answer ("at 6 pm", "now", "classroom
         # 101") completes it.
-        # Not a room question the bot refuses to ask (a doubted parse, an unsure voice note): nothing answers it.
-        waits = (command.needs_time and not unsure) or (asks_only_for_room(command) and not unsure
-                                                        and command.confidence >= self.config.understood_below)
+        # Not a room question the bot refuses to ask (a doubted parse): nothing answers it.
+        waits = command.needs_time or (asks_only_for_room(command)
+                                       and command.confidence >= self.config.understood_below)
         if remember and command.intent != "unknown" and (not command.clarification or waits):
             self._context[who.chat_id] = (time.monotonic(), command)
         return command
 
-    async def _understand(self, who: Sender, user: User, text: str, heard: str | None = None,
-                          unsure: bool = False) -> Reply:
+    async def _understand(self, who: Sender, user: User, text: str, heard: Heard | None = None) -> Reply:
+        """`heard`: the text is this voice note's transcript, judged by the voice rule (`_voice_decision`)."""
         previous = self._previous(who.chat_id)
-        command = self._parse(who, user, text, unsure=heard is not None and unsure)
+        command = self._parse(who, user, text, remember=heard is None)
         ask = read_answer_ask(command.text)
         command = self._reshape(who, user, command, previous, ask)
-        reply = await self._act(who, user, command, unsure, spoken=heard is not None, ask=ask)
+        decision = None
+        if heard is not None:
+            decision = self._voice_decision(heard, command)
+            if decision.verdict != REFUSE:
+                # Kept as typed text is (a follow-up leans on it, the room answer completes it); a refused note,
+                # whose question the bot did not ask, is not: nothing may complete what may be misheard.
+                self._context[who.chat_id] = (time.monotonic(), command)
+        reply = await self._act(who, user, command, decision, ask=ask)
         detail = {**reply.detail, "rooms": list(command.rooms), "switches": list(command.switches)[:50]}
         if heard is not None:
-            detail["heard"] = heard
+            detail["heard"] = heard.text
         return dataclasses.replace(reply, intent=command.intent, detail=detail)
+
+    def _voice_decision(self, heard: Heard, command: Command) -> VoiceDecision:
+        """The product's one rule for a voice note (`nlu.speech.understand.voice_verdict`, which the CLI and the
+        speech benches score), on the command the conversation made of the transcript, with this bot's thresholds."""
+        rules = VoiceRules(act_from=TRUST_CONFIDENCE, confirm_below=self.config.voice_confirm_below,
+                           understood_below=self.config.understood_below)
+        return voice_verdict(heard.confidence, bool(heard.unsure_words), command, rules)
 
     def _reshape(self, who: Sender, user: User, command: Command, previous: Command | None,
                  ask: AnswerAsk) -> Command:
@@ -314,10 +328,14 @@ class Conversation:
         self._context[who.chat_id] = (time.monotonic(), reshaped)
         return reshaped
 
-    async def _act(self, who: Sender, user: User, command: Command, unsure: bool = False,
-                   spoken: bool = False, ask: AnswerAsk = AnswerAsk()) -> Reply:
-        """`unsure`: the words may be misheard (a low-confidence voice note), so switching asks first; `spoken`:
-        the words came from a voice note, so an answer about a room nobody named says which room it used."""
+    async def _act(self, who: Sender, user: User, command: Command, voice: VoiceDecision | None = None,
+                   ask: AnswerAsk = AnswerAsk()) -> Reply:
+        """`voice`: the words came from a voice note and this is the voice rule's verdict on them: a refusal is said
+        and nothing done, a confirmation makes a switch ask first, and an answer about a room nobody named says
+        which room it used."""
+        if voice is not None and voice.verdict == REFUSE:
+            return self._voice_refusal(user, command, voice)
+        unsure = voice is not None and voice.verdict == CONFIRM
         if command.intent in ("alerts_query", "unknown") and (action := read_alert_action(command.text)):
             return await self._alert_action(who, user, command, action)
         if ask.offline_boards and command.intent in ("alerts_query", "status_query", "unknown"):
@@ -330,11 +348,6 @@ class Conversation:
             return self._not_for_me(user, command)
         if unsure_parse:
             unsure = True  # a device command the parser doubts: switch only after a tap on "Yes"
-        if command.clarification and spoken and unsure and (asks_only_for_room(command) or command.needs_time):
-            # Its answer would switch what may have been misheard without asking (nlu.speech.understand.decide).
-            what = "which room" if asks_only_for_room(command) else "at what time"
-            return Reply(f"I am not sure enough of what I heard to ask {what}. Please say it again with the "
-                         f"{'room' if asks_only_for_room(command) else 'time'}, or type it.", "unsure")
         if command.clarification:
             return Reply(command.clarification, "clarify")
         if command.intent == "device_control":
@@ -352,9 +365,26 @@ class Conversation:
             return self._remember_alerts(who, await self._alerts(
                 user, tuple(r.id for r in self.campus.rooms if r.building_id in command.buildings),
                 " and ".join(b.name for b in blocks)))
-        return await self._question(user, command, spoken, ask)
+        return await self._question(user, command, voice is not None, ask)
 
     # ============================================================================================ voice
+
+    def _voice_refusal(self, user: User, command: Command, voice: VoiceDecision) -> Reply:
+        """What a refused voice note hears back; nothing is done and nothing kept to complete it."""
+        if voice.why == "question" and (asks_only_for_room(command) or command.needs_time):
+            # The answer to the question would switch or schedule what may have been misheard without a tap.
+            what, gap = ("which room", "room") if asks_only_for_room(command) else ("at what time", "time")
+            if not voice.sure:
+                return Reply(f"I am not sure enough of what I heard to ask {what}. Please say it again with the "
+                             f"{gap}, or type it.", "unsure")
+            return Reply(f"I did not hear the {gap} of that. Please say it again with the {gap}, or type it.",
+                         "not_understood")
+        if voice.why == "question":
+            return Reply("I could not make out a whole command in that voice note. Please say it again in full, or "
+                         "type it.", "not_understood")
+        if command.intent == "unknown" and (small_talk := _small_talk(command.text, user, self._example_room(user))):
+            return Reply(small_talk, "answered")
+        return self._not_for_me(user, command)
 
     async def _voice(self, who: Sender, user: User, audio: AudioSource) -> Reply:
         from nlu.audio import AudioError
@@ -381,9 +411,8 @@ class Conversation:
             return Reply(f"{note}I heard \"{heard.text}\", but I am not sure enough to act on it. Please say it again "
                          "or type it.", "unsure", detail=detail)
         # Questions are answered at once; a switch waits for a tap when the engine is unsure of the note, or of a
-        # word that picks the device, the room or on/off.
-        unsure = heard.confidence < self.config.voice_confirm_below or bool(heard.unsure_words)
-        reply = await self._understand(who, user, heard.text, heard=heard.text, unsure=unsure)
+        # word that picks the device, the room or on/off (the voice rule, `_voice_decision`).
+        reply = await self._understand(who, user, heard.text, heard=heard)
         return dataclasses.replace(reply, text=f"{note}Heard: \"{heard.text}\"\n{reply.text}",
                                    detail={**reply.detail, **detail})
 

@@ -42,6 +42,20 @@ class EnergyAccountant:
         if previous is None or previous[0] <= ts:
             self._relays[switch_id] = (ts, on)
 
+    def offer_many(self, rows: list[tuple], rated: dict[str, float]) -> None:
+        """Stored samples in bulk, (key, ts, state, counter kWh) each: a relay's when it has a state and is in
+        `rated`, else a meter's (key: its board) when it has a counter. A writer offers every row the other writers
+        stored, so this is its coordination cost: one dict lookup and one comparison per row."""
+        relays = self._relays
+        for key, ts, state, kwh in rows:
+            if state is not None:
+                if key in rated:
+                    previous = relays.get(key)
+                    if previous is None or previous[0] <= ts:
+                        relays[key] = (ts, bool(state))
+            elif kwh is not None:
+                self.offer_meter(key, float(kwh), ts)
+
     def offer_meter(self, board_id: str, total_kwh: float, ts: dt.datetime) -> None:
         previous = self._meters.get(board_id)
         if previous is None or previous[1] is None or previous[1] <= ts:

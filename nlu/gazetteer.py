@@ -92,6 +92,10 @@ def blank_english_vocab() -> Vocab:
     return create_vocab("en", English.Defaults)
 
 
+# The token that stands in for words no phrase contains (it contains a space, so no normalised token is it).
+_OTHER = "<not a phrase word>"
+
+
 class Gazetteer:
     """Phrase index over a `Vocabulary`.
 
@@ -126,6 +130,8 @@ class Gazetteer:
             self._targets[key] = (kind, tuple(sorted(targets)))
             self.matcher.add(key, [Doc(self.strings, words=list(words))])
             self.words.update(w for w in words if w.isalpha())
+        # Every token of every phrase: any other token can take no part in a match.
+        self._phrase_tokens = frozenset(w for words in self._phrases for w in words)
         log.debug("gazetteer built", extra={"kv": {"phrases": len(self._targets), "rooms": len(self.rooms)}})
 
     @staticmethod
@@ -184,7 +190,9 @@ class Gazetteer:
 
     def mentions(self, words: list[str]) -> list[Mention]:
         """Longest non-overlapping registry and lexicon phrases in the tokens, left to right."""
-        doc = Doc(self.strings, words=words)
+        # Tokens in no phrase are matched as one stand-in: a Doc adds each new word to the spaCy vocabulary for
+        # good, and in a long-running process (the speech worker, the bot) every new word heard would stay there.
+        doc = Doc(self.strings, words=[w if w in self._phrase_tokens else _OTHER for w in words])
         spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
         out = []
         for span in filter_spans(spans):

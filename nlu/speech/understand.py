@@ -32,10 +32,12 @@ ASK_ROOM_INTENTS = ("device_control", "status_query")
 @dataclass(frozen=True)
 class VoiceResult:
     """`transcript`: what the engine heard; `command`: what the parser made of it, `unknown` with a
-    clarification when the speech was outside the campus grammar (or not confidently in it)."""
+    clarification when the speech was outside the campus grammar (or not confidently in it); `verdict`: what the
+    bot does with it (`voice_verdict`: ACT, CONFIRM, ASK or REFUSE)."""
 
     transcript: Transcript
     command: Command
+    verdict: str = "act"
 
 
 def understand_voice(data: bytes, engine: SpeechEngine, vocabulary: Vocabulary,
@@ -45,41 +47,99 @@ def understand_voice(data: bytes, engine: SpeechEngine, vocabulary: Vocabulary,
     audio outside the limits and nlu.speech.SpeechError when the engine fails."""
     from nlu.parser import parser_for  # spaCy loads here, not when only transcribing
 
+    from nlu.speech.wordcheck import unsure_words
+
     transcript = transcribe_audio(data, engine, vocabulary, limits)
     parsed = parser_for(vocabulary).parse(transcript.text, context=context, now=now)
-    return VoiceResult(transcript=transcript, command=decide(transcript, parsed, vocabulary))
+    command, decision = _decided(transcript, parsed, bool(unsure_words(transcript.words, vocabulary)))
+    return VoiceResult(transcript=transcript, command=command, verdict=decision.verdict)
+
+
+# What the product does with a voice note (`VoiceDecision.verdict`).
+ACT = "act"  # switch or answer at once
+CONFIRM = "confirm"  # a switch asks "Switch ...?" with buttons first
+ASK = "ask"  # the parser's question (only "Which room?") is asked, as for typed text
+REFUSE = "refuse"  # shown, never acted on; nothing may complete it
+
+
+@dataclass(frozen=True)
+class VoiceRules:
+    """The thresholds of `voice_verdict`. `act_from`: a transcript under this is never acted on; `confirm_below`: a
+    switch heard less surely asks first, and a room question is asked only from here (the bot's
+    `voice_confirm_below`); `understood_below`: a parse the judge doubts this much is refused unless it is a switch
+    (which then asks first)."""
+
+    act_from: float = ACT_CONFIDENCE
+    confirm_below: float = ASK_ROOM_FROM
+    understood_below: float = UNDERSTOOD_BELOW
+
+
+@dataclass(frozen=True)
+class VoiceDecision:
+    """`verdict`: ACT, CONFIRM, ASK or REFUSE; `why` a refusal: "unheard" (the note), "not_understood" (the parse is
+    unknown or doubted) or "question" (the parse asks something a voice note is not asked); a confirmation:
+    "unsure" (the note or a deciding word) or "doubted" (the parse). `sure`: the note was heard at least
+    `confirm_below` with no unsure deciding word."""
+
+    verdict: str
+    why: str = ""
+    sure: bool = True
+
+
+def voice_verdict(heard_confidence: float, unsure: bool, parsed: Command,
+                  rules: VoiceRules = VoiceRules()) -> VoiceDecision:
+    """The one rule for a voice note, used by the bot and (through `decide`) the CLI and the speech benches:
+    `heard_confidence` of the transcript, `unsure` whether a device, room or on/off word in it was unsure, `parsed`
+    the command the parser (and the conversation's context) made of it. Pure."""
+    sure = heard_confidence >= rules.confirm_below and not unsure
+    if heard_confidence < rules.act_from:
+        return VoiceDecision(REFUSE, "unheard", sure)
+    doubted = parsed.confidence < rules.understood_below and parsed.intent != "help"
+    if parsed.intent == "unknown" or (doubted and parsed.intent != "device_control"):
+        return VoiceDecision(REFUSE, "not_understood", sure)
+    if parsed.clarification is not None:
+        # A sentence that does not parse to a complete command is what speech forced into the grammar mostly
+        # becomes, and what an open pass makes of speech that is no command (measured in docs/benchmarks.md: this
+        # and the engine's score gap let the phone-error threshold rise). The one question let through: a sure note
+        # ("turn off the lights") whose only gap is the room; its typed answer switches as a sure note would.
+        if may_ask_room(heard_confidence, unsure, parsed, rules):
+            return VoiceDecision(ASK, "", sure)
+        return VoiceDecision(REFUSE, "question", sure)
+    if parsed.intent == "device_control" and (not sure or doubted):
+        # A misheard on/off never switches without a question.
+        return VoiceDecision(CONFIRM, "unsure" if not sure else "doubted", sure)
+    return VoiceDecision(ACT, "", sure)
 
 
 def decide(transcript: Transcript, parsed: Command, vocabulary: Vocabulary) -> Command:
     """What the product acts on, given what was heard and what the parser read from it (pure; the speech benches
-    score with it too)."""
+    score with it too): `voice_verdict`'s refusal as `unknown` with NOT_UNDERSTOOD, else the parse with its
+    confidence lowered to what was heard (and under the confirmation threshold when a deciding word was unsure)."""
     from nlu.speech.wordcheck import unsure_words
 
-    # A sentence that does not parse to a complete command (unknown, or the parser has to ask) is what speech
-    # forced into the grammar mostly becomes, and what an open pass makes of speech that is no command: refused
-    # (measured in docs/benchmarks.md: this and the engine's score gap let the phone-error threshold rise).
-    # The one question let through: a sure note ("turn off the lights") whose only gap is the room.
-    unsure = bool(unsure_words(transcript.words, vocabulary))
-    refused_question = parsed.clarification is not None and not may_ask_room(transcript.confidence, unsure, parsed)
-    doubted = parsed.confidence < UNDERSTOOD_BELOW and parsed.intent not in ("device_control", "help")
-    if transcript.confidence < ACT_CONFIDENCE or parsed.intent == "unknown" or refused_question or doubted:
+    return _decided(transcript, parsed, bool(unsure_words(transcript.words, vocabulary)))[0]
+
+
+def _decided(transcript: Transcript, parsed: Command, unsure: bool) -> tuple[Command, VoiceDecision]:
+    decision = voice_verdict(transcript.confidence, unsure, parsed)
+    if decision.verdict == REFUSE:
         # What was heard is shown to the user but never acted on.
         return Command(text=transcript.text, intent="unknown", confidence=transcript.confidence,
-                       clarification=NOT_UNDERSTOOD if transcript.text else None)
+                       clarification=NOT_UNDERSTOOD if transcript.text else None), decision
     confidence = min(parsed.confidence, transcript.confidence)
     if unsure:
         confidence = min(confidence, UNSURE_WORD_CAP)
-    return _with_confidence(parsed, confidence)
+    return _with_confidence(parsed, confidence), decision
 
 
-def may_ask_room(heard_confidence: float, unsure: bool, parsed: Command) -> bool:
+def may_ask_room(heard_confidence: float, unsure: bool, parsed: Command, rules: VoiceRules = VoiceRules()) -> bool:
     """Whether a voice note's `parsed` command, which asks a question, may be asked as typed text would be: the note
-    was heard surely (`heard_confidence` >= ASK_ROOM_FROM, no `unsure` device, room or on/off word), the parser is
-    sure enough of its reading (judge >= UNDERSTOOD_BELOW), and the question is only which room."""
+    was heard surely (`heard_confidence` >= `rules.confirm_below`, no `unsure` device, room or on/off word), the
+    parser is sure enough of its reading (judge >= `rules.understood_below`), and the question is only which room."""
     from nlu.parser import asks_only_for_room
 
-    return (heard_confidence >= ASK_ROOM_FROM and not unsure and parsed.intent in ASK_ROOM_INTENTS
-            and parsed.confidence >= UNDERSTOOD_BELOW and asks_only_for_room(parsed))
+    return (heard_confidence >= rules.confirm_below and not unsure and parsed.intent in ASK_ROOM_INTENTS
+            and parsed.confidence >= rules.understood_below and asks_only_for_room(parsed))
 
 
 def _with_confidence(command: Command, confidence: float) -> Command:

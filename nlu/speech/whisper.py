@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -102,6 +103,18 @@ def scoring_prompt(vocabulary: Vocabulary) -> str:
     return f"Turn off the lights in {' and '.join(rooms)}." if rooms else "Turn off the lights."
 
 
+# oneDNN (inside CTranslate2) keeps a compiled kernel for each input shape it met, up to 1024 by default; Whisper's
+# window is fitted to each note, so nearly every note is a new shape for the encoder's convolutions, and a long-running
+# process grew by about 0.8 MB a note (bench/speech_soak.py, docs/benchmarks.md). A few stay for the shapes that repeat.
+KERNEL_CACHE = 16
+
+
+def bound_kernel_cache(capacity: int = KERNEL_CACHE) -> None:
+    """Cap oneDNN's kernel cache (read when CTranslate2 first runs, so called before a model loads); a value the
+    operator set in the environment wins."""
+    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(capacity))
+
+
 class WhisperEngine:
     """A Whisper model loaded once; `transcribe` is serialised by a lock (one CTranslate2 model, two cores).
 
@@ -114,6 +127,7 @@ class WhisperEngine:
 
     def __init__(self, model: str, data_dir: Path = Path("data"), cpu_threads: int = 2,
                  options: DecodeOptions = DecodeOptions(), rescore: RescoreRules | None = None) -> None:
+        bound_kernel_cache()
         try:
             from faster_whisper import WhisperModel
             from faster_whisper.tokenizer import Tokenizer

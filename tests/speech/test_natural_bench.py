@@ -1,14 +1,18 @@
-"""The natural-speech bench counts a wrong switch only when the bot would run it without asking."""
+"""The natural-speech bench counts a wrong switch only when the bot would run it without asking (the voice rule's
+verdict, recorded with each outcome as `understand_voice` gives it)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bench.speech_natural import CONFIRM_BELOW, Note, Outcome, wrong_switch
+from bench.speech_natural import Note, Outcome, wrong_switch
 from nlu.command import Command
 from nlu.scoring import read_corpus
+from nlu.speech.understand import VoiceRules, voice_verdict
 from tests.speech.synth import PIPER_JOE
+
+CONFIRM_BELOW = VoiceRules().confirm_below
 
 LABELS = """turn off the lights in lab one | device_control | off | light | lab-1 | * | - | - | -
 turn off the lights in lab one at five pm | device_control | off | light | lab-1 | * | 17:00 | - | -
@@ -17,8 +21,9 @@ tell me a joke | unknown
 
 
 def _outcome(example, command: Command, unsure: tuple[str, ...] = ()) -> Outcome:
+    verdict = voice_verdict(command.confidence, bool(unsure), command).verdict
     return Outcome(Note(example, PIPER_JOE, None, 0), command, command.text, "test", command.confidence, 3.0, 0.1, 0.1,
-                   unsure)
+                   unsure, verdict)
 
 
 def test_wrong_switch_counts_confident_executed_mistakes_only(tmp_path, demo_vocab):
@@ -46,3 +51,15 @@ def test_wrong_switch_counts_confident_executed_mistakes_only(tmp_path, demo_voc
     asks = Command("x", "device_control", "on", ("light",), confidence=sure, clarification="Which room?")
     assert not wrong_switch(_outcome(now_off, asks))
     assert not wrong_switch(_outcome(now_off, Command("x", "status_query", None, ("light",), ("lab-1",), confidence=sure)))
+
+
+def test_a_switch_the_parser_doubts_asks_first_and_is_not_counted(tmp_path, demo_vocab):
+    """Heard surely, but the judge doubts the parse: the bot asks "Switch ...?" (the voice rule), so the bench does
+    not count it as run unasked (it did before the rule was shared: it looked at the speech confidence alone)."""
+    (tmp_path / "labels.txt").write_text(LABELS)
+    now_off, _, _ = read_corpus(tmp_path / "labels.txt", demo_vocab)
+    doubted = Command("x", "device_control", "on", ("light",), ("lab-1",), switches=("lab-1-lights",),
+                      confidence=VoiceRules().understood_below - 0.01)
+    outcome = Outcome(Note(now_off, PIPER_JOE, None, 0), doubted, "x", "test", 0.95, 3.0, 0.1, 0.1, (),
+                      voice_verdict(0.95, False, doubted).verdict)
+    assert outcome.verdict == "confirm" and not wrong_switch(outcome)
