@@ -37,18 +37,17 @@ def test_corpus_meets_targets(vocab, split: str) -> None:
     examples = read_corpus(CORPUS_DIR / f"{split}.txt", vocab)
     report = score(Parser(vocab, default_judge()), examples).report()
     # Issue 16's targets: whole command >= 97 %, out of scope accepted <= 2 % (as a device command <= 0.5 %), ECE
-    # <= 0.05. The second fresh held-out part of 2026-12-06 (scored once after all merges) stands at intent 97.2 %,
-    # whole command 95.9 %, out of scope accepted 1.6 % (4 of 250), as a device command 0.0 % and ECE 0.032
-    # (docs/benchmarks.md): whole command is not met there. That part is now in dev.txt; the lead sets the next
-    # fresh part's measured figures here when it is dropped in (until then the test skips). These bounds
-    # are the measured figures, so that a regression fails without pretending the targets are met; dev.txt is
-    # scored by the judge trained on it, so its bounds are the targets.
+    # <= 0.05. The third fresh held-out part of 2026-12-06 (scored once after the sixth pass merged) stands at intent
+    # 94.4 %, whole command 93.0 %, out of scope accepted 2.1 % (6 of 285), as a device command 1.8 % and ECE 0.059
+    # (docs/benchmarks.md): none of the targets is met there. These bounds are the measured figures, so that a
+    # regression fails without pretending the targets are met; dev.txt is scored by the judge trained on it, so its
+    # bounds are the targets. When a part is read it moves to dev.txt and the next fresh part's figures go here.
     held_out = split == "test"
-    assert report["intent_accuracy"] >= 97.0, report
-    assert report["whole_command_accuracy"] >= (95.9 if held_out else 97.0), report
-    assert report["false_accept_rate"] <= 2.0, report
-    assert report["device_accept_rate"] <= 0.5, report
-    assert report["ece"] <= (0.033 if held_out else 0.05), report
+    assert report["intent_accuracy"] >= (94.4 if held_out else 97.0), report
+    assert report["whole_command_accuracy"] >= (93.0 if held_out else 97.0), report
+    assert report["false_accept_rate"] <= (2.2 if held_out else 2.0), report
+    assert report["device_accept_rate"] <= (1.8 if held_out else 0.5), report
+    assert report["ece"] <= (0.060 if held_out else 0.05), report
 
 
 def test_corpus_is_big_and_varied(vocab) -> None:
