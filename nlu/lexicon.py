@@ -150,6 +150,9 @@ OUT_OF_SCOPE_PHRASES = (
     "speed of", "speed to", "high speed", "low speed",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
+    # The city's supply, not this campus: "is there a power cut scheduled in the city tomorrow".
+    "power cut scheduled", "scheduled power cut", "power cuts scheduled", "planned power cut", "load shedding",
+    "in the city", "in our area", "in my area",
     # "schedule" and "queue" in other senses: "my sleep schedule is a mess", "don't schedule a class there".
     "sleep schedule", "bus schedule", "train schedule", "dont schedule", "do not schedule", "schedule a class",
     "schedule any", "a queue", "long queue",
@@ -217,7 +220,7 @@ EVERYDAY_WORDS = frozenset(
     "turned turning turns switched switching shutting shuts powered powering killed killing cutting "
     "activated deactivated disabled enabled started stopped "
     "types typed typing kinds sorts requests request "
-    "alright heading headed coming chance chances fantastic fancy caught hear hearing heard hears "
+    "alright heading headed coming ends chance chances fantastic fancy caught hear hearing heard hears "
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "
     "beach beans bear beard bearing beating beep beer bell belly bending bidding bills billing bird bite black "

@@ -291,6 +291,12 @@ class Parser:
     # ------------------------------------------------------------------------------------------------ normalising
     def _normalise(self, raw: str) -> tuple[list[str], int]:
         toks = norm_tokens(raw)
+        # Another name for the same kit, before the spelling fixer bends it: "extractor fan" is the exhaust fan,
+        # "soldering irons" the soldering stations.
+        for i in range(len(toks) - 1):
+            other = _SAME_KIT.get((toks[i], toks[i + 1]))
+            if other:
+                toks[i:i + 2] = other
         out: list[str] = []
         corrections = 0
         i = 0
@@ -318,6 +324,11 @@ class Parser:
             if tok == "of" and i > 0 and (out[i - 1] in ("turn", "switch", "shut", "power")
                                           or (out[i - 1] in self.gaz.words and (i + 1 == len(out) or out[i + 1] in _AFTER_OFF))):
                 out[i] = "off"
+        # Chat spellings too short or too odd for the fixer: "projector onn in 102"; "r the fans on" (r = are) opens
+        # a question only as the first word ("turn r..." never happens, and "room r" is no room here).
+        out = [_CHAT_WORDS.get(t, t) for t in out]
+        if out[:1] == ["r"] and len(out) > 1 and out[1] in ("the", "any", "all", "they", "both", "those", "these"):
+            out[0] = "are"
         # "every single classroom", "each and every room": the same as "every classroom".
         for i in range(len(out) - 1, 0, -1):
             if out[i] == "single" and out[i - 1] in ("every", "each"):
@@ -569,9 +580,14 @@ class Parser:
         verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
+        counter = self._order_despite_negation(f)
+        if counter is not None:
+            return "device_control", counter, None  # "don't leave the AC on in lab 2, switch it off"
         if not f.has_place and any(f.phrase(p) for p in _HOW_TO_ASK) and (
-                f.has_device or cues & _TOPIC_WORDS or cues & {"you", "u", "bot", "rooms", "switches"}):
+                f.has_device or cues & _TOPIC_WORDS or cues & {"you", "u", "bot", "rooms", "switches", "something", "things"}):
             return "help", None, None  # "what do I say to check the energy use": how to ask, not the asking
+        if not (f.has_device or f.rooms or f.ambiguous_rooms or f.buildings) and any(f.phrase(p) for p in _NEWCOMER):
+            return "help", None, None  # "I'm new here, where do I start": "start" is no order, "here" no room
         told_cancel = {t for i, t in enumerate(f.toks) if t in ("cancelled", "canceled") and i
                        and f.toks[i - 1] in _TELLING}  # "class got cancelled": a reason told, not a schedule to cancel
         if (cues - told_cancel) & lx.CANCEL_WORDS or (any(f.phrase(p) for p in _CANCEL_PHRASES) and (
@@ -613,7 +629,12 @@ class Parser:
             return "unknown", None, None  # "how much energy does bitcoin mining use": not a thing on this campus
         if energy:
             return "energy_query", None, None
-        if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place) \
+        if (question or first == "when" or f.toks[0] in _FUTURE_ASK) \
+                and (f.has_device or f.has_place or cues & {"anything", "something"}) \
+                and any(f.phrase(p) for p in _BY_ITSELF):
+            return "schedule_query", None, "list"  # "when does X go off automatically", "is anything set to happen at 6"
+        asks_time = first == "when" or (first == "what" and f.toks[lead + 1:lead + 2] == ["time"])
+        if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
@@ -797,6 +818,27 @@ class Parser:
                       and not set(toks[max(0, i - 3):i]) & _WHEN_CLAUSE), 0)
         return self._action_from(f, start) if start else self._action_from(f, 0)
 
+    def _order_despite_negation(self, f: _Facts) -> str | None:
+        """The action of a last clause that gives an order after a negated one, which only says why: "don't
+        leave the AC on, switch it off", "the fans shouldn't be running, stop them", "check the heater is off, and
+        if not turn it off" (a "not" after "if" is the condition). None when no such clause ends the message."""
+        if not f.has_device or not f.clause_starts:
+            return None
+        last = max(f.clause_starts)
+        negations = [i for i, t in enumerate(f.toks) if t in _NEGATIONS and not (i and f.toks[i - 1] == "if")]
+        if (negations and max(negations) >= last) or not (negations or f.phrase("if not")):
+            return None
+        k = last
+        while k < len(f.toks) and f.toks[k] in _LINKS:
+            k += 1
+        if k == len(f.toks) or f.toks[k] not in _ORDER_VERBS | {"stop"}:
+            return None
+        # Only an order about the same things ("switch it off", "stop them"): "don't switch off the fans, turn off
+        # the lights" names other devices, and the negated part must not be read as an order.
+        if any(i >= k and i in f.mentioned for i in range(len(f.toks))) or not set(f.toks[k:]) & lx.PRONOUNS:
+            return None
+        return self._action_from(f, k)
+
     def _action_from(self, f: _Facts, start: int) -> str | None:
         toks = f.toks
         for i, tok in enumerate(toks):
@@ -806,12 +848,12 @@ class Parser:
                 return "off"  # "lights out in the reading hall"
             if tok in ("up", "down") and "bring" in toks[max(0, i - 7):i] and f.has_device:
                 return "on" if tok == "up" else "off"  # "bring the lights up in the seminar hall"
-            if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 4):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
+            if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 6):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
                 if tok == "cut" and "power" not in toks and not f.has_device:
                     continue
                 return "off"
             if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")) \
-                    or (tok == "going" and f.has_device and bool({"get", "keep"} & set(toks[:i]))):  # "get the fans going"
+                    or (tok in ("going", "ready") and f.has_device and bool({"get", "keep"} & set(toks[:i]))):  # "get the fans going/ready"
                 return "on"
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
@@ -1043,6 +1085,17 @@ class Parser:
                        everything=f.everything and not f.types)
 
 
+_SAME_KIT = {("extractor", "fan"): ["exhaust", "fan"], ("extractor", "fans"): ["exhaust", "fans"],
+             ("soldering", "iron"): ["soldering", "station"], ("soldering", "irons"): ["soldering", "stations"]}
+# Words that may open a clause before its order verb: "..., and if not just turn it off".
+_LINKS = frozenset({"and", "so", "then", "just", "please", "pls", "plz", "if", "not", "kindly", "but", "simply"})
+_CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
+# Newcomers asking where to begin: help, though "start" is also a switch verb.
+_NEWCOMER = ("i am new here", "im new here", "new to this bot", "new to this app", "first time using this",
+             "first time using you")
+# Things that happen with nobody asking: a question about them is a question about what is scheduled.
+_BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on their own", "set to happen",
+              "set to go", "set to switch", "set to turn", "set to come", "supposed to go off", "supposed to come on")
 _HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
 
 
