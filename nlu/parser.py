@@ -93,9 +93,11 @@ _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "g
 # lab 2", "do the same in room 102 as well", "what about room 102".
 _MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both"})  # "as" of "as well"
 _ASK_WORDS = frozenset({"what", "how", "about"})
+# "sorry, I meant room 101": the previous message again, with the place or device put right.
+_CORRECTION_WORDS = ("meant", "mean", "sorry", "oops", "correction")
 _FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
     {"well", "for", "in", "at", "of", "with", "there", "then", "do", "thing", "them", "it", "those", "these",
-     "they", "that", "this", "one", "ones", "all", "room", "rooms"})
+     "they", "that", "this", "one", "ones", "all", "room", "rooms"}) | frozenset(_CORRECTION_WORDS)
 _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
 _ENERGY_STRONG = lx.ENERGY_WORDS - {"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"}
 _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"})
@@ -327,6 +329,10 @@ class Parser:
         # Chat spellings too short or too odd for the fixer: "projector onn in 102"; "r the fans on" (r = are) opens
         # a question only as the first word ("turn r..." never happens, and "room r" is no room here).
         out = [_CHAT_WORDS.get(t, t) for t in out]
+        # "the one in the seminar hall": a pronoun for the device, not the number 1 the number parser made of it.
+        for i in range(1, len(out) - 1):
+            if out[i] == "1" and out[i - 1] in ("the", "that", "this") and out[i + 1] in ("in", "at", "near", "from"):
+                out[i] = "one"
         if out[:1] == ["r"] and len(out) > 1 and out[1] in ("the", "any", "all", "they", "both", "those", "these"):
             out[0] = "are"
         # "every single classroom", "each and every room": the same as "every classroom".
@@ -649,6 +655,9 @@ class Parser:
             return "unknown", None, None  # "who fixed the fan in room 102": about people, not the switches
         if not question and self._reported(f, action):
             return "unknown", None, None  # "somebody turned off the lights in lab 2", "we had a power cut"
+        if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None \
+                and set(f.toks) & {"it", "they"} and set(f.toks) <= _BARE_STATE_ASK:
+            return "status_query", None, None  # "is it on?" with nothing before it: ask back which device
         if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None \
                 and not _asks_help(f):
             return "unknown", None, None  # "is this thing on": about the microphone, with nothing to go on
@@ -1058,6 +1067,8 @@ class Parser:
                 and not f.cues & (lx.ENERGY_WORDS | lx.FORECAST_WORDS | lx.STATUS_WORDS):
             period = period or prev.period
             types = types or list(prev.device_types)
+            if f.has_device and not (rooms or f.has_place or f.buildings or f.everywhere or question):
+                rooms = list(prev.rooms)  # "and the AC?" after a question about the fan in lab 2: still lab 2
         if prev is not None and prev.intent == intent and _period_only(f, times):
             rooms, buildings = list(prev.rooms), list(prev.buildings)  # "and last week?": same place, other period
         else:
@@ -1077,6 +1088,9 @@ class Parser:
         confidence = 0.95 - 0.04 * f.corrections
         if question:
             confidence = 0.5
+        if intent == "status_query" and question is None and f.cues & {"it", "they", "them"} \
+                and not (rooms or switches or types or buildings or f.everywhere or f.everything or prev):
+            question, confidence = "Which device do you mean?", 0.5  # "is it on?" with nothing it could be
         if times.bad_date and not question:  # "used on 30 february": answering for today would mislead
             question, confidence = f"{times.bad_date.title()} is not a date. Which day do you mean?", 0.5
         return Command(text=raw, intent=intent, device_types=tuple(types), rooms=tuple(rooms), buildings=tuple(buildings),
@@ -1089,6 +1103,8 @@ _SAME_KIT = {("extractor", "fan"): ["exhaust", "fan"], ("extractor", "fans"): ["
              ("soldering", "iron"): ["soldering", "station"], ("soldering", "irons"): ["soldering", "stations"]}
 # Words that may open a clause before its order verb: "..., and if not just turn it off".
 _LINKS = frozenset({"and", "so", "then", "just", "please", "pls", "plz", "if", "not", "kindly", "but", "simply"})
+# "is it on?", "are they still running": a state asked about a device not named ("is this on" is the microphone).
+_BARE_STATE_ASK = frozenset("is are it they on off still running switched turned working now right".split())
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
 # Newcomers asking where to begin: help, though "start" is also a switch verb.
 _NEWCOMER = ("i am new here", "im new here", "new to this bot", "new to this app", "first time using this",
@@ -1189,6 +1205,8 @@ def _follow_up_shape(f: _Facts) -> str | None:
     rest = [t for t in f.toks if t in f.cues and t not in lx.FILLER_WORDS]
     if any(t not in _FOLLOW_FRAME for t in rest):
         return None
+    if set(rest) & {"meant", "mean"}:
+        return "more"  # "sorry, I meant room 101"
     if f.asked or set(rest) & _ASK_WORDS:
         return "ask"
     if f.toks[0] in ("now", "next", "then"):
