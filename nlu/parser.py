@@ -299,6 +299,11 @@ class Parser:
             other = _SAME_KIT.get((toks[i], toks[i + 1]))
             if other:
                 toks[i:i + 2] = other
+        # "the second AC unit": the unit numbered 2 ("AC unit 2"), not every AC in the room.
+        for i in range(len(toks) - 1):
+            if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
+                end = i + 3 if toks[i + 2:i + 3] == ["unit"] else i + 2
+                toks[i:end] = [*toks[i + 1:end], _ORDINALS[toks[i]]]
         out: list[str] = []
         corrections = 0
         i = 0
@@ -1105,6 +1110,7 @@ _SAME_KIT = {("extractor", "fan"): ["exhaust", "fan"], ("extractor", "fans"): ["
 _LINKS = frozenset({"and", "so", "then", "just", "please", "pls", "plz", "if", "not", "kindly", "but", "simply"})
 # "is it on?", "are they still running": a state asked about a device not named ("is this on" is the microphone).
 _BARE_STATE_ASK = frozenset("is are it they on off still running switched turned working now right".split())
+_ORDINALS = {"first": "1", "second": "2", "third": "3"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
 # Newcomers asking where to begin: help, though "start" is also a switch verb.
 _NEWCOMER = ("i am new here", "im new here", "new to this bot", "new to this app", "first time using this",

@@ -105,3 +105,9 @@ def test_a_device_follow_up_to_a_question_keeps_its_room(rules: Parser) -> None:
     first = rules.parse("when will the AC in room 202 switch off", now=NOW)
     more = rules.parse("and the fans?", ParseContext(previous=first), now=NOW)
     assert (more.intent, more.rooms, more.device_types) == ("schedule_query", ("cr-202",), ("fan",))
+
+
+def test_a_unit_named_by_its_order_is_that_unit(rules: Parser) -> None:
+    command = rules.parse("could you turn on the first AC in the seminar hall", now=NOW)
+    assert command.switches == ("seminar-hall-ac-1",)
+    assert len(rules.parse("first ac on in the auditorium, then the fans", now=NOW).switches) > 1  # "first" = before
