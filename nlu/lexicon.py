@@ -50,7 +50,7 @@ ON_WORDS = frozenset("on start enable activate".split())
 PRONOUNS = frozenset("them it those these they that this".split())
 
 # Word cues per intent (single normalised tokens).
-STATUS_WORDS = frozenset("status state running working left still currently live condition".split())
+STATUS_WORDS = frozenset("status state running working left still currently live condition lit spinning glowing".split())
 ENERGY_WORDS = frozenset(
     "energy consumption consumed consume consuming kwh kilowatt kilowatts units usage used use using "
     "electricity bill cost costs spent spend wattage watts load draw drawing drew power".split()
@@ -92,7 +92,9 @@ HELP_PHRASES = (
     "what are you good for", "what do you handle", "requests do you", "what can you help", "can you explain what",
     "how do i get started", "where do i start", "how do i begin", "sort of questions", "kind of questions",
     "kinds of questions", "what you are good at", "what are you good at", "talk to this", "point of this bot",
-    "point of you", "put to you", "what is this bot", "what is this assistant",
+    "point of you", "put to you", "what is this bot", "what is this assistant", "can this thing do",
+    "does this thing do", "this thing for",
+    "where do i begin with you", "where to begin with you", "sample commands", "example commands",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
@@ -110,7 +112,7 @@ OUT_OF_SCOPE_WORDS = frozenset(
     "volume louder quieter mute call phone sms whatsapp birthday alexa siri "
     "shopping buy sell book booking taxi elevator lift garage car gate gates sprinkler sprinklers garden "
     "oven fridge refrigerator microwave vacuum robot camera cameras cctv security siren doorbell "
-    "canteen cafeteria snacks breakfast audit audits".split()
+    "canteen cafeteria snacks breakfast audit audits theme themes bitcoin crypto".split()
 )
 # Instruments and kit no campus switch is, even at a bench that has a switch: "turn on the oscilloscope on bench 2".
 KIT_WORDS = frozenset("oscilloscope oscilloscopes multimeter multimeters microscope microscopes amplifier amp guitar "
@@ -137,6 +139,9 @@ OUT_OF_SCOPE_PHRASES = (
     # Figures of speech with light, power and running: "shed some light on this", "running on empty".
     "shed light", "shed some light", "shed any light", "shed a little light", "sheds light", "light at the end",
     "running on empty", "running on fumes", "running low", "running out of", "run out of", "ran out of",
+    "running late", "running thin", "running short", "running behind", "running on coffee", "running on no",
+    "running in the family", "runs in the family", "running around", "lit up the", "lit up my", "lit up her",
+    "lit up his", "lit up our", "lit up their", "shut up", "switch off your brain",
     "power through", "powering through", "power nap", "turn of phrase", "turn off for me", "a real turn off",
     "lights up the room", "light up my", "switched off today", "switch off from", "switching off from",
     "bright spark", "light bulb moment", "show on the road",
@@ -145,6 +150,9 @@ OUT_OF_SCOPE_PHRASES = (
     "speed of", "speed to", "high speed", "low speed",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
+    # The city's supply, not this campus: "is there a power cut scheduled in the city tomorrow".
+    "power cut scheduled", "scheduled power cut", "power cuts scheduled", "planned power cut", "load shedding",
+    "in the city", "in our area", "in my area",
     # "schedule" and "queue" in other senses: "my sleep schedule is a mess", "don't schedule a class there".
     "sleep schedule", "bus schedule", "train schedule", "dont schedule", "do not schedule", "schedule a class",
     "schedule any", "a queue", "long queue",
@@ -212,7 +220,7 @@ EVERYDAY_WORDS = frozenset(
     "turned turning turns switched switching shutting shuts powered powering killed killing cutting "
     "activated deactivated disabled enabled started stopped "
     "types typed typing kinds sorts requests request "
-    "alright heading headed coming chance chances fantastic fancy caught hear hearing heard hears "
+    "alright heading headed coming ends meant ones oops chance chances fantastic fancy caught hear hearing heard hears "
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "
     "beach beans bear beard bearing beating beep beer bell belly bending bidding bills billing bird bite black "

@@ -85,7 +85,7 @@ _POWER_LOST = frozenset({"lost", "lose", "losing", "no", "without"})
 _CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)|\s[-\u2013\u2014]\s")
 # A clause with none of these is a lead-in ("sorry", "just checking", "when you're free"), not the request.
 _CLAUSE_WORDS = _STRONG_VERBS | lx.OFF_WORDS | lx.ON_WORDS
-_WISHES = frozenset({"need", "needed", "want", "wanted", "keep", "get", "have", "like", "love", "let"})
+_WISHES = frozenset({"need", "needed", "want", "wanted", "keep", "get", "have", "like", "love", "let", "leave"})
 # Said to people in the room, not to the bot: "turn your phones off, students", "everyone, switch off your mics".
 _ADDRESSEES = frozenset({"students", "everyone", "everybody", "guys", "folks", "kids", "children"})
 _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
@@ -93,9 +93,11 @@ _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "g
 # lab 2", "do the same in room 102 as well", "what about room 102".
 _MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both"})  # "as" of "as well"
 _ASK_WORDS = frozenset({"what", "how", "about"})
+# "sorry, I meant room 101": the previous message again, with the place or device put right.
+_CORRECTION_WORDS = ("meant", "mean", "sorry", "oops", "correction")
 _FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
     {"well", "for", "in", "at", "of", "with", "there", "then", "do", "thing", "them", "it", "those", "these",
-     "they", "that", "this", "one", "ones", "all", "room", "rooms"})
+     "they", "that", "this", "one", "ones", "all", "room", "rooms"}) | frozenset(_CORRECTION_WORDS)
 _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
 _ENERGY_STRONG = lx.ENERGY_WORDS - {"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"}
 _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"})
@@ -138,11 +140,31 @@ _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone of
                   "stopped responding", "lost connection", "lost contact", "no connection", "not online",
                   "not talking", "dropped off", "gone quiet", "gone silent", "not checking in", "lost signal",
                   "no signal", "not reachable", "cannot reach", "cant reach", "out of contact", "not be reached",
-                  "its connection", "their connection", "lost touch")
-_STATUS_PHRASES = ("what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
+                  "its connection", "their connection", "lost touch",
+                  # "is the board in lab 1 responding", "are the switches in room 102 online"
+                  "responding", "is online", "are online", "still online", "reachable", "connected to you")
+_STATUS_PHRASES = ("still going", "keeps going", "what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
 _EMPTY_CONTEXT = ParseContext()
+# Words that open a clause of time: a verb after them ("before the exam starts") is not the order's verb.
+_WHEN_CLAUSE = frozenset({"before", "after", "when", "until", "till", "once", "as", "since"})
+# A time said with no clock time: a command with one asks when rather than switching now.
+_VAGUE_TIMES = ("end of the day", "end of day", "close of day", "after class", "after the class", "after the lecture",
+                "after lunch", "when the class ends", "when class ends", "later today", "later on", "in a while",
+                "in a bit", "sometime")
+# How to ask the bot for something, not the asking: "what do I type to see the schedules", "how do I control the
+# rooms with you". Help when the rest is about something the bot does (and no room is named).
+_HOW_TO_ASK = ("what do i say to", "what should i say to", "what do i type to", "what should i type to",
+               "what do i write to", "what should i write to", "how do i ask you", "how do i ask for", "how can i ask",
+               "how do i tell you", "how can i tell you", "how do i check", "how can i check", "how do i see",
+               "how can i see", "how do i find out", "how can i find out", "how do i control", "how can i control")
+_TOPIC_WORDS = lx.ENERGY_WORDS | lx.STATUS_WORDS | lx.SCHEDULE_WORDS | lx.ALERT_WORDS | lx.FORECAST_WORDS
+# Device phrases that name a kind of the type, not the type at large: the tube lights are not the reading lamps.
+_PLAIN_KINDS = frozenset({"tube light", "tube lights", "tubelight", "tubelights", "tube", "tubes", "ceiling light",
+                          "ceiling lights", "ceiling fan", "ceiling fans"})
+_TYPE_WORDS = frozenset(w for phrases in lx.DEVICE_SYNONYMS.values() for p in phrases for w in p.split())
+_AFTER_OFF = frozenset({"in", "at", "now", "please", "pls", "plz", "too", "also", "asap", "rn"})
 _MASKS = {"room": PLACE, "rooms": PLACE, "building": PLACE, "everywhere": PLACE, "switch": SWITCH}
 # Words that name a place when a number or a letter follows ("room 204", "lab 9", "block Z"). When the campus has
 # no such place the parser asks instead of answering for the whole campus or a remembered room.
@@ -188,6 +210,7 @@ class _Facts:
     mentioned: set[int] = field(default_factory=set)  # token indices inside a registry or lexicon name
     switch_named: set[int] = field(default_factory=set)  # token indices inside a switch's own name
     type_spans: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each device-type phrase
+    plain_types: set[str] = field(default_factory=set)  # types named by a kind of it ("tube lights", "ceiling fans")
     masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
 
     def masked(self) -> tuple[str, ...]:
@@ -231,7 +254,7 @@ class Parser:
                                                         "morning", "afternoon", "night", "status", "dont", "much",
                                                         "many", "kwh", "total", "average", "campus", "building",
                                                         "now", "later", "whole", "again", "back", "thanks", "lets"}
-                 | _ENERGY_VERBS | _EVENTS | {"vending", "shed"})
+                 | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding"})
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
     # ------------------------------------------------------------------------------------------------ entry point
@@ -270,6 +293,17 @@ class Parser:
     # ------------------------------------------------------------------------------------------------ normalising
     def _normalise(self, raw: str) -> tuple[list[str], int]:
         toks = norm_tokens(raw)
+        # Another name for the same kit, before the spelling fixer bends it: "extractor fan" is the exhaust fan,
+        # "soldering irons" the soldering stations.
+        for i in range(len(toks) - 1):
+            other = _SAME_KIT.get((toks[i], toks[i + 1]))
+            if other:
+                toks[i:i + 2] = other
+        # "the second AC unit": the unit numbered 2 ("AC unit 2"), not every AC in the room.
+        for i in range(len(toks) - 1):
+            if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
+                end = i + 3 if toks[i + 2:i + 3] == ["unit"] else i + 2
+                toks[i:end] = [*toks[i + 1:end], _ORDINALS[toks[i]]]
         out: list[str] = []
         corrections = 0
         i = 0
@@ -282,18 +316,36 @@ class Parser:
                     i += 2
                     continue
             fixed = self.spell.fix(tok)
+            if not fixed and len(tok) == 3 and tok.isalpha() and not self.spell.knows(tok) \
+                    and tok + tok[-1] in self.gaz.words:
+                fixed = (tok + tok[-1],)  # "seminar hal": a doubled letter typed once (too short for the fixer)
             if fixed:
                 out.extend(fixed)
                 corrections += 1
             else:
                 out.append(tok)
             i += 1
-        # Speech recognisers hear "turn of the lights" for "turn off the lights".
+        # Speech recognisers hear "turn of the lights" for "turn off the lights"; chat spells it so too ("fans of in
+        # rm 201", "ac of in classroom 101 plz"): "of" after a device word with a place, a please or nothing after.
         for i, tok in enumerate(out):
             if tok == "of" and i > 0 and (out[i - 1] in ("turn", "switch", "shut", "power")
-                                          or (out[i - 1] in self.gaz.words and (i + 1 == len(out) or out[i + 1] in ("in", "at", "now", "please"))
-                                              and ("turn" in out or "switch" in out))):
+                                          or (out[i - 1] in self.gaz.words and (i + 1 == len(out) or out[i + 1] in _AFTER_OFF))):
                 out[i] = "off"
+        # Chat spellings too short or too odd for the fixer: "projector onn in 102"; "r the fans on" (r = are) opens
+        # a question only as the first word ("turn r..." never happens, and "room r" is no room here).
+        out = [_CHAT_WORDS.get(t, t) for t in out]
+        # "the one in the seminar hall": a pronoun for the device, not the number 1 the number parser made of it.
+        for i in range(1, len(out) - 1):
+            if out[i] == "1" and out[i - 1] in ("the", "that", "this") and out[i + 1] in ("in", "at", "near", "from"):
+                out[i] = "one"
+        if out[:1] == ["r"] and len(out) > 1 and out[1] in ("the", "any", "all", "they", "both", "those", "these"):
+            out[0] = "are"
+        # "every single classroom", "each and every room": the same as "every classroom".
+        for i in range(len(out) - 1, 0, -1):
+            if out[i] == "single" and out[i - 1] in ("every", "each"):
+                del out[i]
+            elif out[i] == "every" and out[i - 2:i] == ["each", "and"]:
+                del out[i - 2:i]
         return out, corrections
 
     # ------------------------------------------------------------------------------------------------ understanding
@@ -311,23 +363,26 @@ class Parser:
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
                        asked=raw.rstrip().endswith("?"))
         covered = set(times.used)
-        for mention in self.gaz.mentions(toks):
+        if _CLAUSE_BREAK.search(raw):
+            facts.clause_starts = self._clause_starts(raw, len(toks))
+        mentions = [m for m in self.gaz.mentions(toks) if not set(range(m.start, m.end)) <= times.used]
+        told = _told_aside(facts, mentions, self.gaz.switches)
+        for mention in mentions:
             span = set(range(mention.start, mention.end))
-            if span <= times.used:
-                continue
             covered |= span
-            self._take(facts, mention)
+            if mention not in told:
+                self._take(facts, mention)
             if mention.kind == "switch":
                 facts.switch_named |= span
             elif mention.kind == "type":
                 facts.type_spans.append((mention.start, mention.end))
+                if " ".join(toks[mention.start:mention.end]) in _PLAIN_KINDS:
+                    facts.plain_types.add(mention.targets[0])
             mask = _MASKS.get(mention.kind)
             if mask:
                 facts.masks.update((i, mask) for i in span)
         facts.masks.update((i, TIME) for i in times.used)
         facts.mentioned = covered - times.used
-        if _CLAUSE_BREAK.search(raw):
-            facts.clause_starts = self._clause_starts(raw, len(toks))
         self._bare_numbers(facts, covered)
         self._unknown_places(facts, covered | times.used)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
@@ -418,6 +473,8 @@ class Parser:
             prev = toks[i - 1] if i else ""
             if not (len(tok) >= 3 or prev in lx.NUMBER_ROOM_HEADS or prev in ("in", "of", "for", "at")):
                 continue
+            if prev == "no" and tok == "1" and (i < 2 or toks[i - 2] not in lx.NUMBER_ROOM_HEADS):
+                continue  # "no one is in the auditorium": nobody, not room number 1
             rooms = self.gaz.rooms_by_number.get(tok)
             if not rooms:
                 continue
@@ -523,9 +580,9 @@ class Parser:
             question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
         ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
-        if ensure and action is None and "on" in f.toks:
-            action = "on"
-        if ensure and action == "on" and cues & {"nothing", "none"}:
+        if ensure and action is None and ("on" in f.toks or cues & {"running", "going"}):
+            action = "on"  # "make sure the fans are on"; "make sure nothing's running in X" (then off, below)
+        if ensure and action == "on" and cues & {"nothing", "none", "nothings"}:
             action = "off"  # "make sure nothing is left on"
         wished = action is None and not question and f.has_device and (bool(cues & _WISHES) or first == "run") \
             and bool(cues & {"running", "run"})
@@ -534,10 +591,21 @@ class Parser:
         verb = bool(cues & _STRONG_VERBS) or ensure
         negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
-        if cues & lx.CANCEL_WORDS or (any(f.phrase(p) for p in _CANCEL_PHRASES) and (
+        counter = self._order_despite_negation(f)
+        if counter is not None:
+            return "device_control", counter, None  # "don't leave the AC on in lab 2, switch it off"
+        if not f.has_place and any(f.phrase(p) for p in _HOW_TO_ASK) and (
+                f.has_device or cues & _TOPIC_WORDS or cues & {"you", "u", "bot", "rooms", "switches", "something", "things"}):
+            return "help", None, None  # "what do I say to check the energy use": how to ask, not the asking
+        if not (f.has_device or f.rooms or f.ambiguous_rooms or f.buildings) and any(f.phrase(p) for p in _NEWCOMER):
+            return "help", None, None  # "I'm new here, where do I start": "start" is no order, "here" no room
+        told_cancel = {t for i, t in enumerate(f.toks) if t in ("cancelled", "canceled") and i
+                       and f.toks[i - 1] in _TELLING}  # "class got cancelled": a reason told, not a schedule to cancel
+        if (cues - told_cancel) & lx.CANCEL_WORDS or (any(f.phrase(p) for p in _CANCEL_PHRASES) and (
                 cues & (lx.SCHEDULE_WORDS | {"plan", "plans"}) or times.moments)):
             return "schedule_query", None, "cancel"
-        if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES):
+        if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES) or (
+                "online" in cues and question and (f.has_place or "switches" in cues or "boards" in cues)):
             return "alerts_query", None, None
         if self._advice(f, lead, first):
             return "unknown", None, None  # "should I switch the AC off when I leave": advice, not an order
@@ -552,7 +620,9 @@ class Parser:
                 1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
             return "unknown", None, None  # "turn the lights off when you leave, students": said to people
         verbs = bool(cues & _ENERGY_VERBS) or any(f.phrase(p) for p in _ENERGY_WEAK_PHRASES)
-        energy = bool(cues & _ENERGY_STRONG) or (verbs and (cues & {"much", "many", "total"} or (
+        energy = (bool(cues & _ENERGY_WEAK) and action is None and f.has_place and bool(cues & {"now", "currently"})
+                  and any(f.phrase(p) for p in ("power draw", "drawing", "load", "power use"))) \
+            or bool(cues & _ENERGY_STRONG) or (verbs and (cues & {"much", "many", "total"} or (
             times.period is not None and action is None and (f.has_place or f.has_device)))) or (bool(cues & _ENERGY_WEAK) and (
             "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
             or (times.period is not None and action is None)))
@@ -565,20 +635,34 @@ class Parser:
                                                               or f.toks[k + 1] in _GENERIC_NEXT)
                 for k, t in enumerate(f.toks)):
             return "unknown", None, None  # "how many watts does a ceiling fan take": things in general
+        if energy and not (f.has_place or f.has_device or f.everything) and times.period is None \
+                and self._strange_words(f):
+            return "unknown", None, None  # "how much energy does bitcoin mining use": not a thing on this campus
         if energy:
             return "energy_query", None, None
-        if first == "when" and cues & _FUTURE_ASK and action and (f.has_device or f.has_place) \
+        if (question or first == "when" or f.toks[0] in _FUTURE_ASK) \
+                and (f.has_device or f.has_place or cues & {"anything", "something"}) \
+                and any(f.phrase(p) for p in _BY_ITSELF):
+            return "schedule_query", None, "list"  # "when does X go off automatically", "is anything set to happen at 6"
+        asks_time = first == "when" or (first == "what" and f.toks[lead + 1:lead + 2] == ["time"])
+        if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
             return "unknown", None, None
         if first == "how" and f.toks[lead + 1:lead + 3] in (["do", "i"], ["can", "i"], ["should", "i"], ["do", "we"]) \
                 and not f.has_place and f.cues & _SWITCH_FORMS:
-            return "help", None, None  # "how do I switch on the projector myself": how to, not do it
+            # "how do I switch on the projector myself": how to, not do it; but how to switch on dark theme, or a
+            # projector in general ("a projector manually"), is no question about this bot.
+            ours = f.has_device and not any(t in ("a", "an") and k + 1 in f.mentioned for k, t in enumerate(f.toks))
+            return ("help" if ours or cues & {"you", "u", "bot", "this"} else "unknown"), None, None
         if first == "who" and not (action or _statusish(f)):
             return "unknown", None, None  # "who fixed the fan in room 102": about people, not the switches
         if not question and self._reported(f, action):
             return "unknown", None, None  # "somebody turned off the lights in lab 2", "we had a power cut"
+        if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None \
+                and set(f.toks) & {"it", "they"} and set(f.toks) <= _BARE_STATE_ASK:
+            return "status_query", None, None  # "is it on?" with nothing before it: ask back which device
         if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None \
                 and not _asks_help(f):
             return "unknown", None, None  # "is this thing on": about the microphone, with nothing to go on
@@ -744,8 +828,30 @@ class Parser:
         toks = f.toks
         # The on/off of the request, not of the story before it: "I left the lights on in 201, can you turn them
         # off" is off. Read from the first switch verb said as an order, and from the start when none follows it.
-        start = next((i for i, t in enumerate(toks) if i and t in _STRONG_VERBS - {"keep", "leave"}), 0)
+        start = next((i for i, t in enumerate(toks) if i and t in _STRONG_VERBS - {"keep", "leave"}
+                      and not set(toks[max(0, i - 3):i]) & _WHEN_CLAUSE), 0)
         return self._action_from(f, start) if start else self._action_from(f, 0)
+
+    def _order_despite_negation(self, f: _Facts) -> str | None:
+        """The action of a last clause that gives an order after a negated one, which only says why: "don't
+        leave the AC on, switch it off", "the fans shouldn't be running, stop them", "check the heater is off, and
+        if not turn it off" (a "not" after "if" is the condition). None when no such clause ends the message."""
+        if not f.has_device or not f.clause_starts:
+            return None
+        last = max(f.clause_starts)
+        negations = [i for i, t in enumerate(f.toks) if t in _NEGATIONS and not (i and f.toks[i - 1] == "if")]
+        if (negations and max(negations) >= last) or not (negations or f.phrase("if not")):
+            return None
+        k = last
+        while k < len(f.toks) and f.toks[k] in _LINKS:
+            k += 1
+        if k == len(f.toks) or f.toks[k] not in _ORDER_VERBS | {"stop"}:
+            return None
+        # Only an order about the same things ("switch it off", "stop them"): "don't switch off the fans, turn off
+        # the lights" names other devices, and the negated part must not be read as an order.
+        if any(i >= k and i in f.mentioned for i in range(len(f.toks))) or not set(f.toks[k:]) & lx.PRONOUNS:
+            return None
+        return self._action_from(f, k)
 
     def _action_from(self, f: _Facts, start: int) -> str | None:
         toks = f.toks
@@ -756,12 +862,12 @@ class Parser:
                 return "off"  # "lights out in the reading hall"
             if tok in ("up", "down") and "bring" in toks[max(0, i - 7):i] and f.has_device:
                 return "on" if tok == "up" else "off"  # "bring the lights up in the seminar hall"
-            if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 4):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
+            if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 6):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
                 if tok == "cut" and "power" not in toks and not f.has_device:
                     continue
                 return "off"
             if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")) \
-                    or (tok == "going" and f.has_device and bool({"get", "keep"} & set(toks[:i]))):  # "get the fans going"
+                    or (tok in ("going", "ready") and f.has_device and bool({"get", "keep"} & set(toks[:i]))):  # "get the fans going/ready"
                 return "on"
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
@@ -812,9 +918,21 @@ class Parser:
             return [], f"{ROOM_CHOICE}{names}?", False
         return [], ROOM_QUESTION, False
 
-    def _of_types(self, rooms: list[str], types: list[str]) -> list[str]:
+    def _of_types(self, rooms: list[str], types: list[str], plain: set[str] = frozenset()) -> list[str]:
+        """The switches of `types` in `rooms`. For a type in `plain`, named by a kind of it ("tube lights", "ceiling
+        fans"), a room's switches with names of their own ("Reading lamps", "Stage lights", "Exhaust fan") are left
+        out when the room also has a plainly named one ("Lights")."""
         wanted = set(types)
-        return [s.id for r in rooms for s in self.gaz.switches_by_room.get(r, ()) if s.type in wanted]
+        out = []
+        for r in rooms:
+            found = [s for s in self.gaz.switches_by_room.get(r, ()) if s.type in wanted]
+            plainly = [s for s in found if s.type in plain and self._plainly_named(s.name)]
+            out += [s.id for s in found if s.type not in plain or not plainly or s in plainly]
+        return out
+
+    @staticmethod
+    def _plainly_named(name: str) -> bool:
+        return all(w in _TYPE_WORDS for w in norm_tokens(name))
 
     def _ordered(self, switch_ids: list[str]) -> list[str]:
         """Unique switch ids in registry order, so equal commands compare equal."""
@@ -850,8 +968,10 @@ class Parser:
     def _device_command(self, raw: str, f: _Facts, times, context: ParseContext, action: str | None,
                         now: dt.datetime) -> Command:
         prev = context.previous
-        reuse_devices = not f.has_device and prev is not None and prev.intent == "device_control" and (
-            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time)
+        reuse_devices = not f.has_device and prev is not None and ((prev.intent == "device_control" and (
+            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time)) or (
+            # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
+            prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they"})))
         self._rooms_from_switches(f, context, ask=True)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
@@ -883,7 +1003,7 @@ class Parser:
                 if self.gaz.switches[s].room_id in room_set:
                     _add(switches, s)
                     _add(types, self.gaz.switches[s].type)
-        switches += self._of_types(rooms, f.types)
+        switches += self._of_types(rooms, f.types, f.plain_types)
         if (f.everything and not f.types and not f.switch_mentions) or (not f.has_device and not reuse_devices) or everything:
             everything = True
             types = [] if not f.types else types
@@ -901,6 +1021,8 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
+        if timing is None and not clarification and times.when is None and any(f.phrase(p) for p in _VAGUE_TIMES):
+            timing = ("At what time?", False)  # "at the end of the day": never now, and no clock time to guess
         until = None
         if not clarification and not timing and len(times.moments) > 1:
             # "the lights at 5 pm and the fans at 6": one command carries one time; guessing which part goes with
@@ -930,6 +1052,13 @@ class Parser:
         rooms, question, _ = self._resolve_rooms(f, context, allow_context=False)
         if f.buildings and not f.rooms and not f.ambiguous_rooms:
             rooms = []  # a building question is about the building; the bot sums its rooms
+        if f.here and not rooms and not (f.buildings or f.everywhere) and question is None:
+            # "is the projector on in my lab": the user's one room, else ask (never the whole campus)
+            if len(context.user_rooms) == 1:
+                rooms = list(context.user_rooms)
+            else:
+                question = (f"{ROOM_CHOICE}{' or '.join(self.gaz.rooms[r].name for r in context.user_rooms)}?"
+                            if context.user_rooms else ROOM_QUESTION)
         if f.everywhere:
             rooms = []
         prev = context.previous
@@ -943,6 +1072,8 @@ class Parser:
                 and not f.cues & (lx.ENERGY_WORDS | lx.FORECAST_WORDS | lx.STATUS_WORDS):
             period = period or prev.period
             types = types or list(prev.device_types)
+            if f.has_device and not (rooms or f.has_place or f.buildings or f.everywhere or question):
+                rooms = list(prev.rooms)  # "and the AC?" after a question about the fan in lab 2: still lab 2
         if prev is not None and prev.intent == intent and _period_only(f, times):
             rooms, buildings = list(prev.rooms), list(prev.buildings)  # "and last week?": same place, other period
         else:
@@ -954,14 +1085,17 @@ class Parser:
                 for s in chosen:
                     _add(switches, s)
                     _add(types, self.gaz.switches[s].type)
-        if intent == "status_query" and rooms and f.types:
-            switches += self._of_types(rooms, f.types)
+        if intent == "status_query" and rooms and (f.types or (types and not f.has_device)):
+            switches += self._of_types(rooms, types, f.plain_types)  # "what about room 202" after "is the ac on in room 201"
         when = times.when if intent == "schedule_query" else None
         if intent == "schedule_query" and when is not None:
             period = None
         confidence = 0.95 - 0.04 * f.corrections
         if question:
             confidence = 0.5
+        if intent == "status_query" and question is None and f.cues & {"it", "they", "them"} \
+                and not (rooms or switches or types or buildings or f.everywhere or f.everything or prev):
+            question, confidence = "Which device do you mean?", 0.5  # "is it on?" with nothing it could be
         if times.bad_date and not question:  # "used on 30 february": answering for today would mislead
             question, confidence = f"{times.bad_date.title()} is not a date. Which day do you mean?", 0.5
         return Command(text=raw, intent=intent, device_types=tuple(types), rooms=tuple(rooms), buildings=tuple(buildings),
@@ -970,6 +1104,20 @@ class Parser:
                        everything=f.everything and not f.types)
 
 
+_SAME_KIT = {("extractor", "fan"): ["exhaust", "fan"], ("extractor", "fans"): ["exhaust", "fans"],
+             ("soldering", "iron"): ["soldering", "station"], ("soldering", "irons"): ["soldering", "stations"]}
+# Words that may open a clause before its order verb: "..., and if not just turn it off".
+_LINKS = frozenset({"and", "so", "then", "just", "please", "pls", "plz", "if", "not", "kindly", "but", "simply"})
+# "is it on?", "are they still running": a state asked about a device not named ("is this on" is the microphone).
+_BARE_STATE_ASK = frozenset("is are it they on off still running switched turned working now right".split())
+_ORDINALS = {"first": "1", "second": "2", "third": "3"}
+_CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
+# Newcomers asking where to begin: help, though "start" is also a switch verb.
+_NEWCOMER = ("i am new here", "im new here", "new to this bot", "new to this app", "first time using this",
+             "first time using you")
+# Things that happen with nobody asking: a question about them is a question about what is scheduled.
+_BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on their own", "set to happen",
+              "set to go", "set to switch", "set to turn", "set to come", "supposed to go off", "supposed to come on")
 _HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
 
 
@@ -1002,6 +1150,39 @@ def _order_clause(f: _Facts) -> bool:
                for i in range(1, len(toks) - 1))
 
 
+# Verbs of a clause that tells something rather than orders it: "the class shifted to the seminar hall", "it's dark
+# near the benches", "the computers are heating up", "class got cancelled".
+_TELLING = frozenset({"is", "are", "was", "were", "got", "gets", "has", "have", "had", "been", "moved", "shifted",
+                      "closing", "closed", "heating", "over", "gone", "left", "finished", "ended", "cancelled",
+                      "canceled", "starts", "started", "starting"})
+
+
+def _told_aside(f: _Facts, mentions: list[Mention], room_of: dict[str, object]) -> list[Mention]:
+    """Mentions inside a clause that gives a reason beside the order ("lights off in room 102, the class shifted to
+    the seminar hall"): not what the order is about when the order's own clause names a thing of the same sort (a
+    place, a device). A clause with a switch verb or on/off in it is never a reason."""
+    if not f.clause_starts or len(mentions) < 2:
+        return []
+    toks, bounds = f.toks, sorted({0, *f.clause_starts, len(f.toks)})
+    clauses = list(zip(bounds, bounds[1:]))
+    spanned = {i for m in mentions for i in range(m.start, m.end)}
+
+    def orders(a: int, b: int) -> bool:
+        return any(toks[i] in _CLAUSE_WORDS and i not in spanned for i in range(a, b))
+
+    def tells(a: int, b: int) -> bool:
+        return not orders(a, b) and any(toks[i] in _TELLING and i not in spanned for i in range(a, b))
+
+    if not any(orders(a, b) for a, b in clauses):
+        return []
+    sort = lambda m: "place" if m.kind in ("room", "rooms", "building", "everywhere") else "device"  # noqa: E731
+    aside = [m for m in mentions if any(a <= m.start < b and tells(a, b) for a, b in clauses)]
+    kept = {sort(m) for m in mentions if m not in aside}
+    if any(m.kind == "switch" and len({room_of[s].room_id for s in m.targets}) == 1 for m in mentions if m not in aside):
+        kept.add("place")  # "switch off the reading lamps, the library is closing": the lamps say where
+    return [m for m in aside if sort(m) in kept]
+
+
 def _statusish(f: _Facts) -> bool:
     """Status words or phrases ("still on", "running", "left on") outside the names in the message."""
     return bool(f.cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
@@ -1030,8 +1211,12 @@ def _follow_up_shape(f: _Facts) -> str | None:
     rest = [t for t in f.toks if t in f.cues and t not in lx.FILLER_WORDS]
     if any(t not in _FOLLOW_FRAME for t in rest):
         return None
+    if set(rest) & {"meant", "mean"}:
+        return "more"  # "sorry, I meant room 101"
     if f.asked or set(rest) & _ASK_WORDS:
         return "ask"
+    if f.toks[0] in ("now", "next", "then"):
+        return "more"  # "now the lights" after switching the fans: the same again
     return "more" if set(rest) & _MORE_WORDS else "ask"
 
 

@@ -44,7 +44,7 @@ _SUBS = (
     (re.compile(r"(?<![a-z'])a c(?![a-z])"), " ac "),
     (re.compile(r"\b(\d{1,2})[.](\d{2})\s*(am|pm)\b"), r"\1:\2 \3"),
     (re.compile(r"\b(at|by|around) (\d{1,2})[.](\d{2})\b"), r"\1 \2:\3"),
-    (re.compile(r"\b(what|that|it|there|where|how|who|here|whats|lets)'s\b"), r"\1 is"),
+    (re.compile(r"\b(what|that|it|there|where|how|who|here|whats|lets|nothing|everything|something|anything|nobody|everyone|someone)'s\b"), r"\1 is"),
     (re.compile(r"\bwhats\b"), "what is"),
     (re.compile(r"\bcan't\b|\bcannot\b"), "can not"),
     (re.compile(r"\bwon't\b"), "will not"),

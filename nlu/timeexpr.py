@@ -157,6 +157,14 @@ class _Scanner:
                 self.delay = dt.timedelta(seconds=seconds)
                 self.mark(*range(i, end))
                 return end - i
+        # "10 minutes from now", "an hour from now": a delay said after its amount.
+        if "from" in (self.tok(i + 2), self.tok(i + 3), self.tok(i + 4)) and self.tok(i - 1) not in _DELAY_LEADS:
+            amount = self._amount(i)
+            if amount is not None and self.tok(amount[1]) == "from" and self.tok(amount[1] + 1) == "now":
+                seconds, end = amount
+                self.delay = dt.timedelta(seconds=seconds)
+                self.mark(*range(i, end + 2))
+                return end + 2 - i
         step = self._date(i)
         if step:
             return step

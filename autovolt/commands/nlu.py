@@ -100,6 +100,8 @@ def _score(args: argparse.Namespace) -> int:
         for split, report in reports.items():
             label = "tuning" if split == "dev" else "held out"
             print(f"{split} ({label}): {report['sentences']} sentences, {report['out_of_scope_sentences']} out of scope")
+            if not report["sentences"]:
+                continue  # test.txt between held-out parts: nothing to score, no rates to print
             print(f"  intent accuracy         {report['intent_accuracy']:5.1f} %   (target >= 97)")
             print(f"  whole-command accuracy  {report['whole_command_accuracy']:5.1f} %   (target >= 97)")
             print(f"  false accepts           {report['false_accept_rate']:5.1f} %   (target <= 2, out-of-scope sentences)")
