@@ -299,6 +299,19 @@ class Parser:
             other = _SAME_KIT.get((toks[i], toks[i + 1]))
             if other:
                 toks[i:i + 2] = other
+        # "disconnect the sockets in 202": an order to switch off, when a device follows ("disconnect from the wifi"
+        # is no order; "disconnected" stays an alert word).
+        for i in range(len(toks) - 1, -1, -1):
+            if toks[i] == "disconnect" and set(toks[i + 1:i + 5]) & _DEVICE_WORDS:
+                toks[i:i + 1] = ["switch", "off"]
+        # "light up the stage in the auditorium": the stage lights on; "light up the seminar hall": its lights on
+        # ("light up my day" is chat: only "light up the" with a stage or a registry word after it).
+        for i in range(len(toks) - 3, -1, -1):
+            if toks[i:i + 3] == ["light", "up", "the"]:
+                if toks[i + 3] == "stage":
+                    toks[i:i + 4] = ["switch", "on", "the", "stage", "lights"]
+                elif toks[i + 3] in self.gaz.words and toks[i + 3] not in _DEVICE_WORDS:
+                    toks[i:i + 3] = ["switch", "on", "the", "lights", "in", "the"]
         # "the second AC unit": the unit numbered 2 ("AC unit 2"), not every AC in the room.
         for i in range(len(toks) - 1):
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
@@ -391,6 +404,13 @@ class Parser:
         if facts.here and not facts.rooms:  # "in my classroom" is a place to the judge as "in room 101" is
             facts.masks.update((i, PLACE) for i, t in enumerate(toks) if t in _OWNED_PLACES and i
                                and toks[i - 1] in ("my", "this") and i not in facts.masks)
+        # "kill all the projectors": every one of that type on campus, when nothing names a place (no room, no
+        # earlier command, no room of the user's); with a place it is that place's ("all the fans in lab 1").
+        if facts.types and not facts.has_place and context.previous is None and not context.user_rooms \
+                and not facts.unknown_places and not set(toks) & {"in", "at", "inside", "of"} \
+                and any(toks[max(0, a - 2):a] == ["all", "the"] or toks[a - 1:a] in (["all"], ["every"])
+                        for a, _ in facts.type_spans if a):
+            facts.everywhere = True
         intent, action, operation = self._intent(facts, times, context)
         command = self._decide(raw, facts, times, context, now, intent, action, operation)
         return command, self._evidence(facts, command, context, raw)
@@ -670,6 +690,8 @@ class Parser:
             return "device_control", action, None  # "I want the AC switched off", "they can be turned off"
         asks_done = question and (first in _PAST_QUESTION or (first in ("what", "which") and bool(
             set(f.toks[lead + 1:lead + 4]) & {"did", "do", "does", "have", "has", "had"})))  # "what did we leave on"
+        if first in ("which", "what") and not f.has_device and _asks_help(f):
+            return "help", None, None  # "which things on campus are you able to switch": what it can reach, no order
         if action and verb and not asks_done and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
@@ -1110,6 +1132,7 @@ _SAME_KIT = {("extractor", "fan"): ["exhaust", "fan"], ("extractor", "fans"): ["
 _LINKS = frozenset({"and", "so", "then", "just", "please", "pls", "plz", "if", "not", "kindly", "but", "simply"})
 # "is it on?", "are they still running": a state asked about a device not named ("is this on" is the microphone).
 _BARE_STATE_ASK = frozenset("is are it they on off still running switched turned working now right".split())
+_DEVICE_WORDS = frozenset(w for names in lx.DEVICE_SYNONYMS.values() for name in names for w in name.split())
 _ORDINALS = {"first": "1", "second": "2", "third": "3"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
 # Newcomers asking where to begin: help, though "start" is also a switch verb.
