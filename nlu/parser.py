@@ -113,7 +113,9 @@ _NEGATED_PHRASES = ("no need", "need not", "neednt", "not need", "not bother", "
                     "not necessary", "not needed", "no reason to", "should not", "must not", "not want to",
                     # Orders not to touch: "keep your hands off the AC", "please stop turning off the fans".
                     "hands off", "stop turning", "stop switching", "stop shutting", "stop powering", "quit turning",
-                    "quit switching", "stay away from", "leave alone", "leave it alone", "leave them alone")
+                    "quit switching", "stay away from", "leave alone", "leave it alone", "leave them alone",
+                    # Waiting, not doing: "hold off on switching the lights", "hold off on the fans for now".
+                    "hold off on", "hold off switching", "hold off turning")
 # Asking for advice about switching, not for a switch: "should I switch the AC off when I leave", "is it bad to
 # turn the AC on and off", "does turning the fan on and off waste power".
 _ADVICE_ADJECTIVES = frozenset("bad good better worse best ok okay fine wise smart safe cheaper efficient healthy "
@@ -571,6 +573,12 @@ class Parser:
             return "unknown", None, None
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
+        if cues & {"alarm"} and times.moments and not (f.has_device or f.has_place):
+            return "unknown", None, None  # "alarm at 5:45 tomorrow": a phone alarm, not a question about alerts
+        if "help" in cues and not (f.has_device or f.has_place) and any(
+                t == "my" and n.isalpha() and n not in self.gaz.words and n not in ("own", "options")
+                for t, n in zip(f.toks, f.toks[1:])):
+            return "unknown", None, None  # "help, my code won't compile": help with something of one's own
         kit = [i for i, t in enumerate(f.toks) if t in lx.KIT_WORDS and i not in f.mentioned]
         if kit and kit[0] < min((i for i in f.mentioned if f.masks.get(i) != PLACE), default=len(f.toks)):
             return "unknown", None, None  # "switch on the oscilloscope at bench 2": the kit, not the bench's sockets
