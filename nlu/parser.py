@@ -713,6 +713,9 @@ class Parser:
             return "unknown", None, None  # "is the farewell party still on in ...", "is the photocopier in ... on"
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
+        if f.asked and action is None and f.types and (f.rooms or f.buildings) and context.previous is None and all(
+                k in f.mentioned or t in lx.FILLER_WORDS or t in _CHECK_WORDS for k, t in enumerate(f.toks)):
+            return "status_query", None, None  # "quick check: room 202 fans?": a room and a device asked about
         if action and (f.has_device or f.has_place or f.pronoun):
             return ("unknown", None, None) if negated else ("device_control", action, None)
         prev = context.previous
@@ -1141,6 +1144,8 @@ _LINKS = frozenset({"and", "so", "then", "just", "please", "pls", "plz", "if", "
 # "is it on?", "are they still running": a state asked about a device not named ("is this on" is the microphone).
 _BARE_STATE_ASK = frozenset("is are it they on off still running switched turned working now right".split())
 _DEVICE_WORDS = frozenset(w for names in lx.DEVICE_SYNONYMS.values() for name in names for w in name.split())
+# Words around a bare "room + device?" that keep it a question about the state ("quick check: room 202 fans?").
+_CHECK_WORDS = frozenset({"quick", "check", "checking", "status", "state", "of", "and", "the", "in", "at", "there"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
 # Newcomers asking where to begin: help, though "start" is also a switch verb.
