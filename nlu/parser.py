@@ -579,6 +579,8 @@ class Parser:
                 t == "my" and n.isalpha() and n not in self.gaz.words and n not in ("own", "options")
                 for t, n in zip(f.toks, f.toks[1:])):
             return "unknown", None, None  # "help, my code won't compile": help with something of one's own
+        if f.has_device and (f.phrase("on or off") or f.phrase("off or on")):
+            return "status_query", None, None  # "room 101 lights, on or off?": asks the state, orders neither
         kit = [i for i, t in enumerate(f.toks) if t in lx.KIT_WORDS and i not in f.mentioned]
         if kit and kit[0] < min((i for i in f.mentioned if f.masks.get(i) != PLACE), default=len(f.toks)):
             return "unknown", None, None  # "switch on the oscilloscope at bench 2": the kit, not the bench's sockets
