@@ -1147,7 +1147,8 @@ _LINKS = frozenset({"and", "so", "then", "just", "please", "pls", "plz", "if", "
 _BARE_STATE_ASK = frozenset("is are it they on off still running switched turned working now right".split())
 _DEVICE_WORDS = frozenset(w for names in lx.DEVICE_SYNONYMS.values() for name in names for w in name.split())
 # Words around a bare "room + device?" that keep it a question about the state ("quick check: room 202 fans?").
-_CHECK_WORDS = frozenset({"quick", "check", "checking", "status", "state", "of", "and", "the", "in", "at", "there"})
+_CHECK_WORDS = frozenset({"quick", "question", "check", "checking", "status", "state", "of", "and", "the", "in", "at",
+                          "there"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
 # Newcomers asking where to begin: help, though "start" is also a switch verb.
