@@ -188,6 +188,21 @@ class Gazetteer:
                     for member in members or ["*"]:  # a campus without any: the whole campus, as before
                         self._add(tuple(f"{lead} {said}".split()), "rooms" if members else "everywhere", member)
 
+        # "both computer labs", "all the computer labs": the rooms named "<stem> <number>" (Computer Lab 1, Computer
+        # Lab 2) when two or more share the stem; the stem alone may be one room's alias ("computer lab").
+        numbered: dict[tuple[str, ...], list[str]] = {}
+        for room in self.vocab.rooms:
+            words = tuple(norm_tokens(room.name))
+            if len(words) >= 2 and words[-1].isdigit():
+                numbered.setdefault(words[:-1], []).append(room.id)
+        for stem, members in numbered.items():
+            if len(members) < 2:
+                continue
+            plural = " ".join((*stem[:-1], stem[-1] + "s"))
+            for lead in ("both", "both the", "all", "all the"):
+                for member in members:
+                    self._add(tuple(f"{lead} {plural}".split()), "rooms", member)
+
     def mentions(self, words: list[str]) -> list[Mention]:
         """Longest non-overlapping registry and lexicon phrases in the tokens, left to right."""
         # Tokens in no phrase are matched as one stand-in: a Doc adds each new word to the spaCy vocabulary for

@@ -95,6 +95,9 @@ HELP_PHRASES = (
     "point of you", "put to you", "what is this bot", "what is this assistant", "can this thing do",
     "does this thing do", "this thing for",
     "where do i begin with you", "where to begin with you", "sample commands", "example commands",
+    # What it accepts or can reach: "list every command you accept", "which things are you able to switch".
+    "command you accept", "commands you accept", "commands do you accept", "command do you accept",
+    "you able to switch", "you able to control", "you able to turn", "can you switch for me", "can you control",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
@@ -220,7 +223,7 @@ EVERYDAY_WORDS = frozenset(
     "turned turning turns switched switching shutting shuts powered powering killed killing cutting "
     "activated deactivated disabled enabled started stopped "
     "types typed typing kinds sorts requests request "
-    "alright heading headed coming ends meant ones oops chance chances fantastic fancy caught hear hearing heard hears "
+    "alright heading headed coming ends meant ones oops bother bothered brother heats chance chances fantastic fancy caught hear hearing heard hears "
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "
     "beach beans bear beard bearing beating beep beer bell belly bending bidding bills billing bird bite black "

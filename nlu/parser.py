@@ -113,7 +113,9 @@ _NEGATED_PHRASES = ("no need", "need not", "neednt", "not need", "not bother", "
                     "not necessary", "not needed", "no reason to", "should not", "must not", "not want to",
                     # Orders not to touch: "keep your hands off the AC", "please stop turning off the fans".
                     "hands off", "stop turning", "stop switching", "stop shutting", "stop powering", "quit turning",
-                    "quit switching", "stay away from", "leave alone", "leave it alone", "leave them alone")
+                    "quit switching", "stay away from", "leave alone", "leave it alone", "leave them alone",
+                    # Waiting, not doing: "hold off on switching the lights", "hold off on the fans for now".
+                    "hold off on", "hold off switching", "hold off turning")
 # Asking for advice about switching, not for a switch: "should I switch the AC off when I leave", "is it bad to
 # turn the AC on and off", "does turning the fan on and off waste power".
 _ADVICE_ADJECTIVES = frozenset("bad good better worse best ok okay fine wise smart safe cheaper efficient healthy "
@@ -299,6 +301,19 @@ class Parser:
             other = _SAME_KIT.get((toks[i], toks[i + 1]))
             if other:
                 toks[i:i + 2] = other
+        # "disconnect the sockets in 202": an order to switch off, when a device follows ("disconnect from the wifi"
+        # is no order; "disconnected" stays an alert word).
+        for i in range(len(toks) - 1, -1, -1):
+            if toks[i] == "disconnect" and set(toks[i + 1:i + 5]) & _DEVICE_WORDS:
+                toks[i:i + 1] = ["switch", "off"]
+        # "light up the stage in the auditorium": the stage lights on; "light up the seminar hall": its lights on
+        # ("light up my day" is chat: only "light up the" with a stage or a registry word after it).
+        for i in range(len(toks) - 3, -1, -1):
+            if toks[i:i + 3] == ["light", "up", "the"]:
+                if toks[i + 3] == "stage":
+                    toks[i:i + 4] = ["switch", "on", "the", "stage", "lights"]
+                elif toks[i + 3] in self.gaz.words and toks[i + 3] not in _DEVICE_WORDS:
+                    toks[i:i + 3] = ["switch", "on", "the", "lights", "in", "the"]
         # "the second AC unit": the unit numbered 2 ("AC unit 2"), not every AC in the room.
         for i in range(len(toks) - 1):
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
@@ -391,6 +406,13 @@ class Parser:
         if facts.here and not facts.rooms:  # "in my classroom" is a place to the judge as "in room 101" is
             facts.masks.update((i, PLACE) for i, t in enumerate(toks) if t in _OWNED_PLACES and i
                                and toks[i - 1] in ("my", "this") and i not in facts.masks)
+        # "kill all the projectors": every one of that type on campus, when nothing names a place (no room, no
+        # earlier command, no room of the user's); with a place it is that place's ("all the fans in lab 1").
+        if facts.types and not facts.has_place and context.previous is None and not context.user_rooms \
+                and not facts.unknown_places and not set(toks) & {"in", "at", "inside", "of"} \
+                and any(toks[max(0, a - 2):a] == ["all", "the"] or toks[a - 1:a] in (["all"], ["every"])
+                        for a, _ in facts.type_spans if a):
+            facts.everywhere = True
         intent, action, operation = self._intent(facts, times, context)
         command = self._decide(raw, facts, times, context, now, intent, action, operation)
         return command, self._evidence(facts, command, context, raw)
@@ -551,6 +573,14 @@ class Parser:
             return "unknown", None, None
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
+        if cues & {"alarm"} and times.moments and not (f.has_device or f.has_place):
+            return "unknown", None, None  # "alarm at 5:45 tomorrow": a phone alarm, not a question about alerts
+        if "help" in cues and not (f.has_device or f.has_place) and any(
+                t == "my" and n.isalpha() and n not in self.gaz.words and n not in ("own", "options")
+                for t, n in zip(f.toks, f.toks[1:])):
+            return "unknown", None, None  # "help, my code won't compile": help with something of one's own
+        if f.has_device and (f.phrase("on or off") or f.phrase("off or on")):
+            return "status_query", None, None  # "room 101 lights, on or off?": asks the state, orders neither
         kit = [i for i, t in enumerate(f.toks) if t in lx.KIT_WORDS and i not in f.mentioned]
         if kit and kit[0] < min((i for i in f.mentioned if f.masks.get(i) != PLACE), default=len(f.toks)):
             return "unknown", None, None  # "switch on the oscilloscope at bench 2": the kit, not the bench's sockets
@@ -670,6 +700,8 @@ class Parser:
             return "device_control", action, None  # "I want the AC switched off", "they can be turned off"
         asks_done = question and (first in _PAST_QUESTION or (first in ("what", "which") and bool(
             set(f.toks[lead + 1:lead + 4]) & {"did", "do", "does", "have", "has", "had"})))  # "what did we leave on"
+        if first in ("which", "what") and not f.has_device and _asks_help(f):
+            return "help", None, None  # "which things on campus are you able to switch": what it can reach, no order
         if action and verb and not asks_done and not (question and first in _STATE_ASKS
                                                                                      and not f.phrase("is it possible")):
             return ("unknown", None, None) if negated else ("device_control", action, None)
@@ -683,6 +715,9 @@ class Parser:
             return "unknown", None, None  # "is the farewell party still on in ...", "is the photocopier in ... on"
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
+        if f.asked and action is None and f.types and (f.rooms or f.buildings) and context.previous is None and all(
+                k in f.mentioned or t in lx.FILLER_WORDS or t in _CHECK_WORDS for k, t in enumerate(f.toks)):
+            return "status_query", None, None  # "quick check: room 202 fans?": a room and a device asked about
         if action and (f.has_device or f.has_place or f.pronoun):
             return ("unknown", None, None) if negated else ("device_control", action, None)
         prev = context.previous
@@ -1110,6 +1145,10 @@ _SAME_KIT = {("extractor", "fan"): ["exhaust", "fan"], ("extractor", "fans"): ["
 _LINKS = frozenset({"and", "so", "then", "just", "please", "pls", "plz", "if", "not", "kindly", "but", "simply"})
 # "is it on?", "are they still running": a state asked about a device not named ("is this on" is the microphone).
 _BARE_STATE_ASK = frozenset("is are it they on off still running switched turned working now right".split())
+_DEVICE_WORDS = frozenset(w for names in lx.DEVICE_SYNONYMS.values() for name in names for w in name.split())
+# Words around a bare "room + device?" that keep it a question about the state ("quick check: room 202 fans?").
+_CHECK_WORDS = frozenset({"quick", "question", "check", "checking", "status", "state", "of", "and", "the", "in", "at",
+                          "there"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
 # Newcomers asking where to begin: help, though "start" is also a switch verb.

@@ -102,7 +102,9 @@ class _TextModel:
         n = len(self.words.vocabulary_)
 
         def block(vectorizer: TfidfVectorizer, weights: np.ndarray) -> _Block:
-            return _Block({term: (round(float(vectorizer.idf_[k]), 4), round(float(weights[k]), 4))
+            # Three decimals: the file stays under its size bound as the corpus grows; a term's error (<= 5e-4)
+            # is far below what moves a sentence's score.
+            return _Block({term: (round(float(vectorizer.idf_[k]), 3), round(float(weights[k]), 3))
                            for term, k in vectorizer.vocabulary_.items()})
 
         return block(self.words, coef[:n]), block(self.chars, coef[n:]), float(self.model.intercept_[0])
