@@ -140,7 +140,8 @@ def test_another_beam_hypothesis_keeps_the_shared_words_probabilities_and_marks_
 
 def test_the_beams_other_hypotheses_are_readings_when_they_parse_and_come_before_the_edits(demo_vocab):
     read = command_reader(demo_vocab, NOW)
-    words = written("Classroom", "101", ",", "Lights", "and", "Fans", "of", "Please", ".")
+    # Whisper's own text must not parse ("of" for "off" now does, since the parser reads chat spellings).
+    words = written("Classroom", "101", ",", "Lights", "and", "Fans", "if", "Please", ".")
     parses = (" Class", " is", " over", " in", " room", " 101", ",", " lights", " and", " fans", " off", " please")
     chatter = (" Class", " is", " over", ",", " thank", " you")
     found = candidates(words, demo_vocab, read, others=(chatter, parses))
@@ -165,10 +166,10 @@ def test_pick_takes_a_campus_reading_only_within_the_margin_and_marks_its_new_wo
 
 
 def test_a_beam_hypothesis_that_changes_no_campus_word_is_no_reading(demo_vocab):
-    """"how much part does the laptop use" (no command) and the beam's "how much art ..." (read as an energy
+    """"how much part does the laptop lose" (no command) and the beam's "how much art ... use" (read as an energy
     question): the guess changes no room, device or on/off word, so out-of-scope speech does not become a question."""
     read = command_reader(demo_vocab, NOW)
-    words = written("How", "much", "part", "does", "the", "laptop", "use", "?")
+    words = written("How", "much", "part", "does", "the", "laptop", "lose", "?")
     guess = (" How", " much", " art", " does", " the", " laptop", " use", "?")
     assert all(c.changed != ("beam",) for c in candidates(words, demo_vocab, read, others=(guess,)))
     loose = candidates(words, demo_vocab, read, RescoreRules(beam_slots_only=False), others=(guess,))
