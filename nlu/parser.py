@@ -165,7 +165,9 @@ _TOPIC_WORDS = lx.ENERGY_WORDS | lx.STATUS_WORDS | lx.SCHEDULE_WORDS | lx.ALERT_
 # Device phrases that name a kind of the type, not the type at large: the tube lights are not the reading lamps.
 _PLAIN_KINDS = frozenset({"tube light", "tube lights", "tubelight", "tubelights", "tube", "tubes", "ceiling light",
                           "ceiling lights", "ceiling fan", "ceiling fans"})
-_TYPE_WORDS = frozenset(w for phrases in lx.DEVICE_SYNONYMS.values() for p in phrases for w in p.split())
+# Every word of a device name ("exhaust", "fan", "tube", "lights"): what a plainly named switch is made of, and what
+# may follow "disconnect" as an order.
+_DEVICE_WORDS = frozenset(w for phrases in lx.DEVICE_SYNONYMS.values() for p in phrases for w in p.split())
 _AFTER_OFF = frozenset({"in", "at", "now", "please", "pls", "plz", "too", "also", "asap", "rn"})
 _MASKS = {"room": PLACE, "rooms": PLACE, "building": PLACE, "everywhere": PLACE, "switch": SWITCH}
 # Words that name a place when a number or a letter follows ("room 204", "lab 9", "block Z"). When the campus has
@@ -967,7 +969,7 @@ class Parser:
 
     @staticmethod
     def _plainly_named(name: str) -> bool:
-        return all(w in _TYPE_WORDS for w in norm_tokens(name))
+        return all(w in _DEVICE_WORDS for w in norm_tokens(name))
 
     def _ordered(self, switch_ids: list[str]) -> list[str]:
         """Unique switch ids in registry order, so equal commands compare equal."""
@@ -1145,7 +1147,6 @@ _SAME_KIT = {("extractor", "fan"): ["exhaust", "fan"], ("extractor", "fans"): ["
 _LINKS = frozenset({"and", "so", "then", "just", "please", "pls", "plz", "if", "not", "kindly", "but", "simply"})
 # "is it on?", "are they still running": a state asked about a device not named ("is this on" is the microphone).
 _BARE_STATE_ASK = frozenset("is are it they on off still running switched turned working now right".split())
-_DEVICE_WORDS = frozenset(w for names in lx.DEVICE_SYNONYMS.values() for name in names for w in name.split())
 # Words around a bare "room + device?" that keep it a question about the state ("quick check: room 202 fans?").
 _CHECK_WORDS = frozenset({"quick", "question", "check", "checking", "status", "state", "of", "and", "the", "in", "at",
                           "there"})
