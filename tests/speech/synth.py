@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import subprocess
 import wave
 from dataclasses import dataclass
@@ -134,5 +135,8 @@ class NoteCache:
         if path.exists():
             return path.read_bytes()
         data = voice_note(text, voice, snr_db, seed)
-        path.write_bytes(data)
+        # Written aside and renamed: several benches may share one cache folder, and a reader must never see half a note.
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(data)
+        os.replace(partial, path)
         return data
