@@ -67,10 +67,14 @@ class Settled:
 
 
 def _utc(value: Any) -> dt.datetime:
-    """A stored or driver-form timestamp as an aware UTC datetime (SQLite keeps UTC text)."""
+    """A stored or driver-form timestamp as a datetime in `datetime.timezone.utc` (SQLite keeps UTC text). The
+    same tzinfo object as the gateway's stamps: comparing or subtracting datetimes of two tzinfo objects (e.g.
+    psycopg's ZoneInfo('Etc/UTC') for a server set to it) calls utcoffset() on both, about 20x slower."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo is dt.timezone.utc else value.astimezone(dt.timezone.utc)
 
 
 def partition_of(board_id: str, partitions: int) -> int:
@@ -168,10 +172,15 @@ class StoredEnergy:
         transaction: no deadlock."""
         part = pending[0]
         key = "hashtext(current_schema())"
+        # With the lock, the transaction's time zone is set to 'UTC' (values are unchanged: timestamptz): psycopg
+        # then returns the read-back's datetimes in `datetime.timezone.utc`, the tzinfo of the gateway's stamps they
+        # are compared with (for a server set to 'Etc/UTC' or any other zone it returns ZoneInfo datetimes, and each
+        # comparison of the two kinds cost about 2 us: with two writers, about 0.02 CPU s per 10,000 readings).
+        utc = "set_config('TimeZone', 'UTC', true)"
         if self.dialect == "postgresql" and self.partitions == 1:
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({key}, {ENERGY_LOCK})")
+            conn.exec_driver_sql(f"SELECT {utc}, pg_advisory_xact_lock({key}, {ENERGY_LOCK})")
         elif self.dialect == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({key}, {ENERGY_LOCK}), "
+            conn.exec_driver_sql(f"SELECT {utc}, pg_advisory_xact_lock_shared({key}, {ENERGY_LOCK}), "
                                  f"pg_advisory_xact_lock({key}, {ENERGY_LOCK + 1 + part})")
         if not self.seeded:
             self.seed(conn)
