@@ -123,10 +123,10 @@ def _feed(url: str, boards: int, writers: int, index: int, seconds: float, inter
     tick = 0
     while time.monotonic() - start < seconds:
         now = dt.datetime.now(dt.timezone.utc)
-        for b, board in enumerate(campus.boards):
-            if (b + tick) % writers == index:
-                writer.submit_many(now, [RelayReport(board.id, AUTOVOLT_GPIOS[r], states[b][r], "state")
-                                         for r in range(6)])
+        # This writer's boards this tick, (b + tick) % writers == index, without walking the others'.
+        for b in range((index - tick) % writers, len(campus.boards), writers):
+            writer.submit_many(now, [RelayReport(campus.boards[b].id, AUTOVOLT_GPIOS[r], states[b][r], "state")
+                                     for r in range(6)])
         tick += 1
         time.sleep(max(0.0, start + tick * interval - time.monotonic()))
     writer.close(120)
@@ -255,7 +255,7 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
     try:
         for i in range(writers):
             code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import replicas; "
-                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds}, {interval}, {partitions})")
+                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds + 15}, {interval}, {partitions})")
             procs.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, text=True))
         threads, backends = [], []
