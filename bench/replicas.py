@@ -108,22 +108,57 @@ def _feed(url: str, boards: int, writers: int, index: int, seconds: float, inter
             backends.append(cur.fetchone()[0])
         dbapi_conn.commit()
 
+    steps = _time_steps(writer)
     writer.start()
     thread = next(t.native_id for t in threading.enumerate() if t.name == "ingest-writer")
     print("ready", thread, *backends, flush=True)
     sys.stdin.readline()
+
+    def snapshots() -> None:  # each line from the parent: the step timers so far, as one line of "name=value"
+        for _ in sys.stdin:
+            print(" ".join(f"{k}={v:.6f}" for k, v in sorted(steps.items())), flush=True)
+
+    threading.Thread(target=snapshots, daemon=True).start()
     start = time.monotonic()
     tick = 0
     while time.monotonic() - start < seconds:
         now = dt.datetime.now(dt.timezone.utc)
-        for b, board in enumerate(campus.boards):
-            if (b + tick) % writers == index:
-                writer.submit_many(now, [RelayReport(board.id, AUTOVOLT_GPIOS[r], states[b][r], "state")
-                                         for r in range(6)])
+        # This writer's boards this tick, (b + tick) % writers == index, without walking the others'.
+        for b in range((index - tick) % writers, len(campus.boards), writers):
+            writer.submit_many(now, [RelayReport(campus.boards[b].id, AUTOVOLT_GPIOS[r], states[b][r], "state")
+                                     for r in range(6)])
         tick += 1
         time.sleep(max(0.0, start + tick * interval - time.monotonic()))
     writer.close(120)
     print(f"written {writer.stats.readings_written} errors {writer.stats.write_errors}", flush=True)
+
+
+def _time_steps(writer) -> dict[str, float]:
+    """Per-step thread CPU seconds of the writer's transactions (and counts), added up as they run: `commit` is the
+    whole partition transaction, `refresh` the read-back, `lock` the rest of `begin`; what `commit` has beyond the
+    named steps is the switch and board updates and the commit itself. A few thread_time() calls per transaction."""
+    steps: dict[str, float] = {}
+    ledger = writer.ledger
+
+    def timed(name: str, fn):
+        def run(*args, **kwargs):
+            t0 = time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                steps[name] = steps.get(name, 0.0) + time.thread_time() - t0
+                steps[name + "#"] = steps.get(name + "#", 0.0) + 1
+        return run
+
+    ledger._refresh = timed("refresh", ledger._refresh)
+    ledger.begin = timed("begin", ledger.begin)
+    ledger.settle = timed("settle", ledger.settle)
+    ledger.insert_late = timed("late", ledger.insert_late)
+    ledger.end = timed("end", ledger.end)
+    writer._insert = timed("insert", writer._insert)
+    writer._commit_part = timed("commit", writer._commit_part)
+    writer._convert = timed("convert", writer._convert)
+    return steps
 
 
 def _cpu_s(path: str) -> float:
@@ -220,7 +255,7 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
     try:
         for i in range(writers):
             code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import replicas; "
-                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds}, {interval}, {partitions})")
+                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds + 15}, {interval}, {partitions})")
             procs.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, text=True))
         threads, backends = [], []
@@ -234,8 +269,10 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
             proc.stdin.flush()
         time.sleep(warmup)
         c0, t0, cpu0 = count_readings(url), time.perf_counter(), _cpu_sample(procs, threads, backends)
+        steps0 = [_steps(proc) for proc in procs]
         time.sleep(seconds)
         c1, t1, cpu1 = count_readings(url), time.perf_counter(), _cpu_sample(procs, threads, backends)
+        steps1 = [_steps(proc) for proc in procs]
         load = os.getloadavg()[0]
         for proc in procs:  # the backlog is not waited for: every committed batch is whole, enough for the check
             proc.kill()
@@ -247,8 +284,25 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
                 proc.kill()
         cleanup()
     per_10k = [(b - a) * 10_000 / max(c1 - c0, 1) for a, b in zip(cpu0, cpu1)]
+    # Writer-thread CPU per step over the window, all writers together, per 10,000 readings (counts: per 10,000).
+    step_per_10k: dict[str, float] = {}
+    for before, after in zip(steps0, steps1):
+        for name, value in after.items():
+            step_per_10k[name] = step_per_10k.get(name, 0.0) + (value - before.get(name, 0.0)) * 10_000 / max(c1 - c0, 1)
     return {"readings_per_s": (c1 - c0) / (t1 - t0), "load": load, "offered_per_s": boards * 6 / interval,
-            "energy_stored_wh": stored, "energy_sequence_wh": sequence, "cpu_per_10k": per_10k}
+            "energy_stored_wh": stored, "energy_sequence_wh": sequence, "cpu_per_10k": per_10k,
+            "steps_per_10k": step_per_10k}
+
+
+def _steps(proc) -> dict[str, float]:
+    """A writer process's step timers so far (`_time_steps`), asked for over its stdin."""
+    proc.stdin.write("snap\n")
+    proc.stdin.flush()
+    line = proc.stdout.readline()
+    while line and not (line.startswith("begin") or line.strip() == ""):  # anything else the child printed
+        print("   ", line.rstrip(), flush=True)
+        line = proc.stdout.readline()
+    return {k: float(v) for k, v in (item.split("=") for item in line.split())}
 
 
 def readback_run(boards: int, runs: int, partitions: bool) -> dict:
@@ -451,13 +505,20 @@ def main() -> None:
             print(f"  {args.writers} writer(s): {r['readings_per_s']:,.0f} readings/s (offered "
                   f"{r['offered_per_s']:,.0f}/s, load average {r['load']:.1f}); energy stored "
                   f"{r['energy_stored_wh']:,.1f} Wh, of the stored sequence {r['energy_sequence_wh']:,.1f} Wh; "
-                  "CPU s per 10,000 readings: processes {:.2f} (writer threads {:.2f}), PostgreSQL {:.2f}, "
-                  "processes + PostgreSQL {:.2f}".format(*r["cpu_per_10k"], r["cpu_per_10k"][0] + r["cpu_per_10k"][2]),
+                  "CPU s per 10,000 readings: processes {:.3f} (writer threads {:.3f}), PostgreSQL {:.3f}, "
+                  "processes + PostgreSQL {:.3f}".format(*r["cpu_per_10k"], r["cpu_per_10k"][0] + r["cpu_per_10k"][2]),
+                  flush=True)
+            st = r["steps_per_10k"]
+            named = sum(v for k, v in st.items() if k in ("begin", "settle", "insert", "late", "end"))
+            print("    writer thread per 10,000 readings: " + ", ".join(
+                f"{k} {st.get(k, 0.0):.4f}" for k in ("convert", "commit", "begin", "refresh", "settle", "insert",
+                                                       "late", "end"))
+                  + f", updates+commit {st.get('commit', 0.0) - named:.4f}; transactions {st.get('commit#', 0):.1f}",
                   flush=True)
             runs.append(r["readings_per_s"])
             cpus.append(r["cpu_per_10k"][0] + r["cpu_per_10k"][2])
         print(f"{args.writers} writer(s): median {statistics.median(runs):,.0f} readings/s, "
-              f"{statistics.median(cpus):.2f} CPU s per 10,000 readings (processes + PostgreSQL)", flush=True)
+              f"{statistics.median(cpus):.3f} CPU s per 10,000 readings (processes + PostgreSQL)", flush=True)
     elif args.what == "refit-many":
         refit_many(args.series, args.weeks)
     else:

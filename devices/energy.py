@@ -42,19 +42,48 @@ class EnergyAccountant:
         if previous is None or previous[0] <= ts:
             self._relays[switch_id] = (ts, on)
 
-    def offer_many(self, rows: list[tuple], rated: dict[str, float]) -> None:
-        """Stored samples in bulk, (key, ts, state, counter kWh) each: a relay's when it has a state and is in
-        `rated`, else a meter's (key: its board) when it has a counter. A writer offers every row the other writers
-        stored, so this is its coordination cost: one dict lookup and one comparison per row."""
+    def offer_many(self, rows: list[tuple], rated: dict[str, float], unsure: set[str]) -> None:
+        """Stored samples in bulk, (key, ts, state, counter kWh) each, in any order: a relay's when it has a state and
+        is in `rated`, else a meter's (key: its board) when it has a counter. A writer offers the rows the other
+        writers stored, so this is its coordination cost: a dict lookup and a comparison or two per row.
+
+        The read-back leaves out the others' "off" rows stored after an "off" (they change no interval's energy;
+        devices/stored_energy.py), so what is kept for a switch is one of: "on", exactly its newest stored sample;
+        "off", a stored "off" after which every stored sample says off (perhaps at later times); or nothing to
+        trust: the switch is added to `unsure`, and the writer takes its next sample's neighbours from the database.
+        An "on" row newer than an "off" one (here or kept) may be a late row with unread "off" rows after it, and so
+        may any row of a switch with nothing kept: the switch becomes unsure."""
         relays = self._relays
+        mixed: set[str] = set()  # an "off" row of a switch kept "on": checked below, whatever the rows' order
         for key, ts, state, kwh in rows:
-            if state is not None:
-                if key in rated:
-                    previous = relays.get(key)
-                    if previous is None or previous[0] <= ts:
-                        relays[key] = (ts, bool(state))
-            elif kwh is not None:
-                self.offer_meter(key, float(kwh), ts)
+            if state is None:
+                if kwh is not None:
+                    self.offer_meter(key, float(kwh), ts)
+                continue
+            if key not in rated or key in unsure:
+                continue
+            kept = relays.get(key)
+            if kept is None:
+                unsure.add(key)
+            elif state:
+                if not kept[1]:
+                    if kept[0] <= ts:
+                        unsure.add(key)
+                elif kept[0] <= ts:
+                    relays[key] = (ts, True)
+            else:
+                if kept[1]:
+                    mixed.add(key)
+                if kept[0] <= ts:
+                    relays[key] = (ts, False)
+        if mixed:
+            first_off: dict[str, dt.datetime] = {}
+            last_on: dict[str, dt.datetime] = {}
+            for key, ts, state, _ in rows:
+                if key in mixed and state is not None:
+                    into, better = (last_on, max) if state else (first_off, min)
+                    into[key] = better(into[key], ts) if key in into else ts
+            unsure.update(k for k in mixed if k in last_on and k in first_off and last_on[k] >= first_off[k])
 
     def offer_meter(self, board_id: str, total_kwh: float, ts: dt.datetime) -> None:
         previous = self._meters.get(board_id)

@@ -252,11 +252,11 @@ class IngestWriter:
         self._convert(items, batch)
         self._pick_board_updates(batch, final)
         if self.spool is not None:
-            self._write_spooled(batch)
+            self._write_spooled(batch, final)
             return
         if batch.empty():
             return
-        if not self._commit(batch):
+        if not self._commit(batch, final=final):
             if len(batch.rows) <= self.max_backlog:
                 self._retry = batch
             else:
@@ -264,11 +264,11 @@ class IngestWriter:
                           extra={"kv": {"rows": len(batch.rows)}})
             time.sleep(0.5)
 
-    def _write_spooled(self, batch: _Batch) -> None:
+    def _write_spooled(self, batch: _Batch, final: bool = False) -> None:
         """Straight to the database while nothing waits in the spool; otherwise (or if the database refuses it)
         into the spool behind what waits, then replay the spool in order."""
         if not batch.empty():
-            if not self.spool and self._commit(batch):
+            if not self.spool and self._commit(batch, final=final):
                 return
             self.spool.add(uuid.uuid4().hex, _encode(batch))  # type: ignore[union-attr]
         if time.monotonic() < self._next_replay:
@@ -306,14 +306,14 @@ class IngestWriter:
             part(board_id).boards[board_id] = seen
         return parts or {0: batch}
 
-    def _commit(self, batch: _Batch, batch_id: str | None = None) -> bool:
+    def _commit(self, batch: _Batch, batch_id: str | None = None, final: bool = False) -> bool:
         """One transaction per energy partition the batch touches, in ascending order (devices/stored_energy.py;
         without partitions, one for the batch); `batch_id` (a spooled batch) is recorded with each and one already
         recorded is skipped. False (logged, counted) when the database refused one: `batch` then holds only the
         partitions not written."""
         parts = self._split(batch)
         while parts:
-            part = self._commit_part(parts, batch_id)
+            part = self._commit_part(parts, batch_id, final)
             if part is None:
                 rest = list(parts.values())
                 batch.rows = [r for b in rest for r in b.rows]
@@ -323,8 +323,9 @@ class IngestWriter:
             del parts[part]
         return True
 
-    def _commit_part(self, parts: dict[int, _Batch], batch_id: str | None) -> int | None:
-        """Write one of `parts` in a transaction of its own: the partition written, None if refused."""
+    def _commit_part(self, parts: dict[int, _Batch], batch_id: str | None, final: bool = False) -> int | None:
+        """Write one of `parts` in a transaction of its own: the partition written, None if refused. `final`: the
+        boards' last-seen times are written exactly (shutdown), not at the resolution."""
         batch = _Batch()
         try:
             with self.ledger.serial(), self.engine.begin() as conn:
@@ -347,27 +348,7 @@ class IngestWriter:
                     written += len(settled.late) - len(late_refused)
                     refused.extend(late_refused)
                 self.ledger.end(conn, part)
-                # Rows in id order, so replicas writing the same rows lock them in one order (no deadlock); a
-                # row another replica already moved on is left alone (it heard a later report of that switch).
-                if batch.switches:
-                    sw = m.Switch.__table__
-                    conn.execute(update(sw).where(sw.c.id == bindparam("sid"),
-                                                  or_(sw.c.state_changed_at.is_(None),
-                                                      sw.c.state_changed_at <= bindparam("at")))
-                                 .values(state=bindparam("st"), state_changed_at=bindparam("at")),
-                                 [{"sid": k, "st": v[0], "at": v[1]} for k, v in sorted(batch.switches.items())])
-                boards = m.Board.__table__
-                ordered = sorted(batch.boards.items())
-                seen = [{"bid": k, "seen": v[0], "up": v[1]} for k, v in ordered if v[0] is not None]
-                if seen:
-                    conn.execute(update(boards).where(boards.c.id == bindparam("bid"),
-                                                      or_(boards.c.last_seen.is_(None),
-                                                          boards.c.last_seen <= bindparam("seen")))
-                                 .values(last_seen=bindparam("seen"), online=bindparam("up")), seen)
-                unseen = [{"bid": k, "up": v[1]} for k, v in ordered if v[0] is None]
-                if unseen:
-                    conn.execute(update(boards).where(boards.c.id == bindparam("bid")).values(online=bindparam("up")),
-                                 unseen)
+                self._update_rows(conn, batch, final)
         except Exception as exc:
             self.ledger.rollback()
             self.stats.write_errors += 1
@@ -385,6 +366,56 @@ class IngestWriter:
         self.stats.readings_written += written
         self.stats.write_batches += 1
         return part
+
+    # Switch and board rows, one statement each per transaction (PostgreSQL: arrays joined to the table; per-row
+    # statements cost the writer and the server more than the rows' readings with two replicas). Replicas update
+    # these rows only inside their energy section (a partition holds its boards and their switches), so two writers
+    # never update the same rows at once.
+    _SWITCHES_SQL = (
+        "UPDATE switches AS s SET state = v.st, state_changed_at = v.at"
+        " FROM unnest(%s::text[], %s::boolean[], %s::timestamptz[]) AS v(id, st, at)"
+        " WHERE s.id = v.id AND (s.state_changed_at IS NULL OR s.state_changed_at <= v.at)")
+    # A board's last-seen time is rewritten only when the stored one is older than the resolution (or the online
+    # flag changes): with N replicas each hears the board and would otherwise rewrite its row N times as often.
+    _BOARDS_SQL = (
+        "UPDATE boards AS b SET last_seen = v.seen, online = v.up"
+        " FROM unnest(%s::text[], %s::timestamptz[], %s::boolean[]) AS v(id, seen, up)"
+        " WHERE b.id = v.id AND (b.last_seen IS NULL OR (b.last_seen <= v.seen AND"
+        " (b.online IS DISTINCT FROM v.up OR b.last_seen <= v.seen - make_interval(secs => %s))))")
+
+    def _update_rows(self, conn: Connection, batch: _Batch, final: bool) -> None:
+        """The batch's switch state changes and board last-seen/online updates. A row another replica already moved
+        on is left alone (it heard a later report of that switch or board)."""
+        ordered = sorted(batch.boards.items())
+        unseen = [{"bid": k, "up": v[1]} for k, v in ordered if v[0] is None]
+        boards = m.Board.__table__
+        if self.engine.dialect.name == "postgresql":
+            if batch.switches:
+                changes = sorted(batch.switches.items())
+                conn.exec_driver_sql(self._SWITCHES_SQL, ([k for k, _ in changes], [v[0] for _, v in changes],
+                                                          [v[1] for _, v in changes]))
+            seen = [(k, v) for k, v in ordered if v[0] is not None]
+            if seen:
+                conn.exec_driver_sql(self._BOARDS_SQL, ([k for k, _ in seen], [v[0] for _, v in seen],
+                                                        [v[1] for _, v in seen],
+                                                        0.0 if final else float(self.seen_resolution_s)))
+        else:
+            # SQLite: one process, a few boards; rows in id order.
+            if batch.switches:
+                sw = m.Switch.__table__
+                conn.execute(update(sw).where(sw.c.id == bindparam("sid"),
+                                              or_(sw.c.state_changed_at.is_(None),
+                                                  sw.c.state_changed_at <= bindparam("at")))
+                             .values(state=bindparam("st"), state_changed_at=bindparam("at")),
+                             [{"sid": k, "st": v[0], "at": v[1]} for k, v in sorted(batch.switches.items())])
+            seen_rows = [{"bid": k, "seen": v[0], "up": v[1]} for k, v in ordered if v[0] is not None]
+            if seen_rows:
+                conn.execute(update(boards).where(boards.c.id == bindparam("bid"),
+                                                  or_(boards.c.last_seen.is_(None),
+                                                      boards.c.last_seen <= bindparam("seen")))
+                             .values(last_seen=bindparam("seen"), online=bindparam("up")), seen_rows)
+        if unseen:
+            conn.execute(update(boards).where(boards.c.id == bindparam("bid")).values(online=bindparam("up")), unseen)
 
     def _insert_copy(self, conn: Connection, rows: list[Row]) -> None:
         # PostgreSQL's bulk load path, in the batch's transaction.

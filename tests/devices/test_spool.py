@@ -44,7 +44,10 @@ def spooled_rows(path: Path) -> int:
     """Rows in the spool's batches not marked done (read without taking the spool's lock)."""
     pending: dict[str, int] = {}
     if path.exists():
-        for line in path.read_bytes().splitlines():
+        # The child may be appending right now: a last line without its newline is not written whole yet.
+        for line in path.read_bytes().split(b"\n")[:-1]:
+            if not line:
+                continue
             item = json.loads(line)
             if "done" in item:
                 pending.pop(item["done"], None)
