@@ -1,7 +1,8 @@
 """One pipeline over two passes, the way Home Assistant pairs speech-to-phrase with Whisper.
 
 1. An open pass (a Wyoming server, local Whisper) transcribes what was said, however it was said, first and alone
-   on both cores.
+   on both cores. On a noisy note (estimated from the note itself) whose reading is unsure, Whisper hears the note
+   again after a Wiener filter and the better of its two readings goes on (`TwoPassEngine._second_look`).
 2. The closed pass (PocketSphinx or Vosk with the campus grammar) runs after it only where it can still change the
    outcome (`grammar_needed`): a device command the open pass is unsure of, which two agreeing passes switch without
    a question. Anywhere else the grammar pass's reading changes nothing the bot does (see `grammar_needed`;
