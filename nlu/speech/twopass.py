@@ -73,6 +73,8 @@ class JoinRules:
     (`unsure_reading`), is heard again after the Wiener filter and the better reading kept (`better_reading`; 0:
     never). The bench's 10 dB notes estimate 14-18 dB, clean ones 27 dB and up; on 348 noisy dev notes the second
     look read 14 notes better and 3 worse, with no more wrong switches or out-of-scope commands.
+    `second_look_max_s`: a longer note gets no second look (every note it changed on dev was under 4.4 s, and on a
+    10 s note it doubled Whisper's CPU: 1.3 s in all, against the 1.5 s a 10 s note may take).
 
     Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
@@ -92,6 +94,7 @@ class JoinRules:
     max_prompt_run: int = 6
     closed_max_s: float = 6.0
     second_look_below_db: float = 22.0
+    second_look_max_s: float = 6.0
 
 
 # Under this a transcript is shown but never acted on; from ASK_BELOW on a switch runs without a question (the bot's
@@ -300,7 +303,7 @@ class TwoPassEngine:
         (see JoinRules.second_look_below_db)."""
         engine = next((e for e in self.open_passes if e.name == heard.engine), None)
         again = getattr(engine, "transcribe_denoised", None)
-        if (again is None or self.rules.second_look_below_db <= 0
+        if (again is None or self.rules.second_look_below_db <= 0 or heard.audio_s > self.rules.second_look_max_s
                 or not unsure_reading(heard, read, grammar.vocabulary, self.rules, prompt)):
             return heard
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0

@@ -56,3 +56,12 @@ def test_a_noisy_unsure_note_is_heard_again_denoised_and_a_clean_one_is_not(note
     off = TwoPassEngine(sphinx, (whisper,), rules=JoinRules(second_look_below_db=0.0))
     off.transcribe(noisy, grammar)
     assert CountingWhisper.second_looks == before + 1  # 0 turns the second look off
+
+
+def test_a_long_noisy_note_gets_no_second_look(notes, sphinx, whisper, demo_vocab):
+    engine = TwoPassEngine(sphinx, (whisper,), rules=JoinRules(second_look_max_s=2.0))
+    noisy = _pcm(notes, SAID, 10.0)
+    assert len(noisy) / 32_000 > 2.0
+    before = CountingWhisper.second_looks
+    engine.transcribe(noisy, engine.grammar_for(demo_vocab))
+    assert CountingWhisper.second_looks == before
