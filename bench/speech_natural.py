@@ -237,6 +237,7 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
         groups.setdefault((voice_label(n.voice), n.snr_db), []).append(n)
     outcomes: list[Outcome] = []
     failures: list[dict[str, object]] = []
+    notes_out: list[dict[str, object]] = []
     correct: set[int] = set()
     groups[(TEXT_LABEL, None)] = [Note(ex, TEXT_VOICE, None, i) for i, ex in enumerate(examples)]
     # The neural voice first, then espeak-ng, clean before noisy; each group's figures go to stderr as it ends, so a
@@ -257,6 +258,12 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
         for o in voice_parser.outcomes:
             if id(o.note.example) not in failed:
                 correct.add(id(o))
+            if label != TEXT_LABEL:  # every note, right or not, so rules can be swept offline on the same readings
+                notes_out.append({"voice": label, "snr_db": noise, "text": o.note.example.text,
+                                  "want": o.note.example.intent, "right": id(o.note.example) not in failed,
+                                  "heard": o.heard, "confidence": round(o.confidence, 3), "verdict": o.verdict,
+                                  "intent": o.command.intent, "wrong_switch": wrong_switch(o),
+                                  "audio_s": round(o.audio_s, 2), "cpu_s": round(o.cpu_s, 3)})
         outcomes += voice_parser.outcomes
         progress = summarise(voice_parser.outcomes, correct)
         print(json.dumps({"voice": label, "snr_db": noise, **progress}), file=sys.stderr, flush=True)
@@ -285,7 +292,7 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
                       "latency_10s": summarise(outcomes, correct)["latency_10s"]},
         "text_ceiling": {k: ceiling[k] for k in ("notes", "command_accuracy_pct", "wrong_switch_unasked_pct",
                                                   "out_of_scope_accepted_pct")},
-        "conditions": conditions, "failures": failures,
+        "conditions": conditions, "failures": failures, "outcomes": notes_out,
     }
 
 
@@ -326,7 +333,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--render-only", action="store_true", help="make the voice notes and stop (nothing scored)")
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"rendered voice notes (default {CACHE})")
     ap.add_argument("--failures", type=int, default=0, metavar="N", help="also list the first N mistakes")
-    ap.add_argument("--json", action="store_true", help="print the whole report, every failure included, as JSON")
+    ap.add_argument("--json", action="store_true",
+                    help="print the whole report as JSON: every failure, and every note's outcome (`outcomes`)")
     args = ap.parse_args(argv)
     if args.render_only:
         vocab = _demo_vocabulary()

@@ -1,6 +1,6 @@
 """Soak of the service's speech worker: many distinct voice notes through the real worker path, its memory sampled.
 
-    nice -n 5 .venv/bin/python -m bench.speech_soak [--notes 488] [--every-n 25] [--cache DIR] [--json]
+    nice -n 5 .venv/bin/python -m bench.speech_soak [--notes 488] [--every-n 25] [--cache DIR] [--noisy-only] [--json]
 
 The notes are the dev part of the spoken corpus (`bench.speech_natural`'s plan with `--every 4`: Piper and an
 espeak-ng voice, clean and at 10 dB; never the held-out part), each sent once, as the bot sends a voice note, to
@@ -98,13 +98,15 @@ def _rss_mb(pid: int) -> tuple[float, float]:
 
 
 def soak(notes: int, every_n: int, cache: NoteCache, arenas: int = 0, trim_each: bool = False,
-         trace_from: int = 0, keep_heap: bool = False) -> dict[str, object]:
+         trace_from: int = 0, keep_heap: bool = False, noisy_only: bool = False) -> dict[str, object]:
     from autovolt.vocabulary import vocabulary_from_campus
     from bot.speech import SpeechPipeline
     from store.campus import load_campus_file
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))
-    planned = plan(read_corpus(SPOKEN / "dev.txt", vocab), 10.0, False, every=4)[:notes]
+    planned = plan(read_corpus(SPOKEN / "dev.txt", vocab), 10.0, False, every=4)
+    # The plan puts the clean notes first; --noisy-only sends the 10 dB ones, where Whisper takes a second look.
+    planned = [n for n in planned if n.snr_db is not None or not noisy_only][:notes]
     render(planned, cache)
     pipeline = SpeechPipeline(vocab, worker_process=True)
     started = time.perf_counter()
@@ -165,9 +167,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="experiment: trace Python allocations in the worker from note N on, list what grew")
     ap.add_argument("--keep-heap", action="store_true",
                     help="experiment: the worker does not hand freed pages back after each note")
+    ap.add_argument("--noisy-only", action="store_true", help="only the notes with 10 dB white noise")
     args = ap.parse_args(argv)
     report = soak(args.notes, args.every_n, NoteCache(args.cache), args.arenas, args.trim_each, args.trace_from,
-                  args.keep_heap)
+                  args.keep_heap, args.noisy_only)
     if args.json:
         print(json.dumps(report, indent=1))
         return

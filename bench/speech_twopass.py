@@ -5,6 +5,7 @@
                                              [--decode JSON] [--noisy-only] [--rescore] [--passes-only | --offline]
                                              [--json]
     .venv/bin/python -m bench.speech_twopass --latency [--runs 3] [--whisper tiny] [--order open-first|beside]
+                                             [--latency-snr 10]
 
 Reads the spoken corpus (nlu/corpus/spoken/<part>.txt; tune on `dev` only, `test` is held out), speaks each
 sentence with espeak-ng (voices rotated over the sentences; `--neural`: the Piper voice speaks every sentence too),
@@ -267,7 +268,7 @@ LONG_NOTE = ("okay so um could you please turn off all of the lights and the fan
              "after that switch off the projector in the seminar hall in about ten minutes")
 
 
-def latency(runs: int, whisper_model: str, cache: Path, order: str = "open-first") -> dict:
+def latency(runs: int, whisper_model: str, cache: Path, order: str = "open-first", snr: float | None = None) -> dict:
     """Voice note -> parsed command through the service's engine, per note the median of `runs`; RSS after loading.
 
     The machine is shared, so wall time says little about an idle one: each stage's CPU time is measured on its own
@@ -275,7 +276,9 @@ def latency(runs: int, whisper_model: str, cache: Path, order: str = "open-first
     decode + max(grammar pass, (grammar pass + Whisper) / 2) + parse: the passes run side by side on two cores, the
     grammar pass on one thread. That is a floor (no cost for sharing the cores) and is reported as an estimate.
     With `order` "open-first" (the product's default) Whisper runs alone on both cores, then the grammar pass only on
-    the notes `grammar_needed` picks: decode + Whisper / 2 + (grammar pass where needed) + parse."""
+    the notes `grammar_needed` picks: decode + Whisper / 2 + (grammar pass where needed) + parse. `snr`: the same
+    notes with seeded white noise at this many dB (the wall and CPU figures then include the second look at a noisy
+    note; the stage figures do not)."""
     import resource
 
     from autovolt.settings import load_settings
@@ -333,13 +336,15 @@ def latency(runs: int, whisper_model: str, cache: Path, order: str = "open-first
         return got
 
     understand_voice(notes.get(LATENCY_NOTES[0]), engine, vocab, now=CORPUS_NOW)  # first-call costs out
-    short_notes = [notes.get(text, ENGLISH_VOICES[i % 2]) for i, text in enumerate(LATENCY_NOTES)]
+    short_notes = [notes.get(text, ENGLISH_VOICES[i % 2], snr, i) if snr is not None else
+                   notes.get(text, ENGLISH_VOICES[i % 2]) for i, text in enumerate(LATENCY_NOTES)]
+    long_note = notes.get(LONG_NOTE, ENGLISH_VOICES[0], snr) if snr is not None else notes.get(LONG_NOTE)
     short = [timed(data) for data in short_notes]
     short_cpu = statistics.median(cpu)
-    long_s, long_engine = timed(notes.get(LONG_NOTE))
+    long_s, long_engine = timed(long_note)
     long_cpu = statistics.median(cpu[-runs:])
     short_stages = [stages(data) for data in short_notes]
-    long_stages = stages(notes.get(LONG_NOTE))
+    long_stages = stages(long_note)
     lat = sorted(t for t, _ in short)
     idle = sorted(s["idle_estimate"] for s in short_stages)
     return {"notes": len(short), "p50_s": round(statistics.median(lat), 3),
@@ -354,7 +359,7 @@ def latency(runs: int, whisper_model: str, cache: Path, order: str = "open-first
             "long_note_s": round(long_s, 3), "long_note_engine": long_engine, "long_note_cpu_s": round(long_cpu, 3),
             "long_note_stage_cpu_s": {k: round(v, 3) for k, v in long_stages.items()},
             "load_s": round(load_s, 2), "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "loadavg": round(os.getloadavg()[0], 1), "runs": runs}
+            "loadavg": round(os.getloadavg()[0], 1), "runs": runs, "snr_db": snr}
 
 
 # Readings scored and saved per note: more than the engine scores, so smaller caps are swept offline (the saved
@@ -410,9 +415,10 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--order", default="open-first", choices=("open-first", "beside"),
                     help="--latency: Whisper first and the grammar pass where needed, or both side by side")
+    ap.add_argument("--latency-snr", type=float, help="--latency: the notes with white noise at this many dB")
     args = ap.parse_args()
     if args.latency:
-        print(json.dumps(latency(args.runs, args.whisper, args.cache, args.order)))
+        print(json.dumps(latency(args.runs, args.whisper, args.cache, args.order, args.latency_snr)))
         return 0
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))

@@ -26,6 +26,7 @@ import numpy as np
 from nlu.grammar import Grammar, build_grammar
 from nlu.speech.base import HeardWord, ModelError, Transcript
 from nlu.speech.frontend import high_passed, levelled
+from nlu.speech.noise import wiener
 from nlu.speech.opentext import heard_words
 from nlu.speech.rescore import RescoreRules, Scored, candidates, chosen_words, pick, score
 from nlu.speech.whisper_decode import DecodeOptions, Decoded, WindowDecoder
@@ -164,12 +165,21 @@ class WhisperEngine:
     def transcribe(self, pcm: bytes, grammar: Grammar | None = None) -> Transcript:
         return self.transcribe_rescored(pcm, grammar)[0]
 
-    def transcribe_rescored(self, pcm: bytes, grammar: Grammar | None = None) -> tuple[Transcript, Rescored]:
-        """The transcript and what rescoring did (the bench saves the scores to sweep the margins offline)."""
+    def transcribe_denoised(self, pcm: bytes, grammar: Grammar | None = None) -> Transcript:
+        """A second look at a noisy note: the same decode after the note's steady noise is filtered out
+        (`nlu.speech.noise.wiener`). Not the first look: on every 10 dB dev note it lost more notes than it won
+        (docs/benchmarks.md "Speech in noise"); `nlu.speech.twopass` asks for it when the first reading is unsure."""
+        return self.transcribe_rescored(pcm, grammar, denoised=True)[0]
+
+    def transcribe_rescored(self, pcm: bytes, grammar: Grammar | None = None,
+                            denoised: bool = False) -> tuple[Transcript, Rescored]:
+        """The transcript and what rescoring did (the bench saves the scores to sweep the margins offline);
+        `denoised`: the note through the Wiener filter first."""
         audio_s = len(pcm) / (2 * SAMPLE_RATE)
         started = time.perf_counter()
         vocabulary = grammar.vocabulary if grammar is not None else None
-        audio = shaped(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, self.options)
+        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        audio = shaped(wiener(audio) if denoised else audio, self.options)
         # faster-whisper's log-Mel features; its last frame covers only the padding it adds.
         features = self._features(audio)[:, :-1]
         rescored = Rescored()

@@ -112,3 +112,27 @@ def _unsure_fans() -> Transcript:
     text = "turn off the fans in room 101"
     words = tuple(HeardWord(w, 0.3 if w == "fans" else 0.95) for w in text.split())
     return Transcript(text, "whisper", 3.0, 0.2, 0.95, words=words)
+
+
+def test_an_unsure_open_reading_is_one_worth_a_second_look(read, demo_vocab):
+    from nlu.speech.twopass import RULES, unsure_reading
+
+    assert not unsure_reading(_alone("turn off the fans in room 101", 0.95), read, demo_vocab)
+    assert not unsure_reading(_alone("is the ac on in room 202", 0.95), read, demo_vocab)
+    assert unsure_reading(_alone("turn off the fans in room 101", RULES.open_sure - 0.2), read, demo_vocab)
+    assert unsure_reading(_unsure_fans(), read, demo_vocab)  # sure as a whole, not of its device word
+    assert unsure_reading(_alone("the bring actor of in lamb to", 0.9), read, demo_vocab)  # no command read
+    assert unsure_reading(_alone("", 0.0), read, demo_vocab)
+
+
+def test_the_second_reading_is_kept_only_when_it_reads_better(read):
+    from nlu.speech.twopass import better_reading
+
+    first, command = _alone("the bring actor of in lamb to", 0.5), _alone("turn off the projector in lab 2", 0.4)
+    assert better_reading(first, command, read) is command  # a command beats no command, however unsure
+    assert better_reading(command, first, read) is command  # and no command never replaces one
+    surer = _alone("turn off the fans in room 101", 0.7)
+    assert better_reading(_alone("turn off the fans in room 102", 0.6), surer, read) is surer
+    assert better_reading(surer, _alone("turn off the fans in room 102", 0.6), read) is surer
+    made_up = _alone("turn off the fans in room 101 " * 4, 0.9, audio_s=2.0)  # loops, too fast: not speech
+    assert better_reading(first, made_up, read) is first
