@@ -90,3 +90,47 @@ def test_a_phrase_written_twice_at_the_end_is_kept_once():
     # Short repeats are speech ("yes yes"), and so is a repeat that is not at the end.
     assert _text("yes yes yes") == "yes yes yes"
     assert _text("lights off lights off in room 101") == "lights off lights off in room 101"
+
+
+@pytest.mark.parametrize("written, fixed, minutes", [
+    ("Turn off everything in room 102 and half an hour.", "turn off everything in room 102 in half an hour", 30),
+    ("Turn the AC off in room 202 and a couple of minutes.", "turn the ac off in room 202 in a couple of minutes", 2),
+    ("And 40 minutes, turn off the AC in the staff room.", "in 40 minutes turn off the ac in the staff room", 40),
+    ("Switch off the lights in room 102 in 1.5 hours.", "switch off the lights in room 102 in 1 and a half hours",
+     90),
+])
+def test_a_delay_heard_with_and_or_written_as_a_decimal_is_the_delay_said(parse, written, fixed, minutes):
+    assert _text(written) == fixed
+    command = parse(_text(written))
+    assert command.when == NOW.replace(tzinfo=command.when.tzinfo) + dt.timedelta(minutes=minutes)
+    # As Whisper wrote it the delay is lost or another one (1.5 is read "1 5": fifteen hours).
+    assert parse(written.lower()).when != command.when
+
+
+@pytest.mark.parametrize("written", [
+    "turn off the fans in lab 2 in an hour and 30 minutes", "turn off the fans in lab 2 in one and a half hours",
+    "turn off the fans in lab 2 in 2 and a half hours", "turn off the fans in lab 2 in an hour and a half",
+    "turn off lab 1 and lab 2 in 5 minutes", "turn off the lights in lab 1 and 2 hours later turn on the fans",
+])
+def test_an_and_that_joins_amounts_or_places_stays(written):
+    assert _text(written) == written
+
+
+def test_a_first_im_before_a_question_is_a_hesitation(parse):
+    assert _text("I'm are the fans off in the seminar hall?") == "um are the fans off in the seminar hall"
+    assert parse(_text("I'm are the fans off in the seminar hall?")).intent == "status_query"
+    assert parse("i am are the fans off in the seminar hall").intent != "status_query"
+    assert _text("I'm how much power did lab 1 use today?") == "um how much power did lab 1 use today"
+    # "I'm" that says something about the speaker stays.
+    for said in ("i am just wondering", "i am cold turn on the heater", "so i am are you there"):
+        assert _text(said) == said
+
+
+def test_a_decode_that_loops_over_the_whole_sentence_keeps_its_first_round(parse):
+    looped = ("turn off the fans and lab 2 in 1 hour and 30 minutes turn off the fans and lab 2 in 1 hour and 30 "
+              "minutes turn off the fans and turn off the fans and lab 2 in 1 hour")
+    assert _text(looped) == "turn off the fans and lab 2 in 1 hour and 30 minutes"
+    assert parse(_text(looped)).switches == ("lab-2-fans",)
+    # Two commands that start alike are two commands, not a loop.
+    assert _text("turn off the lights in lab 1 turn off the lights in lab 2") == \
+        "turn off the lights in lab 1 turn off the lights in lab 2"
