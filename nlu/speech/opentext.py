@@ -9,6 +9,10 @@ read is "room 2").
 A decode that writes its last phrase twice ("... what can I use you for it what can I use you for it"), or loops over
 the whole sentence from its start, keeps it once.
 
+Whisper's commas (and question and exclamation marks inside a note) are kept as "," tokens: the parser splits a
+message into clauses there, as it does typed text ("just checking, are the lights off in lab 2" is a question; with
+the comma dropped, "checking are the lights off" began a switch).
+
 Whisper's other regular misreadings of campus speech on the dev notes, each fixed only where the words around it
 leave no other sense:
 - "off in" run together as "often" ("is often room 102", "are the lights often lab 2"): before a room word, a
@@ -42,6 +46,16 @@ from nlu.textnorm import base_tokens
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
 
 
+# Punctuation Whisper writes between clauses, kept for the parser as a comma token (a full stop is not: "A.C.").
+COMMA = ","
+_CLAUSE_ENDS = (",", ";", "?", "!")
+
+
+def text_of(words: Iterable[HeardWord]) -> str:
+    """The words as one message for the parser and the user: "just checking, are the lights off"."""
+    return " ".join(w.text for w in words).replace(" ,", ",")
+
+
 def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
     """(word as written, confidence) pairs -> lower-case tokens, each with its word's confidence."""
     out: list[HeardWord] = []
@@ -50,6 +64,14 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
             if token in _HOMOPHONES and out and out[-1].text in NUMBER_ROOM_HEADS:
                 token = _HOMOPHONES[token]
             out.append(HeardWord(token, float(confidence)))
+        if written.rstrip().endswith(_CLAUSE_ENDS) and out and out[-1].text != COMMA:
+            # Where Whisper heard a clause end, the parser splits the message ("just checking, are the lights off"
+            # is a question; without the comma, "checking are the lights off" reads as a switch).
+            out.append(HeardWord(COMMA, float(confidence)))
+    while out and out[-1].text == COMMA:  # "..., thanks?" ends a clause, not the message
+        out.pop()
+    while out and out[0].text == COMMA:
+        out.pop(0)
     return _hundreds_joined(_restarted_numbers(_delays_with_in(_hesitation_first(
         _misheard_words(_zeros_between_digits(_said_once(out)))))))
 
@@ -63,14 +85,15 @@ def _said_once(words: list[HeardWord]) -> list[HeardWord]:
     on a short window may write the sentence again; people do not say a whole phrase twice in one breath. A note
     whose opening words come again in full straight after them, then again, more or less ("turn off the fans in lab
     2 turn off the fans in lab 2 turn off the fans and ..."), is that loop from its start: its first round."""
-    n = len(words)
-    texts = [w.text for w in words]
+    said = [w for w in words if w.text != COMMA]  # a round may end with a comma, the next without one
+    n = len(said)
+    texts = [w.text for w in said]
     for size in range(_REPEAT_WORDS, n // 2 + 1):
         if texts[size:2 * size] == texts[:size]:
-            return words[:size]
+            return said[:size]
     for size in range(n // 2, _REPEAT_WORDS - 1, -1):
         if texts[n - 2 * size:n - size] == texts[n - size:]:
-            return words[:n - size]
+            return said[:n - size]
     return words
 
 
