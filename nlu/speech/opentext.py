@@ -25,7 +25,7 @@ leave no other sense:
 - espeak-ng's "one" heard as "well", where a number is all that fits: after a room word, before "hour(s)"/"minute(s)";
 - "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and";
 - "switch" heard as "which" before "on" or "off" (as a question word "which" is not followed by "on"/"off":
-  "which one", "which room").
+  "which one", "which room");
 - "in" heard as "and" before a delay ("... in room 102 and half an hour", "and 40 minutes turn off ..."): "and"
   followed by nothing but an amount of time, where it cannot join two amounts (no amount of time before it, as in
   "an hour and 30 minutes"; no "a half" after a number, as in "one and a half hours");
@@ -68,6 +68,9 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
             # Where Whisper heard a clause end, the parser splits the message ("just checking, are the lights off"
             # is a question; without the comma, "checking are the lights off" reads as a switch).
             out.append(HeardWord(COMMA, float(confidence)))
+    # No clause ends before a number: "room, 101" and "2, 0, 1" are one room said slowly.
+    out = [w for i, w in enumerate(out) if not (w.text == COMMA and 0 < i < len(out) - 1 and out[i + 1].text.isdigit()
+                                                 and (out[i - 1].text.isdigit() or out[i - 1].text in NUMBER_ROOM_HEADS))]
     while out and out[-1].text == COMMA:  # "..., thanks?" ends a clause, not the message
         out.pop()
     while out and out[0].text == COMMA:

@@ -148,3 +148,6 @@ def test_a_clause_end_whisper_wrote_is_kept_for_the_parser(parse):
     # A full stop is no clause end here ("A.C."), and a round of a loop ending with a comma is still a loop.
     assert _text("Turn off the A.C. in room 101.") == "turn off the ac in room 101"
     assert _text("turn off the fans, turn off the fans, turn off the fans") == "turn off the fans"
+    # A number said slowly is one number, not clauses.
+    assert _text("Lights off in room, 2, 0, 1.") == "lights off in room 2 0 1"
+    assert parse(_text("Lights off in room, 2, 0, 1.")).rooms == ("cr-201",)
