@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from nlu.grammar import Grammar, build_grammar
 from nlu.speech.base import SpeechError, Transcript
-from nlu.speech.opentext import heard_words
+from nlu.speech.opentext import heard_words, text_of
 from nlu.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class WyomingEngine:
         except ConnectionError:
             raise SpeechError(f"the speech server at {self.url} closed the connection") from None
         tokens = heard_words((word, REMOTE_CONFIDENCE) for word in text.split())
-        return Transcript(text=" ".join(w.text for w in tokens), engine=ENGINE, audio_s=len(pcm) / (SAMPLE_RATE * WIDTH),
+        return Transcript(text=text_of(tokens), engine=ENGINE, audio_s=len(pcm) / (SAMPLE_RATE * WIDTH),
                           decode_s=time.perf_counter() - started, confidence=REMOTE_CONFIDENCE if tokens else 0.0)
 
     async def _exchange(self, pcm: bytes, names: list[str] | None) -> str:

@@ -6,7 +6,12 @@ word that introduces a room number, where nothing else makes sense. "Two hundred
 joined back into 201. "Two oh one" may come out as "2 oh 1": the "oh" between two digits is a zero (else the room
 read is "room 2").
 
-A decode that writes its last phrase twice ("... what can I use you for it what can I use you for it") keeps it once.
+A decode that writes its last phrase twice ("... what can I use you for it what can I use you for it"), or loops over
+the whole sentence from its start, keeps it once.
+
+Whisper's commas (and question and exclamation marks inside a note) are kept as "," tokens: the parser splits a
+message into clauses there, as it does typed text ("just checking, are the lights off in lab 2" is a question; with
+the comma dropped, "checking are the lights off" began a switch).
 
 Whisper's other regular misreadings of campus speech on the dev notes, each fixed only where the words around it
 leave no other sense:
@@ -20,11 +25,18 @@ leave no other sense:
 - espeak-ng's "one" heard as "well", where a number is all that fits: after a room word, before "hour(s)"/"minute(s)";
 - "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and";
 - "switch" heard as "which" before "on" or "off" (as a question word "which" is not followed by "on"/"off":
-  "which one", "which room").
+  "which one", "which room");
+- "in" heard as "and" before a delay ("... in room 102 and half an hour", "and 40 minutes turn off ..."): "and"
+  followed by nothing but an amount of time, where it cannot join two amounts (no amount of time before it, as in
+  "an hour and 30 minutes"; no "a half" after a number, as in "one and a half hours");
+- "one and a half hours" written "1.5 hours": a decimal half is said "and a half";
+- "um" written "I'm" at the start of a note, before a word that starts a question or a request ("I'm are the fans
+  off ...", "I'm how much power ..."), which "I am" never comes before.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from nlu.lexicon import NUMBER_ROOM_HEADS
@@ -34,15 +46,37 @@ from nlu.textnorm import base_tokens
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
 
 
+# Punctuation Whisper writes between clauses, kept for the parser as a comma token (a full stop is not: "A.C.").
+COMMA = ","
+_CLAUSE_ENDS = (",", ";", "?", "!")
+
+
+def text_of(words: Iterable[HeardWord]) -> str:
+    """The words as one message for the parser and the user: "just checking, are the lights off"."""
+    return " ".join(w.text for w in words).replace(" ,", ",")
+
+
 def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
     """(word as written, confidence) pairs -> lower-case tokens, each with its word's confidence."""
     out: list[HeardWord] = []
     for written, confidence in words:
-        for token in base_tokens(written):
+        for token in base_tokens(_halves_said(written)):
             if token in _HOMOPHONES and out and out[-1].text in NUMBER_ROOM_HEADS:
                 token = _HOMOPHONES[token]
             out.append(HeardWord(token, float(confidence)))
-    return _hundreds_joined(_restarted_numbers(_misheard_words(_zeros_between_digits(_said_once(out)))))
+        if written.rstrip().endswith(_CLAUSE_ENDS) and out and out[-1].text != COMMA:
+            # Where Whisper heard a clause end, the parser splits the message ("just checking, are the lights off"
+            # is a question; without the comma, "checking are the lights off" reads as a switch).
+            out.append(HeardWord(COMMA, float(confidence)))
+    # No clause ends before a number: "room, 101" and "2, 0, 1" are one room said slowly.
+    out = [w for i, w in enumerate(out) if not (w.text == COMMA and 0 < i < len(out) - 1 and out[i + 1].text.isdigit()
+                                                 and (out[i - 1].text.isdigit() or out[i - 1].text in NUMBER_ROOM_HEADS))]
+    while out and out[-1].text == COMMA:  # "..., thanks?" ends a clause, not the message
+        out.pop()
+    while out and out[0].text == COMMA:
+        out.pop(0)
+    return _hundreds_joined(_restarted_numbers(_delays_with_in(_hesitation_first(
+        _misheard_words(_zeros_between_digits(_said_once(out)))))))
 
 
 # A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
@@ -51,12 +85,18 @@ _REPEAT_WORDS = 3
 
 def _said_once(words: list[HeardWord]) -> list[HeardWord]:
     """"what can i use you for what can i use you for" -> the first time round: a decoder (beam search especially)
-    on a short window may write the sentence again; people do not say a whole phrase twice in one breath."""
-    n = len(words)
-    texts = [w.text for w in words]
+    on a short window may write the sentence again; people do not say a whole phrase twice in one breath. A note
+    whose opening words come again in full straight after them, then again, more or less ("turn off the fans in lab
+    2 turn off the fans in lab 2 turn off the fans and ..."), is that loop from its start: its first round."""
+    said = [w for w in words if w.text != COMMA]  # a round may end with a comma, the next without one
+    n = len(said)
+    texts = [w.text for w in said]
+    for size in range(_REPEAT_WORDS, n // 2 + 1):
+        if texts[size:2 * size] == texts[:size]:
+            return said[:size]
     for size in range(n // 2, _REPEAT_WORDS - 1, -1):
         if texts[n - 2 * size:n - size] == texts[n - size:]:
-            return words[:n - size]
+            return said[:n - size]
     return words
 
 
@@ -141,3 +181,50 @@ def _hundreds_joined(words: list[HeardWord]) -> tuple[HeardWord, ...]:
         out.append(words[i])
         i += 1
     return tuple(out)
+
+
+_HALF = re.compile(r"\b(\d+)\.5\b")
+
+
+def _halves_said(written: str) -> str:
+    """"1.5" -> "1 and a half": the parser reads the words; the tokens of "1.5" are "1 5" (fifteen)."""
+    return _HALF.sub(r"\1 and a half", written)
+
+
+# Words that start a question or a request: after a note's first "i am" they show it was a hesitation ("um").
+_REQUEST_STARTS = frozenset("are is was were do does did can could would will how what which who where when turn "
+                            "switch please kindly".split())
+
+
+def _hesitation_first(words: list[HeardWord]) -> list[HeardWord]:
+    """"i am are the fans off" -> "um are the fans off": Whisper writes a first "um" as "I'm"."""
+    if len(words) > 2 and words[0].text == "i" and words[1].text == "am" and words[2].text in _REQUEST_STARTS:
+        return [HeardWord("um", min(words[0].confidence, words[1].confidence)), *words[2:]]
+    return words
+
+
+# Words of an amount of time ("half an hour", "a couple of minutes", "1 and a half hours", "40 minutes").
+_AMOUNT_WORDS = frozenset("a an half couple of few quarter and one two three four five ten twenty thirty forty "
+                          "fifty".split())
+_UNITS = frozenset("hour hours minute minutes min mins".split())
+
+
+def _delays_with_in(words: list[HeardWord]) -> list[HeardWord]:
+    """"... in room 102 and half an hour" -> "... in half an hour": an "and" before nothing but an amount of time, not
+    joining it to an amount before ("an hour and 30 minutes", "1 and a half hours"), is the "in" of a delay."""
+    out = list(words)
+    for i, word in enumerate(words):
+        if word.text != "and":
+            continue
+        before = words[i - 1].text if i else ""
+        fraction = [w.text for w in words[i + 1:i + 3]] in (["a", "half"], ["a", "quarter"])
+        joins = any(w.text in _UNITS for w in words[:i])  # "one hour in paris and 30 minutes": one amount
+        if joins or (fraction and (before in _AMOUNT_WORDS or before.isdigit())):
+            continue
+        j = i + 1
+        while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - i <= 5:
+            j += 1
+        after = words[j].text if j < len(words) else ""
+        if j > i + 1 and after in _UNITS and (j + 1 >= len(words) or words[j + 1].text not in ("later", "after")):
+            out[i] = HeardWord("in", word.confidence)
+    return out

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from nlu.lexicon import NUMBER_ROOM_HEADS
 from nlu.phonetic import sound_key
-from nlu.speech.opentext import heard_words
+from nlu.speech.opentext import heard_words, text_of
 from nlu.speech.wordcheck import unsure_words
 from nlu.textnorm import base_tokens
 from nlu.vocabulary import Vocabulary
@@ -262,7 +262,7 @@ def preposition_edits(words: Sequence[tuple[str, float | None]]) -> list[Candida
 
 def parser_text(candidate: Candidate) -> str:
     """The text the parser will read for `candidate` (the open-text rules: "lab to" -> "lab 2")."""
-    return " ".join(w.text for w in heard_words((w, 1.0) for w, _ in candidate.words))
+    return text_of(heard_words((w, 1.0) for w, _ in candidate.words))
 
 
 def beam_reading(words: Sequence[tuple[str, float]], other: Sequence[str]) -> Candidate:

@@ -27,7 +27,7 @@ from nlu.grammar import Grammar, build_grammar
 from nlu.speech.base import HeardWord, ModelError, Transcript
 from nlu.speech.frontend import high_passed, levelled
 from nlu.speech.noise import wiener
-from nlu.speech.opentext import heard_words
+from nlu.speech.opentext import heard_words, text_of
 from nlu.speech.rescore import RescoreRules, Scored, candidates, chosen_words, pick, score
 from nlu.speech.whisper_decode import DecodeOptions, Decoded, WindowDecoder
 from nlu.speech.whisper_models import resolve_model
@@ -201,7 +201,7 @@ class WhisperEngine:
         started = time.process_time()
         read = command_reader(vocabulary)
         others = window.others
-        if self.rescore.wider_beam > self.options.beam_size and read(" ".join(w.text for w in heard_words(
+        if self.rescore.wider_beam > self.options.beam_size and read(text_of(heard_words(
                 window.words))) is None:
             # Whisper's text made no sense of the campus: a wider beam's other guesses, on the same encoder output.
             wider = self._decoder.hypotheses(window, self._prompt(vocabulary), self.rescore.wider_beam)
@@ -244,7 +244,7 @@ def shaped(audio: np.ndarray, options: DecodeOptions) -> np.ndarray:
 
 def with_words(heard: Transcript, words: tuple[HeardWord, ...]) -> Transcript:
     """`heard` saying `words`, its confidence their geometric mean."""
-    return replace(heard, text=" ".join(w.text for w in words), words=words, confidence=_mean_log_confidence(words))
+    return replace(heard, text=text_of(words), words=words, confidence=_mean_log_confidence(words))
 
 
 def rescored_transcript(heard: Transcript, scored: tuple[Scored, ...], rules: RescoreRules) -> Transcript:

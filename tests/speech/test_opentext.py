@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 
-from nlu.speech.opentext import heard_words
+from nlu.speech.opentext import heard_words, text_of
 
 NOW = dt.datetime(2026, 11, 26, 10, 0)
 
 
 def _text(written: str, confidence: float = 0.9) -> str:
-    return " ".join(w.text for w in heard_words((" " + word, confidence) for word in written.split()))
+    return text_of(heard_words((" " + word, confidence) for word in written.split()))
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def parse(demo_vocab):
     ("Can you check if the AC is often a staff room?", "can you check if the ac is off in a staff room",
      ("staff-room",)),
     ("It is getting hot in room 10102, can you switch on the AC?",
-     "it is getting hot in room 102 can you switch on the ac", ("cr-102",)),
+     "it is getting hot in room 102, can you switch on the ac", ("cr-102",)),
     ("I think the projector and room 20202 is still on", "i think the projector and room 202 is still on",
      ("cr-202",)),
     ("Can you check if the I see is off in the staff room?", "can you check if the ac is off in the staff room",
@@ -38,11 +38,11 @@ def parse(demo_vocab):
     ("Which on the AC in classroom 10102.", "switch on the ac in classroom 102", ("cr-102",)),
     ("Do you think you can turn the connector off in the seminar hall?",
      "do you think you can turn the projector off in the seminar hall", ("seminar-hall",)),
-    ("Perfect, turn on the eager in the staff room.", "perfect turn on the heater in the staff room",
+    ("Perfect, turn on the eager in the staff room.", "perfect, turn on the heater in the staff room",
      ("staff-room",)),
     ("Switch off the figure in the staff room.", "switch off the heater in the staff room", ("staff-room",)),
     ("Turn on the hand in the reading hall.", "turn on the fans in the reading hall", ("reading-hall",)),
-    ("Right then, light soft in room 101.", "right then lights off in room 101", ("cr-101",)),
+    ("Right then, light soft in room 101.", "right then, lights off in room 101", ("cr-101",)),
     ("Turn off the AC in the lab well.", "turn off the ac in the lab 1", ("lab-1",)),
 ])
 def test_a_misreading_is_turned_back_into_the_campus_words(parse, written, fixed, rooms):
@@ -90,3 +90,64 @@ def test_a_phrase_written_twice_at_the_end_is_kept_once():
     # Short repeats are speech ("yes yes"), and so is a repeat that is not at the end.
     assert _text("yes yes yes") == "yes yes yes"
     assert _text("lights off lights off in room 101") == "lights off lights off in room 101"
+
+
+@pytest.mark.parametrize("written, fixed, minutes", [
+    ("Turn off everything in room 102 and half an hour.", "turn off everything in room 102 in half an hour", 30),
+    ("Turn the AC off in room 202 and a couple of minutes.", "turn the ac off in room 202 in a couple of minutes", 2),
+    ("And 40 minutes, turn off the AC in the staff room.", "in 40 minutes, turn off the ac in the staff room", 40),
+    ("Switch off the lights in room 102 in 1.5 hours.", "switch off the lights in room 102 in 1 and a half hours",
+     90),
+])
+def test_a_delay_heard_with_and_or_written_as_a_decimal_is_the_delay_said(parse, written, fixed, minutes):
+    assert _text(written) == fixed
+    command = parse(_text(written))
+    assert command.when == NOW.replace(tzinfo=command.when.tzinfo) + dt.timedelta(minutes=minutes)
+    # As Whisper wrote it the delay is lost or another one (1.5 is read "1 5": fifteen hours).
+    assert parse(written.lower()).when != command.when
+
+
+@pytest.mark.parametrize("written", [
+    "turn off the fans in lab 2 in an hour and 30 minutes", "turn off the fans in lab 2 in one and a half hours",
+    "turn off the fans in lab 2 in 2 and a half hours", "turn off the fans in lab 2 in an hour and a half",
+    "turn off lab 1 and lab 2 in 5 minutes", "turn off the lights in lab 1 and 2 hours later turn on the fans",
+])
+def test_an_and_that_joins_amounts_or_places_stays(written):
+    assert _text(written) == written
+
+
+def test_a_first_im_before_a_question_is_a_hesitation(parse):
+    assert _text("I'm are the fans off in the seminar hall?") == "um are the fans off in the seminar hall"
+    assert parse(_text("I'm are the fans off in the seminar hall?")).intent == "status_query"
+    assert parse("i am are the fans off in the seminar hall").intent != "status_query"
+    assert _text("I'm how much power did lab 1 use today?") == "um how much power did lab 1 use today"
+    # "I'm" that says something about the speaker stays.
+    for said in ("i am just wondering", "i am cold turn on the heater", "so i am are you there"):
+        assert _text(said) == said
+
+
+def test_a_decode_that_loops_over_the_whole_sentence_keeps_its_first_round(parse):
+    looped = ("turn off the fans and lab 2 in 1 hour and 30 minutes turn off the fans and lab 2 in 1 hour and 30 "
+              "minutes turn off the fans and turn off the fans and lab 2 in 1 hour")
+    assert _text(looped) == "turn off the fans and lab 2 in 1 hour and 30 minutes"
+    assert parse(_text(looped)).switches == ("lab-2-fans",)
+    # Two commands that start alike are two commands, not a loop.
+    assert _text("turn off the lights in lab 1 turn off the lights in lab 2") == \
+        "turn off the lights in lab 1 turn off the lights in lab 2"
+
+
+def test_a_clause_end_whisper_wrote_is_kept_for_the_parser(parse):
+    heard = "Just checking, are the lights off in the reading hall?"
+    assert _text(heard) == "just checking, are the lights off in the reading hall"
+    assert parse(_text(heard)).intent == "status_query"
+    # Without the comma the question began a switch.
+    assert parse("just checking are the lights off in the reading hall").intent == "device_control"
+    said = heard_words([(" Before", 0.9), (" I", 0.9), (" forget", 0.9), (",", 0.8), (" did", 0.9), (" I", 0.9),
+                        (" switch", 0.9), (" off", 0.9), (" the", 0.9), (" projector", 0.9), ("?", 0.9)])
+    assert [w.text for w in said] == ["before", "i", "forget", ",", "did", "i", "switch", "off", "the", "projector"]
+    # A full stop is no clause end here ("A.C."), and a round of a loop ending with a comma is still a loop.
+    assert _text("Turn off the A.C. in room 101.") == "turn off the ac in room 101"
+    assert _text("turn off the fans, turn off the fans, turn off the fans") == "turn off the fans"
+    # A number said slowly is one number, not clauses.
+    assert _text("Lights off in room, 2, 0, 1.") == "lights off in room 2 0 1"
+    assert parse(_text("Lights off in room, 2, 0, 1.")).rooms == ("cr-201",)

@@ -147,7 +147,7 @@ def test_the_beams_other_hypotheses_are_readings_when_they_parse_and_come_before
     found = candidates(words, demo_vocab, read, others=(chatter, parses))
     # Whisper's own text first, then the hypothesis that parses (the one that does not is left out), then edits.
     assert found[0].changed == () and found[1].changed == ("beam",)
-    assert parser_text(found[1]) == "class is over in room 101 lights and fans off please"
+    assert parser_text(found[1]) == "class is over in room 101, lights and fans off please"
     assert not any(parser_text(c) == "class is over thank you" for c in found)
     assert all(c.changed != ("beam",) for c in found[2:])
     # Off: the edits alone.

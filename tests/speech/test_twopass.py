@@ -63,9 +63,10 @@ def test_open_pass_words_become_parser_tokens_with_room_numbers_repaired():
     words = heard_words([(" The", 0.9), (" lights", 0.8), (" in", 1.0), (" lab", 0.9), (" to,", 0.3), (" A.C.", 0.5),
                          (" fan's", 0.4), (" room", 1.0), (" 200", 0.9), (" and", 0.8), (" 1.", 0.6),
                          (" 100", 1.0), (" and", 1.0), (" apples", 1.0), (" to", 1.0)])
-    assert [w.text for w in words] == ["the", "lights", "in", "lab", "2", "ac", "fans", "room", "201", "100", "and",
-                                       "apples", "to"]
-    assert words[4].confidence == 0.3 and words[8].confidence == 0.6  # a joined number keeps its least sure part
+    # The comma Whisper wrote after "to" stays, for the parser's clauses.
+    assert [w.text for w in words] == ["the", "lights", "in", "lab", "2", ",", "ac", "fans", "room", "201", "100",
+                                       "and", "apples", "to"]
+    assert words[4].confidence == 0.3 and words[9].confidence == 0.6  # a joined number keeps its least sure part
 
 
 def test_disagreeing_passes_show_the_grammar_sentence_when_the_open_pass_is_unsure(read):
