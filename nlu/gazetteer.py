@@ -188,8 +188,9 @@ class Gazetteer:
                     for member in members or ["*"]:  # a campus without any: the whole campus, as before
                         self._add(tuple(f"{lead} {said}".split()), "rooms" if members else "everywhere", member)
 
-        # "both computer labs", "all the computer labs": the rooms named "<stem> <number>" (Computer Lab 1, Computer
-        # Lab 2) when two or more share the stem; the stem alone may be one room's alias ("computer lab").
+        # "both computer labs", "all the computer labs", "in the computer labs": the rooms named "<stem> <number>"
+        # (Computer Lab 1, Computer Lab 2) when two or more share the stem; the stem alone may be one room's alias
+        # ("computer lab"), its plural never is.
         numbered: dict[tuple[str, ...], list[str]] = {}
         for room in self.vocab.rooms:
             words = tuple(norm_tokens(room.name))
@@ -199,9 +200,11 @@ class Gazetteer:
             if len(members) < 2:
                 continue
             plural = " ".join((*stem[:-1], stem[-1] + "s"))
-            for lead in ("both", "both the", "all", "all the"):
+            for lead in ("the", "both", "both the", "both of the", "all", "all the", "all of the", "the two", "two"):
+                words = tuple(f"{lead} {plural}".split())
+                self._phrases[words].pop("room", None)  # the plural of one room's alias ("computer lab"): all of them
                 for member in members:
-                    self._add(tuple(f"{lead} {plural}".split()), "rooms", member)
+                    self._add(words, "rooms", member)
 
     def mentions(self, words: list[str]) -> list[Mention]:
         """Longest non-overlapping registry and lexicon phrases in the tokens, left to right."""

@@ -20,13 +20,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlu.command import INTENTS, Command
 
 JUDGE_FILE = Path(__file__).with_name("models") / "judge.json"
-FORMAT = 2
+FORMAT = 3  # 3: document frequencies instead of idf
 # The parser's evidence, in the order of `Evidence.dense` and of the `scope` weights after the text score.
 EVIDENCE = ("action", "verb", "device", "place", "question", "clarification", "corrections", "previous",
             "unknown_words", "length", "state", "stateless_status", "done", "order_clause") + tuple(
@@ -64,20 +64,28 @@ def text_features(tokens: tuple[str, ...] | list[str], typed: tuple[str, ...] | 
 
 @dataclass(frozen=True)
 class _Block:
-    """One l2-normalised tf-idf block of a linear model: feature -> (idf, weight)."""
+    """One l2-normalised tf-idf block of a linear model: `terms` feature -> (document frequency, weight) over
+    `documents` training sentences. The file stores the frequency, a small integer, rather than the idf: shorter
+    (the file has a size bound) and exact; the idf is scikit-learn's smoothed one, computed once on loading."""
 
-    terms: dict[str, tuple[float, float]]
+    documents: int
+    terms: dict[str, tuple[int, float]]
+    _scored: dict[str, tuple[float, float]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        scored = {f: (math.log((1 + self.documents) / (1 + df)) + 1.0, w) for f, (df, w) in self.terms.items()}
+        object.__setattr__(self, "_scored", scored)
 
     def dot(self, feats: list[str]) -> float:
         counts: dict[str, int] = {}
         for f in feats:
-            if f in self.terms:
+            if f in self._scored:
                 counts[f] = counts.get(f, 0) + 1
         if not counts:
             return 0.0
         norm = dot = 0.0
         for f, c in counts.items():
-            idf, weight = self.terms[f]
+            idf, weight = self._scored[f]
             x = c * idf
             norm += x * x
             dot += x * weight
@@ -141,7 +149,8 @@ class Judge:
     def to_dict(self) -> dict:
         return {"format": FORMAT, "trained_on": self.trained_on, "veto_below": self.veto_below,
                 "veto_device_below": self.veto_device_below,
-                "text": {"bias": self.text_bias, "words": self.words.terms, "chars": self.chars.terms},
+                "text": {"bias": self.text_bias, "documents": self.words.documents, "words": self.words.terms,
+                         "chars": self.chars.terms},
                 "scope": {"bias": self.scope_bias, "weights": list(self.scope_weights), "evidence": list(EVIDENCE)},
                 "calibration": {"bias": self.calibration_bias, "weights": list(self.calibration_weights)}}
 
@@ -149,8 +158,9 @@ class Judge:
     def from_dict(cls, data: dict) -> "Judge":
         if data.get("format") != FORMAT or data["scope"]["evidence"] != list(EVIDENCE):
             raise ValueError("judge weights are of another format; retrain with `autovolt nlu train`")
-        terms = lambda block: {k: (float(v[0]), float(v[1])) for k, v in block.items()}  # noqa: E731
-        return cls(_Block(terms(data["text"]["words"])), _Block(terms(data["text"]["chars"])),
+        n = int(data["text"]["documents"])
+        block = lambda terms: _Block(n, {k: (int(v[0]), float(v[1])) for k, v in terms.items()})  # noqa: E731
+        return cls(block(data["text"]["words"]), block(data["text"]["chars"]),
                    float(data["text"]["bias"]), tuple(data["scope"]["weights"]), float(data["scope"]["bias"]),
                    tuple(data["calibration"]["weights"]), float(data["calibration"]["bias"]),
                    float(data["veto_below"]), float(data["veto_device_below"]), str(data.get("trained_on", "")))

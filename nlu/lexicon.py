@@ -35,7 +35,11 @@ EVERYTHING_PHRASES = (
 )
 
 # Campus-wide scope for device commands.
-EVERYWHERE_PHRASES = ("everywhere", "campus", "on campus", "all rooms", "every room", "all the rooms", "whole campus", "entire campus", "campus wide", "all buildings", "every building")
+EVERYWHERE_PHRASES = ("everywhere", "campus", "on campus", "all rooms", "every room", "all the rooms", "whole campus", "entire campus", "campus wide", "all buildings", "every building",
+                      # The campus called by what it is: "every fan in the whole college off".
+                      "whole college", "entire college", "all over the college", "across the college",
+                      "whole institute", "entire institute", "whole university", "entire university",
+                      "whole school", "entire school", "all over campus", "across campus", "across the campus")
 # "all classrooms", "every lab": the rooms whose name holds the word (not the whole campus: the auditorium and the
 # staff room are no classrooms). Singular -> the plural forms said after "all".
 ROOM_GROUP_WORDS = {"classroom": ("classrooms", "class rooms"), "lab": ("labs", "laboratories"), "hall": ("halls",),
@@ -148,11 +152,26 @@ OUT_OF_SCOPE_PHRASES = (
     "power through", "powering through", "power nap", "turn of phrase", "turn off for me", "a real turn off",
     "lights up the room", "light up my", "switched off today", "switch off from", "switching off from",
     "bright spark", "light bulb moment", "show on the road",
+    # More figures of speech around device words: "pull the plug on this project", "turn up the heat on them", "the
+    # lights are on but nobody's home", "a big fan of cricket", "a creative outlet", "in the spotlight".
+    "pull the plug", "pulled the plug", "pulling the plug", "pulls the plug", "turn up the heat", "turned up the heat",
+    "turning up the heat", "turn the tables", "turned the tables", "turning the tables", "nobody home",
+    "nobodys home", "no one home", "went off like", "go off like", "goes off like", "big fan", "huge fan",
+    "biggest fan", "fan club", "fan base", "fanbase", "fan the flames", "fanning the flames", "fan mail",
+    "in the spotlight", "steal the spotlight", "stole the spotlight", "creative outlet", "outlet mall",
+    "factory outlet", "news outlet", "media outlet", "an outlet for", "screen time", "on screen", "light reading",
+    "light sleeper", "travel light", "see the light", "saw the light", "make light of", "made light of",
+    "in light of", "heated argument", "heated debate", "on a roll", "off the charts", "off the hook",
+    "off the record", "off the top of", "on the fence", "on cloud nine", "on the same page", "on fire",
+    "on thin ice", "switch sides", "switched sides", "switch teams", "switch careers", "switching careers",
     # Home life and what the campus cannot do: "lights off, going to bed", "put the fans on speed 3".
-    "going to bed", "go to bed", "off to bed", "off to sleep", "on speed", "to speed", "full speed", "the speed",
+    "going to bed", "go to bed", "off to bed", "off to sleep", "going to sleep", "go to sleep", "gonna sleep", "on speed", "to speed", "full speed", "the speed",
     "speed of", "speed to", "high speed", "low speed",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
+    # Other help than this bot's: "how do I contact the IT helpdesk", "the help line number".
+    "helpdesk", "help desk", "helpline", "help line", "customer care", "tech support", "technical support",
+    "it support",
     # The city's supply, not this campus: "is there a power cut scheduled in the city tomorrow".
     "power cut scheduled", "scheduled power cut", "power cuts scheduled", "planned power cut", "load shedding",
     "in the city", "in our area", "in my area",
@@ -223,7 +242,7 @@ EVERYDAY_WORDS = frozenset(
     "turned turning turns switched switching shutting shuts powered powering killed killing cutting "
     "activated deactivated disabled enabled started stopped "
     "types typed typing kinds sorts requests request "
-    "alright heading headed coming ends meant ones oops bother bothered brother heats chance chances fantastic fancy caught hear hearing heard hears "
+    "plus alright heading headed coming ends meant ones oops bother bothered brother heats chance chances fantastic fancy caught hear hearing heard hears "
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "
     "beach beans bear beard bearing beating beep beer bell belly bending bidding bills billing bird bite black "

@@ -11,6 +11,7 @@ the judge's second opinion (`nlu.judge`: out of scope or not, and a calibrated c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 ROOM_QUESTION = "Which room do you mean?"
 ROOM_CHOICE = "Which room: "
 ROOM_OR_ROOM = "Which one do you mean: "
+# An order that names no device and has none to borrow: asking only for the room would switch everything there.
+DEVICE_QUESTION = "What should I switch? Please name the device and the place."
 
 
 def asks_only_for_room(command: Command) -> bool:
@@ -85,7 +88,8 @@ _POWER_LOST = frozenset({"lost", "lose", "losing", "no", "without"})
 _CLAUSE_BREAK = re.compile(r"[,;!?]|\.(?!\d)|\s[-\u2013\u2014]\s")
 # A clause with none of these is a lead-in ("sorry", "just checking", "when you're free"), not the request.
 _CLAUSE_WORDS = _STRONG_VERBS | lx.OFF_WORDS | lx.ON_WORDS
-_WISHES = frozenset({"need", "needed", "want", "wanted", "keep", "get", "have", "like", "love", "let", "leave"})
+_WISHES = frozenset({"need", "needs", "needed", "want", "wants", "wanted", "keep", "get", "have", "like", "love", "let",
+                     "leave", "require", "requires"})
 # Said to people in the room, not to the bot: "turn your phones off, students", "everyone, switch off your mics".
 _ADDRESSEES = frozenset({"students", "everyone", "everybody", "guys", "folks", "kids", "children"})
 _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
@@ -149,6 +153,10 @@ _STATUS_PHRASES = ("still going", "keeps going", "what is on", "what all is on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
 _EMPTY_CONTEXT = ParseContext()
+# The out-of-scope phrases but greetings (which a request may follow), as one pattern: a few hundred phrases are
+# looked for in every message, and one regular expression finds them several times faster than a loop.
+_OUT_OF_SCOPE = re.compile(" (?:" + "|".join(re.escape(p) for p in sorted(
+    set(lx.OUT_OF_SCOPE_PHRASES) - set(_GREETINGS), key=len, reverse=True)) + ") ")
 # Words that open a clause of time: a verb after them ("before the exam starts") is not the order's verb.
 _WHEN_CLAUSE = frozenset({"before", "after", "when", "until", "till", "once", "as", "since"})
 # A time said with no clock time: a command with one asks when rather than switching now.
@@ -160,7 +168,12 @@ _VAGUE_TIMES = ("end of the day", "end of day", "close of day", "after class", "
 _HOW_TO_ASK = ("what do i say to", "what should i say to", "what do i type to", "what should i type to",
                "what do i write to", "what should i write to", "how do i ask you", "how do i ask for", "how can i ask",
                "how do i tell you", "how can i tell you", "how do i check", "how can i check", "how do i see",
-               "how can i see", "how do i find out", "how can i find out", "how do i control", "how can i control")
+               "how can i see", "how do i find out", "how can i find out", "how do i control", "how can i control",
+               # The wording asked for: "what's the syntax for switching something off", "how do I phrase it".
+               "the syntax", "syntax for", "how do i phrase", "how should i phrase", "how to phrase", "how do i word",
+               "how should i word", "what words do i", "which words do i", "the exact words", "the right words",
+               "what format", "the format for", "right way to ask", "correct way to ask", "how do i make you",
+               "how can i make you", "how do i get you to", "how can i get you to")
 _TOPIC_WORDS = lx.ENERGY_WORDS | lx.STATUS_WORDS | lx.SCHEDULE_WORDS | lx.ALERT_WORDS | lx.FORECAST_WORDS
 # Device phrases that name a kind of the type, not the type at large: the tube lights are not the reading lamps.
 _PLAIN_KINDS = frozenset({"tube light", "tube lights", "tubelight", "tubelights", "tube", "tubes", "ceiling light",
@@ -258,7 +271,8 @@ class Parser:
                                                         "morning", "afternoon", "night", "status", "dont", "much",
                                                         "many", "kwh", "total", "average", "campus", "building",
                                                         "now", "later", "whole", "again", "back", "thanks", "lets"}
-                 | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding"})
+                 | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding", "instead", "rather",
+                                                 "needful", "lined", "agenda", "pipeline", "queued", "programmed"})
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
     # ------------------------------------------------------------------------------------------------ entry point
@@ -351,6 +365,10 @@ class Parser:
         # Chat spellings too short or too odd for the fixer: "projector onn in 102"; "r the fans on" (r = are) opens
         # a question only as the first word ("turn r..." never happens, and "room r" is no room here).
         out = [_CHAT_WORDS.get(t, t) for t in out]
+        # "plz on d fan": "d" is "the" before a device or room word ("block d" keeps its letter).
+        for i in range(len(out) - 1):
+            if out[i] == "d" and out[i + 1] in self.gaz.words and (not i or out[i - 1] not in _PLACE_HEADS):
+                out[i] = "the"
         # "the one in the seminar hall": a pronoun for the device, not the number 1 the number parser made of it.
         for i in range(1, len(out) - 1):
             if out[i] == "1" and out[i - 1] in ("the", "that", "this") and out[i + 1] in ("in", "at", "near", "from"):
@@ -376,7 +394,7 @@ class Parser:
 
     def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime
                     ) -> tuple[Command, Evidence]:
-        times = extract_times(toks, now)
+        times = _same_time(extract_times(toks, now), toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
                        asked=raw.rstrip().endswith("?"))
         covered = set(times.used)
@@ -402,6 +420,7 @@ class Parser:
         facts.mentioned = covered - times.used
         self._bare_numbers(facts, covered)
         self._unknown_places(facts, covered | times.used)
+        self._other_places(facts, covered)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
@@ -464,6 +483,9 @@ class Parser:
         if intent == "device_control":
             if not (facts.has_device or facts.pronoun) and (self._strange_words(facts) or facts.cues & _MACHINES):
                 return Command(text=raw, intent="unknown")  # "start the photocopier in the office": not everything
+            if not (facts.has_device or facts.has_place or facts.unknown_places) \
+                    and not (facts.pronoun and context.previous is not None) and _other_object(facts, times):
+                return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
             return self._device_command(raw, facts, times, context, action, now)
         return self._query(raw, intent, facts, times, context, operation)
 
@@ -531,6 +553,24 @@ class Parser:
             elif tok.isdigit() and len(tok) == 3 and prev in _NUMBER_LEADS:
                 _add(facts.unknown_places, f"room {tok}")
 
+    def _other_places(self, facts: _Facts, covered: set[int]) -> None:
+        """A kind of place this campus lacks ("hostel", "canteen") after "in/at/of (the)", in a message that
+        switches or asks about a state: a place asked back about, masked as one for the judge."""
+        toks = facts.toks
+        if not _OTHER_PLACES.intersection(toks) or "my" in toks:
+            return  # the common case, first: no such word at all; "my room at the hostel" is one's own
+        if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)) \
+                or self._strange_words(facts) or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
+            return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
+        for i, tok in enumerate(toks):
+            if tok in _OTHER_PLACES and tok not in self.gaz.words and i not in covered and (
+                    toks[i - 1:i] in (["in"], ["at"], ["of"]) or toks[max(0, i - 2):i] in (["in", "the"], ["at", "the"],
+                                                                                           ["of", "the"])):
+                end = i + 2 if toks[i + 1:i + 2] in (["lab"], ["room"], ["block"], ["hall"]) else i + 1
+                _add(facts.unknown_places, f"the {' '.join(toks[i:end])}")
+                covered.update(range(i, end))
+                facts.masks.update((k, PLACE) for k in range(i, end))
+
     def _unknown_place_question(self, facts: _Facts) -> tuple[str, tuple[str, ...]]:
         """"I don't know room 204 here." and the rooms (or buildings) the user may mean."""
         named = " or ".join(facts.unknown_places)
@@ -570,9 +610,14 @@ class Parser:
         first = f.toks[lead] if lead is not None else ""
         if lead and f.toks[lead - 1] in _SUBJECTS and (lead < 2 or f.toks[lead - 2] not in ("can", "could", "would", "will")):
             first = f.toks[lead - 1]  # "we are done here, turn it all off": a statement, not "are ...?"
-        if any(f.phrase(p) for p in lx.OUT_OF_SCOPE_PHRASES
-               if not (p in _GREETINGS and (f.has_device or f.has_place))):  # "good morning, lights on in 101"
+        if not (f.has_place or f.unknown_places) and any(f.phrase(p) for p in _WITH_BOT) \
+                and any(f.phrase(p) for p in _HOW_DO_I):
+            return "help", None, None  # "how do I set a timer with you": how to use the bot, whatever the task
+        if _OUT_OF_SCOPE.search(f.text) or (not (f.has_device or f.has_place) and any(  # "good morning, lights on"
+                f.phrase(p) for p in _GREETINGS if p in lx.OUT_OF_SCOPE_PHRASES)):
             return "unknown", None, None
+        if any(f.phrase(p) for p in _RETRACTIONS) and not (f.has_device or f.has_place or times.moments):
+            return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
         if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
             return "unknown", None, None
         if cues & {"alarm"} and times.moments and not (f.has_device or f.has_place):
@@ -596,6 +641,8 @@ class Parser:
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
                      or times.bad_date or (prev.offers_now and cues & _YES_WORDS)) and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
+        if action is None and _retimes(prev, f, times):
+            return "device_control", prev.action, None  # "make that 9 pm", "in 10 minutes instead": the same, later
         # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
         question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
         if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
@@ -620,8 +667,21 @@ class Parser:
             and bool(cues & {"running", "run"})
         if wished:
             action = "on"  # "we need the projector running in lab 2", "let the fans run", "run the fans for an hour"
-        verb = bool(cues & _STRONG_VERBS) or ensure
-        negated = action is not None and (bool(cues & {"dont", "never"}) or f.phrase("do not") or f.phrase("not turn")
+        bare = _bare_on_off(f, lead)
+        if bare is not None and (f.has_device or f.pronoun):
+            # Indian English "pls off it", "kindly on the projector", "do the needful and off the fans": on/off as
+            # the verb, an order even after a story ("the AC is still on, pls off it").
+            action, question = f.toks[bare], False
+        state = _state_wanted(f) if not question and (f.has_device or f.has_place) else None
+        if state is not None:
+            action, wished = state, True  # "the bench sockets need to be on", "room 202 projector should be off"
+        if action is None and not question and not f.asked and _verbless_request(f):
+            action, wished = "on", True  # "we need light in room 102", "staff room fan pls"
+        verb = bool(cues & _STRONG_VERBS) or ensure or bare is not None
+        # "never mind, turn off the fans" is an order; "never mind, leave the fans on" takes one back.
+        never = any(t == "never" and (f.toks[k + 1:k + 2] != ["mind"] or not cues & (_STRONG_VERBS - {"leave", "keep"}))
+                    for k, t in enumerate(f.toks))
+        negated = action is not None and (bool(cues & {"dont"}) or never or f.phrase("do not") or f.phrase("not turn")
                                           or f.phrase("not switch"))
         counter = self._order_despite_negation(f)
         if counter is not None:
@@ -629,7 +689,8 @@ class Parser:
         if not f.has_place and any(f.phrase(p) for p in _HOW_TO_ASK) and (
                 f.has_device or cues & _TOPIC_WORDS or cues & {"you", "u", "bot", "rooms", "switches", "something", "things"}):
             return "help", None, None  # "what do I say to check the energy use": how to ask, not the asking
-        if not (f.has_device or f.rooms or f.ambiguous_rooms or f.buildings) and any(f.phrase(p) for p in _NEWCOMER):
+        if not (f.has_device or f.rooms or f.ambiguous_rooms or f.buildings) and any(f.phrase(p) for p in _NEWCOMER) \
+                and all(t in STOP_WORDS or t in lx.FILLER_WORDS or t in _NEWCOMER_WORDS for t in cues):
             return "help", None, None  # "I'm new here, where do I start": "start" is no order, "here" no room
         told_cancel = {t for i, t in enumerate(f.toks) if t in ("cancelled", "canceled") and i
                        and f.toks[i - 1] in _TELLING}  # "class got cancelled": a reason told, not a schedule to cancel
@@ -660,6 +721,9 @@ class Parser:
             or (times.period is not None and action is None)))
         if cues & lx.FORECAST_WORDS or (energy and (times.future or "will" in cues or f.phrase("going to"))):
             return "forecast_query", None, None
+        if (question or f.asked) and any(f.phrase(p) for p in _SCHEDULE_PHRASES) \
+                and not cues & (_EVENTS | lx.OUT_OF_SCOPE_WORDS) and not self._strange_words(f):
+            return "schedule_query", None, "list"  # "what's lined up for next week": what is planned
         if cues & lx.SCHEDULE_WORDS and not (action and f.has_device and times.when):
             return "schedule_query", None, "list"
         if energy and not f.has_place and times.period is None and any(
@@ -677,13 +741,13 @@ class Parser:
                 and any(f.phrase(p) for p in _BY_ITSELF):
             return "schedule_query", None, "list"  # "when does X go off automatically", "is anything set to happen at 6"
         asks_time = first == "when" or (first == "what" and f.toks[lead + 1:lead + 2] == ["time"])
-        if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place) \
+        if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
         if negated and verb:
             return "unknown", None, None
         if first == "how" and f.toks[lead + 1:lead + 3] in (["do", "i"], ["can", "i"], ["should", "i"], ["do", "we"]) \
-                and not f.has_place and f.cues & _SWITCH_FORMS:
+                and not f.has_place and f.cues & (_SWITCH_FORMS | {"start", "stop"}):
             # "how do I switch on the projector myself": how to, not do it; but how to switch on dark theme, or a
             # projector in general ("a projector manually"), is no question about this bot.
             ours = f.has_device and not any(t in ("a", "an") and k + 1 in f.mentioned for k, t in enumerate(f.toks))
@@ -859,7 +923,8 @@ class Parser:
     def _wanted_state(self, f: _Facts) -> bool:
         """A past form of a switch verb after a wish: "I want the AC switched off", "they can be turned off"."""
         toks = f.toks
-        return any(tok in _PAST_SWITCH and set(toks[max(0, i - 8):i]) & _WANTING for i, tok in enumerate(toks))
+        return any((tok in _PAST_SWITCH or (tok in _BE_ON and toks[i - 1] == "be")) and set(toks[max(0, i - 8):i])
+                   & _WANTING for i, tok in enumerate(toks))
 
     def _action(self, f: _Facts) -> str | None:
         toks = f.toks
@@ -906,11 +971,17 @@ class Parser:
             if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")) \
                     or (tok in ("going", "ready") and f.has_device and bool({"get", "keep"} & set(toks[:i]))):  # "get the fans going/ready"
                 return "on"
+            if tok in _BE_ON and i and toks[i - 1] == "be":
+                return _BE_ON[tok]  # "could the projector be started", "can the fans be stopped"
+            if tok == "rid" and toks[i - 1:i] == ["get"] and toks[i + 1:i + 2] == ["of"] and f.has_device \
+                    and any(i < k <= i + 4 and k in f.mentioned for k in range(len(toks))):
+                return "off"  # "get rid of the light in lab 4, it's too bright"
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
-                if before & _STRONG_VERBS or before & (lx.ACTION_VERBS | lx.PRONOUNS | _PAST_SWITCH | {"back"}) \
-                        or nxt in ("the", "all", "every", "everything", "lights", "fans") or i + 1 == len(toks) \
+                if before & _STRONG_VERBS or before & (lx.ACTION_VERBS | lx.PRONOUNS | _PAST_SWITCH | _COME_ON) \
+                        or (nxt in ("the", "all", "every", "everything", "lights", "fans")
+                            and bool({i + 1, i + 2, i + 3} & f.mentioned)) or i + 1 == len(toks) \
                         or self._after_device(f, i):
                     return "on"
         return self._action_from(f, 0) if start else None
@@ -1006,7 +1077,7 @@ class Parser:
                         now: dt.datetime) -> Command:
         prev = context.previous
         reuse_devices = not f.has_device and prev is not None and ((prev.intent == "device_control" and (
-            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time)) or (
+            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time or _retimes(prev, f, times))) or (
             # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
             prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they"})))
         self._rooms_from_switches(f, context, ask=True)
@@ -1021,6 +1092,10 @@ class Parser:
                     _add(types, self.gaz.switches[s].type)
             if not f.switch_mentions and not f.has_device and prev is not None and reuse_devices:
                 types = list(prev.device_types)
+            if not (f.has_device or reuse_devices) and question.startswith((ROOM_QUESTION, ROOM_CHOICE)):
+                # "turn it on" with nothing it could be: a room alone would switch everything there, and a figure
+                # of speech the rules took for an order must never hear "Which room?" (issue 16).
+                question, f.candidates = DEVICE_QUESTION, ()
             return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
                            buildings=tuple(f.buildings), when=None if len(times.moments) > 1 else times.when,
                            confidence=0.5, clarification=question,
@@ -1151,13 +1226,44 @@ _BARE_STATE_ASK = frozenset("is are it they on off still running switched turned
 _CHECK_WORDS = frozenset({"quick", "question", "check", "checking", "status", "state", "of", "and", "the", "in", "at",
                           "there"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3"}
+# "schedule the projector to come on at 3 pm", "have the fans go on at 7": on as a switch verb's particle.
+_COME_ON = frozenset({"back", "come", "comes", "go", "goes"})
+# A participle after "be" that asks for a state: "could the projector be started".
+_BE_ON = {"started": "on", "enabled": "on", "activated": "on", "stopped": "off", "disabled": "off",
+          "deactivated": "off"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
 # Newcomers asking where to begin: help, though "start" is also a switch verb.
 _NEWCOMER = ("i am new here", "im new here", "new to this bot", "new to this app", "first time using this",
-             "first time using you")
+             "first time using you", "im new", "i am new", "new user", "first time here", "just joined",
+             "where do i start", "where should i start", "where do i begin", "where should i begin", "how do i start",
+             "how do i begin", "how should i start", "where to start", "where to begin")
+# What else a newcomer's message may hold: "i'm new, where do i start" is help, "i'm new to the city, where do i
+# start" is not.
+_NEWCOMER_WORDS = frozenset("im new start begin joined first time using use bot app user help started hi hello hey work "
+                             "works".split())
+# How to do something with the bot: "how do I set a timer with you", "how can I switch things off through you".
+_WITH_BOT = ("with you", "with u", "through you", "via you", "using you", "with this bot", "with the bot",
+             "using this bot", "using the bot", "on this bot", "with this app", "with autovolt", "using autovolt")
+_HOW_DO_I = ("how do i", "how can i", "how to", "how would i", "how should i", "what do i", "can i")
+# Taking a message back: "cancel that, I was just testing", "ignore my last message", "sorry, wrong chat".
+_RETRACTIONS = ("just testing", "only testing", "was testing", "testing testing", "a test message", "test msg",
+                "ignore that", "ignore this", "ignore my", "ignore the last", "wrong chat", "wrong group",
+                "wrong person", "wrong window", "not meant for you", "meant for my", "meant for someone",
+                "sent by mistake", "by accident", "typed by mistake", "disregard", "never mind", "nevermind",
+                "forget i said", "forget what i said", "forget it")
+# Places a campus may lack, named in a request: "turn off the lights in the hostel", "what's on in the canteen".
+# Asked back ("I don't know the hostel here") unless the campus has the word in a name.
+_WHAT_IS_ON = ("what is", "whats", "anything", "everything", "something", "is it all", "are things", "what all is")
+_OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnasium dorm dorms dormitory workshop "
+                          "garage corridor corridors washroom washrooms toilet toilets bathroom bathrooms kitchen "
+                          "pantry storeroom basement terrace lobby reception hallway courtyard playground stadium "
+                          "clinic infirmary guesthouse chemistry biology".split())
 # Things that happen with nobody asking: a question about them is a question about what is scheduled.
 _BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on their own", "set to happen",
               "set to go", "set to switch", "set to turn", "set to come", "supposed to go off", "supposed to come on")
+# Plans in other words: "what's lined up for next week", "anything on the agenda for the seminar hall".
+_SCHEDULE_PHRASES = ("lined up", "on the agenda", "in the pipeline", "queued up", "set up to", "in the queue",
+                     "planned for", "programmed")
 _HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
 
 
@@ -1223,6 +1329,118 @@ def _told_aside(f: _Facts, mentions: list[Mention], room_of: dict[str, object]) 
     return [m for m in aside if sort(m) in kept]
 
 
+# Words an order with no device named may hold besides its verb, "it"/"them" and fillers: "switch it on for me",
+# "ok turn it all off now", "just switch them back on again". Any other word is the order's real object ("turn the
+# tables on them", "turn the page on that chapter", "stop being so useless"): a thing no campus switch is.
+_BARE_ORDER_WORDS = frozenset("want wanted need needed like let lets sure ensure back again already also too as well same "
+                              "asap thanks thank please pls plz kindly sir madam maam mam ok okay just actually right "
+                              "away immediately down up quickly fast instead then alright fine cool great good yes "
+                              "yeah yep oh ah hmm".split()) | _LEAD_INS
+
+
+def _other_object(f: _Facts, times: TimeInfo) -> bool:
+    """An order that names no device, room or "everything", whose clause holds a word that is no verb, pronoun,
+    filler or time: the thing it is about is not on this campus. Only the clause of the switch verb is read (a
+    reason after it, "turn it off, it's too hot", is no object)."""
+    toks = f.toks
+    verb = next((i for i, t in enumerate(toks) if t in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS), None)
+    if verb is None:
+        return False
+    start = max((s for s in f.clause_starts if s <= verb), default=0)
+    end = min((s for s in f.clause_starts if s > verb), default=len(toks))
+    return any(t.isalpha() and i not in times.used and t not in STOP_WORDS and t not in lx.FILLER_WORDS
+               and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS | _BARE_ORDER_WORDS
+               and t not in _SWITCH_FORMS for i, t in enumerate(toks[start:end], start))
+
+
+# Before an on/off said as the verb (Indian English "pls off it", "kindly on the projector", "do the needful and
+# off the fans"), and what follows it there.
+_BARE_VERB_BEFORE = _LINKS | frozenset({"needful", "sir", "maam", "mam", "madam", "pls", "plz", "please", "kindly"})
+_BARE_VERB_OBJECTS = frozenset({"it", "them", "the", "all", "this", "that", "these", "those", "both", "every",
+                                "everything", "my", "our"})
+
+
+def _bare_on_off(f: _Facts, lead: int | None) -> int | None:
+    """The index of an on/off used as the verb: first in the message or its clause, or after "please"/"and",
+    with its object after it ("off it", "on the fans"). None when there is none."""
+    toks = f.toks
+    for i, t in enumerate(toks[:-1]):
+        if t in ("on", "off") and i not in f.mentioned and toks[i + 1] in _BARE_VERB_OBJECTS \
+                and (i == lead or i in f.clause_starts or (i and toks[i - 1] in _BARE_VERB_BEFORE)):
+            return i
+    return None
+
+
+_STATE_MODALS = frozenset({"should", "must", "gotta", "shall"})
+_STATE_NEEDS = frozenset("need needs needed has have had got ought want wants wanted like require requires".split())
+
+
+def _state_wanted(f: _Facts) -> str | None:
+    """The on/off of a state asked for: "the bench sockets need to be on", "the AC has to stay off", "lights should
+    be off in 202", "I want the fans to be on". None when the message wants no state ("the lights are going to be
+    off at 6" tells what is planned)."""
+    toks = f.toks
+    for i in range(2, len(toks)):
+        if toks[i] in ("on", "off") and toks[i - 1] in ("be", "stay", "remain") and (
+                toks[i - 2] in _STATE_MODALS or (toks[i - 2] == "to" and set(toks[:i - 2]) & _STATE_NEEDS)):
+            return toks[i]
+    return None
+
+
+_WISH_WORDS = frozenset("need needs needed want wants require requires".split())
+_POLITE = frozenset({"please", "pls", "plz", "kindly", "now", "asap", "immediately"})  # "room 101 fans now"
+# Words a verbless request may hold besides its devices, places, times and fillers: "we need some light in room
+# 102 asap", "staff room fan pls". "a"/"an" are left out: "we need a fan in the staff room" asks for a new one.
+_REQUEST_FRAME = frozenset("some bit of little the its their in at for here there now asap urgently right away immediately "
+                           "quickly too also as well both all and really badly please pls plz kindly sir madam maam "
+                           "mam on".split())
+
+
+def _verbless_request(f: _Facts) -> bool:
+    """A device asked for with no switch verb: a wish ("we need light in room 102", "lab 2 needs the fans") or a
+    device and a place with a please ("staff room fan pls"). Any other word makes it something else ("we need a
+    new fan", "we need the lights fixed", "staff room fan is noisy")."""
+    if not (f.types or f.switch_mentions):
+        return False
+    toks = f.toks
+    # The clause that names the device: a reason beside it ("i need the fans in lab 3, it's stuffy") is no part.
+    first = min(i for i in f.mentioned if f.masks.get(i) != PLACE) if any(f.masks.get(i) != PLACE for i in f.mentioned) \
+        else min(f.mentioned)
+    start = max((s for s in f.clause_starts if s <= first), default=0)
+    end = min((s for s in f.clause_starts if s > first), default=len(toks))
+    free = [i for i in range(start, end) if i not in f.mentioned and i not in f.masks]
+    if any(toks[i] in lx.PRONOUNS for i in free):
+        return False
+    if any(toks[i] in ("a", "an") for i in free):
+        return False
+    wish = next((i for i in free if toks[i] in _WISH_WORDS or (
+        toks[i] in ("get", "have") and i >= 2 and toks[i - 1] in _SUBJECTS and toks[i - 2] in ("can", "could", "may"))),
+        None)  # "can we get some light in room 102"
+    if wish is not None:
+        after = any(i > wish for i in f.mentioned if f.masks.get(i) != PLACE)
+        rest = [toks[i] for i in free if i != wish]
+        return after and all(t in _REQUEST_FRAME or t in _SUBJECTS or t in lx.FILLER_WORDS or t in _LEAD_INS
+                             for t in rest)
+    words = [toks[i] for i in free]
+    return f.has_place and bool(set(words) & _POLITE) and all(t in _REQUEST_FRAME or t in lx.FILLER_WORDS
+                                                               for t in words)
+
+
+# Follow-ups that move the time of the command before: "make that 9 pm", "in 10 minutes instead", "no, at 7".
+_RETIME_WORDS = frozenset("make change move push shift set do it that instead actually rather no not to then lets let "
+                          "please pls plz ok okay but time postpone".split())
+
+
+# A word that says the time is being changed: a bare "at 6 pm" after a done command is no order.
+_RETIME_SIGNALS = frozenset("instead make change move push shift actually rather postpone".split())
+
+
+def _retimes(prev: Command | None, f: _Facts, times: TimeInfo) -> bool:
+    return prev is not None and prev.intent == "device_control" and prev.action is not None and not prev.needs_time \
+        and times.when is not None and len(times.moments) == 1 and not (f.has_device or f.has_place) \
+        and f.cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS and bool(f.cues & _RETIME_SIGNALS)
+
+
 def _statusish(f: _Facts) -> bool:
     """Status words or phrases ("still on", "running", "left on") outside the names in the message."""
     return bool(f.cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
@@ -1271,6 +1489,19 @@ def _period_only(f: _Facts, times: TimeInfo) -> bool:
 def _answers_time(prev: Command | None, f: _Facts) -> bool:
     """The message may be the answer to the previous command's "At what time?": it names no device or place."""
     return prev is not None and prev.needs_time and not (f.has_device or f.has_place)
+
+
+def _same_time(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeInfo:
+    """"and the projector there at the same time": the moment of the command before, when the message names none."""
+    if prev is None or prev.when is None or times.when is not None or times.moments:
+        return times
+    k = next((k for k in range(len(toks) - 1) if toks[k:k + 2] == ["same", "time"]), None)
+    if k is None:
+        return times
+    start = k - 2 if toks[max(0, k - 2):k] == ["at", "the"] else k - 1 if toks[k - 1:k] == ["the"] else k
+    # "same" stays a word of the message: it makes the follow-up "the same again" ("same time for lab 2").
+    return dataclasses.replace(times, when=prev.when, used=times.used | (frozenset(range(start, k + 2)) - {k}),
+                               moments=("the same time",))
 
 
 def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | None:

@@ -157,6 +157,15 @@ class _Scanner:
                 self.delay = dt.timedelta(seconds=seconds)
                 self.mark(*range(i, end))
                 return end - i
+        # "give it 5 minutes and then ...", "wait 10 minutes, then ...": a delay before the order.
+        if (t == "give" and nxt in ("it", "me", "us", "them")) or t == "wait":
+            lead = i + 2 if t == "give" else i + 1
+            amount = self._amount(lead)
+            if amount is not None and self.tok(amount[1]) in ("and", "then", "before", None):
+                seconds, end = amount
+                self.delay = dt.timedelta(seconds=seconds)
+                self.mark(*range(i, end))
+                return end - i
         # "10 minutes from now", "an hour from now": a delay said after its amount.
         if "from" in (self.tok(i + 2), self.tok(i + 3), self.tok(i + 4)) and self.tok(i - 1) not in _DELAY_LEADS:
             amount = self._amount(i)

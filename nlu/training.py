@@ -83,6 +83,7 @@ class _TextModel:
         self.words = TfidfVectorizer(analyzer=_identity, lowercase=False)
         self.chars = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=2)
         self.model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+        self.documents = 0  # sentences fitted on
 
     def _docs(self, rows: list[_Row]) -> tuple[list[list[str]], list[list[str]]]:
         pairs = [text_features(r.evidence.tokens, r.evidence.typed) for r in rows]
@@ -90,6 +91,7 @@ class _TextModel:
 
     def fit(self, rows: list[_Row], y: np.ndarray) -> "_TextModel":
         words, chars = self._docs(rows)
+        self.documents = len(rows)
         self.model.fit(hstack([self.words.fit_transform(words), self.chars.fit_transform(chars)]).tocsr(), y)
         return self
 
@@ -102,10 +104,12 @@ class _TextModel:
         n = len(self.words.vocabulary_)
 
         def block(vectorizer: TfidfVectorizer, weights: np.ndarray) -> _Block:
-            # Three decimals: the file stays under its size bound as the corpus grows; a term's error (<= 5e-4)
-            # is far below what moves a sentence's score.
-            return _Block({term: (round(float(vectorizer.idf_[k]), 3), round(float(weights[k]), 3))
-                           for term, k in vectorizer.vocabulary_.items()})
+            # The smoothed idf is ln((1 + n) / (1 + df)) + 1: the document frequency df is stored, exact and short.
+            # Weights to three decimals: the file stays under its size bound as the corpus grows; a term's error
+            # (<= 5e-4) is far below what moves a sentence's score.
+            df = np.rint((1 + self.documents) / np.exp(vectorizer.idf_ - 1.0) - 1.0).astype(int)
+            return _Block(self.documents, {term: (int(df[k]), round(float(weights[k]), 3))
+                                           for term, k in vectorizer.vocabulary_.items()})
 
         return block(self.words, coef[:n]), block(self.chars, coef[n:]), float(self.model.intercept_[0])
 
