@@ -311,7 +311,6 @@ def readback_run(boards: int, runs: int, partitions: bool) -> dict:
     import datetime as dt
 
     from devices.ingest import IngestWriter
-    from devices.stored_energy import partition_of
 
     campus = synthetic_campus(boards)
     url, cleanup = database("postgres", campus, tempfile.mkdtemp(prefix="bench-readback-"))
@@ -325,14 +324,8 @@ def readback_run(boards: int, runs: int, partitions: bool) -> dict:
                 if tick == 1:
                     mark = conn.exec_driver_sql("SELECT max(id) FROM readings").scalar()
                 ts = start + dt.timedelta(seconds=2 * tick)
-                rows = [(ts, s.board_id, s.id, s.room_id, i % 2 == 0, 0.0, None, "state", None)
-                        for i, s in enumerate(switches)]
-                if ledger.partitions == 1:
-                    writer._insert_copy(conn, rows)
-                else:  # as the partitioned writers store them: each row tagged with its board's partition
-                    for part in range(ledger.partitions):
-                        writer._insert_copy(conn, [r for r in rows if partition_of(r[1], ledger.partitions) == part],
-                                            part=part)
+                writer._insert_copy(conn, [(ts, s.board_id, s.id, s.room_id, i % 2 == 0, 0.0, None, "state", None)
+                                           for i, s in enumerate(switches)])
             conn.exec_driver_sql("ANALYZE readings")
         with writer.engine.connect() as conn:
             backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()

@@ -17,7 +17,6 @@ from the previous STORED sample, whoever stored it (devices/stored_energy.py), s
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import threading
 import time
@@ -342,13 +341,10 @@ class IngestWriter:
                 settled = self.ledger.settle(batch.rows)
                 refused = list(settled.refused)
                 written = len(settled.in_order)
-                # Partitioned rows carry their partition: the others' read-back finds them by it (migration 0010).
-                tag = part if self.ledger.partitions > 1 else None
-                insert = functools.partial(self._insert, part=tag)
                 if settled.in_order:
-                    insert(conn, settled.in_order)
+                    self._insert(conn, settled.in_order)
                 if settled.late:
-                    late_refused = self.ledger.insert_late(conn, settled.late, insert)
+                    late_refused = self.ledger.insert_late(conn, settled.late, self._insert)
                     written += len(settled.late) - len(late_refused)
                     refused.extend(late_refused)
                 self.ledger.end(conn, part)
@@ -421,23 +417,17 @@ class IngestWriter:
         if unseen:
             conn.execute(update(boards).where(boards.c.id == bindparam("bid")).values(online=bindparam("up")), unseen)
 
-    def _insert_copy(self, conn: Connection, rows: list[Row], part: int | None = None) -> None:
-        # PostgreSQL's bulk load path, in the batch's transaction. `part`: the energy partition, stored with each row.
+    def _insert_copy(self, conn: Connection, rows: list[Row]) -> None:
+        # PostgreSQL's bulk load path, in the batch's transaction.
         raw = conn.connection.driver_connection
-        columns = ", ".join(READING_COLUMNS) + ("" if part is None else ", energy_part")
-        with raw.cursor() as cur, cur.copy(f"COPY readings ({columns}) FROM STDIN") as copy:
-            if part is None:
-                for row in rows:
-                    copy.write_row(row)
-            else:
-                for row in rows:
-                    copy.write_row((*row, part))
+        with raw.cursor() as cur, cur.copy(f"COPY readings ({', '.join(READING_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
-    def _insert_many(self, conn: Connection, rows: list[Row], part: int | None = None) -> None:
+    def _insert_many(self, conn: Connection, rows: list[Row]) -> None:
         # The driver's executemany with plain tuples (timestamps already in the stored form, see `_convert`).
         # In switch order, each index of `readings` (switch, room and board with time) is walked front to back
-        # instead of jumped around: half the CPU per row once the indexes outgrow SQLite's page cache. `part` is
-        # always None here: SQLite serves one process and never partitions.
+        # instead of jumped around: half the CPU per row once the indexes outgrow SQLite's page cache.
         rows = sorted(rows, key=_switch_then_time)
         marks = ", ".join("?" for _ in READING_COLUMNS)
         conn.exec_driver_sql(f"INSERT INTO readings ({', '.join(READING_COLUMNS)}) VALUES ({marks})", rows)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String,
-                        Text, UniqueConstraint, text)
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -160,9 +160,6 @@ class Reading(Base):
     energy_wh: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(String(16))
     meter_kwh: Mapped[float | None] = mapped_column(Float)
-    # The energy partition a partitioned writer stored the row in (migration 0010; NULL without partitions): its
-    # partial index (PostgreSQL, created by the migration) lets each partition's read-back walk only its own rows.
-    energy_part: Mapped[int | None] = mapped_column(SmallInteger)
 
     __table_args__ = (
         Index("ix_readings_switch_ts", "switch_id", "ts"),

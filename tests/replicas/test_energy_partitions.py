@@ -174,7 +174,7 @@ def test_the_setting_reaches_the_services_writer(postgres_url, monkeypatch):
     assert asyncio.run(partitions(Settings())) == PARTITIONS
 
 
-def _alternate(url: str, writers: list[IngestWriter], relays: list, samples: int = 12) -> None:
+def _alternate(writers: list[IngestWriter], relays: list, samples: int = 12) -> None:
     """Every relay's samples 7 s apart, in time order, handed to the writers in turn (a shared subscription)."""
     draw = random.Random(5)
     for w in writers:
@@ -200,30 +200,13 @@ def _assert_sequences_counted_once(url: str, relays: list, samples: int = 12) ->
         assert sum(e or 0.0 for _, _, e in sequence) == pytest.approx(expected, abs=1e-9)
 
 
-def test_partitioned_rows_carry_their_partition_for_the_read_back(postgres_url):
-    """Partitioned writers store each row with its board's partition (what their read-back selects by, migration
-    0010); a writer without partitions leaves it NULL (no entry in the read-back's index)."""
-    campus = _campus(postgres_url)
-    writers = [IngestWriter(postgres_url, campus, energy_partitions=True) for _ in range(2)]
-    relays = _relays(writers[0])[:10]
-    assert len({partition_of(board, PARTITIONS) for board, _, _, _ in relays}) > 1
-    _alternate(postgres_url, writers, relays)
-    _assert_sequences_counted_once(postgres_url, relays)
-    engine = create_engine(postgres_url)
-    try:
-        with engine.connect() as conn:
-            tags = conn.execute(text("SELECT DISTINCT board_id, energy_part FROM readings")).all()
-    finally:
-        engine.dispose()
-    assert tags and all(part == partition_of(board, PARTITIONS) for board, part in tags)
-
-
 def test_a_writer_without_partitions_beside_partitioned_ones_counts_once(postgres_url):
     """While the setting is changed replica by replica, writers with and without partitions share the fleet: each
-    reads back the other's rows, so every interval is counted once."""
+    reads back the other's rows, so every interval is counted once. (A read-back by a partition tag that only
+    partitioned writers store, tried on 6 December, missed the other's rows: 2x the energy here.)"""
     campus = _campus(postgres_url)
     writers = [IngestWriter(postgres_url, campus, energy_partitions=True),
                IngestWriter(postgres_url, campus, energy_partitions=False)]
     relays = _relays(writers[0])[:10]
-    _alternate(postgres_url, writers, relays)
+    _alternate(writers, relays)
     _assert_sequences_counted_once(postgres_url, relays)

@@ -166,30 +166,3 @@ def test_migration_0005_adds_coordinates_and_the_weather_table_to_a_loaded_campu
     assert "outdoor_temperature" not in table_names(db_url)
     with get_engine(db_url).connect() as conn:
         assert conn.execute(text("SELECT name, country FROM campus")).all() == [("Old Campus", "IN")]
-
-
-def test_migration_0010_tags_readings_with_their_energy_partition_and_downgrades(db_url):
-    """The column is added beside the rows already stored (NULL: written without partitions); on PostgreSQL a
-    partial index on (energy_part, id) holds only tagged rows the energy read-back needs; downgrade drops both."""
-    upgrade(db_url, "0009")
-    with get_engine(db_url).begin() as conn:
-        conn.execute(text("INSERT INTO readings (ts, board_id, switch_id, state, energy_wh) "
-                          "VALUES ('2026-12-01 09:00:00', 'b1', 's1', true, 0.5)"))
-    upgrade(db_url)
-    columns = {c["name"] for c in inspect(get_engine(db_url)).get_columns("readings")}
-    assert "energy_part" in columns
-    indexes = {i["name"]: i for i in inspect(get_engine(db_url)).get_indexes("readings")}
-    postgres = get_engine(db_url).dialect.name == "postgresql"
-    assert ("ix_readings_energy_part_id" in indexes) == postgres
-    with get_engine(db_url).begin() as conn:
-        assert conn.execute(text("SELECT energy_part FROM readings")).all() == [(None,)]
-        conn.execute(text("INSERT INTO readings (ts, board_id, switch_id, state, energy_wh, energy_part) "
-                          "VALUES ('2026-12-01 09:00:02', 'b1', 's1', true, 0.5, 3)"))
-        if postgres:
-            definition = conn.execute(text("SELECT pg_get_indexdef('ix_readings_energy_part_id'::regclass)")).scalar()
-            assert "(energy_part, id)" in definition and "energy_part IS NOT NULL" in definition
-    command.downgrade(alembic_config(db_url), "0009")
-    columns = {c["name"] for c in inspect(get_engine(db_url)).get_columns("readings")}
-    assert "energy_part" not in columns
-    with get_engine(db_url).connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM readings")).scalar() == 2
