@@ -3,17 +3,49 @@
 from __future__ import annotations
 
 import json
+import math
 
 from nlu.judge import JUDGE_FILE
 from tests.conftest import DEMO_CAMPUS
 from tests.nlu.test_nlu_corpus_cli import _cli
 
 
+def _same(a: object, b: object, where: str = "judge") -> None:
+    """Equal structure and values; floats equal to 1e-9 relative (BLAS may sum in another order on another CPU or
+    thread count: the unrounded biases then differ in their last bits, never more)."""
+    if isinstance(a, float) or isinstance(b, float):
+        assert isinstance(a, (int, float)) and isinstance(b, (int, float)), where
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), f"{where}: {a} != {b}"
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), f"{where}: keys differ"
+        for key in a:
+            _same(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), f"{where}: lengths differ"
+        for i, (x, y) in enumerate(zip(a, b)):
+            _same(x, y, f"{where}[{i}]")
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
 def test_training_reproduces_the_shipped_weights(tmp_path) -> None:
     out = tmp_path / "judge.json"
     done = _cli("train", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert json.loads(out.read_text()) == json.loads(JUDGE_FILE.read_text())
+    _same(json.loads(out.read_text()), json.loads(JUDGE_FILE.read_text()))
+
+
+def test_the_comparison_sees_a_changed_weight() -> None:
+    shipped = json.loads(JUDGE_FILE.read_text())
+    changed = json.loads(JUDGE_FILE.read_text())
+    term = next(iter(changed["text"]["words"]))
+    changed["text"]["words"][term][1] += 0.001
+    _same(shipped, json.loads(JUDGE_FILE.read_text()))
+    try:
+        _same(shipped, changed)
+    except AssertionError:
+        return
+    raise AssertionError("a weight changed by 0.001 passed as equal")
 
 
 def test_parse_vetoes_out_of_scope_and_reports_a_calibrated_confidence() -> None:
