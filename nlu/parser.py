@@ -1393,20 +1393,25 @@ _OPENING_WORDS = frozenset("before i forget just checking check checked quick qu
                            "actually wait or but um uh umm er erm hmm tell me honestly so ok okay and well oh "
                            "kindly please pls plz dear team friend buddy yo good morning afternoon evening".split())
 _OPENED_ASKS = frozenset("is are was were did do does has have".split())
+_DID_WHO = frozenset("i we you u anyone anybody someone somebody they he she".split())
 # What follows the asking word of a question: a subject, a determiner or a device ("did i ...", "are the lights").
 _ASKED_ABOUT = frozenset("the any all anyone anybody someone somebody i we you u it they there my our everything "
                          "anything something nothing".split())
 
 
 def _opened_question(f: _Facts) -> int | None:
-    """The index of the asking word of a question after an opening with no comma, or None."""
-    toks = f.toks
+    """The index of the asking word of a question after an opening with no comma, or None. After other words than
+    an opening's, only "did <someone>" asks ("before i go home did i turn off the fans")."""
+    toks, plain = f.toks, True
     for j, t in enumerate(toks[:-1]):
-        if j in f.mentioned or toks[j] not in _OPENING_WORDS | _OPENED_ASKS:
+        if j and t == "did" and toks[j + 1] in _DID_WHO:
+            return j
+        if j in f.mentioned or t in _STRONG_VERBS:
             return None
-        if j and t in _OPENED_ASKS and (toks[j + 1] in _ASKED_ABOUT or j + 1 in f.mentioned) \
+        if plain and j and t in _OPENED_ASKS and (toks[j + 1] in _ASKED_ABOUT or j + 1 in f.mentioned) \
                 and toks[j - 1] not in _SUBJECTS:  # "i have the ...", "you are the ..." are statements
             return j
+        plain = plain and t in _OPENING_WORDS
     return None
 
 
