@@ -73,6 +73,8 @@ HELP_PHRASES = (
     "help", "what can you do", "what do you do", "how do i use", "how to use", "how does this work",
     "what commands", "list commands", "commands", "usage", "guide", "instructions", "how do you work",
     "what are you able to do", "what can i ask", "what should i type",
+    "what all things can you", "what things can you", "what are the options", "what are my options",
+    "what options do i have", "what options are there",
     "what do i say to", "what should i say to", "what can i say", "start", "menu", "what can this bot do",
     "what can it do", "what does this bot do", "what do you understand", "how can you help", "what are the commands",
     # Asked indirectly: "I'm new here, what can you do", "what is this bot for", "how do I talk to you".
@@ -144,6 +146,8 @@ OUT_OF_SCOPE_PHRASES = (
     # Questions about words, not things: "what does AC stand for", "what is the full form of kwh".
     "stand for", "stands for", "full form", "short for", "meaning of", "how do you spell",
     # Figures of speech with light, power and running: "shed some light on this", "running on empty".
+    # Going to sleep or leaving: "it's lights out for me", "lights out for us, good night".
+    "lights out for me", "lights out for us", "it is lights out", "lights out time for me",
     "shed light", "shed some light", "shed any light", "shed a little light", "sheds light", "light at the end",
     "running on empty", "running on fumes", "running low", "running out of", "run out of", "ran out of",
     "running late", "running thin", "running short", "running behind", "running on coffee", "running on no",

@@ -618,7 +618,8 @@ class Parser:
             return "unknown", None, None
         if any(f.phrase(p) for p in _RETRACTIONS) and not (f.has_device or f.has_place or times.moments):
             return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
-        if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions):
+        if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions or (f.everything and f.has_place)):
+            # "switch everything on in 201, exam starts soon" is an order; "on and off all week" names no place
             return "unknown", None, None
         if cues & {"alarm"} and times.moments and not (f.has_device or f.has_place):
             return "unknown", None, None  # "alarm at 5:45 tomorrow": a phone alarm, not a question about alerts
@@ -633,6 +634,21 @@ class Parser:
             return "unknown", None, None  # "switch on the oscilloscope at bench 2": the kit, not the bench's sockets
         if self._not_our_thing(f):
             return "unknown", None, None  # "fairy lights on the balcony", "where is the projector remote"
+        if first in _OTHER_TASKS and not cues & _STRONG_VERBS and not f.phrase(f"{first} the schedule"):
+            return "unknown", None, None  # "update windows on the computers in lab 1": a task no switch does
+        if not f.has_device and cues & _MOVABLE_EVENTS and any(
+                t in _MOVABLE_EVENTS and i not in f.mentioned for i, t in enumerate(f.toks)) \
+                and (cues & (lx.CANCEL_WORDS | lx.SCHEDULE_WORDS | _MOVE_WORDS) or times.moments):
+            return "unknown", None, None  # "cancel my 3 pm class", "reschedule the meeting to 4": people's plans
+        if "status" in cues and not (f.has_device or f.has_place or f.pronoun or f.unknown_places) and any(
+                t == "status" and f.toks[i + 1:i + 2] == ["of"] and _thing_after(f, i + 2) for i, t in enumerate(f.toks)):
+            return "unknown", None, None  # "status of the fee reimbursement": not a switch's status
+        if cues & {"menu", "menus"} and cues & _FOOD_WORDS:
+            return "unknown", None, None  # "what is today's menu in the mess": food, not the bot's menu
+        if (cues & lx.HELP_WORDS or "help" in cues) and (f.unknown_places or any(
+                f.toks[i:i + 2] == ["help", "me"] and f.toks[i + 2:i + 3] and f.toks[i + 2] in _WORLD_TASKS
+                for i in range(len(f.toks)))) and not f.has_device:
+            return "unknown", None, None  # "help me find a plumber for the hostel", "today's menu in the mess"
         if any(t in _SWITCH_FORMS and n in _PERSONS for t, n in zip(f.toks, f.toks[1:])):
             return "unknown", None, None  # "that talk switched me off", "don't turn him on": people, not relays
         action = self._action(f)
@@ -645,6 +661,9 @@ class Parser:
             return "device_control", prev.action, None  # "make that 9 pm", "in 10 minutes instead": the same, later
         # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
         question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
+        opened = None if question else _opened_question(f)
+        if opened is not None:
+            lead, first, question = opened, f.toks[opened], True  # "before i forget did i switch off the lights ..."
         if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
                 and f.toks[lead - 2] in ("can", "could", "may", "might"):
             question = False  # "can we have the fans on", "could I get the AC off": asking for, not about
@@ -663,8 +682,8 @@ class Parser:
             action = "on"  # "make sure the fans are on"; "make sure nothing's running in X" (then off, below)
         if ensure and action == "on" and cues & {"nothing", "none", "nothings"}:
             action = "off"  # "make sure nothing is left on"
-        wished = action is None and not question and f.has_device and (bool(cues & _WISHES) or first == "run") \
-            and bool(cues & {"running", "run"})
+        wished = action is None and not question and f.has_device and (f.has_place or context.previous is not None) \
+            and (bool(cues & _WISHES) or first == "run") and bool(cues & {"running", "run"})
         if wished:
             action = "on"  # "we need the projector running in lab 2", "let the fans run", "run the fans for an hour"
         bare = _bare_on_off(f, lead)
@@ -672,10 +691,13 @@ class Parser:
             # Indian English "pls off it", "kindly on the projector", "do the needful and off the fans": on/off as
             # the verb, an order even after a story ("the AC is still on, pls off it").
             action, question = f.toks[bare], False
-        state = _state_wanted(f) if not question and (f.has_device or f.has_place) else None
+        # A request with no switching verb must name a campus device and a place (or follow a command that gave
+        # one): "we need light", "the lights need to be on" alone are too often said of other things to act on.
+        placed = f.has_place or context.previous is not None
+        state = _state_wanted(f) if not question and f.has_device and placed else None
         if state is not None:
             action, wished = state, True  # "the bench sockets need to be on", "room 202 projector should be off"
-        if action is None and not question and not f.asked and _verbless_request(f):
+        if action is None and not question and not f.asked and placed and _verbless_request(f):
             action, wished = "on", True  # "we need light in room 102", "staff room fan pls"
         verb = bool(cues & _STRONG_VERBS) or ensure or bare is not None
         # "never mind, turn off the fans" is an order; "never mind, leave the fans on" takes one back.
@@ -734,6 +756,8 @@ class Parser:
         if energy and not (f.has_place or f.has_device or f.everything) and times.period is None \
                 and self._strange_words(f):
             return "unknown", None, None  # "how much energy does bitcoin mining use": not a thing on this campus
+        if energy and _unit_price(f):
+            return "unknown", None, None  # "how much is the electricity bill for unit": the tariff, not our meters
         if energy:
             return "energy_query", None, None
         if (question or first == "when" or f.toks[0] in _FUTURE_ASK) \
@@ -1358,6 +1382,74 @@ def _other_object(f: _Facts, times: TimeInfo) -> bool:
 _BARE_VERB_BEFORE = _LINKS | frozenset({"needful", "sir", "maam", "mam", "madam", "pls", "plz", "please", "kindly"})
 _BARE_VERB_OBJECTS = frozenset({"it", "them", "the", "all", "this", "that", "these", "those", "both", "every",
                                 "everything", "my", "our"})
+
+
+# An opening said before a question with no comma after it: "before i forget did i ...", "just checking are the
+# lights off ...", "quick question is ...", "or is the AC ..." (a hesitation heard as "or"). Only such words may come
+# before the asking word, so "what i want is the fans on" and "room 101 is too hot" stay what they are.
+_OPENING_WORDS = frozenset("before i forget just checking check checked quick question questions by the way btw one more "
+                           "thing 1 also sorry to bother you was wondering wonder wondered curious out of curiosity real "
+                           "random doubt query small a confirm hey hi hello bot sir madam maam mam listen another "
+                           "actually wait or but um uh umm er erm hmm tell me honestly so ok okay and well oh "
+                           "kindly please pls plz dear team friend buddy yo good morning afternoon evening".split())
+_OPENED_ASKS = frozenset("is are was were did do does has have".split())
+_DID_WHO = frozenset("i we you u anyone anybody someone somebody they he she".split())
+# What follows the asking word of a question: a subject, a determiner or a device ("did i ...", "are the lights").
+_ASKED_ABOUT = frozenset("the any all anyone anybody someone somebody i we you u it they there my our everything "
+                         "anything something nothing".split())
+
+
+def _opened_question(f: _Facts) -> int | None:
+    """The index of the asking word of a question after an opening with no comma, or None. After other words than
+    an opening's, only "did <someone>" asks ("before i go home did i turn off the fans")."""
+    toks, plain = f.toks, True
+    for j, t in enumerate(toks[:-1]):
+        if j and t == "did" and toks[j + 1] in _DID_WHO:
+            return j
+        if j in f.mentioned or t in _STRONG_VERBS:
+            return None
+        if plain and j and t in _OPENED_ASKS and (toks[j + 1] in _ASKED_ABOUT or j + 1 in f.mentioned) \
+                and toks[j - 1] not in _SUBJECTS:  # "i have the ...", "you are the ..." are statements
+            return j
+        plain = plain and t in _OPENING_WORDS
+    return None
+
+
+_PRICE_WORDS = frozenset("bill bills cost costs price rate rates tariff charge charged charges rupees rs inr paise "
+                         "much pay paying".split())
+
+
+def _unit_price(f: _Facts) -> bool:
+    """The price of one unit of electricity ("bill per unit", "cost for 1 kwh", "rate of a unit"): a tariff question,
+    not one about what the campus used ("units used by lab 2" are the meters')."""
+    toks = f.toks
+    return bool(f.cues & _PRICE_WORDS) and any(
+        t in ("unit", "kwh") and i and toks[i - 1] in ("per", "for", "a", "each", "1", "one", "every", "of")
+        for i, t in enumerate(toks))
+
+
+_FOOD_WORDS = frozenset("today tomorrow tonight mess canteen cafeteria cafe lunch dinner breakfast food snacks snack "
+                        "hostel restaurant".split())
+
+
+def _thing_after(f: _Facts, start: int) -> bool:
+    """Whether the first word after `start`, determiners aside, is a thing the campus registry does not name."""
+    k = start
+    while k < len(f.toks) and f.toks[k] in ("the", "my", "our", "a", "an", "this", "that"):
+        k += 1
+    return k < len(f.toks) and k not in f.mentioned and f.toks[k] not in ("all", "everything", "campus", "things")
+
+
+# Verbs of a task no switch does, first in a message: "update windows on the computers", "install python on the pcs".
+_OTHER_TASKS = frozenset("update updates install uninstall reinstall upgrade download upload format configure "
+                         "print scan book order buy repair fix clean paint replace service dust mop wipe "
+                         "charge recharge reset login log".split())
+# What people plan, that a schedule of ours never moves: "cancel my 3 pm class", "reschedule the meeting".
+_MOVABLE_EVENTS = _EVENTS | frozenset("class classes lecture lectures appointment appointments lab session "
+                                      "tuition viva interview duty".split()) - {"lab"}
+_MOVE_WORDS = frozenset("reschedule rescheduled postpone postponed prepone preponed shift move push".split())
+# "help me <verb>" with one of these is help with something in the world, not with the bot.
+_WORLD_TASKS = frozenset("find book get buy hire call contact locate reach pay write fill submit apply".split())
 
 
 def _bare_on_off(f: _Facts, lead: int | None) -> int | None:

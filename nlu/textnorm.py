@@ -64,6 +64,15 @@ _SUBS = (
 )
 
 
+def _decimal_hours(match: re.Match[str]) -> str:
+    """ "1.5 hours" as minutes the time parser reads ("90 minutes"): the point would otherwise split it into "1 5"."""
+    return f" {round(float(match.group(1)) * 60)} minutes "
+
+
+# A decimal number of hours ("in 1.5 hours", "2.5 hrs", ".5 h"), before the point is dropped with the punctuation.
+_DECIMAL_HOURS = re.compile(r"(?<![\d.])(\d*\.\d+)\s*(?:hours?|hrs?|h)\b")
+
+
 def is_binary(text: str) -> bool:
     """True for text that is not language: NULs, or mostly control and replacement characters."""
     if not text or "\x00" in text:
@@ -74,7 +83,7 @@ def is_binary(text: str) -> bool:
 
 def base_tokens(text: str) -> list[str]:
     """Lower-case, split and clean; no number handling (used for registry names and messages alike)."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = _DECIMAL_HOURS.sub(_decimal_hours, unicodedata.normalize("NFKC", text).lower())
     for pattern, replacement in _SUBS:
         text = pattern.sub(replacement, text)
     return text.split()

@@ -103,8 +103,12 @@ def test_a_delay_heard_with_and_or_written_as_a_decimal_is_the_delay_said(parse,
     assert _text(written) == fixed
     command = parse(_text(written))
     assert command.when == NOW.replace(tzinfo=command.when.tzinfo) + dt.timedelta(minutes=minutes)
-    # As Whisper wrote it the delay is lost or another one (1.5 is read "1 5": fifteen hours).
-    assert parse(written.lower()).when != command.when
+    # As Whisper wrote it the delay was lost or another one ("1.5" was read "1 5": fifteen hours); since the tenth
+    # text pass (text-kinds7) the parser reads a decimal of hours itself, and "and" stays speech's to fix.
+    if "." in written.rstrip("."):
+        assert parse(written.lower()).when == command.when
+    else:
+        assert parse(written.lower()).when != command.when
 
 
 @pytest.mark.parametrize("written", [
@@ -140,8 +144,8 @@ def test_a_clause_end_whisper_wrote_is_kept_for_the_parser(parse):
     heard = "Just checking, are the lights off in the reading hall?"
     assert _text(heard) == "just checking, are the lights off in the reading hall"
     assert parse(_text(heard)).intent == "status_query"
-    # Without the comma the question began a switch.
-    assert parse("just checking are the lights off in the reading hall").intent == "device_control"
+    # Without the comma the question began a switch until the tenth text pass (text-kinds7): now it stays a question.
+    assert parse("just checking are the lights off in the reading hall").intent == "status_query"
     said = heard_words([(" Before", 0.9), (" I", 0.9), (" forget", 0.9), (",", 0.8), (" did", 0.9), (" I", 0.9),
                         (" switch", 0.9), (" off", 0.9), (" the", 0.9), (" projector", 0.9), ("?", 0.9)])
     assert [w.text for w in said] == ["before", "i", "forget", ",", "did", "i", "switch", "off", "the", "projector"]
