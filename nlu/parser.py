@@ -23,6 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
 from nlu.command import Command, ParseContext
+from nlu.corrections import Span, take_back
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
@@ -335,6 +336,10 @@ class Parser:
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
                 end = i + 3 if toks[i + 2:i + 3] == ["unit"] else i + 2
                 toks[i:end] = [*toks[i + 1:end], _ORDINALS[toks[i]]]
+        # "AC number three", "ac unit number 2": the numbered unit ("AC unit 3"), not every AC plus a room 3.
+        for i in range(len(toks) - 2, 0, -1):
+            if toks[i] == "number" and toks[i - 1] in ("ac", "unit") and toks[i + 1].isdigit():
+                toks[i:i + 1] = [] if toks[i - 1] == "unit" else ["unit"]
         out: list[str] = []
         corrections = 0
         i = 0
@@ -394,6 +399,8 @@ class Parser:
 
     def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime
                     ) -> tuple[Command, Evidence]:
+        taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
+        toks = taken.toks
         times = _same_time(extract_times(toks, now), toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
                        asked=raw.rstrip().endswith("?"))
@@ -436,6 +443,8 @@ class Parser:
             facts.everywhere = True
         intent, action, operation = self._intent(facts, times, context)
         command = self._decide(raw, facts, times, context, now, intent, action, operation)
+        if taken.unclear and command.intent == "device_control" and command.clarification is None:
+            command = dataclasses.replace(command, clarification="You corrected yourself: what exactly should I switch?")
         return command, self._evidence(facts, command, context, raw)
 
     def _strange_words(self, f: _Facts) -> list[str]:
@@ -1630,6 +1639,17 @@ def _moment(when: dt.datetime, now: dt.datetime) -> str:
     """A moment as a campus user would say it: "18:00 on Tue 24 Nov" (with the year when it is not this one)."""
     day = when.strftime("%a %d %b") + (f" {when.year}" if when.year != now.year else "")
     return f"{when:%H:%M} on {day}"
+
+
+def _spans(mentions: list[Mention], used: set[int]) -> list[Span]:
+    """Mentions and time phrases (runs of time tokens) as the spans a self-correction replaces."""
+    spans = [Span(m.kind, m.targets, m.start, m.end) for m in mentions if not set(range(m.start, m.end)) <= used]
+    for k in sorted(used):
+        if spans and spans[-1].kind == "time" and spans[-1].end == k:
+            spans[-1] = Span("time", (), spans[-1].start, k + 1)
+        else:
+            spans.append(Span("time", (), k, k + 1))
+    return sorted(spans, key=lambda s: s.start)
 
 
 def _add(items: list[str], item: str) -> None:

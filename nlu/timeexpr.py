@@ -362,6 +362,16 @@ class _Scanner:
             self.clock = (hour, minute, mer)
             self.mark(i, i + 1, i + 2, i + 3 if mer else i + 2, i - 1 if self.tok(i - 1) in TIME_LEADS else i)
             return 4 if mer else 3
+        # "at ten to five", "at 20 past 6": minutes to or past an hour, only after "at" ("5 to 10 minutes" is none).
+        if t in ("5", "10", "20", "25") and nxt in ("past", "to") and self.tok(i - 1) == "at" \
+                and re.fullmatch(r"(?:[1-9]|1[0-2])", self.tok(i + 2) or ""):
+            hour, minute = int(self.tok(i + 2)), int(t)
+            if nxt == "to":
+                hour, minute = (hour - 1) % 24, 60 - minute
+            mer = self.tok(i + 3) if self.tok(i + 3) in ("am", "pm") else None
+            self.clock = (hour, minute, mer)
+            self.mark(i - 1, i, i + 1, i + 2, i + 3 if mer else i + 2)
+            return 4 if mer else 3
         # Clock times: "at 5", "5 pm", "17:30", "5:30pm", "at 7 oclock".
         m = _CLOCK.match(t)
         if m:

@@ -1,0 +1,167 @@
+"""Self-corrections inside one message: "lights in room 101, no sorry, 102" means room 102 only.
+
+A pure token rewrite run before the parser reads a message. A correction marker ("no sorry", "i mean", "actually
+make that", "no, make it", "no wait", "not X, just Y") takes back the earlier mention of the same kind (room, device
+type, named switch, time) and puts the mention after it in its place, or drops what "not" excludes. When a marker
+plainly corrects something but what it replaces cannot be told, the result says so and the parser must ask: acting
+on both the old and the new target would switch something the user took back (the first safety rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Markers after which the next mention replaces an earlier one. Longest first, so "no sorry" wins over "sorry".
+_REPLACING: tuple[tuple[str, ...], ...] = (
+    ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
+    ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
+    ("make", "that"), ("actually",), ("sorry",),
+)
+# Markers too loose to demand a question when nothing we know follows them ("sorry for the bother").
+_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that")})
+_FILLERS = frozenset({"the", "a", "an", "in", "at", "to", "for", "no", "it", "that", "one", "just", "only"})
+_EXCLUDING = frozenset({"not"})
+_INSTEAD = frozenset({"just", "but", "only"})
+_NAMED_KINDS = frozenset({"room", "type", "switch"})  # what "not X" may exclude ("not now" is no exclusion)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One thing the message names: `kind` (room, type, switch, time...), its targets, tokens [start, end)."""
+
+    kind: str
+    targets: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One correction found: the tokens dropped, and those put at `at` instead (an empty `put` only drops)."""
+
+    marker: tuple[str, ...]
+    dropped: frozenset[int]
+    at: int
+    put: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The message with its corrections applied; `unclear` when a marker corrects something we cannot place."""
+
+    toks: list[str]
+    corrections: tuple[Correction, ...]
+    unclear: bool
+
+
+def _kind_group(kind: str) -> str:
+    return "room" if kind in ("room", "rooms", "building") else kind
+
+
+def _marker_at(toks: list[str], i: int) -> tuple[str, ...] | None:
+    for marker in _REPLACING:
+        if tuple(toks[i:i + len(marker)]) == marker:
+            return marker
+    return None
+
+
+def _first_after(spans: list[Span], toks: list[str], i: int) -> tuple[Span | None, int]:
+    """The mention right after a marker (fillers skipped), or a bare number as a `number` span."""
+    j = i
+    while j < len(toks) and toks[j] in _FILLERS:
+        j += 1
+    for span in spans:
+        if span.start == j:
+            return span, j
+    if j < len(toks) and toks[j].isdigit():
+        end = j + 2 if toks[j + 1:j + 2] in (["am"], ["pm"]) else j + 1
+        return Span("number", (toks[j],), j, end), j
+    return None, j
+
+
+def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]) -> Correction | None | bool:
+    """The correction a replacing marker at `i` makes; None when it is no correction, False when it is unclear."""
+    before = [s for s in spans if s.end <= i]
+    if not before:
+        return None  # "sorry, turn on the fans": an apology, nothing to take back
+    new, _ = _first_after(spans, toks, i + len(marker))
+    if new is None:
+        return None if marker in _LOOSE else False
+    dropped = set(range(i, new.end))
+    if new.kind == "number":  # "room 101, no sorry, 102": the nearest earlier number of a room or a time
+        olds = [s for s in before if _kind_group(s.kind) in ("room", "time")
+                and any(t.isdigit() for t in toks[s.start:s.end])]
+        if not olds:
+            return False
+        old = olds[-1]
+        digit = max(k for k in range(old.start, old.end) if toks[k].isdigit())
+        put = tuple(t for t in toks[new.start:new.end] if not (t in ("am", "pm") and toks[digit + 1:digit + 2] == [t]))
+        tail = [k for k in range(digit + 1, old.end) if toks[k] in ("am", "pm")] if len(put) > 1 else []
+        return Correction(marker, frozenset(dropped | {digit, *tail}), digit, put)
+    olds = [s for s in before if _kind_group(s.kind) == _kind_group(new.kind)]
+    if not olds:
+        return None if marker in _LOOSE else False
+    old = olds[-1]
+    if new.kind == "time" and toks[old.start:old.start + 1] == ["at"] and toks[new.start:new.start + 1] != ["at"]:
+        put = ("at", *toks[new.start:new.end])
+        return Correction(marker, frozenset(dropped | set(range(old.start, old.end))), old.start, put)
+    return Correction(marker, frozenset(dropped | set(range(old.start, old.end))), old.start,
+                      tuple(toks[new.start:new.end]))
+
+
+def _exclude(toks: list[str], spans: list[Span], i: int) -> Correction | None | bool:
+    """ "not the heater, just the fans": drop the excluded mention, and any earlier one naming the same thing."""
+    gone, j = _first_after(spans, toks, i + 1)
+    if gone is None or gone.kind not in _NAMED_KINDS or j != i + 1 + sum(1 for t in toks[i + 1:j] if t == "the"):
+        return None
+    earlier = [s for s in spans if s.end <= i]
+    same = [s for s in earlier if s.kind == gone.kind and s.targets == gone.targets]
+    if not same and not any(s.kind == gone.kind for s in earlier):
+        # "everything in 101, not the fans": an exception to a whole, which the parser does not yet subtract; ask
+        # rather than switch the very thing excluded. With nothing named before, "not" is no taking back.
+        return False if earlier else None
+    dropped = set(range(i, gone.end))
+    if toks[gone.end:gone.end + 1] and toks[gone.end] in _INSTEAD:
+        dropped.add(gone.end)
+    for s in same:
+        dropped |= set(range(s.start, s.end))
+    return Correction(("not",), frozenset(dropped), i, ())
+
+
+def take_back(toks: list[str], spans: list[Span]) -> Resolved:
+    """Apply every self-correction in `toks` (normalised tokens) given the mentions found in them."""
+    found: list[Correction] = []
+    unclear = False
+    i = 0
+    while i < len(toks):
+        marker = _marker_at(toks, i)
+        if marker is not None and i:
+            made = _replace(toks, spans, i, marker)
+            if made is False:
+                unclear = True
+            elif made is not None:
+                found.append(made)
+                i = max(made.dropped) + 1
+                continue
+            i += len(marker)
+            continue
+        if toks[i] in _EXCLUDING and i:
+            made = _exclude(toks, spans, i)
+            if made is False:
+                unclear = True
+            elif made is not None:
+                found.append(made)
+                i = max(made.dropped) + 1
+                continue
+        i += 1
+    if not found:
+        return Resolved(list(toks), (), unclear)
+    dropped = frozenset().union(*(c.dropped for c in found))
+    puts = {c.at: c.put for c in found}
+    out: list[str] = []
+    for k, tok in enumerate(toks):
+        if k in puts:
+            out.extend(puts[k])
+        if k not in dropped:
+            out.append(tok)
+    return Resolved(out, tuple(found), unclear)
