@@ -56,18 +56,28 @@ def stride_for(total_hours: int, max_rows: int = MAX_ROWS) -> int:
     return stride
 
 
-def training_rows(history: pd.Series, calendar: CampusCalendar, *, stride: int = BASE_STRIDE,
-                  weather: pd.Series | None = None, use_weather: bool | None = None) -> Rows | None:
-    """One series' rows, or None when it is too short to give any. `use_weather`: force the temperature columns on
-    or off (a pool must be of one width); None decides from the weather's coverage of the targets."""
-    y = usable(history)
+def origin_grid(y: pd.Series, stride: int,
+                min_origin: int = MIN_ORIGIN) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DatetimeIndex] | None:
+    """A training grid over one series: its values, then per row the origin (index of the first forecast hour), the
+    horizon hour (1..HORIZON) and the target's timestamp; origins every `stride` hours from `min_origin`. None when the
+    series is too short for one origin."""
     values = y.to_numpy(dtype=float)
-    origins = np.arange(MIN_ORIGIN, len(values) - HORIZON + 1, int(stride))
+    origins = np.arange(min_origin, len(values) - HORIZON + 1, int(stride))
     if len(origins) == 0:
         return None
     origin = np.repeat(origins, HORIZON)
     h = np.tile(np.arange(1, HORIZON + 1), len(origins))
-    stamps = y.index[origin + h - 1]
+    return values, origin, h, y.index[origin + h - 1]
+
+
+def training_rows(history: pd.Series, calendar: CampusCalendar, *, stride: int = BASE_STRIDE,
+                  weather: pd.Series | None = None, use_weather: bool | None = None) -> Rows | None:
+    """One series' rows, or None when it is too short to give any. `use_weather`: force the temperature columns on
+    or off (a pool must be of one width); None decides from the weather's coverage of the targets."""
+    grid = origin_grid(usable(history), stride)
+    if grid is None:
+        return None
+    values, origin, h, stamps = grid
     builder = DayAhead(calendar)
     if use_weather is None:
         use_weather = bool(np.isfinite(temperature_at(weather, stamps)).mean() >= MIN_WEATHER_COVERAGE)

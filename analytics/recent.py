@@ -11,7 +11,6 @@ and is fitted once over all the series of a campus (`fit_recent`), like `analyti
 from __future__ import annotations
 
 import logging
-import math
 import warnings
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -21,6 +20,7 @@ import pandas as pd
 
 from analytics.calendar import CampusCalendar
 from analytics.dayahead import HORIZON, MIN_WEATHER_COVERAGE, temperature_at
+from analytics.pooled import BASE_STRIDE, MAX_ROWS, origin_grid, stride_for
 from analytics.series import DAY_HOURS, WEEK_HOURS, future_index, usable
 
 log = logging.getLogger(__name__)
@@ -29,8 +29,6 @@ RECENT = 24
 DAYS = 7
 WEEKS = 4
 MIN_ORIGIN = (WEEKS + 1) * WEEK_HOURS
-MAX_ROWS = 600_000
-BASE_STRIDE = 17
 
 
 def _take(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -86,14 +84,10 @@ def features(values: np.ndarray, origin: np.ndarray, h: np.ndarray, stamps: pd.D
 def training_rows(history: pd.Series, calendar: CampusCalendar, *, stride: int = BASE_STRIDE,
                   weather: pd.Series | None = None, use_weather: bool | None = None,
                   scale: str = "week") -> RecentRows | None:
-    y = usable(history)
-    values = y.to_numpy(dtype=float)
-    origins = np.arange(MIN_ORIGIN, len(values) - HORIZON + 1, int(stride))
-    if len(origins) == 0:
+    grid = origin_grid(usable(history), stride, MIN_ORIGIN)
+    if grid is None:
         return None
-    origin = np.repeat(origins, HORIZON)
-    h = np.tile(np.arange(1, HORIZON + 1), len(origins))
-    stamps = y.index[origin + h - 1]
+    values, origin, h, stamps = grid
     if use_weather is None:
         use_weather = bool(np.isfinite(temperature_at(weather, stamps)).mean() >= MIN_WEATHER_COVERAGE)
     x, level = features(values, origin, h, stamps, calendar, weather, bool(use_weather), scale)
@@ -103,12 +97,6 @@ def training_rows(history: pd.Series, calendar: CampusCalendar, *, stride: int =
         return None
     return RecentRows(x[ok], target[ok], bool(use_weather), scale)
 
-
-def stride_for(total_hours: int, max_rows: int = MAX_ROWS) -> int:
-    stride = max(BASE_STRIDE, math.ceil(total_hours * HORIZON / max(max_rows, 1)))
-    while math.gcd(stride, 24) != 1:
-        stride += 1
-    return stride
 
 
 class RecentDayAhead:

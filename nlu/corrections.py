@@ -134,26 +134,21 @@ def take_back(toks: list[str], spans: list[Span]) -> Resolved:
     unclear = False
     i = 0
     while i < len(toks):
-        marker = _marker_at(toks, i)
-        if marker is not None and i:
-            made = _replace(toks, spans, i, marker)
-            if made is False:
-                unclear = True
-            elif made is not None:
-                found.append(made)
-                i = max(made.dropped) + 1
-                continue
-            i += len(marker)
+        marker = _marker_at(toks, i) if i else None
+        if marker is not None:
+            made, step = _replace(toks, spans, i, marker), len(marker)
+        elif i and toks[i] in _EXCLUDING:
+            made, step = _exclude(toks, spans, i), 1
+        else:
+            i += 1
             continue
-        if toks[i] in _EXCLUDING and i:
-            made = _exclude(toks, spans, i)
-            if made is False:
-                unclear = True
-            elif made is not None:
-                found.append(made)
-                i = max(made.dropped) + 1
-                continue
-        i += 1
+        if made is False:
+            unclear = True
+        elif made is not None:
+            found.append(made)
+            i = max(made.dropped) + 1
+            continue
+        i += step
     if not found:
         return Resolved(list(toks), (), unclear)
     dropped = frozenset().union(*(c.dropped for c in found))

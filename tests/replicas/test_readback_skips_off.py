@@ -8,7 +8,6 @@ import random
 import threading
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from devices.ingest import IngestWriter
 from devices.model import RelayReport
@@ -16,6 +15,7 @@ from store.campus import load_campus_file
 from store.db import session_scope, upgrade
 from store.registry import sync_campus
 from tests.conftest import DEMO_CAMPUS
+from tests.replicas.test_energy_partitions import _stored
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
 LIGHTS = ("cr-101-panel", 16)  # cr-101-lights, 320 W
@@ -39,19 +39,13 @@ def _write(writer: IngestWriter, seconds: float, on: bool) -> None:
 
 
 def _sequences(url: str) -> dict[str, list[tuple[dt.datetime, bool, float | None]]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT switch_id, ts, state, energy_wh FROM readings "
-                                     "WHERE switch_id IS NOT NULL AND state IS NOT NULL ORDER BY ts, id")).all()
-    finally:
-        engine.dispose()
-    out: dict[str, list] = {}
-    for switch_id, ts, state, energy in rows:
+    """The stored rows per switch (tests/replicas/test_energy_partitions.py's `_stored`), times in UTC."""
+    def utc(ts: dt.datetime | str) -> dt.datetime:
         value = ts if isinstance(ts, dt.datetime) else dt.datetime.fromisoformat(ts)
-        out.setdefault(switch_id, []).append((value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc),
-                                              bool(state), energy))
-    return out
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+    return {switch_id: [(utc(ts), bool(state), energy) for ts, state, energy in rows]
+            for switch_id, rows in _stored(url).items()}
 
 
 def _sequence_energy(sequence: list[tuple[dt.datetime, bool, float | None]], watts: float) -> float:
