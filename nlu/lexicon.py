@@ -104,6 +104,13 @@ HELP_PHRASES = (
     # What it accepts or can reach: "list every command you accept", "which things are you able to switch".
     "command you accept", "commands you accept", "commands do you accept", "command do you accept",
     "you able to switch", "you able to control", "you able to turn", "can you switch for me", "can you control",
+    # Eleventh pass: "how is this bot supposed to be used", "show me some example messages", "which commands does
+    # the bot understand", "what is this assistant meant for", "which rooms can I control with this, how does it work".
+    "supposed to be used", "meant to be used", "example messages", "example message", "an example", "examples of",
+    "commands does", "commands do you", "does the bot understand", "assistant is meant for",
+    "bot is meant for", "you are meant for", "this is meant for",
+    "how does it work", "control with this", "control with you", "can i ask this", "can i ask the", "what this bot",
+    "what this assistant", "explain what this", "explain what you",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
