@@ -382,6 +382,8 @@ class Parser:
         for i in range(1, len(out) - 1):
             if out[i] == "1" and out[i - 1] in ("the", "that", "this") and out[i + 1] in ("in", "at", "near", "from"):
                 out[i] = "one"
+        if out[:1] == ["n"] and len(out) > 1 and not out[1].isdigit():
+            out[0] = "and"  # "n last week?": chat's "and" as the first word
         if out[:1] == ["r"] and len(out) > 1 and out[1] in ("the", "any", "all", "they", "both", "those", "these"):
             out[0] = "are"
         # "every single classroom", "each and every room": the same as "every classroom".
@@ -708,6 +710,10 @@ class Parser:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         if action is None and _retimes(prev, f, times):
             return "device_control", prev.action, None  # "make that 9 pm", "in 10 minutes instead": the same, later
+        if action is None and prev is not None and prev.intent == "device_control" and prev.action is not None \
+                and prev.when is not None and times.when is None and not times.period and not (f.has_device or f.has_place) \
+                and cues & {"now", "immediately"} and cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS:
+            return "device_control", prev.action, None  # "actually do it now" after a timed command: now instead
         # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
         question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
         opened = None if question else _opened_question(f)
@@ -1169,7 +1175,8 @@ class Parser:
         reuse_devices = not f.has_device and prev is not None and ((prev.intent == "device_control" and (
             f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time or _retimes(prev, f, times))) or (
             # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
-            prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they"})))
+            prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they",
+                                                                                          "it"})))
         self._rooms_from_switches(f, context, ask=True)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
@@ -1211,7 +1218,7 @@ class Parser:
             types = [] if not f.types else types
             switches = [s.id for r in rooms for s in self.gaz.switches_by_room.get(r, ())]
         elif reuse_devices and not switches:
-            switches = self._of_types(rooms, types)
+            switches = self._same_names(prev, rooms) or self._of_types(rooms, types)
         switches = self._ordered(switches)
         clarification = None
         if not switches:
@@ -1248,6 +1255,14 @@ class Parser:
                        confidence=max(confidence, 0.3), clarification=clarification, everything=everything,
                        needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]),
                        until=until)
+
+    def _same_names(self, prev: Command, rooms: list[str]) -> list[str]:
+        """"same in the auditorium" after the seminar hall's stage lights: the switches of the new rooms that bear
+        the names of the previous ones, when those were some of their type only (a named switch), else none."""
+        if not prev.switches or set(prev.switches) == set(self._of_types(list(prev.rooms), list(prev.device_types))):
+            return []
+        names = {self.gaz.switches[s].name.lower() for s in prev.switches if s in self.gaz.switches}
+        return [s.id for r in rooms for s in self.gaz.switches_by_room.get(r, ()) if s.name.lower() in names]
 
     def _query(self, raw: str, intent: str, f: _Facts, times, context: ParseContext, operation: str | None) -> Command:
         self._rooms_from_switches(f, ParseContext(user_rooms=context.user_rooms), ask=False)
@@ -1670,7 +1685,8 @@ _RETIME_SIGNALS = frozenset("instead make change move push shift actually rather
 def _retimes(prev: Command | None, f: _Facts, times: TimeInfo) -> bool:
     return prev is not None and prev.intent == "device_control" and prev.action is not None and not prev.needs_time \
         and times.when is not None and len(times.moments) == 1 and not (f.has_device or f.has_place) \
-        and f.cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS and bool(f.cues & _RETIME_SIGNALS)
+        and f.cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS and (bool(f.cues & _RETIME_SIGNALS)
+                                                                           or f.phrase("do it") or f.phrase("do that"))
 
 
 def _statusish(f: _Facts) -> bool:
@@ -1691,6 +1707,10 @@ def _tells_what_was_done(toks: list[str]) -> bool:
     return any(t in _DONE_VERBS and not set(toks[:i]) & _NOT_DONE for i, t in enumerate(toks))
 
 
+# A correction's own words: "wait, make that room 202 instead", "no, lab 2 rather".
+_CORRECTING = frozenset({"wait", "make", "instead", "rather", "actually", "no", "oh", "hmm"})
+
+
 def _follow_up_shape(f: _Facts) -> str | None:
     """How a verbless message that names devices or places leans on the previous one: `more` for "and room 102",
     "the fans too", "same for lab 2" (the same again, elsewhere); `ask` for "what about room 102", "lab 2?" or a
@@ -1699,10 +1719,13 @@ def _follow_up_shape(f: _Facts) -> str | None:
     if not (f.has_device or f.has_place or f.pronoun):
         return None
     rest = [t for t in f.toks if t in f.cues and t not in lx.FILLER_WORDS]
-    if any(t not in _FOLLOW_FRAME for t in rest):
+    if any(t not in _FOLLOW_FRAME and t not in _CORRECTING for t in rest):
         return None
     if set(rest) & {"meant", "mean"}:
         return "more"  # "sorry, I meant room 101"
+    if (set(rest) & {"instead", "rather"} or f.phrase("make that") or f.phrase("make it")) \
+            and not set(rest) & {"not", "dont", "never"} and all(t in _FOLLOW_FRAME or t in _CORRECTING for t in rest):
+        return "more"  # "wait, make that room 202 instead": the same again, there instead
     if f.asked or set(rest) & _ASK_WORDS:
         return "ask"
     if f.toks[0] in ("now", "next", "then"):
@@ -1729,7 +1752,12 @@ def _same_time(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeIn
         return times
     k = next((k for k in range(len(toks) - 1) if toks[k:k + 2] == ["same", "time"]), None)
     if k is None:
-        return times
+        # "switch off the lights also at that time", "the fans at that time too": "that time" is the one before.
+        k = next((k for k in range(1, len(toks) - 1) if toks[k - 1:k + 2] == ["at", "that", "time"]), None)
+        if k is None:
+            return times
+        return dataclasses.replace(times, when=prev.when, used=times.used | frozenset(range(k - 1, k + 2)),
+                                   moments=("that time",))
     start = k - 2 if toks[max(0, k - 2):k] == ["at", "the"] else k - 1 if toks[k - 1:k] == ["the"] else k
     # "same" stays a word of the message: it makes the follow-up "the same again" ("same time for lab 2").
     return dataclasses.replace(times, when=prev.when, used=times.used | (frozenset(range(start, k + 2)) - {k}),
