@@ -67,7 +67,8 @@ CANCEL_WORDS = frozenset("cancel cancelled canceled remove delete unschedule abo
 ALERT_WORDS = frozenset(
     "alert alerts alarm alarms anomaly anomalies anomalous offline unresponsive disconnected unreachable warning "
     "warnings fault faults faulty abnormal unusual spike spikes issue issues problem problems incident incidents "
-    "malfunction malfunctioning failure failures failing notifications notification".split()
+    "malfunction malfunctioning failure failures failing notifications notification "
+    "overload overloads overloaded overloading".split()
 )
 HELP_PHRASES = (
     "help", "what can you do", "what do you do", "how do i use", "how to use", "how does this work",

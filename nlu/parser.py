@@ -319,6 +319,11 @@ class Parser:
             other = _SAME_KIT.get((toks[i], toks[i + 1]))
             if other:
                 toks[i:i + 2] = other
+        # "project the reading hall usage for next week": to project is to forecast, with an energy word after it
+        # (before the spelling fixer makes it "projector").
+        for i in range(len(toks) - 1):
+            if toks[i] == "project" and set(toks[i + 1:i + 6]) & _PROJECTED:
+                toks[i] = "forecast"
         # "disconnect the sockets in 202": an order to switch off, when a device follows ("disconnect from the wifi"
         # is no order; "disconnected" stays an alert word).
         for i in range(len(toks) - 1, -1, -1):
@@ -432,6 +437,7 @@ class Parser:
                 facts.masks.update((i, mask) for i in span)
         facts.masks.update((i, TIME) for i in times.used)
         facts.mentioned = covered - times.used
+        _everything_after_types(facts, mentions)
         if not facts.has_place:
             self._type_named_switch(facts, context)
         self._bare_numbers(facts, covered)
@@ -666,7 +672,8 @@ class Parser:
             return "unknown", None, None
         if any(f.phrase(p) for p in _RETRACTIONS) and not (f.has_device or f.has_place or times.moments):
             return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
-        if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions or (f.everything and f.has_place)):
+        if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions or (f.everything and f.has_place)) \
+                and not _energy_for_a_purpose(f, times):
             # "switch everything on in 201, exam starts soon" is an order; "on and off all week" names no place
             return "unknown", None, None
         if cues & {"alarm"} and times.moments and not (f.has_device or f.has_place):
@@ -803,7 +810,7 @@ class Parser:
             times.period is not None and action is None and (f.has_place or f.has_device)))) or (bool(cues & _ENERGY_WEAK) and (
             "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
             or (times.period is not None and action is None)))
-        if cues & lx.FORECAST_WORDS or (energy and (times.future or "will" in cues or f.phrase("going to"))):
+        if (cues & lx.FORECAST_WORDS and not _only_in_a_reason(f, lx.FORECAST_WORDS)) or (energy and (times.future or "will" in cues or f.phrase("going to"))):
             return "forecast_query", None, None
         if (question or f.asked) and any(f.phrase(p) for p in _SCHEDULE_PHRASES) \
                 and not cues & (_EVENTS | lx.OUT_OF_SCOPE_WORDS) and not self._strange_words(f):
@@ -1371,6 +1378,7 @@ _WHAT_IS_ON = ("what is", "whats", "anything", "everything", "something", "is it
 # ("respected" was read as "expected", a forecast word).
 _MAIL_WORDS = frozenset("respected respectfully regards sincerely faithfully yours warm warmest humbly humble "
                         "requested request requesting thanking hod".split())
+_PROJECTED = frozenset("usage use consumption energy bill bills units electricity load demand cost costs".split())
 # Offices a college has that are not the room called "office" here: "the estate office", "the exam office".
 _OFFICE_WORDS = frozenset({"office", "offices", "cabin", "section", "cell"})
 _OTHER_OFFICES = frozenset("estate accounts account exam exams examination admission admissions post fee fees "
@@ -1390,8 +1398,43 @@ _SCHEDULE_PHRASES = ("lined up", "on the agenda", "in the pipeline", "queued up"
 _HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
 
 
+def _everything_after_types(f: _Facts, mentions: list[Mention]) -> None:
+    """"switch off fans lights everything in lab 2": a list of types that ends in "everything" is everything (the
+    types were its start); "all the fans" ("all" before the type) keeps its type."""
+    if not f.everything or not f.type_spans:
+        return
+    last_type = max(end for _, end in f.type_spans)
+    for m in mentions:
+        if m.kind == "everything" and m.start >= last_type and f.toks[m.start] == "everything" \
+                and all(t in ("and", "n", "&", "plus", "basically") for t in f.toks[last_type:m.start]):
+            f.types.clear()
+            f.plain_types.clear()
+            return
+
+
 def _clause_of(f: _Facts, i: int) -> int:
     return sum(1 for s in f.clause_starts if s <= i)
+
+
+def _only_in_a_reason(f: _Facts, words: frozenset[str]) -> bool:
+    """Every one of `words` in the message lies in a clause with no device, while another clause orders a device
+    on or off: "all ACs across the campus off, power cut expected" is an order, its reason no forecast."""
+    if not f.clause_starts:
+        return False
+    at = {_clause_of(f, i) for i, t in enumerate(f.toks) if t in words and i not in f.mentioned}
+    devices = {_clause_of(f, i) for i in f.mentioned if f.masks.get(i) != PLACE}
+    orders = {_clause_of(f, i) for i, t in enumerate(f.toks) if t in ("on", "off") or t in lx.OFF_WORDS or t in lx.ON_WORDS}
+    return bool(at) and not at & devices and bool(devices & orders - at)
+
+
+def _energy_for_a_purpose(f: _Facts, times: TimeInfo) -> bool:
+    """Energy asked of a place or a period for a purpose that names an out-of-scope thing: "share the consumption
+    of the campus for last month for the budget meeting", "for the energy audit, send the kWh of lab 1". Each such
+    word comes within four words after a "for"."""
+    if not (f.cues & _ENERGY_STRONG and (f.has_place or times.period is not None)):
+        return False
+    return all(any(t == "for" for t in f.toks[max(0, i - 4):i]) for i, t in enumerate(f.toks)
+               if t in lx.OUT_OF_SCOPE_WORDS and i not in f.mentioned)
 
 
 def _time_of_another_thing(f: _Facts, times: TimeInfo) -> bool:
