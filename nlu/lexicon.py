@@ -179,6 +179,8 @@ OUT_OF_SCOPE_PHRASES = (
     # Home life and what the campus cannot do: "lights off, going to bed", "put the fans on speed 3".
     "going to bed", "go to bed", "off to bed", "off to sleep", "going to sleep", "go to sleep", "gonna sleep", "on speed", "to speed", "full speed", "the speed",
     "speed of", "speed to", "high speed", "low speed",
+    # Settings of a device the campus switches only on and off: "put the staff room ac on swing mode".
+    "mode", "modes", "swing", "degrees", "fan speed",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
     # Other help than this bot's: "how do I contact the IT helpdesk", "the help line number".
@@ -198,7 +200,7 @@ OUT_OF_SCOPE_PHRASES = (
 NOT_OUR_BEFORE = frozenset(
     "fairy string disco christmas xmas party festive diwali torch flash street traffic bike bicycle car tail "
     "brake neon rgb mood porch balcony bedroom kitchen bathroom toilet hostel phone mobile laptop bedside "
-    "emergency solar fridge oven aquarium fish tank terrarium".split())
+    "emergency solar fridge oven aquarium fish tank terrarium water serial decoration decorative smart".split())
 NOT_OUR_AFTER = frozenset(
     "remote remotes cupboard cupboards cabinet shop shops store stores cover covers stand stands cable cables "
     "manual manuals box boxes bag bags case cases repairman mechanic technician seller sellers dealer dealers price "

@@ -802,6 +802,11 @@ class Parser:
             return "unknown", None, None  # "we lost power in lab 1 this morning", "power has gone in lab 2"
         if self._someones_thing(f):
             return "unknown", None, None  # "I'll switch off my laptop now", "turn on your microphones"
+        fault = next((i for i, t in enumerate(f.toks) if t == "not" and f.toks[i + 1:i + 2] and f.toks[i + 1] in _FAULT_VERBS
+                      and (f.toks[i - 1:i] and f.toks[i - 1] in _AUXILIARIES or f.toks[i + 1].endswith("ing")) and f.toks[i + 2:i + 3] in (["on"], ["off"])),
+                     None)
+        if fault is not None and not _order_after(f, fault + 3):
+            return "unknown", None, None  # "the hand dryer is not switching on": a fault told, no switch asked for
         if f.toks[-1] in _ADDRESSEES or (f.toks[0] in _ADDRESSEES and (
                 1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
             return "unknown", None, None  # "turn the lights off when you leave, students": said to people
@@ -1675,6 +1680,9 @@ def _state_wanted(f: _Facts) -> str | None:
     return None
 
 
+# "is not switching on", "will not turn off", "does not come on": a thing that fails to switch, told of.
+_AUXILIARIES = frozenset("is are was were will would does do did has have can could".split())
+_FAULT_VERBS = frozenset("switching turning coming going switch turn come go switched turned".split())
 # A request told on someone's behalf, with "be" and a past switch form after it: "asked that the fans be turned off".
 _REQUEST_VERBS = frozenset("asked requested request requests instructed ordered wants wanted desires".split())
 
