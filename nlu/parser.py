@@ -750,7 +750,7 @@ class Parser:
         # With no place ("we need the projector running") it asks which room: a request, never a status question.
         wished = action is None and not question and f.has_device and (bool(cues & _WISHES) or first == "run") \
             and bool(cues & {"running", "run"}) and (f.has_place or context.previous is not None or (
-                bool(cues & _WISH_WORDS) and not cues & _OWNERS and not self._strange_words(f)))
+                bool(cues & _WISH_WORDS) and not cues & _OWNERS and not set(self._strange_words(f)) - {f.toks[i] for i in f.mentioned}))
         if wished:
             action = "on"  # "we need the projector running in lab 2", "let the fans run", "run the fans for an hour"
         bare = _bare_on_off(f, lead)
