@@ -103,6 +103,8 @@ class Gazetteer:
     - `switches_by_room`, `rooms_by_building`: containment.
     - `rooms_by_number`: room ids by a number in their name, alias or id ("101" -> cr-101).
     - `words`: every word of every phrase (what a misspelling may be corrected to).
+    - `named_as_type`: switches whose own name of two or more words is also a type's name ("Room heater"), by
+      those words: the type is matched, and the parser may still see that only one switch bears the name.
     """
 
     def __init__(self, vocab: Vocabulary, strings: Vocab | None = None) -> None:
@@ -120,6 +122,7 @@ class Gazetteer:
         self._targets: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.rooms_by_number: dict[str, tuple[str, ...]] = {}
         self.words: set[str] = set()
+        self.named_as_type: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self._phrases: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._index()
         self.matcher = PhraseMatcher(self.strings, attr="ORTH")
@@ -170,6 +173,8 @@ class Gazetteer:
                         and head[0] not in STOP_WORDS and head[0] not in lexicon.COMMON_WORDS and head[0] not in _TYPE_SYNONYMS:
                     self._add(head[:1], "switch", switch.id)
                 for words in _variants(name) | _head_synonyms(head):
+                    if " ".join(words) in _TYPE_SYNONYMS and len(words) >= 2:
+                        self.named_as_type[words].add(switch.id)
                     if " ".join(words) in _TYPE_SYNONYMS or all(w.isdigit() for w in words) or len(words) == 1 and len(words[0]) < 3:
                         continue
                     self._add(words, "switch", switch.id)

@@ -67,7 +67,8 @@ CANCEL_WORDS = frozenset("cancel cancelled canceled remove delete unschedule abo
 ALERT_WORDS = frozenset(
     "alert alerts alarm alarms anomaly anomalies anomalous offline unresponsive disconnected unreachable warning "
     "warnings fault faults faulty abnormal unusual spike spikes issue issues problem problems incident incidents "
-    "malfunction malfunctioning failure failures failing notifications notification".split()
+    "malfunction malfunctioning failure failures failing notifications notification "
+    "overload overloads overloaded overloading".split()
 )
 HELP_PHRASES = (
     "help", "what can you do", "what do you do", "how do i use", "how to use", "how does this work",
@@ -104,6 +105,13 @@ HELP_PHRASES = (
     # What it accepts or can reach: "list every command you accept", "which things are you able to switch".
     "command you accept", "commands you accept", "commands do you accept", "command do you accept",
     "you able to switch", "you able to control", "you able to turn", "can you switch for me", "can you control",
+    # Eleventh pass: "how is this bot supposed to be used", "show me some example messages", "which commands does
+    # the bot understand", "what is this assistant meant for", "which rooms can I control with this, how does it work".
+    "supposed to be used", "meant to be used", "example messages", "example message", "an example", "examples of",
+    "commands does", "commands do you", "does the bot understand", "assistant is meant for",
+    "bot is meant for", "you are meant for", "this is meant for",
+    "how does it work", "control with this", "control with you", "can i ask this", "can i ask the", "what this bot",
+    "what this assistant", "explain what this", "explain what you",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
@@ -171,6 +179,8 @@ OUT_OF_SCOPE_PHRASES = (
     # Home life and what the campus cannot do: "lights off, going to bed", "put the fans on speed 3".
     "going to bed", "go to bed", "off to bed", "off to sleep", "going to sleep", "go to sleep", "gonna sleep", "on speed", "to speed", "full speed", "the speed",
     "speed of", "speed to", "high speed", "low speed",
+    # Settings of a device the campus switches only on and off: "put the staff room ac on swing mode".
+    "mode", "modes", "swing", "degrees", "fan speed",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
     # Other help than this bot's: "how do I contact the IT helpdesk", "the help line number".
@@ -190,7 +200,7 @@ OUT_OF_SCOPE_PHRASES = (
 NOT_OUR_BEFORE = frozenset(
     "fairy string disco christmas xmas party festive diwali torch flash street traffic bike bicycle car tail "
     "brake neon rgb mood porch balcony bedroom kitchen bathroom toilet hostel phone mobile laptop bedside "
-    "emergency solar fridge oven aquarium fish tank terrarium".split())
+    "emergency solar fridge oven aquarium fish tank terrarium water serial decoration decorative smart".split())
 NOT_OUR_AFTER = frozenset(
     "remote remotes cupboard cupboards cabinet shop shops store stores cover covers stand stands cable cables "
     "manual manuals box boxes bag bags case cases repairman mechanic technician seller sellers dealer dealers price "

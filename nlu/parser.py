@@ -273,7 +273,8 @@ class Parser:
                                                         "many", "kwh", "total", "average", "campus", "building",
                                                         "now", "later", "whole", "again", "back", "thanks", "lets"}
                  | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding", "instead", "rather",
-                                                 "needful", "lined", "agenda", "pipeline", "queued", "programmed"})
+                                                 "needful", "lined", "agenda", "pipeline", "queued", "programmed"}
+                 | _OTHER_OFFICES | _MAIL_WORDS)
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
     # ------------------------------------------------------------------------------------------------ entry point
@@ -318,6 +319,11 @@ class Parser:
             other = _SAME_KIT.get((toks[i], toks[i + 1]))
             if other:
                 toks[i:i + 2] = other
+        # "project the reading hall usage for next week": to project is to forecast, with an energy word after it
+        # (before the spelling fixer makes it "projector").
+        for i in range(len(toks) - 1):
+            if toks[i] == "project" and set(toks[i + 1:i + 6]) & _PROJECTED:
+                toks[i] = "forecast"
         # "disconnect the sockets in 202": an order to switch off, when a device follows ("disconnect from the wifi"
         # is no order; "disconnected" stays an alert word).
         for i in range(len(toks) - 1, -1, -1):
@@ -370,6 +376,9 @@ class Parser:
         # Chat spellings too short or too odd for the fixer: "projector onn in 102"; "r the fans on" (r = are) opens
         # a question only as the first word ("turn r..." never happens, and "room r" is no room here).
         out = [_CHAT_WORDS.get(t, t) for t in out]
+        for i in range(len(out) - 1):
+            if out[i] in _HINDI_STATES and out[i + 1] in _HINDI_DO:
+                out[i] = _HINDI_STATES[out[i]]  # "ac chalu kr do", "fans band karo"
         # "plz on d fan": "d" is "the" before a device or room word ("block d" keeps its letter).
         for i in range(len(out) - 1):
             if out[i] == "d" and out[i + 1] in self.gaz.words and (not i or out[i - 1] not in _PLACE_HEADS):
@@ -378,6 +387,8 @@ class Parser:
         for i in range(1, len(out) - 1):
             if out[i] == "1" and out[i - 1] in ("the", "that", "this") and out[i + 1] in ("in", "at", "near", "from"):
                 out[i] = "one"
+        if out[:1] == ["n"] and len(out) > 1 and not out[1].isdigit():
+            out[0] = "and"  # "n last week?": chat's "and" as the first word
         if out[:1] == ["r"] and len(out) > 1 and out[1] in ("the", "any", "all", "they", "both", "those", "these"):
             out[0] = "are"
         # "every single classroom", "each and every room": the same as "every classroom".
@@ -407,7 +418,8 @@ class Parser:
         covered = set(times.used)
         if _CLAUSE_BREAK.search(raw):
             facts.clause_starts = self._clause_starts(raw, len(toks))
-        mentions = [m for m in self.gaz.mentions(toks) if not set(range(m.start, m.end)) <= times.used]
+        mentions = [m for m in self.gaz.mentions(toks) if not set(range(m.start, m.end)) <= times.used
+                    and not self._another_office(facts, m)]
         told = _told_aside(facts, mentions, self.gaz.switches)
         for mention in mentions:
             span = set(range(mention.start, mention.end))
@@ -425,6 +437,9 @@ class Parser:
                 facts.masks.update((i, mask) for i in span)
         facts.masks.update((i, TIME) for i in times.used)
         facts.mentioned = covered - times.used
+        _everything_after_types(facts, mentions)
+        if not facts.has_place:
+            self._type_named_switch(facts, context)
         self._bare_numbers(facts, covered)
         self._unknown_places(facts, covered | times.used)
         self._other_places(facts, covered)
@@ -495,6 +510,8 @@ class Parser:
             if not (facts.has_device or facts.has_place or facts.unknown_places) \
                     and not (facts.pronoun and context.previous is not None) and _other_object(facts, times):
                 return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
+            if (times.when is not None or times.period is not None) and _time_of_another_thing(facts, times):
+                times = dataclasses.replace(times, when=None, period=None, moments=(), day_only=False)
             return self._device_command(raw, facts, times, context, action, now)
         return self._query(raw, intent, facts, times, context, operation)
 
@@ -518,6 +535,34 @@ class Parser:
             facts.everything = True
         elif mention.kind == "everywhere":
             facts.everywhere = True
+
+    def _another_office(self, facts: _Facts, mention: Mention) -> bool:
+        """"the estate office", "the exam office": a room whose one-word alias ("office") follows a word naming
+        another office is not that room. Asked back after in/at/of ("lights off in the accounts office"); a
+        signature ("Regards, Estate Office") or "by the estate office" is just no place."""
+        toks, i = facts.toks, mention.start
+        if mention.kind != "room" or mention.end - i != 1 or toks[i] not in _OFFICE_WORDS or not i \
+                or toks[i - 1] not in _OTHER_OFFICES:
+            return False
+        if toks[i - 2:i - 1] in (["in"], ["at"], ["of"]) or toks[max(0, i - 3):i - 1] in (["in", "the"], ["at", "the"],
+                                                                                         ["of", "the"]):
+            _add(facts.unknown_places, f"the {toks[i - 1]} {toks[i]}")
+            facts.masks.update({i - 1: PLACE, i: PLACE})
+        return True
+
+    def _type_named_switch(self, facts: _Facts, context: ParseContext) -> None:
+        """"turn the room heater off": a type's name of two or more words that is also the own name of switches in
+        one room only (of the campus, or of the user's rooms) names that room ("Room heater" of the staff room; the
+        soldering station, also a heater, is no room heater). Several rooms: the usual question."""
+        for start, end in facts.type_spans:
+            ids = self.gaz.named_as_type.get(tuple(facts.toks[start:end]))
+            if not ids:
+                continue
+            rooms = {self.gaz.switches[s].room_id for s in ids}
+            mine = rooms & set(context.user_rooms)
+            rooms = mine or rooms
+            if len(rooms) == 1:
+                _add(facts.rooms, rooms.pop())
 
     def _bare_numbers(self, facts: _Facts, covered: set[int]) -> None:
         """"lights off in 101", "room 205": a number that is in exactly one room's name stands for that room."""
@@ -627,7 +672,8 @@ class Parser:
             return "unknown", None, None
         if any(f.phrase(p) for p in _RETRACTIONS) and not (f.has_device or f.has_place or times.moments):
             return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
-        if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions or (f.everything and f.has_place)):
+        if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions or (f.everything and f.has_place)) \
+                and not _energy_for_a_purpose(f, times):
             # "switch everything on in 201, exam starts soon" is an order; "on and off all week" names no place
             return "unknown", None, None
         if cues & {"alarm"} and times.moments and not (f.has_device or f.has_place):
@@ -652,6 +698,9 @@ class Parser:
         if "status" in cues and not (f.has_device or f.has_place or f.pronoun or f.unknown_places) and any(
                 t == "status" and f.toks[i + 1:i + 2] == ["of"] and _thing_after(f, i + 2) for i, t in enumerate(f.toks)):
             return "unknown", None, None  # "status of the fee reimbursement": not a switch's status
+        if not (f.has_device or f.has_place or f.unknown_places) and (times.period or times.moments) \
+                and any(f.phrase(f"my {w}") for w in _OWN_PLANS):
+            return "unknown", None, None  # "what's my schedule for tomorrow": one's own day ("show my schedules" is ours)
         if cues & {"menu", "menus"} and cues & _FOOD_WORDS:
             return "unknown", None, None  # "what is today's menu in the mess": food, not the bot's menu
         if (cues & lx.HELP_WORDS or "help" in cues) and (f.unknown_places or any(
@@ -668,6 +717,10 @@ class Parser:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         if action is None and _retimes(prev, f, times):
             return "device_control", prev.action, None  # "make that 9 pm", "in 10 minutes instead": the same, later
+        if action is None and prev is not None and prev.intent == "device_control" and prev.action is not None \
+                and prev.when is not None and times.when is None and not times.period and not (f.has_device or f.has_place) \
+                and cues & {"now", "immediately"} and cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS:
+            return "device_control", prev.action, None  # "actually do it now" after a timed command: now instead
         # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
         question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
         opened = None if question else _opened_question(f)
@@ -683,6 +736,9 @@ class Parser:
         if question and first in ("is", "are") and (f.phrase("able to") or f.phrase("possible to") or (
                 cues & _STRONG_VERBS and any(f.phrase(f"you {m}") for m in ("could", "can", "would", "will")))):
             question = False  # "are you able to switch the projector off", "is there any way you could turn ..."
+        if question and first in ("has", "have") and f.toks[lead + 1:lead + 2] and f.toks[lead + 1] in _REQUEST_VERBS \
+                and not f.asked:
+            question = False  # "Madam has asked that the AC be switched off": a request passed on, not "has ...?"
         if question and first in _STATE_ASKS and lead is not None and _order_after(f, lead + 1):
             question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
@@ -691,8 +747,10 @@ class Parser:
             action = "on"  # "make sure the fans are on"; "make sure nothing's running in X" (then off, below)
         if ensure and action == "on" and cues & {"nothing", "none", "nothings"}:
             action = "off"  # "make sure nothing is left on"
-        wished = action is None and not question and f.has_device and (f.has_place or context.previous is not None) \
-            and (bool(cues & _WISHES) or first == "run") and bool(cues & {"running", "run"})
+        # With no place ("we need the projector running") it asks which room: a request, never a status question.
+        wished = action is None and not question and f.has_device and (bool(cues & _WISHES) or first == "run") \
+            and bool(cues & {"running", "run"}) and (f.has_place or context.previous is not None or (
+                bool(cues & _WISH_WORDS) and not cues & _OWNERS and not set(self._strange_words(f)) - {f.toks[i] for i in f.mentioned}))
         if wished:
             action = "on"  # "we need the projector running in lab 2", "let the fans run", "run the fans for an hour"
         bare = _bare_on_off(f, lead)
@@ -728,6 +786,10 @@ class Parser:
         if (cues - told_cancel) & lx.CANCEL_WORDS or (any(f.phrase(p) for p in _CANCEL_PHRASES) and (
                 cues & (lx.SCHEDULE_WORDS | {"plan", "plans"}) or times.moments)):
             return "schedule_query", None, "cancel"
+        if cues & lx.ALERT_WORDS and not (f.has_device or f.has_place or f.unknown_places) and any(
+                t in ("about", "regarding") and _thing_after(f, k + 1) and not set(f.toks[k + 1:k + 3]) & _OUR_KIT
+                for k, t in enumerate(f.toks)):
+            return "unknown", None, None  # "any alerts about the cyclone": warnings of the world, not of our boards
         if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES) or (
                 "online" in cues and question and (f.has_place or "switches" in cues or "boards" in cues)):
             return "alerts_query", None, None
@@ -740,6 +802,11 @@ class Parser:
             return "unknown", None, None  # "we lost power in lab 1 this morning", "power has gone in lab 2"
         if self._someones_thing(f):
             return "unknown", None, None  # "I'll switch off my laptop now", "turn on your microphones"
+        fault = next((i for i, t in enumerate(f.toks) if t == "not" and f.toks[i + 1:i + 2] and f.toks[i + 1] in _FAULT_VERBS
+                      and (f.toks[i - 1:i] and f.toks[i - 1] in _AUXILIARIES or f.toks[i + 1].endswith("ing")) and f.toks[i + 2:i + 3] in (["on"], ["off"])),
+                     None)
+        if fault is not None and not _order_after(f, fault + 3):
+            return "unknown", None, None  # "the hand dryer is not switching on": a fault told, no switch asked for
         if f.toks[-1] in _ADDRESSEES or (f.toks[0] in _ADDRESSEES and (
                 1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
             return "unknown", None, None  # "turn the lights off when you leave, students": said to people
@@ -750,7 +817,7 @@ class Parser:
             times.period is not None and action is None and (f.has_place or f.has_device)))) or (bool(cues & _ENERGY_WEAK) and (
             "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
             or (times.period is not None and action is None)))
-        if cues & lx.FORECAST_WORDS or (energy and (times.future or "will" in cues or f.phrase("going to"))):
+        if (cues & lx.FORECAST_WORDS and not _only_in_a_reason(f, lx.FORECAST_WORDS)) or (energy and (times.future or "will" in cues or f.phrase("going to"))):
             return "forecast_query", None, None
         if (question or f.asked) and any(f.phrase(p) for p in _SCHEDULE_PHRASES) \
                 and not cues & (_EVENTS | lx.OUT_OF_SCOPE_WORDS) and not self._strange_words(f):
@@ -762,9 +829,15 @@ class Parser:
                                                               or f.toks[k + 1] in _GENERIC_NEXT)
                 for k, t in enumerate(f.toks)):
             return "unknown", None, None  # "how many watts does a ceiling fan take": things in general
+        if energy and not (f.has_place or f.has_device or f.everything) and times.period is None and _asks_help(f) \
+                and cues & {"ask", "bot", "you", "u", "assistant", "type", "say"}:
+            return "help", None, None  # "what kind of things can i ask this bot about energy": how to ask
         if energy and not (f.has_place or f.has_device or f.everything) and times.period is None \
                 and self._strange_words(f):
             return "unknown", None, None  # "how much energy does bitcoin mining use": not a thing on this campus
+        if energy and not (f.has_place or f.has_device or f.everything) and cues & _EVENTS \
+                and not cues & _ENERGY_STRONG:
+            return "unknown", None, None  # "how much did the fest cost": an event's cost, not a meter's reading
         if energy and _unit_price(f):
             return "unknown", None, None  # "how much is the electricity bill for unit": the tariff, not our meters
         if energy:
@@ -817,6 +890,9 @@ class Parser:
         if f.asked and action is None and f.types and (f.rooms or f.buildings) and context.previous is None and all(
                 k in f.mentioned or t in lx.FILLER_WORDS or t in _CHECK_WORDS for k, t in enumerate(f.toks)):
             return "status_query", None, None  # "quick check: room 202 fans?": a room and a device asked about
+        if f.asked and action is not None and not verb and f.has_device and context.previous is None and not (
+                cues & _PLEASE) and all(k in f.mentioned or t in _CHECK_WORDS or t in _ASKED_STATE for k, t in enumerate(f.toks)):
+            return "status_query", None, None  # "lights on in seminar hall?": a state asked after, never an order
         if action and (f.has_device or f.has_place or f.pronoun):
             return ("unknown", None, None) if negated else ("device_control", action, None)
         prev = context.previous
@@ -889,8 +965,9 @@ class Parser:
             prev, nxt = toks[i - 1] if i else "", toks[i + 1] if i + 1 < len(toks) else ""
             if tok in _PAST_SWITCH and (action is not None or tok == "went" or nxt in ("on", "off", "up", "down")):
                 return True
-            if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS:
-                return True
+            if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS \
+                    and toks[max(0, i - 2):i - 1] not in (["can"], ["could"], ["will"], ["would"]):
+                return True  # "someone cut the power"; "can someone shut the projector" asks for it
         return self._power_event(f)
 
     def _not_our_thing(self, f: _Facts) -> bool:
@@ -927,7 +1004,7 @@ class Parser:
         toks = f.toks
         for i, tok in enumerate(toks[:-1]):
             if tok not in _OWNERS or toks[i + 1] in _OWNED_PLACES \
-                    or not set(toks[max(0, i - 3):i + 4]) & (_SWITCH_FORMS | {"on", "off"}):
+                    or not set(toks[max(0, i - 3):i + 4]) & (_SWITCH_FORMS | {"on", "off", "shutdown"}):
                 continue
             if i + 1 not in f.mentioned and not f.has_device:
                 return True
@@ -1112,7 +1189,8 @@ class Parser:
         reuse_devices = not f.has_device and prev is not None and ((prev.intent == "device_control" and (
             f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time or _retimes(prev, f, times))) or (
             # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
-            prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they"})))
+            prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they",
+                                                                                          "it"})))
         self._rooms_from_switches(f, context, ask=True)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
@@ -1154,7 +1232,7 @@ class Parser:
             types = [] if not f.types else types
             switches = [s.id for r in rooms for s in self.gaz.switches_by_room.get(r, ())]
         elif reuse_devices and not switches:
-            switches = self._of_types(rooms, types)
+            switches = self._same_names(prev, rooms) or self._of_types(rooms, types)
         switches = self._ordered(switches)
         clarification = None
         if not switches:
@@ -1191,6 +1269,14 @@ class Parser:
                        confidence=max(confidence, 0.3), clarification=clarification, everything=everything,
                        needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]),
                        until=until)
+
+    def _same_names(self, prev: Command, rooms: list[str]) -> list[str]:
+        """"same in the auditorium" after the seminar hall's stage lights: the switches of the new rooms that bear
+        the names of the previous ones, when those were some of their type only (a named switch), else none."""
+        if not prev.switches or set(prev.switches) == set(self._of_types(list(prev.rooms), list(prev.device_types))):
+            return []
+        names = {self.gaz.switches[s].name.lower() for s in prev.switches if s in self.gaz.switches}
+        return [s.id for r in rooms for s in self.gaz.switches_by_room.get(r, ()) if s.name.lower() in names]
 
     def _query(self, raw: str, intent: str, f: _Facts, times, context: ParseContext, operation: str | None) -> Command:
         self._rooms_from_switches(f, ParseContext(user_rooms=context.user_rooms), ask=False)
@@ -1258,13 +1344,21 @@ _BARE_STATE_ASK = frozenset("is are it they on off still running switched turned
 # Words around a bare "room + device?" that keep it a question about the state ("quick check: room 202 fans?").
 _CHECK_WORDS = frozenset({"quick", "question", "check", "checking", "status", "state", "of", "and", "the", "in", "at",
                           "there"})
+# A device, a place and one of these, with a question mark: "fans in room 201 on?" asks; with a please it orders.
+_ASKED_STATE = frozenset({"on", "off", "still", "now", "right", "currently", "all"})
+_PLEASE = frozenset({"please", "pls", "plz", "kindly"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3"}
 # "schedule the projector to come on at 3 pm", "have the fans go on at 7": on as a switch verb's particle.
 _COME_ON = frozenset({"back", "come", "comes", "go", "goes"})
 # A participle after "be" that asks for a state: "could the projector be started".
 _BE_ON = {"started": "on", "enabled": "on", "activated": "on", "stopped": "off", "disabled": "off",
           "deactivated": "off"}
-_CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off"}
+_CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off",
+               # Hindi in English letters: "lab 2 bhi" (too), "switch it off yaar" (a friend, said like "buddy").
+               "bhi": "too", "yaar": "buddy"}
+# Hindi "chalu karo" (on), "band kar do" (off): the word before a form of "kar" (do) is the switch's state.
+_HINDI_STATES = {"chalu": "on", "chaalu": "on", "band": "off", "bandh": "off"}
+_HINDI_DO = frozenset({"karo", "kar", "kr", "kro", "kardo", "krdo", "karde", "kijiye", "kijie", "karein", "karna"})
 # Newcomers asking where to begin: help, though "start" is also a switch verb.
 _NEWCOMER = ("i am new here", "im new here", "new to this bot", "new to this app", "first time using this",
              "first time using you", "im new", "i am new", "new user", "first time here", "just joined",
@@ -1287,6 +1381,17 @@ _RETRACTIONS = ("just testing", "only testing", "was testing", "testing testing"
 # Places a campus may lack, named in a request: "turn off the lights in the hostel", "what's on in the canteen".
 # Asked back ("I don't know the hostel here") unless the campus has the word in a name.
 _WHAT_IS_ON = ("what is", "whats", "anything", "everything", "something", "is it all", "are things", "what all is")
+# The forms of a letter pasted into chat ("Respected sir", "Regards, HOD"): known words, never bent into cue words
+# ("respected" was read as "expected", a forecast word).
+_MAIL_WORDS = frozenset("respected respectfully regards sincerely faithfully yours warm warmest humbly humble "
+                        "requested request requesting thanking hod".split())
+_PROJECTED = frozenset("usage use consumption energy bill bills units electricity load demand cost costs".split())
+# Offices a college has that are not the room called "office" here: "the estate office", "the exam office".
+_OFFICE_WORDS = frozenset({"office", "offices", "cabin", "section", "cell"})
+_OTHER_OFFICES = frozenset("estate accounts account exam exams examination admission admissions post fee fees "
+                           "placement placements transport dean deans registrar registrars hr admin "
+                           "administrative security sports scholarship store stores purchase maintenance "
+                           "electrical".split())
 _OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnasium dorm dorms dormitory workshop "
                           "garage corridor corridors washroom washrooms toilet toilets bathroom bathrooms kitchen "
                           "pantry storeroom basement terrace lobby reception hallway courtyard playground stadium "
@@ -1300,12 +1405,90 @@ _SCHEDULE_PHRASES = ("lined up", "on the agenda", "in the pipeline", "queued up"
 _HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
 
 
+def _everything_after_types(f: _Facts, mentions: list[Mention]) -> None:
+    """"switch off fans lights everything in lab 2": a list of types that ends in "everything" is everything (the
+    types were its start); "all the fans" ("all" before the type) keeps its type."""
+    if not f.everything or not f.type_spans:
+        return
+    last_type = max(end for _, end in f.type_spans)
+    for m in mentions:
+        if m.kind == "everything" and m.start >= last_type and f.toks[m.start] == "everything" \
+                and all(t in ("and", "n", "&", "plus", "basically") for t in f.toks[last_type:m.start]):
+            f.types.clear()
+            f.plain_types.clear()
+            return
+
+
+def _clause_of(f: _Facts, i: int) -> int:
+    return sum(1 for s in f.clause_starts if s <= i)
+
+
+def _only_in_a_reason(f: _Facts, words: frozenset[str]) -> bool:
+    """Every one of `words` in the message lies in a clause with no device, while another clause orders a device
+    on or off: "all ACs across the campus off, power cut expected" is an order, its reason no forecast."""
+    if not f.clause_starts:
+        return False
+    at = {_clause_of(f, i) for i, t in enumerate(f.toks) if t in words and i not in f.mentioned}
+    devices = {_clause_of(f, i) for i in f.mentioned if f.masks.get(i) != PLACE}
+    orders = {_clause_of(f, i) for i, t in enumerate(f.toks) if t in ("on", "off") or t in lx.OFF_WORDS or t in lx.ON_WORDS}
+    return bool(at) and not at & devices and bool(devices & orders - at)
+
+
+def _energy_for_a_purpose(f: _Facts, times: TimeInfo) -> bool:
+    """Energy asked of a place or a period for a purpose that names an out-of-scope thing: "share the consumption
+    of the campus for last month for the budget meeting", "for the energy audit, send the kWh of lab 1". Each such
+    word comes within four words after a "for"."""
+    if not (f.cues & _ENERGY_STRONG and (f.has_place or times.period is not None)):
+        return False
+    return all(any(t == "for" for t in f.toks[max(0, i - 4):i]) for i, t in enumerate(f.toks)
+               if t in lx.OUT_OF_SCOPE_WORDS and i not in f.mentioned)
+
+
+def _time_of_another_thing(f: _Facts, times: TimeInfo) -> bool:
+    """A time in an order that is not the order's: the time of a thing named after it ("for the 11 o'clock
+    lecture", "doing the 5 pm shutdown": a determiner, the time, a noun), or one told in a clause of its own that
+    holds no device, when the order says "now" ("the principal arrives at 11. Switch on the AC now") or the time
+    is only a day ("switch everything off, it is a holiday tomorrow"). A clause that is only the time ("at 5 pm,
+    switch off the fans") and an order that says "then" keep it."""
+    used = sorted(times.used)
+    if not used or len(times.moments) > 1:
+        return False
+    toks, a, b = f.toks, used[0], used[-1]
+    after = toks[b + 1] if b + 1 < len(toks) else ""
+    if a and toks[a - 1] in ("the", "my", "our", "this", "that") and after.isalpha() and after not in f.mentioned \
+            and after not in lx.FILLER_WORDS and after not in _NOT_A_THING:
+        return True
+    if not f.clause_starts:
+        return False
+    told = {_clause_of(f, i) for i in used}
+    if len(told) != 1:
+        return False
+    clause = told.pop()
+    devices = {_clause_of(f, i) for i in f.mentioned if f.masks.get(i) != PLACE}
+    orders = {_clause_of(f, i) for i, t in enumerate(toks) if t in ("on", "off") or t in lx.OFF_WORDS or t in lx.ON_WORDS}
+    if clause in devices or clause in orders or not devices & orders:
+        return False
+    words = [t for i, t in enumerate(toks) if _clause_of(f, i) == clause and i not in times.used
+             and t not in lx.FILLER_WORDS and t not in ("at", "by", "on", "in", "from", "till", "until", "around")]
+    order_words = {t for i, t in enumerate(toks) if _clause_of(f, i) in devices & orders}
+    # "switch it off then" points at the time told; "now, so that it is cool by then" does not.
+    then = any(t == "then" and toks[i - 1:i] != ["by"] for i, t in enumerate(toks) if _clause_of(f, i) in devices & orders)
+    now = bool(order_words & {"now", "immediately", "asap"})
+    return bool(words) and not then and (now or (times.when is None and times.period is not None))
+
+
+# After "the <time>": words that do not make the time a thing's ("the 5 pm one" is still the time asked for).
+_NOT_A_THING = frozenset({"and", "or", "one", "today", "tonight", "tomorrow", "sharp", "then", "instead", "too",
+                          "also", "please", "pls", "mark", "slot"})
+
+
 def _asks_help(f: _Facts) -> bool:
     """A help phrase of more than one word, hedges aside ("what do you actually do" is "what do you do")."""
-    plain = f" {' '.join(t for t in f.toks if t not in _HEDGES)} "
+    plain = f" {' '.join(_YOU.get(t, t) for t in f.toks if t not in _HEDGES)} "  # "what can u do"
     return any(f" {p} " in f.text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p)
 
 
+_YOU = {"u": "you", "ur": "your", "yu": "you"}
 _ORDER_VERBS = frozenset({"turn", "switch", "shut", "put", "flip", "kill", "cut"})
 _ORDER_OBJECTS = frozenset({"on", "off", "the", "it", "them", "all", "everything", "those", "these", "that", "this",
                             "down", "my", "our", "both"})
@@ -1332,7 +1515,7 @@ def _order_clause(f: _Facts) -> bool:
 # Verbs of a clause that tells something rather than orders it: "the class shifted to the seminar hall", "it's dark
 # near the benches", "the computers are heating up", "class got cancelled".
 _TELLING = frozenset({"is", "are", "was", "were", "got", "gets", "has", "have", "had", "been", "moved", "shifted",
-                      "closing", "closed", "heating", "over", "gone", "left", "finished", "ended", "cancelled",
+                      "closing", "closed", "heating", "over", "gone", "left", "finished", "ended", "cancelled", "stands", "stand",
                       "canceled", "starts", "started", "starting"})
 
 
@@ -1457,6 +1640,11 @@ _OTHER_TASKS = frozenset("update updates install uninstall reinstall upgrade dow
 _MOVABLE_EVENTS = _EVENTS | frozenset("class classes lecture lectures appointment appointments lab session "
                                       "tuition viva interview duty".split()) - {"lab"}
 _MOVE_WORDS = frozenset("reschedule rescheduled postpone postponed prepone preponed shift move push".split())
+# One's own plans, with a day: "what's my schedule for tomorrow", "my timetable today" (not "show my schedules").
+_OWN_PLANS = ("schedule", "timetable", "calendar", "day", "agenda", "plan")
+# What alerts of ours are about: "any alerts about the boards", "alerts for the switches".
+_OUR_KIT = frozenset("board boards switch switches device devices relay relays campus offline power energy "
+                     "overload overloads consumption usage".split())
 # "help me <verb>" with one of these is help with something in the world, not with the bot.
 _WORLD_TASKS = frozenset("find book get buy hire call contact locate reach pay write fill submit apply".split())
 
@@ -1467,6 +1655,7 @@ def _bare_on_off(f: _Facts, lead: int | None) -> int | None:
     toks = f.toks
     for i, t in enumerate(toks[:-1]):
         if t in ("on", "off") and i not in f.mentioned and toks[i + 1] in _BARE_VERB_OBJECTS \
+                and not (toks[i + 1] in ("my", "our") and i + 2 not in f.mentioned) \
                 and (i == lead or i in f.clause_starts or (i and toks[i - 1] in _BARE_VERB_BEFORE)):
             return i
     return None
@@ -1485,7 +1674,17 @@ def _state_wanted(f: _Facts) -> str | None:
         if toks[i] in ("on", "off") and toks[i - 1] in ("be", "stay", "remain") and (
                 toks[i - 2] in _STATE_MODALS or (toks[i - 2] == "to" and set(toks[:i - 2]) & _STATE_NEEDS)):
             return toks[i]
+        if toks[i] in ("on", "off") and toks[i - 1] in _PAST_SWITCH and toks[i - 2] == "be" \
+                and set(toks[:i - 2]) & _REQUEST_VERBS:
+            return toks[i]  # "Madam has asked that the AC in her office be switched off at 1 pm"
     return None
+
+
+# "is not switching on", "will not turn off", "does not come on": a thing that fails to switch, told of.
+_AUXILIARIES = frozenset("is are was were will would does do did has have can could".split())
+_FAULT_VERBS = frozenset("switching turning coming going switch turn come go switched turned".split())
+# A request told on someone's behalf, with "be" and a past switch form after it: "asked that the fans be turned off".
+_REQUEST_VERBS = frozenset("asked requested request requests instructed ordered wants wanted desires".split())
 
 
 _WISH_WORDS = frozenset("need needs needed want wants require requires".split())
@@ -1539,7 +1738,8 @@ _RETIME_SIGNALS = frozenset("instead make change move push shift actually rather
 def _retimes(prev: Command | None, f: _Facts, times: TimeInfo) -> bool:
     return prev is not None and prev.intent == "device_control" and prev.action is not None and not prev.needs_time \
         and times.when is not None and len(times.moments) == 1 and not (f.has_device or f.has_place) \
-        and f.cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS and bool(f.cues & _RETIME_SIGNALS)
+        and f.cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS and (bool(f.cues & _RETIME_SIGNALS)
+                                                                           or f.phrase("do it") or f.phrase("do that"))
 
 
 def _statusish(f: _Facts) -> bool:
@@ -1560,6 +1760,10 @@ def _tells_what_was_done(toks: list[str]) -> bool:
     return any(t in _DONE_VERBS and not set(toks[:i]) & _NOT_DONE for i, t in enumerate(toks))
 
 
+# A correction's own words: "wait, make that room 202 instead", "no, lab 2 rather".
+_CORRECTING = frozenset({"wait", "make", "instead", "rather", "actually", "no", "oh", "hmm"})
+
+
 def _follow_up_shape(f: _Facts) -> str | None:
     """How a verbless message that names devices or places leans on the previous one: `more` for "and room 102",
     "the fans too", "same for lab 2" (the same again, elsewhere); `ask` for "what about room 102", "lab 2?" or a
@@ -1568,10 +1772,13 @@ def _follow_up_shape(f: _Facts) -> str | None:
     if not (f.has_device or f.has_place or f.pronoun):
         return None
     rest = [t for t in f.toks if t in f.cues and t not in lx.FILLER_WORDS]
-    if any(t not in _FOLLOW_FRAME for t in rest):
+    if any(t not in _FOLLOW_FRAME and t not in _CORRECTING for t in rest):
         return None
     if set(rest) & {"meant", "mean"}:
         return "more"  # "sorry, I meant room 101"
+    if (set(rest) & {"instead", "rather"} or f.phrase("make that") or f.phrase("make it")) \
+            and not set(rest) & {"not", "dont", "never"} and all(t in _FOLLOW_FRAME or t in _CORRECTING for t in rest):
+        return "more"  # "wait, make that room 202 instead": the same again, there instead
     if f.asked or set(rest) & _ASK_WORDS:
         return "ask"
     if f.toks[0] in ("now", "next", "then"):
@@ -1598,7 +1805,12 @@ def _same_time(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeIn
         return times
     k = next((k for k in range(len(toks) - 1) if toks[k:k + 2] == ["same", "time"]), None)
     if k is None:
-        return times
+        # "switch off the lights also at that time", "the fans at that time too": "that time" is the one before.
+        k = next((k for k in range(1, len(toks) - 1) if toks[k - 1:k + 2] == ["at", "that", "time"]), None)
+        if k is None:
+            return times
+        return dataclasses.replace(times, when=prev.when, used=times.used | frozenset(range(k - 1, k + 2)),
+                                   moments=("that time",))
     start = k - 2 if toks[max(0, k - 2):k] == ["at", "the"] else k - 1 if toks[k - 1:k] == ["the"] else k
     # "same" stays a word of the message: it makes the follow-up "the same again" ("same time for lab 2").
     return dataclasses.replace(times, when=prev.when, used=times.used | (frozenset(range(start, k + 2)) - {k}),

@@ -26,6 +26,7 @@ class SpellFixer:
         # Registry and device words win ties against cue words ("projecter" is a projector, not "projected").
         self._preferred = sorted(w for w in preferred if len(w) >= 3 and w.isalpha())
         self._target_set = set(self._choices) | set(self._preferred)
+        self._preferred_set = frozenset(self._preferred)
         self._known = known | self._target_set
         self._cache: dict[str, tuple[str, ...] | None] = {}
         # Sound keys of the targets; registry words listed first so they win a tie.
@@ -62,9 +63,26 @@ class SpellFixer:
                 if left in self._known and right in self._known and (left in self._target_set or right in self._target_set):
                     result = (left, right)
                     break
+            else:
+                result = self._glued_near_miss(token)
         if len(self._cache) < 50_000:
             self._cache[token] = result
         return result
+
+    def _glued_near_miss(self, token: str) -> tuple[str, ...] | None:
+        """Two registry words glued with a slip in one of them ("stafroom": staff room): one part is a registry word
+        as it is, the other (four letters or more) a near miss of one. Registry words only on both sides, so a
+        glued everyday word ("mushroom") is never split into campus words."""
+        registry = self._preferred_set
+        for cut in range(3, len(token) - 2):
+            left, right = token[:cut], token[cut:]
+            for exact, slip, exact_left in ((right, left, False), (left, right, True)):
+                if exact not in registry or len(slip) < 4:
+                    continue
+                near = process.extractOne(slip, self._preferred, scorer=fuzz.ratio, score_cutoff=80 if len(slip) > 4 else 75)
+                if near is not None:
+                    return (exact, near[0]) if exact_left else (near[0], exact)
+        return None
 
     def _by_sound_of(self, token: str) -> tuple[str, float] | None:
         """The target that sounds like `token` and is spelled closest to it, if close enough."""

@@ -501,7 +501,44 @@ class _Scanner:
                 return date
         return None
 
+    def _hour_range(self) -> None:
+        """"yesterday between 2 and 5 pm", "today from 9 am to 1 pm": hours of a named day narrow its period to
+        [first, second); the clock times are the range's, not a moment. Only with one named day, and hours only."""
+        if self.period is None or self.period.end - self.period.start != dt.timedelta(days=1):
+            return
+        t = self.t
+        for b, tok in enumerate(t):
+            if tok not in ("between", "from") or b + 3 >= len(t):
+                continue
+            first, k = self._bare_hour(b + 1)
+            if first is None or self.tok(k) not in ("and", "to", "till", "until"):
+                continue
+            second, end = self._bare_hour(k + 1)
+            if second is None:
+                continue
+            (h1, m1), (h2, m2) = first, second
+            mer2 = m2 or ("pm" if h2 < 8 else None)  # "between 2 and 5": afternoon hours
+            h2 = h2 + 12 if mer2 == "pm" and h2 < 12 else h2
+            mer1 = m1 or (mer2 if h1 + (12 if mer2 == "pm" and h1 < 12 else 0) <= h2 else "am")
+            h1 = h1 + 12 if mer1 == "pm" and h1 < 12 else (0 if mer1 == "am" and h1 == 12 else h1)
+            if not 0 <= h1 < h2 <= 24:
+                continue
+            day = self.period.start
+            self.period = Period(day.replace(hour=h1), day + dt.timedelta(hours=h2))
+            self.mark(*range(b, end))
+            self.clock, self.moments, self.moment_values = None, [], []
+            return
+
+    def _bare_hour(self, i: int) -> tuple[tuple[int, str | None] | None, int]:
+        """An hour of the clock at `i` ("5", "5 pm"): ((hour, am/pm or None), the index after it)."""
+        tok = self.tok(i)
+        if tok is None or not tok.isdigit() or not 1 <= int(tok) <= 12:
+            return None, i
+        mer = self.tok(i + 1) if self.tok(i + 1) in ("am", "pm") else None
+        return (int(tok), mer), i + (2 if mer else 1)
+
     def result(self) -> TimeInfo:
+        self._hour_range()
         when = None
         if self.clock is not None and self.day_offset is None and self.day is not None:
             self.day_offset = (self.day - self.now.date()).days

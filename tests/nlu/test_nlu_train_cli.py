@@ -39,7 +39,7 @@ def test_the_comparison_sees_a_changed_weight() -> None:
     shipped = json.loads(JUDGE_FILE.read_text())
     changed = json.loads(JUDGE_FILE.read_text())
     term = next(iter(changed["text"]["words"]))
-    changed["text"]["words"][term][1] += 0.001
+    changed["text"]["words"][term][1] += 1  # one thousandth: weights are stored as integer thousandths (format 4)
     _same(shipped, json.loads(JUDGE_FILE.read_text()))
     try:
         _same(shipped, changed)
