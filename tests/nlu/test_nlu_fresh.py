@@ -54,9 +54,9 @@ def test_the_scale_keeps_one_half_and_the_order() -> None:
     assert rescale(0.73, 1.0) == pytest.approx(0.73)
 
 
-def test_the_history_holds_seven_parts_each_first_scored_at_its_own_commit(shipped) -> None:
+def test_the_history_holds_every_part_each_first_scored_at_its_own_commit(shipped) -> None:
     parts = {r.part for r in shipped}
-    assert parts == set(range(1, 8))
+    assert set(range(1, 8)) <= parts  # a part scored once later is appended
     for part in parts:
         reads = [r for r in shipped if r.part == part]
         assert len(reads) >= 400 and len({r.commit for r in reads}) == 1
