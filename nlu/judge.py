@@ -2,7 +2,8 @@
 
 The rule parser finds rooms, devices and times, and picks an intent from cue words; keywords alone also fire on
 "switch my phone to dark mode" or "my patience is running out". The judge is three small linear models trained on
-the labelled corpus (`autovolt nlu train`, from `nlu/corpus/dev.txt` only):
+the labelled corpus (`autovolt nlu train`, from `nlu/corpus/dev.txt`; the confidence's fresh-phrasing temperature
+from the held-out parts' first scores, `nlu/corpus/fresh_reads.tsv`):
 
 1. `text`: word 1-2 grams and character 3-4 grams of the message, with rooms, switches and times masked (so it
    reads the frame of the sentence, not this campus's names), giving log-odds that the message is a campus request;
@@ -107,8 +108,8 @@ class Judge:
     """Trained weights (see the module doc). `veto_below`: a parsed question whose in-scope probability is below
     this becomes `unknown`; `veto_device_below`: the same for a device command (stricter: acting on a message that
     was not for us costs more than answering it). `trained_on`: a digest of the corpus it was trained on (to notice
-    a stale file). `fresh_scale`: the temperature that turns the dev-fitted calibration into the probability of being
-right on phrasings the rules were not tuned on (`nlu.fresh`; 0.5 stays 0.5, order is kept)."""
+    a stale file). `fresh_scale`: the temperature that turns the dev-fitted calibration into the probability of
+    being right on phrasings the rules were not tuned on (`nlu.fresh`; 0.5 stays 0.5, order is kept)."""
 
     words: _Block
     chars: _Block

@@ -3,7 +3,8 @@
 - `autovolt nlu parse --campus FILE [--now ISO]`: one JSON command per input line, same order, no database.
 - `autovolt nlu score [--campus FILE] [--split dev|test|all]`: accuracy and calibration on the labelled corpus.
 - `autovolt nlu train [--out FILE]`: train the judge (out-of-scope veto, calibrated confidence) on the tuning split
-  and the fresh held-out parts' first scores (`nlu/corpus/fresh_reads.tsv`), and write its weights (by default the file shipped in the package, `nlu/models/judge.json`).
+  and the fresh held-out parts' first scores (`nlu/corpus/fresh_reads.tsv`), and write its weights (by default the
+  file shipped in the package, `nlu/models/judge.json`).
 """
 
 from __future__ import annotations
