@@ -20,6 +20,8 @@ from nlu.vocabulary import Vocabulary
 CORPUS_DIR = Path(__file__).with_name("corpus")
 # Every corpus sentence is read at this moment (a Thursday) in the demo campus's zone.
 CORPUS_NOW = dt.datetime(2026, 11, 26, 10, 0)
+# The bot's and the voice rule's `understood_below`: a request parsed with less confidence is not acted on as is.
+DOUBTED_BELOW = 0.5
 ENTITIES = ("action", "device_types", "rooms", "switches", "when", "period", "clarify")
 
 # Named periods used in labels, as written by hand for CORPUS_NOW (never computed by the parser's code).
@@ -78,6 +80,10 @@ class Score:
     out_of_scope: int = 0
     false_accepts: int = 0
     device_accepts: int = 0  # out-of-scope sentences taken for a device command
+    # Requests (not unknown, not help) whose confidence is below DOUBTED_BELOW, right and wrong: the bot offers
+    # buttons or asks "Yes?" for these instead of acting.
+    doubted_right: int = 0
+    doubted_wrong: int = 0
     outcomes: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, whole command right)
     failures: list[tuple[Example, dict[str, tuple[object, object]]]] = field(default_factory=list)
 
@@ -92,6 +98,7 @@ class Score:
             "false_accept_rate": pct(self.false_accepts, self.out_of_scope),
             "device_accept_rate": pct(self.device_accepts, self.out_of_scope),
             "ece": round(self.ece(), 4),
+            "doubted": {"right": self.doubted_right, "wrong": self.doubted_wrong},
             "reliability": self.reliability(),
         }
 
@@ -216,6 +223,9 @@ def score(parser: Parser, examples: list[Example], keep_failures: int = 1000) ->
             for entity in ENTITIES:
                 result.entity_ok[entity] += entity not in diffs
         result.outcomes.append((command.confidence, not diffs))
+        if command.intent not in ("unknown", "help") and command.confidence < DOUBTED_BELOW:
+            result.doubted_right += not diffs
+            result.doubted_wrong += bool(diffs)
         if not diffs:
             result.whole_ok += 1
         elif len(result.failures) < keep_failures:

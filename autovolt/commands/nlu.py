@@ -3,7 +3,8 @@
 - `autovolt nlu parse --campus FILE [--now ISO]`: one JSON command per input line, same order, no database.
 - `autovolt nlu score [--campus FILE] [--split dev|test|all]`: accuracy and calibration on the labelled corpus.
 - `autovolt nlu train [--out FILE]`: train the judge (out-of-scope veto, calibrated confidence) on the tuning split
-  and write its weights (by default the file shipped in the package, `nlu/models/judge.json`).
+  and the fresh held-out parts' first scores (`nlu/corpus/fresh_reads.tsv`), and write its weights (by default the
+  file shipped in the package, `nlu/models/judge.json`).
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ def _score(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     import json
 
+    from nlu.fresh import FRESH_READS_FILE, parse_fresh_reads
     from nlu.judge import JUDGE_FILE
     from nlu.parser import Parser
     from nlu.scoring import CORPUS_DIR, read_corpus
@@ -128,7 +130,9 @@ def _train(args: argparse.Namespace) -> int:
 
     vocab = _vocabulary(DEMO_CAMPUS)  # the corpus is labelled against the demo campus
     path = CORPUS_DIR / "dev.txt"
-    judge, report = train_judge(Parser(vocab), read_corpus(path, vocab), path.read_text(encoding="utf-8"))
+    fresh = parse_fresh_reads(FRESH_READS_FILE.read_text(encoding="utf-8"))  # shipped with the package
+    judge, report = train_judge(Parser(vocab), read_corpus(path, vocab), path.read_text(encoding="utf-8"),
+                                fresh_reads=fresh)
     out = args.out or JUDGE_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(judge.to_dict(), separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")

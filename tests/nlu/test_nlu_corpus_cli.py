@@ -81,10 +81,10 @@ def test_shipped_judge_is_trained_on_the_current_tuning_corpus() -> None:
         "nlu/corpus/dev.txt changed since the judge was trained: run `autovolt nlu train`"
 
 
-def _cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+def _cli(*args: str, stdin: bytes = b"", timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "autovolt", "nlu", *args], input=stdin, capture_output=True,
-                          cwd=ROOT, env=env, timeout=120)
+                          cwd=ROOT, env=env, timeout=timeout)
 
 
 def test_parse_command_writes_one_json_line_per_input_line() -> None:
