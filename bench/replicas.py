@@ -287,7 +287,7 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
         return sum(count_readings(u) for u, _ in dbs)
 
     procs = []
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = {**os.environ, "PYTHONPATH": str(tree), "AUTOVOLT_BENCH_TREE": str(tree)}
     try:
         for i in range(writers):
             # With independent databases, writer i keeps the shared-subscription feed (every board's reports
