@@ -15,7 +15,9 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# AUTOVOLT_BENCH_TREE: the source tree whose code a benchmark's child processes run (bench/replicas.py pairs
+# measures another version under this harness); by default this one.
+sys.path.insert(0, os.environ.get("AUTOVOLT_BENCH_TREE", str(ROOT)))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 

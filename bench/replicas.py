@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/replicas.py ingest [--boards 3334] [--runs 3] [--seconds 15] [--variants plain,1,2]
     .venv/bin/python bench/replicas.py writers [--writers 2] [--boards 3334] [--interval 1] [--runs 3] [--partitions]
+    .venv/bin/python bench/replicas.py pairs [--runs 6] [--trees /copy/of/main,.] [--interval 2] [--interval1 4]
     .venv/bin/python bench/replicas.py readback [--boards 3334] [--runs 10] [--partitions]
     .venv/bin/python bench/replicas.py failover [--runs 5]
     .venv/bin/python bench/replicas.py refit [--runs 3]
@@ -15,6 +16,8 @@ last-seen merge running in each replica). The cost of coordination = 1 - (1 repl
 writers: `--writers` ingest writer processes fed directly (no broker, no publishers competing for the CPU), each
 board's reports handed to the writers in turn as a shared subscription does; the database path alone. Prints CPU
 seconds per 10,000 readings stored (writer processes and the PostgreSQL backends serving them, over the window).
+pairs: the coordination cost per replica, c(2)/c(1) - 1 (c(N): CPU s per 10,000 readings with N writers), by
+alternated pairs of 1- and 2-writer runs of each source tree, interleaved; median, quartiles and range.
 readback: the writers' coordination cost alone: CPU of one writer reading back one report of every switch that
 another writer stored (what it does, per batch, with two writers), client thread and PostgreSQL backend, per
 10,000 rows read back; median of `--runs` repetitions (CPU time, so less moved by the load than a rate).
@@ -45,6 +48,7 @@ from devices_common import Broker, count_readings, database, spawn_fleet, stop_f
 from devices.simulator import synthetic_campus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+SLICES = 20  # `_feed`: steps per report interval
 
 
 # --- child processes ------------------------------------------------------------------------------------------
@@ -116,19 +120,29 @@ def _feed(url: str, boards: int, writers: int, index: int, seconds: float, inter
 
     def snapshots() -> None:  # each line from the parent: the step timers so far, as one line of "name=value"
         for _ in sys.stdin:
-            print(" ".join(f"{k}={v:.6f}" for k, v in sorted(steps.items())), flush=True)
+            # With the writer's backlog (observations queued, not yet taken) and its readings written so far, for
+            # the parent's steady-state check.
+            extra = {"~backlog": float(writer._buffered), "~written": float(writer.stats.readings_written)}
+            print("steps " + " ".join(f"{k}={v:.6f}" for k, v in sorted({**steps, **extra}.items())), flush=True)
 
     threading.Thread(target=snapshots, daemon=True).start()
+    # The boards' reports spread over each interval in SLICES steps (board b in step b mod SLICES), as a broker
+    # delivers a fleet's reports: a writer then commits every flush interval, as in service. (Handing a whole
+    # interval's reports over at once made one 10,000-row transaction per burst, and a 15 s window held 7 or 8
+    # bursts' commits against the CPU of about 7.5: up to +-7 % on c(N) from where the window fell.)
     start = time.monotonic()
-    tick = 0
+    step = 0
+    count = len(campus.boards)
     while time.monotonic() - start < seconds:
         now = dt.datetime.now(dt.timezone.utc)
-        # This writer's boards this tick, (b + tick) % writers == index, without walking the others'.
-        for b in range((index - tick) % writers, len(campus.boards), writers):
-            writer.submit_many(now, [RelayReport(campus.boards[b].id, AUTOVOLT_GPIOS[r], states[b][r], "state")
-                                     for r in range(6)])
-        tick += 1
-        time.sleep(max(0.0, start + tick * interval - time.monotonic()))
+        tick, part = divmod(step, SLICES)
+        # This writer's boards of this step: b = part (mod SLICES) and (b + tick) % writers == index.
+        for b in range(part, count, SLICES):
+            if (b + tick) % writers == index:
+                writer.submit_many(now, [RelayReport(campus.boards[b].id, AUTOVOLT_GPIOS[r], states[b][r], "state")
+                                         for r in range(6)])
+        step += 1
+        time.sleep(max(0.0, start + step * interval / SLICES - time.monotonic()))
     writer.close(120)
     print(f"written {writer.stats.readings_written} errors {writer.stats.write_errors}", flush=True)
 
@@ -150,6 +164,7 @@ def _time_steps(writer) -> dict[str, float]:
                 steps[name + "#"] = steps.get(name + "#", 0.0) + 1
         return run
 
+    # (Names shared by every version measured against: `pairs` runs older trees under the same harness.)
     ledger._refresh = timed("refresh", ledger._refresh)
     ledger.begin = timed("begin", ledger.begin)
     ledger.settle = timed("settle", ledger.settle)
@@ -246,17 +261,41 @@ def energy_check(url: str) -> tuple[float, float]:
 
 
 def writers_run(writers: int, boards: int, seconds: float, warmup: float, interval: float,
-                partitions: bool = False) -> dict:
+                partitions: bool = False, tree: Path = ROOT, settle_max: float = 60.0,
+                independent: bool = False) -> dict:
     """`writers` writer processes on one PostgreSQL schema, fed as by a shared subscription (`_feed`); readings/s
-    counted by the database over the window after `warmup`."""
+    and CPU counted over the window. The window starts once every writer is in its steady state: at least `warmup`
+    seconds, then until each writer's backlog has stayed under half a second of its offered share for 3 checks a
+    second apart (at most `settle_max` s). Before this check a 5 s warm-up often measured the writers catching up
+    on the start's backlog in 10,000-row batches (about 1 transaction per 10,000 readings instead of 4) and, with
+    two writers, the late rows that catching up makes: a different regime from the one meant, and a cause of the
+    pair-to-pair spread. `tree`: the source tree whose `devices`/`store` the writer processes run (the harness
+    is this file's), so another version is measured by the same method. `independent`: each writer on a database
+    (schema) of its own, fed the same reports as with one shared database: N replicas with no coordination at all
+    (the same processes, rates and batch sizes, the same contention for the cores), the baseline that isolates
+    what sharing one database costs."""
     campus = synthetic_campus(boards)
-    url, cleanup = database("postgres", campus, tempfile.mkdtemp(prefix="bench-writers-"))
+    dbs = [database("postgres", campus, tempfile.mkdtemp(prefix="bench-writers-"))
+           for _ in range(writers if independent else 1)]
+    urls = [u for u, _ in dbs] * (1 if independent else writers)
+
+    def cleanup() -> None:
+        for _, clean in dbs:
+            clean()
+
+    def counted() -> int:
+        return sum(count_readings(u) for u, _ in dbs)
+
     procs = []
+    env = {**os.environ, "PYTHONPATH": str(tree), "AUTOVOLT_BENCH_TREE": str(tree)}
     try:
         for i in range(writers):
+            # With independent databases, writer i keeps the shared-subscription feed (every board's reports
+            # dealt round-robin), so its database sees the same reports as writer i of a shared one.
             code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import replicas; "
-                    f"replicas._feed({url!r}, {boards}, {writers}, {i}, {warmup + seconds + 15}, {interval}, {partitions})")
-            procs.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
+                    f"replicas._feed({urls[i]!r}, {boards}, {writers}, {i}, {settle_max + warmup + seconds + 15}, "
+                    f"{interval}, {partitions})")
+            procs.append(subprocess.Popen([sys.executable, "-c", code], cwd=tree, env=env, stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, text=True))
         threads, backends = [], []
         for proc in procs:
@@ -267,17 +306,31 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
         for proc in procs:
             proc.stdin.write("go\n")
             proc.stdin.flush()
+        started = time.monotonic()
+        # At least 4 report intervals: until then a writer has not yet stored a sample of every switch itself, and
+        # with two writers a switch first stored by the other is taken from the database (the late-sample path),
+        # a start-up cost that a window opening earlier counted as per-reading cost (late rows in every 2-writer
+        # run opened after 7 s at a 4 s interval).
+        warmup = max(warmup, 4 * interval)
         time.sleep(warmup)
-        c0, t0, cpu0 = count_readings(url), time.perf_counter(), _cpu_sample(procs, threads, backends)
+        share = boards * 6 / interval / writers * 0.5  # half a second of one writer's offered share
+        calm = 0
+        while calm < 3 and time.monotonic() - started < warmup + settle_max:
+            calm = calm + 1 if all(_steps(p).get("~backlog", 0.0) <= share for p in procs) else 0
+            if calm < 3:
+                time.sleep(1.0)
+        settled_after = time.monotonic() - started
+        c0, t0, cpu0 = counted(), time.perf_counter(), _cpu_sample(procs, threads, backends)
         steps0 = [_steps(proc) for proc in procs]
         time.sleep(seconds)
-        c1, t1, cpu1 = count_readings(url), time.perf_counter(), _cpu_sample(procs, threads, backends)
+        c1, t1, cpu1 = counted(), time.perf_counter(), _cpu_sample(procs, threads, backends)
         steps1 = [_steps(proc) for proc in procs]
         load = os.getloadavg()[0]
         for proc in procs:  # the backlog is not waited for: every committed batch is whole, enough for the check
             proc.kill()
             proc.wait(60)
-        stored, sequence = energy_check(url)
+        checks = [energy_check(u) for u, _ in dbs]
+        stored, sequence = sum(c[0] for c in checks), sum(c[1] for c in checks)
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -288,10 +341,71 @@ def writers_run(writers: int, boards: int, seconds: float, warmup: float, interv
     step_per_10k: dict[str, float] = {}
     for before, after in zip(steps0, steps1):
         for name, value in after.items():
-            step_per_10k[name] = step_per_10k.get(name, 0.0) + (value - before.get(name, 0.0)) * 10_000 / max(c1 - c0, 1)
-    return {"readings_per_s": (c1 - c0) / (t1 - t0), "load": load, "offered_per_s": boards * 6 / interval,
+            if not name.startswith("~"):
+                step_per_10k[name] = step_per_10k.get(name, 0.0) + (value - before.get(name, 0.0)) * 10_000 / max(c1 - c0, 1)
+    backlog = max(s.get("~backlog", 0.0) for s in steps1)
+    rate = (c1 - c0) / (t1 - t0)
+    offered = boards * 6 / interval
+    # Steady: the window started calm, ended with no more than a second's backlog, and stored the offered rate.
+    steady = calm >= 3 and backlog <= 2 * share * writers and abs(rate / offered - 1) <= 0.05
+    return {"readings_per_s": rate, "load": load, "offered_per_s": offered,
             "energy_stored_wh": stored, "energy_sequence_wh": sequence, "cpu_per_10k": per_10k,
-            "steps_per_10k": step_per_10k}
+            "steps_per_10k": step_per_10k, "settled_after_s": settled_after, "steady": steady}
+
+
+def _run_line(r: dict) -> str:
+    st = r["steps_per_10k"]
+    return (f"{r['readings_per_s']:,.0f}/s, load {r['load']:.1f}, window after {r['settled_after_s']:.0f} s"
+            f"{'' if r['steady'] else ' NOT STEADY'}; c {r['cpu_per_10k'][0] + r['cpu_per_10k'][2]:.4f} (processes "
+            f"{r['cpu_per_10k'][0]:.4f}, writer threads {r['cpu_per_10k'][1]:.4f}, PostgreSQL {r['cpu_per_10k'][2]:.4f}; "
+            f"convert {st.get('convert', 0.0):.4f}, refresh {st.get('refresh', 0.0):.4f}, settle "
+            f"{st.get('settle', 0.0):.4f}, late {st.get('late', 0.0):.4f}, transactions {st.get('commit#', 0):.1f}); "
+            f"energy {'=' if abs(r['energy_stored_wh'] - r['energy_sequence_wh']) < 0.05 else '!='} sequence "
+            f"({r['energy_stored_wh']:,.1f} Wh)")
+
+
+def pairs(trees: list[Path], count: int, boards: int, seconds: float, warmup: float, intervals: tuple[float, float],
+          partitions: bool, independent: bool = True) -> None:
+    """The coordination cost per replica for each source tree, by alternated runs. In each round, for each tree
+    (the trees' order reversed every round), next to each other in time and in an order that rotates: 1 writer,
+    2 writers sharing one database and (`independent`) 2 writers each on a database of its own. c(N) = CPU s per
+    10,000 readings (writer processes + their PostgreSQL backends) over a steady-state window. Two ratios per
+    round: c(2)/c(1) - 1 (the measure of the earlier sections: it also counts two processes contending for the
+    cores, which replicas on machines of their own do not) and c(2)/c(2 independent) - 1 (the same processes,
+    rates and contention, without the shared database: what sharing costs). `intervals`: the boards' report
+    interval with 1 writer and with 2 (equal: the same total rate, as in the earlier sections). Prints every run,
+    then per tree the median, quartiles and range of each ratio."""
+    kinds = [("1", 1, False), ("2", 2, False)] + ([("2 independent", 2, True)] if independent else [])
+    ratios: dict[Path, dict[str, list[float]]] = {t: {"c(2)/c(1)": [], "c(2)/c(2 ind.)": []} for t in trees}
+    cs: dict[Path, dict[str, list[float]]] = {t: {k: [] for k, _, _ in kinds} for t in trees}
+    for k in range(count):
+        order = trees if k % 2 == 0 else trees[::-1]
+        for j, tree in enumerate(order):
+            shift = (k + j) % len(kinds)
+            c = {}
+            for name, n, ind in kinds[shift:] + kinds[:shift]:
+                r = writers_run(n, boards, seconds, warmup, intervals[n - 1], partitions, tree, independent=ind)
+                c[name] = r["cpu_per_10k"][0] + r["cpu_per_10k"][2]
+                cs[tree][name].append(c[name])
+                print(f"  round {k + 1}, {tree.name}, {name} writer(s) at {boards * 6 / intervals[n - 1]:,.0f}/s: "
+                      f"{_run_line(r)}", flush=True)
+            ratios[tree]["c(2)/c(1)"].append(c["2"] / c["1"] - 1)
+            line = f"c(2)/c(1) - 1 = {c['2'] / c['1'] - 1:+.1%}"
+            if independent:
+                ratios[tree]["c(2)/c(2 ind.)"].append(c["2"] / c["2 independent"] - 1)
+                line += f", c(2)/c(2 independent) - 1 = {c['2'] / c['2 independent'] - 1:+.1%}"
+            print(f"  round {k + 1}, {tree.name}: " + ", ".join(f"c({n}) {v:.4f}" for n, v in c.items()) + "; " + line,
+                  flush=True)
+    for tree in trees:
+        for label, got in ratios[tree].items():
+            if not got:
+                continue
+            got = sorted(got)
+            q = statistics.quantiles(got, n=4) if len(got) >= 2 else [got[0]] * 3
+            print(f"{tree.name} ({tree}): {label} - 1 over {len(got)} rounds: median {statistics.median(got):+.1%}, "
+                  f"quartiles {q[0]:+.1%} .. {q[2]:+.1%}, range {got[0]:+.1%} .. {got[-1]:+.1%}", flush=True)
+        print(f"{tree.name}: median c " + ", ".join(f"({n}) {statistics.median(v):.4f}" for n, v in cs[tree].items()),
+              flush=True)
 
 
 def _steps(proc) -> dict[str, float]:
@@ -299,10 +413,10 @@ def _steps(proc) -> dict[str, float]:
     proc.stdin.write("snap\n")
     proc.stdin.flush()
     line = proc.stdout.readline()
-    while line and not (line.startswith("begin") or line.strip() == ""):  # anything else the child printed
+    while line and not line.startswith("steps "):  # anything else the child printed
         print("   ", line.rstrip(), flush=True)
         line = proc.stdout.readline()
-    return {k: float(v) for k, v in (item.split("=") for item in line.split())}
+    return {k: float(v) for k, v in (item.split("=") for item in line.split()[1:])}
 
 
 def readback_run(boards: int, runs: int, partitions: bool) -> dict:
@@ -462,7 +576,8 @@ def refit_many(series: int, weeks: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("ingest", "writers", "readback", "failover", "refit", "refit-many"))
+    parser.add_argument("what", choices=("ingest", "writers", "pairs", "readback", "failover", "refit",
+                                           "refit-many"))
     parser.add_argument("--writers", type=int, default=2, help="writers: writer processes (replicas)")
     parser.add_argument("--series", type=int, default=1000, help="refit-many: rooms (one series each)")
     parser.add_argument("--weeks", type=int, default=8, help="refit-many: weeks of hourly history")
@@ -473,6 +588,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--partitions", action="store_true",
                         help="writers: the energy section in partitions (AUTOVOLT_ENERGY_PARTITIONS)")
+    parser.add_argument("--trees", default=str(ROOT),
+                        help="pairs: comma-separated source trees to measure (e.g. a copy of main, then this one)")
+    parser.add_argument("--interval1", type=float, default=None,
+                        help="pairs: the report interval with 1 writer (default --interval: the same total rate)")
+    parser.add_argument("--no-independent", action="store_true",
+                        help="pairs: without the runs of 2 writers on databases of their own")
     parser.add_argument("--variants", default="plain,1,2",
                         help="ingest: which of plain, 1 (replica), 2 (replicas) to run, in this order")
     args = parser.parse_args()
@@ -503,7 +624,8 @@ def main() -> None:
         for _ in range(args.runs):
             r = writers_run(args.writers, args.boards, args.seconds, args.warmup, args.interval, args.partitions)
             print(f"  {args.writers} writer(s): {r['readings_per_s']:,.0f} readings/s (offered "
-                  f"{r['offered_per_s']:,.0f}/s, load average {r['load']:.1f}); energy stored "
+                  f"{r['offered_per_s']:,.0f}/s, load average {r['load']:.1f}, window after "
+                  f"{r['settled_after_s']:.0f} s, {'steady' if r['steady'] else 'NOT steady'}); energy stored "
                   f"{r['energy_stored_wh']:,.1f} Wh, of the stored sequence {r['energy_sequence_wh']:,.1f} Wh; "
                   "CPU s per 10,000 readings: processes {:.3f} (writer threads {:.3f}), PostgreSQL {:.3f}, "
                   "processes + PostgreSQL {:.3f}".format(*r["cpu_per_10k"], r["cpu_per_10k"][0] + r["cpu_per_10k"][2]),
@@ -519,6 +641,9 @@ def main() -> None:
             cpus.append(r["cpu_per_10k"][0] + r["cpu_per_10k"][2])
         print(f"{args.writers} writer(s): median {statistics.median(runs):,.0f} readings/s, "
               f"{statistics.median(cpus):.3f} CPU s per 10,000 readings (processes + PostgreSQL)", flush=True)
+    elif args.what == "pairs":
+        pairs([Path(t).resolve() for t in args.trees.split(",")], args.runs, args.boards, args.seconds, args.warmup,
+              (args.interval1 or args.interval, args.interval), args.partitions, not args.no_independent)
     elif args.what == "refit-many":
         refit_many(args.series, args.weeks)
     else:

@@ -114,3 +114,38 @@ async def test_demo_runs_with_no_broker_and_stores_telemetry(sqlite_url, campus)
         energy = session.scalars(select(m.Reading.energy_wh).where(m.Reading.switch_id == "cr-101-lights",
                                                                    m.Reading.energy_wh > 0)).all()
         assert energy
+
+
+def test_board_rows_follow_the_boards_heard_and_close_writes_every_latest_time(db_url, campus):
+    """A batch looks only at the boards heard since the previous one (a fleet's other boards cannot need a write):
+    a board's last-seen is still rewritten once it is older than the resolution, and on close every board's latest
+    time is written, also of a board not heard in the last batch."""
+    writer = IngestWriter(db_url, campus, flush_interval_s=0.02, seen_resolution_s=10)
+    writer.start()
+
+    def seen(board_id: str) -> dt.datetime | None:
+        with session_scope(db_url) as session:
+            return session.get(m.Board, board_id).last_seen
+
+    try:
+        writer.submit(at(0), Heartbeat("cr-101-panel"))
+        assert writer.drain(10)
+        assert seen("cr-101-panel") == at(0)
+        writer.submit(at(5), Heartbeat("cr-101-panel"))  # within the resolution: not rewritten yet
+        assert writer.drain(10)
+        for t in (6, 8, 9):  # batches that hear another board only
+            writer.submit(at(t), Heartbeat("auditorium-panel"))
+            assert writer.drain(10)
+        assert seen("cr-101-panel") == at(0) and seen("auditorium-panel") == at(6)
+        writer.submit(at(12), RelayReport("cr-101-panel", 16, True, "state"))  # past the resolution: written
+        assert writer.drain(10)
+        assert seen("cr-101-panel") == at(12)
+        writer.submit(at(13), Heartbeat("cr-101-panel"))
+        assert writer.drain(10)
+        writer.submit(at(14), Heartbeat("auditorium-panel"))
+        assert writer.drain(10)
+        assert seen("cr-101-panel") == at(12) and seen("auditorium-panel") == at(6)
+    finally:
+        writer.close()
+    # Closing writes both boards' latest times, though the last batch heard only the auditorium's.
+    assert seen("cr-101-panel") == at(13) and seen("auditorium-panel") == at(14)
