@@ -145,3 +145,25 @@ def irregular_view(y: pd.Series, calendar: CampusCalendar, index: pd.DatetimeInd
         at = np.flatnonzero(days == pd.Timestamp(d))
         out[at] = analog.profile[index[at].hour]
     return out
+
+
+def kind_departures(y: pd.Series, calendar: CampusCalendar, days: pd.DatetimeIndex, term_window: int = TERM_WINDOW,
+                    agree: int = AGREE) -> np.ndarray:
+    """Per day of `days`: the mean log departure of the latest `agree` earlier days (complete days of `y` before it)
+    of its most specific kind that has any, NaN when it has no kind or none before it. A day-type feature for a
+    model to weigh itself (no threshold): where a building's own history says this kind of day runs high or low."""
+    out = np.full(len(days), np.nan)
+    if len(y) < 2 * 7 * DAY_HOURS or not len(days):
+        return out
+    history = daily_departures(y, calendar)
+    history = history[history["departure"].notna() & (history["departure"] > -1)]
+    kinds_ahead = day_kinds(calendar, days, term_window)
+    kinds_past = dict(zip(history.index, day_kinds(calendar, history.index, term_window)))
+    logs = np.log1p(history["departure"])
+    for i, (day, kinds) in enumerate(zip(days, kinds_ahead)):
+        for kind in kinds:
+            sources = _latest(kinds_past, kind, day, agree)
+            if sources:
+                out[i] = float(logs.loc[sources].mean())
+                break
+    return out

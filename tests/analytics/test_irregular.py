@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.calendar import CampusCalendar, Term
-from analytics.irregular import analogs, daily_departures, day_kinds, irregular_view
+from analytics.irregular import analogs, daily_departures, day_kinds, irregular_view, kind_departures
 
 GB = CampusCalendar(country="GB", subdivision="ENG")
 EASTER_MONDAYS = ("2016-03-28", "2017-04-17")
@@ -86,3 +86,15 @@ def test_short_or_empty_histories_give_no_analogs():
     assert analogs(y.iloc[:100], GB, ahead(y.iloc[:100])) == {}
     assert analogs(y, GB, pd.DatetimeIndex([])) == {}
     assert irregular_view(y.iloc[:0], GB, ahead(y, 24)).shape == (24,)
+
+
+def test_the_day_type_feature_is_the_kinds_past_departure_and_reads_only_earlier_days():
+    y = office(end="2018-04-30 23:00", easter_share={d: 0.5 for d in (*EASTER_MONDAYS, "2018-04-02")})
+    days = pd.DatetimeIndex(["2017-04-17", "2018-04-02", "2018-04-09", "2016-03-28"])
+    feature = kind_departures(y, GB, days, agree=2)
+    # 2017's reads 2016 only; 2018's the two before it; an ordinary Monday and the first Easter Monday have none.
+    assert abs(feature[0] - np.log(0.5)) < 0.05 and abs(feature[1] - np.log(0.5)) < 0.05
+    assert np.isnan(feature[2]) and np.isnan(feature[3])
+    later = y.copy()
+    later[later.index.normalize() == pd.Timestamp("2018-04-02")] *= 4  # the day itself never counts
+    assert kind_departures(later, GB, days[1:2], agree=2)[0] == feature[1]
