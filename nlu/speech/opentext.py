@@ -30,6 +30,7 @@ leave no other sense:
   followed by nothing but an amount of time, where it cannot join two amounts (no amount of time before it, as in
   "an hour and 30 minutes"; no "a half" after a number, as in "one and a half hours");
 - "one and a half hours" written "1.5 hours": a decimal half is said "and a half";
+- a first "would you" written "what you" or "what do you" before "mind", "kindly" or "do me" (espeak-ng notes);
 - British "nought" written "not" ("room two not one"): between two digits or digit words, a zero;
 - "um" written "I'm" at the start of a note, before a word that starts a question or a request ("I'm are the fans
   off ...", "I'm how much power ..."), which "I am" never comes before.
@@ -207,10 +208,22 @@ _REQUEST_STARTS = frozenset("are is was were do does did can could would will ho
                             "switch please kindly".split())
 
 
+# What follows a first "would you" of a polite request and never a "what (do) you" question: "mind", "kindly", "do me".
+_POLITE_AFTER = (["mind"], ["kindly"], ["do", "me"])
+
+
 def _hesitation_first(words: list[HeardWord]) -> list[HeardWord]:
-    """"i am are the fans off" -> "um are the fans off": Whisper writes a first "um" as "I'm"."""
+    """"i am are the fans off" -> "um are the fans off": Whisper writes a first "um" as "I'm". And a first "would you"
+    written "what you" or "what do you" before "mind", "kindly" or "do me" ("what do you mind turning on ...", "what
+    you do me a favour and ..."): a request, not a question."""
     if len(words) > 2 and words[0].text == "i" and words[1].text == "am" and words[2].text in _REQUEST_STARTS:
         return [HeardWord("um", min(words[0].confidence, words[1].confidence)), *words[2:]]
+    texts = [w.text for w in words]
+    for said in (["what", "you"], ["what", "do", "you"]):
+        rest = texts[len(said):]
+        if texts[:len(said)] == said and any(rest[:len(after)] == after for after in _POLITE_AFTER):
+            sure = min(w.confidence for w in words[:len(said)])
+            return [HeardWord("would", sure), HeardWord("you", sure), *words[len(said):]]
     return words
 
 

@@ -49,3 +49,31 @@ def test_nought_written_not_is_a_zero_only_between_digits(written, read):
     from nlu.speech.opentext import heard_words, text_of
 
     assert text_of(heard_words((" " + w, 0.9) for w in written.split())) == read
+
+
+@pytest.mark.parametrize("written, read", [
+    ("What do you mind turning on the projector in room 201?", "would you mind turning on the projector in room 201"),
+    ("What you do me a quick favor and put the fans on in lab 1.",
+     "would you do me a quick favor and put the fans on in lab 1"),
+    ("What you kindly switch on the lights?", "would you kindly switch on the lights"),
+    ("What do you mean by standby?", "what do you mean by standby"),  # a question stays one
+    ("What you do is switch them off.", "what you do is switch them off"),
+    ("So what do you mind?", "so what do you mind"),  # only as the note's first words
+])
+def test_a_first_would_you_written_what_you_before_a_polite_request_is_would_you(written, read):
+    from nlu.speech.opentext import heard_words, text_of
+
+    assert text_of(heard_words((" " + w, 0.9) for w in written.split())) == read
+
+
+def test_an_espeak_note_whose_would_you_whisper_hears_as_what_do_you_is_the_request(notes, product_engine,
+                                                                                      demo_vocab):
+    """A dev note (espeak-ng en-us+m3): Whisper tiny wrote "what do you mind turning on ...", which the parser read as
+    a status question; as "would you mind ..." it is the order said."""
+    from tests.speech.synth import ENGLISH_VOICES
+
+    said = "would you mind turning on the projector in room two oh one"
+    result = understand_voice(notes.get(said, ENGLISH_VOICES[2]), product_engine, demo_vocab, now=CORPUS_NOW)
+    c = result.command
+    assert (c.intent, c.action, c.rooms, c.device_types) == ("device_control", "on", ("cr-201",), ("projector",)), (
+        result.transcript.text, c)
