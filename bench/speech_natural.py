@@ -336,6 +336,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", action="store_true",
                     help="print the whole report as JSON: every failure, and every note's outcome (`outcomes`)")
     args = ap.parse_args(argv)
+    if not read_corpus(SPOKEN / f"{args.split}.txt", _demo_vocabulary()):
+        # Between held-out parts test.txt holds only its header: say so rather than divide by nothing.
+        print(f"spoken corpus, {args.split} part: empty (no sentences yet), nothing to score")
+        return
     if args.render_only:
         vocab = _demo_vocabulary()
         examples = read_corpus(SPOKEN / f"{args.split}.txt", vocab)[:args.limit]

@@ -11,8 +11,9 @@ TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, 
          "seventeen": 17, "eighteen": 18, "nineteen": 19}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
         "ninety": 90}
-# "oh"/"o" are zero only between other number words ("one oh one"); alone they are interjections.
-ZERO_LETTERS = {"oh", "o"}
+# "oh"/"o" (and British "nought") are zero only between other number words ("one oh one", "one nought one"); alone
+# they are interjections or other words ("all for nought").
+ZERO_LETTERS = {"oh", "o", "nought", "naught"}
 # ASR homophones that are numbers only when they sit next to other numbers ("room to oh one" is rare; keep few).
 NUMBER_WORDS = set(UNITS) | set(TEENS) | set(TENS) | {"hundred"}
 TIME_LEADS = frozenset({"at", "by", "around", "till", "until", "before", "from", "@"})

@@ -600,7 +600,9 @@ class Parser:
             if i + 1 < len(toks) and toks[i + 1] in _QUANTITY_WORDS:
                 continue
             head_free = i > 0 and (i - 1) not in taken
-            if head_free and prev in _PLACE_HEADS and (tok.isdigit() or (any(c.isdigit() for c in tok) and len(tok) <= 4)):
+            if prev == "number" and i > 1 and toks[i - 2] in _PLACE_HEADS and i - 2 not in taken and tok.isdigit():
+                _add(facts.unknown_places, f"{toks[i - 2]} {tok}")  # "lab number five": no lab 5 here
+            elif head_free and prev in _PLACE_HEADS and (tok.isdigit() or (any(c.isdigit() for c in tok) and len(tok) <= 4)):
                 _add(facts.unknown_places, f"{prev} {tok.upper()}")
             elif head_free and prev in _LETTER_HEADS and len(tok) == 1 and tok.isalpha():
                 _add(facts.unknown_places, f"{prev} {tok.upper()}")
@@ -739,6 +741,9 @@ class Parser:
         if question and first in ("has", "have") and f.toks[lead + 1:lead + 2] and f.toks[lead + 1] in _REQUEST_VERBS \
                 and not f.asked:
             question = False  # "Madam has asked that the AC be switched off": a request passed on, not "has ...?"
+        if question and first in ("is", "are") and lead and f.masks.get(lead - 1) == PLACE \
+                and f.toks[lead + 1:lead + 3] == ["going", "to"]:
+            question = False  # "the staff room is going to need the heater going": the place said first is the subject
         if question and first in _STATE_ASKS and lead is not None and _order_after(f, lead + 1):
             question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
@@ -749,8 +754,9 @@ class Parser:
             action = "off"  # "make sure nothing is left on"
         # With no place ("we need the projector running") it asks which room: a request, never a status question.
         wished = action is None and not question and f.has_device and (bool(cues & _WISHES) or first == "run") \
-            and bool(cues & {"running", "run"}) and (f.has_place or context.previous is not None or (
-                bool(cues & _WISH_WORDS) and not cues & _OWNERS and not set(self._strange_words(f)) - {f.toks[i] for i in f.mentioned}))
+            and (bool(cues & {"running", "run"}) or _device_going(f)) and (f.has_place or context.previous is not None or (
+                bool(cues & _WISH_WORDS) and not cues & _OWNERS
+                and not set(self._strange_words(f)) - {f.toks[i] for i in f.mentioned}))
         if wished:
             action = "on"  # "we need the projector running in lab 2", "let the fans run", "run the fans for an hour"
         bare = _bare_on_off(f, lead)
@@ -758,6 +764,9 @@ class Parser:
             # Indian English "pls off it", "kindly on the projector", "do the needful and off the fans": on/off as
             # the verb, an order even after a story ("the AC is still on, pls off it").
             action, question = f.toks[bare], False
+        alone = _on_off_alone(f) if f.has_device and first not in _STATE_ASKS and not f.asked else None
+        if alone is not None:
+            action, question = f.toks[alone], False  # "can you do the lights in 202, off please", "lab 1 lights, uh, on"
         # A request with no switching verb must name a campus device and a place (or follow a command that gave
         # one): "we need light", "the lights need to be on" alone are too often said of other things to act on.
         placed = f.has_place or context.previous is not None
@@ -1078,7 +1087,7 @@ class Parser:
                 if tok == "cut" and "power" not in toks and not f.has_device:
                     continue
                 return "off"
-            if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and toks[i - 1] in ("power", "fire")) \
+            if tok in lx.ON_WORDS - {"on"} or (tok == "open" and f.has_device) or (tok == "up" and i and _powered_up(f, i)) \
                     or (tok in ("going", "ready") and f.has_device and bool({"get", "keep"} & set(toks[:i]))):  # "get the fans going/ready"
                 return "on"
             if tok in _BE_ON and i and toks[i - 1] == "be":
@@ -1659,6 +1668,43 @@ def _bare_on_off(f: _Facts, lead: int | None) -> int | None:
                 and (i == lead or i in f.clause_starts or (i and toks[i - 1] in _BARE_VERB_BEFORE)):
             return i
     return None
+
+
+# Words a clause may hold beside a lone on/off ("..., off please", "..., uh, on, thanks").
+_ALONE_FRAME = lx.FILLER_WORDS | _LEAD_INS | frozenset({"then", "thanks", "kindly", "pls", "plz"})
+
+
+def _on_off_alone(f: _Facts) -> int | None:
+    """The index of an on/off said as a clause of its own after a clause that names a device: "can you do the lights
+    in the staff room, off please", "lights in lab one, uh, on, please". None when there is none."""
+    device = min((i for i in f.mentioned if f.masks.get(i) != PLACE), default=None)
+    if device is None:
+        return None
+    bounds = sorted(f.clause_starts | {len(f.toks)})
+    for start, end in zip(bounds, bounds[1:]):
+        words = [i for i in range(start, end) if f.toks[i] not in _ALONE_FRAME]
+        if start > device and len(words) == 1 and f.toks[words[0]] in ("on", "off"):
+            return words[0]
+    return None
+
+
+def _device_going(f: _Facts) -> bool:
+    """"going" right after a device named after a wish: "we'll need the fans going in the reading hall" ("going
+    to", and "going" of a question, are other things)."""
+    return any(t == "going" and i - 1 in f.mentioned and f.masks.get(i - 1) != PLACE
+               and f.toks[i + 1:i + 2] != ["to"] for i, t in enumerate(f.toks))
+
+
+# Words between "power"/"fire" and "up" of an order: "power everything up", "fire the AC up in lab 2".
+_UP_OBJECTS = frozenset({"the", "it", "them", "all", "everything", "this", "that", "these", "those", "both"})
+
+
+def _powered_up(f: _Facts, i: int) -> bool:
+    """The "up" at `i` ends "power ... up" / "fire ... up" with only the object between."""
+    k = i - 1
+    while k >= 0 and (k in f.mentioned or f.toks[k] in _UP_OBJECTS) and i - k <= 6:
+        k -= 1
+    return k >= 0 and f.toks[k] in ("power", "fire")
 
 
 _STATE_MODALS = frozenset({"should", "must", "gotta", "shall"})

@@ -30,6 +30,8 @@ leave no other sense:
   followed by nothing but an amount of time, where it cannot join two amounts (no amount of time before it, as in
   "an hour and 30 minutes"; no "a half" after a number, as in "one and a half hours");
 - "one and a half hours" written "1.5 hours": a decimal half is said "and a half";
+- a first "would you" written "what you" or "what do you" before "mind", "kindly" or "do me" (espeak-ng notes);
+- British "nought" written "not" ("room two not one"): between two digits or digit words, a zero;
 - "um" written "I'm" at the start of a note, before a word that starts a question or a request ("I'm are the fans
   off ...", "I'm how much power ..."), which "I am" never comes before.
 """
@@ -156,13 +158,23 @@ def _restarted_numbers(words: list[HeardWord]) -> list[HeardWord]:
     return out
 
 
+_UNIT_WORDS = frozenset("zero one two three four five six seven eight nine".split())
+# British "nought" as Whisper writes it ("two not one", "two knot one").
+_NOUGHTS = frozenset({"not", "knot", "nought", "naught"})
+
+
 def _zeros_between_digits(words: list[HeardWord]) -> list[HeardWord]:
-    """"2 oh 1" -> "2 0 1": "oh"/"o" is a zero only between two single digits."""
+    """"2 oh 1" -> "2 0 1": "oh"/"o" is a zero only between two single digits. "Nought" heard "not" between two
+    digits or digit words ("two not one", never a negation with no comma between) is a zero too."""
     out = list(words)
     for i in range(1, len(out) - 1):
-        if (out[i].text in ("oh", "o") and len(out[i - 1].text) == 1 and out[i - 1].text.isdigit()
-                and out[i + 1].text[:1].isdigit()):
+        before, word, after = out[i - 1].text, out[i].text, out[i + 1].text
+        digit_before = len(before) == 1 and before.isdigit()
+        if word in ("oh", "o") and digit_before and after[:1].isdigit():
             out[i] = HeardWord("0", out[i].confidence)
+        elif word in _NOUGHTS and (digit_before or before in _UNIT_WORDS) and (
+                (len(after) == 1 and after.isdigit()) or after in _UNIT_WORDS):
+            out[i] = HeardWord("0" if digit_before else "nought", out[i].confidence)
     return out
 
 
@@ -196,10 +208,22 @@ _REQUEST_STARTS = frozenset("are is was were do does did can could would will ho
                             "switch please kindly".split())
 
 
+# What follows a first "would you" of a polite request and never a "what (do) you" question: "mind", "kindly", "do me".
+_POLITE_AFTER = (["mind"], ["kindly"], ["do", "me"])
+
+
 def _hesitation_first(words: list[HeardWord]) -> list[HeardWord]:
-    """"i am are the fans off" -> "um are the fans off": Whisper writes a first "um" as "I'm"."""
+    """"i am are the fans off" -> "um are the fans off": Whisper writes a first "um" as "I'm". And a first "would you"
+    written "what you" or "what do you" before "mind", "kindly" or "do me" ("what do you mind turning on ...", "what
+    you do me a favour and ..."): a request, not a question."""
     if len(words) > 2 and words[0].text == "i" and words[1].text == "am" and words[2].text in _REQUEST_STARTS:
         return [HeardWord("um", min(words[0].confidence, words[1].confidence)), *words[2:]]
+    texts = [w.text for w in words]
+    for said in (["what", "you"], ["what", "do", "you"]):
+        rest = texts[len(said):]
+        if texts[:len(said)] == said and any(rest[:len(after)] == after for after in _POLITE_AFTER):
+            sure = min(w.confidence for w in words[:len(said)])
+            return [HeardWord("would", sure), HeardWord("you", sure), *words[len(said):]]
     return words
 
 
