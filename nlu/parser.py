@@ -176,6 +176,12 @@ _CLOCK_WORDS = frozenset({"am", "pm", "oclock"})  # "after the 2 pm lecture"
 _EVENT_ENDS = frozenset({"ends", "end", "finishes", "finish", "over", "done", "completes", "wraps"})
 
 
+def _vague_time(toks: list[str]) -> bool:
+    """A time only the sender knows: "at the end of the day", "after the test"."""
+    text = f" {' '.join(toks)} "
+    return any(f" {p} " in text for p in _VAGUE_TIMES) or _event_time(toks)
+
+
 def _event_time(toks: list[str]) -> bool:
     """"after the test", "once the class is over", "after the 2 pm lecture": a moment only the event knows."""
     for i, tok in enumerate(toks):
@@ -1228,6 +1234,16 @@ class Parser:
             start, end = times.window
             times = dataclasses.replace(times, when=start, duration=end - start, period=None, day_only=False,
                                         moments=(f"{start:%H:%M} to {end:%H:%M}",))
+        room_answer = (prev is not None and prev.intent == "device_control" and asks_only_for_room(prev)
+                       and f.has_place and times.when is None and not times.moments and times.duration is None
+                       and "now" not in f.toks)
+        if room_answer and (prev.when is not None or prev.until is not None):
+            # The room answer to "Which room?" after "... at 5 pm", "between 2 and 5 pm" or "for an hour" keeps the
+            # time asked for: it was switching now (and never back).
+            times = dataclasses.replace(times, when=prev.when, moments=("the time asked",) if prev.when else (),
+                                        duration=prev.until - (prev.when or now) if prev.until is not None else None)
+        # ... and after "... after the test" it still needs the time: it was switching now.
+        vague_before = room_answer and prev.when is None and _vague_time(norm_tokens(prev.text))
         reuse_devices = not f.has_device and prev is not None and ((prev.intent == "device_control" and (
             f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time or _retimes(prev, f, times))) or (
             # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
@@ -1251,6 +1267,8 @@ class Parser:
                 question, f.candidates = DEVICE_QUESTION, ()
             return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
                            buildings=tuple(f.buildings), when=None if len(times.moments) > 1 else times.when,
+                           until=None if len(times.moments) > 1 or times.duration is None else (
+                               (times.when or now) + times.duration),
                            confidence=0.5, clarification=question,
                            candidates=f.candidates)
         switches: list[str] = []
@@ -1286,8 +1304,7 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
-        if timing is None and not clarification and times.when is None and (
-                any(f.phrase(p) for p in _VAGUE_TIMES) or _event_time(f.toks)):
+        if timing is None and not clarification and times.when is None and (vague_before or _vague_time(f.toks)):
             timing = ("At what time?", False)  # "at the end of the day": never now, and no clock time to guess
         until = None
         if not clarification and not timing and len(times.moments) > 1:

@@ -41,3 +41,14 @@ async def test_a_time_tied_to_an_event_is_asked_for(engine):
     assert reply.outcome == "clarify" and reply.text.endswith("?") and "At what time?" in reply.text, reply.text
     assert engine.fleet.state("cr-101-lights").on is True
     assert records.actions_with_status(engine.database_url, "pending") == pending
+
+
+async def test_the_room_answer_keeps_the_window(engine):
+    await engine.fleet.switch(["cr-102-fans"], False)
+    before = {p.id for p in records.actions_with_status(engine.database_url, "pending")}
+    asked = await engine.on_text(FACULTY, "switch on the fans tomorrow between 2 and 5 pm")
+    assert asked.outcome == "clarify", asked.text
+    reply = await engine.on_text(FACULTY, "classroom 102")
+    assert engine.fleet.state("cr-102-fans").on is False, reply.text  # nothing now
+    pending = [p for p in records.actions_with_status(engine.database_url, "pending") if p.id not in before]
+    assert sorted((p.run_at.astimezone(engine.tz).hour, p.on) for p in pending) == [(14, True), (17, False)], reply.text

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from nlu.command import ParseContext
 from nlu.parser import Parser
 from nlu.textnorm import tokens
 
@@ -95,3 +96,26 @@ def test_clock_times_and_orders_for_now_do_not_ask(demo: Parser, text: str, when
 @pytest.mark.parametrize("text", ["after the test", "once the meeting is over we can go", "after class i will call you"])
 def test_an_event_time_alone_is_no_command(demo: Parser, text: str) -> None:
     assert demo.parse(text, now=NOW).intent == "unknown", text
+
+
+@pytest.mark.parametrize("first, answer, when, until", [
+    ("switch on the fans at 5 pm", "lab 1", NOW.replace(hour=17), None),
+    ("switch on the fans between 2 and 5 pm", "lab 1", NOW.replace(hour=14), NOW.replace(hour=17)),
+    ("switch on the fans for 2 hours", "lab 1", None, NOW.replace(hour=12)),
+    ("switch on the fans at 5 pm", "lab 1 now", None, None),
+    ("switch on the fans at 5 pm", "lab 1 at 6 pm", NOW.replace(hour=18), None),
+])
+def test_the_room_answer_keeps_the_time_asked_for(rules: Parser, first, answer, when, until) -> None:
+    # Before, "Which room?" - "lab 1" switched now whatever time the order had named (and never back).
+    asked = rules.parse(first, now=NOW)
+    assert asked.clarification == "Which room do you mean?", asked
+    command = rules.parse(answer, ParseContext(previous=asked), NOW)
+    assert (command.rooms, command.when, command.until, command.clarification) == (("lab-1",), when, until, None)
+
+
+def test_the_room_answer_after_an_event_time_still_asks_the_time(rules: Parser) -> None:
+    asked = rules.parse("turn off the projector after the test", now=NOW)
+    command = rules.parse("lab 1", ParseContext(previous=asked), NOW)
+    assert (command.rooms, command.when, command.clarification) == (("lab-1",), None, "At what time?"), command
+    timed = rules.parse("lab 1 at 4 pm", ParseContext(previous=asked), NOW)
+    assert (timed.when, timed.clarification) == (NOW.replace(hour=16), None), timed
