@@ -164,6 +164,39 @@ _WHEN_CLAUSE = frozenset({"before", "after", "when", "until", "till", "once", "a
 _VAGUE_TIMES = ("end of the day", "end of day", "close of day", "after class", "after the class", "after the lecture",
                 "after lunch", "when the class ends", "when class ends", "later today", "later on", "in a while",
                 "in a bit", "sometime")
+# A time tied to an event the bot cannot see the end of: "after the test", "once the meeting is over", "when my
+# lecture finishes". With no clock time a command so timed asks "At what time?" (it was read as "now").
+_TIMED_EVENTS = frozenset("test tests exam exams class classes lecture lectures meeting meetings practical practicals "
+                          "seminar session event talk function programme program viva quiz assembly ceremony "
+                          "presentation period workshop match rehearsal interview game show lunch break party "
+                          "celebration fest".split())
+_EVENT_LEADS = frozenset({"the", "my", "our", "this", "today", "todays", "tomorrows", "that", "their", "his", "her",
+                          "your", "next"})
+_CLOCK_WORDS = frozenset({"am", "pm", "oclock"})  # "after the 2 pm lecture"
+_EVENT_ENDS = frozenset({"ends", "end", "finishes", "finish", "over", "done", "completes", "wraps"})
+
+
+def _vague_time(toks: list[str]) -> bool:
+    """A time only the sender knows: "at the end of the day", "after the test"."""
+    text = f" {' '.join(toks)} "
+    return any(f" {p} " in text for p in _VAGUE_TIMES) or _event_time(toks)
+
+
+def _event_time(toks: list[str]) -> bool:
+    """"after the test", "once the class is over", "after the 2 pm lecture": a moment only the event knows."""
+    for i, tok in enumerate(toks):
+        if tok not in ("after", "once", "when"):  # "on until the meeting ends" is an order for now
+            continue
+        k = i + 1
+        while k < len(toks) and (toks[k] in _EVENT_LEADS or toks[k][0].isdigit() or toks[k] in _CLOCK_WORDS):
+            k += 1
+        if k >= len(toks) or toks[k] not in _TIMED_EVENTS:
+            continue
+        if tok == "after" or any(t in _EVENT_ENDS for t in toks[k + 1:k + 4]):
+            return True
+    return False
+
+
 # How to ask the bot for something, not the asking: "what do I type to see the schedules", "how do I control the
 # rooms with you". Help when the rest is about something the bot does (and no room is named).
 _HOW_TO_ASK = ("what do i say to", "what should i say to", "what do i type to", "what should i type to",
@@ -1195,6 +1228,22 @@ class Parser:
     def _device_command(self, raw: str, f: _Facts, times, context: ParseContext, action: str | None,
                         now: dt.datetime) -> Command:
         prev = context.previous
+        if times.window is not None and times.duration is None:
+            # "between 2 and 5 pm": switch at the first hour and back at the last (as "at 2 pm for 3 hours"), never
+            # at one end alone: acting at 5 pm only was a switch at a time the user did not ask for.
+            start, end = times.window
+            times = dataclasses.replace(times, when=start, duration=end - start, period=None, day_only=False,
+                                        moments=(f"{start:%H:%M} to {end:%H:%M}",))
+        room_answer = (prev is not None and prev.intent == "device_control" and asks_only_for_room(prev)
+                       and f.has_place and times.when is None and not times.moments and times.duration is None
+                       and "now" not in f.toks)
+        if room_answer and (prev.when is not None or prev.until is not None):
+            # The room answer to "Which room?" after "... at 5 pm", "between 2 and 5 pm" or "for an hour" keeps the
+            # time asked for: it was switching now (and never back).
+            times = dataclasses.replace(times, when=prev.when, moments=("the time asked",) if prev.when else (),
+                                        duration=prev.until - (prev.when or now) if prev.until is not None else None)
+        # ... and after "... after the test" it still needs the time: it was switching now.
+        vague_before = room_answer and prev.when is None and _vague_time(norm_tokens(prev.text))
         reuse_devices = not f.has_device and prev is not None and ((prev.intent == "device_control" and (
             f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time or _retimes(prev, f, times))) or (
             # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
@@ -1218,6 +1267,8 @@ class Parser:
                 question, f.candidates = DEVICE_QUESTION, ()
             return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
                            buildings=tuple(f.buildings), when=None if len(times.moments) > 1 else times.when,
+                           until=None if len(times.moments) > 1 or times.duration is None else (
+                               (times.when or now) + times.duration),
                            confidence=0.5, clarification=question,
                            candidates=f.candidates)
         switches: list[str] = []
@@ -1253,7 +1304,7 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
-        if timing is None and not clarification and times.when is None and any(f.phrase(p) for p in _VAGUE_TIMES):
+        if timing is None and not clarification and times.when is None and (vague_before or _vague_time(f.toks)):
             timing = ("At what time?", False)  # "at the end of the day": never now, and no clock time to guess
         until = None
         if not clarification and not timing and len(times.moments) > 1:

@@ -38,6 +38,9 @@ _SUBS = (
     # "28/11", "28/11/2026", "2026-12-24" (not "1/2 hour": a fraction of an hour).
     (re.compile(r"\b(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?)\b(?!\s*(?:hours?|hrs?|h)\b)"),
      _numeric_date),
+    # An hour range with a dash ("2-5 pm", "between 2 - 5"): "2 to 5", not one number or "2:25".
+    (re.compile(r"\b(between|from)\s+(\d{1,2})\s*[-\u2013]\s*(\d{1,2})\b(?![:/.-])"), r"\1 \2 to \3"),
+    (re.compile(r"(?<![\d:/.-])(\d{1,2})\s*[-\u2013]\s*(\d{1,2})(?![\d:/.-])(?=\s*[ap]\.?\s?m\b)"), r" from \1 to \2 "),
     (re.compile(r"\bo'?clock\b"), " oclock "),
     (re.compile(r"\b([ap])\.\s?m\b\.?"), r"\1m"),
     (re.compile(r"(?<![a-z])a\s?[./]\s?c\b\.?"), " ac "),

@@ -50,6 +50,8 @@ class TimeInfo:
     - `moments`: every clock time or delay, as written ("5 pm", "in 20 minutes"); more than one means the message
       names several moments, and `when` holds only the last.
     - `duration`: how long something should last ("for an hour", "for 30 minutes"), or None.
+    - `window`: an hour range ("between 2 and 5 pm", "tomorrow from 9 am to 1 pm") as its first and last moment, for
+      a device command to switch at the first and back at the last; None if none. Other fields read as before.
     """
 
     when: dt.datetime | None
@@ -61,6 +63,7 @@ class TimeInfo:
     bad_date: str | None = None
     moments: tuple[str, ...] = ()
     duration: dt.timedelta | None = None
+    window: tuple[dt.datetime, dt.datetime] | None = None
 
 
 def _midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
@@ -124,6 +127,7 @@ class _Scanner:
         self.moments: list[str] = []
         self.moment_values: list[tuple[int, int, str | None] | dt.timedelta] = []  # what each of `moments` says
         self.duration: dt.timedelta | None = None
+        self.window: tuple[dt.datetime, dt.datetime] | None = None
 
     def tok(self, i: int) -> str | None:
         return self.t[i] if 0 <= i < len(self.t) else None
@@ -504,7 +508,8 @@ class _Scanner:
     def _hour_range(self) -> None:
         """"yesterday between 2 and 5 pm", "today from 9 am to 1 pm": hours of a named day narrow its period to
         [first, second); the clock times are the range's, not a moment. Only with one named day, and hours only."""
-        if self.period is None or self.period.end - self.period.start != dt.timedelta(days=1):
+        named_day = self.period is not None and self.period.end - self.period.start == dt.timedelta(days=1)
+        if self.period is not None and not named_day:
             return
         t = self.t
         for b, tok in enumerate(t):
@@ -523,8 +528,13 @@ class _Scanner:
             h1 = h1 + 12 if mer1 == "pm" and h1 < 12 else (0 if mer1 == "am" and h1 == 12 else h1)
             if not 0 <= h1 < h2 <= 24:
                 continue
+            if not named_day:  # no day: the range is a command's window, read by the parser; the rest is as before
+                start = self._resolve_clock(h1, 0, "am" if h1 < 12 else None)
+                self.window = (start, start + dt.timedelta(hours=h2 - h1))
+                return
             day = self.period.start
             self.period = Period(day.replace(hour=h1), day + dt.timedelta(hours=h2))
+            self.window = (self.period.start, self.period.end)
             self.mark(*range(b, end))
             self.clock, self.moments, self.moment_values = None, [], []
             return
@@ -557,7 +567,7 @@ class _Scanner:
         future = self.period is not None and self.period.start >= self.now
         day_only = self.clock is None and self.delay is None and self.day_offset not in (None, 0)
         return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date,
-                        tuple(moments), self.duration)
+                        tuple(moments), self.duration, self.window)
 
     def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
         mer = mer or (self.bias if hour <= 12 else None)
