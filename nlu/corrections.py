@@ -15,10 +15,14 @@ from dataclasses import dataclass
 _REPLACING: tuple[tuple[str, ...], ...] = (
     ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
     ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
-    ("make", "that"), ("actually",), ("sorry",),
+    ("make", "that"), ("hmm", "no"), ("uh", "no"), ("um", "no"), ("umm", "no"), ("er", "no"), ("erm", "no"),
+    ("oh", "no"), ("no", "no"), ("oops",), ("whoops",), ("actually",), ("sorry",), ("no",),
 )
 # Markers too loose to demand a question when nothing we know follows them ("sorry for the bother").
-_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that")})
+_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("oops",), ("whoops",), ("no",)})
+# A bare "no" before a mention may take it back ("the AC, no, the fans") or leave it out ("the fans, no lights"):
+# switching either reading could be the one the user did not want, so it asks.
+_ASKING = frozenset({("no",)})
 _FILLERS = frozenset({"the", "a", "an", "in", "at", "to", "for", "no", "it", "that", "one", "just", "only"})
 _EXCLUDING = frozenset({"not"})
 _INSTEAD = frozenset({"just", "but", "only"})
@@ -81,6 +85,16 @@ def _first_after(spans: list[Span], toks: list[str], i: int) -> tuple[Span | Non
 
 def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]) -> Correction | None | bool:
     """The correction a replacing marker at `i` makes; None when it is no correction, False when it is unclear."""
+    if marker in _ASKING:
+        new, j = _first_after(spans, toks, i + len(marker))
+        if new is None or j > i + 1 + (toks[i + 1:i + 2] == ["the"]) or (
+                new.kind == "number" and len(new.targets[0]) < 2 and new.end - new.start < 2):
+            return None  # "no one is there", "no need": no mention right after it
+    made = _replacement(toks, spans, i, marker)
+    return False if made and marker in _ASKING else made
+
+
+def _replacement(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]) -> Correction | None | bool:
     before = [s for s in spans if s.end <= i]
     if not before:
         return None  # "sorry, turn on the fans": an apology, nothing to take back
@@ -102,6 +116,8 @@ def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]
     if not olds:
         return None if marker in _LOOSE else False
     old = olds[-1]
+    if old.targets and old.targets == new.targets and old.kind == new.kind:
+        return False  # "the lab AC, hmm no, the lab projector": the same place again, so what changed is unclear
     if new.kind == "time" and toks[old.start:old.start + 1] == ["at"] and toks[new.start:new.start + 1] != ["at"]:
         put = ("at", *toks[new.start:new.end])
         return Correction(marker, frozenset(dropped | set(range(old.start, old.end))), old.start, put)

@@ -24,6 +24,7 @@ _UNITS = {
     "day": 86400, "days": 86400, "week": 604800, "weeks": 604800,
 }
 _DELAY_LEADS = frozenset({"in", "after", "within"})
+_HEDGES = frozenset({"about", "around", "roughly", "approximately", "approx", "like", "maybe", "say", "some"})
 _SPAN_LEADS = frozenset({"last", "past", "previous", "next", "coming"})
 TIME_LEADS = frozenset({"at", "by", "around", "@", "till", "until", "before"})
 # Month names (nlu.textnorm spells numeric dates with them) and the short forms people type.
@@ -155,7 +156,8 @@ class _Scanner:
                 return step
         # Delays: "in 20 minutes", "after an hour", "in half an hour", "in 2 and a half hours".
         if t in _DELAY_LEADS:
-            amount = self._amount(i + 1)
+            # "in about ten minutes", "in roughly an hour": the hedge does not change the delay.
+            amount = self._amount(i + 1 + (nxt in _HEDGES))
             if amount is not None:
                 seconds, end = amount
                 self.delay = dt.timedelta(seconds=seconds)
