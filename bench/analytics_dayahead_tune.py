@@ -60,6 +60,17 @@ COMBOS = {**{f"{'+'.join(m)}@{w}": (m, w) for m in (("own", "pool"), ("new",), (
              for w in (0.5, 0.7, 0.9, 1.0)}}
 
 
+
+def weekly_views(models: dict, s: pd.Series, case: dict, observed: pd.Series) -> dict[str, list[np.ndarray]]:
+    """Each model's levelled 48 h day-ahead view at each of the case's Mondays, from the history before it."""
+    views: dict[str, list[np.ndarray]] = {m: [] for m in models}
+    for monday, ahead in zip(case["mondays"], case["temp_ahead"]):
+        hist = s[: monday - pd.Timedelta(hours=1)]
+        weather = _weather_at(observed, monday, ahead)
+        for m, model in models.items():
+            views[m].append(_levelled(model, hist, model.predict(hist, 48, weather), weather, 24.0))
+    return views
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", required=True)
@@ -93,12 +104,7 @@ def main() -> None:
                                              CAMBRIDGE, max_iter=args.max_iter, max_leaf_nodes=args.leaves,
                                              learning_rate=args.lr)}
         fit_s = time.process_time() - t0
-        views = {m: [] for m in MEMBERS}
-        for monday, ahead in zip(c["mondays"], c["temp_ahead"]):
-            hist = s[: monday - pd.Timedelta(hours=1)]
-            weather = _weather_at(observed, monday, ahead)
-            for m, model in models.items():
-                views[m].append(_levelled(model, hist, model.predict(hist, 48, weather), weather, 24.0))
+        views = weekly_views(models, s, c, observed)
         out = {"prod": c["prod"], "base": c["base"]}
         for combo, (members, w) in COMBOS.items():
             out[combo] = [_mix(p, np.mean([views[m][i] for m in members], axis=0), w) for i, p in enumerate(c["base"])]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analytics_common import CAMBRIDGE, bedford_temperature
-from analytics_dayahead_tune import _levelled, _mix, _weather_at
+from analytics_dayahead_tune import _mix, weekly_views
 from analytics_forecast import train_series
 from analytics import pooled
 from analytics.dayahead import DayAhead
@@ -96,12 +96,7 @@ def main() -> None:
         pool_kind.model, pool_kind.weather_on = pooled.fit_rows([r for k, r in new_rows.items() if k != name],
                                                                 CAMBRIDGE).model, True
         models = {"own": own, "pool": pool, "own_kind": own_kind, "pool_kind": pool_kind}
-        views = {m: [] for m in models}
-        for monday, ahead in zip(c["mondays"], c["temp_ahead"]):
-            hist = s[: monday - pd.Timedelta(hours=1)]
-            weather = _weather_at(observed, monday, ahead)
-            for m, model in models.items():
-                views[m].append(_levelled(model, hist, model.predict(hist, 48, weather), weather, 24.0))
+        views = weekly_views(models, s, c, observed)
         parts = {"rebuilt own+pool": ("own", "pool"), "own_kind+pool_kind": ("own_kind", "pool_kind"),
                  "own+pool_kind": ("own", "pool_kind"), "own_kind+pool": ("own_kind", "pool")}
         out = {"prod": c["prod"]}
