@@ -6,9 +6,11 @@
 2. The closed pass (PocketSphinx or Vosk with the campus grammar) runs after it only where it can still change the
    outcome (`grammar_needed`): a device command the open pass is unsure of, which two agreeing passes switch without
    a question. Anywhere else the grammar pass's reading changes nothing the bot does (see `grammar_needed`;
-   docs/benchmarks.md "Speech, Whisper first"), and it costs more than twice Whisper's CPU. `order="beside"` runs both
-   on every note, side by side, as before. The closed pass could answer alone when it is sure (`closed_sure`), but
-   measured on natural speech it is as sure of sentences it forced into the grammar, so that stays off.
+   docs/benchmarks.md "Speech, Whisper first"), and it costs more than twice Whisper's CPU. Where it runs, it judges
+   (runs its phone loop on) only a sentence that could still change the outcome (`could_change`). `order="beside"`
+   runs both on every note, side by side, as before. The closed pass could answer alone when it is sure
+   (`closed_sure`), but measured on natural speech it is as sure of sentences it forced into the grammar, so that
+   stays off.
 3. Both hypotheses are ranked by whether the text parser reads them as a complete command for this campus
    (`rank`): a sentence the registry makes sense of beats one it does not; two passes that agree make each other
    surer; two that disagree make the bot ask.
