@@ -149,6 +149,19 @@ def room_phrases(vocabulary: Vocabulary) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=8)
+def _room_sounds(vocabulary: Vocabulary) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """Each room phrase of the campus with its words as the parser reads them (no "the") and its sound keys: worked
+    out once per campus, not again for every span of every note (they were a third of the edits' CPU)."""
+    return tuple((phrase, tuple(_named(phrase)), spoken(phrase)) for phrase in room_phrases(vocabulary))
+
+
+@lru_cache(maxsize=32)
+def _word_sound(word: str) -> str:
+    """`spoken` of one of the fixed words an edit puts in (device words, "on", "off"), kept."""
+    return spoken(word)
+
+
 def _edit(words: Sequence[tuple[str, float | None]], start: int, end: int, phrase: str
           ) -> tuple[tuple[str, float | None], ...]:
     """`words` with [start, end) replaced by `phrase`'s words (leading spaces kept as Whisper writes them)."""
@@ -200,13 +213,12 @@ def room_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary
         # The whole stretch, or all but its last word: a shorter span leaves misheard words behind.
         for end in range(max(start + 1, stop - 1), stop + 1):
             span = "".join(w for w, _ in words[start:end])
-            said = spoken(span)
-            for phrase in room_phrases(vocabulary):
+            said, named = spoken(span), tuple(_named(span))
+            for phrase, phrase_named, phrase_said in _room_sounds(vocabulary):
                 # The room Whisper wrote, in the registry's case (with or without "the"), is no other reading:
                 # scored in place of Whisper's own words it only loses ("the reading hall" -> "Reading Hall").
-                if _named(span) != _named(phrase):
-                    out.append(Candidate(_edit(words, start, end, phrase), ("room",),
-                                         fuzz.ratio(said, spoken(phrase))))
+                if named != phrase_named:
+                    out.append(Candidate(_edit(words, start, end, phrase), ("room",), fuzz.ratio(said, phrase_said)))
     return out
 
 
@@ -221,7 +233,7 @@ def device_edits(words: Sequence[tuple[str, float | None]]) -> list[Candidate]:
         for device in DEVICE_WORDS:
             if tokens[0] == device.lower():
                 continue
-            closeness = fuzz.ratio(said, spoken(device))
+            closeness = fuzz.ratio(said, _word_sound(device))
             if closeness >= DEVICE_CLOSE or any(tokens[0] == d.lower() for d in DEVICE_WORDS):
                 out.append(Candidate(_edit(words, i, i + 1, device), ("device",), closeness))
     return out
@@ -244,7 +256,7 @@ def onoff_edits(words: Sequence[tuple[str, float | None]]) -> list[Candidate]:
         for word in ("on", "off"):
             if plain[i] and plain[i] not in devices:
                 # Right after a device word is where people say it ("the fans are in room 102" for "fans on").
-                closeness = max(fuzz.ratio(spoken(words[i][0]), spoken(word)), AFTER_DEVICE if i in after_device
+                closeness = max(fuzz.ratio(spoken(words[i][0]), _word_sound(word)), AFTER_DEVICE if i in after_device
                                 else 0.0)
                 out.append(Candidate(_edit(words, i, i + 1, word), ("onoff",), closeness))
             out.append(Candidate(_edit(words, i, i, word), ("onoff",), 60.0 if i in after_device else 40.0))

@@ -6,9 +6,11 @@
 2. The closed pass (PocketSphinx or Vosk with the campus grammar) runs after it only where it can still change the
    outcome (`grammar_needed`): a device command the open pass is unsure of, which two agreeing passes switch without
    a question. Anywhere else the grammar pass's reading changes nothing the bot does (see `grammar_needed`;
-   docs/benchmarks.md "Speech, Whisper first"), and it costs more than twice Whisper's CPU. `order="beside"` runs both
-   on every note, side by side, as before. The closed pass could answer alone when it is sure (`closed_sure`), but
-   measured on natural speech it is as sure of sentences it forced into the grammar, so that stays off.
+   docs/benchmarks.md "Speech, Whisper first"), and it costs more than twice Whisper's CPU. Where it runs, it judges
+   (runs its phone loop on) only a sentence that could still change the outcome (`could_change`). `order="beside"`
+   runs both on every note, side by side, as before. The closed pass could answer alone when it is sure
+   (`closed_sure`), but measured on natural speech it is as sure of sentences it forced into the grammar, so that
+   stays off.
 3. Both hypotheses are ranked by whether the text parser reads them as a complete command for this campus
    (`rank`): a sentence the registry makes sense of beats one it does not; two passes that agree make each other
    surer; two that disagree make the bot ask.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -205,6 +207,27 @@ def grammar_needed(heard: Transcript, read: Reader, vocabulary: Vocabulary, rule
     return alone.confidence < ASK_BELOW or bool(unsure_words(alone.words, vocabulary))
 
 
+def could_change(heard: Transcript, read: Reader, rules: JoinRules | None = None,
+                 prompt: str = "") -> Callable[[str], bool]:
+    """Which grammar sentences could change what `rank` makes of the open reading `heard` (one `grammar_needed`
+    picked: a command the parser reads, not made up), so the grammar pass may skip judging the others (its phone
+    loop) and answer as for a rejected note, with the same outcome note for note: a sentence the parser does not read
+    as a command is ignored by `rank` either way; and while the open reading's raw confidence lies where `rank` caps
+    a disagreeing pair exactly as it caps the open reading alone (from `open_act` and `open_wins_from`, under
+    `open_sure`), only a sentence reading as the same command can change anything (agreement lifts it).
+    Measured: docs/benchmarks.md "Speech latency: the 3 s note's CPU"."""
+    rules = rules or RULES
+    said = None if not heard.text or made_up(heard, rules, prompt) else read(heard.text)
+    raw = heard.confidence
+    only_agreeing = rules.open_act <= raw < rules.open_sure and raw >= rules.open_wins_from
+
+    def wanted(text: str) -> bool:
+        command = read(text)
+        return command is not None and (not only_agreeing or said is None or same_command(command, said))
+
+    return wanted
+
+
 def unsure_reading(heard: Transcript, read: Reader, vocabulary: Vocabulary, rules: JoinRules | None = None,
                    prompt: str = "") -> bool:
     """Whether the open pass's reading alone would not be acted on without a doubt: empty, made up, no command the
@@ -279,8 +302,12 @@ class TwoPassEngine:
             if heard is None:
                 return replace(self.closed.transcribe(pcm, grammar), note=note, decode_s=time.perf_counter() - started)
             heard = self._second_look(pcm, grammar, heard, read, prompt)
-            needed = grammar_needed(heard, read, grammar.vocabulary, self.rules, prompt)
-            first = closed_pass(pcm, grammar) if needed else None
+            first = None
+            if grammar_needed(heard, read, grammar.vocabulary, self.rules, prompt):
+                if getattr(self.closed, "skips_unwanted", False):
+                    first = closed_pass(pcm, grammar, wanted=could_change(heard, read, self.rules, prompt))
+                else:
+                    first = closed_pass(pcm, grammar)
             chosen = rank(first, heard, read, self.rules, prompt)
             return replace(chosen, decode_s=time.perf_counter() - started, note=note)
         beside = self._beside.submit(self._open, pcm, grammar) if self._beside is not None else None

@@ -167,3 +167,23 @@ def test_results_do_not_depend_on_the_note_decoded_before(notes, sphinx, demo_vo
     transcribe_audio(notes.get("play some music"), sphinx, demo_vocab)
     again = transcribe_audio(note, sphinx, demo_vocab)
     assert (first.text, first.confidence) == (again.text, again.confidence)
+
+
+def test_the_closed_pass_skips_judging_a_sentence_its_caller_does_not_want(notes, sphinx, demo_vocab):
+    """`closed_pass(wanted=...)`: the caller is asked about the sentence the pass would judge before the phone loop
+    runs; a wanted one is judged exactly as without the question, an unwanted one is answered as a rejected note."""
+    from nlu.audio import decode_audio
+
+    pcm = decode_audio(notes.get("turn off the fans in classroom one oh one")).samples
+    grammar = sphinx.grammar_for(demo_vocab)
+    judged = sphinx.closed_pass(pcm, grammar)
+    assert judged.in_grammar and judged.text == "turn off the fans in classroom one oh one"
+    asked: list[str] = []
+    wanted = sphinx.closed_pass(pcm, grammar, wanted=lambda text: asked.append(text) or True)
+    assert asked == [judged.text]
+    assert (wanted.text, wanted.confidence, wanted.in_grammar) == (judged.text, judged.confidence, True)
+    unwanted = sphinx.closed_pass(pcm, grammar, wanted=lambda text: False)
+    assert (unwanted.text, unwanted.confidence, unwanted.in_grammar) == ("", 0.0, False)
+    # The decoders are left as they were: the next note is judged as before.
+    again = sphinx.closed_pass(pcm, grammar)
+    assert (again.text, again.confidence, again.in_grammar) == (judged.text, judged.confidence, True)

@@ -274,3 +274,23 @@ def test_through_both_passes_the_rescored_reading_becomes_a_command_that_asks_fi
     # within the margin, that room), the switch asks first: the room word is unsure.
     assert command.confidence < ASK_BELOW
     assert command.rooms == ("cr-101",) or "101" not in result.transcript.text
+
+
+def test_room_readings_follow_each_campus_and_their_closeness_is_the_sound_match(demo_vocab, minimal_vocab):
+    """The room phrases' sound keys are worked out once per campus: each campus still gets its own rooms, and each
+    reading's closeness is the sound match of the words replaced against the phrase put in."""
+    from rapidfuzz import fuzz
+
+    from nlu.speech.rescore import room_phrases
+
+    words = written("Turn", "off", "the", "lights", "in", "lamb", "to")  # the room may start at "lamb" (index 5)
+    assert set(room_phrases(demo_vocab)) != set(room_phrases(minimal_vocab))
+    for vocab in (demo_vocab, minimal_vocab, demo_vocab):
+        found = room_edits(words, vocab)
+        put_in = [[w for w, p in c.words if p is None] for c in found]
+        assert {"".join(w).strip() for w in put_in} == set(room_phrases(vocab))
+        for c, phrase in zip(found, put_in):
+            assert c.words[:5] == words[:5]
+            end = len(words) - (len(c.words) - 5 - len(phrase))  # what is left of Whisper's words after the phrase
+            replaced = "".join(w for w, _ in words[5:end])
+            assert c.closeness == fuzz.ratio(spoken(replaced), spoken("".join(phrase)))

@@ -137,3 +137,41 @@ def test_the_second_reading_is_kept_only_when_it_reads_better(read):
     assert better_reading(surer, _alone("turn off the fans in room 102", 0.6), read) is surer
     made_up = _alone("turn off the fans in room 101 " * 4, 0.9, audio_s=2.0)  # loops, too fast: not speech
     assert better_reading(first, made_up, read) is first
+
+
+# Grammar sentences of every kind a grammar pass may judge next to Whisper's "turn off the fans in room 101".
+_SENTENCES = ("turn off the fans in classroom one oh one", "turn on the fans in classroom one oh one",
+              "turn off the lights in lab two", "is the ac on in room two zero two", "fans off", "so what", "")
+
+
+def test_a_grammar_sentence_that_cannot_change_the_outcome_is_not_wanted(read):
+    from nlu.speech.twopass import RULES, could_change
+
+    unsure = could_change(_alone("turn off the fans in room 101", RULES.open_sure - 0.2), read)
+    # An unsure open switch: only the same command, which lifts it to switch at once, is worth judging.
+    assert unsure("turn off the fans in classroom one oh one")
+    assert not unsure("turn on the fans in classroom one oh one")  # another command: it asks either way
+    assert not unsure("turn off the lights in lab two") and not unsure("is the ac on in room two zero two")
+    assert not unsure("so what") and not unsure("")  # no command: ignored either way
+    # Sure as a whole but unsure of a word: a disagreeing sentence lowers its confidence, so any command is judged.
+    sure = could_change(_unsure_fans(), read)
+    assert sure("turn on the fans in classroom one oh one") and sure("turn off the fans in classroom one oh one")
+    assert not sure("so what")
+
+
+@pytest.mark.parametrize("raw", [0.0, 0.2, 0.45, 0.6, 0.79, 0.8, 0.95, 1.0])
+@pytest.mark.parametrize("rules", [JoinRules(), JoinRules(open_act=0.3, open_wins_from=0.5),
+                                   JoinRules(open_sure=0.5, disagree_cap=0.7)])
+def test_a_sentence_not_wanted_gives_the_outcome_of_no_grammar_sentence(raw, rules, read):
+    """What makes skipping the phone loop safe: for every sentence `could_change` turns down, `rank` makes of the
+    accepted sentence exactly what it makes of no sentence, at any confidence the grammar pass might give it."""
+    from nlu.speech.twopass import could_change
+
+    for said in (_alone("turn off the fans in room 101", raw), _unsure_fans()):
+        wanted = could_change(said, read, rules)
+        alone = rank(None, said, read, rules)
+        for text in _SENTENCES:
+            if wanted(text):
+                continue
+            for confidence in (0.5, 0.75, 1.0):
+                assert rank(closed(text, confidence), said, read, rules) == alone, (raw, text, confidence)

@@ -5,6 +5,7 @@ and two passes that hear different commands never switch unasked."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -176,3 +177,35 @@ def test_a_room_said_two_oh_one_and_written_2_oh_1_is_room_201(demo_vocab):
     assert command.rooms == ("cr-201",)  # not Lab 2 ("room 2")
     # "oh" elsewhere stays a word.
     assert [w.text for w in heard_words([(" oh", 0.9), (" 2", 0.9), (" lights", 0.9)])] == ["oh", "2", "lights"]
+
+
+class _SkipsUnwanted(_HearsAnotherNote):
+    """`_HearsAnotherNote` that, like PocketSphinx, takes the two-pass engine's `wanted` question (and counts it)."""
+
+    skips_unwanted = True
+
+    def __init__(self, engine, other_pcm: bytes) -> None:
+        super().__init__(engine, other_pcm)
+        self.asked = 0
+
+    def closed_pass(self, pcm, grammar, wanted=None):
+        self.asked += wanted is not None
+        return self.engine.closed_pass(self.other_pcm, grammar, wanted=wanted)
+
+
+@pytest.mark.parametrize("grammar_hears", ["turn on the fans in classroom one oh one",
+                                           "turn off the fans in classroom one oh one",
+                                           "turn off the lights in lab two"])
+def test_skipping_the_phone_loop_changes_no_outcome(grammar_hears, notes, sphinx, whisper, demo_vocab):
+    """The grammar pass judges (runs its phone loop on) only sentences that could change the outcome: with the
+    question asked or not, the same transcript and command, whether the passes disagree or agree."""
+    other = decode_audio(notes.get(grammar_hears)).samples
+    note = notes.get("turn off the fans in classroom one oh one")
+    rules = JoinRules(open_sure=1.01)  # every switch Whisper reads gets the grammar pass
+    skipping = _SkipsUnwanted(sphinx, other)
+    fast = understand_voice(note, TwoPassEngine(skipping, [whisper], rules=rules), demo_vocab, now=NOW)
+    full = understand_voice(note, TwoPassEngine(_HearsAnotherNote(sphinx, other), [whisper], rules=rules), demo_vocab,
+                            now=NOW)
+    assert skipping.asked == 1
+    assert replace(fast.transcript, decode_s=0) == replace(full.transcript, decode_s=0)
+    assert (fast.command, fast.verdict) == (full.command, full.verdict)
