@@ -61,6 +61,7 @@ _FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "
 _NEGATIONS = frozenset({"not", "dont", "never", "no"})
 _ASKING = frozenset({"tell", "know", "check", "see", "ask", "wonder", "wondering", "find"})
 _STATE_ASKS = frozenset({"is", "are", "was", "were", "if", "whether"})  # "are any lights on": not a command
+_CONFIRM_WORDS = frozenset({"confirm", "verify", "confirming", "reconfirm"})  # "confirm the AC is off": a question
 _ENSURE_PHRASES = ("make sure", "ensure", "see to it", "make certain", "see that")
 # Words said before the message proper, skipped when looking for its first word: hesitations, discourse words and
 # greetings ("erm is the AC off", "right, is the projector on", "good morning, could you ..."). The room said first
@@ -534,7 +535,11 @@ class Parser:
             return Command(text=raw, intent=intent)
         if facts.unknown_places and intent in _ASKS_ABOUT_PLACES:
             question, candidates = self._unknown_place_question(facts)
-            return Command(text=raw, intent=intent, action=action, device_types=tuple(facts.types),
+            types = list(facts.types)  # "the exhaust in the mess kitchen": a named switch's type is the type asked of
+            for ids in facts.switch_mentions:
+                for kind in {self.gaz.switches[s].type for s in ids}:
+                    _add(types, kind)
+            return Command(text=raw, intent=intent, action=action, device_types=tuple(types),
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
@@ -543,6 +548,8 @@ class Parser:
             if not (facts.has_device or facts.has_place or facts.unknown_places) \
                     and not (facts.pronoun and context.previous is not None) and _other_object(facts, times):
                 return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
+            if not (facts.has_device or facts.everything or facts.pronoun) and _object_before_place(facts, times):
+                return Command(text=raw, intent="unknown")  # "switch on the whiteboard in room 202": not everything
             if (times.when is not None or times.period is not None) and _time_of_another_thing(facts, times):
                 times = dataclasses.replace(times, when=None, period=None, moments=(), day_only=False)
             return self._device_command(raw, facts, times, context, action, now)
@@ -648,14 +655,17 @@ class Parser:
         toks = facts.toks
         if not _OTHER_PLACES.intersection(toks) or "my" in toks:
             return  # the common case, first: no such word at all; "my room at the hostel" is one's own
+        strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS]
         if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)) \
-                or self._strange_words(facts) or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
+                or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
         for i, tok in enumerate(toks):
+            after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in _PLACE_TAILS)
             if tok in _OTHER_PLACES and tok not in self.gaz.words and i not in covered and (
                     toks[i - 1:i] in (["in"], ["at"], ["of"]) or toks[max(0, i - 2):i] in (["in", "the"], ["at", "the"],
-                                                                                           ["of", "the"])):
-                end = i + 2 if toks[i + 1:i + 2] in (["lab"], ["room"], ["block"], ["hall"]) else i + 1
+                                                                                           ["of", "the"])
+                    or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
+                end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
                 _add(facts.unknown_places, f"the {' '.join(toks[i:end])}")
                 covered.update(range(i, end))
                 facts.masks.update((k, PLACE) for k in range(i, end))
@@ -759,6 +769,12 @@ class Parser:
         # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
         question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
         opened = None if question else _opened_question(f)
+        confirm = next((k for k, t in enumerate(f.toks) if t in _CONFIRM_WORDS
+                        and k < min(f.mentioned, default=len(f.toks))), None) if not question else None
+        state_ask = next((k for k in range(confirm + 1, len(f.toks)) if f.toks[k] in _STATE_ASKS), None) \
+            if confirm is not None else None
+        if opened is None and state_ask is not None and not any(f.phrase(p) for p in _ENSURE_PHRASES):
+            opened = state_ask  # "could you confirm the AC in the office is switched off": asks, never switches
         if opened is not None:
             lead, first, question = opened, f.toks[opened], True  # "before i forget did i switch off the lights ..."
         if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
@@ -820,7 +836,8 @@ class Parser:
         if not f.has_place and any(f.phrase(p) for p in _HOW_TO_ASK) and (
                 f.has_device or cues & _TOPIC_WORDS or cues & {"you", "u", "bot", "rooms", "switches", "something", "things"}):
             return "help", None, None  # "what do I say to check the energy use": how to ask, not the asking
-        if not (f.has_device or f.rooms or f.ambiguous_rooms or f.buildings) and any(f.phrase(p) for p in _NEWCOMER) \
+        unhedged = f" {' '.join(t for t in f.toks if t not in _HEDGES)} "  # "where do i even start"
+        if not (f.has_device or f.rooms or f.ambiguous_rooms or f.buildings) and any(f.phrase(p) or f" {p} " in unhedged for p in _NEWCOMER) \
                 and all(t in STOP_WORDS or t in lx.FILLER_WORDS or t in _NEWCOMER_WORDS for t in cues):
             return "help", None, None  # "I'm new here, where do I start": "start" is no order, "here" no room
         told_cancel = {t for i, t in enumerate(f.toks) if t in ("cancelled", "canceled") and i
@@ -962,6 +979,8 @@ class Parser:
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
             if not f.has_device and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
                 return "help", None, None  # "I'm new here, what can you do": "here" is no room
+            if not (f.has_place or f.unknown_places) and any(f.phrase(p) for p in _THIS_BOT):
+                return "help", None, None  # "I was told to use this bot for the lights, how does it work"
         return "unknown", None, None
 
     def _clause_starts(self, raw: str, count: int) -> frozenset[int]:
@@ -1431,6 +1450,8 @@ _NEWCOMER_WORDS = frozenset("im new start begin joined first time using use bot 
 # How to do something with the bot: "how do I set a timer with you", "how can I switch things off through you".
 _WITH_BOT = ("with you", "with u", "through you", "via you", "using you", "with this bot", "with the bot",
              "using this bot", "using the bot", "on this bot", "with this app", "with autovolt", "using autovolt")
+# The bot itself named in a help question that also names a device: "use this bot for the lights, how does it work".
+_THIS_BOT = ("this bot", "the bot", "this app", "this assistant", "use you", "this thing")
 _HOW_DO_I = ("how do i", "how can i", "how to", "how would i", "how should i", "what do i", "can i")
 # Taking a message back: "cancel that, I was just testing", "ignore my last message", "sorry, wrong chat".
 _RETRACTIONS = ("just testing", "only testing", "was testing", "testing testing", "a test message", "test msg",
@@ -1455,7 +1476,10 @@ _OTHER_OFFICES = frozenset("estate accounts account exam exams examination admis
 _OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnasium dorm dorms dormitory workshop "
                           "garage corridor corridors washroom washrooms toilet toilets bathroom bathrooms kitchen "
                           "pantry storeroom basement terrace lobby reception hallway courtyard playground stadium "
-                          "clinic infirmary guesthouse chemistry biology".split())
+                          "clinic infirmary guesthouse chemistry biology parking".split())
+# What may follow such a word in the place's name: "the mess kitchen", "the parking lot" (as place words, never a
+# strange word that makes the message no request).
+_PLACE_TAILS = frozenset("lab room block hall kitchen lot area mess".split())
 # Things that happen with nobody asking: a question about them is a question about what is scheduled.
 _BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on their own", "set to happen",
               "set to go", "set to switch", "set to turn", "set to come", "supposed to go off", "supposed to come on")
@@ -1627,6 +1651,26 @@ def _other_object(f: _Facts, times: TimeInfo) -> bool:
     return any(t.isalpha() and i not in times.used and t not in STOP_WORDS and t not in lx.FILLER_WORDS
                and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS | _BARE_ORDER_WORDS
                and t not in _SWITCH_FORMS for i, t in enumerate(toks[start:end], start))
+
+
+# Words between a switch verb and a place that still mean the whole place: "cut the power in lab 2".
+_WHOLE_PLACE_WORDS = frozenset("power electricity supply mains current stuff things devices appliances equipment "
+                               "whole entire full complete lot sure nothing left running stays stay remains".split())
+
+
+def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
+    """An order naming a place but no device, with a thing between the verb and the place ("switch on the
+    whiteboard in room 202", "turn off the screen saver on the lab 1 pcs"): the thing is what it is about, and it is
+    no switch here. Without the thing ("switch off room 202") the place's every switch is meant."""
+    toks = f.toks
+    verb = next((i for i, t in enumerate(toks) if t in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS), None)
+    place = next((i for i in sorted(f.masks) if verb is not None and i > verb and f.masks[i] == PLACE), None)
+    if verb is None or place is None:
+        return False
+    return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
+               and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
+               and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS
+               and t not in lx.NUMBER_ROOM_HEADS for i, t in enumerate(toks[verb + 1:place], verb + 1))
 
 
 # Before an on/off said as the verb (Indian English "pls off it", "kindly on the projector", "do the needful and
