@@ -74,8 +74,8 @@ def _marker_at(toks: list[str], i: int) -> tuple[str, ...] | None:
 def _first_after(spans: list[Span], toks: list[str], i: int) -> tuple[Span | None, int]:
     """The mention right after a marker (fillers skipped), or a bare number as a `number` span."""
     j = i
-    while j < len(toks) and toks[j] in _FILLERS:
-        j += 1
+    while j < len(toks) and toks[j] in _FILLERS and not any(s.start == j and s.kind == "time" for s in spans):
+        j += 1  # a time may begin with a filler ("in 20 minutes"): it is the mention
     for span in spans:
         if span.start == j:
             return span, j
@@ -95,10 +95,16 @@ def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]
             return _replacement(toks, spans, i, marker) if new is not None and _kind_group(new.kind) == "room" \
                 else False
         new, j = _first_after(spans, toks, i + len(marker))
+        if new is not None and new.kind == "number" and j == i + 1 and new.end - new.start < 2 \
+                and len(new.targets[0]) < 3 and any(s.kind == "time" for s in spans if s.end <= i) \
+                and toks[new.end:new.end + 1] not in (["is"], ["was"], ["will"], ["has"], ["here"], ["there"]):
+            return False  # "at 5 pm no 6": 6 pm, or something else? Never the 5 pm taken back
         if new is None or j > i + 1 + (toks[i + 1:i + 2] == ["the"]) or (
                 new.kind == "number" and len(new.targets[0]) < 2 and new.end - new.start < 2):
             return None  # "no one is there", "no need": no mention right after it
     made = _replacement(toks, spans, i, marker)
+    if made and marker in _ASKING and any(s.kind == "time" and s.start <= made.at < s.end for s in spans):
+        return made  # "in 10 minutes, no, in 20 minutes": a time is never left out, only put in another's place
     return False if made and marker in _ASKING else made
 
 

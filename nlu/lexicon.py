@@ -55,7 +55,8 @@ ON_WORDS = frozenset("on start enable activate".split())
 PRONOUNS = frozenset("them it those these they that this".split())
 
 # Word cues per intent (single normalised tokens).
-STATUS_WORDS = frozenset("status state running working left still currently live condition lit spinning glowing".split())
+STATUS_WORDS = frozenset("status state running working left still currently live condition lit spinning glowing "
+                         "rundown lowdown".split())
 ENERGY_WORDS = frozenset(
     "energy consumption consumed consume consuming kwh kilowatt kilowatts units usage used use using "
     "electricity bill cost costs spent spend wattage watts load draw drawing drew power".split()
@@ -217,7 +218,7 @@ NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall
 # Common English words that are never misspellings of a device or room ("like" is not "lite", "list" not "lite",
 # "time" not "timer"); spelling correction leaves them alone.
 COMMON_WORDS = frozenset(
-    "smart able unable normal like likes liked list lists time times tile line lines life live lives lift light site side size sign "
+    "smart stay stays stayed remain remains remained able unable normal like likes liked list lists time times tile line lines life live lives lift light site side size sign "
     "give gave take took make made want wanted need needed know knew think thought feel felt look looked see saw "
     "seen come came going gone goes went tell told said say says ask asked work works worked worker "
     "working find found try tried trying leave leaving left stay stayed wait waiting open opened close closed "

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
-from nlu.command import Command, ParseContext
+from nlu.command import Command, ParseContext, Period
 from nlu.corrections import Span, take_back
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
@@ -111,7 +111,7 @@ _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "draw
 # Weak cues (a "how much" or a period must come with them); known words to the spelling fixer, never its targets
 # (a target would bend "puzzle" into "guzzle").
 _ENERGY_VERBS = frozenset("burn burns burned burnt burning drawn eaten guzzle guzzles guzzled guzzling gobble gobbles "
-                          "gobbled gobbling juice soak soaked suck sucks sucked sucking".split())
+                          "gobbled gobbling juice soak soaked suck sucks sucked sucking eat eats ate".split())
 _ENERGY_WEAK_PHRASES = ("go through", "goes through", "went through", "gone through", "get through", "got through",
                         "eat up", "eats up", "ate up", "eating up", "eat through", "ate through")
 # Not an order: "no need to switch off the AC", "don't bother turning on the lights", "you don't have to ...".
@@ -141,7 +141,9 @@ _GENERIC_NEXT = frozenset("unit kwh kw watt typical normal single standard regul
 _CANCEL_PHRASES = ("get rid of", "call off", "scrap", "scrub", "forget the", "forget about", "do away with",
                    "no longer need", "take away")
 _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone offline", "not reachable",
-                  "anything wrong", "something wrong", "went offline", "devices down", "boards down", "wrong with",
+                  "anything wrong", "something wrong", "anything odd", "something odd", "anything weird",
+                  "something weird", "anything strange", "something strange", "anything fishy",
+                  "out of the ordinary", "went offline", "devices down", "boards down", "wrong with",
                   "is wrong", "problem with", "problems with", "any problems", "any issues", "issue with",
                   # Offline asked in other words: "which switches aren't answering", "stopped reporting".
                   "not answering", "not connected", "not replying", "not reporting", "stopped reporting",
@@ -358,6 +360,12 @@ class Parser:
         for i in range(len(toks) - 1):
             if toks[i] == "project" and set(toks[i + 1:i + 6]) & _PROJECTED:
                 toks[i] = "forecast"
+        # "fire up the ACs in the main hall", "give power to the bench sockets": on, when a device follows ("fire up
+        # the grill", "give power to the people" are no order).
+        for i in range(len(toks) - 2, -1, -1):
+            said = (toks[i:i + 2] == ["fire", "up"] and 2) or (toks[i:i + 3] == ["give", "power", "to"] and 3)
+            if said and set(toks[i + said:i + said + 4]) & _DEVICE_WORDS:
+                toks[i:i + said] = ["switch", "on"]
         # "disconnect the sockets in 202": an order to switch off, when a device follows ("disconnect from the wifi"
         # is no order; "disconnected" stays an alert word).
         for i in range(len(toks) - 1, -1, -1):
@@ -446,7 +454,7 @@ class Parser:
                     ) -> tuple[Command, Evidence]:
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
         toks = taken.toks
-        times = _same_time(extract_times(toks, now), toks, context.previous)
+        times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
                        asked=raw.rstrip().endswith("?"))
         covered = set(times.used)
@@ -478,6 +486,8 @@ class Parser:
         self._unknown_places(facts, covered | times.used)
         self._other_places(facts, covered)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
+        if "left" in facts.cues and all(_departed(toks, i, facts.clause_starts) for i, t in enumerate(toks) if t == "left"):
+            facts.cues.discard("left")  # "..., the students left": people went, no "is anything left on?"
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         if facts.here and not facts.rooms:  # "in my classroom" is a place to the judge as "in room 101" is
@@ -869,7 +879,9 @@ class Parser:
         if f.toks[-1] in _ADDRESSEES or (f.toks[0] in _ADDRESSEES and (
                 1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
             return "unknown", None, None  # "turn the lights off when you leave, students": said to people
-        verbs = bool(cues & _ENERGY_VERBS) or any(f.phrase(p) for p in _ENERGY_WEAK_PHRASES)
+        verbs = bool(cues & _ENERGY_VERBS) or any(f.phrase(p) for p in _ENERGY_WEAK_PHRASES) or (
+            bool(cues & {"need", "needs", "require", "requires"}) and "will" in cues and times.future
+            and action is None and f.has_place and not f.has_device)  # "what will the lab block need over the next 3 days"
         energy = (bool(cues & _ENERGY_WEAK) and action is None and f.has_place and bool(cues & {"now", "currently"})
                   and any(f.phrase(p) for p in ("power draw", "drawing", "load", "power use"))) \
             or bool(cues & _ENERGY_STRONG) or (verbs and (cues & {"much", "many", "total"} or (
@@ -1434,7 +1446,9 @@ _BE_ON = {"started": "on", "enabled": "on", "activated": "on", "stopped": "off",
           "deactivated": "off"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off",
                # Hindi in English letters: "lab 2 bhi" (too), "switch it off yaar" (a friend, said like "buddy").
-               "bhi": "too", "yaar": "buddy"}
+               "bhi": "too", "yaar": "buddy",
+               # Chat's "rm" for room ("the staff rm"), "rn" for right now ("whats on in lab1 rn").
+               "rm": "room", "rn": "now"}
 # Hindi "chalu karo" (on), "band kar do" (off): the word before a form of "kar" (do) is the switch's state.
 _HINDI_STATES = {"chalu": "on", "chaalu": "on", "band": "off", "bandh": "off"}
 _HINDI_DO = frozenset({"karo", "kar", "kr", "kro", "kardo", "krdo", "karde", "kijiye", "kijie", "karein", "karna"})
@@ -1501,6 +1515,23 @@ def _everything_after_types(f: _Facts, mentions: list[Mention]) -> None:
             f.types.clear()
             f.plain_types.clear()
             return
+
+
+_AFTER_LEAVING = frozenset("early already now so and for at after before by home too also".split())
+# Who may have left a room: "the students left", "everyone has already left".
+_LEAVERS = frozenset("students student everyone everybody they people staff kids children class guests we i he she "
+                     "teacher teachers faculty team folks visitors audience sir maam madam".split())
+
+
+def _departed(toks: list[str], i: int, clause_starts: frozenset[int]) -> bool:
+    """The "left" at `i` says people went away (a subject before it, nothing left behind after it), not that
+    something is left on ("the students left the lights on" tells of the lights)."""
+    if i + 1 < len(toks) and i + 1 not in clause_starts and toks[i + 1] not in _AFTER_LEAVING:
+        return False
+    j = i - 1
+    while j >= 0 and toks[j] in ("have", "has", "had", "already", "just", "all", "also", "now"):
+        j -= 1
+    return j >= 0 and toks[j] in _LEAVERS
 
 
 def _clause_of(f: _Facts, i: int) -> int:
@@ -1902,7 +1933,9 @@ def _tells_what_was_done(toks: list[str]) -> bool:
 
 
 # A correction's own words: "wait, make that room 202 instead", "no, lab 2 rather".
-_CORRECTING = frozenset({"wait", "make", "instead", "rather", "actually", "no", "oh", "hmm"})
+_CORRECTING = frozenset({"wait", "make", "instead", "rather", "actually", "no", "oh", "hmm", "sorry", "oops", "whoops"})
+# First words that own a slip: after them a place alone is the previous command corrected, not a question.
+_OWN_SLIP = frozenset({"sorry", "oops", "whoops", "correction"})
 
 
 def _follow_up_shape(f: _Facts) -> str | None:
@@ -1917,6 +1950,8 @@ def _follow_up_shape(f: _Facts) -> str | None:
         return None
     if set(rest) & {"meant", "mean"}:
         return "more"  # "sorry, I meant room 101"
+    if (f.toks[0] in _OWN_SLIP or f.toks[:1] == ["no"] and f.toks[1:2] and f.toks[1] in _OWN_SLIP) and not f.asked and not set(rest) & {"not", "dont", "never"}:
+        return "more"  # "no sorry, lab 4" after "lights on in lab 3": the same there (a bare "no, lab 4" still asks)
     if (set(rest) & {"instead", "rather"} or f.phrase("make that") or f.phrase("make it")) \
             and not set(rest) & {"not", "dont", "never"} and all(t in _FOLLOW_FRAME or t in _CORRECTING for t in rest):
         return "more"  # "wait, make that room 202 instead": the same again, there instead
@@ -1956,6 +1991,21 @@ def _same_time(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeIn
     # "same" stays a word of the message: it makes the follow-up "the same again" ("same time for lab 2").
     return dataclasses.replace(times, when=prev.when, used=times.used | (frozenset(range(start, k + 2)) - {k}),
                                moments=("the same time",))
+
+
+def _period_before(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeInfo:
+    """"and the day before?" after a question about yesterday: the day before the period asked about (a week before
+    a week), when the message names no period of its own."""
+    if prev is None or prev.period is None or times.period is not None or times.when is not None:
+        return times
+    length = prev.period.end - prev.period.start
+    for k in range(len(toks) - 2):
+        unit = toks[k + 1]
+        if toks[k] == "the" and toks[k + 2] == "before" and toks[k + 3:k + 4] != ["yesterday"] and (
+                (unit == "day" and length == dt.timedelta(days=1)) or (unit == "week" and length == dt.timedelta(days=7))):
+            before = Period(prev.period.start - length, prev.period.start)
+            return dataclasses.replace(times, period=before, used=times.used | frozenset(range(k, k + 3)))
+    return times
 
 
 def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | None:

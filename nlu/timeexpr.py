@@ -488,6 +488,10 @@ class _Scanner:
             self.bad_date = written
             return step
         self.period = _day_period(date, self.tz)
+        lead = i - 2 if self.tok(i - 1) == "the" and t != "the" else i - 1
+        if self.tok(lead) == "since" and date <= self.now.date():
+            self.period = Period(self.period.start, self.now)  # "since 23rd november": that day until now
+            self.mark(*range(lead, i))
         self.day_offset = (date - self.now.date()).days
         return step
 
