@@ -156,6 +156,8 @@ OUT_OF_SCOPE_PHRASES = (
     "set an alarm", "set alarm", "wake me", "good morning", "good night", "good evening", "how are you",
     "who are you", "your name", "tell me a", "sing", "order food", "what time is it", "what is the time",
     "what day is it", "what is the date", "start a timer", "set a timer", "set timer",
+    # "it was lights out for our team in the semi final": the idiom, not the campus's lights.
+    "lights out for", "was lights out", "is lights out for",
     "wrong with you", "problem with you", "your problem",
     # Questions about words, not things: "what does AC stand for", "what is the full form of kwh".
     "stand for", "stands for", "full form", "short for", "meaning of", "how do you spell",
@@ -218,7 +220,7 @@ NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall
 # Common English words that are never misspellings of a device or room ("like" is not "lite", "list" not "lite",
 # "time" not "timer"); spelling correction leaves them alone.
 COMMON_WORDS = frozenset(
-    "smart stay stays stayed remain remains remained able unable normal like likes liked list lists time times tile line lines life live lives lift light site side size sign "
+    "ladies gents boys girls starts started smart stay stays stayed remain remains remained able unable normal like likes liked list lists time times tile line lines life live lives lift light site side size sign "
     "give gave take took make made want wanted need needed know knew think thought feel felt look looked see saw "
     "seen come came going gone goes went tell told said say says ask asked work works worked worker "
     "working find found try tried trying leave leaving left stay stayed wait waiting open opened close closed "

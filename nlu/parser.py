@@ -134,7 +134,16 @@ _EVENTS = frozenset("party lecture lectures meeting meetings seminar event event
                     "celebration assembly rehearsal practice contest competition webinar presentation "
                     "farewell orientation screening".split())
 # Things no campus switch is: "switch on the vending machine in the reading hall".
-_MACHINES = frozenset({"machine", "machines", "dispenser", "dispensers", "appliance", "gadget", "gadgets"})
+_MACHINES = frozenset({"machine", "machines", "dispenser", "dispensers", "appliance", "gadget", "gadgets", "dryer",
+                       "dryers", "drier", "driers", "hairdryer"})
+# A device doing something of its own, told of: "the auditorium AC drips water on the front row" (no order unless
+# a switch verb says one: "the AC is leaking, switch it off").
+_REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smelling sparks sparking buzzes buzzing hums "
+                          "humming flickers flickering rattles rattling wobbles wobbling overheats overheating squeaks "
+                          "squeaking creaks creaking".split())
+# One's own home, never a campus room: "in my hostel room", "at my house" ("my room" alone may be the user's own
+# classroom and is asked back).
+_HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
 _GENERIC_NEXT = frozenset("unit kwh kw watt typical normal single standard regular average".split())
 # Deleting a schedule in other words: "get rid of the 6 pm schedule", "call off the 9 pm lights off".
@@ -869,8 +878,11 @@ class Parser:
             return "unknown", None, None  # "no need to switch off the AC in lab 2": a negated order never switches
         if not question and self._power_event(f):
             return "unknown", None, None  # "we lost power in lab 1 this morning", "power has gone in lab 2"
-        if self._someones_thing(f):
-            return "unknown", None, None  # "I'll switch off my laptop now", "turn on your microphones"
+        if self._someones_thing(f) or _at_home(f):
+            return "unknown", None, None  # "I'll switch off my laptop now", "turn off the lights at my house"
+        if cues & _REMARK_VERBS and not cues & _STRONG_VERBS and action is not None and not question \
+                and not f.clause_starts:  # "water cooler off please, it's leaking a bit": an order and its reason
+            return "unknown", None, None  # "the auditorium AC drips water on the front row": a remark
         fault = next((i for i, t in enumerate(f.toks) if t == "not" and f.toks[i + 1:i + 2] and f.toks[i + 1] in _FAULT_VERBS
                       and (f.toks[i - 1:i] and f.toks[i - 1] in _AUXILIARIES or f.toks[i + 1].endswith("ing")) and f.toks[i + 2:i + 3] in (["on"], ["off"])),
                      None)
@@ -1045,12 +1057,16 @@ class Parser:
 
     def _not_our_thing(self, f: _Facts) -> bool:
         """A device word made into another thing by the word before or after it ("fairy lights", "disco lights",
-        "the projector remote", "a light bulb shop"), unless that word is part of a campus name itself."""
+        "the projector remote", "a light bulb shop", "the lights on the diwali rangoli"), unless that word is part of
+        a campus name itself."""
         toks = f.toks
         for start, end in f.type_spans:
             before = toks[start - 1] if start and start - 1 not in f.mentioned else ""
             after = toks[end] if end < len(toks) and end not in f.mentioned else ""
             if before in lx.NOT_OUR_BEFORE or after in lx.NOT_OUR_AFTER:
+                return True
+            if after in ("on", "of", "for") and toks[end + 1:end + 2] == ["the"] and end + 2 < len(toks) \
+                    and end + 2 not in f.mentioned and toks[end + 2] in lx.NOT_OUR_BEFORE:
                 return True
         return False
 
@@ -1532,6 +1548,14 @@ def _departed(toks: list[str], i: int, clause_starts: frozenset[int]) -> bool:
     while j >= 0 and toks[j] in ("have", "has", "had", "already", "just", "all", "also", "now"):
         j -= 1
     return j >= 0 and toks[j] in _LEAVERS
+
+
+def _at_home(f: _Facts) -> bool:
+    """A place of one's own after in/at: "in my hostel room", "at my house", "at my parents' place"."""
+    toks = f.toks
+    return not (f.rooms or f.buildings) and any(
+        t == "my" and toks[k - 1:k] and toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1:k + 2]
+        and toks[k + 1] in _HOME_WORDS for k, t in enumerate(toks))
 
 
 def _clause_of(f: _Facts, i: int) -> int:
