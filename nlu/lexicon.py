@@ -208,7 +208,8 @@ OUT_OF_SCOPE_PHRASES = (
 NOT_OUR_BEFORE = frozenset(
     "fairy string disco christmas xmas party festive diwali torch flash street traffic bike bicycle car tail "
     "brake neon rgb mood porch balcony bedroom kitchen bathroom toilet hostel phone mobile laptop bedside "
-    "emergency solar fridge oven aquarium fish tank terrarium water serial decoration decorative smart".split())
+    "emergency solar fridge oven aquarium fish tank terrarium water serial decoration decorative smart notice board "
+    "sign signboard lock".split())  # "the notice board lights", "the lock screen"
 NOT_OUR_AFTER = frozenset(
     "remote remotes cupboard cupboards cabinet shop shops store stores cover covers stand stands cable cables "
     "manual manuals box boxes bag bags case cases repairman mechanic technician seller sellers dealer dealers price "

@@ -132,7 +132,7 @@ _GERUNDS = frozenset({"turning", "switching", "leaving", "keeping", "running", "
 _EVENTS = frozenset("party lecture lectures meeting meetings seminar event events quiz exam "
                     "exams match workshop session sessions fest ceremony concert programme fair "
                     "celebration assembly rehearsal practice contest competition webinar presentation "
-                    "farewell orientation screening".split())
+                    "farewell orientation screening talk talks".split())
 # Things no campus switch is: "switch on the vending machine in the reading hall".
 _MACHINES = frozenset({"machine", "machines", "dispenser", "dispensers", "appliance", "gadget", "gadgets", "dryer",
                        "dryers", "drier", "driers", "hairdryer"})
@@ -202,9 +202,12 @@ def _event_time(toks: list[str]) -> bool:
         k = i + 1
         while k < len(toks) and (toks[k] in _EVENT_LEADS or toks[k][0].isdigit() or toks[k] in _CLOCK_WORDS):
             k += 1
-        if k >= len(toks) or toks[k] not in _TIMED_EVENTS:
+        # Up to two words naming the event's kind before it: "after the guest talk", "once the mid sem exam is over".
+        event = next((j for j in range(k, min(k + 3, len(toks))) if toks[j] in _TIMED_EVENTS
+                      and all(toks[m].isalpha() and toks[m] not in STOP_WORDS for m in range(k, j))), None)
+        if event is None:
             continue
-        if tok == "after" or any(t in _EVENT_ENDS for t in toks[k + 1:k + 4]):
+        if tok == "after" or any(t in _EVENT_ENDS for t in toks[event + 1:event + 4]):
             return True
     return False
 
@@ -680,13 +683,14 @@ class Parser:
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
         for i, tok in enumerate(toks):
             after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in _PLACE_TAILS)
+            lead = i - 1 if i and toks[i - 1] in _PLACE_MODIFIERS and toks[i - 1] not in self.gaz.words else i
             if tok in _OTHER_PLACES and tok not in self.gaz.words and i not in covered and (
-                    toks[i - 1:i] in (["in"], ["at"], ["of"]) or toks[max(0, i - 2):i] in (["in", "the"], ["at", "the"],
-                                                                                           ["of", "the"])
+                    toks[lead - 1:lead] in (["in"], ["at"], ["of"])
+                    or toks[max(0, lead - 2):lead] in (["in", "the"], ["at", "the"], ["of", "the"])
                     or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
                 end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
-                _add(facts.unknown_places, f"the {' '.join(toks[i:end])}")
-                covered.update(range(i, end))
+                _add(facts.unknown_places, f"the {' '.join(toks[lead:end])}")
+                covered.update(range(lead, end))
                 facts.masks.update((k, PLACE) for k in range(i, end))
 
     def _unknown_place_question(self, facts: _Facts) -> tuple[str, tuple[str, ...]]:
@@ -1506,10 +1510,12 @@ _OTHER_OFFICES = frozenset("estate accounts account exam exams examination admis
 _OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnasium dorm dorms dormitory workshop "
                           "garage corridor corridors washroom washrooms toilet toilets bathroom bathrooms kitchen "
                           "pantry storeroom basement terrace lobby reception hallway courtyard playground stadium "
-                          "clinic infirmary guesthouse chemistry biology parking".split())
+                          "clinic infirmary guesthouse guest chemistry biology parking".split())
 # What may follow such a word in the place's name: "the mess kitchen", "the parking lot" (as place words, never a
 # strange word that makes the message no request).
-_PLACE_TAILS = frozenset("lab room block hall kitchen lot area mess".split())
+_PLACE_TAILS = frozenset("lab room block hall kitchen lot area mess house".split())
+# Words said before such a place: "in girls hostel block", "at the old canteen".
+_PLACE_MODIFIERS = frozenset("girls boys ladies gents mens womens".split())
 # Things that happen with nobody asking: a question about them is a question about what is scheduled.
 _BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on their own", "set to happen",
               "set to go", "set to switch", "set to turn", "set to come", "supposed to go off", "supposed to come on")
