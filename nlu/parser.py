@@ -683,7 +683,10 @@ class Parser:
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
         for i, tok in enumerate(toks):
             after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in _PLACE_TAILS)
-            lead = i - 1 if i and toks[i - 1] in _PLACE_MODIFIERS and toks[i - 1] not in self.gaz.words else i
+            # One word of the place's own before it: "in girls hostel", "in the car parking" (not a campus word).
+            lead = i - 1 if i and toks[i - 1] not in self.gaz.words and toks[i - 1] not in _DEVICE_WORDS and (
+                toks[i - 1] in _PLACE_MODIFIERS or toks[max(0, i - 3):i - 1] in (["in", "the"], ["at", "the"])) \
+                and toks[i - 1].isalpha() else i
             if tok in _OTHER_PLACES and tok not in self.gaz.words and i not in covered and (
                     toks[lead - 1:lead] in (["in"], ["at"], ["of"])
                     or toks[max(0, lead - 2):lead] in (["in", "the"], ["at", "the"], ["of", "the"])
@@ -1480,7 +1483,7 @@ _NEWCOMER = ("i am new here", "im new here", "new to this bot", "new to this app
 # What else a newcomer's message may hold: "i'm new, where do i start" is help, "i'm new to the city, where do i
 # start" is not.
 _NEWCOMER_WORDS = frozenset("im new start begin joined first time using use bot app user help started hi hello hey work "
-                             "works".split())
+                             "works thing this".split())
 # How to do something with the bot: "how do I set a timer with you", "how can I switch things off through you".
 _WITH_BOT = ("with you", "with u", "through you", "via you", "using you", "with this bot", "with the bot",
              "using this bot", "using the bot", "on this bot", "with this app", "with autovolt", "using autovolt")
