@@ -1718,8 +1718,9 @@ def _other_object(f: _Facts, times: TimeInfo) -> bool:
 
 
 # Words between a switch verb and a place that still mean the whole place: "cut the power in lab 2".
-_WHOLE_PLACE_WORDS = frozenset("power electricity supply mains current stuff things devices appliances equipment "
-                               "whole entire full complete lot sure nothing left running stays stay remains".split())
+_WHOLE_PLACE_WORDS = frozenset("power electricity supply mains main current stuff things devices appliances equipment "
+                               "electricals electrical electric electronics loads load switches switchboard lot "
+                               "whole entire full complete sure nothing left running stays stay remains".split())
 
 
 def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
