@@ -26,6 +26,8 @@ _ASKING = frozenset({("no",)})
 _FILLERS = frozenset({"the", "a", "an", "in", "at", "to", "for", "no", "it", "that", "one", "just", "only"})
 _EXCLUDING = frozenset({"not"})
 _INSTEAD = frozenset({"just", "but", "only"})
+_BETWEEN_NUMBERS = frozenset({"it", "its", "is", "room", "in", "sorry", "wait", "i", "mean", "meant", "make", "that"})
+_ONE_AT = frozenset({"in", "at", "near", "of", "from", "inside"})  # "no, the one in the seminar hall"
 _NAMED_KINDS = frozenset({"room", "type", "switch"})  # what "not X" may exclude ("not now" is no exclusion)
 
 
@@ -72,8 +74,8 @@ def _marker_at(toks: list[str], i: int) -> tuple[str, ...] | None:
 def _first_after(spans: list[Span], toks: list[str], i: int) -> tuple[Span | None, int]:
     """The mention right after a marker (fillers skipped), or a bare number as a `number` span."""
     j = i
-    while j < len(toks) and toks[j] in _FILLERS:
-        j += 1
+    while j < len(toks) and toks[j] in _FILLERS and not any(s.start == j and s.kind == "time" for s in spans):
+        j += 1  # a time may begin with a filler ("in 20 minutes"): it is the mention
     for span in spans:
         if span.start == j:
             return span, j
@@ -86,11 +88,23 @@ def _first_after(spans: list[Span], toks: list[str], i: int) -> tuple[Span | Non
 def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]) -> Correction | None | bool:
     """The correction a replacing marker at `i` makes; None when it is no correction, False when it is unclear."""
     if marker in _ASKING:
+        if toks[i + 1:i + 3] == ["the", "one"] and toks[i + 3:i + 4] and toks[i + 3] in _ONE_AT:
+            # "the projector in the auditorium, no, the one in the seminar hall": "the one" is the device named
+            # before, so only its place is taken back; plain, no question.
+            new, _ = _first_after(spans, toks, i + 1)
+            return _replacement(toks, spans, i, marker) if new is not None and _kind_group(new.kind) == "room" \
+                else False
         new, j = _first_after(spans, toks, i + len(marker))
+        if new is not None and new.kind == "number" and j == i + 1 and new.end - new.start < 2 \
+                and len(new.targets[0]) < 3 and any(s.kind == "time" for s in spans if s.end <= i) \
+                and toks[new.end:new.end + 1] not in (["is"], ["was"], ["will"], ["has"], ["here"], ["there"]):
+            return False  # "at 5 pm no 6": 6 pm, or something else? Never the 5 pm taken back
         if new is None or j > i + 1 + (toks[i + 1:i + 2] == ["the"]) or (
                 new.kind == "number" and len(new.targets[0]) < 2 and new.end - new.start < 2):
             return None  # "no one is there", "no need": no mention right after it
     made = _replacement(toks, spans, i, marker)
+    if made and marker in _ASKING and any(s.kind == "time" and s.start <= made.at < s.end for s in spans):
+        return made  # "in 10 minutes, no, in 20 minutes": a time is never left out, only put in another's place
     return False if made and marker in _ASKING else made
 
 
@@ -128,6 +142,8 @@ def _replacement(toks: list[str], spans: list[Span], i: int, marker: tuple[str, 
 def _exclude(toks: list[str], spans: list[Span], i: int) -> Correction | None | bool:
     """ "not the heater, just the fans": drop the excluded mention, and any earlier one naming the same thing."""
     gone, j = _first_after(spans, toks, i + 1)
+    if gone is not None and gone.kind == "number" and j == i + 1:
+        return _not_this_number(toks, spans, i, gone)
     if gone is None or gone.kind not in _NAMED_KINDS or j != i + 1 + sum(1 for t in toks[i + 1:j] if t == "the"):
         return None
     earlier = [s for s in spans if s.end <= i]
@@ -142,6 +158,28 @@ def _exclude(toks: list[str], spans: list[Span], i: int) -> Correction | None | 
     for s in same:
         dropped |= set(range(s.start, s.end))
     return Correction(("not",), frozenset(dropped), i, ())
+
+
+def _not_this_number(toks: list[str], spans: list[Span], i: int, gone: Span) -> Correction | None | bool:
+    """ "the lights in room 201, wait, not 201, 101": the number after "not" is a room's number named before, and
+    the number after it takes its place. Not followed by a number, the room is taken back with nothing in its
+    place: ask rather than switch the room the user just took back."""
+    olds = [s for s in spans if s.end <= i and _kind_group(s.kind) == "room" and gone.targets[0] in toks[s.start:s.end]]
+    if not olds:
+        # "the fans in 101 not 102": a room excluded that was never named; dropped, so it is not switched too
+        # ("not 5 minutes ago" is a time, read before this; with no room named before, nothing is taken back).
+        return Correction(("not",), frozenset(range(i, gone.end)), i, ()) \
+            if any(_kind_group(s.kind) == "room" for s in spans if s.end <= i) \
+            or any(t.isdigit() and len(t) >= 3 for t in toks[:i]) else None
+    k = gone.end
+    while k < len(toks) and toks[k] in _INSTEAD | _BETWEEN_NUMBERS:
+        k += 1
+    if k >= len(toks) or not toks[k].isdigit():
+        return False
+    old = olds[-1]
+    digit = next(n for n in range(old.start, old.end) if toks[n] == gone.targets[0])
+    start = i - 1 if toks[i - 1] in ("wait", "no", "sorry", "oops") else i
+    return Correction(("not",), frozenset({digit, *range(start, k + 1)}), digit, (toks[k],))
 
 
 def take_back(toks: list[str], spans: list[Span]) -> Resolved:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
-from nlu.command import Command, ParseContext
+from nlu.command import Command, ParseContext, Period
 from nlu.corrections import Span, take_back
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
@@ -61,6 +61,7 @@ _FOLLOW_WORDS = frozenset({"too", "also", "as", "and", "same", "well", "plus", "
 _NEGATIONS = frozenset({"not", "dont", "never", "no"})
 _ASKING = frozenset({"tell", "know", "check", "see", "ask", "wonder", "wondering", "find"})
 _STATE_ASKS = frozenset({"is", "are", "was", "were", "if", "whether"})  # "are any lights on": not a command
+_CONFIRM_WORDS = frozenset({"confirm", "verify", "confirming", "reconfirm"})  # "confirm the AC is off": a question
 _ENSURE_PHRASES = ("make sure", "ensure", "see to it", "make certain", "see that")
 # Words said before the message proper, skipped when looking for its first word: hesitations, discourse words and
 # greetings ("erm is the AC off", "right, is the projector on", "good morning, could you ..."). The room said first
@@ -110,7 +111,7 @@ _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "draw
 # Weak cues (a "how much" or a period must come with them); known words to the spelling fixer, never its targets
 # (a target would bend "puzzle" into "guzzle").
 _ENERGY_VERBS = frozenset("burn burns burned burnt burning drawn eaten guzzle guzzles guzzled guzzling gobble gobbles "
-                          "gobbled gobbling juice soak soaked suck sucks sucked sucking".split())
+                          "gobbled gobbling juice soak soaked suck sucks sucked sucking eat eats ate".split())
 _ENERGY_WEAK_PHRASES = ("go through", "goes through", "went through", "gone through", "get through", "got through",
                         "eat up", "eats up", "ate up", "eating up", "eat through", "ate through")
 # Not an order: "no need to switch off the AC", "don't bother turning on the lights", "you don't have to ...".
@@ -131,16 +132,27 @@ _GERUNDS = frozenset({"turning", "switching", "leaving", "keeping", "running", "
 _EVENTS = frozenset("party lecture lectures meeting meetings seminar event events quiz exam "
                     "exams match workshop session sessions fest ceremony concert programme fair "
                     "celebration assembly rehearsal practice contest competition webinar presentation "
-                    "farewell orientation screening".split())
+                    "farewell orientation screening talk talks".split())
 # Things no campus switch is: "switch on the vending machine in the reading hall".
-_MACHINES = frozenset({"machine", "machines", "dispenser", "dispensers", "appliance", "gadget", "gadgets"})
+_MACHINES = frozenset({"machine", "machines", "dispenser", "dispensers", "appliance", "gadget", "gadgets", "dryer",
+                       "dryers", "drier", "driers", "hairdryer"})
+# A device doing something of its own, told of: "the auditorium AC drips water on the front row" (no order unless
+# a switch verb says one: "the AC is leaking, switch it off").
+_REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smelling sparks sparking buzzes buzzing hums "
+                          "humming flickers flickering rattles rattling wobbles wobbling overheats overheating squeaks "
+                          "squeaking creaks creaking".split())
+# One's own home, never a campus room: "in my hostel room", "at my house" ("my room" alone may be the user's own
+# classroom and is asked back).
+_HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
 _GENERIC_NEXT = frozenset("unit kwh kw watt typical normal single standard regular average".split())
 # Deleting a schedule in other words: "get rid of the 6 pm schedule", "call off the 9 pm lights off".
 _CANCEL_PHRASES = ("get rid of", "call off", "scrap", "scrub", "forget the", "forget about", "do away with",
                    "no longer need", "take away")
 _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone offline", "not reachable",
-                  "anything wrong", "something wrong", "went offline", "devices down", "boards down", "wrong with",
+                  "anything wrong", "something wrong", "anything odd", "something odd", "anything weird",
+                  "something weird", "anything strange", "something strange", "anything fishy",
+                  "out of the ordinary", "went offline", "devices down", "boards down", "wrong with",
                   "is wrong", "problem with", "problems with", "any problems", "any issues", "issue with",
                   # Offline asked in other words: "which switches aren't answering", "stopped reporting".
                   "not answering", "not connected", "not replying", "not reporting", "stopped reporting",
@@ -190,9 +202,12 @@ def _event_time(toks: list[str]) -> bool:
         k = i + 1
         while k < len(toks) and (toks[k] in _EVENT_LEADS or toks[k][0].isdigit() or toks[k] in _CLOCK_WORDS):
             k += 1
-        if k >= len(toks) or toks[k] not in _TIMED_EVENTS:
+        # Up to two words naming the event's kind before it: "after the guest talk", "once the mid sem exam is over".
+        event = next((j for j in range(k, min(k + 3, len(toks))) if toks[j] in _TIMED_EVENTS
+                      and all(toks[m].isalpha() and toks[m] not in STOP_WORDS for m in range(k, j))), None)
+        if event is None:
             continue
-        if tok == "after" or any(t in _EVENT_ENDS for t in toks[k + 1:k + 4]):
+        if tok == "after" or any(t in _EVENT_ENDS for t in toks[event + 1:event + 4]):
             return True
     return False
 
@@ -357,6 +372,12 @@ class Parser:
         for i in range(len(toks) - 1):
             if toks[i] == "project" and set(toks[i + 1:i + 6]) & _PROJECTED:
                 toks[i] = "forecast"
+        # "fire up the ACs in the main hall", "give power to the bench sockets": on, when a device follows ("fire up
+        # the grill", "give power to the people" are no order).
+        for i in range(len(toks) - 2, -1, -1):
+            said = (toks[i:i + 2] == ["fire", "up"] and 2) or (toks[i:i + 3] == ["give", "power", "to"] and 3)
+            if said and set(toks[i + said:i + said + 4]) & _DEVICE_WORDS:
+                toks[i:i + said] = ["switch", "on"]
         # "disconnect the sockets in 202": an order to switch off, when a device follows ("disconnect from the wifi"
         # is no order; "disconnected" stays an alert word).
         for i in range(len(toks) - 1, -1, -1):
@@ -445,7 +466,7 @@ class Parser:
                     ) -> tuple[Command, Evidence]:
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
         toks = taken.toks
-        times = _same_time(extract_times(toks, now), toks, context.previous)
+        times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
                        asked=raw.rstrip().endswith("?"))
         covered = set(times.used)
@@ -477,6 +498,8 @@ class Parser:
         self._unknown_places(facts, covered | times.used)
         self._other_places(facts, covered)
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
+        if "left" in facts.cues and all(_departed(toks, i, facts.clause_starts) for i, t in enumerate(toks) if t == "left"):
+            facts.cues.discard("left")  # "..., the students left": people went, no "is anything left on?"
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         if facts.here and not facts.rooms:  # "in my classroom" is a place to the judge as "in room 101" is
@@ -534,7 +557,11 @@ class Parser:
             return Command(text=raw, intent=intent)
         if facts.unknown_places and intent in _ASKS_ABOUT_PLACES:
             question, candidates = self._unknown_place_question(facts)
-            return Command(text=raw, intent=intent, action=action, device_types=tuple(facts.types),
+            types = list(facts.types)  # "the exhaust in the mess kitchen": a named switch's type is the type asked of
+            for ids in facts.switch_mentions:
+                for kind in {self.gaz.switches[s].type for s in ids}:
+                    _add(types, kind)
+            return Command(text=raw, intent=intent, action=action, device_types=tuple(types),
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
@@ -543,6 +570,8 @@ class Parser:
             if not (facts.has_device or facts.has_place or facts.unknown_places) \
                     and not (facts.pronoun and context.previous is not None) and _other_object(facts, times):
                 return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
+            if not (facts.has_device or facts.everything or facts.pronoun) and _object_before_place(facts, times):
+                return Command(text=raw, intent="unknown")  # "switch on the whiteboard in room 202": not everything
             if (times.when is not None or times.period is not None) and _time_of_another_thing(facts, times):
                 times = dataclasses.replace(times, when=None, period=None, moments=(), day_only=False)
             return self._device_command(raw, facts, times, context, action, now)
@@ -648,16 +677,23 @@ class Parser:
         toks = facts.toks
         if not _OTHER_PLACES.intersection(toks) or "my" in toks:
             return  # the common case, first: no such word at all; "my room at the hostel" is one's own
+        strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS]
         if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)) \
-                or self._strange_words(facts) or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
+                or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
         for i, tok in enumerate(toks):
+            after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in _PLACE_TAILS)
+            # One word of the place's own before it: "in girls hostel", "in the car parking" (not a campus word).
+            lead = i - 1 if i and toks[i - 1] not in self.gaz.words and toks[i - 1] not in _DEVICE_WORDS and (
+                toks[i - 1] in _PLACE_MODIFIERS or toks[max(0, i - 3):i - 1] in (["in", "the"], ["at", "the"])) \
+                and toks[i - 1].isalpha() else i
             if tok in _OTHER_PLACES and tok not in self.gaz.words and i not in covered and (
-                    toks[i - 1:i] in (["in"], ["at"], ["of"]) or toks[max(0, i - 2):i] in (["in", "the"], ["at", "the"],
-                                                                                           ["of", "the"])):
-                end = i + 2 if toks[i + 1:i + 2] in (["lab"], ["room"], ["block"], ["hall"]) else i + 1
-                _add(facts.unknown_places, f"the {' '.join(toks[i:end])}")
-                covered.update(range(i, end))
+                    toks[lead - 1:lead] in (["in"], ["at"], ["of"])
+                    or toks[max(0, lead - 2):lead] in (["in", "the"], ["at", "the"], ["of", "the"])
+                    or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
+                end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
+                _add(facts.unknown_places, f"the {' '.join(toks[lead:end])}")
+                covered.update(range(lead, end))
                 facts.masks.update((k, PLACE) for k in range(i, end))
 
     def _unknown_place_question(self, facts: _Facts) -> tuple[str, tuple[str, ...]]:
@@ -759,6 +795,12 @@ class Parser:
         # "tell me if there are any lights on", "let me know whether...": a question, whatever verb follows.
         question = first in _QUESTION_STARTS or (first == "if" and bool(set(f.toks[:f.toks.index("if")]) & _ASKING))
         opened = None if question else _opened_question(f)
+        confirm = next((k for k, t in enumerate(f.toks) if t in _CONFIRM_WORDS
+                        and k < min(f.mentioned, default=len(f.toks))), None) if not question else None
+        state_ask = next((k for k in range(confirm + 1, len(f.toks)) if f.toks[k] in _STATE_ASKS), None) \
+            if confirm is not None else None
+        if opened is None and state_ask is not None and not any(f.phrase(p) for p in _ENSURE_PHRASES):
+            opened = state_ask  # "could you confirm the AC in the office is switched off": asks, never switches
         if opened is not None:
             lead, first, question = opened, f.toks[opened], True  # "before i forget did i switch off the lights ..."
         if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
@@ -820,7 +862,8 @@ class Parser:
         if not f.has_place and any(f.phrase(p) for p in _HOW_TO_ASK) and (
                 f.has_device or cues & _TOPIC_WORDS or cues & {"you", "u", "bot", "rooms", "switches", "something", "things"}):
             return "help", None, None  # "what do I say to check the energy use": how to ask, not the asking
-        if not (f.has_device or f.rooms or f.ambiguous_rooms or f.buildings) and any(f.phrase(p) for p in _NEWCOMER) \
+        unhedged = f" {' '.join(t for t in f.toks if t not in _HEDGES)} "  # "where do i even start"
+        if not (f.has_device or f.rooms or f.ambiguous_rooms or f.buildings) and any(f.phrase(p) or f" {p} " in unhedged for p in _NEWCOMER) \
                 and all(t in STOP_WORDS or t in lx.FILLER_WORDS or t in _NEWCOMER_WORDS for t in cues):
             return "help", None, None  # "I'm new here, where do I start": "start" is no order, "here" no room
         told_cancel = {t for i, t in enumerate(f.toks) if t in ("cancelled", "canceled") and i
@@ -842,8 +885,11 @@ class Parser:
             return "unknown", None, None  # "no need to switch off the AC in lab 2": a negated order never switches
         if not question and self._power_event(f):
             return "unknown", None, None  # "we lost power in lab 1 this morning", "power has gone in lab 2"
-        if self._someones_thing(f):
-            return "unknown", None, None  # "I'll switch off my laptop now", "turn on your microphones"
+        if self._someones_thing(f) or _at_home(f):
+            return "unknown", None, None  # "I'll switch off my laptop now", "turn off the lights at my house"
+        if cues & _REMARK_VERBS and not cues & _STRONG_VERBS and action is not None and not question \
+                and not f.clause_starts:  # "water cooler off please, it's leaking a bit": an order and its reason
+            return "unknown", None, None  # "the auditorium AC drips water on the front row": a remark
         fault = next((i for i, t in enumerate(f.toks) if t == "not" and f.toks[i + 1:i + 2] and f.toks[i + 1] in _FAULT_VERBS
                       and (f.toks[i - 1:i] and f.toks[i - 1] in _AUXILIARIES or f.toks[i + 1].endswith("ing")) and f.toks[i + 2:i + 3] in (["on"], ["off"])),
                      None)
@@ -852,7 +898,9 @@ class Parser:
         if f.toks[-1] in _ADDRESSEES or (f.toks[0] in _ADDRESSEES and (
                 1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
             return "unknown", None, None  # "turn the lights off when you leave, students": said to people
-        verbs = bool(cues & _ENERGY_VERBS) or any(f.phrase(p) for p in _ENERGY_WEAK_PHRASES)
+        verbs = bool(cues & _ENERGY_VERBS) or any(f.phrase(p) for p in _ENERGY_WEAK_PHRASES) or (
+            bool(cues & {"need", "needs", "require", "requires"}) and "will" in cues and times.future
+            and action is None and f.has_place and not f.has_device)  # "what will the lab block need over the next 3 days"
         energy = (bool(cues & _ENERGY_WEAK) and action is None and f.has_place and bool(cues & {"now", "currently"})
                   and any(f.phrase(p) for p in ("power draw", "drawing", "load", "power use"))) \
             or bool(cues & _ENERGY_STRONG) or (verbs and (cues & {"much", "many", "total"} or (
@@ -962,6 +1010,8 @@ class Parser:
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
             if not f.has_device and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
                 return "help", None, None  # "I'm new here, what can you do": "here" is no room
+            if not (f.has_place or f.unknown_places) and any(f.phrase(p) for p in _THIS_BOT):
+                return "help", None, None  # "I was told to use this bot for the lights, how does it work"
         return "unknown", None, None
 
     def _clause_starts(self, raw: str, count: int) -> frozenset[int]:
@@ -1014,12 +1064,16 @@ class Parser:
 
     def _not_our_thing(self, f: _Facts) -> bool:
         """A device word made into another thing by the word before or after it ("fairy lights", "disco lights",
-        "the projector remote", "a light bulb shop"), unless that word is part of a campus name itself."""
+        "the projector remote", "a light bulb shop", "the lights on the diwali rangoli"), unless that word is part of
+        a campus name itself."""
         toks = f.toks
         for start, end in f.type_spans:
             before = toks[start - 1] if start and start - 1 not in f.mentioned else ""
             after = toks[end] if end < len(toks) and end not in f.mentioned else ""
             if before in lx.NOT_OUR_BEFORE or after in lx.NOT_OUR_AFTER:
+                return True
+            if after in ("on", "of", "for") and toks[end + 1:end + 2] == ["the"] and end + 2 < len(toks) \
+                    and end + 2 not in f.mentioned and toks[end + 2] in lx.NOT_OUR_BEFORE:
                 return True
         return False
 
@@ -1415,7 +1469,9 @@ _BE_ON = {"started": "on", "enabled": "on", "activated": "on", "stopped": "off",
           "deactivated": "off"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off",
                # Hindi in English letters: "lab 2 bhi" (too), "switch it off yaar" (a friend, said like "buddy").
-               "bhi": "too", "yaar": "buddy"}
+               "bhi": "too", "yaar": "buddy",
+               # Chat's "rm" for room ("the staff rm"), "rn" for right now ("whats on in lab1 rn").
+               "rm": "room", "rn": "now"}
 # Hindi "chalu karo" (on), "band kar do" (off): the word before a form of "kar" (do) is the switch's state.
 _HINDI_STATES = {"chalu": "on", "chaalu": "on", "band": "off", "bandh": "off"}
 _HINDI_DO = frozenset({"karo", "kar", "kr", "kro", "kardo", "krdo", "karde", "kijiye", "kijie", "karein", "karna"})
@@ -1427,10 +1483,12 @@ _NEWCOMER = ("i am new here", "im new here", "new to this bot", "new to this app
 # What else a newcomer's message may hold: "i'm new, where do i start" is help, "i'm new to the city, where do i
 # start" is not.
 _NEWCOMER_WORDS = frozenset("im new start begin joined first time using use bot app user help started hi hello hey work "
-                             "works".split())
+                             "works thing this".split())
 # How to do something with the bot: "how do I set a timer with you", "how can I switch things off through you".
 _WITH_BOT = ("with you", "with u", "through you", "via you", "using you", "with this bot", "with the bot",
              "using this bot", "using the bot", "on this bot", "with this app", "with autovolt", "using autovolt")
+# The bot itself named in a help question that also names a device: "use this bot for the lights, how does it work".
+_THIS_BOT = ("this bot", "the bot", "this app", "this assistant", "use you", "this thing")
 _HOW_DO_I = ("how do i", "how can i", "how to", "how would i", "how should i", "what do i", "can i")
 # Taking a message back: "cancel that, I was just testing", "ignore my last message", "sorry, wrong chat".
 _RETRACTIONS = ("just testing", "only testing", "was testing", "testing testing", "a test message", "test msg",
@@ -1455,7 +1513,12 @@ _OTHER_OFFICES = frozenset("estate accounts account exam exams examination admis
 _OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnasium dorm dorms dormitory workshop "
                           "garage corridor corridors washroom washrooms toilet toilets bathroom bathrooms kitchen "
                           "pantry storeroom basement terrace lobby reception hallway courtyard playground stadium "
-                          "clinic infirmary guesthouse chemistry biology".split())
+                          "clinic infirmary guesthouse guest chemistry biology parking".split())
+# What may follow such a word in the place's name: "the mess kitchen", "the parking lot" (as place words, never a
+# strange word that makes the message no request).
+_PLACE_TAILS = frozenset("lab room block hall kitchen lot area mess house".split())
+# Words said before such a place: "in girls hostel block", "at the old canteen".
+_PLACE_MODIFIERS = frozenset("girls boys ladies gents mens womens".split())
 # Things that happen with nobody asking: a question about them is a question about what is scheduled.
 _BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on their own", "set to happen",
               "set to go", "set to switch", "set to turn", "set to come", "supposed to go off", "supposed to come on")
@@ -1477,6 +1540,31 @@ def _everything_after_types(f: _Facts, mentions: list[Mention]) -> None:
             f.types.clear()
             f.plain_types.clear()
             return
+
+
+_AFTER_LEAVING = frozenset("early already now so and for at after before by home too also".split())
+# Who may have left a room: "the students left", "everyone has already left".
+_LEAVERS = frozenset("students student everyone everybody they people staff kids children class guests we i he she "
+                     "teacher teachers faculty team folks visitors audience sir maam madam".split())
+
+
+def _departed(toks: list[str], i: int, clause_starts: frozenset[int]) -> bool:
+    """The "left" at `i` says people went away (a subject before it, nothing left behind after it), not that
+    something is left on ("the students left the lights on" tells of the lights)."""
+    if i + 1 < len(toks) and i + 1 not in clause_starts and toks[i + 1] not in _AFTER_LEAVING:
+        return False
+    j = i - 1
+    while j >= 0 and toks[j] in ("have", "has", "had", "already", "just", "all", "also", "now"):
+        j -= 1
+    return j >= 0 and toks[j] in _LEAVERS
+
+
+def _at_home(f: _Facts) -> bool:
+    """A place of one's own after in/at: "in my hostel room", "at my house", "at my parents' place"."""
+    toks = f.toks
+    return not (f.rooms or f.buildings) and any(
+        t == "my" and toks[k - 1:k] and toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1:k + 2]
+        and toks[k + 1] in _HOME_WORDS for k, t in enumerate(toks))
 
 
 def _clause_of(f: _Facts, i: int) -> int:
@@ -1627,6 +1715,27 @@ def _other_object(f: _Facts, times: TimeInfo) -> bool:
     return any(t.isalpha() and i not in times.used and t not in STOP_WORDS and t not in lx.FILLER_WORDS
                and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS | _BARE_ORDER_WORDS
                and t not in _SWITCH_FORMS for i, t in enumerate(toks[start:end], start))
+
+
+# Words between a switch verb and a place that still mean the whole place: "cut the power in lab 2".
+_WHOLE_PLACE_WORDS = frozenset("power electricity supply mains main current stuff things devices appliances equipment "
+                               "electricals electrical electric electronics loads load switches switchboard lot "
+                               "whole entire full complete sure nothing left running stays stay remains".split())
+
+
+def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
+    """An order naming a place but no device, with a thing between the verb and the place ("switch on the
+    whiteboard in room 202", "turn off the screen saver on the lab 1 pcs"): the thing is what it is about, and it is
+    no switch here. Without the thing ("switch off room 202") the place's every switch is meant."""
+    toks = f.toks
+    verb = next((i for i, t in enumerate(toks) if t in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS), None)
+    place = next((i for i in sorted(f.masks) if verb is not None and i > verb and f.masks[i] == PLACE), None)
+    if verb is None or place is None:
+        return False
+    return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
+               and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
+               and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS
+               and t not in lx.NUMBER_ROOM_HEADS for i, t in enumerate(toks[verb + 1:place], verb + 1))
 
 
 # Before an on/off said as the verb (Indian English "pls off it", "kindly on the projector", "do the needful and
@@ -1858,7 +1967,9 @@ def _tells_what_was_done(toks: list[str]) -> bool:
 
 
 # A correction's own words: "wait, make that room 202 instead", "no, lab 2 rather".
-_CORRECTING = frozenset({"wait", "make", "instead", "rather", "actually", "no", "oh", "hmm"})
+_CORRECTING = frozenset({"wait", "make", "instead", "rather", "actually", "no", "oh", "hmm", "sorry", "oops", "whoops"})
+# First words that own a slip: after them a place alone is the previous command corrected, not a question.
+_OWN_SLIP = frozenset({"sorry", "oops", "whoops", "correction"})
 
 
 def _follow_up_shape(f: _Facts) -> str | None:
@@ -1873,6 +1984,8 @@ def _follow_up_shape(f: _Facts) -> str | None:
         return None
     if set(rest) & {"meant", "mean"}:
         return "more"  # "sorry, I meant room 101"
+    if (f.toks[0] in _OWN_SLIP or f.toks[:1] == ["no"] and f.toks[1:2] and f.toks[1] in _OWN_SLIP) and not f.asked and not set(rest) & {"not", "dont", "never"}:
+        return "more"  # "no sorry, lab 4" after "lights on in lab 3": the same there (a bare "no, lab 4" still asks)
     if (set(rest) & {"instead", "rather"} or f.phrase("make that") or f.phrase("make it")) \
             and not set(rest) & {"not", "dont", "never"} and all(t in _FOLLOW_FRAME or t in _CORRECTING for t in rest):
         return "more"  # "wait, make that room 202 instead": the same again, there instead
@@ -1912,6 +2025,21 @@ def _same_time(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeIn
     # "same" stays a word of the message: it makes the follow-up "the same again" ("same time for lab 2").
     return dataclasses.replace(times, when=prev.when, used=times.used | (frozenset(range(start, k + 2)) - {k}),
                                moments=("the same time",))
+
+
+def _period_before(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeInfo:
+    """"and the day before?" after a question about yesterday: the day before the period asked about (a week before
+    a week), when the message names no period of its own."""
+    if prev is None or prev.period is None or times.period is not None or times.when is not None:
+        return times
+    length = prev.period.end - prev.period.start
+    for k in range(len(toks) - 2):
+        unit = toks[k + 1]
+        if toks[k] == "the" and toks[k + 2] == "before" and toks[k + 3:k + 4] != ["yesterday"] and (
+                (unit == "day" and length == dt.timedelta(days=1)) or (unit == "week" and length == dt.timedelta(days=7))):
+            before = Period(prev.period.start - length, prev.period.start)
+            return dataclasses.replace(times, period=before, used=times.used | frozenset(range(k, k + 3)))
+    return times
 
 
 def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | None:

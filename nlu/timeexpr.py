@@ -67,6 +67,12 @@ class TimeInfo:
     window: tuple[dt.datetime, dt.datetime] | None = None
 
 
+def _hour_before(hour: int) -> int:
+    """The hour before `hour` on the clock it was said on: "a quarter to one" is 12:45 (then read as the coming 12:45,
+    midday at 10 am), never 00:45, which the 24-hour wrap made a switch after midnight."""
+    return 12 if hour == 1 else (hour - 1) % 24
+
+
 def _midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
 
@@ -359,11 +365,12 @@ class _Scanner:
             self.mark(i)
             return 1
         # "half past 5", "quarter past 5", "quarter to 6".
-        if t in ("half", "quarter") and nxt in ("past", "to") and _CLOCK.match(self.tok(i + 2) or ""):
-            hour = int(self.tok(i + 2))
+        said = _CLOCK.match(self.tok(i + 2) or "") if t in ("half", "quarter") and nxt in ("past", "to") else None
+        if said and int(said.group(2) or 0) == 0:  # "quarter to 13:00" is 12:45 (int("13:00") raised before)
+            hour = int(said.group(1))
             minute = 30 if t == "half" else 15
             if nxt == "to":
-                hour, minute = (hour - 1) % 24, 60 - minute
+                hour, minute = _hour_before(hour), 60 - minute
             mer = self.tok(i + 3) if self.tok(i + 3) in ("am", "pm") else None
             self.clock = (hour, minute, mer)
             self.mark(i, i + 1, i + 2, i + 3 if mer else i + 2, i - 1 if self.tok(i - 1) in TIME_LEADS else i)
@@ -373,7 +380,7 @@ class _Scanner:
                 and re.fullmatch(r"(?:[1-9]|1[0-2])", self.tok(i + 2) or ""):
             hour, minute = int(self.tok(i + 2)), int(t)
             if nxt == "to":
-                hour, minute = (hour - 1) % 24, 60 - minute
+                hour, minute = _hour_before(hour), 60 - minute
             mer = self.tok(i + 3) if self.tok(i + 3) in ("am", "pm") else None
             self.clock = (hour, minute, mer)
             self.mark(i - 1, i, i + 1, i + 2, i + 3 if mer else i + 2)
@@ -481,6 +488,10 @@ class _Scanner:
             self.bad_date = written
             return step
         self.period = _day_period(date, self.tz)
+        lead = i - 2 if self.tok(i - 1) == "the" and t != "the" else i - 1
+        if self.tok(lead) == "since" and date <= self.now.date():
+            self.period = Period(self.period.start, self.now)  # "since 23rd november": that day until now
+            self.mark(*range(lead, i))
         self.day_offset = (date - self.now.date()).days
         return step
 
