@@ -70,7 +70,7 @@ class RescoreRules:
     instead of 8 were right on 2 more notes; 8 cost 0.16 s of CPU a rescored note, 16 cost 0.34 s (load 12). Since
     Whisper's beam hypotheses come first, 4 (3 readings) picks the same reading as 8 on all but one of the 137 dev
     calls that rescore an unread text, and every dev note's outcome is the same (docs/benchmarks.md "Speech latency,
-    second round"): the median voice note is one of these, and half its scoring CPU goes.
+    second round"): the median voice note is one of these, and about two thirds of its rescoring CPU goes.
 
     A text the parser does read is rescored too when one of its deciding words (room, device, on/off: the word
     check's list) has a word probability under `unsure_below` (0: never): Whisper's wrong reading may parse ("staff
