@@ -67,7 +67,10 @@ class RescoreRules:
     Chosen on the dev notes (bench/speech_twopass.py --rescore, 488 notes, docs/benchmarks.md "Whisper as a judge of
     campus readings"): `within` 0.5 and 0.6 right on 10-11 more notes than Whisper's text alone with the same
     wrong switches unasked (3) and out-of-scope notes acted on (4); 0.8 acted on 7 out-of-scope notes. 12 readings
-    instead of 8 were right on 2 more notes; 8 cost 0.16 s of CPU a rescored note, 16 cost 0.34 s (load 12).
+    instead of 8 were right on 2 more notes; 8 cost 0.16 s of CPU a rescored note, 16 cost 0.34 s (load 12). Since
+    Whisper's beam hypotheses come first, 4 (3 readings) picks the same reading as 8 on all but one of the 137 dev
+    calls that rescore an unread text, and every dev note's outcome is the same (docs/benchmarks.md "Speech latency,
+    second round"): the median voice note is one of these, and about two thirds of its rescoring CPU goes.
 
     A text the parser does read is rescored too when one of its deciding words (room, device, on/off: the word
     check's list) has a word probability under `unsure_below` (0: never): Whisper's wrong reading may parse ("staff
@@ -90,7 +93,7 @@ class RescoreRules:
 
     within: float = 0.5
     only_unread: bool = True
-    max_scored: int = 8
+    max_scored: int = 4
     max_parsed: int = 80
     unsure_below: float = 0.7
     within_parsed: float = -0.1
