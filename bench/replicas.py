@@ -693,8 +693,8 @@ def refit_many(series: int, weeks: int, first: list[str], following: list[str], 
     `choices_from` (a file written by `choices_out`): no first night; every room gets a choice drawn from that
     measured first night (`draw_choices`), re-seeded before each next night, so a store too large to choose on
     (10,000 series: ~3 h of both cores) is refitted as a next night would refit it. `check` (with a first night):
-    that many pairs of pool next nights with each room's own choice re-seeded and with drawn ones, alternating,
-    to show a drawn night costs what a real one does."""
+    that many pairs of pool next nights with each room's own choice re-seeded and with drawn ones (each pair in the
+    other order), to show a drawn night costs what a real one does."""
     import datetime as dt
     import json
     import multiprocessing
@@ -748,7 +748,8 @@ def refit_many(series: int, weeks: int, first: list[str], following: list[str], 
         if own is not None:
             drawn = draw_choices(list(own), list(own.values()))
             for pair in range(check):
-                for name, choices in (("own choices re-seeded", own), ("drawn choices", drawn)):
+                both = [("own choices re-seeded", own), ("drawn choices", drawn)]
+                for name, choices in both if pair % 2 == 0 else both[::-1]:  # neither always second (the load drifts)
                     seed_choices(url, choices)
                     print(_night_line(f"check {pair + 1}: next night (refit)", f"process pool (2), {name}",
                                       refit_run(url, False)), flush=True)
