@@ -6,7 +6,8 @@
     .venv/bin/python bench/replicas.py readback [--boards 3334] [--runs 10] [--partitions]
     .venv/bin/python bench/replicas.py failover [--runs 5]
     .venv/bin/python bench/replicas.py refit [--runs 3]
-    .venv/bin/python bench/replicas.py refit-many [--series 1000] [--weeks 8]
+    .venv/bin/python bench/replicas.py refit-many [--series 1000] [--weeks 8] [--first pool,dask] [--next pool,dask]
+                                                  [--runs 3] [--check 0] [--choices-out F | --choices-from F]
 
 ingest: a simulated fleet of `--boards` AutoVolt boards x 6 relays (3,334 boards = 20,004 switches), in publisher
 processes, floods a private Mosquitto; each replica is a process with the gateway and its ingest writer on one
@@ -24,7 +25,11 @@ another writer stored (what it does, per batch, with two writers), client thread
 failover: a leader process (default 5 s checks) is killed with SIGKILL; time until a follower leads.
 refit: the nightly refit of the demo campus's rooms on a 2-worker Dask LocalCluster vs the 2-process pool.
 refit-many: the same for `--series` synthetic rooms (`--weeks` of generated hourly history each), first night
-(every model chosen by backtest) and next night (refitted), with a linear extrapolation to 10,000 series.
+(every model chosen by backtest, with a linear extrapolation to 10,000 series) and `--runs` next nights (refitted),
+each on the backends named, with wall time, series/s, peak memory and the load. `--choices-out` saves the first
+night's choices; `--choices-from` skips the first night and gives every room a choice drawn from a saved one (how
+10,000 series are measured without ~3 h of backtests); `--check N`: N pairs of next nights with the rooms' own
+choices and with drawn ones, to show the two cost the same. A quick check: --series 12 --runs 1.
 Median of `--runs`; the load average is printed with each run (other work shares the two cores).
 """
 
@@ -34,6 +39,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -495,28 +501,85 @@ def failover_run() -> dict:
     return {"seconds": took, "load": os.getloadavg()[0]}
 
 
+class _Peaks:
+    """While open, samples every `every` s this process and its descendants (the pool's worker processes, or the
+    LocalCluster's nannies and workers; its scheduler runs in this process): the peak of their summed RSS (pages
+    shared between them counted in each, so an upper bound), this process's own peak RSS, and the highest 1-minute
+    load average seen. PostgreSQL's backends are not counted."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        import threading
+
+        self.every = every
+        self.rss_sum = self.rss_parent = 0
+        self.load_max = os.getloadavg()[0]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="peaks", daemon=True)
+
+    def __enter__(self) -> "_Peaks":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        total = 0
+        for proc in (me, *me.children(recursive=True)):
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:  # a worker that just ended
+                pass
+        self.rss_parent = max(self.rss_parent, me.memory_info().rss)
+        self.rss_sum = max(self.rss_sum, total)
+        self.load_max = max(self.load_max, os.getloadavg()[0])
+
+    def _run(self) -> None:
+        while True:
+            self._sample()
+            if self._stop.wait(self.every):
+                return
+
+
 def refit_run(url: str, dask: bool) -> dict:
+    """One night through `run_refit` (a fresh data folder, so the campus pool is fitted in every run) on the
+    2-process pool or a 2-worker LocalCluster (1 thread each; its start-up is not timed). Returns the wall time,
+    the series and their statuses, the peak memory (`_Peaks`) and the load average at the start, highest and end."""
+    from collections import Counter
+
     from distributed import LocalCluster
 
     from autovolt.model_refit import run_refit
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-refit-"))
-    if dask:
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-            t0 = time.perf_counter()
-            results = run_refit(url, data_dir, dask_scheduler=cluster.scheduler_address, now=None)
-            took = time.perf_counter() - t0
-    else:
-        t0 = time.perf_counter()
-        results = run_refit(url, data_dir, workers=2)
-        took = time.perf_counter() - t0
-    return {"seconds": took, "series": len(results), "load": os.getloadavg()[0],
-            "statuses": sorted({r.status for r in results})}
+    load_start = os.getloadavg()[0]
+    try:
+        if dask:
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+                with _Peaks() as peaks:
+                    t0 = time.perf_counter()
+                    results = run_refit(url, data_dir, dask_scheduler=cluster.scheduler_address, now=None)
+                    took = time.perf_counter() - t0
+        else:
+            with _Peaks() as peaks:
+                t0 = time.perf_counter()
+                results = run_refit(url, data_dir, workers=2)
+                took = time.perf_counter() - t0
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return {"seconds": took, "series": len(results), "load": os.getloadavg()[0], "load_start": load_start,
+            "load_max": peaks.load_max, "statuses": dict(sorted(Counter(r.status for r in results).items())),
+            "rss_sum_mb": peaks.rss_sum / 2**20, "rss_parent_mb": peaks.rss_parent / 2**20}
 
 
 def many_series_store(url: str, series: int, weeks: int, now) -> int:
     """A synthetic campus of `series` rooms (one 320 W light each) with `weeks` of hourly history from the demo's
-    generator, bulk-loaded with COPY. Returns the rows written."""
+    generator, bulk-loaded with COPY (converted a slice at a time, so 10,000 rooms fit in memory), then ANALYZEd
+    as a live store is. Returns the rows written."""
     from autovolt.demo.history import generate_history
     from store.db import get_engine, session_scope, upgrade
     from store.registry import sync_campus
@@ -527,27 +590,115 @@ def many_series_store(url: str, series: int, weeks: int, now) -> int:
         sync_campus(session, campus)
     history, _ = generate_history(campus, now, weeks=weeks)
     columns = ["ts", "switch_id", "board_id", "room_id", "state", "power_w", "energy_wh"]
-    rows = history[columns].astype(object).where(history[columns].notna(), None).itertuples(index=False, name=None)
     raw = get_engine(url).raw_connection()
+    written = 0
     try:
         with raw.cursor() as cur, cur.copy(f"COPY readings ({', '.join(columns)}, source) FROM STDIN") as copy:
-            written = 0
-            for row in rows:
-                copy.write_row((row[0].to_pydatetime(), *row[1:4], None if row[4] is None else bool(row[4]),
-                                *row[5:], "history"))
-                written += 1
+            for first in range(0, len(history), 500_000):
+                part = history[columns].iloc[first:first + 500_000]
+                rows = part.astype(object).where(part.notna(), None).itertuples(index=False, name=None)
+                for row in rows:
+                    copy.write_row((row[0].to_pydatetime(), *row[1:4], None if row[4] is None else bool(row[4]),
+                                    *row[5:], "history"))
+                    written += 1
+        raw.commit()
+        with raw.cursor() as cur:
+            cur.execute("ANALYZE readings")
         raw.commit()
     finally:
         raw.close()
     return written
 
 
-def refit_many(series: int, weeks: int) -> None:
-    """The nightly refit of `series` rooms through `autovolt.model_refit.run_refit`: a first night (every model
-    chosen by backtest) and a following night (the choices refitted), each on the 2-process pool and on a 2-worker
-    Dask LocalCluster, with the same store (model runs cleared before each first-night run; the next night starts
-    from the choices the first night's Dask run recorded)."""
+def recorded_choices(url: str) -> dict[str, dict | None]:
+    """Each room's latest model run as recorded (model, params, the scores column with its backtest and chosen
+    parts), None for a room without one (its series was skipped): what a first night chose."""
+    from store.db import session_scope
+    from store.model_runs import latest_row, room_series_key
+    from store.registry import load_registry
+
+    with session_scope(url) as session:
+        campus = load_registry(session)
+        choices: dict[str, dict | None] = {}
+        for room in campus.rooms:
+            row = latest_row(session, room_series_key(room.id))
+            choices[room.id] = None if row is None else {"model": row.model, "params": dict(row.params or {}),
+                                                          "scores": dict(row.scores or {})}
+    return choices
+
+
+def seed_choices(url: str, choices: dict[str, dict | None]) -> int:
+    """Replace every recorded model run with `choices` (room id -> a recorded choice; None: no run), written by
+    `store.model_runs.insert_run` as a first night records them, and made an hour ago (creation and `chosen_at`),
+    so the next night refits them (younger than RECHOOSE_AFTER) rather than choosing again. No artifact: a refit
+    fits anew and never loads the previous model. Returns the runs written."""
     import datetime as dt
+
+    from sqlalchemy import text
+
+    from analytics.forecast import ModelRun
+    from store.db import get_engine, session_scope
+    from store.model_runs import insert_run, room_series_key
+
+    made = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    with get_engine(url).begin() as conn:
+        conn.execute(text("DELETE FROM model_runs"))
+    written = 0
+    with session_scope(url) as session:
+        for room_id, choice in choices.items():
+            if choice is None:
+                continue
+            stored = choice["scores"]
+            scores = {k: v for k, v in stored.items() if k not in ("backtest", "chosen")}
+            backtest = {**(stored.get("backtest") or {}), "chosen_at": made.isoformat()}
+            run = ModelRun(room_series_key(room_id), choice["model"], dict(choice["params"]), scores, backtest, made)
+            insert_run(session, run, stored.get("chosen"))
+            written += 1
+    return written
+
+
+def draw_choices(rooms: list[str], measured: list[dict | None], seed: int = 17) -> dict[str, dict | None]:
+    """For every room, one of the `measured` first night's choices drawn at random (with replacement, so the mix of
+    models, parameters and skipped series follows the measured one)."""
+    draw = random.Random(seed)
+    return {room: draw.choice(measured) for room in rooms}
+
+
+def choice_mix(choices: dict[str, dict | None]) -> str:
+    """The choices by model ("+pool": the campus pool's day-ahead part), most frequent first."""
+    from collections import Counter
+
+    mix = Counter("none" if c is None else c["model"] + ("+pool" if c["params"].get("pooled") else "")
+                  for c in choices.values())
+    return ", ".join(f"{name} {count}" for name, count in mix.most_common())
+
+
+def _night_line(night: str, label: str, r: dict) -> str:
+    per = r["seconds"] / max(r["series"], 1)
+    return (f"{night}, {label}: {r['series']} series in {r['seconds']:.1f} s ({per:.3f} s/series, "
+            f"{r['series'] / r['seconds']:.2f} series/s, {r['statuses']}); peak RSS {r['rss_sum_mb']:,.0f} MB "
+            f"(this process and its workers; this process alone {r['rss_parent_mb']:,.0f} MB); load average "
+            f"{r['load_start']:.1f} at the start, {r['load_max']:.1f} highest, {r['load']:.1f} at the end")
+
+
+BACKENDS = {"pool": ("process pool (2)", False), "dask": ("Dask LocalCluster (2 workers)", True)}
+
+
+def refit_many(series: int, weeks: int, first: list[str], following: list[str], runs: int, check: int,
+               choices_out: str | None, choices_from: str | None) -> None:
+    """The nightly refit of `series` rooms through `autovolt.model_refit.run_refit`: a first night (every model
+    chosen by backtest; model runs cleared before each of `first`), then `runs` next nights (the choices refitted)
+    on each of `following`, alternating. The next nights start from the choices the last first-night run recorded.
+
+    `choices_from` (a file written by `choices_out`): no first night; every room gets a choice drawn from that
+    measured first night (`draw_choices`), re-seeded before each next night, so a store too large to choose on
+    (10,000 series: ~3 h of both cores) is refitted as a next night would refit it. `check` (with a first night):
+    that many pairs of pool next nights with each room's own choice re-seeded and with drawn ones (each pair in the
+    other order), to show a drawn night costs what a real one does."""
+    import datetime as dt
+    import json
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
     from contextlib import ExitStack
 
     from sqlalchemy import text
@@ -555,23 +706,53 @@ def refit_many(series: int, weeks: int) -> None:
     from pg_schema import private_schema
     from store.db import get_engine
 
+    # A SIGTERM ends the bench through its clean-up (the schema dropped, the pool and cluster shut down).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     now = dt.datetime.now(dt.timezone.utc)
     with ExitStack() as stack:
-        url = stack.enter_context(private_schema()).url
+        url = stack.enter_context(private_schema("refitmany")).url
         t0 = time.perf_counter()
-        rows = many_series_store(url, series, weeks, now)
+        # In a child process: the generated history (GBs at 10,000 rooms) stays out of this process's peak memory.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+            rows = child.submit(many_series_store, url, series, weeks, now).result()
         print(f"store: {series} rooms, {rows:,} hourly readings over {weeks} weeks in {time.perf_counter() - t0:.0f} s",
               flush=True)
-        for night in ("first night (choose)", "next night (refit)"):
-            for label, dask in (("process pool (2)", False), ("Dask LocalCluster (2 workers)", True)):
-                if night.startswith("first"):
-                    with get_engine(url).begin() as conn:
-                        conn.execute(text("DELETE FROM model_runs"))
-                r = refit_run(url, dask)
-                per = r["seconds"] / max(r["series"], 1)
-                print(f"{night}, {label}: {r['series']} series in {r['seconds']:.1f} s ({per:.2f} s/series, "
-                      f"{r['statuses']}, load average {r['load']:.1f}); 10,000 series extrapolated linearly: "
-                      f"{per * 10_000 / 3600:.1f} h", flush=True)
+        seeded: dict[str, dict | None] | None = None
+        if choices_from:
+            measured = json.loads(Path(choices_from).read_text())
+            rooms = [room.id for room in synthetic_campus(series, relays=1).rooms]
+            seeded = draw_choices(rooms, list(measured["choices"].values()))
+            print(f"choices drawn from the first night of {len(measured['choices'])} series in {choices_from} "
+                  f"({choice_mix(measured['choices'])}): {choice_mix(seeded)}", flush=True)
+            first = []
+        for backend in first:
+            with get_engine(url).begin() as conn:
+                conn.execute(text("DELETE FROM model_runs"))
+            r = refit_run(url, BACKENDS[backend][1])
+            print(_night_line("first night (choose)", BACKENDS[backend][0], r)
+                  + f"; 10,000 series extrapolated linearly: {r['seconds'] / r['series'] * 10_000 / 3600:.2f} h",
+                  flush=True)
+        own = recorded_choices(url) if first else None
+        if own is not None:
+            print(f"first night's choices: {choice_mix(own)}", flush=True)
+            if choices_out:
+                Path(choices_out).write_text(json.dumps({"series": series, "weeks": weeks, "choices": own}))
+        for run in range(runs):
+            for backend in following:
+                label = BACKENDS[backend][0]
+                if seeded is not None:
+                    print(f"seeded {seed_choices(url, seeded)} drawn choices", flush=True)
+                    label += ", drawn choices"
+                print(_night_line(f"next night (refit) {run + 1}", label, refit_run(url, BACKENDS[backend][1])),
+                      flush=True)
+        if own is not None:
+            drawn = draw_choices(list(own), list(own.values()))
+            for pair in range(check):
+                both = [("own choices re-seeded", own), ("drawn choices", drawn)]
+                for name, choices in both if pair % 2 == 0 else both[::-1]:  # neither always second (the load drifts)
+                    seed_choices(url, choices)
+                    print(_night_line(f"check {pair + 1}: next night (refit)", f"process pool (2), {name}",
+                                      refit_run(url, False)), flush=True)
 
 
 def main() -> None:
@@ -581,6 +762,13 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=2, help="writers: writer processes (replicas)")
     parser.add_argument("--series", type=int, default=1000, help="refit-many: rooms (one series each)")
     parser.add_argument("--weeks", type=int, default=8, help="refit-many: weeks of hourly history")
+    parser.add_argument("--first", default="pool,dask", help="refit-many: first nights to run (pool, dask or none)")
+    parser.add_argument("--next", default="pool,dask", help="refit-many: next nights to run, --runs times each")
+    parser.add_argument("--check", type=int, default=0,
+                        help="refit-many: pairs of pool next nights with own and with drawn choices")
+    parser.add_argument("--choices-out", default=None, help="refit-many: write the first night's choices here")
+    parser.add_argument("--choices-from", default=None,
+                        help="refit-many: no first night; choices drawn from this file's (see --choices-out)")
     parser.add_argument("--boards", type=int, default=3334)
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between a board's state messages")
     parser.add_argument("--seconds", type=float, default=15.0)
@@ -645,7 +833,11 @@ def main() -> None:
         pairs([Path(t).resolve() for t in args.trees.split(",")], args.runs, args.boards, args.seconds, args.warmup,
               (args.interval1 or args.interval, args.interval), args.partitions, not args.no_independent)
     elif args.what == "refit-many":
-        refit_many(args.series, args.weeks)
+        def backends(value: str) -> list[str]:
+            return [b for b in value.split(",") if b and b != "none"]
+
+        refit_many(args.series, args.weeks, backends(args.first), backends(args.next), args.runs, args.check,
+                   args.choices_out, args.choices_from)
     else:
         from contextlib import ExitStack
 
