@@ -1000,8 +1000,12 @@ class Parser:
             else:
                 end = min((s for s in f.clause_starts if s > k), default=None)
                 begun = max((s for s in f.clause_starts if s <= k), default=0)  # "i" is a filler word
-                if end is not None and _where_i_am(f, begun, end):
+                if end is not None and end > k and _where_i_am(f, begun, end):
                     k = end  # "i'm in lab 2, are the lights on": the place is told, the message follows
+                    continue
+                asked = _asked_after_place(f, begun)
+                if asked is not None and asked > k:
+                    k = asked  # "i'm in lab 2 are the lights on": no comma, the question starts after the place
                     continue
                 if end is None or any(i in f.mentioned or toks[i] in _CLAUSE_WORDS for i in range(k, end)):
                     break
@@ -1682,6 +1686,24 @@ def _where_i_am(f: _Facts, start: int, end: int) -> bool:
             and any(f.masks.get(i) == PLACE for i in range(start + 2, end))
             and all(f.masks.get(i) == PLACE or f.toks[i] in _LEAD_INS or f.toks[i] in _BEING
                     for i in range(start + 2, end)))
+
+
+def _asked_after_place(f: _Facts, start: int) -> int | None:
+    """Where a question starts right after a clause telling where the speaker is, said with no comma ("i'm in lab 2
+    are the lights on"): the index of its "is"/"are"/"was"/"were", or None."""
+    k = start
+    while k < len(f.toks) and f.toks[k] in _LEAD_INS:
+        k += 1
+    if f.toks[k:k + 2] not in (["i", "am"], ["we", "are"]):
+        return None
+    k += 2
+    while k < len(f.toks) and f.masks.get(k) != PLACE and (f.toks[k] in _LEAD_INS or f.toks[k] in _BEING):
+        k += 1
+    if k >= len(f.toks) or f.masks.get(k) != PLACE:
+        return None
+    while k < len(f.toks) and f.masks.get(k) == PLACE:
+        k += 1
+    return k if k < len(f.toks) and f.toks[k] in _STATE_ASKS - {"if", "whether"} else None
 
 
 def _opened_question(f: _Facts) -> int | None:

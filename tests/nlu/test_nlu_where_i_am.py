@@ -22,6 +22,8 @@ NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
     ("I'm in lab 2, are the lights on?", "lab-2", "light"),
     ("we are here in the staff room, is the heater still on", "staff-room", "heater"),
     ("okay so I am in room 201. is the projector on?", "cr-201", "projector"),
+    ("i am in lab 2 are the lights on", "lab-2", "light"),  # Whisper wrote Piper's note with no comma
+    ("we are here in the seminar hall is the projector on", "seminar-hall", "projector"),
 ])
 def test_a_question_after_where_the_speaker_is_stays_a_question(demo: Parser, text: str, room: str, kind: str
                                                                  ) -> None:
