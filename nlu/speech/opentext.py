@@ -38,6 +38,8 @@ leave no other sense:
 - "um" written "I'm" at the start of a note, before a word that starts a question or a request ("I'm are the fans
   off ...", "I'm how much power ..."), which "I am" never comes before; after opening fillers too ("so I'm are the
   fans on ...");
+- a question's "is" written "as" at a clause start before "the ... on/off" ("um, is the AC on" heard "I'm as the AC
+  on": the note switched the AC on);
 - a self-correction's "uh no" written "I know" as a clause of its own after something was named ("turn off the
   projector, I know, the fans, in room 201"): between commas, before a new mention ("the", "in", a room);
 - a clock time written as one number ("at 730 pm", "at 1130"): before "am"/"pm" a number of 3-4 digits whose last
@@ -86,8 +88,8 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop()
     while out and out[0].text == COMMA:
         out.pop(0)
-    return _hundreds_joined(_restarted_numbers(_delays_with_in(_hesitation_first(
-        _misheard_words(_zeros_between_digits(_clock_times(_no_said_as_i_know(_said_once(out)))))))))
+    return _hundreds_joined(_restarted_numbers(_delays_with_in(_is_heard_as(_hesitation_first(
+        _misheard_words(_zeros_between_digits(_clock_times(_no_said_as_i_know(_said_once(out))))))))))
 
 
 # A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
@@ -311,6 +313,31 @@ def _hesitation_first(words: list[HeardWord]) -> list[HeardWord]:
             sure = min(w.confidence for w in words[:len(said)])
             return [HeardWord("would", sure), HeardWord("you", sure), *words[len(said):]]
     return words
+
+
+# Words that end a clause's "is the <device> on" before the state: a verb there makes "as the ..." a clause of reason.
+_VERBS_BETWEEN = frozenset("is are was were be been has have had gets got goes went comes came".split())
+
+
+def _is_heard_as(words: list[HeardWord]) -> list[HeardWord]:
+    """"so um, the staff room, as the heater on" -> "..., is the heater on": Whisper writes a question's "is" as "as"
+    after a hesitation. Only at a clause start (the note's first word after openers and "um", or after a comma),
+    before "the" and with "on" or "off" within five words and no verb between ("as the lights were off, ..." stays)."""
+    out = list(words)
+    for i, word in enumerate(words):
+        if word.text != "as" or _text_at(words, i + 1) != "the":
+            continue
+        before = [w.text for w in words[:i]]
+        um = before[-2:] == ["i", "am"]  # "um" written "I'm" too: "i am as the ac on ..."
+        opening = before[:-2] if um else before
+        starts = not before or before[-1] == COMMA or all(t in _OPENERS or t in ("um", COMMA) for t in opening)
+        ahead = [w.text for w in words[i + 2:i + 7]]
+        state = next((j for j, t in enumerate(ahead) if t in ("on", "off")), None)
+        if starts and state is not None and not set(ahead[:state]) & (_VERBS_BETWEEN | {COMMA}):
+            out[i] = HeardWord("is", word.confidence)
+            if um and not (before and before[-1] == COMMA):
+                out[i - 2:i] = [HeardWord("um", min(w.confidence for w in words[i - 2:i])), HeardWord("", 1.0)]
+    return [w for w in out if w.text]
 
 
 # Words of an amount of time ("half an hour", "a couple of minutes", "1 and a half hours", "40 minutes").

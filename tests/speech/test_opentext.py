@@ -223,3 +223,23 @@ def test_espeak_ngs_ac_and_lab_written_as_other_words_are_the_campus_words(parse
 ])
 def test_those_words_elsewhere_stay(written):
     assert _text(written) == written
+
+
+
+@pytest.mark.parametrize("written, fixed", [
+    # Whisper's writing of Piper's "um is the AC on in the principal's office ...": it switched the AC on.
+    ("I am as the AC on in the principals office at the moment?",
+     "um is the ac on in the principals office at the moment"),
+    ("And so I am the staff room, as the heater on?", "and so i am the staff room, is the heater on"),
+    ("As the projector off in lab 2?", "is the projector off in lab 2"),
+])
+def test_a_questions_is_written_as_at_a_clause_start_is_is(parse, written, fixed):
+    assert _text(written) == fixed
+    assert parse(_text(written)).intent == "status_query"
+
+
+@pytest.mark.parametrize("written", [
+    "as the lights were off, i left", "as the fans are on, turn off the ac", "leave it as the lights on",
+])
+def test_as_elsewhere_stays(written):
+    assert _text(written) == written
