@@ -263,7 +263,8 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
                                   "want": o.note.example.intent, "right": id(o.note.example) not in failed,
                                   "heard": o.heard, "confidence": round(o.confidence, 3), "verdict": o.verdict,
                                   "intent": o.command.intent, "wrong_switch": wrong_switch(o),
-                                  "audio_s": round(o.audio_s, 2), "cpu_s": round(o.cpu_s, 3)})
+                                  "audio_s": round(o.audio_s, 2), "cpu_s": round(o.cpu_s, 3),
+                                  "unsure": list(o.unsure_words)})
         outcomes += voice_parser.outcomes
         progress = summarise(voice_parser.outcomes, correct)
         print(json.dumps({"voice": label, "snr_db": noise, **progress}), file=sys.stderr, flush=True)

@@ -48,6 +48,15 @@ def asks_only_for_room(command: Command) -> bool:
     return question is not None and (question == ROOM_QUESTION or question.startswith((ROOM_CHOICE, ROOM_OR_ROOM)))
 
 
+def asks_which_place_or_device(command: Command) -> bool:
+    """Whether `command`'s clarification asks which room, or says the place named is not on this campus ("I don't know
+    room 205 on this campus. Did you mean ...?") or holds no such device ("I found no heater in Classroom 102. Which
+    device do you mean?"): questions whose answer names what to switch, so asking them never switches."""
+    question = command.clarification or ""
+    return asks_only_for_room(command) or (question.startswith("I don't know ") and " on this campus." in question) \
+        or (question.startswith("I found no ") and question.endswith("Which device do you mean?"))
+
+
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
                           "close open keep leave".split())
 _QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "
@@ -565,8 +574,11 @@ class Parser:
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
-            if not (facts.has_device or facts.pronoun) and (self._strange_words(facts) or facts.cues & _MACHINES):
-                return Command(text=raw, intent="unknown")  # "start the photocopier in the office": not everything
+            if not (facts.has_device or (facts.pronoun and context.previous is not None)) \
+                    and (self._strange_words(facts) or facts.cues & _MACHINES):
+                # "start the photocopier in the office": not everything; nor is "it" in "the room jigger in the
+                # staff room, put it on" (Whisper's "heater"), which only a command before it could name.
+                return Command(text=raw, intent="unknown")
             if not (facts.has_device or facts.has_place or facts.unknown_places) \
                     and not (facts.pronoun and context.previous is not None) and _other_object(facts, times):
                 return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
@@ -1037,6 +1049,14 @@ class Parser:
                 k += 1
             else:
                 end = min((s for s in f.clause_starts if s > k), default=None)
+                begun = max((s for s in f.clause_starts if s <= k), default=0)  # "i" is a filler word
+                if end is not None and end > k and _where_i_am(f, begun, end):
+                    k = end  # "i'm in lab 2, are the lights on": the place is told, the message follows
+                    continue
+                asked = _asked_after_place(f, begun)
+                if asked is not None and asked > k:
+                    k = asked  # "i'm in lab 2 are the lights on": no comma, the question starts after the place
+                    continue
                 if end is None or any(i in f.mentioned or toks[i] in _CLAUSE_WORDS for i in range(k, end)):
                     break
                 k = end
@@ -1758,6 +1778,41 @@ _DID_WHO = frozenset("i we you u anyone anybody someone somebody they he she".sp
 # What follows the asking word of a question: a subject, a determiner or a device ("did i ...", "are the lights").
 _ASKED_ABOUT = frozenset("the any all anyone anybody someone somebody i we you u it they there my our everything "
                          "anything something nothing".split())
+
+
+# "i am", "we are" (and "here", "now") before a place said as a clause of its own: where the speaker is.
+_BEING = frozenset({"am", "are", "here", "now", "currently", "still"})
+
+
+def _where_i_am(f: _Facts, start: int, end: int) -> bool:
+    """Whether tokens [start, end) are a clause telling where the speaker is ("i'm in lab 2", "we are here in the
+    staff room", and Whisper's "so I'm the principal's office" for "so um ..."): a subject and a form of "be", then
+    only lead-in words and a place. Its place names the room; the message is the clause after it."""
+    while start < end and f.toks[start] in _LEAD_INS:  # "so i'm in ..."
+        start += 1
+    toks = f.toks[start:end]
+    return (len(toks) > 2 and toks[0] in ("i", "we") and toks[1] in ("am", "are")
+            and any(f.masks.get(i) == PLACE for i in range(start + 2, end))
+            and all(f.masks.get(i) == PLACE or f.toks[i] in _LEAD_INS or f.toks[i] in _BEING
+                    for i in range(start + 2, end)))
+
+
+def _asked_after_place(f: _Facts, start: int) -> int | None:
+    """Where a question starts right after a clause telling where the speaker is, said with no comma ("i'm in lab 2
+    are the lights on"): the index of its "is"/"are"/"was"/"were", or None."""
+    k = start
+    while k < len(f.toks) and f.toks[k] in _LEAD_INS:
+        k += 1
+    if f.toks[k:k + 2] not in (["i", "am"], ["we", "are"]):
+        return None
+    k += 2
+    while k < len(f.toks) and f.masks.get(k) != PLACE and (f.toks[k] in _LEAD_INS or f.toks[k] in _BEING):
+        k += 1
+    if k >= len(f.toks) or f.masks.get(k) != PLACE:
+        return None
+    while k < len(f.toks) and f.masks.get(k) == PLACE:
+        k += 1
+    return k if k < len(f.toks) and f.toks[k] in _STATE_ASKS - {"if", "whether"} else None
 
 
 def _opened_question(f: _Facts) -> int | None:

@@ -19,8 +19,11 @@ leave no other sense:
   number, "the" or "a";
 - a room number started twice ("one oh, one oh two" written "10102", "20202"): after a room word, a five-digit
   number whose first two digits start the last three is the last three;
-- "AC" heard as "I see" after "the"; "projector" as "connector", "heater" as "eager", "figure" or "tiger", "fans" as
+- "AC" heard as "I see" after "the" or before "on"/"off" and a place or the end, and as "issue", "edge(s)" between "the" and "on"/"off"
+  ("turn the issue off"); "the icon" after a switch verb is "the AC on"; "projector" as "connector", "heater" as "eager", "figure" or "tiger", "fans" as
   "hand", between "the" and "in", "on", "off", "still" or "is";
+- "lab" heard as "lamb" or "lamp" before a number where a place starts ("in lamb 2") or after "physics", "computer" or "electronics"; "electronics
+  lab" as "electronic slam" (the "s" on the next word);
 - "lights off" heard as "light soft" (and "fans on" as "fan son"): the "s" went to the next word;
 - espeak-ng's "one" heard as "well", where a number is all that fits: after a room word, before "hour(s)"/"minute(s)";
 - "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and";
@@ -33,7 +36,15 @@ leave no other sense:
 - a first "would you" written "what you" or "what do you" before "mind", "kindly" or "do me" (espeak-ng notes);
 - British "nought" written "not" ("room two not one"): between two digits or digit words, a zero;
 - "um" written "I'm" at the start of a note, before a word that starts a question or a request ("I'm are the fans
-  off ...", "I'm how much power ..."), which "I am" never comes before.
+  off ...", "I'm how much power ..."), which "I am" never comes before; after opening fillers too ("so I'm are the
+  fans on ...");
+- a question's "is" written "as" at a clause start before "the ... on/off" ("um, is the AC on" heard "I'm as the AC
+  on": the note switched the AC on);
+- a self-correction's "uh no" written "I know" as a clause of its own after something was named ("turn off the
+  projector, I know, the fans, in room 201"): between commas, before a new mention ("the", "in", a room);
+- a clock time written as one number ("at 730 pm", "at 1130"): before "am"/"pm" a number of 3-4 digits whose last
+  two are minutes is hours and minutes ("7:30 pm"); after "at", "by", "until" or "till" only a 4-digit one (a
+  3-digit number there may be a room).
 """
 
 from __future__ import annotations
@@ -77,8 +88,8 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop()
     while out and out[0].text == COMMA:
         out.pop(0)
-    return _hundreds_joined(_restarted_numbers(_delays_with_in(_hesitation_first(
-        _misheard_words(_zeros_between_digits(_said_once(out)))))))
+    return _hundreds_joined(_restarted_numbers(_delays_with_in(_is_heard_as(_hesitation_first(
+        _misheard_words(_zeros_between_digits(_clock_times(_no_said_as_i_know(_said_once(out))))))))))
 
 
 # A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
@@ -109,6 +120,17 @@ _PLACE_STARTS = NUMBER_ROOM_HEADS | {"the", "a"}
 _DEVICE_SOUNDALIKES = {"connector": "projector", "eager": "heater", "figure": "heater", "tiger": "heater",
                        "hand": "fans"}
 _AFTER_DEVICE = frozenset("in on off still is".split())
+# "AC" as Whisper writes espeak-ng's "ay see" between "the" and "on"/"off" ("turn the issue off", "the edges on"),
+# where those words make no sense; "switch the icon" is "the AC on" run together.
+_AC_SOUNDALIKES = frozenset({"issue", "edge", "edges"})
+_SWITCH_VERBS = frozenset("turn switch put get keep leave".split())
+# "lab" as Whisper writes espeak-ng's: before a number, where a place starts ("in lamb 2"), or after the word that names the lab ("physics
+# lamp"); and "electronics lab" with the "s" moved ("the electronic slam").
+_LAB_SOUNDALIKES = frozenset({"lamb", "lamp"})
+_LAB_NAMES = frozenset({"physics", "computer", "electronics"})
+_S_LAB = frozenset({"slam", "slab", "slabs", "slop", "slops", "lab"})
+# What follows "AC on/off" in an order ("i see off in the principal office"), not "i see on the list".
+_AFTER_ON_OFF = frozenset({"", "in", "please", "now", ",", "for", "at"})
 # "light soft" -> "lights off": a device word whose plural "s" Whisper joined to the on/off word after it.
 _SPLIT_S = {"soft": "off", "son": "on"}
 _PLURALS = {"light": "lights", "fan": "fans"}
@@ -127,9 +149,20 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
             out += [HeardWord("off", word.confidence), HeardWord("in", word.confidence)]
         elif word.text == "which" and after in ("on", "off"):
             out.append(HeardWord("switch", word.confidence))
-        elif word.text == "i" and after == "see" and before == "the":
+        elif word.text == "i" and after == "see" and (before == "the" or (
+                _text_at(words, i + 2) in ("on", "off") and _text_at(words, i + 3) in _AFTER_ON_OFF)):
             out.append(HeardWord("ac", min(word.confidence, words[i + 1].confidence)))
             i += 1
+        elif word.text in _LAB_SOUNDALIKES and (before in _LAB_NAMES or (
+                (after[:1].isdigit() or after in _UNIT_WORDS) and before in ("", COMMA, "in", "at", "for", "to"))):
+            out.append(HeardWord("lab", word.confidence))
+        elif before == "electronic" and word.text in _S_LAB:
+            out[-1] = HeardWord("electronics", out[-1].confidence)
+            out.append(HeardWord("lab", word.confidence))
+        elif word.text in _AC_SOUNDALIKES and before == "the" and after in ("on", "off"):
+            out.append(HeardWord("ac", word.confidence))
+        elif word.text == "icon" and before == "the" and len(out) > 1 and out[-2].text in _SWITCH_VERBS:
+            out += [HeardWord("ac", word.confidence), HeardWord("on", word.confidence)]
         elif word.text in _DEVICE_SOUNDALIKES and before == "the" and after in _AFTER_DEVICE:
             out.append(HeardWord(_DEVICE_SOUNDALIKES[word.text], word.confidence))
         elif word.text in _PLURALS and after in _SPLIT_S:
@@ -147,6 +180,10 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
     return out
 
 
+def _text_at(words: list[HeardWord], i: int) -> str:
+    return words[i].text if 0 <= i < len(words) else ""
+
+
 def _restarted_numbers(words: list[HeardWord]) -> list[HeardWord]:
     """"room 10102" -> "room 102": a room number begun twice ("one oh ... one oh two"), after a room word."""
     out = list(words)
@@ -155,6 +192,48 @@ def _restarted_numbers(words: list[HeardWord]) -> list[HeardWord]:
         if (out[i - 1].text in NUMBER_ROOM_HEADS and len(here) == 5 and here.isdigit()
                 and here[2:].startswith(here[:2])):
             out[i] = HeardWord(here[2:], out[i].confidence)
+    return out
+
+
+# What a correction's new mention starts with ("..., uh no, the fans", "..., uh no, in lab 2", "..., uh no, 102").
+_CORRECTED_STARTS = frozenset({"the", "in", "at", "make"})
+
+
+def _no_said_as_i_know(words: list[HeardWord]) -> list[HeardWord]:
+    """"..., i know, the fans ..." -> "..., uh no, the fans ...": Whisper writes a correction's "uh no" as "I know". Only
+    as a clause of its own inside the message (commas both sides) before what starts a new mention ("the", "in", a
+    room word or number), where "I know" says nothing; left as it was, both the taken-back and the corrected thing
+    were switched ("..., I know, it is late" stays)."""
+    out = list(words)
+    for i in range(1, len(words) - 3):
+        after = words[i + 3].text if i + 3 < len(words) else ""
+        if ([w.text for w in words[i - 1:i + 3]] == [COMMA, "i", "know", COMMA]
+                and (after in _CORRECTED_STARTS or after in NUMBER_ROOM_HEADS or after[:1].isdigit())):
+            out[i] = HeardWord("uh", words[i].confidence)
+            out[i + 1] = HeardWord("no", words[i + 1].confidence)
+    return out
+
+
+# Words after which a 4-digit number is a clock time ("at 1130"); before "am"/"pm" a 3-digit one is too ("730 pm").
+_TIME_BEFORE = frozenset({"at", "by", "until", "till"})
+_MERIDIEMS = frozenset({"am", "pm"})
+
+
+def _clock_times(words: list[HeardWord]) -> list[HeardWord]:
+    """"730 pm" -> "7:30 pm", "at 1130" -> "at 11:30": Whisper writes a time said "seven thirty" as one number, which
+    the parser would take for a room or nothing, and a timed switch would run at once."""
+    out = list(words)
+    for i, word in enumerate(words):
+        text = word.text
+        if not (text.isdigit() and len(text) in (3, 4)):
+            continue
+        hours, minutes = int(text[:-2]), int(text[-2:])
+        after = words[i + 1].text if i + 1 < len(words) else ""
+        before = words[i - 1].text if i else ""
+        if minutes >= 60 or before in NUMBER_ROOM_HEADS:  # "room 1130 pm": the room, then a time cut short
+            continue
+        if (after in _MERIDIEMS and 1 <= hours <= 12) or (before in _TIME_BEFORE and len(text) == 4 and hours <= 23):
+            out[i] = HeardWord(f"{hours}:{text[-2:]}", word.confidence)
     return out
 
 
@@ -212,12 +291,21 @@ _REQUEST_STARTS = frozenset("are is was were do does did can could would will ho
 _POLITE_AFTER = (["mind"], ["kindly"], ["do", "me"])
 
 
+# Words said before a hesitation at the start of a note ("so um are the fans on").
+_OPENERS = frozenset("so okay ok uh and well right yeah oh".split())
+
+
 def _hesitation_first(words: list[HeardWord]) -> list[HeardWord]:
-    """"i am are the fans off" -> "um are the fans off": Whisper writes a first "um" as "I'm". And a first "would you"
-    written "what you" or "what do you" before "mind", "kindly" or "do me" ("what do you mind turning on ...", "what
-    you do me a favour and ..."): a request, not a question."""
-    if len(words) > 2 and words[0].text == "i" and words[1].text == "am" and words[2].text in _REQUEST_STARTS:
-        return [HeardWord("um", min(words[0].confidence, words[1].confidence)), *words[2:]]
+    """"i am are the fans off" -> "um are the fans off": Whisper writes a first "um" as "I'm", also after opening
+    fillers ("so i am are the fans on"). And a first "would you" written "what you" or "what do you" before "mind",
+    "kindly" or "do me" ("what do you mind turning on ...", "what you do me a favour and ..."): a request, not a
+    question."""
+    k = 0
+    while k < len(words) and (words[k].text in _OPENERS or words[k].text == COMMA):
+        k += 1
+    if (len(words) > k + 2 and words[k].text == "i" and words[k + 1].text == "am"
+            and words[k + 2].text in _REQUEST_STARTS):
+        return [*words[:k], HeardWord("um", min(words[k].confidence, words[k + 1].confidence)), *words[k + 2:]]
     texts = [w.text for w in words]
     for said in (["what", "you"], ["what", "do", "you"]):
         rest = texts[len(said):]
@@ -225,6 +313,31 @@ def _hesitation_first(words: list[HeardWord]) -> list[HeardWord]:
             sure = min(w.confidence for w in words[:len(said)])
             return [HeardWord("would", sure), HeardWord("you", sure), *words[len(said):]]
     return words
+
+
+# Words that end a clause's "is the <device> on" before the state: a verb there makes "as the ..." a clause of reason.
+_VERBS_BETWEEN = frozenset("is are was were be been has have had gets got goes went comes came".split())
+
+
+def _is_heard_as(words: list[HeardWord]) -> list[HeardWord]:
+    """"so um, the staff room, as the heater on" -> "..., is the heater on": Whisper writes a question's "is" as "as"
+    after a hesitation. Only at a clause start (the note's first word after openers and "um", or after a comma),
+    before "the" and with "on" or "off" within five words and no verb between ("as the lights were off, ..." stays)."""
+    out = list(words)
+    for i, word in enumerate(words):
+        if word.text != "as" or _text_at(words, i + 1) != "the":
+            continue
+        before = [w.text for w in words[:i]]
+        um = before[-2:] == ["i", "am"]  # "um" written "I'm" too: "i am as the ac on ..."
+        opening = before[:-2] if um else before
+        starts = not before or before[-1] == COMMA or all(t in _OPENERS or t in ("um", COMMA) for t in opening)
+        ahead = [w.text for w in words[i + 2:i + 7]]
+        state = next((j for j, t in enumerate(ahead) if t in ("on", "off")), None)
+        if starts and state is not None and not set(ahead[:state]) & (_VERBS_BETWEEN | {COMMA}):
+            out[i] = HeardWord("is", word.confidence)
+            if um and not (before and before[-1] == COMMA):
+                out[i - 2:i] = [HeardWord("um", min(w.confidence for w in words[i - 2:i])), HeardWord("", 1.0)]
+    return [w for w in out if w.text]
 
 
 # Words of an amount of time ("half an hour", "a couple of minutes", "1 and a half hours", "40 minutes").

@@ -125,9 +125,41 @@ def test_a_first_im_before_a_question_is_a_hesitation(parse):
     assert parse(_text("I'm are the fans off in the seminar hall?")).intent == "status_query"
     assert parse("i am are the fans off in the seminar hall").intent != "status_query"
     assert _text("I'm how much power did lab 1 use today?") == "um how much power did lab 1 use today"
-    # "I'm" that says something about the speaker stays.
-    for said in ("i am just wondering", "i am cold turn on the heater", "so i am are you there"):
+    # "I'm" that says something about the speaker stays, and so does one after other words than openers.
+    for said in ("i am just wondering", "i am cold turn on the heater", "so i am cold turn on the heater",
+                 "lights i am are you there"):
         assert _text(said) == said
+
+
+def test_an_im_after_opening_fillers_is_a_hesitation_too(parse):
+    # Whisper's "So I'm are the fans on ..." for "so um are the fans on ...": it switched the fans on.
+    heard = "So I'm are the fans on in lab 2?"
+    assert _text(heard) == "so um are the fans on in lab 2"
+    assert parse(_text(heard)).intent == "status_query"
+    assert parse(heard.lower()).intent == "device_control"  # as written, before the rule
+    assert _text("Okay, uh, I'm how much power did lab 1 use today?") == "okay, uh, um how much power did lab 1 use today"
+
+
+@pytest.mark.parametrize("written, fixed, hour, minute", [
+    ("At 730 PM, turn off the lights in the auditorium.", "at 7:30 pm, turn off the lights in the auditorium", 19, 30),
+    ("730 p.m. turn off the lights in the auditorium", "7:30 pm turn off the lights in the auditorium", 19, 30),
+    ("Switch on the projector in room 101 at 1130.", "switch on the projector in room 101 at 11:30", 11, 30),
+    ("Turn the fans off in lab 2 by 1545.", "turn the fans off in lab 2 by 15:45", 15, 45),
+])
+def test_a_clock_time_written_as_one_number_is_that_time(parse, written, fixed, hour, minute):
+    # As written, the parser found no time in it: the switch would have run at once.
+    assert parse(written.lower().replace("p.m.", "pm")).when is None
+    assert _text(written) == fixed
+    when = parse(_text(written)).when
+    assert when is not None and (when.hour, when.minute) == (hour, minute)
+
+
+@pytest.mark.parametrize("written", [
+    "turn off the lights at 101", "turn off the lights in room 1130 pm", "at 1175 turn on the fans",
+    "we have 250 students", "switch on the ac in 202 at 5 pm",
+])
+def test_numbers_that_are_no_clock_time_stay(written):
+    assert _text(written) == written
 
 
 def test_a_decode_that_loops_over_the_whole_sentence_keeps_its_first_round(parse):
@@ -155,3 +187,59 @@ def test_a_clause_end_whisper_wrote_is_kept_for_the_parser(parse):
     # A number said slowly is one number, not clauses.
     assert _text("Lights off in room, 2, 0, 1.") == "lights off in room 2 0 1"
     assert parse(_text("Lights off in room, 2, 0, 1.")).rooms == ("cr-201",)
+
+
+def test_uh_no_written_i_know_is_a_self_correction(parse):
+    # Whisper's "Turn off the projector, I know, the fans, in room 201" (Piper, "uh no"): both were switched off.
+    heard = "Turn off the projector, I know, the fans, in room 201."
+    assert _text(heard) == "turn off the projector, uh no, the fans, in room 201"
+    assert parse(_text(heard)).switches == ("cr-201-fans",)
+    assert set(parse(heard.lower().rstrip(".")).switches) == {"cr-201-fans", "cr-201-projector"}
+    assert _text("Lights off in lab 1, I know, lab 2.") == "lights off in lab 1, uh no, lab 2"
+    # "I know" that says something stays: at the start, at the end, or before other words.
+    for said in ("i know, turn off the fans", "turn off the fans, i know, it is late", "lights off, i know"):
+        assert _text(said) == said
+
+
+@pytest.mark.parametrize("written, fixed, switches", [
+    # espeak-ng's "AC" and "lab" as Whisper tiny wrote them on the third spoken part (en-us, en-us+f3).
+    ("OK, turn the issue off in room 101.", "ok, turn the ac off in room 101", ("cr-101-ac",)),
+    ("In 35 minutes, turn the edge off in room 202.", "in 35 minutes, turn the ac off in room 202", ("cr-202-ac",)),
+    ("Hey, quick request, I see off in the principal office.", "hey, quick request, ac off in the principal office",
+     ("principal-office-ac",)),
+    ("Switch the icon for me, faculty room.", "switch the ac on for me, faculty room", ("staff-room-ac",)),
+    ("Do you mind switching the edges on in lamb 2?", "do you mind switching the ac on in lab 2", ("lab-2-ac",)),
+    ("Can you put the fans on in the electronic slam?", "can you put the fans on in the electronics lab",
+     ("lab-3-fans", "lab-3-exhaust")),
+])
+def test_espeak_ngs_ac_and_lab_written_as_other_words_are_the_campus_words(parse, written, fixed, switches):
+    assert _text(written) == fixed
+    assert set(parse(_text(written)).switches) == set(switches)
+
+
+@pytest.mark.parametrize("written", [
+    "the issue is the lights in lab 2", "i see on the list", "click the icon", "the reading lamp is on",
+    "turn on the lamp 2 times", "the edge of the table",
+])
+def test_those_words_elsewhere_stay(written):
+    assert _text(written) == written
+
+
+
+@pytest.mark.parametrize("written, fixed", [
+    # Whisper's writing of Piper's "um is the AC on in the principal's office ...": it switched the AC on.
+    ("I am as the AC on in the principals office at the moment?",
+     "um is the ac on in the principals office at the moment"),
+    ("And so I am the staff room, as the heater on?", "and so i am the staff room, is the heater on"),
+    ("As the projector off in lab 2?", "is the projector off in lab 2"),
+])
+def test_a_questions_is_written_as_at_a_clause_start_is_is(parse, written, fixed):
+    assert _text(written) == fixed
+    assert parse(_text(written)).intent == "status_query"
+
+
+@pytest.mark.parametrize("written", [
+    "as the lights were off, i left", "as the fans are on, turn off the ac", "leave it as the lights on",
+])
+def test_as_elsewhere_stays(written):
+    assert _text(written) == written
