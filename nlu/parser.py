@@ -48,15 +48,6 @@ def asks_only_for_room(command: Command) -> bool:
     return question is not None and (question == ROOM_QUESTION or question.startswith((ROOM_CHOICE, ROOM_OR_ROOM)))
 
 
-def asks_which_place_or_device(command: Command) -> bool:
-    """Whether `command`'s clarification asks which room, or says the place named is not on this campus ("I don't know
-    room 205 on this campus. Did you mean ...?") or holds no such device ("I found no heater in Classroom 102. Which
-    device do you mean?"): questions whose answer names what to switch, so asking them never switches."""
-    question = command.clarification or ""
-    return asks_only_for_room(command) or (question.startswith("I don't know ") and " on this campus." in question) \
-        or (question.startswith("I found no ") and question.endswith("Which device do you mean?"))
-
-
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
                           "close open keep leave".split())
 _QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "

@@ -58,7 +58,7 @@ def understand_voice(data: bytes, engine: SpeechEngine, vocabulary: Vocabulary,
 # What the product does with a voice note (`VoiceDecision.verdict`).
 ACT = "act"  # switch or answer at once
 CONFIRM = "confirm"  # a switch asks "Switch ...?" with buttons first
-ASK = "ask"  # the parser's question ("Which room?", or a place or device the campus lacks) is asked, as typed
+ASK = "ask"  # the parser's question (only "Which room?") is asked, as for typed text
 REFUSE = "refuse"  # shown, never acted on; nothing may complete it
 
 
@@ -67,17 +67,11 @@ class VoiceRules:
     """The thresholds of `voice_verdict`. `act_from`: a transcript under this is never acted on; `confirm_below`: a
     switch heard less surely asks first, and a room question is asked only from here (the bot's
     `voice_confirm_below`); `understood_below`: a parse the judge doubts this much is refused unless it is a switch
-    (which then asks first); `ask_place_or_device`: a sure note may also be asked the parser's question about a place
-    the campus lacks ("I don't know room 205 ... Did you mean ...?") or a device the room lacks ("I found no heater in
-    Classroom 102. Which device do you mean?"), not only "Which room?" (False, the default: only that, the one rule
-    the bot and the benches keep). Those answers name what to switch, as the room's does, so asking never switches;
-    on the third spoken part refusing them was the biggest kind of Piper's failures, measured by replay in
-    docs/benchmarks.md "Voice pass on the third spoken part"; left off for the lead to decide."""
+    (which then asks first)."""
 
     act_from: float = ACT_CONFIDENCE
     confirm_below: float = ASK_ROOM_FROM
     understood_below: float = UNDERSTOOD_BELOW
-    ask_place_or_device: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,13 +136,11 @@ def _decided(transcript: Transcript, parsed: Command, unsure: bool) -> tuple[Com
 def may_ask_room(heard_confidence: float, unsure: bool, parsed: Command, rules: VoiceRules = VoiceRules()) -> bool:
     """Whether a voice note's `parsed` command, which asks a question, may be asked as typed text would be: the note
     was heard surely (`heard_confidence` >= `rules.confirm_below`, no `unsure` device, room or on/off word), the
-    parser is sure enough of its reading (judge >= `rules.understood_below`), and the question is only which room
-    (or, with `rules.ask_place_or_device`, about a place or device the campus lacks)."""
-    from nlu.parser import asks_only_for_room, asks_which_place_or_device
+    parser is sure enough of its reading (judge >= `rules.understood_below`), and the question is only which room."""
+    from nlu.parser import asks_only_for_room
 
-    asks = asks_which_place_or_device if rules.ask_place_or_device else asks_only_for_room
     return (heard_confidence >= rules.confirm_below and not unsure and parsed.intent in ASK_ROOM_INTENTS
-            and parsed.confidence >= rules.understood_below and asks(parsed))
+            and parsed.confidence >= rules.understood_below and asks_only_for_room(parsed))
 
 
 def _with_confidence(command: Command, confidence: float) -> Command:
