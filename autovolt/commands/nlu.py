@@ -1,6 +1,7 @@
 """`autovolt nlu`: the text parser from the command line.
 
-- `autovolt nlu parse --campus FILE [--now ISO]`: one JSON command per input line, same order, no database.
+- `autovolt nlu parse --campus FILE [--now ISO] [TEXT ...]`: one JSON command per message (each argument, or else
+  each stdin line), same order, no database.
 - `autovolt nlu score [--campus FILE] [--split dev|test|all]`: accuracy and calibration on the labelled corpus.
 - `autovolt nlu train [--out FILE]`: train the judge (out-of-scope veto, calibrated confidence) on the tuning split
   and the fresh held-out parts' first scores (`nlu/corpus/fresh_reads.tsv`), and write its weights (by default the
@@ -22,7 +23,8 @@ DEMO_CAMPUS = Path(__file__).resolve().parent.parent / "demo" / "campus.yaml"
 def register(subparsers: argparse._SubParsersAction) -> None:
     group = subparsers.add_parser("nlu", help="understand text: parse messages, score the parser")
     sub = group.add_subparsers(dest="nlu_command", metavar="ACTION")
-    parse = sub.add_parser("parse", help="read messages on stdin, write one JSON command per line on stdout")
+    parse = sub.add_parser("parse", help="parse messages (arguments, or stdin lines), write one JSON command per line")
+    parse.add_argument("text", nargs="*", help="messages to parse, one per argument; without any, each stdin line")
     parse.add_argument("--campus", required=True, type=Path, help="campus registry YAML")
     parse.add_argument("--now", help="reference time, ISO 8601 (naive = campus time zone); default: now")
     parse.add_argument("--audio", type=Path, help="parse this voice note / audio file instead of stdin")
@@ -67,6 +69,10 @@ def _parse(args: argparse.Namespace) -> int:
 
     vocab = _vocabulary(args.campus)
     now = _now(args.now)
+    if args.text and args.audio is not None:
+        from autovolt.cli import UserError
+
+        raise UserError("give either --audio or messages to parse, not both")
     if args.audio is not None:
         from autovolt.commands.voice import parse_audio
 
@@ -76,7 +82,7 @@ def _parse(args: argparse.Namespace) -> int:
     # Undecodable bytes must not stop the stream: they become U+FFFD and the line parses as `unknown`.
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None)
     out = sys.stdout
-    for line in stdin:
+    for line in args.text or stdin:
         command = parser.parse(line.rstrip("\r\n"), now=now)
         out.write(json.dumps(command.to_dict(), ensure_ascii=False) + "\n")
     out.flush()
