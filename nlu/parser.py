@@ -121,7 +121,10 @@ _NEGATED_PHRASES = ("no need", "need not", "neednt", "not need", "not bother", "
                     "hands off", "stop turning", "stop switching", "stop shutting", "stop powering", "quit turning",
                     "quit switching", "stay away from", "leave alone", "leave it alone", "leave them alone",
                     # Waiting, not doing: "hold off on switching the lights", "hold off on the fans for now".
-                    "hold off on", "hold off switching", "hold off turning")
+                    "hold off on", "hold off switching", "hold off turning",
+                    # A rule for people, no order: "nobody should turn off the water cooler", "no one may switch ...".
+                    *(f"{who} {modal}" for who in ("nobody", "no 1", "noone", "no body") for modal in (
+                        "should", "must", "may", "can", "is to", "is allowed to", "is supposed to", "ever")))
 # Asking for advice about switching, not for a switch: "should I switch the AC off when I leave", "is it bad to
 # turn the AC on and off", "does turning the fan on and off waste power".
 _ADVICE_ADJECTIVES = frozenset("bad good better worse best ok okay fine wise smart safe cheaper efficient healthy "
@@ -196,20 +199,38 @@ def _vague_time(toks: list[str]) -> bool:
 
 def _event_time(toks: list[str]) -> bool:
     """"after the test", "once the class is over", "after the 2 pm lecture": a moment only the event knows."""
+    if set(toks) & _RIGHT_NOW:
+        return False  # "switch on the AC right now so that it is cool when everyone arrives": now is said
     for i, tok in enumerate(toks):
-        if tok not in ("after", "once", "when"):  # "on until the meeting ends" is an order for now
+        # "on until the meeting ends" is an order for now; so is "before the practical (starts)", as every writer of
+        # the corpus labels it (now is a time before it).
+        if tok not in ("after", "once", "when"):
             continue
         k = i + 1
         while k < len(toks) and (toks[k] in _EVENT_LEADS or toks[k][0].isdigit() or toks[k] in _CLOCK_WORDS):
             k += 1
+        # People coming or going: "when the guests arrive", "once everyone leaves", "before the chief guest comes".
+        comer = next((j for j in range(k, min(k + 2, len(toks))) if toks[j] in _COMERS), None)
+        if comer is not None and set(toks[comer + 1:comer + 3]) & _COMING:
+            return True
         # Up to two words naming the event's kind before it: "after the guest talk", "once the mid sem exam is over".
         event = next((j for j in range(k, min(k + 3, len(toks))) if toks[j] in _TIMED_EVENTS
                       and all(toks[m].isalpha() and toks[m] not in STOP_WORDS for m in range(k, j))), None)
         if event is None:
             continue
-        if tok == "after" or any(t in _EVENT_ENDS for t in toks[event + 1:event + 4]):
+        if tok == "after" or any(t in _EVENT_ENDS | _EVENT_STARTS for t in toks[event + 1:event + 4]):
             return True
     return False
+
+
+_RIGHT_NOW = frozenset({"now", "immediately", "asap"})
+_EVENT_STARTS = frozenset({"starts", "start", "begins", "begin", "commences"})
+# Who may come or go at a time only they know, and the verbs of it.
+_COMERS = frozenset("guests guest students everyone everybody visitors principal staff teacher teachers faculty "
+                    "audience parents hod director dean inspectors inspection team delegates i we they kids "
+                    "children participants speaker speakers judges".split())
+_COMING = frozenset("arrive arrives arrived come comes get gets reach reaches leave leaves go goes walk walks show "
+                    "shows turn turns are is enter enters".split())
 
 
 # How to ask the bot for something, not the asking: "what do I type to see the schedules", "how do I control the
@@ -321,7 +342,8 @@ class Parser:
                                                         "many", "kwh", "total", "average", "campus", "building",
                                                         "now", "later", "whole", "again", "back", "thanks", "lets"}
                  | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding", "instead", "rather",
-                                                 "needful", "lined", "agenda", "pipeline", "queued", "programmed"}
+                                                 "needful", "lined", "agenda", "pipeline", "queued", "programmed",
+                                                 "till"}  # "till 5 pm" was bent into "still"
                  | _OTHER_OFFICES | _MAIL_WORDS)
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
@@ -1060,7 +1082,7 @@ class Parser:
         toks = f.toks
         # "have" of a perfect tense ("I've already turned it off") is no wish.
         perfect = {i for i, t in enumerate(toks) if t in ("have", "has", "had")
-                   and toks[i + 1:i + 2] and (toks[i + 1] in _PAST_SWITCH or toks[i + 1] in ("already", "just"))}
+                   and toks[i + 1:i + 2] and (toks[i + 1] in _PAST_SWITCH | _SAME_IN_PAST or toks[i + 1] in ("already", "just"))}
         wishes = {t for i, t in enumerate(toks) if t in _WANTING and i not in perfect}
         if f.cues & (_STRONG_VERBS - {"cut", "shut", "put", "power", "leave", "keep"}) or wishes:
             return False
@@ -1068,6 +1090,8 @@ class Parser:
             prev, nxt = toks[i - 1] if i else "", toks[i + 1] if i + 1 < len(toks) else ""
             if tok in _PAST_SWITCH and (action is not None or tok == "went" or nxt in ("on", "off", "up", "down")):
                 return True
+            if tok in _SAME_IN_PAST and i - 1 in perfect and toks[max(0, i - 2):i - 1] and toks[i - 2] in _SUBJECTS | _DOERS:
+                return True  # "I've put the kettle on myself": done, told ("have put" is no wish)
             if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS \
                     and toks[max(0, i - 2):i - 1] not in (["can"], ["could"], ["will"], ["would"]):
                 return True  # "someone cut the power"; "can someone shut the projector" asks for it
@@ -1148,7 +1172,7 @@ class Parser:
         # The on/off of the request, not of the story before it: "I left the lights on in 201, can you turn them
         # off" is off. Read from the first switch verb said as an order, and from the start when none follows it.
         start = next((i for i, t in enumerate(toks) if i and t in _STRONG_VERBS - {"keep", "leave"}
-                      and not set(toks[max(0, i - 3):i]) & _WHEN_CLAUSE), 0)
+                      and not set(toks[max(0, i - 3):i]) & _WHEN_CLAUSE and toks[i - 1] not in _STATE_BEFORE), 0)
         return self._action_from(f, start) if start else self._action_from(f, 0)
 
     def _order_despite_negation(self, f: _Facts) -> str | None:
@@ -1193,6 +1217,8 @@ class Parser:
             if tok == "rid" and toks[i - 1:i] == ["get"] and toks[i + 1:i + 2] == ["of"] and f.has_device \
                     and any(i < k <= i + 4 and k in f.mentioned for k in range(len(toks))):
                 return "off"  # "get rid of the light in lab 4, it's too bright"
+            if tok == "on" and (toks[i + 1:i + 2] in _ON_PLACES or toks[i + 1:i + 3] in _ON_THE_PLACES):
+                continue  # "all ACs on campus off at 5:30": where, not the switch's state
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -1299,6 +1325,11 @@ class Parser:
             start, end = times.window
             times = dataclasses.replace(times, when=start, duration=end - start, period=None, day_only=False,
                                         moments=(f"{start:%H:%M} to {end:%H:%M}",))
+        if _until_only(f.toks, times, now):
+            # "keep the AC on until 6": on now and off at 6 (as "for 8 hours"), never on at 6 only; "off until 6" is
+            # off now, with nothing switched back on behind the user's back.
+            times = dataclasses.replace(times, when=None, moments=(), duration=(
+                times.when - now) if action == "on" else None)
         room_answer = (prev is not None and prev.intent == "device_control" and asks_only_for_room(prev)
                        and f.has_place and times.when is None and not times.moments and times.duration is None
                        and "now" not in f.toks)
@@ -1313,7 +1344,7 @@ class Parser:
             f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time or _retimes(prev, f, times))) or (
             # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
             prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they",
-                                                                                          "it"})))
+                                                                                          "it", "that", "this"})))
         self._rooms_from_switches(f, context, ask=True)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
@@ -1475,6 +1506,11 @@ _PLEASE = frozenset({"please", "pls", "plz", "kindly"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3"}
 # "schedule the projector to come on at 3 pm", "have the fans go on at 7": on as a switch verb's particle.
 _COME_ON = frozenset({"back", "come", "comes", "go", "goes"})
+# "on" before a place is where, not the switch's state: "all ACs on campus off", "lights on the premises".
+_ON_PLACES = (["campus"], ["premises"], ["site"])
+_ON_THE_PLACES = (["the", "campus"], ["the", "premises"], ["the", "site"])
+# A switch verb after these is a state told ("the room has been shut all night", "it was cut"), not the order's verb.
+_STATE_BEFORE = frozenset({"been", "was", "were", "is", "are", "has", "have", "had", "being"})
 # A participle after "be" that asks for a state: "could the projector be started".
 _BE_ON = {"started": "on", "enabled": "on", "activated": "on", "stopped": "off", "disabled": "off",
           "deactivated": "off"}
@@ -2000,6 +2036,8 @@ def _statusish(f: _Facts) -> bool:
 
 
 _DONE_VERBS = frozenset({"switched", "turned", "powered", "killed"})
+# Switch verbs whose past is the present's word: after "have" they tell ("we've shut the lab", "I have put it on").
+_SAME_IN_PAST = frozenset({"put", "cut", "shut"})
 # Words before a past participle that make it a request or a question: "can the lights be turned off", "I want the
 # projector switched off", "who switched on the fans".
 _NOT_DONE = frozenset("be been being get got have has had want wants need needs like please pls can could would will "
@@ -2110,6 +2148,20 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | No
         return (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead, and {_moment(when, now)} is further away. "
                 "At what time?"), False
     return None
+
+
+def _until_only(toks: list[str], times: TimeInfo, now: dt.datetime) -> bool:
+    """The one moment of an order is where it ends: "keep the AC on until 6", "run the lights till 5 pm" (not
+    "wait until 6 and switch off", nor "not until 6")."""
+    if times.when is None or times.when <= now or times.duration is not None or times.window is not None \
+            or len(times.moments) != 1 or not times.used:
+        return False
+    k = min(times.used)
+    k = k if toks[k] in ("until", "till", "til") else k - 1
+    return k >= 0 and toks[k] in ("until", "till", "til") and not set(toks[max(0, k - 2):k]) & _NOT_UNTIL
+
+
+_NOT_UNTIL = frozenset({"wait", "not", "dont", "only", "after", "then", "hold"})
 
 
 def _two_times(times: TimeInfo) -> str:
