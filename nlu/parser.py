@@ -146,7 +146,8 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
                           "squeaking creaks creaking".split())
 # One's own home, never a campus room: "in my hostel room", "at my house" ("my room" alone may be the user's own
 # classroom and is asked back).
-_HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm".split())
+_HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm car bike scooter "
+                        "vehicle cab".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
 _GENERIC_NEXT = frozenset("unit kwh kw watt typical normal single standard regular average".split())
 # Deleting a schedule in other words: "get rid of the 6 pm schedule", "call off the 9 pm lights off".
@@ -164,7 +165,10 @@ _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone of
                   "no signal", "not reachable", "cannot reach", "cant reach", "out of contact", "not be reached",
                   "its connection", "their connection", "lost touch",
                   # "is the board in lab 1 responding", "are the switches in room 102 online"
-                  "responding", "is online", "are online", "still online", "reachable", "connected to you")
+                  "responding", "is online", "are online", "still online", "reachable", "connected to you",
+                  # "is any board down right now", "did anything trip in the seminar hall"
+                  "board down", "device down", "switch down", "anything trip", "anything tripped", "something trip",
+                  "something tripped", "any trips", "anything go down", "anything went down")
 _STATUS_PHRASES = ("still going", "keeps going", "what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
@@ -270,6 +274,8 @@ _ANSWER_WORDS = frozenset({"ok", "okay", "then", "please", "make", "it", "do", "
                            "yes", "yeah", "yep", "sure", "go", "ahead", "thanks", "instead", "rather", "pls", "plz"})
 # ... and those that say yes to "Should I do it now, or at what time?" without naming a time.
 _YES_WORDS = frozenset({"yes", "yeah", "yep", "ok", "okay", "sure", "ahead"})
+# The last word of a vague time that a figure may follow: "in a bit, say ten minutes".
+_VAGUE_ENDS = frozenset({"bit", "while", "later", "soon", "shortly", "sometime"})
 _ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query"})
 
 
@@ -413,6 +419,10 @@ class Parser:
                     toks[i:i + 4] = ["switch", "on", "the", "stage", "lights"]
                 elif toks[i + 3] in self.gaz.words and toks[i + 3] not in _DEVICE_WORDS:
                     toks[i:i + 3] = ["switch", "on", "the", "lights", "in", "the"]
+        # "in a bit, say ten minutes", "later, say 5 pm": the time after "say" is the one meant.
+        for i in range(1, len(toks) - 2):
+            if toks[i] == "say" and toks[i - 1] in _VAGUE_ENDS and toks[i + 1].isdigit():
+                toks[i] = "in" if toks[i + 2] in _UNITS else "at"
         # "the second AC unit": the unit numbered 2 ("AC unit 2"), not every AC in the room.
         for i in range(len(toks) - 1):
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
@@ -489,6 +499,7 @@ class Parser:
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
         toks = taken.toks
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
+        times = _same_period(times, toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
                        asked=raw.rstrip().endswith("?"))
         covered = set(times.used)
@@ -597,6 +608,9 @@ class Parser:
                 return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
             if not (facts.has_device or facts.everything or facts.pronoun) and _object_before_place(facts, times):
                 return Command(text=raw, intent="unknown")  # "switch on the whiteboard in room 202": not everything
+            if times.when is None and times.period is not None and _since_told(toks, times):
+                # "the fans are running since morning, kindly off them": how long a state has lasted, not when to act
+                times = dataclasses.replace(times, period=None, day_only=False)
             if (times.when is not None or times.period is not None) and _time_of_another_thing(facts, times):
                 times = dataclasses.replace(times, when=None, period=None, moments=(), day_only=False)
             return self._device_command(raw, facts, times, context, action, now)
@@ -2111,6 +2125,20 @@ def _same_time(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeIn
                                moments=("the same time",))
 
 
+_PERIOD_UNITS = frozenset({"week", "day", "month", "year", "period", "days", "weekend"})
+
+
+def _same_period(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeInfo:
+    """"and the seminar hall for the same week?": the period of the question before, when the message names none."""
+    if prev is None or prev.period is None or times.period is not None or times.when is not None:
+        return times
+    k = next((k for k in range(len(toks) - 1) if toks[k] == "same" and toks[k + 1] in _PERIOD_UNITS), None)
+    if k is None:
+        return times
+    start = k - 1 if toks[k - 1:k] == ["the"] else k
+    return dataclasses.replace(times, period=prev.period, used=times.used | frozenset(range(start, k + 2)))
+
+
 def _period_before(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeInfo:
     """"and the day before?" after a question about yesterday: the day before the period asked about (a week before
     a week), when the message names no period of its own."""
@@ -2148,6 +2176,12 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | No
         return (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead, and {_moment(when, now)} is further away. "
                 "At what time?"), False
     return None
+
+
+def _since_told(toks: list[str], times: TimeInfo) -> bool:
+    """The only time of an order is a "since ..." ("running since morning"): a state's past, said as a reason."""
+    k = min(times.used)
+    return not times.moments and (toks[k] == "since" or toks[k - 1:k] == ["since"])
 
 
 def _until_only(toks: list[str], times: TimeInfo, now: dt.datetime) -> bool:
