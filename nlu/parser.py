@@ -349,7 +349,7 @@ class Parser:
                                                         "now", "later", "whole", "again", "back", "thanks", "lets"}
                  | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding", "instead", "rather",
                                                  "needful", "lined", "agenda", "pipeline", "queued", "programmed",
-                                                 "till"}  # "till 5 pm" was bent into "still"
+                                                 "till", "heat"}  # "till 5 pm" was "still", "heat my lunch" "heater"
                  | _OTHER_OFFICES | _MAIL_WORDS)
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
@@ -465,6 +465,10 @@ class Parser:
         for i in range(len(out) - 1):
             if out[i] in _HINDI_STATES and out[i + 1] in _HINDI_DO:
                 out[i] = _HINDI_STATES[out[i]]  # "ac chalu kr do", "fans band karo"
+        # "audi AC off pls": chat's short name of the auditorium, said as a place (never "my audi", the car).
+        if "audi" in out and "auditorium" in self.gaz.words and not set(out) & _OWNERS:
+            out = ["auditorium" if t == "audi" and (not i or out[i - 1] in ("the", "in", "at", "of")) else t
+                   for i, t in enumerate(out)]
         # "plz on d fan": "d" is "the" before a device or room word ("block d" keeps its letter).
         for i in range(len(out) - 1):
             if out[i] == "d" and out[i + 1] in self.gaz.words and (not i or out[i - 1] not in _PLACE_HEADS):
@@ -860,6 +864,9 @@ class Parser:
             question = False  # "the staff room is going to need the heater going": the place said first is the subject
         if question and first in _STATE_ASKS and lead is not None and _order_after(f, lead + 1):
             question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
+        if question and first in ("has", "have", "had") and lead and f.masks.get(lead - 1) == PLACE \
+                and _order_after(f, lead + 1):
+            question = False  # "the office has been shut for days, could you switch the fan on": the place is the subject
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
         ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
         if ensure and action is None and ("on" in f.toks or cues & {"running", "going"}):
