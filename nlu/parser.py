@@ -1238,8 +1238,9 @@ class Parser:
             if tok == "rid" and toks[i - 1:i] == ["get"] and toks[i + 1:i + 2] == ["of"] and f.has_device \
                     and any(i < k <= i + 4 and k in f.mentioned for k in range(len(toks))):
                 return "off"  # "get rid of the light in lab 4, it's too bright"
-            if tok == "on" and (toks[i + 1:i + 2] in _ON_PLACES or toks[i + 1:i + 3] in _ON_THE_PLACES):
-                continue  # "all ACs on campus off at 5:30": where, not the switch's state
+            if tok == "on" and (toks[i + 1:i + 2] in _ON_PLACES or toks[i + 1:i + 3] in _ON_THE_PLACES) \
+                    and toks[i - 1:i] and toks[i - 1] not in _STRONG_VERBS:
+                continue  # "all ACs on campus off at 5:30": where, not the switch's state ("turn on campus lights" is on)
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
