@@ -32,6 +32,7 @@ def test_on_campus_is_where_not_the_switch_state(demo: Parser) -> None:
     assert command.intent == "device_control" and command.action == "off", command
     assert len(command.rooms) == ALL_ROOMS and command.when == dt.datetime(2026, 11, 26, 18, 30, tzinfo=TZ), command
     assert demo.parse("turn on the fans on the campus at 9 am tomorrow", now=NOW).action == "on"
+    assert demo.parse("switch on campus lights in block a", now=NOW).action == "on"  # "on" right after the verb
 
 
 def test_a_switch_verb_told_of_the_past_is_not_the_order(demo: Parser) -> None:
