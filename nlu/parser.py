@@ -213,7 +213,7 @@ def _event_time(toks: list[str]) -> bool:
         k = i + 1
         while k < len(toks) and (toks[k] in _EVENT_LEADS or toks[k][0].isdigit() or toks[k] in _CLOCK_WORDS):
             k += 1
-        # People coming or going: "when the guests arrive", "once everyone leaves", "before the chief guest comes".
+        # People coming or going: "when the guests arrive", "once everyone leaves", "after the chief guest comes".
         comer = next((j for j in range(k, min(k + 2, len(toks))) if toks[j] in _COMERS), None)
         if comer is not None and set(toks[comer + 1:comer + 3]) & _COMING:
             return True
@@ -2188,8 +2188,10 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | No
 
 def _since_told(toks: list[str], times: TimeInfo) -> bool:
     """The only time of an order is a "since ..." ("running since morning"): a state's past, said as a reason."""
+    if times.moments or not times.used:
+        return False
     k = min(times.used)
-    return not times.moments and (toks[k] == "since" or toks[k - 1:k] == ["since"])
+    return toks[k] == "since" or toks[k - 1:k] == ["since"]
 
 
 def _until_only(toks: list[str], times: TimeInfo, now: dt.datetime) -> bool:
