@@ -16,7 +16,8 @@ _REPLACING: tuple[tuple[str, ...], ...] = (
     ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
     ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
     ("make", "that"), ("hmm", "no"), ("uh", "no"), ("um", "no"), ("umm", "no"), ("er", "no"), ("erm", "no"),
-    ("oh", "no"), ("no", "no"), ("oops",), ("whoops",), ("actually",), ("sorry",), ("no",),
+    ("oh", "no"), ("no", "no"), ("scratch", "that"), ("strike", "that"), ("oops",), ("whoops",),
+    ("actually",), ("sorry",), ("no",),
 )
 # Markers too loose to demand a question when nothing we know follows them ("sorry for the bother").
 _LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("oops",), ("whoops",), ("no",)})
@@ -67,8 +68,28 @@ def _kind_group(kind: str) -> str:
 def _marker_at(toks: list[str], i: int) -> tuple[str, ...] | None:
     for marker in _REPLACING:
         if tuple(toks[i:i + len(marker)]) == marker:
+            end = i + len(marker)
+            if marker[-1] not in ("that", "it") and toks[end:end + 2] in (["make", "it"], ["make", "that"]):
+                return (*marker, *toks[end:end + 2])  # "at 5, no wait, make it 6": one marker
             return marker
     return None
+
+
+# An order said again in other words after "i mean": "mute the sound system, i mean switch it off".
+_SAID_AGAIN_VERBS = frozenset({"turn", "switch", "shut", "put", "power", "kill", "cut"})
+_AGAIN_OBJECTS = frozenset({"it", "them", "that", "those", "this", "these"})
+
+
+def _said_again(toks: list[str], i: int, marker: tuple[str, ...]) -> bool:
+    """After "i mean", a switch verb on "it"/"them" whose on/off no earlier word contradicts: the same order in
+    plainer words, nothing taken back ("turn on the fans, i mean turn them off" still asks)."""
+    k = i + len(marker)
+    if marker not in (("i", "mean"), ("i", "meant")) or toks[k:k + 1] == [] or toks[k] not in _SAID_AGAIN_VERBS \
+            or not set(toks[k + 1:k + 3]) & _AGAIN_OBJECTS:
+        return False
+    said = {t for t in toks[k + 1:k + 4] if t in ("on", "off")}
+    before = {t for t in toks[:i] if t in ("on", "off")}
+    return len(said) == 1 and before <= said
 
 
 def _first_after(spans: list[Span], toks: list[str], i: int) -> tuple[Span | None, int]:
@@ -189,6 +210,9 @@ def take_back(toks: list[str], spans: list[Span]) -> Resolved:
     i = 0
     while i < len(toks):
         marker = _marker_at(toks, i) if i else None
+        if marker is not None and _said_again(toks, i, marker):
+            i += len(marker)
+            continue
         if marker is not None:
             made, step = _replace(toks, spans, i, marker), len(marker)
         elif i and toks[i] in _EXCLUDING:

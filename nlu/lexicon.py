@@ -103,6 +103,10 @@ HELP_PHRASES = (
     "kinds of questions", "what you are good at", "what are you good at", "talk to this", "point of this bot",
     "point of you", "put to you", "what is this bot", "what is this assistant", "can this thing do",
     "does this thing do", "this thing for",
+    # "um what am i supposed to do with this bot", "could someone explain what I can type here", "how do I control
+    # stuff with this".
+    "supposed to do with", "meant to do with", "what i can type", "what can i type", "what i can write",
+    "control stuff with", "do stuff with this", "stuff with this bot", "explain what i can",
     "where do i begin with you", "where to begin with you", "sample commands", "example commands",
     # What it accepts or can reach: "list every command you accept", "which things are you able to switch".
     "command you accept", "commands you accept", "commands do you accept", "command do you accept",
@@ -158,6 +162,9 @@ OUT_OF_SCOPE_PHRASES = (
     "what day is it", "what is the date", "start a timer", "set a timer", "set timer",
     # "it was lights out for our team in the semi final": the idiom, not the campus's lights.
     "lights out for", "was lights out", "is lights out for",
+    # The chat's own settings: "turn off notifications for this bot", "mute this chat".
+    "off notifications", "off the notifications", "mute notifications", "mute the notifications", "mute this chat",
+    "mute this bot", "notifications for this", "notifications from this",
     "wrong with you", "problem with you", "your problem",
     # Questions about words, not things: "what does AC stand for", "what is the full form of kwh".
     "stand for", "stands for", "full form", "short for", "meaning of", "how do you spell",

@@ -121,7 +121,10 @@ _NEGATED_PHRASES = ("no need", "need not", "neednt", "not need", "not bother", "
                     "hands off", "stop turning", "stop switching", "stop shutting", "stop powering", "quit turning",
                     "quit switching", "stay away from", "leave alone", "leave it alone", "leave them alone",
                     # Waiting, not doing: "hold off on switching the lights", "hold off on the fans for now".
-                    "hold off on", "hold off switching", "hold off turning")
+                    "hold off on", "hold off switching", "hold off turning",
+                    # A rule for people, no order: "nobody should turn off the water cooler", "no one may switch ...".
+                    *(f"{who} {modal}" for who in ("nobody", "no 1", "noone", "no body") for modal in (
+                        "should", "must", "may", "can", "is to", "is allowed to", "is supposed to", "ever")))
 # Asking for advice about switching, not for a switch: "should I switch the AC off when I leave", "is it bad to
 # turn the AC on and off", "does turning the fan on and off waste power".
 _ADVICE_ADJECTIVES = frozenset("bad good better worse best ok okay fine wise smart safe cheaper efficient healthy "
@@ -143,7 +146,8 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
                           "squeaking creaks creaking".split())
 # One's own home, never a campus room: "in my hostel room", "at my house" ("my room" alone may be the user's own
 # classroom and is asked back).
-_HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm".split())
+_HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm car bike scooter "
+                        "vehicle cab".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
 _GENERIC_NEXT = frozenset("unit kwh kw watt typical normal single standard regular average".split())
 # Deleting a schedule in other words: "get rid of the 6 pm schedule", "call off the 9 pm lights off".
@@ -161,7 +165,10 @@ _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone of
                   "no signal", "not reachable", "cannot reach", "cant reach", "out of contact", "not be reached",
                   "its connection", "their connection", "lost touch",
                   # "is the board in lab 1 responding", "are the switches in room 102 online"
-                  "responding", "is online", "are online", "still online", "reachable", "connected to you")
+                  "responding", "is online", "are online", "still online", "reachable", "connected to you",
+                  # "is any board down right now", "did anything trip in the seminar hall"
+                  "board down", "device down", "switch down", "anything trip", "anything tripped", "something trip",
+                  "something tripped", "any trips", "anything go down", "anything went down")
 _STATUS_PHRASES = ("still going", "keeps going", "what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
                    "are they on", "is it on", "running in", "running")
@@ -196,20 +203,38 @@ def _vague_time(toks: list[str]) -> bool:
 
 def _event_time(toks: list[str]) -> bool:
     """"after the test", "once the class is over", "after the 2 pm lecture": a moment only the event knows."""
+    if set(toks) & _RIGHT_NOW:
+        return False  # "switch on the AC right now so that it is cool when everyone arrives": now is said
     for i, tok in enumerate(toks):
-        if tok not in ("after", "once", "when"):  # "on until the meeting ends" is an order for now
+        # "on until the meeting ends" is an order for now; so is "before the practical (starts)", as every writer of
+        # the corpus labels it (now is a time before it).
+        if tok not in ("after", "once", "when"):
             continue
         k = i + 1
         while k < len(toks) and (toks[k] in _EVENT_LEADS or toks[k][0].isdigit() or toks[k] in _CLOCK_WORDS):
             k += 1
+        # People coming or going: "when the guests arrive", "once everyone leaves", "after the chief guest comes".
+        comer = next((j for j in range(k, min(k + 2, len(toks))) if toks[j] in _COMERS), None)
+        if comer is not None and set(toks[comer + 1:comer + 3]) & _COMING:
+            return True
         # Up to two words naming the event's kind before it: "after the guest talk", "once the mid sem exam is over".
         event = next((j for j in range(k, min(k + 3, len(toks))) if toks[j] in _TIMED_EVENTS
                       and all(toks[m].isalpha() and toks[m] not in STOP_WORDS for m in range(k, j))), None)
         if event is None:
             continue
-        if tok == "after" or any(t in _EVENT_ENDS for t in toks[event + 1:event + 4]):
+        if tok == "after" or any(t in _EVENT_ENDS | _EVENT_STARTS for t in toks[event + 1:event + 4]):
             return True
     return False
+
+
+_RIGHT_NOW = frozenset({"now", "immediately", "asap"})
+_EVENT_STARTS = frozenset({"starts", "start", "begins", "begin", "commences"})
+# Who may come or go at a time only they know, and the verbs of it.
+_COMERS = frozenset("guests guest students everyone everybody visitors principal staff teacher teachers faculty "
+                    "audience parents hod director dean inspectors inspection team delegates i we they kids "
+                    "children participants speaker speakers judges".split())
+_COMING = frozenset("arrive arrives arrived come comes get gets reach reaches leave leaves go goes walk walks show "
+                    "shows turn turns are is enter enters".split())
 
 
 # How to ask the bot for something, not the asking: "what do I type to see the schedules", "how do I control the
@@ -249,6 +274,8 @@ _ANSWER_WORDS = frozenset({"ok", "okay", "then", "please", "make", "it", "do", "
                            "yes", "yeah", "yep", "sure", "go", "ahead", "thanks", "instead", "rather", "pls", "plz"})
 # ... and those that say yes to "Should I do it now, or at what time?" without naming a time.
 _YES_WORDS = frozenset({"yes", "yeah", "yep", "ok", "okay", "sure", "ahead"})
+# The last word of a vague time that a figure may follow: "in a bit, say ten minutes".
+_VAGUE_ENDS = frozenset({"bit", "while", "later", "soon", "shortly", "sometime"})
 _ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query"})
 
 
@@ -321,7 +348,8 @@ class Parser:
                                                         "many", "kwh", "total", "average", "campus", "building",
                                                         "now", "later", "whole", "again", "back", "thanks", "lets"}
                  | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding", "instead", "rather",
-                                                 "needful", "lined", "agenda", "pipeline", "queued", "programmed"}
+                                                 "needful", "lined", "agenda", "pipeline", "queued", "programmed",
+                                                 "till", "heat"}  # "till 5 pm" was "still", "heat my lunch" "heater"
                  | _OTHER_OFFICES | _MAIL_WORDS)
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
@@ -391,6 +419,10 @@ class Parser:
                     toks[i:i + 4] = ["switch", "on", "the", "stage", "lights"]
                 elif toks[i + 3] in self.gaz.words and toks[i + 3] not in _DEVICE_WORDS:
                     toks[i:i + 3] = ["switch", "on", "the", "lights", "in", "the"]
+        # "in a bit, say ten minutes", "later, say 5 pm": the time after "say" is the one meant.
+        for i in range(1, len(toks) - 2):
+            if toks[i] == "say" and toks[i - 1] in _VAGUE_ENDS and toks[i + 1].isdigit():
+                toks[i] = "in" if toks[i + 2] in _UNITS else "at"
         # "the second AC unit": the unit numbered 2 ("AC unit 2"), not every AC in the room.
         for i in range(len(toks) - 1):
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
@@ -433,6 +465,10 @@ class Parser:
         for i in range(len(out) - 1):
             if out[i] in _HINDI_STATES and out[i + 1] in _HINDI_DO:
                 out[i] = _HINDI_STATES[out[i]]  # "ac chalu kr do", "fans band karo"
+        # "audi AC off pls": chat's short name of the auditorium, said as a place (never "my audi", the car).
+        if "audi" in out and "auditorium" in self.gaz.words and not set(out) & _OWNERS:
+            out = ["auditorium" if t == "audi" and (not i or out[i - 1] in ("the", "in", "at", "of")) else t
+                   for i, t in enumerate(out)]
         # "plz on d fan": "d" is "the" before a device or room word ("block d" keeps its letter).
         for i in range(len(out) - 1):
             if out[i] == "d" and out[i + 1] in self.gaz.words and (not i or out[i - 1] not in _PLACE_HEADS):
@@ -467,6 +503,7 @@ class Parser:
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
         toks = taken.toks
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
+        times = _same_period(times, toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
                        asked=raw.rstrip().endswith("?"))
         covered = set(times.used)
@@ -575,6 +612,9 @@ class Parser:
                 return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
             if not (facts.has_device or facts.everything or facts.pronoun) and _object_before_place(facts, times):
                 return Command(text=raw, intent="unknown")  # "switch on the whiteboard in room 202": not everything
+            if times.when is None and times.period is not None and _since_told(toks, times):
+                # "the fans are running since morning, kindly off them": how long a state has lasted, not when to act
+                times = dataclasses.replace(times, period=None, day_only=False)
             if (times.when is not None or times.period is not None) and _time_of_another_thing(facts, times):
                 times = dataclasses.replace(times, when=None, period=None, moments=(), day_only=False)
             return self._device_command(raw, facts, times, context, action, now)
@@ -824,6 +864,9 @@ class Parser:
             question = False  # "the staff room is going to need the heater going": the place said first is the subject
         if question and first in _STATE_ASKS and lead is not None and _order_after(f, lead + 1):
             question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
+        if question and first in ("has", "have", "had") and lead and f.masks.get(lead - 1) == PLACE \
+                and _order_after(f, lead + 1):
+            question = False  # "the office has been shut for days, could you switch the fan on": the place is the subject
         # "make sure the projector is off" asks for a state: a command, though it reads like a status phrase.
         ensure = any(f.phrase(p) for p in _ENSURE_PHRASES)
         if ensure and action is None and ("on" in f.toks or cues & {"running", "going"}):
@@ -1060,7 +1103,7 @@ class Parser:
         toks = f.toks
         # "have" of a perfect tense ("I've already turned it off") is no wish.
         perfect = {i for i, t in enumerate(toks) if t in ("have", "has", "had")
-                   and toks[i + 1:i + 2] and (toks[i + 1] in _PAST_SWITCH or toks[i + 1] in ("already", "just"))}
+                   and toks[i + 1:i + 2] and (toks[i + 1] in _PAST_SWITCH | _SAME_IN_PAST or toks[i + 1] in ("already", "just"))}
         wishes = {t for i, t in enumerate(toks) if t in _WANTING and i not in perfect}
         if f.cues & (_STRONG_VERBS - {"cut", "shut", "put", "power", "leave", "keep"}) or wishes:
             return False
@@ -1068,6 +1111,8 @@ class Parser:
             prev, nxt = toks[i - 1] if i else "", toks[i + 1] if i + 1 < len(toks) else ""
             if tok in _PAST_SWITCH and (action is not None or tok == "went" or nxt in ("on", "off", "up", "down")):
                 return True
+            if tok in _SAME_IN_PAST and i - 1 in perfect and toks[max(0, i - 2):i - 1] and toks[i - 2] in _SUBJECTS | _DOERS:
+                return True  # "I've put the kettle on myself": done, told ("have put" is no wish)
             if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS \
                     and toks[max(0, i - 2):i - 1] not in (["can"], ["could"], ["will"], ["would"]):
                 return True  # "someone cut the power"; "can someone shut the projector" asks for it
@@ -1148,7 +1193,7 @@ class Parser:
         # The on/off of the request, not of the story before it: "I left the lights on in 201, can you turn them
         # off" is off. Read from the first switch verb said as an order, and from the start when none follows it.
         start = next((i for i, t in enumerate(toks) if i and t in _STRONG_VERBS - {"keep", "leave"}
-                      and not set(toks[max(0, i - 3):i]) & _WHEN_CLAUSE), 0)
+                      and not set(toks[max(0, i - 3):i]) & _WHEN_CLAUSE and toks[i - 1] not in _STATE_BEFORE), 0)
         return self._action_from(f, start) if start else self._action_from(f, 0)
 
     def _order_despite_negation(self, f: _Facts) -> str | None:
@@ -1193,6 +1238,9 @@ class Parser:
             if tok == "rid" and toks[i - 1:i] == ["get"] and toks[i + 1:i + 2] == ["of"] and f.has_device \
                     and any(i < k <= i + 4 and k in f.mentioned for k in range(len(toks))):
                 return "off"  # "get rid of the light in lab 4, it's too bright"
+            if tok == "on" and (toks[i + 1:i + 2] in _ON_PLACES or toks[i + 1:i + 3] in _ON_THE_PLACES) \
+                    and toks[i - 1:i] and toks[i - 1] not in _STRONG_VERBS:
+                continue  # "all ACs on campus off at 5:30": where, not the switch's state ("turn on campus lights" is on)
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -1299,6 +1347,11 @@ class Parser:
             start, end = times.window
             times = dataclasses.replace(times, when=start, duration=end - start, period=None, day_only=False,
                                         moments=(f"{start:%H:%M} to {end:%H:%M}",))
+        if _until_only(f.toks, times, now):
+            # "keep the AC on until 6": on now and off at 6 (as "for 8 hours"), never on at 6 only; "off until 6" is
+            # off now, with nothing switched back on behind the user's back.
+            times = dataclasses.replace(times, when=None, moments=(), duration=(
+                times.when - now) if action == "on" else None)
         room_answer = (prev is not None and prev.intent == "device_control" and asks_only_for_room(prev)
                        and f.has_place and times.when is None and not times.moments and times.duration is None
                        and "now" not in f.toks)
@@ -1313,7 +1366,7 @@ class Parser:
             f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time or _retimes(prev, f, times))) or (
             # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
             prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they",
-                                                                                          "it"})))
+                                                                                          "it", "that", "this"})))
         self._rooms_from_switches(f, context, ask=True)
         rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
@@ -1475,6 +1528,11 @@ _PLEASE = frozenset({"please", "pls", "plz", "kindly"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3"}
 # "schedule the projector to come on at 3 pm", "have the fans go on at 7": on as a switch verb's particle.
 _COME_ON = frozenset({"back", "come", "comes", "go", "goes"})
+# "on" before a place is where, not the switch's state: "all ACs on campus off", "lights on the premises".
+_ON_PLACES = (["campus"], ["premises"], ["site"])
+_ON_THE_PLACES = (["the", "campus"], ["the", "premises"], ["the", "site"])
+# A switch verb after these is a state told ("the room has been shut all night", "it was cut"), not the order's verb.
+_STATE_BEFORE = frozenset({"been", "was", "were", "is", "are", "has", "have", "had", "being"})
 # A participle after "be" that asks for a state: "could the projector be started".
 _BE_ON = {"started": "on", "enabled": "on", "activated": "on", "stopped": "off", "disabled": "off",
           "deactivated": "off"}
@@ -2000,6 +2058,8 @@ def _statusish(f: _Facts) -> bool:
 
 
 _DONE_VERBS = frozenset({"switched", "turned", "powered", "killed"})
+# Switch verbs whose past is the present's word: after "have" they tell ("we've shut the lab", "I have put it on").
+_SAME_IN_PAST = frozenset({"put", "cut", "shut"})
 # Words before a past participle that make it a request or a question: "can the lights be turned off", "I want the
 # projector switched off", "who switched on the fans".
 _NOT_DONE = frozenset("be been being get got have has had want wants need needs like please pls can could would will "
@@ -2073,6 +2133,20 @@ def _same_time(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeIn
                                moments=("the same time",))
 
 
+_PERIOD_UNITS = frozenset({"week", "day", "month", "year", "period", "days", "weekend"})
+
+
+def _same_period(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeInfo:
+    """"and the seminar hall for the same week?": the period of the question before, when the message names none."""
+    if prev is None or prev.period is None or times.period is not None or times.when is not None:
+        return times
+    k = next((k for k in range(len(toks) - 1) if toks[k] == "same" and toks[k + 1] in _PERIOD_UNITS), None)
+    if k is None:
+        return times
+    start = k - 1 if toks[k - 1:k] == ["the"] else k
+    return dataclasses.replace(times, period=prev.period, used=times.used | frozenset(range(start, k + 2)))
+
+
 def _period_before(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeInfo:
     """"and the day before?" after a question about yesterday: the day before the period asked about (a week before
     a week), when the message names no period of its own."""
@@ -2110,6 +2184,28 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | No
         return (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead, and {_moment(when, now)} is further away. "
                 "At what time?"), False
     return None
+
+
+def _since_told(toks: list[str], times: TimeInfo) -> bool:
+    """The only time of an order is a "since ..." ("running since morning"): a state's past, said as a reason."""
+    if times.moments or not times.used:
+        return False
+    k = min(times.used)
+    return toks[k] == "since" or toks[k - 1:k] == ["since"]
+
+
+def _until_only(toks: list[str], times: TimeInfo, now: dt.datetime) -> bool:
+    """The one moment of an order is where it ends: "keep the AC on until 6", "run the lights till 5 pm" (not
+    "wait until 6 and switch off", nor "not until 6")."""
+    if times.when is None or times.when <= now or times.duration is not None or times.window is not None \
+            or len(times.moments) != 1 or not times.used:
+        return False
+    k = min(times.used)
+    k = k if toks[k] in ("until", "till", "til") else k - 1
+    return k >= 0 and toks[k] in ("until", "till", "til") and not set(toks[max(0, k - 2):k]) & _NOT_UNTIL
+
+
+_NOT_UNTIL = frozenset({"wait", "not", "dont", "only", "after", "then", "hold"})
 
 
 def _two_times(times: TimeInfo) -> str:

@@ -61,6 +61,9 @@ _SUBS = (
     (re.compile(r"\b(today|tomorrow|yesterday|tonight|week|month|year|weekend)'s\b"), r"\1"),
     (re.compile(r"'s\b"), "s"),  # possessive: "principal's" -> "principals"
     (re.compile(r"(?<=\d)(st|nd|rd|th)\b"), ""),
+    # Chat's days in digits, before digits and letters are split ("2day" would be "2 day"): "use 2day", "2moro".
+    (re.compile(r"\b2day\b"), "today"), (re.compile(r"\b2(?:moro+w?|mrw|morrow)\b"), "tomorrow"),
+    (re.compile(r"\b2nite\b"), "tonight"),
     (re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])"), " "),
     (re.compile(r"(?<!\d):|:(?!\d)"), " "),
     (re.compile(r"[^a-z0-9:@ ]+"), " "),

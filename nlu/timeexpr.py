@@ -522,7 +522,10 @@ class _Scanner:
         """"yesterday between 2 and 5 pm", "today from 9 am to 1 pm": hours of a named day narrow its period to
         [first, second); the clock times are the range's, not a moment. Only with one named day, and hours only."""
         named_day = self.period is not None and self.period.end - self.period.start == dt.timedelta(days=1)
-        if self.period is not None and not named_day:
+        # A part of one day ("this afternoon", "tomorrow morning") holds the hours as its day would.
+        part_of_day = self.period is not None and not named_day and self.period.end - self.period.start < \
+            dt.timedelta(days=1) and self.period.start.date() == (self.period.end - dt.timedelta(seconds=1)).date()
+        if self.period is not None and not (named_day or part_of_day):
             return
         t = self.t
         for b, tok in enumerate(t):
@@ -535,17 +538,18 @@ class _Scanner:
             if second is None:
                 continue
             (h1, m1), (h2, m2) = first, second
-            mer2 = m2 or ("pm" if h2 < 8 else None)  # "between 2 and 5": afternoon hours
+            after_noon = part_of_day and self.period.start.hour >= 12  # "this evening between 6 and 8"
+            mer2 = m2 or ("pm" if h2 < 8 or (after_noon and h2 < 12) else None)  # "between 2 and 5": afternoon hours
             h2 = h2 + 12 if mer2 == "pm" and h2 < 12 else h2
             mer1 = m1 or (mer2 if h1 + (12 if mer2 == "pm" and h1 < 12 else 0) <= h2 else "am")
             h1 = h1 + 12 if mer1 == "pm" and h1 < 12 else (0 if mer1 == "am" and h1 == 12 else h1)
             if not 0 <= h1 < h2 <= 24:
                 continue
-            if not named_day:  # no day: the range is a command's window, read by the parser; the rest is as before
+            if self.period is None:  # no day: the range is a command's window, read by the parser; the rest is as before
                 start = self._resolve_clock(h1, 0, "am" if h1 < 12 else None)
                 self.window = (start, start + dt.timedelta(hours=h2 - h1))
                 return
-            day = self.period.start
+            day = self.period.start.replace(hour=0, minute=0)
             self.period = Period(day.replace(hour=h1), day + dt.timedelta(hours=h2))
             self.window = (self.period.start, self.period.end)
             self.mark(*range(b, end))

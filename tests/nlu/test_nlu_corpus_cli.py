@@ -43,7 +43,8 @@ def test_corpus_meets_targets(vocab, split: str) -> None:
     # command is not met there. The bounds below it are the measured figures, so that a regression fails without
     # pretending the target is met; the rest are the targets (dev.txt is scored by the judge trained on it, so its
     # bounds are the targets).
-    # When a part is read it moves to dev.txt and the next fresh part's figures go here.
+    # When a part is read it moves to dev.txt and the next fresh part's figures go here (the ninth was read and moved
+    # by the thirteenth pass, text-kinds10: until the lead places the tenth, test.txt holds its header and this skips).
     held_out = split == "test"
     assert report["intent_accuracy"] >= (97.6 if held_out else 97.0), report
     assert report["whole_command_accuracy"] >= (94.8 if held_out else 97.0), report
