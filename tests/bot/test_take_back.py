@@ -1,0 +1,116 @@
+"""A correction in the next message ("sorry, I meant classroom 102") end to end: the real PTB Application against
+the loopback Bot API server, the gateway and a simulated fleet on the real broker. The corrected command runs; what
+the first command switched is never switched back unasked: the reply names it and offers a tap to put it back."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot import records
+from store import models as m
+from store.db import session_scope
+
+FACULTY = 2001  # Dr. Meera Iyer: cr-101, cr-102
+OPERATOR = 3001  # may ask, may not switch
+
+
+@pytest.fixture
+def speech():
+    """These tests type; no speech model is loaded (overrides the session fixture for this module)."""
+    return None
+
+
+def audit_rows(h, user_id):
+    assert h.audit.flush()
+    with session_scope(h.db_url) as session:
+        query = select(m.CommandAudit).where(m.CommandAudit.user_id == user_id).order_by(m.CommandAudit.id)
+        return [(r.text, r.outcome) for r in session.scalars(query)]
+
+
+async def both_lights_on(h):
+    await h.gateway.switch(["cr-101-lights", "cr-102-lights"], True)
+    assert h.relay("cr-101-lights") is True and h.relay("cr-102-lights") is True
+
+
+async def test_the_correction_runs_and_a_tap_puts_the_first_room_back(harness):
+    await both_lights_on(harness)
+    first = await harness.say(FACULTY, "turn off the lights in classroom 101")
+    assert "Classroom 101: lights off (1/1 confirmed)" in first.text and not first.buttons
+    fixed = await harness.say(FACULTY, "sorry, I meant classroom 102")
+    assert "Classroom 102: lights off (1/1 confirmed)" in fixed.text, fixed.text
+    assert "Lights in Classroom 101 are still off. Turn them back on?" in fixed.text
+    labels = [b["text"] for row in fixed.buttons for b in row]
+    assert labels == ["Turn them back on", "Leave them off"]
+    # Offered, not done: the first room stays as the first command left it until the tap.
+    assert harness.relay("cr-101-lights") is False and harness.relay("cr-102-lights") is False
+    start = len(harness.api.calls)
+    harness.api.press(FACULTY, fixed.buttons[0][0]["callback_data"], fixed.message)
+    done = await harness.api.wait_for(lambda c: c.method == "editMessageText", start=start, timeout=20)
+    assert "Classroom 101: lights on (1/1 confirmed)" in done.text
+    assert harness.relay("cr-101-lights") is True and harness.gateway.state("cr-101-lights").on is True
+    assert harness.relay("cr-102-lights") is False  # the corrected command stands
+    assert audit_rows(harness, FACULTY)[-1][1] == "done"
+    # The offer is one tap: pressed again, nothing more is switched.
+    sent = harness.gateway.stats.commands_sent
+    start = len(harness.api.calls)
+    harness.api.press(FACULTY, fixed.buttons[0][0]["callback_data"], fixed.message)
+    again = await harness.api.wait_for(lambda c: c.method == "answerCallbackQuery", start=start)
+    assert "already used" in again.params.get("text", "")
+    assert harness.gateway.stats.commands_sent == sent
+
+
+async def test_no_tap_changes_nothing_and_leave_it_keeps_it(harness):
+    await both_lights_on(harness)
+    await harness.say(FACULTY, "turn off the lights in classroom 101")
+    fixed = await harness.say(FACULTY, "oops, I meant classroom 102")
+    assert "still off" in fixed.text and fixed.buttons
+    sent = harness.gateway.stats.commands_sent
+    await harness.say(FACULTY, "/help")  # the chat moves on; the offer is never acted on by itself
+    assert harness.gateway.stats.commands_sent == sent and harness.relay("cr-101-lights") is False
+    start = len(harness.api.calls)
+    harness.api.press(FACULTY, fixed.buttons[0][1]["callback_data"], fixed.message)
+    left = await harness.api.wait_for(lambda c: c.method == "editMessageText", start=start, timeout=20)
+    assert "nothing was switched" in left.text
+    assert harness.gateway.stats.commands_sent == sent and harness.relay("cr-101-lights") is False
+
+
+async def test_a_new_device_in_the_same_room_offers_the_first_device_back(harness):
+    await harness.gateway.switch(["cr-101-lights", "cr-101-fans"], True)
+    await harness.say(FACULTY, "turn off the lights in classroom 101")
+    fixed = await harness.say(FACULTY, "sorry, I meant the fans")
+    assert "Classroom 101: ceiling fans off (1/1 confirmed)" in fixed.text, fixed.text
+    assert "Lights in Classroom 101 are still off. Turn them back on?" in fixed.text
+    assert harness.relay("cr-101-lights") is False
+
+
+async def test_an_addition_and_a_switch_back_offer_nothing(harness):
+    await harness.gateway.switch(["cr-101-lights", "cr-101-fans"], True)
+    await harness.say(FACULTY, "turn off the lights in classroom 101")
+    more = await harness.say(FACULTY, "and the fans too")  # adds to the command, takes nothing back
+    assert "ceiling fans off" in more.text and "still" not in more.text and not more.buttons
+    back = await harness.say(FACULTY, "wait, turn them back on")  # the correction itself puts them back
+    assert "ceiling fans on (1/1 confirmed)" in back.text and "still" not in back.text and not back.buttons
+
+
+async def test_a_correction_of_a_question_or_of_nothing_offers_nothing(harness):
+    await both_lights_on(harness)
+    asked = await harness.say(FACULTY, "is the light on in classroom 101?")
+    assert "Classroom 101" in asked.text
+    fixed = await harness.say(FACULTY, "sorry, I meant classroom 102")
+    assert "still" not in fixed.text and not fixed.buttons, fixed.text
+    alone = await harness.say(OPERATOR, "sorry, I meant classroom 102")  # a first message: nothing before it
+    assert "still" not in alone.text and not any("back" in b["text"] for row in alone.buttons for b in row)
+    assert harness.relay("cr-101-lights") is True and harness.relay("cr-102-lights") is True
+
+
+async def test_a_timed_first_command_is_cancelled_not_left_to_run(harness):
+    first = await harness.say(FACULTY, "turn off the lights in classroom 101 tomorrow at 5 pm")
+    assert first.text.startswith("Scheduled:"), first.text
+    fixed = await harness.say(FACULTY, "make that 6 pm")
+    assert "tomorrow at 18:00" in fixed.text, fixed.text
+    assert "Cancelled the earlier one: lights in Classroom 101 off tomorrow at 17:00" in fixed.text
+    assert not fixed.buttons  # nothing was switched, so nothing to put back
+    pending = records.actions_with_status(harness.db_url, "pending")
+    assert [(p.run_at.astimezone(harness.conversation.tz).hour, p.on) for p in pending] == [(18, False)]
+    assert len(records.actions_with_status(harness.db_url, "cancelled")) == 1
