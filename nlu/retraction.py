@@ -30,10 +30,19 @@ def _has(toks: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(toks[i:i + n]) == phrase for i in range(len(toks) - n + 1))
 
 
+def _adds(toks: list[str]) -> bool:
+    return set(toks) & _ADDING or toks[:1] == ["and"] or _has(toks, ("as", "well"))
+
+
+def adds_to(text: str) -> bool:
+    """True when `text` says it adds to the command before ("and at 7 too", "the fans as well")."""
+    return bool(_adds(tokens(text)))
+
+
 def takes_back(text: str) -> bool:
     """True when `text`, sent right after a command, says that command was a slip and names what was meant."""
     toks = tokens(text)
-    if not toks or set(toks) & _ADDING or toks[0] == "and" or _has(toks, ("as", "well")):
+    if not toks or _adds(toks):
         return False
     k = 0
     while k < len(toks) and toks[k] in _BEFORE_OPENING:
