@@ -153,7 +153,7 @@ class Conversation:
         # A correction in the next message ("sorry, I meant 102") and what the command it takes back did.
         self.take_back = TakeBack(campus, fleet, database_url, signer,
                                   TakeBackRules(config.context_ttl_s, config.confirm_ttl_s, config.understood_below),
-                                  self._targets, clock, self.tz)
+                                  self._targets, self._named_places, clock, self.tz)
 
     async def load(self) -> None:
         """Read per-user state kept in the store (default rooms)."""

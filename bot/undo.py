@@ -24,7 +24,7 @@ from bot.callbacks import CallbackSigner
 from bot.permissions import may_control
 from bot.replies import Button, Reply, describe_targets, planned
 from nlu.command import Command
-from nlu.retraction import takes_back
+from nlu.retraction import adds_to, takes_back
 from store.campus import Campus, User
 
 
@@ -60,14 +60,15 @@ class TakeBack:
     """One per conversation. `after` is called with every understood message's command and reply."""
 
     def __init__(self, campus: Campus, fleet, database_url: str, signer: CallbackSigner, rules: TakeBackRules,
-                 targets: Callable[[Command], Sequence[str]], clock: Callable[[], dt.datetime],
-                 tz) -> None:
+                 targets: Callable[[Command], Sequence[str]], names_place: Callable[[str], bool],
+                 clock: Callable[[], dt.datetime], tz) -> None:
         self.campus = campus
         self.fleet = fleet
         self.database_url = database_url
         self.signer = signer
         self.rules = rules
         self.targets = targets
+        self.names_place = names_place
         self.clock = clock
         self.tz = tz
         self._left: dict[int, Left] = {}
@@ -84,9 +85,17 @@ class TakeBack:
         return reply
 
     def _corrects(self, last: Left, previous: Command | None, command: Command) -> bool:
-        return (previous is last.command and time.monotonic() - last.at <= self.rules.window_s
-                and command.intent == "device_control" and command.confidence >= self.rules.understood_below
-                and takes_back(command.text))
+        if not (previous is last.command and time.monotonic() - last.at <= self.rules.window_s
+                and command.intent == "device_control" and command.confidence >= self.rules.understood_below):
+            return False
+        return takes_back(command.text) or self._moves_time(last.command, command)
+
+    def _moves_time(self, first: Command, command: Command) -> bool:
+        """The same switches, the same way, at another time ("move it to 7 pm", "no, do it at 6", "do it right
+        now"): the first time is taken back, unless the words add ("and at 7 too"). A whole command said again
+        with its place ("turn off the lights in 101 at 7 pm") may be a second one: it takes nothing back."""
+        return (command.action == first.action and command.when != first.when and not adds_to(command.text)
+                and set(self.targets(command)) == set(self.targets(first)) and not self.names_place(command.text))
 
     async def _take_back(self, chat_id: int, channel: str, user: User, last: Left, command: Command,
                          reply: Reply) -> Reply:
@@ -132,7 +141,9 @@ class TakeBack:
         """The question "Lights in Classroom 101 are still off. Turn them back on?" with its buttons, for the
         switches the first command moved that the correction does not switch itself and that are still as the first
         command left them (by the board's last report); None when there are none or the user may not switch them."""
-        now_switched = set(self.targets(command))
+        # What the correction switches now puts those back itself or keeps them; a later time leaves them as they are.
+        soon = self.clock() + dt.timedelta(seconds=5)
+        now_switched = set(self.targets(command)) if command.when is None or command.when <= soon else set()
         left = [s for s in changed if s not in now_switched and self.fleet.state(s).on is last.on]
         if not left or not may_control(user, self.campus, left).allowed:
             return None

@@ -114,3 +114,47 @@ async def test_a_timed_first_command_is_cancelled_not_left_to_run(harness):
     pending = records.actions_with_status(harness.db_url, "pending")
     assert [(p.run_at.astimezone(harness.conversation.tz).hour, p.on) for p in pending] == [(18, False)]
     assert len(records.actions_with_status(harness.db_url, "cancelled")) == 1
+
+
+async def test_moving_a_timed_command_to_now_cancels_the_later_run(harness):
+    await harness.gateway.switch(["cr-102-fans"], True)
+    first = await harness.say(FACULTY, "switch off the fans in classroom 102 in 20 minutes")
+    assert first.text.startswith("Scheduled:") and harness.relay("cr-102-fans") is True
+    now = await harness.say(FACULTY, "do it right now")  # no correction word: the same command at another time
+    assert "Classroom 102: ceiling fans off (1/1 confirmed)" in now.text, now.text
+    assert "Cancelled the earlier one: ceiling fans in Classroom 102 off at" in now.text and not now.buttons
+    assert records.actions_with_status(harness.db_url, "pending") == []
+    assert harness.relay("cr-102-fans") is False
+
+
+async def test_a_command_done_now_but_meant_for_later_offers_the_switch_back(harness):
+    await both_lights_on(harness)
+    await harness.say(FACULTY, "turn off the lights in classroom 101")
+    later = await harness.say(FACULTY, "actually in 10 minutes")
+    assert later.text.startswith("Scheduled: lights in Classroom 101 off at"), later.text
+    assert "Lights in Classroom 101 are still off. Turn them back on?" in later.text
+    start = len(harness.api.calls)
+    harness.api.press(FACULTY, later.buttons[0][0]["callback_data"], later.message)
+    await harness.api.wait_for(lambda c: c.method == "editMessageText", start=start, timeout=20)
+    assert harness.relay("cr-101-lights") is True  # on until the scheduled switch, as the user meant
+    assert [p.on for p in records.actions_with_status(harness.db_url, "pending")] == [False]
+
+
+async def test_a_timed_command_corrected_to_another_room_moves_there_at_the_same_time(harness):
+    await both_lights_on(harness)
+    await harness.say(FACULTY, "turn off the lights in classroom 101 tomorrow at 5 pm")
+    fixed = await harness.say(FACULTY, "sorry, I meant classroom 102")
+    assert fixed.text.startswith("Scheduled: lights in Classroom 102 off tomorrow at 17:00"), fixed.text
+    assert "Cancelled the earlier one: lights in Classroom 101 off tomorrow at 17:00" in fixed.text
+    assert harness.relay("cr-102-lights") is True and harness.relay("cr-101-lights") is True  # nothing now
+    pending = records.actions_with_status(harness.db_url, "pending")
+    assert [p.switch_ids for p in pending] == [("cr-102-lights",)]
+
+
+async def test_the_same_command_said_again_for_another_time_keeps_both(harness):
+    await harness.say(FACULTY, "turn off the lights in classroom 101 tomorrow at 5 pm")
+    again = await harness.say(FACULTY, "turn off the lights in classroom 101 tomorrow at 7 pm")
+    assert "Cancelled" not in again.text, again.text
+    hours = sorted(p.run_at.astimezone(harness.conversation.tz).hour
+                   for p in records.actions_with_status(harness.db_url, "pending"))
+    assert hours == [17, 19]
