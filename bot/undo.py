@@ -111,14 +111,16 @@ class TakeBack:
             rows = [await asyncio.to_thread(records.get_action, url, i) for i in cancelled]
             done = "; ".join(planned(describe_targets(self.campus, r.switch_ids), r.on, r.run_at, self.tz, now)
                              for r in rows if r is not None)
-            notes.append(f"Cancelled the earlier one: {done}. Nothing was switched there.")
+            # A first command that ran now had only its switch back ("for an hour") still to come.
+            notes.append(f"Cancelled its switch back: {done}." if last.changed
+                         else f"Cancelled the earlier one: {done}. Nothing was switched there.")
             detail["cancelled"] = cancelled
         changed = list(last.changed)
         if last.confirming is not None:
             if await asyncio.to_thread(records.transition, url, last.confirming, "confirming", "declined"):
                 record = await asyncio.to_thread(records.get_action, url, last.confirming)
-                what = describe_targets(self.campus, record.switch_ids) if record else "that"
-                notes.append(f"The earlier question ({what}) is withdrawn; nothing was switched there.")
+                what = f' about "{record.text[:80]}"' if record is not None and record.text else ""
+                notes.append(f"The earlier question{what} is withdrawn; nothing was switched there.")
                 detail["withdrawn"] = last.confirming
             else:  # answered "Yes" before the correction came: what it switched is taken back like any switch
                 record = await asyncio.to_thread(records.get_action, url, last.confirming)
@@ -158,10 +160,10 @@ class TakeBack:
         what = describe_targets(self.campus, left)
         plural = len(left) > 1 or what.split(" in ")[0].endswith("s")
         them, are = ("them", "are") if plural else ("it", "is")
-        state, again = ("off", "on") if back else ("on", "off")
-        buttons = (Button(f"Turn {them} back {again}", self.signer.sign("c", ident, user.telegram_id, ttl)),
+        state, again = ("off", "back on") if back else ("on", "off again")
+        buttons = (Button(f"Turn {them} {again}", self.signer.sign("c", ident, user.telegram_id, ttl)),
                    Button(f"Leave {them} {state}", self.signer.sign("n", ident, user.telegram_id, ttl)))
-        return f"{what[0].upper()}{what[1:]} {are} still {state}. Turn {them} back {again}?", buttons, ident
+        return f"{what[0].upper()}{what[1:]} {are} still {state}. Turn {them} {again}?", buttons, ident
 
 
 def _moved(results: Sequence[dict]) -> list[str]:
@@ -176,8 +178,10 @@ def _left_by(command: Command, reply: Reply) -> Left | None:
         return None
     on, at = command.action == "on", time.monotonic()
     if reply.outcome in ("done", "partial"):
+        # "for an hour": its switch back belongs to the command and goes with it (the offer puts it back now).
         changed = tuple(_moved(reply.detail.get("results", [])))
-        return Left(command, at, on, changed=changed) if changed else None
+        until = tuple(i for i in (reply.detail.get("until_action"),) if i is not None)
+        return Left(command, at, on, changed=changed, pending=until) if changed or until else None
     if reply.outcome == "scheduled":
         pending = tuple(i for i in (reply.detail.get("action"), reply.detail.get("until_action")) if i is not None)
         return Left(command, at, on, pending=pending)

@@ -158,3 +158,32 @@ async def test_the_same_command_said_again_for_another_time_keeps_both(harness):
     hours = sorted(p.run_at.astimezone(harness.conversation.tz).hour
                    for p in records.actions_with_status(harness.db_url, "pending"))
     assert hours == [17, 19]
+
+
+async def test_an_unanswered_question_of_the_first_command_is_withdrawn(harness):
+    await harness.gateway.switch(["cr-101-lights", "cr-102-lights"], True)
+    asked = await harness.say(FACULTY, "switch off everything in classroom 101")  # "everything" always asks
+    assert asked.buttons and "Switch off everything in Classroom 101" in asked.text, asked.text
+    fixed = await harness.say(FACULTY, "sorry, I meant classroom 102")
+    assert "The earlier question about \"switch off everything in classroom 101\" is withdrawn; nothing was switched there" in fixed.text
+    sent = harness.gateway.stats.commands_sent
+    start = len(harness.api.calls)
+    harness.api.press(FACULTY, asked.buttons[0][0]["callback_data"], asked.message)  # the old "Yes"
+    answer = await harness.api.wait_for(lambda c: c.method == "answerCallbackQuery", start=start)
+    assert "already used" in answer.params.get("text", "")
+    assert harness.gateway.stats.commands_sent == sent and harness.relay("cr-101-lights") is True
+
+
+async def test_a_command_for_a_while_takes_its_switch_back_with_it(harness):
+    await harness.gateway.switch(["cr-101-projector", "cr-102-projector"], True)
+    await harness.say(FACULTY, "turn off the projector in classroom 101 for an hour")
+    fixed = await harness.say(FACULTY, "sorry, I meant classroom 102")
+    assert "Classroom 102: projector off (1/1 confirmed)" in fixed.text, fixed.text
+    assert "Cancelled its switch back: projector in Classroom 101 on" in fixed.text
+    assert "Projector in Classroom 101 is still off. Turn it back on?" in fixed.text
+    pending = records.actions_with_status(harness.db_url, "pending")
+    assert [(p.switch_ids, p.on) for p in pending] == [(("cr-102-projector",), True)]
+    start = len(harness.api.calls)
+    harness.api.press(FACULTY, fixed.buttons[0][0]["callback_data"], fixed.message)
+    await harness.api.wait_for(lambda c: c.method == "editMessageText", start=start, timeout=20)
+    assert harness.relay("cr-101-projector") is True and harness.relay("cr-102-projector") is False
