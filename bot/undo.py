@@ -122,10 +122,16 @@ class TakeBack:
                 what = f' about "{record.text[:80]}"' if record is not None and record.text else ""
                 notes.append(f"The earlier question{what} is withdrawn; nothing was switched there.")
                 detail["withdrawn"] = last.confirming
-            else:  # answered "Yes" before the correction came: what it switched is taken back like any switch
+            else:  # answered "Yes" before the correction came: what it did is taken back like any command's
                 record = await asyncio.to_thread(records.get_action, url, last.confirming)
                 if record is not None and record.status == "done":
                     changed = _moved((record.result or {}).get("results", []))
+                elif record is not None and await asyncio.to_thread(records.transition, url, record.id, "pending",
+                                                                    "cancelled"):
+                    what = planned(describe_targets(self.campus, record.switch_ids), record.on, record.run_at,
+                                   self.tz, now)
+                    notes.append(f"Cancelled the earlier one: {what}. Nothing was switched there.")
+                    detail["cancelled"] = [*detail.get("cancelled", []), record.id]
         offer = await self._offer(chat_id, channel, user, last, changed, command)
         rows = reply.buttons
         if offer is not None:

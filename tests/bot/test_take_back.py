@@ -187,3 +187,19 @@ async def test_a_command_for_a_while_takes_its_switch_back_with_it(harness):
     harness.api.press(FACULTY, fixed.buttons[0][0]["callback_data"], fixed.message)
     await harness.api.wait_for(lambda c: c.method == "editMessageText", start=start, timeout=20)
     assert harness.relay("cr-101-projector") is True and harness.relay("cr-102-projector") is False
+
+
+async def test_a_question_answered_yes_is_taken_back_like_the_command(harness):
+    await harness.gateway.switch(["cr-101-lights", "cr-101-fans"], True)
+    asked = await harness.say(FACULTY, "switch off everything in classroom 101")
+    start = len(harness.api.calls)
+    harness.api.press(FACULTY, asked.buttons[0][0]["callback_data"], asked.message)
+    await harness.api.wait_for(lambda c: c.method == "editMessageText", start=start, timeout=20)
+    assert harness.relay("cr-101-lights") is False and harness.relay("cr-101-fans") is False
+    fixed = await harness.say(FACULTY, "oops, I meant the fans")  # the fans stay off; the rest is offered back
+    assert "Classroom 101: ceiling fans already off" in fixed.text, fixed.text
+    assert "Turn them back on?" in fixed.text and "ceiling fans" not in fixed.text.split("\n")[-1]
+    start = len(harness.api.calls)
+    harness.api.press(FACULTY, fixed.buttons[0][0]["callback_data"], fixed.message)
+    await harness.api.wait_for(lambda c: c.method == "editMessageText", start=start, timeout=20)
+    assert harness.relay("cr-101-lights") is True and harness.relay("cr-101-fans") is False
