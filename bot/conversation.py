@@ -29,6 +29,7 @@ from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
 from bot.late import LateWatch
 from bot.speech import TRUST_CONFIDENCE, Heard
+from bot.undo import TakeBack, TakeBackRules
 from bot.replies import (TYPE_WORDS, Button, Reply, already_in_state, describe_late, describe_results,
                          describe_targets, planned, room_list, settled_already, when_text)
 from devices.model import BoardLiveness, LateConfirmation, SwitchResult, SwitchState
@@ -149,6 +150,10 @@ class Conversation:
         self._telling: set[asyncio.Task[None]] = set()
         if hasattr(fleet, "add_late_listener"):
             fleet.add_late_listener(self._on_late)
+        # A correction in the next message ("sorry, I meant 102") and what the command it takes back did.
+        self.take_back = TakeBack(campus, fleet, database_url, signer,
+                                  TakeBackRules(config.context_ttl_s, config.confirm_ttl_s, config.understood_below),
+                                  self._targets, self._named_places, clock, self.tz)
 
     async def load(self) -> None:
         """Read per-user state kept in the store (default rooms)."""
@@ -285,6 +290,7 @@ class Conversation:
                 # whose question the bot did not ask, is not: nothing may complete what may be misheard.
                 self._context[who.chat_id] = (time.monotonic(), command)
         reply = await self._act(who, user, command, decision, ask=ask)
+        reply = await self.take_back.after(who.chat_id, who.channel, user, previous, command, reply)
         detail = {**reply.detail, "rooms": list(command.rooms), "switches": list(command.switches)[:50]}
         if heard is not None:
             detail["heard"] = heard.text

@@ -25,6 +25,7 @@ from nlu import lexicon as lx
 from nlu.command import Command, ParseContext, Period
 from nlu.corrections import Span, take_back
 from nlu.gazetteer import Gazetteer, Mention
+from nlu.retraction import takes_back
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
@@ -1359,6 +1360,14 @@ class Parser:
             # The room answer to "Which room?" after "... at 5 pm", "between 2 and 5 pm" or "for an hour" keeps the
             # time asked for: it was switching now (and never back).
             times = dataclasses.replace(times, when=prev.when, moments=("the time asked",) if prev.when else (),
+                                        duration=prev.until - (prev.when or now) if prev.until is not None else None)
+        if prev is not None and prev.intent == "device_control" and not room_answer \
+                and (prev.when is not None or prev.until is not None) and times.when is None and not times.moments \
+                and times.duration is None and not set(f.toks) & {"now", "immediately", "on", "off"} \
+                and not f.cues & (lx.ACTION_VERBS - {"make"}) and takes_back(raw):
+            # "sorry, I meant room 102" after "... at 5 pm" (or "for an hour"): the slip was the place or the
+            # device, not the time; it was switching now, a time the user never asked for.
+            times = dataclasses.replace(times, when=prev.when, moments=("the time corrected",) if prev.when else (),
                                         duration=prev.until - (prev.when or now) if prev.until is not None else None)
         # ... and after "... after the test" it still needs the time: it was switching now.
         vague_before = room_answer and prev.when is None and _vague_time(norm_tokens(prev.text))
