@@ -16,10 +16,10 @@ _REPLACING: tuple[tuple[str, ...], ...] = (
     ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
     ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
     ("make", "that"), ("hmm", "no"), ("uh", "no"), ("um", "no"), ("umm", "no"), ("er", "no"), ("erm", "no"),
-    ("oh", "no"), ("no", "no"), ("oops",), ("whoops",), ("actually",), ("sorry",), ("no",),
+    ("oh", "no"), ("no", "no"), ("oops",), ("whoops",), ("correction",), ("actually",), ("sorry",), ("no",),
 )
 # Markers too loose to demand a question when nothing we know follows them ("sorry for the bother").
-_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("oops",), ("whoops",), ("no",)})
+_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("oops",), ("whoops",), ("correction",), ("no",)})
 # A bare "no" before a mention may take it back ("the AC, no, the fans") or leave it out ("the fans, no lights"):
 # switching either reading could be the one the user did not want, so it asks.
 _ASKING = frozenset({("no",)})
@@ -87,6 +87,9 @@ def _first_after(spans: list[Span], toks: list[str], i: int) -> tuple[Span | Non
 
 def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]) -> Correction | None | bool:
     """The correction a replacing marker at `i` makes; None when it is no correction, False when it is unclear."""
+    after = _marker_at(toks, i + len(marker))
+    if after is not None and after[0] not in _FILLERS:
+        return None  # "no wait, make that ten": the marker right after it says what is corrected ("oops, no, ..." stays)
     if marker in _ASKING:
         if toks[i + 1:i + 3] == ["the", "one"] and toks[i + 3:i + 4] and toks[i + 3] in _ONE_AT:
             # "the projector in the auditorium, no, the one in the seminar hall": "the one" is the device named
@@ -180,6 +183,26 @@ def _not_this_number(toks: list[str], spans: list[Span], i: int, gone: Span) -> 
     digit = next(n for n in range(old.start, old.end) if toks[n] == gone.targets[0])
     start = i - 1 if toks[i - 1] in ("wait", "no", "sorry", "oops") else i
     return Correction(("not",), frozenset({digit, *range(start, k + 1)}), digit, (toks[k],))
+
+
+# A speaker starting the message over: what came before is taken back as a whole ("I want to, okay let me start
+# again, switch off the AC"). Bare "start again" stays out: it can be an order ("the fans stopped, start again").
+_RESTARTS: tuple[tuple[str, ...], ...] = (
+    ("let", "me", "start", "again"), ("let", "me", "start", "over"), ("let", "me", "try", "again"),
+    ("let", "me", "rephrase", "that"), ("let", "me", "rephrase"), ("scratch", "that"), ("start", "over"),
+)
+
+
+def after_restart(toks: list[str]) -> list[str]:
+    """The tokens after the last restart phrase (all of them when there is none; the phrase alone when nothing follows
+    it, so "turn on the fans, scratch that" asks for nothing)."""
+    start = cut = 0
+    for i in range(len(toks)):
+        for phrase in _RESTARTS:
+            if tuple(toks[i:i + len(phrase)]) == phrase:
+                start, cut = i, i + len(phrase)
+                break
+    return toks[cut:] if cut < len(toks) else toks[start:]
 
 
 def take_back(toks: list[str], spans: list[Span]) -> Resolved:

@@ -23,7 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
 from nlu.command import Command, ParseContext, Period
-from nlu.corrections import Span, take_back
+from nlu.corrections import Span, after_restart, take_back
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
@@ -464,6 +464,7 @@ class Parser:
 
     def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime
                     ) -> tuple[Command, Evidence]:
+        toks = after_restart(toks)  # "I want to, okay let me start again, switch off the AC"
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
         toks = taken.toks
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)

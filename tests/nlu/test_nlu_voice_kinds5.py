@@ -1,0 +1,89 @@
+"""Typed kinds found through the fourth spoken part (branch voice-kinds5): three of its sentences switched the wrong
+thing without a question as typed ("correction" as a self-correction, "let me start again", "p m" spelt apart), and
+"room a hundred and two" named a room "A". None of these sentences is in the corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from nlu.parser import Parser
+from nlu.textnorm import tokens
+
+TZ = ZoneInfo("Asia/Kolkata")
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
+
+
+# `demo` (rules alone and judged) and `rules` come from tests/nlu/conftest.py.
+
+
+def _switched(c) -> tuple[str | None, str | None, tuple[str, ...]]:
+    return c.intent, c.action, tuple(sorted(s for s in c.switches))
+
+
+@pytest.mark.parametrize("text, room", [
+    ("the AC on in room 201, uh, correction, room 202", "cr-202"),
+    ("lights off in lab two, correction, lab one", "lab-1"),
+])
+def test_correction_takes_back_the_room_before_it(demo: Parser, text: str, room: str) -> None:
+    c = demo.parse(text, now=NOW)
+    assert c.intent == "device_control" and c.rooms == (room,), c
+    assert c.clarification is None, c
+
+
+def test_correction_as_a_plain_word_corrects_nothing(demo: Parser) -> None:
+    c = demo.parse("I need to make a correction to the fan schedule", now=NOW)
+    assert not (c.intent == "device_control" and c.clarification is None), c
+
+
+def test_a_marker_right_before_another_leaves_it_the_correction(demo: Parser) -> None:
+    # "no wait" followed by "make that": the time named before is the one replaced, no question.
+    c = demo.parse("in thirty minutes, no wait, make that fifteen, switch off the fans in room 102", now=NOW)
+    assert c.clarification is None and c.when == NOW + dt.timedelta(minutes=15), c
+
+
+@pytest.mark.parametrize("text, action, switch", [
+    ("switch on, hmm, let me start over, switch off the lights in room 101", "off", "cr-101-lights"),
+    ("can you put, scratch that, turn the fans off in lab 2", "off", "lab-2-fans"),
+])
+def test_a_restart_takes_back_what_came_before(demo: Parser, text: str, action: str, switch: str) -> None:
+    c = demo.parse(text, now=NOW)
+    assert c.intent == "device_control" and c.action == action and switch in c.switches, c
+
+
+def test_a_restart_with_nothing_after_it_switches_nothing(demo: Parser) -> None:
+    c = demo.parse("turn the AC on in room 201, actually scratch that", now=NOW)
+    assert c.intent != "device_control" or c.clarification is not None, c
+
+
+def test_start_again_alone_is_not_a_restart(rules: Parser) -> None:
+    # No "let me": "start" here may be the order itself; the message is read as before (not cut short).
+    c = rules.parse("start the fans again in lab 1", now=NOW)
+    assert (c.intent, c.action) == ("device_control", "on"), c
+
+
+@pytest.mark.parametrize("text, hour", [
+    ("switch the AC on in room 201 at seven p m", 19),
+    ("the lights in the seminar hall on from five to eight p m", 17),
+    ("turn the fans off in lab 1 at 6 a m tomorrow", 6),
+])
+def test_am_pm_spelt_apart_after_a_number(demo: Parser, text: str, hour: int) -> None:
+    c = demo.parse(text, now=NOW)
+    assert c.when is not None and c.when.hour == hour, c
+
+
+def test_a_and_p_join_only_after_a_number() -> None:
+    assert tokens("at nine p m") == ["at", "9", "pm"]
+    assert tokens("is plan a m okay") == ["is", "plan", "a", "m", "okay"]
+    assert tokens("give me a p m") == ["give", "me", "a", "p", "m"]
+
+
+@pytest.mark.parametrize("text, room", [
+    ("lights on in room a hundred and one", "cr-101"),
+    ("classroom a hundred and two, fans off", "cr-102"),
+])
+def test_room_a_hundred_and_n(demo: Parser, text: str, room: str) -> None:
+    c = demo.parse(text, now=NOW)
+    assert c.rooms == (room,) and c.clarification is None, c
