@@ -48,6 +48,15 @@ def asks_only_for_room(command: Command) -> bool:
     return question is not None and (question == ROOM_QUESTION or question.startswith((ROOM_CHOICE, ROOM_OR_ROOM)))
 
 
+def asks_which_place_or_device(command: Command) -> bool:
+    """Whether `command`'s clarification asks which room, or says the place named is not on this campus ("I don't know
+    room 205 on this campus. Did you mean ...?") or holds no such device ("I found no heater in Classroom 102. Which
+    device do you mean?"): questions whose answer names what to switch, so asking them never switches."""
+    question = command.clarification or ""
+    return asks_only_for_room(command) or (question.startswith("I don't know ") and " on this campus." in question) \
+        or (question.startswith("I found no ") and question.endswith("Which device do you mean?"))
+
+
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
                           "close open keep leave".split())
 _QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "
@@ -78,6 +87,8 @@ _WANTING = frozenset({"be", "want", "wanted", "need", "needed", "like", "keep", 
                       "please", "let", "lets", "appreciate", "grateful"})
 # Whose thing is switched: "switch off my laptop", "turn on your microphones" are about things of people.
 _OWNERS = frozenset({"my", "your", "his", "her", "their"})
+# A wish said as a condition: "I'd appreciate it if ...", "it would be great if ... were turned on".
+_WISH_BEFORE_IF = frozenset({"it", "great", "nice", "good", "grateful", "lovely", "helpful"})
 _OWNED_PLACES = frozenset({"room", "class", "classroom", "lab", "office", "cabin", "hall"})
 # Who did it: before a verb that is past or present alike ("someone cut the power"), a report, not an order.
 _DOERS = frozenset({"someone", "somebody", "anyone", "anybody", "nobody", "he", "she", "they", "everyone"})
@@ -445,6 +456,11 @@ class Parser:
             out[0] = "and"  # "n last week?": chat's "and" as the first word
         if out[:1] == ["r"] and len(out) > 1 and out[1] in ("the", "any", "all", "they", "both", "those", "these"):
             out[0] = "are"
+        # "what's on in the seminar hall at the moment": "now" ("moment", a word the parser does not know, made the
+        # question look like one about something else).
+        for i in range(len(out) - 3, -1, -1):
+            if out[i:i + 3] == ["at", "the", "moment"]:
+                out[i:i + 3] = ["now"]
         # "every single classroom", "each and every room": the same as "every classroom".
         for i in range(len(out) - 1, 0, -1):
             if out[i] == "single" and out[i - 1] in ("every", "each"):
@@ -1139,10 +1155,12 @@ class Parser:
         return False
 
     def _wanted_state(self, f: _Facts) -> bool:
-        """A past form of a switch verb after a wish: "I want the AC switched off", "they can be turned off"."""
+        """A past form of a switch verb after a wish: "I want the AC switched off", "they can be turned off", "I'd
+        appreciate it if the fans in the physics lab were turned on" (the wish may open a long clause)."""
         toks = f.toks
-        return any((tok in _PAST_SWITCH or (tok in _BE_ON and toks[i - 1] == "be")) and set(toks[max(0, i - 8):i])
-                   & _WANTING for i, tok in enumerate(toks))
+        wish_if = next((i for i in range(len(toks) - 1) if toks[i + 1] == "if" and toks[i] in _WISH_BEFORE_IF), None)
+        return any((tok in _PAST_SWITCH or (tok in _BE_ON and toks[i - 1] == "be")) and (
+            set(toks[max(0, i - 8):i]) & _WANTING or wish_if is not None and wish_if < i) for i, tok in enumerate(toks))
 
     def _action(self, f: _Facts) -> str | None:
         toks = f.toks

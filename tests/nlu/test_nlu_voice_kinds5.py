@@ -87,3 +87,31 @@ def test_a_and_p_join_only_after_a_number() -> None:
 def test_room_a_hundred_and_n(demo: Parser, text: str, room: str) -> None:
     c = demo.parse(text, now=NOW)
     assert c.rooms == (room,) and c.clarification is None, c
+
+
+@pytest.mark.parametrize("text, room", [
+    ("what is running in lab 2 at the moment", "lab-2"),
+    ("tell me what's on in the reading hall at the moment", "reading-hall"),
+])
+def test_at_the_moment_is_now(demo: Parser, text: str, room: str) -> None:
+    c = demo.parse(text, now=NOW)
+    assert (c.intent, c.rooms) == ("status_query", (room,)), c
+
+
+def test_at_the_moment_keeps_chat_out_of_scope(demo: Parser) -> None:
+    assert demo.parse("what are you up to at the moment", now=NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text, action, switch", [
+    ("it would be great if the lights in lab 1 were switched off", "off", "lab-1-lights"),
+    ("we'd be grateful if the AC in the seminar hall was turned on", "on", "seminar-hall-ac-1"),
+])
+def test_a_wish_said_as_a_condition_is_a_request(demo: Parser, text: str, action: str, switch: str) -> None:
+    c = demo.parse(text, now=NOW)
+    assert (c.intent, c.action) == ("device_control", action) and switch in c.switches, c
+
+
+@pytest.mark.parametrize("text", ["do you know if the lights in lab 2 were turned off",
+                                  "can you check if the fans in room 101 were switched off"])
+def test_asking_whether_something_was_switched_stays_a_question(demo: Parser, text: str) -> None:
+    assert demo.parse(text, now=NOW).intent == "status_query"
