@@ -189,13 +189,18 @@ def _not_this_number(toks: list[str], spans: list[Span], i: int, gone: Span) -> 
 # again, switch off the AC"). Bare "start again" stays out: it can be an order ("the fans stopped, start again").
 _RESTARTS: tuple[tuple[str, ...], ...] = (
     ("let", "me", "start", "again"), ("let", "me", "start", "over"), ("let", "me", "try", "again"),
-    ("let", "me", "rephrase", "that"), ("let", "me", "rephrase"), ("scratch", "that"), ("start", "over"),
+    ("let", "me", "rephrase", "that"), ("let", "me", "rephrase"), ("start", "over"),
 )
+# Said last, it takes the whole message back ("turn the AC on in 201, actually scratch that"); followed by more words
+# it may correct one mention only, so it is no restart there.
+_TAKEN_BACK = ("scratch", "that")
 
 
 def after_restart(toks: list[str]) -> list[str]:
     """The tokens after the last restart phrase (all of them when there is none; the phrase alone when nothing follows
-    it, so "turn on the fans, scratch that" asks for nothing)."""
+    it, so "turn on the fans, let me start again" asks for nothing)."""
+    if len(toks) > 2 and tuple(toks[-2:]) == _TAKEN_BACK:
+        return list(_TAKEN_BACK)
     start = cut = 0
     for i in range(len(toks)):
         for phrase in _RESTARTS:

@@ -46,7 +46,7 @@ def test_a_marker_right_before_another_leaves_it_the_correction(demo: Parser) ->
 
 @pytest.mark.parametrize("text, action, switch", [
     ("switch on, hmm, let me start over, switch off the lights in room 101", "off", "cr-101-lights"),
-    ("can you put, scratch that, turn the fans off in lab 2", "off", "lab-2-fans"),
+    ("can you turn on, let me rephrase that, turn the fans off in lab 2", "off", "lab-2-fans"),
 ])
 def test_a_restart_takes_back_what_came_before(demo: Parser, text: str, action: str, switch: str) -> None:
     c = demo.parse(text, now=NOW)
