@@ -823,6 +823,12 @@ class Parser:
             opened = state_ask  # "could you confirm the AC in the office is switched off": asks, never switches
         if opened is not None:
             lead, first, question = opened, f.toks[opened], True  # "before i forget did i switch off the lights ..."
+        if not question and first in ("it", "this", "that") and lead is not None \
+                and f.toks[lead + 1:lead + 2] in (["is"], ["are"]) \
+                and f.toks[lead + 2:lead + 3] in (["the"], ["any"], ["everything"], ["all"]):
+            # "this is the heater off in the faculty room": a recogniser's stray word before "is the heater off ...?"
+            # (typed, as odd): the state asked about, never an order to switch.
+            lead, first, question = lead + 1, f.toks[lead + 1], True
         if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
                 and f.toks[lead - 2] in ("can", "could", "may", "might"):
             question = False  # "can we have the fans on", "could I get the AC off": asking for, not about

@@ -15,8 +15,8 @@ the comma dropped, "checking are the lights off" began a switch).
 
 Whisper's other regular misreadings of campus speech on the dev notes, each fixed only where the words around it
 leave no other sense:
-- "off in" run together as "often" ("is often room 102", "are the lights often lab 2"): before a room word, a
-  number, "the" or "a";
+- "off in" run together as "often" ("is often room 102", "are the lights often lab 2", "often an hour"): before a
+  room word, a number, "the", "a" or "an hour";
 - a room number started twice ("one oh, one oh two" written "10102", "20202"): after a room word, a five-digit
   number whose first two digits start the last three is the last three;
 - "AC" heard as "I see" after "the" or before "on"/"off" and a place or the end, and as "issue", "edge(s)" between "the" and "on"/"off"
@@ -29,7 +29,8 @@ leave no other sense:
 - "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and";
 - "switch" heard as "which" before "on" or "off" (as a question word "which" is not followed by "on"/"off":
   "which one", "which room");
-- "in" heard as "and" before a delay ("... in room 102 and half an hour", "and 40 minutes turn off ..."): "and"
+- "in" heard as "and" before a delay ("... in room 102 and half an hour", "and 40 minutes turn off ...", "and about
+  half an hour switch off ..."): "and"
   followed by nothing but an amount of time, where it cannot join two amounts (no amount of time before it, as in
   "an hour and 30 minutes"; no "a half" after a number, as in "one and a half hours");
 - "one and a half hours" written "1.5 hours": a decimal half is said "and a half";
@@ -113,7 +114,8 @@ def _said_once(words: list[HeardWord]) -> list[HeardWord]:
     return words
 
 
-# "often" before these is "off in": a room word, a number, or the start of a room's name.
+# "often" before these is "off in": a room word, a number, or the start of a room's name (or "an hour": "often an
+# hour and a half" for "off in an hour and a half").
 _PLACE_STARTS = NUMBER_ROOM_HEADS | {"the", "a"}
 # Device words Whisper writes as other words, taken as the device between "the" and a word that follows a device in
 # a command ("turn on the connector in ...", "is the figure still on"), where no other sense fits.
@@ -145,7 +147,8 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
         word = words[i]
         after = words[i + 1].text if i + 1 < len(words) else ""
         before = out[-1].text if out else ""
-        if word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()):
+        if word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()
+                                     or (after == "an" and _text_at(words, i + 2) == "hour")):
             out += [HeardWord("off", word.confidence), HeardWord("in", word.confidence)]
         elif word.text == "which" and after in ("on", "off"):
             out.append(HeardWord("switch", word.confidence))
@@ -340,9 +343,10 @@ def _is_heard_as(words: list[HeardWord]) -> list[HeardWord]:
     return [w for w in out if w.text]
 
 
-# Words of an amount of time ("half an hour", "a couple of minutes", "1 and a half hours", "40 minutes").
+# Words of an amount of time ("half an hour", "a couple of minutes", "1 and a half hours", "40 minutes"), said
+# roughly too ("about half an hour").
 _AMOUNT_WORDS = frozenset("a an half couple of few quarter and one two three four five ten twenty thirty forty "
-                          "fifty".split())
+                          "fifty about around roughly".split())
 _UNITS = frozenset("hour hours minute minutes min mins".split())
 
 

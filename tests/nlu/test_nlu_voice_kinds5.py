@@ -115,3 +115,22 @@ def test_a_wish_said_as_a_condition_is_a_request(demo: Parser, text: str, action
                                   "can you check if the fans in room 101 were switched off"])
 def test_asking_whether_something_was_switched_stays_a_question(demo: Parser, text: str) -> None:
     assert demo.parse(text, now=NOW).intent == "status_query"
+
+
+@pytest.mark.parametrize("text", [
+    "this is the AC off in the principal's office",  # espeak-ng's "is the heater off ..." heard with a stray word
+    "it is the projector on in lab 2",
+    "it is everything off in room 101",
+])
+def test_a_stray_word_before_is_the_device_on_or_off_leaves_a_question(demo: Parser, text: str) -> None:
+    c = demo.parse(text, now=NOW)
+    assert c.intent == "status_query" and c.action is None, c
+
+
+@pytest.mark.parametrize("text, action", [
+    ("this is the seminar hall, switch off the lights", "off"),
+    ("it is the AC in room 202, turn it on", "on"),
+])
+def test_an_order_after_this_is_stays_an_order(demo: Parser, text: str, action: str) -> None:
+    c = demo.parse(text, now=NOW)
+    assert (c.intent, c.action) == ("device_control", action), c

@@ -96,6 +96,10 @@ def test_a_phrase_written_twice_at_the_end_is_kept_once():
     ("Turn off everything in room 102 and half an hour.", "turn off everything in room 102 in half an hour", 30),
     ("Turn the AC off in room 202 and a couple of minutes.", "turn the ac off in room 202 in a couple of minutes", 2),
     ("And 40 minutes, turn off the AC in the staff room.", "in 40 minutes, turn off the ac in the staff room", 40),
+    # The fourth spoken part (branch voice-kinds5): Piper's "in about half an hour switch off ..." switched at once.
+    ("And about half an hour, turn the fans off in room 201.",
+     "in about half an hour, turn the fans off in room 201", 30),
+    ("The AC in the staff room, often an hour.", "the ac in the staff room, off in an hour", 60),
     ("Switch off the lights in room 102 in 1.5 hours.", "switch off the lights in room 102 in 1 and a half hours",
      90),
 ])
@@ -115,6 +119,7 @@ def test_a_delay_heard_with_and_or_written_as_a_decimal_is_the_delay_said(parse,
     "turn off the fans in lab 2 in an hour and 30 minutes", "turn off the fans in lab 2 in one and a half hours",
     "turn off the fans in lab 2 in 2 and a half hours", "turn off the fans in lab 2 in an hour and a half",
     "turn off lab 1 and lab 2 in 5 minutes", "turn off the lights in lab 1 and 2 hours later turn on the fans",
+    "turn off the lights in lab 1 and about an hour later the fans", "it happens often an email comes late",
 ])
 def test_an_and_that_joins_amounts_or_places_stays(written):
     assert _text(written) == written
