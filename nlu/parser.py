@@ -825,7 +825,8 @@ class Parser:
             lead, first, question = opened, f.toks[opened], True  # "before i forget did i switch off the lights ..."
         if not question and first in ("it", "this", "that") and lead is not None \
                 and f.toks[lead + 1:lead + 2] in (["is"], ["are"]) \
-                and f.toks[lead + 2:lead + 3] in (["the"], ["any"], ["everything"], ["all"]):
+                and f.toks[lead + 2:lead + 3] in (["the"], ["any"], ["everything"], ["all"]) \
+                and (f.has_device or (f.everything and f.has_place)) and {"on", "off"} & set(f.toks[lead + 3:]):
             # "this is the heater off in the faculty room": a recogniser's stray word before "is the heater off ...?"
             # (typed, as odd): the state asked about, never an order to switch.
             lead, first, question = lead + 1, f.toks[lead + 1], True

@@ -134,3 +134,8 @@ def test_a_stray_word_before_is_the_device_on_or_off_leaves_a_question(demo: Par
 def test_an_order_after_this_is_stays_an_order(demo: Parser, text: str, action: str) -> None:
     c = demo.parse(text, now=NOW)
     assert (c.intent, c.action) == ("device_control", action), c
+
+
+def test_that_is_all_stays_chat(demo: Parser) -> None:
+    # espeak-ng's "that's all for now, thank you" heard "and that is all for help thank you": no device, no question.
+    assert demo.parse("and that is all for help thank you", now=NOW).intent == "unknown"
