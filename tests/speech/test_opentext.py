@@ -248,3 +248,36 @@ def test_a_questions_is_written_as_at_a_clause_start_is_is(parse, written, fixed
 ])
 def test_as_elsewhere_stays(written):
     assert _text(written) == written
+
+
+@pytest.mark.parametrize("written, fixed, hour, minute", [
+    # The fourth spoken part (branch voice-kinds5): "at four thirty", "at nine thirty tonight" written as one number.
+    ("Can you turn the AC off in lab 2 at 430?", "can you turn the ac off in lab 2 at 4:30", 16, 30),
+    ("Turn off everything in the staff room at 930 tonight.",
+     "turn off everything in the staff room at 9:30 tonight", 21, 30),
+])
+def test_a_three_digit_time_after_at_where_no_room_fits(parse, written, fixed, hour, minute):
+    assert _text(written) == fixed
+    command = parse(_text(written))
+    assert (command.when.hour, command.when.minute) == (hour, minute), command
+
+
+@pytest.mark.parametrize("written", [
+    "turn off the lights at 201", "switch off the fans in lab 1 at 101", "meet me at 430",
+])
+def test_a_three_digit_number_after_at_stays_where_it_may_be_a_room(written):
+    assert _text(written) == written
+
+
+@pytest.mark.parametrize("written, fixed", [
+    ("The fans, room 101, un please.", "the fans, room 101, on please"),
+    ("The fans, room 101, unplease.", "the fans, room 101, on please"),
+])
+def test_a_short_on_written_un_is_on(parse, written, fixed):
+    assert _text(written) == fixed
+    command = parse(_text(written))
+    assert (command.intent, command.action, command.switches) == ("device_control", "on", ("cr-101-fans",)), command
+
+
+def test_un_elsewhere_stays():
+    assert _text("the un charter") == "the un charter"
