@@ -967,6 +967,10 @@ class Parser:
         if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
+        if action and f.has_device and not question and _device_going_to_switch(f):
+            # "the AC in the seminar hall is going to go off" (Whisper's "um when is the AC ... going to go off"
+            # with "when" heard "someone"): what the device will do, about what is planned, never an order.
+            return "schedule_query", None, "list"
         if negated and verb:
             return "unknown", None, None
         if first == "how" and f.toks[lead + 1:lead + 3] in (["do", "i"], ["can", "i"], ["should", "i"], ["do", "we"]) \
@@ -2018,6 +2022,24 @@ def _retimes(prev: Command | None, f: _Facts, times: TimeInfo) -> bool:
         and times.when is not None and len(times.moments) == 1 and not (f.has_device or f.has_place) \
         and f.cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS and (bool(f.cues & _RETIME_SIGNALS)
                                                                            or f.phrase("do it") or f.phrase("do that"))
+
+
+_GOING_VERBS = frozenset({"go", "switch", "turn", "come", "shut", "power"})
+
+
+def _device_going_to_switch(f: _Facts) -> bool:
+    """ "the AC ... is going to go off", "<stray word> is the AC ... going to go off": a device said before "going to
+    <switch verb>", after an "is/are" (before the device, or right before "going"), with no person before it ("I'm
+    going to turn off the lights", "we are going to ..." are the speaker's own plan, read as before)."""
+    toks = f.toks
+    for g in range(1, len(toks) - 2):
+        if toks[g:g + 2] != ["going", "to"] or toks[g + 2] not in _GOING_VERBS:
+            continue
+        devices = [i for i in f.mentioned if i < g and f.masks.get(i) != PLACE]
+        be = [k for k in range(g) if toks[k] in ("is", "are")]
+        if devices and be and (be[-1] == g - 1 or be[0] < min(devices)):
+            return not set(toks[:be[0]]) & (_SUBJECTS | {"am"})
+    return False
 
 
 def _statusish(f: _Facts) -> bool:

@@ -139,3 +139,19 @@ def test_an_order_after_this_is_stays_an_order(demo: Parser, text: str, action: 
 def test_that_is_all_stays_chat(demo: Parser) -> None:
     # espeak-ng's "that's all for now, thank you" heard "and that is all for help thank you": no device, no question.
     assert demo.parse("and that is all for help thank you", now=NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "the projector in room 202 is going to switch off",
+    "the lights in the reading hall are going to go on",
+    "someone is the heater in the staff room going to go off",  # Whisper's "um when is ..." heard "someone is ..."
+])
+def test_what_a_device_is_going_to_do_is_no_order(demo: Parser, text: str) -> None:
+    c = demo.parse(text, now=NOW)
+    assert c.intent == "schedule_query" and c.action is None, c
+
+
+@pytest.mark.parametrize("text", ["we are going to switch off the fans in lab 2",
+                                  "room 201 is going to get hot, switch on the fans"])
+def test_the_speakers_own_plan_or_an_order_after_it_stays(demo: Parser, text: str) -> None:
+    assert demo.parse(text, now=NOW).intent == "device_control"
