@@ -210,8 +210,34 @@ def after_restart(toks: list[str]) -> list[str]:
     return toks[cut:] if cut < len(toks) else toks[start:]
 
 
+def _meant_after(toks: list[str], spans: list[Span]) -> Correction | None:
+    """ "put the fans on in there, the electronics lab I mean": "I mean" said last, right after a place or device,
+    makes that mention the one meant; the earlier mention of the same kind, if any, is what it takes back."""
+    for marker in (("i", "mean"), ("i", "meant")):
+        k = len(toks) - len(marker)
+        if k < 1 or tuple(toks[k:]) != marker:
+            continue
+        meant = next((s for s in spans if s.end == k and s.kind != "time"), None)
+        if meant is None:
+            return None
+        olds = [s for s in spans if s.end <= meant.start and _kind_group(s.kind) == _kind_group(meant.kind)]
+        if not olds:
+            return Correction(marker, frozenset(range(k, len(toks))), k, ())
+        old = olds[-1]
+        dropped = set(range(k, len(toks))) | set(range(old.start, old.end)) | set(range(meant.start, meant.end))
+        return Correction(marker, frozenset(dropped), old.start, tuple(toks[meant.start:meant.end]))
+    return None
+
+
 def take_back(toks: list[str], spans: list[Span]) -> Resolved:
     """Apply every self-correction in `toks` (normalised tokens) given the mentions found in them."""
+    meant = _meant_after(toks, spans)
+    if meant is not None:
+        out = []
+        for k, tok in enumerate(toks):
+            out.extend(meant.put if k == meant.at else ())
+            out.extend(() if k in meant.dropped else (tok,))
+        return Resolved(out, (meant,), False)
     found: list[Correction] = []
     unclear = False
     i = 0

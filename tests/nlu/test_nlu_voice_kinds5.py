@@ -155,3 +155,16 @@ def test_what_a_device_is_going_to_do_is_no_order(demo: Parser, text: str) -> No
                                   "room 201 is going to get hot, switch on the fans"])
 def test_the_speakers_own_plan_or_an_order_after_it_stays(demo: Parser, text: str) -> None:
     assert demo.parse(text, now=NOW).intent == "device_control"
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("turn the lights on in there, computer lab 2 I mean", ("lab-2-lights",)),
+    ("switch off the fans in room 101, room 102 I mean", ("cr-102-fans",)),
+])
+def test_i_mean_said_last_names_what_is_meant(demo: Parser, text: str, switches: tuple[str, ...]) -> None:
+    c = demo.parse(text, now=NOW)
+    assert c.intent == "device_control" and tuple(sorted(c.switches)) == switches and c.clarification is None, c
+
+
+def test_i_mean_said_last_after_no_mention_corrects_nothing(demo: Parser) -> None:
+    assert demo.parse("you know what I mean", now=NOW).intent == "unknown"
