@@ -2028,17 +2028,17 @@ _GOING_VERBS = frozenset({"go", "switch", "turn", "come", "shut", "power"})
 
 
 def _device_going_to_switch(f: _Facts) -> bool:
-    """ "the AC ... is going to go off", "<stray word> is the AC ... going to go off": a device said before "going to
-    <switch verb>", after an "is/are" (before the device, or right before "going"), with no person before it ("I'm
-    going to turn off the lights", "we are going to ..." are the speaker's own plan, read as before)."""
+    """ "the AC ... is going to go off", "<stray words> the AC ... going to go off": a device said before "going to
+    <switch verb>", with no person as the subject of "going" ("I'm going to turn off the lights", "we are going to
+    ..." are the speaker's own plan, read as before)."""
     toks = f.toks
     for g in range(1, len(toks) - 2):
         if toks[g:g + 2] != ["going", "to"] or toks[g + 2] not in _GOING_VERBS:
             continue
         devices = [i for i in f.mentioned if i < g and f.masks.get(i) != PLACE]
-        be = [k for k in range(g) if toks[k] in ("is", "are")]
-        if devices and be and (be[-1] == g - 1 or be[0] < min(devices)):
-            return not set(toks[:be[0]]) & (_SUBJECTS | {"am"})
+        if toks[g - 1] in ("is", "are", "am"):
+            return bool(devices) and not set(toks[:g - 1]) & (_SUBJECTS | {"am"})
+        return bool(devices)  # "... the AC and the seminar hall going to go off": no verb of its own, no order
     return False
 
 

@@ -145,6 +145,7 @@ def test_that_is_all_stays_chat(demo: Parser) -> None:
     "the projector in room 202 is going to switch off",
     "the lights in the reading hall are going to go on",
     "someone is the heater in the staff room going to go off",  # Whisper's "um when is ..." heard "someone is ..."
+    "i am one of the fans in room 101 going to go off",  # and heard "i am one of ..." (10 dB), switched unasked
 ])
 def test_what_a_device_is_going_to_do_is_no_order(demo: Parser, text: str) -> None:
     c = demo.parse(text, now=NOW)
