@@ -155,6 +155,8 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
 # One's own home, never a campus room: "in my hostel room", "at my house" ("my room" alone may be the user's own
 # classroom and is asked back).
 _HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm".split())
+# A thing of one's own mind or body: "the projector in my head is running overtime" (Whisper: "on my head").
+_MIND_WORDS = frozenset("head mind brain heart dreams".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
 _GENERIC_NEXT = frozenset("unit kwh kw watt typical normal single standard regular average".split())
 # Deleting a schedule in other words: "get rid of the 6 pm schedule", "call off the 9 pm lights off".
@@ -1601,11 +1603,13 @@ def _departed(toks: list[str], i: int, clause_starts: frozenset[int]) -> bool:
 
 
 def _at_home(f: _Facts) -> bool:
-    """A place of one's own after in/at: "in my hostel room", "at my house", "at my parents' place"."""
+    """A place of one's own after in/at: "in my hostel room", "at my house", "at my parents' place"; or one's own
+    head ("the projector in/on my head")."""
     toks = f.toks
     return not (f.rooms or f.buildings) and any(
-        t == "my" and toks[k - 1:k] and toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1:k + 2]
-        and toks[k + 1] in _HOME_WORDS for k, t in enumerate(toks))
+        t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
+            toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS
+            or toks[k - 1] in ("in", "on", "inside") and toks[k + 1] in _MIND_WORDS) for k, t in enumerate(toks))
 
 
 def _clause_of(f: _Facts, i: int) -> int:

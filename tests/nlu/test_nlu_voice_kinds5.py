@@ -169,3 +169,13 @@ def test_i_mean_said_last_names_what_is_meant(demo: Parser, text: str, switches:
 
 def test_i_mean_said_last_after_no_mention_corrects_nothing(demo: Parser) -> None:
     assert demo.parse("you know what I mean", now=NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text", ["the projector on my head is running over time today",  # Piper 10 dB, accepted
+                                  "the fan in my mind keeps spinning"])
+def test_a_device_in_ones_head_is_no_campus_device(demo: Parser, text: str) -> None:
+    assert demo.parse(text, now=NOW).intent == "unknown"
+
+
+def test_my_head_office_is_still_a_place_to_ask_about(demo: Parser) -> None:
+    assert demo.parse("turn on the lights in my head office", now=NOW).intent == "device_control"
