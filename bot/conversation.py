@@ -37,7 +37,7 @@ from nlu.alert_words import read_alert_action
 from nlu.answer_words import AnswerAsk, energy_words, read_answer_ask
 from nlu.command import Command, ParseContext
 from nlu.parser import asks_only_for_room, parser_for
-from nlu.speech.understand import CONFIRM, REFUSE, VoiceDecision, VoiceRules, voice_verdict
+from nlu.speech.understand import ASK, CONFIRM, REFUSE, VoiceDecision, VoiceRules, voice_verdict
 from store.campus import Campus, User
 from store.models import utcnow
 
@@ -285,9 +285,10 @@ class Conversation:
         decision = None
         if heard is not None:
             decision = self._voice_decision(heard, command)
-            if decision.verdict != REFUSE:
+            if decision.verdict != REFUSE and (decision.verdict != ASK or asks_only_for_room(command)):
                 # Kept as typed text is (a follow-up leans on it, the room answer completes it); a refused note,
-                # whose question the bot did not ask, is not: nothing may complete what may be misheard.
+                # whose question the bot did not ask, is not: nothing may complete what may be misheard. Nor is a
+                # question about a place or device the campus lacks, as typed: the answer is a command of its own.
                 self._context[who.chat_id] = (time.monotonic(), command)
         reply = await self._act(who, user, command, decision, ask=ask)
         reply = await self.take_back.after(who.chat_id, who.channel, user, previous, command, reply)

@@ -16,11 +16,11 @@ _REPLACING: tuple[tuple[str, ...], ...] = (
     ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
     ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
     ("make", "that"), ("hmm", "no"), ("uh", "no"), ("um", "no"), ("umm", "no"), ("er", "no"), ("erm", "no"),
-    ("oh", "no"), ("no", "no"), ("scratch", "that"), ("strike", "that"), ("oops",), ("whoops",),
+    ("oh", "no"), ("no", "no"), ("scratch", "that"), ("strike", "that"), ("oops",), ("whoops",), ("correction",),
     ("actually",), ("sorry",), ("no",),
 )
 # Markers too loose to demand a question when nothing we know follows them ("sorry for the bother").
-_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("oops",), ("whoops",), ("no",)})
+_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("oops",), ("whoops",), ("correction",), ("no",)})
 # A bare "no" before a mention may take it back ("the AC, no, the fans") or leave it out ("the fans, no lights"):
 # switching either reading could be the one the user did not want, so it asks.
 _ASKING = frozenset({("no",)})
@@ -108,6 +108,9 @@ def _first_after(spans: list[Span], toks: list[str], i: int) -> tuple[Span | Non
 
 def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]) -> Correction | None | bool:
     """The correction a replacing marker at `i` makes; None when it is no correction, False when it is unclear."""
+    after = _marker_at(toks, i + len(marker))
+    if after is not None and after[0] not in _FILLERS:
+        return None  # "no wait, make that ten": the marker right after it says what is corrected ("oops, no, ..." stays)
     if marker in _ASKING:
         if toks[i + 1:i + 3] == ["the", "one"] and toks[i + 3:i + 4] and toks[i + 3] in _ONE_AT:
             # "the projector in the auditorium, no, the one in the seminar hall": "the one" is the device named
@@ -203,8 +206,59 @@ def _not_this_number(toks: list[str], spans: list[Span], i: int, gone: Span) -> 
     return Correction(("not",), frozenset({digit, *range(start, k + 1)}), digit, (toks[k],))
 
 
+# A speaker starting the message over: what came before is taken back as a whole ("I want to, okay let me start
+# again, switch off the AC"). Bare "start again" stays out: it can be an order ("the fans stopped, start again").
+_RESTARTS: tuple[tuple[str, ...], ...] = (
+    ("let", "me", "start", "again"), ("let", "me", "start", "over"), ("let", "me", "try", "again"),
+    ("let", "me", "rephrase", "that"), ("let", "me", "rephrase"), ("start", "over"),
+)
+# Said last, it takes the whole message back ("turn the AC on in 201, actually scratch that"); followed by more words
+# it may correct one mention only, so it is no restart there.
+_TAKEN_BACK = ("scratch", "that")
+
+
+def after_restart(toks: list[str]) -> list[str]:
+    """The tokens after the last restart phrase (all of them when there is none; the phrase alone when nothing follows
+    it, so "turn on the fans, let me start again" asks for nothing)."""
+    if len(toks) > 2 and tuple(toks[-2:]) == _TAKEN_BACK:
+        return list(_TAKEN_BACK)
+    start = cut = 0
+    for i in range(len(toks)):
+        for phrase in _RESTARTS:
+            if tuple(toks[i:i + len(phrase)]) == phrase:
+                start, cut = i, i + len(phrase)
+                break
+    return toks[cut:] if cut < len(toks) else toks[start:]
+
+
+def _meant_after(toks: list[str], spans: list[Span]) -> Correction | None:
+    """ "put the fans on in there, the electronics lab I mean": "I mean" said last, right after a place or device,
+    makes that mention the one meant; the earlier mention of the same kind, if any, is what it takes back."""
+    for marker in (("i", "mean"), ("i", "meant")):
+        k = len(toks) - len(marker)
+        if k < 1 or tuple(toks[k:]) != marker:
+            continue
+        meant = next((s for s in spans if s.end == k and s.kind != "time"), None)
+        if meant is None:
+            return None
+        olds = [s for s in spans if s.end <= meant.start and _kind_group(s.kind) == _kind_group(meant.kind)]
+        if not olds:
+            return Correction(marker, frozenset(range(k, len(toks))), k, ())
+        old = olds[-1]
+        dropped = set(range(k, len(toks))) | set(range(old.start, old.end)) | set(range(meant.start, meant.end))
+        return Correction(marker, frozenset(dropped), old.start, tuple(toks[meant.start:meant.end]))
+    return None
+
+
 def take_back(toks: list[str], spans: list[Span]) -> Resolved:
     """Apply every self-correction in `toks` (normalised tokens) given the mentions found in them."""
+    meant = _meant_after(toks, spans)
+    if meant is not None:
+        out = []
+        for k, tok in enumerate(toks):
+            out.extend(meant.put if k == meant.at else ())
+            out.extend(() if k in meant.dropped else (tok,))
+        return Resolved(out, (meant,), False)
     found: list[Correction] = []
     unclear = False
     i = 0

@@ -102,6 +102,8 @@ def normalize_numbers(tokens: list[str]) -> list[str]:
                                                             and j + 1 < n and tokens[j + 1] in NUMBER_WORDS)):
                 run.append(tokens[j])
                 j += 1
+            if run[0] == "hundred" and out[-1:] == ["a"]:
+                out.pop()  # "room a hundred and two": the "a" is part of the number, not a room letter
             prev = out[-1] if out else None
             nxt = tokens[j] if j < n else None
             out.extend(_render(_groups(run), prev, nxt))

@@ -23,7 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
 from nlu.command import Command, ParseContext, Period
-from nlu.corrections import Span, take_back
+from nlu.corrections import Span, after_restart, take_back
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.retraction import takes_back
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
@@ -47,6 +47,15 @@ def asks_only_for_room(command: Command) -> bool:
     """Whether `command`'s clarification is the room question alone (its answer, a room, completes the command)."""
     question = command.clarification
     return question is not None and (question == ROOM_QUESTION or question.startswith((ROOM_CHOICE, ROOM_OR_ROOM)))
+
+
+def asks_which_place_or_device(command: Command) -> bool:
+    """Whether `command`'s clarification asks which room, or says the place named is not on this campus ("I don't know
+    room 205 on this campus. Did you mean ...?") or holds no such device ("I found no heater in Classroom 102. Which
+    device do you mean?"): questions whose answer names what to switch, so asking them never switches."""
+    question = command.clarification or ""
+    return asks_only_for_room(command) or (question.startswith("I don't know ") and " on this campus." in question) \
+        or (question.startswith("I found no ") and question.endswith("Which device do you mean?"))
 
 
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
@@ -79,6 +88,8 @@ _WANTING = frozenset({"be", "want", "wanted", "need", "needed", "like", "keep", 
                       "please", "let", "lets", "appreciate", "grateful"})
 # Whose thing is switched: "switch off my laptop", "turn on your microphones" are about things of people.
 _OWNERS = frozenset({"my", "your", "his", "her", "their"})
+# A wish said as a condition: "I'd appreciate it if ...", "it would be great if ... were turned on".
+_WISH_BEFORE_IF = frozenset({"it", "great", "nice", "good", "grateful", "lovely", "helpful"})
 _OWNED_PLACES = frozenset({"room", "class", "classroom", "lab", "office", "cabin", "hall"})
 # Who did it: before a verb that is past or present alike ("someone cut the power"), a report, not an order.
 _DOERS = frozenset({"someone", "somebody", "anyone", "anybody", "nobody", "he", "she", "they", "everyone"})
@@ -149,6 +160,8 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
 # classroom and is asked back).
 _HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm car bike scooter "
                         "vehicle cab".split())
+# A thing of one's own mind or body: "the projector in my head is running overtime" (Whisper: "on my head").
+_MIND_WORDS = frozenset("head mind brain heart dreams".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
 _GENERIC_NEXT = frozenset("unit kwh kw watt typical normal single standard regular average".split())
 # Deleting a schedule in other words: "get rid of the 6 pm schedule", "call off the 9 pm lights off".
@@ -482,6 +495,11 @@ class Parser:
             out[0] = "and"  # "n last week?": chat's "and" as the first word
         if out[:1] == ["r"] and len(out) > 1 and out[1] in ("the", "any", "all", "they", "both", "those", "these"):
             out[0] = "are"
+        # "what's on in the seminar hall at the moment": "now" ("moment", a word the parser does not know, made the
+        # question look like one about something else).
+        for i in range(len(out) - 3, -1, -1):
+            if out[i:i + 3] == ["at", "the", "moment"]:
+                out[i:i + 3] = ["now"]
         # "every single classroom", "each and every room": the same as "every classroom".
         for i in range(len(out) - 1, 0, -1):
             if out[i] == "single" and out[i - 1] in ("every", "each"):
@@ -501,6 +519,7 @@ class Parser:
 
     def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime
                     ) -> tuple[Command, Evidence]:
+        toks = after_restart(toks)  # "I want to, okay let me start again, switch off the AC"
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
         toks = taken.toks
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
@@ -847,6 +866,13 @@ class Parser:
             opened = state_ask  # "could you confirm the AC in the office is switched off": asks, never switches
         if opened is not None:
             lead, first, question = opened, f.toks[opened], True  # "before i forget did i switch off the lights ..."
+        if not question and first in ("it", "this", "that") and lead is not None \
+                and f.toks[lead + 1:lead + 2] in (["is"], ["are"]) \
+                and f.toks[lead + 2:lead + 3] in (["the"], ["any"], ["everything"], ["all"]) \
+                and (f.has_device or (f.everything and f.has_place)) and {"on", "off"} & set(f.toks[lead + 3:]):
+            # "this is the heater off in the faculty room": a recogniser's stray word before "is the heater off ...?"
+            # (typed, as odd): the state asked about, never an order to switch.
+            lead, first, question = lead + 1, f.toks[lead + 1], True
         if first in ("have", "get") and lead >= 2 and f.toks[lead - 1] in _SUBJECTS \
                 and f.toks[lead - 2] in ("can", "could", "may", "might"):
             question = False  # "can we have the fans on", "could I get the AC off": asking for, not about
@@ -987,6 +1013,10 @@ class Parser:
         if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
+        if action and f.has_device and not question and _device_going_to_switch(f):
+            # "the AC in the seminar hall is going to go off" (Whisper's "um when is the AC ... going to go off"
+            # with "when" heard "someone"): what the device will do, about what is planned, never an order.
+            return "schedule_query", None, "list"
         if negated and verb:
             return "unknown", None, None
         if first == "how" and f.toks[lead + 1:lead + 3] in (["do", "i"], ["can", "i"], ["should", "i"], ["do", "we"]) \
@@ -1184,10 +1214,12 @@ class Parser:
         return False
 
     def _wanted_state(self, f: _Facts) -> bool:
-        """A past form of a switch verb after a wish: "I want the AC switched off", "they can be turned off"."""
+        """A past form of a switch verb after a wish: "I want the AC switched off", "they can be turned off", "I'd
+        appreciate it if the fans in the physics lab were turned on" (the wish may open a long clause)."""
         toks = f.toks
-        return any((tok in _PAST_SWITCH or (tok in _BE_ON and toks[i - 1] == "be")) and set(toks[max(0, i - 8):i])
-                   & _WANTING for i, tok in enumerate(toks))
+        wish_if = next((i for i in range(len(toks) - 1) if toks[i + 1] == "if" and toks[i] in _WISH_BEFORE_IF), None)
+        return any((tok in _PAST_SWITCH or (tok in _BE_ON and toks[i - 1] == "be")) and (
+            set(toks[max(0, i - 8):i]) & _WANTING or wish_if is not None and wish_if < i) for i, tok in enumerate(toks))
 
     def _action(self, f: _Facts) -> str | None:
         toks = f.toks
@@ -1638,11 +1670,13 @@ def _departed(toks: list[str], i: int, clause_starts: frozenset[int]) -> bool:
 
 
 def _at_home(f: _Facts) -> bool:
-    """A place of one's own after in/at: "in my hostel room", "at my house", "at my parents' place"."""
+    """A place of one's own after in/at: "in my hostel room", "at my house", "at my parents' place"; or one's own
+    head ("the projector in/on my head")."""
     toks = f.toks
     return not (f.rooms or f.buildings) and any(
-        t == "my" and toks[k - 1:k] and toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1:k + 2]
-        and toks[k + 1] in _HOME_WORDS for k, t in enumerate(toks))
+        t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
+            toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS
+            or toks[k - 1] in ("in", "on", "inside") and toks[k + 1] in _MIND_WORDS) for k, t in enumerate(toks))
 
 
 def _clause_of(f: _Facts, i: int) -> int:
@@ -2059,6 +2093,24 @@ def _retimes(prev: Command | None, f: _Facts, times: TimeInfo) -> bool:
         and times.when is not None and len(times.moments) == 1 and not (f.has_device or f.has_place) \
         and f.cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS and (bool(f.cues & _RETIME_SIGNALS)
                                                                            or f.phrase("do it") or f.phrase("do that"))
+
+
+_GOING_VERBS = frozenset({"go", "switch", "turn", "come", "shut", "power"})
+
+
+def _device_going_to_switch(f: _Facts) -> bool:
+    """ "the AC ... is going to go off", "<stray words> the AC ... going to go off": a device said before "going to
+    <switch verb>", with no person as the subject of "going" ("I'm going to turn off the lights", "we are going to
+    ..." are the speaker's own plan, read as before)."""
+    toks = f.toks
+    for g in range(1, len(toks) - 2):
+        if toks[g:g + 2] != ["going", "to"] or toks[g + 2] not in _GOING_VERBS:
+            continue
+        devices = [i for i in f.mentioned if i < g and f.masks.get(i) != PLACE]
+        if toks[g - 1] in ("is", "are", "am"):
+            return bool(devices) and not set(toks[:g - 1]) & (_SUBJECTS | {"am"})
+        return bool(devices)  # "... the AC and the seminar hall going to go off": no verb of its own, no order
+    return False
 
 
 def _statusish(f: _Facts) -> bool:

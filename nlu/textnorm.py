@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from nlu.numbers import normalize_numbers
+from nlu.numbers import NUMBER_WORDS, ZERO_LETTERS, normalize_numbers
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december")
@@ -95,6 +95,19 @@ def base_tokens(text: str) -> list[str]:
     return text.split()
 
 
+def _joined_meridiem(toks: list[str]) -> list[str]:
+    """ "six p m", "7:30 a m": the letters a voice spells out (or a transcript writes apart) are "pm"/"am" after a
+    number; elsewhere "a" and "p" stay words."""
+    out: list[str] = []
+    for tok in toks:
+        if tok == "m" and out and out[-1] in ("a", "p") and len(out) > 1 \
+                and (out[-2][-1:].isdigit() or out[-2] in NUMBER_WORDS or out[-2] in ZERO_LETTERS):
+            out[-1] += "m"
+        else:
+            out.append(tok)
+    return out
+
+
 def tokens(text: str) -> list[str]:
     """Clean tokens with spoken numbers turned into digits."""
-    return normalize_numbers(base_tokens(text))
+    return normalize_numbers(_joined_meridiem(base_tokens(text)))

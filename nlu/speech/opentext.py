@@ -15,8 +15,8 @@ the comma dropped, "checking are the lights off" began a switch).
 
 Whisper's other regular misreadings of campus speech on the dev notes, each fixed only where the words around it
 leave no other sense:
-- "off in" run together as "often" ("is often room 102", "are the lights often lab 2"): before a room word, a
-  number, "the" or "a";
+- "off in" run together as "often" ("is often room 102", "are the lights often lab 2", "often an hour"): before a
+  room word, a number, "the", "a" or "an hour";
 - a room number started twice ("one oh, one oh two" written "10102", "20202"): after a room word, a five-digit
   number whose first two digits start the last three is the last three;
 - "AC" heard as "I see" after "the" or before "on"/"off" and a place or the end, and as "issue", "edge(s)" between "the" and "on"/"off"
@@ -27,9 +27,12 @@ leave no other sense:
 - "lights off" heard as "light soft" (and "fans on" as "fan son"): the "s" went to the next word;
 - espeak-ng's "one" heard as "well", where a number is all that fits: after a room word, before "hour(s)"/"minute(s)";
 - "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and";
+- a short "on" written "un" before "please", a comma or the note's end ("the fans, room 101, un please"), or run
+  together as "unplease";
 - "switch" heard as "which" before "on" or "off" (as a question word "which" is not followed by "on"/"off":
   "which one", "which room");
-- "in" heard as "and" before a delay ("... in room 102 and half an hour", "and 40 minutes turn off ..."): "and"
+- "in" heard as "and" before a delay ("... in room 102 and half an hour", "and 40 minutes turn off ...", "and about
+  half an hour switch off ..."): "and"
   followed by nothing but an amount of time, where it cannot join two amounts (no amount of time before it, as in
   "an hour and 30 minutes"; no "a half" after a number, as in "one and a half hours");
 - "one and a half hours" written "1.5 hours": a decimal half is said "and a half";
@@ -43,8 +46,9 @@ leave no other sense:
 - a self-correction's "uh no" written "I know" as a clause of its own after something was named ("turn off the
   projector, I know, the fans, in room 201"): between commas, before a new mention ("the", "in", a room);
 - a clock time written as one number ("at 730 pm", "at 1130"): before "am"/"pm" a number of 3-4 digits whose last
-  two are minutes is hours and minutes ("7:30 pm"); after "at", "by", "until" or "till" only a 4-digit one (a
-  3-digit number there may be a room).
+  two are minutes is hours and minutes ("7:30 pm"); after "at", "by", "until" or "till" a 4-digit one, and a 3-digit
+  one (minutes in fives) only before "tonight", "today", "tomorrow", "this ..." or "in the ...", or at the note's end
+  after a place was named ("in lab 2 at 430"); elsewhere a 3-digit number there may be a room.
 """
 
 from __future__ import annotations
@@ -113,7 +117,8 @@ def _said_once(words: list[HeardWord]) -> list[HeardWord]:
     return words
 
 
-# "often" before these is "off in": a room word, a number, or the start of a room's name.
+# "often" before these is "off in": a room word, a number, or the start of a room's name (or "an hour": "often an
+# hour and a half" for "off in an hour and a half").
 _PLACE_STARTS = NUMBER_ROOM_HEADS | {"the", "a"}
 # Device words Whisper writes as other words, taken as the device between "the" and a word that follows a device in
 # a command ("turn on the connector in ...", "is the figure still on"), where no other sense fits.
@@ -145,8 +150,13 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
         word = words[i]
         after = words[i + 1].text if i + 1 < len(words) else ""
         before = out[-1].text if out else ""
-        if word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()):
+        if word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()
+                                     or (after == "an" and _text_at(words, i + 2) == "hour")):
             out += [HeardWord("off", word.confidence), HeardWord("in", word.confidence)]
+        elif word.text == "un" and (after in ("please", COMMA, "") or after.startswith("pleas")) and before:
+            out.append(HeardWord("on", word.confidence))  # "the fans, room 101, un please": a short "on"
+        elif word.text == "unplease":
+            out += [HeardWord("on", word.confidence), HeardWord("please", word.confidence)]
         elif word.text == "which" and after in ("on", "off"):
             out.append(HeardWord("switch", word.confidence))
         elif word.text == "i" and after == "see" and (before == "the" or (
@@ -232,9 +242,18 @@ def _clock_times(words: list[HeardWord]) -> list[HeardWord]:
         before = words[i - 1].text if i else ""
         if minutes >= 60 or before in NUMBER_ROOM_HEADS:  # "room 1130 pm": the room, then a time cut short
             continue
-        if (after in _MERIDIEMS and 1 <= hours <= 12) or (before in _TIME_BEFORE and len(text) == 4 and hours <= 23):
+        three = before in _TIME_BEFORE and len(text) == 3 and minutes % 5 == 0 and (after in _DAY_PARTS or (
+            not after and any(w.text in ("in", "at") for w in words[:i - 1]) and any(
+                w.text in NUMBER_ROOM_HEADS or w.text == "the" for w in words[:i - 1])))
+        if (after in _MERIDIEMS and 1 <= hours <= 12) or (before in _TIME_BEFORE and len(text) == 4 and hours <= 23) \
+                or three:
             out[i] = HeardWord(f"{hours}:{text[-2:]}", word.confidence)
     return out
+
+
+# After "at 930" these make it a time of day ("at 930 tonight"), as does the note's end when a place was named before
+# ("... in lab 2 at 430"): a room there would be a second place.
+_DAY_PARTS = frozenset({"tonight", "today", "tomorrow", "this", "in"})
 
 
 _UNIT_WORDS = frozenset("zero one two three four five six seven eight nine".split())
@@ -340,9 +359,10 @@ def _is_heard_as(words: list[HeardWord]) -> list[HeardWord]:
     return [w for w in out if w.text]
 
 
-# Words of an amount of time ("half an hour", "a couple of minutes", "1 and a half hours", "40 minutes").
+# Words of an amount of time ("half an hour", "a couple of minutes", "1 and a half hours", "40 minutes"), said
+# roughly too ("about half an hour").
 _AMOUNT_WORDS = frozenset("a an half couple of few quarter and one two three four five ten twenty thirty forty "
-                          "fifty".split())
+                          "fifty about around roughly".split())
 _UNITS = frozenset("hour hours minute minutes min mins".split())
 
 

@@ -23,7 +23,10 @@ UNDERSTOOD_BELOW = 0.5
 UNSURE_WORD_CAP = 0.6
 # A note heard at least this surely (the bot's voice_confirm_below default), with no unsure device, room or on/off
 # word, whose parse only lacks the room, is asked "Which room?" as typed text is: the answer names the room, and
-# what was heard of the rest is trusted as much as a switch that runs unasked.
+# what was heard of the rest is trusted as much as a switch that runs unasked. So is the parser's question about a
+# place the campus lacks ("I don't know room 205 on this campus. Did you mean ...?") or a device the room lacks ("I
+# found no heater in Classroom 102. Which device do you mean?"): its answer names what to switch, so asking it never
+# switches (refused, it was the biggest kind of Piper's failures on the third and fourth spoken parts).
 ASK_ROOM_FROM = 0.75
 # The parses whose room question a sure note may ask (a switch, or whether something is on).
 ASK_ROOM_INTENTS = ("device_control", "status_query")
@@ -58,7 +61,7 @@ def understand_voice(data: bytes, engine: SpeechEngine, vocabulary: Vocabulary,
 # What the product does with a voice note (`VoiceDecision.verdict`).
 ACT = "act"  # switch or answer at once
 CONFIRM = "confirm"  # a switch asks "Switch ...?" with buttons first
-ASK = "ask"  # the parser's question (only "Which room?") is asked, as for typed text
+ASK = "ask"  # the parser's question ("Which room?", or a place or device the campus lacks) is asked, as typed
 REFUSE = "refuse"  # shown, never acted on; nothing may complete it
 
 
@@ -136,11 +139,12 @@ def _decided(transcript: Transcript, parsed: Command, unsure: bool) -> tuple[Com
 def may_ask_room(heard_confidence: float, unsure: bool, parsed: Command, rules: VoiceRules = VoiceRules()) -> bool:
     """Whether a voice note's `parsed` command, which asks a question, may be asked as typed text would be: the note
     was heard surely (`heard_confidence` >= `rules.confirm_below`, no `unsure` device, room or on/off word), the
-    parser is sure enough of its reading (judge >= `rules.understood_below`), and the question is only which room."""
-    from nlu.parser import asks_only_for_room
+    parser is sure enough of its reading (judge >= `rules.understood_below`), and the question is which room, or
+    about a place or device the campus lacks (`nlu.parser.asks_which_place_or_device`)."""
+    from nlu.parser import asks_which_place_or_device
 
     return (heard_confidence >= rules.confirm_below and not unsure and parsed.intent in ASK_ROOM_INTENTS
-            and parsed.confidence >= rules.understood_below and asks_only_for_room(parsed))
+            and parsed.confidence >= rules.understood_below and asks_which_place_or_device(parsed))
 
 
 def _with_confidence(command: Command, confidence: float) -> Command:

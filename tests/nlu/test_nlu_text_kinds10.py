@@ -52,9 +52,10 @@ def test_scratch_that_takes_the_first_place_back(demo: Parser, text: str, room: 
     assert command.intent == "device_control" and command.rooms == (room,), command
 
 
-def test_scratch_that_with_nothing_after_asks(rules: Parser) -> None:
+def test_scratch_that_with_nothing_after_switches_nothing(rules: Parser) -> None:
+    # The order is taken back and nothing replaces it: no switch (the voice pass reads it as nothing asked for).
     command = rules.parse("switch on the ac in lab 2, scratch that", now=NOW)
-    assert command.clarification is not None, command
+    assert command.intent != "device_control" or command.clarification is not None, command
 
 
 def test_that_one_after_a_question_is_the_device_asked_about(demo: Parser) -> None:

@@ -96,6 +96,10 @@ def test_a_phrase_written_twice_at_the_end_is_kept_once():
     ("Turn off everything in room 102 and half an hour.", "turn off everything in room 102 in half an hour", 30),
     ("Turn the AC off in room 202 and a couple of minutes.", "turn the ac off in room 202 in a couple of minutes", 2),
     ("And 40 minutes, turn off the AC in the staff room.", "in 40 minutes, turn off the ac in the staff room", 40),
+    # The fourth spoken part (branch voice-kinds5): Piper's "in about half an hour switch off ..." switched at once.
+    ("And about half an hour, turn the fans off in room 201.",
+     "in about half an hour, turn the fans off in room 201", 30),
+    ("The AC in the staff room, often an hour.", "the ac in the staff room, off in an hour", 60),
     ("Switch off the lights in room 102 in 1.5 hours.", "switch off the lights in room 102 in 1 and a half hours",
      90),
 ])
@@ -115,6 +119,7 @@ def test_a_delay_heard_with_and_or_written_as_a_decimal_is_the_delay_said(parse,
     "turn off the fans in lab 2 in an hour and 30 minutes", "turn off the fans in lab 2 in one and a half hours",
     "turn off the fans in lab 2 in 2 and a half hours", "turn off the fans in lab 2 in an hour and a half",
     "turn off lab 1 and lab 2 in 5 minutes", "turn off the lights in lab 1 and 2 hours later turn on the fans",
+    "turn off the lights in lab 1 and about an hour later the fans", "it happens often an email comes late",
 ])
 def test_an_and_that_joins_amounts_or_places_stays(written):
     assert _text(written) == written
@@ -243,3 +248,36 @@ def test_a_questions_is_written_as_at_a_clause_start_is_is(parse, written, fixed
 ])
 def test_as_elsewhere_stays(written):
     assert _text(written) == written
+
+
+@pytest.mark.parametrize("written, fixed, hour, minute", [
+    # The fourth spoken part (branch voice-kinds5): "at four thirty", "at nine thirty tonight" written as one number.
+    ("Can you turn the AC off in lab 2 at 430?", "can you turn the ac off in lab 2 at 4:30", 16, 30),
+    ("Turn off everything in the staff room at 930 tonight.",
+     "turn off everything in the staff room at 9:30 tonight", 21, 30),
+])
+def test_a_three_digit_time_after_at_where_no_room_fits(parse, written, fixed, hour, minute):
+    assert _text(written) == fixed
+    command = parse(_text(written))
+    assert (command.when.hour, command.when.minute) == (hour, minute), command
+
+
+@pytest.mark.parametrize("written", [
+    "turn off the lights at 201", "switch off the fans in lab 1 at 101", "meet me at 430",
+])
+def test_a_three_digit_number_after_at_stays_where_it_may_be_a_room(written):
+    assert _text(written) == written
+
+
+@pytest.mark.parametrize("written, fixed", [
+    ("The fans, room 101, un please.", "the fans, room 101, on please"),
+    ("The fans, room 101, unplease.", "the fans, room 101, on please"),
+])
+def test_a_short_on_written_un_is_on(parse, written, fixed):
+    assert _text(written) == fixed
+    command = parse(_text(written))
+    assert (command.intent, command.action, command.switches) == ("device_control", "on", ("cr-101-fans",)), command
+
+
+def test_un_elsewhere_stays():
+    assert _text("the un charter") == "the un charter"

@@ -43,13 +43,28 @@ def test_the_same_note_heard_unsurely_is_refused(demo_vocab):
 
 
 @pytest.mark.parametrize("text", ["turn on the lights in classroom 101 tomorrow",  # "At what time?"
-                                  "turn off the lights in room 999",  # a room the campus has not
-                                  "switch on the heater in classroom 101"])  # "Which device do you mean?"
+                                  "turn it on",  # "What should I switch?"
+                                  "turn the lights on in room 101 at 5 pm and the fans at 6"])  # two times
 def test_a_sure_note_with_any_other_question_is_refused(text, demo_vocab):
     parsed = parser_for(demo_vocab).parse(text, now=CORPUS_NOW)
     assert parsed.clarification, parsed  # as typed text it asks
     command = _decide(_heard(text, 0.95), demo_vocab, parsed)
     assert command.intent == "unknown" and command.clarification == NOT_UNDERSTOOD, command
+
+
+@pytest.mark.parametrize("text, question", [
+    ("turn off the lights in room 999", "I don't know room 999 on this campus."),  # a place the campus lacks
+    ("switch on the heater in classroom 101", "I found no heater in Classroom 101. Which device do you mean?"),
+])
+def test_a_sure_note_naming_a_place_or_device_the_campus_lacks_is_asked_and_switches_nothing(text, question,
+                                                                                            demo_vocab):
+    """Asked as typed text is (since branch voice-kinds5): the answer names what to switch; heard unsurely, refused."""
+    parsed = parser_for(demo_vocab).parse(text, now=CORPUS_NOW)
+    command = _decide(_heard(text, 0.95), demo_vocab, parsed)
+    assert command.clarification == parsed.clarification and command.clarification.startswith(question), command
+    assert not command.switches
+    for heard in (_heard(text, ASK_ROOM_FROM - 0.01), _heard(text, 0.95, word_confidence=0.3)):
+        assert _decide(heard, demo_vocab, parsed).clarification == NOT_UNDERSTOOD, heard
 
 
 def test_a_piper_note_without_a_room_is_asked_which_room(notes, demo_vocab):
