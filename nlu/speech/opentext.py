@@ -64,6 +64,9 @@ from nlu.speech.base import HeardWord
 from nlu.textnorm import base_tokens
 
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
+# The confidence a deciding word put in for other words by sound gets at most (espeak-ng's "I see" as "the AC", "go"
+# as a room number's "oh"): under the word check's 0.7 (nlu.speech.wordcheck.WORD_SURE), so a switch on it asks first.
+GUESSED = 0.5
 
 
 # Punctuation Whisper writes between clauses, kept for the parser as a comma token (a full stop is not: "A.C.").
@@ -176,9 +179,10 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
             out += [HeardWord("ac", word.confidence), HeardWord("on", word.confidence)]
         elif (word.text in _DEVICE_SOUNDALIKES and before == "the" and after in _AFTER_DEVICE
               and (word.text != "message" or after in ("in", "on", "off"))):  # "the message is ..." is a message
-            out.append(HeardWord(_DEVICE_SOUNDALIKES[word.text], word.confidence))
+            guessed = min(word.confidence, GUESSED) if word.text == "message" else word.confidence
+            out.append(HeardWord(_DEVICE_SOUNDALIKES[word.text], guessed))
         elif word.text in _PLURALS and after in _SPLIT_S:
-            least = min(word.confidence, words[i + 1].confidence)
+            least = min(word.confidence, words[i + 1].confidence, GUESSED if after in ("sun", "song") else 1.0)
             out += [HeardWord(_PLURALS[word.text], least), HeardWord(_SPLIT_S[after], least)]
             i += 1
         elif word.text == "well" and (before in NUMBER_ROOM_HEADS or after in _TIME_UNITS):
@@ -188,7 +192,7 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
         elif word.text == "free" and (before == "unit" or (before == COMMA and len(out) > 1 and out[-2].text == "unit")):
             if before == COMMA:
                 out.pop()
-            out.append(HeardWord("3", word.confidence))
+            out.append(HeardWord("3", min(word.confidence, GUESSED)))
         elif word.text == "pass" and (after[:1].isdigit() or after in _UNIT_WORDS) and (
                 before in _CLOCK_PARTS or (before == COMMA and len(out) > 1 and out[-2].text in _CLOCK_PARTS)):
             if before == COMMA:
@@ -403,8 +407,8 @@ def _oh_heard_go(words: list[HeardWord]) -> list[HeardWord]:
         before, after = out[i - 1].text, out[i + 1].text
         if (out[i].text == "go" and out[i - 2].text in NUMBER_ROOM_HEADS and len(before) == 1 and before.isdigit()
                 and ((len(after) == 1 and after.isdigit()) or after in _GO_DIGITS)):
-            out[i] = HeardWord("0", out[i].confidence)
-            out[i + 1] = HeardWord(_GO_DIGITS.get(after, after), out[i + 1].confidence)
+            out[i] = HeardWord("0", min(out[i].confidence, GUESSED))
+            out[i + 1] = HeardWord(_GO_DIGITS.get(after, after), min(out[i + 1].confidence, GUESSED))
     return out
 
 
@@ -425,7 +429,7 @@ def _ac_heard_i_see(words: list[HeardWord]) -> list[HeardWord]:
                 and (_text_at(words, at + 3) in _PLACE_AFTER_IN or _text_at(words, at + 3)[:1].isdigit())
                 and all(w.text in _OPENERS or w.text == COMMA for w in words[:i][-3:])
                 and (i == 0 or words[i - 1].text in _OPENERS or words[i - 1].text == COMMA)):
-            sure = min(w.confidence for w in words[i:at + 2])
+            sure = min(GUESSED, *(w.confidence for w in words[i:at + 2]))
             out += [HeardWord("the", sure), HeardWord("ac", sure)]
             i = at + 2
             continue

@@ -291,3 +291,18 @@ def test_a_time_whisper_wrote_with_pass_often_or_and_is_the_time_said(parse, wri
 ])
 def test_those_words_where_they_mean_themselves_stay(written):
     assert _text(written) == written
+
+
+@pytest.mark.parametrize("written, guessed", [
+    ("I see in classroom 201, off please.", "ac"), ("Kill the power in room 2 go to.", "0"),
+    ("Turn on the message in the principal office.", "ac"), ("Switch off AC unit free in the auditorium.", "3"),
+    ("Light song in the staff room.", "on"),
+])
+def test_a_deciding_word_put_in_by_sound_is_unsure_however_sure_whisper_was(written, guessed):
+    """Whisper wrote other words, surely: the campus word read into them is a guess, so a switch on it asks first."""
+    from nlu.speech.opentext import GUESSED
+    from nlu.speech.wordcheck import WORD_SURE
+
+    words = heard_words((" " + word, 0.99) for word in written.split())
+    assert [w.confidence for w in words if w.text == guessed] == [GUESSED]
+    assert GUESSED < WORD_SURE
