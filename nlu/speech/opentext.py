@@ -167,7 +167,8 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
                 _text_at(words, i + 2) in ("on", "off") and _text_at(words, i + 3) in _AFTER_ON_OFF)):
             out.append(HeardWord("ac", min(word.confidence, words[i + 1].confidence)))
             i += 1
-        elif word.text in _LAB_SOUNDALIKES and (before in _LAB_NAMES or (after == "block" and before in _BLOCK_BEFORE) or (
+        elif word.text in _LAB_SOUNDALIKES and (
+                before in _LAB_NAMES or (after == "block" and before in _BLOCK_BEFORE) or (
                 (after[:1].isdigit() or after in _UNIT_WORDS) and before in ("", COMMA, "in", "at", "for", "to"))):
             out.append(HeardWord("lab", word.confidence))
         elif before == "electronic" and word.text in _S_LAB:
@@ -189,7 +190,8 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
             out.append(HeardWord("1", word.confidence))
         elif word.text == "un":
             out.append(HeardWord("on", word.confidence))
-        elif word.text == "free" and (before == "unit" or (before == COMMA and len(out) > 1 and out[-2].text == "unit")):
+        elif word.text == "free" and (before == "unit" or (
+                before == COMMA and len(out) > 1 and out[-2].text == "unit")):
             if before == COMMA:
                 out.pop()
             out.append(HeardWord("3", min(word.confidence, GUESSED)))
@@ -386,11 +388,12 @@ def _delays_with_in(words: list[HeardWord]) -> list[HeardWord]:
         joins = any(w.text in _UNITS for w in words[:i])  # "one hour in paris and 30 minutes": one amount
         if joins or (fraction and (before in _AMOUNT_WORDS or before.isdigit())):
             continue
-        j = i + 1 + (_text_at(words, i + 1) in _ABOUT)  # "and about half an hour": "in about ..."
-        while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - i <= 6:
+        about = int(_text_at(words, i + 1) in _ABOUT)  # "and about half an hour": "in about ..."
+        j = i + 1 + about
+        while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - i <= 5 + about:
             j += 1
         after = words[j].text if j < len(words) else ""
-        if j > i + 1 + (_text_at(words, i + 1) in _ABOUT) and after in _UNITS and (j + 1 >= len(words) or words[j + 1].text not in ("later", "after")):
+        if j > i + 1 + about and after in _UNITS and (j + 1 >= len(words) or words[j + 1].text not in ("later", "after")):
             out[i] = HeardWord("in", word.confidence)
     return out
 

@@ -273,8 +273,8 @@ def test_espeak_ngs_room_numbers_ac_and_on_written_as_other_words_are_the_campus
 @pytest.mark.parametrize("written, fixed, hour, minute", [
     ("Switch off the AC in lab 1 at 5, actually make it half pass 5.",
      "switch off the ac in lab 1 at 5, actually make it half past 5", 17, 30),
-    ("The fans in the reading hall, often an hour and a half.", "the fans in the reading hall, off in an hour and a half",
-     11, 30),
+    ("The fans in the reading hall, often an hour and a half.",
+     "the fans in the reading hall, off in an hour and a half", 11, 30),
     ("And about half an hour, switch off the lights in lab 2.", "in about half an hour, switch off the lights in lab 2",
      10, 30),
 ])
