@@ -393,7 +393,8 @@ def _delays_with_in(words: list[HeardWord]) -> list[HeardWord]:
         while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - i <= 5 + about:
             j += 1
         after = words[j].text if j < len(words) else ""
-        if j > i + 1 + about and after in _UNITS and (j + 1 >= len(words) or words[j + 1].text not in ("later", "after")):
+        if j > i + 1 + about and after in _UNITS and (
+                j + 1 >= len(words) or words[j + 1].text not in ("later", "after")):
             out[i] = HeardWord("in", word.confidence)
     return out
 
