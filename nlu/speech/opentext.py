@@ -50,7 +50,7 @@ leave no other sense:
 - espeak-ng's "the AC" written "I see" or "did I see" at a clause start before "in" and a place ("I see in classroom
   201, off please"); its "AC" written "message" between "the" and "in"/"on"/"off"; "unit three" as "unit free";
   "lights on" as "light sun"/"light song" (the "s" moved, as in "light soft"); "the lab block" as "the lamp block";
-- "on" written "un" ("room 101, un please"); "half past" written "half pass"; "off in an hour" written "often an
+- "on" written "un" before what follows an on/off word ("room 101, un please"; "un-plug" stays); "half past" written "half pass"; "off in an hour" written "often an
   hour"; "in about half an hour" written "and about half an hour".
 """
 
@@ -188,7 +188,7 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
             i += 1
         elif word.text == "well" and (before in NUMBER_ROOM_HEADS or after in _TIME_UNITS):
             out.append(HeardWord("1", word.confidence))
-        elif word.text == "un":
+        elif word.text == "un" and after in _AFTER_ON_OFF:  # "room 101, un please"; not "un-plug"
             out.append(HeardWord("on", word.confidence))
         elif word.text == "free" and (before == "unit" or (
                 before == COMMA and len(out) > 1 and out[-2].text == "unit")):

@@ -288,6 +288,7 @@ def test_a_time_whisper_wrote_with_pass_often_or_and_is_the_time_said(parse, wri
     "let us go to room 2 go home", "room 2 go", "now i see in the news that the lab is closed", "i see, thanks",
     "the message is clear", "did i see the lights on", "pass 5 cards to me",
     "i came in and about half an hour later", "the free unit in lab 2", "the ac unit is free", "a lamp block of wood",
+    "un plug the fans",
 ])
 def test_those_words_where_they_mean_themselves_stay(written):
     assert _text(written) == written
