@@ -49,6 +49,13 @@ leave no other sense:
   two are minutes is hours and minutes ("7:30 pm"); after "at", "by", "until" or "till" a 4-digit one, and a 3-digit
   one (minutes in fives) only before "tonight", "today", "tomorrow", "this ..." or "in the ...", or at the note's end
   after a place was named ("in lab 2 at 430"); elsewhere a 3-digit number there may be a room.
+- espeak-ng's room number "oh" heard "go" ("room 2 go to" for "room two oh two", "room 2 go well"): right after a
+  room word and one digit, before a digit or a word said as one;
+- espeak-ng's "the AC" written "I see" or "did I see" at a clause start before "in" and a place ("I see in classroom
+  201, off please"); its "AC" written "message" between "the" and "in"/"on"/"off"; "unit three" as "unit free";
+  "lights on" as "light sun"/"light song" (the "s" moved, as in "light soft"); "the lab block" as "the lamp block";
+- "on" written "un" before what follows an on/off word too ("un-plug" stays); "half past" written "half pass";
+  "in about half an hour" written "and about half an hour".
 """
 
 from __future__ import annotations
@@ -61,6 +68,9 @@ from nlu.speech.base import HeardWord
 from nlu.textnorm import base_tokens
 
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
+# The confidence a deciding word put in for other words by sound gets at most (espeak-ng's "I see" as "the AC", "go"
+# as a room number's "oh"): under the word check's 0.7 (nlu.speech.wordcheck.WORD_SURE), so a switch on it asks first.
+GUESSED = 0.5
 
 
 # Punctuation Whisper writes between clauses, kept for the parser as a comma token (a full stop is not: "A.C.").
@@ -92,8 +102,8 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop()
     while out and out[0].text == COMMA:
         out.pop(0)
-    return _hundreds_joined(_restarted_numbers(_delays_with_in(_is_heard_as(_hesitation_first(
-        _misheard_words(_zeros_between_digits(_clock_times(_no_said_as_i_know(_said_once(out))))))))))
+    return _hundreds_joined(_restarted_numbers(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
+        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_no_said_as_i_know(_said_once(out))))))))))))
 
 
 # A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
@@ -123,7 +133,7 @@ _PLACE_STARTS = NUMBER_ROOM_HEADS | {"the", "a"}
 # Device words Whisper writes as other words, taken as the device between "the" and a word that follows a device in
 # a command ("turn on the connector in ...", "is the figure still on"), where no other sense fits.
 _DEVICE_SOUNDALIKES = {"connector": "projector", "eager": "heater", "figure": "heater", "tiger": "heater",
-                       "hand": "fans"}
+                       "hand": "fans", "message": "ac"}
 _AFTER_DEVICE = frozenset("in on off still is".split())
 # "AC" as Whisper writes espeak-ng's "ay see" between "the" and "on"/"off" ("turn the issue off", "the edges on"),
 # where those words make no sense; "switch the icon" is "the AC on" run together.
@@ -133,13 +143,17 @@ _SWITCH_VERBS = frozenset("turn switch put get keep leave".split())
 # lamp"); and "electronics lab" with the "s" moved ("the electronic slam").
 _LAB_SOUNDALIKES = frozenset({"lamb", "lamp"})
 _LAB_NAMES = frozenset({"physics", "computer", "electronics"})
+# Where "the lamp block" names the lab block ("in the lamp block"; not "a lamp block").
+_BLOCK_BEFORE = frozenset({"", COMMA, "the", "in"})
 _S_LAB = frozenset({"slam", "slab", "slabs", "slop", "slops", "lab"})
 # What follows "AC on/off" in an order ("i see off in the principal office"), not "i see on the list".
 _AFTER_ON_OFF = frozenset({"", "in", "please", "now", ",", "for", "at"})
 # "light soft" -> "lights off": a device word whose plural "s" Whisper joined to the on/off word after it.
-_SPLIT_S = {"soft": "off", "son": "on"}
+_SPLIT_S = {"soft": "off", "son": "on", "sun": "on", "song": "on"}
 _PLURALS = {"light": "lights", "fan": "fans"}
 _TIME_UNITS = frozenset("hour hours minute minutes".split())
+# What comes before "past" in a clock time said aloud ("half past 5", Whisper's "half pass 5" or "half, pass 5").
+_CLOCK_PARTS = frozenset({"half", "quarter"})
 
 
 def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
@@ -163,7 +177,8 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
                 _text_at(words, i + 2) in ("on", "off") and _text_at(words, i + 3) in _AFTER_ON_OFF)):
             out.append(HeardWord("ac", min(word.confidence, words[i + 1].confidence)))
             i += 1
-        elif word.text in _LAB_SOUNDALIKES and (before in _LAB_NAMES or (
+        elif word.text in _LAB_SOUNDALIKES and (
+                before in _LAB_NAMES or (after == "block" and before in _BLOCK_BEFORE) or (
                 (after[:1].isdigit() or after in _UNIT_WORDS) and before in ("", COMMA, "in", "at", "for", "to"))):
             out.append(HeardWord("lab", word.confidence))
         elif before == "electronic" and word.text in _S_LAB:
@@ -173,14 +188,28 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
             out.append(HeardWord("ac", word.confidence))
         elif word.text == "icon" and before == "the" and len(out) > 1 and out[-2].text in _SWITCH_VERBS:
             out += [HeardWord("ac", word.confidence), HeardWord("on", word.confidence)]
-        elif word.text in _DEVICE_SOUNDALIKES and before == "the" and after in _AFTER_DEVICE:
-            out.append(HeardWord(_DEVICE_SOUNDALIKES[word.text], word.confidence))
+        elif (word.text in _DEVICE_SOUNDALIKES and before == "the" and after in _AFTER_DEVICE
+              and (word.text != "message" or after in ("in", "on", "off"))):  # "the message is ..." is a message
+            guessed = min(word.confidence, GUESSED) if word.text == "message" else word.confidence
+            out.append(HeardWord(_DEVICE_SOUNDALIKES[word.text], guessed))
         elif word.text in _PLURALS and after in _SPLIT_S:
-            least = min(word.confidence, words[i + 1].confidence)
+            least = min(word.confidence, words[i + 1].confidence, GUESSED if after in ("sun", "song") else 1.0)
             out += [HeardWord(_PLURALS[word.text], least), HeardWord(_SPLIT_S[after], least)]
             i += 1
         elif word.text == "well" and (before in NUMBER_ROOM_HEADS or after in _TIME_UNITS):
             out.append(HeardWord("1", word.confidence))
+        elif word.text == "un" and after in _AFTER_ON_OFF:  # "room 101, un please"; not "un-plug"
+            out.append(HeardWord("on", word.confidence))
+        elif word.text == "free" and (before == "unit" or (
+                before == COMMA and len(out) > 1 and out[-2].text == "unit")):
+            if before == COMMA:
+                out.pop()
+            out.append(HeardWord("3", min(word.confidence, GUESSED)))
+        elif word.text == "pass" and (after[:1].isdigit() or after in _UNIT_WORDS) and (
+                before in _CLOCK_PARTS or (before == COMMA and len(out) > 1 and out[-2].text in _CLOCK_PARTS)):
+            if before == COMMA:
+                out.pop()
+            out.append(HeardWord("past", word.confidence))
         elif (word.text == "in" and before in ("hour", "hours") and after[:1].isdigit() and i + 2 < len(words)
               and words[i + 2].text in ("minute", "minutes")):
             out.append(HeardWord("and", word.confidence))
@@ -364,6 +393,7 @@ def _is_heard_as(words: list[HeardWord]) -> list[HeardWord]:
 _AMOUNT_WORDS = frozenset("a an half couple of few quarter and one two three four five ten twenty thirty forty "
                           "fifty about around roughly".split())
 _UNITS = frozenset("hour hours minute minutes min mins".split())
+_ABOUT = frozenset({"about", "around"})
 
 
 def _delays_with_in(words: list[HeardWord]) -> list[HeardWord]:
@@ -378,10 +408,55 @@ def _delays_with_in(words: list[HeardWord]) -> list[HeardWord]:
         joins = any(w.text in _UNITS for w in words[:i])  # "one hour in paris and 30 minutes": one amount
         if joins or (fraction and (before in _AMOUNT_WORDS or before.isdigit())):
             continue
-        j = i + 1
-        while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - i <= 5:
+        about = int(_text_at(words, i + 1) in _ABOUT)  # "and about half an hour": "in about ..."
+        j = i + 1 + about
+        while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - i <= 5 + about:
             j += 1
         after = words[j].text if j < len(words) else ""
-        if j > i + 1 and after in _UNITS and (j + 1 >= len(words) or words[j + 1].text not in ("later", "after")):
+        if j > i + 1 + about and after in _UNITS and (
+                j + 1 >= len(words) or words[j + 1].text not in ("later", "after")):
             out[i] = HeardWord("in", word.confidence)
+    return out
+
+
+# Room-number digits as Whisper writes espeak-ng's after "go", the "oh" it heard ("room 2 go to" for "room two oh two").
+_GO_DIGITS = {"to": "2", "too": "2", "two": "2", "one": "1", "won": "1", "well": "1", "for": "4", "four": "4"}
+
+
+def _oh_heard_go(words: list[HeardWord]) -> list[HeardWord]:
+    """"room 2 go to" -> "room 2 0 2": a room number's "oh" heard "go", only right after a room word and one digit
+    and before a digit or a word said as one ("to", "well"), where "go" cannot be the verb."""
+    out = list(words)
+    for i in range(2, len(out) - 1):
+        before, after = out[i - 1].text, out[i + 1].text
+        if (out[i].text == "go" and out[i - 2].text in NUMBER_ROOM_HEADS and len(before) == 1 and before.isdigit()
+                and ((len(after) == 1 and after.isdigit()) or after in _GO_DIGITS)):
+            out[i] = HeardWord("0", min(out[i].confidence, GUESSED))
+            out[i + 1] = HeardWord(_GO_DIGITS.get(after, after), min(out[i + 1].confidence, GUESSED))
+    return out
+
+
+# What follows "in" where a place is named ("in lab 2", "in the principal office", "in room 101").
+_PLACE_AFTER_IN = NUMBER_ROOM_HEADS | {"the"}
+
+
+def _ac_heard_i_see(words: list[HeardWord]) -> list[HeardWord]:
+    """espeak-ng's "the AC" written "I see" or "did I see" at a clause start before "in" and a place ("I see in
+    classroom 201, off please", "so did I see in lab 2, could you switch it off"): "the AC in ...". Not in a clause's
+    middle ("now I see in the news ..."), nor before anything but a place."""
+    out: list[HeardWord] = []
+    i = 0
+    while i < len(words):
+        did = words[i].text == "did"
+        at = i + did
+        if (_text_at(words, at) == "i" and _text_at(words, at + 1) == "see" and _text_at(words, at + 2) == "in"
+                and (_text_at(words, at + 3) in _PLACE_AFTER_IN or _text_at(words, at + 3)[:1].isdigit())
+                and all(w.text in _OPENERS or w.text == COMMA for w in words[:i][-3:])
+                and (i == 0 or words[i - 1].text in _OPENERS or words[i - 1].text == COMMA)):
+            sure = min(GUESSED, *(w.confidence for w in words[i:at + 2]))
+            out += [HeardWord("the", sure), HeardWord("ac", sure)]
+            i = at + 2
+            continue
+        out.append(words[i])
+        i += 1
     return out
