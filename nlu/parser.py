@@ -306,6 +306,7 @@ class _Facts:
     type_spans: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each device-type phrase
     plain_types: set[str] = field(default_factory=set)  # types named by a kind of it ("tube lights", "ceiling fans")
     masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
+    excluded: bool = False  # a device or place was taken out by "not" ("no, the projector, not the lights")
 
     def masked(self) -> tuple[str, ...]:
         """The tokens with rooms, switches and times replaced by one mask each (what the judge reads)."""
@@ -502,11 +503,12 @@ class Parser:
     def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime
                     ) -> tuple[Command, Evidence]:
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
-        toks = taken.toks
+        toks = _bare_hour(taken.toks, context.previous, self.gaz.rooms, now)  # "make it 4" after "... at 5 pm"
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
         times = _same_period(times, toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
-                       asked=raw.rstrip().endswith("?"))
+                       asked=raw.rstrip().endswith("?"),
+                       excluded=any(c.marker == ("not",) and not c.put for c in taken.corrections))
         covered = set(times.used)
         if _CLAUSE_BREAK.search(raw):
             facts.clause_starts = self._clause_starts(raw, len(toks))
@@ -832,6 +834,8 @@ class Parser:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         if action is None and _retimes(prev, f, times):
             return "device_control", prev.action, None  # "make that 9 pm", "in 10 minutes instead": the same, later
+        if action is None and _device_slip(prev, f):
+            return "device_control", prev.action, None  # "not that one, the fans": the same, on the fans instead
         if action is None and prev is not None and prev.intent == "device_control" and prev.action is not None \
                 and prev.when is not None and times.when is None and not times.period and not (f.has_device or f.has_place) \
                 and cues & {"now", "immediately"} and cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS:
@@ -2059,6 +2063,52 @@ def _retimes(prev: Command | None, f: _Facts, times: TimeInfo) -> bool:
         and times.when is not None and len(times.moments) == 1 and not (f.has_device or f.has_place) \
         and f.cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS and (bool(f.cues & _RETIME_SIGNALS)
                                                                            or f.phrase("do it") or f.phrase("do that"))
+
+
+def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datetime) -> list[str]:
+    """"make it 4", "push it to 6", "change the time to 7:30" after a timed switch command: the figure is the new
+    clock time, read as "at 4". Only a figure right after "it"/"that"/"to", with a word that moves a time and
+    nothing else numbered; never when the previous place was named by a small figure ("make that 2" after "lab 1"
+    may be lab 2), nor after an untimed command ("make it 7" could be anything there), nor after one timed another
+    day (the figure would fall today): those stay not understood."""
+    if prev is None or prev.intent != "device_control" or prev.action is None or prev.when is None \
+            or prev.when.astimezone(now.tzinfo).date() != now.date() or not set(toks) & _RETIME_SIGNALS or "at" in toks:
+        return toks
+    figures = [i for i, t in enumerate(toks) if any(c.isdigit() for c in t)]
+    if len(figures) != 1 or not figures[0] or toks[figures[0] - 1] not in ("it", "that", "to"):
+        return toks
+    k = figures[0]
+    hour = toks[k].split(":")[0]
+    if not (hour.isdigit() and 1 <= int(hour) <= 12) or not re.fullmatch(r"\d{1,2}(:\d\d)?", toks[k]):
+        return toks
+    if any(re.search(r"(?<!\d)\d{1,2}(?!\d)", rooms[r].name) for r in prev.rooms if r in rooms):
+        return toks
+    return [*toks[:k - 1], "at"] + toks[k:] if toks[k - 1] == "to" else [*toks[:k], "at", *toks[k:]]
+
+
+# Signs that the device of the command before was the wrong one: "not that one", "wrong one", "not them".
+_SLIP_PHRASES = ("not that 1", "not this 1", "not that", "not those", "not these", "not them", "not it", "wrong 1",
+                 "the wrong", "not the 1")
+# The only words such a message may hold besides the device, a place and fillers.
+_SLIP_WORDS = frozenset({"wait", "make", "instead", "rather", "actually", "no", "oh", "hmm", "sorry", "oops",
+                         "whoops"}) | frozenset({"not", "that", "this", "1", "one", "those", "these", "them", "it", "wrong",
+                                       "meant", "mean", "but", "only", "in", "at", "there", "device", "thing"})
+
+
+def _device_slip(prev: Command | None, f: _Facts) -> bool:
+    """ "not that one, the fans", "no, the projector, not the lights", "wrong one, the AC" right after a switch
+    command: the command again on the device named now (its room and time kept). Only with a sign that the device
+    before is taken back and another one named, and no other word: a bare "no, the projector" is not read so, nor
+    anything after a question or with no command before it."""
+    if prev is None or prev.intent != "device_control" or prev.action is None or f.asked:
+        return False
+    if not (f.types or f.switch_mentions) or f.cues & _STRONG_VERBS or set(f.toks) & {"on", "off"}:
+        return False
+    if not (f.excluded or any(f.phrase(p) for p in _SLIP_PHRASES)):
+        return False
+    if not f.switch_mentions and set(f.types) <= set(prev.device_types):
+        return False  # "not that one, the lights" after the lights: which lights is unclear
+    return f.cues - lx.FILLER_WORDS <= _SLIP_WORDS
 
 
 def _statusish(f: _Facts) -> bool:
