@@ -2067,23 +2067,31 @@ def _retimes(prev: Command | None, f: _Facts, times: TimeInfo) -> bool:
 
 def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datetime) -> list[str]:
     """"make it 4", "push it to 6", "change the time to 7:30" after a timed switch command: the figure is the new
-    clock time, read as "at 4". Only a figure right after "it"/"that"/"to", with a word that moves a time and
-    nothing else numbered; never when the previous place was named by a small figure ("make that 2" after "lab 1"
-    may be lab 2), nor after an untimed command ("make it 7" could be anything there), nor after one timed another
-    day (the figure would fall today): those stay not understood."""
+    clock time on that command's day, morning or afternoon whichever is nearer its time ("at 4 pm" after "at 5 pm").
+    Only a figure right after "it"/"that"/"to", with a word that moves a time and nothing else numbered; never when
+    the previous place was named by a small figure ("make that 2" after "lab 1" may be lab 2), nor after an untimed
+    command ("make it 7" could be anything there), nor after one timed later than tomorrow: those stay not
+    understood."""
     if prev is None or prev.intent != "device_control" or prev.action is None or prev.when is None \
-            or prev.when.astimezone(now.tzinfo).date() != now.date() or not set(toks) & _RETIME_SIGNALS or "at" in toks:
+            or not set(toks) & _RETIME_SIGNALS or "at" in toks:
         return toks
+    before = prev.when.astimezone(now.tzinfo)
+    days = (before.date() - now.date()).days
     figures = [i for i, t in enumerate(toks) if any(c.isdigit() for c in t)]
-    if len(figures) != 1 or not figures[0] or toks[figures[0] - 1] not in ("it", "that", "to"):
+    if days not in (0, 1) or len(figures) != 1 or not figures[0] or toks[figures[0] - 1] not in ("it", "that", "to"):
         return toks
     k = figures[0]
-    hour = toks[k].split(":")[0]
-    if not (hour.isdigit() and 1 <= int(hour) <= 12) or not re.fullmatch(r"\d{1,2}(:\d\d)?", toks[k]):
-        return toks
+    if not re.fullmatch(r"\d{1,2}(:\d\d)?", toks[k]) or not 1 <= int(toks[k].split(":")[0]) <= 12 \
+            or toks[k + 1:k + 2] in (["am"], ["pm"], ["oclock"]):
+        return toks  # "make it 4 pm" says its half of the day itself
     if any(re.search(r"(?<!\d)\d{1,2}(?!\d)", rooms[r].name) for r in prev.rooms if r in rooms):
         return toks
-    return [*toks[:k - 1], "at"] + toks[k:] if toks[k - 1] == "to" else [*toks[:k], "at", *toks[k:]]
+    hour, minute = int(toks[k].split(":")[0]) % 12, int(toks[k].split(":")[1]) if ":" in toks[k] else 0
+    then = before.hour * 60 + before.minute
+    morning = abs(hour * 60 + minute - then) < abs((hour + 12) * 60 + minute - then)
+    said = ["at", toks[k], "am" if morning else "pm", *(["tomorrow"] if days else [])]
+    head = k - 1 if toks[k - 1] == "to" else k
+    return [*toks[:head], *said, *toks[k + 1:]]
 
 
 # Signs that the device of the command before was the wrong one: "not that one", "wrong one", "not them".
