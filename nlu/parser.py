@@ -2098,9 +2098,8 @@ def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datet
 _SLIP_PHRASES = ("not that 1", "not this 1", "not that", "not those", "not these", "not them", "not it", "wrong 1",
                  "the wrong", "not the 1")
 # The only words such a message may hold besides the device, a place and fillers.
-_SLIP_WORDS = frozenset({"wait", "make", "instead", "rather", "actually", "no", "oh", "hmm", "sorry", "oops",
-                         "whoops"}) | frozenset({"not", "that", "this", "1", "one", "those", "these", "them", "it", "wrong",
-                                       "meant", "mean", "but", "only", "in", "at", "there", "device", "thing"})
+_SLIP_WORDS = frozenset("wait make instead rather actually no oh hmm sorry oops whoops not that this 1 one those these "
+                        "them it wrong meant mean but only in at there device thing".split())
 
 
 def _device_slip(prev: Command | None, f: _Facts) -> bool:
