@@ -250,6 +250,18 @@ def _meant_after(toks: list[str], spans: list[Span]) -> Correction | None:
     return None
 
 
+def _leading_not(toks: list[str], spans: list[Span]) -> Correction | None:
+    """ "not the lights, the fans": a message that opens by excluding a device or switch and names another of the
+    same kind after it means the other one; the excluded mention is dropped so it is never switched too."""
+    gone, j = _first_after(spans, toks, 1)
+    if gone is None or gone.kind not in ("type", "switch") or j != 1 + (toks[1:2] == ["the"]):
+        return None
+    if not any(s.start >= gone.end and s.kind in ("type", "switch") and s.targets != gone.targets for s in spans):
+        return None
+    end = gone.end + (toks[gone.end:gone.end + 1] != [] and toks[gone.end] in _INSTEAD)
+    return Correction(("not",), frozenset(range(0, end)), 0, ())
+
+
 def take_back(toks: list[str], spans: list[Span]) -> Resolved:
     """Apply every self-correction in `toks` (normalised tokens) given the mentions found in them."""
     meant = _meant_after(toks, spans)
@@ -271,6 +283,8 @@ def take_back(toks: list[str], spans: list[Span]) -> Resolved:
             made, step = _replace(toks, spans, i, marker), len(marker)
         elif i and toks[i] in _EXCLUDING:
             made, step = _exclude(toks, spans, i), 1
+        elif toks[i] in _EXCLUDING:
+            made, step = _leading_not(toks, spans), 1
         else:
             i += 1
             continue

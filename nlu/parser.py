@@ -319,6 +319,7 @@ class _Facts:
     type_spans: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each device-type phrase
     plain_types: set[str] = field(default_factory=set)  # types named by a kind of it ("tube lights", "ceiling fans")
     masks: dict[int, str] = field(default_factory=dict)  # token index -> what the judge reads there instead
+    excluded: bool = False  # a device or place was taken out by "not" ("no, the projector, not the lights")
 
     def masked(self) -> tuple[str, ...]:
         """The tokens with rooms, switches and times replaced by one mask each (what the judge reads)."""
@@ -521,11 +522,12 @@ class Parser:
                     ) -> tuple[Command, Evidence]:
         toks = after_restart(toks)  # "I want to, okay let me start again, switch off the AC"
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
-        toks = taken.toks
+        toks = _bare_hour(taken.toks, context.previous, self.gaz.rooms, now)  # "make it 4" after "... at 5 pm"
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
         times = _same_period(times, toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
-                       asked=raw.rstrip().endswith("?"))
+                       asked=raw.rstrip().endswith("?"),
+                       excluded=any(c.marker == ("not",) and not c.put for c in taken.corrections))
         covered = set(times.used)
         if _CLAUSE_BREAK.search(raw):
             facts.clause_starts = self._clause_starts(raw, len(toks))
@@ -851,6 +853,8 @@ class Parser:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         if action is None and _retimes(prev, f, times):
             return "device_control", prev.action, None  # "make that 9 pm", "in 10 minutes instead": the same, later
+        if action is None and _device_slip(prev, f):
+            return "device_control", prev.action, None  # "not that one, the fans": the same, on the fans instead
         if action is None and prev is not None and prev.intent == "device_control" and prev.action is not None \
                 and prev.when is not None and times.when is None and not times.period and not (f.has_device or f.has_place) \
                 and cues & {"now", "immediately"} and cues - lx.FILLER_WORDS <= _ANSWER_WORDS | _RETIME_WORDS:
@@ -1401,6 +1405,13 @@ class Parser:
             # device, not the time; it was switching now, a time the user never asked for.
             times = dataclasses.replace(times, when=prev.when, moments=("the time corrected",) if prev.when else (),
                                         duration=prev.until - (prev.when or now) if prev.until is not None else None)
+        if _retimes(prev, f, times) and prev.when is not None and not set(f.toks) & (DAY_WORDS | set(WEEKDAYS)) \
+                and not any(m.startswith("in ") for m in times.moments):
+            # "make that 6 pm" after "... tomorrow at 5 pm": a new clock time with no day of its own is on the first
+            # command's day (as the bare "make it 6" is), not the next 6 pm from now.
+            moved = dt.datetime.combine(prev.when.astimezone(times.when.tzinfo).date(), times.when.timetz())
+            if moved > now:
+                times = dataclasses.replace(times, when=moved)
         # ... and after "... after the test" it still needs the time: it was switching now.
         vague_before = room_answer and prev.when is None and _vague_time(norm_tokens(prev.text))
         reuse_devices = not f.has_device and prev is not None and ((prev.intent == "device_control" and (
@@ -2111,6 +2122,59 @@ def _device_going_to_switch(f: _Facts) -> bool:
             return bool(devices) and not set(toks[:g - 1]) & (_SUBJECTS | {"am"})
         return bool(devices)  # "... the AC and the seminar hall going to go off": no verb of its own, no order
     return False
+
+
+def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datetime) -> list[str]:
+    """"make it 4", "push it to 6", "change the time to 7:30" after a timed switch command: the figure is the new
+    clock time on that command's day, morning or afternoon whichever is nearer its time ("at 4 pm" after "at 5 pm").
+    Only a figure right after "it"/"that"/"to", with a word that moves a time and nothing else numbered; never when
+    the previous place was named by a small figure ("make that 2" after "lab 1" may be lab 2), nor after an untimed
+    command ("make it 7" could be anything there), nor after one timed later than tomorrow: those stay not
+    understood."""
+    if prev is None or prev.intent != "device_control" or prev.action is None or prev.when is None \
+            or not set(toks) & _RETIME_SIGNALS or "at" in toks:
+        return toks
+    before = prev.when.astimezone(now.tzinfo)
+    days = (before.date() - now.date()).days
+    figures = [i for i, t in enumerate(toks) if any(c.isdigit() for c in t)]
+    if days not in (0, 1) or len(figures) != 1 or not figures[0] or toks[figures[0] - 1] not in ("it", "that", "to"):
+        return toks
+    k = figures[0]
+    if not re.fullmatch(r"\d{1,2}(:\d\d)?", toks[k]) or not 1 <= int(toks[k].split(":")[0]) <= 12 \
+            or toks[k + 1:k + 2] in (["am"], ["pm"], ["oclock"]):
+        return toks  # "make it 4 pm" says its half of the day itself
+    if any(re.search(r"(?<!\d)\d{1,2}(?!\d)", rooms[r].name) for r in prev.rooms if r in rooms):
+        return toks
+    hour, minute = int(toks[k].split(":")[0]) % 12, int(toks[k].split(":")[1]) if ":" in toks[k] else 0
+    then = before.hour * 60 + before.minute
+    morning = abs(hour * 60 + minute - then) < abs((hour + 12) * 60 + minute - then)
+    said = ["at", toks[k], "am" if morning else "pm", *(["tomorrow"] if days else [])]
+    head = k - 1 if toks[k - 1] == "to" else k
+    return [*toks[:head], *said, *toks[k + 1:]]
+
+
+# Signs that the device of the command before was the wrong one: "not that one", "wrong one", "not them".
+_SLIP_PHRASES = ("not that 1", "not this 1", "not that", "not those", "not these", "not them", "not it", "wrong 1",
+                 "the wrong", "not the 1")
+# The only words such a message may hold besides the device, a place and fillers.
+_SLIP_WORDS = frozenset("wait make instead rather actually no oh hmm sorry oops whoops not that this 1 one those these "
+                        "them it wrong meant mean but only in at there device thing".split())
+
+
+def _device_slip(prev: Command | None, f: _Facts) -> bool:
+    """ "not that one, the fans", "no, the projector, not the lights", "wrong one, the AC" right after a switch
+    command: the command again on the device named now (its room and time kept). Only with a sign that the device
+    before is taken back and another one named, and no other word: a bare "no, the projector" is not read so, nor
+    anything after a question or with no command before it."""
+    if prev is None or prev.intent != "device_control" or prev.action is None or f.asked:
+        return False
+    if not (f.types or f.switch_mentions) or f.cues & _STRONG_VERBS or set(f.toks) & {"on", "off"}:
+        return False
+    if not (f.excluded or any(f.phrase(p) for p in _SLIP_PHRASES)):
+        return False
+    if not f.switch_mentions and set(f.types) <= set(prev.device_types):
+        return False  # "not that one, the lights" after the lights: which lights is unclear
+    return f.cues - lx.FILLER_WORDS <= _SLIP_WORDS
 
 
 def _statusish(f: _Facts) -> bool:

@@ -16,6 +16,8 @@ _TAKING_BACK: tuple[tuple[str, ...], ...] = (
     ("i", "meant"), ("i", "mean"), ("meant",), ("instead",), ("rather",), ("make", "that"), ("make", "it"),
     ("scratch", "that"), ("strike", "that"), ("not", "that", "1"), ("wrong", "room"), ("wrong", "1"),
     ("my", "bad"), ("my", "mistake"), ("correction",),
+    # "the projector, not the lights": what the command before named is excluded.
+    ("not", "the"), ("not", "those"), ("not", "them"),
 )
 # Words that own a slip when they open the message ("sorry, 102", "wait, turn them back on").
 _OPENING = frozenset({"sorry", "oops", "whoops", "wait", "actually", "correction"})
@@ -49,4 +51,6 @@ def takes_back(text: str) -> bool:
         k += 1
     if k < len(toks) and toks[k] in _OPENING:
         return True
+    if toks[:1] == ["not"] and toks[1:2] not in (["just"], ["only"]) or toks[:1] == ["no"] and "not" in toks[1:]:
+        return True  # "not the lights, the fans", "no, the projector, not the lights": the thing before is excluded
     return any(_has(toks, phrase) for phrase in _TAKING_BACK)

@@ -15,7 +15,8 @@ from nlu.retraction import adds_to, takes_back
     "sorry, I meant room 102", "oops, I meant lab 2", "Oops, lab 2", "no sorry, lab 4", "i meant 102",
     "wait, make that room 202 instead", "make that 6 pm", "in 10 minutes instead", "actually make it 4:30",
     "hmm, make that room 201 instead", "no, I meant room 102", "wait, turn them back on", "my bad, room 102",
-    "wrong room, 102", "scratch that, the fans", "not that one, the fans",
+    "wrong room, 102", "scratch that, the fans", "not that one, the fans", "not the lights, the fans",
+    "no, the projector, not the lights", "the projector, not the lights",
 ])
 def test_a_slip_owned_is_a_taking_back(text):
     assert takes_back(text)
@@ -24,7 +25,7 @@ def test_a_slip_owned_is_a_taking_back(text):
 @pytest.mark.parametrize("text", [
     "and the fans too", "actually, also the fans", "oops, the fans too", "same for room 201", "the lights as well",
     "turn them back on", "switch it off in 30 minutes", "lab 2?", "what about room 102", "", "no",
-    "sorry to bother you, lab 2 is cold too",
+    "sorry to bother you, lab 2 is cold too", "not just the lights, the fans too", "and the fans, not the lights",
 ])
 def test_an_addition_or_a_new_message_takes_nothing_back(text):
     assert not takes_back(text)
