@@ -67,3 +67,9 @@ def test_wait_no_one_is_no_correction(rules: Parser) -> None:
 ])
 def test_what_switches_by_itself_is_a_schedule_question(demo: Parser, text: str) -> None:
     assert demo.parse(text, now=NOW).intent == "schedule_query"
+
+
+def test_wait_no_before_a_new_order_takes_nothing_back_it_cannot_place(rules: Parser) -> None:
+    # As a bare "no" there: the order after it is read, no question (a spoken dev line since the fourth part).
+    c = rules.parse("okay turn off the AC in room two oh two, wait, no, turn it on", now=NOW)
+    assert (c.action, tuple(c.switches), c.clarification) == ("on", ("cr-202-ac",), None), c
