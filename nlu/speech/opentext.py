@@ -437,7 +437,10 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
         while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - i <= 3:
             j += 1
         if j > i + 1 and j < len(words) and words[j].text in _UNITS:
+            # A duration put in by sound: its amount is unsure (a digit or number word is a deciding word), so a
+            # switch with it asks first, as the other rules' guessed words do.
             out[i] = HeardWord("for", word.confidence)
+            out[i + 1:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[i + 1:j]]
     return out
 
 

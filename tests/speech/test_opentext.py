@@ -366,3 +366,10 @@ def test_for_written_4_before_an_amount_of_time_is_for(parse, written, fixed):
 ])
 def test_a_4_that_is_a_number_of_its_own_stays(written):
     assert " 4 " in _text(written)
+
+
+def test_the_amount_of_a_duration_put_in_by_sound_is_unsure(demo_vocab):
+    from nlu.speech.wordcheck import unsure_words
+
+    words = heard_words((" " + w, 0.95) for w in "switch on the ac in the staff room 4 30 minutes".split())
+    assert unsure_words(words, demo_vocab) == ("30",)
