@@ -73,3 +73,26 @@ def test_wait_no_before_a_new_order_takes_nothing_back_it_cannot_place(rules: Pa
     # As a bare "no" there: the order after it is read, no question (a spoken dev line since the fourth part).
     c = rules.parse("okay turn off the AC in room two oh two, wait, no, turn it on", now=NOW)
     assert (c.action, tuple(c.switches), c.clarification) == ("on", ("cr-202-ac",), None), c
+
+
+@pytest.mark.parametrize("text", [
+    "turn off the lights in lab 1 tonight",
+    "i am tonight turn off all the lights in the library block",  # espeak-ng's "at nine tonight", heard without "nine"
+])
+def test_tonight_with_no_time_asks_the_time(demo: Parser, text: str) -> None:
+    c = demo.parse(text, now=NOW)
+    assert c.intent == "device_control" and c.when is None and c.clarification == "At what time?", c
+
+
+@pytest.mark.parametrize("text, hour", [
+    ("turn off the lights in lab 1 tonight at 9", 21),
+    ("at nine tonight turn off all the lights in the library block", 21),
+])
+def test_tonight_with_a_time_runs_then(demo: Parser, text: str, hour: int) -> None:
+    c = demo.parse(text, now=NOW)
+    assert c.when is not None and c.when.hour == hour and c.clarification is None, c
+
+
+def test_a_question_about_tonight_keeps_the_day(rules: Parser) -> None:
+    c = rules.parse("what is planned for the seminar hall tonight", now=NOW)
+    assert c.intent == "schedule_query" and c.period is not None and c.period.start.hour == 0, c
