@@ -102,8 +102,8 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop()
     while out and out[0].text == COMMA:
         out.pop(0)
-    return _hundreds_joined(_restarted_numbers(_for_heard_4(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
-        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_no_said_as_i_know(_said_once(out)))))))))))))
+    return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
+        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_no_said_as_i_know(_said_once(out))))))))))))))
 
 
 # A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
@@ -441,6 +441,18 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
             # switch with it asks first, as the other rules' guessed words do.
             out[i] = HeardWord("for", word.confidence)
             out[i + 1:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[i + 1:j]]
+    return out
+
+
+def _in_heard_an(words: list[HeardWord]) -> list[HeardWord]:
+    """"i am an an hour can you turn the fans off" -> "... in 1 hour ...": "an" right before "an/a hour/minute" is
+    no English but the delay's "in" (Piper's "um in an hour" heard so switched at once). The amount put in is unsure
+    (at most GUESSED), so the switch asks first."""
+    out = list(words)
+    for i in range(len(words) - 2):
+        if words[i].text == "an" and words[i + 1].text in ("an", "a") and words[i + 2].text in _UNITS:
+            out[i] = HeardWord("in", words[i].confidence)
+            out[i + 1] = HeardWord("1", min(words[i + 1].confidence, GUESSED))
     return out
 
 

@@ -373,3 +373,18 @@ def test_the_amount_of_a_duration_put_in_by_sound_is_unsure(demo_vocab):
 
     words = heard_words((" " + w, 0.95) for w in "switch on the ac in the staff room 4 30 minutes".split())
     assert unsure_words(words, demo_vocab) == ("30",)
+
+
+def test_an_before_an_hour_is_the_delays_in_and_asks(parse, demo_vocab):
+    from nlu.speech.wordcheck import unsure_words
+
+    words = heard_words((" " + w, 0.95) for w in "I am an an hour, can you turn the fans off in room 102?".split())
+    assert text_of(words) == "i am in 1 hour, can you turn the fans off in room 102"
+    assert unsure_words(words, demo_vocab) == ("1",)  # put in by sound: the switch asks first
+    command = parse(text_of(words))
+    assert command.action == "off" and command.when is not None and command.when.hour == 11, command
+
+
+@pytest.mark.parametrize("written", ["I want an apple an hour ago.", "Give it an hour and a half."])
+def test_an_elsewhere_stays(written):
+    assert " in " not in f" {_text(written)} "
