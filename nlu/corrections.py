@@ -14,13 +14,14 @@ from dataclasses import dataclass
 # Markers after which the next mention replaces an earlier one. Longest first, so "no sorry" wins over "sorry".
 _REPLACING: tuple[tuple[str, ...], ...] = (
     ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
-    ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
+    ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("wait", "no"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
     ("make", "that"), ("hmm", "no"), ("uh", "no"), ("um", "no"), ("umm", "no"), ("er", "no"), ("erm", "no"),
     ("oh", "no"), ("no", "no"), ("scratch", "that"), ("strike", "that"), ("oops",), ("whoops",), ("correction",),
     ("actually",), ("sorry",), ("no",),
 )
 # Markers too loose to demand a question when nothing we know follows them ("sorry for the bother").
-_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("oops",), ("whoops",), ("correction",), ("no",)})
+_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("oops",), ("whoops",), ("correction",), ("no",),
+                    ("wait", "no")})
 # A bare "no" before a mention may take it back ("the AC, no, the fans") or leave it out ("the fans, no lights"):
 # switching either reading could be the one the user did not want, so it asks.
 _ASKING = frozenset({("no",)})
@@ -90,6 +91,24 @@ def _said_again(toks: list[str], i: int, marker: tuple[str, ...]) -> bool:
     said = {t for t in toks[k + 1:k + 4] if t in ("on", "off")}
     before = {t for t in toks[:i] if t in ("on", "off")}
     return len(said) == 1 and before <= said
+
+
+def _on_off_again(toks: list[str], i: int, marker: tuple[str, ...]) -> Correction | None:
+    """ "can you turn on, no, turn off the fans", "the projector in 101, on, sorry I mean off": an on/off word said
+    right before the marker and the other one right after it (a switch verb and "it"/"them" between allowed) is the
+    word taken back, nothing else. A whole command before the marker ("turn on the lights in lab 1, i mean switch
+    them off") is left to the question it gets today."""
+    old = i - 1
+    if toks[old] not in ("on", "off"):
+        return None
+    k = i + len(marker)
+    while (more := _marker_at(toks, k)) is not None:
+        k += len(more)  # "sorry I mean": one correction
+    j = k + (toks[k:k + 1] != [] and toks[k] in _SAID_AGAIN_VERBS)
+    j += toks[j:j + 1] != [] and toks[j] in _AGAIN_OBJECTS
+    if toks[j:j + 1] == [] or toks[j] not in ("on", "off") or toks[j] == toks[old]:
+        return None
+    return Correction(marker, frozenset({old, *range(i, j)}), old, ())
 
 
 def _first_after(spans: list[Span], toks: list[str], i: int) -> tuple[Span | None, int]:
@@ -278,6 +297,10 @@ def take_back(toks: list[str], spans: list[Span]) -> Resolved:
         marker = _marker_at(toks, i) if i else None
         if marker is not None and _said_again(toks, i, marker):
             i += len(marker)
+            continue
+        if marker is not None and (flipped := _on_off_again(toks, i, marker)) is not None:
+            found.append(flipped)
+            i = max(flipped.dropped) + 1
             continue
         if marker is not None:
             made, step = _replace(toks, spans, i, marker), len(marker)

@@ -1010,9 +1010,11 @@ class Parser:
         if energy:
             return "energy_query", None, None
         if (question or first == "when" or f.toks[0] in _FUTURE_ASK) \
-                and (f.has_device or f.has_place or cues & {"anything", "something"}) \
+                and (f.has_device or f.has_place or cues & {"anything", "something"} or (first == "what" and action)) \
                 and any(f.phrase(p) for p in _BY_ITSELF):
-            return "schedule_query", None, "list"  # "when does X go off automatically", "is anything set to happen at 6"
+            # "when does X go off automatically", "is anything set to happen at 6", "what's going to switch on
+            # automatically today" (what switches by itself is what is scheduled)
+            return "schedule_query", None, "list"
         asks_time = first == "when" or (first == "what" and f.toks[lead + 1:lead + 2] == ["time"])
         if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness

@@ -128,6 +128,7 @@ class _Scanner:
         self.delay: dt.timedelta | None = None
         self.day_offset: int | None = None
         self.bias: str | None = None  # "am"/"pm" from "morning"/"evening"/"tonight"
+        self.tonight = False  # "tonight" said: a part of the day still to come, like another day's name
         self.period: Period | None = None
         self.bad_clock: str | None = None
         self.bad_date: str | None = None
@@ -308,7 +309,7 @@ class _Scanner:
         if t in ("today", "tonight"):
             self.day_offset = 0
             if t == "tonight":
-                self.bias = "pm"
+                self.bias, self.tonight = "pm", True
             if self.period is None:
                 self.period = _day_period(today, self.tz)
             self.mark(i)
@@ -582,7 +583,9 @@ class _Scanner:
                 seen.append(moment)
                 moments.append(text)
         future = self.period is not None and self.period.start >= self.now
-        day_only = self.clock is None and self.delay is None and self.day_offset not in (None, 0)
+        # "tonight" with no time is asked "At what time?" as "tomorrow" is, never run now (a voice note's "at nine
+        # tonight" heard "i am tonight" switched at once).
+        day_only = self.clock is None and self.delay is None and (self.day_offset not in (None, 0) or self.tonight)
         return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date,
                         tuple(moments), self.duration, self.window)
 

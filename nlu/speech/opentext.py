@@ -102,8 +102,8 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop()
     while out and out[0].text == COMMA:
         out.pop(0)
-    return _hundreds_joined(_restarted_numbers(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
-        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_no_said_as_i_know(_said_once(out))))))))))))
+    return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
+        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_no_said_as_i_know(_said_once(out))))))))))))))
 
 
 # A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
@@ -416,6 +416,43 @@ def _delays_with_in(words: list[HeardWord]) -> list[HeardWord]:
         if j > i + 1 + about and after in _UNITS and (
                 j + 1 >= len(words) or words[j + 1].text not in ("later", "after")):
             out[i] = HeardWord("in", word.confidence)
+    return out
+
+
+# Words before which a lone "4" is a number of its own: a clock time, a delay, a room ("at 4 30", "room 4 ...").
+_NOT_FOR_AFTER = frozenset({"at", "by", "until", "till", "in", "from", "to", "and", "past"}) | NUMBER_ROOM_HEADS
+
+
+def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
+    """"... the staff room 4 30 minutes" -> "... for 30 minutes": Piper's "for" written "4" right before an amount and
+    a unit of time (the "4" was dropped as no time at all). Not after a word that makes it a number of its own
+    ("room 4 30 minutes", "at 4 30"), nor after another number ("lab 1 4 30 minutes")."""
+    out = list(words)
+    for i, word in enumerate(words):
+        before = words[i - 1].text if i else ""
+        named = before in ("room", "hall") and i > 1 and words[i - 2].text not in _PLACE_AFTER_IN | {"in", "a", COMMA}
+        if word.text != "4" or (before in _NOT_FOR_AFTER and not named) or before.isdigit() or before in _AMOUNT_WORDS:
+            continue  # "the staff room 4 30 minutes" ends a named room; "room 4 30 minutes" may be room 430
+        j = i + 1
+        while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - i <= 3:
+            j += 1
+        if j > i + 1 and j < len(words) and words[j].text in _UNITS:
+            # A duration put in by sound: its amount is unsure (a digit or number word is a deciding word), so a
+            # switch with it asks first, as the other rules' guessed words do.
+            out[i] = HeardWord("for", word.confidence)
+            out[i + 1:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[i + 1:j]]
+    return out
+
+
+def _in_heard_an(words: list[HeardWord]) -> list[HeardWord]:
+    """"i am an an hour can you turn the fans off" -> "... in 1 hour ...": "an" right before "an/a hour/minute" is
+    no English but the delay's "in" (Piper's "um in an hour" heard so switched at once). The amount put in is unsure
+    (at most GUESSED), so the switch asks first."""
+    out = list(words)
+    for i in range(len(words) - 2):
+        if words[i].text == "an" and words[i + 1].text in ("an", "a") and words[i + 2].text in _UNITS:
+            out[i] = HeardWord("in", words[i].confidence)
+            out[i + 1] = HeardWord("1", min(words[i + 1].confidence, GUESSED))
     return out
 
 

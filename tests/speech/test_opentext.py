@@ -345,3 +345,46 @@ def test_a_deciding_word_put_in_by_sound_is_unsure_however_sure_whisper_was(writ
     words = heard_words((" " + word, 0.99) for word in written.split())
     assert [w.confidence for w in words if w.text == guessed] == [GUESSED]
     assert GUESSED < WORD_SURE
+
+
+@pytest.mark.parametrize("written, fixed", [
+    ("Switch on the AC in the staff room 4 30 minutes.", "switch on the ac in the staff room for 30 minutes"),
+    ("Run the AC in the seminar hall for two hours.", "run the ac in the seminar hall for two hours"),
+    ("Put the fans on 4 an hour in lab 2.", "put the fans on for an hour in lab 2"),
+])
+def test_for_written_4_before_an_amount_of_time_is_for(parse, written, fixed):
+    # Piper's "for thirty minutes" written "4 30 minutes" lost its duration (and the "room for" homophone made a typed
+    # "staff room for 20 minutes" the same).
+    assert _text(written) == fixed
+    command = parse(fixed)
+    assert command.intent == "device_control" and command.action == "on" and command.until is not None, command
+
+
+@pytest.mark.parametrize("written", [
+    "Turn on the lights at 4 30 minutes past.", "Switch off the fans in room 4 30 minutes later.",
+    "Lights on in lab 1 4 an hour.", "Switch the AC off in 4 30 minutes.",
+])
+def test_a_4_that_is_a_number_of_its_own_stays(written):
+    assert " 4 " in _text(written)
+
+
+def test_the_amount_of_a_duration_put_in_by_sound_is_unsure(demo_vocab):
+    from nlu.speech.wordcheck import unsure_words
+
+    words = heard_words((" " + w, 0.95) for w in "switch on the ac in the staff room 4 30 minutes".split())
+    assert unsure_words(words, demo_vocab) == ("30",)
+
+
+def test_an_before_an_hour_is_the_delays_in_and_asks(parse, demo_vocab):
+    from nlu.speech.wordcheck import unsure_words
+
+    words = heard_words((" " + w, 0.95) for w in "I am an an hour, can you turn the fans off in room 102?".split())
+    assert text_of(words) == "i am in 1 hour, can you turn the fans off in room 102"
+    assert unsure_words(words, demo_vocab) == ("1",)  # put in by sound: the switch asks first
+    command = parse(text_of(words))
+    assert command.action == "off" and command.when is not None and command.when.hour == 11, command
+
+
+@pytest.mark.parametrize("written", ["I want an apple an hour ago.", "Give it an hour and a half."])
+def test_an_elsewhere_stays(written):
+    assert " in " not in f" {_text(written)} "
