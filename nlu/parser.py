@@ -1317,6 +1317,9 @@ class Parser:
                 continue
             if tok == "out" and i and toks[i - 1] in lx.DEVICE_SYNONYMS["light"] and i - 1 in f.mentioned:
                 return "off"  # "lights out in the reading hall"
+            if tok in ("open", "close", "closed", "shut") and (toks[i - 1:i] and toks[i - 1] in _OPENINGS
+                                                              or tok != "shut" and set(toks[i + 1:i + 3]) & _OPENINGS):
+                continue  # "turn the ac off and keep the door open": the door's, not the AC's ("open" read as on)
             if tok in ("up", "down") and "bring" in toks[max(0, i - 7):i] and f.has_device:
                 return "on" if tok == "up" else "off"  # "bring the lights up in the seminar hall"
             if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 6):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
@@ -2183,6 +2186,8 @@ def _statusish(f: _Facts) -> bool:
     return bool(f.cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
 
 
+# Things opened and closed that no switch works: "keep the door open" says nothing of a switch's state.
+_OPENINGS = frozenset("door doors window windows gate gates curtain curtains blinds".split())
 _DONE_VERBS = frozenset({"switched", "turned", "powered", "killed"})
 # Days gone by: a "we shut / cut / put" with one of them tells what was done then.
 _PAST_DAYS = frozenset({"yesterday", "yday", "earlier", "ago"})

@@ -78,6 +78,14 @@ def test_a_past_day_told_is_no_order(rules: Parser) -> None:
     assert rules.parse("shut the staff room down at 6", now=NOW).intent == "device_control"
 
 
+def test_a_door_or_window_opened_says_nothing_of_the_switch(rules: Parser) -> None:
+    # "turn the ac off and keep the door open" switched the AC on ("open" read as the action).
+    assert rules.parse("switch the fans off in room 102 and leave the windows open", now=NOW).action == "off"
+    assert rules.parse("kill the lab 2 AC, then open the door", now=NOW).action == "off"
+    assert rules.parse("open the projector in room 102", now=NOW).action == "on"  # near miss: a device opened
+    assert rules.parse("shut the door and the fans in room 101", now=NOW).action == "off"
+
+
 # ------------------------------------------------------------------------------------------- other kinds
 def test_the_college_is_the_campus(demo: Parser) -> None:
     command = demo.parse("every projector in the college off", now=NOW)
