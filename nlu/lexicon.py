@@ -40,7 +40,9 @@ EVERYWHERE_PHRASES = ("everywhere", "campus", "on campus", "all rooms", "every r
                       # The campus called by what it is: "every fan in the whole college off".
                       "whole college", "entire college", "all over the college", "across the college",
                       "whole institute", "entire institute", "whole university", "entire university",
-                      "whole school", "entire school", "all over campus", "across campus", "across the campus")
+                      "whole school", "entire school", "all over campus", "across campus", "across the campus",
+                      # "every single light in the college": the campus, by its place word after "in the".
+                      "in the college", "in college", "in the institute", "around the college")
 # "all classrooms", "every lab": the rooms whose name holds the word (not the whole campus: the auditorium and the
 # staff room are no classrooms). Singular -> the plural forms said after "all".
 ROOM_GROUP_WORDS = {"classroom": ("classrooms", "class rooms"), "lab": ("labs", "laboratories"), "hall": ("halls",),
@@ -122,6 +124,11 @@ HELP_PHRASES = (
     # "which things are you able to check for me".
     "a manual for", "the manual for", "user manual", "user guide", "manual for this", "sample messages",
     "sample message", "messages i can send", "can i send you", "should i send you", "make you do", "get you to do", "you able to check", "you able to show", "you able to tell",
+    # Fourteenth pass: "no idea what to write in here", "where can I find the commands list", "how would I make a
+    # timer for the lab", "how should I ask for the power used".
+    "what to type", "what to write", "what to send", "list of commands", "commands list", "list of the commands",
+    "how do i set a timer", "how do i make a timer", "how would i set a timer", "how would i make a timer",
+    "how do i ask about", "how do i ask for", "how should i ask", "how would i ask", "how can i ask",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
