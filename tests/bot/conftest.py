@@ -99,21 +99,35 @@ async def fleet(campus):
 
 
 @contextlib.asynccontextmanager
-async def memory_conversation(campus, url: str, audit: AuditLog | None = None):
+async def memory_conversation(campus, url: str, audit: AuditLog | None = None, clock=None):
     """A conversation engine on the store at `url` with a simulated fleet on an in-memory bus (no broker), as the
-    terminal chat runs it."""
+    terminal chat runs it; `clock` (a function giving the UTC time) fixes the engine's "now" when given."""
     bus = MemoryBus()
     gateway = Gateway(campus, bus.transport())
     boards = SimulatedFleet(campus, bus.transport(), QUIET)
     await gateway.start()
     await boards.start()
-    conversation = Conversation(campus, gateway, url, CallbackSigner(random_key()), audit=audit)
+    conversation = Conversation(campus, gateway, url, CallbackSigner(random_key()), audit=audit,
+                                **({"clock": clock} if clock is not None else {}))
     await conversation.load()
     try:
         yield conversation
     finally:
         await boards.stop()
         await gateway.stop()
+
+
+def settled_now(zone: str = "Asia/Kolkata") -> dt.datetime:
+    """The latest Wednesday 15:00 in the campus's zone (UTC): "today" and "this week" then hold hours of history
+    whenever the tests run (just after midnight on a Monday they hold none, and the answer rightly says so)."""
+    from zoneinfo import ZoneInfo
+
+    local = dt.datetime.now(ZoneInfo(zone))
+    day = local - dt.timedelta(days=(local.weekday() - 2) % 7)
+    settled = day.replace(hour=15, minute=0, second=0, microsecond=0)
+    if settled > local:
+        settled -= dt.timedelta(days=7)
+    return settled.astimezone(dt.timezone.utc)
 
 
 def history_store(folder: Path, campus, now: dt.datetime, weeks: int = 2) -> str:

@@ -19,7 +19,7 @@ from bot.records import AuditLog
 from store import models as m
 from store.db import session_scope, upgrade
 from store.registry import sync_campus
-from tests.bot.conftest import history_store, memory_conversation
+from tests.bot.conftest import history_store, memory_conversation, settled_now
 
 NOW = dt.datetime.now(dt.timezone.utc)
 
@@ -41,7 +41,23 @@ def png_size(data: bytes) -> tuple[int, int]:
     return Image.open(io.BytesIO(data)).size
 
 
-async def test_energy_question_answers_with_a_chart_and_a_total(engine):
+SETTLED = settled_now()
+
+
+@pytest.fixture(scope="module")
+def settled_url(tmp_path_factory, campus) -> str:
+    return history_store(tmp_path_factory.mktemp("history-settled"), campus, SETTLED)
+
+
+@pytest_asyncio.fixture
+async def settled(campus, settled_url):
+    """An engine whose "now" is a Wednesday afternoon, for questions about today and this week."""
+    async with memory_conversation(campus, settled_url, clock=lambda: SETTLED) as conversation:
+        yield conversation
+
+
+async def test_energy_question_answers_with_a_chart_and_a_total(settled):
+    engine = settled
     reply = await engine.on_text(Sender(1001, 1001, "terminal"), "how much energy did classroom 101 use this week")
     assert reply.text.startswith("Classroom 101 used ") and " kWh " in reply.text
     assert reply.chart is not None and png_size(reply.chart)[0] > 400

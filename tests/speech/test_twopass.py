@@ -71,7 +71,7 @@ def test_open_pass_words_become_parser_tokens_with_room_numbers_repaired():
 
 def test_disagreeing_passes_show_the_grammar_sentence_when_the_open_pass_is_unsure(read):
     closed_heard = closed("is the ac on in room two zero two", 1.0)
-    chosen = rank(closed_heard, heard("this is the ac on in room 202 okay lets do", 0.4), read,
+    chosen = rank(closed_heard, heard("this is the ac on in room 201 okay lets do", 0.4), read,
                   JoinRules(open_wins_from=0.5))
     assert chosen.engine == "pocketsphinx" and chosen.confidence == DISAGREE_CAP
 
