@@ -130,6 +130,24 @@ def settled_now(zone: str = "Asia/Kolkata") -> dt.datetime:
     return settled.astimezone(dt.timezone.utc)
 
 
+@pytest.fixture(scope="module")
+def settled_time() -> dt.datetime:
+    return settled_now()
+
+
+@pytest.fixture(scope="module")
+def settled_history_url(tmp_path_factory, campus, settled_time) -> str:
+    return history_store(tmp_path_factory.mktemp("settled"), campus, settled_time)
+
+
+@pytest_asyncio.fixture
+async def settled(campus, settled_history_url, settled_time):
+    """An engine on two weeks of history whose "now" is a Wednesday afternoon, for questions about today and this
+    week."""
+    async with memory_conversation(campus, settled_history_url, clock=lambda: settled_time) as conversation:
+        yield conversation
+
+
 def history_store(folder: Path, campus, now: dt.datetime, weeks: int = 2) -> str:
     """A SQLite store with the campus and `weeks` of demo history up to `now`."""
     from autovolt.demo.history import generate_history

@@ -16,7 +16,7 @@ from nlu.command import Period
 from store.db import session_scope, upgrade
 from store.readings import insert_readings
 from store.registry import sync_campus
-from tests.bot.conftest import history_store, memory_conversation, settled_now
+from tests.bot.conftest import history_store, memory_conversation
 
 ADMIN = Sender(1001, 1001, "terminal")
 FACULTY = Sender(2001, 2001, "terminal")
@@ -51,21 +51,6 @@ async def test_and_last_week_after_an_energy_answer(engine):
     await engine.on_text(FACULTY, "how much energy did classroom 102 use this week")
     last = await engine.on_text(FACULTY, "and last week?")
     assert last.text.startswith("Classroom 102 used ") and " from " in last.text, last.text
-
-
-SETTLED = settled_now()
-
-
-@pytest.fixture(scope="module")
-def settled_url(tmp_path_factory, campus) -> str:
-    return history_store(tmp_path_factory.mktemp("answers-settled"), campus, SETTLED)
-
-
-@pytest_asyncio.fixture
-async def settled(campus, settled_url):
-    """An engine whose "now" is a Wednesday afternoon, for questions about today and this week."""
-    async with memory_conversation(campus, settled_url, clock=lambda: SETTLED) as conversation:
-        yield conversation
 
 
 async def test_peak_demand_today(settled):

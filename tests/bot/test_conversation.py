@@ -19,7 +19,7 @@ from bot.records import AuditLog
 from store import models as m
 from store.db import session_scope, upgrade
 from store.registry import sync_campus
-from tests.bot.conftest import history_store, memory_conversation, settled_now
+from tests.bot.conftest import history_store, memory_conversation
 
 NOW = dt.datetime.now(dt.timezone.utc)
 
@@ -39,21 +39,6 @@ async def engine(campus, history_url):
 
 def png_size(data: bytes) -> tuple[int, int]:
     return Image.open(io.BytesIO(data)).size
-
-
-SETTLED = settled_now()
-
-
-@pytest.fixture(scope="module")
-def settled_url(tmp_path_factory, campus) -> str:
-    return history_store(tmp_path_factory.mktemp("history-settled"), campus, SETTLED)
-
-
-@pytest_asyncio.fixture
-async def settled(campus, settled_url):
-    """An engine whose "now" is a Wednesday afternoon, for questions about today and this week."""
-    async with memory_conversation(campus, settled_url, clock=lambda: SETTLED) as conversation:
-        yield conversation
 
 
 async def test_energy_question_answers_with_a_chart_and_a_total(settled):

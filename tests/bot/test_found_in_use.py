@@ -9,7 +9,7 @@ import pytest
 import pytest_asyncio
 
 from bot.conversation import Sender
-from tests.bot.conftest import history_store, memory_conversation, settled_now
+from tests.bot.conftest import history_store, memory_conversation
 
 FACULTY = Sender(2001, 2001, "terminal")  # Dr. Meera Iyer: Classroom 101 and 102
 ADMIN = Sender(1001, 1001, "terminal")
@@ -51,21 +51,6 @@ async def test_the_cost_line_says_each_band_is_a_price_per_kwh(history):
     await history.on_text(FACULTY, "how much energy did classroom 101 use yesterday")
     cost = await history.on_text(FACULTY, "what did it cost?")
     assert "at the campus tariff (INR 8.5/kWh, 11/kWh from 18:00 to 22:00)." in cost.text, cost.text
-
-
-SETTLED = settled_now()
-
-
-@pytest.fixture(scope="module")
-def settled_url(tmp_path_factory, campus) -> str:
-    return history_store(tmp_path_factory.mktemp("in-use-settled"), campus, SETTLED)
-
-
-@pytest_asyncio.fixture
-async def settled(campus, settled_url):
-    """An engine whose "now" is a Wednesday afternoon, for questions about this week."""
-    async with memory_conversation(campus, settled_url, clock=lambda: SETTLED) as conversation:
-        yield conversation
 
 
 async def test_a_chart_of_an_earlier_terminal_chat_is_not_overwritten(settled, tmp_path):
