@@ -32,8 +32,9 @@ from store.campus import Campus, User
 class Left:
     """What one switch command of a chat left behind, kept until the chat's next message.
 
-    `command`: the command (the very object the conversation keeps as the follow-up context); `at`: when it was
-    answered (`time.monotonic()`); `on`: the state it asked for; `changed`: switches the boards confirmed it moved
+    `command`: the command (equal to the one the conversation keeps as the follow-up context); `at`: when it was
+    answered (wall-clock seconds, `time.time()`: the chat's next message may be served by another replica, see
+    bot.chat_memory); `on`: the state it asked for; `changed`: switches the boards confirmed it moved
     (not those already so); `pending`: its scheduled actions that have not run (the timed action, its switch-back);
     `confirming`: its confirmation question's action, while unanswered."""
 
@@ -61,7 +62,7 @@ class TakeBack:
 
     def __init__(self, campus: Campus, fleet, database_url: str, signer: CallbackSigner, rules: TakeBackRules,
                  targets: Callable[[Command], Sequence[str]], names_place: Callable[[str], bool],
-                 clock: Callable[[], dt.datetime], tz) -> None:
+                 clock: Callable[[], dt.datetime], tz, wall: Callable[[], float] = time.time) -> None:
         self.campus = campus
         self.fleet = fleet
         self.database_url = database_url
@@ -71,6 +72,9 @@ class TakeBack:
         self.names_place = names_place
         self.clock = clock
         self.tz = tz
+        self.wall = wall
+        # Per chat, between the conversation's recall and keep of its memory (bot.chat_memory): filled from the
+        # chat's memory when a message starts, read back into it when the message ends.
         self._left: dict[int, Left] = {}
 
     async def after(self, chat_id: int, channel: str, user: User, previous: Command | None, command: Command,
@@ -79,13 +83,14 @@ class TakeBack:
         last = self._left.pop(chat_id, None)
         if last is not None and self._corrects(last, previous, command):
             reply = await self._take_back(chat_id, channel, user, last, command, reply)
-        kept = _left_by(command, reply)
+        kept = _left_by(command, reply, self.wall())
         if kept is not None:
             self._left[chat_id] = kept
         return reply
 
     def _corrects(self, last: Left, previous: Command | None, command: Command) -> bool:
-        if not (previous is last.command and time.monotonic() - last.at <= self.rules.window_s
+        # Equal, not the same object: the memory may have come from the store (another replica kept it).
+        if not (previous == last.command and self.wall() - last.at <= self.rules.window_s
                 and command.intent == "device_control" and command.confidence >= self.rules.understood_below):
             return False
         return takes_back(command.text) or self._moves_time(last.command, command)
@@ -178,11 +183,12 @@ def _moved(results: Sequence[dict]) -> list[str]:
             and not str(r.get("reason") or "").startswith("was already")]
 
 
-def _left_by(command: Command, reply: Reply) -> Left | None:
-    """What a switch command's reply shows it did that a correction could take back; None for anything else."""
+def _left_by(command: Command, reply: Reply, at: float) -> Left | None:
+    """What a switch command's reply (answered at `at`) shows it did that a correction could take back; None for
+    anything else."""
     if command.intent != "device_control" or command.action not in ("on", "off"):
         return None
-    on, at = command.action == "on", time.monotonic()
+    on = command.action == "on"
     if reply.outcome in ("done", "partial"):
         # "for an hour": its switch back belongs to the command and goes with it (the offer puts it back now).
         changed = tuple(_moved(reply.detail.get("results", [])))

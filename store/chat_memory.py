@@ -1,0 +1,49 @@
+"""Rows of `chat_memory`: one per chat, the JSON its conversation keeps between messages (bot.chat_memory reads and
+writes it; this module only stores it).
+
+Two replicas may handle two messages of one chat at the same time (Telegram sends the next message before the
+first one's answer if the user is quick, and a load balancer may give them to different replicas). Each write is
+one statement that replaces the whole row, so a row is always one message's state, never a mixture of two; and it
+only replaces a row written by a message that started no later than its own, so the message the user sent last
+wins, not the one that happened to finish last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from store.models import ChatMemory
+
+PURGE_EVERY = 500  # writes between two deletions of expired rows (by the replica that made the write)
+
+
+def read(engine: Engine, chat_id: int, now: dt.datetime) -> dict[str, Any] | None:
+    """The chat's stored state, None when there is none or it has expired."""
+    with engine.connect() as conn:
+        return conn.execute(select(ChatMemory.state).where(ChatMemory.chat_id == chat_id,
+                                                           ChatMemory.expires_at > now)).scalar()
+
+
+def write(engine: Engine, chat_id: int, state: dict[str, Any], turn_at: dt.datetime, expires_at: dt.datetime) -> bool:
+    """Store the chat's state, unless a message that started after `turn_at` already stored its own; True if
+    written."""
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(ChatMemory).values(chat_id=chat_id, state=state, turn_at=turn_at, expires_at=expires_at)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["chat_id"],
+        set_={"state": stmt.excluded.state, "turn_at": stmt.excluded.turn_at,
+              "expires_at": stmt.excluded.expires_at},
+        where=ChatMemory.turn_at <= stmt.excluded.turn_at)
+    with engine.begin() as conn:
+        return conn.execute(stmt.returning(ChatMemory.chat_id)).first() is not None
+
+
+def purge(engine: Engine, now: dt.datetime) -> int:
+    """Delete the rows nothing may use any more; how many were deleted."""
+    with engine.begin() as conn:
+        return conn.execute(delete(ChatMemory).where(ChatMemory.expires_at <= now)).rowcount
