@@ -81,13 +81,24 @@ def from_json(data: dict[str, Any]) -> Remembered:
                       data.get("alerts_at", 0.0))
 
 
+@dataclass(frozen=True)
+class Recalled:
+    """What a message starts from: its chat's `memory`, and with `shared_users` the `default_room` of the user
+    writing as the store has it now (another replica's /myroom included); without it the conversation's own copy
+    of the default rooms stands (one process: it made every change itself)."""
+
+    memory: Remembered
+    default_room: str | None = None
+    shared_users: bool = False
+
+
 class ChatMemory(Protocol):
-    """`recall` a chat's memory (within the window at `now`) when its message starts; `keep` it when it ends.
-    `turn_at`: when that message started (wall clock)."""
+    """`recall` a chat's memory (within the window at `now`) when a message of `user_id` starts; `keep` it when it
+    ends. `turn_at`: when that message started (wall clock)."""
 
     ttl_s: float
 
-    async def recall(self, chat_id: int, now: float) -> Remembered: ...
+    async def recall(self, chat_id: int, user_id: int, now: float) -> Recalled: ...
 
     async def keep(self, chat_id: int, memory: Remembered, turn_at: float) -> None: ...
 
@@ -99,8 +110,8 @@ class ProcessChatMemory:
         self.ttl_s = ttl_s
         self._chats: dict[int, Remembered] = {}
 
-    async def recall(self, chat_id: int, now: float) -> Remembered:
-        return self._chats.get(chat_id, Remembered()).fresh(now, self.ttl_s)
+    async def recall(self, chat_id: int, user_id: int, now: float) -> Recalled:
+        return Recalled(self._chats.get(chat_id, Remembered()).fresh(now, self.ttl_s))
 
     async def keep(self, chat_id: int, memory: Remembered, turn_at: float) -> None:
         if memory.expires_at(self.ttl_s) is None:
@@ -123,9 +134,10 @@ class StoredChatMemory:
         self.ttl_s = ttl_s
         self._writes = 0
 
-    async def recall(self, chat_id: int, now: float) -> Remembered:
-        data = await asyncio.to_thread(rows.read, get_engine(self.database_url), chat_id, _utc(now))
-        return Remembered() if data is None else from_json(data).fresh(now, self.ttl_s)
+    async def recall(self, chat_id: int, user_id: int, now: float) -> Recalled:
+        data, room = await asyncio.to_thread(rows.read, get_engine(self.database_url), chat_id, user_id, _utc(now))
+        memory = Remembered() if data is None else from_json(data).fresh(now, self.ttl_s)
+        return Recalled(memory, room, shared_users=True)
 
     async def keep(self, chat_id: int, memory: Remembered, turn_at: float) -> None:
         # Nothing left to keep is written too (already expired), so that what another replica kept is not reused.

@@ -24,7 +24,7 @@ from alerts.preferences import PreferenceError
 from bot import alertprefs, records
 from bot.alert_chat import AlertChat
 from bot.callbacks import CallbackError, CallbackSigner
-from bot.chat_memory import ChatMemory, ProcessChatMemory, Remembered, StoredChatMemory
+from bot.chat_memory import ChatMemory, ProcessChatMemory, Recalled, Remembered, StoredChatMemory
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
@@ -156,6 +156,7 @@ class Conversation:
         # Campus.user scans the list; every message asks, so index it once (the campus is immutable).
         self._users = {u.telegram_id: u for u in campus.users}
         self._switch_by_id = {s.id: s for s in campus.switches}
+        self._room_ids = frozenset(r.id for r in campus.rooms)
         # Sends an unsolicited message to a chat (set by the channel: Telegram, the terminal chat).
         self.notify: Callable[[int, str], Awaitable[None]] | None = None
         self.late = LateWatch()
@@ -221,7 +222,7 @@ class Conversation:
                               silent=not verdict.notify)
             else:
                 async with self._chat_locks[who.chat_id]:
-                    recalled = await self._recall(who.chat_id)
+                    recalled = await self._recall(who.chat_id, who.user_id)
                     try:
                         reply = await work(user)
                     except Exception:
@@ -231,14 +232,21 @@ class Conversation:
         self._audit(who, text, reply, time.perf_counter() - started)
         return reply
 
-    async def _recall(self, chat_id: int) -> Remembered:
-        """Put the chat's memory (kept by whichever replica served its last message) where this message reads it.
-        A store that cannot be read leaves the message without it (read as a first message), not unanswered."""
+    async def _recall(self, chat_id: int, user_id: int) -> Remembered:
+        """Put the chat's memory (kept by whichever replica served its last message) where this message reads it,
+        with the user's default room as the store has it now. A store that cannot be read leaves the message
+        without the memory (read as a first message) and with the default room this replica last knew."""
         try:
-            memory = await self.memory.recall(chat_id, self.wall())
+            recalled = await self.memory.recall(chat_id, user_id, self.wall())
         except Exception as exc:
             log.warning("chat memory not read", extra={"kv": {"chat": chat_id, "error": type(exc).__name__}})
-            memory = Remembered()
+            recalled = Recalled(Remembered())
+        memory = recalled.memory
+        if recalled.shared_users:
+            if recalled.default_room is not None and recalled.default_room in self._room_ids:
+                self._default_room[user_id] = recalled.default_room
+            else:
+                self._default_room.pop(user_id, None)
         self._context.pop(chat_id, None)
         self.take_back._left.pop(chat_id, None)
         self._recent_alerts.pop(chat_id, None)

@@ -17,16 +17,20 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from store.models import ChatMemory
+from store.models import ChatMemory, User
 
 PURGE_EVERY = 500  # writes between two deletions of expired rows (by the replica that made the write)
 
 
-def read(engine: Engine, chat_id: int, now: dt.datetime) -> dict[str, Any] | None:
-    """The chat's stored state, None when there is none or it has expired."""
+def read(engine: Engine, chat_id: int, user_id: int, now: dt.datetime) -> tuple[dict[str, Any] | None, str | None]:
+    """The chat's stored state (None when there is none or it has expired), and the default room of the user
+    writing (None when unset): another replica may have set it (/myroom) since this one started, and a message
+    that names no room is about it. Two primary-key reads on one connection."""
     with engine.connect() as conn:
-        return conn.execute(select(ChatMemory.state).where(ChatMemory.chat_id == chat_id,
-                                                           ChatMemory.expires_at > now)).scalar()
+        state = conn.execute(select(ChatMemory.state).where(ChatMemory.chat_id == chat_id,
+                                                            ChatMemory.expires_at > now)).scalar()
+        room = conn.execute(select(User.default_room_id).where(User.telegram_id == user_id)).scalar()
+    return state, room
 
 
 def write(engine: Engine, chat_id: int, state: dict[str, Any], turn_at: dt.datetime, expires_at: dt.datetime) -> bool:

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
-from bot.chat_memory import (ProcessChatMemory, Remembered, from_json, left_from_json, left_to_json, to_json)
+from bot.chat_memory import (ProcessChatMemory, Recalled, Remembered, from_json, left_from_json, left_to_json, to_json)
 from bot.undo import Left
 from nlu.command import Command, Period
 from nlu.command_codec import command_from_json, command_to_json
@@ -81,7 +81,7 @@ async def test_the_process_memory_keeps_and_forgets():
     memory = ProcessChatMemory(900.0)
     kept = Remembered(Command("a", "status_query"), 100.0)
     await memory.keep(5, kept, 100.0)
-    assert await memory.recall(5, 500.0) == kept
-    assert await memory.recall(5, 1001.0) == Remembered()
+    assert await memory.recall(5, 5, 500.0) == Recalled(kept)  # default rooms: the conversation's own
+    assert (await memory.recall(5, 5, 1001.0)).memory == Remembered()
     await memory.keep(5, Remembered(), 600.0)
-    assert await memory.recall(5, 600.0) == Remembered() and memory._chats == {}
+    assert (await memory.recall(5, 5, 600.0)).memory == Remembered() and memory._chats == {}

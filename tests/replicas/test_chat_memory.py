@@ -148,4 +148,18 @@ async def test_each_chat_has_its_own_row_and_a_later_message_is_not_overwritten(
         earlier = Remembered(Command("earlier", "status_query", rooms=("lab-2",)), wall.now)
         await memory.keep(ADMIN, later, turn_at=wall.now + 5)
         await memory.keep(ADMIN, earlier, turn_at=wall.now + 4)  # slower, but sent before: it does not win
-        assert (await memory.recall(ADMIN, wall.now + 6)).context.text == "later"
+        assert (await memory.recall(ADMIN, ADMIN, wall.now + 6)).memory.context.text == "later"
+
+
+async def test_a_default_room_set_on_one_replica_is_used_on_the_other(db_url):
+    faculty = Sender(2001, 2001)  # Dr. Meera Iyer: classrooms 101 and 102
+    wall = Wall()
+    async with replicas(db_url, wall) as ((a, b), gateways):
+        await settle(gateways, ["cr-101-lights", "cr-102-lights"], True)
+        before = await b.on_text(faculty, "turn off the lights")  # two rooms of hers and no default: which?
+        assert before.outcome == "clarify" and gateways[1].state("cr-102-lights").on is True, before.text
+        chosen = await a.on_command(faculty, "myroom", ["classroom", "102"])
+        assert chosen.outcome == "done", chosen.text
+        after = await b.on_text(faculty, "turn off the lights")
+        assert after.outcome == "done" and after.detail["switches"] == ["cr-102-lights"], after.text
+        assert gateways[0].state("cr-101-lights").on is True
