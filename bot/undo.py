@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from bot.replies import Button, Reply, describe_targets, planned
 from nlu.command import Command
 from nlu.retraction import adds_to, takes_back
 from store.campus import Campus, User
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,8 @@ class TakeBack:
         # What the correction switches now puts those back itself or keeps them; a later time leaves them as they are.
         soon = self.clock() + dt.timedelta(seconds=5)
         now_switched = set(self.targets(command)) if command.when is None or command.when <= soon else set()
-        left = [s for s in changed if s not in now_switched and self.fleet.state(s).on is last.on]
+        states = await self._states([s for s in changed if s not in now_switched])
+        left = [s for s, on in states.items() if on is last.on]
         if not left or not may_control(user, self.campus, left).allowed:
             return None
         now = self.clock()
@@ -175,6 +179,19 @@ class TakeBack:
         buttons = (Button(f"Turn {them} {again}", self.signer.sign("c", ident, user.telegram_id, ttl)),
                    Button(f"Leave {them} {state}", self.signer.sign("n", ident, user.telegram_id, ttl)))
         return f"{what[0].upper()}{what[1:]} {are} still {state}. Turn {them} {again}?", buttons, ident
+
+
+    async def _states(self, switch_ids: Sequence[str]) -> dict[str, bool | None]:
+        """The switches' last reported states. With replicas the broker hands each board report to one replica, so
+        this one's gateway may not have heard that a switch moved (the first command ran on another replica): the
+        state stored by whichever replica ingested the report is the one to go by (`Gateway.peer_states`)."""
+        if switch_ids and getattr(self.fleet, "shares_reports", False):
+            try:
+                stored = await asyncio.to_thread(self.fleet.peer_states, list(switch_ids))
+                return {s: stored.get(s) for s in switch_ids}
+            except Exception as exc:  # the store is away: this replica's own view, as without replicas
+                log.warning("could not read stored switch states", extra={"kv": {"error": type(exc).__name__}})
+        return {s: self.fleet.state(s).on for s in switch_ids}
 
 
 def _moved(results: Sequence[dict]) -> list[str]:

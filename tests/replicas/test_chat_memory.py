@@ -8,13 +8,14 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.callbacks import CallbackSigner, key_from_token
 from bot.conversation import Conversation, ConversationConfig, Sender
 from devices.gateway import Gateway
 from devices.simulator import SimTiming, SimulatedFleet
-from devices.transport import MemoryBus
+from devices.runtime import StoredSwitchStates
+from devices.transport import MemoryBus, MemoryTransport
 from store import models as m
 from store.campus import load_campus_file
 from store.db import session_scope, upgrade
@@ -36,15 +37,29 @@ class Wall:
         return self.now
 
 
+class SharedCopies(MemoryTransport):
+    """A replica's connection to the broker with shared subscriptions: while `deaf`, the boards' reports go to the
+    other replica (the broker hands each one to one member of the group)."""
+
+    deaf = False
+
+    def _offer(self, topic: str, payload: bytes) -> None:
+        if not self.deaf:
+            super()._offer(topic, payload)
+
+
 @contextlib.asynccontextmanager
-async def replicas(url: str, wall: Wall):
+async def replicas(url: str, wall: Wall, shares_reports: bool = False):
+    """Two engines, A and B. `shares_reports`: B's gateway is told it hears only a share of the reports (it then
+    goes by the stored switch states, as a replica's does) and its transport can be made deaf."""
     campus = load_campus_file(DEMO_CAMPUS)
     upgrade(url)
     with session_scope(url) as session:
         sync_campus(session, campus)
     bus = MemoryBus()
     boards = SimulatedFleet(campus, bus.transport(), QUIET)
-    gateways = [Gateway(campus, bus.transport()) for _ in range(2)]
+    gateways = [Gateway(campus, bus.transport()),
+                Gateway(campus, SharedCopies(bus), peer_states=StoredSwitchStates(url) if shares_reports else None)]
     for gateway in gateways:
         await gateway.start()
     await boards.start()
@@ -163,3 +178,23 @@ async def test_a_default_room_set_on_one_replica_is_used_on_the_other(db_url):
         after = await b.on_text(faculty, "turn off the lights")
         assert after.outcome == "done" and after.detail["switches"] == ["cr-102-lights"], after.text
         assert gateways[0].state("cr-101-lights").on is True
+
+
+async def test_the_offer_goes_by_the_stored_state_when_the_replica_did_not_hear_the_switch(db_url):
+    """The first command ran on A and the broker gave the boards' reports to A, whose ingest stored them: B's own
+    gateway still thinks the lights are on, yet the offer to turn them back on is made (from the stored state)."""
+    wall = Wall()
+    async with replicas(db_url, wall, shares_reports=True) as ((a, b), gateways):
+        await settle(gateways, ["cr-101-lights", "cr-102-lights"], True)
+        gateways[1].transport.deaf = True
+        first = await a.on_text(WHO, "turn off the lights in classroom 101")
+        assert first.outcome == "done", first.text
+        gateways[1].transport.deaf = False
+        assert gateways[1].state("cr-101-lights").on is True  # B did not hear it
+        with session_scope(db_url) as session:  # what A's ingest writer stores from the report it was given
+            session.execute(update(m.Switch).where(m.Switch.id == "cr-101-lights").values(state=False))
+        fixed = await b.on_text(WHO, "sorry, I meant classroom 102")
+        assert "Classroom 102: lights off (1/1 confirmed)" in fixed.text, fixed.text
+        assert "Lights in Classroom 101 are still off. Turn them back on?" in fixed.text, fixed.text
+        tap = await b.on_button(WHO, fixed.buttons[0][0].data)
+        assert tap.outcome == "done" and gateways[0].state("cr-101-lights").on is True, tap.text
