@@ -7,7 +7,8 @@ the engine's own time is measured, as `Conversation.on_text` sees it). The same 
 in the store (`shared_memory=True`, the service) and in the process (`False`, a one-off terminal chat), runs
 interleaved so both see the same machine load: a status question, then a switch and its follow-up ("and the fans
 too") in turn. Reported: per kind of message, p50/p95 of both and the p50 difference; and the memory's own read and write
-(`recall` + `keep` of a switch command's memory) timed alone. On SQLite (a file) and PostgreSQL (a schema of its
+(`recall` + `keep` of a switch command's memory) timed alone; on PostgreSQL also the kept statements against those
+tried first (two reads, a write waiting for the WAL flush), interleaved. On SQLite (a file) and PostgreSQL (a schema of its
 own in the `test` database, dropped afterwards).
 """
 
@@ -103,6 +104,49 @@ async def memory_alone(url: str, n: int) -> list[float]:
     return out
 
 
+def statements_compared(url: str, n: int) -> None:
+    """PostgreSQL: the statements as kept against what was tried first, interleaved: the chat's state and the
+    user's default room in one statement or two; the write waiting for the WAL flush or not."""
+    import datetime as dt
+
+    from sqlalchemy import select
+    from sqlalchemy.dialects.postgresql import insert
+
+    from bot.chat_memory import to_json
+    from nlu.command import Command
+    from store import chat_memory as rows
+    from store.db import get_engine
+    from store.models import ChatMemory, User
+
+    engine = get_engine(url)
+    state = to_json(Remembered(Command("turn off the lights", "device_control", "off", rooms=("cr-101",)), 1.0))
+
+    def two_reads(chat: int, now: dt.datetime) -> None:
+        with engine.connect() as conn:
+            conn.execute(select(ChatMemory.state).where(ChatMemory.chat_id == chat, ChatMemory.expires_at > now))
+            conn.execute(select(User.default_room_id).where(User.telegram_id == ADMIN))
+
+    def flushed_write(chat: int, now: dt.datetime) -> None:
+        stmt = insert(ChatMemory).values(chat_id=chat, state=state, turn_at=now, expires_at=now)
+        stmt = stmt.on_conflict_do_update(index_elements=["chat_id"], set_={"state": stmt.excluded.state,
+                                          "turn_at": stmt.excluded.turn_at}, where=ChatMemory.turn_at <= stmt.excluded.turn_at)
+        with engine.begin() as conn:
+            conn.execute(stmt.returning(ChatMemory.chat_id)).first()
+
+    ways = {"two reads": two_reads, "one read (kept)": lambda c, t: rows.read(engine, c, ADMIN, t),
+            "write, flush waited": flushed_write,
+            "write, async commit (kept)": lambda c, t: rows.write(engine, c + 100, state, t, t)}
+    times: dict[str, list[float]] = {k: [] for k in ways}
+    for i in range(n):
+        now = dt.datetime.now(dt.timezone.utc)
+        for label, way in ways.items():
+            start = time.perf_counter()
+            way(8_000_000 + i % 50, now)
+            times[label].append(time.perf_counter() - start)
+    for label, t in times.items():
+        print(f"postgresql {label:27s} p50 {1000 * statistics.median(t):6.2f} ms  p95 {1000 * pct(t, 0.95):6.2f} ms")
+
+
 async def bench(name: str, url: str, args) -> None:
     campus = load_campus_file(ROOT / "autovolt" / "demo" / "campus.yaml")
     upgrade(url)
@@ -142,6 +186,7 @@ def main() -> None:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
         asyncio.run(bench("postgresql", f"{args.postgres}?options=-csearch_path%3D{schema}", args))
+        statements_compared(f"{args.postgres}?options=-csearch_path%3D{schema}", 2 * args.messages)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
