@@ -248,13 +248,11 @@ class Conversation:
             else:
                 self._default_room.pop(user_id, None)
         self._context.pop(chat_id, None)
-        self.take_back._left.pop(chat_id, None)
         self._recent_alerts.pop(chat_id, None)
         self._recent_alerts_at.pop(chat_id, None)
         if memory.context is not None:
             self._context[chat_id] = (memory.context_at, memory.context)
-        if memory.left is not None:
-            self.take_back._left[chat_id] = memory.left
+        self.take_back.restore(chat_id, memory.left)
         if memory.alerts:
             self._recent_alerts[chat_id] = memory.alerts
             self._recent_alerts_at[chat_id] = memory.alerts_at
@@ -264,7 +262,7 @@ class Conversation:
         """Write back what the message left in the chat's memory (nothing is written when it changed nothing)."""
         context_at, context = self._context.pop(chat_id, (0.0, None))
         alerts = self._recent_alerts.pop(chat_id, ())
-        memory = Remembered(context, context_at, self.take_back._left.pop(chat_id, None), alerts,
+        memory = Remembered(context, context_at, self.take_back.release(chat_id), alerts,
                             self._recent_alerts_at.pop(chat_id, 0.0) if alerts else 0.0)
         if memory == recalled:
             return

@@ -80,6 +80,17 @@ class TakeBack:
         # chat's memory when a message starts, read back into it when the message ends.
         self._left: dict[int, Left] = {}
 
+    def restore(self, chat_id: int, left: Left | None) -> None:
+        """What the chat's last switch command left, as its memory has it (or nothing), before a message of it."""
+        if left is None:
+            self._left.pop(chat_id, None)
+        else:
+            self._left[chat_id] = left
+
+    def release(self, chat_id: int) -> Left | None:
+        """What the chat's memory is to keep after a message of it (and this object forgets it)."""
+        return self._left.pop(chat_id, None)
+
     async def after(self, chat_id: int, channel: str, user: User, previous: Command | None, command: Command,
                     reply: Reply) -> Reply:
         """`reply` to `command` (whose follow-up context was `previous`), with what it takes back added."""
