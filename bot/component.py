@@ -89,7 +89,10 @@ async def build_engine(settings: Settings, signer: CallbackSigner, fleet: Fleet 
     pipeline = SpeechPipeline(vocabulary_from_campus(campus), worker_process=speech_process) if speech else None
     # The service's audit survives a database outage and a kill in a spool; a terminal chat retries in memory.
     audit = AuditLog(url, spool_path=settings.data_dir / "spool" / "audit.jsonl" if role == "service" else None)
-    conversation = Conversation(campus, fleet, url, signer, speech=pipeline, config=config, audit=audit)
+    # The service's chats may continue on any replica: their follow-up memory is in the store. A one-off terminal
+    # chat is the only process serving its chat, so it keeps that memory itself (no row per message).
+    conversation = Conversation(campus, fleet, url, signer, speech=pipeline, config=config, audit=audit,
+                                shared_memory=role == "service")
     await conversation.load()
     return Engine(conversation, audit, runtime)
 

@@ -24,6 +24,7 @@ from alerts.preferences import PreferenceError
 from bot import alertprefs, records
 from bot.alert_chat import AlertChat
 from bot.callbacks import CallbackError, CallbackSigner
+from bot.chat_memory import ChatMemory, ProcessChatMemory, Recalled, Remembered, StoredChatMemory
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
@@ -115,11 +116,16 @@ ERROR_TEXT = "Sorry, something went wrong on my side. Please try again in a mome
 
 class Conversation:
     """One per running bot. `notify` (set by the channel) sends an unsolicited message to a chat, e.g. the report
-    of a scheduled action; `on_action_stored` (set by the scheduler) hears of new pending actions."""
+    of a scheduled action; `on_action_stored` (set by the scheduler) hears of new pending actions.
+
+    `shared_memory`: what a chat's follow-up leans on is kept in the store, so its next message may reach another
+    replica (bot.chat_memory); False keeps it in this process (one process serving all of its chats). `wall`: the
+    wall clock (seconds) that memory's follow-up window is measured on."""
 
     def __init__(self, campus: Campus, fleet: Fleet, database_url: str, signer: CallbackSigner, *,
                  speech: Transcriber | None = None, config: ConversationConfig = ConversationConfig(),
-                 audit: records.AuditLog | None = None, clock: Callable[[], dt.datetime] = utcnow) -> None:
+                 audit: records.AuditLog | None = None, clock: Callable[[], dt.datetime] = utcnow,
+                 shared_memory: bool = True, wall: Callable[[], float] = time.time) -> None:
         self.campus = campus
         self.fleet = fleet
         self.database_url = database_url
@@ -128,6 +134,7 @@ class Conversation:
         self.config = config
         self.audit = audit
         self.clock = clock
+        self.wall = wall
         self.tz = ZoneInfo(campus.timezone)
         self.vocabulary = vocabulary_from_campus(campus)
         self.parser = parser_for(self.vocabulary)
@@ -135,15 +142,21 @@ class Conversation:
         self.limiter = RateLimiter(config.rate_limit)
         self.on_action_stored: Callable[[], None] = lambda: None
         self._default_room: dict[int, str] = {}
+        self.memory: ChatMemory = (StoredChatMemory(database_url, config.context_ttl_s) if shared_memory
+                                   else ProcessChatMemory(config.context_ttl_s))
+        # The chat memory of the messages being handled, by chat (filled by `_recall`, emptied by `_keep`): the
+        # follow-up context with when it was kept (`wall`), and the alerts last shown or acted on.
         self._context: dict[int, tuple[float, Command]] = {}
         self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._unknown_told: dict[int, float] = {}
         # The alerts a chat was last shown or acted on, so "snooze it" knows which.
         self._recent_alerts: dict[int, tuple[int, ...]] = {}
+        self._recent_alerts_at: dict[int, float] = {}
         self.alert_chat = AlertChat(campus, database_url)
         # Campus.user scans the list; every message asks, so index it once (the campus is immutable).
         self._users = {u.telegram_id: u for u in campus.users}
         self._switch_by_id = {s.id: s for s in campus.switches}
+        self._room_ids = frozenset(r.id for r in campus.rooms)
         # Sends an unsolicited message to a chat (set by the channel: Telegram, the terminal chat).
         self.notify: Callable[[int, str], Awaitable[None]] | None = None
         self.late = LateWatch()
@@ -153,7 +166,7 @@ class Conversation:
         # A correction in the next message ("sorry, I meant 102") and what the command it takes back did.
         self.take_back = TakeBack(campus, fleet, database_url, signer,
                                   TakeBackRules(config.context_ttl_s, config.confirm_ttl_s, config.understood_below),
-                                  self._targets, self._named_places, clock, self.tz)
+                                  self._targets, self._named_places, clock, self.tz, wall)
 
     async def load(self) -> None:
         """Read per-user state kept in the store (default rooms)."""
@@ -197,6 +210,7 @@ class Conversation:
 
     async def _serve(self, who: Sender, text: str, work: Callable[[User], Awaitable[Reply]]) -> Reply:
         started = time.perf_counter()
+        turn_at = self.wall()
         user = self._users.get(who.user_id)
         if user is None:
             reply = self._unknown_user(who)
@@ -208,13 +222,54 @@ class Conversation:
                               silent=not verdict.notify)
             else:
                 async with self._chat_locks[who.chat_id]:
+                    recalled = await self._recall(who.chat_id, who.user_id)
                     try:
                         reply = await work(user)
                     except Exception:
                         log.exception("message handling failed", extra={"kv": {"user": who.user_id, "channel": who.channel}})
                         reply = Reply(ERROR_TEXT, "error")
+                    await self._keep(who.chat_id, recalled, turn_at)
         self._audit(who, text, reply, time.perf_counter() - started)
         return reply
+
+    async def _recall(self, chat_id: int, user_id: int) -> Remembered:
+        """Put the chat's memory (kept by whichever replica served its last message) where this message reads it,
+        with the user's default room as the store has it now. A store that cannot be read leaves the message
+        without the memory (read as a first message) and with the default room this replica last knew."""
+        try:
+            recalled = await self.memory.recall(chat_id, user_id, self.wall())
+        except Exception as exc:
+            log.warning("chat memory not read", extra={"kv": {"chat": chat_id, "error": type(exc).__name__}})
+            recalled = Recalled(Remembered())
+        memory = recalled.memory
+        if recalled.shared_users:
+            if recalled.default_room is not None and recalled.default_room in self._room_ids:
+                self._default_room[user_id] = recalled.default_room
+            else:
+                self._default_room.pop(user_id, None)
+        self._context.pop(chat_id, None)
+        self._recent_alerts.pop(chat_id, None)
+        self._recent_alerts_at.pop(chat_id, None)
+        if memory.context is not None:
+            self._context[chat_id] = (memory.context_at, memory.context)
+        self.take_back.restore(chat_id, memory.left)
+        if memory.alerts:
+            self._recent_alerts[chat_id] = memory.alerts
+            self._recent_alerts_at[chat_id] = memory.alerts_at
+        return memory
+
+    async def _keep(self, chat_id: int, recalled: Remembered, turn_at: float) -> None:
+        """Write back what the message left in the chat's memory (nothing is written when it changed nothing)."""
+        context_at, context = self._context.pop(chat_id, (0.0, None))
+        alerts = self._recent_alerts.pop(chat_id, ())
+        memory = Remembered(context, context_at, self.take_back.release(chat_id), alerts,
+                            self._recent_alerts_at.pop(chat_id, 0.0) if alerts else 0.0)
+        if memory == recalled:
+            return
+        try:
+            await self.memory.keep(chat_id, memory, turn_at)
+        except Exception as exc:  # the reply is still sent; the next message is read as a first one
+            log.warning("chat memory not written", extra={"kv": {"chat": chat_id, "error": type(exc).__name__}})
 
     def _unknown_user(self, who: Sender) -> Reply:
         now = time.monotonic()
@@ -260,7 +315,7 @@ class Conversation:
 
     def _previous(self, chat_id: int) -> Command | None:
         entry = self._context.get(chat_id)
-        if entry is None or time.monotonic() - entry[0] > self.config.context_ttl_s:
+        if entry is None or self.wall() - entry[0] > self.config.context_ttl_s:
             return None
         return entry[1]
 
@@ -273,7 +328,7 @@ class Conversation:
         waits = command.needs_time or (asks_only_for_room(command)
                                        and command.confidence >= self.config.understood_below)
         if remember and command.intent != "unknown" and (not command.clarification or waits):
-            self._context[who.chat_id] = (time.monotonic(), command)
+            self._context[who.chat_id] = (self.wall(), command)
         return command
 
     async def _understand(self, who: Sender, user: User, text: str, heard: Heard | None = None) -> Reply:
@@ -289,7 +344,7 @@ class Conversation:
                 # Kept as typed text is (a follow-up leans on it, the room answer completes it); a refused note,
                 # whose question the bot did not ask, is not: nothing may complete what may be misheard. Nor is a
                 # question about a place or device the campus lacks, as typed: the answer is a command of its own.
-                self._context[who.chat_id] = (time.monotonic(), command)
+                self._context[who.chat_id] = (self.wall(), command)
         reply = await self._act(who, user, command, decision, ask=ask)
         reply = await self.take_back.after(who.chat_id, who.channel, user, previous, command, reply)
         detail = {**reply.detail, "rooms": list(command.rooms), "switches": list(command.switches)[:50]}
@@ -332,7 +387,7 @@ class Conversation:
             reread, text=command.text, intent=base.intent if keep_intent else "energy_query",
             rooms=base.rooms, buildings=base.buildings, switches=base.switches if base is previous else reread.switches,
             device_types=base.device_types, period=reread.period or (previous.period if follow_up else None))
-        self._context[who.chat_id] = (time.monotonic(), reshaped)
+        self._context[who.chat_id] = (self.wall(), reshaped)
         return reshaped
 
     async def _act(self, who: Sender, user: User, command: Command, voice: VoiceDecision | None = None,
@@ -685,12 +740,12 @@ class Conversation:
             return Reply(f"I found no open alert to {verb}" + (" with that number." if action.alert_id else
                                                              " that matches; \"any alerts?\" lists them."), "answered")
         if len(choice.alerts) > 1:
-            self._recent_alerts[who.chat_id] = tuple(a for a, _ in choice.alerts)
+            self._set_recent_alerts(who.chat_id, tuple(a for a, _ in choice.alerts))
             listed = "\n".join(f"- {text}" for _, text in choice.alerts[:10])
             return Reply(f"Which alert should I {verb}? Say its number, e.g. \"{verb} {choice.alerts[0][0]}\".\n"
                          f"{listed}", "clarify")
         alert_id = choice.alerts[0][0]
-        self._recent_alerts[who.chat_id] = (alert_id,)
+        self._set_recent_alerts(who.chat_id, (alert_id,))
         outcome = await asyncio.to_thread(self.alert_chat.act, action, alert_id, user.telegram_id)
         return Reply(outcome.text, "done" if outcome.ok else "refused", intent="alert_action",
                      detail={"alert": alert_id, "action": action.kind})
@@ -783,8 +838,12 @@ class Conversation:
 
     def _remember_alerts(self, who: Sender, reply: Reply) -> Reply:
         if reply.detail.get("alerts"):
-            self._recent_alerts[who.chat_id] = tuple(reply.detail["alerts"])
+            self._set_recent_alerts(who.chat_id, tuple(reply.detail["alerts"]))
         return reply
+
+    def _set_recent_alerts(self, chat_id: int, alerts: tuple[int, ...]) -> None:
+        self._recent_alerts[chat_id] = alerts
+        self._recent_alerts_at[chat_id] = self.wall()
 
     async def _cmd_schedules(self, who: Sender, user: User, name: str, args: list[str]) -> Reply:
         return dataclasses.replace(await self._schedules(who, user), intent="schedule_query")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,13 +28,16 @@ from nlu.command import Command
 from nlu.retraction import adds_to, takes_back
 from store.campus import Campus, User
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Left:
     """What one switch command of a chat left behind, kept until the chat's next message.
 
-    `command`: the command (the very object the conversation keeps as the follow-up context); `at`: when it was
-    answered (`time.monotonic()`); `on`: the state it asked for; `changed`: switches the boards confirmed it moved
+    `command`: the command (equal to the one the conversation keeps as the follow-up context); `at`: when it was
+    answered (wall-clock seconds, `time.time()`: the chat's next message may be served by another replica, see
+    bot.chat_memory); `on`: the state it asked for; `changed`: switches the boards confirmed it moved
     (not those already so); `pending`: its scheduled actions that have not run (the timed action, its switch-back);
     `confirming`: its confirmation question's action, while unanswered."""
 
@@ -61,7 +65,7 @@ class TakeBack:
 
     def __init__(self, campus: Campus, fleet, database_url: str, signer: CallbackSigner, rules: TakeBackRules,
                  targets: Callable[[Command], Sequence[str]], names_place: Callable[[str], bool],
-                 clock: Callable[[], dt.datetime], tz) -> None:
+                 clock: Callable[[], dt.datetime], tz, wall: Callable[[], float] = time.time) -> None:
         self.campus = campus
         self.fleet = fleet
         self.database_url = database_url
@@ -71,7 +75,21 @@ class TakeBack:
         self.names_place = names_place
         self.clock = clock
         self.tz = tz
+        self.wall = wall
+        # Per chat, between the conversation's recall and keep of its memory (bot.chat_memory): filled from the
+        # chat's memory when a message starts, read back into it when the message ends.
         self._left: dict[int, Left] = {}
+
+    def restore(self, chat_id: int, left: Left | None) -> None:
+        """What the chat's last switch command left, as its memory has it (or nothing), before a message of it."""
+        if left is None:
+            self._left.pop(chat_id, None)
+        else:
+            self._left[chat_id] = left
+
+    def release(self, chat_id: int) -> Left | None:
+        """What the chat's memory is to keep after a message of it (and this object forgets it)."""
+        return self._left.pop(chat_id, None)
 
     async def after(self, chat_id: int, channel: str, user: User, previous: Command | None, command: Command,
                     reply: Reply) -> Reply:
@@ -79,13 +97,14 @@ class TakeBack:
         last = self._left.pop(chat_id, None)
         if last is not None and self._corrects(last, previous, command):
             reply = await self._take_back(chat_id, channel, user, last, command, reply)
-        kept = _left_by(command, reply)
+        kept = _left_by(command, reply, self.wall())
         if kept is not None:
             self._left[chat_id] = kept
         return reply
 
     def _corrects(self, last: Left, previous: Command | None, command: Command) -> bool:
-        if not (previous is last.command and time.monotonic() - last.at <= self.rules.window_s
+        # Equal, not the same object: the memory may have come from the store (another replica kept it).
+        if not (previous == last.command and self.wall() - last.at <= self.rules.window_s
                 and command.intent == "device_control" and command.confidence >= self.rules.understood_below):
             return False
         return takes_back(command.text) or self._moves_time(last.command, command)
@@ -152,7 +171,8 @@ class TakeBack:
         # What the correction switches now puts those back itself or keeps them; a later time leaves them as they are.
         soon = self.clock() + dt.timedelta(seconds=5)
         now_switched = set(self.targets(command)) if command.when is None or command.when <= soon else set()
-        left = [s for s in changed if s not in now_switched and self.fleet.state(s).on is last.on]
+        states = await self._states([s for s in changed if s not in now_switched])
+        left = [s for s, on in states.items() if on is last.on]
         if not left or not may_control(user, self.campus, left).allowed:
             return None
         now = self.clock()
@@ -172,17 +192,31 @@ class TakeBack:
         return f"{what[0].upper()}{what[1:]} {are} still {state}. Turn {them} {again}?", buttons, ident
 
 
+    async def _states(self, switch_ids: Sequence[str]) -> dict[str, bool | None]:
+        """The switches' last reported states. With replicas the broker hands each board report to one replica, so
+        this one's gateway may not have heard that a switch moved (the first command ran on another replica): the
+        state stored by whichever replica ingested the report is the one to go by (`Gateway.peer_states`)."""
+        if switch_ids and getattr(self.fleet, "shares_reports", False):
+            try:
+                stored = await asyncio.to_thread(self.fleet.peer_states, list(switch_ids))
+                return {s: stored.get(s) for s in switch_ids}
+            except Exception as exc:  # the store is away: this replica's own view, as without replicas
+                log.warning("could not read stored switch states", extra={"kv": {"error": type(exc).__name__}})
+        return {s: self.fleet.state(s).on for s in switch_ids}
+
+
 def _moved(results: Sequence[dict]) -> list[str]:
     """The switches a command's results (`_results_json` form) show the boards moved: confirmed, not already so."""
     return [r["switch"] for r in results if r.get("outcome") == "confirmed"
             and not str(r.get("reason") or "").startswith("was already")]
 
 
-def _left_by(command: Command, reply: Reply) -> Left | None:
-    """What a switch command's reply shows it did that a correction could take back; None for anything else."""
+def _left_by(command: Command, reply: Reply, at: float) -> Left | None:
+    """What a switch command's reply (answered at `at`) shows it did that a correction could take back; None for
+    anything else."""
     if command.intent != "device_control" or command.action not in ("on", "off"):
         return None
-    on, at = command.action == "on", time.monotonic()
+    on = command.action == "on"
     if reply.outcome in ("done", "partial"):
         # "for an hour": its switch back belongs to the command and goes with it (the offer puts it back now).
         changed = tuple(_moved(reply.detail.get("results", [])))

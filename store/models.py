@@ -319,3 +319,16 @@ class TelegramUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     replica: Mapped[str] = mapped_column(String(128))
     received_at: Mapped[dt.datetime]
+
+
+class ChatMemory(Base):
+    """What a chat's conversation keeps between its messages (bot.chat_memory), so the next message may land on any
+    replica: `state` is its JSON form, `turn_at` when the message that wrote it started (a slower, earlier message
+    never overwrites a later one's), `expires_at` when nothing in it may be used any more (rows past it are
+    ignored, and deleted now and then)."""
+
+    __tablename__ = "chat_memory"
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    turn_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -102,6 +102,14 @@ async def fleet(campus):
 async def memory_conversation(campus, url: str, audit: AuditLog | None = None, clock=None):
     """A conversation engine on the store at `url` with a simulated fleet on an in-memory bus (no broker), as the
     terminal chat runs it; `clock` (a function giving the UTC time) fixes the engine's "now" when given."""
+    # Each engine is a new conversation: the chat memory a previous test's engine kept in a store shared by the module
+    # would be taken up as a replica takes it up (bot.chat_memory), so it is forgotten first.
+    from sqlalchemy import delete
+
+    from store.models import ChatMemory
+
+    with session_scope(url) as session:
+        session.execute(delete(ChatMemory))
     bus = MemoryBus()
     gateway = Gateway(campus, bus.transport())
     boards = SimulatedFleet(campus, bus.transport(), QUIET)
