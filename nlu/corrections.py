@@ -14,7 +14,7 @@ from dataclasses import dataclass
 # Markers after which the next mention replaces an earlier one. Longest first, so "no sorry" wins over "sorry".
 _REPLACING: tuple[tuple[str, ...], ...] = (
     ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
-    ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("wait", "no"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
+    ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("wait", "no"), ("no", "way"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
     ("make", "that"), ("hmm", "no"), ("uh", "no"), ("um", "no"), ("umm", "no"), ("er", "no"), ("erm", "no"),
     ("oh", "no"), ("no", "no"), ("scratch", "that"), ("strike", "that"), ("oops",), ("whoops",), ("correction",),
     ("actually",), ("sorry",), ("no",),

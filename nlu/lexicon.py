@@ -205,7 +205,7 @@ OUT_OF_SCOPE_PHRASES = (
     "going to bed", "go to bed", "off to bed", "off to sleep", "going to sleep", "go to sleep", "gonna sleep", "on speed", "to speed", "full speed", "the speed",
     "speed of", "speed to", "high speed", "low speed",
     # Settings of a device the campus switches only on and off: "put the staff room ac on swing mode".
-    "mode", "modes", "swing", "degrees", "fan speed",
+    "mode", "modes", "swing", "degrees", "fan speed", "fans speed",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
     # Other help than this bot's: "how do I contact the IT helpdesk", "the help line number".

@@ -82,3 +82,16 @@ def test_energy_of_a_place_the_campus_lacks_is_asked_back(demo: Parser, text: st
 @pytest.mark.parametrize("text", ["how much did we spend at the canteen today", "what did the gym cost"])
 def test_money_at_such_a_place_stays_out_of_scope(demo: Parser, text: str) -> None:
     assert demo.parse(text, now=NOW).intent == "unknown"
+
+
+def test_fans_speed_is_no_switch(demo: Parser) -> None:
+    # Piper's "turn up the fan speed" heard "turn off the fans speed ...": the speed, never a switch.
+    assert demo.parse("turn off the fans speed in lab 1", now=NOW).intent == "unknown"
+
+
+def test_no_way_is_a_correction_marker(rules: Parser) -> None:
+    # "no wait" heard "no way": what follows it cannot be placed, so it asks.
+    c = rules.parse("switch on the heater, no way they hear them, staff room", now=NOW)
+    assert c.clarification is not None, c
+    c = rules.parse("switch off the projector, no way, the lights in room 102", now=NOW)
+    assert c.switches == ("cr-102-lights",) and c.clarification is None, c

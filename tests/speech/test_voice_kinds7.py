@@ -54,3 +54,16 @@ def test_named_types_are_no_bulk_everything(read, demo_vocab, text):
 def test_a_question_about_everything_is_not_capped(read):
     heard = _open("is everything off in the physics lab")
     assert rank(None, heard, read).confidence > ASK_BELOW
+
+
+@pytest.mark.parametrize("said, want", [
+    ("keep the ac on 4 the next 30 minutes", "keep the ac on for the next 30 minutes"),
+    ("turn off the lights in room 4 the next day", "turn off the lights in room 4 the next day"),
+])
+def test_for_the_next_heard_4(said, want):
+    from nlu.speech.opentext import heard_words, text_of
+
+    words = heard_words([(w, 0.9) for w in said.split()])
+    assert text_of(words) == want
+    if "for" in want:  # the amount put in by sound is unsure: a switch with it asks first
+        assert [w.confidence for w in words if w.text == "30"] == [pytest.approx(0.5)]
