@@ -438,7 +438,7 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
         j = start
         while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - start <= 2:
             j += 1
-        if j > start and j < len(words) and words[j].text in _UNITS:
+        if (j > start or start > i + 1) and j < len(words) and words[j].text in _UNITS:  # "4 the next hour" too
             # A duration put in by sound: its amount is unsure (a digit or number word is a deciding word), so a
             # switch with it asks first, as the other rules' guessed words do.
             out[i] = HeardWord("for", word.confidence)
