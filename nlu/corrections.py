@@ -14,7 +14,7 @@ from dataclasses import dataclass
 # Markers after which the next mention replaces an earlier one. Longest first, so "no sorry" wins over "sorry".
 _REPLACING: tuple[tuple[str, ...], ...] = (
     ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
-    ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("wait", "no"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
+    ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("wait", "no"), ("no", "way"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
     ("make", "that"), ("hmm", "no"), ("uh", "no"), ("um", "no"), ("umm", "no"), ("er", "no"), ("erm", "no"),
     ("oh", "no"), ("no", "no"), ("scratch", "that"), ("strike", "that"), ("oops",), ("whoops",), ("correction",),
     ("actually",), ("sorry",), ("no",),
@@ -148,7 +148,27 @@ def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]
     made = _replacement(toks, spans, i, marker)
     if made and marker in _ASKING and any(s.kind == "time" and s.start <= made.at < s.end for s in spans):
         return made  # "in 10 minutes, no, in 20 minutes": a time is never left out, only put in another's place
+    if made and marker in _ASKING and _goes_on_after(toks, spans, i):
+        return made  # "turn on the lights, no, the fans in the reading hall": said in the old one's place
     return False if made and marker in _ASKING else made
+
+
+def _goes_on_after(toks: list[str], spans: list[Span], i: int) -> bool:
+    """After a bare "no" at `i`, "the" and a device (or named switch) the command goes on: a place, an on/off word,
+    or the same device said again follows ("the lights, no, the fans in the reading hall", "lights on in 201, no,
+    the fans, fans on"). Said so, "no, the fans" can only put the fans in the lights' place; said last ("the
+    projector off in lab 2, no, the fans") it may add them or take them back, and that still asks."""
+    if toks[i + 1:i + 2] != ["the"]:
+        return False
+    new = next((s for s in spans if s.start == i + 2 and s.kind in ("type", "switch")), None)
+    if new is None:
+        return False
+    k = new.end
+    if toks[k:k + 1] == [","]:
+        k += 1
+    nxt = next((s for s in spans if s.start == k), None)
+    return (toks[k:k + 1] in (["on"], ["off"], ["in"], ["at"])
+            or (nxt is not None and (nxt.kind in ("room", "building") or nxt.targets == new.targets)))
 
 
 def _replacement(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]) -> Correction | None | bool:
@@ -163,7 +183,13 @@ def _replacement(toks: list[str], spans: list[Span], i: int, marker: tuple[str, 
         olds = [s for s in before if _kind_group(s.kind) in ("room", "time")
                 and any(t.isdigit() for t in toks[s.start:s.end])]
         if not olds:
-            return False
+            # "the fans on in 201, i mean 202": a bare room number after "in"/"at", which names no room by itself
+            # before the parser reads it, corrected by a number as long.
+            bare = [k for k in range(1, i) if toks[k].isdigit() and len(toks[k]) >= 3 and toks[k - 1] in ("in", "at")
+                    and not any(s.start <= k < s.end for s in spans)]
+            if not bare or len(put := tuple(toks[new.start:new.end])) != 1 or len(put[0]) != len(toks[bare[-1]]):
+                return False
+            return Correction(marker, frozenset(dropped | {bare[-1]}), bare[-1], put)
         old = olds[-1]
         digit = max(k for k in range(old.start, old.end) if toks[k].isdigit())
         put = tuple(t for t in toks[new.start:new.end] if not (t in ("am", "pm") and toks[digit + 1:digit + 2] == [t]))

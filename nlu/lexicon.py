@@ -61,7 +61,7 @@ STATUS_WORDS = frozenset("status state running working left still currently live
                          "rundown lowdown".split())
 ENERGY_WORDS = frozenset(
     "energy consumption consumed consume consuming kwh kilowatt kilowatts units usage used use using "
-    "electricity bill cost costs spent spend wattage watts load draw drawing drew power".split()
+    "electricity bill cost costs spent spend wattage watts load draw drawing drew power demand".split()
 )
 FORECAST_WORDS = frozenset("forecast forecasts forecasted predict predicted prediction predictions projected projection "
                            "expected expect estimate estimated estimation anticipated outlook".split())
@@ -129,6 +129,9 @@ HELP_PHRASES = (
     "what to type", "what to write", "what to send", "list of commands", "commands list", "list of the commands",
     "how do i set a timer", "how do i make a timer", "how would i set a timer", "how would i make a timer",
     "how do i ask about", "how do i ask for", "how should i ask", "how would i ask", "how can i ask",
+    # voice-kinds7: "could you explain how this assistant works", "tell me how the bot works".
+    "how this bot works", "how the bot works", "how this assistant works", "how the assistant works",
+    "how you work", "explain how this", "explain how the bot", "explain how you",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",
@@ -202,7 +205,7 @@ OUT_OF_SCOPE_PHRASES = (
     "going to bed", "go to bed", "off to bed", "off to sleep", "going to sleep", "go to sleep", "gonna sleep", "on speed", "to speed", "full speed", "the speed",
     "speed of", "speed to", "high speed", "low speed",
     # Settings of a device the campus switches only on and off: "put the staff room ac on swing mode".
-    "mode", "modes", "swing", "degrees", "fan speed",
+    "mode", "modes", "swing", "degrees", "fan speed", "fans speed",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
     # Other help than this bot's: "how do I contact the IT helpdesk", "the help line number".

@@ -118,6 +118,8 @@ _FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
     {"well", "for", "in", "at", "of", "with", "there", "then", "do", "thing", "them", "it", "those", "these",
      "they", "that", "this", "one", "ones", "all", "room", "rooms"}) | frozenset(_CORRECTION_WORDS)
 _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
+# Words that set two places side by side ("compare lab 1 and lab 2", "lab 1 versus lab 2 last week").
+_COMPARE_WORDS = frozenset({"compare", "compared", "comparing", "comparison", "versus", "vs"})
 _ENERGY_STRONG = lx.ENERGY_WORDS - {"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"}
 _ENERGY_WEAK = frozenset({"used", "use", "using", "power", "load", "draw", "drawing", "drew", "spent", "spend", "cost", "costs", "units"})
 # Energy said with everyday verbs: "how much did lab 2 burn", "what has the hall drawn", "eaten up", "guzzled".
@@ -793,7 +795,10 @@ class Parser:
             return  # the common case, first: no such word at all; "my room at the hostel" is one's own
         strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS
                    and not (w in self.gaz.words and w in _DEVICE_WORDS)]  # "the AC in the library annexe"
-        if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)) \
+        # An energy question whose subject is such a place ("how much energy did the canteen use"): asked back too.
+        energy = bool(set(toks) & (lx.ENERGY_WORDS - _MONEY_WORDS))  # "how much did I spend in the canteen": money
+        if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)
+                or energy) \
                 or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
         for i, tok in enumerate(toks):
@@ -808,6 +813,7 @@ class Parser:
                     (tok in _ANNEXES and lead < i)
                     or toks[lead - 1:lead] in (["in"], ["at"], ["of"])
                     or toks[max(0, lead - 2):lead] in (["in", "the"], ["at", "the"], ["of", "the"])
+                    or (energy and toks[max(0, lead - 2):lead] in [[v, "the"] for v in _ASKED_SUBJECT])
                     or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
                 end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
                 _add(facts.unknown_places, f"the {' '.join(toks[lead:end])}")
@@ -1036,7 +1042,11 @@ class Parser:
             or bool(cues & _ENERGY_STRONG) or (verbs and (cues & {"much", "many", "total"} or (
             times.period is not None and action is None and (f.has_place or f.has_device)))) or (bool(cues & _ENERGY_WEAK) and (
             "much" in cues or "total" in cues or "many" in cues or bool(cues & _ENERGY_STRONG)
-            or (times.period is not None and action is None)))
+            or (times.period is not None and action is None))) or (
+            # "compare block A and block B this week": places set side by side, with nothing to switch or check, are
+            # compared by what they used (voice-kinds7).
+            bool(cues & _COMPARE_WORDS) and action is None and f.has_place and not f.has_device
+            and not cues & (lx.STATUS_WORDS | lx.ALERT_WORDS | lx.SCHEDULE_WORDS))
         if (cues & lx.FORECAST_WORDS and not _only_in_a_reason(f, lx.FORECAST_WORDS)) or (energy and (times.future or "will" in cues or f.phrase("going to"))):
             return "forecast_query", None, None
         if (question or f.asked) and any(f.phrase(p) for p in _SCHEDULE_PHRASES) \
@@ -1700,6 +1710,9 @@ _OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnas
                           "garage corridor corridors washroom washrooms toilet toilets bathroom bathrooms kitchen "
                           "pantry storeroom basement terrace lobby reception hallway courtyard playground stadium "
                           "clinic infirmary guesthouse guest chemistry biology parking annexe annex".split())
+_MONEY_WORDS = frozenset({"spent", "spend", "cost", "costs", "bill"})
+# Said before "the <place>" as the subject of an energy question: "how much did the gym use", "has the mess used".
+_ASKED_SUBJECT = ("did", "does", "do", "has", "have", "is", "was", "will")
 # A part of a known place the campus does not have: "the library annexe" is not the library block's rooms.
 _ANNEXES = frozenset("annexe annex".split())
 # What may follow such a word in the place's name: "the mess kitchen", "the parking lot" (as place words, never a

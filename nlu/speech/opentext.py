@@ -433,14 +433,16 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
         named = before in ("room", "hall") and i > 1 and words[i - 2].text not in _PLACE_AFTER_IN | {"in", "a", COMMA}
         if word.text != "4" or (before in _NOT_FOR_AFTER and not named) or before.isdigit() or before in _AMOUNT_WORDS:
             continue  # "the staff room 4 30 minutes" ends a named room; "room 4 30 minutes" may be room 430
-        j = i + 1
-        while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - i <= 3:
+        # "4 the next two hours" (voice-kinds7): "for the next ..." before the amount.
+        start = i + 1 + 2 * ([w.text for w in words[i + 1:i + 3]] == ["the", "next"])
+        j = start
+        while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - start <= 2:
             j += 1
-        if j > i + 1 and j < len(words) and words[j].text in _UNITS:
+        if (j > start or start > i + 1) and j < len(words) and words[j].text in _UNITS:  # "4 the next hour" too
             # A duration put in by sound: its amount is unsure (a digit or number word is a deciding word), so a
             # switch with it asks first, as the other rules' guessed words do.
             out[i] = HeardWord("for", word.confidence)
-            out[i + 1:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[i + 1:j]]
+            out[start:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[start:j]]
     return out
 
 

@@ -168,6 +168,11 @@ def rank(closed: Transcript | None, heard: Transcript, read: Reader, rules: Join
     raw = heard.confidence
     opened = replace(heard, confidence=rules.open_floor + (1 - rules.open_floor) * raw)
     if closed_command is None:
+        if bulk_heard(heard, open_command):
+            # Only the open pass heard "everything" (a switch of every device of a room or block): "every fan"
+            # is heard "everything" too (the fifth and sixth spoken parts). The grammar pass reading no such
+            # command, the switch asks first.
+            return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
         if raw < rules.open_act:
             return replace(opened, confidence=min(opened.confidence, SHOWN_ONLY))
         if raw < rules.open_sure:
@@ -181,6 +186,16 @@ def rank(closed: Transcript | None, heard: Transcript, read: Reader, rules: Join
     if raw < rules.open_wins_from:
         return replace(closed, confidence=min(closed.confidence, rules.disagree_cap))
     return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
+
+
+_BULK_WORDS = frozenset({"everything", "everythings"})
+
+
+def bulk_heard(heard: Transcript, command) -> bool:
+    """Whether the open reading is a switch of every device of a place from the word "everything" (not from named
+    types: "all the lights" is no bulk switch of everything)."""
+    return (command is not None and command.intent == "device_control" and command.everything
+            and bool(_BULK_WORDS.intersection(base_tokens(heard.text))))
 
 
 def grammar_needed(heard: Transcript, read: Reader, vocabulary: Vocabulary, rules: JoinRules | None = None,
