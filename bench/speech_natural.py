@@ -147,11 +147,12 @@ class _TextParser(_VoiceParser):
 def runs_unasked(outcome: Outcome) -> bool:
     """Would the bot switch on this voice note without asking first? The voice rule the bot applies
     (`voice_verdict`) acts on it: a complete device command heard at or above the confirmation threshold, with no
-    unsure deciding word, that the parser does not doubt. Permission questions (bulk, other people's rooms) depend
-    on the user and are not counted: the figure is the worst case."""
+    unsure deciding word, that the parser does not doubt, and that is not "everything" in a place (the bot asks
+    before every such command, whoever sends it: `Conversation`'s "That is every device there."). Permission
+    questions (bulk, other people's rooms) depend on the user and are not counted: the figure is the worst case."""
     command = outcome.command
     return (command.intent == "device_control" and command.action in ("on", "off") and command.clarification is None
-            and outcome.verdict == "act")
+            and not command.everything and outcome.verdict == "act")
 
 
 def wrong_switch(outcome: Outcome) -> bool:

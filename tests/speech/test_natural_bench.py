@@ -51,6 +51,10 @@ def test_wrong_switch_counts_confident_executed_mistakes_only(tmp_path, demo_voc
     asks = Command("x", "device_control", "on", ("light",), confidence=sure, clarification="Which room?")
     assert not wrong_switch(_outcome(now_off, asks))
     assert not wrong_switch(_outcome(now_off, Command("x", "status_query", None, ("light",), ("lab-1",), confidence=sure)))
+    # "Everything" in a room always asks in the bot, so it never runs unasked, even when it is the wrong room.
+    every = Command("x", "device_control", "off", (), ("lab-2",), switches=("lab-2-lights",), everything=True,
+                    confidence=sure)
+    assert not wrong_switch(_outcome(now_off, every))
 
 
 def test_a_switch_the_parser_doubts_asks_first_and_is_not_counted(tmp_path, demo_vocab):
