@@ -101,3 +101,12 @@ def test_the_same_words_elsewhere_stay(written, monkeypatch):
     with_rule = _heard(written)
     monkeypatch.setattr(opentext, "_piper_clock_words", lambda words: words)
     assert with_rule == _heard(written)
+
+
+def test_the_times_prompt_is_the_list_then_clock_times_and_not_the_default(demo_vocab):
+    from nlu.speech.whisper import TIMES_PROMPT, campus_prompt
+    from nlu.speech.whisper_decode import DecodeOptions
+
+    assert campus_prompt(demo_vocab, "times") == f"{campus_prompt(demo_vocab, 'list')} {TIMES_PROMPT}"
+    assert "6:15 pm" in campus_prompt(demo_vocab, "times") and "pm" not in campus_prompt(demo_vocab)
+    assert DecodeOptions().prompt == "list"
