@@ -103,7 +103,7 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
     while out and out[0].text == COMMA:
         out.pop(0)
     return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
-        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_no_said_as_i_know(_said_once(out))))))))))))))
+        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_said_once(out)))))))))))))))
 
 
 # A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
@@ -277,6 +277,71 @@ def _clock_times(words: list[HeardWord]) -> list[HeardWord]:
         if (after in _MERIDIEMS and 1 <= hours <= 12) or (before in _TIME_BEFORE and len(text) == 4 and hours <= 23) \
                 or three:
             out[i] = HeardWord(f"{hours}:{text[-2:]}", word.confidence)
+    return out
+
+
+# Piper's clock times as Whisper wrote them on the spoken dev notes (branch voice-sound6): "pm" after a time heard as
+# "tm", "tms", "p n" or "p damn" ("at 615 tms", "office 545, tm", "at 6 p, n", "at 4 p damn"); "six pm" run together
+# as "60 m"; "at noon" as "add new" or "at new"; "from nine am to one pm" as "from 9 into 1 pm"; "from four to six
+# pm" as "from 4 6 pm". Each only where the words around it leave the time as the one sense.
+_PM_HEARD = (("tms",), ("tm",), ("p", "n"), ("p", COMMA, "n"), ("p", "damn"), ("p", "m"))
+_TIME_WORDS = _TIME_BEFORE | {"from", "to"}
+_NOON_HEARD = frozenset({"add", "at"})
+# What may follow "at noon" in a command ("at noon, switch on ...", "at noon and ...", "... at noon please"); "add new
+# users" and "look at new rooms" stay.
+_AFTER_NOON = frozenset({"", COMMA, "and", "then", "please", "turn", "switch", "put", "can", "could", "would",
+                         "i", "today", "tomorrow"})
+
+
+def _clock_number(text: str) -> bool:
+    """An hour (1-12) or a time written as one number whose last two digits are minutes ("615")."""
+    if not text.isdigit():
+        return False
+    if len(text) <= 2:
+        return 1 <= int(text) <= 12
+    return len(text) in (3, 4) and int(text[-2:]) < 60 and 1 <= int(text[:-2]) <= 12
+
+
+def _piper_clock_words(words: list[HeardWord]) -> list[HeardWord]:
+    """Piper's spoken clock times as Whisper misheard them (see `_PM_HEARD` above) back to the time said: a "pm" heard
+    as other letters right after a clock number that follows a time word or is written as hours and minutes; "N0 m"
+    (N 3-9) after "at", "by", "until" or "till" at a clause end as "N pm"; "add/at new" before what may follow a time
+    as "at noon"; and "from N into M" or "from N M am/pm" as "from N to M"."""
+    out: list[HeardWord] = []
+    i = 0
+    while i < len(words):
+        word, text = words[i], words[i].text
+        before = out[-1].text if out else ""
+        after = words[i + 1].text if i + 1 < len(words) else ""
+        if _clock_number(text) and (before in _TIME_WORDS or len(text) >= 3):
+            j = i + 1 + (after == COMMA)
+            heard = next((p for p in _PM_HEARD if tuple(w.text for w in words[j:j + len(p)]) == p), None)
+            if heard is not None and (j + len(heard) == len(words) or not words[j + len(heard)].text.isalpha()
+                                      or words[j + len(heard)].text in _AFTER_NOON):
+                out += [word, HeardWord("pm", min(w.confidence for w in words[j:j + len(heard)]))]
+                i = j + len(heard)
+                continue
+        if (before in _TIME_BEFORE and text.isdigit() and len(text) == 2 and text[1] == "0" and "3" <= text[0] <= "9"
+                and after == "m" and (i + 2 == len(words) or words[i + 2].text in (COMMA, "please", "and"))):
+            out += [HeardWord(text[0], word.confidence), HeardWord("pm", words[i + 1].confidence)]
+            i += 2
+            continue
+        if text in _NOON_HEARD and after == "new" and (words[i + 2].text if i + 2 < len(words) else "") in _AFTER_NOON:
+            out += [HeardWord("at", word.confidence), HeardWord("noon", words[i + 1].confidence)]
+            i += 2
+            continue
+        if before.isdigit() and len(out) >= 2 and out[-2].text == "from" and _clock_number(before):
+            if text == "into" and _clock_number(after):
+                out.append(HeardWord("to", word.confidence))
+                i += 1
+                continue
+            nxt = words[i + 1].text if i + 1 < len(words) else ""
+            if _clock_number(text) and len(text) <= 2 and text != before and nxt in _MERIDIEMS:
+                out += [HeardWord("to", word.confidence), word]
+                i += 1
+                continue
+        out.append(word)
+        i += 1
     return out
 
 

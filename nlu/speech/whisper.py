@@ -45,13 +45,20 @@ NO_SPEECH_LOGPROB = -1.0
 PROMPT_WORDS = 120
 
 
+# The "times" style's tail: Piper's clock times ("six fifteen pm", "at noon", "from nine am to one pm") were written
+# "615 tms", "add new", "from 9 into 1 pm" after the list alone (docs/benchmarks.md "voice-sound6").
+TIMES_PROMPT = "At 6:15 pm, at noon, from 9 am to 1 pm."
+
+
 def campus_prompt(vocabulary: Vocabulary | None, style: str = "list") -> str:
     """Campus names as Whisper should write them, as the text Whisper is told came before the note. `style`: "list"
     (an instruction naming every device and room, most rooms first when cut), "words" (the same names alone, as
     hotwords), "sentence" (one short natural command naming a numbered room and another), "none" (no prompt);
     "devices": the list with the campus's own device names added; "spoken" and "both": the list with a numbered
-    room's numbered alias ("Room 101", "Lab 2") instead of its name, or after it. Only "list" is used by the
-    product: the others were measured worse on the dev notes (docs/benchmarks.md)."""
+    room's numbered alias ("Room 101", "Lab 2") instead of its name, or after it; "times": the list and a sentence of
+    clock times (`TIMES_PROMPT`). Only "list" is used by the
+    product: the others were measured worse on the dev notes, and "times" better on Piper's clock times but not yet
+    on the rest or for its cost (docs/benchmarks.md)."""
     devices = ["lights", "fans", "AC", "projector", "plugs", "heater"]
     if style == "devices" and vocabulary:  # the campus's own device names too ("water cooler", "wall sockets")
         seen = {d.lower() for d in devices}
@@ -77,6 +84,8 @@ def campus_prompt(vocabulary: Vocabulary | None, style: str = "list") -> str:
         kept.append(name)
     if style == "none":
         return ""
+    if style == "times":  # the list, then clock times written as Whisper should write them (branch voice-sound6)
+        return f"{campus_prompt(vocabulary, 'list')} {TIMES_PROMPT}"
     if style == "words":
         return " ".join([*devices, *kept])
     if style == "sentence":

@@ -144,19 +144,28 @@ async def test_a_sure_voice_note_naming_a_device_the_room_lacks_is_asked_and_swi
     assert harness.relay("cr-101-fans") is False and harness.relay("cr-101-lights") is False
 
 
-async def test_an_unsure_voice_note_naming_a_device_the_room_lacks_is_not_asked(harness, notes, two_pass_pipeline):
-    """Under a confirmation threshold the note does not reach, the device question is refused as the room's is."""
+async def test_an_unsure_voice_note_naming_a_device_the_room_lacks_is_asked_and_switches_nothing(harness, notes,
+                                                                                                two_pass_pipeline):
+    """Under a confirmation threshold the note does not reach, the device question is asked too (refused until branch
+    voice-sound6, which told a note heard word for word it was not understood): its answer names what to switch and
+    is a command of its own, so nothing misheard is completed by it. The room question of an unsure note stays
+    refused (above)."""
     import dataclasses
 
     from tests.speech.synth import PIPER_JOE
 
     harness.conversation.speech = two_pass_pipeline
     harness.conversation.config = dataclasses.replace(harness.conversation.config, voice_confirm_below=0.99)
+    await harness.gateway.switch(["cr-101-fans", "cr-101-lights"], False)
     start = len(harness.api.calls)
     harness.api.send_voice(FACULTY, notes.get("switch on the heater in classroom one oh one", PIPER_JOE))
-    refused = await harness.api.reply_to(FACULTY, start, timeout=60)
-    assert "Which device do you mean?" not in refused.text, refused.text
-    assert refused.text.startswith('Heard: "switch on the heater'), refused.text
+    asked = await harness.api.reply_to(FACULTY, start, timeout=60)
+    assert asked.text.startswith('Heard: "switch on the heater'), asked.text
+    assert asked.text.endswith("Which device do you mean?"), asked.text
+    assert not asked.buttons
+    after = await harness.say(FACULTY, "the fans")
+    assert "fans on" not in after.text, after.text
+    assert harness.relay("cr-101-fans") is False and harness.relay("cr-101-lights") is False
 
 
 def test_the_benches_default_thresholds_are_the_bots():
