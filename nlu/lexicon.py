@@ -283,7 +283,7 @@ EVERYDAY_WORDS = frozenset(
     "turned turning turns switched switching shutting shuts powered powering killed killing cutting "
     "activated deactivated disabled enabled started stopped "
     "types typed typing kinds sorts requests request "
-    "plus alright heading headed coming ends meant ones oops bother bothered brother heats chance chances fantastic fancy caught hear hearing heard hears "
+    "plus alright heading headed coming ends meant ones wants blowing oops bother bothered brother heats chance chances fantastic fancy caught hear hearing heard hears "
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "
     "beach beans bear beard bearing beating beep beer bell belly bending bidding bills billing bird bite black "

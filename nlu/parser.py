@@ -988,10 +988,14 @@ class Parser:
             action, wished = "on", True  # "we need light in room 102", "staff room fan pls"
         verb = bool(cues & _STRONG_VERBS) or ensure or bare is not None
         # "never mind, turn off the fans" is an order; "never mind, leave the fans on" takes one back.
+        # A "don't" in a reason told after the order ("..., because we don't need it") is the reason's, not the
+        # order's: only the words before the reason can negate it.
+        head = _reason_start(f)
+        said = f" {' '.join(f.toks[:head])} "
         never = any(t == "never" and (f.toks[k + 1:k + 2] != ["mind"] or not cues & (_STRONG_VERBS - {"leave", "keep"}))
-                    for k, t in enumerate(f.toks))
-        negated = action is not None and (bool(cues & {"dont"}) or never or f.phrase("do not") or f.phrase("not turn")
-                                          or f.phrase("not switch"))
+                    for k, t in enumerate(f.toks[:head]))
+        negated = action is not None and ("dont" in f.toks[:head] or never or any(
+            f" {p} " in said for p in ("do not", "not turn", "not switch")))
         counter = self._order_despite_negation(f)
         if counter is not None:
             return "device_control", counter, None  # "don't leave the AC on in lab 2, switch it off"
@@ -1016,7 +1020,7 @@ class Parser:
             return "alerts_query", None, None
         if self._advice(f, lead, first):
             return "unknown", None, None  # "should I switch the AC off when I leave": advice, not an order
-        if (action is not None or cues & _GERUNDS or cues & _STRONG_VERBS) and any(f.phrase(p) for p in _NEGATED_PHRASES) \
+        if (action is not None or cues & _GERUNDS or cues & _STRONG_VERBS) and any(f" {p} " in said for p in _NEGATED_PHRASES) \
                 and not _order_after(f, min(f.clause_starts, default=len(f.toks))):
             return "unknown", None, None  # "no need to switch off the AC in lab 2": a negated order never switches
         if not question and self._power_event(f):
@@ -1549,6 +1553,9 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
+        if timing is None and not clarification:
+            asked = _small_hours(f.toks, context.previous, times)
+            timing = (asked, False) if asked else None  # "make it 1" after an untimed command: 1 am or 1 pm
         if timing is None and not clarification and times.when is None and (vague_before or _vague_time(f.toks)):
             timing = ("At what time?", False)  # "at the end of the day": never now, and no clock time to guess
         until = None
@@ -1856,6 +1863,31 @@ def _order_after(f: _Facts, start: int) -> bool:
                and toks[i + 1] in _ORDER_OBJECTS for i in range(max(start, 1), len(toks) - 1))
 
 
+# Words that open a reason told after an order: "turn off the AC in the staff room because we don't need it".
+_REASON_WORDS = frozenset({"because", "coz", "cuz", "cos", "bcoz", "becoz", "bcz", "bc", "since", "cause"})
+# Subjects a reason clause starts with: "as nobody is using it", "..., we don't need them".
+_REASON_SUBJECTS = frozenset({"we", "i", "they", "it", "its", "nobody", "noone", "there", "everyone", "everybody",
+                              "the", "our", "my", "he", "she", "you"})
+
+
+def _reason_start(f: _Facts) -> int:
+    """Where a reason said after an order begins ("because ...", "since ...", "as the ...", or a clause of its own
+    opening with a subject: "..., we don't need them"), or the message's length when there is none. Only after an
+    on/off word, and only when no switch verb or on/off follows: "switch off the fans, don't switch off the lights"
+    is two orders, and "not the fans" after an order is a device taken out, not a reason."""
+    toks = f.toks
+    acted = [i for i, t in enumerate(toks) if t in lx.ON_WORDS or t in lx.OFF_WORDS]
+    if not acted:
+        return len(toks)
+    for i in range(acted[0] + 1, len(toks) - 1):
+        opens = (toks[i] in _REASON_WORDS and f.masks.get(i + 1) != TIME  # "since monday" is a time
+                 or toks[i] == "as" and toks[i + 1] in _REASON_SUBJECTS | {"no", "nothing"}
+                 or i in f.clause_starts and (toks[i] in _REASON_SUBJECTS or toks[i:i + 2] == ["no", "one"]))
+        if opens and not set(toks[i:]) & (_CLAUSE_WORDS | {"turn", "switch", "put"}):
+            return i
+    return len(toks)
+
+
 def _order_clause(f: _Facts) -> bool:
     """An order said after something else, as a clause of its own: "the lecture is over in room 102, switch off
     the fans", "everyone has gone home so turn off the AC". The reason before it is no sign of chat; the judge
@@ -1876,10 +1908,13 @@ _TELLING = frozenset({"is", "are", "was", "were", "got", "gets", "has", "have", 
 def _told_aside(f: _Facts, mentions: list[Mention], room_of: dict[str, object]) -> list[Mention]:
     """Mentions inside a clause that gives a reason beside the order ("lights off in room 102, the class shifted to
     the seminar hall"): not what the order is about when the order's own clause names a thing of the same sort (a
-    place, a device). A clause with a switch verb or on/off in it is never a reason."""
-    if not f.clause_starts or len(mentions) < 2:
+    place, a device). A clause with a switch verb or on/off in it is never a reason. "because", "since" and the
+    like open such a clause as a comma does ("lights off in room 201 because the class moved to the seminar hall")."""
+    toks = f.toks
+    reasons = {i for i, t in enumerate(toks) if i and t in _REASON_WORDS}
+    if not (f.clause_starts or reasons) or len(mentions) < 2:
         return []
-    toks, bounds = f.toks, sorted({0, *f.clause_starts, len(f.toks)})
+    bounds = sorted({0, *f.clause_starts, *reasons, len(toks)})
     clauses = list(zip(bounds, bounds[1:]))
     spanned = {i for m in mentions for i in range(m.start, m.end)}
 
@@ -2212,8 +2247,10 @@ def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datet
     clock time on that command's day, morning or afternoon whichever is nearer its time ("at 4 pm" after "at 5 pm").
     Only a figure right after "it"/"that"/"to", with a word that moves a time and nothing else numbered; never when
     the previous place was named by a small figure ("make that 2" after "lab 1" may be lab 2), nor after an untimed
-    command ("make it 7" could be anything there), nor after one timed later than tomorrow: those stay not
-    understood."""
+    command (`_untimed_hour` reads those), nor after one timed later than tomorrow: that stays not understood."""
+    untimed = _untimed_hour(toks, prev, rooms)
+    if untimed is not None:
+        return untimed
     if prev is None or prev.intent != "device_control" or prev.action is None or prev.when is None \
             or not set(toks) & _RETIME_SIGNALS or "at" in toks:
         return toks
@@ -2234,6 +2271,49 @@ def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datet
     said = ["at", toks[k], "am" if morning else "pm", *(["tomorrow"] if days else [])]
     head = k - 1 if toks[k - 1] == "to" else k
     return [*toks[:head], *said, *toks[k + 1:]]
+
+
+# The only words a bare time after an untimed command may come with: "make it 7", "at 7 then", "7 please".
+_BARE_TIME_WORDS = frozenset("make it that at please pls plz then instead actually rather ok okay no sorry wait do "
+                             "oh hmm um uh around sharp".split())
+
+
+def _untimed_hour(toks: list[str], prev: Command | None, rooms: dict) -> list[str] | None:
+    """"make it 7", "at 7", "7 please" (or "at 7:30", "7 pm") right after a switch command that had no time: the
+    command again at that clock time, read as "do it at 7" is (the next 7 o'clock on the campus clock, as "turn off
+    the lights at 7" reads it; `_small_hours` asks when that falls in the night). None when the message is anything
+    else: another word, a second figure, or a bare figure ("make it 2", no "at", no am/pm) after a place named by a
+    small figure ("lab 1": it may be lab 2)."""
+    if prev is None or prev.intent != "device_control" or prev.action is None or prev.when is not None \
+            or prev.needs_time or prev.until is not None:
+        return None
+    figures = [i for i, t in enumerate(toks) if any(c.isdigit() for c in t)]
+    if len(figures) != 1:
+        return None
+    k = figures[0]
+    m = re.fullmatch(r"(\d{1,2})(?::(\d\d))?", toks[k])
+    if m is None or not (1 <= int(m.group(1)) <= (23 if m.group(2) else 12)) or int(m.group(2) or 0) >= 60:
+        return None
+    mer = toks[k + 1:k + 2] if toks[k + 1:k + 2] in (["am"], ["pm"], ["oclock"]) else []
+    rest = toks[:k] + toks[k + 1 + len(mer):]
+    if not rest and not mer or any(t not in _BARE_TIME_WORDS and t not in lx.FILLER_WORDS for t in rest):
+        return None  # a figure alone ("7") may answer anything; "7 please" says it is asked for
+    said = "at" in rest or bool(mer) or ":" in toks[k]
+    if not said and any(re.search(r"(?<!\d)\d{1,2}(?!\d)", rooms[r].name) for r in prev.rooms if r in rooms):
+        return None
+    return ["do", "it", "at", toks[k], *mer]
+
+
+def _small_hours(toks: list[str], prev: Command | None, times: TimeInfo) -> str | None:
+    """"At 1 am or 1 pm?" when a bare hour given after an untimed command ("make it 1") would fall between midnight
+    and 6 am: nobody moves a switch to the small hours by a bare figure, but the afternoon's may have passed, so
+    the next one on the clock is no safe guess. None otherwise."""
+    if prev is None or prev.when is not None or times.when is None or toks[:3] != ["do", "it", "at"] \
+            or len(toks) != 4 or ":" in toks[3]:
+        return None
+    if times.when.hour >= 6:
+        return None
+    return f"At {toks[3]} am or {toks[3]} pm?"
 
 
 # Signs that the device of the command before was the wrong one: "not that one", "wrong one", "not them".

@@ -4,6 +4,8 @@ that one" switches that device in the same room and offers the first back; with 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot import records
@@ -61,3 +63,18 @@ async def test_an_edit_with_nothing_before_it_or_after_a_question_switches_nothi
     assert harness.gateway.stats.commands_sent == sent
     assert harness.relay("cr-101-fans") is True and harness.relay("cr-101-projector") is True
     assert pending_runs(harness) == []
+
+
+async def test_a_bare_hour_after_a_command_done_now_schedules_it_and_offers_the_switch_back(harness):
+    """ "make it 7" right after "turn off the lights in classroom 101" (done at once): the lights off at the next 7
+    o'clock, and the switch done now offered back, as "do it at 7" is (the take-back path reads the moved time)."""
+    await harness.gateway.switch(["cr-101-lights"], True)
+    await harness.say(FACULTY, "turn off the lights in classroom 101")
+    assert harness.relay("cr-101-lights") is False
+    moved = await harness.say(FACULTY, "make it 7")
+    local = dt.datetime.now(harness.conversation.tz)
+    hour = 19 if 7 <= local.hour < 19 else 7  # the next 7 o'clock on the campus clock
+    assert moved.text.startswith("Scheduled:") and f"{hour:02d}:00" in moved.text, moved.text
+    assert "Lights in Classroom 101 are still off. Turn them back on?" in moved.text, moved.text
+    assert pending_runs(harness) == [(("cr-101-lights",), hour, False)]
+    assert harness.relay("cr-101-lights") is False  # offered back, not switched

@@ -50,7 +50,6 @@ def test_a_bare_hour_keeps_the_day_of_a_command_for_tomorrow(rules: Parser) -> N
 
 
 @pytest.mark.parametrize("first,text", [
-    ("fans off in 101", "make it 7"),  # no time before: 7 what?
     ("fans off in lab 1 at 5 pm", "make that 2"),  # lab 2, or 2 pm?
     ("fans off in 101 on monday at 5 pm", "make it 6"),  # a later day: the figure alone is not enough
 ])

@@ -223,9 +223,13 @@ def test_the_answer_to_when_completes_the_command_waiting_for_it(demo: Parser) -
     monday = demo.parse("turn on the AC in lab 2 on monday", now=NOW)
     answer = demo.parse("at 8 am", ParseContext(previous=monday), NOW)
     assert answer.when.replace(tzinfo=None) == dt.datetime(2026, 11, 30, 8, 0) and answer.switches == ("lab-2-ac",)
-    # Only a command waiting for its time takes a bare time: after an ordinary command "at 6 pm" means nothing.
+    # After an ordinary (untimed) command a bare time is that command moved to it (text-reasons: "make it 7",
+    # "at 6 pm"; the bot offers the switch done now back); after a question it means nothing.
     done = demo.parse("turn on the fans in lab 1", now=NOW)
-    assert demo.parse("at 6 pm", ParseContext(previous=done), NOW).intent == "unknown"
+    moved = demo.parse("at 6 pm", ParseContext(previous=done), NOW)
+    assert moved.switches == done.switches and moved.when.replace(tzinfo=None) == dt.datetime(2026, 11, 26, 18, 0)
+    asked_state = demo.parse("are the fans on in lab 1", now=NOW)
+    assert demo.parse("at 6 pm", ParseContext(previous=asked_state), NOW).intent == "unknown"
     # "Should I do it now, or at what time?" takes a plain yes as now; "At what time?" does not.
     passed = demo.parse("turn off the lights in classroom 101 yesterday", now=NOW)
     assert passed.offers_now and not asked.offers_now
