@@ -15,12 +15,17 @@ _MARKERS: tuple[tuple[str, ...], ...] = (
     ("but", "leave"), ("and", "leave"), ("leave",), ("leaving",), ("but", "keep"), ("and", "keep"), ("keep",),
     ("keeping",),
 )
+# Markers that open an exception whatever follows ("leave", "keep" and "not" have other senses).
+_SURE_MARKERS = frozenset({("except", "for"), ("except",), ("excepting",), ("apart", "from"), ("but", "leave"),
+                           ("but", "keep")})
+# After a marker, words that name no thing: "except that it's late", "but keep it quick".
+_NOT_A_THING = frozenset("that this it them if when when while now today tomorrow in on at for to".split())
 # One of them is in every message with an exception (a quick test before the markers are looked for).
 MARKER_WORDS = frozenset("except excepting apart than not leave leaving keep keeping".split())
 # After "leave/keep X": the state X is to stay in. Opposite to the order's action, X is excepted; the same ("switch
 # on the fans and keep the lights on") is a second thing to switch, not an exception.
 _STAYS = {"on": "on", "running": "on", "off": "off", "alone": None, "untouched": None, "as": None}
-_TRAILING = frozenset("please pls plz thanks thank you is it they are as".split())
+_TRAILING = frozenset("please pls plz thanks thank you is it they are as for now".split())
 _PLACE_KINDS = frozenset({"room", "rooms", "building"})
 _PLACE_WORDS = frozenset({"in", "at", "of", "inside"})
 # Before a bare "leave/keep X on": an order's own word ("shut the AC, leave the lights running").
@@ -54,6 +59,12 @@ def find_exclusion(toks: list[str], mentions: list[Mention]) -> Exclusion | None
         while j < len(toks) and toks[j] in ("the", "all", "both"):
             j += 1
         first = next((m for m in mentions if m.start == j), None)
+        if first is None and marker in _SURE_MARKERS and j < len(toks) and toks[j] not in _NOT_A_THING \
+                and (any(m.start < i and m.kind not in _PLACE_KINDS for m in mentions) or _names_a_whole(toks[:i])):
+            # An exception whose thing the parser does not know ("everything in lab 2 except the PCs"): the order
+            # with its places, and nothing excepted that it could tell, so the parser asks.
+            placed = tuple(t for m in mentions if m.start > i and m.kind in _PLACE_KINDS for t in ("in", *toks[m.start:m.end]))
+            return Exclusion(order=tuple(toks[:i]) + placed, excepted=(), stays=None, sure=False)
         if first is None or first.kind in ("everything", "everywhere"):
             continue
         # The excepted things: mentions joined by "and" / "or" from the first on.
@@ -68,21 +79,30 @@ def find_exclusion(toks: list[str], mentions: list[Mention]) -> Exclusion | None
             excepted += ["and", *toks[nxt.start:nxt.end]]
             end = nxt.end
         stays, sure = None, True
-        if keeps:
-            if end >= len(toks) or toks[end] not in _STAYS:
-                continue  # "leave the fans in lab 1": no state said, no exception read
+        if keeps and (end >= len(toks) or toks[end] not in _STAYS):
+            # No state said. After "but" ("... but keep the stage lights") or as the message's last words ("...,
+            # and leave the fans") it is still an exception (as they are); else ("leave the fans in lab 1") none.
+            sure = _only_trailing(toks, end, mentions)
+            if not (marker[0] == "but" or sure):
+                continue
+        elif keeps:
             stays = _STAYS[toks[end]]
             end += 1
-            placed = {k for m in mentions if m.start >= end and m.kind in _PLACE_KINDS for k in range(m.start, m.end)}
             # More after it than a place or a please ("... but keep the projector on for the class"): still an
             # exception, but one the parser asks about rather than reads.
-            sure = not any(t not in _TRAILING and t not in _PLACE_WORDS and k not in placed
-                           for k, t in enumerate(toks[end:], start=end))
+            sure = _only_trailing(toks, end, mentions)
         order = tuple(toks[:i]) + tuple(toks[end:])
         if not any(m.start < i and m.kind not in _PLACE_KINDS for m in mentions) and not _names_a_whole(toks[:i]):
             continue  # nothing to switch named before the marker: no exception to an order
         return Exclusion(order=order, excepted=tuple(excepted), stays=stays, sure=sure)
     return None
+
+
+def _only_trailing(toks: list[str], end: int, mentions: list[Mention]) -> bool:
+    """Nothing after `end` but a place or a please."""
+    placed = {k for m in mentions if m.start >= end and m.kind in _PLACE_KINDS for k in range(m.start, m.end)}
+    return not any(t not in _TRAILING and t not in _PLACE_WORDS and k not in placed
+                   for k, t in enumerate(toks[end:], start=end))
 
 
 def _names_a_whole(toks: list[str]) -> bool:

@@ -139,6 +139,11 @@ _NEGATED_PHRASES = ("no need", "need not", "neednt", "not need", "not bother", "
                     "hold off on", "hold off switching", "hold off turning",
                     # Venting about what was done: "I didn't ask you to turn the lights on" (no order to undo it).
                     "didnt ask you to", "not ask you to", "never asked you to", "didnt tell you to", "not tell you to",
+                    # Thanks for what was done: "thank you for turning the fans off" ("thanks, now turn off the fans"
+                    # has no "for" and stays an order).
+                    *(f"{thanks} for {doing}" for thanks in ("thanks", "thank you", "thank u", "thx", "thanks a lot",
+                                                             "thank you so much", "thanks so much")
+                      for doing in ("switching", "turning", "shutting", "putting", "powering", "keeping", "leaving")),
                     # A rule for people, no order: "nobody should turn off the water cooler", "no one may switch ...".
                     *(f"{who} {modal}" for who in ("nobody", "no 1", "noone", "no body") for modal in (
                         "should", "must", "may", "can", "is to", "is allowed to", "is supposed to", "ever")))
@@ -412,6 +417,10 @@ class Parser:
         if found is None:
             return None
         command, evidence = self._understand(raw, list(found.order), corrections, context, now)
+        if not found.excepted and command.intent == "device_control":
+            # An exception naming a thing the parser does not know: never switch what was to be left; ask.
+            return dataclasses.replace(command, clarification=command.clarification
+                                       or "Which ones should I leave as they are?"), evidence
         if command.intent != "device_control" or command.clarification is not None or not command.switches:
             return None
         if found.stays is not None and found.stays == command.action:
@@ -1030,6 +1039,8 @@ class Parser:
         if cues & _REMARK_VERBS and not cues & _STRONG_VERBS and action is not None and not question \
                 and not f.clause_starts:  # "water cooler off please, it's leaking a bit": an order and its reason
             return "unknown", None, None  # "the auditorium AC drips water on the front row": a remark
+        if not question and _on_and_off_told(f):
+            return "unknown", None, None  # "the fans in room 201 go on and off by themselves": a flicker told of
         fault = next((i for i, t in enumerate(f.toks) if t == "not" and f.toks[i + 1:i + 2] and f.toks[i + 1] in _FAULT_VERBS
                       and (f.toks[i - 1:i] and f.toks[i - 1] in _AUXILIARIES or f.toks[i + 1].endswith("ing")) and f.toks[i + 2:i + 3] in (["on"], ["off"])),
                      None)
@@ -1227,7 +1238,19 @@ class Parser:
             if tok in _SAME_IN_PAST | {"shutdown"} and prev in ("we", "i", "they") and i == 1 + (toks[:1] == ["and"]) \
                     and set(toks) & _PAST_DAYS:
                 return True  # "we shut down the seminar hall at 5 yesterday": told of a past day, no order
+            if tok == "had" and i - 1 not in perfect and nxt != "better" and prev not in ("if", "i'd", "wish") \
+                    and set(toks[i + 1:]) & {"on", "off", "running"} and i not in perfect:
+                return True  # "we had the AC on all day in 202": a state told ("had" is never an order)
+            if i == 1 and tok in _SWITCH_FORMS | _SAME_IN_PAST | _PAST_SWITCH and prev in self._names(f):
+                return True  # "Ravi shut the projector in the seminar hall": a person's doing told, or asked of them
         return self._power_event(f)
+
+    def _names(self, f: _Facts) -> set[str]:
+        """A first word that names a person: no lexicon, registry or common English word ("Ravi", "Priya"), said
+        before a switch verb. Words one calls the bot or a helper by are known words, so never one of these."""
+        toks = f.toks
+        return {toks[0]} if toks and 0 not in f.masks and toks[0].isalpha() and not self.spell.knows(toks[0]) \
+            and toks[0] not in lx.FILLER_WORDS else set()
 
     def _not_our_thing(self, f: _Facts) -> bool:
         """A device word made into another thing by the word before or after it ("fairy lights", "disco lights",
@@ -1291,6 +1314,9 @@ class Parser:
                     return True
             elif set(after) & _POWER_EVENTS and not (set(toks[max(0, i - 3):i]) & {"cut", "turn", "switch", "shut", "kill"}):
                 return True
+            elif after[:1] in (["is"], ["was"], ["has"], ["s"], ["been"]) and set(after[1:3]) & {"off", "down"} \
+                    and not set(toks[:i]) & (_SWITCH_FORMS | _SAME_IN_PAST | _WANTING):
+                return True  # "the power is off in block B since morning": an outage told ("off" is its state)
         return False
 
     def _wanted_state(self, f: _Facts) -> bool:
@@ -1689,10 +1715,15 @@ _NEWCOMER_WORDS = frozenset("im new start begin joined first time using use bot 
                              "works thing this".split())
 # How to do something with the bot: "how do I set a timer with you", "how can I switch things off through you".
 _WITH_BOT = ("with you", "with u", "through you", "via you", "using you", "with this bot", "with the bot",
-             "using this bot", "using the bot", "on this bot", "with this app", "with autovolt", "using autovolt")
+             "using this bot", "using the bot", "on this bot", "with this app", "with autovolt", "using autovolt",
+             # Fifteenth pass: "can I run the fans from this chat", "can I control the fans from here".
+             "from here", "from this chat", "from this app", "from telegram", "through this chat")
 # The bot itself named in a help question that also names a device: "use this bot for the lights, how does it work".
 _THIS_BOT = ("this bot", "the bot", "this app", "this assistant", "use you", "this thing")
-_HOW_DO_I = ("how do i", "how can i", "how to", "how would i", "how should i", "what do i", "can i")
+_HOW_DO_I = ("how do i", "how can i", "how to", "how would i", "how should i", "what do i", "can i",
+             # "what's the command for making a timer with this bot", "which commands do timers with you"
+             "the commands for", "the command for", "the command to", "the commands to", "which command",
+             "which commands", "what command", "what commands")
 # Taking a message back: "cancel that, I was just testing", "ignore my last message", "sorry, wrong chat".
 _RETRACTIONS = ("just testing", "only testing", "was testing", "testing testing", "a test message", "test msg",
                 "ignore that", "ignore this", "ignore my", "ignore the last", "wrong chat", "wrong group",
@@ -1970,13 +2001,19 @@ def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
     no switch here. Without the thing ("switch off room 202") the place's every switch is meant."""
     toks = f.toks
     verb = next((i for i, t in enumerate(toks) if t in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS), None)
-    place = next((i for i in sorted(f.masks) if verb is not None and i > verb and f.masks[i] == PLACE), None)
-    if verb is None or place is None:
+    if verb is None:
         return False
+    place = next((i for i in sorted(f.masks) if i > verb and f.masks[i] == PLACE), None)
+    # The thing may come first, with the on/off after it: "smart board in room 101 on please", "whiteboard on in
+    # lab 2" (the words before the first place, or before the verb when the place follows it).
+    first_place = next((i for i in sorted(f.masks) if f.masks[i] == PLACE), None)
+    spans = [(verb + 1, place)] if place is not None else []
+    if first_place is not None and verb:
+        spans.append((0, min(verb, first_place)))
     return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
                and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
                and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS
-               and t not in lx.NUMBER_ROOM_HEADS for i, t in enumerate(toks[verb + 1:place], verb + 1))
+               and t not in lx.NUMBER_ROOM_HEADS for a, b in spans for i, t in enumerate(toks[a:b], a))
 
 
 # Before an on/off said as the verb (Indian English "pls off it", "kindly on the projector", "do the needful and
@@ -2356,6 +2393,16 @@ _SAME_IN_PAST = frozenset({"put", "cut", "shut"})
 # projector switched off", "who switched on the fans".
 _NOT_DONE = frozenset("be been being get got have has had want wants need needs like please pls can could would will "
                       "make keep is are was were who did if whether".split())
+
+
+def _on_and_off_told(f: _Facts) -> bool:
+    """"the lights keep going on and off", "students switch the fans on and off for fun": on and off together name
+    no state to switch to; they tell of a flicker or a habit. Only an order that opens the message ("please turn the
+    AC off and on again") asks for a switch."""
+    if not (f.phrase("on and off") or f.phrase("off and on")):
+        return False
+    opening = next((t for t in f.toks if t not in lx.FILLER_WORDS), "")
+    return opening not in lx.ACTION_VERBS | _STRONG_VERBS | {"cycle", "restart", "reboot"}
 
 
 def _tells_what_was_done(toks: list[str]) -> bool:
