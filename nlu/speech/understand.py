@@ -30,10 +30,11 @@ UNSURE_WORD_CAP = 0.6
 ASK_ROOM_FROM = 0.75
 # The parses whose room question a sure note may ask (a switch, or whether something is on).
 ASK_ROOM_INTENTS = ("device_control", "status_query")
-# An unsure note (a deciding word unsure, or heard under `confirm_below`) whose switch lacks only its room or its time
-# is asked "Which room?" / "At what time?" when the judge is at least this sure it is a device command: the bot marks
-# what it keeps unsure, so the answer that completes it asks "I may have misheard: ...?" before switching. Chosen on
-# spoken dev (docs/benchmarks.md "voice-ask"): out-of-scope notes read as a switch lacking its room sat under it.
+# An unsure note (a deciding word unsure, or heard under `confirm_below`) whose switch lacks only its room, or any
+# note whose switch lacks only its time, is asked "Which room?" / "At what time?" when the judge is at least this sure
+# it is a device command: the bot marks what it keeps unsure, so the answer that completes it asks "I may have
+# misheard: ...?" before switching. Chosen on spoken dev (docs/benchmarks.md "voice-ask"): no out-of-scope note, heard
+# or typed, read as such a switch at any judge; the bot's own `understood_below` (0.5) is the floor.
 ASK_UNSURE_GAP_FROM = 0.5
 
 
@@ -84,8 +85,8 @@ class VoiceRules:
 
 @dataclass(frozen=True)
 class VoiceDecision:
-    """`verdict`: ACT, CONFIRM, ASK or REFUSE; `why` a question: "unsure" (an unsure note's room or time question,
-    whose completed switch asks first) or ""; a refusal: "unheard" (the note), "not_understood" (the parse is
+    """`verdict`: ACT, CONFIRM, ASK or REFUSE; `why` a question: "unsure" (an unsure note's room question or any
+    note's time question, whose completed switch asks first) or ""; a refusal: "unheard" (the note), "not_understood" (the parse is
     unknown or doubted) or "question" (the parse asks something a voice note is not asked); a confirmation:
     "unsure" (the note or a deciding word) or "doubted" (the parse). `sure`: the note was heard at least
     `confirm_below` with no unsure deciding word."""
@@ -176,18 +177,20 @@ def may_ask_unsure(heard_confidence: float, parsed: Command, rules: VoiceRules =
 
 def may_ask_unsure_gap(heard_confidence: float, unsure: bool, parsed: Command, rules: VoiceRules = VoiceRules(),
                        judge_from: float = ASK_UNSURE_GAP_FROM) -> bool:
-    """Whether a voice note that was not heard surely (`unsure` deciding word, or under `rules.confirm_below`) and
-    reads as a switch lacking only its room ("Which room?") or its time ("At what time?") may be asked: heard at
-    least `rules.act_from`, and the judge at least `judge_from` (and `rules.understood_below`) sure of the reading.
-    Safe only because the bot keeps the command marked unsure: the answer that completes it is not run at once but
-    asks "I may have misheard: ...?" with buttons (`bot.conversation`), so a misheard on/off never switches unasked.
-    A sure note's room question is `may_ask_room`'s."""
+    """Whether a voice note read as a switch lacking only its room ("Which room?") and not heard surely (`unsure`
+    deciding word, or under `rules.confirm_below`), or lacking only its time ("At what time?") however surely heard,
+    may be asked with what its answer completes marked unsure: heard at least `rules.act_from`, and the judge at least
+    `judge_from` (and `rules.understood_below`) sure of the reading. Safe only because of that mark: the answer that
+    completes it is not run at once but asks "I may have misheard: ...?" with buttons (`bot.conversation`), so a
+    misheard on/off never switches unasked. A sure note's time question was refused before (its typed answer would
+    have scheduled without a tap), so an unsure note's was asked and a sure one's not: both are asked now, both
+    confirm. A sure note's room question is `may_ask_room`'s (its answer switches as a sure note would)."""
     from nlu.parser import asks_only_for_room
 
     sure = heard_confidence >= rules.confirm_below and not unsure
-    return (not sure and heard_confidence >= rules.act_from and parsed.intent == "device_control"
+    return (heard_confidence >= rules.act_from and parsed.intent == "device_control"
             and parsed.confidence >= max(judge_from, rules.understood_below)
-            and (asks_only_for_room(parsed) or parsed.needs_time))
+            and ((not sure and asks_only_for_room(parsed)) or parsed.needs_time))
 
 
 def _with_confidence(command: Command, confidence: float) -> Command:

@@ -114,3 +114,14 @@ async def test_an_out_of_scope_unsure_note_is_still_refused(engine):
         assert "Which room" not in reply.text and reply.outcome in ("not_understood", "unsure"), (text, reply)
         after = await engine.on_text(FACULTY, "classroom 101")
         assert after.outcome != "confirm" and "off (" not in after.text, (text, after.text)
+
+
+async def test_a_sure_note_s_time_question_is_asked_and_confirmed_too(engine):
+    from bot import records
+
+    engine.speech = HeardUnsure("turn on the fans in classroom 102 tomorrow", unsure=(), confidence=0.95)
+    asked = await engine.on_voice(FACULTY, b"a voice note")
+    assert "At what time" in asked.text and "(I will ask before switching.)" in asked.text, asked.text
+    answer = await engine.on_text(FACULTY, "at 9 am")
+    assert answer.outcome == "confirm" and "I may have misheard." in answer.text, answer.text
+    assert not records.actions_with_status(engine.database_url, "pending")

@@ -101,25 +101,25 @@ async def test_a_typed_room_answers_the_typed_room_question(harness):
 
 
 
-async def test_a_sure_voice_note_without_a_time_is_not_asked_as_the_benches_score_it(harness, notes,
-                                                                                      two_pass_pipeline):
-    """The bot and `nlu.speech.understand.decide` (the CLI, the benches) disagreed here: a note heard surely whose
-    parse asks "At what time?" was asked by the bot and refused by `decide`. One rule now (`voice_verdict`): only
-    the room is asked back of a voice note, so a typed time schedules nothing."""
+async def test_a_sure_voice_note_without_a_time_is_asked_and_its_answer_asks_before_scheduling(
+        harness, notes, two_pass_pipeline):
+    """A note heard surely whose parse asks "At what time?": refused until branch voice-ask (the typed time would
+    have scheduled without a tap), now asked as an unsure note's is, and the typed time comes back as the
+    confirmation question, so nothing is scheduled before "Yes". The bot and `decide` (the benches) agree (ASK)."""
     from nlu.speech.understand import ASK_ROOM_FROM
     from tests.speech.synth import PIPER_JOE
 
     note = notes.get("turn off the fans in classroom one oh one tomorrow", PIPER_JOE)
     heard = two_pass_pipeline.transcribe(note)
-    assert heard.confidence >= ASK_ROOM_FROM and not heard.unsure_words, heard  # a sure note: the case disagreed on
+    assert heard.confidence >= ASK_ROOM_FROM and not heard.unsure_words, heard  # a sure note
     harness.conversation.speech = two_pass_pipeline
     start = len(harness.api.calls)
     harness.api.send_voice(FACULTY, note)
-    refused = await harness.api.reply_to(FACULTY, start, timeout=60)
-    assert "At what time?" not in refused.text and "with the time" in refused.text, refused.text
-    assert not refused.buttons
+    asked = await harness.api.reply_to(FACULTY, start, timeout=60)
+    assert "At what time" in asked.text and "(I will ask before switching.)" in asked.text, asked.text
+    assert not asked.buttons
     after = await harness.say(FACULTY, "at 5 pm")
-    assert "fans off" not in after.text.lower(), after.text
+    assert "I may have misheard." in after.text and after.buttons, after.text
     listed = await harness.say(FACULTY, "/schedules")
     assert "no scheduled actions" in listed.text.lower(), listed.text
 

@@ -1,5 +1,5 @@
-"""The voice rule for an unsure note whose switch lacks only its room or its time (branch voice-ask): asked, marked
-"unsure" (the bot then confirms what the answer completes), only when heard at least `act_from` and the judge at
+"""The voice rule for an unsure note whose switch lacks only its room, or any note whose switch lacks only its time
+(branch voice-ask): asked, marked "unsure" (the bot then confirms what the answer completes), only when heard at least `act_from` and the judge at
 least `ASK_UNSURE_GAP_FROM` sure of a device command. Through the real parser and judge on the demo campus."""
 
 from __future__ import annotations
@@ -30,9 +30,13 @@ def test_an_unsure_switch_lacking_its_room_or_time_is_asked_as_unsure(parse, tex
         assert (decision.verdict, decision.why, decision.sure) == (ASK, "unsure", False), (text, heard)
 
 
-def test_a_sure_note_s_room_question_is_not_marked_unsure(parse):
+def test_a_sure_note_s_room_question_is_not_marked_unsure_but_its_time_question_is(parse):
     decision = voice_verdict(0.95, False, parse("turn off the lights"))
-    assert (decision.verdict, decision.why) == (ASK, "")
+    assert (decision.verdict, decision.why) == (ASK, "")  # its answer switches as a sure note does
+    timed = parse("turn off the lights in classroom 101 tomorrow")
+    assert timed.needs_time, timed
+    decision = voice_verdict(0.95, False, timed)  # refused before branch voice-ask; now asked, and confirmed after
+    assert (decision.verdict, decision.why, decision.sure) == (ASK, "unsure", True)
 
 
 def test_doubted_unheard_or_not_a_switch_stays_refused(parse):
