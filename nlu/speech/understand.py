@@ -86,10 +86,10 @@ class VoiceRules:
 @dataclass(frozen=True)
 class VoiceDecision:
     """`verdict`: ACT, CONFIRM, ASK or REFUSE; `why` a question: "unsure" (an unsure note's room question or any
-    note's time question, whose completed switch asks first) or ""; a refusal: "unheard" (the note), "not_understood" (the parse is
-    unknown or doubted) or "question" (the parse asks something a voice note is not asked); a confirmation:
-    "unsure" (the note or a deciding word) or "doubted" (the parse). `sure`: the note was heard at least
-    `confirm_below` with no unsure deciding word."""
+    note's time question, whose completed switch asks first) or ""; a refusal: "unheard" (the note),
+    "not_understood" (the parse is unknown or doubted) or "question" (the parse asks something a voice note is not
+    asked); a confirmation: "unsure" (the note or a deciding word) or "doubted" (the parse). `sure`: the note was
+    heard at least `confirm_below` with no unsure deciding word."""
 
     verdict: str
     why: str = ""

@@ -1,6 +1,6 @@
 """The voice rule for an unsure note whose switch lacks only its room, or any note whose switch lacks only its time
-(branch voice-ask): asked, marked "unsure" (the bot then confirms what the answer completes), only when heard at least `act_from` and the judge at
-least `ASK_UNSURE_GAP_FROM` sure of a device command. Through the real parser and judge on the demo campus."""
+(branch voice-ask): asked, marked "unsure" (the bot then confirms what the answer completes), only when heard at
+least `act_from` and the judge at least `ASK_UNSURE_GAP_FROM` sure of a device command. Through the real parser and judge on the demo campus."""
 
 from __future__ import annotations
 

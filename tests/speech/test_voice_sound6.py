@@ -1,7 +1,8 @@
 """A voice note whose only question says the place or device it names is not on this campus is asked even when a
 word of it was unsure (branch voice-sound6): asking never switches, and refusing told a note heard word for word
 that it was not understood. The room and time questions of an unsure note are asked too since branch voice-ask,
-marked so that what their answer completes asks before switching. Through the real parser on the demo campus; the voice rule is pure."""
+marked so that what their answer completes asks before switching. Through the real parser on the demo campus; the
+voice rule is pure."""
 
 from __future__ import annotations
 
