@@ -36,6 +36,8 @@ class Remembered:
     left: Left | None = None
     alerts: tuple[int, ...] = ()
     alerts_at: float = 0.0
+    # `context` came from an unsure voice note asked its room or time: the switch its answer completes asks first.
+    context_unsure: bool = False
 
     def fresh(self, now: float, ttl_s: float) -> Remembered:
         """Without what is older than the follow-up window."""
@@ -44,7 +46,7 @@ class Remembered:
         alerts = self.alerts if self.alerts and keep(self.alerts_at) else ()
         return Remembered(context, self.context_at if context is not None else 0.0,
                           self.left if self.left is not None and keep(self.left.at) else None,
-                          alerts, self.alerts_at if alerts else 0.0)
+                          alerts, self.alerts_at if alerts else 0.0, self.context_unsure and context is not None)
 
     def expires_at(self, ttl_s: float) -> float | None:
         """When the last thing in it leaves the window; None when it holds nothing."""
@@ -68,7 +70,7 @@ def to_json(memory: Remembered) -> dict[str, Any]:
             "context": None if memory.context is None else command_to_json(memory.context),
             "context_at": memory.context_at,
             "left": None if memory.left is None else left_to_json(memory.left),
-            "alerts": list(memory.alerts), "alerts_at": memory.alerts_at}
+            "alerts": list(memory.alerts), "alerts_at": memory.alerts_at, "context_unsure": memory.context_unsure}
 
 
 def from_json(data: dict[str, Any]) -> Remembered:
@@ -78,7 +80,7 @@ def from_json(data: dict[str, Any]) -> Remembered:
     left = data.get("left")
     return Remembered(None if context is None else command_from_json(context), data.get("context_at", 0.0),
                       None if left is None else left_from_json(left), tuple(data.get("alerts", ())),
-                      data.get("alerts_at", 0.0))
+                      data.get("alerts_at", 0.0), bool(data.get("context_unsure", False)))
 
 
 @dataclass(frozen=True)

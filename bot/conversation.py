@@ -147,6 +147,9 @@ class Conversation:
         # The chat memory of the messages being handled, by chat (filled by `_recall`, emptied by `_keep`): the
         # follow-up context with when it was kept (`wall`), and the alerts last shown or acted on.
         self._context: dict[int, tuple[float, Command]] = {}
+        # The kept command of a chat when it came from an unsure voice note asked "Which room?" / "At what time?"
+        # (`may_ask_unsure_gap`): while it is still the chat's context, the switch its answer completes asks first.
+        self._unsure_context: dict[int, Command] = {}
         self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._unknown_told: dict[int, float] = {}
         # The alerts a chat was last shown or acted on, so "snooze it" knows which.
@@ -248,10 +251,13 @@ class Conversation:
             else:
                 self._default_room.pop(user_id, None)
         self._context.pop(chat_id, None)
+        self._unsure_context.pop(chat_id, None)
         self._recent_alerts.pop(chat_id, None)
         self._recent_alerts_at.pop(chat_id, None)
         if memory.context is not None:
             self._context[chat_id] = (memory.context_at, memory.context)
+            if memory.context_unsure:
+                self._unsure_context[chat_id] = memory.context
         self.take_back.restore(chat_id, memory.left)
         if memory.alerts:
             self._recent_alerts[chat_id] = memory.alerts
@@ -261,9 +267,11 @@ class Conversation:
     async def _keep(self, chat_id: int, recalled: Remembered, turn_at: float) -> None:
         """Write back what the message left in the chat's memory (nothing is written when it changed nothing)."""
         context_at, context = self._context.pop(chat_id, (0.0, None))
+        marked = self._unsure_context.pop(chat_id, None)
+        unsure = context is not None and marked == context
         alerts = self._recent_alerts.pop(chat_id, ())
         memory = Remembered(context, context_at, self.take_back.release(chat_id), alerts,
-                            self._recent_alerts_at.pop(chat_id, 0.0) if alerts else 0.0)
+                            self._recent_alerts_at.pop(chat_id, 0.0) if alerts else 0.0, context_unsure=unsure)
         if memory == recalled:
             return
         try:
@@ -334,23 +342,41 @@ class Conversation:
     async def _understand(self, who: Sender, user: User, text: str, heard: Heard | None = None) -> Reply:
         """`heard`: the text is this voice note's transcript, judged by the voice rule (`_voice_decision`)."""
         previous = self._previous(who.chat_id)
+        unsure_previous = previous is not None and self._unsure_context.get(who.chat_id) == previous
         command = self._parse(who, user, text, remember=heard is None)
         ask = read_answer_ask(command.text)
         command = self._reshape(who, user, command, previous, ask)
         decision = None
         if heard is not None:
             decision = self._voice_decision(heard, command)
-            if decision.verdict != REFUSE and (decision.verdict != ASK or asks_only_for_room(command)):
+            if decision.verdict != REFUSE and (decision.verdict != ASK or asks_only_for_room(command)
+                                               or command.needs_time):
                 # Kept as typed text is (a follow-up leans on it, the room answer completes it); a refused note,
                 # whose question the bot did not ask, is not: nothing may complete what may be misheard. Nor is a
                 # question about a place or device the campus lacks, as typed: the answer is a command of its own.
                 self._context[who.chat_id] = (self.wall(), command)
-        reply = await self._act(who, user, command, decision, ask=ask)
+                if decision.verdict == ASK and decision.why == "unsure":
+                    self._unsure_context[who.chat_id] = command  # its answer's switch asks first
+        # The answer to an unsure note's room or time question: the switch it completes is what may be misheard.
+        completes_unsure = unsure_previous and self._completes(user, command, text)
+        reply = await self._act(who, user, command, decision, ask=ask, completes_unsure=completes_unsure)
+        if decision is not None and decision.verdict == ASK and decision.why == "unsure":
+            why = "I am not sure I heard all of it; " if not decision.sure else ""
+            reply = dataclasses.replace(reply, text=f"{reply.text}\n({why}I will ask before switching.)",
+                                        detail={**reply.detail, "asks_first": True})
         reply = await self.take_back.after(who.chat_id, who.channel, user, previous, command, reply)
         detail = {**reply.detail, "rooms": list(command.rooms), "switches": list(command.switches)[:50]}
         if heard is not None:
             detail["heard"] = heard.text
         return dataclasses.replace(reply, intent=command.intent, detail=detail)
+
+    def _completes(self, user: User, command: Command, text: str) -> bool:
+        """Whether `command` (read with the previous message) is a switch that message left only the room or time of:
+        the words alone ("classroom 101", "at 6 pm") do not make a whole switch command of their own."""
+        if command.intent != "device_control" or command.clarification is not None:
+            return False
+        alone = self.parser.parse(text, ParseContext(user_rooms=self._parse_rooms(user)), self.clock())
+        return not (alone.intent == "device_control" and alone.clarification is None and alone.action is not None)
 
     def _voice_decision(self, heard: Heard, command: Command) -> VoiceDecision:
         """The product's one rule for a voice note (`nlu.speech.understand.voice_verdict`, which the CLI and the
@@ -391,13 +417,14 @@ class Conversation:
         return reshaped
 
     async def _act(self, who: Sender, user: User, command: Command, voice: VoiceDecision | None = None,
-                   ask: AnswerAsk = AnswerAsk()) -> Reply:
+                   ask: AnswerAsk = AnswerAsk(), completes_unsure: bool = False) -> Reply:
         """`voice`: the words came from a voice note and this is the voice rule's verdict on them: a refusal is said
         and nothing done, a confirmation makes a switch ask first, and an answer about a room nobody named says
         which room it used."""
         if voice is not None and voice.verdict == REFUSE:
             return self._voice_refusal(user, command, voice)
-        unsure = voice is not None and voice.verdict == CONFIRM
+        # `completes_unsure`: the answer to an unsure note's room or time question; its switch asks first too.
+        unsure = voice is not None and voice.verdict == CONFIRM or completes_unsure
         if command.intent in ("alerts_query", "unknown") and (action := read_alert_action(command.text)):
             return await self._alert_action(who, user, command, action)
         if ask.offline_boards and command.intent in ("alerts_query", "status_query", "unknown"):

@@ -30,6 +30,12 @@ UNSURE_WORD_CAP = 0.6
 ASK_ROOM_FROM = 0.75
 # The parses whose room question a sure note may ask (a switch, or whether something is on).
 ASK_ROOM_INTENTS = ("device_control", "status_query")
+# An unsure note (a deciding word unsure, or heard under `confirm_below`) whose switch lacks only its room, or any
+# note whose switch lacks only its time, is asked "Which room?" / "At what time?" when the judge is at least this sure
+# it is a device command: the bot marks what it keeps unsure, so the answer that completes it asks "I may have
+# misheard: ...?" before switching. Chosen on spoken dev (docs/benchmarks.md "voice-ask"): no out-of-scope note, heard
+# or typed, read as such a switch at any judge; the bot's own `understood_below` (0.5) is the floor.
+ASK_UNSURE_GAP_FROM = 0.5
 
 
 @dataclass(frozen=True)
@@ -79,10 +85,11 @@ class VoiceRules:
 
 @dataclass(frozen=True)
 class VoiceDecision:
-    """`verdict`: ACT, CONFIRM, ASK or REFUSE; `why` a refusal: "unheard" (the note), "not_understood" (the parse is
-    unknown or doubted) or "question" (the parse asks something a voice note is not asked); a confirmation:
-    "unsure" (the note or a deciding word) or "doubted" (the parse). `sure`: the note was heard at least
-    `confirm_below` with no unsure deciding word."""
+    """`verdict`: ACT, CONFIRM, ASK or REFUSE; `why` a question: "unsure" (an unsure note's room question or any
+    note's time question, whose completed switch asks first) or ""; a refusal: "unheard" (the note),
+    "not_understood" (the parse is unknown or doubted) or "question" (the parse asks something a voice note is not
+    asked); a confirmation: "unsure" (the note or a deciding word) or "doubted" (the parse). `sure`: the note was
+    heard at least `confirm_below` with no unsure deciding word."""
 
     verdict: str
     why: str = ""
@@ -105,9 +112,13 @@ def voice_verdict(heard_confidence: float, unsure: bool, parsed: Command,
         # becomes, and what an open pass makes of speech that is no command (measured in docs/benchmarks.md: this
         # and the engine's score gap let the phone-error threshold rise). The questions let through: a sure note
         # ("turn off the lights") whose only gap is the room, its typed answer switching as a sure note would; and
-        # a sure note naming a place or device the campus lacks, whose answer names what to switch.
+        # a note naming a place or device the campus lacks, whose answer names what to switch; and a switch lacking
+        # only its room (heard unsurely) or its time, whose completed switch the bot confirms first (branch voice-ask).
         if may_ask_room(heard_confidence, unsure, parsed, rules) or may_ask_unsure(heard_confidence, parsed, rules):
             return VoiceDecision(ASK, "", sure)
+        if may_ask_unsure_gap(heard_confidence, unsure, parsed, rules):
+            # "unsure": what the answer completes must ask before it switches (the bot's confirmation question).
+            return VoiceDecision(ASK, "unsure", sure)
         return VoiceDecision(REFUSE, "question", sure)
     if parsed.intent == "device_control" and (not sure or doubted):
         # A misheard on/off never switches without a question.
@@ -155,13 +166,32 @@ def may_ask_unsure(heard_confidence: float, parsed: Command, rules: VoiceRules =
     (judge >= `rules.understood_below`). Refusing it said "I could not make out a whole command" to a note heard word
     for word (the biggest kind of right readings refused on the spoken dev notes, docs/benchmarks.md "voice-sound6").
     Asking it never switches: the bot keeps nothing for its answer to complete (only the room question is kept), so
-    the answer is a command of its own, under the voice rule like any. The room and time questions stay refused when
-    unsure: their answer completes what was heard, misheard on/off and all, and would switch without a tap."""
+    the answer is a command of its own, under the voice rule like any. The room and time questions of an unsure note are
+    `may_ask_unsure_gap`'s: their answer completes what was heard, misheard on/off and all, so it asks before it
+    switches."""
     from nlu.parser import asks_only_for_room, asks_which_place_or_device
 
     return (heard_confidence >= rules.act_from and parsed.intent not in ("unknown", "help")
             and parsed.confidence >= rules.understood_below and not asks_only_for_room(parsed)
             and not parsed.needs_time and asks_which_place_or_device(parsed))
+
+
+def may_ask_unsure_gap(heard_confidence: float, unsure: bool, parsed: Command, rules: VoiceRules = VoiceRules(),
+                       judge_from: float = ASK_UNSURE_GAP_FROM) -> bool:
+    """Whether a voice note read as a switch lacking only its room ("Which room?") and not heard surely (`unsure`
+    deciding word, or under `rules.confirm_below`), or lacking only its time ("At what time?") however surely heard,
+    may be asked with what its answer completes marked unsure: heard at least `rules.act_from`, and the judge at least
+    `judge_from` (and `rules.understood_below`) sure of the reading. Safe only because of that mark: the answer that
+    completes it is not run at once but asks "I may have misheard: ...?" with buttons (`bot.conversation`), so a
+    misheard on/off never switches unasked. A sure note's time question was refused before (its typed answer would
+    have scheduled without a tap), so an unsure note's was asked and a sure one's not: both are asked now, both
+    confirm. A sure note's room question is `may_ask_room`'s (its answer switches as a sure note would)."""
+    from nlu.parser import asks_only_for_room
+
+    sure = heard_confidence >= rules.confirm_below and not unsure
+    return (heard_confidence >= rules.act_from and parsed.intent == "device_control"
+            and parsed.confidence >= max(judge_from, rules.understood_below)
+            and ((not sure and asks_only_for_room(parsed)) or parsed.needs_time))
 
 
 def _with_confidence(command: Command, confidence: float) -> Command:

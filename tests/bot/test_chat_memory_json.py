@@ -62,8 +62,11 @@ def test_every_field_of_what_a_switch_command_left_survives():
              and getattr(left, f.name) == f.default]
     assert unset == []
     assert left_from_json(through_text(left_to_json(left))) == left
-    memory = Remembered(full_command(), 1_800_000_000.5, left, (4, 5), 1_800_000_001.25)
+    memory = Remembered(full_command(), 1_800_000_000.5, left, (4, 5), 1_800_000_001.25, context_unsure=True)
     assert from_json(through_text(to_json(memory))) == memory
+    older = to_json(memory)
+    del older["context_unsure"]  # written before branch voice-ask: the kept command is not marked unsure
+    assert from_json(through_text(older)).context_unsure is False
     assert from_json({"format": 999, "context": None}) == Remembered()  # another layout: not used
 
 
@@ -72,6 +75,8 @@ def test_the_window_drops_each_part_by_its_own_age():
                         (3,), 300.0)
     assert memory.fresh(1000.0, 900.0) == memory
     assert memory.fresh(1050.0, 900.0) == dataclasses.replace(memory, context=None, context_at=0.0)
+    marked = dataclasses.replace(memory, context_unsure=True)  # the unsure mark leaves with its command
+    assert marked.fresh(1000.0, 900.0).context_unsure and not marked.fresh(1050.0, 900.0).context_unsure
     assert memory.fresh(1150.0, 900.0) == Remembered(alerts=(3,), alerts_at=300.0)
     assert memory.fresh(1150.0, 900.0).expires_at(900.0) == 1200.0 and memory.fresh(1201.0, 900.0) == Remembered()
     assert Remembered().expires_at(900.0) is None

@@ -67,3 +67,32 @@ def test_a_switch_the_parser_doubts_asks_first_and_is_not_counted(tmp_path, demo
     outcome = Outcome(Note(now_off, PIPER_JOE, None, 0), doubted, "x", "test", 0.95, 3.0, 0.1, 0.1, (),
                       voice_verdict(0.95, False, doubted).verdict)
     assert outcome.verdict == "confirm" and not wrong_switch(outcome)
+
+
+def test_an_unsure_note_s_room_question_counts_as_asked_and_right_when_the_label_expects_it(tmp_path, demo_vocab):
+    """Branch voice-ask: an unsure note read as a switch lacking its room is asked (it was refused, `unknown`), so the
+    bench scores the question against the label like a sure note's; it is never a switch run unasked (the answer's
+    switch asks first in the bot, which the one-note bench does not see)."""
+    from nlu.parser import parser_for
+    from nlu.scoring import CORPUS_NOW, score
+    from nlu.speech.base import HeardWord, Transcript
+    from nlu.speech.understand import decide
+    from nlu.speech.wordcheck import unsure_words
+
+    (tmp_path / "labels.txt").write_text("turn off the lights | device_control | off | light | - | - | - | - | ?\n")
+    example, = read_corpus(tmp_path / "labels.txt", demo_vocab)
+    words = tuple(HeardWord(w, 0.05 if w == "off" else 0.95) for w in example.text.split())
+    heard = Transcript(example.text, "whisper", 2.0, 0.3, 0.9, words=words)
+    assert unsure_words(heard.words, demo_vocab) == ("off",)
+    parser = parser_for(demo_vocab)
+
+    class Heard:
+        def parse(self, text, context=None, now=None):
+            return decide(heard, parser.parse(text, context=context, now=now), demo_vocab)
+
+    result = score(Heard(), [example], keep_failures=1)
+    assert not result.failures, result.failures
+    command = Heard().parse(example.text, now=CORPUS_NOW)
+    outcome = Outcome(Note(example, PIPER_JOE, None, 0), command, command.text, "test", 0.9, 2.0, 0.1, 0.1,
+                      ("off",), voice_verdict(0.9, True, command).verdict)
+    assert outcome.verdict == "ask" and not wrong_switch(outcome)

@@ -1,7 +1,8 @@
 """A voice note whose only question says the place or device it names is not on this campus is asked even when a
 word of it was unsure (branch voice-sound6): asking never switches, and refusing told a note heard word for word
-that it was not understood. The room and time questions of an unsure note stay refused: their answer would complete
-what may be misheard. Through the real parser on the demo campus; the voice rule is pure."""
+that it was not understood. The room and time questions of an unsure note are asked too since branch voice-ask,
+marked so that what their answer completes asks before switching. Through the real parser on the demo campus; the
+voice rule is pure."""
 
 from __future__ import annotations
 
@@ -36,14 +37,16 @@ def test_an_unsure_note_naming_what_the_campus_lacks_is_asked(parse, text):
 
 
 @pytest.mark.parametrize("text", [
-    "turn off the lights",  # which room: the answer would switch what may be misheard
-    "turn off the lights in classroom 101 tomorrow",  # at what time: the answer would schedule it
+    "turn off the lights",  # which room: the answer completes what may be misheard
+    "turn off the lights in classroom 101 tomorrow",  # at what time: the answer schedules it
 ])
-def test_an_unsure_note_whose_answer_would_complete_it_stays_refused(parse, text):
+def test_an_unsure_note_whose_answer_would_complete_it_is_asked_marked_unsure(parse, text):
+    """Refused until branch voice-ask; now asked with why "unsure", which makes the bot confirm what the answer
+    completes (tests/bot/test_voice_ask.py)."""
     parsed = parse(text)
     assert parsed.clarification, parsed
     decision = voice_verdict(0.9, True, parsed)
-    assert (decision.verdict, decision.why) == (REFUSE, "question")
+    assert (decision.verdict, decision.why) == (ASK, "unsure")
 
 
 def test_a_note_heard_too_little_or_doubted_by_the_parser_stays_refused(parse):
