@@ -1445,6 +1445,27 @@ class Parser:
             out += [s.id for s in found if s.type not in plain or not plainly or s in plainly]
         return out
 
+    def _paired(self, f: _Facts, rooms: list[str]) -> list[str] | None:
+        """Each device with its own room when the order lists device-room pairs joined by "and": "the lights in 101
+        and the fans in 102", "lab 1 lights and lab 2 fans" (read as one list of devices and one of rooms, it switched
+        the fans of 101 and the lights of 102 too). None unless every part names device types and exactly one room."""
+        if len(rooms) < 2 or len(f.types) < 2 or "and" not in f.toks:
+            return None
+        cuts = [-1] + [i for i, t in enumerate(f.toks) if t == "and"] + [len(f.toks)]
+        out: list[str] = []
+        for a, b in zip(cuts, cuts[1:]):
+            part = f.toks[a + 1:b]
+            found = self.gaz.mentions(part)
+            types = [t for m in found if m.kind == "type" for t in m.targets]
+            places = {r for m in found if m.kind == "room" for r in m.targets}
+            for k, tok in enumerate(part):
+                if tok.isdigit() and k and part[k - 1] in _NUMBER_LEADS:
+                    places |= {r for m in self.gaz.mentions(["room", tok]) if m.kind == "room" for r in m.targets}
+            if not types or len(places) != 1 or any(m.kind not in ("type", "room") for m in found):
+                return None
+            out += [s for s in self._of_types(list(places), types, f.plain_types) if s not in out]
+        return out if out and {self.gaz.switches[s].room_id for s in out} == set(rooms) else None
+
     @staticmethod
     def _plainly_named(name: str) -> bool:
         return all(w in _DEVICE_WORDS for w in norm_tokens(name))
@@ -1489,6 +1510,12 @@ class Parser:
             start, end = times.window
             times = dataclasses.replace(times, when=start, duration=end - start, period=None, day_only=False,
                                         moments=(f"{start:%H:%M} to {end:%H:%M}",))
+        back = _back_after_duration(f.toks) if times.duration is not None else None
+        if back is not None and action == back:
+            # "switch the fans on in 101 for 30 minutes, then off", "run the AC for an hour, then switch it off": the
+            # last "off" is where the duration ends (its until), so the order is the other state; read as the order
+            # it switched the fans off at once.
+            action = "on" if back == "off" else "off"
         if _until_only(f.toks, times, now):
             # "keep the AC on until 6": on now and off at 6 (as "for 8 hours"), never on at 6 only; "off until 6" is
             # off now, with nothing switched back on behind the user's back.
@@ -1561,7 +1588,8 @@ class Parser:
                 if self.gaz.switches[s].room_id in room_set:
                     _add(switches, s)
                     _add(types, self.gaz.switches[s].type)
-        switches += self._of_types(rooms, f.types, f.plain_types)
+        paired = self._paired(f, rooms) if not reuse_devices and not f.switch_mentions and not f.everything else None
+        switches += paired if paired is not None else self._of_types(rooms, f.types, f.plain_types)
         if (f.everything and not f.types and not f.switch_mentions) or (not f.has_device and not reuse_devices) or everything:
             everything = True
             types = [] if not f.types else types
@@ -2145,6 +2173,19 @@ def _bare_on_off(f: _Facts, lead: int | None) -> int | None:
 
 # Words a clause may hold beside a lone on/off ("..., off please", "..., uh, on, thanks").
 _ALONE_FRAME = lx.FILLER_WORDS | _LEAD_INS | frozenset({"then", "thanks", "kindly", "pls", "plz"})
+
+
+# Words of a last "then ..." clause that only says the switch goes back: "then off", "then switch them off".
+_BACK_FRAME = frozenset({"switch", "turn", "it", "them", "back", "please", "pls", "again", "and", "all"})
+
+
+def _back_after_duration(toks: list[str]) -> str | None:
+    """The on/off of a last clause "then (switch it) off" after an order with a duration, or None."""
+    if "then" not in toks:
+        return None
+    k = len(toks) - 1 - toks[::-1].index("then")
+    rest = [t for t in toks[k + 1:] if t not in _BACK_FRAME]
+    return rest[0] if rest in (["on"], ["off"]) and "for" in toks[:k] else None
 
 
 def _on_off_alone(f: _Facts) -> int | None:
