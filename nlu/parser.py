@@ -413,6 +413,7 @@ class Parser:
         or all of them. None when the message has no exception or is no order."""
         if not MARKER_WORDS.intersection(toks):
             return None  # the common case, first: no word that can open an exception
+        toks = self._numbered_after_marker(toks)
         found = find_exclusion(toks, self.gaz.mentions(toks))
         if found is None:
             return None
@@ -440,6 +441,24 @@ class Parser:
         types = tuple(t for t in command.device_types if any(switches[s].type == t for s in left))
         return dataclasses.replace(command, switches=left, rooms=rooms, device_types=types or command.device_types,
                                    everything=False), evidence
+
+    def _numbered_after_marker(self, toks: list[str]) -> list[str]:
+        """A bare room number right after "other than", "except (for)", "but not", "apart from" made "room N" (and
+        the numbers joined to it by "and"/"or"): "the fans in all classrooms other than 202". A number alone names no
+        room, and the exception was dropped, switching 202's fans too."""
+        out: list[str] = []
+        listing = False
+        for i, tok in enumerate(toks):
+            after_marker = tok.isdigit() and (toks[i - 1:i] in (["except"], ["excepting"]) or toks[max(0, i - 2):i] in (
+                ["other", "than"], ["but", "not"], ["apart", "from"], ["except", "for"]))
+            joined = tok.isdigit() and listing and toks[i - 1] in ("and", "or")
+            if (after_marker or joined) and any(m.kind == "room" for m in self.gaz.mentions(["room", tok])):
+                out.append("room")
+                listing = True
+            elif not (tok in ("and", "or") or (tok.isdigit() and listing)):
+                listing = False
+            out.append(tok)
+        return out
 
     def _aware(self, now: dt.datetime | None) -> dt.datetime:
         if now is None:
@@ -972,6 +991,10 @@ class Parser:
             action = "on"  # "make sure the fans are on"; "make sure nothing's running in X" (then off, below)
         if ensure and action == "on" and cues & {"nothing", "none", "nothings"}:
             action = "off"  # "make sure nothing is left on"
+        elif ensure and action in ("on", "off") and _state_negated(f.toks):
+            # "make sure the heater isn't left on", "ensure the fans aren't running": the state not wanted; read
+            # from its "on" it switched the heater on.
+            action = "off" if action == "on" else "on"
         # With no place ("we need the projector running") it asks which room: a request, never a status question.
         wished = action is None and not question and f.has_device and (bool(cues & _WISHES) or first == "run") \
             and (bool(cues & {"running", "run"}) or _device_going(f)) and (f.has_place or context.previous is not None or (
@@ -2177,6 +2200,16 @@ _ALONE_FRAME = lx.FILLER_WORDS | _LEAD_INS | frozenset({"then", "thanks", "kindl
 
 # Words of a last "then ..." clause that only says the switch goes back: "then off", "then switch them off".
 _BACK_FRAME = frozenset({"switch", "turn", "it", "them", "back", "please", "pls", "again", "and", "all"})
+
+
+def _state_negated(toks: list[str]) -> bool:
+    """A "not"/"never" right before the last state word of a "make sure" message ("isn't left on", "are not
+    running", "is never off"); not the "not" of "if not" ("make sure the AC is off, if not switch it off")."""
+    states = [i for i, t in enumerate(toks) if t in ("on", "off", "running", "going")]
+    if not states:
+        return False
+    last = states[-1]
+    return any(toks[k] in ("not", "never") and not (k and toks[k - 1] == "if") for k in range(max(0, last - 3), last))
 
 
 def _back_after_duration(toks: list[str]) -> str | None:

@@ -53,3 +53,22 @@ def test_devices_and_rooms_listed_apart_are_every_device_in_every_room(rules: Pa
     # Near miss: two lists, not pairs.
     command = rules.parse("switch on the lights and fans in room 201 and room 202", now=NOW)
     assert set(command.switches) == {"cr-201-lights", "cr-201-fans", "cr-202-lights", "cr-202-fans"}, command
+
+
+def test_make_sure_x_is_not_on_is_off(demo: Parser) -> None:
+    command = demo.parse("could you make sure the AC in the staff room isn't running", now=NOW)
+    assert command.action == "off" and command.switches == ("staff-room-ac",), command
+    command = demo.parse("make sure the projector in room 101 is not off", now=NOW)
+    assert command.action == "on", command
+
+
+def test_make_sure_then_if_not_keeps_its_state(rules: Parser) -> None:
+    # Near miss: the "not" of "if not" is the condition, not the state.
+    command = rules.parse("make sure the lights in room 201 are off, if not turn them off", now=NOW)
+    assert command.action == "off", command
+
+
+def test_a_bare_room_number_after_other_than_is_excepted(rules: Parser) -> None:
+    command = rules.parse("turn on the lights in all classrooms other than 101 and 202", now=NOW)
+    assert command.action == "on" and set(command.rooms) == {"cr-102", "cr-201"}, command
+    assert set(command.switches) == {"cr-102-lights", "cr-201-lights"}, command
