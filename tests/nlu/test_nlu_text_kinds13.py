@@ -72,3 +72,15 @@ def test_a_bare_room_number_after_other_than_is_excepted(rules: Parser) -> None:
     command = rules.parse("turn on the lights in all classrooms other than 101 and 202", now=NOW)
     assert command.action == "on" and set(command.rooms) == {"cr-102", "cr-201"}, command
     assert set(command.switches) == {"cr-102-lights", "cr-201-lights"}, command
+
+
+def test_a_delay_said_after_its_amount_with_later_or_baad(demo: Parser) -> None:
+    for text in ("five minutes later switch on the fans in room 201", "lab 1 ke fans 5 minute baad off karna"):
+        command = demo.parse(text, now=NOW)
+        assert command.intent == "device_control" and command.when == NOW + dt.timedelta(minutes=5), (text, command)
+
+
+def test_later_without_an_amount_is_no_delay(rules: Parser) -> None:
+    # Near miss: "later" of a story, no amount: the order is for now.
+    command = rules.parse("switch off the fans in lab 2, we'll come back later", now=NOW)
+    assert command.action == "off" and command.when is None, command
