@@ -1621,6 +1621,10 @@ class Parser:
             switches = self._same_names(prev, rooms) or self._of_types(rooms, types)
         switches = self._ordered(switches)
         clarification = None
+        if everything and f.excluded and not f.has_device and not f.everything:
+            # "switch on just the tube lights in the reading hall, not the lamps": the "not" took out every device
+            # named (the lamps are lights too), and a room alone switched everything there on; ask instead.
+            clarification = DEVICE_QUESTION
         if not switches:
             for options in f.switch_mentions:
                 for s in options:

@@ -84,3 +84,11 @@ def test_later_without_an_amount_is_no_delay(rules: Parser) -> None:
     # Near miss: "later" of a story, no amount: the order is for now.
     command = rules.parse("switch off the fans in lab 2, we'll come back later", now=NOW)
     assert command.action == "off" and command.when is None, command
+
+
+def test_not_taking_out_every_device_named_asks_never_the_whole_room(demo: Parser) -> None:
+    command = demo.parse("switch on just the ceiling fans in the staff room, not the fans", now=NOW)
+    assert command.intent != "device_control" or command.clarification is not None, command
+    # Near miss: "not" taking out one device of two leaves the other.
+    command = demo.parse("turn on the fans in room 202, not the lights", now=NOW)
+    assert command.switches == ("cr-202-fans",) and command.clarification is None, command
