@@ -92,7 +92,11 @@ def find_exclusion(toks: list[str], mentions: list[Mention]) -> Exclusion | None
             # exception, but one the parser asks about rather than reads.
             sure = _only_trailing(toks, end, mentions)
         order = tuple(toks[:i]) + tuple(toks[end:])
-        if not any(m.start < i and m.kind not in _PLACE_KINDS for m in mentions) and not _names_a_whole(toks[:i]):
+        # A place alone before a sure marker is the whole place: "shut down the physics lab apart from the water
+        # cooler" (read without the exception it switched only the cooler, the one thing to be left).
+        whole_place = marker in _SURE_MARKERS and any(m.start < i and m.kind in _PLACE_KINDS for m in mentions)
+        if not any(m.start < i and m.kind not in _PLACE_KINDS for m in mentions) and not _names_a_whole(toks[:i]) \
+                and not whole_place:
             continue  # nothing to switch named before the marker: no exception to an order
         return Exclusion(order=order, excepted=tuple(excepted), stays=stays, sure=sure)
     return None

@@ -206,6 +206,8 @@ OUT_OF_SCOPE_PHRASES = (
     "speed of", "speed to", "high speed", "low speed",
     # Settings of a device the campus switches only on and off: "put the staff room ac on swing mode".
     "mode", "modes", "swing", "degrees", "fan speed", "fans speed",
+    # A level or mode named without the word "mode": "put the AC on turbo in the main hall", "fans on max".
+    "turbo", "on max", "on maximum", "on high", "on low", "on medium", "full blast", "max cooling",
     # General knowledge, not this campus: "what's the difference between kw and kwh".
     "difference between",
     # Other help than this bot's: "how do I contact the IT helpdesk", "the help line number".

@@ -413,6 +413,7 @@ class Parser:
         or all of them. None when the message has no exception or is no order."""
         if not MARKER_WORDS.intersection(toks):
             return None  # the common case, first: no word that can open an exception
+        toks = self._numbered_after_marker(toks)
         found = find_exclusion(toks, self.gaz.mentions(toks))
         if found is None:
             return None
@@ -440,6 +441,24 @@ class Parser:
         types = tuple(t for t in command.device_types if any(switches[s].type == t for s in left))
         return dataclasses.replace(command, switches=left, rooms=rooms, device_types=types or command.device_types,
                                    everything=False), evidence
+
+    def _numbered_after_marker(self, toks: list[str]) -> list[str]:
+        """A bare room number right after "other than", "except (for)", "but not", "apart from" made "room N" (and
+        the numbers joined to it by "and"/"or"): "the fans in all classrooms other than 202". A number alone names no
+        room, and the exception was dropped, switching 202's fans too."""
+        out: list[str] = []
+        listing = False
+        for i, tok in enumerate(toks):
+            after_marker = tok.isdigit() and (toks[i - 1:i] in (["except"], ["excepting"]) or toks[max(0, i - 2):i] in (
+                ["other", "than"], ["but", "not"], ["apart", "from"], ["except", "for"]))
+            joined = tok.isdigit() and listing and toks[i - 1] in ("and", "or")
+            if (after_marker or joined) and any(m.kind == "room" for m in self.gaz.mentions(["room", tok])):
+                out.append("room")
+                listing = True
+            elif not (tok in ("and", "or") or (tok.isdigit() and listing)):
+                listing = False
+            out.append(tok)
+        return out
 
     def _aware(self, now: dt.datetime | None) -> dt.datetime:
         if now is None:
@@ -972,6 +991,10 @@ class Parser:
             action = "on"  # "make sure the fans are on"; "make sure nothing's running in X" (then off, below)
         if ensure and action == "on" and cues & {"nothing", "none", "nothings"}:
             action = "off"  # "make sure nothing is left on"
+        elif ensure and action in ("on", "off") and _state_negated(f.toks):
+            # "make sure the heater isn't left on", "ensure the fans aren't running": the state not wanted; read
+            # from its "on" it switched the heater on.
+            action = "off" if action == "on" else "on"
         # With no place ("we need the projector running") it asks which room: a request, never a status question.
         wished = action is None and not question and f.has_device and (bool(cues & _WISHES) or first == "run") \
             and (bool(cues & {"running", "run"}) or _device_going(f)) and (f.has_place or context.previous is not None or (
@@ -1445,6 +1468,27 @@ class Parser:
             out += [s.id for s in found if s.type not in plain or not plainly or s in plainly]
         return out
 
+    def _paired(self, f: _Facts, rooms: list[str]) -> list[str] | None:
+        """Each device with its own room when the order lists device-room pairs joined by "and": "the lights in 101
+        and the fans in 102", "lab 1 lights and lab 2 fans" (read as one list of devices and one of rooms, it switched
+        the fans of 101 and the lights of 102 too). None unless every part names device types and exactly one room."""
+        if len(rooms) < 2 or len(f.types) < 2 or "and" not in f.toks:
+            return None
+        cuts = [-1] + [i for i, t in enumerate(f.toks) if t == "and"] + [len(f.toks)]
+        out: list[str] = []
+        for a, b in zip(cuts, cuts[1:]):
+            part = f.toks[a + 1:b]
+            found = self.gaz.mentions(part)
+            types = [t for m in found if m.kind == "type" for t in m.targets]
+            places = {r for m in found if m.kind == "room" for r in m.targets}
+            for k, tok in enumerate(part):
+                if tok.isdigit() and k and part[k - 1] in _NUMBER_LEADS:
+                    places |= {r for m in self.gaz.mentions(["room", tok]) if m.kind == "room" for r in m.targets}
+            if not types or len(places) != 1 or any(m.kind not in ("type", "room") for m in found):
+                return None
+            out += [s for s in self._of_types(list(places), types, f.plain_types) if s not in out]
+        return out if out and {self.gaz.switches[s].room_id for s in out} == set(rooms) else None
+
     @staticmethod
     def _plainly_named(name: str) -> bool:
         return all(w in _DEVICE_WORDS for w in norm_tokens(name))
@@ -1489,6 +1533,12 @@ class Parser:
             start, end = times.window
             times = dataclasses.replace(times, when=start, duration=end - start, period=None, day_only=False,
                                         moments=(f"{start:%H:%M} to {end:%H:%M}",))
+        back = _back_after_duration(f.toks) if times.duration is not None else None
+        if back is not None and action == back:
+            # "switch the fans on in 101 for 30 minutes, then off", "run the AC for an hour, then switch it off": the
+            # last "off" is where the duration ends (its until), so the order is the other state; read as the order
+            # it switched the fans off at once.
+            action = "on" if back == "off" else "off"
         if _until_only(f.toks, times, now):
             # "keep the AC on until 6": on now and off at 6 (as "for 8 hours"), never on at 6 only; "off until 6" is
             # off now, with nothing switched back on behind the user's back.
@@ -1561,7 +1611,8 @@ class Parser:
                 if self.gaz.switches[s].room_id in room_set:
                     _add(switches, s)
                     _add(types, self.gaz.switches[s].type)
-        switches += self._of_types(rooms, f.types, f.plain_types)
+        paired = self._paired(f, rooms) if not reuse_devices and not f.switch_mentions and not f.everything else None
+        switches += paired if paired is not None else self._of_types(rooms, f.types, f.plain_types)
         if (f.everything and not f.types and not f.switch_mentions) or (not f.has_device and not reuse_devices) or everything:
             everything = True
             types = [] if not f.types else types
@@ -1570,6 +1621,10 @@ class Parser:
             switches = self._same_names(prev, rooms) or self._of_types(rooms, types)
         switches = self._ordered(switches)
         clarification = None
+        if everything and f.excluded and not f.has_device and not f.everything:
+            # "switch on just the tube lights in the reading hall, not the lamps": the "not" took out every device
+            # named (the lamps are lights too), and a room alone switched everything there on; ask instead.
+            clarification = DEVICE_QUESTION
         if not switches:
             for options in f.switch_mentions:
                 for s in options:
@@ -2145,6 +2200,29 @@ def _bare_on_off(f: _Facts, lead: int | None) -> int | None:
 
 # Words a clause may hold beside a lone on/off ("..., off please", "..., uh, on, thanks").
 _ALONE_FRAME = lx.FILLER_WORDS | _LEAD_INS | frozenset({"then", "thanks", "kindly", "pls", "plz"})
+
+
+# Words of a last "then ..." clause that only says the switch goes back: "then off", "then switch them off".
+_BACK_FRAME = frozenset({"switch", "turn", "it", "them", "back", "please", "pls", "again", "and", "all"})
+
+
+def _state_negated(toks: list[str]) -> bool:
+    """A "not"/"never" right before the last state word of a "make sure" message ("isn't left on", "are not
+    running", "is never off"); not the "not" of "if not" ("make sure the AC is off, if not switch it off")."""
+    states = [i for i, t in enumerate(toks) if t in ("on", "off", "running", "going")]
+    if not states:
+        return False
+    last = states[-1]
+    return any(toks[k] in ("not", "never") and not (k and toks[k - 1] == "if") for k in range(max(0, last - 3), last))
+
+
+def _back_after_duration(toks: list[str]) -> str | None:
+    """The on/off of a last clause "then (switch it) off" after an order with a duration, or None."""
+    if "then" not in toks:
+        return None
+    k = len(toks) - 1 - toks[::-1].index("then")
+    rest = [t for t in toks[k + 1:] if t not in _BACK_FRAME]
+    return rest[0] if rest in (["on"], ["off"]) and "for" in toks[:k] else None
 
 
 def _on_off_alone(f: _Facts) -> int | None:

@@ -187,6 +187,16 @@ class _Scanner:
                 self.delay = dt.timedelta(seconds=seconds)
                 self.mark(*range(i, end + 2))
                 return end + 2 - i
+        # "10 minutes later switch off ...", Hinglish "10 minute baad ... off kar dena": a delay said after its
+        # amount with "later" / "baad" / "hence" (read as no time, the order ran at once).
+        if self.tok(i - 1) not in _DELAY_LEADS and {"later", "baad", "hence"} & {
+                self.tok(i + 1), self.tok(i + 2), self.tok(i + 3), self.tok(i + 4)}:
+            amount = self._amount(i)
+            if amount is not None and self.tok(amount[1]) in ("later", "baad", "hence"):
+                seconds, end = amount
+                self.delay = dt.timedelta(seconds=seconds)
+                self.mark(*range(i, end + 1))
+                return end + 1 - i
         step = self._date(i)
         if step:
             return step
