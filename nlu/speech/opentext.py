@@ -508,7 +508,17 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
             # switch with it asks first, as the other rules' guessed words do.
             out[i] = HeardWord("for", word.confidence)
             out[start:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[start:j]]
+        elif i + 2 < len(words) and words[i + 1].text in _FOR_WHOM:
+            # "... in the main hall 4 the guest lecture" (voice-kinds8): a lone 4 before "the"/"a"/"my" is no room
+            # number (a room head or a clock lead before it was left out above); read as a room it added a second
+            # place ("hall 4") and switched there unasked. "for" decides nothing, so it stays as sure as heard.
+            out[i] = HeardWord("for", word.confidence)
     return out
+
+
+# Words that follow Piper's "for" (written "4") and never a number: "4 the meeting", "4 a class", "4 my lecture".
+_FOR_WHOM = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "tonight's",
+                       "today's", "tomorrow's", "everyone", "us", "me", "them"})
 
 
 def _in_heard_an(words: list[HeardWord]) -> list[HeardWord]:
