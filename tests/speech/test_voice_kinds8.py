@@ -95,3 +95,23 @@ def test_make_it_after_a_delay_with_its_unit():
 ])
 def test_make_it_with_nothing_before_sets_no_delay(text):
     assert extract_times(text.replace(",", " ,").lower().split(), NOW).when is None
+
+
+@pytest.mark.parametrize("said, want, guessed", [
+    ("turn the fans off in lab 1 and 5 make it 15 minutes", "turn the fans off in lab 1 in 5 make it 15 minutes", ["5"]),
+    ("lights off in 201 and 10, make it half an hour", "lights off in 201 in 10 , make it half an hour", ["10"]),
+    ("lights and fans off in 201 and 2 make it 3", "lights and fans off in 201 and 2 make it 3", []),  # no unit
+])
+def test_and_before_an_amount_said_again_is_the_delays_in(said, want, guessed):
+    words = heard_words((w, 0.95) for w in said.split())
+    assert text_of(words) == want.replace(" ,", ",")
+    assert [w.text for w in words if w.confidence < 0.95] == guessed  # put in by sound: the switch asks
+
+
+def test_a_misheard_delay_said_again_asks(parser, demo_vocab):
+    from nlu.speech.wordcheck import unsure_words
+
+    words = heard_words((w, 0.95) for w in "switch off the lights in the staff room and 10 make it 25 minutes".split())
+    command = parser.parse(text_of(words), now=NOW)
+    assert command.when == NOW + dt.timedelta(minutes=25)
+    assert voice_verdict(0.95, bool(unsure_words(words, demo_vocab)), command).verdict == "confirm"
