@@ -412,6 +412,11 @@ class _Scanner:
             said_hours = nxt in ("hours", "hrs")
             self.mark(i - 1, i, i + 1 if said_hours else i)
             return 2 if said_hours else 1
+        if re.fullmatch(r"\d{4}", t) and self.tok(i - 1) in TIME_LEADS and (nxt in ("am", "pm") or not m):
+            # "at 1700 pm", "by 2400": meant as a time, but none; dropped, the switch ran at once (it asks now).
+            self.bad_clock = t + (f" {nxt}" if nxt in ("am", "pm") else "")
+            self.mark(i - 1, i, i + 1 if nxt in ("am", "pm") else i)
+            return 2 if nxt in ("am", "pm") else 1
         # Clock times: "at 5", "5 pm", "17:30", "5:30pm", "at 7 oclock".
         m = _CLOCK.match(t)
         if m:
