@@ -75,9 +75,17 @@ def _groups(run: list[str]) -> list[tuple[int, int]]:
 
 def _render(groups: list[tuple[int, int]], prev: str | None, nxt: str | None) -> list[str]:
     values = [g[0] for g in groups]
+    if len(groups) == 1 and prev in TIME_LEADS and nxt in ("hours", "hrs") and groups[0][1] == 3 \
+            and values[0] % 100 == 0 and 100 <= values[0] <= 900:
+        return [f"0{values[0]}"]  # "at nine hundred hours": 09:00 on the 24-hour clock
     if len(groups) == 1:
         return [str(values[0])]
     clocky = prev in TIME_LEADS or nxt in MERIDIEM
+    # "at seventeen hundred", "by twenty one hundred hours": the 24-hour clock, as "1700" (nlu.timeexpr reads it
+    # after a time lead). Summed as digits it was "17100", no time at all, and the switch ran at once.
+    if prev in TIME_LEADS and nxt not in MERIDIEM and len(groups) == 2 and groups[0][1] == 2 \
+            and 10 <= values[0] <= 23 and groups[1] == (100, 3):
+        return [f"{values[0]}00"]
     # "five thirty", "seven fifteen pm", "five oh five" after "at": hours and minutes.
     if clocky and 1 <= values[0] <= 23 and len(groups) >= 2:
         minutes = groups[1:]

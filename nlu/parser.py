@@ -980,6 +980,9 @@ class Parser:
         if question and first in ("is", "are") and lead and f.masks.get(lead - 1) == PLACE \
                 and f.toks[lead + 1:lead + 3] == ["going", "to"]:
             question = False  # "the staff room is going to need the heater going": the place said first is the subject
+        if question and first == "what" and f.toks[lead + 1:lead + 2] in (["i"], ["we"]) \
+                and f.toks[lead + 2:lead + 3] in (["need"], ["want"]) and f.toks[lead + 3:lead + 4] == ["is"]:
+            question = False  # "what I need is the AC off in the reading hall" (voice-kinds8): the wish, said first
         if question and first in _STATE_ASKS and lead is not None and _order_after(f, lead + 1):
             question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
         if question and first in ("has", "have", "had") and lead and f.masks.get(lead - 1) == PLACE \
@@ -1120,9 +1123,11 @@ class Parser:
         if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
-        if action and f.has_device and not question and _device_going_to_switch(f):
+        if action and f.has_device and (not question or first in ("what", "when")) and _device_going_to_switch(f):
             # "the AC in the seminar hall is going to go off" (Whisper's "um when is the AC ... going to go off"
-            # with "when" heard "someone"): what the device will do, about what is planned, never an order.
+            # with "when" heard "someone"): what the device will do, about what is planned, never an order. Asked
+            # with "what"/"when" ("what is the projector and the seminar hall going to switch off", Whisper's "when
+            # is the projector in ..."; voice-kinds8) it is the same question, and was switched unasked.
             return "schedule_query", None, "list"
         if negated and verb:
             return "unknown", None, None

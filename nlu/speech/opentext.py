@@ -481,7 +481,22 @@ def _delays_with_in(words: list[HeardWord]) -> list[HeardWord]:
         if j > i + 1 + about and after in _UNITS and (
                 j + 1 >= len(words) or words[j + 1].text not in ("later", "after")):
             out[i] = HeardWord("in", word.confidence)
+        elif j > i + 1 + about and _text_at(words, (m := j + (after == COMMA))) == "make" \
+                and _text_at(words, m + 1) in ("it", "that") and _said_again_with_unit(words, m + 2):
+            # "in room 102 and 10 make it 20 minutes" (voice-kinds8, Piper's "in ten, make it twenty minutes"): the
+            # amount said again has the unit, so the first was a delay too. Its amounts were put in by sound: unsure,
+            # so the switch asks first.
+            out[i] = HeardWord("in", word.confidence)
+            out[i + 1:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[i + 1:j]]
     return out
+
+
+def _said_again_with_unit(words: list[HeardWord], k: int) -> bool:
+    """An amount and a unit of time at `k` ("20 minutes", "half an hour")."""
+    j = k
+    while j < len(words) and (words[j].text in _AMOUNT_WORDS or words[j].text.isdigit()) and j - k <= 4:
+        j += 1
+    return j > k and j < len(words) and words[j].text in _UNITS
 
 
 # Words before which a lone "4" is a number of its own: a clock time, a delay, a room ("at 4 30", "room 4 ...").
@@ -508,7 +523,17 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
             # switch with it asks first, as the other rules' guessed words do.
             out[i] = HeardWord("for", word.confidence)
             out[start:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[start:j]]
+        elif i + 2 < len(words) and words[i + 1].text in _FOR_WHOM:
+            # "... in the main hall 4 the guest lecture" (voice-kinds8): a lone 4 before "the"/"a"/"my" is no room
+            # number (a room head or a clock lead before it was left out above); read as a room it added a second
+            # place ("hall 4") and switched there unasked. "for" decides nothing, so it stays as sure as heard.
+            out[i] = HeardWord("for", word.confidence)
     return out
+
+
+# Words that follow Piper's "for" (written "4") and never a number: "4 the meeting", "4 a class", "4 my lecture".
+_FOR_WHOM = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "tonight's",
+                       "today's", "tomorrow's", "everyone", "us", "me", "them"})
 
 
 def _in_heard_an(words: list[HeardWord]) -> list[HeardWord]:
