@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nlu.timeexpr import TIME_UNITS
+
 # Markers after which the next mention replaces an earlier one. Longest first, so "no sorry" wins over "sorry".
 _REPLACING: tuple[tuple[str, ...], ...] = (
     ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
@@ -179,6 +181,16 @@ def _replacement(toks: list[str], spans: list[Span], i: int, marker: tuple[str, 
     if new is None:
         return None if marker in _LOOSE else False
     dropped = set(range(i, new.end))
+    if new.kind == "number" and toks[new.end:new.end + 1] and toks[new.end] in TIME_UNITS:
+        # "for an hour, make that 2 hours", "in 10 minutes, actually 20 minutes": an amount of time, never a room's
+        # number (it was put in room 101's place and lab 2 switched); it takes the earlier delay's or duration's place.
+        times = [s for s in before if s.kind == "time"]
+        if not times:
+            return None  # "..., make it 20 minutes" with nothing before: the time words ask (`TimeInfo.unplaced`)
+        old = times[-1]
+        lead = toks[old.start] if toks[old.start] in ("in", "for", "after", "within") else "in"
+        return Correction(marker, frozenset(dropped | {new.end} | set(range(old.start, old.end))), old.start,
+                          (lead, toks[new.start], toks[new.end]))
     if new.kind == "number":  # "room 101, no sorry, 102": the nearest earlier number of a room or a time
         olds = [s for s in before if _kind_group(s.kind) in ("room", "time")
                 and any(t.isdigit() for t in toks[s.start:s.end])]

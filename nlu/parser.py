@@ -2594,6 +2594,8 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | No
         return f"{times.bad_date.title()} is not a date. On which day?", False
     if times.bad_clock and when is None:
         return f"{times.bad_clock} is not a time of day. At what time?", False
+    if times.unplaced and when is None and times.duration is None:
+        return f"In {times.unplaced}, or for {times.unplaced}?", False
     if when is not None and when < now - dt.timedelta(minutes=1):
         return f"{_moment(when, now)} has already passed. Should I do it now, or at what time?", True
     if when is None and period is not None and period.end <= now:

@@ -24,6 +24,7 @@ _UNITS = {
     "hour": 3600, "hours": 3600, "hr": 3600, "hrs": 3600, "h": 3600,
     "day": 86400, "days": 86400, "week": 604800, "weeks": 604800,
 }
+TIME_UNITS = frozenset(_UNITS)  # the words of an amount of time ("minutes", "hrs"), for other modules to test
 _DELAY_LEADS = frozenset({"in", "after", "within"})
 _HEDGES = frozenset({"about", "around", "roughly", "approximately", "approx", "like", "maybe", "say", "some"})
 _SPAN_LEADS = frozenset({"last", "past", "previous", "next", "coming"})
@@ -54,6 +55,8 @@ class TimeInfo:
     - `duration`: how long something should last ("for an hour", "for 30 minutes"), or None.
     - `window`: an hour range ("between 2 and 5 pm", "tomorrow from 9 am to 1 pm") as its first and last moment, for
       a device command to switch at the first and back at the last; None if none. Other fields read as before.
+    - `unplaced`: an amount of time said again ("make it 20 minutes") with no delay or duration before it to change,
+      as said ("20 minutes"): in 20 minutes or for 20 minutes is not known, so a command with it asks; None if none.
     """
 
     when: dt.datetime | None
@@ -66,6 +69,7 @@ class TimeInfo:
     moments: tuple[str, ...] = ()
     duration: dt.timedelta | None = None
     window: tuple[dt.datetime, dt.datetime] | None = None
+    unplaced: str | None = None
 
 
 def _hour_before(hour: int) -> int:
@@ -132,6 +136,7 @@ class _Scanner:
         self.tonight = False  # "tonight" said: a part of the day still to come, like another day's name
         self.period: Period | None = None
         self.bad_clock: str | None = None
+        self.unplaced: str | None = None
         self.bad_date: str | None = None
         self.moments: list[str] = []
         self.moment_values: list[tuple[int, int, str | None] | dt.timedelta] = []  # what each of `moments` says
@@ -184,6 +189,13 @@ class _Scanner:
                     self.duration = dt.timedelta(seconds=seconds)
                 else:
                     self.delay = dt.timedelta(seconds=seconds)
+                self.mark(*range(i, end))
+                return end - i
+            if amount is not None:
+                # "turn on the AC in 101, make it 20 minutes": nothing before to change, so in 20 minutes or for 20
+                # minutes is not known; read as nothing, the switch ran at once. It is asked instead.
+                seconds, end = amount
+                self.unplaced = " ".join(self.t[i + 2:end])
                 self.mark(*range(i, end))
                 return end - i
         # "give it 5 minutes and then ...", "wait 10 minutes, then ...": a delay before the order.
@@ -628,7 +640,7 @@ class _Scanner:
         # tonight" heard "i am tonight" switched at once).
         day_only = self.clock is None and self.delay is None and (self.day_offset not in (None, 0) or self.tonight)
         return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date,
-                        tuple(moments), self.duration, self.window)
+                        tuple(moments), self.duration, self.window, self.unplaced)
 
     def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
         mer = mer or (self.bias if hour <= 12 else None)
