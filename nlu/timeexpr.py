@@ -194,7 +194,7 @@ class _Scanner:
             if amount is not None:
                 # "turn on the AC in 101, make it 20 minutes": nothing before to change, so in 20 minutes or for 20
                 # minutes is not known; read as nothing, the switch ran at once. It is asked instead.
-                seconds, end = amount
+                end = amount[1]
                 self.unplaced = " ".join(self.t[i + 2:end])
                 self.mark(*range(i, end))
                 return end - i

@@ -198,3 +198,22 @@ async def test_the_offer_goes_by_the_stored_state_when_the_replica_did_not_hear_
         assert "Lights in Classroom 101 are still off. Turn them back on?" in fixed.text, fixed.text
         tap = await b.on_button(WHO, fixed.buttons[0][0].data)
         assert tap.outcome == "done" and gateways[0].state("cr-101-lights").on is True, tap.text
+
+
+async def test_a_chat_memory_that_cannot_be_reached_loses_the_follow_up_not_the_reply(db_url, caplog):
+    # The memory's store goes away (here: a PostgreSQL port nothing listens on) while the rest still works: each
+    # message is answered, the failure is logged, and a follow-up is read as a first message, so it asks rather
+    # than switching anything.
+    from bot.chat_memory import StoredChatMemory
+
+    wall = Wall()
+    async with replicas(db_url, wall) as ((a, b), gateways):
+        await settle(gateways, ["cr-101-lights", "cr-101-fans"], True)
+        for engine in (a, b):
+            engine.memory = StoredChatMemory("postgresql+psycopg://autovolt@127.0.0.1:1/none", TTL)
+        first = await a.on_text(WHO, "turn off the lights in classroom 101")
+        assert first.outcome == "done" and "Classroom 101: lights off" in first.text, first.text
+        more = await b.on_text(WHO, "and the fans too")
+        assert more.outcome != "done", more.text
+        assert gateways[1].state("cr-101-fans").on is True
+        assert "chat memory not written" in caplog.text and "chat memory not read" in caplog.text
