@@ -180,11 +180,14 @@ def may_ask_unsure(heard_confidence: float, parsed: Command, rules: VoiceRules =
     the answer is a command of its own, under the voice rule like any. The room and time questions of an unsure note are
     `may_ask_unsure_gap`'s: their answer completes what was heard, misheard on/off and all, so it asks before it
     switches."""
-    from nlu.parser import asks_only_for_room, asks_which_place_or_device
+    from nlu.parser import DEVICE_QUESTION, asks_only_for_room, asks_which_place_or_device
 
+    # "What should I switch? Please name the device and the place." ("turn it on" with nothing it could be): its
+    # answer is a whole command of its own too, and it says what was missing where a refusal said "say it again".
+    names_what = asks_which_place_or_device(parsed) or parsed.clarification == DEVICE_QUESTION
     return (heard_confidence >= rules.act_from and parsed.intent not in ("unknown", "help")
             and parsed.confidence >= rules.understood_below and not asks_only_for_room(parsed)
-            and not parsed.needs_time and asks_which_place_or_device(parsed))
+            and not parsed.needs_time and names_what)
 
 
 def may_ask_unsure_gap(heard_confidence: float, unsure: bool, parsed: Command, rules: VoiceRules = VoiceRules(),

@@ -53,3 +53,13 @@ async def test_a_cancelling_schedule_question_and_out_of_scope_speech_stay_refus
         engine.speech = HeardUnsure(text, unsure=())
         reply = await engine.on_voice(FACULTY, b"a voice note")
         assert "Which room" not in reply.text and reply.outcome in ("not_understood", "unsure"), (text, reply)
+
+
+async def test_what_to_switch_is_asked_and_nothing_is_kept_for_the_answer(engine):
+    await engine.fleet.switch(["cr-101-lights", "cr-101-fans"], False)
+    engine.speech = HeardUnsure("could you put it on", unsure=("on",))
+    asked = await engine.on_voice(FACULTY, b"a voice note")
+    assert asked.outcome == "clarify" and "What should I switch?" in asked.text, asked.text
+    after = await engine.on_text(FACULTY, "classroom 101")  # a room alone completes nothing: nothing switched
+    assert after.outcome not in ("done", "confirm"), after
+    assert engine.fleet.state("cr-101-lights").on is False and engine.fleet.state("cr-101-fans").on is False

@@ -68,3 +68,33 @@ def test_unheard_doubted_or_out_of_scope_speech_is_not_asked(parse):
     for text in ("is my brain on in here", "are the vibes good in this room", "how much did my car use today"):
         other = parse(text)
         assert voice_verdict(0.9, True, other).verdict == REFUSE, (text, other)
+
+
+# "What should I switch?" (a switch naming nothing it could be): asked as the place/device-lacking questions are
+# (`may_ask_unsure`), its answer a whole command of its own; refused before with "say it again in full".
+@pytest.mark.parametrize("text", ["put it on please", "could you switch that off", "turn those on"])
+def test_the_what_to_switch_question_is_asked_of_any_heard_note(parse, text):
+    from nlu.parser import DEVICE_QUESTION
+
+    parsed = parse(text)
+    assert parsed.intent == "device_control" and parsed.clarification == DEVICE_QUESTION, parsed
+    for heard, unsure in (*UNSURE_WAYS, (0.95, False)):
+        decision = voice_verdict(heard, unsure, parsed)
+        assert (decision.verdict, decision.why) == (ASK, ""), (text, heard, decision)
+    assert voice_verdict(0.45, False, parsed).verdict == REFUSE  # under the level anything is acted on
+    doubted = dataclasses.replace(parsed, confidence=0.49)
+    assert voice_verdict(0.9, True, doubted).verdict == REFUSE
+
+
+def test_the_same_words_with_something_to_switch_keep_their_outcome(demo_vocab):
+    from nlu.command import ParseContext
+    from nlu.parser import parser_for
+
+    parser = parser_for(demo_vocab)
+    before = parser.parse("turn on the fans in classroom 101", now=CORPUS_NOW)
+    parsed = parser.parse("could you switch them off", ParseContext(previous=before), CORPUS_NOW)
+    assert parsed.clarification is None and parsed.action == "off", parsed
+    assert voice_verdict(0.9, True, parsed).verdict == "confirm"  # a misheard on/off still asks before switching
+    assert voice_verdict(0.95, False, parsed).verdict == ACT
+    for text in ("put it off till tomorrow", "turn it up", "carry on"):  # no switch read: refused as before
+        assert voice_verdict(0.95, False, parser.parse(text, now=CORPUS_NOW)).verdict == REFUSE, text
