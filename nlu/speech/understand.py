@@ -118,7 +118,8 @@ def voice_verdict(heard_confidence: float, unsure: bool, parsed: Command,
         # becomes, and what an open pass makes of speech that is no command (measured in docs/benchmarks.md: this
         # and the engine's score gap let the phone-error threshold rise). The questions let through: a sure note
         # ("turn off the lights") whose only gap is the room, its typed answer switching as a sure note would; and
-        # a note naming a place or device the campus lacks, whose answer names what to switch; and a switch lacking
+        # a note naming a place or device the campus lacks, or nothing to switch ("What should I switch?"), whose
+        # answer names what to switch; and a switch lacking
         # only its room (heard unsurely) or its time, whose completed switch the bot confirms first (branch voice-ask);
         # and a question that only reads lacking its room, however heard (branch voice-status).
         if may_ask_room(heard_confidence, unsure, parsed, rules) or may_ask_unsure(heard_confidence, parsed, rules):
