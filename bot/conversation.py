@@ -361,9 +361,12 @@ class Conversation:
         completes_unsure = unsure_previous and self._completes(user, command, text)
         reply = await self._act(who, user, command, decision, ask=ask, completes_unsure=completes_unsure)
         if decision is not None and decision.verdict == ASK and decision.why == "unsure":
-            why = "I am not sure I heard all of it; " if not decision.sure else ""
-            reply = dataclasses.replace(reply, text=f"{reply.text}\n({why}I will ask before switching.)",
-                                        detail={**reply.detail, "asks_first": True})
+            if command.intent == "device_control":
+                why = "I am not sure I heard all of it; " if not decision.sure else ""
+                reply = dataclasses.replace(reply, text=f"{reply.text}\n({why}I will ask before switching.)",
+                                            detail={**reply.detail, "asks_first": True})
+            else:  # a question's room (branch voice-status): its answer is answered, nothing to ask before
+                reply = dataclasses.replace(reply, text=f"{reply.text}\n(I am not sure I heard all of it.)")
         reply = await self.take_back.after(who.chat_id, who.channel, user, previous, command, reply)
         detail = {**reply.detail, "rooms": list(command.rooms), "switches": list(command.switches)[:50]}
         if heard is not None:

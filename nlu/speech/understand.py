@@ -36,6 +36,11 @@ ASK_ROOM_INTENTS = ("device_control", "status_query")
 # misheard: ...?" before switching. Chosen on spoken dev (docs/benchmarks.md "voice-ask"): no out-of-scope note, heard
 # or typed, read as such a switch at any judge; the bot's own `understood_below` (0.5) is the floor.
 ASK_UNSURE_GAP_FROM = 0.5
+# The questions that only read ("is the AC on in here?", "how much energy did my lab use?", "what is scheduled in my
+# classroom?"): their room question is asked of any note heard at least `act_from`, sure or not, when the judge is at
+# least `ASK_UNSURE_GAP_FROM` sure of the reading, since the answer that completes it reads and switches nothing.
+# A schedule question that cancels is no such question: it writes (`may_ask_read_room`).
+READ_INTENTS = ("status_query", "energy_query", "forecast_query", "schedule_query", "alerts_query")
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,8 @@ class VoiceRules:
 @dataclass(frozen=True)
 class VoiceDecision:
     """`verdict`: ACT, CONFIRM, ASK or REFUSE; `why` a question: "unsure" (an unsure note's room question or any
-    note's time question, whose completed switch asks first) or ""; a refusal: "unheard" (the note),
+    note's time question, whose completed switch asks first; an unsure note's read-only question's room, whose answer
+    is answered at once) or ""; a refusal: "unheard" (the note),
     "not_understood" (the parse is unknown or doubted) or "question" (the parse asks something a voice note is not
     asked); a confirmation: "unsure" (the note or a deciding word) or "doubted" (the parse). `sure`: the note was
     heard at least `confirm_below` with no unsure deciding word."""
@@ -112,13 +118,19 @@ def voice_verdict(heard_confidence: float, unsure: bool, parsed: Command,
         # becomes, and what an open pass makes of speech that is no command (measured in docs/benchmarks.md: this
         # and the engine's score gap let the phone-error threshold rise). The questions let through: a sure note
         # ("turn off the lights") whose only gap is the room, its typed answer switching as a sure note would; and
-        # a note naming a place or device the campus lacks, whose answer names what to switch; and a switch lacking
-        # only its room (heard unsurely) or its time, whose completed switch the bot confirms first (branch voice-ask).
+        # a note naming a place or device the campus lacks, or nothing to switch ("What should I switch?"), whose
+        # answer names what to switch; and a switch lacking
+        # only its room (heard unsurely) or its time, whose completed switch the bot confirms first (branch voice-ask);
+        # and a question that only reads lacking its room, however heard (branch voice-status).
         if may_ask_room(heard_confidence, unsure, parsed, rules) or may_ask_unsure(heard_confidence, parsed, rules):
             return VoiceDecision(ASK, "", sure)
         if may_ask_unsure_gap(heard_confidence, unsure, parsed, rules):
             # "unsure": what the answer completes must ask before it switches (the bot's confirmation question).
             return VoiceDecision(ASK, "unsure", sure)
+        if may_ask_read_room(heard_confidence, parsed, rules):
+            # Its answer only reads; an unsure note's is marked "unsure" as any unsure note's kept question is (the
+            # bot's reply says so; an answer that only with it became a switch would ask first).
+            return VoiceDecision(ASK, "" if sure else "unsure", sure)
         return VoiceDecision(REFUSE, "question", sure)
     if parsed.intent == "device_control" and (not sure or doubted):
         # A misheard on/off never switches without a question.
@@ -169,11 +181,14 @@ def may_ask_unsure(heard_confidence: float, parsed: Command, rules: VoiceRules =
     the answer is a command of its own, under the voice rule like any. The room and time questions of an unsure note are
     `may_ask_unsure_gap`'s: their answer completes what was heard, misheard on/off and all, so it asks before it
     switches."""
-    from nlu.parser import asks_only_for_room, asks_which_place_or_device
+    from nlu.parser import DEVICE_QUESTION, asks_only_for_room, asks_which_place_or_device
 
+    # "What should I switch? Please name the device and the place." ("turn it on" with nothing it could be): its
+    # answer is a whole command of its own too, and it says what was missing where a refusal said "say it again".
+    names_what = asks_which_place_or_device(parsed) or parsed.clarification == DEVICE_QUESTION
     return (heard_confidence >= rules.act_from and parsed.intent not in ("unknown", "help")
             and parsed.confidence >= rules.understood_below and not asks_only_for_room(parsed)
-            and not parsed.needs_time and asks_which_place_or_device(parsed))
+            and not parsed.needs_time and names_what)
 
 
 def may_ask_unsure_gap(heard_confidence: float, unsure: bool, parsed: Command, rules: VoiceRules = VoiceRules(),
@@ -192,6 +207,21 @@ def may_ask_unsure_gap(heard_confidence: float, unsure: bool, parsed: Command, r
     return (heard_confidence >= rules.act_from and parsed.intent == "device_control"
             and parsed.confidence >= max(judge_from, rules.understood_below)
             and ((not sure and asks_only_for_room(parsed)) or parsed.needs_time))
+
+
+def may_ask_read_room(heard_confidence: float, parsed: Command, rules: VoiceRules = VoiceRules(),
+                      judge_from: float = ASK_UNSURE_GAP_FROM) -> bool:
+    """Whether a voice note read as a question that only reads (`READ_INTENTS`: a status, energy, forecast, alerts or
+    schedule-listing question, never a cancelling one) and lacks only its room ("is the AC on in here?", "how much
+    did my lab use today?") may be asked "Which room?", however surely it was heard: heard at least `rules.act_from`,
+    and the judge at least `judge_from` (and `rules.understood_below`) sure of the reading. Refused before, "I am not
+    sure enough of what I heard to ask which room" (an unsure note) or "I did not hear the room" (a sure energy or
+    schedule question), a rule made for switches: the answer that completes a question answers it, switching nothing,
+    and the reply names the room and what it read, so a misheard word shows."""
+    from nlu.parser import asks_only_for_room
+
+    return (heard_confidence >= rules.act_from and parsed.intent in READ_INTENTS and parsed.operation != "cancel"
+            and parsed.confidence >= max(judge_from, rules.understood_below) and asks_only_for_room(parsed))
 
 
 def _with_confidence(command: Command, confidence: float) -> Command:
