@@ -65,6 +65,7 @@ from collections.abc import Iterable
 
 from nlu.lexicon import NUMBER_ROOM_HEADS
 from nlu.speech.base import HeardWord
+from nlu.speech.leadword import LEAD_UNSURE, NAMED_FROM
 from nlu.textnorm import base_tokens
 
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
@@ -404,6 +405,10 @@ _REQUEST_STARTS = frozenset("are is was were do does did can could would will ho
 _POLITE_AFTER = (["mind"], ["kindly"], ["do", "me"])
 
 
+# A question's verb at its start ("is the AC on", "did the fans go off").
+_ASKING_VERBS = frozenset("is are was were do does did".split())
+
+
 # Words said before a hesitation at the start of a note ("so um are the fans on").
 _OPENERS = frozenset("so okay ok uh and well right yeah oh".split())
 
@@ -412,13 +417,19 @@ def _hesitation_first(words: list[HeardWord]) -> list[HeardWord]:
     """"i am are the fans off" -> "um are the fans off": Whisper writes a first "um" as "I'm", also after opening
     fillers ("so i am are the fans on"). And a first "would you" written "what you" or "what do you" before "mind",
     "kindly" or "do me" ("what do you mind turning on ...", "what you do me a favour and ..."): a request, not a
-    question."""
+    question. A first word Whisper barely heard (under LEAD_UNSURE) before "is"/"are"/"did"... and a determiner or
+    device word is a hesitation: "earth is the projector off" -> "um is the projector off" ("uh is ...")."""
     k = 0
     while k < len(words) and (words[k].text in _OPENERS or words[k].text == COMMA):
         k += 1
     if (len(words) > k + 2 and words[k].text == "i" and words[k + 1].text == "am"
             and words[k + 2].text in _REQUEST_STARTS):
         return [*words[:k], HeardWord("um", min(words[k].confidence, words[k + 1].confidence)), *words[k + 2:]]
+    if (len(words) > k + 2 and words[k].confidence < LEAD_UNSURE and words[k].text not in _REQUEST_STARTS
+            and words[k + 1].text in _ASKING_VERBS and words[k + 2].text in NAMED_FROM):
+        # "earth is the projector off ..." ("earth" at 0.07) -> "um is the projector off ...": a barely heard first
+        # word before a question's verb and what it asks about is the hesitation said there ("uh is ...").
+        return [*words[:k], HeardWord("um", words[k].confidence), *words[k + 1:]]
     texts = [w.text for w in words]
     for said in (["what", "you"], ["what", "do", "you"]):
         rest = texts[len(said):]

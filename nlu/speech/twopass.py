@@ -31,6 +31,7 @@ import numpy as np
 
 from nlu.grammar import Grammar
 from nlu.speech.base import SpeechEngine, SpeechError, Transcript
+from nlu.speech.leadword import unsure_opening
 from nlu.speech.nbest import Reader, command_reader, same_command
 from nlu.speech.noise import snr_db
 from nlu.speech.whisper import campus_prompt
@@ -179,6 +180,11 @@ def rank(closed: Transcript | None, heard: Transcript, read: Reader, rules: Join
             return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
         return opened
     if same_command(closed_command, open_command):
+        if open_command.intent == "device_control" and unsure_opening(heard.words):
+            # The open pass barely heard the words before what the note names (whether it ordered or asked: "uh
+            # is" heard "earth is"), and the grammar pass fills them with "please"/"kindly" whatever was said: its
+            # agreement says nothing about them. The switch asks, as the open reading alone would.
+            return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
         # Two recognisers that hear the same command: unsure only if both are. The grammar sentence is shown: the
         # open text may carry words Whisper made up around it ("... one oh one well done").
         joined = 1 - (1 - closed.confidence) * (1 - opened.confidence)
@@ -216,8 +222,8 @@ def grammar_needed(heard: Transcript, read: Reader, vocabulary: Vocabulary, rule
     if not heard.text or heard.audio_s > rules.closed_max_s or made_up(heard, rules, prompt):
         return False
     command = read(heard.text)
-    if command is None or command.intent != "device_control":
-        return False
+    if command is None or command.intent != "device_control" or unsure_opening(heard.words):
+        return False  # (an unsure opening: the switch asks whatever the grammar pass reads; see `rank`)
     alone = rank(None, heard, read, rules, prompt)
     return alone.confidence < ASK_BELOW or bool(unsure_words(alone.words, vocabulary))
 
