@@ -719,7 +719,7 @@ class Parser:
             if not (facts.has_device or facts.everything or facts.pronoun) and _object_before_place(facts, times):
                 return Command(text=raw, intent="unknown")  # "switch on the whiteboard in room 202": not everything
             if _thing_on_a_device(facts):
-                return Command(text=raw, intent="unknown")  # "a youtube video on the room 201 projector": not the projector
+                return Command(text=raw, intent="unknown")  # "a youtube video on the room 201 projector"
             if times.when is None and times.period is not None and _since_told(toks, times):
                 # "the fans are running since morning, kindly off them": how long a state has lasted, not when to act
                 times = dataclasses.replace(times, period=None, day_only=False)
@@ -1067,7 +1067,8 @@ class Parser:
                 for k, t in enumerate(f.toks)):
             return "unknown", None, None  # "any alerts about the cyclone": warnings of the world, not of our boards
         # "turn off all the ACs everywhere, power cut warning from the EB": the warning is the order's reason.
-        if (cues & lx.ALERT_WORDS and not _only_in_a_reason(f, lx.ALERT_WORDS)) or any(f.phrase(p) for p in _ALERT_PHRASES) or (
+        alerting = cues & lx.ALERT_WORDS and not _only_in_a_reason(f, lx.ALERT_WORDS)
+        if alerting or any(f.phrase(p) for p in _ALERT_PHRASES) or (
                 "online" in cues and question and (f.has_place or "switches" in cues or "boards" in cues)):
             return "alerts_query", None, None
         if self._advice(f, lead, first):
@@ -1283,7 +1284,8 @@ class Parser:
                 return True
             if tok in _SAME_IN_PAST and i - 1 in perfect and toks[max(0, i - 2):i - 1] and toks[i - 2] in _SUBJECTS | _DOERS:
                 return True  # "I've put the kettle on myself": done, told ("have put" is no wish)
-            if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS and not _after_order(f, i) \
+            if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS \
+                    and not _after_order(f, i) \
                     and toks[max(0, i - 2):i - 1] not in (["can"], ["could"], ["will"], ["would"]):
                 return True  # "someone cut the power"; "can someone shut the projector" asks for it
             if tok in _SAME_IN_PAST | {"shutdown"} and prev in ("we", "i", "they") and i == 1 + (toks[:1] == ["and"]) \
@@ -2080,7 +2082,8 @@ def _after_order(f: _Facts, i: int) -> bool:
     first = f.toks[:min(f.clause_starts)]
     acts = [k for k, t in enumerate(first) if t in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS]
     named = any(k in f.mentioned for k in range(len(first))) or bool(set(first) & {"everything", "campus", "all"})
-    return bool(acts) and named and not set(first[:acts[0]]) & (_TELLING | _DOERS | _SUBJECTS)  # "switch off, relax": chat
+    # "switch off, relax" names nothing: chat, whatever follows.
+    return bool(acts) and named and not set(first[:acts[0]]) & (_TELLING | _DOERS | _SUBJECTS)
 
 
 # Opening a message meant for a person: "tell Priya the stage lights are faulty", "ask Ravi to switch off the AC".
@@ -2565,7 +2568,8 @@ def _statusish(f: _Facts) -> bool:
     end = min(f.clause_starts, default=len(f.toks))
     end = end if _after_order(f, end) else len(f.toks)
     said = f" {' '.join(f.toks[:end])} "
-    return bool({t for t in f.toks[:end] if t in f.cues} & lx.STATUS_WORDS) or any(f" {p} " in said for p in _STATUS_PHRASES)
+    return bool({t for t in f.toks[:end] if t in f.cues} & lx.STATUS_WORDS) \
+        or any(f" {p} " in said for p in _STATUS_PHRASES)
 
 
 # Things opened and closed that no switch works: "keep the door open" says nothing of a switch's state.

@@ -1,6 +1,7 @@
 """Kinds of message issue 16's thirteenth fresh held-out read got wrong (branch text-kinds14), in words of their own:
-none of these sentences is in the corpus. Safety first: "turn the bass down on the sound system" switched the sound
-system on, and (rules alone) "a youtube video on the room 201 projector" the projector, "some tunes" the lights."""
+none of the sentences parsed here is in the corpus. Safety first: "turn the bass down on the sound system" switched
+the sound system on, and (rules alone) "a youtube video on the room 201 projector" the projector, "some tunes" the
+lights."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def test_a_report_or_chat_with_the_same_words_stays_no_order(demo: Parser) -> No
 def test_a_status_question_on_a_shared_name_asks_which(rules: Parser) -> None:
     command = rules.parse("is the stage lighting on right now?", now=NOW)
     assert command.intent == "status_query" and command.clarification and command.device_types == ("light",), command
-    command = rules.parse("are the stage lights on in the seminar hall", now=NOW)
+    command = rules.parse("are the seminar hall's stage lights on at the moment", now=NOW)
     assert command.clarification is None and command.switches == ("seminar-hall-stage-lights",), command
 
 
@@ -78,7 +79,7 @@ def test_a_forecast_for_a_weekday_is_the_coming_one(demo: Parser) -> None:
 def test_a_forecast_for_a_place_the_campus_lacks_asks(demo: Parser) -> None:
     command = demo.parse("energy forecast for the canteen on monday", now=NOW)
     assert command.intent == "forecast_query" and command.clarification, command
-    command = demo.parse("forecast for lab 2 tomorrow", now=NOW)
+    command = demo.parse("forecast the usage of lab 2 for tomorrow", now=NOW)
     assert command.clarification is None and command.rooms == ("lab-2",), command
 
 
@@ -95,7 +96,8 @@ def test_what_is_going_to_switch_at_a_time_is_a_schedule_question(demo: Parser) 
 
 
 def test_a_message_for_a_named_person_is_no_request(demo: Parser) -> None:
-    for text in ("tell Suresh the fans in room 201 are faulty", "ask Meena to check why the projector in lab 2 is offline"):
+    for text in ("tell Suresh the fans in room 201 are faulty",
+                 "ask Meena to check why the projector in lab 2 is offline"):
         assert demo.parse(text, now=NOW).intent == "unknown", text
     command = demo.parse("tell me if the fans in room 201 are on", now=NOW)  # near miss: "me" is the user
     assert command.intent == "status_query" and command.switches == ("cr-201-fans",), command
@@ -103,7 +105,7 @@ def test_a_message_for_a_named_person_is_no_request(demo: Parser) -> None:
 
 def test_what_did_it_cost_after_an_energy_question(rules: Parser) -> None:
     first = rules.parse("how much power did lab 1 use yesterday", now=NOW)
-    command = rules.parse("what did it cost", context=ParseContext(previous=first), now=NOW)
+    command = rules.parse("what did that cost us", context=ParseContext(previous=first), now=NOW)
     assert command.intent == "energy_query" and command.rooms == ("lab-1",) and command.period == first.period, command
-    order = rules.parse("switch off the fans in lab 1", now=NOW)  # near miss: after an order it asks nothing of cost
-    assert rules.parse("what did it cost", context=ParseContext(previous=order), now=NOW).intent != "energy_query"
+    order = rules.parse("switch the lab 1 fans off", now=NOW)  # near miss: after an order it asks nothing of cost
+    assert rules.parse("what did that cost us", context=ParseContext(previous=order), now=NOW).intent != "energy_query"
