@@ -2091,6 +2091,7 @@ _PASS_ON = frozenset({"tell", "ask", "inform", "remind", "message", "call", "pin
 # How this bot is used for a task: "how do I set a timer on the lights", "explain how scheduling works here".
 _HOW_TO_TASKS = ("how do i set a timer", "how do i ask about", "how do i ask for", "how can i set a timer")
 _BOT_TOPICS = frozenset("scheduling schedules schedule timers timer alerts alert forecasts forecast this bot".split())
+_OUR_THINGS = frozenset("room rooms device devices switch switches relay relays board boards".split())
 
 
 def _asks_how_to_use(f: _Facts) -> bool:
@@ -2100,7 +2101,8 @@ def _asks_how_to_use(f: _Facts) -> bool:
     if f.rooms or f.buildings or f.unknown_places or set(f.toks) & _OWNERS:
         return False
     if any(f.phrase(p) for p in _HOW_TO_TASKS):
-        return True
+        # Only for a thing of ours: "how do I ask for a day off" stays another kind of help.
+        return f.has_device or bool(set(f.toks) & (_TOPIC_WORDS | _BOT_TOPICS | _OUR_THINGS))
     return any(t == "how" and set(f.toks[k + 1:k + 4]) & _BOT_TOPICS and set(f.toks[k + 2:k + 6])
                & {"work", "works", "working"} for k, t in enumerate(f.toks))  # "how do alerts work"
 
