@@ -691,6 +691,10 @@ class Parser:
             day = prev.period.start.date() if _answers_time(prev, facts) and prev.period is not None else None
             if times.period is not None or day is not None:
                 times = extract_times(toks, now, ahead=True, day=day)
+        elif intent == "forecast_query" and times.period is not None and not times.future:
+            # "estimate the staff room's energy for monday": a forecast is of the coming monday, never the last one
+            # (seventeenth pass: it forecast the monday gone).
+            times = extract_times(toks, now, ahead=True)
         if intent in ("unknown", "help"):
             return Command(text=raw, intent=intent)
         if facts.unknown_places and intent in _ASKS_ABOUT_PLACES:
@@ -703,8 +707,9 @@ class Parser:
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
+            strange = [i for i, t in enumerate(toks) if t in self._strange_words(facts) and not _after_order(facts, i)]
             if not (facts.has_device or (facts.pronoun and context.previous is not None)) \
-                    and (self._strange_words(facts) or facts.cues & _MACHINES):
+                    and (strange or facts.cues & _MACHINES):
                 # "start the photocopier in the office": not everything; nor is "it" in "the room jigger in the
                 # staff room, put it on" (Whisper's "heater"), which only a command before it could name.
                 return Command(text=raw, intent="unknown")
@@ -713,6 +718,8 @@ class Parser:
                 return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
             if not (facts.has_device or facts.everything or facts.pronoun) and _object_before_place(facts, times):
                 return Command(text=raw, intent="unknown")  # "switch on the whiteboard in room 202": not everything
+            if _thing_on_a_device(facts):
+                return Command(text=raw, intent="unknown")  # "a youtube video on the room 201 projector"
             if times.when is None and times.period is not None and _since_told(toks, times):
                 # "the fans are running since morning, kindly off them": how long a state has lasted, not when to act
                 times = dataclasses.replace(times, period=None, day_only=False)
@@ -825,6 +832,9 @@ class Parser:
                    and not (w in self.gaz.words and w in _DEVICE_WORDS)]  # "the AC in the library annexe"
         # An energy question whose subject is such a place ("how much energy did the canteen use"): asked back too.
         energy = bool(set(toks) & (lx.ENERGY_WORDS - _MONEY_WORDS))  # "how much did I spend in the canteen": money
+        # "forecast for the gym tomorrow": a forecast's place follows "for" (seventeenth pass: it forecast the campus).
+        forecast = bool(set(toks) & lx.FORECAST_WORDS)
+        energy = energy or forecast
         if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)
                 or energy) \
                 or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
@@ -842,6 +852,7 @@ class Parser:
                     or toks[lead - 1:lead] in (["in"], ["at"], ["of"])
                     or toks[max(0, lead - 2):lead] in (["in", "the"], ["at", "the"], ["of", "the"])
                     or (energy and toks[max(0, lead - 2):lead] in [[v, "the"] for v in _ASKED_SUBJECT])
+                    or (forecast and (toks[lead - 1:lead] == ["for"] or toks[max(0, lead - 2):lead] == ["for", "the"]))
                     or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
                 end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
                 _add(facts.unknown_places, f"the {' '.join(toks[lead:end])}")
@@ -890,6 +901,8 @@ class Parser:
         if not (f.has_place or f.unknown_places) and any(f.phrase(p) for p in _WITH_BOT) \
                 and any(f.phrase(p) for p in _HOW_DO_I):
             return "help", None, None  # "how do I set a timer with you": how to use the bot, whatever the task
+        if _asks_how_to_use(f):
+            return "help", None, None  # "how do I set a timer on the lights", "explain how scheduling works here"
         if _OUT_OF_SCOPE.search(f.text) or (not (f.has_device or f.has_place) and any(  # "good morning, lights on"
                 f.phrase(p) for p in _GREETINGS if p in lx.OUT_OF_SCOPE_PHRASES)):
             return "unknown", None, None
@@ -930,6 +943,9 @@ class Parser:
                 f.toks[i:i + 2] == ["help", "me"] and f.toks[i + 2:i + 3] and f.toks[i + 2] in _WORLD_TASKS
                 for i in range(len(f.toks)))) and not f.has_device:
             return "unknown", None, None  # "help me find a plumber for the hostel", "today's menu in the mess"
+        if f.toks[0] in _PASS_ON and len(f.toks) > 2 and 1 not in f.masks and f.toks[1].isalpha() \
+                and not self.spell.knows(f.toks[1]) and f.toks[1] not in self.gaz.words:
+            return "unknown", None, None  # "tell Priya the stage lights are faulty": a message for a person
         if any(t in _SWITCH_FORMS and n in _PERSONS for t, n in zip(f.toks, f.toks[1:])):
             return "unknown", None, None  # "that talk switched me off", "don't turn him on": people, not relays
         action = self._action(f)
@@ -1050,7 +1066,9 @@ class Parser:
                 t in ("about", "regarding") and _thing_after(f, k + 1) and not set(f.toks[k + 1:k + 3]) & _OUR_KIT
                 for k, t in enumerate(f.toks)):
             return "unknown", None, None  # "any alerts about the cyclone": warnings of the world, not of our boards
-        if cues & lx.ALERT_WORDS or any(f.phrase(p) for p in _ALERT_PHRASES) or (
+        # "turn off all the ACs everywhere, power cut warning from the EB": the warning is the order's reason.
+        alerting = cues & lx.ALERT_WORDS and not _only_in_a_reason(f, lx.ALERT_WORDS)
+        if alerting or any(f.phrase(p) for p in _ALERT_PHRASES) or (
                 "online" in cues and question and (f.has_place or "switches" in cues or "boards" in cues)):
             return "alerts_query", None, None
         if self._advice(f, lead, first):
@@ -1123,6 +1141,9 @@ class Parser:
         if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
+        if first == "what" and not f.has_device and times.when is not None \
+                and any(f.phrase(f"{w} to {v}") for w in ("going", "due", "set", "scheduled") for v in _GOING_VERBS):
+            return "schedule_query", None, "list"  # "what is going to switch at 5 pm": what is planned then
         if action and f.has_device and (not question or first in ("what", "when")) and _device_going_to_switch(f):
             # "the AC in the seminar hall is going to go off" (Whisper's "um when is the AC ... going to go off"
             # with "when" heard "someone"): what the device will do, about what is planned, never an order. Asked
@@ -1176,6 +1197,9 @@ class Parser:
             return ("unknown", None, None) if negated else ("device_control", action, None)
         prev = context.previous
         shape = _follow_up_shape(f) if prev is not None and prev.intent != "unknown" else None
+        if prev is not None and prev.intent == "energy_query" and action is None and f.pronoun \
+                and cues & _MONEY_WORDS and not (f.has_device or f.has_place or f.unknown_places):
+            return "energy_query", None, None  # "what did it cost?" after an energy question: its cost
         if shape is None and prev is not None and prev.intent in ("energy_query", "forecast_query") \
                 and _period_only(f, times):
             return prev.intent, None, None  # "and last week?" after an energy answer: the same question, another period
@@ -1261,6 +1285,7 @@ class Parser:
             if tok in _SAME_IN_PAST and i - 1 in perfect and toks[max(0, i - 2):i - 1] and toks[i - 2] in _SUBJECTS | _DOERS:
                 return True  # "I've put the kettle on myself": done, told ("have put" is no wish)
             if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS \
+                    and not _after_order(f, i) \
                     and toks[max(0, i - 2):i - 1] not in (["can"], ["could"], ["will"], ["would"]):
                 return True  # "someone cut the power"; "can someone shut the projector" asks for it
             if tok in _SAME_IN_PAST | {"shutdown"} and prev in ("we", "i", "they") and i == 1 + (toks[:1] == ["and"]) \
@@ -1677,7 +1702,9 @@ class Parser:
         return [s.id for r in rooms for s in self.gaz.switches_by_room.get(r, ()) if s.name.lower() in names]
 
     def _query(self, raw: str, intent: str, f: _Facts, times, context: ParseContext, operation: str | None) -> Command:
-        self._rooms_from_switches(f, ParseContext(user_rooms=context.user_rooms), ask=False)
+        # "are the stage lights on?": a name two rooms share asks which one, as an order does (seventeenth pass: it
+        # answered for no switch); other questions keep the campus-wide reading.
+        self._rooms_from_switches(f, ParseContext(user_rooms=context.user_rooms), ask=intent == "status_query")
         rooms, question, _ = self._resolve_rooms(f, context, allow_context=False)
         if f.buildings and not f.rooms and not f.ambiguous_rooms:
             rooms = []  # a building question is about the building; the bot sums its rooms
@@ -1703,8 +1730,11 @@ class Parser:
             types = types or list(prev.device_types)
             if f.has_device and not (rooms or f.has_place or f.buildings or f.everywhere or question):
                 rooms = list(prev.rooms)  # "and the AC?" after a question about the fan in lab 2: still lab 2
-        if prev is not None and prev.intent == intent and _period_only(f, times):
-            rooms, buildings = list(prev.rooms), list(prev.buildings)  # "and last week?": same place, other period
+        if prev is not None and prev.intent == intent and (_period_only(f, times) or (
+                leans and not (f.has_device or f.has_place or f.unknown_places))):
+            # "and last week?": same place, other period; "what did it cost?": the same place and period
+            rooms, buildings = list(prev.rooms), list(prev.buildings)
+            period = period or prev.period
         else:
             buildings = list(f.buildings)
         switches: list[str] = []
@@ -1714,6 +1744,9 @@ class Parser:
                 for s in chosen:
                     _add(switches, s)
                     _add(types, self.gaz.switches[s].type)
+            elif question is not None:
+                for s in options:
+                    _add(types, self.gaz.switches[s].type)  # asked which one: the type asked of
         if intent == "status_query" and rooms and (f.types or (types and not f.has_device)):
             switches += self._of_types(rooms, types, f.plain_types)  # "what about room 202" after "is the ac on in room 201"
         when = times.when if intent == "schedule_query" else None
@@ -1996,6 +2029,11 @@ _TELLING = frozenset({"is", "are", "was", "were", "got", "gets", "has", "have", 
                       "canceled", "starts", "started", "starting"})
 
 
+# A clause beside an order that says where a word came from ("storm warning from the met office", "the principal's
+# office called"): its place is the source, not where to act (seventeenth pass: "in all rooms" became the office).
+_SOURCE_WORDS = frozenset({"from", "called", "rang", "phoned", "messaged", "emailed", "complained", "said", "says"})
+
+
 def _told_aside(f: _Facts, mentions: list[Mention], room_of: dict[str, object]) -> list[Mention]:
     """Mentions inside a clause that gives a reason beside the order ("lights off in room 102, the class shifted to
     the seminar hall"): not what the order is about when the order's own clause names a thing of the same sort (a
@@ -2013,7 +2051,7 @@ def _told_aside(f: _Facts, mentions: list[Mention], room_of: dict[str, object]) 
         return any(toks[i] in _CLAUSE_WORDS and i not in spanned for i in range(a, b))
 
     def tells(a: int, b: int) -> bool:
-        return not orders(a, b) and any(toks[i] in _TELLING and i not in spanned for i in range(a, b))
+        return not orders(a, b) and any(toks[i] in _TELLING | _SOURCE_WORDS and i not in spanned for i in range(a, b))
 
     if not any(orders(a, b) for a, b in clauses):
         return []
@@ -2032,6 +2070,41 @@ _BARE_ORDER_WORDS = frozenset("want wanted need needed like let lets sure ensure
                               "asap thanks thank please pls plz kindly sir madam maam mam ok okay just actually right "
                               "away immediately down up quickly fast instead then alright fine cool great good yes "
                               "yeah yep oh ah hmm".split()) | _LEAD_INS
+
+
+def _after_order(f: _Facts, i: int) -> bool:
+    """Token `i` lies in a clause after a first clause that orders (an on/off or switch verb, no "is/was/has"
+    before it): "power down the whole campus, everyone has gone home", "wall sockets in room 102 off, someone left a
+    charger plugged in". What is told there is the order's reason, not what it is about (seventeenth pass: the
+    reason's "home" or "someone left" vetoed the order)."""
+    if not f.clause_starts or i < min(f.clause_starts):
+        return False
+    first = f.toks[:min(f.clause_starts)]
+    acts = [k for k, t in enumerate(first) if t in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS]
+    named = any(k in f.mentioned for k in range(len(first))) or bool(set(first) & {"everything", "campus", "all"})
+    # "switch off, relax" names nothing: chat, whatever follows.
+    return bool(acts) and named and not set(first[:acts[0]]) & (_TELLING | _DOERS | _SUBJECTS)
+
+
+# Opening a message meant for a person: "tell Priya the stage lights are faulty", "ask Ravi to switch off the AC".
+_PASS_ON = frozenset({"tell", "ask", "inform", "remind", "message", "call", "ping"})
+# How this bot is used for a task: "how do I set a timer on the lights", "explain how scheduling works here".
+_HOW_TO_TASKS = ("how do i set a timer", "how do i ask about", "how do i ask for", "how can i set a timer")
+_BOT_TOPICS = frozenset("scheduling schedules schedule timers timer alerts alert forecasts forecast this bot".split())
+_OUR_THINGS = frozenset("room rooms device devices switch switches relay relays board boards".split())
+
+
+def _asks_how_to_use(f: _Facts) -> bool:
+    """How to use the bot for one of its tasks, with no place named: a help phrase that names a task, even with a
+    campus device ("on the lights") or an out-of-scope phrase ("set a timer") in it; or "how <topic> works"
+    (seventeenth pass: these went out of scope, or to a schedule question asking "Which room?")."""
+    if f.rooms or f.buildings or f.unknown_places or set(f.toks) & _OWNERS:
+        return False
+    if any(f.phrase(p) for p in _HOW_TO_TASKS):
+        # Only for a thing of ours: "how do I ask for a day off" stays another kind of help.
+        return f.has_device or bool(set(f.toks) & (_TOPIC_WORDS | _BOT_TOPICS | _OUR_THINGS))
+    return any(t == "how" and set(f.toks[k + 1:k + 4]) & _BOT_TOPICS and set(f.toks[k + 2:k + 6])
+               & {"work", "works", "working"} for k, t in enumerate(f.toks))  # "how do alerts work"
 
 
 def _other_object(f: _Facts, times: TimeInfo) -> bool:
@@ -2074,6 +2147,37 @@ def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
                and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
                and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS
                and t not in lx.NUMBER_ROOM_HEADS for a, b in spans for i, t in enumerate(toks[a:b], a))
+
+
+_ON_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that", "their", "his", "her"})
+# Words before a prepositional "on" that still leave the device as the thing switched ("turn it on", "everything on").
+_NOT_A_THING_ON = _WHOLE_PLACE_WORDS | _BARE_ORDER_WORDS | _SWITCH_FORMS | _STRONG_VERBS | _LINKS | lx.PRONOUNS \
+    | lx.FILLER_WORDS | frozenset({"everything", "all", "both", "only", "them", "it"})
+
+
+def _thing_on_a_device(f: _Facts) -> bool:
+    """A thing said before "on <the> <device>", with no device before it: "start a youtube video on the room 201
+    projector", "switch on windows defender on the office computer", "turn the bass down on the sound system". The
+    device is only where the thing is (a video, a program, a setting), and switching it was never asked; it ran the
+    device on, unasked (seventeenth pass). "switch on the lights on the stage" names a device first: unchanged."""
+    toks = f.toks
+    devices = [i for i in f.mentioned if f.masks.get(i) != PLACE]
+    for i in range(1, len(toks) - 1):
+        if toks[i] != "on" or any(d < i for d in devices):
+            continue
+        k = i + 1
+        while k < len(toks) and toks[k] in _ON_DETERMINERS:
+            k += 1
+        run = k
+        while run < len(toks) and run in f.mentioned:
+            run += 1
+        if not any(f.masks.get(j) != PLACE for j in range(k, run)):
+            continue  # "on in lab 1", "on now", "on the stage": no device named right after the "on"
+        before = toks[i - 1]
+        if before in ("up", "down") or (before.isalpha() and i - 1 not in f.mentioned and before not in STOP_WORDS
+                                        and before not in _NOT_A_THING_ON):
+            return True
+    return False
 
 
 # Before an on/off said as the verb (Indian English "pls off it", "kindly on the projector", "do the needful and
@@ -2461,8 +2565,13 @@ def _device_slip(prev: Command | None, f: _Facts) -> bool:
 
 
 def _statusish(f: _Facts) -> bool:
-    """Status words or phrases ("still on", "running", "left on") outside the names in the message."""
-    return bool(f.cues & lx.STATUS_WORDS) or any(f.phrase(p) for p in _STATUS_PHRASES)
+    """Status words or phrases ("still on", "running", "left on") outside the names in the message, and outside a
+    reason told after an order ("wall sockets in room 102 off, someone left a charger plugged in")."""
+    end = min(f.clause_starts, default=len(f.toks))
+    end = end if _after_order(f, end) else len(f.toks)
+    said = f" {' '.join(f.toks[:end])} "
+    return bool({t for t in f.toks[:end] if t in f.cues} & lx.STATUS_WORDS) \
+        or any(f" {p} " in said for p in _STATUS_PHRASES)
 
 
 # Things opened and closed that no switch works: "keep the door open" says nothing of a switch's state.
