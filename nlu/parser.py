@@ -26,6 +26,7 @@ from nlu.command import Command, ParseContext, Period
 from nlu.corrections import Span, after_restart, take_back
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
+from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.retraction import takes_back
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
@@ -602,6 +603,7 @@ class Parser:
         toks = after_restart(toks)  # "I want to, okay let me start again, switch off the AC"
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
         toks = _bare_hour(taken.toks, context.previous, self.gaz.rooms, now)  # "make it 4" after "... at 5 pm"
+        toks = as_time_phrase(toks, context.previous)  # "for" after "In 20 minutes, or for 20 minutes?"
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
         times = _same_period(times, toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
@@ -936,7 +938,9 @@ class Parser:
         prev = context.previous
         if action is None and _answers_time(prev, f) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
-                     or times.bad_date or (prev.offers_now and cues & _YES_WORDS)) and cues <= _ANSWER_WORDS:
+                     or times.bad_date or (prev.offers_now and cues & _YES_WORDS)
+                     or (times.duration is not None and asked_in_or_for(prev) is not None)) \
+                and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         if action is None and _retimes(prev, f, times):
             return "device_control", prev.action, None  # "make that 9 pm", "in 10 minutes instead": the same, later

@@ -1,0 +1,45 @@
+"""The bot end to end (the real PTB Application, the loopback Bot API server, the gateway and a simulated fleet on the
+real broker): the answer to "In 20 minutes, or for 20 minutes?" completes the command it asked about."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import records
+
+FACULTY = 2001  # Dr. Meera Iyer: cr-101, cr-102
+
+
+@pytest.fixture
+def speech():
+    """These tests type; no speech model is loaded (overrides the session fixture for this module)."""
+    return None
+
+
+def pending_runs(h):
+    return [(p.switch_ids, p.on) for p in records.actions_with_status(h.db_url, "pending")]
+
+
+@pytest.mark.parametrize("answer", ["for", "for 20 minutes"])
+async def test_for_switches_now_and_back_after_the_amount(harness, answer):
+    asked = await harness.say(FACULTY, "turn on the AC in classroom 101, make it 20 minutes")
+    assert asked.text == "In 20 minutes, or for 20 minutes?"
+    assert harness.relay("cr-101-ac") is False and pending_runs(harness) == []
+    done = await harness.say(FACULTY, answer)
+    assert "Classroom 101: AC on" in done.text, done.text
+    assert harness.relay("cr-101-ac") is True
+    assert pending_runs(harness) == [(("cr-101-ac",), False)]  # and off again after the 20 minutes
+
+
+async def test_in_schedules_it(harness):
+    await harness.say(FACULTY, "switch on the fans in classroom 102, make it 20 minutes")
+    done = await harness.say(FACULTY, "in")
+    assert done.text.startswith("Scheduled:"), done.text
+    assert harness.relay("cr-102-fans") is False and pending_runs(harness) == [(("cr-102-fans",), True)]
+
+
+async def test_for_with_no_question_before_switches_nothing(harness):
+    await harness.say(FACULTY, "turn on the AC in classroom 101")
+    sent = harness.gateway.stats.commands_sent
+    await harness.say(FACULTY, "for")
+    assert harness.gateway.stats.commands_sent == sent and pending_runs(harness) == []
