@@ -23,9 +23,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
 from nlu.command import Command, ParseContext, Period
-from nlu.corrections import Span, after_restart, take_back
+from nlu.corrections import Span, after_restart, corrects_itself, take_back
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
+from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.retraction import takes_back
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
@@ -403,9 +404,22 @@ class Parser:
             or self._understand(raw, toks, corrections, context, now)
         if self.judge is not None:
             command = self.judge.review(command, evidence)
+        command = self._unless_paused(command, toks, now)
         log.debug("parsed", extra={"kv": {"intent": command.intent, "rooms": ",".join(command.rooms),
                                           "confidence": round(command.confidence, 2)}})
         return command
+
+    def _unless_paused(self, command: Command, toks: list[str], now: dt.datetime) -> Command:
+        """"turn on the projector, er, the AC in room 101": a device command whose words pause right between two
+        devices (or two places) asks which was meant (`nlu.hesitation`); it switched both. Checked on the command as
+        judged, since it only ever turns a switch into a question (the judge is trained on the rules' parse)."""
+        if command.intent != "device_control" or command.clarification is not None \
+                or not FILLED_PAUSES.intersection(toks) or corrects_itself(toks):
+            return command  # the common case, first; "lab one, er, lab two I mean" was corrected as said
+        found = find_hesitation(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))
+        if found is None:
+            return command
+        return dataclasses.replace(command, clarification=hesitation_question(toks, found))
 
     def _without_exception(self, raw: str, toks: list[str], corrections: int, context: ParseContext,
                            now: dt.datetime) -> tuple[Command, Evidence] | None:

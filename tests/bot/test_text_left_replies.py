@@ -43,3 +43,13 @@ async def test_for_with_no_question_before_switches_nothing(harness):
     sent = harness.gateway.stats.commands_sent
     await harness.say(FACULTY, "for")
     assert harness.gateway.stats.commands_sent == sent and pending_runs(harness) == []
+
+
+async def test_a_pause_between_two_devices_asks_and_switches_nothing(harness):
+    sent = harness.gateway.stats.commands_sent
+    asked = await harness.say(FACULTY, "turn on the projector, er, the AC in classroom 102")
+    assert asked.text.startswith("Did you mean AC only, or projector and AC?"), asked.text
+    assert harness.gateway.stats.commands_sent == sent
+    assert harness.relay("cr-102-ac") is False and harness.relay("cr-102-projector") is False
+    both = await harness.say(FACULTY, "turn on the lights, uh, and the fans in classroom 102")
+    assert "on (2/2 confirmed)" in both.text, both.text

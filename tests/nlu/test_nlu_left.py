@@ -1,4 +1,5 @@
-"""Leftovers of the last pass (issues 15 and 16): the answer to "In 20 minutes, or for 20 minutes?"."""
+"""Leftovers of the last pass (issues 15 and 16): the answer to "In 20 minutes, or for 20 minutes?", a filled pause
+between two devices or places."""
 
 from __future__ import annotations
 
@@ -54,3 +55,44 @@ def test_for_after_anything_else_completes_nothing(parser, first, answer):
     before = parser.parse(first, now=NOW)
     command = parser.parse(answer, ParseContext(previous=before), NOW)
     assert not (command.intent == "device_control" and command.clarification is None)
+
+
+# ------------------------------------------------------------------ a filled pause between two of a kind
+
+@pytest.mark.parametrize("text", [
+    "turn on the projector, er, the AC in room 101",   # a repair, or a list said slowly: switching both is unsafe
+    "switch off the fans uh the lights in lab 2",
+    "turn on the lights, um, fans in room 101",
+    "switch on the projector, er, the AC and the fans in room 102",
+    "lights off in room 201, um, in room 202",
+    "turn off the lights in room 101, uh, room 102",
+])
+def test_a_pause_between_two_of_a_kind_asks_which_was_meant(parser, text):
+    # Both were switched.
+    command = parser.parse(text, now=NOW)
+    assert command.intent == "device_control"
+    assert command.clarification is not None and command.clarification.startswith("Did you mean ")
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("turn on the lights, uh, and fans in room 101", {"cr-101-lights", "cr-101-fans"}),  # "and": both
+    ("turn on the lights um in room 101", {"cr-101-lights"}),                           # a pause before the place
+    ("switch off the fans, um, the fans in lab 1", {"lab-1-fans"}),                     # the same thing again
+    ("turn on the projector, er, I mean the AC in room 101", {"cr-101-ac"}),            # the marker corrects
+    ("turn off the projector, uh no, the fans in room 201", {"cr-201-fans"}),
+    ("reading hall lights, er, off", {"reading-hall-lights", "reading-hall-reading-lamps"}),
+])
+def test_the_same_words_elsewhere_keep_their_reading(parser, text, switches):
+    command = parser.parse(text, now=NOW)
+    assert command.clarification is None and set(command.switches) == switches
+
+
+def test_the_question_names_both_things_as_said(rules):
+    command = rules.parse("switch on the fans, hmm, AC in the staff room", now=NOW)
+    assert command.clarification == ("Did you mean AC only, or fans and AC? Please say it again with just the ones "
+                                     "you mean.")
+
+
+def test_a_question_with_a_pause_is_no_command_to_ask_about(parser):
+    command = parser.parse("are the lights, um, the fans on in room 101", now=NOW)
+    assert command.intent == "status_query"
