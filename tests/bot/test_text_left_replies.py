@@ -53,3 +53,11 @@ async def test_a_pause_between_two_devices_asks_and_switches_nothing(harness):
     assert harness.relay("cr-102-ac") is False and harness.relay("cr-102-projector") is False
     both = await harness.say(FACULTY, "turn on the lights, uh, and the fans in classroom 102")
     assert "on (2/2 confirmed)" in both.text, both.text
+
+
+async def test_a_room_the_campus_lacks_is_said_so_and_its_answer_switches_nothing(harness):
+    sent = harness.gateway.stats.commands_sent
+    told = await harness.say(FACULTY, "turn off the lights in the board room")
+    assert told.text.startswith("I don't know the board room on this campus."), told.text
+    await harness.say(FACULTY, "classroom 101")  # no "Which room?" was asked: a room alone completes nothing
+    assert harness.gateway.stats.commands_sent == sent
