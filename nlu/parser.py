@@ -433,13 +433,14 @@ class Parser:
         if command.intent not in _ASKS_ABOUT_PLACES or command.buildings or not ROOM_HEADS.intersection(toks) \
                 or "my" in toks or not (command.clarification is None or asks_only_for_room(command)):
             return command  # the common case, first; "in my cabin" is one's own
-        if set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
-            return command  # "switch on the coffee machine in the board room"
+        subjects = _ASKED_SUBJECT if command.intent == "energy_query" else ()  # "how much did the board room use"
+        if set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS) \
+                or next(lacking_rooms(toks, (), self._place_words, subjects), None) is None:
+            return command  # "switch on the coffee machine in the board room"; "in room 101" (read once, cheaply)
         mentions = self.gaz.mentions(toks)
         if any(m.kind in ("room", "rooms", "building") for m in mentions):
             return command  # a campus place named too; else the rooms came from the user's one room, not the words
         taken = {k for m in mentions for k in range(m.start, m.end)} | extract_times(toks, now).used
-        subjects = _ASKED_SUBJECT if command.intent == "energy_query" else ()  # "how much did the board room use"
         found = list(lacking_rooms(toks, taken, self._place_words, subjects))
         named = taken | {k for start, end in found for k in range(start, end)}
         if not found or any(i not in named and t.isalpha() and not self.spell.knows(t) and t not in self.gaz.words
