@@ -78,6 +78,11 @@ def _marker_at(toks: list[str], i: int) -> tuple[str, ...] | None:
     return None
 
 
+def corrects_itself(toks: list[str]) -> bool:
+    """Whether the message has a correction marker after its first word ("lab one, er, lab two I mean")."""
+    return any(_marker_at(toks, i) is not None for i in range(1, len(toks)))
+
+
 # An order said again in other words after "i mean": "mute the sound system, i mean switch it off".
 _SAID_AGAIN_VERBS = frozenset({"turn", "switch", "shut", "put", "power", "kill", "cut"})
 _AGAIN_OBJECTS = frozenset({"it", "them", "that", "those", "this", "these"})

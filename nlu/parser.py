@@ -23,9 +23,12 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
 from nlu.command import Command, ParseContext, Period
-from nlu.corrections import Span, after_restart, take_back
+from nlu.corrections import Span, after_restart, corrects_itself, take_back
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
+from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
+from nlu.in_or_for import as_time_phrase, asked_in_or_for
+from nlu.lacking_places import HEADS as ROOM_HEADS, lacking_rooms, place_words
 from nlu.retraction import takes_back
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
@@ -365,6 +368,7 @@ class Parser:
         self.gaz = Gazetteer(vocab)
         self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
         self._building_rooms = {b.id: tuple(r.id for r in vocab.rooms if r.building_id == b.id) for b in vocab.buildings}
+        self._place_words = place_words(vocab)
         cue_words = (lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.STATUS_WORDS | lx.ENERGY_WORDS | lx.FORECAST_WORDS
                      | lx.SCHEDULE_WORDS | lx.CANCEL_WORDS | lx.ALERT_WORDS | {"help", "switch", "turn", "schedule"})
         known = (set(STOP_WORDS) | lx.COMMON_WORDS | lx.EVERYDAY_WORDS | lx.LIST_WORDS | lx.OUT_OF_SCOPE_WORDS | lx.FILLER_WORDS | set(WEEKDAYS) | set(_UNITS) | DAY_WORDS
@@ -402,9 +406,54 @@ class Parser:
             or self._understand(raw, toks, corrections, context, now)
         if self.judge is not None:
             command = self.judge.review(command, evidence)
+        command = self._unless_paused(command, toks, now)
+        command = self._unless_place_lacking(command, toks, now)
         log.debug("parsed", extra={"kv": {"intent": command.intent, "rooms": ",".join(command.rooms),
                                           "confidence": round(command.confidence, 2)}})
         return command
+
+    def _unless_paused(self, command: Command, toks: list[str], now: dt.datetime) -> Command:
+        """"turn on the projector, er, the AC in room 101": a device command whose words pause right between two
+        devices (or two places) asks which was meant (`nlu.hesitation`); it switched both. Checked on the command as
+        judged, since it only ever turns a switch into a question (the judge is trained on the rules' parse)."""
+        if command.intent != "device_control" or command.clarification is not None \
+                or not FILLED_PAUSES.intersection(toks) or corrects_itself(toks):
+            return command  # the common case, first; "lab one, er, lab two I mean" was corrected as said
+        found = find_hesitation(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))
+        if found is None:
+            return command
+        return dataclasses.replace(command, clarification=hesitation_question(toks, found))
+
+    def _unless_place_lacking(self, command: Command, toks: list[str], now: dt.datetime) -> Command:
+        """"lights off in the board room", "is the AC on in the HOD cabin": a room named by its use that no campus
+        place is called (`nlu.lacking_places`) is asked back, as "the canteen" is; it was asked "Which room do you
+        mean?" (whose answer switched some other room), answered for no room at all, or (for a user with one room)
+        switched in that room. Checked on the judged
+        command, since it only turns an answer or a room question into this question (the judge is unchanged)."""
+        if command.intent not in _ASKS_ABOUT_PLACES or command.buildings or not ROOM_HEADS.intersection(toks) \
+                or "my" in toks or not (command.clarification is None or asks_only_for_room(command)):
+            return command  # the common case, first; "in my cabin" is one's own
+        subjects = _ASKED_SUBJECT if command.intent == "energy_query" else ()  # "how much did the board room use"
+        if set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS) \
+                or next(lacking_rooms(toks, (), self._place_words, subjects), None) is None:
+            return command  # "switch on the coffee machine in the board room"; "in room 101" (read once, cheaply)
+        mentions = self.gaz.mentions(toks)
+        if any(m.kind in ("room", "rooms", "building") for m in mentions):
+            return command  # a campus place named too; else the rooms came from the user's one room, not the words
+        taken = {k for m in mentions for k in range(m.start, m.end)} | extract_times(toks, now).used
+        found = list(lacking_rooms(toks, taken, self._place_words, subjects))
+        named = taken | {k for start, end in found for k in range(start, end)}
+        if not found or any(i not in named and t.isalpha() and not self.spell.knows(t) and t not in self.gaz.words
+                            for i, t in enumerate(toks)):
+            return command  # "the smart tv in the conference room": a thing no campus has
+        places = " or ".join(f"the {' '.join(toks[start:end])}" for start, end in found)
+        return dataclasses.replace(command, rooms=(), switches=(), everything=False,
+                                   clarification=self._no_such_place(places), candidates=())
+
+    def _no_such_place(self, named: str) -> str:
+        more = len(self.vocab.rooms) - 6
+        names = ", ".join(r.name for r in self.vocab.rooms[:6]) + (f" and {more} more" if more > 0 else "")
+        return f"I don't know {named} on this campus. Rooms here: {names}."
 
     def _without_exception(self, raw: str, toks: list[str], corrections: int, context: ParseContext,
                            now: dt.datetime) -> tuple[Command, Evidence] | None:
@@ -602,6 +651,7 @@ class Parser:
         toks = after_restart(toks)  # "I want to, okay let me start again, switch off the AC"
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
         toks = _bare_hour(taken.toks, context.previous, self.gaz.rooms, now)  # "make it 4" after "... at 5 pm"
+        toks = as_time_phrase(toks, context.previous)  # "for" after "In 20 minutes, or for 20 minutes?"
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
         times = _same_period(times, toks, context.previous)
         facts = _Facts(toks=toks, cues=set(), text=f" {' '.join(toks)} ", corrections=corrections,
@@ -884,9 +934,7 @@ class Parser:
         if rooms:
             names = " or ".join(self.gaz.rooms[r].name for r in rooms)
             return f"I don't know {named} on this campus. Did you mean {names}?", tuple(rooms)
-        more = len(self.vocab.rooms) - 6
-        names = ", ".join(r.name for r in self.vocab.rooms[:6]) + (f" and {more} more" if more > 0 else "")
-        return f"I don't know {named} on this campus. Rooms here: {names}.", ()
+        return self._no_such_place(named), ()
 
     # ------------------------------------------------------------------------------------------------ intent
     def _intent(self, f: _Facts, times, context: ParseContext) -> tuple[str, str | None, str | None]:  # noqa: C901
@@ -952,7 +1000,9 @@ class Parser:
         prev = context.previous
         if action is None and _answers_time(prev, f) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
-                     or times.bad_date or (prev.offers_now and cues & _YES_WORDS)) and cues <= _ANSWER_WORDS:
+                     or times.bad_date or (prev.offers_now and cues & _YES_WORDS)
+                     or (times.duration is not None and asked_in_or_for(prev) is not None)) \
+                and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
         if action is None and _retimes(prev, f, times):
             return "device_control", prev.action, None  # "make that 9 pm", "in 10 minutes instead": the same, later
