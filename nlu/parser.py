@@ -819,9 +819,11 @@ class Parser:
         """A kind of place this campus lacks ("hostel", "canteen") after "in/at/of (the)", in a message that
         switches or asks about a state: a place asked back about, masked as one for the judge."""
         toks = facts.toks
-        if not _OTHER_PLACES.intersection(toks) or "my" in toks:
+        others = [i for i in range(len(toks)) if _other_place_at(toks, i)]
+        if not others or "my" in toks:
             return  # the common case, first: no such word at all; "my room at the hostel" is one's own
         strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS
+                   and w not in _OFFICE_TAILS
                    and not (w in self.gaz.words and w in _DEVICE_WORDS)]  # "the AC in the library annexe"
         # An energy question whose subject is such a place ("how much energy did the canteen use"): asked back too.
         energy = bool(set(toks) & (lx.ENERGY_WORDS - _MONEY_WORDS))  # "how much did I spend in the canteen": money
@@ -830,20 +832,21 @@ class Parser:
                 or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
         for i, tok in enumerate(toks):
-            after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in _PLACE_TAILS)
+            tails = _PLACE_TAILS | (_OFFICE_TAILS if tok in _OTHER_OFFICES else frozenset())
+            after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in tails)
             # One word of the place's own before it: "in girls hostel", "in the car parking" (not a campus word).
             lead = i - 1 if i and toks[i - 1] not in self.gaz.words and toks[i - 1] not in _DEVICE_WORDS and (
                 toks[i - 1] in _PLACE_MODIFIERS or toks[max(0, i - 3):i - 1] in (["in", "the"], ["at", "the"])) \
                 and toks[i - 1].isalpha() else i
             if tok in _ANNEXES and i and i - 1 in covered and i not in covered:
                 lead = i - 1  # "in the library annexe": the known name before it is part of the unknown place
-            if tok in _OTHER_PLACES and tok not in self.gaz.words and i not in covered and (
+            if i in others and tok not in self.gaz.words and i not in covered and (
                     (tok in _ANNEXES and lead < i)
                     or toks[lead - 1:lead] in (["in"], ["at"], ["of"])
                     or toks[max(0, lead - 2):lead] in (["in", "the"], ["at", "the"], ["of", "the"])
                     or (energy and toks[max(0, lead - 2):lead] in [[v, "the"] for v in _ASKED_SUBJECT])
                     or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
-                end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
+                end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in tails else i + 1
                 _add(facts.unknown_places, f"the {' '.join(toks[lead:end])}")
                 covered.update(range(lead, end))
                 facts.masks.update((k, PLACE) for k in range(i, end))
@@ -983,6 +986,8 @@ class Parser:
         if question and first == "what" and f.toks[lead + 1:lead + 2] in (["i"], ["we"]) \
                 and f.toks[lead + 2:lead + 3] in (["need"], ["want"]) and f.toks[lead + 3:lead + 4] == ["is"]:
             question = False  # "what I need is the AC off in the reading hall" (voice-kinds8): the wish, said first
+        if question and first == "check" and _gets_switched(f.toks, lead):
+            question = False  # "check that the lights get turned off" (voice-kinds9): the change asked for, not a state
         if question and first in _STATE_ASKS and lead is not None and _order_after(f, lead + 1):
             question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
         if question and first in ("has", "have", "had") and lead and f.masks.get(lead - 1) == PLACE \
@@ -1811,6 +1816,9 @@ _OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnas
 _MONEY_WORDS = frozenset({"spent", "spend", "cost", "costs", "bill"})
 # Said before "the <place>" as the subject of an energy question: "how much did the gym use", "has the mess used".
 _ASKED_SUBJECT = ("did", "does", "do", "has", "have", "is", "was", "will")
+# Heads of an office's or a facility's name after a word naming another office (`_OTHER_OFFICES`): "the exam cell",
+# "the accounts section", "the sports complex" (voice-kinds9). "office" itself is `_another_office`'s (a room's alias).
+_OFFICE_TAILS = frozenset({"cell", "section", "cabin", "complex"})
 # A part of a known place the campus does not have: "the library annexe" is not the library block's rooms.
 _ANNEXES = frozenset("annexe annex".split())
 # What may follow such a word in the place's name: "the mess kitchen", "the parking lot" (as place words, never a
@@ -2209,6 +2217,22 @@ _ALONE_FRAME = lx.FILLER_WORDS | _LEAD_INS | frozenset({"then", "thanks", "kindl
 
 # Words of a last "then ..." clause that only says the switch goes back: "then off", "then switch them off".
 _BACK_FRAME = frozenset({"switch", "turn", "it", "them", "back", "please", "pls", "again", "and", "all"})
+
+
+def _other_place_at(toks: list[str], i: int) -> bool:
+    """A kind of place the campus lacks starts at `i`: "hostel", "canteen", or another office's word before an office
+    head ("exam cell", "sports complex"; "exam" alone, "before the exam", is no place)."""
+    return toks[i] in _OTHER_PLACES or (toks[i] in _OTHER_OFFICES and toks[i + 1:i + 2] != []
+                                        and toks[i + 1] in _OFFICE_TAILS)
+
+
+def _gets_switched(toks: list[str], lead: int | None) -> bool:
+    """A "check that ... get(s) turned/switched off" after the opening "check" at `lead`: the wanted change, said as
+    "make sure ... gets switched off" is. "check if/whether they get switched off" asks; "got turned off" tells."""
+    after = toks[(lead or 0) + 1:]
+    if after[:1] != ["that"] and (after[:1] in (["if"], ["whether"]) or "that" not in after):
+        return False
+    return any(t in ("get", "gets") and n in _PAST_SWITCH - {"went"} for t, n in zip(after, after[1:]))
 
 
 def _state_negated(toks: list[str]) -> bool:

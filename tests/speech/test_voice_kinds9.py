@@ -1,0 +1,58 @@
+"""Kinds of the eighth spoken part's failures (branch voice-kinds9), as rules. None of these sentences is in the
+corpus; each kind has sentences where the same words keep their outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nlu.parser import Parser
+
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
+
+
+@pytest.fixture(scope="module")
+def parser(demo_vocab):
+    return Parser(demo_vocab)
+
+
+@pytest.mark.parametrize("text, action, switches", [
+    ("check that the fans in lab 2 get switched off", "off", ("lab-2-fans",)),
+    ("please check that the ac in room 201 gets turned on", "on", ("cr-201-ac",)),
+])
+def test_check_that_it_gets_switched_is_an_order(parser, text, action, switches):
+    # Read as a status question, the lights asked to be turned off were only reported on.
+    command = parser.parse(text, now=NOW)
+    assert (command.intent, command.action, command.switches) == ("device_control", action, switches)
+
+
+@pytest.mark.parametrize("text", [
+    "check that the fans in lab 2 are switched off",  # a state: asked about
+    "check that the fans in lab 2 got switched off",  # done already: asked about
+    "check if the fans in lab 2 get switched off at night",  # whether it happens: asked about
+    "check whether the ac in room 201 gets turned on",
+])
+def test_check_a_state_stays_a_question(parser, text):
+    assert parser.parse(text, now=NOW).intent == "status_query"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("is the projector on in the placement cell", "the placement cell"),
+    ("how much energy did the sports complex use this week", "the sports complex"),
+    ("turn off the fans in the accounts section", "the accounts section"),
+])
+def test_another_offices_place_is_asked_about(parser, text, place):
+    # "the exam cell" was no place at all: the whole campus's AC was reported on, its energy the campus's.
+    command = parser.parse(text, now=NOW)
+    assert command.clarification is not None and command.clarification.startswith(f"I don't know {place} ")
+    assert command.switches == ()
+
+
+@pytest.mark.parametrize("text, intent, switches", [
+    ("make sure the ac in room 202 is off before the exam", "device_control", ("cr-202-ac",)),  # "exam": no place
+    ("is the projector in room 101 on for the sports day", "status_query", ("cr-101-projector",)),
+])
+def test_an_office_word_alone_is_no_place(parser, text, intent, switches):
+    command = parser.parse(text, now=NOW)
+    assert (command.intent, command.switches, command.clarification) == (intent, switches, None)
