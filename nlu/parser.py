@@ -1945,6 +1945,8 @@ _NOT_A_THING = frozenset({"and", "or", "one", "today", "tonight", "tomorrow", "s
 def _asks_help(f: _Facts) -> bool:
     """A help phrase of more than one word, hedges aside ("what do you actually do" is "what do you do")."""
     plain = f" {' '.join(_YOU.get(t, t) for t in f.toks if t not in _HEDGES)} "  # "what can u do"
+    # Indian English "what all are you able to do" is "what are you able to do" (voice-kinds9: read as "are all on").
+    plain = plain.replace(" what all ", " what ")
     return any(f" {p} " in f.text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p)
 
 

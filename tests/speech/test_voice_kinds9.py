@@ -56,3 +56,13 @@ def test_another_offices_place_is_asked_about(parser, text, place):
 def test_an_office_word_alone_is_no_place(parser, text, intent, switches):
     command = parser.parse(text, now=NOW)
     assert (command.intent, command.switches, command.clarification) == (intent, switches, None)
+
+
+@pytest.mark.parametrize("text", ["so tell me, what all are you able to do", "what all are you able to switch"])
+def test_what_all_are_you_able_to_is_help(parser, text):
+    assert parser.parse(text, now=NOW).intent == "help"
+
+
+@pytest.mark.parametrize("text", ["what all is on in lab 2", "what all devices are running in the seminar hall"])
+def test_what_all_is_on_stays_a_status_question(parser, text):
+    assert parser.parse(text, now=NOW).intent == "status_query"
