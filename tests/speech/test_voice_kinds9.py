@@ -66,3 +66,20 @@ def test_what_all_are_you_able_to_is_help(parser, text):
 @pytest.mark.parametrize("text", ["what all is on in lab 2", "what all devices are running in the seminar hall"])
 def test_what_all_is_on_stays_a_status_question(parser, text):
     assert parser.parse(text, now=NOW).intent == "status_query"
+
+
+@pytest.mark.parametrize("said, want", [
+    ("fans off in one oh, one oh one", ["fans", "off", "in", "101"]),
+    ("turn on the ac in room two oh two oh one", ["turn", "on", "the", "ac", "in", "room", "201"]),
+    ("lights off in room one oh two", ["lights", "off", "in", "room", "102"]),  # said once: kept
+    ("lights off in room one two, one oh one", ["lights", "off", "in", "room", "12101"]),  # no restart: asked about
+])
+def test_a_room_number_begun_twice_is_the_last(said, want):
+    from nlu.textnorm import tokens
+
+    assert tokens(said) == want
+
+
+def test_a_room_number_begun_twice_switches_that_room(parser):
+    command = parser.parse("put the fans on in two oh, two oh one", now=NOW)
+    assert (command.action, command.switches, command.clarification) == ("on", ("cr-201-fans",), None)
