@@ -1125,6 +1125,11 @@ class Parser:
             # automatically today" (what switches by itself is what is scheduled)
             return "schedule_query", None, "list"
         asks_time = first == "when" or (first == "what" and f.toks[lead + 1:lead + 2] == ["time"])
+        if asks_time and f.has_place and not (f.has_device or f.everything) and cues & _HOURS_VERBS \
+                and not set(f.toks) & {"off", "turn", "turns", "switch", "switches"} and not _state_on(f.toks):
+            # "what time does the library close on a Thursday" (voice-kinds9): the place's opening hours, no switch
+            # asked about (read as a schedule question, a Piper note was answered as one).
+            return "unknown", None, None
         if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
@@ -1832,6 +1837,8 @@ _BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on t
 # Plans in other words: "what's lined up for next week", "anything on the agenda for the seminar hall".
 _SCHEDULE_PHRASES = ("lined up", "on the agenda", "in the pipeline", "queued up", "set up to", "in the queue",
                      "planned for", "programmed")
+# What a place does at its hours ("the library closes at 8"), not what a switch does.
+_HOURS_VERBS = frozenset({"close", "closes", "closing", "open", "opens", "opening", "shut", "shuts"})
 _HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
 
 
@@ -2219,6 +2226,16 @@ _ALONE_FRAME = lx.FILLER_WORDS | _LEAD_INS | frozenset({"then", "thanks", "kindl
 
 # Words of a last "then ..." clause that only says the switch goes back: "then off", "then switch them off".
 _BACK_FRAME = frozenset({"switch", "turn", "it", "them", "back", "please", "pls", "again", "and", "all"})
+
+
+_DAY_STARTS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "week", "holiday")
+
+
+def _state_on(toks: list[str]) -> bool:
+    """An "on" that is a state or a switch's ("is the AC on"), not a day's ("closes on a Thursday", "open on
+    Saturdays", Whisper's "on it Thursday")."""
+    return any(t == "on" and not any(n.startswith(_DAY_STARTS) for n in toks[k + 1:k + 3])
+               for k, t in enumerate(toks))
 
 
 def _other_place_at(toks: list[str], i: int) -> bool:

@@ -533,7 +533,9 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
 
 # Words that follow Piper's "for" (written "4") and never a number: "4 the meeting", "4 a class", "4 my lecture".
 _FOR_WHOM = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "tonight's",
-                       "today's", "tomorrow's", "everyone", "us", "me", "them"})
+                       "today's", "tomorrow's", "everyone", "us", "me", "them",
+                       # "4 another hour", "4 some time" (voice-kinds9: read as hall 4, the physics lab's lights too)
+                       "another", "some"})
 
 
 def _in_heard_an(words: list[HeardWord]) -> list[HeardWord]:
@@ -570,15 +572,17 @@ _PLACE_AFTER_IN = NUMBER_ROOM_HEADS | {"the"}
 
 
 def _ac_heard_i_see(words: list[HeardWord]) -> list[HeardWord]:
-    """espeak-ng's "the AC" written "I see" or "did I see" at a clause start before "in" and a place ("I see in
+    """espeak-ng's "the AC" written "I see" or "did I see" (Whisper's "do they see") at a clause start before "in" and a place ("I see in
     classroom 201, off please", "so did I see in lab 2, could you switch it off"): "the AC in ...". Not in a clause's
     middle ("now I see in the news ..."), nor before anything but a place."""
     out: list[HeardWord] = []
     i = 0
     while i < len(words):
-        did = words[i].text == "did"
+        did = words[i].text in ("did", "do")
         at = i + did
-        if (_text_at(words, at) == "i" and _text_at(words, at + 1) == "see" and _text_at(words, at + 2) == "in"
+        # Whisper's "do they see" too (voice-kinds9, Piper clean: "do they see in room 101 and the fans in room 102,
+        # switch them off" switched the fans in both rooms and left the AC on).
+        if (_text_at(words, at) in ("i", "they") and _text_at(words, at + 1) == "see" and _text_at(words, at + 2) == "in"
                 and (_text_at(words, at + 3) in _PLACE_AFTER_IN or _text_at(words, at + 3)[:1].isdigit())
                 and all(w.text in _OPENERS or w.text == COMMA for w in words[:i][-3:])
                 and (i == 0 or words[i - 1].text in _OPENERS or words[i - 1].text == COMMA)):
