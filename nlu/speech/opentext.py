@@ -88,7 +88,7 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
     out: list[HeardWord] = []
     for written, confidence in words:
         for token in base_tokens(_halves_said(written)):
-            if token in _HOMOPHONES and out and out[-1].text in NUMBER_ROOM_HEADS:
+            if token in _HOMOPHONES and out and (out[-1].text in NUMBER_ROOM_HEADS or _room_digit_oh(out)):
                 token = _HOMOPHONES[token]
             out.append(HeardWord(token, float(confidence)))
         if written.rstrip().endswith(_CLAUSE_ENDS) and out and out[-1].text != COMMA:
@@ -104,6 +104,13 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop(0)
     return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
         _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_said_once(out)))))))))))))))
+
+
+def _room_digit_oh(out: list[HeardWord]) -> bool:
+    """The words so far end in a room word, one digit and "oh": "room 2 o" + "to" is room 202 (voice-kinds9: "how much
+    did room 2 o to use" was room 2's energy, a number read as no room)."""
+    return (len(out) >= 3 and out[-1].text in ("o", "oh") and len(out[-2].text) == 1 and out[-2].text.isdigit()
+            and out[-3].text in NUMBER_ROOM_HEADS)
 
 
 # A run of at least this many words said twice back to back at the end is a decoder repeat, not speech.
@@ -244,6 +251,13 @@ def _no_said_as_i_know(words: list[HeardWord]) -> list[HeardWord]:
     room word or number), where "I know" says nothing; left as it was, both the taken-back and the corrected thing
     were switched ("..., I know, it is late" stays)."""
     out = list(words)
+    for i in range(1, len(words) - 1):
+        # ", know the hall lights", "actually know, the AC" (voice-kinds9): a correction's "no" written "know" after a
+        # clause end or "actually", before a new mention; both the taken-back and the corrected thing were read.
+        after = next((w.text for w in words[i + 1:i + 3] if w.text != COMMA), "")
+        if (words[i].text == "know" and words[i - 1].text in (COMMA, "actually")
+                and (after in _CORRECTED_STARTS or after in NUMBER_ROOM_HEADS or after[:1].isdigit())):
+            out[i] = HeardWord("no", words[i].confidence)
     for i in range(1, len(words) - 3):
         after = words[i + 3].text if i + 3 < len(words) else ""
         if ([w.text for w in words[i - 1:i + 3]] == [COMMA, "i", "know", COMMA]

@@ -142,3 +142,28 @@ def test_a_places_hours_are_no_schedule(parser, text):
 ])
 def test_a_switch_asked_when_stays_a_schedule_question(parser, text):
     assert parser.parse(text, now=NOW).intent == "schedule_query"
+
+
+@pytest.mark.parametrize("said, want", [
+    ("switch off the fans, know the lights in lab 2", "switch off the fans, no the lights in lab 2"),
+    ("turn on the ac, actually know, the fans in room 101", "turn on the ac, actually no, the fans in room 101"),
+    ("turn off the lights, know what, the fans too", "turn off the lights, know what, the fans too"),  # no mention
+    ("i know the lights are on in room 101", "i know the lights are on in room 101"),  # not after a clause end
+])
+def test_a_corrections_no_written_know(said, want):
+    assert _heard(said) == want
+
+
+def test_know_said_for_no_switches_the_corrected_thing_only(parser):
+    command = parser.parse(_heard("switch off the fans, know the lights in lab 2"), now=NOW)
+    assert (command.action, command.switches) == ("off", ("lab-2-lights",))
+
+
+@pytest.mark.parametrize("said, want", [
+    ("how much did room 2 o to use yesterday", "how much did room 2 0 2 use yesterday"),
+    ("lights off in classroom 1 oh won", "lights off in classroom 1 0 1"),
+    ("turn on the fans in room 2 to", "turn on the fans in room 2 to"),  # no "oh": left as heard
+    ("is the ac on, oh to be sure", "is the ac on, oh to be sure"),  # no room word and digit before
+])
+def test_a_room_numbers_last_digit_said_as_a_homophone(said, want):
+    assert _heard(said) == want
