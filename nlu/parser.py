@@ -169,7 +169,7 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
 # One's own home, never a campus room: "in my hostel room", "at my house" ("my room" alone may be the user's own
 # classroom and is asked back).
 _HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm car bike scooter "
-                        "vehicle cab".split())
+                        "vehicle cab hospital".split())  # "hospital": Whisper's "hostel" (voice-kinds9)
 # A thing of one's own mind or body: "the projector in my head is running overtime" (Whisper: "on my head").
 _MIND_WORDS = frozenset("head mind brain heart dreams".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
@@ -1880,6 +1880,13 @@ def _at_home(f: _Facts) -> bool:
     if not (f.rooms or f.buildings) and any(
             t == "home" and (toks[k - 1:k] in (["at"], ["my"]) or toks[k - 2:k] == ["back", "at"]) for k, t in enumerate(toks)):
         return True  # "turn on the fan at home", "switch on my home AC before I reach"
+    if any(t == "my" and toks[k + 1:k + 2] and toks[k + 1] in _HOME_WORDS and toks[k + 2:k + 3]
+           and toks[k + 2] in lx.NUMBER_ROOM_HEADS and all(w in lx.FILLER_WORDS or w in ("in", "at", "and", "inside")
+                                                         for w in toks[:k]) for k, t in enumerate(toks)):
+        # "in my hostel room 2 the fan is noisy, turn it off" (voice-kinds9; Whisper: "and my hospital room 2 ..."):
+        # the number is the own place's, said first; read as a campus room ("room 2" is lab 2) the fans there asked
+        # to be switched.
+        return True
     return not (f.rooms or f.buildings) and any(
         t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
             toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS

@@ -167,3 +167,22 @@ def test_know_said_for_no_switches_the_corrected_thing_only(parser):
 ])
 def test_a_room_numbers_last_digit_said_as_a_homophone(said, want):
     assert _heard(said) == want
+
+
+@pytest.mark.parametrize("text", [
+    "in my hostel room 2 the fan is making noise, turn it off",
+    "uh my hostel room 14, switch off the fan",
+    "and my flat room 1, lights off",
+])
+def test_a_number_after_ones_own_place_is_no_campus_room(parser, text):
+    # Whisper's "and my hospital room 2 fan is making noise, turn it off": "room 2" read as lab 2, its fans switched.
+    assert parser.parse(text, now=NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("switch off the fans in my classroom 201", ("cr-201-fans",)),  # a campus room of one's own
+    ("turn off the lights in room 101, my hostel room is far", ("cr-101-lights",)),  # the own place said after
+])
+def test_a_campus_room_with_my_stays(parser, text, switches):
+    command = parser.parse(text, now=NOW)
+    assert (command.intent, command.switches) == ("device_control", switches)
