@@ -561,6 +561,22 @@ def _in_heard_an(words: list[HeardWord]) -> list[HeardWord]:
         if words[i].text == "an" and words[i + 1].text in ("an", "a") and words[i + 2].text in _UNITS:
             out[i] = HeardWord("in", words[i].confidence)
             out[i + 1] = HeardWord("1", min(words[i + 1].confidence, GUESSED))
+    opening = next((k for k, w in enumerate(words) if w.text not in _OPENERS and w.text != COMMA), len(words))
+    said = [w.text for w in words]
+    k = opening
+    if said[k:k + 2] == ["i", "am"] and k + 4 < len(said) and said[k + 2] in ("an", "a") and said[k + 3] in _UNITS \
+            and said[k + 4] in _SWITCH_VERBS:
+        # "i am an hour switch off the AC ..." (voice-kinds9, Piper at 10 dB): "um, in an hour", the "in" lost.
+        out[k] = HeardWord("um", words[k].confidence)
+        out[k + 1] = HeardWord("in", words[k + 1].confidence)
+        out[k + 2] = HeardWord("1", min(words[k + 2].confidence, GUESSED))
+    for i in range(len(words) - 2):
+        if said[i:i + 2] == ["in", "our"] and said[i + 2] in _SWITCH_VERBS and i <= opening + 2:
+            # "i am in our switch off the AC ..." (Piper clean): "in an hour" with "an hour" heard "our", said first;
+            # "in our room" keeps its owner. The amount is put in by sound, so the switch asks.
+            out[i + 1] = HeardWord("1", min(words[i + 1].confidence, GUESSED))
+            out.insert(i + 2, HeardWord("hour", min(words[i + 1].confidence, GUESSED)))
+            break
     return out
 
 

@@ -186,3 +186,26 @@ def test_a_number_after_ones_own_place_is_no_campus_room(parser, text):
 def test_a_campus_room_with_my_stays(parser, text, switches):
     command = parser.parse(text, now=NOW)
     assert (command.intent, command.switches) == ("device_control", switches)
+
+
+@pytest.mark.parametrize("said, want", [
+    ("i am an hour switch off the fans in lab 2", "um in 1 hour switch off the fans in lab 2"),
+    ("okay i am a minute turn on the ac in room 101", "okay um in 1 minute turn on the ac in room 101"),
+    ("i am in our turn off the lights in room 202", "i am in 1 hour turn off the lights in room 202"),
+    ("i am an hour late, switch on the fans in lab 2", "i am an hour late, switch on the fans in lab 2"),  # a story
+    ("in our lab, switch off the fans", "in our lab, switch off the fans"),  # the owner kept
+    ("switch off the fans in our room 101", "switch off the fans in our room 101"),
+])
+def test_in_an_hour_heard_i_am_or_in_our(said, want):
+    assert _heard(said) == want
+
+
+def test_in_an_hour_heard_so_asks_first(parser):
+    from nlu.speech.opentext import heard_words
+    from nlu.speech.understand import CONFIRM, voice_verdict
+    from nlu.speech.wordcheck import unsure_words
+
+    words = heard_words((w, 0.95) for w in "i am an hour switch off the fans in lab 2".split())
+    command = parser.parse(" ".join(w.text for w in words), now=NOW)
+    assert command.when is not None and command.switches == ("lab-2-fans",)
+    assert voice_verdict(0.95, bool(unsure_words(words, parser.vocab)), command).verdict == CONFIRM
