@@ -93,8 +93,14 @@ def _render(groups: list[tuple[int, int]], prev: str | None, nxt: str | None) ->
             return [f"{values[0]}:{minutes[0][0]:02d}"]
         if len(minutes) == 2 and minutes[0] == (0, 1) and minutes[1][1] == 1:
             return [f"{values[0]}:{minutes[1][0]:02d}"]
+    digits = "".join(str(v) for v in values)
+    # A room number begun twice, digit by digit ("two oh, two oh two"): five digits whose first two start the last
+    # three are the last three (voice-kinds9: read as room 20202, the room was asked; heard words do the same after a
+    # room word, nlu.speech.opentext). Other digit runs are left whole.
+    if len(groups) == 5 and all(kind == 1 for _, kind in groups) and digits[2:].startswith(digits[:2]):
+        return [digits[2:]]
     # Otherwise a number said in pieces is read as digits: "one oh one" = 101, "one twenty" = 120.
-    return ["".join(str(v) for v in values)]
+    return [digits]
 
 
 def normalize_numbers(tokens: list[str]) -> list[str]:

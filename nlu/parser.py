@@ -172,7 +172,7 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
 # One's own home, never a campus room: "in my hostel room", "at my house" ("my room" alone may be the user's own
 # classroom and is asked back).
 _HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm car bike scooter "
-                        "vehicle cab".split())
+                        "vehicle cab hospital".split())  # "hospital": Whisper's "hostel" (voice-kinds9)
 # A thing of one's own mind or body: "the projector in my head is running overtime" (Whisper: "on my head").
 _MIND_WORDS = frozenset("head mind brain heart dreams".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
@@ -876,9 +876,11 @@ class Parser:
         """A kind of place this campus lacks ("hostel", "canteen") after "in/at/of (the)", in a message that
         switches or asks about a state: a place asked back about, masked as one for the judge."""
         toks = facts.toks
-        if not _OTHER_PLACES.intersection(toks) or "my" in toks:
+        others = [i for i in range(len(toks)) if _other_place_at(toks, i)]
+        if not others or "my" in toks:
             return  # the common case, first: no such word at all; "my room at the hostel" is one's own
         strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS
+                   and w not in _OFFICE_TAILS
                    and not (w in self.gaz.words and w in _DEVICE_WORDS)]  # "the AC in the library annexe"
         # An energy question whose subject is such a place ("how much energy did the canteen use"): asked back too.
         energy = bool(set(toks) & (lx.ENERGY_WORDS - _MONEY_WORDS))  # "how much did I spend in the canteen": money
@@ -890,21 +892,22 @@ class Parser:
                 or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
         for i, tok in enumerate(toks):
-            after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in _PLACE_TAILS)
+            tails = _PLACE_TAILS | (_OFFICE_TAILS if tok in _OTHER_OFFICES else frozenset())
+            after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in tails)
             # One word of the place's own before it: "in girls hostel", "in the car parking" (not a campus word).
             lead = i - 1 if i and toks[i - 1] not in self.gaz.words and toks[i - 1] not in _DEVICE_WORDS and (
                 toks[i - 1] in _PLACE_MODIFIERS or toks[max(0, i - 3):i - 1] in (["in", "the"], ["at", "the"])) \
                 and toks[i - 1].isalpha() else i
             if tok in _ANNEXES and i and i - 1 in covered and i not in covered:
                 lead = i - 1  # "in the library annexe": the known name before it is part of the unknown place
-            if tok in _OTHER_PLACES and tok not in self.gaz.words and i not in covered and (
+            if i in others and tok not in self.gaz.words and i not in covered and (
                     (tok in _ANNEXES and lead < i)
                     or toks[lead - 1:lead] in (["in"], ["at"], ["of"])
                     or toks[max(0, lead - 2):lead] in (["in", "the"], ["at", "the"], ["of", "the"])
                     or (energy and toks[max(0, lead - 2):lead] in [[v, "the"] for v in _ASKED_SUBJECT])
                     or (forecast and (toks[lead - 1:lead] == ["for"] or toks[max(0, lead - 2):lead] == ["for", "the"]))
                     or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
-                end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
+                end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in tails else i + 1
                 _add(facts.unknown_places, f"the {' '.join(toks[lead:end])}")
                 covered.update(range(lead, end))
                 facts.masks.update((k, PLACE) for k in range(i, end))
@@ -1049,6 +1052,8 @@ class Parser:
         if question and first == "what" and f.toks[lead + 1:lead + 2] in (["i"], ["we"]) \
                 and f.toks[lead + 2:lead + 3] in (["need"], ["want"]) and f.toks[lead + 3:lead + 4] == ["is"]:
             question = False  # "what I need is the AC off in the reading hall" (voice-kinds8): the wish, said first
+        if question and first == "check" and _gets_switched(f.toks, lead):
+            question = False  # "check that the lights get turned off" (voice-kinds9): the change asked for, not a state
         if question and first in _STATE_ASKS and lead is not None and _order_after(f, lead + 1):
             question = False  # "room 101 is too hot, switch on the AC": the question was the story, the order follows
         if question and first in ("has", "have", "had") and lead and f.masks.get(lead - 1) == PLACE \
@@ -1188,6 +1193,11 @@ class Parser:
             # automatically today" (what switches by itself is what is scheduled)
             return "schedule_query", None, "list"
         asks_time = first == "when" or (first == "what" and f.toks[lead + 1:lead + 2] == ["time"])
+        if asks_time and f.has_place and not (f.has_device or f.everything) and cues & _HOURS_VERBS \
+                and not set(f.toks) & {"off", "turn", "turns", "switch", "switches"} and not _state_on(f.toks):
+            # "what time does the library close on a Thursday" (voice-kinds9): the place's opening hours, no switch
+            # asked about (read as a schedule question, a Piper note was answered as one).
+            return "unknown", None, None
         if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
@@ -1894,6 +1904,9 @@ _OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnas
 _MONEY_WORDS = frozenset({"spent", "spend", "cost", "costs", "bill"})
 # Said before "the <place>" as the subject of an energy question: "how much did the gym use", "has the mess used".
 _ASKED_SUBJECT = ("did", "does", "do", "has", "have", "is", "was", "will")
+# Heads of an office's or a facility's name after a word naming another office (`_OTHER_OFFICES`): "the exam cell",
+# "the accounts section", "the sports complex" (voice-kinds9). "office" itself is `_another_office`'s (a room's alias).
+_OFFICE_TAILS = frozenset({"cell", "section", "cabin", "complex"})
 # A part of a known place the campus does not have: "the library annexe" is not the library block's rooms.
 _ANNEXES = frozenset("annexe annex".split())
 # What may follow such a word in the place's name: "the mess kitchen", "the parking lot" (as place words, never a
@@ -1907,6 +1920,8 @@ _BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on t
 # Plans in other words: "what's lined up for next week", "anything on the agenda for the seminar hall".
 _SCHEDULE_PHRASES = ("lined up", "on the agenda", "in the pipeline", "queued up", "set up to", "in the queue",
                      "planned for", "programmed")
+# What a place does at its hours ("the library closes at 8"), not what a switch does.
+_HOURS_VERBS = frozenset({"close", "closes", "closing", "open", "opens", "opening", "shut", "shuts"})
 _HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
 
 
@@ -1948,6 +1963,13 @@ def _at_home(f: _Facts) -> bool:
     if not (f.rooms or f.buildings) and any(
             t == "home" and (toks[k - 1:k] in (["at"], ["my"]) or toks[k - 2:k] == ["back", "at"]) for k, t in enumerate(toks)):
         return True  # "turn on the fan at home", "switch on my home AC before I reach"
+    if any(t == "my" and toks[k + 1:k + 2] and toks[k + 1] in _HOME_WORDS and toks[k + 2:k + 3]
+           and toks[k + 2] in lx.NUMBER_ROOM_HEADS and all(w in lx.FILLER_WORDS or w in ("in", "at", "and", "inside")
+                                                         for w in toks[:k]) for k, t in enumerate(toks)):
+        # "in my hostel room 2 the fan is noisy, turn it off" (voice-kinds9; Whisper: "and my hospital room 2 ..."):
+        # the number is the own place's, said first; read as a campus room ("room 2" is lab 2) the fans there asked
+        # to be switched.
+        return True
     return not (f.rooms or f.buildings) and any(
         t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
             toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS
@@ -2020,6 +2042,8 @@ _NOT_A_THING = frozenset({"and", "or", "one", "today", "tonight", "tomorrow", "s
 def _asks_help(f: _Facts) -> bool:
     """A help phrase of more than one word, hedges aside ("what do you actually do" is "what do you do")."""
     plain = f" {' '.join(_YOU.get(t, t) for t in f.toks if t not in _HEDGES)} "  # "what can u do"
+    # Indian English "what all are you able to do" is "what are you able to do" (voice-kinds9: read as "are all on").
+    plain = plain.replace(" what all ", " what ")
     return any(f" {p} " in f.text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p)
 
 
@@ -2363,6 +2387,32 @@ _ALONE_FRAME = lx.FILLER_WORDS | _LEAD_INS | frozenset({"then", "thanks", "kindl
 
 # Words of a last "then ..." clause that only says the switch goes back: "then off", "then switch them off".
 _BACK_FRAME = frozenset({"switch", "turn", "it", "them", "back", "please", "pls", "again", "and", "all"})
+
+
+_DAY_STARTS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "week", "holiday")
+
+
+def _state_on(toks: list[str]) -> bool:
+    """An "on" that is a state or a switch's ("is the AC on"), not a day's ("closes on a Thursday", "open on
+    Saturdays", Whisper's "on it Thursday")."""
+    return any(t == "on" and not any(n.startswith(_DAY_STARTS) for n in toks[k + 1:k + 3])
+               for k, t in enumerate(toks))
+
+
+def _other_place_at(toks: list[str], i: int) -> bool:
+    """A kind of place the campus lacks starts at `i`: "hostel", "canteen", or another office's word before an office
+    head ("exam cell", "sports complex"; "exam" alone, "before the exam", is no place)."""
+    return toks[i] in _OTHER_PLACES or (toks[i] in _OTHER_OFFICES and toks[i + 1:i + 2] != []
+                                        and toks[i + 1] in _OFFICE_TAILS)
+
+
+def _gets_switched(toks: list[str], lead: int | None) -> bool:
+    """A "check that ... get(s) turned/switched off" after the opening "check" at `lead`: the wanted change, said as
+    "make sure ... gets switched off" is. "check if/whether they get switched off" asks; "got turned off" tells."""
+    after = toks[(lead or 0) + 1:]
+    if after[:1] != ["that"] and (after[:1] in (["if"], ["whether"]) or "that" not in after):
+        return False
+    return any(t in ("get", "gets") and n in _PAST_SWITCH - {"went"} for t, n in zip(after, after[1:]))
 
 
 def _state_negated(toks: list[str]) -> bool:

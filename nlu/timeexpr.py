@@ -111,6 +111,9 @@ def _count(tok: str) -> int | None:
 
 
 # After "5 may" these make "may" the verb, not the month ("is lab 5 may i know ..." names no date).
+# "on the 3rd floor" (Whisper: "on the 3 floor"): a storey, never the 3rd of the month (voice-kinds9: the note asked
+# about a day instead of the place).
+_STOREYS = frozenset({"floor", "floors", "storey", "story", "level"})
 _NOT_AFTER_MAY = frozenset({"i", "we", "you", "be", "have", "the", "it", "not"})
 
 
@@ -526,7 +529,7 @@ class _Scanner:
             day, month, step = _day_number(nxt), MONTHS[t], 2
         elif t == "the" and self.tok(i - 1) in ("on", "by", "until", "till") and _day_number(nxt) is not None \
                 and self.tok(i + 2) not in MONTHS and self.tok(i + 2) not in ("am", "pm", "oclock", "of") \
-                and self.tok(i + 2) not in _UNITS:
+                and self.tok(i + 2) not in _UNITS and self.tok(i + 2) not in _STOREYS:
             day, step = _day_number(nxt), 2
         if day is None:
             return 0
