@@ -286,6 +286,7 @@ EVERYDAY_WORDS = frozenset(
     "activated deactivated disabled enabled started stopped "
     "types typed typing kinds sorts requests request "
     "plus alright heading headed coming ends meant ones wants blowing oops bother bothered brother heats chance chances fantastic fancy caught hear hearing heard hears "
+    "got gotten "  # "what have we got switched on in the reading hall": a status question, "got" no strange thing
     "tune tunes skit skits "  # seventeenth pass: "put some tunes on" was "tubes" (lights on), "the skit" "socket"
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "

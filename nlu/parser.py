@@ -954,12 +954,15 @@ class Parser:
             return "help", None, None  # "how do I set a timer with you": how to use the bot, whatever the task
         if _asks_how_to_use(f):
             return "help", None, None  # "how do I set a timer on the lights", "explain how scheduling works here"
-        if _OUT_OF_SCOPE.search(f.text) or (not (f.has_device or f.has_place) and any(  # "good morning, lights on"
+        told = _temperatures_told(f.toks)  # "its 34 degrees outside": the weather, no setpoint asked for
+        said = f" {' '.join(t for i, t in enumerate(f.toks) if i not in told)} " if told else f.text
+        if _OUT_OF_SCOPE.search(said) or (not (f.has_device or f.has_place) and any(  # "good morning, lights on"
                 f.phrase(p) for p in _GREETINGS if p in lx.OUT_OF_SCOPE_PHRASES)):
             return "unknown", None, None
         if any(f.phrase(p) for p in _RETRACTIONS) and not (f.has_device or f.has_place or times.moments):
             return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
-        if cues & lx.OUT_OF_SCOPE_WORDS and not (f.types or f.switch_mentions or (f.everything and f.has_place)) \
+        outside = cues & lx.OUT_OF_SCOPE_WORDS - ({"remind"} if _reminded_of_schedules(f) else set())
+        if outside and not (f.types or f.switch_mentions or (f.everything and f.has_place)) \
                 and not _energy_for_a_purpose(f, times):
             # "switch everything on in 201, exam starts soon" is an order; "on and off all week" names no place
             return "unknown", None, None
@@ -1123,8 +1126,12 @@ class Parser:
             return "unknown", None, None  # "any alerts about the cyclone": warnings of the world, not of our boards
         # "turn off all the ACs everywhere, power cut warning from the EB": the warning is the order's reason.
         alerting = cues & lx.ALERT_WORDS and not _only_in_a_reason(f, lx.ALERT_WORDS)
-        if alerting or any(f.phrase(p) for p in _ALERT_PHRASES) or (
-                "online" in cues and question and (f.has_place or "switches" in cues or "boards" in cues)):
+        reporters = bool(cues & _REPORTERS or f.has_place or f.has_device or f.pronoun)
+        if alerting or any(f.phrase(p) for p in _ALERT_PHRASES if reporters or p not in _REPORTING) or (
+                "online" in cues and question and (f.has_place or "switches" in cues or "boards" in cues)) or (
+                # "which boards have not reported since morning": a board's silence; "the accident was not reported"
+                # names none of our things
+                f.phrase("not reported") and reporters):
             return "alerts_query", None, None
         if self._advice(f, lead, first):
             return "unknown", None, None  # "should I switch the AC off when I leave": advice, not an order
@@ -1218,6 +1225,8 @@ class Parser:
             # projector in general ("a projector manually"), is no question about this bot.
             ours = f.has_device and not any(t in ("a", "an") and k + 1 in f.mentioned for k, t in enumerate(f.toks))
             return ("help" if ours or cues & {"you", "u", "bot", "this"} else "unknown"), None, None
+        if first in ("which", "what") and f.toks[lead + 1:lead + 2] in (["floor"], ["floors"]) and not f.has_device:
+            return "unknown", None, None  # "which floor is lab 3 on": where a place is, not what is on there
         if first == "who" and not (action or _statusish(f)):
             return "unknown", None, None  # "who fixed the fan in room 102": about people, not the switches
         if not question and self._reported(f, action):
@@ -1240,7 +1249,7 @@ class Parser:
         if not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere) \
                 and _asks_help(f):  # "here" of "what do I type to get anything done here" is no room
             return "help", None, None  # "what all can I ask you": not a question about "all" devices
-        statusish = _statusish(f)
+        statusish = _statusish(f) or (question and (_got_on_in_place(f) or _situation_in_place(f)))
         if (statusish or question) and not (f.has_device or f.pronoun or _asks_help(f)) and (
                 cues & _EVENTS or cues & _MACHINES or (f.has_place and set(self._strange_words(f)) - _QUESTION_STARTS
                                                        - lx.HELP_WORDS - lx.LIST_WORDS)):
@@ -1493,7 +1502,8 @@ class Parser:
             if tok == "rid" and toks[i - 1:i] == ["get"] and toks[i + 1:i + 2] == ["of"] and f.has_device \
                     and any(i < k <= i + 4 and k in f.mentioned for k in range(len(toks))):
                 return "off"  # "get rid of the light in lab 4, it's too bright"
-            if tok == "on" and (toks[i + 1:i + 2] in _ON_PLACES or toks[i + 1:i + 3] in _ON_THE_PLACES) \
+            if tok == "on" and (toks[i + 1:i + 2] in _ON_PLACES or toks[i + 1:i + 3] in _ON_THE_PLACES
+                                or _on_a_floor(toks, i)) \
                     and toks[i - 1:i] and toks[i - 1] not in _STRONG_VERBS:
                 continue  # "all ACs on campus off at 5:30": where, not the switch's state ("turn on campus lights" is on)
             if tok == "on":
@@ -1844,6 +1854,14 @@ _COME_ON = frozenset({"back", "come", "comes", "go", "goes"})
 # "on" before a place is where, not the switch's state: "all ACs on campus off", "lights on the premises".
 _ON_PLACES = (["campus"], ["premises"], ["site"])
 _ON_THE_PLACES = (["the", "campus"], ["the", "premises"], ["the", "site"])
+_FLOORS = frozenset({"floor", "floors", "storey", "level"})
+
+
+def _on_a_floor(toks: list[str], i: int) -> bool:
+    """The "on" at `i` opens where a room is ("room 102 on the ground floor", "on floor 2", "on the 1st floor"): a
+    place, not the state a switch is put in or asked about."""
+    return toks[i:i + 1] == ["on"] and (toks[i + 1:i + 2] and toks[i + 1] in _FLOORS or bool(
+        set(toks[i + 2:i + 4]) & _FLOORS and toks[i + 1] in ("the", "ground", "top", "first", "second", "third")))
 # A switch verb after these is a state told ("the room has been shut all night", "it was cut"), not the order's verb.
 _STATE_BEFORE = frozenset({"been", "was", "were", "is", "are", "has", "have", "had", "being"})
 # A participle after "be" that asks for a state: "could the projector be started".
@@ -2669,9 +2687,85 @@ def _statusish(f: _Facts) -> bool:
     reason told after an order ("wall sockets in room 102 off, someone left a charger plugged in")."""
     end = min(f.clause_starts, default=len(f.toks))
     end = end if _after_order(f, end) else len(f.toks)
-    said = f" {' '.join(f.toks[:end])} "
+    said = f" {' '.join(t for i, t in enumerate(f.toks[:end]) if not _on_a_floor(f.toks, i))} "  # "is on the first floor"
     return bool({t for t in f.toks[:end] if t in f.cues} & lx.STATUS_WORDS) \
         or any(f" {p} " in said for p in _STATUS_PHRASES)
+
+
+# What reports to the bot: its boards and switches ("have all the panels reported today"). Without one of them, a
+# place or a device, not reporting is someone else's ("the local paper stopped reporting on the college").
+_REPORTING = frozenset({"not reporting", "stopped reporting"})
+_REPORTERS = frozenset("board boards panel panels device devices switch switches relay relays meter meters "
+                       "controller controllers esp32 node nodes anything".split())
+
+
+def _got_on_in_place(f: _Facts) -> bool:
+    """"what have we got on in the staff room": "got on" and then a place of the campus asks what is on there. A
+    plan ("what have we got on tomorrow", "... in the afternoon") or a ride ("got on in the bus") names no place
+    right after it."""
+    return any(f.toks[i:i + 3] == ["got", "on", "in"] and any(f.masks.get(k) == PLACE for k in (i + 3, i + 4))
+               for i in range(len(f.toks)))
+
+
+# A temperature told, not set: "its 34 degrees outside", "it is like 40 degrees in here". Words between "it is" and
+# the number; words after "degrees" that place the heat in the weather or the room.
+_ABOUT_WORDS = frozenset("like about nearly almost over above around already easily well past".split())
+_WEATHER_AFTER = frozenset("outside out outdoors today inside here there now already this".split())
+_SETPOINT_BEFORE = frozenset({"to", "at", "by", "on", "of"})
+
+
+def _temperatures_told(toks: list[str]) -> set[int]:
+    """Indices of "degrees" in a temperature told as a reason ("switch on the fans, its 34 degrees outside"): a number
+    before it, and "it is" / "its" before that (across "like", "nearly"...) or a weather word after it. A setpoint
+    ("set it to 22 degrees", "to 24 degrees in here", "a couple of degrees") is never told: the AC is only switched."""
+    told: set[int] = set()
+    for i, t in enumerate(toks):
+        if t not in ("degrees", "degree") or i < 1 or not toks[i - 1].isdigit():
+            continue
+        k = i - 2
+        while k >= 0 and toks[k] in _ABOUT_WORDS:
+            k -= 1
+        before = toks[k] if k >= 0 else ""
+        if before in _SETPOINT_BEFORE:
+            continue
+        if before == "its" or (before in ("is", "was") and toks[k - 1:k] == ["it"]) \
+                or (toks[i + 1:i + 2] and toks[i + 1] in _WEATHER_AFTER):
+            told.add(i)
+    return told
+
+
+def _reminded_of_schedules(f: _Facts) -> bool:
+    """"what have i got scheduled, remind me", "remind me what is pending in lab 1": asked to be told what is
+    scheduled, not to set a reminder. Every "remind" is "remind me/us" with a question or the message's end after
+    it; "remind me to ...", "remind me about the exam schedule", "remind me at 5" set one (out of scope)."""
+    if not f.cues & lx.SCHEDULE_WORDS:
+        return False
+    spots = [i for i, t in enumerate(f.toks) if t == "remind"]
+    return bool(spots) and all(
+        f.toks[i + 1:i + 2] in (["me"], ["us"]) and (i + 2 >= len(f.toks) or i + 2 in f.clause_starts
+                                                     or f.toks[i + 2] in _REMIND_ASKS) for i in spots)
+
+
+_REMIND_ASKS = frozenset({"what", "which", "whether", "if", "when", "how"})
+
+
+# "what is the situation in room 202", "how's the situation at the auditorium": the state of a place, in other words.
+_SITUATION_WORDS = frozenset({"situation"})
+_SITUATION_LINKS = frozenset({"in", "at", "inside", "over", "of", "the", "like", "there"})
+
+
+def _situation_in_place(f: _Facts) -> bool:
+    """"the situation" and then (after "in", "at", "like in"...) a place of the campus: how things stand
+    there. "The situation with the exams" or "the situation of the fee refund" names no place after it."""
+    for i, t in enumerate(f.toks):
+        if t not in _SITUATION_WORDS or i in f.mentioned:
+            continue
+        k = i + 1
+        while k < len(f.toks) and k - i <= 3 and f.toks[k] in _SITUATION_LINKS and k not in f.masks:
+            k += 1
+        if k > i + 1 and f.masks.get(k) == PLACE:
+            return True
+    return False
 
 
 # Things opened and closed that no switch works: "keep the door open" says nothing of a switch's state.
