@@ -28,6 +28,7 @@ from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
+from nlu.light_looks import as_light_order
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.retraction import takes_back
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
@@ -635,7 +636,14 @@ class Parser:
                 del out[i]
             elif out[i] == "every" and out[i - 2:i] == ["each", "and"]:
                 del out[i - 2:i]
+        out = as_light_order(out, self._one_place)  # "leave the stage dark": the stage lights off
         return out, corrections
+
+    def _one_place(self, words: list[str]) -> bool:
+        """Whether the words are exactly one campus room or building ("lab 1", "the seminar hall")."""
+        found = self.gaz.mentions(words)
+        return len(found) == 1 and found[0].kind in ("room", "building") and found[0].end - found[0].start == len(
+            words) and len(found[0].targets) == 1
 
     # ------------------------------------------------------------------------------------------------ understanding
     def evidence(self, text: str, context: ParseContext | None = None, now: dt.datetime | None = None

@@ -68,3 +68,36 @@ def test_the_rule_is_one_for_every_head(rules):
     assert another_named(toks, 5, set(), known) == 5  # "principal": the Principal's Office's own word
     toks = "switch lights office".split()
     assert another_named(toks, 2, {1}, known) == 2  # "lights" is a device already, and no "the" or in/at/of
+
+
+# ------------------------------------------------------------------ how a place should look: dark, lit
+
+@pytest.mark.parametrize("text, action, switches", [
+    ("keep lab 1 lit", "on", ("lab-1-lights",)),
+    ("please keep room 101 bright", "on", ("cr-101-lights",)),
+    ("leave classroom 102 dark", "off", ("cr-102-lights",)),
+    ("make the seminar hall stage dark", "off", ("seminar-hall-stage-lights",)),
+    ("keep the auditorium stage lit up", "on", ("auditorium-stage-lights",)),
+])
+def test_a_place_left_dark_or_kept_lit_is_its_lights(parser, text, action, switches):
+    command = parser.parse(text, now=NOW)
+    assert command.intent == "device_control" and command.action == action
+    assert command.switches == switches and command.clarification is None
+
+
+def test_kept_lit_till_a_time_is_on_now_and_off_then(parser):
+    command = parser.parse("keep lab 2 lit till 6 pm", now=NOW)
+    assert command.action == "on" and command.switches == ("lab-2-lights",) and command.until is not None
+
+
+def test_the_stage_alone_asks_which_stage(parser):
+    command = parser.parse("leave the stage dark", now=NOW)
+    assert command.intent == "device_control" and command.action == "off" and command.switches == ()
+    assert "Auditorium" in command.clarification and "Seminar Hall" in command.clarification
+
+
+@pytest.mark.parametrize("text", ["keep the screen dark", "the stage was dark", "don't leave lab 1 dark",
+                                  "it is dark in lab 1", "keep the hostel lit", "leave me alone, it is dark"])
+def test_dark_or_lit_without_an_order_about_a_campus_place_switches_nothing(parser, text):
+    command = parser.parse(text, now=NOW)
+    assert not (command.intent == "device_control" and command.clarification is None)
