@@ -39,6 +39,27 @@ def names_another(word: str, known: frozenset[str]) -> bool:
         and word not in HEADS
 
 
+def name_before(toks: list[str], head: int, taken: Iterable[int], known: frozenset[str]) -> int:
+    """Where the name of another place before the head `toks[head]` starts ("records" of "the records office"):
+    up to two words that `names_another`, none of them `taken` (read as a device, a time); `head` when none."""
+    taken = set(taken)
+    start = head
+    while start > 0 and head - start < _MAX_NAME and (start - 1) not in taken \
+            and names_another(toks[start - 1], known):
+        start -= 1
+    return start
+
+
+def another_named(toks: list[str], head: int, taken: Iterable[int], known: frozenset[str]) -> int:
+    """"the records office", "in exam office": where the name of another place before a head that alone is a campus
+    room's alias ("office" of the Principal's Office) starts, when said as a place (after "the" or in/at/of);
+    `head` when the head is the campus's own ("the office", "the principal office", "switch office lights on")."""
+    start = name_before(toks, head, taken, known)
+    if start == head or not start or toks[start - 1] not in _LEADS | {"the"}:
+        return head
+    return start
+
+
 def lacking_rooms(toks: list[str], taken: Iterable[int], known: frozenset[str],
                   subjects: Iterable[str] = ()) -> Iterator[tuple[int, int]]:
     """Token spans [start, end) of "X room"-like places after in/at/of (the) that name no campus place; `taken`:
@@ -49,10 +70,7 @@ def lacking_rooms(toks: list[str], taken: Iterable[int], known: frozenset[str],
     for i, tok in enumerate(toks):
         if tok not in HEADS or i in taken:
             continue
-        start = i
-        while start > 0 and i - start < _MAX_NAME and (start - 1) not in taken \
-                and names_another(toks[start - 1], known):
-            start -= 1
+        start = name_before(toks, i, taken, known)
         if start == i:
             continue
         if toks[start - 1:start] and toks[start - 1] in _LEADS \

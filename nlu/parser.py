@@ -28,7 +28,8 @@ from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
-from nlu.lacking_places import HEADS as ROOM_HEADS, lacking_rooms, place_words
+from nlu.light_looks import as_light_order
+from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.retraction import takes_back
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
@@ -635,7 +636,14 @@ class Parser:
                 del out[i]
             elif out[i] == "every" and out[i - 2:i] == ["each", "and"]:
                 del out[i - 2:i]
+        out = as_light_order(out, self._one_place)  # "leave the stage dark": the stage lights off
         return out, corrections
+
+    def _one_place(self, words: list[str]) -> bool:
+        """Whether the words are exactly one campus room or building ("lab 1", "the seminar hall")."""
+        found = self.gaz.mentions(words)
+        return len(found) == 1 and found[0].kind in ("room", "building") and found[0].end - found[0].start == len(
+            words) and len(found[0].targets) == 1
 
     # ------------------------------------------------------------------------------------------------ understanding
     def evidence(self, text: str, context: ParseContext | None = None, now: dt.datetime | None = None
@@ -660,8 +668,10 @@ class Parser:
         covered = set(times.used)
         if _CLAUSE_BREAK.search(raw):
             facts.clause_starts = self._clause_starts(raw, len(toks))
-        mentions = [m for m in self.gaz.mentions(toks) if not set(range(m.start, m.end)) <= times.used
-                    and not self._another_office(facts, m)]
+        found = self.gaz.mentions(toks)
+        named = {k for m in found for k in range(m.start, m.end)} | times.used
+        mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used
+                    and not self._another_office(facts, m, named)]
         told = _told_aside(facts, mentions, self.gaz.switches)
         for mention in mentions:
             span = set(range(mention.start, mention.end))
@@ -799,18 +809,24 @@ class Parser:
         elif mention.kind == "everywhere":
             facts.everywhere = True
 
-    def _another_office(self, facts: _Facts, mention: Mention) -> bool:
-        """"the estate office", "the exam office": a room whose one-word alias ("office") follows a word naming
-        another office is not that room. Asked back after in/at/of ("lights off in the accounts office"); a
-        signature ("Regards, Estate Office") or "by the estate office" is just no place."""
+    def _another_office(self, facts: _Facts, mention: Mention, named: set[int]) -> bool:
+        """"the records office", "the estate office": a room whose one-word alias ("office") follows the name of
+        another place is not that room. Another: a word naming an office (`_OTHER_OFFICES`) or, after "the" or
+        in/at/of, any word of no campus place name (`nlu.lacking_places.another_named`; "the principal office",
+        "the main office" keep their room). Asked back after "the" or in/at/of ("lights off in the records office");
+        a signature ("Regards, Estate Office") or "by the estate office" is just no place. `named`: tokens read as
+        a mention or a time."""
         toks, i = facts.toks, mention.start
-        if mention.kind != "room" or mention.end - i != 1 or toks[i] not in _OFFICE_WORDS or not i \
-                or toks[i - 1] not in _OTHER_OFFICES:
+        if mention.kind != "room" or mention.end - i != 1 or toks[i] not in _OFFICE_WORDS | ROOM_HEADS or not i:
             return False
-        if toks[i - 2:i - 1] in (["in"], ["at"], ["of"]) or toks[max(0, i - 3):i - 1] in (["in", "the"], ["at", "the"],
-                                                                                         ["of", "the"]):
-            _add(facts.unknown_places, f"the {toks[i - 1]} {toks[i]}")
-            facts.masks.update({i - 1: PLACE, i: PLACE})
+        start = another_named(toks, i, named, self._place_words)
+        if start == i and toks[i - 1] not in _OTHER_OFFICES:
+            return False
+        start = min(start, i - 1)
+        before = toks[start - 1] if start else ""
+        if before in ("in", "at", "of", "inside") or before == "the" and toks[start - 2:start - 1] not in (["by"], ["from"]):
+            _add(facts.unknown_places, f"the {' '.join(toks[start:i + 1])}")
+            facts.masks.update({k: PLACE for k in range(start, i + 1)})
         return True
 
     def _type_named_switch(self, facts: _Facts, context: ParseContext) -> None:
