@@ -13,6 +13,8 @@ from nlu.command import Command
 from nlu.textnorm import tokens as norm_tokens
 from nlu.timeexpr import TIME_UNITS, extract_times
 
+# The amount as said ("20 minutes") does not depend on the clock: a fixed aware moment reads it (no clock read here).
+_ANY_MOMENT = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 _IN = frozenset({"in", "after", "within", "first", "later"})
 _FOR = frozenset({"for", "second"})
 # Words an answer may carry around its "in"/"for" and amount: "for, please", "ok in 20", "i meant for".
@@ -24,8 +26,7 @@ def asked_in_or_for(prev: Command | None) -> str | None:
     """The amount ("20 minutes") the previous command asked in-or-for about, or None when it asked nothing so."""
     if prev is None or not prev.needs_time or prev.when is not None or prev.until is not None:
         return None
-    # The amount as said does not depend on the clock; any aware moment reads it.
-    return extract_times(norm_tokens(prev.text), dt.datetime.now(dt.timezone.utc)).unplaced
+    return extract_times(norm_tokens(prev.text), _ANY_MOMENT).unplaced
 
 
 def as_time_phrase(toks: list[str], prev: Command | None) -> list[str]:

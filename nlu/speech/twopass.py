@@ -168,6 +168,11 @@ def rank(closed: Transcript | None, heard: Transcript, read: Reader, rules: Join
         return heard  # neither: what was heard goes on for the parser to question or refuse
     raw = heard.confidence
     opened = replace(heard, confidence=rules.open_floor + (1 - rules.open_floor) * raw)
+    if open_command.intent == "device_control" and unsure_opening(heard.words):
+        # The open pass barely heard the words before what the note names, which say whether it ordered or asked
+        # ("uh is" heard "earth is"): the switch asks, however sure the rest of the note was. The grammar pass fills
+        # those words with "please"/"kindly" whatever was said, so its agreement says nothing about them either.
+        return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
     if closed_command is None:
         if bulk_heard(heard, open_command):
             # Only the open pass heard "everything" (a switch of every device of a room or block): "every fan"
@@ -180,11 +185,6 @@ def rank(closed: Transcript | None, heard: Transcript, read: Reader, rules: Join
             return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
         return opened
     if same_command(closed_command, open_command):
-        if open_command.intent == "device_control" and unsure_opening(heard.words):
-            # The open pass barely heard the words before what the note names (whether it ordered or asked: "uh
-            # is" heard "earth is"), and the grammar pass fills them with "please"/"kindly" whatever was said: its
-            # agreement says nothing about them. The switch asks, as the open reading alone would.
-            return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
         # Two recognisers that hear the same command: unsure only if both are. The grammar sentence is shown: the
         # open text may carry words Whisper made up around it ("... one oh one well done").
         joined = 1 - (1 - closed.confidence) * (1 - opened.confidence)
