@@ -324,4 +324,10 @@ def test_forecast_hours_that_were_zero_every_past_week_stay_near_zero(client, au
                                           + dt.datetime.fromisoformat(p["timestamp"]).hour, 1.0) == 0.0]
     assert len(always_zero) >= 24, "the demo classroom is off at night and at weekends"
     assert max(p["value"] for p in always_zero) <= 0.05 * peak, always_zero[:5]
-    assert result["model"]["backtest"]["wape"] < 100
+    # WAPE, not a MAPE blown up by the zero hours (that would be thousands of %), and no worse than the seasonal-naive
+    # baseline it was chosen against. Not "< 100 %": the demo history is made relative to the wall clock, and when the
+    # backtest's weeks hold its injected faults (room 101's lights left on overnight 10 days ago) a good model's WAPE
+    # passes 100 (101.4 at 2026-12-07 01:14 UTC, the baseline's 133.3, MASE 0.68).
+    backtest = result["model"]["versus_baseline"]
+    assert result["model"]["backtest"]["wape"] < 200
+    assert backtest["wape"] <= backtest["baseline_wape"], backtest
