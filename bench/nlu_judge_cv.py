@@ -10,7 +10,7 @@ sentence, so dropping or adding lines moves no other group) is scored by a judge
 `bench.nlu_cv` does; per sentence it writes the final intent, whether the whole command is right, the confidence
 (with the fresh-phrasing correction) and its log-odds before it, the in-scope probability, and the kind of
 sentence (a line of a fresh held-out part moved to dev, `nlu/corpus/fresh_reads.tsv`, or a line written while
-tuning). `--train-seed` trains each fold's judge with another seed (its inner fold splits); `--drop` leaves out that
+tuning). `--train-seed` trains each fold's judge with another seed (its inner fold splits); `--text-c` tries another regularisation of the text model; `--drop` leaves out that
 share of each fold's training sentences, chosen by a hash of the text and `--drop-seed` (a retrain after a small
 corpus change). `--fold K` scores fold K only (a fifth of the cost). `flips`: how many decisions differ between two dumps of the same held sentences (accepted or
 refused, the intent, right or wrong). The held-out split is never read.
@@ -57,7 +57,7 @@ def _log_odds(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def dump(out: Path, train_seed: int, drop: float, drop_seed: int, folds: list[int]) -> None:
+def dump(out: Path, train_seed: int, drop: float, drop_seed: int, folds: list[int], text_c: float = 4.0) -> None:
     vocab = vocabulary_from_campus(load_campus_file(DEMO_CAMPUS))
     rules = Parser(vocab)
     groups = _groups(read_corpus(CORPUS_DIR / "dev.txt", vocab))
@@ -69,7 +69,7 @@ def dump(out: Path, train_seed: int, drop: float, drop_seed: int, folds: list[in
         train = [ex for g, group in zip(fold_of, groups) if g != k for ex in group
                  if not drop or _hash(ex.text, f"drop{drop_seed}") % 10_000 >= drop * 10_000]
         held = [ex for g, group in zip(fold_of, groups) if g == k for ex in group]
-        judge, report = train_judge(rules, train, seed=train_seed, fresh_reads=reads)
+        judge, report = train_judge(rules, train, text_c=text_c, seed=train_seed, fresh_reads=reads)
         print(f"fold {k}: trained on {len(train)}: {report}", file=sys.stderr)
         parser = Parser(vocab, judge)
         previous = None
@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--train-seed", type=int, default=0)
     d.add_argument("--drop", type=float, default=0.0)
     d.add_argument("--drop-seed", type=int, default=0)
+    d.add_argument("--text-c", type=float, default=4.0, help="the text model's inverse regularisation (as shipped: 4)")
     d.add_argument("--fold", type=int, action="append", help="score only this fold (repeatable; default: all)")
     r = sub.add_parser("reliability")
     r.add_argument("path", type=Path)
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("b", type=Path)
     args = ap.parse_args(argv)
     if args.what == "dump":
-        dump(args.out, args.train_seed, args.drop, args.drop_seed, args.fold or list(range(FOLDS)))
+        dump(args.out, args.train_seed, args.drop, args.drop_seed, args.fold or list(range(FOLDS)), args.text_c)
     elif args.what == "reliability":
         reliability(args.path, args.by)
     else:

@@ -11,9 +11,9 @@ The correction is one number, a shift: a confidence c reads `shift + (1 - 2 * sh
 likelihood on those pairs. It says that a share of the parses (about 2 in 100) go wrong on new phrasings in ways the
 judge cannot see (its evidence is the same whether the rules then read the room right or not), whatever the judge
 thought of them. It replaced a temperature on the log-odds (2026-12-07), which depended on how far out the day's
-judge put its log-odds: as the corpus grew the judge's log-odds drew in (median 8.6-9.7 on the parts scored by
-the judges of parts 3 to 10, 6.3 on part 13, 5.8 today), so a temperature fitted on the old ones shrank today's too
-much (part 13 left out: ECE 0.042 with it, 0.012 with the shift; docs/benchmarks.md). Like the temperature it keeps
+judge put its log-odds: as the corpus grew the judge's log-odds drew in (median 7.8-9.7 on the parts scored by
+the judges of parts 1 to 10, 6.3 on part 13, 5.8 today), so a temperature fitted on the old ones shrank today's too
+much (part 13 left out: ECE 0.042 with it, 0.013 with the shift; docs/benchmarks.md). Like the temperature it keeps
 0.5 at 0.5 and the order of any two confidences, so every decision taken at 0.5 (the bot's `understood_below`, the
 voice rule) is unchanged; only what the number says about the odds of being right moves.
 
