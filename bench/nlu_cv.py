@@ -6,7 +6,7 @@ The judge is trained on dev.txt, so scoring dev.txt with the shipped judge measu
 each fold is scored by a judge trained on the other folds: the figure to tune the judge on without touching the
 held-out part. A sentence and the follow-ups after it stay in one fold (a follow-up is parsed with its
 predecessor's command as context). The held-out split is never read. Each fold's judge gets the confidence's
-fresh-phrasing shift as `autovolt nlu train` does (`--no-fresh`: without it, the confidence as fitted on dev).
+fresh-phrasing temperature as `autovolt nlu train` does (`--no-fresh`: without it, the confidence as fitted on dev).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--failures", type=int, default=0, metavar="N", help="list the first N mistakes")
-    ap.add_argument("--no-fresh", action="store_true", help="no fresh-phrasing shift (the confidence as on dev)")
+    ap.add_argument("--no-fresh", action="store_true", help="no fresh-phrasing temperature (the confidence as on dev)")
     args = ap.parse_args(argv)
     total, failures = cross_validate(args.folds, args.seed, fresh=not args.no_fresh)
     report = total.report()

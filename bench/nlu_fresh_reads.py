@@ -6,7 +6,7 @@ confidence it gave and whether the whole command was right. Writes `nlu/corpus/f
 
 Each part is parsed by the code and judge of the main commit it was scored at (docs/benchmarks.md, "A ... fresh
 held-out part, scored once"), checked out in a scratch worktree and run there (`--worker`, with that tree first on
-the path), with the judge's confidence before any fresh-phrasing temperature or shift of its day (the one being fitted).
+the path), with the judge's confidence before any fresh-phrasing temperature of its day (the one being fitted).
 The sentences and labels are the part's lines as they are now in `dev.txt`: labels relabelled to the
 corpus conventions after a score are the truth, not the writer's slips.
 """
@@ -55,9 +55,6 @@ def worker(corpus: Path) -> int:
     campus = tree / "autovolt" / "demo" / "campus.yaml"
     vocab = vocabulary_from_campus(load_campus_file(campus))
     judge = default_judge()
-    if getattr(judge, "fresh_shift", 0.0) != 0.0:  # since 2026-12-07 (text-calib): a shift, not a temperature
-        import dataclasses
-        judge = dataclasses.replace(judge, fresh_shift=0.0)
     if getattr(judge, "fresh_scale", 1.0) != 1.0:
         # A judge that already reads its confidence for fresh phrasings (the eighth part's on): record the
         # dev-calibrated confidence, as the parts scored before that had, or the temperature would be fitted on

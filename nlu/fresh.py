@@ -7,25 +7,22 @@ confidence 0.996) right 95.0-98.1 % of the time. `nlu/corpus/fresh_reads.tsv` ke
 by `bench.nlu_fresh_reads`), one line per sentence: the part, the main commit, the confidence then, whether the
 whole command was right.
 
-The correction is one number, a shift: a confidence c reads `shift + (1 - 2 * shift) * c`, fitted by maximum
-likelihood on those pairs. It says that a share of the parses (about 2 in 100) go wrong on new phrasings in ways the
-judge cannot see (its evidence is the same whether the rules then read the room right or not), whatever the judge
-thought of them. It replaced a temperature on the log-odds (2026-12-07), which depended on how far out the day's
-judge put its log-odds: as the corpus grew the judge's log-odds drew in (median 7.8-9.7 on the parts scored by
-the judges of parts 1 to 10, 6.3 on part 13, 5.8 today), so a temperature fitted on the old ones shrank today's too
-much (part 13 left out: ECE 0.042 with it, 0.013 with the shift; docs/benchmarks.md). Like the temperature it keeps
-0.5 at 0.5 and the order of any two confidences, so every decision taken at 0.5 (the bot's `understood_below`, the
-voice rule) is unchanged; only what the number says about the odds of being right moves.
+The correction is one number, a temperature: the confidence's log-odds times `scale` (< 1 shrinks toward 0.5),
+fitted by maximum likelihood on those pairs. It has no offset on purpose: 0.5 stays 0.5 and the order of any two
+confidences is kept, so every decision taken at 0.5 (the bot's `understood_below`, the voice rule) is unchanged;
+only what the number says about the odds of being right moves.
 
-Pure: the file's text comes in as a string; `fit_shift` is a bisection in plain Python (no scikit-learn).
+Pure: the file's text comes in as a string; `fit_scale` is a bisection in plain Python (no scikit-learn).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 FRESH_READS_FILE = Path(__file__).with_name("corpus") / "fresh_reads.tsv"
+_EDGE = math.log(1e6)  # the judge clips probabilities to [1e-6, 1 - 1e-6]; log-odds beyond this mean nothing
 
 
 @dataclass(frozen=True)
@@ -59,31 +56,34 @@ def parse_fresh_reads(text: str) -> list[FreshRead]:
     return reads
 
 
-def reshift(confidence: float, shift: float) -> float:
-    """`confidence` read on fresh phrasings: `shift` of the way toward 0.5 from either end."""
-    return shift + (1.0 - 2.0 * shift) * confidence
+def log_odds(p: float) -> float:
+    """log(p / (1 - p)), clipped to +-_EDGE (so 0 and 1 are finite)."""
+    if not 0 < p < 1:
+        return math.copysign(_EDGE, p - 0.5)
+    return max(-_EDGE, min(_EDGE, math.log(p / (1 - p))))
 
 
-_MOST = 0.5 - 1e-9  # a shift of 0.5 would make every confidence 0.5
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
-def fit_shift(reads: list[FreshRead]) -> float:
-    """The `shift` of greatest likelihood of the reads' outcomes, in [0, 0.5); 0.0 (no change) when there is nothing
-    to fit on, or when the reads are right at least as often as they claim (the shift only ever pulls toward 0.5).
-    Each outcome's likelihood is linear in `shift`, so the log-likelihood is concave: bisection on its slope's sign
-    finds the top."""
-    pairs = [(min(max(r.confidence, 0.0), 1.0), r.right) for r in reads]
+def rescale(confidence: float, scale: float) -> float:
+    """`confidence` read on fresh phrasings: its log-odds times `scale`."""
+    return _sigmoid(scale * log_odds(confidence))
 
-    def slope(e: float) -> float:
-        total = 0.0
-        for c, right in pairs:
-            p = e + (1.0 - 2.0 * e) * c
-            total += (1.0 - 2.0 * c) / p if right else (2.0 * c - 1.0) / (1.0 - p)
-        return total
 
-    if not pairs or slope(0.0) <= 0:
-        return 0.0
-    low, high = 0.0, _MOST
+def fit_scale(reads: list[FreshRead], high: float = 10.0) -> float:
+    """The `scale` of greatest likelihood of the reads' outcomes (logistic regression on log-odds, no offset), in
+    [0, high]; 1.0 (no change) when there is nothing to fit on. The log-likelihood is concave in `scale`, so its
+    slope falls as `scale` grows: bisection on the slope's sign finds the top (Newton from 1.0 overshoots, since
+    most log-odds sit near the clip where the curvature vanishes)."""
+    pairs = [(log_odds(r.confidence), r.right) for r in reads]
+    if not pairs or all(z == 0 for z, _ in pairs):
+        return 1.0
+    slope = lambda s: sum((right - _sigmoid(s * z)) * z for z, right in pairs)  # noqa: E731
+    low = 0.0
+    if slope(high) > 0:
+        return high
     for _ in range(60):
         middle = (low + high) / 2
         low, high = (middle, high) if slope(middle) > 0 else (low, middle)
@@ -91,10 +91,10 @@ def fit_shift(reads: list[FreshRead]) -> float:
 
 
 def leave_one_part_out(reads: list[FreshRead]) -> dict[int, tuple[float, list[tuple[float, bool]]]]:
-    """For each part: the shift fitted on the other parts, and the part's (shifted confidence, right) pairs. The
+    """For each part: the scale fitted on the other parts, and the part's (rescaled confidence, right) pairs. The
     honest measure of the correction: each part is scored by a map that never saw it."""
     out = {}
     for part in sorted({r.part for r in reads}):
-        shift = fit_shift([r for r in reads if r.part != part])
-        out[part] = (shift, [(reshift(r.confidence, shift), r.right) for r in reads if r.part == part])
+        scale = fit_scale([r for r in reads if r.part != part])
+        out[part] = (scale, [(rescale(r.confidence, scale), r.right) for r in reads if r.part == part])
     return out

@@ -2,7 +2,7 @@
 
 The rule parser finds rooms, devices and times, and picks an intent from cue words; keywords alone also fire on
 "switch my phone to dark mode" or "my patience is running out". The judge is three small linear models trained on
-the labelled corpus (`autovolt nlu train`, from `nlu/corpus/dev.txt`; the confidence's fresh-phrasing shift
+the labelled corpus (`autovolt nlu train`, from `nlu/corpus/dev.txt`; the confidence's fresh-phrasing temperature
 from the held-out parts' first scores, `nlu/corpus/fresh_reads.tsv`):
 
 1. `text`: word 1-2 grams and character 3-4 grams of the message, with rooms, switches and times masked (so it
@@ -10,7 +10,7 @@ from the held-out parts' first scores, `nlu/corpus/fresh_reads.tsv`):
 2. `scope`: that score with the parser's evidence (intent, verb, device, place, question, misspellings...) gives
    the probability the message is in scope; below `veto_below` a parsed request becomes `unknown`;
 3. `calibration`: the probability that the final parse is right (Platt scaling over out-of-fold scores), read
-   for fresh phrasings (`fresh_shift`, `nlu.fresh`: dev's sentences tuned the rules, so on a new writer's the
+   for fresh phrasings (`fresh_scale`, `nlu.fresh`: dev's sentences tuned the rules, so on a new writer's the
    parse is right less often at the same score), which becomes `Command.confidence`.
 
 Pure: the weights come in as plain data (`Judge.from_dict`); `load_judge` reads the file shipped with the package.
@@ -26,12 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlu.command import INTENTS, Command
-from nlu.fresh import reshift
 
 JUDGE_FILE = Path(__file__).with_name("models") / "judge.json"
-# 3: document frequencies instead of idf; 4: weights as integer thousandths (same values, shorter); 5: the fresh
-# phrasings' shift instead of a temperature (`nlu.fresh`)
-FORMAT = 5
+FORMAT = 4  # 3: document frequencies instead of idf; 4: weights as integer thousandths (same values, shorter)
 # The parser's evidence, in the order of `Evidence.dense` and of the `scope` weights after the text score.
 EVIDENCE = ("action", "verb", "device", "place", "question", "clarification", "corrections", "previous",
             "unknown_words", "length", "state", "stateless_status", "done", "order_clause") + tuple(
@@ -111,7 +108,7 @@ class Judge:
     """Trained weights (see the module doc). `veto_below`: a parsed question whose in-scope probability is below
     this becomes `unknown`; `veto_device_below`: the same for a device command (stricter: acting on a message that
     was not for us costs more than answering it). `trained_on`: a digest of the corpus it was trained on (to notice
-    a stale file). `fresh_shift`: how far toward 0.5 the dev-fitted calibration is moved to give the probability of
+    a stale file). `fresh_scale`: the temperature that turns the dev-fitted calibration into the probability of
     being right on phrasings the rules were not tuned on (`nlu.fresh`; 0.5 stays 0.5, order is kept)."""
 
     words: _Block
@@ -124,7 +121,7 @@ class Judge:
     veto_below: float
     veto_device_below: float
     trained_on: str = ""
-    fresh_shift: float = 0.0  # `nlu.fresh.reshift`; 0.0 reads the confidence as on dev
+    fresh_scale: float = 1.0  # the calibrated log-odds times this (`nlu.fresh`); 1.0 reads them as on dev
 
     # ---------------------------------------------------------------------------------------------- the opinion
     def text_score(self, tokens: tuple[str, ...] | list[str], typed: tuple[str, ...] | list[str] = ()) -> float:
@@ -146,7 +143,7 @@ class Judge:
             command = Command(text=command.text, intent="unknown")
         z = self.calibration_bias + sum(w * v for w, v in zip(self.calibration_weights,
                                                               calibration_features(command, p_in, evidence)))
-        return dataclasses.replace(command, confidence=reshift(_sigmoid(z), self.fresh_shift))
+        return dataclasses.replace(command, confidence=_sigmoid(self.fresh_scale * z))
 
     def threshold(self, intent: str) -> float:
         """The in-scope probability below which a parse of this intent is vetoed."""
@@ -160,7 +157,7 @@ class Judge:
                          "chars": _milli(self.chars.terms)},
                 "scope": {"bias": self.scope_bias, "weights": list(self.scope_weights), "evidence": list(EVIDENCE)},
                 "calibration": {"bias": self.calibration_bias, "weights": list(self.calibration_weights),
-                                "fresh_shift": self.fresh_shift}}
+                                "fresh_scale": self.fresh_scale}}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Judge":
@@ -172,7 +169,7 @@ class Judge:
                    float(data["text"]["bias"]), tuple(data["scope"]["weights"]), float(data["scope"]["bias"]),
                    tuple(data["calibration"]["weights"]), float(data["calibration"]["bias"]),
                    float(data["veto_below"]), float(data["veto_device_below"]), str(data.get("trained_on", "")),
-                   float(data["calibration"].get("fresh_shift", 0.0)))
+                   float(data["calibration"].get("fresh_scale", 1.0)))
 
 
 def _milli(terms: dict[str, tuple[int, float]]) -> dict[str, tuple[int, int]]:

@@ -5,7 +5,7 @@ Stacking, so that no stage learns from scores the stage before made on its own t
 1. the text model's log-odds for each sentence come from a model that did not see it (k-fold, out of fold);
 2. the scope model is fitted on those, and its out-of-fold probabilities decide the vetoes;
 3. the calibration is fitted on whether the parse after the veto is right (Platt scaling);
-4. its shift for fresh phrasings is fitted on how the parser of each day did on the held-out parts it scored
+4. its temperature for fresh phrasings is fitted on how the parser of each day did on the held-out parts it scored
    once (`nlu.fresh`, `nlu/corpus/fresh_reads.tsv`), when those are given.
 The final text and scope models are then refitted on every sentence. The held-out split is never read.
 
@@ -26,7 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nlu.command import Command, ParseContext
-from nlu.fresh import FreshRead, fit_shift
+from nlu.fresh import FreshRead, fit_scale
 from nlu.judge import Evidence, Judge, _Block, calibration_features, text_features
 from nlu.parser import Parser
 from nlu.scoring import CORPUS_NOW, Example, differences
@@ -147,7 +147,7 @@ def train_judge(parser: Parser, examples: list[Example], corpus_text: str = "", 
                 seed: int = 0, fresh_reads: list[FreshRead] | None = None) -> tuple[Judge, dict[str, object]]:
     """Train on `examples` (the tuning split) with `parser` (built without a judge); also a short report of the
     out-of-fold figures the choices were made on. `fresh_reads`: the first scores of fresh held-out parts, for the
-    confidence's fresh-phrasing shift (none: confidence as calibrated on dev, `fresh_shift` 0.0)."""
+    confidence's fresh-phrasing temperature (none: confidence as calibrated on dev, `fresh_scale` 1.0)."""
     if parser.judge is not None:
         raise ValueError("train with a parser that has no judge: the rules' own parse is the evidence")
     rows = _rows(parser, examples)
@@ -188,10 +188,10 @@ def train_judge(parser: Parser, examples: list[Example], corpus_text: str = "", 
     judge = Judge(words, chars, bias, tuple(round(float(w), 5) for w in scope.coef_[0]),
                   round(float(scope.intercept_[0]), 5), tuple(round(float(w), 5) for w in calibration.coef_[0]),
                   round(float(calibration.intercept_[0]), 5), veto, veto_device, corpus_digest(corpus_text),
-                  round(fit_shift(fresh_reads), 5) if fresh_reads else 0.0)
+                  round(fit_scale(fresh_reads), 5) if fresh_reads else 1.0)
     parsed = np.array([r.command.intent not in ("unknown", "help") for r in rows])
     report = {"sentences": len(rows), "veto_below": veto, "veto_device_below": veto_device,
               "out_of_fold_false_accepts": int(np.sum(parsed & (oof_p >= thresholds) & (y == 0))),
               "out_of_fold_false_refusals": int(np.sum(parsed & (oof_p < thresholds) & (y == 1))),
-              "out_of_scope": int(np.sum(y == 0)), "fresh_shift": judge.fresh_shift}
+              "out_of_scope": int(np.sum(y == 0)), "fresh_scale": judge.fresh_scale}
     return judge, report
