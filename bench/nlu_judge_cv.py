@@ -32,7 +32,7 @@ from autovolt.vocabulary import vocabulary_from_campus
 from nlu.command import ParseContext
 from nlu.fresh import FRESH_READS_FILE, parse_fresh_reads
 from nlu.parser import Parser
-from nlu.scoring import CORPUS_DIR, CORPUS_NOW, Example, differences, read_corpus
+from nlu.scoring import CORPUS_DIR, CORPUS_NOW, Example, Score, differences, read_corpus
 from nlu.training import train_judge
 from store.campus import load_campus_file
 from tests.conftest import DEMO_CAMPUS
@@ -89,18 +89,8 @@ def dump(out: Path, train_seed: int, drop: float, drop_seed: int, folds: list[in
     out.write_text(json.dumps(records), encoding="utf-8")
 
 
-def reliability_rows(pairs: list[tuple[float, bool]], bins: int = 10) -> list[tuple[str, int, float, float]]:
-    rows = []
-    for k in range(bins):
-        inside = [(c, ok) for c, ok in pairs if k / bins <= c < (k + 1) / bins or (k == bins - 1 and c >= 1)]
-        if inside:
-            rows.append((f"{k / bins:.1f}-{(k + 1) / bins:.1f}", len(inside), sum(c for c, _ in inside) / len(inside),
-                         sum(ok for _, ok in inside) / len(inside)))
-    return rows
-
-
 def ece(pairs: list[tuple[float, bool]]) -> float:
-    return sum(n * abs(c - r) for _, n, c, r in reliability_rows(pairs)) / len(pairs) if pairs else 0.0
+    return Score(outcomes=pairs).ece()
 
 
 def reliability(path: Path, by: str | None) -> None:
@@ -116,26 +106,26 @@ def reliability(path: Path, by: str | None) -> None:
         share = ece(pairs) * len(rs) / len(records) / total  # of the whole split's ECE, were the other bins exact
         print(f"{key}: {len(rs)} sentences, right {sum(r['right'] for r in rs) / len(rs):.4f}, "
               f"mean confidence {sum(c for c, _ in pairs) / len(pairs):.4f}, ECE {ece(pairs):.4f} (share {share:.2f})")
-        for name, n, c, right in reliability_rows(pairs):
-            print(f"  {name}: {n:6d}  conf {c:.3f}  right {right:.3f}")
+        for row in Score(outcomes=pairs).reliability():
+            print(f"  {row['bin']}: {row['n']:6d}  conf {row['confidence']:.3f}  right {row['right']:.3f}")
 
 
-def flips(a_path: Path, b_path: Path) -> None:
-    a = {r["source"]: r for r in json.loads(a_path.read_text(encoding="utf-8"))}
-    b = {r["source"]: r for r in json.loads(b_path.read_text(encoding="utf-8"))}
-    common = sorted(a.keys() & b.keys())
-    counts = Counter()
+def flip_counts(a: list[dict], b: list[dict]) -> dict[str, object]:
+    """How many of the sentences in both dumps (by source line) got another decision in `b` than in `a`."""
+    x, y = {r["source"]: r for r in a}, {r["source"]: r for r in b}
+    common = sorted(x.keys() & y.keys())
+    counts = Counter({"accept": 0, "device accept": 0, "intent": 0, "right": 0, "side of 0.5": 0})
     for s in common:
-        x, y = a[s], b[s]
-        counts["accept"] += (x["got"] != "unknown") != (y["got"] != "unknown")
-        counts["device accept"] += (x["got"] == "device_control") != (y["got"] == "device_control")
-        counts["intent"] += x["got"] != y["got"]
-        counts["right"] += x["right"] != y["right"]
-        counts["side of 0.5"] += (x["confidence"] >= 0.5) != (y["confidence"] >= 0.5)
-    print(json.dumps({"sentences": len(common), **counts,
-                      "right a": sum(a[s]["right"] for s in common), "right b": sum(b[s]["right"] for s in common),
-                      "ece a": round(ece([(a[s]["confidence"], a[s]["right"]) for s in common]), 4),
-                      "ece b": round(ece([(b[s]["confidence"], b[s]["right"]) for s in common]), 4)}))
+        p, q = x[s], y[s]
+        counts["accept"] += (p["got"] != "unknown") != (q["got"] != "unknown")
+        counts["device accept"] += (p["got"] == "device_control") != (q["got"] == "device_control")
+        counts["intent"] += p["got"] != q["got"]
+        counts["right"] += p["right"] != q["right"]
+        counts["side of 0.5"] += (p["confidence"] >= 0.5) != (q["confidence"] >= 0.5)
+    return {"sentences": len(common), **counts,
+            "right a": sum(x[s]["right"] for s in common), "right b": sum(y[s]["right"] for s in common),
+            "ece a": round(ece([(x[s]["confidence"], x[s]["right"]) for s in common]), 4),
+            "ece b": round(ece([(y[s]["confidence"], y[s]["right"]) for s in common]), 4)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.what == "reliability":
         reliability(args.path, args.by)
     else:
-        flips(args.a, args.b)
+        print(json.dumps(flip_counts(json.loads(args.a.read_text(encoding="utf-8")),
+                                     json.loads(args.b.read_text(encoding="utf-8")))))
     return 0
 
 
