@@ -44,6 +44,11 @@ def _hash(text: str, seed: object) -> int:
     return int(hashlib.sha256(f"{seed}:{text}".encode("utf-8")).hexdigest()[:8], 16)
 
 
+def group_folds(groups: list[list[Example]]) -> list[int]:
+    """Each group's fold: a hash of its first sentence, so dropping or adding other lines moves none."""
+    return [_hash(g[0].text, "outer") % FOLDS for g in groups]
+
+
 def _groups(examples: list[Example]) -> list[list[Example]]:
     groups: list[list[Example]] = []
     for ex in examples:
@@ -63,7 +68,7 @@ def dump(out: Path, train_seed: int, drop: float, drop_seed: int, folds: list[in
     vocab = vocabulary_from_campus(load_campus_file(DEMO_CAMPUS))
     rules = Parser(vocab)
     groups = _groups(read_corpus(CORPUS_DIR / "dev.txt", vocab))
-    fold_of = [_hash(g[0].text, "outer") % FOLDS for g in groups]
+    fold_of = group_folds(groups)
     reads = parse_fresh_reads(FRESH_READS_FILE.read_text(encoding="utf-8"))
     fresh = {r.text for r in reads}
     records = []
