@@ -24,6 +24,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from nlu import lexicon as lx
 from nlu.command import Command, ParseContext, Period
 from nlu.corrections import Span, after_restart, corrects_itself, take_back
+from nlu.event_times import event_time_only
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
@@ -689,6 +690,10 @@ class Parser:
                 facts.masks.update((i, mask) for i in span)
         facts.masks.update((i, TIME) for i in times.used)
         facts.mentioned = covered - times.used
+        if times.when is not None and times.period is None and times.duration is None and times.window is None \
+                and event_time_only(toks, times.used, facts.mentioned):
+            # "turn the office AC on, sir is coming at eleven" (voice-kinds10): the arrival's time, not the order's
+            times = dataclasses.replace(times, when=None, moments=())
         _everything_after_types(facts, mentions)
         if not facts.has_place:
             self._type_named_switch(facts, context)
@@ -1381,6 +1386,11 @@ class Parser:
                 return True  # "we had the AC on all day in 202": a state told ("had" is never an order)
             if i == 1 and tok in _SWITCH_FORMS | _SAME_IN_PAST | _PAST_SWITCH and prev in self._names(f):
                 return True  # "Ravi shut the projector in the seminar hall": a person's doing told, or asked of them
+            if tok in ("was", "were") and nxt in ("on", "off") and i - 1 in f.mentioned and not f.asked \
+                    and not set(toks[:i]) & _SUBJUNCTIVE and not _order_after(f, i + 2):
+                # "the lights in room 101 were off when I got there" (voice-kinds10): a past state told ("it'd be
+                # great if the fans were off", "i'd rather the AC was off" wish for one)
+                return True
         return self._power_event(f)
 
     def _names(self, f: _Facts) -> set[str]:
@@ -2791,6 +2801,8 @@ _DONE_VERBS = frozenset({"switched", "turned", "powered", "killed"})
 _PAST_DAYS = frozenset({"yesterday", "yday", "earlier", "ago"})
 # Switch verbs whose past is the present's word: after "have" they tell ("we've shut the lab", "I have put it on").
 _SAME_IN_PAST = frozenset({"put", "cut", "shut"})
+# Words before "were"/"was" that make it a wish, not the past: "if the fans were off", "i'd rather the AC was off".
+_SUBJUNCTIVE = frozenset({"if", "rather", "wish", "prefer", "would", "d", "better", "sooner"})
 # Words before a past participle that make it a request or a question: "can the lights be turned off", "I want the
 # projector switched off", "who switched on the fans".
 _NOT_DONE = frozenset("be been being get got have has had want wants need needs like please pls can could would will "

@@ -1,0 +1,113 @@
+"""Kinds of the ninth spoken part's failures (branch voice-kinds10), as rules. None of these sentences is in the
+corpus; each kind has sentences where the same words keep their outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nlu.event_times import event_time_only
+from nlu.numbers import normalize_numbers
+from nlu.parser import Parser
+
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
+
+
+def at(hour: int, minute: int = 0) -> dt.datetime:
+    return NOW.replace(hour=hour, minute=minute)
+
+
+@pytest.fixture(scope="module")
+def parser(demo_vocab):
+    return Parser(demo_vocab)
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("switch the ac on in room 201, the guests are coming at eleven", ("cr-201-ac",)),
+    ("put the fans on in lab 1, the class starts at 11", ("lab-1-fans",)),
+    ("turn the ac on in room 202 before madam arrives at 11:30", ("cr-202-ac",)),
+])
+def test_an_events_time_is_not_the_orders(parser, text, switches):
+    # The AC was set for 11:00, when the one arriving wanted the room cool by then.
+    command = parser.parse(text, now=NOW)
+    assert (command.intent, command.action, command.switches, command.when, command.clarification) == (
+        "device_control", "on", switches, None, None)
+
+
+@pytest.mark.parametrize("text, when", [
+    ("switch the ac on in room 201 when the guests are coming at eleven", at(11)),  # the event is the moment
+    ("switch the ac on in room 201 at 11", at(11)),
+    ("turn on the fans in lab 1, it starts at 5", at(17)),  # "it": no one's event
+])
+def test_a_time_tied_to_the_order_stays(parser, text, when):
+    assert parser.parse(text, now=NOW).when == when
+
+
+def test_event_time_needs_an_order_before_it():
+    toks = ["the", "class", "starts", "at", "11"]
+    assert not event_time_only(toks, frozenset({3, 4}), set())
+
+
+@pytest.mark.parametrize("text", [
+    "the fans in lab 2 were on when we left",
+    "the projector in room 101 was off this morning",
+])
+def test_a_past_state_told_is_no_order(parser, text):
+    # "the lights ... were off when I got there" switched the lights off.
+    assert parser.parse(text, now=NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text, action", [
+    ("it would be nice if the fans in lab 2 were off", "off"),  # a wish
+    ("i'd prefer the projector in room 101 was on", "on"),
+    ("the fans in lab 2 were on all night, switch them off", "off"),  # the order after the story
+])
+def test_a_wish_or_an_order_after_the_story_still_switches(parser, text, action):
+    command = parser.parse(text, now=NOW)
+    assert (command.intent, command.action) == ("device_control", action)
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("switch off the projector in lab 1, no hang on, the fans", ("lab-1-fans",)),
+    ("turn the fans on in room 101, no hold on, room 102", ("cr-102-fans",)),
+])
+def test_no_hang_on_takes_back(parser, text, switches):
+    # Both the heater and the fans were switched off.
+    command = parser.parse(text, now=NOW)
+    assert (command.switches, command.clarification) == (switches, None)
+
+
+def test_hang_on_said_first_takes_nothing_back(parser):
+    command = parser.parse("hang on, switch the fans on in lab 1", now=NOW)
+    assert (command.action, command.switches) == ("on", ("lab-1-fans",))
+
+
+@pytest.mark.parametrize("text, when", [
+    ("switch the lab 1 fans on at three pm, um, make it three thirty", at(15, 30)),
+    ("turn the ac on in room 201 at four, make it four fifteen", at(16, 15)),
+    ("turn the ac on in room 201 at four, make that four fifteen", at(16, 15)),
+])
+def test_make_it_says_the_time_again(parser, text, when):
+    # "two thirty" read as the digits 230 was no time: the first time stood, or none at all ("make that").
+    command = parser.parse(text, now=NOW)
+    assert (command.when, command.clarification) == (when, None)
+
+
+def test_make_it_says_the_room_again(parser):
+    command = parser.parse("turn the fans on in room 201, make it two oh two", now=NOW)
+    assert command.switches == ("cr-202-fans",)  # both rooms' fans were switched
+
+
+@pytest.mark.parametrize("text", [
+    "switch on the ac in room 201 and make it 20 degrees",  # a setpoint: no room 20
+    "turn the fans on in room 201 and make it snappy",
+])
+def test_make_it_of_something_else_takes_nothing_back(parser, text):
+    command = parser.parse(text, now=NOW)
+    assert "cr-202-fans" not in command.switches and command.rooms in ((), ("cr-201",))
+
+
+def test_two_thirty_is_digits_without_a_clock_before():
+    assert normalize_numbers("room 101 make it two thirty".split()) == ["room", "101", "make", "it", "230"]
+    assert normalize_numbers("at 2 pm make it two thirty".split())[-1] == "2:30"
