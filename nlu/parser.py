@@ -637,6 +637,9 @@ class Parser:
                 del out[i]
             elif out[i] == "every" and out[i - 2:i] == ["each", "and"]:
                 del out[i - 2:i]
+        for i in range(1, len(out)):
+            if out[i - 1] == "mind" and out[i] in _MIND_GERUNDS:
+                out[i] = _MIND_GERUNDS[out[i]]  # "would you mind killing the lights" (voice-kinds10): an order
         out = as_light_order(out, self._one_place)  # "leave the stage dark": the stage lights off
         return out, corrections
 
@@ -1229,9 +1232,11 @@ class Parser:
         if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
-        if first == "what" and not f.has_device and times.when is not None \
+        if first == "what" and not f.has_device and (times.when is not None or (
+                times.period is not None and "was" not in f.toks)) \
                 and any(f.phrase(f"{w} to {v}") for w in ("going", "due", "set", "scheduled") for v in _GOING_VERBS):
-            return "schedule_query", None, "list"  # "what is going to switch at 5 pm": what is planned then
+            # "what is going to switch at 5 pm", "... in the seminar hall tomorrow" (voice-kinds10): what is planned
+            return "schedule_query", None, "list"
         if action and f.has_device and (not question or first in ("what", "when")) and _device_going_to_switch(f):
             # "the AC in the seminar hall is going to go off" (Whisper's "um when is the AC ... going to go off"
             # with "when" heard "someone"): what the device will do, about what is planned, never an order. Asked
@@ -1893,6 +1898,8 @@ _STATE_BEFORE = frozenset({"been", "was", "were", "is", "are", "has", "have", "h
 # A participle after "be" that asks for a state: "could the projector be started".
 _BE_ON = {"started": "on", "enabled": "on", "activated": "on", "stopped": "off", "disabled": "off",
           "deactivated": "off"}
+# Off verbs with no "off" after them, said as "would you mind ...ing": the verb itself ("mind killing the lights").
+_MIND_GERUNDS = {"killing": "kill", "cutting": "cut", "shutting": "shut"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off",
                # Hindi in English letters: "lab 2 bhi" (too), "switch it off yaar" (a friend, said like "buddy").
                "bhi": "too", "yaar": "buddy",

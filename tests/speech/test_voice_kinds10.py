@@ -111,3 +111,39 @@ def test_make_it_of_something_else_takes_nothing_back(parser, text):
 def test_two_thirty_is_digits_without_a_clock_before():
     assert normalize_numbers("room 101 make it two thirty".split()) == ["room", "101", "make", "it", "230"]
     assert normalize_numbers("at 2 pm make it two thirty".split())[-1] == "2:30"
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("would you mind killing the fans in lab 2", ("lab-2-fans",)),
+    ("do you mind shutting the projector in room 101", ("cr-101-projector",)),
+])
+def test_mind_killing_is_an_order(parser, text, switches):
+    # "would you mind killing the lights in the main hall" was out of scope: no "off" after the verb.
+    command = parser.parse(text, now=NOW)
+    assert (command.intent, command.action, command.switches) == ("device_control", "off", switches)
+
+
+def test_killing_me_is_no_order(parser):
+    assert parser.parse("the hum of the ac in lab 2 is killing me", now=NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text, rooms", [
+    ("how much energy did room two oh two's fans use this week", ("cr-202",)),
+    ("forecast lab two's energy for monday", ("lab-2",)),
+    ("what did room 201's ac use yesterday", ("cr-201",)),
+])
+def test_a_room_numbers_possessive_is_the_room(parser, text, rooms):
+    # "room one oh one's energy" was "room 10 ones": room 10 was asked back.
+    assert parser.parse(text, now=NOW).rooms == rooms
+
+
+def test_ones_own_stays_a_word(parser):
+    assert parser.parse("what was one's best year", now=NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "what's going to turn off in lab 1 tonight",
+    "what is due to switch on in the reading hall tomorrow",
+])
+def test_what_is_going_to_switch_in_a_period_is_the_plan(parser, text):
+    assert parser.parse(text, now=NOW).intent == "schedule_query"
