@@ -22,9 +22,10 @@ _REPLACING: tuple[tuple[str, ...], ...] = (
     ("oh", "no"), ("no", "no"), ("scratch", "that"), ("strike", "that"), ("oops",), ("whoops",), ("correction",),
     ("actually",), ("sorry",), ("no",),
 )
-# Markers too loose to demand a question when nothing we know follows them ("sorry for the bother").
+# Markers too loose to demand a question when nothing we know follows them ("sorry for the bother"), or when what
+# they take back is no campus word ("the staff room, computer, no hang on, the fans": Whisper's word for "heater").
 _LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("make", "it"), ("oops",), ("whoops",), ("correction",), ("no",),
-                    ("wait", "no")})
+                    ("wait", "no"), ("no", "hang", "on"), ("no", "hold", "on"), ("hang", "on", "no"), ("hold", "on", "no")})
 # A bare "no" before a mention may take it back ("the AC, no, the fans") or leave it out ("the fans, no lights"):
 # switching either reading could be the one the user did not want, so it asks.
 _ASKING = frozenset({("no",)})

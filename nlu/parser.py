@@ -211,7 +211,10 @@ _WHEN_CLAUSE = frozenset({"before", "after", "when", "until", "till", "once", "a
 # A time said with no clock time: a command with one asks when rather than switching now.
 _VAGUE_TIMES = ("end of the day", "end of day", "close of day", "after class", "after the class", "after the lecture",
                 "after lunch", "when the class ends", "when class ends", "later today", "later on", "in a while",
-                "in a bit", "sometime")
+                "in a bit", "sometime",
+                # A part of the day with no clock time (voice-kinds10: "switch off the lights in lab 4 in the evening",
+                # its "quarter past six" misheard, switched them off at once)
+                "in the morning", "in the afternoon", "in the evening", "at night", "in the night")
 # A time tied to an event the bot cannot see the end of: "after the test", "once the meeting is over", "when my
 # lecture finishes". With no clock time a command so timed asks "At what time?" (it was read as "now").
 _TIMED_EVENTS = frozenset("test tests exam exams class classes lecture lectures meeting meetings practical practicals "

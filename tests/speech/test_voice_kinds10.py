@@ -147,3 +147,36 @@ def test_ones_own_stays_a_word(parser):
 ])
 def test_what_is_going_to_switch_in_a_period_is_the_plan(parser, text):
     assert parser.parse(text, now=NOW).intent == "schedule_query"
+
+
+def test_and_between_a_device_and_a_room_number_is_in(demo_vocab):
+    from nlu.speech.opentext import GUESSED, heard_words
+    from nlu.speech.wordcheck import unsure_words
+
+    heard = heard_words([(w, 0.93) for w in "switch off the fans and room 202 and the lights in 201".split()])
+    assert [w.text for w in heard][:7] == ["switch", "off", "the", "fans", "in", "room", "202"]
+    assert heard[6].confidence <= GUESSED and unsure_words(heard, demo_vocab)  # so the switch asks first
+
+
+@pytest.mark.parametrize("said", [
+    "turn off the lights in lab 1 and room 201",  # two places, no device before "and"
+    "switch off the fans and the lights in room 201",
+])
+def test_and_between_other_words_stays(said):
+    from nlu.speech.opentext import heard_words
+
+    assert [w.text for w in heard_words([(w, 0.93) for w in said.split()])] == said.split()
+
+
+@pytest.mark.parametrize("text", [
+    "switch off the fans in lab 2 in the evening",
+    "put the ac on in room 201 in the afternoon",
+])
+def test_a_part_of_the_day_with_no_clock_asks_the_time(parser, text):
+    # "switch off the lights in lab 4 at quarter past six in the evening", its clock misheard, switched at once.
+    command = parser.parse(text, now=NOW)
+    assert command.when is None and command.clarification is not None
+
+
+def test_a_part_of_the_day_with_a_clock_is_that_time(parser):
+    assert parser.parse("switch off the fans in lab 2 at 6 in the evening", now=NOW).when == at(18)
