@@ -15,15 +15,17 @@ from nlu.timeexpr import TIME_UNITS
 
 # Markers after which the next mention replaces an earlier one. Longest first, so "no sorry" wins over "sorry".
 _REPLACING: tuple[tuple[str, ...], ...] = (
+    ("no", "hang", "on"), ("no", "hold", "on"), ("hang", "on", "no"), ("hold", "on", "no"),
     ("no", "no", "sorry"), ("no", "sorry"), ("sorry", "no"), ("actually", "make", "that"), ("actually", "make", "it"),
     ("no", "make", "that"), ("no", "make", "it"), ("no", "wait"), ("wait", "no"), ("no", "way"), ("i", "mean"), ("i", "meant"), ("or", "rather"),
-    ("make", "that"), ("hmm", "no"), ("uh", "no"), ("um", "no"), ("umm", "no"), ("er", "no"), ("erm", "no"),
+    ("make", "that"), ("make", "it"), ("hmm", "no"), ("uh", "no"), ("um", "no"), ("umm", "no"), ("er", "no"), ("erm", "no"),
     ("oh", "no"), ("no", "no"), ("scratch", "that"), ("strike", "that"), ("oops",), ("whoops",), ("correction",),
     ("actually",), ("sorry",), ("no",),
 )
-# Markers too loose to demand a question when nothing we know follows them ("sorry for the bother").
-_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("oops",), ("whoops",), ("correction",), ("no",),
-                    ("wait", "no")})
+# Markers too loose to demand a question when nothing we know follows them ("sorry for the bother"), or when what
+# they take back is no campus word ("the staff room, computer, no hang on, the fans": Whisper's word for "heater").
+_LOOSE = frozenset({("sorry",), ("actually",), ("make", "that"), ("make", "it"), ("oops",), ("whoops",), ("correction",), ("no",),
+                    ("wait", "no"), ("no", "hang", "on"), ("no", "hold", "on"), ("hang", "on", "no"), ("hold", "on", "no")})
 # A bare "no" before a mention may take it back ("the AC, no, the fans") or leave it out ("the fans, no lights"):
 # switching either reading could be the one the user did not want, so it asks.
 _ASKING = frozenset({("no",)})
@@ -153,11 +155,26 @@ def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]
                 new.kind == "number" and len(new.targets[0]) < 2 and new.end - new.start < 2):
             return None  # "no one is there", "no need": no mention right after it
     made = _replacement(toks, spans, i, marker)
+    if marker == ("make", "it") and not _retimed_or_renumbered(toks, spans, made):
+        return None  # "make it quick", "make it 18 degrees": said of something else, nothing taken back
     if made and marker in _ASKING and any(s.kind == "time" and s.start <= made.at < s.end for s in spans):
         return made  # "in 10 minutes, no, in 20 minutes": a time is never left out, only put in another's place
     if made and marker in _ASKING and _goes_on_after(toks, spans, i):
         return made  # "turn on the lights, no, the fans in the reading hall": said in the old one's place
     return False if made and marker in _ASKING else made
+
+
+def _retimed_or_renumbered(toks: list[str], spans: list[Span], made: Correction | None | bool) -> bool:
+    """A bare "make it" corrects only a time ("at 2 pm, er, make it 2:30") or a room number by one as long ("room 101,
+    make it 102"; voice-kinds10: both rooms were switched). Anything else after it is no correction."""
+    if not made:
+        return False
+    old = [s for s in spans if s.start <= made.at < s.end]
+    if old and old[0].kind == "time":
+        return True
+    put = [t for t in made.put if t.isdigit()]
+    return len(put) == 1 and len(made.put) == 1 and made.at < len(toks) and len(toks[made.at]) == len(put[0]) \
+        and toks[made.at].isdigit()
 
 
 def _goes_on_after(toks: list[str], spans: list[Span], i: int) -> bool:

@@ -73,14 +73,22 @@ def _groups(run: list[str]) -> list[tuple[int, int]]:
     return groups
 
 
-def _render(groups: list[tuple[int, int]], prev: str | None, nxt: str | None) -> list[str]:
+def _clock_said_again(out: list[str]) -> bool:
+    """ "at two pm, er, make it two thirty": "make it"/"make that" right before, after a clock time said earlier. What
+    follows is that time again, as "2:30"; read as the digits "230" it was no time, and the first one stood."""
+    if len(out) < 2 or out[-2:] not in (["make", "it"], ["make", "that"]):
+        return False
+    return any(t in MERIDIEM or (out[k - 1] in TIME_LEADS and t[:1].isdigit()) for k, t in enumerate(out[:-2]) if k)
+
+
+def _render(groups: list[tuple[int, int]], prev: str | None, nxt: str | None, again: bool = False) -> list[str]:
     values = [g[0] for g in groups]
     if len(groups) == 1 and prev in TIME_LEADS and nxt in ("hours", "hrs") and groups[0][1] == 3 \
             and values[0] % 100 == 0 and 100 <= values[0] <= 900:
         return [f"0{values[0]}"]  # "at nine hundred hours": 09:00 on the 24-hour clock
     if len(groups) == 1:
         return [str(values[0])]
-    clocky = prev in TIME_LEADS or nxt in MERIDIEM
+    clocky = prev in TIME_LEADS or nxt in MERIDIEM or (again and groups[-1][1] == 2)  # "make it six thirty"
     # "at seventeen hundred", "by twenty one hundred hours": the 24-hour clock, as "1700" (nlu.timeexpr reads it
     # after a time lead). Summed as digits it was "17100", no time at all, and the switch ran at once.
     if prev in TIME_LEADS and nxt not in MERIDIEM and len(groups) == 2 and groups[0][1] == 2 \
@@ -120,7 +128,7 @@ def normalize_numbers(tokens: list[str]) -> list[str]:
                 out.pop()  # "room a hundred and two": the "a" is part of the number, not a room letter
             prev = out[-1] if out else None
             nxt = tokens[j] if j < n else None
-            out.extend(_render(_groups(run), prev, nxt))
+            out.extend(_render(_groups(run), prev, nxt, _clock_said_again(out)))
             i = j
             continue
         tok = tokens[i]

@@ -24,6 +24,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from nlu import lexicon as lx
 from nlu.command import Command, ParseContext, Period
 from nlu.corrections import Span, after_restart, corrects_itself, take_back
+from nlu.event_times import event_time_only
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
@@ -210,7 +211,10 @@ _WHEN_CLAUSE = frozenset({"before", "after", "when", "until", "till", "once", "a
 # A time said with no clock time: a command with one asks when rather than switching now.
 _VAGUE_TIMES = ("end of the day", "end of day", "close of day", "after class", "after the class", "after the lecture",
                 "after lunch", "when the class ends", "when class ends", "later today", "later on", "in a while",
-                "in a bit", "sometime")
+                "in a bit", "sometime",
+                # A part of the day with no clock time (voice-kinds10: "switch off the lights in lab 4 in the evening",
+                # its "quarter past six" misheard, switched them off at once)
+                "in the morning", "in the afternoon", "in the evening", "at night", "in the night")
 # A time tied to an event the bot cannot see the end of: "after the test", "once the meeting is over", "when my
 # lecture finishes". With no clock time a command so timed asks "At what time?" (it was read as "now").
 _TIMED_EVENTS = frozenset("test tests exam exams class classes lecture lectures meeting meetings practical practicals "
@@ -636,6 +640,9 @@ class Parser:
                 del out[i]
             elif out[i] == "every" and out[i - 2:i] == ["each", "and"]:
                 del out[i - 2:i]
+        for i in range(1, len(out)):
+            if out[i - 1] == "mind" and out[i] in _MIND_GERUNDS:
+                out[i] = _MIND_GERUNDS[out[i]]  # "would you mind killing the lights" (voice-kinds10): an order
         out = as_light_order(out, self._one_place)  # "leave the stage dark": the stage lights off
         return out, corrections
 
@@ -689,6 +696,10 @@ class Parser:
                 facts.masks.update((i, mask) for i in span)
         facts.masks.update((i, TIME) for i in times.used)
         facts.mentioned = covered - times.used
+        if times.when is not None and times.period is None and times.duration is None and times.window is None \
+                and event_time_only(toks, times.used, facts.mentioned):
+            # "turn the office AC on, sir is coming at eleven" (voice-kinds10): the arrival's time, not the order's
+            times = dataclasses.replace(times, when=None, moments=())
         _everything_after_types(facts, mentions)
         if not facts.has_place:
             self._type_named_switch(facts, context)
@@ -1224,9 +1235,11 @@ class Parser:
         if asks_time and cues & _FUTURE_ASK and action and (f.has_device or f.has_place or "next" in cues) \
                 and f.toks[lead + 1:lead + 2] not in (["you"], ["u"]):  # "when you're free, could you ...": politeness
             return "schedule_query", None, "list"  # "when will the AC turn off": about what is planned
-        if first == "what" and not f.has_device and times.when is not None \
+        if first == "what" and not f.has_device and (times.when is not None or (
+                times.period is not None and "was" not in f.toks)) \
                 and any(f.phrase(f"{w} to {v}") for w in ("going", "due", "set", "scheduled") for v in _GOING_VERBS):
-            return "schedule_query", None, "list"  # "what is going to switch at 5 pm": what is planned then
+            # "what is going to switch at 5 pm", "... in the seminar hall tomorrow" (voice-kinds10): what is planned
+            return "schedule_query", None, "list"
         if action and f.has_device and (not question or first in ("what", "when")) and _device_going_to_switch(f):
             # "the AC in the seminar hall is going to go off" (Whisper's "um when is the AC ... going to go off"
             # with "when" heard "someone"): what the device will do, about what is planned, never an order. Asked
@@ -1381,6 +1394,11 @@ class Parser:
                 return True  # "we had the AC on all day in 202": a state told ("had" is never an order)
             if i == 1 and tok in _SWITCH_FORMS | _SAME_IN_PAST | _PAST_SWITCH and prev in self._names(f):
                 return True  # "Ravi shut the projector in the seminar hall": a person's doing told, or asked of them
+            if tok in ("was", "were") and nxt in ("on", "off") and i - 1 in f.mentioned and not f.asked \
+                    and not set(toks[:i]) & _SUBJUNCTIVE and not _order_after(f, i + 2):
+                # "the lights in room 101 were off when I got there" (voice-kinds10): a past state told ("it'd be
+                # great if the fans were off", "i'd rather the AC was off" wish for one)
+                return True
         return self._power_event(f)
 
     def _names(self, f: _Facts) -> set[str]:
@@ -1883,6 +1901,8 @@ _STATE_BEFORE = frozenset({"been", "was", "were", "is", "are", "has", "have", "h
 # A participle after "be" that asks for a state: "could the projector be started".
 _BE_ON = {"started": "on", "enabled": "on", "activated": "on", "stopped": "off", "disabled": "off",
           "deactivated": "off"}
+# Off verbs with no "off" after them, said as "would you mind ...ing": the verb itself ("mind killing the lights").
+_MIND_GERUNDS = {"killing": "kill", "cutting": "cut", "shutting": "shut"}
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off",
                # Hindi in English letters: "lab 2 bhi" (too), "switch it off yaar" (a friend, said like "buddy").
                "bhi": "too", "yaar": "buddy",
@@ -2791,6 +2811,8 @@ _DONE_VERBS = frozenset({"switched", "turned", "powered", "killed"})
 _PAST_DAYS = frozenset({"yesterday", "yday", "earlier", "ago"})
 # Switch verbs whose past is the present's word: after "have" they tell ("we've shut the lab", "I have put it on").
 _SAME_IN_PAST = frozenset({"put", "cut", "shut"})
+# Words before "were"/"was" that make it a wish, not the past: "if the fans were off", "i'd rather the AC was off".
+_SUBJUNCTIVE = frozenset({"if", "rather", "wish", "prefer", "would", "d", "better", "sooner"})
 # Words before a past participle that make it a request or a question: "can the lights be turned off", "I want the
 # projector switched off", "who switched on the fans".
 _NOT_DONE = frozenset("be been being get got have has had want wants need needs like please pls can could would will "

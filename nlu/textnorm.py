@@ -59,6 +59,10 @@ _SUBS = (
     (re.compile(r"'d\b"), " would"),
     (re.compile(r"\bi'm\b"), "i am"),
     (re.compile(r"\b(today|tomorrow|yesterday|tonight|week|month|year|weekend)'s\b"), r"\1"),
+    # A room number's possessive, "room one oh one's energy", "lab 2's fans": the number, not "ones" (voice-kinds10:
+    # "room 10 ones" was asked back as room 10).
+    (re.compile(r"\b((?:room|lab|classroom|hall|one|two|three|four|five|six|seven|eight|nine|zero|oh|\d+)\s+)"
+                r"(one|two|three|four|five|six|seven|eight|nine|zero|oh|ten|\d+)'s\b"), r"\1\2"),
     (re.compile(r"'s\b"), "s"),  # possessive: "principal's" -> "principals"
     (re.compile(r"(?<=\d)(st|nd|rd|th)\b"), ""),
     # Chat's days in digits, before digits and letters are split ("2day" would be "2 day"): "use 2day", "2moro".

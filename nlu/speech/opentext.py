@@ -103,8 +103,8 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop()
     while out and out[0].text == COMMA:
         out.pop(0)
-    return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
-        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_said_once(out)))))))))))))))
+    return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
+        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_said_once(out))))))))))))))))
 
 
 def _room_digit_oh(out: list[HeardWord]) -> bool:
@@ -513,6 +513,24 @@ def _delays_with_in(words: list[HeardWord]) -> list[HeardWord]:
             # so the switch asks first.
             out[i] = HeardWord("in", word.confidence)
             out[i + 1:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[i + 1:j]]
+    return out
+
+
+# Device words said right before a place: "the ac in room 201".
+_DEVICE_BEFORE_PLACE = frozenset("ac acs fan fans light lights projector projectors heater heaters".split())
+
+
+def _in_heard_and(words: list[HeardWord]) -> list[HeardWord]:
+    """"switch off the ac and room 201 and the projector in 202" -> "the ac in room 201 ...": "and" between a device
+    word and a room said by its number is the place's "in" (voice-kinds10, Piper clean: both rooms' AC and projector
+    were switched off unasked). The room number is then unsure (at most GUESSED), so the switch asks first: "the
+    fans and room 201's lights" may be two things."""
+    out = list(words)
+    for i in range(1, len(words) - 2):
+        if words[i].text == "and" and words[i - 1].text in _DEVICE_BEFORE_PLACE and words[i + 1].text in NUMBER_ROOM_HEADS \
+                and words[i + 2].text.isdigit():
+            out[i] = HeardWord("in", words[i].confidence)
+            out[i + 2] = HeardWord(words[i + 2].text, min(words[i + 2].confidence, GUESSED))
     return out
 
 

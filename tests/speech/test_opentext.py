@@ -31,7 +31,7 @@ def parse(demo_vocab):
      ("staff-room",)),
     ("It is getting hot in room 10102, can you switch on the AC?",
      "it is getting hot in room 102, can you switch on the ac", ("cr-102",)),
-    ("I think the projector and room 20202 is still on", "i think the projector and room 202 is still on",
+    ("I think the projector and room 20202 is still on", "i think the projector in room 202 is still on",
      ("cr-202",)),
     ("Can you check if the I see is off in the staff room?", "can you check if the ac is off in the staff room",
      ("staff-room",)),
@@ -172,7 +172,8 @@ def test_numbers_that_are_no_clock_time_stay(written):
 def test_a_decode_that_loops_over_the_whole_sentence_keeps_its_first_round(parse):
     looped = ("turn off the fans and lab 2 in 1 hour and 30 minutes turn off the fans and lab 2 in 1 hour and 30 "
               "minutes turn off the fans and turn off the fans and lab 2 in 1 hour")
-    assert _text(looped) == "turn off the fans and lab 2 in 1 hour and 30 minutes"
+    # "the fans and lab 2" is read "the fans in lab 2" since voice-kinds10 (a device, "and", a room number)
+    assert _text(looped) == "turn off the fans in lab 2 in 1 hour and 30 minutes"
     assert parse(_text(looped)).switches == ("lab-2-fans",)
     # Two commands that start alike are two commands, not a loop.
     assert _text("turn off the lights in lab 1 turn off the lights in lab 2") == \

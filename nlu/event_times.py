@@ -1,0 +1,39 @@
+"""A time told of someone else's event beside an order: "turn the office AC on, sir is coming at eleven".
+
+The clock time belongs to the arrival or the start told after the order ("sir is coming", "the class starts"),
+not to the order, which is for now so that the room is ready (tenth voice pass: the AC was set for 11:00 instead of
+switched on). Pure: normalised tokens and indices in, a yes/no out.
+"""
+
+from __future__ import annotations
+
+# Verbs of someone or something arriving or beginning: the time after them is the event's.
+EVENT_VERBS = frozenset("coming arriving comes arrives come arrive starts start begins begin starting beginning "
+                        "landing reaching expected due".split())
+# Words that make the event's time the order's too: "switch it on when sir comes at 11" is at 11.
+_AT_THE_EVENT = frozenset({"when", "once", "after", "till", "until", "soon", "whenever", "by"})
+# Words the order is said with: an event verb before the last of them is in no clause of its own.
+_ORDER_WORDS = frozenset({"on", "off", "turn", "switch", "shut", "put", "kill", "cut", "power"})
+# Subjects an event is told of; a device or "it" before the verb makes it the device's own doing, not an event.
+_NOT_SUBJECTS = frozenset({"it", "that", "which", "this", "to", "will", "i", "you"})
+
+
+def event_time_only(toks: list[str], time_indices: frozenset[int], mentioned: set[int]) -> bool:
+    """Whether every time word of the message follows an event verb said after the order's on/off word, in a clause
+    with no order of its own and no "when"/"after" tying the order to the event."""
+    if not time_indices:
+        return False
+    first_time = min(time_indices)
+    orders = [i for i, t in enumerate(toks[:first_time]) if t in _ORDER_WORDS and toks[i - 1:i] != ["is"]]
+    if not orders:
+        return False
+    for v in range(orders[-1] + 1, first_time):
+        if toks[v] not in EVENT_VERBS or toks[v - 1] in _NOT_SUBJECTS or v - 1 in mentioned:
+            continue
+        if first_time - v > 3:  # "sir is coming at 11", "coming in here at 11": the time is the verb's
+            continue
+        between = toks[orders[0]:v]
+        if set(between) & _AT_THE_EVENT:
+            return False
+        return True
+    return False
