@@ -2,7 +2,8 @@
 
 1. An open pass (a Wyoming server, local Whisper) transcribes what was said, however it was said, first and alone
    on both cores. On a noisy note (estimated from the note itself) whose reading is unsure, Whisper hears the note
-   again after a Wiener filter and the better of its two readings goes on (`TwoPassEngine._second_look`).
+   again after a Wiener filter, on a clean one slowed and lowered by 20/17, and the better of its two readings goes
+   on (`TwoPassEngine._second_look`).
 2. The closed pass (PocketSphinx or Vosk with the campus grammar) runs after it only where it can still change the
    outcome (`grammar_needed`): a device command the open pass is unsure of, which two agreeing passes switch without
    a question. Anywhere else the grammar pass's reading changes nothing the bot does (see `grammar_needed`;
@@ -81,8 +82,8 @@ class JoinRules:
     10 s note it doubled Whisper's CPU: 1.3 s in all, against the 1.5 s a 10 s note may take).
     `slow_look`: a clean note (estimated SNR at or above `second_look_below_db`) no longer than `second_look_max_s`
     whose open reading is unsure is heard again this many times slower and lower (`nlu.speech.tempo`; 1.0: never)
-    and the better reading kept: espeak-ng's fast, high voices (docs/benchmarks.md "voice-espeak, the espeak-ng
-    voices").
+    and the better reading kept: espeak-ng's fast, high voices (docs/benchmarks.md "voice-espeak: why espeak-ng is
+    missed"; on 250 clean dev notes +16 / -2, twice Whisper's CPU on an unsure note).
 
     Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
