@@ -369,7 +369,14 @@ class TwoPassEngine:
             return heard if denoised is None else better_reading(heard, denoised(pcm, grammar), read, rules, prompt)
         if slower is None:
             return heard
-        return better_reading(heard, slower(pcm, grammar, rules.slow_look), read, rules, prompt)
+        again = slower(pcm, grammar, rules.slow_look)
+        chosen = better_reading(heard, again, read, rules, prompt)
+        command = read(again.text) if chosen is again else None
+        if command is not None and command.intent == "device_control":
+            # A slowed hearing may change the words, never make a switch surer than the note was first heard, nor
+            # sure enough to run unasked on its own: on spoken dev a Piper note whose time it dropped switched unasked.
+            return replace(again, confidence=min(again.confidence, heard.confidence, rules.open_sure * 0.99))
+        return chosen
 
     def _open(self, pcm: bytes, grammar: Grammar | None) -> tuple[Transcript | None, str | None]:
         note = None

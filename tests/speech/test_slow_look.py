@@ -82,3 +82,19 @@ def test_a_noisy_note_is_not_heard_slower(notes, sphinx, whisper, demo_vocab):
     before = CountingWhisper.slowed
     engine.transcribe(_pcm(notes, 10.0), engine.grammar_for(demo_vocab))
     assert CountingWhisper.slowed == before  # noisy notes get the denoised look, if any
+
+
+def test_a_switch_read_from_the_slowed_hearing_asks_first(notes, sphinx, whisper, demo_vocab):
+    """The slowed reading of the note above is a switch heard at 0.83: it may replace the first reading's words but
+    stays under the confidence a switch runs unasked from (`JoinRules.open_sure`), whatever it was heard at."""
+    from nlu.speech.nbest import command_reader
+    from nlu.speech.whisper import campus_prompt
+
+    engine = TwoPassEngine(sphinx, (whisper,))
+    grammar = engine.grammar_for(demo_vocab)
+    pcm = _pcm(notes, None)
+    first = whisper.transcribe(pcm, grammar)
+    read = command_reader(demo_vocab)
+    chosen = engine._second_look(pcm, grammar, first, read, campus_prompt(demo_vocab))
+    assert chosen is not first and read(chosen.text).intent == "device_control"
+    assert chosen.confidence <= min(first.confidence, JoinRules().open_sure)
