@@ -2,7 +2,8 @@
 
 1. An open pass (a Wyoming server, local Whisper) transcribes what was said, however it was said, first and alone
    on both cores. On a noisy note (estimated from the note itself) whose reading is unsure, Whisper hears the note
-   again after a Wiener filter and the better of its two readings goes on (`TwoPassEngine._second_look`).
+   again after a Wiener filter, on a clean one slowed and lowered by 20/17, and the better of its two readings goes
+   on (`TwoPassEngine._second_look`).
 2. The closed pass (PocketSphinx or Vosk with the campus grammar) runs after it only where it can still change the
    outcome (`grammar_needed`): a device command the open pass is unsure of, which two agreeing passes switch without
    a question. Anywhere else the grammar pass's reading changes nothing the bot does (see `grammar_needed`;
@@ -79,6 +80,10 @@ class JoinRules:
     out-of-scope commands; on 346 others (offset 3) 18 better and 6 worse, one more out-of-scope note accepted.
     `second_look_max_s`: a longer note gets no second look (every note it changed on dev was under 4.4 s, and on a
     10 s note it doubled Whisper's CPU: 1.3 s in all, against the 1.5 s a 10 s note may take).
+    `slow_look`: a clean note (estimated SNR at or above `second_look_below_db`) no longer than `second_look_max_s`
+    whose open reading is unsure is heard again this many times slower and lower (`nlu.speech.tempo`; 1.0: never)
+    and the better reading kept: espeak-ng's fast, high voices (docs/benchmarks.md "voice-espeak: why espeak-ng is
+    missed"; on 250 clean dev notes +16 / -2, twice Whisper's CPU on an unsure note).
 
     Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
@@ -99,6 +104,7 @@ class JoinRules:
     closed_max_s: float = 6.0
     second_look_below_db: float = 22.0
     second_look_max_s: float = 6.0
+    slow_look: float = 20 / 17
 
 
 # Under this a transcript is shown but never acted on; from ASK_BELOW on a switch runs without a question (the bot's
@@ -349,16 +355,28 @@ class TwoPassEngine:
     def _second_look(self, pcm: bytes, grammar: Grammar, heard: Transcript, read: Reader,
                      prompt: str) -> Transcript:
         """`heard`, or the open engine's reading of the denoised note when the note is noisy and `heard` unsure
-        (see JoinRules.second_look_below_db)."""
+        (see JoinRules.second_look_below_db), or of the slowed note when the note is clean and `heard` unsure (see
+        JoinRules.slow_look)."""
+        rules = self.rules
         engine = next((e for e in self.open_passes if e.name == heard.engine), None)
-        again = getattr(engine, "transcribe_denoised", None)
-        if (again is None or self.rules.second_look_below_db <= 0 or heard.audio_s > self.rules.second_look_max_s
-                or not unsure_reading(heard, read, grammar.vocabulary, self.rules, prompt)):
+        denoised = getattr(engine, "transcribe_denoised", None) if rules.second_look_below_db > 0 else None
+        slower = getattr(engine, "transcribe_slowed", None) if rules.slow_look != 1.0 else None
+        if ((denoised is None and slower is None) or heard.audio_s > rules.second_look_max_s
+                or not unsure_reading(heard, read, grammar.vocabulary, rules, prompt)):
             return heard
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-        if snr_db(audio) >= self.rules.second_look_below_db:
+        if snr_db(audio) < rules.second_look_below_db:
+            return heard if denoised is None else better_reading(heard, denoised(pcm, grammar), read, rules, prompt)
+        if slower is None:
             return heard
-        return better_reading(heard, again(pcm, grammar), read, self.rules, prompt)
+        again = slower(pcm, grammar, rules.slow_look)
+        chosen = better_reading(heard, again, read, rules, prompt)
+        command = read(again.text) if chosen is again else None
+        if command is not None and command.intent == "device_control":
+            # A slowed hearing may change the words, never make a switch surer than the note was first heard, nor
+            # sure enough to run unasked on its own: on spoken dev a Piper note whose time it dropped switched unasked.
+            return replace(again, confidence=min(again.confidence, heard.confidence, rules.open_sure * 0.99))
+        return chosen
 
     def _open(self, pcm: bytes, grammar: Grammar | None) -> tuple[Transcript | None, str | None]:
         note = None

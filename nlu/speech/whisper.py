@@ -29,6 +29,7 @@ from nlu.speech.frontend import high_passed, levelled
 from nlu.speech.noise import wiener
 from nlu.speech.opentext import heard_words, text_of
 from nlu.speech.rescore import RescoreRules, Scored, candidates, chosen_words, pick, score
+from nlu.speech.tempo import slowed
 from nlu.speech.whisper_decode import DecodeOptions, Decoded, WindowDecoder
 from nlu.speech.whisper_models import resolve_model
 from nlu.vocabulary import Vocabulary
@@ -180,15 +181,21 @@ class WhisperEngine:
         (docs/benchmarks.md "Speech in noise"); `nlu.speech.twopass` asks for it when the first reading is unsure."""
         return self.transcribe_rescored(pcm, grammar, denoised=True)[0]
 
+    def transcribe_slowed(self, pcm: bytes, grammar: Grammar | None = None, factor: float = 1.0) -> Transcript:
+        """A second hearing of a clean note: the same decode on the note `factor` times slower and lower
+        (`nlu.speech.tempo.slowed`); `nlu.speech.twopass` asks for it when the first reading is unsure."""
+        return self.transcribe_rescored(pcm, grammar, slower=factor)[0]
+
     def transcribe_rescored(self, pcm: bytes, grammar: Grammar | None = None,
-                            denoised: bool = False) -> tuple[Transcript, Rescored]:
+                            denoised: bool = False, slower: float = 1.0) -> tuple[Transcript, Rescored]:
         """The transcript and what rescoring did (the bench saves the scores to sweep the margins offline);
-        `denoised`: the note through the Wiener filter first."""
+        `denoised`: the note through the Wiener filter first; `slower`: the note stretched by this factor first
+        (its length as said stays the transcript's `audio_s`)."""
         audio_s = len(pcm) / (2 * SAMPLE_RATE)
         started = time.perf_counter()
         vocabulary = grammar.vocabulary if grammar is not None else None
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-        audio = shaped(wiener(audio) if denoised else audio, self.options)
+        audio = shaped(slowed(wiener(audio) if denoised else audio, slower), self.options)
         # faster-whisper's log-Mel features; its last frame covers only the padding it adds.
         features = self._features(audio)[:, :-1]
         rescored = Rescored()
