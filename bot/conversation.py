@@ -26,6 +26,7 @@ from bot.alert_chat import AlertChat
 from bot.callbacks import CallbackError, CallbackSigner
 from bot.chat_memory import ChatMemory, ProcessChatMemory, Recalled, Remembered, StoredChatMemory
 from bot.permissions import home_rooms, may_control, may_query, visible_rooms
+from bot.reminders import asks_reminder, reminder_note
 from bot.queries import Queries, Scope
 from bot.ratelimit import RateLimit, RateLimiter
 from bot.late import LateWatch
@@ -440,6 +441,11 @@ class Conversation:
             return self._not_for_me(user, command)
         if unsure_parse:
             unsure = True  # a device command the parser doubts: switch only after a tap on "Yes"
+        if asks_reminder(command):  # no reminders here: offer the switch itself, asked first (bot.reminders)
+            note = reminder_note(command, self.tz, self.clock())
+            if command.clarification:
+                return Reply(f"{note} {command.clarification}", "clarify")
+            return await self._control(who, user, command, unsure=True, why=note)
         if command.clarification:
             return Reply(command.clarification, "clarify")
         if command.intent == "device_control":
@@ -518,7 +524,10 @@ class Conversation:
         return [s.id for s in self.campus.switches
                 if s.room_id in rooms and (command.everything or s.type in types)]
 
-    async def _control(self, who: Sender, user: User, command: Command, unsure: bool = False) -> Reply:
+    async def _control(self, who: Sender, user: User, command: Command, unsure: bool = False,
+                       why: str | None = None) -> Reply:
+        """Switch `command`'s switches, now or at its time; asked first (a "Yes" button) when the permissions want a
+        confirmation, for "everything", or when `unsure`, saying `why` it asks ("I may have misheard." by default)."""
         switch_ids = self._targets(command)
         if not switch_ids or command.action not in ("on", "off"):
             return Reply("Which devices, and in which room? For example: \"turn off the lights in "
@@ -539,7 +548,7 @@ class Conversation:
             what = f"everything in {place}{unnamed}"
         if decision.confirm or unsure or command.everything:
             # "Everything" always asks: one word switches a whole room, and the room may not be the one meant.
-            reason = (decision.reason if decision.confirm else "I may have misheard." if unsure
+            reason = (decision.reason if decision.confirm else (why or "I may have misheard.") if unsure
                       else "That is every device there.")
             expires = now + dt.timedelta(seconds=self.config.confirm_ttl_s)
             ident = await asyncio.to_thread(

@@ -825,8 +825,8 @@ class Parser:
         another place is not that room. Another: a word naming an office (`_OTHER_OFFICES`) or, after "the" or
         in/at/of, any word of no campus place name (`nlu.lacking_places.another_named`; "the principal office",
         "the main office" keep their room). Asked back after "the" or in/at/of ("lights off in the records office");
-        a signature ("Regards, Estate Office") or "by the estate office" is just no place. `named`: tokens read as
-        a mention or a time."""
+        a signature ("Regards, Estate Office") or "switched off by the estate office" is just no place, but "the
+        lights by the records office" is beside it (`_by_as_beside`). `named`: tokens read as a mention or a time."""
         toks, i = facts.toks, mention.start
         if mention.kind != "room" or mention.end - i != 1 or toks[i] not in _OFFICE_WORDS | ROOM_HEADS or not i:
             return False
@@ -835,10 +835,15 @@ class Parser:
             return False
         start = min(start, i - 1)
         before = toks[start - 1] if start else ""
-        if before in ("in", "at", "of", "inside") or before == "the" and toks[start - 2:start - 1] not in (["by"], ["from"]):
+        if before in ("in", "at", "of", "inside") or before == "the" and (toks[start - 2:start - 1] not in (["by"], ["from"])
+                                                                       or _by_as_beside(facts, start - 2, self._device_tokens(toks))):
             _add(facts.unknown_places, f"the {' '.join(toks[start:i + 1])}")
             facts.masks.update({k: PLACE for k in range(start, i + 1)})
         return True
+
+    def _device_tokens(self, toks: list[str]) -> set[int]:
+        """Tokens read as a device type or a switch (read again: only asked of a rare "by the X office")."""
+        return {k for m in self.gaz.mentions(toks) if m.kind in ("type", "switch") for k in range(m.start, m.end)}
 
     def _type_named_switch(self, facts: _Facts, context: ParseContext) -> None:
         """"turn the room heater off": a type's name of two or more words that is also the own name of switches in
@@ -915,7 +920,7 @@ class Parser:
         forecast = bool(set(toks) & lx.FORECAST_WORDS)
         energy = energy or forecast
         if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)
-                or energy) \
+                or energy or _SITUATION_WORDS & set(toks)) \
                 or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
         for i, tok in enumerate(toks):
@@ -2453,6 +2458,16 @@ def _state_on(toks: list[str]) -> bool:
                for k, t in enumerate(toks))
 
 
+def _by_as_beside(f: _Facts, by: int, devices: set[int]) -> bool:
+    """"the lights by the records office", "turn the fans on by the exam office": "by" (at `by`) after a device, or
+    after the on/off of an order, says where (beside it); after a done verb ("switched off by the estate office", a
+    report) or anything else it names who did it or who signs. `devices`: tokens read as a device."""
+    before = f.toks[by - 1] if by > 0 else ""
+    if (by - 1) in devices and not _DONE_VERBS & set(f.toks[:by]):
+        return True  # right after a device: "the lights by ..." ("lights off in room 101, by the estate office" signs)
+    return before in ("on", "off") and not _DONE_VERBS & set(f.toks[:by])
+
+
 def _other_place_at(toks: list[str], i: int) -> bool:
     """A kind of place the campus lacks starts at `i`: "hostel", "canteen", or another office's word before an office
     head ("exam cell", "sports complex"; "exam" alone, "before the exam", is no place)."""
@@ -2791,7 +2806,7 @@ _SITUATION_LINKS = frozenset({"in", "at", "inside", "over", "of", "the", "like",
 
 
 def _situation_in_place(f: _Facts) -> bool:
-    """"the situation" and then (after "in", "at", "like in"...) a place of the campus: how things stand
+    """"the situation" and then (after "in", "at", "like in"...) a place (the campus's or one it lacks): how things stand
     there. "The situation with the exams" or "the situation of the fee refund" names no place after it."""
     for i, t in enumerate(f.toks):
         if t not in _SITUATION_WORDS or i in f.mentioned:
@@ -2799,7 +2814,9 @@ def _situation_in_place(f: _Facts) -> bool:
         k = i + 1
         while k < len(f.toks) and k - i <= 3 and f.toks[k] in _SITUATION_LINKS and k not in f.masks:
             k += 1
-        if k > i + 1 and f.masks.get(k) == PLACE:
+        # A campus place, or one it lacks ("the canteen" is masked; "lab 6" is a place word with a number): asked
+        # back as other questions about such places are (text-left2), not refused as out of scope.
+        if k > i + 1 and (f.masks.get(k) == PLACE or (f.unknown_places and f.toks[k] in _PLACE_HEADS)):
             return True
     return False
 

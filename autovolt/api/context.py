@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import threading
 import time
@@ -39,6 +40,8 @@ class ApiContext:
     campus_ttl_s: how long the campus vocabulary read from the store is reused before checking for a reload.
     forecast_ttl_s: how long a fitted forecast model is reused for the same series and history end.
     fit_slots: forecast or anomaly fits allowed at once (they are CPU-bound; the bot shares this machine).
+    clock: the current UTC time (the forecast's history end, the voice parse's default "now"); the wall clock in
+        the service, a fixed time in tests (the demo history is made relative to it, so results hang on the hour).
     """
 
     settings: Settings
@@ -50,6 +53,7 @@ class ApiContext:
     campus_ttl_s: float = 30.0
     forecast_ttl_s: float = 3600.0
     fit_slots: int = 1
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.timezone.utc))
     _campus: tuple[float, Any, Any] | None = field(default=None, repr=False)
     _campus_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _speech: Any = field(default=None, repr=False)

@@ -166,7 +166,7 @@ def _json_number(value: float) -> float | None:
 def _run_forecast(ctx: ApiContext, body: ForecastRequest, campus: Any, target: Target) -> dict[str, Any]:
     from analytics.forecast import ForecastError
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = ctx.clock()
     history = hourly_history(ctx.database_url, target, now - dt.timedelta(days=body.history_days), now, campus.timezone)
     if history.notna().sum() == 0:
         raise HTTPException(422, f"no energy readings for {target.kind} {target.id} in the last {body.history_days} days")

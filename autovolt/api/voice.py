@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
@@ -100,18 +101,20 @@ async def _vocabulary(ctx: ApiContext) -> Any:
     return (await asyncio.to_thread(ctx.campus))[1]
 
 
-def _understand(vocabulary: Any, text: str, context: VoiceContext) -> Any:
+def _understand(vocabulary: Any, text: str, context: VoiceContext, clock: Callable[[], dt.datetime]) -> Any:
+    """The parse of `text` at the context's `now`, else at `clock()` (the API's clock, `ApiContext.clock`)."""
     from nlu.command import ParseContext
     from nlu.parser import parser_for
 
     parser = parser_for(vocabulary)
     known_rooms = tuple(r for r in context.user_rooms if any(room.id == r for room in vocabulary.rooms))
+    now = context.now or clock()
     previous = None
     if context.previous and context.previous.strip():
-        previous = parser.parse(context.previous, ParseContext(user_rooms=known_rooms), context.now)
+        previous = parser.parse(context.previous, ParseContext(user_rooms=known_rooms), now)
         if previous.intent == "unknown":
             previous = None
-    return parser.parse(text, ParseContext(previous=previous, user_rooms=known_rooms), context.now)
+    return parser.parse(text, ParseContext(previous=previous, user_rooms=known_rooms), now)
 
 
 @router.post("/process", response_model=VoiceResponse)
@@ -119,7 +122,7 @@ async def process_text(body: VoiceRequest, request: Request) -> JSONResponse:
     """Understand a typed (or already transcribed) command. Nothing is switched: the caller acts on the result."""
     ctx: ApiContext = request.app.state.api
     vocabulary = await _vocabulary(ctx)
-    command = _understand(vocabulary, body.command, body.context)  # sub-millisecond: no thread hop
+    command = _understand(vocabulary, body.command, body.context, ctx.clock)  # sub-millisecond: no thread hop
     record_message("text", command.intent)
     # The parser's dict already has the documented shape; answering it directly skips a second validation pass,
     # which costs more than the parse itself on this hot path.
@@ -159,7 +162,7 @@ async def process_audio(request: Request,
     record_transcription(heard.engine, time.perf_counter() - started, pcm.duration_s)
     if not heard.text.strip():  # a tone, noise, or a recording cut short: say so rather than parse nothing
         raise HTTPException(422, "no words could be made out in the recording; record it again, closer and clearer")
-    command = _understand(vocabulary, heard.text, parsed_context)
+    command = _understand(vocabulary, heard.text, parsed_context, ctx.clock)
     record_message("voice", command.intent)
     transcript = heard.to_json()
     transcript["decode_s"] = round(pcm.decode_s + heard.decode_s, 4)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.support import API_KEY, make_settings, prepare_database
+from tests.api.support import API_KEY, fixed_context, prepare_database
 
 
 @pytest.fixture(scope="session")
@@ -15,7 +15,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def app(demo_db: str):
     from autovolt.http_api import create_app
 
-    return create_app({}, make_settings(demo_db, cors_origins=["https://ops.example.edu"]))
+    return create_app(context=fixed_context(demo_db, cors_origins=["https://ops.example.edu"]))
 
 
 @pytest.fixture(scope="session")

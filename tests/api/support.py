@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
@@ -10,14 +11,22 @@ from pathlib import Path
 import uvicorn
 
 API_KEY = "test-key-0123456789"
+# The "now" of the API tests: the demo history ends here and the app's clock reads it, so a forecast's backtest covers
+# the same weeks whenever the tests run (on the wall clock, one failed at 01:14 UTC when an injected fault fell in
+# them). A Wednesday 15:00 in the campus's zone: "this week" holds days of history.
+NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.timezone.utc)
+
+
+def fixed_clock() -> dt.datetime:
+    return NOW
 
 
 def prepare_database(folder: Path, weeks: int = 6) -> str:
-    """The demo campus with `weeks` of hourly history in a fresh SQLite file."""
+    """The demo campus with `weeks` of hourly history up to `NOW` in a fresh SQLite file."""
     from autovolt.commands.demo import prepare_demo
 
     url = f"sqlite:///{folder / 'autovolt.db'}"
-    prepare_demo(url, weeks=weeks, reset=True)
+    prepare_demo(url, weeks=weeks, reset=True, now=NOW)
     return url
 
 
@@ -25,6 +34,14 @@ def make_settings(url: str, **extra):
     from autovolt.settings import load_settings
 
     return load_settings(database_url=url, api_key=API_KEY, **extra)
+
+
+def fixed_context(url: str, **extra):
+    """The API's context on the database at `url` (settings `extra`), its clock reading `NOW`."""
+    from autovolt.api.context import ApiContext
+
+    routers = extra.pop("routers", [])
+    return ApiContext(settings=make_settings(url, **extra), routers=routers, clock=fixed_clock)
 
 
 def free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.support import API_KEY, make_settings
+from tests.api.support import API_KEY, fixed_context
 from tests.bad_audio import cut_short_wav, lying_length_wav, pure_tone
 
 AUTH = {"X-API-Key": API_KEY}
@@ -16,11 +16,10 @@ def with_alerts(demo_db):
     """The API with the Alertmanager route mounted, as the service mounts it."""
     from alerts.alertmanager import router
     from alerts.service import AlertService
-    from autovolt.api.context import ApiContext
     from autovolt.http_api import create_app
 
     alerts = AlertService(demo_db)
-    app = create_app(context=ApiContext(settings=make_settings(demo_db), routers=[router(lambda: alerts.book)]),
+    app = create_app(context=fixed_context(demo_db, routers=[router(lambda: alerts.book)]),
                      bind_metrics=False)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client

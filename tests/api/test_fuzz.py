@@ -10,7 +10,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from tests.api.support import API_KEY, make_settings, prepare_database
+from tests.api.support import API_KEY, fixed_context, prepare_database
 
 # Operations as (method, path), read from the schema itself so a new endpoint is fuzzed without editing this file.
 OPERATIONS = [("POST", "/api/forecast/energy"), ("POST", "/api/anomaly/detect"), ("POST", "/api/voice/process"),
@@ -23,12 +23,11 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def fuzz_schema(tmp_path_factory: pytest.TempPathFactory):
     from alerts.alertmanager import router
     from alerts.service import AlertService
-    from autovolt.api.context import ApiContext
     from autovolt.http_api import create_app
 
     url = prepare_database(tmp_path_factory.mktemp("fuzz"), weeks=1)
     alerts = AlertService(url)  # the webhook is mounted as the service mounts it
-    app = create_app(context=ApiContext(settings=make_settings(url), routers=[router(lambda: alerts.book)]),
+    app = create_app(context=fixed_context(url, routers=[router(lambda: alerts.book)]),
                      bind_metrics=False)
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 

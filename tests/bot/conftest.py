@@ -125,6 +125,15 @@ async def memory_conversation(campus, url: str, audit: AuditLog | None = None, c
         await gateway.stop()
 
 
+@pytest_asyncio.fixture
+async def audited_engine(campus, db_url):
+    """A conversation engine on the test's own store with the audit log, the simulated fleet on an in-memory bus."""
+    audit = AuditLog(db_url)
+    async with memory_conversation(campus, db_url, audit) as conversation:
+        yield conversation
+    audit.close()
+
+
 def settled_now(zone: str = "Asia/Kolkata") -> dt.datetime:
     """The latest Wednesday 15:00 in the campus's zone (UTC): "today" and "this week" then hold hours of history
     whenever the tests run (just after midnight on a Monday they hold none, and the answer rightly says so)."""

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.api.support import API_KEY, free_port, make_settings, prepare_database
+from tests.api.support import API_KEY, fixed_context, free_port, prepare_database
 from tests.monitoring.live import LiveService
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +111,7 @@ def prometheus_on_live_service(tmp_path_factory: pytest.TempPathFactory):
 
     folder = tmp_path_factory.mktemp("monitoring-live")
     url = prepare_database(folder)
-    app = create_app({}, make_settings(url))
+    app = create_app(context=fixed_context(url))
     with LiveService(app, url) as service:
         with httpx.Client(base_url=service.url, headers={"X-API-Key": API_KEY}, timeout=60) as client:
             # Traffic of every kind the dashboards show.
