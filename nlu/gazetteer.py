@@ -123,6 +123,8 @@ class Gazetteer:
         self.rooms_by_number: dict[str, tuple[str, ...]] = {}
         self.words: set[str] = set()
         self.named_as_type: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        # Switch names' first words said alone ("stage" of "Stage lights", "kettle" of "Kettle socket").
+        self.first_words: set[str] = set()
         self._phrases: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._index()
         self.matcher = PhraseMatcher(self.strings, attr="ORTH")
@@ -172,6 +174,7 @@ class Gazetteer:
                 if len(head) == 2 and head[1] in _TYPE_SYNONYMS and len(head[0]) >= 4 and head[0].isalpha() \
                         and head[0] not in STOP_WORDS and head[0] not in lexicon.COMMON_WORDS and head[0] not in _TYPE_SYNONYMS:
                     self._add(head[:1], "switch", switch.id)
+                    self.first_words.add(head[0])
                 for words in _variants(name) | _head_synonyms(head):
                     if " ".join(words) in _TYPE_SYNONYMS and len(words) >= 2:
                         self.named_as_type[words].add(switch.id)
@@ -187,11 +190,12 @@ class Gazetteer:
         for word, plurals in lexicon.ROOM_GROUP_WORDS.items():
             members = [r.id for r in self.vocab.rooms if word in norm_tokens(r.name)
                        or (word == "lab" and "laboratory" in norm_tokens(r.name))]
-            for plural in plurals:
-                for lead in ("all", "all the", "every", "each"):
-                    said = plural if lead.startswith("all") else word
-                    for member in members or ["*"]:  # a campus without any: the whole campus, as before
-                        self._add(tuple(f"{lead} {said}".split()), "rooms" if members else "everywhere", member)
+            # "all classroom lights off": the singular after "all" too, said before what is switched there.
+            said_as = {(lead, plural if lead.startswith("all") else word) for plural in plurals
+                       for lead in ("all", "all the", "every", "each")} | {("all", word), ("all the", word)}
+            for lead, said in said_as:
+                for member in members or ["*"]:  # a campus without any: the whole campus, as before
+                    self._add(tuple(f"{lead} {said}".split()), "rooms" if members else "everywhere", member)
 
         # "both computer labs", "all the computer labs", "in the computer labs": the rooms named "<stem> <number>"
         # (Computer Lab 1, Computer Lab 2) when two or more share the stem; the stem alone may be one room's alias

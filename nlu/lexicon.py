@@ -128,6 +128,13 @@ HELP_PHRASES = (
     # timer for the lab", "how should I ask for the power used".
     "what to type", "what to write", "what to send", "list of commands", "commands list", "list of the commands",
     "how do i set a timer", "how do i make a timer", "how would i set a timer", "how would i make a timer",
+    # Eighteenth pass: "how am I supposed to set a timer with you", "what am I allowed to say to you", Hindi "kya
+    # kya kar sakte ho tum" (what all can you do).
+    "how am i supposed to set", "how am i meant to set", "how am i supposed to ask", "how am i meant to ask",
+    "how am i supposed to use", "how am i meant to use", "allowed to say to", "allowed to ask you",
+    "allowed to type", "what am i allowed to say", "what can i say to you", "what should i say to you",
+    "kya kar sakte ho", "kya kya kar sakte", "kya kar sakta hai", "kya kar sakti ho", "kya kya kar sakta",
+    "kaise use karu", "kaise use karein", "kaise use kare",
     "how do i ask about", "how do i ask for", "how should i ask", "how would i ask", "how can i ask",
     # voice-kinds7: "could you explain how this assistant works", "tell me how the bot works".
     "how this bot works", "how the bot works", "how this assistant works", "how the assistant works",
@@ -282,6 +289,7 @@ COMMON_WORDS = frozenset(
 # speech recogniser's vocabulary share that the corrector used to bend; words a recogniser may hear in place of a
 # device word ("nights", "rights", "fight", "tour", "burn", "project") are left out, so they are still corrected.
 EVERYDAY_WORDS = frozenset(
+    "sakte sakta sakti "  # Hindi "can" ("kya kar sakte ho"), not "state"
     "turned turning turns switched switching shutting shuts powered powering killed killing cutting "
     "activated deactivated disabled enabled started stopped "
     "types typed typing kinds sorts requests request "

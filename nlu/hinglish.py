@@ -1,0 +1,83 @@
+"""Hindi time and question words typed in English letters, said in the English the parser reads.
+
+Campus users mix Hindi into their orders ("2 ghante baad lab 1 ki lights band kar dena", "kal subah 9 baje lab 2
+ka AC on karna"). The switch words ("band karo", "chalu karo") were read, the times were not: the order ran at once
+(eighteenth pass). A Hindi question ("kya lab 3 ki lights on hai") was read as the order "lights on". Pure: tokens
+in, tokens out; called before the spelling fixer, which would bend "mein" into "main".
+"""
+
+from __future__ import annotations
+
+# Words with one English reading, whatever the message: amounts of time, parts of the day, "now".
+_WORDS = {"ghanta": ["hour"], "ghante": ["hours"], "ghanton": ["hours"], "minat": ["minutes"],
+          "abhi": ["now"], "mein": ["in"]}
+_PARTS_OF_DAY = {"subah": "morning", "savere": "morning", "shaam": "evening", "sham": "evening",
+                 "raat": "night", "dopahar": "afternoon", "dophar": "afternoon"}
+# Forms of "kar" (do) and "de" (give) that end an order: "band kar dena", "on karna", "chalu karo".
+ORDER_ENDS = frozenset({"karo", "kar", "kr", "kro", "kardo", "krdo", "karde", "kijiye", "kijie", "karein", "karna",
+                        "dena", "dijiye", "dijie", "do"})
+# Past forms: "kitni bijli use hui", "AC chala tha": a question about what was, so "kal" is yesterday.
+_PAST = frozenset({"hui", "hua", "huye", "hue", "tha", "thi", "gaya", "gayi", "gai", "chala", "chali",
+                   "chale", "lagi", "laga"})
+# Hindi words only a Hinglish message has: "kal" is read only beside one of them.
+_HINDI = frozenset({"ki", "ka", "ke", "hai", "hain", "kya", "kitni", "kitna", "baje", "baad", "bijli", "mein",
+                    "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar"}) | ORDER_ENDS - {"do"}
+# "kya ... hai": a yes-no question ("is ... ?"); "kitni bijli": how much electricity.
+_QUESTION_ENDS = frozenset({"hai", "hain", "he", "h"})
+
+
+def as_english(toks: list[str]) -> list[str]:
+    """The tokens with Hindi time and question words in English: "2 ghante baad" -> "2 hours baad" (read as a
+    delay), "kal subah 9 baje" -> "tomorrow morning 9 oclock" in an order, "kal" in a past question -> "yesterday",
+    "kya X on hai" -> "is X on", "kitni bijli" -> "how much electricity". A message with no Hindi word is returned
+    as it is ("do" and "sham" are English words too)."""
+    hindi = [i for i, t in enumerate(toks) if t in _HINDI]
+    if not hindi or (len(hindi) == 1 and toks[hindi[0]] in ("se", "ko", "ke", "ka", "ki")):
+        return toks
+    order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"]
+    past = bool(set(toks) & _PAST)
+    out: list[str] = []
+    pending, skip = "", -1  # a part of the day waiting for its clock time; a word already said
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        prev = out[-1] if out else ""
+        if t == "kal" and (order or past):
+            out.append("yesterday" if past and not order else "tomorrow")
+        elif t in _PARTS_OF_DAY and nxt[:1].isdigit():
+            pending = _PARTS_OF_DAY[t]  # "shaam 6 baje": "at 6 oclock in the evening", said after the clock time
+            out.append("at")
+        elif t in _PARTS_OF_DAY:
+            part = _PARTS_OF_DAY[t]
+            out.extend([part] if prev in ("tomorrow", "yesterday", "today") else ["in", "the", part])
+        elif t == "baje" and prev[:1].isdigit():
+            out.append("oclock")
+            if pending:
+                out.extend(["in", "the", pending])
+                pending = ""
+        elif t == "ko" and prev in _PARTS_OF_DAY.values():
+            continue  # "raat ko": at night
+        elif t == "ek" and nxt in ("ghanta", "ghante", "minat", "minute"):
+            out.append("1")
+        elif t in ("aadha", "aadhe", "adha", "adhe") and nxt in ("ghanta", "ghante"):
+            out.extend(["half", "an", "hour"])
+            skip = i + 1
+        elif i == skip:
+            continue
+        elif t == "kya" and not i and toks[-1] in _QUESTION_ENDS | {"now", "abhi"} \
+                and set(toks) & _QUESTION_ENDS:
+            out.append("is")  # "kya lab 3 ki lights on hai abhi": is ... on
+        elif t in _QUESTION_ENDS and out and out[0] == "is":
+            continue
+        elif t in ("kitni", "kitna") and nxt == "bijli":
+            out.extend(["how", "much"])
+        elif t == "bijli":
+            out.append("electricity")
+        elif t == "use" and nxt in _PAST:
+            out.append("used")
+        elif t in _PAST and prev == "used":
+            continue
+        elif t in _WORDS:
+            out.extend(_WORDS[t])
+        else:
+            out.append(t)
+    return out
