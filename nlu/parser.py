@@ -33,6 +33,7 @@ from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.retraction import takes_back
+from nlu.settings_asked import asks_a_setting
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
@@ -1026,6 +1027,8 @@ class Parser:
         if _OUT_OF_SCOPE.search(said) or (not (f.has_device or f.has_place) and any(  # "good morning, lights on"
                 f.phrase(p) for p in _GREETINGS if p in lx.OUT_OF_SCOPE_PHRASES)):
             return "unknown", None, None
+        if asks_a_setting(f.toks, f.clause_starts):
+            return "unknown", None, None  # "dim the stage lights on ... down to half": a level, which no relay makes
         if any(f.phrase(p) for p in _RETRACTIONS) and not (f.has_device or f.has_place or times.moments):
             return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
         outside = cues & lx.OUT_OF_SCOPE_WORDS - ({"remind"} if _reminded_of_schedules(f) else set())
