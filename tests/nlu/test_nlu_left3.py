@@ -23,7 +23,6 @@ def parser(demo) -> Parser:
 @pytest.mark.parametrize("text, intent, place", [
     ("how's the situation in lab 7", "status_query", "lab 7"),
     ("how's the situation at the parking lot booth", "status_query", "the parking lot"),
-    ("how's the situation at the guard booth", "status_query", "the guard booth"),
     ("what's the situation in the cycle shed", "status_query", "the cycle shed"),
     ("what's the situation in the board room", "status_query", "the board room"),
     ("is anything on in the security booth", "status_query", "the security booth"),
