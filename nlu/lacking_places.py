@@ -15,7 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from nlu.textnorm import tokens as norm_tokens
 from nlu.vocabulary import Vocabulary
 
-HEADS = frozenset({"room", "cabin", "office", "chamber"})
+HEADS = frozenset({"room", "cabin", "office", "chamber", "booth", "shed"})  # "the security booth", "the cycle shed"
 _LEADS = frozenset({"in", "at", "of", "inside"})
 # Words before a head that point at a room rather than name one ("the whole room", "the next room").
 _POINTING = frozenset(STOP_WORDS) | frozenset("whole entire empty same other next class dark cold hot big small "

@@ -1191,7 +1191,7 @@ class Parser:
                 cues & (lx.SCHEDULE_WORDS | {"plan", "plans"}) or times.moments)):
             return "schedule_query", None, "cancel"
         if cues & lx.ALERT_WORDS and not (f.has_device or f.has_place or f.unknown_places) and any(
-                t in ("about", "regarding") and _thing_after(f, k + 1) and not set(f.toks[k + 1:k + 3]) & _OUR_KIT
+                t in ("about", "regarding") and _thing_after(f, k + 1, times.used) and not set(f.toks[k + 1:k + 3]) & _OUR_KIT
                 for k, t in enumerate(f.toks)):
             return "unknown", None, None  # "any alerts about the cyclone": warnings of the world, not of our boards
         # "turn off all the ACs everywhere, power cut warning from the EB": the warning is the order's reason.
@@ -1321,7 +1321,7 @@ class Parser:
         if not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere) \
                 and _asks_help(f):  # "here" of "what do I type to get anything done here" is no room
             return "help", None, None  # "what all can I ask you": not a question about "all" devices
-        statusish = _statusish(f) or (question and (_got_on_in_place(f) or _situation_in_place(f)))
+        statusish = _statusish(f) or (question and (_got_on_in_place(f) or _situation_in_place(f, self._place_words)))
         if (statusish or question) and not (f.has_device or f.pronoun or _asks_help(f)) and (
                 cues & _EVENTS or cues & _MACHINES or (f.has_place and set(self._strange_words(f)) - _QUESTION_STARTS
                                                        - lx.HELP_WORDS - lx.LIST_WORDS)):
@@ -2003,7 +2003,7 @@ _MONEY_WORDS = frozenset({"spent", "spend", "cost", "costs", "bill"})
 _ASKED_SUBJECT = ("did", "does", "do", "has", "have", "is", "was", "will")
 # Heads of an office's or a facility's name after a word naming another office (`_OTHER_OFFICES`): "the exam cell",
 # "the accounts section", "the sports complex" (voice-kinds9). "office" itself is `_another_office`'s (a room's alias).
-_OFFICE_TAILS = frozenset({"cell", "section", "cabin", "complex"})
+_OFFICE_TAILS = frozenset({"cell", "section", "cabin", "complex", "booth", "shed"})
 # A part of a known place the campus does not have: "the library annexe" is not the library block's rooms.
 _ANNEXES = frozenset("annexe annex".split())
 # What may follow such a word in the place's name: "the mess kitchen", "the parking lot" (as place words, never a
@@ -2458,12 +2458,14 @@ _FOOD_WORDS = frozenset("today tomorrow tonight mess canteen cafeteria cafe lunc
                         "hostel restaurant".split())
 
 
-def _thing_after(f: _Facts, start: int) -> bool:
-    """Whether the first word after `start`, determiners aside, is a thing the campus registry does not name."""
+def _thing_after(f: _Facts, start: int, time_words: frozenset[int] = frozenset()) -> bool:
+    """Whether the first word after `start`, determiners aside, is a thing the campus registry does not name. A time
+    word is no thing: "any alerts I should know about this morning" asks about our alerts, with a period."""
     k = start
     while k < len(f.toks) and f.toks[k] in ("the", "my", "our", "a", "an", "this", "that"):
         k += 1
-    return k < len(f.toks) and k not in f.mentioned and f.toks[k] not in ("all", "everything", "campus", "things")
+    return k < len(f.toks) and k not in f.mentioned and k not in time_words \
+        and f.toks[k] not in ("all", "everything", "campus", "things")
 
 
 # Verbs of a task no switch does, first in a message: "update windows on the computers", "install python on the pcs".
@@ -2860,7 +2862,7 @@ _SITUATION_WORDS = frozenset({"situation"})
 _SITUATION_LINKS = frozenset({"in", "at", "inside", "over", "of", "the", "like", "there"})
 
 
-def _situation_in_place(f: _Facts) -> bool:
+def _situation_in_place(f: _Facts, place_words: frozenset[str]) -> bool:
     """"the situation" and then (after "in", "at", "like in"...) a place (the campus's or one it lacks): how things stand
     there. "The situation with the exams" or "the situation of the fee refund" names no place after it."""
     for i, t in enumerate(f.toks):
@@ -2870,8 +2872,10 @@ def _situation_in_place(f: _Facts) -> bool:
         while k < len(f.toks) and k - i <= 3 and f.toks[k] in _SITUATION_LINKS and k not in f.masks:
             k += 1
         # A campus place, or one it lacks ("the canteen" is masked; "lab 6" is a place word with a number): asked
-        # back as other questions about such places are (text-left2), not refused as out of scope.
-        if k > i + 1 and (f.masks.get(k) == PLACE or (f.unknown_places and f.toks[k] in _PLACE_HEADS)):
+        # back as other questions about such places are (text-left2), not refused as out of scope. A room named by
+        # its use ("the board room", "the guard booth", `nlu.lacking_places`) is one it lacks too (text-left3).
+        if k > i + 1 and (f.masks.get(k) == PLACE or (f.unknown_places and f.toks[k] in _PLACE_HEADS)
+                          or any(start == k for start, _ in lacking_rooms(f.toks, f.mentioned, place_words))):
             return True
     return False
 
