@@ -49,6 +49,10 @@ class Settings(BaseSettings):
                                   "read as a command (or reads with an unsure room, device or on/off word) on the note's "
                                   "own audio, and take the best one within a margin (nlu/speech/rescore.py; the bot "
                                   "asks before switching on it)")
+    speech_slow_look: bool = Field(False, description="Hear an unsure clean note a second time slowed and take the "
+                                   "better reading (nlu/speech/tempo.py): more of espeak-like fast, high voices understood "
+                                   "for about three times the CPU of an unsure note; off by default, since on 2 cores a "
+                                   "3 s note's p50 then misses 0.4 s")
     stt_url: str | None = Field(None, description="Wyoming speech-to-text server, tcp://host:10300; tried before local "
                                 "Whisper, with the local engines as fallback when it is down")
     voice_confirm_below: float = Field(0.75, ge=0.0, le=1.0,

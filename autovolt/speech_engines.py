@@ -22,7 +22,7 @@ def speech_engine(settings: Settings, vosk_model: str | None = None) -> SpeechEn
     model installed, the grammar pass runs alone (said once in the log)."""
     from autovolt.wyoming_stt import WyomingEngine
     from nlu.speech import load_engine
-    from nlu.speech.twopass import TwoPassEngine
+    from nlu.speech.twopass import SLOW_LOOK, JoinRules, TwoPassEngine
 
     vosk = vosk_model if vosk_model is not None else settings.vosk_model
     closed = load_engine(vosk)
@@ -36,7 +36,8 @@ def speech_engine(settings: Settings, vosk_model: str | None = None) -> SpeechEn
     whisper = whisper_engine(settings)
     if whisper is not None:
         open_passes.append(whisper)
-    return TwoPassEngine(closed, open_passes)
+    rules = JoinRules(slow_look=SLOW_LOOK) if settings.speech_slow_look else JoinRules()
+    return TwoPassEngine(closed, open_passes, rules=rules)
 
 
 def english_vosk(model: str) -> bool:

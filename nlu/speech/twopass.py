@@ -83,7 +83,9 @@ class JoinRules:
     `slow_look`: a clean note (estimated SNR at or above `second_look_below_db`) no longer than `second_look_max_s`
     whose open reading is unsure is heard again this many times slower and lower (`nlu.speech.tempo`; 1.0: never)
     and the better reading kept: espeak-ng's fast, high voices (docs/benchmarks.md "voice-espeak: why espeak-ng is
-    missed"; on 250 clean dev notes +16 / -2, twice Whisper's CPU on an unsure note).
+    missed"; on 250 clean dev notes +16 / -2). Off by default (`SLOW_LOOK` with AUTOVOLT_SPEECH_SLOW_LOOK=true): on
+    the 2-core machine it took a 3 s note's p50 from 0.37 s to 1.0 s (target 0.4 s), since almost every espeak-ng
+    latency note is unsure.
 
     Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
@@ -104,9 +106,11 @@ class JoinRules:
     closed_max_s: float = 6.0
     second_look_below_db: float = 22.0
     second_look_max_s: float = 6.0
-    slow_look: float = 20 / 17
+    slow_look: float = 1.0
 
 
+# The slowed second hearing's factor when a campus turns it on (JoinRules.slow_look, AUTOVOLT_SPEECH_SLOW_LOOK).
+SLOW_LOOK = 20 / 17
 # Under this a transcript is shown but never acted on; from ASK_BELOW on a switch runs without a question (the bot's
 # TRUST_CONFIDENCE and voice_confirm_below defaults).
 REFUSE_BELOW = 0.5

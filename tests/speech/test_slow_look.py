@@ -9,7 +9,7 @@ import pytest
 from nlu.audio import decode_audio
 from nlu.parser import parser_for
 from nlu.speech.tempo import slowed
-from nlu.speech.twopass import JoinRules, TwoPassEngine
+from nlu.speech.twopass import SLOW_LOOK, JoinRules, TwoPassEngine
 from nlu.speech.whisper import WhisperEngine
 from nlu.speech.whisper_models import packaged_tiny
 from tests.speech.synth import ENGLISH_VOICES
@@ -62,14 +62,14 @@ def _pcm(notes, snr: float | None) -> bytes:
 def test_an_unsure_clean_note_heard_slower_reads_the_command(notes, sphinx, whisper, demo_vocab):
     pcm = _pcm(notes, None)
     parser = parser_for(demo_vocab)
-    off = TwoPassEngine(sphinx, (whisper,), rules=JoinRules(slow_look=1.0))
+    off = TwoPassEngine(sphinx, (whisper,))  # the product's default rules: off (AUTOVOLT_SPEECH_SLOW_LOOK)
     grammar = off.grammar_for(demo_vocab)
     before = CountingWhisper.slowed
     first = off.transcribe(pcm, grammar)
     assert CountingWhisper.slowed == before  # 1.0: never heard again
     assert "ac" not in first.text.split()
 
-    on = TwoPassEngine(sphinx, (whisper,))  # the product's rules
+    on = TwoPassEngine(sphinx, (whisper,), rules=JoinRules(slow_look=SLOW_LOOK))
     heard = on.transcribe(pcm, grammar)
     assert CountingWhisper.slowed == before + 1
     command = parser.parse(heard.text)
@@ -78,7 +78,7 @@ def test_an_unsure_clean_note_heard_slower_reads_the_command(notes, sphinx, whis
 
 
 def test_a_noisy_note_is_not_heard_slower(notes, sphinx, whisper, demo_vocab):
-    engine = TwoPassEngine(sphinx, (whisper,))
+    engine = TwoPassEngine(sphinx, (whisper,), rules=JoinRules(slow_look=SLOW_LOOK))
     before = CountingWhisper.slowed
     engine.transcribe(_pcm(notes, 10.0), engine.grammar_for(demo_vocab))
     assert CountingWhisper.slowed == before  # noisy notes get the denoised look, if any
@@ -90,7 +90,7 @@ def test_a_switch_read_from_the_slowed_hearing_asks_first(notes, sphinx, whisper
     from nlu.speech.nbest import command_reader
     from nlu.speech.whisper import campus_prompt
 
-    engine = TwoPassEngine(sphinx, (whisper,))
+    engine = TwoPassEngine(sphinx, (whisper,), rules=JoinRules(slow_look=SLOW_LOOK))
     grammar = engine.grammar_for(demo_vocab)
     pcm = _pcm(notes, None)
     first = whisper.transcribe(pcm, grammar)
@@ -98,3 +98,12 @@ def test_a_switch_read_from_the_slowed_hearing_asks_first(notes, sphinx, whisper
     chosen = engine._second_look(pcm, grammar, first, read, campus_prompt(demo_vocab))
     assert chosen is not first and read(chosen.text).intent == "device_control"
     assert chosen.confidence <= min(first.confidence, JoinRules().open_sure)
+
+
+def test_the_setting_turns_the_slowed_hearing_on_and_it_is_off_by_default():
+    """AUTOVOLT_SPEECH_SLOW_LOOK: off by default (it tripled a 3 s note's p50 on 2 cores), the factor when on."""
+    from autovolt.settings import Settings
+    from autovolt.speech_engines import speech_engine
+
+    assert speech_engine(Settings(whisper_model="off")).rules.slow_look == 1.0
+    assert speech_engine(Settings(whisper_model="off", speech_slow_look=True)).rules.slow_look == SLOW_LOOK
