@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from autovolt.vocabulary import vocabulary_from_campus
+from bench.nlu_cv import _groups  # a follow-up stays in its context's fold
 from nlu.command import ParseContext
 from nlu.fresh import FRESH_READS_FILE, parse_fresh_reads
 from nlu.parser import Parser
@@ -47,16 +48,6 @@ def _hash(text: str, seed: object) -> int:
 def group_folds(groups: list[list[Example]]) -> list[int]:
     """Each group's fold: a hash of its first sentence, so dropping or adding other lines moves none."""
     return [_hash(g[0].text, "outer") % FOLDS for g in groups]
-
-
-def _groups(examples: list[Example]) -> list[list[Example]]:
-    groups: list[list[Example]] = []
-    for ex in examples:
-        if ex.follow_up and groups:
-            groups[-1].append(ex)
-        else:
-            groups.append([ex])
-    return groups
 
 
 def _log_odds(p: float) -> float:
