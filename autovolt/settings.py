@@ -171,7 +171,8 @@ class Settings(BaseSettings):
     def _slow_look_choice(cls, value: object) -> str:
         # true/false were this setting's values before the gate: true heard every unsure note slowed.
         text = str(value).strip().lower()
-        text = {"true": "unsure", "1": "unsure", "yes": "unsure", "false": "off", "0": "off", "no": "off"}.get(text, text)
+        old = {"true": "unsure", "1": "unsure", "yes": "unsure", "false": "off", "0": "off", "no": "off"}
+        text = old.get(text, text)
         if text not in ("no-command", "unsure", "off"):
             raise ValueError("expected no-command, unsure or off")
         return text
