@@ -49,10 +49,11 @@ class Settings(BaseSettings):
                                   "read as a command (or reads with an unsure room, device or on/off word) on the note's "
                                   "own audio, and take the best one within a margin (nlu/speech/rescore.py; the bot "
                                   "asks before switching on it)")
-    speech_slow_look: bool = Field(False, description="Hear an unsure clean note a second time slowed and take the "
-                                   "better reading (nlu/speech/tempo.py): more of espeak-like fast, high voices understood "
-                                   "for about three times the CPU of an unsure note; off by default, since on 2 cores a "
-                                   "3 s note's p50 then misses 0.4 s")
+    speech_slow_look: str = Field("off", description="Hear a clean note a second time slowed and lowered, and keep "
+                                  "the better reading (nlu/speech/tempo.py; fast, high voices such as espeak-ng's): off, "
+                                  "no-command (when the first reading is no command the parser reads: a command that "
+                                  "parses costs nothing more) or unsure (every unsure reading: about twice the CPU of "
+                                  "most notes); off by default, since on 2 cores a 3 s note's p50 has no room for it")
     stt_url: str | None = Field(None, description="Wyoming speech-to-text server, tcp://host:10300; tried before local "
                                 "Whisper, with the local engines as fallback when it is down")
     voice_confirm_below: float = Field(0.75, ge=0.0, le=1.0,
@@ -164,6 +165,17 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("expected a model folder, a Whisper size name, auto or off")
         return value.strip()
+
+    @field_validator("speech_slow_look", mode="before")
+    @classmethod
+    def _slow_look_choice(cls, value: object) -> str:
+        # true/false were this setting's values before the gate: true heard every unsure note slowed.
+        text = str(value).strip().lower()
+        old = {"true": "unsure", "1": "unsure", "yes": "unsure", "false": "off", "0": "off", "no": "off"}
+        text = old.get(text, text)
+        if text not in ("no-command", "unsure", "off"):
+            raise ValueError("expected no-command, unsure or off")
+        return text
 
     @field_validator("replica_id")
     @classmethod

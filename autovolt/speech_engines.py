@@ -36,7 +36,8 @@ def speech_engine(settings: Settings, vosk_model: str | None = None) -> SpeechEn
     whisper = whisper_engine(settings)
     if whisper is not None:
         open_passes.append(whisper)
-    rules = JoinRules(slow_look=SLOW_LOOK) if settings.speech_slow_look else JoinRules()
+    slow = settings.speech_slow_look
+    rules = JoinRules(slow_look=1.0) if slow == "off" else JoinRules(slow_look=SLOW_LOOK, slow_when=slow)
     return TwoPassEngine(closed, open_passes, rules=rules)
 
 

@@ -54,6 +54,12 @@ ORDERS = ("open-first", "beside")
 ORDER = "open-first"
 
 
+# The slowed second hearing's factor when a campus turns it on (JoinRules.slow_look, AUTOVOLT_SPEECH_SLOW_LOOK).
+SLOW_LOOK = 20 / 17
+# Which unsure readings are heard slowed (JoinRules.slow_when): only those that read as no command, or all.
+SLOW_WHEN = ("no-command", "unsure")
+
+
 @dataclass(frozen=True)
 class JoinRules:
     """How the two passes' readings become one transcript and how far it is trusted. The bot acts on a transcript
@@ -81,11 +87,15 @@ class JoinRules:
     `second_look_max_s`: a longer note gets no second look (every note it changed on dev was under 4.4 s, and on a
     10 s note it doubled Whisper's CPU: 1.3 s in all, against the 1.5 s a 10 s note may take).
     `slow_look`: a clean note (estimated SNR at or above `second_look_below_db`) no longer than `second_look_max_s`
-    whose open reading is unsure is heard again this many times slower and lower (`nlu.speech.tempo`; 1.0: never)
-    and the better reading kept: espeak-ng's fast, high voices (docs/benchmarks.md "voice-espeak: why espeak-ng is
-    missed"; on 250 clean dev notes +16 / -2). Off by default (`SLOW_LOOK` with AUTOVOLT_SPEECH_SLOW_LOOK=true): on
-    the 2-core machine it took a 3 s note's p50 from 0.37 s to 1.0 s (target 0.4 s), since almost every espeak-ng
-    latency note is unsure.
+    whose open reading is unsure is heard again this many times slower and lower (`nlu.speech.tempo`; 1.0: never,
+    the default; `SLOW_LOOK` with AUTOVOLT_SPEECH_SLOW_LOOK) and the better reading kept: espeak-ng's fast, high
+    voices (docs/benchmarks.md "voice-espeak: why espeak-ng is missed"). `slow_when`: which unsure readings get that
+    hearing: "no-command" only one the parser reads as no command (empty, made up, or nothing it reads), "unsure"
+    every unsure one. On two slices of 275 clean espeak-ng dev notes (docs/benchmarks.md "espeak-cheap") "unsure"
+    gained +18 / -3 and +22 / -5 hearing 93-96 % of the notes twice, "no-command" +13 / -0 and +19 / -2 hearing 41-43 %,
+    with no wrong switch or out-of-scope note more. A command that parses costs nothing more with "no-command", but
+    3 of the 10 latency notes read as no command first, so it raised their CPU p50 by 66 % (mean +27 %; "unsure":
+    +138 % / +80 %); off by default, since on 2 cores the 3 s p50 target (0.4 s) has no room for it.
 
     Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
@@ -107,10 +117,13 @@ class JoinRules:
     second_look_below_db: float = 22.0
     second_look_max_s: float = 6.0
     slow_look: float = 1.0
+    slow_when: str = "no-command"
+
+    def __post_init__(self) -> None:
+        if self.slow_when not in SLOW_WHEN:
+            raise ValueError(f"slow_when must be one of {SLOW_WHEN}, not {self.slow_when!r}")
 
 
-# The slowed second hearing's factor when a campus turns it on (JoinRules.slow_look, AUTOVOLT_SPEECH_SLOW_LOOK).
-SLOW_LOOK = 20 / 17
 # Under this a transcript is shown but never acted on; from ASK_BELOW on a switch runs without a question (the bot's
 # TRUST_CONFIDENCE and voice_confirm_below defaults).
 REFUSE_BELOW = 0.5
@@ -259,6 +272,12 @@ def could_change(heard: Transcript, read: Reader, rules: JoinRules | None = None
     return wanted
 
 
+def reads_as_command(heard: Transcript, read: Reader, rules: JoinRules | None = None, prompt: str = "") -> bool:
+    """Whether the parser reads the open pass's text as a command at all (not empty, not made up)."""
+    rules = rules or RULES
+    return bool(heard.text) and not made_up(heard, rules, prompt) and read(heard.text) is not None
+
+
 def unsure_reading(heard: Transcript, read: Reader, vocabulary: Vocabulary, rules: JoinRules | None = None,
                    prompt: str = "") -> bool:
     """Whether the open pass's reading alone would not be acted on without a doubt: empty, made up, no command the
@@ -371,7 +390,9 @@ class TwoPassEngine:
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         if snr_db(audio) < rules.second_look_below_db:
             return heard if denoised is None else better_reading(heard, denoised(pcm, grammar), read, rules, prompt)
-        if slower is None:
+        if slower is None or (rules.slow_when == "no-command" and reads_as_command(heard, read, rules, prompt)):
+            # A command that parses but is unsure asks or is ranked against the grammar pass already; hearing it
+            # again gained little on dev and would double the CPU of most notes (docs/benchmarks.md "espeak-cheap").
             return heard
         again = slower(pcm, grammar, rules.slow_look)
         chosen = better_reading(heard, again, read, rules, prompt)
