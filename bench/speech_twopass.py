@@ -268,6 +268,17 @@ LONG_NOTE = ("okay so um could you please turn off all of the lights and the fan
              "after that switch off the projector in the seminar hall in about ten minutes")
 
 
+def cpu_unit_s() -> float:
+    """CPU seconds of a fixed single-thread piece of work, the median of 3: this machine's own speed, so a slower
+    VM (or a host that takes the vCPU away unseen, which the guest counts as CPU time) is told from slower code."""
+    times = []
+    for _ in range(3):
+        c0 = time.process_time()
+        sum(i * i for i in range(2_000_000))
+        times.append(time.process_time() - c0)
+    return statistics.median(times)
+
+
 def latency(runs: int, whisper_model: str, cache: Path, order: str = "open-first", snr: float | None = None) -> dict:
     """Voice note -> parsed command through the service's engine, per note the median of `runs`; RSS after loading.
 
@@ -377,7 +388,8 @@ def latency(runs: int, whisper_model: str, cache: Path, order: str = "open-first
             "long_note_stage_cpu_s": {k: round(v, 3) for k, v in long_stages.items()},
             "load_s": round(load_s, 2), "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "loadavg": round(os.getloadavg()[0], 1), "runs": runs, "snr_db": snr,
-            "whisper_threads": [getattr(p, "cpu_threads", None) for p in engine.open_passes]}
+            "whisper_threads": [getattr(p, "cpu_threads", None) for p in engine.open_passes],
+            "cpu_unit_s": round(cpu_unit_s(), 3)}
 
 
 # Readings scored and saved per note: more than the engine scores, so smaller caps are swept offline (the saved
