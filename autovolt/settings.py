@@ -54,6 +54,8 @@ class Settings(BaseSettings):
                                   "no-command (when the first reading is no command the parser reads: a command that "
                                   "parses costs nothing more) or unsure (every unsure reading: about twice the CPU of "
                                   "most notes); off by default, since on 2 cores a 3 s note's p50 has no room for it")
+    whisper_threads: int = Field(2, ge=0, le=64, description="CTranslate2 threads Whisper decodes one note on; 0 = "
+                                 "this machine's cores (docs/benchmarks.md \"speech-threads\")")
     stt_url: str | None = Field(None, description="Wyoming speech-to-text server, tcp://host:10300; tried before local "
                                 "Whisper, with the local engines as fallback when it is down")
     voice_confirm_below: float = Field(0.75, ge=0.0, le=1.0,

