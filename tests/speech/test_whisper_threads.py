@@ -65,9 +65,10 @@ def test_the_setting_is_the_number_of_threads_that_decode(threads):
     assert got["cpu_threads"] == threads
     busiest = got["gained"][0]
     assert busiest >= 5, got  # the decodes did run on a thread other than the caller's
-    # The threads CTranslate2 splits a decode over each carry about the same share; what else runs (the pool's
-    # own thread) carries much less.
-    assert sum(g >= 0.6 * busiest for g in got["gained"]) == threads, got
+    # The threads CTranslate2 splits a decode over each carry about the same share. With one thread no other thread
+    # comes near it; with two, at least two do (under load a third, the pool's own thread, was seen near them too).
+    near_busiest = sum(g >= 0.6 * busiest for g in got["gained"])
+    assert near_busiest == 1 if threads == 1 else near_busiest >= threads, got
 
 
 def test_zero_means_the_cores_this_process_may_use():
