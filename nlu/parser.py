@@ -1678,7 +1678,8 @@ class Parser:
         """A switch named without a place ("the sound system") tells its room when one switch in the campus, or
         among the user's rooms, or in the room of the previous command, has that name. With `ask`, a name several
         rooms share makes the question "Which one: Seminar Hall or Auditorium?"."""
-        if f.has_place or not f.switch_mentions:
+        only_here = f.here and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere)
+        if (f.has_place and not only_here) or not f.switch_mentions:
             return
         prev_rooms = context.previous.rooms if context.previous is not None else ()
         found: list[list[str]] = []
@@ -1691,7 +1692,12 @@ class Parser:
                 if len(rooms) > 1 and inside:
                     rooms = inside
             found.append(rooms)
+        if only_here and not all(len(rooms) == 1 and (not context.user_rooms or rooms[0] in context.user_rooms)
+                                 for rooms in found):
+            return  # "the stage lights in here": "here" is one of the rooms it names, or the user's own: asked
         if all(len(rooms) == 1 for rooms in found):
+            # "switch on the exhaust fan, it smells of solder in here": the one room with that switch is "here"
+            # (voice-kinds11: "in here" was a place, so the exhaust fan asked "Which room?").
             for rooms in found:
                 _add(f.rooms, rooms[0])
         elif ask:
@@ -2144,7 +2150,8 @@ def _asks_help(f: _Facts) -> bool:
     return any(f" {p} " in f.text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p)
 
 
-_YOU = {"u": "you", "ur": "your", "yu": "you"}
+# "what can this assistant do": the bot by another name (voice-kinds11: it was out of scope).
+_YOU = {"u": "you", "ur": "your", "yu": "you", "assistant": "bot", "chatbot": "bot", "app": "bot"}
 _ORDER_VERBS = frozenset({"turn", "switch", "shut", "put", "flip", "kill", "cut"})
 _ORDER_OBJECTS = frozenset({"on", "off", "the", "it", "them", "all", "everything", "those", "these", "that", "this",
                             "down", "my", "our", "both"})
