@@ -2323,6 +2323,22 @@ _WHOLE_PLACE_WORDS = frozenset("power electricity supply mains main current stuf
                                "whole entire full complete sure nothing left running stays stay remains".split())
 
 
+# Words that open an event said before the order: "before the principal leaves, make sure nothing is left on ...".
+_EVENT_OPENERS = frozenset({"before", "after", "once", "until", "till"})
+# Words that begin the order after such an event: an ensure phrase's first word, a switch verb or a request.
+_ORDER_OPENERS = frozenset({"make", "ensure", "see", "please", "can", "could", "would", "kindly"}) | _STRONG_VERBS
+
+
+def _event_said_first(toks: list[str], verb: int) -> int:
+    """Where the order begins when an event opens the message ("before she leaves make sure nothing is on in lab 1"):
+    the event's words ("she leaves") are no thing the order names (voice-kinds11: "leaves" was read as the thing to
+    switch, no switch of the place, and the order was out of scope). 0 when no event opens it."""
+    start = next((i for i, t in enumerate(toks) if t not in lx.FILLER_WORDS), 0)
+    if start >= verb or toks[start] not in _EVENT_OPENERS:
+        return 0
+    return next((i for i in range(start + 2, verb + 1) if toks[i] in _ORDER_OPENERS), 0)
+
+
 def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
     """An order naming a place but no device, with a thing between the verb and the place ("switch on the
     whiteboard in room 202", "turn off the screen saver on the lab 1 pcs"): the thing is what it is about, and it is
@@ -2337,7 +2353,7 @@ def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
     first_place = next((i for i in sorted(f.masks) if f.masks[i] == PLACE), None)
     spans = [(verb + 1, place)] if place is not None else []
     if first_place is not None and verb:
-        spans.append((0, min(verb, first_place)))
+        spans.append((_event_said_first(toks, verb), min(verb, first_place)))
     return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
                and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
                and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS

@@ -76,3 +76,24 @@ def test_the_bot_by_another_name_asks_for_help(parser, text):
 @pytest.mark.parametrize("text", ["what can the lab assistant do", "call the lab assistant"])
 def test_someone_called_assistant_is_no_help_question(parser, text):
     assert parser.parse(text, now=NOW).intent != "help"
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("before she leaves make sure nothing is on in lab 1",
+     ("lab-1-lights", "lab-1-fans", "lab-1-ac", "lab-1-pcs", "lab-1-projector")),
+    ("before the principal goes make sure nothing is left on in her office",
+     ("principal-office-lights", "principal-office-fan", "principal-office-ac", "principal-office-sockets")),
+])
+def test_an_event_said_first_is_no_thing_to_switch(parser, text, switches):
+    # "before the principal leaves make sure nothing is left on in her office" was out of scope: "leaves" was read as
+    # the thing the order was about, which the office has no switch of.
+    command = parser.parse(text, now=NOW)
+    assert (command.intent, command.action, command.switches) == ("device_control", "off", switches)
+
+
+@pytest.mark.parametrize("text", [
+    "before you go turn off the smart board in lab 2",  # the thing is after the order's verb
+    "switch on the whiteboard in room 202",
+])
+def test_a_thing_the_place_has_no_switch_of_stays_out_of_scope(parser, text):
+    assert parser.parse(text, now=NOW).intent == "unknown"
