@@ -161,32 +161,7 @@ def _replace(toks: list[str], spans: list[Span], i: int, marker: tuple[str, ...]
         return made  # "in 10 minutes, no, in 20 minutes": a time is never left out, only put in another's place
     if made and marker in _ASKING and _goes_on_after(toks, spans, i):
         return made  # "turn on the lights, no, the fans in the reading hall": said in the old one's place
-    if made and marker in _ASKING and _room_for_room(toks, spans, i, made):
-        return made  # "lights off in 202, no, 201": one room can only be said in the other's place
     return False if made and marker in _ASKING else made
-
-
-# After "no" and a room, words that make it a statement about that room or an addition, not a correction ("no, 202 is
-# in use", "no, 202 too").
-_NOT_IN_PLACE = frozenset({"is", "was", "are", "has", "will", "too", "also", "as", "aswell"})
-
-
-def _room_for_room(toks: list[str], spans: list[Span], i: int, made: Correction) -> bool:
-    """After a bare "no" at `i`, one room said straight after it in the place of the one room named before ("lights
-    off in two oh two, no, two oh one", "the fans in lab one, no, lab two"; voice-kinds11: both rooms were switched
-    after a question). A device after "no" may be left out ("the fans, no lights") and so still asks; a room after it
-    has no such reading, and a room cannot be left out of one room. A group before it ("all of block b, no, lab
-    2") still asks: there "no lab 2" may leave one room out."""
-    new, j = _first_after(spans, toks, i + 1)
-    if new is None or j != i + 1 + (toks[i + 1:i + 2] == ["the"]) or toks[new.end:new.end + 1] \
-            and toks[new.end] in _NOT_IN_PLACE:
-        return False
-    old = [s for s in spans if s.start <= made.at < s.end]
-    if new.kind == "number":  # a bare room number (a time's number is `_replace`'s own case, before this)
-        return (not old and toks[made.at].isdigit()) or (len(old) == 1 and old[0].kind == "room"
-                                                         and len(old[0].targets) == 1)
-    return (new.kind == "room" and len(new.targets) == 1 and len(old) == 1 and old[0].kind == "room"
-            and len(old[0].targets) == 1)
 
 
 def _retimed_or_renumbered(toks: list[str], spans: list[Span], made: Correction | None | bool) -> bool:
