@@ -55,7 +55,9 @@ leave no other sense:
   201, off please"); its "AC" written "message" between "the" and "in"/"on"/"off"; "unit three" as "unit free";
   "lights on" as "light sun"/"light song" (the "s" moved, as in "light soft"); "the lab block" as "the lamp block";
 - "on" written "un" before what follows an on/off word too ("un-plug" stays); "half past" written "half pass";
-  "in about half an hour" written "and about half an hour".
+  "in about half an hour" written "and about half an hour";
+- an hour's homophone after "quarter/half/ten ... past/to" ("at quarter past for" is 4:15), and "room 200 to" as room
+  202 (Piper's "two oh two"), marked guessed.
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
     while out and out[0].text == COMMA:
         out.pop(0)
     return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
-        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_said_once(out))))))))))))))))
+        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_past_homophones(
+        _said_once(out)))))))))))))))))
 
 
 def _room_digit_oh(out: list[HeardWord]) -> bool:
@@ -385,12 +388,37 @@ def _zeros_between_digits(words: list[HeardWord]) -> list[HeardWord]:
     return out
 
 
+# Amounts of a clock time said before "past" or "to" ("quarter past for", "half past ate"): the hour after them is a
+# number, so a homophone there is one.
+_CLOCK_PARTS = frozenset({"quarter", "half", "five", "ten", "twenty", "5", "10", "20", "25"})
+
+
+def _past_homophones(words: list[HeardWord]) -> list[HeardWord]:
+    """"at quarter past for this afternoon" -> "at quarter past 4" (voice-kinds11: Piper's "four" written "for"; the
+    time was read as "quarter past" with no hour and asked): a number's homophone right after "past" or "to" that
+    follows a part of an hour. "quarter to five", "half past four" said as words stay words."""
+    out = list(words)
+    for i in range(2, len(out)):
+        if out[i].text in _HOMOPHONES and out[i - 1].text in ("past", "to") and out[i - 2].text in _CLOCK_PARTS:
+            out[i] = HeardWord(_HOMOPHONES[out[i].text], out[i].confidence)
+    return out
+
+
 def _hundreds_joined(words: list[HeardWord]) -> tuple[HeardWord, ...]:
-    """"200 and 1" -> "201" (the least sure of the three words' confidences)."""
+    """"200 and 1" -> "201" (the least sure of the three words' confidences). After a room word, "200 to" -> "202"
+    (voice-kinds11: "room two oh two" written "room 200 to use", read as room 200), marked guessed (a switch on it asks
+    first): "to" then anything but a number ("room 200 to 300" is a range, left)."""
     out: list[HeardWord] = []
     i = 0
     while i < len(words):
         here = words[i].text
+        if (here.isdigit() and len(here) == 3 and here.endswith("00") and i and i + 1 < len(words)
+                and words[i - 1].text in NUMBER_ROOM_HEADS and words[i + 1].text in _HOMOPHONES
+                and not (i + 2 < len(words) and words[i + 2].text.isdigit())):
+            joined = str(int(here) + int(_HOMOPHONES[words[i + 1].text]))
+            out.append(HeardWord(joined, min(GUESSED, *(w.confidence for w in words[i:i + 2]))))
+            i += 2
+            continue
         if (here.isdigit() and len(here) == 3 and here.endswith("00") and i + 2 < len(words)
                 and words[i + 1].text == "and" and words[i + 2].text.isdigit() and len(words[i + 2].text) <= 2):
             joined = str(int(here) + int(words[i + 2].text))

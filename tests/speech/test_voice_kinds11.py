@@ -74,3 +74,36 @@ def test_an_event_said_first_is_no_thing_to_switch(parser, text, switches):
 ])
 def test_a_thing_the_place_has_no_switch_of_stays_out_of_scope(parser, text):
     assert parser.parse(text, now=NOW).intent == "unknown"
+
+
+def _heard(text: str) -> tuple[str, tuple[float, ...]]:
+    from nlu.speech.opentext import heard_words, text_of
+
+    words = heard_words((w, 0.9) for w in text.split())
+    return text_of(words), tuple(w.confidence for w in words if w.text.isdigit())
+
+
+@pytest.mark.parametrize("said, meant", [
+    ("turn the ac off at quarter past for this afternoon", "turn the ac off at quarter past 4 this afternoon"),
+    ("switch on the fans at half past ate", "switch on the fans at half past 8"),
+    ("lights off at twenty to for", "lights off at twenty to 4"),
+])
+def test_an_hours_homophone_after_past_or_to_is_the_hour(said, meant):
+    # "at quarter past four" written "at quarter past for" asked "At what time?" (no hour was read).
+    assert _heard(said)[0] == meant
+
+
+@pytest.mark.parametrize("said", ["i am going to for a walk", "how to for the lab", "look past for now"])
+def test_for_after_other_words_stays(said):
+    assert _heard(said)[0] == said
+
+
+def test_a_hundred_and_a_homophone_after_a_room_word_is_one_room_marked_guessed():
+    # "how much energy did room two oh two use" written "room 200 to use": room 200, which the campus lacks, asked.
+    text, confidences = _heard("how much energy did room 200 to use last week")
+    assert text == "how much energy did room 202 use last week" and confidences == (0.5,)
+
+
+@pytest.mark.parametrize("said", ["lights on in room 100 to 200", "we need 200 to start"])
+def test_a_range_or_a_count_stays(said):
+    assert _heard(said)[0] == said
