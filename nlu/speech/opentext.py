@@ -57,7 +57,8 @@ leave no other sense:
 - "on" written "un" before what follows an on/off word too ("un-plug" stays); "half past" written "half pass";
   "in about half an hour" written "and about half an hour";
 - an hour's homophone after "quarter/half/ten ... past/to" ("at quarter past for" is 4:15), and "room 200 to" as room
-  202 (Piper's "two oh two"), marked guessed.
+  202 (Piper's "two oh two"), marked guessed; "unit to" before anything but a number as "unit 2" (guessed); "100, and 1"
+  as 101 (a comma at the pause before "and").
 """
 
 from __future__ import annotations
@@ -211,6 +212,10 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
             out.append(HeardWord("1", word.confidence))
         elif word.text == "un" and after in _AFTER_ON_OFF:  # "room 101, un please"; not "un-plug"
             out.append(HeardWord("on", word.confidence))
+        elif word.text in _HOMOPHONES and before == "unit" and not after[:1].isdigit():
+            # "AC unit two" written "ac unit to in the auditorium" (voice-kinds11): both units were read; "set the
+            # unit to 24" stays.
+            out.append(HeardWord(_HOMOPHONES[word.text], min(word.confidence, GUESSED)))
         elif word.text == "free" and (before == "unit" or (
                 before == COMMA and len(out) > 1 and out[-2].text == "unit")):
             if before == COMMA:
@@ -390,7 +395,7 @@ def _zeros_between_digits(words: list[HeardWord]) -> list[HeardWord]:
 
 # Amounts of a clock time said before "past" or "to" ("quarter past for", "half past ate"): the hour after them is a
 # number, so a homophone there is one.
-_CLOCK_PARTS = frozenset({"quarter", "half", "five", "ten", "twenty", "5", "10", "20", "25"})
+_HOUR_PARTS = frozenset({"quarter", "half", "five", "ten", "twenty", "5", "10", "20", "25"})
 
 
 def _past_homophones(words: list[HeardWord]) -> list[HeardWord]:
@@ -399,7 +404,7 @@ def _past_homophones(words: list[HeardWord]) -> list[HeardWord]:
     follows a part of an hour. "quarter to five", "half past four" said as words stay words."""
     out = list(words)
     for i in range(2, len(out)):
-        if out[i].text in _HOMOPHONES and out[i - 1].text in ("past", "to") and out[i - 2].text in _CLOCK_PARTS:
+        if out[i].text in _HOMOPHONES and out[i - 1].text in ("past", "to") and out[i - 2].text in _HOUR_PARTS:
             out[i] = HeardWord(_HOMOPHONES[out[i].text], out[i].confidence)
     return out
 
@@ -419,11 +424,13 @@ def _hundreds_joined(words: list[HeardWord]) -> tuple[HeardWord, ...]:
             out.append(HeardWord(joined, min(GUESSED, *(w.confidence for w in words[i:i + 2]))))
             i += 2
             continue
-        if (here.isdigit() and len(here) == 3 and here.endswith("00") and i + 2 < len(words)
-                and words[i + 1].text == "and" and words[i + 2].text.isdigit() and len(words[i + 2].text) <= 2):
-            joined = str(int(here) + int(words[i + 2].text))
-            out.append(HeardWord(joined, min(w.confidence for w in words[i:i + 3])))
-            i += 3
+        # "100, and 1": a comma Whisper put at the pause before "and" (voice-kinds11, espeak-ng's "one hundred and one").
+        k = i + 1 + (i + 1 < len(words) and words[i + 1].text == COMMA)
+        if (here.isdigit() and len(here) == 3 and here.endswith("00") and k + 1 < len(words)
+                and words[k].text == "and" and words[k + 1].text.isdigit() and len(words[k + 1].text) <= 2):
+            joined = str(int(here) + int(words[k + 1].text))
+            out.append(HeardWord(joined, min(w.confidence for w in words[i:k + 2])))
+            i = k + 2
             continue
         out.append(words[i])
         i += 1

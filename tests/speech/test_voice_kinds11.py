@@ -107,3 +107,18 @@ def test_a_hundred_and_a_homophone_after_a_room_word_is_one_room_marked_guessed(
 @pytest.mark.parametrize("said", ["lights on in room 100 to 200", "we need 200 to start"])
 def test_a_range_or_a_count_stays(said):
     assert _heard(said)[0] == said
+
+
+def test_a_units_homophone_is_its_number_marked_guessed():
+    # "can you turn on AC unit two in the auditorium" written "ac unit to in the auditorium": both AC units were read.
+    text, confidences = _heard("can you turn on ac unit to in the auditorium")
+    assert text == "can you turn on ac unit 2 in the auditorium" and confidences == (0.5,)
+
+
+def test_unit_to_a_number_stays():
+    assert _heard("set the unit to 24")[0] == "set the unit to 24"
+
+
+def test_a_hundred_comma_and_a_number_is_one_number():
+    # "projector off in one hundred and one" written "in 100, and 1": room 100 asked.
+    assert _heard("projector off in 100, and 1, please")[0] == "projector off in 101, please"
