@@ -122,3 +122,24 @@ def test_unit_to_a_number_stays():
 def test_a_hundred_comma_and_a_number_is_one_number():
     # "projector off in one hundred and one" written "in 100, and 1": room 100 asked.
     assert _heard("projector off in 100, and 1, please")[0] == "projector off in 101, please"
+
+
+@pytest.mark.parametrize("text", [
+    "then the lights on the auditorium to 50",  # Whisper's reading of "dim the lights in the auditorium to 50 percent"
+    "turn the stage lights on in the seminar hall to 30",
+])
+def test_a_bare_level_at_the_end_is_a_setting(parser, text):
+    # It was read as the lights on; the grammar pass agreed and the note switched them on unasked.
+    assert parser.parse(text, now=NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("turn the fans off in room 101 from 40 to 50", ("cr-101-fans",)),  # a range's end
+    ("switch the lights on in room 201 to 202", ("cr-201-lights", "cr-202-lights")),  # rooms, not a level
+])
+def test_to_a_number_that_is_no_level_stays_an_order(parser, text, switches):
+    assert parser.parse(text, now=NOW).switches == switches
+
+
+def test_a_clock_time_to_the_hour_stays(parser):
+    assert parser.parse("switch off the lights in lab 1 at twenty to 5", now=NOW).when == NOW.replace(hour=16, minute=40)
