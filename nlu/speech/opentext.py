@@ -58,7 +58,7 @@ leave no other sense:
   "in about half an hour" written "and about half an hour";
 - an hour's homophone after "quarter/half/ten ... past/to" ("at quarter past for" is 4:15), and "room 200 to" as room
   202 (Piper's "two oh two"), marked guessed; "unit to" before anything but a number as "unit 2" (guessed); "100, and 1"
-  as 101 (a comma at the pause before "and").
+  as 101 (a comma at the pause before "and"); "the two lights" / "the two blights" as "the tube lights" (guessed).
 """
 
 from __future__ import annotations
@@ -168,6 +168,11 @@ _TIME_UNITS = frozenset("hour hours minute minutes".split())
 _CLOCK_PARTS = frozenset({"half", "quarter"})
 
 
+# "tube" as Whisper writes it before "lights" (and "lights" after it, the "b" moved: "two blights").
+_TUBE_HEARD = frozenset({"two", "to", "too", "2"})
+_LIGHTS_HEARD = frozenset({"lights", "blights"})
+
+
 def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
     """Campus words Whisper writes as other words, fixed where the next (or previous) word leaves one sense."""
     out: list[HeardWord] = []
@@ -176,7 +181,14 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
         word = words[i]
         after = words[i + 1].text if i + 1 < len(words) else ""
         before = out[-1].text if out else ""
-        if word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()
+        if word.text in _TUBE_HEARD and before == "the" and after in _LIGHTS_HEARD:
+            # "the tube lights" written "the two lights" / "the two blights" (ninth and tenth spoken parts): every
+            # room's lights are also called its tube lights, so the reading hall's lamps or the seminar hall's stage
+            # lights are not switched with them; guessed, so a switch on it asks first.
+            guessed = min(word.confidence, words[i + 1].confidence, GUESSED)
+            out += [HeardWord("tube", guessed), HeardWord("lights", guessed)]
+            i += 1
+        elif word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()
                                      or (after == "an" and _text_at(words, i + 2) == "hour")):
             out += [HeardWord("off", word.confidence), HeardWord("in", word.confidence)]
         elif word.text == "un" and (after in ("please", COMMA, "") or after.startswith("pleas")) and before:

@@ -143,3 +143,19 @@ def test_to_a_number_that_is_no_level_stays_an_order(parser, text, switches):
 
 def test_a_clock_time_to_the_hour_stays(parser):
     assert parser.parse("switch off the lights in lab 1 at twenty to 5", now=NOW).when == NOW.replace(hour=16, minute=40)
+
+
+@pytest.mark.parametrize("said", ["switch the two lights off in the reading hall",
+                                  "switch the two blights off in the reading hall"])
+def test_the_two_lights_are_the_tube_lights_marked_guessed(said, demo_vocab):
+    # Both the reading hall's light switches (lights and reading lamps) were read, the lamps switched too.
+    from nlu.parser import parser_for
+
+    text, _ = _heard(said)
+    assert text == "switch the tube lights off in the reading hall"
+    assert parser_for(demo_vocab).parse(text, now=NOW).switches == ("reading-hall-lights",)
+
+
+@pytest.mark.parametrize("said", ["turn two lights on", "go to lights"])
+def test_two_lights_without_the_stays(said):
+    assert _heard(said)[0] == said
