@@ -1678,7 +1678,8 @@ class Parser:
         """A switch named without a place ("the sound system") tells its room when one switch in the campus, or
         among the user's rooms, or in the room of the previous command, has that name. With `ask`, a name several
         rooms share makes the question "Which one: Seminar Hall or Auditorium?"."""
-        if f.has_place or not f.switch_mentions:
+        only_here = f.here and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere)
+        if (f.has_place and not only_here) or not f.switch_mentions:
             return
         prev_rooms = context.previous.rooms if context.previous is not None else ()
         found: list[list[str]] = []
@@ -1691,7 +1692,12 @@ class Parser:
                 if len(rooms) > 1 and inside:
                     rooms = inside
             found.append(rooms)
+        if only_here and not all(len(rooms) == 1 and (not context.user_rooms or rooms[0] in context.user_rooms)
+                                 for rooms in found):
+            return  # "the stage lights in here": "here" is one of the rooms it names, or the user's own: asked
         if all(len(rooms) == 1 for rooms in found):
+            # "switch on the exhaust fan, it smells of solder in here": the one room with that switch is "here"
+            # (voice-kinds11: "in here" was a place, so the exhaust fan asked "Which room?").
             for rooms in found:
                 _add(f.rooms, rooms[0])
         elif ask:
@@ -2144,7 +2150,8 @@ def _asks_help(f: _Facts) -> bool:
     return any(f" {p} " in f.text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p)
 
 
-_YOU = {"u": "you", "ur": "your", "yu": "you"}
+# "what can this assistant do": the bot by another name (voice-kinds11: it was out of scope).
+_YOU = {"u": "you", "ur": "your", "yu": "you", "assistant": "bot", "chatbot": "bot", "app": "bot"}
 _ORDER_VERBS = frozenset({"turn", "switch", "shut", "put", "flip", "kill", "cut"})
 _ORDER_OBJECTS = frozenset({"on", "off", "the", "it", "them", "all", "everything", "those", "these", "that", "this",
                             "down", "my", "our", "both"})
@@ -2316,6 +2323,22 @@ _WHOLE_PLACE_WORDS = frozenset("power electricity supply mains main current stuf
                                "whole entire full complete sure nothing left running stays stay remains".split())
 
 
+# Words that open an event said before the order: "before the principal leaves, make sure nothing is left on ...".
+_EVENT_OPENERS = frozenset({"before", "after", "once", "until", "till"})
+# Words that begin the order after such an event: an ensure phrase's first word, a switch verb or a request.
+_ORDER_OPENERS = frozenset({"make", "ensure", "see", "please", "can", "could", "would", "kindly"}) | _STRONG_VERBS
+
+
+def _event_said_first(toks: list[str], verb: int) -> int:
+    """Where the order begins when an event opens the message ("before she leaves make sure nothing is on in lab 1"):
+    the event's words ("she leaves") are no thing the order names (voice-kinds11: "leaves" was read as the thing to
+    switch, no switch of the place, and the order was out of scope). 0 when no event opens it."""
+    start = next((i for i, t in enumerate(toks) if t not in lx.FILLER_WORDS), 0)
+    if start >= verb or toks[start] not in _EVENT_OPENERS:
+        return 0
+    return next((i for i in range(start + 2, verb + 1) if toks[i] in _ORDER_OPENERS), 0)
+
+
 def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
     """An order naming a place but no device, with a thing between the verb and the place ("switch on the
     whiteboard in room 202", "turn off the screen saver on the lab 1 pcs"): the thing is what it is about, and it is
@@ -2330,7 +2353,7 @@ def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
     first_place = next((i for i in sorted(f.masks) if f.masks[i] == PLACE), None)
     spans = [(verb + 1, place)] if place is not None else []
     if first_place is not None and verb:
-        spans.append((0, min(verb, first_place)))
+        spans.append((_event_said_first(toks, verb), min(verb, first_place)))
     return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
                and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
                and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS

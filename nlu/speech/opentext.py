@@ -55,7 +55,10 @@ leave no other sense:
   201, off please"); its "AC" written "message" between "the" and "in"/"on"/"off"; "unit three" as "unit free";
   "lights on" as "light sun"/"light song" (the "s" moved, as in "light soft"); "the lab block" as "the lamp block";
 - "on" written "un" before what follows an on/off word too ("un-plug" stays); "half past" written "half pass";
-  "in about half an hour" written "and about half an hour".
+  "in about half an hour" written "and about half an hour";
+- an hour's homophone after "quarter/half/ten ... past/to" ("at quarter past for" is 4:15), and "room 200 to" as room
+  202 (Piper's "two oh two"), marked guessed; "unit to" before anything but a number as "unit 2" (guessed); "100, and 1"
+  as 101 (a comma at the pause before "and"); "the two lights" / "the two blights" as "the tube lights" (guessed).
 """
 
 from __future__ import annotations
@@ -104,7 +107,8 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
     while out and out[0].text == COMMA:
         out.pop(0)
     return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
-        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_said_once(out))))))))))))))))
+        _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_past_homophones(
+        _said_once(out)))))))))))))))))
 
 
 def _room_digit_oh(out: list[HeardWord]) -> bool:
@@ -164,6 +168,11 @@ _TIME_UNITS = frozenset("hour hours minute minutes".split())
 _CLOCK_PARTS = frozenset({"half", "quarter"})
 
 
+# "tube" as Whisper writes it before "lights" (and "lights" after it, the "b" moved: "two blights").
+_TUBE_HEARD = frozenset({"two", "to", "too", "2"})
+_LIGHTS_HEARD = frozenset({"lights", "blights"})
+
+
 def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
     """Campus words Whisper writes as other words, fixed where the next (or previous) word leaves one sense."""
     out: list[HeardWord] = []
@@ -172,7 +181,14 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
         word = words[i]
         after = words[i + 1].text if i + 1 < len(words) else ""
         before = out[-1].text if out else ""
-        if word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()
+        if word.text in _TUBE_HEARD and before == "the" and after in _LIGHTS_HEARD:
+            # "the tube lights" written "the two lights" / "the two blights" (ninth and tenth spoken parts): every
+            # room's lights are also called its tube lights, so the reading hall's lamps or the seminar hall's stage
+            # lights are not switched with them; guessed, so a switch on it asks first.
+            guessed = min(word.confidence, words[i + 1].confidence, GUESSED)
+            out += [HeardWord("tube", guessed), HeardWord("lights", guessed)]
+            i += 1
+        elif word.text == "often" and (after in _PLACE_STARTS or after[:1].isdigit()
                                      or (after == "an" and _text_at(words, i + 2) == "hour")):
             out += [HeardWord("off", word.confidence), HeardWord("in", word.confidence)]
         elif word.text == "un" and (after in ("please", COMMA, "") or after.startswith("pleas")) and before:
@@ -208,6 +224,10 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
             out.append(HeardWord("1", word.confidence))
         elif word.text == "un" and after in _AFTER_ON_OFF:  # "room 101, un please"; not "un-plug"
             out.append(HeardWord("on", word.confidence))
+        elif word.text in _HOMOPHONES and before == "unit" and not after[:1].isdigit():
+            # "AC unit two" written "ac unit to in the auditorium" (voice-kinds11): both units were read; "set the
+            # unit to 24" stays.
+            out.append(HeardWord(_HOMOPHONES[word.text], min(word.confidence, GUESSED)))
         elif word.text == "free" and (before == "unit" or (
                 before == COMMA and len(out) > 1 and out[-2].text == "unit")):
             if before == COMMA:
@@ -385,17 +405,44 @@ def _zeros_between_digits(words: list[HeardWord]) -> list[HeardWord]:
     return out
 
 
+# Amounts of a clock time said before "past" or "to" ("quarter past for", "half past ate"): the hour after them is a
+# number, so a homophone there is one.
+_HOUR_PARTS = frozenset({"quarter", "half", "five", "ten", "twenty", "5", "10", "20", "25"})
+
+
+def _past_homophones(words: list[HeardWord]) -> list[HeardWord]:
+    """"at quarter past for this afternoon" -> "at quarter past 4" (voice-kinds11: Piper's "four" written "for"; the
+    time was read as "quarter past" with no hour and asked): a number's homophone right after "past" or "to" that
+    follows a part of an hour. "quarter to five", "half past four" said as words stay words."""
+    out = list(words)
+    for i in range(2, len(out)):
+        if out[i].text in _HOMOPHONES and out[i - 1].text in ("past", "to") and out[i - 2].text in _HOUR_PARTS:
+            out[i] = HeardWord(_HOMOPHONES[out[i].text], out[i].confidence)
+    return out
+
+
 def _hundreds_joined(words: list[HeardWord]) -> tuple[HeardWord, ...]:
-    """"200 and 1" -> "201" (the least sure of the three words' confidences)."""
+    """"200 and 1" -> "201" (the least sure of the three words' confidences). After a room word, "200 to" -> "202"
+    (voice-kinds11: "room two oh two" written "room 200 to use", read as room 200), marked guessed (a switch on it asks
+    first): "to" then anything but a number ("room 200 to 300" is a range, left)."""
     out: list[HeardWord] = []
     i = 0
     while i < len(words):
         here = words[i].text
-        if (here.isdigit() and len(here) == 3 and here.endswith("00") and i + 2 < len(words)
-                and words[i + 1].text == "and" and words[i + 2].text.isdigit() and len(words[i + 2].text) <= 2):
-            joined = str(int(here) + int(words[i + 2].text))
-            out.append(HeardWord(joined, min(w.confidence for w in words[i:i + 3])))
-            i += 3
+        if (here.isdigit() and len(here) == 3 and here.endswith("00") and i and i + 1 < len(words)
+                and words[i - 1].text in NUMBER_ROOM_HEADS and words[i + 1].text in _HOMOPHONES
+                and not (i + 2 < len(words) and words[i + 2].text.isdigit())):
+            joined = str(int(here) + int(_HOMOPHONES[words[i + 1].text]))
+            out.append(HeardWord(joined, min(GUESSED, *(w.confidence for w in words[i:i + 2]))))
+            i += 2
+            continue
+        # "100, and 1": a comma Whisper put at the pause before "and" (voice-kinds11, espeak-ng's "one hundred and one").
+        k = i + 1 + (i + 1 < len(words) and words[i + 1].text == COMMA)
+        if (here.isdigit() and len(here) == 3 and here.endswith("00") and k + 1 < len(words)
+                and words[k].text == "and" and words[k + 1].text.isdigit() and len(words[k + 1].text) <= 2):
+            joined = str(int(here) + int(words[k + 1].text))
+            out.append(HeardWord(joined, min(w.confidence for w in words[i:k + 2])))
+            i = k + 2
             continue
         out.append(words[i])
         i += 1
