@@ -607,6 +607,10 @@ class Parser:
         i = 0
         while i < len(toks):
             tok = toks[i]
+            if tok in ("tour", "tours") and i and toks[i - 1] in _NOUN_BEFORE:
+                out.append(tok)  # "give me a tour of the library block": a noun, not a recogniser's "turn (off)"
+                i += 1
+                continue
             if i + 1 < len(toks):
                 merged = self.spell.merge(tok, toks[i + 1])
                 if merged:
@@ -1437,7 +1441,7 @@ class Parser:
                 return True  # "we had the AC on all day in 202": a state told ("had" is never an order)
             if i == 1 and tok in _SWITCH_FORMS | _SAME_IN_PAST | _PAST_SWITCH and prev in self._names(f):
                 return True  # "Ravi shut the projector in the seminar hall": a person's doing told, or asked of them
-            if tok in ("was", "were") and nxt in ("on", "off") and i - 1 in f.mentioned and not f.asked \
+            if tok in ("was", "were") and nxt in ("on", "off") and _told_subject(f, i - 1) and not f.asked \
                     and not set(toks[:i]) & _SUBJUNCTIVE and not _order_after(f, i + 2):
                 # "the lights in room 101 were off when I got there" (voice-kinds10): a past state told ("it'd be
                 # great if the fans were off", "i'd rather the AC was off" wish for one)
@@ -2150,12 +2154,39 @@ _ORDER_OBJECTS = frozenset({"on", "off", "the", "it", "them", "all", "everything
                             "down", "my", "our", "both"})
 
 
+# Words before a noun: "a tour", "the quick tour", "a campus tour" (the fixer made "a tour of the library block"
+# "a turn off the library block", which switched the whole block off).
+_NOUN_BEFORE = frozenset({"a", "the", "quick", "short", "brief", "guided", "campus", "our", "my", "your", "this",
+                          "that", "full", "little", "virtual", "small", "first", "one", "any"})
+
+
+def _told_subject(f: _Facts, k: int) -> bool:
+    """Whether token `k` ends the subject of a state told ("the lights in room 101 were off"): a campus name, or a
+    bare room number after "in" ("the fans in 102 were on all night", which the gazetteer leaves to the number
+    reader, so it is no mention: read as "fans on in 102", it switched them on)."""
+    return k in f.mentioned or f.masks.get(k) == PLACE or (
+        k > 0 and f.toks[k].isdigit() and f.toks[k - 1] == "in" and bool(f.rooms))
+
+
 def _order_after(f: _Facts, start: int) -> bool:
     """A switch verb said as an order at or after `start`: "turn it off", "switch on the ...", not a noun ("is
     the switch on") and not an infinitive ("is it possible to turn ...", which has its own rule)."""
     toks = f.toks
     return any(toks[i] in _ORDER_VERBS and toks[i - 1] not in _DETERMINERS | _DOERS | {"to", "is", "are", "i", "we"}
-               and toks[i + 1] in _ORDER_OBJECTS for i in range(max(start, 1), len(toks) - 1))
+               and toks[i + 1] in _ORDER_OBJECTS and not _asked_of_doer(toks, i)
+               for i in range(max(start, 1), len(toks) - 1))
+
+
+# Asking words before a doer and a plain verb: "did the TA turn it off", "has the peon switched it on".
+_DOER_ASKS = frozenset({"did", "didnt", "does", "doesnt", "has", "hasnt", "had"})
+
+
+def _asked_of_doer(toks: list[str], verb: int) -> bool:
+    """Whether the verb at `verb` is asked of someone: "did" and a doer of one or two words before it ("is the
+    projector on in lab 2 or did the TA turn it off" asks what happened; read as an order it switched the projector
+    off). "someone" was the only doer known before."""
+    return any(toks[k] in _DOER_ASKS and all(t.isalpha() and t not in _ORDER_VERBS for t in toks[k + 1:verb])
+               for k in range(max(0, verb - 3), verb - 1))
 
 
 # Words that open a reason told after an order: "turn off the AC in the staff room because we don't need it".
