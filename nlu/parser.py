@@ -29,6 +29,7 @@ from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
 from nlu.hinglish import as_english
+from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
@@ -383,6 +384,7 @@ class Parser:
         self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
         self._building_rooms = {b.id: tuple(r.id for r in vocab.rooms if r.building_id == b.id) for b in vocab.buildings}
         self._place_words = place_words(vocab)
+        self._persons = persons_rooms(r.name for r in vocab.rooms)  # "principals" -> ("principals", "office")
         cue_words = (lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.STATUS_WORDS | lx.ENERGY_WORDS | lx.FORECAST_WORDS
                      | lx.SCHEDULE_WORDS | lx.CANCEL_WORDS | lx.ALERT_WORDS | {"help", "switch", "turn", "schedule"})
         known = (set(STOP_WORDS) | lx.COMMON_WORDS | lx.EVERYDAY_WORDS | lx.LIST_WORDS | lx.OUT_OF_SCOPE_WORDS | lx.FILLER_WORDS | set(WEEKDAYS) | set(_UNITS) | DAY_WORDS
@@ -541,6 +543,7 @@ class Parser:
     # ------------------------------------------------------------------------------------------------ normalising
     def _normalise(self, raw: str) -> tuple[list[str], int]:
         toks = as_english(norm_tokens(raw))  # Hindi times and questions ("2 ghante baad", "kya ... hai")
+        toks = said_as_room(toks, self._persons, _DEVICE_WORDS)  # "the principal's fan": her office's fan
         # Another name for the same kit, before the spelling fixer bends it: "extractor fan" is the exhaust fan,
         # "soldering irons" the soldering stations.
         for i in range(len(toks) - 1):
