@@ -807,7 +807,9 @@ class Parser:
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
-            strange = [i for i, t in enumerate(toks) if t in self._strange_words(facts) and not _after_order(facts, i)]
+            why = _reason_after_more(facts) if context.previous is not None else len(toks)  # "..., the juniors are in"
+            strange = [i for i, t in enumerate(toks) if t in self._strange_words(facts) and not _after_order(facts, i)
+                       and i < why]
             if not (facts.has_device or (facts.pronoun and context.previous is not None)) \
                     and (strange or facts.cues & _MACHINES):
                 # "start the photocopier in the office": not everything; nor is "it" in "the room jigger in the
@@ -1328,8 +1330,11 @@ class Parser:
         if not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere) \
                 and _asks_help(f):  # "here" of "what do I type to get anything done here" is no room
             return "help", None, None  # "what all can I ask you": not a question about "all" devices
-        statusish = _statusish(f) or (question and (_got_on_in_place(f) or _situation_in_place(f, self._place_words)))
-        if (statusish or question) and not (f.has_device or f.pronoun or _asks_help(f)) and (
+        # "do lab 2 as well, the juniors are in there": a reason told after a follow-up is no remark about the room.
+        told_why = context.previous is not None and _reason_after_more(f) < len(f.toks)
+        statusish = not told_why and (_statusish(f) or (question and (
+            _got_on_in_place(f) or _situation_in_place(f, self._place_words))))
+        if (statusish or question) and not told_why and not (f.has_device or f.pronoun or _asks_help(f)) and (
                 cues & _EVENTS or cues & _MACHINES or (f.has_place and set(self._strange_words(f)) - _QUESTION_STARTS
                                                        - lx.HELP_WORDS - lx.LIST_WORDS)):
             return "unknown", None, None  # "is the farewell party still on in ...", "is the photocopier in ... on"
@@ -2951,6 +2956,30 @@ _CORRECTING = frozenset({"wait", "make", "instead", "rather", "actually", "no", 
 _OWN_SLIP = frozenset({"sorry", "oops", "whoops", "correction"})
 
 
+# A statement's verbs: a clause with one after "do lab 2 as well" tells why ("the juniors are in there").
+_TELLS = frozenset({"is", "are", "am", "was", "were", "need", "needs", "want", "wants", "have", "has", "s", "re"})
+# Words that take back or narrow what came before: a clause with one is never a mere reason.
+_UNSAYING = frozenset({"not", "no", "dont", "never", "wait", "cancel", "stop", "actually", "instead", "only",
+                       "except", "but", "leave", "keep", "sorry", "mean", "meant"})
+
+
+def _reason_after_more(f: _Facts) -> int:
+    """Where a reason told after a "more" follow-up starts ("do lab 2 as well, the juniors are in there": the
+    words after the comma), or the message's length. Only a clause of its own after a "too"/"as well"/"same" word,
+    that names no device or place, holds a statement's verb and nothing that takes back or switches (the follow-up
+    with its reason was read as a message of its own and refused)."""
+    toks = f.toks
+    for start in sorted(f.clause_starts):
+        if 0 < start < len(toks) and set(toks[:start]) & _MORE_WORDS:
+            clause = toks[start:]
+            if set(clause) & _TELLS and not set(clause) & (_UNSAYING | _CLAUSE_WORDS) and not f.asked \
+                    and clause[0] not in _TELLS | _QUESTION_STARTS | _OPENED_ASKS \
+                    and not any((k in f.mentioned or f.masks.get(k)) and toks[k] not in ("there", "here")
+                                for k in range(start, len(toks))):
+                return start
+    return len(toks)
+
+
 def _follow_up_shape(f: _Facts) -> str | None:
     """How a verbless message that names devices or places leans on the previous one: `more` for "and room 102",
     "the fans too", "same for lab 2" (the same again, elsewhere); `ask` for "what about room 102", "lab 2?" or a
@@ -2958,7 +2987,8 @@ def _follow_up_shape(f: _Facts) -> str | None:
     "why room 102"): then it is a message of its own, never the previous command again."""
     if not (f.has_device or f.has_place or f.pronoun):
         return None
-    rest = [t for t in f.toks if t in f.cues and t not in lx.FILLER_WORDS]
+    end = _reason_after_more(f)
+    rest = [t for t in f.toks[:end] if t in f.cues and t not in lx.FILLER_WORDS]
     if any(t not in _FOLLOW_FRAME and t not in _CORRECTING for t in rest):
         return None
     if set(rest) & {"meant", "mean"}:
