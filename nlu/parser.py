@@ -1908,6 +1908,12 @@ class Parser:
                     _add(types, self.gaz.switches[s].type)  # asked which one: the type asked of
         if intent == "status_query" and rooms and (f.types or (types and not f.has_device)):
             switches += self._of_types(rooms, types, f.plain_types)  # "what about room 202" after "is the ac on in room 201"
+        if intent in ("energy_query", "schedule_query"):
+            for start, end in f.type_spans:  # "how much did the room heater use": one switch named by its own name
+                named = [s for s in self.gaz.named_as_type.get(tuple(f.toks[start:end]), ())
+                         if not rooms or self.gaz.switches[s].room_id in rooms]
+                if len(named) == 1:
+                    _add(switches, named[0])
         when = times.when if intent == "schedule_query" else None
         if intent == "schedule_query" and when is not None:
             period = None
