@@ -493,6 +493,8 @@ class Parser:
             return None  # "switch on the fans and keep the lights on": both on, nothing excepted
         switches = self.gaz.switches
         excepted = self.gaz.mentions(list(found.excepted))
+        if self._kept_apart(excepted, found.excepted, command.switches):
+            return command, evidence  # "the tube lights ... but leave the lamps": the lamps were never in the order
         gone = excepted_switches(excepted, command.switches,
                                  {s: switches[s].type for s in command.switches},
                                  {s: switches[s].room_id for s in command.switches}, self._building_rooms)
@@ -514,6 +516,18 @@ class Parser:
         types = tuple(t for t in command.device_types if any(switches[s].type == t for s in left))
         return dataclasses.replace(command, switches=left, rooms=rooms, device_types=types or command.device_types,
                                    everything=False), evidence
+
+    def _kept_apart(self, excepted: list, words: tuple[str, ...] | list[str], ordered: tuple[str, ...]) -> bool:
+        """Whether an exception of one device word names, by the last word of its own name, switches of the order's
+        rooms that the order does not hold ("switch off the tube lights in the reading hall but leave the lamps": the
+        Reading lamps; the lamps are a kind of light, so it asked which lights to leave). Then nothing is excepted."""
+        if len(excepted) != 1 or excepted[0].kind != "type" or excepted[0].end - excepted[0].start != 1:
+            return False
+        word = words[excepted[0].start].rstrip("s")
+        rooms = {self.gaz.switches[s].room_id for s in ordered}
+        named = [s for r in rooms for s in self.gaz.switches_by_room.get(r, ())
+                 if norm_tokens(s.name)[-1].rstrip("s") == word]
+        return bool(named) and not any(s.id in ordered for s in named)
 
     def _numbered_after_marker(self, toks: list[str]) -> list[str]:
         """A bare room number right after "other than", "except (for)", "but not", "apart from" made "room N" (and
