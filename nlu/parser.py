@@ -1054,7 +1054,8 @@ class Parser:
             return "unknown", None, None  # "dim the stage lights on ... down to half": a level, which no relay makes
         if any(f.phrase(p) for p in _RETRACTIONS) and not (f.has_device or f.has_place or times.moments):
             return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
-        outside = cues & lx.OUT_OF_SCOPE_WORDS - ({"remind"} if _reminded_of_schedules(f) else set())
+        outside = cues & lx.OUT_OF_SCOPE_WORDS - ({"remind"} if _reminded_of_schedules(f) else set()) \
+            - _events_as_time(f)  # "... in room 202 after the exam": the exam is when
         if outside and not (f.types or f.switch_mentions or (f.everything and f.has_place)) \
                 and not _energy_for_a_purpose(f, times):
             # "switch everything on in 201, exam starts soon" is an order; "on and off all week" names no place
@@ -1349,7 +1350,7 @@ class Parser:
         statusish = not told_why and (_statusish(f) or (question and (
             _got_on_in_place(f) or _situation_in_place(f, self._place_words))))
         if (statusish or question) and not told_why and not (f.has_device or f.pronoun or _asks_help(f)) and (
-                cues & _EVENTS or cues & _MACHINES or (f.has_place and set(self._strange_words(f)) - _QUESTION_STARTS
+                _events_asked(f) or cues & _MACHINES or (f.has_place and set(self._strange_words(f)) - _QUESTION_STARTS
                                                        - lx.HELP_WORDS - lx.LIST_WORDS)):
             return "unknown", None, None  # "is the farewell party still on in ...", "is the photocopier in ... on"
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
@@ -2186,6 +2187,24 @@ _ORDER_OBJECTS = frozenset({"on", "off", "the", "it", "them", "all", "everything
 # "a turn off the library block", which switched the whole block off).
 _NOUN_BEFORE = frozenset({"a", "the", "quick", "short", "brief", "guided", "campus", "our", "my", "your", "this",
                           "that", "full", "little", "virtual", "small", "first", "one", "any"})
+
+
+# Words that make an event a time ("after the exam"): the event is when, not what is asked about.
+_EVENT_TIMES = frozenset({"after", "before", "during", "since", "till", "until", "post"})
+
+
+def _events_as_time(f: _Facts) -> set[str]:
+    """Event words said as a time, in a message naming a campus place: "are any switches still on in room 202 after
+    the exam" (refused as a message about the exam)."""
+    if not f.has_place:
+        return set()
+    return {t for i, t in enumerate(f.toks) if t in _EVENTS and set(f.toks[max(0, i - 3):i]) & _EVENT_TIMES} \
+        - {t for i, t in enumerate(f.toks) if t in _EVENTS and not set(f.toks[max(0, i - 3):i]) & _EVENT_TIMES}
+
+
+def _events_asked(f: _Facts) -> set[str]:
+    """The event words a question is about ("is the farewell party still on in ..."), not those said as a time."""
+    return (f.cues & _EVENTS) - _events_as_time(f)
 
 
 def _told_subject(f: _Facts, k: int) -> bool:
