@@ -19,9 +19,14 @@ ORDER_ENDS = frozenset({"karo", "kar", "kr", "kro", "kardo", "krdo", "karde", "k
 # Past forms: "kitni bijli use hui", "AC chala tha": a question about what was, so "kal" is yesterday.
 _PAST = frozenset({"hui", "hua", "huye", "hue", "tha", "thi", "gaya", "gayi", "gai", "chala", "chali",
                    "chale", "lagi", "laga"})
+# Future forms: "kal lab 2 kitna use karega" (how much will lab 2 use tomorrow): a forecast, so "kal" is tomorrow.
+_FUTURE = frozenset({"karega", "karegi", "karenge", "lagega", "lagegi", "lagenge", "hoga", "hogi", "honge"})
+# "chal raha hai": is running (on).
+_RUNNING = frozenset({"raha", "rahi", "rahe"})
 # Hindi words only a Hinglish message has: "kal" is read only beside one of them.
 _HINDI = frozenset({"ki", "ka", "ke", "hai", "hain", "kya", "kitni", "kitna", "baje", "baad", "bijli", "mein",
-                    "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar"}) | ORDER_ENDS - {"do"}
+                    "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar", "madad",
+                    "chahiye"}) | ORDER_ENDS - {"do"} | _FUTURE | _RUNNING
 # "kya ... hai": a yes-no question ("is ... ?"); "kitni bijli": how much electricity.
 _QUESTION_ENDS = frozenset({"hai", "hain", "he", "h"})
 
@@ -34,15 +39,30 @@ def as_english(toks: list[str]) -> list[str]:
     hindi = [i for i, t in enumerate(toks) if t in _HINDI]
     if not hindi or (len(hindi) == 1 and toks[hindi[0]] in ("se", "ko", "ke", "ka", "ki")):
         return toks
+    if len(toks) > 2 and toks[-1] == "kya" and toks[-2] in _QUESTION_ENDS:
+        toks = ["kya", *toks[:-1]]  # "lab 1 ke fans on hai kya": asked as "kya lab 1 ke fans on hai" is
     order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"]
     past = bool(set(toks) & _PAST)
+    future = bool(set(toks) & _FUTURE)
     out: list[str] = []
     pending, skip = "", -1  # a part of the day waiting for its clock time; a word already said
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         prev = out[-1] if out else ""
-        if t == "kal" and (order or past):
-            out.append("yesterday" if past and not order else "tomorrow")
+        if t == "kal" and (order or past or future):
+            out.append("yesterday" if past and not order and not future else "tomorrow")
+        elif t == "mat" and order:
+            out.append("dont")  # "mat band karo fans room 201 ke": don't switch them off (it switched them off)
+        elif t == "madad":
+            out.append("help")  # "madad chahiye": help wanted
+        elif t == "chal" and nxt in _RUNNING:
+            out.append("running")  # "room 202 mein AC chal raha hai kya": is the AC running
+            skip = i + 1
+        elif t == "use" and nxt in _FUTURE:
+            out.extend(["will", "use"])  # "kitna use karega": how much will it use
+            skip = i + 1
+        elif t in _FUTURE:
+            out.extend(["will", "be", "used"])  # "kitni bijli lagegi": how much electricity will be used
         elif t in _PARTS_OF_DAY and nxt[:1].isdigit():
             pending = _PARTS_OF_DAY[t]  # "shaam 6 baje": "at 6 oclock in the evening", said after the clock time
             out.append("at")
@@ -68,7 +88,7 @@ def as_english(toks: list[str]) -> list[str]:
             out.append("is")  # "kya lab 3 ki lights on hai abhi": is ... on
         elif t in _QUESTION_ENDS and out and out[0] == "is":
             continue
-        elif t in ("kitni", "kitna") and nxt == "bijli":
+        elif t in ("kitni", "kitna") and (nxt == "bijli" or future):
             out.extend(["how", "much"])
         elif t == "bijli":
             out.append("electricity")

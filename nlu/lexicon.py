@@ -139,6 +139,9 @@ HELP_PHRASES = (
     # voice-kinds7: "could you explain how this assistant works", "tell me how the bot works".
     "how this bot works", "how the bot works", "how this assistant works", "how the assistant works",
     "how you work", "explain how this", "explain how the bot", "explain how you",
+    # Nineteenth pass: "can you give me a quick tour" (of what the bot does), Hindi "madad chahiye, kaise use karun".
+    "give me a quick tour", "give me a tour", "give me a short tour", "quick tour of you", "tour of what you",
+    "show me around the bot", "kaise use karun", "kaise use karoon", "help chahiye",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",

@@ -29,6 +29,7 @@ from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
 from nlu.hinglish import as_english
+from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
@@ -383,6 +384,7 @@ class Parser:
         self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
         self._building_rooms = {b.id: tuple(r.id for r in vocab.rooms if r.building_id == b.id) for b in vocab.buildings}
         self._place_words = place_words(vocab)
+        self._persons = persons_rooms(r.name for r in vocab.rooms)  # "principals" -> ("principals", "office")
         cue_words = (lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.STATUS_WORDS | lx.ENERGY_WORDS | lx.FORECAST_WORDS
                      | lx.SCHEDULE_WORDS | lx.CANCEL_WORDS | lx.ALERT_WORDS | {"help", "switch", "turn", "schedule"})
         known = (set(STOP_WORDS) | lx.COMMON_WORDS | lx.EVERYDAY_WORDS | lx.LIST_WORDS | lx.OUT_OF_SCOPE_WORDS | lx.FILLER_WORDS | set(WEEKDAYS) | set(_UNITS) | DAY_WORDS
@@ -491,6 +493,8 @@ class Parser:
             return None  # "switch on the fans and keep the lights on": both on, nothing excepted
         switches = self.gaz.switches
         excepted = self.gaz.mentions(list(found.excepted))
+        if self._kept_apart(excepted, found.excepted, command.switches):
+            return command, evidence  # "the tube lights ... but leave the lamps": the lamps were never in the order
         gone = excepted_switches(excepted, command.switches,
                                  {s: switches[s].type for s in command.switches},
                                  {s: switches[s].room_id for s in command.switches}, self._building_rooms)
@@ -512,6 +516,18 @@ class Parser:
         types = tuple(t for t in command.device_types if any(switches[s].type == t for s in left))
         return dataclasses.replace(command, switches=left, rooms=rooms, device_types=types or command.device_types,
                                    everything=False), evidence
+
+    def _kept_apart(self, excepted: list, words: tuple[str, ...] | list[str], ordered: tuple[str, ...]) -> bool:
+        """Whether an exception of one device word names, by the last word of its own name, switches of the order's
+        rooms that the order does not hold ("switch off the tube lights in the reading hall but leave the lamps": the
+        Reading lamps; the lamps are a kind of light, so it asked which lights to leave). Then nothing is excepted."""
+        if len(excepted) != 1 or excepted[0].kind != "type" or excepted[0].end - excepted[0].start != 1:
+            return False
+        word = words[excepted[0].start].rstrip("s")
+        rooms = {self.gaz.switches[s].room_id for s in ordered}
+        named = [s for r in rooms for s in self.gaz.switches_by_room.get(r, ())
+                 if norm_tokens(s.name)[-1].rstrip("s") == word]
+        return bool(named) and not any(s.id in ordered for s in named)
 
     def _numbered_after_marker(self, toks: list[str]) -> list[str]:
         """A bare room number right after "other than", "except (for)", "but not", "apart from" made "room N" (and
@@ -541,6 +557,7 @@ class Parser:
     # ------------------------------------------------------------------------------------------------ normalising
     def _normalise(self, raw: str) -> tuple[list[str], int]:
         toks = as_english(norm_tokens(raw))  # Hindi times and questions ("2 ghante baad", "kya ... hai")
+        toks = said_as_room(toks, self._persons, _DEVICE_WORDS)  # "the principal's fan": her office's fan
         # Another name for the same kit, before the spelling fixer bends it: "extractor fan" is the exhaust fan,
         # "soldering irons" the soldering stations.
         for i in range(len(toks) - 1):
@@ -607,6 +624,10 @@ class Parser:
         i = 0
         while i < len(toks):
             tok = toks[i]
+            if tok in ("tour", "tours") and i and toks[i - 1] in _NOUN_BEFORE:
+                out.append(tok)  # "give me a tour of the library block": a noun, not a recogniser's "turn (off)"
+                i += 1
+                continue
             if i + 1 < len(toks):
                 merged = self.spell.merge(tok, toks[i + 1])
                 if merged:
@@ -800,7 +821,9 @@ class Parser:
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
                            clarification=question, candidates=candidates, operation=operation)
         if intent == "device_control":
-            strange = [i for i, t in enumerate(toks) if t in self._strange_words(facts) and not _after_order(facts, i)]
+            why = _reason_after_more(facts) if context.previous is not None else len(toks)  # "..., the juniors are in"
+            strange = [i for i, t in enumerate(toks) if t in self._strange_words(facts) and not _after_order(facts, i)
+                       and i < why]
             if not (facts.has_device or (facts.pronoun and context.previous is not None)) \
                     and (strange or facts.cues & _MACHINES):
                 # "start the photocopier in the office": not everything; nor is "it" in "the room jigger in the
@@ -1031,7 +1054,8 @@ class Parser:
             return "unknown", None, None  # "dim the stage lights on ... down to half": a level, which no relay makes
         if any(f.phrase(p) for p in _RETRACTIONS) and not (f.has_device or f.has_place or times.moments):
             return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
-        outside = cues & lx.OUT_OF_SCOPE_WORDS - ({"remind"} if _reminded_of_schedules(f) else set())
+        outside = cues & lx.OUT_OF_SCOPE_WORDS - ({"remind"} if _reminded_of_schedules(f) else set()) \
+            - _events_as_time(f)  # "... in room 202 after the exam": the exam is when
         if outside and not (f.types or f.switch_mentions or (f.everything and f.has_place)) \
                 and not _energy_for_a_purpose(f, times):
             # "switch everything on in 201, exam starts soon" is an order; "on and off all week" names no place
@@ -1321,9 +1345,12 @@ class Parser:
         if not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere) \
                 and _asks_help(f):  # "here" of "what do I type to get anything done here" is no room
             return "help", None, None  # "what all can I ask you": not a question about "all" devices
-        statusish = _statusish(f) or (question and (_got_on_in_place(f) or _situation_in_place(f, self._place_words)))
-        if (statusish or question) and not (f.has_device or f.pronoun or _asks_help(f)) and (
-                cues & _EVENTS or cues & _MACHINES or (f.has_place and set(self._strange_words(f)) - _QUESTION_STARTS
+        # "do lab 2 as well, the juniors are in there": a reason told after a follow-up is no remark about the room.
+        told_why = context.previous is not None and _reason_after_more(f) < len(f.toks)
+        statusish = not told_why and (_statusish(f) or (question and (
+            _got_on_in_place(f) or _situation_in_place(f, self._place_words))))
+        if (statusish or question) and not told_why and not (f.has_device or f.pronoun or _asks_help(f)) and (
+                _events_asked(f) or cues & _MACHINES or (f.has_place and set(self._strange_words(f)) - _QUESTION_STARTS
                                                        - lx.HELP_WORDS - lx.LIST_WORDS)):
             return "unknown", None, None  # "is the farewell party still on in ...", "is the photocopier in ... on"
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
@@ -1437,7 +1464,7 @@ class Parser:
                 return True  # "we had the AC on all day in 202": a state told ("had" is never an order)
             if i == 1 and tok in _SWITCH_FORMS | _SAME_IN_PAST | _PAST_SWITCH and prev in self._names(f):
                 return True  # "Ravi shut the projector in the seminar hall": a person's doing told, or asked of them
-            if tok in ("was", "were") and nxt in ("on", "off") and i - 1 in f.mentioned and not f.asked \
+            if tok in ("was", "were") and nxt in ("on", "off") and _told_subject(f, i - 1) and not f.asked \
                     and not set(toks[:i]) & _SUBJUNCTIVE and not _order_after(f, i + 2):
                 # "the lights in room 101 were off when I got there" (voice-kinds10): a past state told ("it'd be
                 # great if the fans were off", "i'd rather the AC was off" wish for one)
@@ -1902,6 +1929,12 @@ class Parser:
                     _add(types, self.gaz.switches[s].type)  # asked which one: the type asked of
         if intent == "status_query" and rooms and (f.types or (types and not f.has_device)):
             switches += self._of_types(rooms, types, f.plain_types)  # "what about room 202" after "is the ac on in room 201"
+        if intent in ("energy_query", "schedule_query"):
+            for start, end in f.type_spans:  # "how much did the room heater use": one switch named by its own name
+                named = [s for s in self.gaz.named_as_type.get(tuple(f.toks[start:end]), ())
+                         if not rooms or self.gaz.switches[s].room_id in rooms]
+                if len(named) == 1:
+                    _add(switches, named[0])
         when = times.when if intent == "schedule_query" else None
         if intent == "schedule_query" and when is not None:
             period = None
@@ -2157,12 +2190,57 @@ _ORDER_OBJECTS = frozenset({"on", "off", "the", "it", "them", "all", "everything
                             "down", "my", "our", "both"})
 
 
+# Words before a noun: "a tour", "the quick tour", "a campus tour" (the fixer made "a tour of the library block"
+# "a turn off the library block", which switched the whole block off).
+_NOUN_BEFORE = frozenset({"a", "the", "quick", "short", "brief", "guided", "campus", "our", "my", "your", "this",
+                          "that", "full", "little", "virtual", "small", "first", "one", "any"})
+
+
+# Words that make an event a time ("after the exam"): the event is when, not what is asked about.
+_EVENT_TIMES = frozenset({"after", "before", "during", "since", "till", "until", "post"})
+
+
+def _events_as_time(f: _Facts) -> set[str]:
+    """Event words said as a time, in a message naming a campus place: "are any switches still on in room 202 after
+    the exam" (refused as a message about the exam)."""
+    if not f.has_place:
+        return set()
+    return {t for i, t in enumerate(f.toks) if t in _EVENTS and set(f.toks[max(0, i - 3):i]) & _EVENT_TIMES} \
+        - {t for i, t in enumerate(f.toks) if t in _EVENTS and not set(f.toks[max(0, i - 3):i]) & _EVENT_TIMES}
+
+
+def _events_asked(f: _Facts) -> set[str]:
+    """The event words a question is about ("is the farewell party still on in ..."), not those said as a time."""
+    return (f.cues & _EVENTS) - _events_as_time(f)
+
+
+def _told_subject(f: _Facts, k: int) -> bool:
+    """Whether token `k` ends the subject of a state told ("the lights in room 101 were off"): a campus name, or a
+    bare room number after "in" ("the fans in 102 were on all night", which the gazetteer leaves to the number
+    reader, so it is no mention: read as "fans on in 102", it switched them on)."""
+    return k in f.mentioned or f.masks.get(k) == PLACE or (
+        k > 0 and f.toks[k].isdigit() and f.toks[k - 1] == "in" and bool(f.rooms))
+
+
 def _order_after(f: _Facts, start: int) -> bool:
     """A switch verb said as an order at or after `start`: "turn it off", "switch on the ...", not a noun ("is
     the switch on") and not an infinitive ("is it possible to turn ...", which has its own rule)."""
     toks = f.toks
     return any(toks[i] in _ORDER_VERBS and toks[i - 1] not in _DETERMINERS | _DOERS | {"to", "is", "are", "i", "we"}
-               and toks[i + 1] in _ORDER_OBJECTS for i in range(max(start, 1), len(toks) - 1))
+               and toks[i + 1] in _ORDER_OBJECTS and not _asked_of_doer(toks, i)
+               for i in range(max(start, 1), len(toks) - 1))
+
+
+# Asking words before a doer and a plain verb: "did the TA turn it off", "has the peon switched it on".
+_DOER_ASKS = frozenset({"did", "didnt", "does", "doesnt", "has", "hasnt", "had"})
+
+
+def _asked_of_doer(toks: list[str], verb: int) -> bool:
+    """Whether the verb at `verb` is asked of someone: "did" and a doer of one or two words before it ("is the
+    projector on in lab 2 or did the TA turn it off" asks what happened; read as an order it switched the projector
+    off). "someone" was the only doer known before."""
+    return any(toks[k] in _DOER_ASKS and all(t.isalpha() and t not in _ORDER_VERBS for t in toks[k + 1:verb])
+               for k in range(max(0, verb - 3), verb - 1))
 
 
 # Words that open a reason told after an order: "turn off the AC in the staff room because we don't need it".
@@ -2940,6 +3018,30 @@ _CORRECTING = frozenset({"wait", "make", "instead", "rather", "actually", "no", 
 _OWN_SLIP = frozenset({"sorry", "oops", "whoops", "correction"})
 
 
+# A statement's verbs: a clause with one after "do lab 2 as well" tells why ("the juniors are in there").
+_TELLS = frozenset({"is", "are", "am", "was", "were", "need", "needs", "want", "wants", "have", "has", "s", "re"})
+# Words that take back or narrow what came before: a clause with one is never a mere reason.
+_UNSAYING = frozenset({"not", "no", "dont", "never", "wait", "cancel", "stop", "actually", "instead", "only",
+                       "except", "but", "leave", "keep", "sorry", "mean", "meant"})
+
+
+def _reason_after_more(f: _Facts) -> int:
+    """Where a reason told after a "more" follow-up starts ("do lab 2 as well, the juniors are in there": the
+    words after the comma), or the message's length. Only a clause of its own after a "too"/"as well"/"same" word,
+    that names no device or place, holds a statement's verb and nothing that takes back or switches (the follow-up
+    with its reason was read as a message of its own and refused)."""
+    toks = f.toks
+    for start in sorted(f.clause_starts):
+        if 0 < start < len(toks) and set(toks[:start]) & _MORE_WORDS:
+            clause = toks[start:]
+            if set(clause) & _TELLS and not set(clause) & (_UNSAYING | _CLAUSE_WORDS) and not f.asked \
+                    and clause[0] not in _TELLS | _QUESTION_STARTS | _OPENED_ASKS \
+                    and not any((k in f.mentioned or f.masks.get(k)) and toks[k] not in ("there", "here")
+                                for k in range(start, len(toks))):
+                return start
+    return len(toks)
+
+
 def _follow_up_shape(f: _Facts) -> str | None:
     """How a verbless message that names devices or places leans on the previous one: `more` for "and room 102",
     "the fans too", "same for lab 2" (the same again, elsewhere); `ask` for "what about room 102", "lab 2?" or a
@@ -2947,7 +3049,8 @@ def _follow_up_shape(f: _Facts) -> str | None:
     "why room 102"): then it is a message of its own, never the previous command again."""
     if not (f.has_device or f.has_place or f.pronoun):
         return None
-    rest = [t for t in f.toks if t in f.cues and t not in lx.FILLER_WORDS]
+    end = _reason_after_more(f)
+    rest = [t for t in f.toks[:end] if t in f.cues and t not in lx.FILLER_WORDS]
     if any(t not in _FOLLOW_FRAME and t not in _CORRECTING for t in rest):
         return None
     if set(rest) & {"meant", "mean"}:
