@@ -21,7 +21,19 @@ _PAST = frozenset({"hui", "hua", "huye", "hue", "tha", "thi", "gaya", "gayi", "g
                    "chale", "lagi", "laga"})
 # Hindi words only a Hinglish message has: "kal" is read only beside one of them.
 _HINDI = frozenset({"ki", "ka", "ke", "hai", "hain", "kya", "kitni", "kitna", "baje", "baad", "bijli", "mein",
-                    "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar"}) | ORDER_ENDS - {"do"}
+                    "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar", "ghar", "mera",
+                    "meri", "mere", "tera", "teri", "tere", "apna", "apni", "apne"}) | ORDER_ENDS - {"do"}
+# Whose a thing is: "mera laptop on nahi ho raha" is one's own laptop (read as the reading hall's laptop sockets, it
+# switched them on: text-nearmiss).
+_OWNERS = {"mera": "my", "meri": "my", "mere": "my", "apna": "my", "apni": "my", "apne": "my",
+           "tera": "your", "teri": "your", "tere": "your"}
+# One's own places and vehicles before "of/in/at" ("ghar ki light", "car ka AC", "flat mein"): said as "at home" or
+# "in my car", which the parser reads as one's own, never a campus room.
+_OWN_PLACES = {"ghar": "home", "car": "car", "gaadi": "car", "gadi": "car", "bike": "bike", "scooter": "scooter",
+               "scooty": "scooter", "flat": "flat"}
+_OF_IN_AT = frozenset({"ki", "ka", "ke", "mein", "me", "pe", "par"})
+# "chal raha hai": is running.
+_RUNNING = frozenset({"raha", "rahi", "rahe"})
 # "kya ... hai": a yes-no question ("is ... ?"); "kitni bijli": how much electricity.
 _QUESTION_ENDS = frozenset({"hai", "hain", "he", "h"})
 
@@ -34,6 +46,8 @@ def as_english(toks: list[str]) -> list[str]:
     hindi = [i for i, t in enumerate(toks) if t in _HINDI]
     if not hindi or (len(hindi) == 1 and toks[hindi[0]] in ("se", "ko", "ke", "ka", "ki")):
         return toks
+    if len(toks) > 2 and toks[-1] == "kya" and toks[-2] in _QUESTION_ENDS:
+        toks = ["kya", *toks[:-1]]  # "room 202 ki light on hai kya" asks as "kya ... on hai" does (it switched them on)
     order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"]
     past = bool(set(toks) & _PAST)
     out: list[str] = []
@@ -68,6 +82,18 @@ def as_english(toks: list[str]) -> list[str]:
             out.append("is")  # "kya lab 3 ki lights on hai abhi": is ... on
         elif t in _QUESTION_ENDS and out and out[0] == "is":
             continue
+        elif t in _OWNERS and nxt in ("liye", "liya", "lie"):
+            out.extend(["for", "me" if _OWNERS[t] == "my" else "you"])  # "mere liye": for me ("liye" was "light")
+            skip = i + 1
+        elif t in _OWNERS:
+            out.append(_OWNERS[t])
+        elif t in _OWN_PLACES and nxt in _OF_IN_AT:
+            out.extend(["at", "home"] if t == "ghar" else ["in", "my", _OWN_PLACES[t]])
+        elif t == "ghar":
+            out.append("home")
+        elif t in ("chal", "chala") and nxt in _RUNNING:
+            out.append("running")
+            skip = i + 1
         elif t in ("kitni", "kitna") and nxt == "bijli":
             out.extend(["how", "much"])
         elif t == "bijli":
