@@ -26,7 +26,17 @@ _RUNNING = frozenset({"raha", "rahi", "rahe"})
 # Hindi words only a Hinglish message has: "kal" is read only beside one of them.
 _HINDI = frozenset({"ki", "ka", "ke", "hai", "hain", "kya", "kitni", "kitna", "baje", "baad", "bijli", "mein",
                     "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar", "madad",
-                    "chahiye"}) | ORDER_ENDS - {"do"} | _FUTURE | _RUNNING
+                    "chahiye", "ghar", "mera", "meri", "mere", "tera", "teri", "tere", "apna", "apni", "apne"}) \
+    | ORDER_ENDS - {"do"} | _FUTURE | _RUNNING
+# Whose a thing is: "mera laptop on nahi ho raha" is one's own laptop (read as the reading hall's laptop sockets, it
+# switched them on: text-nearmiss).
+_OWNERS = {"mera": "my", "meri": "my", "mere": "my", "apna": "my", "apni": "my", "apne": "my",
+           "tera": "your", "teri": "your", "tere": "your"}
+# One's own places and vehicles before "of/in/at" ("ghar ki light", "car ka AC", "flat mein"): said as "at home" or
+# "in my car", which the parser reads as one's own, never a campus room.
+_OWN_PLACES = {"ghar": "home", "car": "car", "gaadi": "car", "gadi": "car", "bike": "bike", "scooter": "scooter",
+               "scooty": "scooter", "flat": "flat"}
+_OF_IN_AT = frozenset({"ki", "ka", "ke", "mein", "me", "pe", "par"})
 # "kya ... hai": a yes-no question ("is ... ?"); "kitni bijli": how much electricity.
 _QUESTION_ENDS = frozenset({"hai", "hain", "he", "h"})
 
@@ -88,6 +98,15 @@ def as_english(toks: list[str]) -> list[str]:
             out.append("is")  # "kya lab 3 ki lights on hai abhi": is ... on
         elif t in _QUESTION_ENDS and out and out[0] == "is":
             continue
+        elif t in _OWNERS and nxt in ("liye", "liya", "lie"):
+            out.extend(["for", "me" if _OWNERS[t] == "my" else "you"])  # "mere liye": for me ("liye" was "light")
+            skip = i + 1
+        elif t in _OWNERS:
+            out.append(_OWNERS[t])
+        elif t in _OWN_PLACES and nxt in _OF_IN_AT:
+            out.extend(["at", "home"] if t == "ghar" else ["in", "my", _OWN_PLACES[t]])
+        elif t == "ghar":
+            out.append("home")
         elif t in ("kitni", "kitna") and (nxt == "bijli" or future):
             out.extend(["how", "much"])
         elif t == "bijli":

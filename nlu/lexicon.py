@@ -250,6 +250,8 @@ NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall
 # Common English words that are never misspellings of a device or room ("like" is not "lite", "list" not "lite",
 # "time" not "timer"); spelling correction leaves them alone.
 COMMON_WORDS = frozenset(
+    # "colour" was bent to "cooler" (the water cooler), "shop" to "stop", "aunts" to "units" (text-nearmiss)
+    "colour colours color colors shop shops aunt aunts aunty aunties uncle uncles cousin cousins "
     "booth booths shed sheds oops whoops ladies gents boys girls starts started smart stay stays stayed remain remains remained able unable normal like likes liked list lists time times tile line lines life live lives lift light site side size sign "
     "give gave take took make made want wanted need needed know knew think thought feel felt look looked see saw "
     "seen come came going gone goes went tell told said say says ask asked work works worked worker "

@@ -1229,6 +1229,8 @@ class Parser:
             return "alerts_query", None, None
         if self._advice(f, lead, first):
             return "unknown", None, None  # "should I switch the AC off when I leave": advice, not an order
+        if _if_then_told(f):
+            return "unknown", None, None  # "if you turn on the lights in the seminar hall you'll see the posters"
         if (action is not None or cues & _GERUNDS or cues & _STRONG_VERBS) and any(f" {p} " in said for p in _NEGATED_PHRASES) \
                 and not _order_after(f, min(f.clause_starts, default=len(f.toks))):
             return "unknown", None, None  # "no need to switch off the AC in lab 2": a negated order never switches
@@ -1247,7 +1249,8 @@ class Parser:
         if fault is not None and not _order_after(f, fault + 3):
             return "unknown", None, None  # "the hand dryer is not switching on": a fault told, no switch asked for
         if f.toks[-1] in _ADDRESSEES or (f.toks[0] in _ADDRESSEES and (
-                1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS)))):
+                1 in f.clause_starts or f.toks[1:2] in (["please"], *([v] for v in _ORDER_VERBS))
+                or f.toks[1] in _SHUTTING and len(f.toks) > 2 and 2 not in f.clause_starts)):
             return "unknown", None, None  # "turn the lights off when you leave, students": said to people
         verbs = bool(cues & _ENERGY_VERBS) or any(f.phrase(p) for p in _ENERGY_WEAK_PHRASES) or (
             bool(cues & {"need", "needs", "require", "requires"}) and "will" in cues and times.future
@@ -2094,8 +2097,11 @@ def _departed(toks: list[str], i: int, clause_starts: frozenset[int]) -> bool:
 
 def _at_home(f: _Facts) -> bool:
     """A place of one's own after in/at: "in my hostel room", "at my house", "at my parents' place", "at home"; or one's own
-    head ("the projector in/on my head")."""
+    head ("the projector in/on my head"); or a relative's or friend's place ("in my dad's office in pune")."""
     toks = f.toks
+    if any(t in _OWNERS and toks[k + 1:k + 2] and toks[k + 1] in _KIN
+           and set(toks[k + 2:k + 4]) & (_KIN_PLACES | _HOME_WORDS) for k, t in enumerate(toks)):
+        return True  # "my dad's office" read as the Principal's Office switched its lights off (text-nearmiss)
     if not (f.rooms or f.buildings) and any(
             t == "home" and (toks[k - 1:k] in (["at"], ["my"]) or toks[k - 2:k] == ["back", "at"]) for k, t in enumerate(toks)):
         return True  # "turn on the fan at home", "switch on my home AC before I reach"
@@ -2110,6 +2116,36 @@ def _at_home(f: _Facts) -> bool:
         t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
             toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS
             or toks[k - 1] in ("in", "on", "inside") and toks[k + 1] in _MIND_WORDS) for k, t in enumerate(toks))
+
+
+# A relative's or friend's ("my dad's office", "my uncle's shop"): their place is none of the campus's rooms.
+_KIN = frozenset("dads dad fathers mothers moms mums mummys papas uncles aunts auntys aunties brothers sisters bros cousins "
+                 "friends friend grandmas grandpas grandmothers grandfathers nanis dadis parents neighbours neighbors "
+                 "wifes husbands sons daughters roommates flatmates boyfriends girlfriends bhaiyas didis".split())
+_KIN_PLACES = frozenset("office cabin shop store room house place flat clinic factory farm".split())
+
+
+# Verbs an order to people opens with besides the switch verbs ("everyone close your laptops now").
+_SHUTTING = frozenset({"close", "open", "start", "stop", "shut"})
+# "if you switch ... you will see ...": a switch supposed, then what follows from it; never an order.
+_IF_DOERS = _SUBJECTS | _DOERS | frozenset({"people", "students", "one"})
+_IF_SWITCHES = _SWITCH_FORMS | frozenset("put puts keep keeps leave leaves start starts stop stops".split())
+_RESULT_MODALS = frozenset("will would might may wont wouldnt cant cannot could".split())
+_PLEASED = frozenset("great nice good helpful appreciate appreciated grateful thankful kind lovely please pls plz "
+                     "kindly".split())
+
+
+def _if_then_told(f: _Facts) -> bool:
+    """"if you turn on the lights in the seminar hall you'll see the posters", "if we switch off the fans the room
+    heats up in minutes": a switch supposed by "if <someone> <verb>", then what would follow (a modal after it), with
+    no order after and no thanks ("if you could turn ... it would be great" is a polite order: its verb has a modal
+    before it)."""
+    toks = f.toks
+    if len(toks) < 6 or toks[0] != "if" or toks[1] not in _IF_DOERS or toks[2] not in _IF_SWITCHES:
+        return False
+    if set(toks) & _PLEASED:
+        return False
+    return any(t in _RESULT_MODALS and not _order_after(f, k) for k, t in enumerate(toks[4:], start=4))
 
 
 def _clause_of(f: _Facts, i: int) -> int:

@@ -16,11 +16,15 @@ _TOLD_BEFORE = frozenset("too so very quite is are its was were getting bit litt
 # Phrases of a level: "down to half", "brightness down a bit", "up a notch", "to 50 percent" (and "to 50", above).
 _LEVEL_PHRASES = (("down", "to", "half"), ("up", "to", "half"), ("half", "brightness"), ("half", "power"),
                   ("up", "a", "bit"), ("down", "a", "bit"), ("up", "a", "little"), ("down", "a", "little"),
-                  ("up", "a", "notch"), ("down", "a", "notch"), ("a", "notch"), ("percent",))
+                  ("up", "a", "notch"), ("down", "a", "notch"), ("a", "notch"), ("percent",),
+                  # a colour ("put the reading lamps on warm white" switched them on: text-nearmiss)
+                  ("warm", "white"), ("cool", "white"), ("warm", "yellow"), ("warm", "light"), ("warmer", "colour"),
+                  ("warmer", "color"), ("cooler", "colour"), ("cooler", "color"), ("colour", "temperature"),
+                  ("color", "temperature"), ("colour", "to"), ("color", "to"))
 # Words the on/off order is said with, and verbs a settings clause of its own opens with.
 _ON_OFF = frozenset({"on", "off"})
 _JOINS = frozenset({"and", "then", "but", "also"})
-_OWN_VERBS = frozenset("set make dim turn put keep bring raise lower increase decrease reduce".split())
+_OWN_VERBS = frozenset("set make dim turn put keep bring raise lower increase decrease reduce change".split())
 
 
 # A level said as a bare number at the note's end, "percent" dropped: "dim the lights in the auditorium to fifty
