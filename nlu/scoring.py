@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from nlu.command import Command, ParseContext
+from nlu.command import INTENTS, Command, ParseContext
 from nlu.parser import Parser
 from nlu.vocabulary import Vocabulary
 
@@ -158,6 +158,11 @@ def read_corpus(path: Path, vocab: Vocabulary) -> list[Example]:
         cols = [c.strip() for c in line.split("|")]
         cols += ["-"] * (9 - len(cols))
         text, intent, action, types, rooms, switches, when, period, clarify = cols[:9]
+        # A misspelt label would only count as the parser's mistake (a part once came labelled "status" for
+        # "status_query"): refused here, with where it is.
+        if intent not in INTENTS or action not in ("-", "on", "off"):
+            raise ValueError(f"{path.name}:{number}: intent must be one of {', '.join(INTENTS)} and action on, off "
+                             f"or -; got {intent!r}, {action!r}")
         follow_up = text.startswith("+ ")
         text = text[2:] if follow_up else text
         room_ids = _ids(rooms)

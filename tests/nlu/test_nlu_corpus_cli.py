@@ -130,3 +130,13 @@ def test_score_command_reports_both_splits(vocab) -> None:
     else:  # between held-out parts the text report names the empty split instead of failing on it
         text = _cli("score", "--split", "test")
         assert text.returncode == 0 and b"test (held out): 0 sentences" in text.stdout, text.stderr
+
+
+def test_a_misspelt_intent_or_action_is_refused_with_its_line(vocab, tmp_path) -> None:
+    part = tmp_path / "part.txt"
+    part.write_text("# header\nis lab 1 on | status_query | - | - | lab-1\nis lab 2 on | status | - | - | lab-2\n")
+    with pytest.raises(ValueError, match=r"part\.txt:3: .*'status'"):
+        read_corpus(part, vocab)
+    part.write_text("lights off in lab 1 | device_control | of | light | lab-1 | *\n")
+    with pytest.raises(ValueError, match=r"part\.txt:1: .*'of'"):
+        read_corpus(part, vocab)
