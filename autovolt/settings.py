@@ -49,11 +49,11 @@ class Settings(BaseSettings):
                                   "read as a command (or reads with an unsure room, device or on/off word) on the note's "
                                   "own audio, and take the best one within a margin (nlu/speech/rescore.py; the bot "
                                   "asks before switching on it)")
-    speech_slow_look: str = Field("off", description="Hear a clean note a second time slowed and lowered, and keep "
-                                  "the better reading (nlu/speech/tempo.py; fast, high voices such as espeak-ng's): off, "
-                                  "no-command (when the first reading is no command the parser reads: a command that "
-                                  "parses costs nothing more) or unsure (every unsure reading: about twice the CPU of "
-                                  "most notes); off by default, since on 2 cores a 3 s note's p50 has no room for it")
+    speech_slow_look: str = Field("no-command", description="Hear a clean note a second time slowed and lowered, and "
+                                  "keep the better reading (nlu/speech/tempo.py; fast, high voices such as espeak-ng's): "
+                                  "no-command (the default: when the first reading is no command the parser reads; a "
+                                  "command that parses costs nothing more), unsure (every unsure reading: about twice "
+                                  "the CPU of most notes) or off")
     whisper_threads: int = Field(2, ge=0, le=64, description="CTranslate2 threads Whisper decodes one note on; 0 = "
                                  "this machine's cores (docs/benchmarks.md \"speech-threads\")")
     stt_url: str | None = Field(None, description="Wyoming speech-to-text server, tcp://host:10300; tried before local "
