@@ -54,7 +54,7 @@ ORDERS = ("open-first", "beside")
 ORDER = "open-first"
 
 
-# The slowed second hearing's factor when a campus turns it on (JoinRules.slow_look, AUTOVOLT_SPEECH_SLOW_LOOK).
+# The slowed second hearing's factor (JoinRules.slow_look), as the service sets it unless AUTOVOLT_SPEECH_SLOW_LOOK=off.
 SLOW_LOOK = 20 / 17
 # Which unsure readings are heard slowed (JoinRules.slow_when): only those that read as no command, or all.
 SLOW_WHEN = ("no-command", "unsure")
@@ -88,14 +88,16 @@ class JoinRules:
     10 s note it doubled Whisper's CPU: 1.3 s in all, against the 1.5 s a 10 s note may take).
     `slow_look`: a clean note (estimated SNR at or above `second_look_below_db`) no longer than `second_look_max_s`
     whose open reading is unsure is heard again this many times slower and lower (`nlu.speech.tempo`; 1.0: never,
-    the default; `SLOW_LOOK` with AUTOVOLT_SPEECH_SLOW_LOOK) and the better reading kept: espeak-ng's fast, high
+    these rules' default; `SLOW_LOOK` from the service's settings) and the better reading kept: espeak-ng's fast, high
     voices (docs/benchmarks.md "voice-espeak: why espeak-ng is missed"). `slow_when`: which unsure readings get that
     hearing: "no-command" only one the parser reads as no command (empty, made up, or nothing it reads), "unsure"
     every unsure one. On two slices of 275 clean espeak-ng dev notes (docs/benchmarks.md "espeak-cheap") "unsure"
     gained +18 / -3 and +22 / -5 hearing 93-96 % of the notes twice, "no-command" +13 / -0 and +19 / -2 hearing 41-43 %,
     with no wrong switch or out-of-scope note more. A command that parses costs nothing more with "no-command", but
     3 of the 10 latency notes read as no command first, so it raised their CPU p50 by 66 % (mean +27 %; "unsure":
-    +138 % / +80 %); off by default, since on 2 cores the 3 s p50 target (0.4 s) has no room for it.
+    +138 % / +80 %). These rules keep it off (1.0); the service turns "no-command" on by default
+    (autovolt/speech_engines.py): measured on a quiet 2-core machine the 3 s notes' p50 went 0.21 -> 0.36 s, within
+    the 0.4 s target (docs/benchmarks.md "Speech latency on a quiet machine after the round").
 
     Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
