@@ -238,7 +238,8 @@ NOT_OUR_BEFORE = frozenset(
     "fairy string disco christmas xmas party festive diwali torch flash street traffic bike bicycle car tail "
     "brake neon rgb mood porch balcony bedroom kitchen bathroom toilet hostel phone mobile laptop bedside "
     "emergency solar fridge oven aquarium fish tank terrarium water serial decoration decorative smart notice board "
-    "sign signboard lock".split())  # "the notice board lights", "the lock screen"
+    "sign signboard lock "  # "the notice board lights", "the lock screen"
+    "northern southern polar city stadium runway head".split())  # "turn on the northern lights": the sky's
 NOT_OUR_AFTER = frozenset(
     "remote remotes cupboard cupboards cabinet shop shops store stores cover covers stand stands cable cables "
     "manual manuals box boxes bag bags case cases repairman mechanic technician seller sellers dealer dealers price "
@@ -300,7 +301,8 @@ EVERYDAY_WORDS = frozenset(
     "types typed typing kinds sorts requests request "
     "plus alright heading headed coming ends meant ones wants blowing oops bother bothered brother heats chance chances fantastic fancy caught hear hearing heard hears "
     "got gotten "  # "what have we got switched on in the reading hall": a status question, "got" no strange thing
-    "tune tunes skit skits "  # seventeenth pass: "put some tunes on" was "tubes" (lights on), "the skit" "socket"
+    "tune tunes skit skits "
+    "restart restarts restarted restarting reboot reboots rebooted rebooting "  # a computer's task, not "start"  # seventeenth pass: "put some tunes on" was "tubes" (lights on), "the skit" "socket"
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "
     "beach beans bear beard bearing beating beep beer bell belly bending bidding bills billing bird bite black "

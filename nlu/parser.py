@@ -40,6 +40,7 @@ from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
 from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
 from nlu.vocabulary import Vocabulary
+from nlu.whereabouts import off_somewhere
 
 log = logging.getLogger(__name__)
 
@@ -1056,7 +1057,7 @@ class Parser:
             return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
         outside = cues & lx.OUT_OF_SCOPE_WORDS - ({"remind"} if _reminded_of_schedules(f) else set()) \
             - _events_as_time(f)  # "... in room 202 after the exam": the exam is when
-        if outside and not (f.types or f.switch_mentions or (f.everything and f.has_place)) \
+        if outside and not (f.types or f.switch_mentions or (f.everything and f.has_place and not _all_of_another(f))) \
                 and not _energy_for_a_purpose(f, times):
             # "switch everything on in 201, exam starts soon" is an order; "on and off all week" names no place
             return "unknown", None, None
@@ -1096,6 +1097,9 @@ class Parser:
             return "unknown", None, None  # "tell Priya the stage lights are faulty": a message for a person
         if any(t in _SWITCH_FORMS and n in _PERSONS for t, n in zip(f.toks, f.toks[1:])):
             return "unknown", None, None  # "that talk switched me off", "don't turn him on": people, not relays
+        if off_somewhere(f.toks) and not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms
+                                          or f.buildings or f.pronoun or f.unknown_places):
+            return "unknown", None, None  # "I'll be off campus tomorrow": where the speaker is, no switch
         action = self._action(f)
         prev = context.previous
         if action is None and _answers_time(prev, f) \
@@ -2608,7 +2612,8 @@ def _thing_after(f: _Facts, start: int, time_words: frozenset[int] = frozenset()
 # Verbs of a task no switch does, first in a message: "update windows on the computers", "install python on the pcs".
 _OTHER_TASKS = frozenset("update updates install uninstall reinstall upgrade download upload format configure "
                          "print scan book order buy repair fix clean paint replace service dust mop wipe "
-                         "charge recharge reset login log".split())
+                         "charge recharge reset login log restart reboot".split())
+# ("restart the lab 2 computers for the windows update" was bent to "start" and switched the PCs' sockets on.)
 # What people plan, that a schedule of ours never moves: "cancel my 3 pm class", "reschedule the meeting".
 _MOVABLE_EVENTS = _EVENTS | frozenset("class classes lecture lectures appointment appointments lab session "
                                       "tuition viva interview duty".split()) - {"lab"}
@@ -3030,6 +3035,17 @@ _SUBJUNCTIVE = frozenset({"if", "rather", "wish", "prefer", "would", "d", "bette
 # projector switched off", "who switched on the fans".
 _NOT_DONE = frozenset("be been being get got have has had want wants need needs like please pls can could would will "
                       "make keep is are was were who did if whether".split())
+
+
+def _all_of_another(f: _Facts) -> bool:
+    """"open all the windows in room 201", "close every door in lab 1": the "all" is the windows', not every switch
+    in the room (it switched the whole room on)."""
+    for i, t in enumerate(f.toks):
+        if t in ("all", "every", "each"):
+            k = i + 1 + (f.toks[i + 1:i + 2] in (["the"], ["of"])) + (f.toks[i + 1:i + 3] == ["of", "the"])
+            if f.toks[k:k + 1] and f.toks[k] in lx.OUT_OF_SCOPE_WORDS:
+                return True
+    return False
 
 
 def _on_and_off_told(f: _Facts) -> bool:
