@@ -3107,7 +3107,9 @@ def _follow_up_shape(f: _Facts) -> str | None:
         return None
     if set(rest) & {"meant", "mean"}:
         return "more"  # "sorry, I meant room 101"
-    if (f.toks[0] in _OWN_SLIP or f.toks[:1] == ["no"] and f.toks[1:2] and f.toks[1] in _OWN_SLIP) and not f.asked and not set(rest) & {"not", "dont", "never"}:
+    slip = _OWN_SLIP | {"wait"}  # "no wait, room 102": the speaker stops themself, as "sorry" does
+    if (f.toks[0] in slip or f.toks[:1] in (["no"], ["oh"], ["hmm"]) and f.toks[1:2] and f.toks[1] in slip) \
+            and not f.asked and not set(rest) & {"not", "dont", "never"}:
         return "more"  # "no sorry, lab 4" after "lights on in lab 3": the same there (a bare "no, lab 4" still asks)
     if (set(rest) & {"instead", "rather"} or f.phrase("make that") or f.phrase("make it")) \
             and not set(rest) & {"not", "dont", "never"} and all(t in _FOLLOW_FRAME or t in _CORRECTING for t in rest):
@@ -3124,7 +3126,7 @@ def _period_only(f: _Facts, times: TimeInfo) -> bool:
     no device or place, and nothing else but follow-up words."""
     rest = {t for i, t in enumerate(f.toks) if i not in times.used} & f.cues
     return times.period is not None and not times.moments and not (f.has_device or f.has_place or f.everywhere) \
-        and all(t in _FOLLOW_FRAME or t in lx.FILLER_WORDS for t in rest)
+        and all(t in _FOLLOW_FRAME or t in lx.FILLER_WORDS or t in ("much", "many") for t in rest)  # "how much?"
 
 
 def _answers_time(prev: Command | None, f: _Facts) -> bool:
@@ -3137,6 +3139,10 @@ def _same_time(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeIn
     if prev is None or prev.when is None or times.when is not None or times.moments:
         return times
     k = next((k for k in range(len(toks) - 1) if toks[k:k + 2] == ["same", "time"]), None)
+    if k is None and any(t == "same" and toks[i + 1:i + 2] in ([], ["for"], ["in"], ["with"], ["there"], ["again"])
+                         for i, t in enumerate(toks)) and not {"now", "immediately", "instead"} & set(toks):
+        # "+ same for room 101" after "... in 20 minutes": the same command, its moment included (it ran at once).
+        return dataclasses.replace(times, when=prev.when, moments=("the same",))
     if k is None:
         # "switch off the lights also at that time", "the fans at that time too": "that time" is the one before.
         k = next((k for k in range(1, len(toks) - 1) if toks[k - 1:k + 2] == ["at", "that", "time"]), None)
