@@ -35,6 +35,7 @@ from nlu.light_looks import as_light_order
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.retraction import takes_back
 from nlu.settings_asked import asks_a_setting
+from nlu.shorthand import in_full
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
@@ -558,6 +559,7 @@ class Parser:
     # ------------------------------------------------------------------------------------------------ normalising
     def _normalise(self, raw: str) -> tuple[list[str], int]:
         toks = as_english(norm_tokens(raw))  # Hindi times and questions ("2 ghante baad", "kya ... hai")
+        toks = in_full(toks)  # chat shorthand: "proj on sem hall"
         toks = said_as_room(toks, self._persons, _DEVICE_WORDS)  # "the principal's fan": her office's fan
         # Another name for the same kit, before the spelling fixer bends it: "extractor fan" is the exhaust fan,
         # "soldering irons" the soldering stations.
