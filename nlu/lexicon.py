@@ -302,7 +302,8 @@ EVERYDAY_WORDS = frozenset(
     "plus alright heading headed coming ends meant ones wants blowing oops bother bothered brother heats chance chances fantastic fancy caught hear hearing heard hears "
     "got gotten "  # "what have we got switched on in the reading hall": a status question, "got" no strange thing
     "tune tunes skit skits "
-    "restart restarts restarted restarting reboot reboots rebooted rebooting "  # a computer's task, not "start"  # seventeenth pass: "put some tunes on" was "tubes" (lights on), "the skit" "socket"
+    "restart restarts restarted restarting reboot reboots rebooted rebooting "  # a computer's task, not "start"
+    "overheating overheated overheat overheats "  # "the AC overheating alert": no heater ("over heating")  # seventeenth pass: "put some tunes on" was "tubes" (lights on), "the skit" "socket"
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "
     "beach beans bear beard bearing beating beep beer bell belly bending bidding bills billing bird bite black "

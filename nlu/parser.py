@@ -560,6 +560,9 @@ class Parser:
     def _normalise(self, raw: str) -> tuple[list[str], int]:
         toks = as_english(norm_tokens(raw))  # Hindi times and questions ("2 ghante baad", "kya ... hai")
         toks = in_full(toks)  # chat shorthand: "proj on sem hall"
+        # "just turn that thing off": "that thing" points as "that" does (it was read as some other thing).
+        toks = [t for i, t in enumerate(toks) if not (t == "thing" and i and toks[i - 1] in ("that", "this")
+                                                      and set(toks[:i - 1]) & {"turn", "switch", "shut", "kill"})]
         toks = said_as_room(toks, self._persons, _DEVICE_WORDS)  # "the principal's fan": her office's fan
         # Another name for the same kit, before the spelling fixer bends it: "extractor fan" is the exhaust fan,
         # "soldering irons" the soldering stations.
@@ -1226,6 +1229,9 @@ class Parser:
             return "unknown", None, None  # "any alerts about the cyclone": warnings of the world, not of our boards
         # "turn off all the ACs everywhere, power cut warning from the EB": the warning is the order's reason.
         alerting = cues & lx.ALERT_WORDS and not _only_in_a_reason(f, lx.ALERT_WORDS)
+        if first in ("snooze", "ack", "acknowledge") and lead is not None \
+                and f.toks[lead + 1:lead + 2] in (["it"], ["that"], ["this"], ["them"]) and not f.has_device:
+            alerting = True  # "snooze it for an hour": the alert just shown ("snooze my alarm" is a phone's)
         reporters = bool(cues & _REPORTERS or f.has_place or f.has_device or f.pronoun)
         if alerting or any(f.phrase(p) for p in _ALERT_PHRASES if reporters or p not in _REPORTING) or (
                 "online" in cues and question and (f.has_place or "switches" in cues or "boards" in cues)) or (
