@@ -232,6 +232,10 @@ OUT_OF_SCOPE_PHRASES = (
     # Planning, not asking: "how should we plan an energy audit", "the best way to plan next year's budget".
     "to plan", "should we plan", "plan an", "plan our", "plan next", "planning an", "planning our", "planning the",
 )
+# What a computer does on a projector, not its switch: "share my screen on the projector", "cast my phone to it";
+# out of scope unless a room is named ("turn on the projector in lab 1 so I can share my screen" is an order).
+SCREEN_SHARING = ("share my screen", "share the screen", "share your screen", "screen share", "screen sharing",
+                  "cast my", "mirror my", "connect my laptop", "connect the laptop")
 # Lights and things that are no campus switch though a device word names them: "fairy lights", "disco lights",
 # "the projector remote", "a light bulb shop" (a word before or after the device word makes it another thing).
 NOT_OUR_BEFORE = frozenset(

@@ -180,6 +180,7 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
 # classroom and is asked back).
 _HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm car bike scooter "
                         "vehicle cab hospital".split())  # "hospital": Whisper's "hostel" (voice-kinds9)
+_OWN_VEHICLES = frozenset("car bike scooter scooty vehicle cab".split())
 # A thing of one's own mind or body: "the projector in my head is running overtime" (Whisper: "on my head").
 _MIND_WORDS = frozenset("head mind brain heart dreams".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
@@ -1077,6 +1078,8 @@ class Parser:
         kit = [i for i, t in enumerate(f.toks) if t in lx.KIT_WORDS and i not in f.mentioned]
         if kit and kit[0] < min((i for i in f.mentioned if f.masks.get(i) != PLACE), default=len(f.toks)):
             return "unknown", None, None  # "switch on the oscilloscope at bench 2": the kit, not the bench's sockets
+        if any(f.phrase(p) for p in lx.SCREEN_SHARING) and not (f.rooms or f.buildings or f.ambiguous_rooms):
+            return "unknown", None, None  # "share my screen on the projector": the laptop's task, no switch
         if self._not_our_thing(f):
             return "unknown", None, None  # "fairy lights on the balcony", "where is the projector remote"
         if first in _OTHER_TASKS and not cues & _STRONG_VERBS and not f.phrase(f"{first} the schedule"):
@@ -2124,6 +2127,10 @@ def _at_home(f: _Facts) -> bool:
         # the number is the own place's, said first; read as a campus room ("room 2" is lab 2) the fans there asked
         # to be switched.
         return True
+    if not (f.rooms or f.buildings) and any(t == "my" and toks[k + 1:k + 2] and (
+            toks[k + 1] in _OWN_VEHICLES or toks[k + 1] == "room" and set(toks) & {"hostel", "pg", "flat", "home"})
+            for k, t in enumerate(toks)):
+        return True  # "cool down my car, switch its AC on", "turn off my room lights in hostel 3": one's own
     return not (f.rooms or f.buildings) and any(
         t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
             toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS
