@@ -26,6 +26,7 @@ _FUTURE = frozenset({"karega", "karegi", "karenge", "lagega", "lagegi", "lagenge
 # "kuch" anything, "koi" any, "is/pichle/agle hafte" this/last/next week, "ke liye" for: each was read as no word.
 _LIGHTS = frozenset({"batti", "batiyan", "battiyan", "bati"})
 _PUT_OUT = frozenset({"bujha", "bujhao", "bujhado", "bujhaa"})
+_LIGHT_UP = frozenset({"jala", "jalao", "jalado", "jalaa"})  # "batti jala do": light them
 _WEEKS = {"is": "this", "iss": "this", "pichle": "last", "pichhle": "last", "agle": "next", "agla": "next"}
 # "chal raha hai": is running (on).
 _RUNNING = frozenset({"raha", "rahi", "rahe"})
@@ -33,7 +34,7 @@ _RUNNING = frozenset({"raha", "rahi", "rahe"})
 _HINDI = frozenset({"ki", "ka", "ke", "hai", "hain", "kya", "kitni", "kitna", "baje", "baad", "bijli", "mein",
                     "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar", "madad",
                     "chahiye", "ghar", "mera", "meri", "mere", "tera", "teri", "tere", "apna", "apni", "apne",
-                    "batti", "bujha", "bujhao", "kuch", "koi", "hafte", "liye", "kitne", "jal"}) \
+                    "batti", "bujha", "bujhao", "kuch", "koi", "hafte", "liye", "kitne", "jal", "jala", "jalao"}) \
     | ORDER_ENDS - {"do"} | _FUTURE | _RUNNING
 # Whose a thing is: "mera laptop on nahi ho raha" is one's own laptop (read as the reading hall's laptop sockets, it
 # switched them on: text-nearmiss).
@@ -61,7 +62,7 @@ def as_english(toks: list[str]) -> list[str]:
     if len(toks) > 3 and toks[-1] in _QUESTION_ENDS and toks[-2] in _RUNNING and toks[-3] in ("jal", "chal") \
             and "kya" not in toks:
         toks = ["kya", *toks]  # "reading hall ki lights jal rahi hain?": asked as "kya ... jal rahi hain" is
-    order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"] or toks[-1:] in (["bujha"], ["bujhao"])
+    order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"] or toks[-1:] in (["bujha"], ["bujhao"], ["jala"], ["jalao"])
     past = bool(set(toks) & _PAST)
     future = bool(set(toks) & _FUTURE)
     out: list[str] = []
@@ -134,6 +135,8 @@ def as_english(toks: list[str]) -> list[str]:
             out.append("lights")
         elif t in _PUT_OUT:
             out.append("off")  # "saari batti bujha do": put all the lights out
+        elif t in _LIGHT_UP:
+            out.append("on")
         elif t == "jal" and nxt in _RUNNING:
             out.append("on")  # "lights jal rahi hain": the lights are burning
             skip = i + 1

@@ -7,6 +7,8 @@ where the speaker will be, as "we are on campus till 6" does (twentieth pass). P
 
 from __future__ import annotations
 
+from nlu.timeexpr import WEEKDAYS
+
 # Forms of being, staying and going before "off/on campus": a place one is at, not a switch's state.
 _BEING = frozenset("be am is are was were been being stay stays staying stayed live lives living lived go goes "
                    "going went gone head heading headed work working worked eat eating ate".split())
@@ -17,6 +19,7 @@ _SPEAKERS = frozenset({"i", "we"})
 # What may follow a sign-off: a time or a farewell, never a thing ("I'm switching off everything" is an order).
 _AFTER_SIGN_OFF = frozenset("for now early till until at today tonight tomorrow bye goodbye from here soon "
                             "this".split())
+_ON_WHAT = frozenset({"time", "leave", "duty", "holiday", "vacation", "weekends"})
 _OTHER_VERBS = frozenset("turn turned switch shut kill cut power put keep leave start stop".split())
 
 
@@ -36,7 +39,13 @@ def off_somewhere(toks: list[str]) -> bool:
     if not spans:
         return False
     inside = {k for start, end in spans for k in range(start, end)}
-    return not any(t in _OTHER_VERBS or t in ("on", "off") for k, t in enumerate(toks) if k not in inside)
+    return not any(t in _OTHER_VERBS or (t in ("on", "off") and not _on_a_day(toks, k))
+                   for k, t in enumerate(toks) if k not in inside)
+
+
+def _on_a_day(toks: list[str], k: int) -> bool:
+    """"on saturday", "on time", "on leave": "on" before a day or such a word is no switch's state."""
+    return toks[k] == "on" and toks[k + 1:k + 2] != [] and (toks[k + 1] in WEEKDAYS or toks[k + 1] in _ON_WHAT)
 
 
 def _said_by_speaker(toks: list[str], verb: int) -> bool:
