@@ -209,7 +209,8 @@ OUT_OF_SCOPE_PHRASES = (
     "factory outlet", "news outlet", "media outlet", "an outlet for", "screen time", "on screen", "light reading",
     "light sleeper", "travel light", "see the light", "saw the light", "make light of", "made light of",
     "in light of", "heated argument", "heated debate", "on a roll", "off the charts", "off the hook",
-    "off the record", "off the top of", "on the fence", "on cloud nine", "on the same page", "on fire",
+    "off the record", "off the top of", "take this offline", "take it offline", "taking this offline",
+    "take that offline", "discuss offline", "talk offline", "on the fence", "on cloud nine", "on the same page", "on fire",
     "on thin ice", "switch sides", "switched sides", "switch teams", "switch careers", "switching careers",
     # Home life and what the campus cannot do: "lights off, going to bed", "put the fans on speed 3".
     "going to bed", "go to bed", "off to bed", "off to sleep", "going to sleep", "go to sleep", "gonna sleep", "on speed", "to speed", "full speed", "the speed",
