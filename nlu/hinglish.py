@@ -18,15 +18,23 @@ ORDER_ENDS = frozenset({"karo", "kar", "kr", "kro", "kardo", "krdo", "karde", "k
                         "dena", "dijiye", "dijie", "do"})
 # Past forms: "kitni bijli use hui", "AC chala tha": a question about what was, so "kal" is yesterday.
 _PAST = frozenset({"hui", "hua", "huye", "hue", "tha", "thi", "gaya", "gayi", "gai", "chala", "chali",
-                   "chale", "lagi", "laga"})
+                   "chale", "lagi", "laga", "lage", "kiya", "kari"})
 # Future forms: "kal lab 2 kitna use karega" (how much will lab 2 use tomorrow): a forecast, so "kal" is tomorrow.
-_FUTURE = frozenset({"karega", "karegi", "karenge", "lagega", "lagegi", "lagenge", "hoga", "hogi", "honge"})
+_FUTURE = frozenset({"karega", "karegi", "karenge", "lagega", "lagegi", "lagenge", "hoga", "hogi", "honge",
+                     "khayega", "khayegi", "khayenge", "khaega", "khaegi"})  # "kitni bijli khayega": will eat
+# Twentieth pass: lights said as "batti", off as "bujha do", on as "jal rahi" (burning), "sab kuch" everything,
+# "kuch" anything, "koi" any, "is/pichle/agle hafte" this/last/next week, "ke liye" for: each was read as no word.
+_LIGHTS = frozenset({"batti", "batiyan", "battiyan", "bati"})
+_PUT_OUT = frozenset({"bujha", "bujhao", "bujhado", "bujhaa"})
+_LIGHT_UP = frozenset({"jala", "jalao", "jalado", "jalaa"})  # "batti jala do": light them
+_WEEKS = {"is": "this", "iss": "this", "pichle": "last", "pichhle": "last", "agle": "next", "agla": "next"}
 # "chal raha hai": is running (on).
 _RUNNING = frozenset({"raha", "rahi", "rahe"})
 # Hindi words only a Hinglish message has: "kal" is read only beside one of them.
 _HINDI = frozenset({"ki", "ka", "ke", "hai", "hain", "kya", "kitni", "kitna", "baje", "baad", "bijli", "mein",
                     "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar", "madad",
-                    "chahiye", "ghar", "mera", "meri", "mere", "tera", "teri", "tere", "apna", "apni", "apne"}) \
+                    "chahiye", "ghar", "mera", "meri", "mere", "tera", "teri", "tere", "apna", "apni", "apne",
+                    "batti", "bujha", "bujhao", "kuch", "koi", "hafte", "liye", "kitne", "jal", "jala", "jalao"}) \
     | ORDER_ENDS - {"do"} | _FUTURE | _RUNNING
 # Whose a thing is: "mera laptop on nahi ho raha" is one's own laptop (read as the reading hall's laptop sockets, it
 # switched them on: text-nearmiss).
@@ -51,15 +59,23 @@ def as_english(toks: list[str]) -> list[str]:
         return toks
     if len(toks) > 2 and toks[-1] == "kya" and toks[-2] in _QUESTION_ENDS:
         toks = ["kya", *toks[:-1]]  # "lab 1 ke fans on hai kya": asked as "kya lab 1 ke fans on hai" is
-    order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"]
+    if len(toks) > 3 and toks[-1] in _QUESTION_ENDS and toks[-2] in _RUNNING and toks[-3] in ("jal", "chal") \
+            and "kya" not in toks:
+        toks = ["kya", *toks]  # "reading hall ki lights jal rahi hain?": asked as "kya ... jal rahi hain" is
+    order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"] or toks[-1:] in (["bujha"], ["bujhao"], ["jala"], ["jalao"])
     past = bool(set(toks) & _PAST)
     future = bool(set(toks) & _FUTURE)
     out: list[str] = []
-    pending, skip = "", -1  # a part of the day waiting for its clock time; a word already said
+    pending, skip, until = "", -1, -1  # a part of the day waiting for its clock time; a word (words) already said
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         prev = out[-1] if out else ""
-        if t == "kal" and (order or past or future):
+        if i <= until:
+            continue
+        if t == "kal" and nxt == "ke" and toks[i + 2:i + 3] in (["liye"], ["lie"]):
+            out.extend(["for", "tomorrow"])  # "koi schedule hai kal ke liye": for tomorrow
+            until = i + 2
+        elif t == "kal" and (order or past or future):
             out.append("yesterday" if past and not order and not future else "tomorrow")
         elif t == "mat" and order:
             out.append("dont")  # "mat band karo fans room 201 ke": don't switch them off (it switched them off)
@@ -115,6 +131,38 @@ def as_english(toks: list[str]) -> list[str]:
             out.append("used")
         elif t in _PAST and prev == "used":
             continue
+        elif t in _LIGHTS:
+            out.append("lights")
+        elif t in _PUT_OUT:
+            out.append("off")  # "saari batti bujha do": put all the lights out
+        elif t in _LIGHT_UP:
+            out.append("on")
+        elif t == "jal" and nxt in _RUNNING:
+            out.append("on")  # "lights jal rahi hain": the lights are burning
+            skip = i + 1
+        elif t == "sab" and nxt == "kuch":
+            out.append("everything")
+            skip = i + 1
+        elif t == "kuch" and nxt in ("on", "off", "chalu", "band", "jal", "chal"):
+            out.append("anything")  # "101 mein kuch on hai kya": is anything on in 101
+        elif t == "koi":
+            out.append("any")
+        elif t in _WEEKS and nxt in ("hafte", "hafta", "week"):
+            out.extend([_WEEKS[t], "week"])
+            skip = i + 1
+        elif t in ("ke", "ki", "ka") and nxt in ("liye", "lie"):
+            out.append("for")
+            skip = i + 1
+        elif t == "ne" and prev and i + 1 < len(toks):
+            continue  # "block A ne kitni bijli use ki": the doer's mark
+        elif t in ("kitne", "kitni", "kitna") and nxt in ("unit", "units"):
+            out.extend(["how", "many", "units"])  # "kitne unit lage": how many units were used
+            skip = i + 1
+        elif t in ("lage", "lagi", "laga") and "how" in out and i + 1 == len(toks):
+            out.append("used")
+        elif t == "use" and nxt in ("ki", "kiya", "kari") and i + 2 == len(toks):
+            out.append("used")  # "kitni bijli use ki": how much was used
+            skip = i + 1
         elif t in _WORDS:
             out.extend(_WORDS[t])
         else:

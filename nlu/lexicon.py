@@ -209,7 +209,8 @@ OUT_OF_SCOPE_PHRASES = (
     "factory outlet", "news outlet", "media outlet", "an outlet for", "screen time", "on screen", "light reading",
     "light sleeper", "travel light", "see the light", "saw the light", "make light of", "made light of",
     "in light of", "heated argument", "heated debate", "on a roll", "off the charts", "off the hook",
-    "off the record", "off the top of", "on the fence", "on cloud nine", "on the same page", "on fire",
+    "off the record", "off the top of", "take this offline", "take it offline", "taking this offline",
+    "take that offline", "discuss offline", "talk offline", "on the fence", "on cloud nine", "on the same page", "on fire",
     "on thin ice", "switch sides", "switched sides", "switch teams", "switch careers", "switching careers",
     # Home life and what the campus cannot do: "lights off, going to bed", "put the fans on speed 3".
     "going to bed", "go to bed", "off to bed", "off to sleep", "going to sleep", "go to sleep", "gonna sleep", "on speed", "to speed", "full speed", "the speed",
@@ -232,13 +233,18 @@ OUT_OF_SCOPE_PHRASES = (
     # Planning, not asking: "how should we plan an energy audit", "the best way to plan next year's budget".
     "to plan", "should we plan", "plan an", "plan our", "plan next", "planning an", "planning our", "planning the",
 )
+# What a computer does on a projector, not its switch: "share my screen on the projector", "cast my phone to it";
+# out of scope unless a room is named ("turn on the projector in lab 1 so I can share my screen" is an order).
+SCREEN_SHARING = ("share my screen", "share the screen", "share your screen", "screen share", "screen sharing",
+                  "cast my", "mirror my", "connect my laptop", "connect the laptop")
 # Lights and things that are no campus switch though a device word names them: "fairy lights", "disco lights",
 # "the projector remote", "a light bulb shop" (a word before or after the device word makes it another thing).
 NOT_OUR_BEFORE = frozenset(
     "fairy string disco christmas xmas party festive diwali torch flash street traffic bike bicycle car tail "
     "brake neon rgb mood porch balcony bedroom kitchen bathroom toilet hostel phone mobile laptop bedside "
     "emergency solar fridge oven aquarium fish tank terrarium water serial decoration decorative smart notice board "
-    "sign signboard lock".split())  # "the notice board lights", "the lock screen"
+    "sign signboard lock "  # "the notice board lights", "the lock screen"
+    "northern southern polar city stadium runway head".split())  # "turn on the northern lights": the sky's
 NOT_OUR_AFTER = frozenset(
     "remote remotes cupboard cupboards cabinet shop shops store stores cover covers stand stands cable cables "
     "manual manuals box boxes bag bags case cases repairman mechanic technician seller sellers dealer dealers price "
@@ -300,7 +306,9 @@ EVERYDAY_WORDS = frozenset(
     "types typed typing kinds sorts requests request "
     "plus alright heading headed coming ends meant ones wants blowing oops bother bothered brother heats chance chances fantastic fancy caught hear hearing heard hears "
     "got gotten "  # "what have we got switched on in the reading hall": a status question, "got" no strange thing
-    "tune tunes skit skits "  # seventeenth pass: "put some tunes on" was "tubes" (lights on), "the skit" "socket"
+    "tune tunes skit skits "
+    "restart restarts restarted restarting reboot reboots rebooted rebooting "  # a computer's task, not "start"
+    "overheating overheated overheat overheats "  # "the AC overheating alert": no heater ("over heating")  # seventeenth pass: "put some tunes on" was "tubes" (lights on), "the skit" "socket"
     "aboard abused academy academic academics ache active activity acts admit adult adults advice aide airline "
     "airlines alive allow ally apart appoint arch arguing arms arts asset aunt automatic backstage bake ball balls "
     "beach beans bear beard bearing beating beep beer bell belly bending bidding bills billing bird bite black "

@@ -35,11 +35,13 @@ from nlu.light_looks import as_light_order
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.retraction import takes_back
 from nlu.settings_asked import asks_a_setting
+from nlu.shorthand import in_full
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
 from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
 from nlu.vocabulary import Vocabulary
+from nlu.whereabouts import off_somewhere
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +180,7 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
 # classroom and is asked back).
 _HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm car bike scooter "
                         "vehicle cab hospital".split())  # "hospital": Whisper's "hostel" (voice-kinds9)
+_OWN_VEHICLES = frozenset("car bike scooter scooty vehicle cab".split())
 # A thing of one's own mind or body: "the projector in my head is running overtime" (Whisper: "on my head").
 _MIND_WORDS = frozenset("head mind brain heart dreams".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
@@ -557,6 +560,10 @@ class Parser:
     # ------------------------------------------------------------------------------------------------ normalising
     def _normalise(self, raw: str) -> tuple[list[str], int]:
         toks = as_english(norm_tokens(raw))  # Hindi times and questions ("2 ghante baad", "kya ... hai")
+        toks = in_full(toks)  # chat shorthand: "proj on sem hall"
+        # "just turn that thing off": "that thing" points as "that" does (it was read as some other thing).
+        toks = [t for i, t in enumerate(toks) if not (t == "thing" and i and toks[i - 1] in ("that", "this")
+                                                      and set(toks[:i - 1]) & {"turn", "switch", "shut", "kill"})]
         toks = said_as_room(toks, self._persons, _DEVICE_WORDS)  # "the principal's fan": her office's fan
         # Another name for the same kit, before the spelling fixer bends it: "extractor fan" is the exhaust fan,
         # "soldering irons" the soldering stations.
@@ -1056,7 +1063,7 @@ class Parser:
             return "unknown", None, None  # "cancel that, I was just testing": a message taken back, no order
         outside = cues & lx.OUT_OF_SCOPE_WORDS - ({"remind"} if _reminded_of_schedules(f) else set()) \
             - _events_as_time(f)  # "... in room 202 after the exam": the exam is when
-        if outside and not (f.types or f.switch_mentions or (f.everything and f.has_place)) \
+        if outside and not (f.types or f.switch_mentions or (f.everything and f.has_place and not _all_of_another(f))) \
                 and not _energy_for_a_purpose(f, times):
             # "switch everything on in 201, exam starts soon" is an order; "on and off all week" names no place
             return "unknown", None, None
@@ -1071,6 +1078,8 @@ class Parser:
         kit = [i for i, t in enumerate(f.toks) if t in lx.KIT_WORDS and i not in f.mentioned]
         if kit and kit[0] < min((i for i in f.mentioned if f.masks.get(i) != PLACE), default=len(f.toks)):
             return "unknown", None, None  # "switch on the oscilloscope at bench 2": the kit, not the bench's sockets
+        if any(f.phrase(p) for p in lx.SCREEN_SHARING) and not (f.rooms or f.buildings or f.ambiguous_rooms):
+            return "unknown", None, None  # "share my screen on the projector": the laptop's task, no switch
         if self._not_our_thing(f):
             return "unknown", None, None  # "fairy lights on the balcony", "where is the projector remote"
         if first in _OTHER_TASKS and not cues & _STRONG_VERBS and not f.phrase(f"{first} the schedule"):
@@ -1096,6 +1105,9 @@ class Parser:
             return "unknown", None, None  # "tell Priya the stage lights are faulty": a message for a person
         if any(t in _SWITCH_FORMS and n in _PERSONS for t, n in zip(f.toks, f.toks[1:])):
             return "unknown", None, None  # "that talk switched me off", "don't turn him on": people, not relays
+        if off_somewhere(f.toks) and not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms
+                                          or f.buildings or f.pronoun or f.unknown_places):
+            return "unknown", None, None  # "I'll be off campus tomorrow": where the speaker is, no switch
         action = self._action(f)
         prev = context.previous
         if action is None and _answers_time(prev, f) \
@@ -1220,6 +1232,9 @@ class Parser:
             return "unknown", None, None  # "any alerts about the cyclone": warnings of the world, not of our boards
         # "turn off all the ACs everywhere, power cut warning from the EB": the warning is the order's reason.
         alerting = cues & lx.ALERT_WORDS and not _only_in_a_reason(f, lx.ALERT_WORDS)
+        if first in ("snooze", "ack", "acknowledge") and lead is not None \
+                and f.toks[lead + 1:lead + 2] in (["it"], ["that"], ["this"], ["them"]) and not f.has_device:
+            alerting = True  # "snooze it for an hour": the alert just shown ("snooze my alarm" is a phone's)
         reporters = bool(cues & _REPORTERS or f.has_place or f.has_device or f.pronoun)
         if alerting or any(f.phrase(p) for p in _ALERT_PHRASES if reporters or p not in _REPORTING) or (
                 "online" in cues and question and (f.has_place or "switches" in cues or "boards" in cues)) or (
@@ -2112,6 +2127,10 @@ def _at_home(f: _Facts) -> bool:
         # the number is the own place's, said first; read as a campus room ("room 2" is lab 2) the fans there asked
         # to be switched.
         return True
+    if not (f.rooms or f.buildings) and any(t == "my" and toks[k + 1:k + 2] and (
+            toks[k + 1] in _OWN_VEHICLES or toks[k + 1] == "room" and set(toks) & {"hostel", "pg", "flat", "home"})
+            for k, t in enumerate(toks)):
+        return True  # "cool down my car, switch its AC on", "turn off my room lights in hostel 3": one's own
     return not (f.rooms or f.buildings) and any(
         t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
             toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS
@@ -2608,7 +2627,8 @@ def _thing_after(f: _Facts, start: int, time_words: frozenset[int] = frozenset()
 # Verbs of a task no switch does, first in a message: "update windows on the computers", "install python on the pcs".
 _OTHER_TASKS = frozenset("update updates install uninstall reinstall upgrade download upload format configure "
                          "print scan book order buy repair fix clean paint replace service dust mop wipe "
-                         "charge recharge reset login log".split())
+                         "charge recharge reset login log restart reboot".split())
+# ("restart the lab 2 computers for the windows update" was bent to "start" and switched the PCs' sockets on.)
 # What people plan, that a schedule of ours never moves: "cancel my 3 pm class", "reschedule the meeting".
 _MOVABLE_EVENTS = _EVENTS | frozenset("class classes lecture lectures appointment appointments lab session "
                                       "tuition viva interview duty".split()) - {"lab"}
@@ -3032,6 +3052,17 @@ _NOT_DONE = frozenset("be been being get got have has had want wants need needs 
                       "make keep is are was were who did if whether".split())
 
 
+def _all_of_another(f: _Facts) -> bool:
+    """"open all the windows in room 201", "close every door in lab 1": the "all" is the windows', not every switch
+    in the room (it switched the whole room on)."""
+    for i, t in enumerate(f.toks):
+        if t in ("all", "every", "each"):
+            k = i + 1 + (f.toks[i + 1:i + 2] in (["the"], ["of"])) + (f.toks[i + 1:i + 3] == ["of", "the"])
+            if f.toks[k:k + 1] and f.toks[k] in lx.OUT_OF_SCOPE_WORDS:
+                return True
+    return False
+
+
 def _on_and_off_told(f: _Facts) -> bool:
     """"the lights keep going on and off", "students switch the fans on and off for fun": on and off together name
     no state to switch to; they tell of a flicker or a habit. Only an order that opens the message ("please turn the
@@ -3091,7 +3122,9 @@ def _follow_up_shape(f: _Facts) -> str | None:
         return None
     if set(rest) & {"meant", "mean"}:
         return "more"  # "sorry, I meant room 101"
-    if (f.toks[0] in _OWN_SLIP or f.toks[:1] == ["no"] and f.toks[1:2] and f.toks[1] in _OWN_SLIP) and not f.asked and not set(rest) & {"not", "dont", "never"}:
+    slip = _OWN_SLIP | {"wait"}  # "no wait, room 102": the speaker stops themself, as "sorry" does
+    if (f.toks[0] in slip or f.toks[:1] in (["no"], ["oh"], ["hmm"]) and f.toks[1:2] and f.toks[1] in slip) \
+            and not f.asked and not set(rest) & {"not", "dont", "never"}:
         return "more"  # "no sorry, lab 4" after "lights on in lab 3": the same there (a bare "no, lab 4" still asks)
     if (set(rest) & {"instead", "rather"} or f.phrase("make that") or f.phrase("make it")) \
             and not set(rest) & {"not", "dont", "never"} and all(t in _FOLLOW_FRAME or t in _CORRECTING for t in rest):
@@ -3108,7 +3141,7 @@ def _period_only(f: _Facts, times: TimeInfo) -> bool:
     no device or place, and nothing else but follow-up words."""
     rest = {t for i, t in enumerate(f.toks) if i not in times.used} & f.cues
     return times.period is not None and not times.moments and not (f.has_device or f.has_place or f.everywhere) \
-        and all(t in _FOLLOW_FRAME or t in lx.FILLER_WORDS for t in rest)
+        and all(t in _FOLLOW_FRAME or t in lx.FILLER_WORDS or t in ("much", "many") for t in rest)  # "how much?"
 
 
 def _answers_time(prev: Command | None, f: _Facts) -> bool:
@@ -3121,6 +3154,10 @@ def _same_time(times: TimeInfo, toks: list[str], prev: Command | None) -> TimeIn
     if prev is None or prev.when is None or times.when is not None or times.moments:
         return times
     k = next((k for k in range(len(toks) - 1) if toks[k:k + 2] == ["same", "time"]), None)
+    if k is None and any(t == "same" and toks[i + 1:i + 2] in ([], ["for"], ["in"], ["with"], ["there"], ["again"])
+                         for i, t in enumerate(toks)) and not {"now", "immediately", "instead"} & set(toks):
+        # "+ same for room 101" after "... in 20 minutes": the same command, its moment included (it ran at once).
+        return dataclasses.replace(times, when=prev.when, moments=("the same",))
     if k is None:
         # "switch off the lights also at that time", "the fans at that time too": "that time" is the one before.
         k = next((k for k in range(1, len(toks) - 1) if toks[k - 1:k + 2] == ["at", "that", "time"]), None)

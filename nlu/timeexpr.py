@@ -162,6 +162,19 @@ class _Scanner:
                 self.moment_values.append(self.delay if self.delay is not delay else self.clock)
             i += step if step else 1
 
+    def _weekday_of_week(self, i: int) -> tuple[int, tuple[int, ...]] | None:
+        """The weekday said beside "<next> week" at `i` ("monday next week", "friday of last week", "next week on
+        monday"), with the indices of its words; None when there is none."""
+        before = i - 2 if self.tok(i - 1) == "of" else i - 1
+        word = self.tok(before)
+        if word in WEEKDAYS and len(word) > 3:
+            return WEEKDAYS[word], tuple(range(before, i))
+        after = i + 3 if self.tok(i + 2) == "on" else i + 2
+        word = self.tok(after)
+        if word in WEEKDAYS and len(word) > 3:
+            return WEEKDAYS[word], tuple(range(i + 2, after + 1))
+        return None
+
     def _at(self, i: int) -> int:  # noqa: C901 - one branch per expression family keeps it readable
         t, nxt = self.t[i], self.tok(i + 1)
         today = self.now.date()
@@ -258,6 +271,17 @@ class _Scanner:
             unit = self.tok(i + 2) if count is not None and nxt not in ("a", "an") else nxt
             n = count if count is not None and nxt not in ("a", "an") else 1
             step = 3 if unit is not None and unit == self.tok(i + 2) else 2
+            if unit == "week" and step == 2 and t in ("next", "coming", "last", "this", "previous"):
+                named = self._weekday_of_week(i)
+                if named is not None:
+                    # "on monday next week", "next week monday", "friday of last week": that day, not the week
+                    wd, at = named
+                    weeks = {"next": 1, "coming": 1, "this": 0}.get(t, -1)
+                    day = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=7 * weeks + wd)
+                    self.period = _day_period(day, self.tz)
+                    self.day_offset = (day - today).days
+                    self.mark(i, i + 1, *at)
+                    return 2 + sum(1 for k in at if k > i + 1)
             if unit in ("day", "days", "hour", "hours", "hr", "hrs", "week", "weeks") and (t != "this" or unit in ("week",)):
                 if t == "this":
                     start = _midnight(today - dt.timedelta(days=today.weekday()), self.tz)
