@@ -4,10 +4,13 @@ Whisper tiny."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from nlu.audio import decode_audio
+from nlu.speech.base import HeardWord
 from nlu.parser import parser_for
 from nlu.speech.tempo import slowed
 from nlu.speech.twopass import SLOW_LOOK, JoinRules, TwoPassEngine
@@ -94,7 +97,14 @@ def test_an_unsure_reading_that_parses_is_heard_slower_only_when_asked(notes, sp
     gated = TwoPassEngine(sphinx, (whisper,), rules=JoinRules(slow_look=SLOW_LOOK))
     grammar = gated.grammar_for(demo_vocab)
     pcm = decode_audio(notes.get(PARSED, F3, None, seed=0)).samples
-    first = whisper.transcribe(pcm, grammar)
+    # The first reading as Whisper tiny gave it on one machine; on another CPU its int8 kernels heard "the hd off in
+    # room 202 0 2" (no command), so the reading is built here from those words and confidences: the gate is what is
+    # tested, and the slowed hearing it asks for runs on the real note.
+    heard = whisper.transcribe(pcm, grammar)
+    said = [("can", 0.62), ("you", 0.66), ("get", 0.48), ("the", 0.55), ("ac", 0.41), ("off", 0.58), ("in", 0.63),
+            ("room", 0.71), ("202,", 0.52), ("please", 0.44)]
+    first = replace(heard, text=" ".join(w for w, _ in said), confidence=0.5,
+                    words=tuple(HeardWord(w.strip(","), c) for w, c in said))
     read, prompt = command_reader(demo_vocab), campus_prompt(demo_vocab)
     assert reads_as_command(first, read, gated.rules, prompt)
     assert unsure_reading(first, read, demo_vocab, gated.rules, prompt)
