@@ -1,15 +1,17 @@
-"""voice-sound7: a room number heard clearly that the campus lacks is told as unknown, never heard again into a near
-room (`nlu.speech.lacking_room`, `TwoPassEngine._second_look`), typed and on a real note with the packaged Whisper
-tiny and PocketSphinx."""
+"""voice-sound7: a room or device heard clearly that the campus lacks is told as unknown, never heard again into a near
+one (`nlu.speech.lacking`, `TwoPassEngine._second_look`), typed and on a real note with the packaged Whisper tiny and
+PocketSphinx; campus words written by their sound (`nlu.speech.soundalike_words`); a level before "please"."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
 from nlu.audio import decode_audio
 from nlu.parser import parser_for
 from nlu.speech.base import HeardWord, Transcript
-from nlu.speech.lacking_room import heard_lacking_room, lacking_numbers
+from nlu.speech.lacking import asks_what_campus_lacks, heard_lacking
 from nlu.speech.twopass import SLOW_LOOK, JoinRules, TwoPassEngine
 from nlu.speech.understand import ASK, understand_voice
 from nlu.speech.whisper import WhisperEngine
@@ -22,27 +24,33 @@ def _heard(text: str, sure: float) -> Transcript:
     return Transcript(text=text, engine="whisper", audio_s=2.5, decode_s=0.1, confidence=0.85, words=words)
 
 
-@pytest.mark.parametrize("text, numbers", [
-    ("turn off the lights in room 103", ("103",)),
-    ("switch on the lights in classroom 103", ("103",)),
-    ("turn on the lights in lab 6", ("6",)),
-    ("turn off the lights in room 101", ()),  # the campus has it: a command, no question
-    ("turn off the lights in the canteen", ()),  # a place the campus lacks, but no number to keep
-    ("turn off the lights", ()),  # "Which room?" is no place the campus lacks
+@pytest.mark.parametrize("text, lacks", [
+    ("turn off the lights in room 103", True),
+    ("switch on the lights in classroom 103", True),
+    ("turn on the lights in lab 6", True),
+    ("can you turn on the heater in room 101", True),  # Classroom 101 has no heater
+    ("turn off the lights in room 101", False),  # the campus has it: a command, no question
+    ("turn off the lights", False),  # "Which room?" is no place the campus lacks
 ])
-def test_the_numbers_of_the_places_the_campus_lacks(demo_vocab, text, numbers):
-    assert lacking_numbers(parser_for(demo_vocab).parse(text)) == numbers
+def test_the_questions_about_what_the_campus_lacks(demo_vocab, text, lacks):
+    assert asks_what_campus_lacks(parser_for(demo_vocab).parse(text)) == lacks
 
 
-def test_only_a_number_heard_surely_is_kept(demo_vocab):
+def test_only_a_note_whose_deciding_words_were_sure_is_kept(demo_vocab):
     parser = parser_for(demo_vocab)
     text = "turn off the lights in room 103"
-    assert heard_lacking_room(_heard(text, 0.92), parser.parse(text))
-    assert not heard_lacking_room(_heard(text, 0.59), parser.parse(text))  # unsure: a second hearing may mend it
+    assert heard_lacking(_heard(text, 0.92), parser.parse(text), demo_vocab)
+    assert not heard_lacking(_heard(text, 0.59), parser.parse(text), demo_vocab)  # unsure: a second hearing may mend it
     no_words = Transcript(text=text, engine="pocketsphinx", audio_s=2.5, decode_s=0.1, confidence=0.9)
-    assert not heard_lacking_room(no_words, parser.parse(text))
+    assert not heard_lacking(no_words, parser.parse(text), demo_vocab)
     known = "turn off the lights in room 101"
-    assert not heard_lacking_room(_heard(known, 0.92), parser.parse(known))
+    assert not heard_lacking(_heard(known, 0.92), parser.parse(known), demo_vocab)
+    heater = "can you turn on the heater in room 101"
+    sure = Transcript(text=heater, engine="whisper", audio_s=2.5, decode_s=0.1, confidence=0.8,
+                      words=tuple(HeardWord(w, 0.9) for w in heater.split()))
+    unsure = replace(sure, words=tuple(HeardWord(w, 0.4 if w == "heater" else 0.9) for w in heater.split()))
+    assert heard_lacking(sure, parser.parse(heater), demo_vocab)
+    assert not heard_lacking(unsure, parser.parse(heater), demo_vocab)
 
 
 class CountingWhisper(WhisperEngine):
@@ -135,3 +143,4 @@ def test_a_level_at_the_note_end_before_please_is_a_setting(demo_vocab, text, se
 
     parsed = parser_for(demo_vocab).parse(text, now=CORPUS_NOW)
     assert (parsed.intent == "unknown") == setting
+
