@@ -33,12 +33,15 @@ _OWN_VERBS = frozenset("set make dim turn put keep bring raise lower increase de
 _LEVEL_NUMBERS = frozenset({"20", "25", "30", "40", "50", "60", "70", "75", "80", "90", "100"})
 # Words before "to N" that make it the end of a range ("from 40 to 50"), not a level.
 _RANGE_WORDS = frozenset({"from", "between"})
+# What may follow that level and still leave it at the note's end: "... to 70 please" (voice-sound7: Piper and two
+# espeak-ng voices, "set the stage lights in the auditorium to seventy percent please", switched the lights on).
+_POLITE_END = frozenset({"please", "thanks", "thank", "you", ","})
 
 
 def _level_at(toks: list[str], i: int) -> bool:
     """Whether a level is asked at token `i` (a level word not told as how things are, or a level phrase)."""
     t = toks[i]
-    if t == "to" and i + 2 == len(toks) and toks[i + 1] in _LEVEL_NUMBERS:
+    if t == "to" and i + 2 <= len(toks) and toks[i + 1] in _LEVEL_NUMBERS and set(toks[i + 2:]) <= _POLITE_END:
         return not _RANGE_WORDS & set(toks[:i])
     if t in _LEVEL_WORDS:
         return not (t in ("dim", "dimmer", "louder", "quieter") and i and toks[i - 1] in _TOLD_BEFORE)

@@ -69,6 +69,7 @@ from collections.abc import Iterable
 from nlu.lexicon import NUMBER_ROOM_HEADS
 from nlu.speech.base import HeardWord
 from nlu.speech.leadword import LEAD_UNSURE, NAMED_FROM
+from nlu.speech.soundalike_words import mended
 from nlu.textnorm import base_tokens
 
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
@@ -108,7 +109,7 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop(0)
     return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
         _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_past_homophones(
-        _said_once(out)))))))))))))))))
+        mended(_said_once(out))))))))))))))))))
 
 
 def _room_digit_oh(out: list[HeardWord]) -> bool:

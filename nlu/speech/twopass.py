@@ -307,6 +307,15 @@ def better_reading(first: Transcript, second: Transcript, read: Reader, rules: J
     return second if command(first) is None or second.confidence > first.confidence else first
 
 
+def said_lacking(heard: Transcript, vocabulary: Vocabulary) -> bool:
+    """Whether the open pass heard clearly a room or device the campus lacks (`nlu.speech.lacking`): the parser's
+    "I don't know room 103 on this campus" is then the reply, and no second hearing may turn 103 into a near room."""
+    from nlu.parser import parser_for
+    from nlu.speech.lacking import heard_lacking
+
+    return bool(heard.text) and heard_lacking(heard, parser_for(vocabulary).parse(heard.text), vocabulary)
+
+
 class TwoPassEngine:
     """The open passes in order until one answers, and the closed campus-grammar engine where it can still matter.
 
@@ -381,13 +390,15 @@ class TwoPassEngine:
                      prompt: str) -> Transcript:
         """`heard`, or the open engine's reading of the denoised note when the note is noisy and `heard` unsure
         (see JoinRules.second_look_below_db), or of the slowed note when the note is clean and `heard` unsure (see
-        JoinRules.slow_look)."""
+        JoinRules.slow_look). Never when `heard` names clearly a room or device the campus lacks (`said_lacking`): it
+        is told as unknown, not heard again into a near one."""
         rules = self.rules
         engine = next((e for e in self.open_passes if e.name == heard.engine), None)
         denoised = getattr(engine, "transcribe_denoised", None) if rules.second_look_below_db > 0 else None
         slower = getattr(engine, "transcribe_slowed", None) if rules.slow_look != 1.0 else None
         if ((denoised is None and slower is None) or heard.audio_s > rules.second_look_max_s
-                or not unsure_reading(heard, read, grammar.vocabulary, rules, prompt)):
+                or not unsure_reading(heard, read, grammar.vocabulary, rules, prompt)
+                or said_lacking(heard, grammar.vocabulary)):
             return heard
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         if snr_db(audio) < rules.second_look_below_db:
