@@ -2133,7 +2133,7 @@ def _at_home(f: _Facts) -> bool:
         return True
     if not (f.rooms or f.buildings) and any(
             t in ("the", "our") and toks[k - 1:k] and toks[k - 1] in ("in", "inside", "of") and toks[k + 1:k + 2]
-            and toks[k + 1] in _VEHICLES for k, t in enumerate(toks)):
+            and toks[k + 1] in _VEHICLES and toks[k + 2:k + 3] not in _VEHICLE_PLACES for k, t in enumerate(toks)):
         return True  # "switch off the lights in the car, I left them on" (voice-kinds12): asked "Which room?"
     return not (f.rooms or f.buildings) and any(
         t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
@@ -2143,6 +2143,8 @@ def _at_home(f: _Facts) -> bool:
 
 # Vehicles: never a campus room, whoever's they are ("the lights in the car", "the AC of the bus").
 _VEHICLES = frozenset("car cars bike scooter vehicle cab bus van taxi truck jeep auto rickshaw".split())
+# A place named after vehicles ("the car parking", "the bus stop") is a place the campus lacks, asked back as any.
+_VEHICLE_PLACES = tuple([w] for w in "parking park shed stand stop lot garage shelter depot bay".split())
 # A relative's or friend's ("my dad's office", "my uncle's shop"): their place is none of the campus's rooms.
 _KIN = frozenset("dads dad fathers mothers moms mums mummys papas uncles aunts auntys aunties brothers sisters bros cousins "
                  "friends friend grandmas grandpas grandmothers grandfathers nanis dadis parents neighbours neighbors "

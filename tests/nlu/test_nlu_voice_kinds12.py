@@ -63,3 +63,9 @@ def test_what_you_are_able_to_do_is_help(demo: Parser, text: str) -> None:
 def test_an_order_asked_as_whether_it_is_able_stays_an_order(demo: Parser) -> None:
     c = demo.parse("are you able to switch off the fans in lab 1", now=NOW)
     assert (c.intent, c.action, c.switches) == ("device_control", "off", ("lab-1-fans",)), c
+
+
+@pytest.mark.parametrize("text", ["switch the lights off in the car parking", "turn on the lights at the bus stop"])
+def test_a_place_named_after_vehicles_is_asked_back(rules: Parser, text: str) -> None:
+    c = rules.parse(text, now=NOW)
+    assert c.intent == "device_control" and c.switches == () and c.clarification is not None, c
