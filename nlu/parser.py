@@ -1448,6 +1448,9 @@ class Parser:
         perfect = {i for i, t in enumerate(toks) if t in ("have", "has", "had")
                    and toks[i + 1:i + 2] and (toks[i + 1] in _PAST_SWITCH | _SAME_IN_PAST or toks[i + 1] in ("already", "just"))}
         wishes = {t for i, t in enumerate(toks) if t in _WANTING and i not in perfect}
+        if toks[:1] in (["somebody"], ["someone"]) and toks[1:2] in (["turn"], ["switch"]) and not wishes and (
+                set(toks) & _PAST_DAYS or f.phrase("this morning") or f.phrase("last night")):
+            return True  # "somebody turn the ac on in 201 this morning" (voice-kinds12: Whisper's "turned"): told
         if f.cues & (_STRONG_VERBS - {"cut", "shut", "put", "power", "leave", "keep"}) or wishes:
             return False
         for i, tok in enumerate(toks):
