@@ -142,6 +142,10 @@ HELP_PHRASES = (
     # Nineteenth pass: "can you give me a quick tour" (of what the bot does), Hindi "madad chahiye, kaise use karun".
     "give me a quick tour", "give me a tour", "give me a short tour", "quick tour of you", "tour of what you",
     "show me around the bot", "kaise use karun", "kaise use karoon", "help chahiye",
+    # voice-kinds12: "tell me what you're able to do around campus" ("what are you able" was the question's order).
+    "what you are able to do", "what you are able to help", "what you are capable", "what you are able to handle",
+    # "what kinds of requests does this bot take" written "what kinds of request is this bot tape".
+    "kinds of request", "sorts of request", "types of request",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",

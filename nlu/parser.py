@@ -693,6 +693,7 @@ class Parser:
         for i in range(1, len(out)):
             if out[i - 1] == "mind" and out[i] in _MIND_GERUNDS:
                 out[i] = _MIND_GERUNDS[out[i]]  # "would you mind killing the lights" (voice-kinds10): an order
+        out = _polite_mind(out)  # "if you don't mind, switch the AC off": a please, not a negated order
         out = as_light_order(out, self._one_place)  # "leave the stage dark": the stage lights off
         return out, corrections
 
@@ -1462,6 +1463,9 @@ class Parser:
         perfect = {i for i, t in enumerate(toks) if t in ("have", "has", "had")
                    and toks[i + 1:i + 2] and (toks[i + 1] in _PAST_SWITCH | _SAME_IN_PAST or toks[i + 1] in ("already", "just"))}
         wishes = {t for i, t in enumerate(toks) if t in _WANTING and i not in perfect}
+        if toks[:1] in (["somebody"], ["someone"]) and toks[1:2] in (["turn"], ["switch"]) and not wishes and (
+                set(toks) & _PAST_DAYS or f.phrase("this morning") or f.phrase("last night")):
+            return True  # "somebody turn the ac on in 201 this morning" (voice-kinds12: Whisper's "turned"): told
         if f.cues & (_STRONG_VERBS - {"cut", "shut", "put", "power", "leave", "keep"}) or wishes:
             return False
         for i, tok in enumerate(toks):
@@ -2003,6 +2007,24 @@ _BE_ON = {"started": "on", "enabled": "on", "activated": "on", "stopped": "off",
           "deactivated": "off"}
 # Off verbs with no "off" after them, said as "would you mind ...ing": the verb itself ("mind killing the lights").
 _MIND_GERUNDS = {"killing": "kill", "cutting": "cut", "shutting": "shut"}
+# "if you don't / wouldn't / do not mind": the words of a please, whose "not" negated the order (voice-kinds12).
+_POLITE_MIND = (["if", "you", "do", "not", "mind"], ["if", "you", "would", "not", "mind"],
+                ["if", "you", "dont", "mind"], ["if", "you", "wouldnt", "mind"])
+# What may follow the please: the order, its modal, or nothing ("switch the AC off in lab 1 if you don't mind").
+# "if you don't mind the noise, ..." keeps its words: there the "not" is the story's.
+_AFTER_POLITE = _STRONG_VERBS | _GERUNDS | frozenset(
+    "please pls kindly can could would will and then just also".split())
+
+
+def _polite_mind(toks: list[str]) -> list[str]:
+    """A please said as "if you don't mind" ("if you do not mind, switch the AC off in lab 1", read as a negated order
+    and refused) becomes "please" when an order or the message's end follows it."""
+    for words in _POLITE_MIND:
+        n = len(words)
+        for k in range(len(toks) - n, -1, -1):
+            if toks[k:k + n] == words and (k + n == len(toks) or toks[k + n] in _AFTER_POLITE):
+                toks = toks[:k] + ["please"] + toks[k + n:]
+    return toks
 _CHAT_WORDS = {"onn": "on", "onnn": "on", "offf": "off", "offff": "off",
                # Hindi in English letters: "lab 2 bhi" (too), "switch it off yaar" (a friend, said like "buddy").
                "bhi": "too", "yaar": "buddy",
@@ -2131,12 +2153,20 @@ def _at_home(f: _Facts) -> bool:
             toks[k + 1] in _OWN_VEHICLES or toks[k + 1] == "room" and set(toks) & {"hostel", "pg", "flat", "home"})
             for k, t in enumerate(toks)):
         return True  # "cool down my car, switch its AC on", "turn off my room lights in hostel 3": one's own
+    if not (f.rooms or f.buildings) and any(
+            t in ("the", "our") and toks[k - 1:k] and toks[k - 1] in ("in", "inside", "of") and toks[k + 1:k + 2]
+            and toks[k + 1] in _VEHICLES and toks[k + 2:k + 3] not in _VEHICLE_PLACES for k, t in enumerate(toks)):
+        return True  # "switch off the lights in the car, I left them on" (voice-kinds12): asked "Which room?"
     return not (f.rooms or f.buildings) and any(
         t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
             toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS
             or toks[k - 1] in ("in", "on", "inside") and toks[k + 1] in _MIND_WORDS) for k, t in enumerate(toks))
 
 
+# Vehicles: never a campus room, whoever's they are ("the lights in the car", "the AC of the bus").
+_VEHICLES = frozenset("car cars bike scooter vehicle cab bus van taxi truck jeep auto rickshaw".split())
+# A place named after vehicles ("the car parking", "the bus stop") is a place the campus lacks, asked back as any.
+_VEHICLE_PLACES = tuple([w] for w in "parking park shed stand stop lot garage shelter depot bay".split())
 # A relative's or friend's ("my dad's office", "my uncle's shop"): their place is none of the campus's rooms.
 _KIN = frozenset("dads dad fathers mothers moms mums mummys papas uncles aunts auntys aunties brothers sisters bros cousins "
                  "friends friend grandmas grandpas grandmothers grandfathers nanis dadis parents neighbours neighbors "

@@ -107,9 +107,9 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop()
     while out and out[0].text == COMMA:
         out.pop(0)
-    return _hundreds_joined(_restarted_numbers(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
+    return _hundreds_joined(_restarted_numbers(_to_heard_2(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
         _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_past_homophones(
-        mended(_said_once(out))))))))))))))))))
+        mended(_said_once(out)))))))))))))))))))
 
 
 def _room_digit_oh(out: list[HeardWord]) -> bool:
@@ -206,6 +206,13 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
                 before in _LAB_NAMES or (after == "block" and before in _BLOCK_BEFORE) or (
                 (after[:1].isdigit() or after in _UNIT_WORDS) and before in ("", COMMA, "in", "at", "for", "to"))):
             out.append(HeardWord("lab", word.confidence))
+        elif (word.text in _LAB_HEARD and before in ("in", "of", "for", "the") and _lab_number(words, i + 1)):
+            # "what have i got lined up in love too", "the consumption of live to this week" (voice-kinds12: Piper's
+            # "lab two"): a lab's number said after it, at a clause end; guessed, so a switch on it asks first.
+            k = i + 1 + (after == COMMA)
+            number = _HOMOPHONES.get(words[k].text, _NUMBER_WORDS.get(words[k].text, words[k].text))
+            out += [HeardWord("lab", min(word.confidence, GUESSED)), HeardWord(number, min(words[k].confidence, GUESSED))]
+            i = k
         elif before == "electronic" and word.text in _S_LAB:
             out[-1] = HeardWord("electronics", out[-1].confidence)
             out.append(HeardWord("lab", word.confidence))
@@ -248,6 +255,21 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
     return out
 
 
+# "lab" as Whisper writes it before a lab's number ("in love too", "of live to"), and the numbers said after it.
+_LAB_HEARD = frozenset({"love", "live"})
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3"}
+_LAB_NUMBERS = frozenset({"1", "2", "3", "one", "two", "three", "to", "too", "won"})
+# What may follow the lab's number: the note's or clause's end, or when.
+_AFTER_LAB_NUMBER = frozenset({"", COMMA, "this", "today", "yesterday", "tomorrow", "last", "next", "now", "please",
+                               "right", "on", "off"})
+
+
+def _lab_number(words: list[HeardWord], k: int) -> bool:
+    """Whether a lab's number (a comma may come first) starts at `k` and ends a clause or comes before a when."""
+    k += _text_at(words, k) == COMMA
+    return _text_at(words, k) in _LAB_NUMBERS and _text_at(words, k + 1) in _AFTER_LAB_NUMBER
+
+
 def _text_at(words: list[HeardWord], i: int) -> str:
     return words[i].text if 0 <= i < len(words) else ""
 
@@ -260,7 +282,12 @@ def _restarted_numbers(words: list[HeardWord]) -> list[HeardWord]:
         if (out[i - 1].text in NUMBER_ROOM_HEADS and len(here) == 5 and here.isdigit()
                 and here[2:].startswith(here[:2])):
             out[i] = HeardWord(here[2:], out[i].confidence)
-    return out
+        elif (out[i - 1].text in NUMBER_ROOM_HEADS and len(here) == 1 and here.isdigit() and i + 1 < len(out)
+              and len(out[i + 1].text) == 2 and out[i + 1].text.isdigit() and out[i + 1].text[0] == "0"):
+            # "classroom 2 02" (voice-kinds12: Piper's "number two oh two", read as lab 2) is room 202.
+            out[i] = HeardWord(here + out[i + 1].text, min(out[i].confidence, out[i + 1].confidence))
+            out[i + 1] = HeardWord("", 1.0)
+    return [w for w in out if w.text]
 
 
 # What a correction's new mention starts with ("..., uh no, the fans", "..., uh no, in lab 2", "..., uh no, 102").
@@ -469,6 +496,8 @@ _POLITE_AFTER = (["mind"], ["kindly"], ["do", "me"])
 
 # A question's verb at its start ("is the AC on", "did the fans go off").
 _ASKING_VERBS = frozenset("is are was were do does did".split())
+# After a first "I" that was a hesitation: "i did the lights ...", "i is the AC ..." (never "I do the ...": an order).
+_I_ASKS = frozenset("is are was were did".split())
 
 
 # Words said before a hesitation at the start of a note ("so um are the fans on").
@@ -487,6 +516,12 @@ def _hesitation_first(words: list[HeardWord]) -> list[HeardWord]:
     if (len(words) > k + 2 and words[k].text == "i" and words[k + 1].text == "am"
             and words[k + 2].text in _REQUEST_STARTS):
         return [*words[:k], HeardWord("um", min(words[k].confidence, words[k + 1].confidence)), *words[k + 2:]]
+    if (len(words) > k + 2 and words[k].text == "i" and words[k + 1].text in _I_ASKS
+            and words[k + 2].text in ("the", "any", "anything", "all")):
+        # "i did the lights and the physics lab get switched off" (voice-kinds12: Piper's "uh did the lights ...",
+        # read as an order to switch them off): "I" never comes before a question's "did"/"is"/"are" and what it asks
+        # about; it is the hesitation said there. It only ever makes a question of it (which switches nothing).
+        return [*words[:k], HeardWord("um", words[k].confidence), *words[k + 1:]]
     if (len(words) > k + 2 and words[k].confidence < LEAD_UNSURE and words[k].text not in _REQUEST_STARTS
             and words[k + 1].text in _ASKING_VERBS and words[k + 2].text in NAMED_FROM):
         # "earth is the projector off ..." ("earth" at 0.07) -> "um is the projector off ...": a barely heard first
@@ -614,7 +649,10 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
             # switch with it asks first, as the other rules' guessed words do.
             out[i] = HeardWord("for", word.confidence)
             out[start:j] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[start:j]]
-        elif i + 2 < len(words) and words[i + 1].text in _FOR_WHOM:
+        elif i + 1 < len(words) and words[i + 1].text in _FOR_WHOM and (
+                i + 2 < len(words) or words[i + 1].text in _FOR_WHOM_LAST):
+            # "check the lights in the main hall 4 me" (voice-kinds12) ends the note with "for me": read as hall 4,
+            # the physics lab's lights were added to the auditorium's.
             # "... in the main hall 4 the guest lecture" (voice-kinds8): a lone 4 before "the"/"a"/"my" is no room
             # number (a room head or a clock lead before it was left out above); read as a room it added a second
             # place ("hall 4") and switched there unasked. "for" decides nothing, so it stays as sure as heard.
@@ -627,6 +665,26 @@ _FOR_WHOM = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "the
                        "today's", "tomorrow's", "everyone", "us", "me", "them",
                        # "4 another hour", "4 some time" (voice-kinds9: read as hall 4, the physics lab's lights too)
                        "another", "some"})
+
+
+# Of `_FOR_WHOM`, the words that may end the note after "for" ("... 4 me"): never a number's unit.
+_FOR_WHOM_LAST = frozenset({"me", "us", "them", "everyone"})
+# Verbs said after "to" when a named place is what will use or draw something ("expect the reading hall to draw").
+_AFTER_TO = frozenset("draw use consume cost burn spend run stay be need take pull".split())
+# Words before "room"/"hall" that name no place ("go to room 2 ...", "a room 2 ...").
+_NOT_NAMING = frozenset({"in", "a", "to", "into", "from", "at", "for", "my", "our", "this", "that", COMMA})
+
+
+def _to_heard_2(words: list[HeardWord]) -> list[HeardWord]:
+    """"expect the reading hall 2 draw tomorrow" -> "... hall to draw ...": Whisper's "to" after a named place's
+    "hall"/"room" (made a number as "room to" is, room 2) before a verb that follows "to" (voice-kinds12: read as the
+    reading hall and lab 2). "lab 2 use", "room 2 use" (a numbered place) stay rooms."""
+    out = list(words)
+    for i in range(2, len(words) - 1):
+        named = words[i - 1].text in ("room", "hall") and words[i - 2].text not in _PLACE_AFTER_IN | _NOT_NAMING
+        if words[i].text == "2" and named and words[i + 1].text in _AFTER_TO:
+            out[i] = HeardWord("to", words[i].confidence)
+    return out
 
 
 def _in_heard_an(words: list[HeardWord]) -> list[HeardWord]:
