@@ -97,7 +97,10 @@ def test_the_scale_changes_no_decision_only_the_numbers() -> None:
     # the scale, over the whole tuning corpus (its last 2,500 lines, once enough, came to hold no doubted parse after
     # the twelfth pass: the judge is sure of its own training lines); each confidence only moves toward 0.5.
     vocab = vocabulary_from_campus(load_campus_file(DEMO_CAMPUS))
-    judge = default_judge()
+    # The shipped judge is sure of nearly every line it was trained on (after the merges of 2026-12-07 10:20 UTC no
+    # dev parse was below 0.5), so its calibration is moved down by 1.5 in log-odds for both sides of 0.5 to be
+    # exercised: what is checked is the scale, which multiplies those log-odds whatever their bias.
+    judge = dataclasses.replace(default_judge(), calibration_bias=default_judge().calibration_bias - 1.5)
     examples = read_corpus(CORPUS_DIR / "dev.txt", vocab)
     fresh = score(Parser(vocab, judge), examples)
     as_dev = score(Parser(vocab, dataclasses.replace(judge, fresh_scale=1.0)), examples)
