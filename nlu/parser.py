@@ -1523,6 +1523,8 @@ class Parser:
         ("laptop" of the reading hall's laptop sockets) owned by a person, with no place said."""
         toks = f.toks
         for i, tok in enumerate(toks[:-1]):
+            if tok in _OWNERS and toks[i + 1] in lx.COMPUTER_WORDS:
+                return True  # "restart my pc, it's frozen": one's own machine, not the lab's computer sockets
             if tok not in _OWNERS or toks[i + 1] in _OWNED_PLACES \
                     or not set(toks[max(0, i - 3):i + 4]) & (_SWITCH_FORMS | {"on", "off", "shutdown"}):
                 continue

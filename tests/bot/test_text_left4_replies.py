@@ -36,3 +36,22 @@ async def test_the_same_question_with_a_room_switches(engine):
     await engine.fleet.switch(["cr-101-lights"], True)
     reply = await engine.on_text(FACULTY, "can you turn off the lights in classroom 101")
     assert reply.intent != "help" and engine.fleet.state("cr-101-lights").on is False, reply.text
+
+
+LAB_FACULTY = Sender(2002, 2002, "terminal")  # Prof. Rahul Nair: both computer labs
+
+
+async def test_the_pcs_are_the_computer_sockets_the_lab_asked_then_switched(engine):
+    await engine.fleet.switch(["lab-1-pcs", "lab-2-pcs"], True)
+    asked = await engine.on_text(LAB_FACULTY, "power off the PCs")
+    assert asked.outcome == "clarify" and "Computer Lab 1" in asked.text and "Computer Lab 2" in asked.text, asked.text
+    assert engine.fleet.state("lab-1-pcs").on is True and engine.fleet.state("lab-2-pcs").on is True
+    done = await engine.on_text(LAB_FACULTY, "lab 2")
+    assert engine.fleet.state("lab-2-pcs").on is False, done.text
+    assert engine.fleet.state("lab-1-pcs").on is True, done.text
+
+
+async def test_the_desktops_in_a_named_lab_are_switched(engine):
+    await engine.fleet.switch(["lab-1-pcs"], True)
+    reply = await engine.on_text(LAB_FACULTY, "shut the desktops in computer lab 1")
+    assert engine.fleet.state("lab-1-pcs").on is False, reply.text

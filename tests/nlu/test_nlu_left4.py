@@ -1,6 +1,6 @@
 """What the text parser still left (branch text-left4, issue 16): a question about what the bot CAN do that names a
-device action is help, not "Which room?"; the same modal with a room (or a bare request) stays a device command.
-Rules alone and with the judge."""
+device action is help, not "Which room?"; the same modal with a room (or a bare request) stays a device command; the
+machines a computer-like switch feeds ("the PCs", "the desktops") name that switch. Rules alone and with the judge."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from nlu.ability_asked import asks_what_bot_can
 from nlu.command import ParseContext
 from nlu.parser import Parser
+from nlu.vocabulary import BuildingEntry, RoomEntry, SwitchEntry, Vocabulary
 
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
 
@@ -79,3 +80,43 @@ def test_the_rule_needs_a_device_and_a_sign_that_the_ability_is_asked():
     assert not asks_what_bot_can("can you schedule a meeting".split(), False, False, False, False)
     assert not asks_what_bot_can("are you able to schedule the ac".split(), True, False, True, False)  # a time: a request
     assert not asks_what_bot_can("i heard you can switch off the lights please".split(), True, False, False, False)
+
+
+# The computer-like switches: both computer labs have "Computer sockets" (autovolt/demo/campus.yaml).
+@pytest.mark.parametrize("text, action", [("power off the PCs", "off"), ("power down the computers", "off"),
+                                          ("shut the desktops", "off"), ("switch the workstations on", "on")])
+def test_the_machines_name_the_computer_sockets_and_the_lab_is_asked(parser, text, action):
+    command = parser.parse(text, now=NOW)
+    assert (command.intent, command.action, command.device_types, command.switches) == (
+        "device_control", action, ("outlet",), ())
+    assert (command.clarification or "").startswith("Which one do you mean: Computer Lab 1"), command.clarification
+
+
+@pytest.mark.parametrize("text, room", [("power off the PCs in lab 2", "lab-2"), ("shut the desktops in computer lab 1",
+                                                                                 "lab-1")])
+def test_the_machines_in_a_lab_are_its_computer_sockets(parser, text, room):
+    command = parser.parse(text, now=NOW)
+    assert (command.intent, command.action, command.switches) == ("device_control", "off", (f"{room}-pcs",))
+
+
+def test_the_users_rooms_fix_which_computer_sockets(parser):
+    command = parser.parse("power off the PCs", ParseContext(user_rooms=("lab-2", "cr-101")), now=NOW)
+    assert (command.intent, command.switches, command.clarification) == ("device_control", ("lab-2-pcs",), None)
+
+
+def test_one_lab_with_computers_is_switched_without_a_question():
+    vocab = Vocabulary(
+        buildings=(BuildingEntry("main", "Main Block", ()),),
+        rooms=(RoomEntry("lab-a", "Lab A", "main", ()), RoomEntry("cr-1", "Classroom 1", "main", ())),
+        switches=(SwitchEntry("lab-a-pcs", "Computer sockets", "outlet", "lab-a", ()),
+                  SwitchEntry("cr-1-sockets", "Wall sockets", "outlet", "cr-1", ()),
+                  SwitchEntry("cr-1-lights", "Lights", "light", "cr-1", ())))
+    command = Parser(vocab).parse("shut the desktops", now=NOW)
+    assert (command.intent, command.action, command.switches, command.clarification) == (
+        "device_control", "off", ("lab-a-pcs",), None)
+
+
+@pytest.mark.parametrize("text", ["restart my pc, it's frozen", "my desktop won't switch on", "turn off your computer",
+                                  "the PCs in lab 2 are slow", "install chrome on the desktops in lab 1"])
+def test_ones_own_machine_or_a_remark_about_the_pcs_switches_nothing(parser, text):
+    assert parser.parse(text, now=NOW).intent == "unknown"
