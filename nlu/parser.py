@@ -1046,8 +1046,8 @@ class Parser:
             return "help", None, None  # "how do I set a timer with you": how to use the bot, whatever the task
         if _asks_how_to_use(f):
             return "help", None, None  # "how do I set a timer on the lights", "explain how scheduling works here"
-        if asks_what_bot_can(f.toks, f.has_device, bool(f.rooms and not f.everywhere or f.ambiguous_rooms or f.buildings or f.here
-                                          or f.unknown_places), times.when is not None or bool(times.moments),
+        placed = bool(f.rooms and not f.everywhere or f.ambiguous_rooms or f.buildings or f.here or f.unknown_places)
+        if asks_what_bot_can(f.toks, f.has_device, placed, times.when is not None or bool(times.moments),
                              context.previous is not None):
             return "help", None, None  # "is it true you can turn off the lights in any room": what it can do
         told = _temperatures_told(f.toks)  # "its 34 degrees outside": the weather, no setpoint asked for

@@ -78,7 +78,8 @@ def test_the_rule_needs_a_device_and_a_sign_that_the_ability_is_asked():
     assert not asks_what_bot_can(words, True, False, False, False)  # a request: the room is asked
     assert asks_what_bot_can("can you turn off the lights or only the fans".split(), True, False, False, False)
     assert not asks_what_bot_can("can you schedule a meeting".split(), False, False, False, False)
-    assert not asks_what_bot_can("are you able to schedule the ac".split(), True, False, True, False)  # a time: a request
+    # with a time it is a request
+    assert not asks_what_bot_can("are you able to schedule the ac".split(), True, False, True, False)
     assert not asks_what_bot_can("i heard you can switch off the lights please".split(), True, False, False, False)
 
 
