@@ -175,6 +175,10 @@ class Gazetteer:
                         and head[0] not in STOP_WORDS and head[0] not in lexicon.COMMON_WORDS and head[0] not in _TYPE_SYNONYMS:
                     self._add(head[:1], "switch", switch.id)
                     self.first_words.add(head[0])
+                if set(head) & lexicon.COMPUTER_WORDS and head[-1] not in lexicon.COMPUTER_WORDS:
+                    for word in lexicon.COMPUTER_WORDS:  # "Computer sockets": "the PCs", "the desktops"
+                        self._add((word,), "switch", switch.id)
+                        self._add((word, head[-1]), "switch", switch.id)  # "the PC sockets"
                 for words in _variants(name) | _head_synonyms(head):
                     if " ".join(words) in _TYPE_SYNONYMS and len(words) >= 2:
                         self.named_as_type[words].add(switch.id)

@@ -255,6 +255,10 @@ NOT_OUR_AFTER = frozenset(
     "prices brand brands warranty company companies factory catalogue catalog strip strips tape board boards saver "
     "savers".split())  # "the LED display board", "the screen saver on the pcs"
 
+# What people call the machines a computer-like switch feeds ("Computer sockets"): "power off the PCs", "shut the
+# desktops" name that switch (text-left4: refused before), as "the computers" did.
+COMPUTER_WORDS = frozenset("computer computers pc pcs desktop desktops workstation workstations".split())
+
 NUMBER_ROOM_HEADS = frozenset("room rooms classroom class cr lab laboratory hall number no num block".split())
 
 # Common English words that are never misspellings of a device or room ("like" is not "lite", "list" not "lite",

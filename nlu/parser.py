@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
+from nlu.ability_asked import asks_what_bot_can
 from nlu.command import Command, ParseContext, Period
 from nlu.corrections import Span, after_restart, corrects_itself, take_back
 from nlu.event_times import event_time_only
@@ -1053,6 +1054,10 @@ class Parser:
             return "help", None, None  # "how do I set a timer with you": how to use the bot, whatever the task
         if _asks_how_to_use(f):
             return "help", None, None  # "how do I set a timer on the lights", "explain how scheduling works here"
+        placed = bool(f.rooms and not f.everywhere or f.ambiguous_rooms or f.buildings or f.here or f.unknown_places)
+        if asks_what_bot_can(f.toks, f.has_device, placed, times.when is not None or bool(times.moments),
+                             context.previous is not None):
+            return "help", None, None  # "is it true you can turn off the lights in any room": what it can do
         told = _temperatures_told(f.toks)  # "its 34 degrees outside": the weather, no setpoint asked for
         said = f" {' '.join(t for i, t in enumerate(f.toks) if i not in told)} " if told else f.text
         if _OUT_OF_SCOPE.search(said) or (not (f.has_device or f.has_place) and any(  # "good morning, lights on"
@@ -1537,6 +1542,8 @@ class Parser:
         ("laptop" of the reading hall's laptop sockets) owned by a person, with no place said."""
         toks = f.toks
         for i, tok in enumerate(toks[:-1]):
+            if tok in _OWNERS and toks[i + 1] in lx.COMPUTER_WORDS:
+                return True  # "restart my pc, it's frozen": one's own machine, not the lab's computer sockets
             if tok not in _OWNERS or toks[i + 1] in _OWNED_PLACES \
                     or not set(toks[max(0, i - 3):i + 4]) & (_SWITCH_FORMS | {"on", "off", "shutdown"}):
                 continue
