@@ -45,19 +45,19 @@ def test_corpus_meets_targets(vocab, split: str) -> None:
         judge = dataclasses.replace(judge, fresh_scale=1.0)
     report = score(Parser(vocab, judge), examples).report()
     # Issue 16's targets: whole command >= 97 %, out of scope accepted <= 2 % (as a device command <= 0.5 %), ECE
-    # <= 0.05. The sixteenth fresh held-out part of 2026-12-07 (558 sentences, 286 out of scope; scored once after the
-    # nineteenth pass and text-nearmiss merged) stood at intent 97.7 %, whole command 96.1 %, out of scope accepted
-    # 0.7 % (2 of 286), as a device command 0.7 % and ECE 0.030 (docs/benchmarks.md). The
-    # held-out bounds below are that part's measured figures until the next part is scored (whole command and the
-    # device row were not met there), so that a regression fails without pretending the targets are met; the rest
-    # are the targets (dev.txt is scored by the judge trained on it, so its bounds are the targets).
+    # <= 0.05. The seventeenth fresh held-out part of 2026-12-07 (565 sentences, 273 out of scope; scored once at
+    # 3abac65 after the twentieth pass, text-left4 and the voice passes merged) stood at intent 98.2 %, whole command
+    # 96.8 %, out of scope accepted 0.7 % (2 of 273), as a device command 0.4 % (1) and ECE 0.027
+    # (docs/benchmarks.md). The whole-command bound below is that part's measured figure until the next part is
+    # scored (the target was not met there: 547 of 565, 549 needed), so that a regression fails without pretending
+    # the target is met; the rest are the targets (dev.txt is scored by the judge trained on it, so its bounds are the targets).
     # When a part is read it moves to dev.txt and the next fresh part's figures go here (until the lead places it,
     # test.txt holds its header and this skips).
     held_out = split == "test"
     assert report["intent_accuracy"] >= 97.0, report
-    assert report["whole_command_accuracy"] >= (96.1 if held_out else 97.0), report
+    assert report["whole_command_accuracy"] >= (96.8 if held_out else 97.0), report
     assert report["false_accept_rate"] <= 2.0, report
-    assert report["device_accept_rate"] <= (0.7 if held_out else 0.5), report
+    assert report["device_accept_rate"] <= 0.5, report
     assert report["ece"] <= 0.05, report
 
 
