@@ -1865,10 +1865,14 @@ class Parser:
             # named (the lamps are lights too), and a room alone switched everything there on; ask instead.
             clarification = DEVICE_QUESTION
         if not switches:
+            named: list[str] = []
             for options in f.switch_mentions:
                 for s in options:
                     _add(types, self.gaz.switches[s].type)
-            wanted = " and ".join(types) or "devices"
+                    _add(named, self.gaz.switches[s].name.lower())
+            # A switch asked for by its own name ("the desktops": the labs' Computer sockets) is said back by that
+            # name: "I found no outlet in Classroom 101" named a type the user never said.
+            wanted = " and ".join(named if named and not f.types else types) or "devices"
             where = ", ".join(self.gaz.rooms[r].name for r in rooms) or "that room"
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5

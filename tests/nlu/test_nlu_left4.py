@@ -121,3 +121,14 @@ def test_one_lab_with_computers_is_switched_without_a_question():
                                   "the PCs in lab 2 are slow", "install chrome on the desktops in lab 1"])
 def test_ones_own_machine_or_a_remark_about_the_pcs_switches_nothing(parser, text):
     assert parser.parse(text, now=NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text, said_back", [
+    ("power off the desktops in room 101", "I found no computer sockets in Classroom 101."),
+    ("switch off the stage lights in room 101", "I found no stage lights in Classroom 101."),
+    ("turn off the heater in room 102", "I found no heater in Classroom 102."),  # a type said as a type stays so
+])
+def test_a_switch_the_room_lacks_is_said_back_by_the_name_asked_for(parser, text, said_back):
+    command = parser.parse(text, now=NOW)
+    assert command.intent == "device_control" and not command.switches
+    assert command.clarification and command.clarification.startswith(said_back), command.clarification
