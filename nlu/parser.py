@@ -42,7 +42,7 @@ from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
 from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
 from nlu.vocabulary import Vocabulary
-from nlu.whereabouts import off_somewhere
+from nlu.whereabouts import off_somewhere, visits_you
 
 log = logging.getLogger(__name__)
 
@@ -301,6 +301,8 @@ _PLAIN_KINDS = frozenset({"tube light", "tube lights", "tubelight", "tubelights"
 # Every word of a device name ("exhaust", "fan", "tube", "lights"): what a plainly named switch is made of, and what
 # may follow "disconnect" as an order.
 _DEVICE_WORDS = frozenset(w for phrases in lx.DEVICE_SYNONYMS.values() for p in phrases for w in p.split())
+# Words that say "number" before a numeral.
+_NUMBER_WORDS = frozenset({"number", "no", "num", "nr"})
 _AFTER_OFF = frozenset({"in", "at", "now", "please", "pls", "plz", "too", "also", "asap", "rn"})
 _MASKS = {"room": PLACE, "rooms": PLACE, "building": PLACE, "everywhere": PLACE, "switch": SWITCH}
 # Words that name a place when a number or a letter follows ("room 204", "lab 9", "block Z"). When the campus has
@@ -610,9 +612,10 @@ class Parser:
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
                 end = i + 3 if toks[i + 2:i + 3] == ["unit"] else i + 2
                 toks[i:end] = [*toks[i + 1:end], _ORDINALS[toks[i]]]
-        # "AC number three", "ac unit number 2": the numbered unit ("AC unit 3"), not every AC plus a room 3.
+        # "AC number three", "ac unit number 2", "AC unit no. 2": the numbered unit ("AC unit 3"), not every AC plus
+        # a room 3 ("kill AC unit no. 2" switched lab 2's AC).
         for i in range(len(toks) - 2, 0, -1):
-            if toks[i] == "number" and toks[i - 1] in ("ac", "unit") and toks[i + 1].isdigit():
+            if toks[i] in _NUMBER_WORDS and toks[i - 1] in ("ac", "unit") and toks[i + 1].isdigit():
                 toks[i:i + 1] = [] if toks[i - 1] == "unit" else ["unit"]
         # "AC units 1 and 2", "ac unit 2 and 3": each unit numbered ("unit 1 and unit 2"); the second number was
         # dropped (unit 1 only) or, with "units", every unit of the room was switched.
@@ -938,6 +941,9 @@ class Parser:
                 continue
             if prev == "no" and tok == "1" and (i < 2 or toks[i - 2] not in lx.NUMBER_ROOM_HEADS):
                 continue  # "no one is in the auditorium": nobody, not room number 1
+            if prev in _NUMBER_WORDS and i > 1 and toks[i - 2] in _DEVICE_WORDS \
+                    and toks[i - 2] not in lx.NUMBER_ROOM_HEADS:
+                continue  # "fan number 3", "light no. 2": a device's own number, no room's
             rooms = self.gaz.rooms_by_number.get(tok)
             if not rooms:
                 continue
@@ -1114,6 +1120,8 @@ class Parser:
         if off_somewhere(f.toks) and not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms
                                           or f.buildings or f.pronoun or f.unknown_places):
             return "unknown", None, None  # "I'll be off campus tomorrow": where the speaker is, no switch
+        if visits_you(f.toks) and not (f.rooms or f.ambiguous_rooms or f.buildings or f.unknown_places):
+            return "unknown", None, None  # "put the kettle on, I'm coming over": said to a friend, no room of ours
         action = self._action(f)
         prev = context.previous
         if action is None and _answers_time(prev, f) \
