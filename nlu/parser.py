@@ -29,7 +29,7 @@ from nlu.event_times import event_time_only
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
-from nlu.hinglish import as_english
+from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
 from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
@@ -667,6 +667,11 @@ class Parser:
         for i in range(len(out) - 1):
             if out[i] in _HINDI_STATES and out[i + 1] in _HINDI_DO:
                 out[i] = _HINDI_STATES[out[i]]  # "ac chalu kr do", "fans band karo"
+        last = len(out) - 1
+        while last > 1 and out[last] in ("please", "pls", "plz", "now", "abhi"):
+            last -= 1
+        if last > 0 and out[last] in ("chalu", "chaalu") and out[last - 1] in self.gaz.words:
+            out[last] = "on"  # "AC chalu (please)": the order said without its "karo" (twenty-first pass)
         # "audi AC off pls": chat's short name of the auditorium, said as a place (never "my audi", the car).
         if "audi" in out and "auditorium" in self.gaz.words and not set(out) & _OWNERS:
             out = ["auditorium" if t == "audi" and (not i or out[i - 1] in ("the", "in", "at", "of")) else t
@@ -1653,6 +1658,7 @@ class Parser:
                 if before & _STRONG_VERBS or before & (lx.ACTION_VERBS | lx.PRONOUNS | _PAST_SWITCH | _COME_ON) \
                         or (nxt in ("the", "all", "every", "everything", "lights", "fans")
                             and bool({i + 1, i + 2, i + 3} & f.mentioned)) or i + 1 == len(toks) \
+                        or nxt in _HINDI_ORDER_ENDS - {"do"} \
                         or self._after_device(f, i):
                     return "on"
         return self._action_from(f, 0) if start else None
