@@ -237,6 +237,23 @@ _CLOCK_WORDS = frozenset({"am", "pm", "oclock"})  # "after the 2 pm lecture"
 _EVENT_ENDS = frozenset({"ends", "end", "finishes", "finish", "over", "done", "completes", "wraps"})
 
 
+def _event_clock_dropped(toks: list[str]) -> list[str]:
+    """"on for the 2 o'clock class, switch it on at 1:45 pm": the class's clock time names the class, and the order
+    has a time of its own (it asked which of two times was meant). Only when another clock time is said."""
+    for i in range(len(toks) - 3):
+        if toks[i] in _EVENT_LEADS and toks[i + 1][:1].isdigit() and toks[i + 2] in _CLOCK_WORDS \
+                and toks[i + 3] in _TIMED_EVENTS and _clock_time_besides(toks, i + 1, i + 3):
+            return toks[:i + 1] + toks[i + 3:]
+    return toks
+
+
+def _clock_time_besides(toks: list[str], start: int, end: int) -> bool:
+    """A clock time ("1:45", "6 pm", "at 5") outside toks[start:end]."""
+    return any(k not in range(start, end) and t[:1].isdigit() and (
+        ":" in t or toks[k + 1:k + 2] and toks[k + 1] in _CLOCK_WORDS or toks[k - 1:k] in (["at"], ["by"]))
+        for k, t in enumerate(toks))
+
+
 def _vague_time(toks: list[str]) -> bool:
     """A time only the sender knows: "at the end of the day", "after the test"."""
     text = f" {' '.join(toks)} "
@@ -612,6 +629,7 @@ class Parser:
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
                 end = i + 3 if toks[i + 2:i + 3] == ["unit"] else i + 2
                 toks[i:end] = [*toks[i + 1:end], _ORDINALS[toks[i]]]
+        toks = _event_clock_dropped(toks)
         # "AC number three", "ac unit number 2", "AC unit no. 2": the numbered unit ("AC unit 3"), not every AC plus
         # a room 3 ("kill AC unit no. 2" switched lab 2's AC).
         for i in range(len(toks) - 2, 0, -1):
@@ -1393,8 +1411,10 @@ class Parser:
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
         if f.asked and action is None and f.types and (f.rooms or f.buildings) and context.previous is None and all(
-                k in f.mentioned or t in lx.FILLER_WORDS or t in _CHECK_WORDS for k, t in enumerate(f.toks)):
-            return "status_query", None, None  # "quick check: room 202 fans?": a room and a device asked about
+                k in f.mentioned or f.masks.get(k) == PLACE or t in lx.FILLER_WORDS or t in _CHECK_WORDS
+                for k, t in enumerate(f.toks)):
+            # "quick check: room 202 fans?": a room and a device asked about ("101 ac?": a bare room number too)
+            return "status_query", None, None
         if f.asked and action is not None and not verb and f.has_device and context.previous is None and not (
                 cues & _PLEASE) and all(k in f.mentioned or t in _CHECK_WORDS or t in _ASKED_STATE for k, t in enumerate(f.toks)):
             return "status_query", None, None  # "lights on in seminar hall?": a state asked after, never an order
@@ -1634,6 +1654,10 @@ class Parser:
             if tok in ("open", "close", "closed", "shut") and (toks[i - 1:i] and toks[i - 1] in _OPENINGS
                                                               or tok != "shut" and set(toks[i + 1:i + 3]) & _OPENINGS):
                 continue  # "turn the ac off and keep the door open": the door's, not the AC's ("open" read as on)
+            if tok == "up" and i and i - 1 in f.mentioned and toks[i - 1] in ("lights", "light", "lamps") \
+                    and all(t in _AFTER_OFF or f.masks.get(k) == PLACE or t == "the"
+                            for k, t in enumerate(toks[i + 1:], start=i + 1)):
+                return "on"  # "stage lights up please": the stage's "up" ("she lights up the room" is no order)
             if tok in ("up", "down") and "bring" in toks[max(0, i - 7):i] and f.has_device:
                 return "on" if tok == "up" else "off"  # "bring the lights up in the seminar hall"
             if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 6):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
@@ -1891,6 +1915,9 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
+        if timing is not None and times.when is None and times.period is not None and times.period.end <= now \
+                and times.used and any(t in _RIGHT_NOW and k > max(times.used) for k, t in enumerate(f.toks)):
+            timing = None  # "I forgot to switch off the AC yesterday, can you switch it off now": the day is the story's
         if timing is None and not clarification:
             asked = _small_hours(f.toks, context.previous, times)
             timing = (asked, False) if asked else None  # "make it 1" after an untimed command: 1 am or 1 pm
