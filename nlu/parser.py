@@ -182,6 +182,8 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
 _HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm car bike scooter "
                         "vehicle cab hospital".split())  # "hospital": Whisper's "hostel" (voice-kinds9)
 _OWN_VEHICLES = frozenset("car bike scooter scooty vehicle cab".split())
+# One's dwelling, whatever "my" stands after ("my place" may be one's seat, "my room" one's classroom: not here).
+_DWELLINGS = frozenset("house home flat apartment pg hostel dorm quarters bedroom".split())
 # A thing of one's own mind or body: "the projector in my head is running overtime" (Whisper: "on my head").
 _MIND_WORDS = frozenset("head mind brain heart dreams".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
@@ -2209,6 +2211,9 @@ def _at_home(f: _Facts) -> bool:
             t in ("the", "our") and toks[k - 1:k] and toks[k - 1] in ("in", "inside", "of") and toks[k + 1:k + 2]
             and toks[k + 1] in _VEHICLES and toks[k + 2:k + 3] not in _VEHICLE_PLACES for k, t in enumerate(toks)):
         return True  # "switch off the lights in the car, I left them on" (voice-kinds12): asked "Which room?"
+    if not (f.rooms or f.buildings) and any(t == "my" and toks[k + 1:k + 2] and toks[k + 1] in _DWELLINGS
+                                            for k, t in enumerate(toks)):
+        return True  # "how many units did my house use last month": one's own home wherever "my" stands
     return not (f.rooms or f.buildings) and any(
         t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
             toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS
