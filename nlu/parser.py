@@ -1370,6 +1370,8 @@ class Parser:
             # with "what"/"when" ("what is the projector and the seminar hall going to switch off", Whisper's "when
             # is the projector in ..."; voice-kinds8) it is the same question, and was switched unasked.
             return "schedule_query", None, "list"
+        if _done_again(f, context.previous):
+            return "device_control", context.previous.action, None  # "can you do the fans too" after an order
         if negated and verb:
             return "unknown", None, None
         if first == "how" and f.toks[lead + 1:lead + 3] in (["do", "i"], ["can", "i"], ["should", "i"], ["do", "we"]) \
@@ -3194,6 +3196,19 @@ def _reason_after_more(f: _Facts) -> int:
                                 for k in range(start, len(toks))):
                 return start
     return len(toks)
+
+
+# "can you do the fans too", "could you do the same for lab 2 please": the order before, asked for again.
+_DO_AGAIN_FRAME = frozenset("can could would will you u please pls plz kindly do the same for too also as well and "
+                            "then now with in at there".split())
+
+
+def _done_again(f: _Facts, prev: Command | None) -> bool:
+    """A follow-up that asks the bot to "do" the previous order's action to other devices or places, with no other
+    word ("can you do the fans too" read as a status question about every fan)."""
+    return prev is not None and prev.intent == "device_control" and prev.action is not None \
+        and (f.has_device or f.has_place) and "do" in f.toks and bool(set(f.toks) & _MORE_WORDS) \
+        and all(k in f.mentioned or f.masks.get(k) == PLACE or t in _DO_AGAIN_FRAME for k, t in enumerate(f.toks))
 
 
 def _follow_up_shape(f: _Facts) -> str | None:
