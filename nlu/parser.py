@@ -239,6 +239,14 @@ _CLOCK_WORDS = frozenset({"am", "pm", "oclock"})  # "after the 2 pm lecture"
 _EVENT_ENDS = frozenset({"ends", "end", "finishes", "finish", "over", "done", "completes", "wraps"})
 
 
+def _day_told_apart(f: _Facts, times_used: frozenset[int]) -> bool:
+    """The day words end a first clause that tells something and names no device ("I'm on leave tomorrow, switch off
+    the fans now"; a bare "tomorrow, switch off the fans now" tells nothing else and still asks)."""
+    later = [c for c in f.clause_starts if c > max(times_used)]
+    return bool(later) and not any(k < min(later) for k in f.mentioned) \
+        and any(k not in times_used for k in range(min(later)))
+
+
 def _event_clock_dropped(toks: list[str]) -> list[str]:
     """"on for the 2 o'clock class, switch it on at 1:45 pm": the class's clock time names the class, and the order
     has a time of its own (it asked which of two times was meant). Only when another clock time is said."""
@@ -1919,9 +1927,12 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
-        if timing is not None and times.when is None and times.period is not None and times.period.end <= now \
-                and times.used and any(t in _RIGHT_NOW and k > max(times.used) for k, t in enumerate(f.toks)):
-            timing = None  # "I forgot to switch off the AC yesterday, can you switch it off now": the day is the story's
+        if timing is not None and times.when is None and times.period is not None and times.used and any(
+                t in _RIGHT_NOW and k > max(times.used) for k, t in enumerate(f.toks)) and (
+                times.period.end <= now or _day_told_apart(f, times.used)):
+            # "I forgot to switch off the AC yesterday, can you switch it off now", "I'm on leave tomorrow, switch
+            # off the fans now": the day is the story's, the order's time is now
+            timing = None
         if timing is None and not clarification:
             asked = _small_hours(f.toks, context.previous, times)
             timing = (asked, False) if asked else None  # "make it 1" after an untimed command: 1 am or 1 pm
