@@ -1667,9 +1667,12 @@ class Parser:
                                                               or tok != "shut" and set(toks[i + 1:i + 3]) & _OPENINGS):
                 continue  # "turn the ac off and keep the door open": the door's, not the AC's ("open" read as on)
             if tok == "up" and i and i - 1 in f.mentioned and toks[i - 1] in ("lights", "light", "lamps") \
+                    and toks[i + 1:i + 2] in ([], *([w] for w in _AFTER_OFF)) \
                     and all(t in _AFTER_OFF or f.masks.get(k) == PLACE or t == "the"
                             for k, t in enumerate(toks[i + 1:], start=i + 1)):
-                return "on"  # "stage lights up please": the stage's "up" ("she lights up the room" is no order)
+                # "stage lights up please", "lights up in room 101": the stage's "up" ("his smile lights up the staff
+                # room" has an object right after it: no order)
+                return "on"
             if tok in ("up", "down") and "bring" in toks[max(0, i - 7):i] and f.has_device:
                 return "on" if tok == "up" else "off"  # "bring the lights up in the seminar hall"
             if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 6):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
