@@ -239,6 +239,12 @@ _CLOCK_WORDS = frozenset({"am", "pm", "oclock"})  # "after the 2 pm lecture"
 _EVENT_ENDS = frozenset({"ends", "end", "finishes", "finish", "over", "done", "completes", "wraps"})
 
 
+def _not_now(toks: list[str]) -> bool:
+    """"but not now", "not yet", "not right now", "not immediately": the order is for later, at a time not said."""
+    return any(t == "not" and (toks[k + 1:k + 2] in (["now"], ["yet"], ["immediately"]) or toks[k + 1:k + 3]
+                               == ["right", "now"]) for k, t in enumerate(toks))
+
+
 def _day_told_apart(f: _Facts, times_used: frozenset[int]) -> bool:
     """The day words end a first clause that tells something and names no device ("I'm on leave tomorrow, switch off
     the fans now"; a bare "tomorrow, switch off the fans now" tells nothing else and still asks)."""
@@ -1939,6 +1945,9 @@ class Parser:
         if timing is None and not clarification:
             asked = _small_hours(f.toks, context.previous, times)
             timing = (asked, False) if asked else None  # "make it 1" after an untimed command: 1 am or 1 pm
+        if timing is None and not clarification and times.when is None and times.duration is None \
+                and _not_now(f.toks):
+            timing = ("At what time?", False)  # "turn all the fans off, but not now": it switched them at once
         if timing is None and not clarification and times.when is None and (vague_before or _vague_time(f.toks)):
             timing = ("At what time?", False)  # "at the end of the day": never now, and no clock time to guess
         until = None

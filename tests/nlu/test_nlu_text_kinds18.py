@@ -139,3 +139,14 @@ def test_do_it_too_after_an_order(demo: Parser) -> None:
     asked = demo.parse("are the fans on in the reading hall", now=NOW)
     command = demo.parse("can you do the AC too", now=NOW, context=ParseContext().after(asked))
     assert command.intent == "status_query", command  # after a question, a question
+
+
+def test_not_now_is_for_later(demo: Parser) -> None:
+    # Found beside the part (no line of it): "turn all the fans off, but not now" switched every fan at once.
+    for text in ("power the AC in lab 1 off, just not now", "switch the room 202 fans on but not yet"):
+        command = demo.parse(text, now=NOW)
+        assert command.clarification is not None and command.needs_time, command
+    command = demo.parse("turn the lab 1 AC off, not now but at 3 pm", now=NOW)
+    assert command.clarification is None and command.when == dt.datetime(2026, 11, 26, 15, 0, tzinfo=TZ), command
+    command = demo.parse("switch the room 202 fans on this minute, not later", now=NOW)
+    assert command.clarification is None and command.when is None, command
