@@ -21,7 +21,10 @@ _SURE_MARKERS = frozenset({("except", "for"), ("except",), ("excepting",), ("apa
 # After a marker, words that name no thing: "except that it's late", "but keep it quick".
 _NOT_A_THING = frozenset("that this it them if when when while now today tomorrow in on at for to".split())
 # One of them is in every message with an exception (a quick test before the markers are looked for).
-MARKER_WORDS = frozenset("except excepting apart than not leave leaving keep keeping".split())
+MARKER_WORDS = frozenset("except excepting apart than not leave leaving keep keeping but".split())
+# Before "but": a whole, so "but" opens an exception ("turn off all but the fans": read as one order it switched off
+# only the fans, the one thing to be left).
+_WHOLES_BEFORE_BUT = frozenset({"all", "everything"})
 # After "leave/keep X": the state X is to stay in. Opposite to the order's action, X is excepted; the same ("switch
 # on the fans and keep the lights on") is a second thing to switch, not an exception.
 _STAYS = {"on": "on", "running": "on", "off": "off", "alone": None, "untouched": None, "as": None}
@@ -50,6 +53,8 @@ def find_exclusion(toks: list[str], mentions: list[Mention]) -> Exclusion | None
     the stage lights in the auditorium") stay with the order."""
     for i in range(1, len(toks)):
         marker = next((m for m in _MARKERS if tuple(toks[i:i + len(m)]) == m), None)
+        if marker is None and toks[i] == "but" and toks[i - 1] in _WHOLES_BEFORE_BUT:
+            marker = ("except",)  # "all but the fans" is "all except the fans"
         if marker is None:
             continue
         keeps = marker[-1] in ("leave", "leaving", "keep", "keeping")
@@ -58,6 +63,8 @@ def find_exclusion(toks: list[str], mentions: list[Mention]) -> Exclusion | None
         j = i + len(marker)
         while j < len(toks) and toks[j] in ("the", "all", "both"):
             j += 1
+        if j < len(toks) and toks[j] in _PLACE_WORDS and _place_at(toks, j + 1, mentions):
+            j = _place_at(toks, j + 1, mentions)  # "except in the seminar hall": the place is the thing excepted
         first = next((m for m in mentions if m.start == j), None)
         if first is None and marker in _SURE_MARKERS and j < len(toks) and toks[j] not in _NOT_A_THING \
                 and (any(m.start < i and m.kind not in _PLACE_KINDS for m in mentions) or _names_a_whole(toks[:i])):
@@ -100,6 +107,13 @@ def find_exclusion(toks: list[str], mentions: list[Mention]) -> Exclusion | None
             continue  # nothing to switch named before the marker: no exception to an order
         return Exclusion(order=order, excepted=tuple(excepted), stays=stays, sure=sure)
     return None
+
+
+def _place_at(toks: list[str], j: int, mentions: list[Mention]) -> int:
+    """Where a place mention starts at `j` (past a "the"), or 0 when none does."""
+    if j < len(toks) and toks[j] == "the":
+        j += 1
+    return j if any(m.start == j and m.kind in _PLACE_KINDS for m in mentions) else 0
 
 
 def _only_trailing(toks: list[str], end: int, mentions: list[Mention]) -> bool:

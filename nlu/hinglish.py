@@ -10,7 +10,7 @@ from __future__ import annotations
 
 # Words with one English reading, whatever the message: amounts of time, parts of the day, "now".
 _WORDS = {"ghanta": ["hour"], "ghante": ["hours"], "ghanton": ["hours"], "minat": ["minutes"],
-          "abhi": ["now"], "mein": ["in"]}
+          "abhi": ["now"], "mein": ["in"], "aaj": ["today"], "aj": ["today"]}
 _PARTS_OF_DAY = {"subah": "morning", "savere": "morning", "shaam": "evening", "sham": "evening",
                  "raat": "night", "dopahar": "afternoon", "dophar": "afternoon"}
 # Forms of "kar" (do) and "de" (give) that end an order: "band kar dena", "on karna", "chalu karo".
@@ -34,7 +34,8 @@ _RUNNING = frozenset({"raha", "rahi", "rahe"})
 _HINDI = frozenset({"ki", "ka", "ke", "hai", "hain", "kya", "kitni", "kitna", "baje", "baad", "bijli", "mein",
                     "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar", "madad",
                     "chahiye", "ghar", "mera", "meri", "mere", "tera", "teri", "tere", "apna", "apni", "apne",
-                    "batti", "bujha", "bujhao", "kuch", "koi", "hafte", "liye", "kitne", "jal", "jala", "jalao"}) \
+                    "batti", "bujha", "bujhao", "kuch", "koi", "hafte", "liye", "kitne", "jal", "jala", "jalao",
+                    "aaj"}) \
     | ORDER_ENDS - {"do"} | _FUTURE | _RUNNING
 # Whose a thing is: "mera laptop on nahi ho raha" is one's own laptop (read as the reading hall's laptop sockets, it
 # switched them on: text-nearmiss).
@@ -62,6 +63,10 @@ def as_english(toks: list[str]) -> list[str]:
     if len(toks) > 3 and toks[-1] in _QUESTION_ENDS and toks[-2] in _RUNNING and toks[-3] in ("jal", "chal") \
             and "kya" not in toks:
         toks = ["kya", *toks]  # "reading hall ki lights jal rahi hain?": asked as "kya ... jal rahi hain" is
+    what_all = any(toks[i:i + 2] == ["kya", "kya"] for i in range(len(toks) - 1)) and toks[-1] in _QUESTION_ENDS
+    if what_all:
+        toks = toks[:-1]  # "... kya kya on hai": its "hai" is said as the "is" of "what all is" ("kya kya kar
+        # sakte ho", what all can you do, is no state asked)
     order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"] or toks[-1:] in (["bujha"], ["bujhao"], ["jala"], ["jalao"])
     past = bool(set(toks) & _PAST)
     future = bool(set(toks) & _FUTURE)
@@ -96,6 +101,8 @@ def as_english(toks: list[str]) -> list[str]:
             part = _PARTS_OF_DAY[t]
             out.extend([part] if prev in ("tomorrow", "yesterday", "today") else ["in", "the", part])
         elif t == "baje" and prev[:1].isdigit():
+            if len(out) > 1 and out[-2] not in ("at", "by", "till", "until", "se", "from", "to"):
+                out.insert(len(out) - 1, "at")  # "fans 2 baje chalu kar dena": at 2 o'clock, no lab 32
             out.append("oclock")
             if pending:
                 out.extend(["in", "the", pending])
@@ -140,6 +147,12 @@ def as_english(toks: list[str]) -> list[str]:
         elif t == "jal" and nxt in _RUNNING:
             out.append("on")  # "lights jal rahi hain": the lights are burning
             skip = i + 1
+        elif t == "kya" and nxt == "kya" and what_all:
+            out.extend(["what", "all", "is"])  # "room 201 mein kya kya on hai": what all is on in room 201
+            until = i + 1
+        elif t in ("sab", "saara", "saare", "sabhi") and (not nxt or nxt in ORDER_ENDS | {"band", "chalu", "off", "on"}) \
+                and order:
+            out.append("everything")  # "band karo sab", "sab band kar do": switch everything off (where: asked)
         elif t == "sab" and nxt == "kuch":
             out.append("everything")
             skip = i + 1

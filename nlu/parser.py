@@ -29,7 +29,7 @@ from nlu.event_times import event_time_only
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
-from nlu.hinglish import as_english
+from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
 from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
@@ -42,7 +42,7 @@ from nlu.spelling import SpellFixer
 from nlu.textnorm import is_binary, tokens as norm_tokens
 from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
 from nlu.vocabulary import Vocabulary
-from nlu.whereabouts import off_somewhere
+from nlu.whereabouts import off_somewhere, visits_you
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +182,8 @@ _REMARK_VERBS = frozenset("drips drip dripping leaks leak leaking smells smellin
 _HOME_WORDS = frozenset("house home flat apartment hostel pg place bedroom parents quarters dorm car bike scooter "
                         "vehicle cab hospital".split())  # "hospital": Whisper's "hostel" (voice-kinds9)
 _OWN_VEHICLES = frozenset("car bike scooter scooty vehicle cab".split())
+# One's dwelling, whatever "my" stands after ("my place" may be one's seat, "my room" one's classroom: not here).
+_DWELLINGS = frozenset("house home flat apartment pg hostel dorm quarters bedroom".split())
 # A thing of one's own mind or body: "the projector in my head is running overtime" (Whisper: "on my head").
 _MIND_WORDS = frozenset("head mind brain heart dreams".split())
 # "how much does a fan use", "what is a kwh": a thing in general, not this campus's.
@@ -235,6 +237,37 @@ _EVENT_LEADS = frozenset({"the", "my", "our", "this", "today", "todays", "tomorr
                           "your", "next"})
 _CLOCK_WORDS = frozenset({"am", "pm", "oclock"})  # "after the 2 pm lecture"
 _EVENT_ENDS = frozenset({"ends", "end", "finishes", "finish", "over", "done", "completes", "wraps"})
+
+
+def _not_now(toks: list[str]) -> bool:
+    """"but not now", "not yet", "not right now", "not immediately": the order is for later, at a time not said."""
+    return any(t == "not" and (toks[k + 1:k + 2] in (["now"], ["yet"], ["immediately"]) or toks[k + 1:k + 3]
+                               == ["right", "now"]) for k, t in enumerate(toks))
+
+
+def _day_told_apart(f: _Facts, times_used: frozenset[int]) -> bool:
+    """The day words end a first clause that tells something and names no device ("I'm on leave tomorrow, switch off
+    the fans now"; a bare "tomorrow, switch off the fans now" tells nothing else and still asks)."""
+    later = [c for c in f.clause_starts if c > max(times_used)]
+    return bool(later) and not any(k < min(later) for k in f.mentioned) \
+        and any(k not in times_used for k in range(min(later)))
+
+
+def _event_clock_dropped(toks: list[str]) -> list[str]:
+    """"on for the 2 o'clock class, switch it on at 1:45 pm": the class's clock time names the class, and the order
+    has a time of its own (it asked which of two times was meant). Only when another clock time is said."""
+    for i in range(len(toks) - 3):
+        if toks[i] in _EVENT_LEADS and toks[i + 1][:1].isdigit() and toks[i + 2] in _CLOCK_WORDS \
+                and toks[i + 3] in _TIMED_EVENTS and _clock_time_besides(toks, i + 1, i + 3):
+            return toks[:i + 1] + toks[i + 3:]
+    return toks
+
+
+def _clock_time_besides(toks: list[str], start: int, end: int) -> bool:
+    """A clock time ("1:45", "6 pm", "at 5") outside toks[start:end]."""
+    return any(k not in range(start, end) and t[:1].isdigit() and (
+        ":" in t or toks[k + 1:k + 2] and toks[k + 1] in _CLOCK_WORDS or toks[k - 1:k] in (["at"], ["by"]))
+        for k, t in enumerate(toks))
 
 
 def _vague_time(toks: list[str]) -> bool:
@@ -301,6 +334,8 @@ _PLAIN_KINDS = frozenset({"tube light", "tube lights", "tubelight", "tubelights"
 # Every word of a device name ("exhaust", "fan", "tube", "lights"): what a plainly named switch is made of, and what
 # may follow "disconnect" as an order.
 _DEVICE_WORDS = frozenset(w for phrases in lx.DEVICE_SYNONYMS.values() for p in phrases for w in p.split())
+# Words that say "number" before a numeral.
+_NUMBER_WORDS = frozenset({"number", "no", "num", "nr"})
 _AFTER_OFF = frozenset({"in", "at", "now", "please", "pls", "plz", "too", "also", "asap", "rn"})
 _MASKS = {"room": PLACE, "rooms": PLACE, "building": PLACE, "everywhere": PLACE, "switch": SWITCH}
 # Words that name a place when a number or a letter follows ("room 204", "lab 9", "block Z"). When the campus has
@@ -610,9 +645,11 @@ class Parser:
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
                 end = i + 3 if toks[i + 2:i + 3] == ["unit"] else i + 2
                 toks[i:end] = [*toks[i + 1:end], _ORDINALS[toks[i]]]
-        # "AC number three", "ac unit number 2": the numbered unit ("AC unit 3"), not every AC plus a room 3.
+        toks = _event_clock_dropped(toks)
+        # "AC number three", "ac unit number 2", "AC unit no. 2": the numbered unit ("AC unit 3"), not every AC plus
+        # a room 3 ("kill AC unit no. 2" switched lab 2's AC).
         for i in range(len(toks) - 2, 0, -1):
-            if toks[i] == "number" and toks[i - 1] in ("ac", "unit") and toks[i + 1].isdigit():
+            if toks[i] in _NUMBER_WORDS and toks[i - 1] in ("ac", "unit") and toks[i + 1].isdigit():
                 toks[i:i + 1] = [] if toks[i - 1] == "unit" else ["unit"]
         # "AC units 1 and 2", "ac unit 2 and 3": each unit numbered ("unit 1 and unit 2"); the second number was
         # dropped (unit 1 only) or, with "units", every unit of the room was switched.
@@ -664,6 +701,11 @@ class Parser:
         for i in range(len(out) - 1):
             if out[i] in _HINDI_STATES and out[i + 1] in _HINDI_DO:
                 out[i] = _HINDI_STATES[out[i]]  # "ac chalu kr do", "fans band karo"
+        last = len(out) - 1
+        while last > 1 and out[last] in ("please", "pls", "plz", "now", "abhi"):
+            last -= 1
+        if last > 0 and out[last] in ("chalu", "chaalu") and out[last - 1] in self.gaz.words:
+            out[last] = "on"  # "AC chalu (please)": the order said without its "karo" (twenty-first pass)
         # "audi AC off pls": chat's short name of the auditorium, said as a place (never "my audi", the car).
         if "audi" in out and "auditorium" in self.gaz.words and not set(out) & _OWNERS:
             out = ["auditorium" if t == "audi" and (not i or out[i - 1] in ("the", "in", "at", "of")) else t
@@ -938,6 +980,9 @@ class Parser:
                 continue
             if prev == "no" and tok == "1" and (i < 2 or toks[i - 2] not in lx.NUMBER_ROOM_HEADS):
                 continue  # "no one is in the auditorium": nobody, not room number 1
+            if prev in _NUMBER_WORDS and i > 1 and toks[i - 2] in _DEVICE_WORDS \
+                    and toks[i - 2] not in lx.NUMBER_ROOM_HEADS:
+                continue  # "fan number 3", "light no. 2": a device's own number, no room's
             rooms = self.gaz.rooms_by_number.get(tok)
             if not rooms:
                 continue
@@ -1114,6 +1159,8 @@ class Parser:
         if off_somewhere(f.toks) and not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms
                                           or f.buildings or f.pronoun or f.unknown_places):
             return "unknown", None, None  # "I'll be off campus tomorrow": where the speaker is, no switch
+        if visits_you(f.toks) and not (f.rooms or f.ambiguous_rooms or f.buildings or f.unknown_places):
+            return "unknown", None, None  # "put the kettle on, I'm coming over": said to a friend, no room of ours
         action = self._action(f)
         prev = context.previous
         if action is None and _answers_time(prev, f) \
@@ -1337,6 +1384,8 @@ class Parser:
             # with "what"/"when" ("what is the projector and the seminar hall going to switch off", Whisper's "when
             # is the projector in ..."; voice-kinds8) it is the same question, and was switched unasked.
             return "schedule_query", None, "list"
+        if _done_again(f, context.previous):
+            return "device_control", context.previous.action, None  # "can you do the fans too" after an order
         if negated and verb:
             return "unknown", None, None
         if first == "how" and f.toks[lead + 1:lead + 3] in (["do", "i"], ["can", "i"], ["should", "i"], ["do", "we"]) \
@@ -1380,8 +1429,10 @@ class Parser:
         if statusish or (question and (f.has_device or (action and f.has_place)) and first not in ("how",)):
             return "status_query", None, None
         if f.asked and action is None and f.types and (f.rooms or f.buildings) and context.previous is None and all(
-                k in f.mentioned or t in lx.FILLER_WORDS or t in _CHECK_WORDS for k, t in enumerate(f.toks)):
-            return "status_query", None, None  # "quick check: room 202 fans?": a room and a device asked about
+                k in f.mentioned or f.masks.get(k) == PLACE or t in lx.FILLER_WORDS or t in _CHECK_WORDS
+                for k, t in enumerate(f.toks)):
+            # "quick check: room 202 fans?": a room and a device asked about ("101 ac?": a bare room number too)
+            return "status_query", None, None
         if f.asked and action is not None and not verb and f.has_device and context.previous is None and not (
                 cues & _PLEASE) and all(k in f.mentioned or t in _CHECK_WORDS or t in _ASKED_STATE for k, t in enumerate(f.toks)):
             return "status_query", None, None  # "lights on in seminar hall?": a state asked after, never an order
@@ -1621,6 +1672,13 @@ class Parser:
             if tok in ("open", "close", "closed", "shut") and (toks[i - 1:i] and toks[i - 1] in _OPENINGS
                                                               or tok != "shut" and set(toks[i + 1:i + 3]) & _OPENINGS):
                 continue  # "turn the ac off and keep the door open": the door's, not the AC's ("open" read as on)
+            if tok == "up" and i and i - 1 in f.mentioned and toks[i - 1] in ("lights", "light", "lamps") \
+                    and toks[i + 1:i + 2] in ([], *([w] for w in _AFTER_OFF)) \
+                    and all(t in _AFTER_OFF or f.masks.get(k) == PLACE or t == "the"
+                            for k, t in enumerate(toks[i + 1:], start=i + 1)):
+                # "stage lights up please", "lights up in room 101": the stage's "up" ("his smile lights up the staff
+                # room" has an object right after it: no order)
+                return "on"
             if tok in ("up", "down") and "bring" in toks[max(0, i - 7):i] and f.has_device:
                 return "on" if tok == "up" else "off"  # "bring the lights up in the seminar hall"
             if tok in lx.OFF_WORDS or (tok == "close" and f.has_device) or (tok == "down" and i and set(toks[max(0, i - 6):i]) & {"power", "shut", "shutting", "powering", "shuts"}):
@@ -1645,6 +1703,7 @@ class Parser:
                 if before & _STRONG_VERBS or before & (lx.ACTION_VERBS | lx.PRONOUNS | _PAST_SWITCH | _COME_ON) \
                         or (nxt in ("the", "all", "every", "everything", "lights", "fans")
                             and bool({i + 1, i + 2, i + 3} & f.mentioned)) or i + 1 == len(toks) \
+                        or nxt in _HINDI_ORDER_ENDS - {"do"} \
                         or self._after_device(f, i):
                     return "on"
         return self._action_from(f, 0) if start else None
@@ -1877,9 +1936,18 @@ class Parser:
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
         timing = None if clarification else _timing_question(times, now)
+        if timing is not None and times.when is None and times.period is not None and times.used and any(
+                t in _RIGHT_NOW and k > max(times.used) for k, t in enumerate(f.toks)) and (
+                times.period.end <= now or _day_told_apart(f, times.used)):
+            # "I forgot to switch off the AC yesterday, can you switch it off now", "I'm on leave tomorrow, switch
+            # off the fans now": the day is the story's, the order's time is now
+            timing = None
         if timing is None and not clarification:
             asked = _small_hours(f.toks, context.previous, times)
             timing = (asked, False) if asked else None  # "make it 1" after an untimed command: 1 am or 1 pm
+        if timing is None and not clarification and times.when is None and times.duration is None \
+                and _not_now(f.toks):
+            timing = ("At what time?", False)  # "turn all the fans off, but not now": it switched them at once
         if timing is None and not clarification and times.when is None and (vague_before or _vague_time(f.toks)):
             timing = ("At what time?", False)  # "at the end of the day": never now, and no clock time to guess
         until = None
@@ -2168,6 +2236,9 @@ def _at_home(f: _Facts) -> bool:
             t in ("the", "our") and toks[k - 1:k] and toks[k - 1] in ("in", "inside", "of") and toks[k + 1:k + 2]
             and toks[k + 1] in _VEHICLES and toks[k + 2:k + 3] not in _VEHICLE_PLACES for k, t in enumerate(toks)):
         return True  # "switch off the lights in the car, I left them on" (voice-kinds12): asked "Which room?"
+    if not (f.rooms or f.buildings) and any(t == "my" and toks[k + 1:k + 2] and toks[k + 1] in _DWELLINGS
+                                            for k, t in enumerate(toks)):
+        return True  # "how many units did my house use last month": one's own home wherever "my" stands
     return not (f.rooms or f.buildings) and any(
         t == "my" and toks[k - 1:k] and toks[k + 1:k + 2] and (
             toks[k - 1] in ("in", "at", "to", "inside") and toks[k + 1] in _HOME_WORDS
@@ -3148,6 +3219,19 @@ def _reason_after_more(f: _Facts) -> int:
                                 for k in range(start, len(toks))):
                 return start
     return len(toks)
+
+
+# "can you do the fans too", "could you do the same for lab 2 please": the order before, asked for again.
+_DO_AGAIN_FRAME = frozenset("can could would will you u please pls plz kindly do the same for too also as well and "
+                            "then now with in at there".split())
+
+
+def _done_again(f: _Facts, prev: Command | None) -> bool:
+    """A follow-up that asks the bot to "do" the previous order's action to other devices or places, with no other
+    word ("can you do the fans too" read as a status question about every fan)."""
+    return prev is not None and prev.intent == "device_control" and prev.action is not None \
+        and (f.has_device or f.has_place) and "do" in f.toks and bool(set(f.toks) & _MORE_WORDS) \
+        and all(k in f.mentioned or f.masks.get(k) == PLACE or t in _DO_AGAIN_FRAME for k, t in enumerate(f.toks))
 
 
 def _follow_up_shape(f: _Facts) -> str | None:

@@ -58,7 +58,10 @@ _SUBS = (
     (re.compile(r"'ve\b"), " have"),
     (re.compile(r"'d\b"), " would"),
     (re.compile(r"\bi'm\b"), "i am"),
-    (re.compile(r"\b(today|tomorrow|yesterday|tonight|week|month|year|weekend)'s\b"), r"\1"),
+    (re.compile(r"\b(today|tomorrow|yesterday|tonight|week|month|year|weekend|monday|tuesday|wednesday|thursday|"
+                r"friday|saturday|sunday)'s\b"), r"\1"),  # "next monday's usage": the day (it was "mondays")
+    # "the week so far": this week until now (no period was read: twenty-first pass).
+    (re.compile(r"\bthe (week|month|year) (so far|till now|until now|to date)\b"), r"this \1 \2"),
     # A room number's possessive, "room one oh one's energy", "lab 2's fans": the number, not "ones" (voice-kinds10:
     # "room 10 ones" was asked back as room 10).
     (re.compile(r"\b((?:room|lab|classroom|hall|one|two|three|four|five|six|seven|eight|nine|zero|oh|\d+)\s+)"
@@ -70,6 +73,8 @@ _SUBS = (
     (re.compile(r"\b2nite\b"), "tonight"),
     (re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])"), " "),
     (re.compile(r"(?<!\d):|:(?!\d)"), " "),
+    # "lights@lab1 off": chat's "@" between two words is "in" ("@ 5 pm" stays a time).
+    (re.compile(r"(?<=[a-z])@(?=[a-z])"), " in "),
     (re.compile(r"[^a-z0-9:@ ]+"), " "),
 )
 

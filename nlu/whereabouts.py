@@ -13,6 +13,8 @@ from nlu.timeexpr import WEEKDAYS
 _BEING = frozenset("be am is are was were been being stay stays staying stayed live lives living lived go goes "
                    "going went gone head heading headed work working worked eat eating ate".split())
 _PLACES = frozenset({"campus", "site", "duty"})
+# "I'm on leave on Friday" asked what to switch on: being on leave is where the speaker is not (twenty-first pass).
+_AWAY = frozenset({"leave", "holiday", "holidays", "vacation"})
 # The speaker leaving the chat or work: "I'm switching off for the weekend", "we're logging off now".
 _SIGN_OFF = frozenset({"switching", "logging", "signing", "clocking", "checking", "heading"})
 _SPEAKERS = frozenset({"i", "we"})
@@ -30,7 +32,8 @@ def off_somewhere(toks: list[str]) -> bool:
     requires that no device or room is named)."""
     spans: list[tuple[int, int]] = []
     for i, t in enumerate(toks[:-1]):
-        if t in ("off", "on") and toks[i + 1] in _PLACES and i and toks[i - 1] in _BEING:
+        if (t in ("off", "on") and toks[i + 1] in _PLACES or t == "on" and toks[i + 1] in _AWAY) \
+                and i and toks[i - 1] in _BEING:
             spans.append((i, i + 2))
         elif t in _SIGN_OFF and toks[i + 1] == "off" and _said_by_speaker(toks, i) \
                 and toks[i + 2:i + 3] in ([], *([w] for w in _AFTER_SIGN_OFF)) \
@@ -52,3 +55,15 @@ def _said_by_speaker(toks: list[str], verb: int) -> bool:
     """"i am switching off", "we are logging off": the verb's subject is the speaker, one "am/are" between."""
     before = toks[max(0, verb - 2):verb]
     return bool(before) and before[0] in _SPEAKERS and (len(before) == 1 or before[1] in ("am", "are", "will"))
+
+
+# "I'm coming over", "we'll come round": the speaker visits the one addressed, a person with a kettle of their own.
+_VISITS = frozenset({"over", "round", "around"})
+_COMING = frozenset({"coming", "come", "dropping", "popping"})
+
+
+def visits_you(toks: list[str]) -> bool:
+    """Whether the speaker says they are coming over to the one addressed ("put the kettle on, I'm coming over"
+    switched the staff room's kettle on: a message for a friend; the caller requires that no place is named)."""
+    return any(t in _COMING and toks[i + 1] in _VISITS and _said_by_speaker(toks, i)
+               for i, t in enumerate(toks[:-1]))
