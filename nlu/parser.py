@@ -33,6 +33,7 @@ from nlu.hinglish import as_english
 from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
+from nlu.named_kinds import which_named_one
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.retraction import takes_back
 from nlu.settings_asked import asks_a_setting
@@ -1888,6 +1889,15 @@ class Parser:
             where = ", ".join(self.gaz.rooms[r].name for r in rooms) or "that room"
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
+        if not clarification and f.types and not f.switch_mentions and not everything:
+            # "turn on the fake lights in the main hall" (Whisper's "stage"): one of the hall's named lights, asked.
+            named: dict[str, list[str]] = {}
+            for s in switches:
+                if self.gaz.switches[s].type in f.types:
+                    named.setdefault(self.gaz.switches[s].type, []).append(self.gaz.switches[s].name)
+            places = {i for i, m in f.masks.items() if m == PLACE}
+            clarification = which_named_one(f.toks, f.mentioned, places, self.gaz.words, named)
+            confidence = 0.5 if clarification else confidence
         timing = None if clarification else _timing_question(times, now)
         if timing is None and not clarification:
             asked = _small_hours(f.toks, context.previous, times)

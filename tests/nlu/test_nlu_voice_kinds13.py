@@ -107,3 +107,23 @@ def test_get_a_device_started_switches_it_on(demo: Parser, text: str, switch: tu
 ])
 def test_get_started_without_our_device_is_no_order(demo: Parser, text: str) -> None:
     assert demo.parse(text, now=NOW).intent != "device_control"
+
+
+@pytest.mark.parametrize("text", [
+    "switch on the fake lights in the auditorium",
+    "turn the odd lights off in the main hall",
+])
+def test_an_odd_word_before_a_type_of_several_named_switches_asks_which(demo: Parser, text: str) -> None:
+    # "can you turn on the stage lights in the main hall" heard "... the fake lights ...": both lights went on unasked.
+    c = demo.parse(text, now=NOW)
+    assert c.intent == "device_control" and c.clarification is not None and "Stage lights" in c.clarification, c
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("switch on the stage lights in the auditorium", ("auditorium-stage-lights",)),
+    ("turn off all the lights in the main hall", ("auditorium-lights", "auditorium-stage-lights")),
+    ("turn on the fake lights in room 101", ("cr-101-lights",)),  # one light switch there: nothing to choose
+])
+def test_a_name_all_or_a_single_switch_is_switched_as_said(demo: Parser, text: str, switches: tuple[str, ...]) -> None:
+    c = demo.parse(text, now=NOW)
+    assert (c.intent, c.clarification, tuple(sorted(c.switches))) == ("device_control", None, switches), c
