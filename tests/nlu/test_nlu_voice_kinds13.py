@@ -127,3 +127,9 @@ def test_an_odd_word_before_a_type_of_several_named_switches_asks_which(demo: Pa
 def test_a_name_all_or_a_single_switch_is_switched_as_said(demo: Parser, text: str, switches: tuple[str, ...]) -> None:
     c = demo.parse(text, now=NOW)
     assert (c.intent, c.clarification, tuple(sorted(c.switches))) == ("device_control", None, switches), c
+
+
+@pytest.mark.parametrize("text", ["what sorts of things do you know about", "tell me what kinds of stuff you do"])
+def test_sorts_of_things_asks_for_help(demo: Parser, text: str) -> None:
+    # "what sort of things do you understand" written "what sorts of things ..." (espeak-ng clean): out of scope.
+    assert demo.parse(text, now=NOW).intent == "help"
