@@ -33,9 +33,9 @@ def which_named_one(toks: Sequence[str], mentioned: Collection[int], places: Col
     if not odd:
         return None
     kind, names = next(iter(several.items()))
-    return f"Which {toks_plural(kind)} do you mean: {' or '.join(sorted(set(names)))}?"
+    return f"Which {_plural(kind)} do you mean: {' or '.join(sorted(set(names)))}?"
 
 
-def toks_plural(kind: str) -> str:
+def _plural(kind: str) -> str:
     """"light" -> "lights", "ac" -> "ACs"."""
     return "ACs" if kind == "ac" else f"{kind}s"
