@@ -146,6 +146,11 @@ HELP_PHRASES = (
     "what you are able to do", "what you are able to help", "what you are capable", "what you are able to handle",
     # "what kinds of requests does this bot take" written "what kinds of request is this bot tape".
     "kinds of request", "sorts of request", "types of request",
+    # voice-kinds13: "I could use a hand figuring you out".
+    "figuring you out", "figure you out", "figuring out how you", "figure out how you", "figuring out this bot",
+    "figure out this bot", "figuring out how to use", "figure out how to use",
+    # Whisper's plural of "what sort of things do you understand" (espeak-ng clean, out of scope).
+    "what sorts of things", "what sorts of stuff", "sorts of things you", "what kinds of stuff",
 ) + tuple(f"{kind} of {what}" for kind in ("kind", "kinds", "sort", "sorts", "type", "types")
           for what in ("requests", "questions", "commands", "messages"))
 HELP_WORDS = frozenset({"help", "commands", "instructions", "usage", "guide", "menu", "tutorial", "features",

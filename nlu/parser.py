@@ -33,6 +33,7 @@ from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
 from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
+from nlu.named_kinds import which_named_one
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.retraction import takes_back
 from nlu.settings_asked import asks_a_setting
@@ -75,6 +76,9 @@ _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop e
 _QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "
                              "did do does who".split())
 _PAST_QUESTION = frozenset({"did", "have", "has", "who"})  # "who switched on the fans": asks, never switches
+# A schedule question in the past tense ("what was scheduled for monday"): its weekday is the one gone.
+_PAST_SCHEDULE_WORDS = frozenset({"was", "were", "ran", "happened", "went", "executed", "fired", "yesterday", "last",
+                                  "ago"})
 _SUBJECTS = frozenset({"i", "we", "you", "u", "they"})
 _PERSONS = frozenset({"me", "him", "her", "us", "you", "u", "everyone", "everybody"})
 _SWITCH_FORMS = frozenset("turn turns turned turning switch switches switched switching shut shuts power powers "
@@ -192,7 +196,9 @@ _GENERIC_NEXT = frozenset("unit kwh kw watt typical normal single standard regul
 _CANCEL_PHRASES = ("get rid of", "call off", "scrap", "scrub", "forget the", "forget about", "do away with",
                    "no longer need", "take away")
 _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone offline", "not reachable",
-                  "anything wrong", "something wrong", "anything odd", "something odd", "anything weird",
+                  "anything wrong", "something wrong", "anything gone wrong", "something gone wrong",
+                  "anything went wrong", "something went wrong", "anything go wrong", "anything going wrong",
+                  "something going wrong", "anything odd", "something odd", "anything weird",
                   "something weird", "anything strange", "something strange", "anything fishy",
                   "out of the ordinary", "went offline", "devices down", "boards down", "wrong with",
                   "is wrong", "problem with", "problems with", "any problems", "any issues", "issue with",
@@ -860,6 +866,11 @@ class Parser:
             # "estimate the staff room's energy for monday": a forecast is of the coming monday, never the last one
             # (seventeenth pass: it forecast the monday gone).
             times = extract_times(toks, now, ahead=True)
+        elif intent == "schedule_query" and operation == "list" and times.period is not None and not times.future \
+                and not set(toks) & _PAST_SCHEDULE_WORDS:
+            # "what have I scheduled for monday": what is planned lies ahead, the coming monday (voice-kinds13: the
+            # monday gone, whose list is empty); "what ran on monday" keeps the last one.
+            times = extract_times(toks, now, ahead=True)
         if intent in ("unknown", "help"):
             return Command(text=raw, intent=intent)
         if facts.unknown_places and intent in _ASKS_ABOUT_PLACES:
@@ -1238,6 +1249,8 @@ class Parser:
                 and not set(self._strange_words(f)) - {f.toks[i] for i in f.mentioned}))
         if wished:
             action = "on"  # "we need the projector running in lab 2", "let the fans run", "run the fans for an hour"
+        if action is None and not question and first == "get" and _device_started(f):
+            action, wished = "on", True  # "get the projector started, will you" (voice-kinds13: refused)
         bare = _bare_on_off(f, lead)
         if bare is not None and (f.has_device or f.pronoun):
             # Indian English "pls off it", "kindly on the projector", "do the needful and off the fans": on/off as
@@ -1531,7 +1544,7 @@ class Parser:
             if tok in _SAME_IN_PAST and i - 1 in perfect and toks[max(0, i - 2):i - 1] and toks[i - 2] in _SUBJECTS | _DOERS:
                 return True  # "I've put the kettle on myself": done, told ("have put" is no wish)
             if tok in _SWITCH_FORMS | {"cut", "shut", "put", "left", "kept"} and prev in _DOERS \
-                    and not _after_order(f, i) \
+                    and not _after_order(f, i) and not _order_in_later_clause(f, i) \
                     and toks[max(0, i - 2):i - 1] not in (["can"], ["could"], ["will"], ["would"]):
                 return True  # "someone cut the power"; "can someone shut the projector" asks for it
             if tok in _SAME_IN_PAST | {"shutdown"} and prev in ("we", "i", "they") and i == 1 + (toks[:1] == ["and"]) \
@@ -1935,6 +1948,15 @@ class Parser:
             where = ", ".join(self.gaz.rooms[r].name for r in rooms) or "that room"
             clarification = f"I found no {wanted} in {where}. Which device do you mean?"
             confidence = 0.5
+        if not clarification and f.types and not f.switch_mentions and not everything:
+            # "turn on the fake lights in the main hall" (Whisper's "stage"): one of the hall's named lights, asked.
+            named: dict[str, list[str]] = {}
+            for s in switches:
+                if self.gaz.switches[s].type in f.types:
+                    named.setdefault(self.gaz.switches[s].type, []).append(self.gaz.switches[s].name)
+            places = {i for i, m in f.masks.items() if m == PLACE}
+            clarification = which_named_one(f.toks, f.mentioned, places, self.gaz.words, named)
+            confidence = 0.5 if clarification else confidence
         timing = None if clarification else _timing_question(times, now)
         if timing is not None and times.when is None and times.period is not None and times.used and any(
                 t in _RIGHT_NOW and k > max(times.used) for k, t in enumerate(f.toks)) and (
@@ -2389,6 +2411,13 @@ def _told_subject(f: _Facts, k: int) -> bool:
         k > 0 and f.toks[k].isdigit() and f.toks[k - 1] == "in" and bool(f.rooms))
 
 
+def _order_in_later_clause(f: _Facts, i: int) -> bool:
+    """An order in a clause after the one holding token `i`: "somebody left the projector running in room 202, shut
+    it off" (voice-kinds13: the story told first made the whole note a report, refused)."""
+    later = min((s for s in f.clause_starts if s > i), default=None)
+    return later is not None and _order_after(f, later)
+
+
 def _order_after(f: _Facts, start: int) -> bool:
     """A switch verb said as an order at or after `start`: "turn it off", "switch on the ...", not a noun ("is
     the switch on") and not an infinitive ("is it possible to turn ...", which has its own rule)."""
@@ -2522,7 +2551,10 @@ def _after_order(f: _Facts, i: int) -> bool:
 _PASS_ON = frozenset({"tell", "ask", "inform", "remind", "message", "call", "ping"})
 # How this bot is used for a task: "how do I set a timer on the lights", "explain how scheduling works here".
 _HOW_TO_TASKS = ("how do i set a timer", "how do i ask about", "how do i ask for", "how can i set a timer",
-                 "how am i supposed to set a timer", "how am i meant to set a timer")
+                 "how am i supposed to set a timer", "how am i meant to set a timer",
+                 # voice-kinds13: "how do I schedule something" (read as a list of schedules)
+                 "how do i schedule", "how can i schedule", "how would i schedule", "how should i schedule",
+                 "how do you schedule", "how to schedule", "how do i set up a schedule", "how can i set up a schedule")
 _BOT_TOPICS = frozenset("scheduling schedules schedule timers timer alerts alert forecasts forecast this bot".split())
 _OUR_THINGS = frozenset("room rooms device devices switch switches relay relays board boards".split())
 
@@ -2847,6 +2879,13 @@ def _device_going(f: _Facts) -> bool:
     """"going" right after a device named after a wish: "we'll need the fans going in the reading hall" ("going
     to", and "going" of a question, are other things)."""
     return any(t == "going" and i - 1 in f.mentioned and f.masks.get(i - 1) != PLACE
+               and f.toks[i + 1:i + 2] != ["to"] for i, t in enumerate(f.toks))
+
+
+def _device_started(f: _Facts) -> bool:
+    """"started", "going" or "running" right after a device: "get the projector started", "get the fans running"
+    (a place between them, "get lab 2 going", names nothing to start)."""
+    return any(t in ("started", "going", "running") and i - 1 in f.mentioned and f.masks.get(i - 1) != PLACE
                and f.toks[i + 1:i + 2] != ["to"] for i, t in enumerate(f.toks))
 
 

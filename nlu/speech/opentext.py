@@ -636,7 +636,8 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
     out = list(words)
     for i, word in enumerate(words):
         before = words[i - 1].text if i else ""
-        named = before in ("room", "hall") and i > 1 and words[i - 2].text not in _PLACE_AFTER_IN | {"in", "a", COMMA}
+        named = before in ("room", "hall", "block") and i > 1 \
+            and words[i - 2].text not in _PLACE_AFTER_IN | {"in", "a", COMMA}
         if word.text != "4" or (before in _NOT_FOR_AFTER and not named) or before.isdigit() or before in _AMOUNT_WORDS:
             continue  # "the staff room 4 30 minutes" ends a named room; "room 4 30 minutes" may be room 430
         # "4 the next two hours" (voice-kinds7): "for the next ..." before the amount.
@@ -657,7 +658,27 @@ def _for_heard_4(words: list[HeardWord]) -> list[HeardWord]:
             # number (a room head or a clock lead before it was left out above); read as a room it added a second
             # place ("hall 4") and switched there unasked. "for" decides nothing, so it stays as sure as heard.
             out[i] = HeardWord("for", word.confidence)
+        elif named and words[i - 2].text not in _NUMBERED_AFTER and _names_a_day(words, i + 1):
+            # "a forecast for the library block 4 next week", "the staff room 4 next monday" (voice-kinds13): a
+            # named place's "room"/"hall"/"block" and then a day is the period's "for"; read as block 4 or room 4, it
+            # asked back a place the campus lacks. "for" decides nothing, so it stays as sure as heard.
+            out[i] = HeardWord("for", word.confidence)
     return out
+
+
+# Words before "room"/"hall"/"block" that leave a number after it the place's: "what about block 4 tomorrow".
+_NUMBERED_AFTER = frozenset({"about", "of", "on", "with", "and", "near", "by", "to", "for", "at", "from", "into",
+                             "my", "our", "this", "that"})
+# Words after "next"/"this" that make a period: "4 next week", "4 this weekend".
+_PERIOD_UNITS = frozenset({"week", "weekend", "month", "year", "monday", "tuesday", "wednesday", "thursday", "friday",
+                           "saturday", "sunday", "morning", "afternoon", "evening", "semester", "term"})
+
+
+def _names_a_day(words: list[HeardWord], k: int) -> bool:
+    """Words from `k` on open a day or period: "tomorrow", "today", "tonight", "next week", "this monday"."""
+    said = [w.text for w in words[k:k + 2]]
+    return bool(said) and (said[0] in ("tomorrow", "today", "tonight")
+                           or (said[0] in ("next", "this", "coming") and said[1:] != [] and said[1] in _PERIOD_UNITS))
 
 
 # Words that follow Piper's "for" (written "4") and never a number: "4 the meeting", "4 a class", "4 my lecture".
@@ -754,6 +775,12 @@ def _ac_heard_i_see(words: list[HeardWord]) -> list[HeardWord]:
             sure = min(GUESSED, *(w.confidence for w in words[i:at + 2]))
             out += [HeardWord("the", sure), HeardWord("ac", sure)]
             i = at + 2
+            continue
+        if words[i].text == "the" and _text_at(words, i + 1) == "they" and _text_at(words, i + 2) == "see":
+            # "is the they see in the reading hall on" (voice-kinds13, Piper clean): "the they" is no English; the AC,
+            # guessed (a switch on it asks first).
+            out += [words[i], HeardWord("ac", min(GUESSED, words[i + 1].confidence, words[i + 2].confidence))]
+            i += 3
             continue
         out.append(words[i])
         i += 1
