@@ -29,6 +29,8 @@ NOT_SLOT = (frozenset("it them everything all this that these those my our your 
                       "for of in on off please not what how why when where which who can could would will do does "
                       "did there here".split()) | NUMBER_ROOM_HEADS | SLOT_VERBS)
 _ONOFF = frozenset({"on", "off"})
+# Before "the", these make a place or a time of what follows ("in the afternoon", "at the end"), not a device.
+PLACE_WORDS = frozenset("in at of from by during until after before since".split())
 # The most words a slot spans ("they see you").
 MAX_SLOT_WORDS = 3
 
@@ -74,7 +76,8 @@ def device_slots(written: Sequence[str], vocabulary: Vocabulary) -> list[Slot]:
         lead = plain[before] if before is not None else ""
         verb = _said(plain, before, -1) if before is not None else None
         verb_onoff = lead in ("on", "off") and verb is not None and plain[verb] in SLOT_VERBS
-        opens = lead == "the" or lead in SLOT_VERBS or verb_onoff or before is None
+        placed = lead == "the" and verb is not None and plain[verb] in PLACE_WORDS
+        opens = (lead == "the" and not placed) or lead in SLOT_VERBS or verb_onoff or before is None
         # A switch said around it: a verb before, or on/off after ("what is the weather in the staff room" has none).
         switched = any(w in SLOT_VERBS for w in plain[:start])
         if not opens:
