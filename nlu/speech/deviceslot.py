@@ -74,9 +74,10 @@ def device_slots(written: Sequence[str], vocabulary: Vocabulary) -> list[Slot]:
             continue
         before = _said(plain, start, -1)
         lead = plain[before] if before is not None else ""
-        verb = _said(plain, before, -1) if before is not None else None
-        verb_onoff = lead in ("on", "off") and verb is not None and plain[verb] in SLOT_VERBS
-        placed = lead == "the" and verb is not None and plain[verb] in PLACE_WORDS
+        # The word before the lead: the verb of "turn off <slot>", or the "in" of "in the <slot>" (a place or time).
+        earlier = plain[_said(plain, before, -1)] if before is not None and _said(plain, before, -1) is not None else ""
+        verb_onoff = lead in _ONOFF and earlier in SLOT_VERBS
+        placed = lead == "the" and earlier in PLACE_WORDS
         opens = (lead == "the" and not placed) or lead in SLOT_VERBS or verb_onoff or before is None
         # A switch said around it: a verb before, or on/off after ("what is the weather in the staff room" has none).
         switched = any(w in SLOT_VERBS for w in plain[:start])
