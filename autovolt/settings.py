@@ -49,6 +49,10 @@ class Settings(BaseSettings):
                                   "read as a command (or reads with an unsure room, device or on/off word) on the note's "
                                   "own audio, and take the best one within a margin (nlu/speech/rescore.py; the bot "
                                   "asks before switching on it)")
+    whisper_device_slot: bool = Field(True, description="With whisper_rescore: where an unread Whisper text leaves a "
+                                      "device slot of no campus words ('turn off I see in room 101'), score it filled "
+                                      "with each device word on the note's audio (nlu/speech/deviceslot.py); a switch "
+                                      "on such a reading always asks first; false turns it off")
     speech_slow_look: str = Field("no-command", description="Hear a clean note a second time slowed and lowered, and "
                                   "keep the better reading (nlu/speech/tempo.py; fast, high voices such as espeak-ng's): "
                                   "no-command (the default: when the first reading is no command the parser reads; a "

@@ -55,7 +55,7 @@ def whisper_engine(settings: Settings) -> SpeechEngine | None:
     choice = settings.whisper_model
     if choice.lower() == "off":
         return None
-    rescore = RescoreRules() if settings.whisper_rescore else None
+    rescore = RescoreRules(device_slot=settings.whisper_device_slot) if settings.whisper_rescore else None
     if choice.lower() != "auto":  # asked for by name: a failure is an error
         return load_whisper(choice, settings.data_dir / "speech", settings.whisper_threads, rescore=rescore)
     folder = packaged_tiny()

@@ -36,7 +36,9 @@ class Transcript:
     is a command for this campus (out-of-grammar speech scores low; below 0.5 it is never acted on);
     `in_grammar`: whether `text` came from the constrained pass; `words`: per-word confidences where the engine
     gives them (Whisper, Vosk), one per token of `text`, else empty; `note`: a one-line remark for the user about
-    how the note was recognised (a remote speech server that did not answer), else None.
+    how the note was recognised (a remote speech server that did not answer), else None; `guessed`: a word was put
+    in by a guess from the sentence's shape (a device slot filled, nlu/speech/deviceslot.py) that no other pass may
+    confirm: a switch on it always asks first.
     """
 
     text: str
@@ -47,6 +49,7 @@ class Transcript:
     in_grammar: bool = False
     words: tuple[HeardWord, ...] = ()
     note: str | None = None
+    guessed: bool = False
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {"text": self.text, "engine": self.engine, "audio_s": round(self.audio_s, 3),

@@ -209,7 +209,7 @@ def rank(closed: Transcript | None, heard: Transcript, read: Reader, rules: Join
         if raw < rules.open_sure:
             return replace(opened, confidence=min(opened.confidence, rules.disagree_cap))
         return opened
-    if same_command(closed_command, open_command):
+    if same_command(closed_command, open_command) and not heard.guessed:
         # Two recognisers that hear the same command: unsure only if both are. The grammar sentence is shown: the
         # open text may carry words Whisper made up around it ("... one oh one well done").
         joined = 1 - (1 - closed.confidence) * (1 - opened.confidence)
@@ -240,14 +240,15 @@ def grammar_needed(heard: Transcript, read: Reader, vocabulary: Vocabulary, rule
     from the open text whether the passes agree or not; and an open switch that is sure on its own would run unasked
     unless the grammar pass read a different command. That last case is what this gives up: measured on the dev notes
     (docs/benchmarks.md "Speech, Whisper first"), the disagreement caught no wrong switch the open pass made. A note
-    longer than `closed_max_s` gets no grammar pass (it can only make a switch ask, never skip the question)."""
+    longer than `closed_max_s` gets no grammar pass (it can only make a switch ask, never skip the question), nor a
+    guessed reading (`Transcript.guessed`: it asks whatever the grammar pass hears)."""
     from nlu.speech.wordcheck import unsure_words
 
     rules = rules or RULES
     if not heard.text or heard.audio_s > rules.closed_max_s or made_up(heard, rules, prompt):
         return False
     command = read(heard.text)
-    if command is None or command.intent != "device_control" or unsure_opening(heard.words):
+    if command is None or command.intent != "device_control" or unsure_opening(heard.words) or heard.guessed:
         return False  # (an unsure opening: the switch asks whatever the grammar pass reads; see `rank`)
     alone = rank(None, heard, read, rules, prompt)
     return alone.confidence < ASK_BELOW or bool(unsure_words(alone.words, vocabulary))

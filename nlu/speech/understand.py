@@ -65,7 +65,8 @@ def understand_voice(data: bytes, engine: SpeechEngine, vocabulary: Vocabulary,
 
     transcript = transcribe_audio(data, engine, vocabulary, limits)
     parsed = parser_for(vocabulary).parse(transcript.text, context=context, now=now)
-    command, decision = _decided(transcript, parsed, bool(unsure_words(transcript.words, vocabulary)))
+    unsure = transcript.guessed or bool(unsure_words(transcript.words, vocabulary))
+    command, decision = _decided(transcript, parsed, unsure)
     return VoiceResult(transcript=transcript, command=command, verdict=decision.verdict)
 
 
@@ -144,7 +145,7 @@ def decide(transcript: Transcript, parsed: Command, vocabulary: Vocabulary) -> C
     confidence lowered to what was heard (and under the confirmation threshold when a deciding word was unsure)."""
     from nlu.speech.wordcheck import unsure_words
 
-    return _decided(transcript, parsed, bool(unsure_words(transcript.words, vocabulary)))[0]
+    return _decided(transcript, parsed, transcript.guessed or bool(unsure_words(transcript.words, vocabulary)))[0]
 
 
 def _decided(transcript: Transcript, parsed: Command, unsure: bool) -> tuple[Command, VoiceDecision]:

@@ -28,7 +28,7 @@ from nlu.speech.base import HeardWord, ModelError, Transcript
 from nlu.speech.frontend import high_passed, levelled
 from nlu.speech.noise import wiener
 from nlu.speech.opentext import heard_words, text_of
-from nlu.speech.rescore import RescoreRules, Scored, candidates, chosen_words, pick, score
+from nlu.speech.rescore import RescoreRules, Scored, candidates, chosen_words, pick, score, slot_filled
 from nlu.speech.tempo import slowed
 from nlu.speech.whisper_decode import DecodeOptions, Decoded, WindowDecoder
 from nlu.speech.whisper_models import resolve_model
@@ -270,7 +270,7 @@ def rescored_transcript(heard: Transcript, scored: tuple[Scored, ...], rules: Re
     chosen = pick(scored, rules)
     if chosen is scored[0]:
         return heard
-    return with_words(heard, heard_words(chosen_words(chosen)))
+    return replace(with_words(heard, heard_words(chosen_words(chosen))), guessed=slot_filled(chosen))
 
 
 def words_of(windows: list[Decoded]) -> tuple[HeardWord, ...]:

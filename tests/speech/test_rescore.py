@@ -269,7 +269,8 @@ def test_the_setting_turns_rescoring_on_by_default_and_off_when_asked():
     from autovolt.settings import load_settings
     from autovolt.speech_engines import whisper_engine
 
-    assert whisper_engine(load_settings(whisper_model="tiny")).rescore == RescoreRules()
+    assert whisper_engine(load_settings(whisper_model="tiny")).rescore == RescoreRules(device_slot=True)
+    assert whisper_engine(load_settings(whisper_model="tiny", whisper_device_slot=False)).rescore == RescoreRules()
     assert whisper_engine(load_settings(whisper_model="tiny", whisper_rescore=False)).rescore is None
 
 
