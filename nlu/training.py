@@ -12,7 +12,8 @@ The final text and scope models are then refitted on every sentence. The held-ou
 Stability: the veto thresholds used to swing between retrains (0.525 to 0.775) after unrelated corpus changes,
 because adding a line reshuffled every fold and the cost curve is flat and noisy near its least. Now a sentence's
 fold is a hash of its text (adding lines moves no other sentence), the out-of-fold scores are taken under
-`FOLD_SEEDS` different fold splits, and each threshold is the least of their summed cost curve after smoothing.
+`FOLD_SEEDS` different fold splits, and each threshold is the middle of the near-least flat of their summed cost
+curve after smoothing (`THRESHOLD_TOLERANCE`).
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ TAUS = np.round(np.arange(0.05, 0.951, 0.025), 3)
 SMOOTH_STEPS = 3
 # Each veto threshold is the middle (median) of the thresholds whose smoothed cost is within this many false
 # accepts (in every fold split) of the least; 0: of those at the least. The curve is flat near its least, so where
-# in the flat its least falls moved with a few sentences; the middle of the flat moves less (branch text-steady).
-THRESHOLD_TOLERANCE = 0.0
+# in the flat its least falls moved with a few sentences; the middle of the flat moves less (branch text-steady:
+# on dev with 1 % dropped twice, 9 accept flips instead of 11, cross-validated dev 2 more whole commands right).
+THRESHOLD_TOLERANCE = 1.0
 # The shipped text model: the mean of FOLDS fits on four fifths each (True) or one fit on every sentence (False).
 # Bagged, a retrain on dev less 1 % flipped fewer decisions, but the cross-validated and leave-one-part-out figures
 # were no better and the ECE a little worse (text-left4, docs/benchmarks.md): kept off, the option for the bench.
