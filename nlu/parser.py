@@ -46,8 +46,8 @@ from nlu.whereabouts import off_somewhere
 
 log = logging.getLogger(__name__)
 
-# The questions that ask only which room a command means (none named, or a name several rooms share). Built from
-# these constants so `asks_only_for_room` recognises exactly them.
+# The questions that ask only which room a command means (none named, or a name several rooms share); their reason
+# (`AskReason.WHICH_ROOM`, `SHARED_NAME`) is what `asks_only_for_room` reads.
 ROOM_QUESTION = "Which room do you mean?"
 ROOM_CHOICE = "Which room: "
 ROOM_OR_ROOM = "Which one do you mean: "
