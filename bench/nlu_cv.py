@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     total, failures = cross_validate(args.folds, args.seed, fresh=not args.no_fresh)
     report = total.report()
-    print(json.dumps({k: v for k, v in report.items() if k != "entity_exact_match"}, indent=None))
+    counts = {"whole_ok": total.whole_ok, "false_accepts": total.false_accepts, "device_accepts": total.device_accepts}
+    print(json.dumps({k: v for k, v in report.items() if k != "entity_exact_match"} | counts, indent=None))
     for ex, diffs in failures[: args.failures]:
         print(f"{ex.source}: {ex.text!r} " + "; ".join(f"{k}: want {w!r} got {g!r}" for k, (w, g) in diffs.items()),
               file=sys.stderr)

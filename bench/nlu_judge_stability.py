@@ -1,6 +1,7 @@
 """How stable the judge's decisions are between retrains, and what a change to its training costs, on dev only.
 
-    .venv/bin/python -m bench.nlu_judge_stability cv|parts|flips [--bagged 0|1] [--drop 0.01] [--seeds 1 2]
+    .venv/bin/python -m bench.nlu_judge_stability cv|parts|flips [--bagged 0|1] [--tolerance N] [--drop 0.01]
+        [--seeds 1 2]
 
 `cv`: `bench.nlu_judge_cv dump`'s cross-validation (folds by a hash of each group's first sentence; `--fold K`
 for some of them), the whole-command, out-of-scope and ECE figures summed.
@@ -9,8 +10,9 @@ part's lines scores the part with today's rules. The rules were tuned on these p
 for the rules but fair for the judge (it never saw the part).
 `flips`: two judges trained on all of dev less 1 % of its lines (each its own seeded draw, by a hash of the text)
 parse every dev sentence; counts the sentences whose decision differs (accepted or refused, device command or not,
-intent, whole command right). `--bagged` picks the text model's training (`nlu.training.BAGGED`). The held-out
-split is never read.
+intent, whole command right). `--bagged` picks the text model's training (`nlu.training.BAGGED`), `--tolerance`
+the veto thresholds' slack (`nlu.training.THRESHOLD_TOLERANCE`, in false accepts; 0: the least alone). The
+held-out split is never read.
 """
 
 from __future__ import annotations
@@ -116,12 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("what", choices=("cv", "parts", "flips"))
     ap.add_argument("--bagged", type=int, choices=(0, 1), default=int(training.BAGGED))
+    ap.add_argument("--tolerance", type=float, default=training.THRESHOLD_TOLERANCE)
     ap.add_argument("--drop", type=float, default=0.01)
     ap.add_argument("--seeds", type=int, nargs=2, default=[1, 2])
     ap.add_argument("--fold", type=int, action="append", help="cv: score only this fold (default: all five)")
     ap.add_argument("--part", type=int, action="append", help="parts: leave out only this part (default: 10-15)")
     args = ap.parse_args(argv)
     training.BAGGED = bool(args.bagged)
+    training.THRESHOLD_TOLERANCE = args.tolerance
     started = time.monotonic()
     if args.what == "cv":
         result: dict[str, object] = cv(args.fold or [0, 1, 2, 3, 4])
@@ -132,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         reads = parse_fresh_reads(FRESH_READS_FILE.read_text(encoding="utf-8"))
         result = parts(vocab, rules, examples, reads, args.part or list(HELD_PARTS)) if args.what == "parts" else \
             flips(vocab, rules, examples, reads, args.drop, args.seeds)
-    print(json.dumps({"what": args.what, "bagged": args.bagged, **result,
+    print(json.dumps({"what": args.what, "bagged": args.bagged, "tolerance": args.tolerance, **result,
                       "seconds": round(time.monotonic() - started)}))
     return 0
 

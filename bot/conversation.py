@@ -868,7 +868,7 @@ class Conversation:
                          f"{self._example_room(user)}.", "not_understood", intent=intent)
         if command.clarification and args:
             return Reply(command.clarification, "clarify", intent=intent)
-        command = dataclasses.replace(command, intent=intent, clarification=None)
+        command = dataclasses.replace(command, intent=intent, clarification=None, ask_reason=None)
         reply = await self._question(user, command)
         return dataclasses.replace(reply, intent=intent)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 INTENTS = (
@@ -17,6 +18,28 @@ INTENTS = (
     "help",
     "unknown",
 )
+
+
+class AskReason(StrEnum):
+    """Why a command asks (its `clarification`) instead of acting: the kind of its question, so that code which must
+    tell the kinds apart (the voice rules, `nlu.speech.lacking`) reads this, never the reply's wording."""
+
+    WHICH_ROOM = "which_room"  # no room named, or several of the user's rooms it could be ("Which room ...?")
+    SHARED_NAME = "shared_name"  # a name several rooms share ("Which one do you mean: Seminar Hall or Auditorium?")
+    NO_DEVICE = "no_device"  # an order that names nothing to switch ("What should I switch? ...")
+    WHICH_DEVICE = "which_device"  # a state asked of "it" with nothing it could be ("Which device do you mean?")
+    UNKNOWN_PLACE = "unknown_place"  # a place this campus lacks ("I don't know room 205 on this campus. ...")
+    ROOM_LACKS = "room_lacks"  # the rooms named hold no such switch ("I found no heater in Classroom 101. ...")
+    EXCEPTION = "exception"  # an exception that leaves unclear what stays ("Which ones should I leave as they are?")
+    HESITATION = "hesitation"  # a pause between two devices or places ("Did you mean X only, or ...")
+    CORRECTION = "correction"  # a self-correction that leaves unclear what to switch
+    TIME_PASSED = "time_passed"  # the moment or day named has passed (the question offers to act now)
+    TIME_NEEDED = "time_needed"  # a day, a vague time, a range or a bare small hour: no moment to act at
+    NOT_A_TIME = "not_a_time"  # a date or clock time that does not exist ("30 february", "25:00")
+    IN_OR_FOR = "in_or_for"  # "in 2 hours, or for 2 hours?"
+    TOO_FAR = "too_far"  # a moment (or a duration's end) further ahead than the bot schedules
+    TWO_TIMES = "two_times"  # several moments in one command
+    NOT_UNDERSTOOD = "not_understood"  # a voice note the voice rule refused (`nlu.speech.understand`)
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,7 @@ class Command:
       the day it named ("on monday").
     - `confidence`: 0..1, how sure the parser is of the intent and its entities.
     - `clarification`: a question to ask instead of acting (ambiguous room, missing device...), else None.
+    - `ask_reason`: with a clarification, why it asks (`AskReason`); None without one.
     - `candidates`: with a clarification, the room ids the user may mean (empty when the parser has no shortlist).
     - `operation`: for `schedule_query`, `list` or `cancel`; else None.
     - `everything`: True when the message says "everything"/"all devices" rather than naming types.
@@ -75,6 +99,11 @@ class Command:
     needs_time: bool = False
     offers_now: bool = False
     until: dt.datetime | None = None
+    ask_reason: AskReason | None = None
+
+    def __post_init__(self) -> None:
+        if self.ask_reason is not None and self.clarification is None:
+            raise ValueError(f"a reason to ask ({self.ask_reason}) with no question")  # a replace() that forgot it
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the `autovolt nlu parse` contract (contract keys first, extras after)."""
@@ -96,6 +125,7 @@ class Command:
             "needs_time": self.needs_time,
             "offers_now": self.offers_now,
             "until": self.until.isoformat() if self.until else None,
+            "ask_reason": self.ask_reason.value if self.ask_reason else None,
         }
 
     def to_json(self) -> str:

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nlu.command import Command, Period
+from nlu.command import AskReason, Command, Period
 
 # The fields that hold a tuple of strings, and those that hold a time; the rest are JSON scalars as they are.
 _TUPLES = ("device_types", "rooms", "buildings", "switches", "candidates")
@@ -66,5 +66,7 @@ def command_from_json(data: dict[str, Any]) -> Command:
             value = time_from_json(value)
         elif f.name == "period" and value is not None:
             value = Period(time_from_json(value["start"]), time_from_json(value["end"]))  # type: ignore[arg-type]
+        elif f.name == "ask_reason" and value is not None:
+            value = AskReason(value)  # written as its string
         values[f.name] = value
     return Command(**values)

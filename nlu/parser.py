@@ -23,7 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
 from nlu.ability_asked import asks_what_bot_can
-from nlu.command import Command, ParseContext, Period
+from nlu.command import AskReason, Command, ParseContext, Period
 from nlu.corrections import Span, after_restart, corrects_itself, take_back
 from nlu.event_times import event_time_only
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
@@ -47,8 +47,8 @@ from nlu.whereabouts import off_somewhere, visits_you
 
 log = logging.getLogger(__name__)
 
-# The questions that ask only which room a command means (none named, or a name several rooms share). Built from
-# these constants so `asks_only_for_room` recognises exactly them.
+# The questions that ask only which room a command means (none named, or a name several rooms share); their reason
+# (`AskReason.WHICH_ROOM`, `SHARED_NAME`) is what `asks_only_for_room` reads.
 ROOM_QUESTION = "Which room do you mean?"
 ROOM_CHOICE = "Which room: "
 ROOM_OR_ROOM = "Which one do you mean: "
@@ -58,17 +58,14 @@ DEVICE_QUESTION = "What should I switch? Please name the device and the place."
 
 def asks_only_for_room(command: Command) -> bool:
     """Whether `command`'s clarification is the room question alone (its answer, a room, completes the command)."""
-    question = command.clarification
-    return question is not None and (question == ROOM_QUESTION or question.startswith((ROOM_CHOICE, ROOM_OR_ROOM)))
+    return command.ask_reason in (AskReason.WHICH_ROOM, AskReason.SHARED_NAME)
 
 
 def asks_which_place_or_device(command: Command) -> bool:
     """Whether `command`'s clarification asks which room, or says the place named is not on this campus ("I don't know
     room 205 on this campus. Did you mean ...?") or holds no such device ("I found no heater in Classroom 102. Which
     device do you mean?"): questions whose answer names what to switch, so asking them never switches."""
-    question = command.clarification or ""
-    return asks_only_for_room(command) or (question.startswith("I don't know ") and " on this campus." in question) \
-        or (question.startswith("I found no ") and question.endswith("Which device do you mean?"))
+    return asks_only_for_room(command) or command.ask_reason in (AskReason.UNKNOWN_PLACE, AskReason.ROOM_LACKS)
 
 
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
@@ -366,6 +363,14 @@ _VAGUE_ENDS = frozenset({"bit", "while", "later", "soon", "shortly", "sometime"}
 _ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query"})
 
 
+@dataclass(frozen=True)
+class _Question:
+    """A question asked instead of acting, and why: a command's `clarification` and `ask_reason`."""
+
+    text: str
+    reason: AskReason
+
+
 @dataclass
 class _Facts:
     """What one pass over a message found; private working state of `Parser.parse`."""
@@ -483,7 +488,8 @@ class Parser:
         found = find_hesitation(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))
         if found is None:
             return command
-        return dataclasses.replace(command, clarification=hesitation_question(toks, found))
+        return dataclasses.replace(command, clarification=hesitation_question(toks, found),
+                                   ask_reason=AskReason.HESITATION)
 
     def _unless_place_lacking(self, command: Command, toks: list[str], now: dt.datetime) -> Command:
         """"lights off in the board room", "is the AC on in the HOD cabin": a room named by its use that no campus
@@ -509,7 +515,8 @@ class Parser:
             return command  # "the smart tv in the conference room": a thing no campus has
         places = " or ".join(f"the {' '.join(toks[start:end])}" for start, end in found)
         return dataclasses.replace(command, rooms=(), switches=(), everything=False,
-                                   clarification=self._no_such_place(places), candidates=())
+                                   clarification=self._no_such_place(places), candidates=(),
+                                   ask_reason=AskReason.UNKNOWN_PLACE)
 
     def _no_such_place(self, named: str) -> str:
         more = len(self.vocab.rooms) - 6
@@ -530,8 +537,10 @@ class Parser:
         command, evidence = self._understand(raw, list(found.order), corrections, context, now)
         if not found.excepted and command.intent == "device_control":
             # An exception naming a thing the parser does not know: never switch what was to be left; ask.
-            return dataclasses.replace(command, clarification=command.clarification
-                                       or "Which ones should I leave as they are?"), evidence
+            if command.clarification is None:
+                command = dataclasses.replace(command, clarification="Which ones should I leave as they are?",
+                                              ask_reason=AskReason.EXCEPTION)
+            return command, evidence
         if command.intent != "device_control" or command.clarification is not None or not command.switches:
             return None
         if found.stays is not None and found.stays == command.action:
@@ -549,7 +558,8 @@ class Parser:
         if not gone or not left or not found.sure:
             # Nothing of the order's excepted ("everything in lab 1 except the stage lights"), all of it, or an
             # exception with more said after it: ask rather than switch what was to be left.
-            return dataclasses.replace(command, clarification="Which ones should I leave as they are?"), evidence
+            return dataclasses.replace(command, clarification="Which ones should I leave as they are?",
+                                       ask_reason=AskReason.EXCEPTION), evidence
         # The rooms acted on: those with a switch left, and those the order listed with none of its switches (the
         # seminar hall in "all the fans on campus apart from the library block", as "all the fans on campus" lists
         # it), unless the exception names them.
@@ -824,7 +834,8 @@ class Parser:
         intent, action, operation = self._intent(facts, times, context)
         command = self._decide(raw, facts, times, context, now, intent, action, operation)
         if taken.unclear and command.intent == "device_control" and command.clarification is None:
-            command = dataclasses.replace(command, clarification="You corrected yourself: what exactly should I switch?")
+            command = dataclasses.replace(command, ask_reason=AskReason.CORRECTION,
+                                          clarification="You corrected yourself: what exactly should I switch?")
         return command, self._evidence(facts, command, context, raw)
 
     def _strange_words(self, f: _Facts) -> list[str]:
@@ -881,7 +892,8 @@ class Parser:
                     _add(types, kind)
             return Command(text=raw, intent=intent, action=action, device_types=tuple(types),
                            buildings=tuple(facts.buildings), period=times.period, when=times.when, confidence=0.5,
-                           clarification=question, candidates=candidates, operation=operation)
+                           clarification=question, candidates=candidates, operation=operation,
+                           ask_reason=AskReason.UNKNOWN_PLACE)
         if intent == "device_control":
             why = _reason_after_more(facts) if context.previous is not None else len(toks)  # "..., the juniors are in"
             strange = [i for i, t in enumerate(toks) if t in self._strange_words(facts) and not _after_order(facts, i)
@@ -1727,7 +1739,8 @@ class Parser:
         return prev in self.gaz.words or prev.isdigit() or prev in lx.PRONOUNS
 
     # ------------------------------------------------------------------------------------------------ resolving
-    def _resolve_rooms(self, f: _Facts, context: ParseContext, allow_context: bool) -> tuple[list[str], str | None, bool]:
+    def _resolve_rooms(self, f: _Facts, context: ParseContext,
+                       allow_context: bool) -> tuple[list[str], _Question | None, bool]:
         """(room ids, a clarifying question or None, whether rooms came from context); candidates go to `f`."""
         rooms = list(f.rooms)
         for options in f.ambiguous_rooms:
@@ -1739,7 +1752,7 @@ class Parser:
                                     if self.gaz.rooms[r].building_id in self.gaz.buildings else self.gaz.rooms[r].name
                                     for r in narrowed or options)
                 f.candidates = tuple(narrowed or options)
-                return rooms, f"{ROOM_OR_ROOM}{names}?", False
+                return rooms, _Question(f"{ROOM_OR_ROOM}{names}?", AskReason.SHARED_NAME), False
         if rooms:
             return rooms, None, False
         if f.buildings:
@@ -1758,8 +1771,8 @@ class Parser:
         if context.user_rooms:
             names = " or ".join(self.gaz.rooms[r].name for r in context.user_rooms if r in self.gaz.rooms)
             f.candidates = tuple(context.user_rooms)
-            return [], f"{ROOM_CHOICE}{names}?", False
-        return [], ROOM_QUESTION, False
+            return [], _Question(f"{ROOM_CHOICE}{names}?", AskReason.WHICH_ROOM), False
+        return [], _Question(ROOM_QUESTION, AskReason.WHICH_ROOM), False
 
     def _of_types(self, rooms: list[str], types: list[str], plain: set[str] = frozenset()) -> list[str]:
         """The switches of `types` in `rooms`. For a type in `plain`, named by a kind of it ("tube lights", "ceiling
@@ -1886,26 +1899,27 @@ class Parser:
             prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they",
                                                                                           "it", "that", "this"})))
         self._rooms_from_switches(f, context, ask=True)
-        rooms, question, from_context = self._resolve_rooms(f, context, allow_context=True)
+        rooms, asked, from_context = self._resolve_rooms(f, context, allow_context=True)
         confidence = 0.95 - 0.04 * f.corrections - (0.1 if from_context else 0.0)
-        if question and len(times.moments) > 1:
-            question = _two_times(times)  # asking for the room first would lose all but the last time
-        if question:
+        if asked and len(times.moments) > 1:
+            # asking for the room first would lose all but the last time
+            asked = _Question(_two_times(times), AskReason.TWO_TIMES)
+        if asked:
             types = list(f.types)
             for options in f.switch_mentions:
                 for s in options:
                     _add(types, self.gaz.switches[s].type)
             if not f.switch_mentions and not f.has_device and prev is not None and reuse_devices:
                 types = list(prev.device_types)
-            if not (f.has_device or reuse_devices) and question.startswith((ROOM_QUESTION, ROOM_CHOICE)):
+            if not (f.has_device or reuse_devices) and asked.reason == AskReason.WHICH_ROOM:
                 # "turn it on" with nothing it could be: a room alone would switch everything there, and a figure
                 # of speech the rules took for an order must never hear "Which room?" (issue 16).
-                question, f.candidates = DEVICE_QUESTION, ()
+                asked, f.candidates = _Question(DEVICE_QUESTION, AskReason.NO_DEVICE), ()
             return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
                            buildings=tuple(f.buildings), when=None if len(times.moments) > 1 else times.when,
                            until=None if len(times.moments) > 1 or times.duration is None else (
                                (times.when or now) + times.duration),
-                           confidence=0.5, clarification=question,
+                           confidence=0.5, clarification=asked.text, ask_reason=asked.reason,
                            candidates=f.candidates)
         switches: list[str] = []
         types = list(f.types)
@@ -1931,11 +1945,11 @@ class Parser:
         elif reuse_devices and not switches:
             switches = self._same_names(prev, rooms) or self._of_types(rooms, types)
         switches = self._ordered(switches)
-        clarification = None
+        clarification: _Question | None = None
         if everything and f.excluded and not f.has_device and not f.everything:
             # "switch on just the tube lights in the reading hall, not the lamps": the "not" took out every device
             # named (the lamps are lights too), and a room alone switched everything there on; ask instead.
-            clarification = DEVICE_QUESTION
+            clarification = _Question(DEVICE_QUESTION, AskReason.NO_DEVICE)
         if not switches:
             named: list[str] = []
             for options in f.switch_mentions:
@@ -1946,7 +1960,8 @@ class Parser:
             # name: "I found no outlet in Classroom 101" named a type the user never said.
             wanted = " and ".join(named if named and not f.types else types) or "devices"
             where = ", ".join(self.gaz.rooms[r].name for r in rooms) or "that room"
-            clarification = f"I found no {wanted} in {where}. Which device do you mean?"
+            clarification = _Question(f"I found no {wanted} in {where}. Which device do you mean?",
+                                      AskReason.ROOM_LACKS)
             confidence = 0.5
         if not clarification and f.types and not f.switch_mentions and not everything:
             # "turn on the fake lights in the main hall" (Whisper's "stage"): one of the hall's named lights, asked.
@@ -1965,34 +1980,40 @@ class Parser:
             # off the fans now": the day is the story's, the order's time is now
             timing = None
         if timing is None and not clarification:
-            asked = _small_hours(f.toks, context.previous, times)
-            timing = (asked, False) if asked else None  # "make it 1" after an untimed command: 1 am or 1 pm
+            hour = _small_hours(f.toks, context.previous, times)
+            # "make it 1" after an untimed command: 1 am or 1 pm
+            timing = (_Question(hour, AskReason.TIME_NEEDED), False) if hour else None
         if timing is None and not clarification and times.when is None and times.duration is None \
                 and _not_now(f.toks):
-            timing = ("At what time?", False)  # "turn all the fans off, but not now": it switched them at once
+            # "turn all the fans off, but not now": it switched them at once
+            timing = (_Question("At what time?", AskReason.TIME_NEEDED), False)
         if timing is None and not clarification and times.when is None and (vague_before or _vague_time(f.toks)):
-            timing = ("At what time?", False)  # "at the end of the day": never now, and no clock time to guess
+            # "at the end of the day": never now, and no clock time to guess
+            timing = (_Question("At what time?", AskReason.TIME_NEEDED), False)
         until = None
         if not clarification and not timing and len(times.moments) > 1:
             # "the lights at 5 pm and the fans at 6": one command carries one time; guessing which part goes with
             # which time has switched both at the last one.
-            clarification, confidence = _two_times(times), 0.5
+            clarification, confidence = _Question(_two_times(times), AskReason.TWO_TIMES), 0.5
         elif not clarification and not timing and times.duration is not None:
             until = (times.when or now) + times.duration
             if until > now + dt.timedelta(days=MAX_SCHEDULE_DAYS):
-                clarification, confidence, until = (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead. For how "
-                                                    "long?"), 0.5, None
+                clarification, confidence, until = _Question(f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead. "
+                                                             "For how long?", AskReason.TOO_FAR), 0.5, None
         day = None
         if timing:  # never act now on a command meant for another time
             clarification, confidence = timing[0], 0.5
             if times.duration is not None:  # the answer alone would lose "for an hour": ask for both
-                clarification += " Say how long with it, e.g. \"at 9 am for an hour\"."
+                clarification = _Question(f"{clarification.text} Say how long with it, e.g. \"at 9 am for an hour\".",
+                                          clarification.reason)
             if times.day_only and times.period is not None and times.period.end > now:
                 day = times.period  # kept, so that the answer "at 8 am" falls on the day named
         return Command(text=raw, intent="device_control", action=action, device_types=tuple(types), rooms=tuple(rooms),
                        buildings=tuple(f.buildings), switches=tuple(switches),
                        when=None if times.bad_date or len(times.moments) > 1 else times.when, period=day,
-                       confidence=max(confidence, 0.3), clarification=clarification, everything=everything,
+                       confidence=max(confidence, 0.3), everything=everything,
+                       clarification=clarification.text if clarification else None,
+                       ask_reason=clarification.reason if clarification else None,
                        needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]),
                        until=until)
 
@@ -2008,7 +2029,7 @@ class Parser:
         # "are the stage lights on?": a name two rooms share asks which one, as an order does (seventeenth pass: it
         # answered for no switch); other questions keep the campus-wide reading.
         self._rooms_from_switches(f, ParseContext(user_rooms=context.user_rooms), ask=intent == "status_query")
-        rooms, question, _ = self._resolve_rooms(f, context, allow_context=False)
+        rooms, question, _ = self._resolve_rooms(f, context, allow_context=False)  # a shared name, if any
         if f.buildings and not f.rooms and not f.ambiguous_rooms:
             rooms = []  # a building question is about the building; the bot sums its rooms
         if f.here and not rooms and not (f.buildings or f.everywhere) and question is None:
@@ -2016,8 +2037,8 @@ class Parser:
             if len(context.user_rooms) == 1:
                 rooms = list(context.user_rooms)
             else:
-                question = (f"{ROOM_CHOICE}{' or '.join(self.gaz.rooms[r].name for r in context.user_rooms)}?"
-                            if context.user_rooms else ROOM_QUESTION)
+                question = _Question(f"{ROOM_CHOICE}{' or '.join(self.gaz.rooms[r].name for r in context.user_rooms)}?"
+                                     if context.user_rooms else ROOM_QUESTION, AskReason.WHICH_ROOM)
         if f.everywhere:
             rooms = []
         prev = context.previous
@@ -2066,12 +2087,16 @@ class Parser:
             confidence = 0.5
         if intent == "status_query" and question is None and f.cues & {"it", "they", "them"} \
                 and not (rooms or switches or types or buildings or f.everywhere or f.everything or prev):
-            question, confidence = "Which device do you mean?", 0.5  # "is it on?" with nothing it could be
+            # "is it on?" with nothing it could be
+            question, confidence = _Question("Which device do you mean?", AskReason.WHICH_DEVICE), 0.5
         if times.bad_date and not question:  # "used on 30 february": answering for today would mislead
-            question, confidence = f"{times.bad_date.title()} is not a date. Which day do you mean?", 0.5
+            question = _Question(f"{times.bad_date.title()} is not a date. Which day do you mean?",
+                                 AskReason.NOT_A_TIME)
+            confidence = 0.5
         return Command(text=raw, intent=intent, device_types=tuple(types), rooms=tuple(rooms), buildings=tuple(buildings),
                        switches=tuple(self._ordered(switches)), when=when, period=period,
-                       confidence=max(confidence, 0.3), clarification=question, candidates=f.candidates, operation=operation,
+                       confidence=max(confidence, 0.3), clarification=question.text if question else None,
+                       ask_reason=question.reason if question else None, candidates=f.candidates, operation=operation,
                        everything=f.everything and not f.types)
 
 
@@ -3364,29 +3389,31 @@ def _period_before(times: TimeInfo, toks: list[str], prev: Command | None) -> Ti
     return times
 
 
-def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[str, bool] | None:
+def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[_Question, bool] | None:
     """What to ask instead of switching when the time words of a command name no moment the bot can act at: a day
     but no time, a time or date that does not exist, a moment already past, a range ("next week"), or a moment more
     than MAX_SCHEDULE_DAYS ahead; and whether the question offers to act now (so a plain "yes" means now). None
     when the command can go ahead (now, or at `times.when`)."""
     when, period = times.when, times.period
     if times.bad_date:  # with a time too ("on 30 february at 8"): the time alone would fall on the next 08:00
-        return f"{times.bad_date.title()} is not a date. On which day?", False
+        return _Question(f"{times.bad_date.title()} is not a date. On which day?", AskReason.NOT_A_TIME), False
     if times.bad_clock and when is None:
-        return f"{times.bad_clock} is not a time of day. At what time?", False
+        return _Question(f"{times.bad_clock} is not a time of day. At what time?", AskReason.NOT_A_TIME), False
     if times.unplaced and when is None and times.duration is None:
-        return f"In {times.unplaced}, or for {times.unplaced}?", False
+        return _Question(f"In {times.unplaced}, or for {times.unplaced}?", AskReason.IN_OR_FOR), False
     if when is not None and when < now - dt.timedelta(minutes=1):
-        return f"{_moment(when, now)} has already passed. Should I do it now, or at what time?", True
+        return _Question(f"{_moment(when, now)} has already passed. Should I do it now, or at what time?",
+                         AskReason.TIME_PASSED), True
     if when is None and period is not None and period.end <= now:
-        return "That day has already passed. Should I do it now, or at what time?", True
+        return _Question("That day has already passed. Should I do it now, or at what time?",
+                         AskReason.TIME_PASSED), True
     if times.day_only and when is None:
-        return "At what time?", False
+        return _Question("At what time?", AskReason.TIME_NEEDED), False
     if when is None and period is not None and period.start > now:
-        return "On which day and at what time?", False
+        return _Question("On which day and at what time?", AskReason.TIME_NEEDED), False
     if when is not None and when > now + dt.timedelta(days=MAX_SCHEDULE_DAYS):
-        return (f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead, and {_moment(when, now)} is further away. "
-                "At what time?"), False
+        return _Question(f"I can schedule up to {MAX_SCHEDULE_DAYS} days ahead, and {_moment(when, now)} is further "
+                         "away. At what time?", AskReason.TOO_FAR), False
     return None
 
 

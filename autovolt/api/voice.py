@@ -79,6 +79,8 @@ class ParsedCommand(BaseModel):
     everything: bool
     needs_time: bool = Field(False, description="The command waits only for when to act (the clarification asks it)")
     offers_now: bool = Field(False, description="With needs_time: the question offered to act now, so yes means now")
+    ask_reason: str | None = Field(None, description="With a clarification, why it asks (nlu.command.AskReason: "
+                                                     "which_room, unknown_place, room_lacks, time_passed, ...)")
 
 
 class Transcript(BaseModel):

@@ -12,18 +12,17 @@ words are what was said, and the parser's question about them is the right reply
 
 from __future__ import annotations
 
-from nlu.command import Command
+from nlu.command import AskReason, Command
 from nlu.speech.base import Transcript
 from nlu.speech.wordcheck import WORD_SURE, unsure_words
 from nlu.vocabulary import Vocabulary
 
 
 def asks_what_campus_lacks(parsed: Command) -> bool:
-    """Whether the parser's question says the place named is not on this campus ("I don't know room 103 on this
-    campus. ...") or the room named holds no such device ("I found no heater in Classroom 101. Which device ...")."""
-    question = parsed.clarification or ""
-    return (question.startswith("I don't know ") and " on this campus." in question) or (
-        question.startswith("I found no ") and question.endswith("Which device do you mean?"))
+    """Whether the parser asks because the place named is not on this campus (`AskReason.UNKNOWN_PLACE`: "I don't know
+    room 103 on this campus. ...") or the room named holds no such device (`AskReason.ROOM_LACKS`: "I found no heater
+    in Classroom 101. Which device ...")."""
+    return parsed.ask_reason in (AskReason.UNKNOWN_PLACE, AskReason.ROOM_LACKS)
 
 
 def heard_lacking(heard: Transcript, parsed: Command, vocabulary: Vocabulary, sure_from: float = WORD_SURE) -> bool:

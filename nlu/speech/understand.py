@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nlu.audio import DEFAULT_LIMITS, AudioLimits
-from nlu.command import Command, ParseContext
+from nlu.command import AskReason, Command, ParseContext
 from nlu.speech.base import SpeechEngine, Transcript
 from nlu.speech.pipeline import transcribe_audio
 from nlu.vocabulary import Vocabulary
@@ -153,7 +153,8 @@ def _decided(transcript: Transcript, parsed: Command, unsure: bool) -> tuple[Com
     if decision.verdict == REFUSE:
         # What was heard is shown to the user but never acted on.
         return Command(text=transcript.text, intent="unknown", confidence=transcript.confidence,
-                       clarification=NOT_UNDERSTOOD if transcript.text else None), decision
+                       clarification=NOT_UNDERSTOOD if transcript.text else None,
+                       ask_reason=AskReason.NOT_UNDERSTOOD if transcript.text else None), decision
     confidence = min(parsed.confidence, transcript.confidence)
     if unsure:
         confidence = min(confidence, UNSURE_WORD_CAP)
@@ -182,11 +183,11 @@ def may_ask_unsure(heard_confidence: float, parsed: Command, rules: VoiceRules =
     the answer is a command of its own, under the voice rule like any. The room and time questions of an unsure note are
     `may_ask_unsure_gap`'s: their answer completes what was heard, misheard on/off and all, so it asks before it
     switches."""
-    from nlu.parser import DEVICE_QUESTION, asks_only_for_room, asks_which_place_or_device
+    from nlu.parser import asks_only_for_room, asks_which_place_or_device
 
     # "What should I switch? Please name the device and the place." ("turn it on" with nothing it could be): its
     # answer is a whole command of its own too, and it says what was missing where a refusal said "say it again".
-    names_what = asks_which_place_or_device(parsed) or parsed.clarification == DEVICE_QUESTION
+    names_what = asks_which_place_or_device(parsed) or parsed.ask_reason == AskReason.NO_DEVICE
     return (heard_confidence >= rules.act_from and parsed.intent not in ("unknown", "help")
             and parsed.confidence >= rules.understood_below and not asks_only_for_room(parsed)
             and not parsed.needs_time and names_what)

@@ -20,6 +20,7 @@ from alerts.telegram import BotApi
 from bot.app import TelegramBot, TelegramOptions
 from bot.callbacks import CallbackSigner, key_from_token, random_key
 from bot.conversation import Conversation, ConversationConfig
+from bot.ratelimit import RateLimit, RateLimiter
 from bot.records import AuditLog
 from bot.speech import SpeechPipeline
 from devices.gateway import Gateway
@@ -125,13 +126,42 @@ async def memory_conversation(campus, url: str, audit: AuditLog | None = None, c
         await gateway.stop()
 
 
+@contextlib.asynccontextmanager
+async def audited_conversation(campus, url: str):
+    """`memory_conversation` on the store at `url` with the audit log kept there."""
+    audit = AuditLog(url)
+    try:
+        async with memory_conversation(campus, url, audit) as conversation:
+            yield conversation
+    finally:
+        audit.close()
+
+
 @pytest_asyncio.fixture
 async def audited_engine(campus, db_url):
     """A conversation engine on the test's own store with the audit log, the simulated fleet on an in-memory bus."""
-    audit = AuditLog(db_url)
-    async with memory_conversation(campus, db_url, audit) as conversation:
+    async with audited_conversation(campus, db_url) as conversation:
         yield conversation
-    audit.close()
+
+
+@pytest.fixture(scope="module")
+def history_url(tmp_path_factory, campus) -> str:
+    """A module's store with two weeks of demo history up to the time it was made."""
+    return history_store(tmp_path_factory.mktemp("history"), campus, dt.datetime.now(dt.timezone.utc))
+
+
+@pytest_asyncio.fixture
+async def history_engine(campus, history_url):
+    """A conversation engine on `history_url` with the audit log, the simulated fleet on an in-memory bus."""
+    async with audited_conversation(campus, history_url) as conversation:
+        yield conversation
+
+
+@pytest_asyncio.fixture
+async def unlimited_engine(history_engine):
+    """`history_engine` with the rate limit off, for tests that send many messages in a row."""
+    history_engine.limiter = RateLimiter(RateLimit(per_minute=0))
+    return history_engine
 
 
 def settled_now(zone: str = "Asia/Kolkata") -> dt.datetime:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat_memory import (ProcessChatMemory, Recalled, Remembered, from_json, left_from_json, left_to_json, to_json)
 from bot.undo import Left
-from nlu.command import Command, Period
+from nlu.command import AskReason, Command, Period
 from nlu.command_codec import command_from_json, command_to_json
 
 ZONE = ZoneInfo("Asia/Kolkata")
@@ -25,7 +25,8 @@ def full_command() -> Command:
         period=Period(dt.datetime(2026, 12, 7, tzinfo=ZONE), dt.datetime(2026, 12, 8, tzinfo=dt.timezone.utc)),
         confidence=0.1 + 0.2, clarification="Which room?", candidates=("cr-101", "lab-1"), operation="cancel",
         everything=True, needs_time=True, offers_now=True,
-        until=dt.datetime(2026, 12, 7, 19, 0, tzinfo=dt.timezone(dt.timedelta(hours=-3, minutes=-30))))
+        until=dt.datetime(2026, 12, 7, 19, 0, tzinfo=dt.timezone(dt.timedelta(hours=-3, minutes=-30))),
+        ask_reason=AskReason.WHICH_ROOM)
 
 
 def through_text(data):
@@ -46,6 +47,7 @@ def test_every_command_field_survives():
     assert back.period.start.tzinfo is ZONE and back.period.end.tzinfo is dt.timezone.utc
     assert back.until.utcoffset() == dt.timedelta(hours=-3, minutes=-30)
     assert isinstance(back.rooms, tuple) and isinstance(back.candidates, tuple)
+    assert type(back.ask_reason) is AskReason  # the enum again, not the string JSON holds
 
 
 def test_a_minimal_command_and_a_missing_key_read_back():

@@ -9,32 +9,14 @@ import subprocess
 import sys
 
 import pytest
-import pytest_asyncio
 from PIL import Image
 from sqlalchemy import select
 
 from bot.callbacks import CallbackSigner, random_key
 from bot.conversation import Conversation, Sender
-from bot.records import AuditLog
 from store import models as m
 from store.db import session_scope, upgrade
 from store.registry import sync_campus
-from tests.bot.conftest import history_store, memory_conversation
-
-NOW = dt.datetime.now(dt.timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def history_url(tmp_path_factory, campus) -> str:
-    return history_store(tmp_path_factory.mktemp("history"), campus, NOW)
-
-
-@pytest_asyncio.fixture
-async def engine(campus, history_url):
-    audit = AuditLog(history_url)
-    async with memory_conversation(campus, history_url, audit) as conversation:
-        yield conversation
-    audit.close()
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -50,14 +32,14 @@ async def test_energy_question_answers_with_a_chart_and_a_total(settled):
     assert campus.text.startswith("The campus used ") and "Most: " in campus.text
 
 
-async def test_energy_of_one_kind_of_device_is_that_device_s_not_the_room_s(engine):
+async def test_energy_of_one_kind_of_device_is_that_device_s_not_the_room_s(history_engine):
     who = Sender(1001, 1001, "terminal")
-    room = await engine.on_text(who, "how much energy did classroom 102 use yesterday")
-    ac = await engine.on_text(who, "how much did the AC in classroom 102 use yesterday")
+    room = await history_engine.on_text(who, "how much energy did classroom 102 use yesterday")
+    ac = await history_engine.on_text(who, "how much did the AC in classroom 102 use yesterday")
     assert room.text.startswith("Classroom 102 used ") and ac.text.startswith("The AC in Classroom 102 used "), ac.text
     kwh = [float(r.text.split(" used ")[1].split(" kWh")[0].replace(",", "")) for r in (room, ac)]
     assert 0 < kwh[1] < kwh[0]  # the AC alone is part of the room
-    none = await engine.on_text(who, "how much energy did the heater in classroom 101 use today")
+    none = await history_engine.on_text(who, "how much energy did the heater in classroom 101 use today")
     assert none.text == "I found no heater in Classroom 101."
 
 
@@ -83,15 +65,15 @@ def test_a_room_metered_as_a_whole_says_it_cannot_split_out_one_device(tmp_path,
     assert one.text.startswith(f"{room.name} is metered as a whole, so the energy of the ")
 
 
-async def test_forecast_gives_a_range_and_a_band_chart(engine):
-    reply = await engine.on_command(Sender(2002, 2002, "terminal"), "forecast", ["lab", "1"])
+async def test_forecast_gives_a_range_and_a_band_chart(history_engine):
+    reply = await history_engine.on_command(Sender(2002, 2002, "terminal"), "forecast", ["lab", "1"])
     assert "expected to use about" in reply.text and "likely between" in reply.text, reply.text
     assert reply.chart is not None
-    refused = await engine.on_command(Sender(2002, 2002, "terminal"), "forecast", ["classroom", "101"])
+    refused = await history_engine.on_command(Sender(2002, 2002, "terminal"), "forecast", ["classroom", "101"])
     assert refused.outcome == "refused"
 
 
-async def test_a_forecast_for_a_period_under_way_adds_the_readings_so_far(engine):
+async def test_a_forecast_for_a_period_under_way_adds_the_readings_so_far(history_engine):
     # "How much will lab 1 use this week?" on a Thursday: Monday to now is read from the meters, the rest forecast,
     # and the reply says which is which instead of calling the rest of the week the whole week.
     import re
@@ -99,36 +81,36 @@ async def test_a_forecast_for_a_period_under_way_adds_the_readings_so_far(engine
     from bot.queries import Scope
     from nlu.command import Period
 
-    now = engine.clock()
+    now = history_engine.clock()
     period = Period(now - dt.timedelta(days=2), now + dt.timedelta(days=1))
-    reply = engine.queries.forecast(Scope(("lab-1",), "Computer Lab 1"), period, now)
+    reply = history_engine.queries.forecast(Scope(("lab-1",), "Computer Lab 1"), period, now)
     assert reply.text.startswith("Computer Lab 1 has used "), reply.text
     used, more, total = (float(x.replace(",", "")) for x in re.findall(r"([\d,]+\.\d) kWh", reply.text)[:3])
     assert used > 0 and more > 0 and abs(used + more - total) <= 0.11
-    ahead = engine.queries.forecast(Scope(("lab-1",), "Computer Lab 1"), Period(now + dt.timedelta(days=1), now + dt.timedelta(days=2)), now)
+    ahead = history_engine.queries.forecast(Scope(("lab-1",), "Computer Lab 1"), Period(now + dt.timedelta(days=1), now + dt.timedelta(days=2)), now)
     assert ahead.text.startswith("Computer Lab 1 is expected to use about ")
 
 
-async def test_default_room_is_kept_in_the_store_and_used(engine, campus, history_url):
+async def test_default_room_is_kept_in_the_store_and_used(history_engine, campus, history_url):
     admin = Sender(1002, 1002, "terminal")
-    reply = await engine.on_command(admin, "myroom", ["lab", "3"])
+    reply = await history_engine.on_command(admin, "myroom", ["lab", "3"])
     assert reply.outcome == "done" and campus.room("lab-3").name in reply.text
     with session_scope(history_url) as session:
         assert session.get(m.User, 1002).default_room_id == "lab-3"
-    fresh = Conversation(campus, engine.fleet, history_url, CallbackSigner(random_key()))
+    fresh = Conversation(campus, history_engine.fleet, history_url, CallbackSigner(random_key()))
     await fresh.load()
     switched = await fresh.on_text(admin, "turn on the lights")
     assert switched.text.startswith(campus.room("lab-3").name + ": lights on (1/1 confirmed)"), switched.text
-    bad = await engine.on_command(admin, "myroom", ["the", "moon"])
+    bad = await history_engine.on_command(admin, "myroom", ["the", "moon"])
     assert bad.outcome == "not_understood" and "\n" not in bad.text
 
 
-async def test_every_message_is_audited_with_outcome(engine, history_url):
+async def test_every_message_is_audited_with_outcome(history_engine, history_url):
     who = Sender(2003, 2003, "terminal")
-    await engine.on_text(who, "turn off the lights in lab 3")
-    await engine.on_text(who, "what's the weather like")
-    await engine.on_text(who, "turn off the lights in classroom 101")
-    assert engine.audit.flush()
+    await history_engine.on_text(who, "turn off the lights in lab 3")
+    await history_engine.on_text(who, "what's the weather like")
+    await history_engine.on_text(who, "turn off the lights in classroom 101")
+    assert history_engine.audit.flush()
     with session_scope(history_url) as session:
         rows = session.execute(select(m.CommandAudit.text, m.CommandAudit.outcome, m.CommandAudit.channel)
                                .where(m.CommandAudit.user_id == 2003).order_by(m.CommandAudit.id)).all()
@@ -138,47 +120,48 @@ async def test_every_message_is_audited_with_outcome(engine, history_url):
     assert {c for _, _, c in rows} == {"terminal"}
 
 
-async def test_an_unknown_room_gets_a_question_not_the_campus_figures(engine):
+async def test_an_unknown_room_gets_a_question_not_the_campus_figures(history_engine):
     who = Sender(1001, 1001, "terminal")
-    reply = await engine.on_text(who, "how much will room 204 use tomorrow?")
+    reply = await history_engine.on_text(who, "how much will room 204 use tomorrow?")
     assert reply.outcome == "clarify" and reply.chart is None
     assert reply.text == "I don't know room 204 on this campus. Did you mean Classroom 201 or Classroom 202?"
-    status = await engine.on_command(who, "status", ["lab", "9"])
+    status = await history_engine.on_command(who, "status", ["lab", "9"])
     assert status.outcome == "clarify" and status.text.startswith("I don't know lab 9")
 
 
-async def test_greetings_and_thanks_are_answered_in_kind(engine):
+async def test_greetings_and_thanks_are_answered_in_kind(history_engine):
     who = Sender(1001, 1001, "terminal")
-    hello = await engine.on_text(who, "Good morning!")
+    hello = await history_engine.on_text(who, "Good morning!")
     assert hello.outcome == "answered" and hello.text.startswith("Hello ") and "/help" in hello.text
-    assert (await engine.on_text(who, "thanks")).text == "You're welcome."
-    assert (await engine.on_text(who, "hi, is the AC in lab 1 on?")).text.startswith("Computer Lab 1: AC ")
+    assert (await history_engine.on_text(who, "thanks")).text == "You're welcome."
+    assert (await history_engine.on_text(who, "hi, is the AC in lab 1 on?")).text.startswith("Computer Lab 1: AC ")
 
 
-async def test_what_is_wrong_with_a_room_looks_at_that_room_s_alerts(engine):
-    reply = await engine.on_text(Sender(1001, 1001, "terminal"), "what is wrong with classroom 101?")
+async def test_what_is_wrong_with_a_room_looks_at_that_room_s_alerts(history_engine):
+    reply = await history_engine.on_text(Sender(1001, 1001, "terminal"), "what is wrong with classroom 101?")
     assert reply.text == "Nothing wrong that I can see in Classroom 101: no open alerts, and every board there is reachable."
-    assert (await engine.on_text(Sender(2002, 2002, "terminal"), "any problems in classroom 101")).outcome == "refused"
-    block = await engine.on_text(Sender(1001, 1001, "terminal"), "any problems in block b")
+    refused = await history_engine.on_text(Sender(2002, 2002, "terminal"), "any problems in classroom 101")
+    assert refused.outcome == "refused"
+    block = await history_engine.on_text(Sender(1001, 1001, "terminal"), "any problems in block b")
     assert block.text.startswith("Nothing wrong that I can see in Block B:")
 
 
-async def test_a_command_for_a_past_day_is_asked_about_and_the_answer_completes_it(engine):
+async def test_a_command_for_a_past_day_is_asked_about_and_the_answer_completes_it(history_engine):
     who = Sender(1001, 1001, "terminal")
-    asked = await engine.on_text(who, "turn off the lights in classroom 101 yesterday at 5 pm")
+    asked = await history_engine.on_text(who, "turn off the lights in classroom 101 yesterday at 5 pm")
     assert asked.outcome == "clarify" and asked.text.endswith("has already passed. Should I do it now, or at what time?")
-    done = await engine.on_text(who, "at 6 pm")
+    done = await history_engine.on_text(who, "at 6 pm")
     assert done.outcome == "scheduled" and done.text.startswith("Scheduled: ") and "18:00" in done.text
     assert "Classroom 101" in done.text and " off " in done.text
     # Once done, a bare time means nothing any more.
-    assert (await engine.on_text(who, "at 7 pm")).outcome == "not_understood"
+    assert (await history_engine.on_text(who, "at 7 pm")).outcome == "not_understood"
 
 
-async def test_bad_input_never_raises(engine):
+async def test_bad_input_never_raises(history_engine):
     who = Sender(1001, 1001, "terminal")
     for text in ("", "\x00\x01\x02", "a" * 20000, "/energy 99 bananas", "turn off"):
-        reply = await engine.on_text(who, text) if not text.startswith("/") else await engine.on_command(
-            who, text[1:].split()[0], text.split()[1:])
+        reply = await history_engine.on_text(who, text) if not text.startswith("/") else \
+            await history_engine.on_command(who, text[1:].split()[0], text.split()[1:])
         assert reply.text and reply.outcome != "error"
 
 

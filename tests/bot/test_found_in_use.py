@@ -3,13 +3,11 @@ through the conversation engine on the real store with a simulated fleet."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import pytest_asyncio
 
 from bot.conversation import Sender
-from tests.bot.conftest import history_store, memory_conversation
+from tests.bot.conftest import memory_conversation
 
 FACULTY = Sender(2001, 2001, "terminal")  # Dr. Meera Iyer: Classroom 101 and 102
 ADMIN = Sender(1001, 1001, "terminal")
@@ -18,18 +16,6 @@ ADMIN = Sender(1001, 1001, "terminal")
 @pytest_asyncio.fixture
 async def engine(campus, db_url):
     async with memory_conversation(campus, db_url) as conversation:
-        yield conversation
-
-
-@pytest.fixture(scope="module")
-def history_url(tmp_path_factory, campus) -> str:
-    return history_store(tmp_path_factory.mktemp("in-use"), campus, dt.datetime.now(dt.timezone.utc))
-
-
-@pytest_asyncio.fixture
-async def history(campus, history_url):
-    """An engine on two weeks of demo history."""
-    async with memory_conversation(campus, history_url) as conversation:
         yield conversation
 
 
@@ -47,9 +33,9 @@ async def test_a_schedule_question_naming_a_device_lists_only_its_actions(engine
     assert every.text.startswith("Scheduled actions:\n") and len(every.buttons) == 2
 
 
-async def test_the_cost_line_says_each_band_is_a_price_per_kwh(history):
-    await history.on_text(FACULTY, "how much energy did classroom 101 use yesterday")
-    cost = await history.on_text(FACULTY, "what did it cost?")
+async def test_the_cost_line_says_each_band_is_a_price_per_kwh(history_engine):  # two weeks of demo history
+    await history_engine.on_text(FACULTY, "how much energy did classroom 101 use yesterday")
+    cost = await history_engine.on_text(FACULTY, "what did it cost?")
     assert "at the campus tariff (INR 8.5/kWh, 11/kWh from 18:00 to 22:00)." in cost.text, cost.text
 
 

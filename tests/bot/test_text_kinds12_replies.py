@@ -4,43 +4,33 @@ parser does not know is asked about with nothing switched."""
 
 from __future__ import annotations
 
-import pytest_asyncio
-
 from bot.conversation import Sender
-from bot.ratelimit import RateLimit, RateLimiter
-from tests.bot.test_conversation import engine as history_engine, history_url  # noqa: F401 - fixtures
 
 FACULTY = Sender(2001, 2001, "terminal")  # Dr. Meera Iyer: classrooms 101 and 102
 
 
-@pytest_asyncio.fixture
-async def engine(history_engine):  # noqa: F811
-    history_engine.limiter = RateLimiter(RateLimit(per_minute=0))
-    return history_engine
+def _room(unlimited_engine, room: str) -> list[str]:
+    return [s.id for s in unlimited_engine.campus.switches if s.room_id == room]
 
 
-def _room(engine, room: str) -> list[str]:
-    return [s.id for s in engine.campus.switches if s.room_id == room]
-
-
-async def test_out_of_scope_lines_about_a_room_switch_nothing(engine):
-    switches = _room(engine, "cr-101")
+async def test_out_of_scope_lines_about_a_room_switch_nothing(unlimited_engine):
+    switches = _room(unlimited_engine, "cr-101")
     for text in ("whiteboard in classroom 101 on please", "Rahul switched on the fans in classroom 101",
                  "we had the lights on in classroom 101 all evening", "thanks for turning the AC on in classroom 101"):
-        reply = await engine.on_text(FACULTY, text)
-        assert not any(engine.fleet.state(s).on for s in switches), (text, reply.text)
+        reply = await unlimited_engine.on_text(FACULTY, text)
+        assert not any(unlimited_engine.fleet.state(s).on for s in switches), (text, reply.text)
         assert "which room" not in reply.text.lower(), (text, reply.text)
 
 
-async def test_an_exception_with_no_state_leaves_the_switch_on(engine):
-    await engine.fleet.switch(["cr-102-lights", "cr-102-fans"], True)
-    reply = await engine.on_text(FACULTY, "switch off the lights and fans in classroom 102 but keep the fans")
-    assert engine.fleet.state("cr-102-lights").on is False, reply.text
-    assert engine.fleet.state("cr-102-fans").on is True, reply.text
+async def test_an_exception_with_no_state_leaves_the_switch_on(unlimited_engine):
+    await unlimited_engine.fleet.switch(["cr-102-lights", "cr-102-fans"], True)
+    reply = await unlimited_engine.on_text(FACULTY, "switch off the lights and fans in classroom 102 but keep the fans")
+    assert unlimited_engine.fleet.state("cr-102-lights").on is False, reply.text
+    assert unlimited_engine.fleet.state("cr-102-fans").on is True, reply.text
 
 
-async def test_an_exception_naming_an_unknown_thing_switches_nothing(engine):
-    switches = _room(engine, "cr-101")
-    await engine.fleet.switch(switches, True)
-    reply = await engine.on_text(FACULTY, "turn off everything in classroom 101 except the speakers")
-    assert all(engine.fleet.state(s).on is True for s in switches), reply.text
+async def test_an_exception_naming_an_unknown_thing_switches_nothing(unlimited_engine):
+    switches = _room(unlimited_engine, "cr-101")
+    await unlimited_engine.fleet.switch(switches, True)
+    reply = await unlimited_engine.on_text(FACULTY, "turn off everything in classroom 101 except the speakers")
+    assert all(unlimited_engine.fleet.state(s).on is True for s in switches), reply.text

@@ -90,4 +90,5 @@ def test_the_threshold_is_the_least_of_the_smoothed_cost_not_a_lone_dip(monkeypa
     # Smoothed, the choice leaves the knife edge for the broad low (the dip still pulls it towards its side).
     assert 0.35 <= _veto_threshold([p, p], rows, device=True) <= 0.875
     monkeypatch.setattr(training, "SMOOTH_STEPS", 0)
+    monkeypatch.setattr(training, "THRESHOLD_TOLERANCE", 0.0)  # the least alone (tests/nlu/test_nlu_steady_thresholds)
     assert _veto_threshold([p, p], rows, device=True) == 0.3  # what the raw curve would have chosen
