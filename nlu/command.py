@@ -28,6 +28,7 @@ class AskReason(StrEnum):
     SHARED_NAME = "shared_name"  # a name several rooms share ("Which one do you mean: Seminar Hall or Auditorium?")
     NO_DEVICE = "no_device"  # an order that names nothing to switch ("What should I switch? ...")
     WHICH_DEVICE = "which_device"  # a state asked of "it" with nothing it could be ("Which device do you mean?")
+    WHICH_NAMED = "which_named"  # a type said of several named switches of it ("Which lights do you mean: Hall ...?")
     UNKNOWN_PLACE = "unknown_place"  # a place this campus lacks ("I don't know room 205 on this campus. ...")
     ROOM_LACKS = "room_lacks"  # the rooms named hold no such switch ("I found no heater in Classroom 101. ...")
     EXCEPTION = "exception"  # an exception that leaves unclear what stays ("Which ones should I leave as they are?")

@@ -1970,7 +1970,8 @@ class Parser:
                 if self.gaz.switches[s].type in f.types:
                     named.setdefault(self.gaz.switches[s].type, []).append(self.gaz.switches[s].name)
             places = {i for i, m in f.masks.items() if m == PLACE}
-            clarification = which_named_one(f.toks, f.mentioned, places, self.gaz.words, named)
+            which = which_named_one(f.toks, f.mentioned, places, self.gaz.words, named)
+            clarification = _Question(which, AskReason.WHICH_NAMED) if which else None
             confidence = 0.5 if clarification else confidence
         timing = None if clarification else _timing_question(times, now)
         if timing is not None and times.when is None and times.period is not None and times.used and any(

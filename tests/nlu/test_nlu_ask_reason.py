@@ -32,6 +32,7 @@ R = AskReason
     ("lights off in the board room", R.UNKNOWN_PLACE),
     ("how much energy did room 909 use today", R.UNKNOWN_PLACE),
     ("turn on the heater in room 101", R.ROOM_LACKS),
+    ("turn on the fake lights in the main hall", R.WHICH_NAMED),  # several named lights (voice-kinds13)
     ("switch off everything in room 101 except the stage lights", R.EXCEPTION),
     ("turn on the projector, er, the AC in room 101", R.HESITATION),
     ("turn on the lights in lab 1, i mean switch them off", R.CORRECTION),
