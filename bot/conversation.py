@@ -387,7 +387,7 @@ class Conversation:
         speech benches score), on the command the conversation made of the transcript, with this bot's thresholds."""
         rules = VoiceRules(act_from=TRUST_CONFIDENCE, confirm_below=self.config.voice_confirm_below,
                            understood_below=self.config.understood_below)
-        return voice_verdict(heard.confidence, bool(heard.unsure_words), command, rules)
+        return voice_verdict(heard.confidence, heard.guessed or bool(heard.unsure_words), command, rules)
 
     def _reshape(self, who: Sender, user: User, command: Command, previous: Command | None,
                  ask: AnswerAsk) -> Command:
@@ -502,6 +502,8 @@ class Conversation:
         note = f"({heard.note})\n" if heard.note else ""
         if heard.unsure_words:
             detail["unsure_words"] = list(heard.unsure_words)
+        if heard.guessed:
+            detail["guessed"] = True
         if not heard.text:
             return Reply(f"{note}I could not make out any words in that voice note; please try again or type it.",
                          "not_understood", detail=detail)

@@ -33,7 +33,9 @@ TRUST_CONFIDENCE = ACT_CONFIDENCE
 class Heard:
     """A transcribed voice note. `trusted`: confident enough to act on; `audio_s` its length; `decode_s` time spent
     decoding and recognising; `engine` the recogniser's name; `unsure_words`: device, room or on/off words the
-    engine was unsure of (a switch asks first); `note`: a remark for the user (a speech server that was down)."""
+    engine was unsure of (a switch asks first); `note`: a remark for the user (a speech server that was down);
+    `guessed`: a word was put in from the sentence's shape (`nlu.speech.base.Transcript.guessed`: a switch asks
+    first, whatever the word confidences say)."""
 
     text: str
     confidence: float
@@ -43,6 +45,7 @@ class Heard:
     engine: str
     unsure_words: tuple[str, ...] = ()
     note: str | None = None
+    guessed: bool = False
 
 
 def default_engine() -> SpeechEngine:
@@ -129,7 +132,7 @@ class SpeechPipeline:
         trusted = bool(transcript.text) and transcript.confidence >= TRUST_CONFIDENCE
         return Heard(transcript.text, transcript.confidence, trusted, pcm.duration_s,
                      pcm.decode_s + transcript.decode_s, transcript.engine,
-                     unsure_words(transcript.words, self.vocabulary), transcript.note)
+                     unsure_words(transcript.words, self.vocabulary), transcript.note, transcript.guessed)
 
 
 # --- the worker process side: one pipeline per worker, errors returned as plain values (AudioError's constructor

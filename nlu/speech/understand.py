@@ -61,12 +61,9 @@ def understand_voice(data: bytes, engine: SpeechEngine, vocabulary: Vocabulary,
     audio outside the limits and nlu.speech.SpeechError when the engine fails."""
     from nlu.parser import parser_for  # spaCy loads here, not when only transcribing
 
-    from nlu.speech.wordcheck import unsure_words
-
     transcript = transcribe_audio(data, engine, vocabulary, limits)
     parsed = parser_for(vocabulary).parse(transcript.text, context=context, now=now)
-    unsure = transcript.guessed or bool(unsure_words(transcript.words, vocabulary))
-    command, decision = _decided(transcript, parsed, unsure)
+    command, decision = _decided(transcript, parsed, heard_unsure(transcript, vocabulary))
     return VoiceResult(transcript=transcript, command=command, verdict=decision.verdict)
 
 
@@ -143,9 +140,15 @@ def decide(transcript: Transcript, parsed: Command, vocabulary: Vocabulary) -> C
     """What the product acts on, given what was heard and what the parser read from it (pure; the speech benches
     score with it too): `voice_verdict`'s refusal as `unknown` with NOT_UNDERSTOOD, else the parse with its
     confidence lowered to what was heard (and under the confirmation threshold when a deciding word was unsure)."""
+    return _decided(transcript, parsed, heard_unsure(transcript, vocabulary))[0]
+
+
+def heard_unsure(transcript: Transcript, vocabulary: Vocabulary) -> bool:
+    """Whether a switch on `transcript` must ask first whatever its confidence: a deciding word heard unsurely, or a
+    word guessed from the sentence's shape (`Transcript.guessed`, a filled device slot)."""
     from nlu.speech.wordcheck import unsure_words
 
-    return _decided(transcript, parsed, transcript.guessed or bool(unsure_words(transcript.words, vocabulary)))[0]
+    return transcript.guessed or bool(unsure_words(transcript.words, vocabulary))
 
 
 def _decided(transcript: Transcript, parsed: Command, unsure: bool) -> tuple[Command, VoiceDecision]:
