@@ -1171,7 +1171,7 @@ class Parser:
         if not (f.has_device or f.has_place or f.unknown_places) and (times.period or times.moments) \
                 and any(f.phrase(f"my {w}") for w in _OWN_PLANS):
             return "unknown", None, None  # "what's my schedule for tomorrow": one's own day ("show my schedules" is ours)
-        if cues & {"menu", "menus"} and cues & _FOOD_WORDS:
+        if cues & {"menu", "menus"} and (cues & _FOOD_WORDS or times.period or times.moments or cues & _MEALS):
             return "unknown", None, None  # "what is today's menu in the mess": food, not the bot's menu
         if (cues & lx.HELP_WORDS or "help" in cues) and (f.unknown_places or any(
                 f.toks[i:i + 2] == ["help", "me"] and f.toks[i + 2:i + 3] and f.toks[i + 2] in _WORLD_TASKS
@@ -2121,6 +2121,9 @@ _BARE_STATE_ASK = frozenset("is are it they on off still running switched turned
 # Words around a bare "room + device?" that keep it a question about the state ("quick check: room 202 fans?").
 _CHECK_WORDS = frozenset({"quick", "question", "check", "checking", "status", "state", "of", "and", "the", "in", "at",
                           "there"})
+# A menu of a day or a meal is food ("what is the menu in the best this afternoon", espeak-ng's "mess", spoken part 13:
+# answered with help); the bot's menu has none.
+_MEALS = frozenset({"lunch", "dinner", "breakfast", "snacks", "afternoon", "evening", "tonight", "today", "tomorrow"})
 # "check on lab 2", "check up on the staff room for me": a place's state looked at, nothing else said.
 _CHECK_A_PLACE = frozenset({"on", "up", "me", "out", "real", "once"})
 # A device, a place and one of these, with a question mark: "fans in room 201 on?" asks; with a please it orders.
