@@ -66,6 +66,10 @@ class Outcome:
     cpu_s: float
     unsure_words: tuple[str, ...] = ()
     verdict: str = "act"
+    # The transcript's own words and whether one was guessed (a filled device slot), so a later rule on the words can
+    # be replayed offline on the same readings.
+    words: tuple[tuple[str, float], ...] = ()
+    guessed: bool = False
 
 
 def voice_label(voice: Voice) -> str:
@@ -129,7 +133,8 @@ class _VoiceParser:
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         t = result.transcript
         self.outcomes.append(Outcome(note, result.command, t.text, t.engine, t.confidence, t.audio_s, wall, cpu,
-                                     unsure_words(t.words, self.vocabulary), result.verdict))
+                                     unsure_words(t.words, self.vocabulary), result.verdict,
+                                     tuple((w.text, round(w.confidence, 3)) for w in t.words), t.guessed))
         return result.command
 
 
@@ -270,7 +275,9 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
                                   "heard": o.heard, "confidence": round(o.confidence, 3), "verdict": o.verdict,
                                   "intent": o.command.intent, "wrong_switch": wrong_switch(o),
                                   "audio_s": round(o.audio_s, 2), "cpu_s": round(o.cpu_s, 3),
-                                  "unsure": list(o.unsure_words)})
+                                  "unsure": list(o.unsure_words), "engine": o.engine,
+                                  "words": [list(w) for w in o.words], "guessed": o.guessed,
+                                  "got": o.command.to_dict(), "clarification": o.command.clarification})
         outcomes += voice_parser.outcomes
         progress = summarise(voice_parser.outcomes, correct)
         print(json.dumps({"voice": label, "snr_db": noise, **progress}), file=sys.stderr, flush=True)

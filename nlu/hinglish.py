@@ -50,6 +50,30 @@ _OF_IN_AT = frozenset({"ki", "ka", "ke", "mein", "me", "pe", "par"})
 _QUESTION_ENDS = frozenset({"hai", "hain", "he", "h"})
 
 
+# An either-or state question: "lab 1 ka AC on hai ya off" (is it on or off), "... chalu hai ya nahi" (on or not).
+_STATES = {"on": "on", "off": "off", "chalu": "on", "band": "off", "bandh": "off"}
+_OR = frozenset({"ya", "yaa", "or"})
+_NOT = frozenset({"nahi", "nahin", "nai", "nhi"})
+
+
+def _either_or(toks: list[str]) -> list[str]:
+    """"lab 1 ka AC on hai ya off" -> "kya lab 1 ka AC on or off hai", the yes-no question the rest reads as "is
+    ...". It was read as the order "AC on" and switched it on (spoken part 13); "ya" (or) between two states, or a
+    state and "nahi" (not), asks which one holds. An order ("on karo ya off") is left to the rest."""
+    if "kya" in toks or set(toks) & ORDER_ENDS:
+        return toks
+    for i, t in enumerate(toks[:-1]):
+        if t not in _OR or not i:
+            continue
+        j = i - 1 - (toks[i - 1] in _QUESTION_ENDS)  # the state said before "ya", with or without its "hai"
+        other = toks[i + 1]
+        if j > 0 and toks[j] in _STATES and (other in _STATES or other in _NOT) \
+                and all(k in _QUESTION_ENDS | {"kya"} for k in toks[i + 2:]):
+            said = [_STATES[toks[j]], "or", _STATES[other]] if other in _STATES else [_STATES[toks[j]]]
+            return ["kya", *toks[:j], *said, "hai"]
+    return toks
+
+
 def as_english(toks: list[str]) -> list[str]:
     """The tokens with Hindi time and question words in English: "2 ghante baad" -> "2 hours baad" (read as a
     delay), "kal subah 9 baje" -> "tomorrow morning 9 oclock" in an order, "kal" in a past question -> "yesterday",
@@ -63,6 +87,7 @@ def as_english(toks: list[str]) -> list[str]:
     if len(toks) > 3 and toks[-1] in _QUESTION_ENDS and toks[-2] in _RUNNING and toks[-3] in ("jal", "chal") \
             and "kya" not in toks:
         toks = ["kya", *toks]  # "reading hall ki lights jal rahi hain?": asked as "kya ... jal rahi hain" is
+    toks = _either_or(toks)
     what_all = any(toks[i:i + 2] == ["kya", "kya"] for i in range(len(toks) - 1)) and toks[-1] in _QUESTION_ENDS
     if what_all:
         toks = toks[:-1]  # "... kya kya on hai": its "hai" is said as the "is" of "what all is" ("kya kya kar

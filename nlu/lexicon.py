@@ -72,7 +72,7 @@ ALERT_WORDS = frozenset(
     "alert alerts alarm alarms anomaly anomalies anomalous offline unresponsive disconnected unreachable warning "
     "warnings fault faults faulty abnormal unusual spike spikes issue issues problem problems incident incidents "
     "malfunction malfunctioning failure failures failing notifications notification "
-    "overload overloads overloaded overloading".split()
+    "overload overloads overloaded overloading flagged".split()  # "has anything been flagged in 202" (spoken part 13)
 )
 HELP_PHRASES = (
     "help", "what can you do", "what do you do", "how do i use", "how to use", "how does this work",
@@ -136,6 +136,10 @@ HELP_PHRASES = (
     "kya kar sakte ho", "kya kya kar sakte", "kya kar sakta hai", "kya kar sakti ho", "kya kya kar sakta",
     "kaise use karu", "kaise use karein", "kaise use kare",
     "how do i ask about", "how do i ask for", "how should i ask", "how would i ask", "how can i ask",
+    # Spoken part 13: "tell me what jobs you can handle", "what are the things this assistant can answer" (the
+    # assistant is read as "bot").
+    "jobs you can", "tasks you can", "things this bot can", "things the bot can", "jobs this bot can",
+    "what this bot can", "what the bot can",
     # voice-kinds7: "could you explain how this assistant works", "tell me how the bot works".
     "how this bot works", "how the bot works", "how this assistant works", "how the assistant works",
     "how you work", "explain how this", "explain how the bot", "explain how you",

@@ -18,6 +18,8 @@ ZERO_LETTERS = {"oh", "o", "nought", "naught"}
 NUMBER_WORDS = set(UNITS) | set(TEENS) | set(TENS) | {"hundred"}
 TIME_LEADS = frozenset({"at", "by", "around", "till", "until", "before", "from", "@"})
 MERIDIEM = frozenset({"am", "pm", "oclock"})
+_RANGE_ENDS = frozenset({"to", "till", "until", "and", "-", "onwards", "onward", "through"})
+_TIME_UNITS = frozenset({"second", "seconds", "secs", "minute", "minutes", "mins", "hour", "hours", "hrs"})
 
 
 def _is_number_word(tokens: list[str], i: int) -> bool:
@@ -89,6 +91,11 @@ def _render(groups: list[tuple[int, int]], prev: str | None, nxt: str | None, ag
     if len(groups) == 1:
         return [str(values[0])]
     clocky = prev in TIME_LEADS or nxt in MERIDIEM or (again and groups[-1][1] == 2)  # "make it six thirty"
+    if prev == "from" and nxt not in MERIDIEM | _RANGE_ENDS and [kind for _, kind in groups] == [1, 1, 1] \
+            and values[1] == 0:
+        # "how many units should we expect from two oh two next monday": a room said digit by digit after "from",
+        # read as the clock time 2:02 (spoken part 13); "from two oh five to three" is a time, its range's end said.
+        clocky = False
     # "at seventeen hundred", "by twenty one hundred hours": the 24-hour clock, as "1700" (nlu.timeexpr reads it
     # after a time lead). Summed as digits it was "17100", no time at all, and the switch ran at once.
     if prev in TIME_LEADS and nxt not in MERIDIEM and len(groups) == 2 and groups[0][1] == 2 \
@@ -101,6 +108,13 @@ def _render(groups: list[tuple[int, int]], prev: str | None, nxt: str | None, ag
             return [f"{values[0]}:{minutes[0][0]:02d}"]
         if len(minutes) == 2 and minutes[0] == (0, 1) and minutes[1][1] == 1:
             return [f"{values[0]}:{minutes[1][0]:02d}"]
+    # "room one oh one five minutes from now": a room number said digit by digit, then the count of a delay. Run
+    # together as "1015" the room was unknown and the delay lost (spoken part 13); the last group before a unit of
+    # time is its count, when what comes before it is three digits (a room number's).
+    if nxt in _TIME_UNITS and prev not in TIME_LEADS and len(groups) >= 2:
+        room = "".join(str(v) for v in values[:-1])
+        if len(room) == 3 and (len(groups) == 2 and groups[0][1] == 3 or all(kind == 1 for _, kind in groups[:-1])):
+            return [room, str(values[-1])]
     digits = "".join(str(v) for v in values)
     # A room number begun twice, digit by digit ("two oh, two oh two"): five digits whose first two start the last
     # three are the last three (voice-kinds9: read as room 20202, the room was asked; heard words do the same after a

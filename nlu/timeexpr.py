@@ -289,6 +289,11 @@ class _Scanner:
                 elif t in ("last", "past", "previous") and unit.startswith("week") and step == 2 and t != "past":
                     start = _midnight(today - dt.timedelta(days=today.weekday() + 7), self.tz)
                     self.period = Period(start, start + dt.timedelta(days=7))
+                elif t == "coming" and unit == "week" and step == 2 and self.tok(i - 1) == "the":
+                    # "over the coming week": the seven days ahead, as "the coming 7 days" (spoken part 13); "next
+                    # week" and "this coming week" stay the calendar week.
+                    start = _midnight(today + dt.timedelta(days=1), self.tz)
+                    self.period = Period(start, start + dt.timedelta(days=7))
                 elif t in ("next", "coming") and unit.startswith("week") and step == 2:
                     start = _midnight(today - dt.timedelta(days=today.weekday() - 7), self.tz)
                     self.period = Period(start, start + dt.timedelta(days=7))

@@ -107,9 +107,39 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop()
     while out and out[0].text == COMMA:
         out.pop(0)
-    return _hundreds_joined(_restarted_numbers(_to_heard_2(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
+    return _into_two_oh(_hundreds_joined(_restarted_numbers(_to_heard_2(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
         _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_past_homophones(
-        mended(_said_once(out)))))))))))))))))))
+        mended(_said_once(out))))))))))))))))))))
+
+
+_DIGIT_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+                "nine": "9"}
+
+
+# What follows a room said at a message's end or before its next part ("... into o 2, can you check", "into a one or
+# off"); "into a 2 hour meeting" is no room.
+_AFTER_A_ROOM = frozenset({"", COMMA, "or", "on", "off", "is", "are", "please", "and", "now", "right", "use", "used",
+                           "switch", "turn", "at", "tomorrow", "today", "this", "next", "for", "still"})
+
+
+def _into_two_oh(words: list[HeardWord]) -> list[HeardWord]:
+    """espeak-ng's "in two oh two" written "into o 2", "in two oh one" "into a one" (spoken part 13: the room lost,
+    "show me everything that is on into o 2" answered for the campus): "into", then "o"/"oh"/"a" and one digit, is
+    "in" and room 20N, guessed (a switch on it asks first). "into" before anything else is left alone."""
+    out: list[HeardWord] = []
+    i = 0
+    while i < len(words):
+        last = _text_at(words, i + 2)
+        digit = last if len(last) == 1 and last.isdigit() else _DIGIT_WORDS.get(last)
+        if words[i].text == "into" and _text_at(words, i + 1) in ("o", "oh", "a") and digit is not None \
+                and _text_at(words, i + 3) in _AFTER_A_ROOM:
+            sure = min(GUESSED, *(w.confidence for w in words[i:i + 3]))
+            out += [HeardWord("in", words[i].confidence), HeardWord(f"20{digit}", sure)]
+            i += 3
+            continue
+        out.append(words[i])
+        i += 1
+    return out
 
 
 def _room_digit_oh(out: list[HeardWord]) -> bool:
@@ -757,6 +787,12 @@ def _oh_heard_go(words: list[HeardWord]) -> list[HeardWord]:
 _PLACE_AFTER_IN = NUMBER_ROOM_HEADS | {"the"}
 
 
+# A question's word right before its subject: "how much did ...", "what will ...", "how many ...".
+_ASKED_OF = frozenset({"did", "does", "will", "many"})
+# What such a question asks of an AC: its use or cost, or whether it is on ("what did they see in lab 2" is not).
+_AC_ASKED = frozenset({"cost", "costs", "consume", "consumed", "use", "used", "draw", "units", "on", "off", "running"})
+
+
 def _ac_heard_i_see(words: list[HeardWord]) -> list[HeardWord]:
     """espeak-ng's "the AC" written "I see" or "did I see" (Whisper's "do they see") at a clause start before "in" and a place ("I see in
     classroom 201, off please", "so did I see in lab 2, could you switch it off"): "the AC in ...". Not in a clause's
@@ -775,6 +811,18 @@ def _ac_heard_i_see(words: list[HeardWord]) -> list[HeardWord]:
             sure = min(GUESSED, *(w.confidence for w in words[i:at + 2]))
             out += [HeardWord("the", sure), HeardWord("ac", sure)]
             i = at + 2
+            continue
+        if words[i].text in _ASKED_OF and _text_at(words, i + 1) == "they" and _text_at(words, i + 2) in ("see", "seem") \
+                and (_text_at(words, i + 3) in ("in", "are", "is") or _text_at(words, i + 3)[:1].isdigit()) \
+                and any(w.text in _AC_ASKED for w in words[i + 3:]):
+            # espeak-ng's "the AC(s)" after a question's verb (spoken part 13): "how much did they seem in the
+            # auditorium consume", "what did they see in the principal office cost", "how many they seem are on".
+            # "they see(m)" is no subject these questions have; the AC, guessed (a switch on it asks first).
+            sure = min(GUESSED, words[i + 1].confidence, words[i + 2].confidence)
+            plural = words[i + 2].text == "seem"
+            the = [] if words[i].text == "many" else [HeardWord("the", sure)]
+            out += [words[i], *the, HeardWord("acs" if plural else "ac", sure)]
+            i += 3
             continue
         if words[i].text == "the" and _text_at(words, i + 1) == "they" and _text_at(words, i + 2) == "see":
             # "is the they see in the reading hall on" (voice-kinds13, Piper clean): "the they" is no English; the AC,
