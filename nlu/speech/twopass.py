@@ -98,6 +98,11 @@ class JoinRules:
     +138 % / +80 %). These rules keep it off (1.0); the service turns "no-command" on by default
     (autovolt/speech_engines.py): measured on a quiet 2-core machine the 3 s notes' p50 went 0.21 -> 0.36 s, within
     the 0.4 s target (docs/benchmarks.md "Speech latency on a quiet machine after the round").
+    `slow_grammar`: whether a switch read from the slowed hearing still gets the grammar pass (False: it asks). That
+    hearing keeps such a switch under `open_sure`, so the grammar pass can change nothing but lift it to run unasked
+    where both passes agree; on the latency notes it was the slowest note's third pass (first hearing, slowed
+    hearing, grammar pass: the p95), and on two dev slices it changed no command, one right switch asking first
+    that had run unasked (docs/benchmarks.md "a cheaper slowed second hearing").
 
     Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
@@ -120,6 +125,7 @@ class JoinRules:
     second_look_max_s: float = 6.0
     slow_look: float = 1.0
     slow_when: str = "no-command"
+    slow_grammar: bool = False
 
     def __post_init__(self) -> None:
         if self.slow_when not in SLOW_WHEN:
@@ -363,9 +369,10 @@ class TwoPassEngine:
             heard, note = self._open(pcm, grammar)
             if heard is None:
                 return replace(self.closed.transcribe(pcm, grammar), note=note, decode_s=time.perf_counter() - started)
-            heard = self._second_look(pcm, grammar, heard, read, prompt)
+            heard, hearing = self._looked_again(pcm, grammar, heard, read, prompt)
             first = None
-            if grammar_needed(heard, read, grammar.vocabulary, self.rules, prompt):
+            if ((hearing != "slowed" or self.rules.slow_grammar)
+                    and grammar_needed(heard, read, grammar.vocabulary, self.rules, prompt)):
                 if getattr(self.closed, "skips_unwanted", False):
                     first = closed_pass(pcm, grammar, wanted=could_change(heard, read, self.rules, prompt))
                 else:
@@ -393,6 +400,12 @@ class TwoPassEngine:
         (see JoinRules.second_look_below_db), or of the slowed note when the note is clean and `heard` unsure (see
         JoinRules.slow_look). Never when `heard` names clearly a room or device the campus lacks (`said_lacking`): it
         is told as unknown, not heard again into a near one."""
+        return self._looked_again(pcm, grammar, heard, read, prompt)[0]
+
+    def _looked_again(self, pcm: bytes, grammar: Grammar, heard: Transcript, read: Reader,
+                      prompt: str) -> tuple[Transcript, str]:
+        """`_second_look`'s reading and which hearing it is: "first" (`heard` kept), "denoised" or "slowed" (that hearing's
+        reading kept; see JoinRules.slow_grammar)."""
         rules = self.rules
         engine = next((e for e in self.open_passes if e.name == heard.engine), None)
         denoised = getattr(engine, "transcribe_denoised", None) if rules.second_look_below_db > 0 else None
@@ -400,22 +413,25 @@ class TwoPassEngine:
         if ((denoised is None and slower is None) or heard.audio_s > rules.second_look_max_s
                 or not unsure_reading(heard, read, grammar.vocabulary, rules, prompt)
                 or said_lacking(heard, grammar.vocabulary)):
-            return heard
+            return heard, "first"
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         if snr_db(audio) < rules.second_look_below_db:
-            return heard if denoised is None else better_reading(heard, denoised(pcm, grammar), read, rules, prompt)
+            if denoised is None:
+                return heard, "first"
+            chosen = better_reading(heard, denoised(pcm, grammar), read, rules, prompt)
+            return chosen, "first" if chosen is heard else "denoised"
         if slower is None or (rules.slow_when == "no-command" and reads_as_command(heard, read, rules, prompt)):
             # A command that parses but is unsure asks or is ranked against the grammar pass already; hearing it
             # again gained little on dev and would double the CPU of most notes (docs/benchmarks.md "espeak-cheap").
-            return heard
+            return heard, "first"
         again = slower(pcm, grammar, rules.slow_look)
         chosen = better_reading(heard, again, read, rules, prompt)
         command = read(again.text) if chosen is again else None
         if command is not None and command.intent == "device_control":
             # A slowed hearing may change the words, never make a switch surer than the note was first heard, nor
             # sure enough to run unasked on its own: on spoken dev a Piper note whose time it dropped switched unasked.
-            return replace(again, confidence=min(again.confidence, heard.confidence, rules.open_sure * 0.99))
-        return chosen
+            return replace(again, confidence=min(again.confidence, heard.confidence, rules.open_sure * 0.99)), "slowed"
+        return chosen, "first" if chosen is heard else "slowed"
 
     def _open(self, pcm: bytes, grammar: Grammar | None) -> tuple[Transcript | None, str | None]:
         note = None

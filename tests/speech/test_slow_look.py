@@ -156,3 +156,44 @@ def test_the_setting_chooses_when_the_slowed_hearing_runs():
         Settings(speech_slow_look="sometimes")
     with pytest.raises(ValueError):
         JoinRules(slow_when="sometimes")
+
+
+class CountingClosed:
+    """The real grammar pass (PocketSphinx with the campus grammar), counting the passes it is asked for."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.passes = 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def closed_pass(self, *args, **kwargs):
+        self.passes += 1
+        return self.inner.closed_pass(*args, **kwargs)
+
+
+# A latency note (bench/speech_twopass.py LATENCY_NOTES, en-us+f3, clean): Whisper tiny hears "the lights in the staff
+# room are pleased" (no command), slowed "the lights in the staff room, off please", an unsure switch.
+STAFF_ROOM = "the lights in the staff room, off please"
+
+
+def test_a_switch_read_from_the_slowed_hearing_gets_no_grammar_pass(notes, sphinx, whisper, demo_vocab):
+    """`JoinRules.slow_grammar` False (the default): the slowed hearing's switch asks whatever the grammar pass would
+    read, so the note costs two Whisper decodes, not two and the grammar pass (the latency notes' slowest path);
+    True runs the grammar pass after it, as before."""
+    from nlu.speech.twopass import ASK_BELOW
+
+    closed = CountingClosed(sphinx)
+    parser = parser_for(demo_vocab)
+    pcm = decode_audio(notes.get(STAFF_ROOM, F3, None, seed=0)).samples
+    for slow_grammar, passes in ((False, 0), (True, 1)):
+        engine = TwoPassEngine(closed, (whisper,), rules=JoinRules(slow_look=SLOW_LOOK, slow_grammar=slow_grammar))
+        before, slowed_before = closed.passes, CountingWhisper.slowed
+        heard = engine.transcribe(pcm, engine.grammar_for(demo_vocab))
+        assert CountingWhisper.slowed == slowed_before + 1
+        assert closed.passes == before + passes
+        command = parser.parse(heard.text)
+        assert command.intent == "device_control" and command.action == "off"
+        if not slow_grammar:
+            assert heard.confidence < ASK_BELOW  # asked first
