@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import pytest
 
-from nlu.audio import decode_audio
 from nlu.parser import parser_for
 from nlu.speech.base import HeardWord, Transcript
 from nlu.speech.lacking import asks_what_campus_lacks, heard_lacking
@@ -59,12 +58,9 @@ SAID = "turn off the lights in room one oh three"
 
 
 def test_a_room_the_campus_lacks_heard_clearly_is_told_as_unknown(notes, sphinx, whisper, demo_vocab):
-    pcm = decode_audio(notes.get(SAID, ENGLISH_VOICES[0], None, seed=0)).samples
     engine = TwoPassEngine(sphinx, (whisper,), rules=JoinRules(slow_look=SLOW_LOOK))
-    grammar = engine.grammar_for(demo_vocab)
-    # What the slowed hearing makes of it: a room the campus has (why it must not be heard again).
-    again = parser_for(demo_vocab).parse(whisper.transcribe_slowed(pcm, grammar, SLOW_LOOK).text)
-    assert again.rooms and "103" not in " ".join(again.rooms)
+    # Whatever the slowed hearing would make of it (on one CPU "room 1 no free", Lab 1's lights; Whisper's int8
+    # readings differ between CPUs), a room heard clearly is not heard again: the counter below says so.
     before = CountingWhisper.slowed
     result = understand_voice(notes.get(SAID, ENGLISH_VOICES[0], None, seed=0), engine, demo_vocab)
     assert CountingWhisper.slowed == before  # not heard again
