@@ -41,13 +41,15 @@ def _in_child(threads: str) -> dict:
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are counted from Linux /proc")
 def test_the_setting_is_the_size_of_the_pool_that_decodes():
-    # Each thread the setting adds adds the same number of threads to the process (CTranslate2's workers), whatever
-    # else the process runs. Counting busy threads by their CPU time was tried first and was not steady under load:
-    # a pool thread of the engine sometimes carried as much CPU as the decoding thread.
+    # Each thread the setting adds adds threads to the process (CTranslate2's workers), whatever else the process
+    # runs. How many differs by machine (3, 5, 7 on one VM, 3, 5, 6 on a later 2-core one), so the test asks only
+    # that the count grows with the setting. Counting busy threads by
+    # their CPU time was tried first and was not steady under load: a pool thread of the engine sometimes carried as
+    # much CPU as the decoding thread.
     got = {n: _in_child(str(n)) for n in (1, 2, 3)}
     assert [got[n]["cpu_threads"] for n in (1, 2, 3)] == [1, 2, 3]
     counts = [got[n]["threads"] for n in (1, 2, 3)]
-    assert counts[1] - counts[0] == counts[2] - counts[1] > 0, got
+    assert counts[0] < counts[1] < counts[2], got
 
 
 def test_zero_means_the_cores_this_process_may_use():
