@@ -172,6 +172,12 @@ def says_everything(text: str, vocabulary: Vocabulary) -> bool:
 _PLURALS = {"AC": "ACs", "projector": "projectors", "heater": "heaters"}
 
 
+def singular(device: str) -> str:
+    """A device word or switch name as one word for its singular and plural, lower-case ("ACs" -> "ac")."""
+    plain = device.lower()
+    return next((one.lower() for one, many in _PLURALS.items() if many.lower() == plain), plain)
+
+
 def devices_for(slot: Slot, devices: Sequence[str]) -> tuple[str, ...]:
     """The device words a slot is filled with: `devices` as said, with their plurals too where the slot is said as
     many ("the issues" may be "the ACs" or "the AC" heard with an s)."""

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from nlu.command import Command
 from nlu.lexicon import NUMBER_ROOM_HEADS
-from nlu.speech.deviceslot import device_slots, devices_for, fill, room_switch_names, says_everything
+from nlu.speech.deviceslot import device_slots, devices_for, fill, room_switch_names, says_everything, singular
 from nlu.phonetic import sound_key
 from nlu.speech.opentext import heard_words, text_of
 from nlu.speech.wordcheck import unsure_words
@@ -118,6 +118,7 @@ class RescoreRules:
     device_slot: bool = False
     within_slot: float = 0.5
     max_slot: int = 6
+    slot_tie: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,14 @@ class Candidate:
     (None for a word put in by the edit); `changed`: which slots were replaced ("room", "device", "onoff"), empty for
     Whisper's own text; `closeness`: 0..100, how close the replaced words sound to the new ones (orders the
     candidates before scoring); `parsed`: for Whisper's own text, whether the parser read it as a complete command
-    (its readings are then held to `RescoreRules.within_parsed`)."""
+    (its readings are then held to `RescoreRules.within_parsed`); `filled`: for a device slot's reading, the device
+    it put in, as one word for its singular and plural ("ac" for "the AC" and "the ACs")."""
 
     words: tuple[tuple[str, float | None], ...]
     changed: tuple[str, ...] = ()
     closeness: float = 100.0
     parsed: bool = False
+    filled: str = ""
 
     @property
     def text(self) -> str:
@@ -323,8 +326,8 @@ def slot_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary
         said = spoken("".join(written[slot.start:slot.end]))
         for device in (*devices_for(slot, DEVICE_WORDS), *names):
             phrase = fill(slot, device)
-            out.append(Candidate(_edit(words, slot.start, slot.end, phrase), ("slot",), fuzz.ratio(said,
-                                                                                                  spoken(phrase))))
+            out.append(Candidate(_edit(words, slot.start, slot.end, phrase), ("slot",),
+                                 fuzz.ratio(said, spoken(phrase)), filled=singular(device)))
     out.sort(key=lambda c: -c.closeness)
     return out
 
@@ -481,7 +484,20 @@ def pick(scored: Sequence[Scored], rules: RescoreRules = RescoreRules()) -> Scor
     margins = {"beam": beam_within, "slot": rules.within_slot}
     near = [s for s in scored[1:]
             if s.score >= own.score - next((margins[c] for c in s.candidate.changed if c in margins), within)]
+    if undecided_slot(scored, rules.slot_tie):
+        near = [s for s in near if not slot_filled(s)]  # the audio does not tell the devices apart: no guess
     return max(near, key=lambda s: s.score, default=own)
+
+
+def undecided_slot(scored: Sequence[Scored], tie: float) -> bool:
+    """Whether the best device slot reading scores less than `tie` above the best one that puts in another device
+    ("switch off the heater" -1.26, "... the AC" -1.35 for an espeak-ng "AC" heard "engineer"): the slot's words
+    fit two devices about as well, so neither is offered (a wrong device asked about is no help)."""
+    fills = sorted((s for s in scored if slot_filled(s)), key=lambda s: -s.score)
+    if tie <= 0 or not fills:
+        return False
+    rival = next((s for s in fills[1:] if s.candidate.filled != fills[0].candidate.filled), None)
+    return rival is not None and fills[0].score - rival.score < tie
 
 
 def slot_filled(chosen: Scored) -> bool:

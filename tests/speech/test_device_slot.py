@@ -11,7 +11,7 @@ import pytest
 
 from nlu.audio import decode_audio
 from nlu.speech.base import HeardWord, Transcript
-from nlu.speech.deviceslot import device_slots, devices_for, fill, room_switch_names
+from nlu.speech.deviceslot import device_slots, devices_for, fill, room_switch_names, singular
 from nlu.speech.nbest import command_reader
 from nlu.speech.rescore import (DEVICE_WORDS, Candidate, RescoreRules, Scored, candidates, parser_text, pick,
                                 slot_filled)
@@ -209,3 +209,16 @@ def test_an_out_of_scope_note_is_not_made_a_command_by_the_slot(notes, sphinx, s
     assert max(s.score for s in filled) < rescored.scored[0].score - RescoreRules().within_slot
     result = understand_voice(note, TwoPassEngine(sphinx, (slot_whisper,)), demo_vocab)
     assert result.command.intent == "unknown" and not result.command.switches
+
+
+def _fill(device: str, score: float) -> Scored:
+    return Scored(Candidate(((" " + device, None),), ("slot",), filled=singular(device)), score)
+
+
+def test_two_devices_the_audio_does_not_tell_apart_are_not_guessed():
+    own = Scored(Candidate(((" engineer", 0.9),)), -0.83)
+    heater, ac = _fill("heater", -1.26), _fill("AC", -1.35)  # espeak-ng's "AC" heard "engineer" (spoken dev)
+    rules = RescoreRules(within_slot=0.5, slot_tie=0.15)
+    assert pick((own, heater, ac), rules) is own  # neither device offered: the note is asked again
+    assert pick((own, heater, _fill("AC", -1.6)), rules) is heater  # one device clearly closer: guessed (asks)
+    assert pick((own, _fill("ACs", -1.26), ac), rules).candidate.filled == "ac"  # the same device, said as many
