@@ -101,7 +101,11 @@ class RescoreRules:
     these rules; the service turns it on (AUTOVOLT_WHISPER_DEVICE_SLOT, default true). `within_slot` 0.5 chosen on
     one dev slice (docs/benchmarks.md "voice-devslot"): 0.5-0.6 right on 5 more notes than without, none lost; 0.8
     lost one and accepted one out-of-scope note more, 1.5 lost 11 ("switch on the microwave ..." read as the AC at
-    1.1-1.5 below); on a slice never read 0.5 gained 3, lost none."""
+    1.1-1.5 below); on a slice never read 0.5 gained 3, lost none. `slot_tie`: no fill is taken where the best
+    scores less than this above the best fill of another device (`undecided_slot`); 0.06 chosen on the same slice
+    (docs/benchmarks.md "device slot, second pass"): of its 9 fills taken, the right ones were 0.073-0.95 above the
+    next device, the wrong ones 0.052-0.214 (0.06 drops one wrong device asked about; 0.1 and 0.22 drop one and
+    two more, and a right one)."""
 
     within: float = 0.5
     only_unread: bool = True
@@ -118,7 +122,7 @@ class RescoreRules:
     device_slot: bool = False
     within_slot: float = 0.5
     max_slot: int = 6
-    slot_tie: float = 0.0
+    slot_tie: float = 0.06
 
 
 @dataclass(frozen=True)
