@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nlu import lexicon
 from nlu.lexicon import NUMBER_ROOM_HEADS
 from nlu.speech.wordcheck import deciding_words
 from nlu.textnorm import base_tokens, tokens
@@ -37,8 +36,10 @@ DEMONSTRATIVES = frozenset("this these that those".split())
 # and the words that ask one before it.
 ASK_VERBS = frozenset("did does do has have had".split())
 ENERGY_ASKS = frozenset("much many".split())
-# Words an energy question's slot may end before: the question's verb ("... the <slot> use"), or a time.
-ENERGY_ENDS = lexicon.ENERGY_WORDS | frozenset("burn burned burnt eat ate take took last this yesterday today".split())
+# The verbs of an energy question: its slot stands before one ("how much did the <slot> in room 202 use"), never
+# after ("how much did lab 2 use this month": "this month" is a time, not "this AC").
+ENERGY_VERBS = frozenset("use used uses using consume consumed consumes consuming draw draws drew drawn drawing burn "
+                         "burned burnt eat ate eaten take took spend spent go gone went".split())
 # People who use energy themselves: no slot after "did" ("how much did you use").
 PEOPLE = frozenset("i you we he she me us him her".split())
 # Before "the", these make a place or a time of what follows ("in the afternoon", "at the end"), not a device.
@@ -91,8 +92,9 @@ def device_slots(written: Sequence[str], vocabulary: Vocabulary) -> list[Slot]:
     """Where `written` (Whisper's words, leading spaces and punctuation kept) leaves a device slot: 1-3 words that
     are no campus word, after "the", a switch verb or a switch verb's on/off (or "this/these/that/those" right after
     one), and before "in", "on", "off", "please" or the end, with a switch verb before or "on"/"off" after; or
-    opening the text before "on/off in"; or, in an energy question ("how much ... use"), after "the" or its verb
-    ("did") and before "in", its verb or a time. Punctuation between words is inside the slot."""
+    opening the text before "on/off in"; or, in an energy question ("how much ... use"), after "the" or its
+    auxiliary ("did"), before "in" or the question's verb, with that verb after it and none before. Punctuation
+    between words is inside the slot."""
     plain = [" ".join(base_tokens(w)) for w in written]
     campus = deciding_words(vocabulary)
 
@@ -137,12 +139,12 @@ def device_slots(written: Sequence[str], vocabulary: Vocabulary) -> list[Slot]:
             else:
                 fits = opens and (after is None or follow in SLOT_ENDS) and (
                     switched or bool(_ONOFF.intersection(plain[end:])))
-                # The question's verb or its energy word is said outside the slot, never filled over ("how much
-                # power did this use" has no slot).
-                spoken_use = {t for w in (*plain[:start], *plain[end:]) for t in w.split()} & ENERGY_ENDS
-                inside = {t for w in plain[start:end] for t in w.split()} & ENERGY_ENDS
-                energy = not fits and asked and bool(spoken_use) and not inside and (
-                    after is None or follow in SLOT_ENDS or follow in ENERGY_ENDS)
+                # The question's verb is said after the slot, none before it or in it ("how much power did this
+                # use" has no slot; "how much did lab 2 use this month" none after "use").
+                verb_after = bool({t for w in plain[end:] for t in w.split()} & ENERGY_VERBS)
+                verb_before = bool({t for w in plain[:end] for t in w.split()} & ENERGY_VERBS)
+                energy = not fits and asked and verb_after and not verb_before and (
+                    follow in SLOT_ENDS or follow in ENERGY_VERBS)
             if fits or energy:
                 slots.append(Slot(start, end, lead == "the" or lead in DEMONSTRATIVES, before is None,
                                   _plural(plain, start, end, lead, earlier), energy))

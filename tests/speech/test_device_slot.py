@@ -58,6 +58,8 @@ def test_a_slot_is_found_where_the_sentence_leaves_room_only_for_a_device(demo_v
     "Is that on in Lab 2?",  # "that" points at something said before: only right after a switch verb is it a slot's
     "How much did you use in Lab 1?",  # people use energy themselves
     "How much power did this use?",  # the question's own words are never filled over
+    "How much did Lab 2 use this month?",  # after the question's verb: a time ("this month"), not "this AC"
+    "How much energy did Classroom 102 use the day before yesterday?",
 ])
 def test_no_slot_where_a_campus_word_or_no_switch_stands(demo_vocab, text):
     assert _slots(text, demo_vocab) == []
