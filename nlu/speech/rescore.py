@@ -25,8 +25,9 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz
 
+from nlu.command import Command
 from nlu.lexicon import NUMBER_ROOM_HEADS
-from nlu.speech.deviceslot import device_slots, fill, room_switch_names
+from nlu.speech.deviceslot import device_slots, devices_for, fill, room_switch_names, says_everything, singular
 from nlu.phonetic import sound_key
 from nlu.speech.opentext import heard_words, text_of
 from nlu.speech.wordcheck import unsure_words
@@ -49,7 +50,7 @@ _DIGITS = {"0": "oh", "1": "wun", "2": "too", "3": "three", "4": "for", "5": "fi
            "8": "ate", "9": "nine"}
 _SAID = {"one": "wun", "two": "too", "zero": "oh", "four": "for", "eight": "ate"}
 
-Reader = Callable[[str], object]
+Reader = Callable[[str], "Command | None"]
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,11 @@ class RescoreRules:
     these rules; the service turns it on (AUTOVOLT_WHISPER_DEVICE_SLOT, default true). `within_slot` 0.5 chosen on
     one dev slice (docs/benchmarks.md "voice-devslot"): 0.5-0.6 right on 5 more notes than without, none lost; 0.8
     lost one and accepted one out-of-scope note more, 1.5 lost 11 ("switch on the microwave ..." read as the AC at
-    1.1-1.5 below); on a slice never read 0.5 gained 3, lost none."""
+    1.1-1.5 below); on a slice never read 0.5 gained 3, lost none. `slot_tie`: no fill is taken where the best
+    scores less than this above the best fill of another device (`undecided_slot`); 0.06 chosen on the same slice
+    (docs/benchmarks.md "device slot, second pass"): of its 9 fills taken, the right ones were 0.073-0.95 above the
+    next device, the wrong ones 0.052-0.214 (0.06 drops one wrong device asked about; 0.1 and 0.22 drop one and
+    two more, and a right one)."""
 
     within: float = 0.5
     only_unread: bool = True
@@ -117,6 +122,7 @@ class RescoreRules:
     device_slot: bool = False
     within_slot: float = 0.5
     max_slot: int = 6
+    slot_tie: float = 0.06
 
 
 @dataclass(frozen=True)
@@ -125,12 +131,14 @@ class Candidate:
     (None for a word put in by the edit); `changed`: which slots were replaced ("room", "device", "onoff"), empty for
     Whisper's own text; `closeness`: 0..100, how close the replaced words sound to the new ones (orders the
     candidates before scoring); `parsed`: for Whisper's own text, whether the parser read it as a complete command
-    (its readings are then held to `RescoreRules.within_parsed`)."""
+    (its readings are then held to `RescoreRules.within_parsed`); `filled`: for a device slot's reading, the device
+    it put in, as one word for its singular and plural ("ac" for "the AC" and "the ACs")."""
 
     words: tuple[tuple[str, float | None], ...]
     changed: tuple[str, ...] = ()
     closeness: float = 100.0
     parsed: bool = False
+    filled: str = ""
 
     @property
     def text(self) -> str:
@@ -306,19 +314,24 @@ def beam_reading(words: Sequence[tuple[str, float]], other: Sequence[str]) -> Ca
     return Candidate(tuple(out), ("beam",), 100.0)
 
 
-def slot_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary) -> list[Candidate]:
-    """Each device slot of `words` (nlu.speech.deviceslot) filled with each device word and each switch name of the
-    rooms the text names, closest sound first."""
+def slot_edits(words: Sequence[tuple[str, float | None]], vocabulary: Vocabulary, only: str | None = None
+               ) -> list[Candidate]:
+    """Each device slot of `words` (nlu.speech.deviceslot) filled with each device word (its plural too where the
+    slot is said as many) and each switch name of the rooms the text names, closest sound first. `only`: "energy"
+    (only an energy question's slots) or "switch" (only the others); None: every slot."""
     written = [w for w, _ in words]
+    slots = [s for s in device_slots(written, vocabulary) if only is None or s.energy == (only == "energy")]
+    if not slots:
+        return []  # no room lookup on a text with no slot
     names = [n for n in room_switch_names("".join(written), vocabulary)
              if n.lower() not in {d.lower() for d in DEVICE_WORDS}]
     out = []
-    for slot in device_slots(written, vocabulary):
+    for slot in slots:
         said = spoken("".join(written[slot.start:slot.end]))
-        for device in (*DEVICE_WORDS, *names):
+        for device in (*devices_for(slot, DEVICE_WORDS), *names):
             phrase = fill(slot, device)
-            out.append(Candidate(_edit(words, slot.start, slot.end, phrase), ("slot",), fuzz.ratio(said,
-                                                                                                  spoken(phrase))))
+            out.append(Candidate(_edit(words, slot.start, slot.end, phrase), ("slot",),
+                                 fuzz.ratio(said, spoken(phrase)), filled=singular(device)))
     out.sort(key=lambda c: -c.closeness)
     return out
 
@@ -346,10 +359,12 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
     `rules.max_scored` - 1 of them; the beam's first (`rules.beam_readings`), then the edits, closest sound first).
     `words`: Whisper's written words and their probabilities."""
     own = Candidate(tuple(words))
-    if read(parser_text(own)) is not None:
+    command = read(parser_text(own))
+    seen = {parser_text(own)}
+    if command is not None:
         own = Candidate(tuple(words), parsed=True)
         if rules.only_unread and not unsure_slots(own, vocabulary, rules.unsure_below):
-            return [own]
+            return [own, *slot_readings(words, vocabulary, read, rules, command, seen)]
     beam = [beam_reading(words, other) for other in others] if rules.beam_readings else []
     # A second guess is a reading where it hears a room, device or on/off word differently, as an edit is: one that
     # differs only in other words ("how much art ..." for "how much part ...") makes out-of-scope speech a question.
@@ -362,7 +377,6 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
     edits.sort(key=lambda c: -c.closeness)
     edits = beam + edits
     # An edit that reads the same words as Whisper's (only case or punctuation differ) is no other reading.
-    seen = {parser_text(own)}
     kept: list[Candidate] = [own]
     cap = rules.max_scored_parsed if own.parsed else rules.max_scored
     for parsed, edit in enumerate(edits):
@@ -374,17 +388,66 @@ def candidates(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read:
         seen.add(plain)
         if read(plain) is not None:
             kept.append(edit)
-    if rules.device_slot and not own.parsed:
-        slots = 0
-        for edit in slot_edits(words, vocabulary):
-            plain = parser_text(edit)
-            if slots >= rules.max_slot:
-                break
-            if plain not in seen:
-                seen.add(plain)
-                if read(plain) is not None:
-                    kept.append(edit)
-                    slots += 1
+    return kept + slot_readings(words, vocabulary, read, rules, command, seen)
+
+
+def _names_a_device(command: Command, vocabulary: Vocabulary) -> bool:
+    """Whether `command` names devices the campus has where it asks: switches, or device types found in its rooms
+    (on the campus when it names none). An energy question is read whatever the device ("how much did the heater in
+    room 202 use" reads though room 202 has none)."""
+    if command.switches and not command.everything:
+        return True
+    where = set(command.rooms)
+    present = {s.type for s in vocabulary.switches if not where or s.room_id in where}
+    return bool(command.device_types) and set(command.device_types) <= present
+
+
+# What a fill must make of a text the parser read, by the slots it left (`_slot_to_fill`).
+_FILLED_AS = {"energy": "energy_query", "switch": "device_control"}
+
+
+def _slot_to_fill(command: Command | None, text: str, vocabulary: Vocabulary) -> str | None:
+    """Which device slots a Whisper text's reading leaves to fill: "any" when the parser does not read it; "energy"
+    when it reads an energy question about no device ("how much did they see in room 202 use": the whole room);
+    "switch" when it reads a switch of everything in a room that no word for everything said ("turn on this icon in
+    the seminar hall": the unknown object taken for all of it) or an alerts question, whose slot-shaped switch
+    ("turn off all the issues") only a fill makes a command; None for a command read whole (most notes)."""
+    if command is None:
+        return "any"
+    if command.intent == "energy_query" and not command.device_types and not command.switches:
+        return "energy"
+    if command.intent == "device_control" and command.everything and not says_everything(text, vocabulary):
+        return "switch"
+    if command.intent == "alerts_query":
+        return "switch"  # "turn off all the issues": a switch's slot heard as the alerts' word
+    return None
+
+
+def slot_readings(words: Sequence[tuple[str, float]], vocabulary: Vocabulary, read: Reader, rules: RescoreRules,
+                  command: Command | None, seen: set[str]) -> list[Candidate]:
+    """The device slot's readings (`rules.device_slot`) that parse, at most `rules.max_slot`, closest sound first,
+    for a Whisper text whose reading `command` (None: not read) leaves a device to fill (`_slot_to_fill`); where the
+    text was read, a fill is kept only where it makes the command its slot stands in (`_FILLED_AS`) name a
+    device the campus has there.
+    `seen`: parser texts already taken (added to)."""
+    if not rules.device_slot:
+        return []
+    own = parser_text(Candidate(tuple(words)))
+    only = _slot_to_fill(command, own, vocabulary)
+    if only is None:
+        return []
+    kept: list[Candidate] = []
+    for edit in slot_edits(words, vocabulary, None if only == "any" else only):
+        if len(kept) >= rules.max_slot:
+            break
+        plain = parser_text(edit)
+        if plain in seen:
+            continue
+        seen.add(plain)
+        filled = read(plain)
+        if filled is not None and (command is None or (filled.intent == _FILLED_AS[only]
+                                                       and _names_a_device(filled, vocabulary))):
+            kept.append(edit)
     return kept
 
 
@@ -425,7 +488,20 @@ def pick(scored: Sequence[Scored], rules: RescoreRules = RescoreRules()) -> Scor
     margins = {"beam": beam_within, "slot": rules.within_slot}
     near = [s for s in scored[1:]
             if s.score >= own.score - next((margins[c] for c in s.candidate.changed if c in margins), within)]
+    if undecided_slot(scored, rules.slot_tie):
+        near = [s for s in near if not slot_filled(s)]  # the audio does not tell the devices apart: no guess
     return max(near, key=lambda s: s.score, default=own)
+
+
+def undecided_slot(scored: Sequence[Scored], tie: float) -> bool:
+    """Whether the best device slot reading scores less than `tie` above the best one that puts in another device
+    ("switch off the heater" -1.26, "... the AC" -1.35 for an espeak-ng "AC" heard "engineer"): the slot's words
+    fit two devices about as well, so neither is offered (a wrong device asked about is no help)."""
+    fills = sorted((s for s in scored if slot_filled(s)), key=lambda s: -s.score)
+    if tie <= 0 or not fills:
+        return False
+    rival = next((s for s in fills[1:] if s.candidate.filled != fills[0].candidate.filled), None)
+    return rival is not None and fills[0].score - rival.score < tie
 
 
 def slot_filled(chosen: Scored) -> bool:

@@ -11,9 +11,10 @@ import pytest
 
 from nlu.audio import decode_audio
 from nlu.speech.base import HeardWord, Transcript
-from nlu.speech.deviceslot import device_slots, fill, room_switch_names
+from nlu.speech.deviceslot import device_slots, devices_for, fill, room_switch_names, singular
 from nlu.speech.nbest import command_reader
-from nlu.speech.rescore import Candidate, RescoreRules, Scored, candidates, parser_text, pick, slot_filled
+from nlu.speech.rescore import (DEVICE_WORDS, Candidate, RescoreRules, Scored, candidates, parser_text, pick,
+                                slot_filled)
 from nlu.speech.twopass import ASK_BELOW, TwoPassEngine, rank
 from nlu.speech.understand import CONFIRM, understand_voice
 from tests.speech.synth import ENGLISH_VOICES
@@ -37,6 +38,10 @@ def _slots(text: str, vocabulary) -> list[str]:
     ("Switch, netty on in the staff room, please.", "netty"),  # verb, <slot> on
     ("I see on in the staff room.", "I see"),  # opening the text before "on in"
     ("Please turn on the issue.", "issue"),  # the text's end
+    ("Turn on this icon in the seminar hall.", "icon"),  # after "this" right after a switch verb's on/off
+    ("Switch off those issues in Lab 1.", "issues"),  # "those", a plural
+    ("How much did they see in room 202 use?", "they see"),  # an energy question: after its verb "did"
+    ("How much did the icon use last week in Lab 1?", "icon"),  # before the question's verb
 ])
 def test_a_slot_is_found_where_the_sentence_leaves_room_only_for_a_device(demo_vocab, text, slot):
     assert slot in _slots(text, demo_vocab)
@@ -50,6 +55,11 @@ def test_a_slot_is_found_where_the_sentence_leaves_room_only_for_a_device(demo_v
     "Switch off everything in Lab 1.",
     "The meeting is on in the staff room.",  # "is" stands between it and "on"
     "Switch off the lights in room 101, falling in the afternoon.",  # "in the": a place or a time, no device
+    "Is that on in Lab 2?",  # "that" points at something said before: only right after a switch verb is it a slot's
+    "How much did you use in Lab 1?",  # people use energy themselves
+    "How much power did this use?",  # the question's own words are never filled over
+    "How much did Lab 2 use this month?",  # after the question's verb: a time ("this month"), not "this AC"
+    "How much energy did Classroom 102 use the day before yesterday?",
 ])
 def test_no_slot_where_a_campus_word_or_no_switch_stands(demo_vocab, text):
     assert _slots(text, demo_vocab) == []
@@ -66,6 +76,64 @@ def test_the_named_rooms_switch_names_are_readings_too(demo_vocab):
     names = room_switch_names("Switch on the sound blaster in the Auditorium", demo_vocab)
     assert "stage lights" in names and "reading lamps" not in names  # the reading hall's, not the auditorium's
     assert room_switch_names("Turn off the lights", demo_vocab) == ()
+
+
+@pytest.mark.parametrize("text", ["Switch on the x in laboratory 3", "Switch on the x in Lab three",
+                                  "Switch on the x in the electronics laboratory 3"])
+def test_rooms_are_found_as_the_parser_finds_them(demo_vocab, text):
+    # The parser's gazetteer (a head word's synonyms, numbers said as words), not the registry's names as written.
+    assert "soldering stations" in room_switch_names(text, demo_vocab)
+
+
+def test_a_plural_slot_is_filled_with_plurals_too(demo_vocab):
+    many = device_slots(_written("Turn off all the issues"), demo_vocab)[0]
+    one = device_slots(_written("Turn off the issue in Lab 1"), demo_vocab)[0]
+    assert many.plural and not one.plural
+    assert {"ACs", "AC", "heaters", "lights"} <= set(devices_for(many, DEVICE_WORDS))
+    assert devices_for(one, DEVICE_WORDS) == DEVICE_WORDS
+
+
+def _readings(text: str, vocabulary) -> set[str]:
+    words = tuple((w, 0.9) for w in _written(text))
+    read = command_reader(vocabulary, now=NOW)
+    return {parser_text(c) for c in candidates(words, vocabulary, read, RescoreRules(device_slot=True, max_slot=40))
+            if "slot" in c.changed}
+
+
+@pytest.mark.parametrize("text, reading", [
+    # The parser reads the unknown object as everything in the room: a fill names the device it stood for.
+    ("Turn on this icon in the seminar hall.", "turn on this ac in the seminar hall"),
+    ("Turn off I see in room 101.", "turn off the ac in room 101"),
+    # Read as a question about alerts ("issues"): the switch's slot filled, as many.
+    ("Turn off all the issues.", "turn off all the acs"),
+    # Read as the whole room's energy: the question's device filled.
+    ("How much did they see in room 202 use?", "how much did the ac in room 202 use"),
+])
+def test_slots_in_texts_the_parser_reads_without_their_device_are_filled(demo_vocab, text, reading):
+    assert reading in _readings(text, demo_vocab)
+
+
+def test_a_slot_is_filled_only_with_devices_the_campus_has_there(demo_vocab):
+    said = _readings("How much did they see in room 202 use?", demo_vocab)
+    assert "how much did the heater in room 202 use" not in said  # read by the parser, but room 202 has no heater
+    assert "how much did the heater in the staff room use" in _readings(
+        "How much did they see in the staff room use?", demo_vocab)
+
+
+@pytest.mark.parametrize("text", [
+    "Turn off everything in room 101.",  # everything said: read whole
+    "How much did room 202 use yesterday?",  # no slot: the room's energy is what was asked
+    "Turn off the lights in room 101.",
+])
+def test_texts_read_whole_get_no_slot_reading(demo_vocab, text):
+    assert _readings(text, demo_vocab) == set()
+
+
+def test_a_slot_reading_of_a_text_the_parser_read_is_still_guessed():
+    own = Scored(Candidate(((" how", 0.9),), parsed=True), -1.0)
+    slot = Scored(Candidate(((" how", None),), ("slot",)), -1.3)
+    chosen = pick((own, slot), RescoreRules())
+    assert chosen is slot and slot_filled(chosen)  # held to the slot's margin, and guessed (a switch asks first)
 
 
 def test_slot_readings_are_scored_only_when_asked_and_only_those_that_parse(demo_vocab):
@@ -147,3 +215,16 @@ def test_an_out_of_scope_note_is_not_made_a_command_by_the_slot(notes, sphinx, s
     assert max(s.score for s in filled) < rescored.scored[0].score - RescoreRules().within_slot
     result = understand_voice(note, TwoPassEngine(sphinx, (slot_whisper,)), demo_vocab)
     assert result.command.intent == "unknown" and not result.command.switches
+
+
+def _fill(device: str, score: float) -> Scored:
+    return Scored(Candidate(((" " + device, None),), ("slot",), filled=singular(device)), score)
+
+
+def test_two_devices_the_audio_does_not_tell_apart_are_not_guessed():
+    own = Scored(Candidate(((" engineer", 0.9),)), -0.83)
+    heater, ac = _fill("heater", -1.26), _fill("AC", -1.35)  # espeak-ng's "AC" heard "engineer" (spoken dev)
+    rules = RescoreRules(within_slot=0.5, slot_tie=0.15)
+    assert pick((own, heater, ac), rules) is own  # neither device offered: the note is asked again
+    assert pick((own, heater, _fill("AC", -1.6)), rules) is heater  # one device clearly closer: guessed (asks)
+    assert pick((own, _fill("ACs", -1.26), ac), rules).candidate.filled == "ac"  # the same device, said as many
