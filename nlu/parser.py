@@ -34,6 +34,8 @@ from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
 from nlu.named_kinds import which_named_one
+from nlu.order_nouns import as_nouns
+from nlu.landmarks import CUE_WORDS as LANDMARK_CUES, landmark_span
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.retraction import takes_back
 from nlu.settings_asked import asks_a_setting
@@ -613,6 +615,7 @@ class Parser:
     def _normalise(self, raw: str) -> tuple[list[str], int]:
         toks = as_english(norm_tokens(raw))  # Hindi times and questions ("2 ghante baad", "kya ... hai")
         toks = in_full(toks)  # chat shorthand: "proj on sem hall"
+        toks = as_nouns(toks)  # "what is the cutoff for the library fine": a limit, no order (twenty-second pass)
         # "just turn that thing off": "that thing" points as "that" does (it was read as some other thing).
         toks = [t for i, t in enumerate(toks) if not (t == "thing" and i and toks[i - 1] in ("that", "this")
                                                       and set(toks[:i - 1]) & {"turn", "switch", "shut", "kill"})]
@@ -787,7 +790,8 @@ class Parser:
             facts.clause_starts = self._clause_starts(raw, len(toks))
         found = self.gaz.mentions(toks)
         named = {k for m in found for k in range(m.start, m.end)} | times.used
-        mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used
+        landmarks = _landmarks(toks, found) if LANDMARK_CUES & set(toks) else {}
+        mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used and m not in landmarks
                     and not self._another_office(facts, m, named) and not self._first_word_of_another(toks, m, named)]
         told = _told_aside(facts, mentions, self.gaz.switches)
         for mention in mentions:
@@ -811,6 +815,11 @@ class Parser:
             # "turn the office AC on, sir is coming at eleven" (voice-kinds10): the arrival's time, not the order's
             times = dataclasses.replace(times, when=None, moments=())
         _everything_after_types(facts, mentions)
+        for start, end in landmarks.values():
+            facts.masks.update((k, PLACE) for k in range(start, end))
+            covered.update(range(start, end))  # "next to lab 1": no bare room number either
+            if not (facts.rooms or facts.buildings or facts.ambiguous_rooms):  # "lab 2, the room next to lab 1"
+                _add(facts.unknown_places, f"the {' '.join(toks[start:end])}")
         if not facts.has_place:
             self._type_named_switch(facts, context)
         self._bare_numbers(facts, covered)
@@ -2226,6 +2235,19 @@ _SCHEDULE_PHRASES = ("lined up", "on the agenda", "in the pipeline", "queued up"
 # What a place does at its hours ("the library closes at 8"), not what a switch does.
 _HOURS_VERBS = frozenset({"close", "closes", "closing", "open", "opens", "opening", "shut", "shuts"})
 _HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
+
+
+def _landmarks(toks: list[str], found: list[Mention]) -> dict[Mention, tuple[int, int]]:
+    """Room and building mentions said only as the landmark of another place ("the store room next to the
+    principal's office"), with the span of the place described (`nlu.landmarks`)."""
+    places = [m for m in found if m.kind in ("room", "rooms", "building")]
+    out: dict[Mention, tuple[int, int]] = {}
+    for m in places:
+        others = {k for o in places if o is not m for k in range(o.start, o.end)}
+        span = landmark_span(toks, m.start, m.end, others)
+        if span is not None:
+            out[m] = span
+    return out
 
 
 def _everything_after_types(f: _Facts, mentions: list[Mention]) -> None:
