@@ -33,6 +33,7 @@ from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
 from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
+from nlu.light_of import light_of_an_idea
 from nlu.named_kinds import which_named_one
 from nlu.order_nouns import as_nouns
 from nlu.landmarks import CUE_WORDS as LANDMARK_CUES, landmark_span
@@ -40,8 +41,10 @@ from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms
 from nlu.retraction import takes_back
 from nlu.settings_asked import asks_a_setting
 from nlu.shorthand import in_full
+from nlu.kin_places import kin_place
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
+from nlu.tag_questions import confirms_a_fact
 from nlu.textnorm import is_binary, tokens as norm_tokens
 from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
 from nlu.vocabulary import Vocabulary
@@ -1191,9 +1194,14 @@ class Parser:
         if off_somewhere(f.toks) and not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms
                                           or f.buildings or f.pronoun or f.unknown_places):
             return "unknown", None, None  # "I'll be off campus tomorrow": where the speaker is, no switch
+        if not (f.rooms or f.ambiguous_rooms or f.buildings or f.unknown_places or f.switch_mentions) \
+                and light_of_an_idea(f.toks, self.gaz.words):
+            return "unknown", None, None  # "keep the lights of hope on": a figure of speech, no room's lights
         if visits_you(f.toks) and not (f.rooms or f.ambiguous_rooms or f.buildings or f.unknown_places):
             return "unknown", None, None  # "put the kettle on, I'm coming over": said to a friend, no room of ours
         action = self._action(f)
+        if action is not None and not cues & _STRONG_VERBS and confirms_a_fact(f.toks):
+            return "unknown", None, None  # "lights out at 10 in the hostel, right": a rule asked about, no order
         prev = context.previous
         if action is None and _answers_time(prev, f) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
@@ -1629,6 +1637,10 @@ class Parser:
         for i, tok in enumerate(toks[:-1]):
             if tok in _OWNERS and toks[i + 1] in lx.COMPUTER_WORDS:
                 return True  # "restart my pc, it's frozen": one's own machine, not the lab's computer sockets
+            if tok in _OWNERS and (toks[i + 2:i + 3] and toks[i + 2] in lx.COMPUTER_WORDS or i + 2 in f.switch_named
+                                   and not (f.types or f.has_place)) \
+                    and toks[i + 1].isalpha() and toks[i + 1] not in self.gaz.words:
+                return True  # "the bluetooth of my dell laptop": a brand between (it switched the laptop sockets)
             if tok not in _OWNERS or toks[i + 1] in _OWNED_PLACES \
                     or not set(toks[max(0, i - 3):i + 4]) & (_SWITCH_FORMS | {"on", "off", "shutdown"}):
                 continue
@@ -2285,6 +2297,8 @@ def _at_home(f: _Facts) -> bool:
     """A place of one's own after in/at: "in my hostel room", "at my house", "at my parents' place", "at home"; or one's own
     head ("the projector in/on my head"); or a relative's or friend's place ("in my dad's office in pune")."""
     toks = f.toks
+    if not (f.rooms or f.buildings) and kin_place(toks):
+        return True  # "mummy ke room ka AC band kar do", "the fan in mom's room" (twenty-second pass: "Which room?")
     if any(t in _OWNERS and toks[k + 1:k + 2] and toks[k + 1] in _KIN
            and set(toks[k + 2:k + 4]) & (_KIN_PLACES | _HOME_WORDS) for k, t in enumerate(toks)):
         return True  # "my dad's office" read as the Principal's Office switched its lights off (text-nearmiss)

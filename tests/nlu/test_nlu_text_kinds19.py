@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from nlu.kin_places import kin_place
 from nlu.landmarks import landmark_span
+from nlu.light_of import light_of_an_idea
 from nlu.order_nouns import as_nouns
 from nlu.parser import Parser
+from nlu.tag_questions import confirms_a_fact
 from nlu.textnorm import tokens
 
 TZ = ZoneInfo("Asia/Kolkata")
@@ -69,3 +72,42 @@ def test_a_passed_time_today_is_asked(demo: Parser) -> None:
     assert command.clarification is None and command.when == dt.datetime(2026, 11, 26, 21, 0, tzinfo=TZ), command
     command = demo.parse("switch the lab 1 fans off at 1 am tonight", now=NOW)
     assert command.clarification is None and command.when == dt.datetime(2026, 11, 27, 1, 0, tzinfo=TZ), command
+
+
+def test_a_family_members_room_is_at_home(demo: Parser) -> None:
+    for text in ("papa ke kamre ka fan band karo", "turn on the heater in mum's room", "didi ke room ki lights on kar do"):
+        command = demo.parse(text, now=NOW)
+        assert command.intent == "unknown", (text, command)
+    assert kin_place(tokens("switch off the AC in my brothers room")[5:])
+    # Near misses: "bhai" is also "bro", said before a campus room; a campus room keeps its order.
+    command = demo.parse("bhai room 202 ka AC band kar do", now=NOW)
+    assert command.action == "off" and command.switches == ("cr-202-ac",), command
+    assert not kin_place(tokens("bhai room 202 ka AC band kar do"))
+
+
+def test_a_light_of_an_idea(demo: Parser) -> None:
+    for text in ("keep the light of learning on", "never switch off the lamp of knowledge"):
+        assert demo.parse(text, now=NOW).intent != "device_control", text
+    # Near misses: the lights of a campus place.
+    command = demo.parse("keep the lights of room 102 on", now=NOW)
+    assert command.action == "on" and command.switches == ("cr-102-lights",), command
+    assert not light_of_an_idea(tokens("the lights of the staff room"), {"staff", "room"})
+
+
+def test_a_fact_asked_back_with_a_tag(demo: Parser) -> None:
+    for text in ("fans off at 5 in the mess, correct?", "lights out by 11 pm in the girls hostel right"):
+        command = demo.parse(text, now=NOW)
+        assert command.intent != "device_control" and not command.switches, (text, command)
+    assert confirms_a_fact(tokens("lab block lights off at 9 right"))
+    # Near misses: an order with its verb, a state told, "right now" and "all right" are no tags.
+    command = demo.parse("switch the lab 2 fans off at 5, right?", now=NOW)
+    assert command.action == "off" and command.switches == ("lab-2-fans",), command
+    assert demo.parse("the lights are off in room 201, right?", now=NOW).intent == "status_query"
+    assert not confirms_a_fact(tokens("room 101 fans off right now"))
+    assert not confirms_a_fact(tokens("lights off in lab 2 all right"))
+
+
+def test_ones_own_machine_with_a_brand(rules: Parser) -> None:
+    assert rules.parse("power off my lenovo laptop", now=NOW).intent == "unknown"
+    command = rules.parse("power off the laptop sockets in the reading hall", now=NOW)
+    assert command.action == "off" and len(command.switches) == 1, command  # the campus's own, named
