@@ -38,6 +38,7 @@ from nlu.named_kinds import which_named_one
 from nlu.order_nouns import as_nouns
 from nlu.landmarks import CUE_WORDS as LANDMARK_CUES, landmark_span
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
+from nlu.reported_questions import reported_question
 from nlu.retraction import takes_back
 from nlu.settings_asked import asks_a_setting
 from nlu.shorthand import in_full
@@ -73,6 +74,8 @@ def asks_which_place_or_device(command: Command) -> bool:
     return asks_only_for_room(command) or command.ask_reason in (AskReason.UNKNOWN_PLACE, AskReason.ROOM_LACKS)
 
 
+# Words that make "power" before them a noun: "power used on tuesday", "power consumed on monday".
+_POWER_USED = frozenset("used consumed drawn spent burnt burned eaten utilised utilized".split())
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
                           "close open keep leave".split())
 _QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "
@@ -1226,6 +1229,8 @@ class Parser:
             if confirm is not None else None
         if opened is None and state_ask is not None and not any(f.phrase(p) for p in _ENSURE_PHRASES):
             opened = state_ask  # "could you confirm the AC in the office is switched off": asks, never switches
+        if opened is None and not question:
+            opened = reported_question(f.toks)  # "Prof Nair wants to know if the lab 1 AC is running"
         if opened is not None:
             lead, first, question = opened, f.toks[opened], True  # "before i forget did i switch off the lights ..."
         if not question and first in ("it", "this", "that") and lead is not None \
@@ -1743,6 +1748,10 @@ class Parser:
                                 or _on_a_floor(toks, i)) \
                     and toks[i - 1:i] and toks[i - 1] not in _STRONG_VERBS:
                 continue  # "all ACs on campus off at 5:30": where, not the switch's state ("turn on campus lights" is on)
+            if tok == "on" and toks[i + 1:i + 2] and (toks[i + 1] in WEEKDAYS or toks[i + 1].isdigit()) \
+                    and any(t == "power" and toks[k + 1:k + 2] and toks[k + 1] in _POWER_USED
+                            for k, t in enumerate(toks)):
+                continue  # "power used (in lab 3) on tuesday": the noun "power", asked of a day (no order)
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""

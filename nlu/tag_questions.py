@@ -2,13 +2,14 @@
 
 "lights out at 10 in the hostel, right" asks whether a rule holds (when the hostel's lights go out); read as the
 verbless order "lights out at 10" it asked which hostel was meant (twenty-second pass), inviting a switch. A
-message that ends in a tag ("right", "correct", "na", "isn't it") and has no switching verb or please states a
+message that ends in a tag ("right", "correct", "isn't it") and has no switching verb or please states a
 fact and asks to have it confirmed. Pure: tokens in, a verdict out.
 """
 
 from __future__ import annotations
 
-_TAGS = (("right",), ("correct",), ("na",), ("naa",), ("is", "not", "it"), ("isnt", "it"), ("innit",))
+# Hindi's "na" is no tag: it softens an order ("computer sockets off na", "band kar do na").
+_TAGS = (("right",), ("correct",), ("is", "not", "it"), ("isnt", "it"), ("innit",))
 # Words before "right" that make it no tag: "all right", "turn right", "on the right".
 _NOT_BEFORE_RIGHT = frozenset({"all", "the", "to", "turn", "on", "at", "is", "that", "thats", "you", "are"})
 # Words of asking for something to be done: with one of them the tag checks an order ("switch it off, right?").
