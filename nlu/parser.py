@@ -133,7 +133,7 @@ _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "g
 _MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both"})  # "as" of "as well"
 _ASK_WORDS = frozenset({"what", "how", "about"})
 # "sorry, I meant room 101": the previous message again, with the place or device put right.
-_CORRECTION_WORDS = ("meant", "mean", "sorry", "oops", "correction")
+_CORRECTION_WORDS = ("meant", "mean", "sorry", "oops", "correction", "typo", "mistyped")  # "no no, lab 2, typo"
 _FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
     {"well", "for", "in", "at", "of", "with", "there", "then", "do", "thing", "them", "it", "those", "these",
      "they", "that", "this", "one", "ones", "all", "room", "rooms"}) | frozenset(_CORRECTION_WORDS)
@@ -368,7 +368,9 @@ _ANSWER_WORDS = frozenset({"ok", "okay", "then", "please", "make", "it", "do", "
 _YES_WORDS = frozenset({"yes", "yeah", "yep", "ok", "okay", "sure", "ahead"})
 # The last word of a vague time that a figure may follow: "in a bit, say ten minutes".
 _VAGUE_ENDS = frozenset({"bit", "while", "later", "soon", "shortly", "sometime"})
-_ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query"})
+# Alerts too: "any warnings for the canteen today" answered the whole campus's (twenty-second pass).
+_ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query",
+                                "alerts_query"})
 
 
 @dataclass(frozen=True)
@@ -784,7 +786,8 @@ class Parser:
                     ) -> tuple[Command, Evidence]:
         toks = after_restart(toks)  # "I want to, okay let me start again, switch off the AC"
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
-        toks = _bare_hour(taken.toks, context.previous, self.gaz.rooms, now)  # "make it 4" after "... at 5 pm"
+        toks = _bare_hour(taken.toks, context.previous, self.gaz.rooms, now,
+                          self.gaz.rooms_by_number)  # "make it 4" after "... at 5 pm"
         toks = as_time_phrase(toks, context.previous)  # "for" after "In 20 minutes, or for 20 minutes?"
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
         times = _same_period(times, toks, context.previous)
@@ -856,7 +859,8 @@ class Parser:
     def _strange_words(self, f: _Facts) -> list[str]:
         """Words the parser knows nothing of (no lexicon, registry or common English word): often the thing a
         message is really about ("photocopier", "geyser")."""
-        return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)]
+        return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)
+                and t not in _CORRECTION_WORDS]  # "lab 2, typo": a word of correcting, no strange thing
 
     def _evidence(self, f: _Facts, command: Command, context: ParseContext, raw: str) -> Evidence:
         content = [t for t in f.toks if t not in lx.FILLER_WORDS]
@@ -1070,6 +1074,10 @@ class Parser:
         # "forecast for the gym tomorrow": a forecast's place follows "for" (seventeenth pass: it forecast the campus).
         forecast = bool(set(toks) & lx.FORECAST_WORDS)
         energy = energy or forecast
+        # "what's scheduled in the hostel tomorrow", "any alerts for the gym today": asked back as energy is, the
+        # place after "for" as a forecast's (twenty-second pass: answered for the whole campus).
+        listed = bool(set(toks) & (lx.SCHEDULE_WORDS | lx.ALERT_WORDS))
+        energy, forecast = energy or listed, forecast or listed
         if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)
                 or energy or _SITUATION_WORDS & set(toks)) \
                 or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
@@ -2236,7 +2244,7 @@ _OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnas
                           "clinic infirmary guesthouse guest chemistry biology parking annexe annex".split())
 _MONEY_WORDS = frozenset({"spent", "spend", "cost", "costs", "bill"})
 # Said before "the <place>" as the subject of an energy question: "how much did the gym use", "has the mess used".
-_ASKED_SUBJECT = ("did", "does", "do", "has", "have", "is", "was", "will")
+_ASKED_SUBJECT = ("did", "does", "do", "has", "have", "is", "was", "will", "by")  # "energy used by the hostel block"
 # Heads of an office's or a facility's name after a word naming another office (`_OTHER_OFFICES`): "the exam cell",
 # "the accounts section", "the sports complex" (voice-kinds9). "office" itself is `_another_office`'s (a room's alias).
 _OFFICE_TAILS = frozenset({"cell", "section", "cabin", "complex", "booth", "shed"})
@@ -3039,11 +3047,12 @@ def _verbless_request(f: _Facts) -> bool:
 
 # Follow-ups that move the time of the command before: "make that 9 pm", "in 10 minutes instead", "no, at 7".
 _RETIME_WORDS = frozenset("make change move push shift set do it that instead actually rather no not to then lets let "
-                          "please pls plz ok okay but time postpone".split())
+                          "please pls plz ok okay but time postpone wait sorry oops".split())
 
 
 # A word that says the time is being changed: a bare "at 6 pm" after a done command is no order.
-_RETIME_SIGNALS = frozenset("instead make change move push shift actually rather postpone".split())
+# "no wait, 3:30", "sorry, 5 pm": a time said again in a correction's words (twenty-second pass: not understood).
+_RETIME_SIGNALS = frozenset("instead make change move push shift actually rather postpone no wait sorry oops".split())
 
 
 def _retimes(prev: Command | None, f: _Facts, times: TimeInfo) -> bool:
@@ -3071,13 +3080,14 @@ def _device_going_to_switch(f: _Facts) -> bool:
     return False
 
 
-def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datetime) -> list[str]:
+def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datetime,
+               numbered: dict[str, tuple[str, ...]]) -> list[str]:
     """"make it 4", "push it to 6", "change the time to 7:30" after a timed switch command: the figure is the new
     clock time on that command's day, morning or afternoon whichever is nearer its time ("at 4 pm" after "at 5 pm").
     Only a figure right after "it"/"that"/"to", with a word that moves a time and nothing else numbered; never when
     the previous place was named by a small figure ("make that 2" after "lab 1" may be lab 2), nor after an untimed
     command (`_untimed_hour` reads those), nor after one timed later than tomorrow: that stays not understood."""
-    untimed = _untimed_hour(toks, prev, rooms)
+    untimed = _untimed_hour(toks, prev, rooms, numbered)
     if untimed is not None:
         return untimed
     if prev is None or prev.intent != "device_control" or prev.action is None or prev.when is None \
@@ -3092,7 +3102,7 @@ def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datet
     if not re.fullmatch(r"\d{1,2}(:\d\d)?", toks[k]) or not 1 <= int(toks[k].split(":")[0]) <= 12 \
             or toks[k + 1:k + 2] in (["am"], ["pm"], ["oclock"]):
         return toks  # "make it 4 pm" says its half of the day itself
-    if any(re.search(r"(?<!\d)\d{1,2}(?!\d)", rooms[r].name) for r in prev.rooms if r in rooms):
+    if _figure_names_a_room(toks[k], prev.rooms, rooms, numbered):
         return toks
     hour, minute = int(toks[k].split(":")[0]) % 12, int(toks[k].split(":")[1]) if ":" in toks[k] else 0
     then = before.hour * 60 + before.minute
@@ -3102,12 +3112,21 @@ def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datet
     return [*toks[:head], *said, *toks[k + 1:]]
 
 
+def _figure_names_a_room(figure: str, named: tuple[str, ...], rooms: dict, numbered: dict[str, tuple[str, ...]]) -> bool:
+    """Whether a bare figure may name a room in place of a room named before by a small figure ("make it 2" after
+    "lab 1": lab 2 is a room). A figure that numbers no room ("make it 5" after "lab 1 at 4 pm": no lab 5 or room
+    5) is a time (twenty-second pass: it was not understood). `numbered`: the rooms a figure alone names."""
+    small = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+    return figure.split(":")[0] in numbered and any(small.search(rooms[r].name) for r in named if r in rooms)
+
+
 # The only words a bare time after an untimed command may come with: "make it 7", "at 7 then", "7 please".
 _BARE_TIME_WORDS = frozenset("make it that at please pls plz then instead actually rather ok okay no sorry wait do "
                              "oh hmm um uh around sharp".split())
 
 
-def _untimed_hour(toks: list[str], prev: Command | None, rooms: dict) -> list[str] | None:
+def _untimed_hour(toks: list[str], prev: Command | None, rooms: dict,
+                  numbered: dict[str, tuple[str, ...]]) -> list[str] | None:
     """"make it 7", "at 7", "7 please" (or "at 7:30", "7 pm") right after a switch command that had no time: the
     command again at that clock time, read as "do it at 7" is (the next 7 o'clock on the campus clock, as "turn off
     the lights at 7" reads it; `_small_hours` asks when that falls in the night). None when the message is anything
@@ -3128,7 +3147,7 @@ def _untimed_hour(toks: list[str], prev: Command | None, rooms: dict) -> list[st
     if not rest and not mer or any(t not in _BARE_TIME_WORDS and t not in lx.FILLER_WORDS for t in rest):
         return None  # a figure alone ("7") may answer anything; "7 please" says it is asked for
     said = "at" in rest or bool(mer) or ":" in toks[k]
-    if not said and any(re.search(r"(?<!\d)\d{1,2}(?!\d)", rooms[r].name) for r in prev.rooms if r in rooms):
+    if not said and _figure_names_a_room(toks[k], prev.rooms, rooms, numbered):
         return None
     return ["do", "it", "at", toks[k], *mer]
 

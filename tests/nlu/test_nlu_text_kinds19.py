@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from nlu.command import ParseContext
 from nlu.hinglish import as_english
 from nlu.kin_places import kin_place
 from nlu.landmarks import landmark_span
@@ -148,3 +149,33 @@ def test_hindi_run_order(demo: Parser) -> None:
     assert command.action == "on" and command.switches == ("physics-lab-fans",), command
     command = demo.parse("staff room ka AC on hai kya abhi", now=NOW)
     assert command.intent == "status_query", command
+
+
+def test_a_bare_figure_that_numbers_no_room_is_a_time(demo: Parser) -> None:
+    order = demo.parse("switch the lab 2 projector off at 3 pm", now=NOW)
+    command = demo.parse("actually make it 6", now=NOW, context=ParseContext().after(order))
+    assert command.action == "off" and command.switches == ("lab-2-projector",), command
+    assert command.when == dt.datetime(2026, 11, 26, 18, 0, tzinfo=TZ), command
+    # Near miss: a figure that numbers a lab ("make it 3": lab 3 or 3 pm) is still not read.
+    command = demo.parse("make it 3", now=NOW, context=ParseContext().after(order))
+    assert not (command.intent == "device_control" and command.clarification is None), command
+
+
+def test_a_time_said_again_in_a_correction(demo: Parser) -> None:
+    order = demo.parse("fans of room 201 off at 4 pm", now=NOW)
+    command = demo.parse("no wait, 4:15", now=NOW, context=ParseContext().after(order))
+    assert command.switches == ("cr-201-fans",) and command.when == dt.datetime(2026, 11, 26, 16, 15, tzinfo=TZ), command
+    asked = demo.parse("lights on in lab 9", now=NOW)
+    command = demo.parse("no no, lab 1, typo", now=NOW, context=ParseContext().after(asked))
+    assert command.action == "on" and command.switches == ("lab-1-lights",), command
+
+
+def test_a_place_the_campus_lacks_in_lists(demo: Parser) -> None:
+    for text in ("anything scheduled in the girls hostel on saturday", "any alerts for the gym this week",
+                 "units used by the canteen block last month"):
+        command = demo.parse(text, now=NOW)
+        assert command.clarification is not None and not command.rooms, (text, command)
+    # Near misses: a campus place, and warnings of the world.
+    command = demo.parse("any alerts for the auditorium this week", now=NOW)
+    assert command.intent == "alerts_query" and command.rooms == ("auditorium",), command
+    assert demo.parse("any alerts about the cyclone in the hostel", now=NOW).intent == "unknown"
