@@ -66,7 +66,9 @@ def as_english(toks: list[str]) -> list[str]:
     if len(toks) > 3 and toks[-1] in _QUESTION_ENDS and toks[-2] in _RUNNING and toks[-3] in ("jal", "chal") \
             and "kya" not in toks:
         toks = ["kya", *toks]  # "reading hall ki lights jal rahi hain?": asked as "kya ... jal rahi hain" is
-    what_all = any(toks[i:i + 2] == ["kya", "kya"] for i in range(len(toks) - 1)) and toks[-1] in _QUESTION_ENDS
+    # "bot kya kya kar sakta hai" asks what the bot can do (help), no state: "sakta/sakte/sakti" (can) keeps it so.
+    what_all = any(toks[i:i + 2] == ["kya", "kya"] for i in range(len(toks) - 1)) and toks[-1] in _QUESTION_ENDS \
+        and not set(toks) & {"sakta", "sakte", "sakti"}
     if what_all:
         toks = toks[:-1]  # "... kya kya on hai": its "hai" is said as the "is" of "what all is" ("kya kya kar
         # sakte ho", what all can you do, is no state asked)

@@ -72,7 +72,7 @@ ALERT_WORDS = frozenset(
     "alert alerts alarm alarms anomaly anomalies anomalous offline unresponsive disconnected unreachable warning "
     "warnings fault faults faulty abnormal unusual spike spikes issue issues problem problems incident incidents "
     "malfunction malfunctioning failure failures failing notifications notification "
-    "overload overloads overloaded overloading".split()
+    "overload overloads overloaded overloading flagged".split()  # "anything flagged for the reading hall"
 )
 HELP_PHRASES = (
     "help", "what can you do", "what do you do", "how do i use", "how to use", "how does this work",
@@ -135,6 +135,8 @@ HELP_PHRASES = (
     "allowed to type", "what am i allowed to say", "what can i say to you", "what should i say to you",
     "kya kar sakte ho", "kya kya kar sakte", "kya kar sakta hai", "kya kar sakti ho", "kya kya kar sakta",
     "kaise use karu", "kaise use karein", "kaise use kare",
+    # Twenty-second pass: "what all things can I ask you", "how does one use it".
+    "what all things can i ask", "what things can i ask", "how does one use", "how do we use", "how does someone use",
     "how do i ask about", "how do i ask for", "how should i ask", "how would i ask", "how can i ask",
     # voice-kinds7: "could you explain how this assistant works", "tell me how the bot works".
     "how this bot works", "how the bot works", "how this assistant works", "how the assistant works",

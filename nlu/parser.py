@@ -130,13 +130,18 @@ _ADDRESSEES = frozenset({"students", "everyone", "everybody", "guys", "folks", "
 _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
 # The only words a verbless follow-up may hold besides devices, places and fillers: "and the fans too", "same for
 # lab 2", "do the same in room 102 as well", "what about room 102".
-_MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both"})  # "as" of "as well"
+_MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both",  # "as" of "as well"
+                         "next"})  # "lights next please" after the fans: the same, on the lights
 _ASK_WORDS = frozenset({"what", "how", "about"})
 # "sorry, I meant room 101": the previous message again, with the place or device put right.
 _CORRECTION_WORDS = ("meant", "mean", "sorry", "oops", "correction", "typo", "mistyped")  # "no no, lab 2, typo"
 _FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
     {"well", "for", "in", "at", "of", "with", "there", "then", "do", "thing", "them", "it", "those", "these",
-     "they", "that", "this", "one", "ones", "all", "room", "rooms"}) | frozenset(_CORRECTION_WORDS)
+     "they", "that", "this", "one", "ones", "all", "room", "rooms",
+     "figure", "figures", "number", "numbers", "amount"}) | frozenset(_CORRECTION_WORDS)  # "the same figure for ..."
+# Words a follow-up that changes only the period may hold too: "and this month so far", "how about yesterday for
+# the same lab", "what was it the week before" (twenty-second pass: not understood).
+_PERIOD_FRAME = frozenset("so far till until was is were same lab hall place".split())
 _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
 # Words that set two places side by side ("compare lab 1 and lab 2", "lab 1 versus lab 2 last week").
 _COMPARE_WORDS = frozenset({"compare", "compared", "comparing", "comparison", "versus", "vs"})
@@ -745,6 +750,8 @@ class Parser:
         for i in range(1, len(out) - 1):
             if out[i] == "1" and out[i - 1] in ("the", "that", "this") and out[i + 1] in ("in", "at", "near", "from"):
                 out[i] = "one"
+            elif out[i] == "1" and out[i - 1] in ("does", "should", "can", "could", "would") and out[i + 1].isalpha():
+                out[i] = "one"  # "how does one use it": the pronoun (read as the number, no help was asked)
         if out[:1] == ["n"] and len(out) > 1 and not out[1].isdigit():
             out[0] = "and"  # "n last week?": chat's "and" as the first word
         if out[:1] == ["r"] and len(out) > 1 and out[1] in ("the", "any", "all", "they", "both", "those", "these"):
@@ -1498,7 +1505,7 @@ class Parser:
         if prev is not None and prev.intent == "energy_query" and action is None and f.pronoun \
                 and cues & _MONEY_WORDS and not (f.has_device or f.has_place or f.unknown_places):
             return "energy_query", None, None  # "what did it cost?" after an energy question: its cost
-        if shape is None and prev is not None and prev.intent in ("energy_query", "forecast_query") \
+        if shape is None and prev is not None and prev.intent in ("energy_query", "forecast_query", "alerts_query") \
                 and _period_only(f, times):
             return prev.intent, None, None  # "and last week?" after an energy answer: the same question, another period
         if shape is not None and prev.intent != "device_control" and times.moments:
@@ -3395,7 +3402,8 @@ def _period_only(f: _Facts, times: TimeInfo) -> bool:
     no device or place, and nothing else but follow-up words."""
     rest = {t for i, t in enumerate(f.toks) if i not in times.used} & f.cues
     return times.period is not None and not times.moments and not (f.has_device or f.has_place or f.everywhere) \
-        and all(t in _FOLLOW_FRAME or t in lx.FILLER_WORDS or t in ("much", "many") for t in rest)  # "how much?"
+        and all(t in _FOLLOW_FRAME or t in _PERIOD_FRAME or t in lx.FILLER_WORDS or t in ("much", "many")
+                for t in rest)  # "how much?"
 
 
 def _answers_time(prev: Command | None, f: _Facts) -> bool:

@@ -179,3 +179,36 @@ def test_a_place_the_campus_lacks_in_lists(demo: Parser) -> None:
     command = demo.parse("any alerts for the auditorium this week", now=NOW)
     assert command.intent == "alerts_query" and command.rooms == ("auditorium",), command
     assert demo.parse("any alerts about the cyclone in the hostel", now=NOW).intent == "unknown"
+
+
+def test_period_follow_ups_in_other_words(demo: Parser) -> None:
+    asked = demo.parse("how much did lab 2 use this week", now=NOW)
+    command = demo.parse("and the week before?", now=NOW, context=ParseContext().after(asked))
+    assert command.intent == "energy_query" and command.rooms == ("lab-2",), command
+    assert command.period is not None and command.period.start.day == 16, command
+    asked = demo.parse("what did the auditorium use last month", now=NOW)
+    command = demo.parse("and this month till now", now=NOW, context=ParseContext().after(asked))
+    assert command.rooms == ("auditorium",) and command.period is not None and command.period.start.month == 11, command
+    command = demo.parse("the same number for room 101", now=NOW, context=ParseContext().after(asked))
+    assert command.intent == "energy_query" and command.rooms == ("cr-101",), command
+    alerts = demo.parse("any alerts in the staff room", now=NOW)
+    command = demo.parse("and since yesterday?", now=NOW, context=ParseContext().after(alerts))
+    assert command.intent == "alerts_query" and command.rooms == ("staff-room",) and command.period is not None, command
+
+
+def test_the_next_device_after_an_order(demo: Parser) -> None:
+    order = demo.parse("switch the fans off in room 202", now=NOW)
+    command = demo.parse("AC next please", now=NOW, context=ParseContext().after(order))
+    assert command.action == "off" and command.switches == ("cr-202-ac",), command
+
+
+def test_help_asked_in_other_words(demo: Parser) -> None:
+    for text in ("how does one use this thing", "what things can I ask you about", "yeh bot kya kya kar sakta hai"):
+        assert demo.parse(text, now=NOW).intent == "help", text
+    # Near miss: "kya kya ... hai" about a room asks its state.
+    assert demo.parse("lab 2 mein kya kya on hai", now=NOW).intent == "status_query"
+
+
+def test_flagged_is_an_alert_word(demo: Parser) -> None:
+    command = demo.parse("was anything flagged in the physics lab yesterday", now=NOW)
+    assert command.intent == "alerts_query" and command.rooms == ("physics-lab",), command
