@@ -1075,6 +1075,7 @@ class Parser:
             return  # the common case, first: no such word at all; "my room at the hostel" is one's own
         strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS
                    and w not in _OFFICE_TAILS
+                   and w not in ("ka", "ke", "ki") and w not in _HINDI_ORDER_ENDS  # Hindi's "of", "karo": no thing
                    and not (w in self.gaz.words and w in _DEVICE_WORDS)]  # "the AC in the library annexe"
         # An energy question whose subject is such a place ("how much energy did the canteen use"): asked back too.
         energy = bool(set(toks) & (lx.ENERGY_WORDS - _MONEY_WORDS))  # "how much did I spend in the canteen": money
@@ -1089,6 +1090,9 @@ class Parser:
                 or energy or _SITUATION_WORDS & set(toks)) \
                 or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
+        def end_of(i: int) -> int:  # the place word's end, its tail included ("hostel mess")
+            return i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
+
         for i, tok in enumerate(toks):
             tails = _PLACE_TAILS | (_OFFICE_TAILS if tok in _OTHER_OFFICES else frozenset())
             after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in tails)
@@ -1104,6 +1108,7 @@ class Parser:
                     or toks[max(0, lead - 2):lead] in (["in", "the"], ["at", "the"], ["of", "the"])
                     or (energy and toks[max(0, lead - 2):lead] in [[v, "the"] for v in _ASKED_SUBJECT])
                     or (forecast and (toks[lead - 1:lead] == ["for"] or toks[max(0, lead - 2):lead] == ["for", "the"]))
+                    or toks[end_of(i):end_of(i) + 1] in (["ka"], ["ke"], ["ki"])  # Hindi "canteen ka AC": of it
                     or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
                 end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in tails else i + 1
                 _add(facts.unknown_places, f"the {' '.join(toks[lead:end])}")

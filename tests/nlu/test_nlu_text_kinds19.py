@@ -212,3 +212,13 @@ def test_help_asked_in_other_words(demo: Parser) -> None:
 def test_flagged_is_an_alert_word(demo: Parser) -> None:
     command = demo.parse("was anything flagged in the physics lab yesterday", now=NOW)
     assert command.intent == "alerts_query" and command.rooms == ("physics-lab",), command
+
+
+def test_a_place_the_campus_lacks_said_in_hindi(demo: Parser) -> None:
+    for text in ("hostel ke fans band karo", "mess ka AC on hai kya"):
+        command = demo.parse(text, now=NOW)
+        assert command.clarification is not None and not command.switches and not command.rooms, (text, command)
+        assert command.ask_reason is not None and command.ask_reason.value == "unknown_place", command
+    # Near miss: a campus room said so keeps its order.
+    command = demo.parse("staff room ke fans band karo", now=NOW)
+    assert command.action == "off" and command.switches == ("staff-room-fans",), command
