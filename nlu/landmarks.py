@@ -55,6 +55,13 @@ def landmark_span(toks: list[str], start: int, end: int, rooms_at: Collection[in
     return None
 
 
+def after_relation(toks: list[str], start: int) -> bool:
+    """Whether an English relation ("near", "next to the") stands right before `toks[start]`: a thing said there
+    is a landmark ("the lights in the staff room near the kettle": not the kettle) when another is named before."""
+    at = start - 1 if start and toks[start - 1] == "the" else start
+    return any(at - len(r) >= 0 and tuple(toks[at - len(r):at]) == r for r in _RELATIONS)
+
+
 # Every word a relation starts or is made of: a message holding none of them has no landmark (the common case).
 CUE_WORDS = frozenset(w for r in _RELATIONS for w in r if w not in ("to", "of", "from", "in", "right")) \
     | _HINDI_RELATIONS

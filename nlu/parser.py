@@ -36,7 +36,7 @@ from nlu.light_looks import as_light_order
 from nlu.light_of import light_of_an_idea
 from nlu.named_kinds import which_named_one
 from nlu.order_nouns import as_nouns
-from nlu.landmarks import CUE_WORDS as LANDMARK_CUES, landmark_span
+from nlu.landmarks import CUE_WORDS as LANDMARK_CUES, after_relation, landmark_span
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.reported_questions import reported_question
 from nlu.retraction import takes_back
@@ -831,7 +831,10 @@ class Parser:
             # "turn the office AC on, sir is coming at eleven" (voice-kinds10): the arrival's time, not the order's
             times = dataclasses.replace(times, when=None, moments=())
         _everything_after_types(facts, mentions)
-        for start, end in landmarks.values():
+        for mention, (start, end) in landmarks.items():
+            if mention.kind in ("switch", "type"):
+                covered.update(range(mention.start, mention.end))  # a thing said as a landmark: no order's object
+                continue
             facts.masks.update((k, PLACE) for k in range(start, end))
             covered.update(range(start, end))  # "next to lab 1": no bare room number either
             if not (facts.rooms or facts.buildings or facts.ambiguous_rooms):  # "lab 2, the room next to lab 1"
@@ -2288,6 +2291,10 @@ def _landmarks(toks: list[str], found: list[Mention]) -> dict[Mention, tuple[int
         span = landmark_span(toks, m.start, m.end, others)
         if span is not None:
             out[m] = span
+    things = [m for m in found if m.kind in ("switch", "type")]
+    for m in things:  # "the lights in the staff room near the kettle": the kettle only says where
+        if any(o.end <= m.start for o in things) and after_relation(toks, m.start):
+            out[m] = (m.start, m.start)
     return out
 
 

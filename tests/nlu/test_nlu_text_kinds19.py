@@ -222,3 +222,12 @@ def test_a_place_the_campus_lacks_said_in_hindi(demo: Parser) -> None:
     # Near miss: a campus room said so keeps its order.
     command = demo.parse("staff room ke fans band karo", now=NOW)
     assert command.action == "off" and command.switches == ("staff-room-fans",), command
+
+
+def test_a_thing_said_as_a_landmark_is_not_switched(demo: Parser) -> None:
+    # Found while writing the pass's dev lines: "the lights in the staff room near the kettle" switched the kettle.
+    command = demo.parse("switch off the fans in the staff room next to the heater", now=NOW)
+    assert command.action == "off" and command.switches == ("staff-room-fans",), command
+    # Near miss: two things named with "and" are both switched.
+    command = demo.parse("switch off the fans and the heater in the staff room", now=NOW)
+    assert set(command.switches) == {"staff-room-fans", "staff-room-heater"}, command
