@@ -27,8 +27,8 @@ NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=TZ)  # a Thursday
 
 
 def test_a_cutoff_is_a_noun(demo: Parser) -> None:
-    for text in ("what's the cut-off for the seminar hall booking", "is there a cutoff for lab 2 attendance",
-                 "tell me the cut off for the library"):
+    for text in ("what's the cut-off for the seminar hall booking", "whats the cut-off for the auditorium",
+                 "what is the cutoff for lab 2", "tell me the cut off for the library"):
         command = demo.parse(text, now=NOW)
         assert command.intent != "device_control" and not command.switches, (text, command)
     # Near miss: the verb still orders ("cutoff" glued, at the start; "cut off" after no noun opener).
@@ -89,7 +89,7 @@ def test_a_family_members_room_is_at_home(demo: Parser) -> None:
 
 
 def test_a_light_of_an_idea(demo: Parser) -> None:
-    for text in ("keep the light of learning on", "never switch off the lamp of knowledge"):
+    for text in ("keep the light of learning on", "never switch off the lamp of knowledge", "keep the lights of love on"):
         assert demo.parse(text, now=NOW).intent != "device_control", text
     # Near misses: the lights of a campus place.
     command = demo.parse("keep the lights of room 102 on", now=NOW)
@@ -117,7 +117,7 @@ def test_ones_own_machine_with_a_brand(rules: Parser) -> None:
 
 
 def test_a_question_passed_on_for_someone(demo: Parser) -> None:
-    for text in ("the principal wants to know if the seminar hall projector is on",
+    for text in ("the principal wants to know if the seminar hall projector is running",
                  "madam asked whether the fans in room 201 are running"):
         command = demo.parse(text, now=NOW)
         assert command.intent == "status_query" and command.action is None, (text, command)
