@@ -870,7 +870,8 @@ class Parser:
         """Words the parser knows nothing of (no lexicon, registry or common English word): often the thing a
         message is really about ("photocopier", "geyser")."""
         return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)
-                and t not in _CORRECTION_WORDS]  # "lab 2, typo": a word of correcting, no strange thing
+                and t not in _CORRECTION_WORDS  # "lab 2, typo": a word of correcting, no strange thing
+                and t not in FILLED_PAUSES]  # "er could you turn that on": a pause (it was refused as a thing)
 
     def _evidence(self, f: _Facts, command: Command, context: ParseContext, raw: str) -> Evidence:
         content = [t for t in f.toks if t not in lx.FILLER_WORDS]
@@ -935,8 +936,11 @@ class Parser:
             if not (facts.has_device or facts.has_place or facts.unknown_places) \
                     and not (facts.pronoun and context.previous is not None) and _other_object(facts, times):
                 return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
-            if not (facts.has_device or facts.everything or _order_pronoun(facts)) and _object_before_place(facts, times):
-                return Command(text=raw, intent="unknown")  # "switch on the whiteboard in room 202": not everything
+            if not (facts.has_device or facts.everything or (_order_pronoun(facts) and context.previous is not None)) \
+                    and _object_before_place(facts, times):
+                # "switch on the whiteboard in room 202": not everything; nor "the whiteboard, switch it on in lab 2"
+                # with no command before it for "it" (twenty-second pass: every switch of lab 2 went on).
+                return Command(text=raw, intent="unknown")
             if _thing_on_a_device(facts):
                 return Command(text=raw, intent="unknown")  # "a youtube video on the room 201 projector"
             if times.when is None and times.period is not None and _since_told(toks, times):
@@ -2728,7 +2732,12 @@ def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
     first_place = next((i for i in sorted(f.masks) if f.masks[i] == PLACE), None)
     spans = [(verb + 1, place)] if place is not None else []
     if first_place is not None and verb:
-        spans.append((_event_said_first(toks, verb), min(verb, first_place)))
+        # A clause before the verb's with a subject of its own tells a story, no thing: "I'm leaving now, switch off
+        # room 102" (the speaker's "leaving" was read as the object, and the order refused); "the whiteboard,
+        # switch it on in lab 2" still names the thing.
+        clause = max((s for s in f.clause_starts if s <= verb), default=0)
+        told = clause and set(toks[:clause]) & _SUBJECTS
+        spans.append((max(_event_said_first(toks, verb), clause if told else 0), min(verb, first_place)))
     return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
                and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
                and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS
