@@ -724,6 +724,8 @@ class Parser:
         # Speech recognisers hear "turn of the lights" for "turn off the lights"; chat spells it so too ("fans of in
         # rm 201", "ac of in classroom 101 plz"): "of" after a device word with a place, a please or nothing after.
         for i, tok in enumerate(out):
+            if tok == "of" and out[i - 1:i] == ["power"] and out[i + 1:i + 2] and out[i + 1].isdigit():
+                continue  # "what is the power of 2 to the 10": an exponent, no "power off"
             if tok == "of" and i > 0 and (out[i - 1] in ("turn", "switch", "shut", "power")
                                           or (out[i - 1] in self.gaz.words and (i + 1 == len(out) or out[i + 1] in _AFTER_OFF))):
                 out[i] = "off"

@@ -244,3 +244,11 @@ def test_a_story_clause_before_an_order_for_a_room(demo: Parser) -> None:
     # (every switch of the lab went on).
     command = demo.parse("the smart board, turn it on in lab 1", now=NOW)
     assert command.intent == "unknown" and not command.switches, command
+
+
+def test_a_power_of_a_number_is_maths(demo: Parser) -> None:
+    # Found by the judged old-dev comparison after the retrain (dev 990 accepted as "power off", asked what to switch).
+    assert demo.parse("whats 3 to the power of 4", now=NOW).intent != "device_control"
+    assert demo.parse("what is the power of 10 in this sum", now=NOW).intent != "device_control"
+    command = demo.parse("power of the room 201 lights", now=NOW)  # near miss: a recogniser's "power off"
+    assert command.action == "off" and command.switches == ("cr-201-lights",), command
