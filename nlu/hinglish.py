@@ -27,6 +27,7 @@ _FUTURE = frozenset({"karega", "karegi", "karenge", "lagega", "lagegi", "lagenge
 _LIGHTS = frozenset({"batti", "batiyan", "battiyan", "bati"})
 _PUT_OUT = frozenset({"bujha", "bujhao", "bujhado", "bujhaa"})
 _LIGHT_UP = frozenset({"jala", "jalao", "jalado", "jalaa"})  # "batti jala do": light them
+_RUN = frozenset({"chala", "chalao", "chalado", "chalaa"})  # "pankhe chala do": set the fans running
 _WEEKS = {"is": "this", "iss": "this", "pichle": "last", "pichhle": "last", "agle": "next", "agla": "next"}
 # "chal raha hai": is running (on).
 _RUNNING = frozenset({"raha", "rahi", "rahe"})
@@ -36,7 +37,7 @@ _HINDI = frozenset({"ki", "ka", "ke", "hai", "hain", "kya", "kitni", "kitna", "b
                     "chahiye", "ghar", "mera", "meri", "mere", "tera", "teri", "tere", "apna", "apni", "apne",
                     "batti", "bujha", "bujhao", "kuch", "koi", "hafte", "liye", "kitne", "jal", "jala", "jalao",
                     "aaj"}) \
-    | ORDER_ENDS - {"do"} | _FUTURE | _RUNNING
+    | ORDER_ENDS - {"do"} | _FUTURE | _RUNNING | _RUN | {"pankha", "pankhe"}
 # Whose a thing is: "mera laptop on nahi ho raha" is one's own laptop (read as the reading hall's laptop sockets, it
 # switched them on: text-nearmiss).
 _OWNERS = {"mera": "my", "meri": "my", "mere": "my", "apna": "my", "apni": "my", "apne": "my",
@@ -84,11 +85,15 @@ def as_english(toks: list[str]) -> list[str]:
         return toks
     if len(toks) > 2 and toks[-1] == "kya" and toks[-2] in _QUESTION_ENDS:
         toks = ["kya", *toks[:-1]]  # "lab 1 ke fans on hai kya": asked as "kya lab 1 ke fans on hai" is
+    elif len(toks) > 3 and toks[-1] in ("abhi", "now") and toks[-2] == "kya" and toks[-3] in _QUESTION_ENDS:
+        toks = ["kya", *toks[:-2], toks[-1]]  # "... on hai kya abhi": the same, "now" after it (twenty-second pass)
     if len(toks) > 3 and toks[-1] in _QUESTION_ENDS and toks[-2] in _RUNNING and toks[-3] in ("jal", "chal") \
             and "kya" not in toks:
         toks = ["kya", *toks]  # "reading hall ki lights jal rahi hain?": asked as "kya ... jal rahi hain" is
     toks = _either_or(toks)
-    what_all = any(toks[i:i + 2] == ["kya", "kya"] for i in range(len(toks) - 1)) and toks[-1] in _QUESTION_ENDS
+    # "bot kya kya kar sakta hai" asks what the bot can do (help), no state: "sakta/sakte/sakti" (can) keeps it so.
+    what_all = any(toks[i:i + 2] == ["kya", "kya"] for i in range(len(toks) - 1)) and toks[-1] in _QUESTION_ENDS \
+        and not set(toks) & {"sakta", "sakte", "sakti"}
     if what_all:
         toks = toks[:-1]  # "... kya kya on hai": its "hai" is said as the "is" of "what all is" ("kya kya kar
         # sakte ho", what all can you do, is no state asked)
@@ -169,6 +174,8 @@ def as_english(toks: list[str]) -> list[str]:
             out.append("off")  # "saari batti bujha do": put all the lights out
         elif t in _LIGHT_UP:
             out.append("on")
+        elif t in _RUN and (nxt in ORDER_ENDS or t not in ("chala", "chalaa")):
+            out.append("on")  # "pankhe chala do": run the fans ("AC chala tha", it ran, stays past)
         elif t == "jal" and nxt in _RUNNING:
             out.append("on")  # "lights jal rahi hain": the lights are burning
             skip = i + 1

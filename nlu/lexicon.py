@@ -135,6 +135,8 @@ HELP_PHRASES = (
     "allowed to type", "what am i allowed to say", "what can i say to you", "what should i say to you",
     "kya kar sakte ho", "kya kya kar sakte", "kya kar sakta hai", "kya kar sakti ho", "kya kya kar sakta",
     "kaise use karu", "kaise use karein", "kaise use kare",
+    # Twenty-second pass: "what all things can I ask you", "how does one use it".
+    "what all things can i ask", "what things can i ask", "how does one use", "how do we use", "how does someone use",
     "how do i ask about", "how do i ask for", "how should i ask", "how would i ask", "how can i ask",
     # Spoken part 13: "tell me what jobs you can handle", "what are the things this assistant can answer" (the
     # assistant is read as "bot").

@@ -33,13 +33,19 @@ from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
 from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
+from nlu.light_of import light_of_an_idea
 from nlu.named_kinds import which_named_one
+from nlu.order_nouns import as_nouns
+from nlu.landmarks import CUE_WORDS as LANDMARK_CUES, after_relation, landmark_span
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
+from nlu.reported_questions import reported_question
 from nlu.retraction import takes_back
 from nlu.settings_asked import asks_a_setting
 from nlu.shorthand import in_full
+from nlu.kin_places import kin_place
 from nlu.judge import EVIDENCE, NUMBER, PLACE, SWITCH, TIME, Evidence, Judge, load_judge
 from nlu.spelling import SpellFixer
+from nlu.tag_questions import confirms_a_fact
 from nlu.textnorm import is_binary, tokens as norm_tokens
 from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
 from nlu.vocabulary import Vocabulary
@@ -68,6 +74,8 @@ def asks_which_place_or_device(command: Command) -> bool:
     return asks_only_for_room(command) or command.ask_reason in (AskReason.UNKNOWN_PLACE, AskReason.ROOM_LACKS)
 
 
+# Words that make "power" before them a noun: "power used on tuesday", "power consumed on monday".
+_POWER_USED = frozenset("used consumed drawn spent burnt burned eaten utilised utilized".split())
 _STRONG_VERBS = frozenset("turn switch shut power put flip kill cut start stop enable disable activate deactivate "
                           "close open keep leave".split())
 _QUESTION_STARTS = frozenset("is are was were which what how check show tell any anything whether list has have "
@@ -122,13 +130,18 @@ _ADDRESSEES = frozenset({"students", "everyone", "everybody", "guys", "folks", "
 _FUTURE_ASK = frozenset({"will", "would", "does", "do", "is", "are", "shall", "going"})
 # The only words a verbless follow-up may hold besides devices, places and fillers: "and the fans too", "same for
 # lab 2", "do the same in room 102 as well", "what about room 102".
-_MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both"})  # "as" of "as well"
+_MORE_WORDS = frozenset({"too", "also", "and", "same", "plus", "again", "as", "both",  # "as" of "as well"
+                         "next"})  # "lights next please" after the fans: the same, on the lights
 _ASK_WORDS = frozenset({"what", "how", "about"})
 # "sorry, I meant room 101": the previous message again, with the place or device put right.
-_CORRECTION_WORDS = ("meant", "mean", "sorry", "oops", "correction")
+_CORRECTION_WORDS = ("meant", "mean", "sorry", "oops", "correction", "typo", "mistyped")  # "no no, lab 2, typo"
 _FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
     {"well", "for", "in", "at", "of", "with", "there", "then", "do", "thing", "them", "it", "those", "these",
-     "they", "that", "this", "one", "ones", "all", "room", "rooms"}) | frozenset(_CORRECTION_WORDS)
+     "they", "that", "this", "one", "ones", "all", "room", "rooms",
+     "figure", "figures", "number", "numbers", "amount"}) | frozenset(_CORRECTION_WORDS)  # "the same figure for ..."
+# Words a follow-up that changes only the period may hold too: "and this month so far", "how about yesterday for
+# the same lab", "what was it the week before" (twenty-second pass: not understood).
+_PERIOD_FRAME = frozenset("so far till until was is were same lab hall place".split())
 _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
 # Words that set two places side by side ("compare lab 1 and lab 2", "lab 1 versus lab 2 last week").
 _COMPARE_WORDS = frozenset({"compare", "compared", "comparing", "comparison", "versus", "vs"})
@@ -360,7 +373,9 @@ _ANSWER_WORDS = frozenset({"ok", "okay", "then", "please", "make", "it", "do", "
 _YES_WORDS = frozenset({"yes", "yeah", "yep", "ok", "okay", "sure", "ahead"})
 # The last word of a vague time that a figure may follow: "in a bit, say ten minutes".
 _VAGUE_ENDS = frozenset({"bit", "while", "later", "soon", "shortly", "sometime"})
-_ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query"})
+# Alerts too: "any warnings for the canteen today" answered the whole campus's (twenty-second pass).
+_ASKS_ABOUT_PLACES = frozenset({"device_control", "status_query", "energy_query", "forecast_query", "schedule_query",
+                                "alerts_query"})
 
 
 @dataclass(frozen=True)
@@ -613,6 +628,7 @@ class Parser:
     def _normalise(self, raw: str) -> tuple[list[str], int]:
         toks = as_english(norm_tokens(raw))  # Hindi times and questions ("2 ghante baad", "kya ... hai")
         toks = in_full(toks)  # chat shorthand: "proj on sem hall"
+        toks = as_nouns(toks)  # "what is the cutoff for the library fine": a limit, no order (twenty-second pass)
         # "just turn that thing off": "that thing" points as "that" does (it was read as some other thing).
         toks = [t for i, t in enumerate(toks) if not (t == "thing" and i and toks[i - 1] in ("that", "this")
                                                       and set(toks[:i - 1]) & {"turn", "switch", "shut", "kill"})]
@@ -708,6 +724,8 @@ class Parser:
         # Speech recognisers hear "turn of the lights" for "turn off the lights"; chat spells it so too ("fans of in
         # rm 201", "ac of in classroom 101 plz"): "of" after a device word with a place, a please or nothing after.
         for i, tok in enumerate(out):
+            if tok == "of" and out[i - 1:i] == ["power"] and out[i + 1:i + 2] and out[i + 1].isdigit():
+                continue  # "what is the power of 2 to the 10": an exponent, no "power off"
             if tok == "of" and i > 0 and (out[i - 1] in ("turn", "switch", "shut", "power")
                                           or (out[i - 1] in self.gaz.words and (i + 1 == len(out) or out[i + 1] in _AFTER_OFF))):
                 out[i] = "off"
@@ -734,6 +752,8 @@ class Parser:
         for i in range(1, len(out) - 1):
             if out[i] == "1" and out[i - 1] in ("the", "that", "this") and out[i + 1] in ("in", "at", "near", "from"):
                 out[i] = "one"
+            elif out[i] == "1" and out[i - 1] in ("does", "should", "can", "could", "would") and out[i + 1].isalpha():
+                out[i] = "one"  # "how does one use it": the pronoun (read as the number, no help was asked)
         if out[:1] == ["n"] and len(out) > 1 and not out[1].isdigit():
             out[0] = "and"  # "n last week?": chat's "and" as the first word
         if out[:1] == ["r"] and len(out) > 1 and out[1] in ("the", "any", "all", "they", "both", "those", "these"):
@@ -775,7 +795,8 @@ class Parser:
                     ) -> tuple[Command, Evidence]:
         toks = after_restart(toks)  # "I want to, okay let me start again, switch off the AC"
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
-        toks = _bare_hour(taken.toks, context.previous, self.gaz.rooms, now)  # "make it 4" after "... at 5 pm"
+        toks = _bare_hour(taken.toks, context.previous, self.gaz.rooms, now,
+                          self.gaz.rooms_by_number)  # "make it 4" after "... at 5 pm"
         toks = as_time_phrase(toks, context.previous)  # "for" after "In 20 minutes, or for 20 minutes?"
         times = _period_before(_same_time(extract_times(toks, now), toks, context.previous), toks, context.previous)
         times = _same_period(times, toks, context.previous)
@@ -787,7 +808,8 @@ class Parser:
             facts.clause_starts = self._clause_starts(raw, len(toks))
         found = self.gaz.mentions(toks)
         named = {k for m in found for k in range(m.start, m.end)} | times.used
-        mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used
+        landmarks = _landmarks(toks, found) if LANDMARK_CUES & set(toks) else {}
+        mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used and m not in landmarks
                     and not self._another_office(facts, m, named) and not self._first_word_of_another(toks, m, named)]
         told = _told_aside(facts, mentions, self.gaz.switches)
         for mention in mentions:
@@ -811,6 +833,14 @@ class Parser:
             # "turn the office AC on, sir is coming at eleven" (voice-kinds10): the arrival's time, not the order's
             times = dataclasses.replace(times, when=None, moments=())
         _everything_after_types(facts, mentions)
+        for mention, (start, end) in landmarks.items():
+            if mention.kind in ("switch", "type"):
+                covered.update(range(mention.start, mention.end))  # a thing said as a landmark: no order's object
+                continue
+            facts.masks.update((k, PLACE) for k in range(start, end))
+            covered.update(range(start, end))  # "next to lab 1": no bare room number either
+            if not (facts.rooms or facts.buildings or facts.ambiguous_rooms):  # "lab 2, the room next to lab 1"
+                _add(facts.unknown_places, f"the {' '.join(toks[start:end])}")
         if not facts.has_place:
             self._type_named_switch(facts, context)
         self._bare_numbers(facts, covered)
@@ -841,7 +871,9 @@ class Parser:
     def _strange_words(self, f: _Facts) -> list[str]:
         """Words the parser knows nothing of (no lexicon, registry or common English word): often the thing a
         message is really about ("photocopier", "geyser")."""
-        return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)]
+        return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)
+                and t not in _CORRECTION_WORDS  # "lab 2, typo": a word of correcting, no strange thing
+                and t not in FILLED_PAUSES]  # "er could you turn that on": a pause (it was refused as a thing)
 
     def _evidence(self, f: _Facts, command: Command, context: ParseContext, raw: str) -> Evidence:
         content = [t for t in f.toks if t not in lx.FILLER_WORDS]
@@ -909,8 +941,11 @@ class Parser:
             if not (facts.has_device or facts.has_place or facts.unknown_places) \
                     and not (facts.pronoun and context.previous is not None) and _other_object(facts, times):
                 return Command(text=raw, intent="unknown")  # "turn the tables on them": a thing no switch is
-            if not (facts.has_device or facts.everything or _order_pronoun(facts)) and _object_before_place(facts, times):
-                return Command(text=raw, intent="unknown")  # "switch on the whiteboard in room 202": not everything
+            if not (facts.has_device or facts.everything or (_order_pronoun(facts) and context.previous is not None)) \
+                    and _object_before_place(facts, times):
+                # "switch on the whiteboard in room 202": not everything; nor "the whiteboard, switch it on in lab 2"
+                # with no command before it for "it" (twenty-second pass: every switch of lab 2 went on).
+                return Command(text=raw, intent="unknown")
             if _thing_on_a_device(facts):
                 return Command(text=raw, intent="unknown")  # "a youtube video on the room 201 projector"
             if times.when is None and times.period is not None and _since_told(toks, times):
@@ -1052,16 +1087,24 @@ class Parser:
             return  # the common case, first: no such word at all; "my room at the hostel" is one's own
         strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS
                    and w not in _OFFICE_TAILS and w not in _LOOK_ASKED
+                   and w not in ("ka", "ke", "ki") and w not in _HINDI_ORDER_ENDS  # Hindi's "of", "karo": no thing
                    and not (w in self.gaz.words and w in _DEVICE_WORDS)]  # "the AC in the library annexe"
         # An energy question whose subject is such a place ("how much energy did the canteen use"): asked back too.
         energy = bool(set(toks) & (lx.ENERGY_WORDS - _MONEY_WORDS))  # "how much did I spend in the canteen": money
         # "forecast for the gym tomorrow": a forecast's place follows "for" (seventeenth pass: it forecast the campus).
         forecast = bool(set(toks) & lx.FORECAST_WORDS)
         energy = energy or forecast
+        # "what's scheduled in the hostel tomorrow", "any alerts for the gym today": asked back as energy is, the
+        # place after "for" as a forecast's (twenty-second pass: answered for the whole campus).
+        listed = bool(set(toks) & (lx.SCHEDULE_WORDS | lx.ALERT_WORDS))
+        energy, forecast = energy or listed, forecast or listed
         if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)
                 or energy or _SITUATION_WORDS & set(toks)) \
                 or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
+        def end_of(i: int) -> int:  # the place word's end, its tail included ("hostel mess")
+            return i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
+
         for i, tok in enumerate(toks):
             tails = _PLACE_TAILS | (_OFFICE_TAILS if tok in _OTHER_OFFICES else frozenset())
             after = i + 1 + (toks[i + 1:i + 2] != [] and toks[i + 1] in tails)
@@ -1077,6 +1120,7 @@ class Parser:
                     or toks[max(0, lead - 2):lead] in (["in", "the"], ["at", "the"], ["of", "the"])
                     or (energy and toks[max(0, lead - 2):lead] in [[v, "the"] for v in _ASKED_SUBJECT])
                     or (forecast and (toks[lead - 1:lead] == ["for"] or toks[max(0, lead - 2):lead] == ["for", "the"]))
+                    or toks[end_of(i):end_of(i) + 1] in (["ka"], ["ke"], ["ki"])  # Hindi "canteen ka AC": of it
                     or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
                 end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in tails else i + 1
                 _add(facts.unknown_places, f"the {' '.join(toks[lead:end])}")
@@ -1185,9 +1229,14 @@ class Parser:
         if off_somewhere(f.toks) and not (f.types or f.switch_mentions or f.rooms or f.ambiguous_rooms
                                           or f.buildings or f.pronoun or f.unknown_places):
             return "unknown", None, None  # "I'll be off campus tomorrow": where the speaker is, no switch
+        if not (f.rooms or f.ambiguous_rooms or f.buildings or f.unknown_places or f.switch_mentions) \
+                and light_of_an_idea(f.toks, self.gaz.words):
+            return "unknown", None, None  # "keep the lights of hope on": a figure of speech, no room's lights
         if visits_you(f.toks) and not (f.rooms or f.ambiguous_rooms or f.buildings or f.unknown_places):
             return "unknown", None, None  # "put the kettle on, I'm coming over": said to a friend, no room of ours
         action = self._action(f)
+        if action is not None and not cues & _STRONG_VERBS and confirms_a_fact(f.toks):
+            return "unknown", None, None  # "lights out at 10 in the hostel, right": a rule asked about, no order
         prev = context.previous
         if action is None and _answers_time(prev, f) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
@@ -1212,6 +1261,8 @@ class Parser:
             if confirm is not None else None
         if opened is None and state_ask is not None and not any(f.phrase(p) for p in _ENSURE_PHRASES):
             opened = state_ask  # "could you confirm the AC in the office is switched off": asks, never switches
+        if opened is None and not question:
+            opened = reported_question(f.toks)  # "Prof Nair wants to know if the lab 1 AC is running"
         if opened is not None:
             lead, first, question = opened, f.toks[opened], True  # "before i forget did i switch off the lights ..."
         if not question and first in ("it", "this", "that") and lead is not None \
@@ -1475,7 +1526,7 @@ class Parser:
         if prev is not None and prev.intent == "energy_query" and action is None and f.pronoun \
                 and cues & _MONEY_WORDS and not (f.has_device or f.has_place or f.unknown_places):
             return "energy_query", None, None  # "what did it cost?" after an energy question: its cost
-        if shape is None and prev is not None and prev.intent in ("energy_query", "forecast_query") \
+        if shape is None and prev is not None and prev.intent in ("energy_query", "forecast_query", "alerts_query") \
                 and _period_only(f, times):
             return prev.intent, None, None  # "and last week?" after an energy answer: the same question, another period
         if shape is not None and prev.intent != "device_control" and times.moments:
@@ -1628,6 +1679,10 @@ class Parser:
         for i, tok in enumerate(toks[:-1]):
             if tok in _OWNERS and toks[i + 1] in lx.COMPUTER_WORDS:
                 return True  # "restart my pc, it's frozen": one's own machine, not the lab's computer sockets
+            if tok in _OWNERS and (toks[i + 2:i + 3] and toks[i + 2] in lx.COMPUTER_WORDS or i + 2 in f.switch_named
+                                   and not (f.types or f.has_place)) \
+                    and toks[i + 1].isalpha() and toks[i + 1] not in self.gaz.words:
+                return True  # "the bluetooth of my dell laptop": a brand between (it switched the laptop sockets)
             if tok not in _OWNERS or toks[i + 1] in _OWNED_PLACES \
                     or not set(toks[max(0, i - 3):i + 4]) & (_SWITCH_FORMS | {"on", "off", "shutdown"}):
                 continue
@@ -1733,6 +1788,10 @@ class Parser:
                                 or _on_a_floor(toks, i)) \
                     and toks[i - 1:i] and toks[i - 1] not in _STRONG_VERBS:
                 continue  # "all ACs on campus off at 5:30": where, not the switch's state ("turn on campus lights" is on)
+            if tok == "on" and toks[i + 1:i + 2] and (toks[i + 1] in WEEKDAYS or toks[i + 1].isdigit()) \
+                    and any(t == "power" and toks[k + 1:k + 2] and toks[k + 1] in _POWER_USED
+                            for k, t in enumerate(toks)):
+                continue  # "power used (in lab 3) on tuesday": the noun "power", asked of a day (no order)
             if tok == "on":
                 before = set(toks[max(0, i - 4):i])
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -2222,7 +2281,7 @@ _OTHER_PLACES = frozenset("hostel hostels canteen cafeteria cafe mess gym gymnas
                           "clinic infirmary guesthouse guest chemistry biology parking annexe annex".split())
 _MONEY_WORDS = frozenset({"spent", "spend", "cost", "costs", "bill"})
 # Said before "the <place>" as the subject of an energy question: "how much did the gym use", "has the mess used".
-_ASKED_SUBJECT = ("did", "does", "do", "has", "have", "is", "was", "will")
+_ASKED_SUBJECT = ("did", "does", "do", "has", "have", "is", "was", "will", "by")  # "energy used by the hostel block"
 # Heads of an office's or a facility's name after a word naming another office (`_OTHER_OFFICES`): "the exam cell",
 # "the accounts section", "the sports complex" (voice-kinds9). "office" itself is `_another_office`'s (a room's alias).
 _OFFICE_TAILS = frozenset({"cell", "section", "cabin", "complex", "booth", "shed"})
@@ -2242,6 +2301,23 @@ _SCHEDULE_PHRASES = ("lined up", "on the agenda", "in the pipeline", "queued up"
 # What a place does at its hours ("the library closes at 8"), not what a switch does.
 _HOURS_VERBS = frozenset({"close", "closes", "closing", "open", "opens", "opening", "shut", "shuts"})
 _HEDGES = frozenset({"actually", "really", "just", "even", "exactly", "basically", "honestly", "else"})
+
+
+def _landmarks(toks: list[str], found: list[Mention]) -> dict[Mention, tuple[int, int]]:
+    """Room and building mentions said only as the landmark of another place ("the store room next to the
+    principal's office"), with the span of the place described (`nlu.landmarks`)."""
+    places = [m for m in found if m.kind in ("room", "rooms", "building")]
+    out: dict[Mention, tuple[int, int]] = {}
+    for m in places:
+        others = {k for o in places if o is not m for k in range(o.start, o.end)}
+        span = landmark_span(toks, m.start, m.end, others)
+        if span is not None:
+            out[m] = span
+    things = [m for m in found if m.kind in ("switch", "type")]
+    for m in things:  # "the lights in the staff room near the kettle": the kettle only says where
+        if any(o.end <= m.start for o in things) and after_relation(toks, m.start):
+            out[m] = (m.start, m.start)
+    return out
 
 
 def _everything_after_types(f: _Facts, mentions: list[Mention]) -> None:
@@ -2279,6 +2355,8 @@ def _at_home(f: _Facts) -> bool:
     """A place of one's own after in/at: "in my hostel room", "at my house", "at my parents' place", "at home"; or one's own
     head ("the projector in/on my head"); or a relative's or friend's place ("in my dad's office in pune")."""
     toks = f.toks
+    if not (f.rooms or f.buildings) and kin_place(toks):
+        return True  # "mummy ke room ka AC band kar do", "the fan in mom's room" (twenty-second pass: "Which room?")
     if any(t in _OWNERS and toks[k + 1:k + 2] and toks[k + 1] in _KIN
            and set(toks[k + 2:k + 4]) & (_KIN_PLACES | _HOME_WORDS) for k, t in enumerate(toks)):
         return True  # "my dad's office" read as the Principal's Office switched its lights off (text-nearmiss)
@@ -2699,7 +2777,12 @@ def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
     first_place = next((i for i in sorted(f.masks) if f.masks[i] == PLACE), None)
     spans = [(verb + 1, place)] if place is not None else []
     if first_place is not None and verb:
-        spans.append((_event_said_first(toks, verb), min(verb, first_place)))
+        # A clause before the verb's with a subject of its own tells a story, no thing: "I'm leaving now, switch off
+        # room 102" (the speaker's "leaving" was read as the object, and the order refused); "the whiteboard,
+        # switch it on in lab 2" still names the thing.
+        clause = max((s for s in f.clause_starts if s <= verb), default=0)
+        told = clause and set(toks[:clause]) & _SUBJECTS
+        spans.append((max(_event_said_first(toks, verb), clause if told else 0), min(verb, first_place)))
     return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
                and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
                and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS
@@ -3037,11 +3120,12 @@ def _verbless_request(f: _Facts) -> bool:
 
 # Follow-ups that move the time of the command before: "make that 9 pm", "in 10 minutes instead", "no, at 7".
 _RETIME_WORDS = frozenset("make change move push shift set do it that instead actually rather no not to then lets let "
-                          "please pls plz ok okay but time postpone".split())
+                          "please pls plz ok okay but time postpone wait sorry oops".split())
 
 
 # A word that says the time is being changed: a bare "at 6 pm" after a done command is no order.
-_RETIME_SIGNALS = frozenset("instead make change move push shift actually rather postpone".split())
+# "no wait, 3:30", "sorry, 5 pm": a time said again in a correction's words (twenty-second pass: not understood).
+_RETIME_SIGNALS = frozenset("instead make change move push shift actually rather postpone no wait sorry oops".split())
 
 
 def _retimes(prev: Command | None, f: _Facts, times: TimeInfo) -> bool:
@@ -3069,13 +3153,14 @@ def _device_going_to_switch(f: _Facts) -> bool:
     return False
 
 
-def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datetime) -> list[str]:
+def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datetime,
+               numbered: dict[str, tuple[str, ...]]) -> list[str]:
     """"make it 4", "push it to 6", "change the time to 7:30" after a timed switch command: the figure is the new
     clock time on that command's day, morning or afternoon whichever is nearer its time ("at 4 pm" after "at 5 pm").
     Only a figure right after "it"/"that"/"to", with a word that moves a time and nothing else numbered; never when
     the previous place was named by a small figure ("make that 2" after "lab 1" may be lab 2), nor after an untimed
     command (`_untimed_hour` reads those), nor after one timed later than tomorrow: that stays not understood."""
-    untimed = _untimed_hour(toks, prev, rooms)
+    untimed = _untimed_hour(toks, prev, rooms, numbered)
     if untimed is not None:
         return untimed
     if prev is None or prev.intent != "device_control" or prev.action is None or prev.when is None \
@@ -3090,7 +3175,7 @@ def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datet
     if not re.fullmatch(r"\d{1,2}(:\d\d)?", toks[k]) or not 1 <= int(toks[k].split(":")[0]) <= 12 \
             or toks[k + 1:k + 2] in (["am"], ["pm"], ["oclock"]):
         return toks  # "make it 4 pm" says its half of the day itself
-    if any(re.search(r"(?<!\d)\d{1,2}(?!\d)", rooms[r].name) for r in prev.rooms if r in rooms):
+    if _figure_names_a_room(toks[k], prev.rooms, rooms, numbered):
         return toks
     hour, minute = int(toks[k].split(":")[0]) % 12, int(toks[k].split(":")[1]) if ":" in toks[k] else 0
     then = before.hour * 60 + before.minute
@@ -3100,12 +3185,21 @@ def _bare_hour(toks: list[str], prev: Command | None, rooms: dict, now: dt.datet
     return [*toks[:head], *said, *toks[k + 1:]]
 
 
+def _figure_names_a_room(figure: str, named: tuple[str, ...], rooms: dict, numbered: dict[str, tuple[str, ...]]) -> bool:
+    """Whether a bare figure may name a room in place of a room named before by a small figure ("make it 2" after
+    "lab 1": lab 2 is a room). A figure that numbers no room ("make it 5" after "lab 1 at 4 pm": no lab 5 or room
+    5) is a time (twenty-second pass: it was not understood). `numbered`: the rooms a figure alone names."""
+    small = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+    return figure.split(":")[0] in numbered and any(small.search(rooms[r].name) for r in named if r in rooms)
+
+
 # The only words a bare time after an untimed command may come with: "make it 7", "at 7 then", "7 please".
 _BARE_TIME_WORDS = frozenset("make it that at please pls plz then instead actually rather ok okay no sorry wait do "
                              "oh hmm um uh around sharp".split())
 
 
-def _untimed_hour(toks: list[str], prev: Command | None, rooms: dict) -> list[str] | None:
+def _untimed_hour(toks: list[str], prev: Command | None, rooms: dict,
+                  numbered: dict[str, tuple[str, ...]]) -> list[str] | None:
     """"make it 7", "at 7", "7 please" (or "at 7:30", "7 pm") right after a switch command that had no time: the
     command again at that clock time, read as "do it at 7" is (the next 7 o'clock on the campus clock, as "turn off
     the lights at 7" reads it; `_small_hours` asks when that falls in the night). None when the message is anything
@@ -3126,7 +3220,7 @@ def _untimed_hour(toks: list[str], prev: Command | None, rooms: dict) -> list[st
     if not rest and not mer or any(t not in _BARE_TIME_WORDS and t not in lx.FILLER_WORDS for t in rest):
         return None  # a figure alone ("7") may answer anything; "7 please" says it is asked for
     said = "at" in rest or bool(mer) or ":" in toks[k]
-    if not said and any(re.search(r"(?<!\d)\d{1,2}(?!\d)", rooms[r].name) for r in prev.rooms if r in rooms):
+    if not said and _figure_names_a_room(toks[k], prev.rooms, rooms, numbered):
         return None
     return ["do", "it", "at", toks[k], *mer]
 
@@ -3374,7 +3468,8 @@ def _period_only(f: _Facts, times: TimeInfo) -> bool:
     no device or place, and nothing else but follow-up words."""
     rest = {t for i, t in enumerate(f.toks) if i not in times.used} & f.cues
     return times.period is not None and not times.moments and not (f.has_device or f.has_place or f.everywhere) \
-        and all(t in _FOLLOW_FRAME or t in lx.FILLER_WORDS or t in ("much", "many") for t in rest)  # "how much?"
+        and all(t in _FOLLOW_FRAME or t in _PERIOD_FRAME or t in lx.FILLER_WORDS or t in ("much", "many")
+                for t in rest)  # "how much?"
 
 
 def _answers_time(prev: Command | None, f: _Facts) -> bool:

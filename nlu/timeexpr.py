@@ -137,6 +137,9 @@ class _Scanner:
         self.day_offset: int | None = None
         self.bias: str | None = None  # "am"/"pm" from "morning"/"evening"/"tonight"
         self.tonight = False  # "tonight" said: a part of the day still to come, like another day's name
+        # "today" or "this morning/afternoon/evening" said: a clock time falls on today, even when it has passed ("at
+        # 8 this morning" at 10:00 was tomorrow's 8:00, scheduled unasked: twenty-second pass); asked back then.
+        self.today_said = False
         self.period: Period | None = None
         self.bad_clock: str | None = None
         self.unplaced: str | None = None
@@ -329,6 +332,9 @@ class _Scanner:
                 if self.clock is None:
                     self.period = _part_of_day(today, nxt, self.now)
                 self.bias = "am" if nxt == "morning" else "pm"
+                self.today_said = True
+                if self.day_offset is None:
+                    self.day_offset = 0
                 self.mark(i, i + 1)
                 return 2
             if t in ("last", "next", "this", "coming") and nxt in WEEKDAYS:
@@ -380,6 +386,8 @@ class _Scanner:
             self.day_offset = 0
             if t == "tonight":
                 self.bias, self.tonight = "pm", True
+            else:
+                self.today_said = True
             if self.period is None:
                 self.period = _day_period(today, self.tz)
             self.mark(i)
@@ -682,6 +690,10 @@ class _Scanner:
             hour = 0
         hours = [hour] if mer or hour == 0 or hour > 12 else ([hour, hour + 12] if hour < 12 else [12])
         base = self.now.date() + dt.timedelta(days=self.day_offset or 0)
+        if self.today_said and self.day_offset == 0 and not self.tonight:
+            # Today's first moment still ahead, else today's last (passed: the caller asks), never tomorrow's.
+            today = [dt.datetime(base.year, base.month, base.day, h, minute, tzinfo=self.tz) for h in hours]
+            return next((m for m in today if m > self.now), today[-1])
         days = [base] if self.day_offset else [base, base + dt.timedelta(days=1)]
         for day in days:
             for h in hours:
