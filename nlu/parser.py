@@ -225,7 +225,10 @@ _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone of
                   "something tripped", "any trips", "anything go down", "anything went down")
 _STATUS_PHRASES = ("still going", "keeps going", "what is on", "what all is on", "which are on", "anything on", "is anything", "left on", "still on",
                    "turned on", "turned off", "switched on", "switched off", "are on", "is on", "are off", "is off",
-                   "are they on", "is it on", "running in", "running")
+                   "are they on", "is it on", "running in", "running",
+                   # "the kettle in the staff room, is it off" (voice-safety14): the state asked, as of "is it on";
+                   # read as a verbless "... off" it switched the kettle off unasked.
+                   "is it off", "are they off")
 _EMPTY_CONTEXT = ParseContext()
 # The out-of-scope phrases but greetings (which a request may follow), as one pattern: a few hundred phrases are
 # looked for in every message, and one regular expression finds them several times faster than a loop.
@@ -855,9 +858,11 @@ class Parser:
             facts.masks.update((i, PLACE) for i, t in enumerate(toks) if t in _OWNED_PLACES and i
                                and toks[i - 1] in ("my", "this") and i not in facts.masks)
         # "kill all the projectors": every one of that type on campus, when nothing names a place (no room, no
-        # earlier command, no room of the user's); with a place it is that place's ("all the fans in lab 1").
+        # earlier command, no room of the user's); with a place it is that place's ("all the fans in lab 1"). "into"
+        # says a place too: Whisper's "every single fan into the block" (voice-safety14, for "in the A block")
+        # switched every fan on campus off unasked.
         if facts.types and not facts.has_place and context.previous is None and not context.user_rooms \
-                and not facts.unknown_places and not set(toks) & {"in", "at", "inside", "of"} \
+                and not facts.unknown_places and not set(toks) & {"in", "into", "at", "inside", "within", "of"} \
                 and any(toks[max(0, a - 2):a] == ["all", "the"] or toks[a - 1:a] in (["all"], ["every"])
                         for a, _ in facts.type_spans if a):
             facts.everywhere = True

@@ -66,7 +66,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from nlu.lexicon import NUMBER_ROOM_HEADS
+from nlu.lexicon import NUMBER_ROOM_HEADS, OFF_WORDS, ON_WORDS
 from nlu.speech.base import HeardWord
 from nlu.speech.leadword import LEAD_UNSURE, NAMED_FROM
 from nlu.speech.soundalike_words import mended
@@ -107,9 +107,9 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop()
     while out and out[0].text == COMMA:
         out.pop(0)
-    return _into_two_oh(_hundreds_joined(_restarted_numbers(_to_heard_2(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
+    return _begun_mid_sentence(_into_two_oh(_hundreds_joined(_restarted_numbers(_to_heard_2(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
         _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_past_homophones(
-        mended(_said_once(out))))))))))))))))))))
+        mended(_said_once(out)))))))))))))))))))))
 
 
 _DIGIT_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
@@ -756,6 +756,13 @@ def _in_heard_an(words: list[HeardWord]) -> list[HeardWord]:
         out[k] = HeardWord("um", words[k].confidence)
         out[k + 1] = HeardWord("in", words[k + 1].confidence)
         out[k + 2] = HeardWord("1", min(words[k + 2].confidence, GUESSED))
+    elif said[k:k + 2] == ["i", "am"] and (unit := _counted_unit(said, k + 2)) is not None \
+            and _text_at(words, unit + 1) in _SWITCH_VERBS:
+        # "i am 5 minutes switch off the stage lights ..." (voice-safety14, Piper clean: switched at once, the delay
+        # lost): "uh, in five minutes". The amount is put in by sound, so the switch asks first.
+        out[k] = HeardWord("um", words[k].confidence)
+        out[k + 1] = HeardWord("in", words[k + 1].confidence)
+        out[k + 2:unit] = [HeardWord(w.text, min(w.confidence, GUESSED)) for w in words[k + 2:unit]]
     for i in range(len(words) - 2):
         if said[i:i + 2] == ["in", "our"] and said[i + 2] in _SWITCH_VERBS and i <= opening + 2:
             # "i am in our switch off the AC ..." (Piper clean): "in an hour" with "an hour" heard "our", said first;
@@ -764,6 +771,35 @@ def _in_heard_an(words: list[HeardWord]) -> list[HeardWord]:
             out.insert(i + 2, HeardWord("hour", min(words[i + 1].confidence, GUESSED)))
             break
     return out
+
+
+def _counted_unit(said: list[str], k: int) -> int | None:
+    """The index of a unit of time after a count said from `k` ("5 minutes", "ten minutes", "20 mins"); None when
+    the words at `k` are no count (at most two number words) before a unit."""
+    j = k
+    while j < len(said) and j - k < 2 and (said[j].isdigit() or said[j] in _UNIT_WORDS or said[j] in _TENS_WORDS):
+        j += 1
+    return j if j > k and j < len(said) and said[j] in _UNITS else None
+
+
+_TENS_WORDS = frozenset("ten fifteen twenty thirty forty fifty".split())
+
+
+# Words a note opens with when its first clause was lost: "and then please switch on the fans ..." (Piper's "at noon
+# please switch on ...", voice-safety14), "then turn off ...".
+_MID_SENTENCE_STARTS = (["and", "then"], ["then"])
+
+
+def _begun_mid_sentence(words: list[HeardWord]) -> list[HeardWord]:
+    """A note heard opening with "and then" or "then" goes on from something unheard (a time, a condition: "at noon
+    please switch on the fans" heard "and then please switch on ..." switched at once, unasked): its on/off words are
+    at most GUESSED, so a switch asks first. The words are kept as heard."""
+    said = [w.text for w in words]
+    start = next((s for s in _MID_SENTENCE_STARTS if said[:len(s)] == s and said[len(s):len(s) + 1] != [COMMA]), None)
+    if start is None:
+        return words
+    return [HeardWord(w.text, min(w.confidence, GUESSED)) if k >= len(start) and w.text in ON_WORDS | OFF_WORDS
+            else w for k, w in enumerate(words)]
 
 
 # Room-number digits as Whisper writes espeak-ng's after "go", the "oh" it heard ("room 2 go to" for "room two oh two").
