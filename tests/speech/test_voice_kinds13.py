@@ -3,26 +3,18 @@ the parser reads it. None of these sentences is in the corpus; each kind has wor
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from nlu.parser import Parser
 from nlu.speech.understand import ACT, voice_verdict
+from tests.speech.opentext_kit import NOW, heard
 
-NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
 
 
 @pytest.fixture(scope="module")
 def parser(demo_vocab):
     return Parser(demo_vocab)
 
-
-def _heard(text: str):
-    from nlu.speech.opentext import heard_words, text_of
-
-    words = heard_words((w, 0.9) for w in text.split())
-    return text_of(words), words
 
 
 @pytest.mark.parametrize("said, meant", [
@@ -32,11 +24,11 @@ def _heard(text: str):
 ])
 def test_four_after_a_named_place_before_a_day_is_for(said, meant):
     # "give me a forecast for the library block for next week" written "... block 4 next week": block 4, asked back.
-    assert _heard(said)[0] == meant
+    assert heard(said)[0] == meant
 
 
 def test_the_period_after_the_repair_is_read(parser):
-    text, _ = _heard("estimate the seminar hall 4 next week")
+    text, _ = heard("estimate the seminar hall 4 next week")
     c = parser.parse(text, now=NOW)
     assert c.intent == "forecast_query" and c.rooms == ("seminar-hall",) and c.period is not None, c
 
@@ -44,12 +36,12 @@ def test_the_period_after_the_repair_is_read(parser):
 @pytest.mark.parametrize("said", ["turn on the lights in room 4 tomorrow", "what about block 4 next week",
                                   "is lab 4 free tomorrow", "the staff room 4 next door"])
 def test_a_numbered_place_or_no_day_after_it_stays(said):
-    assert _heard(said)[0] == said
+    assert heard(said)[0] == said
 
 
 def test_the_they_see_is_the_ac_guessed(parser):
     # "is the AC in the reading hall on" written "is the they see in the reading hall on": no device, a bare status.
-    text, words = _heard("switch the they see off in the staff room")
+    text, words = heard("switch the they see off in the staff room")
     assert text == "switch the ac off in the staff room"
     assert next(w for w in words if w.text == "ac").confidence < 0.75
     c = parser.parse(text, now=NOW)
@@ -60,4 +52,4 @@ def test_the_they_see_is_the_ac_guessed(parser):
 
 @pytest.mark.parametrize("said", ["i asked them and they see the point", "what do they see on the screen"])
 def test_they_see_elsewhere_stays(said):
-    assert _heard(said)[0] == said
+    assert heard(said)[0] == said

@@ -4,25 +4,19 @@ their reading."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from nlu.parser import Parser
-from nlu.speech.opentext import GUESSED, heard_words, text_of
+from nlu.speech.opentext import GUESSED
 from nlu.speech.understand import ACT, voice_verdict
+from tests.speech.opentext_kit import NOW, heard
 
-NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
 
 
 @pytest.fixture(scope="module")
 def parser(demo_vocab):
     return Parser(demo_vocab)
 
-
-def _heard(text: str):
-    words = heard_words((w, 0.9) for w in text.split())
-    return text_of(words), words
 
 
 @pytest.mark.parametrize("said, meant", [
@@ -32,18 +26,18 @@ def _heard(text: str):
 ])
 def test_into_and_a_digit_is_in_room_two_oh_n(said: str, meant: str) -> None:
     # espeak-ng's "in two oh two" written "into o 2": the room was lost.
-    text, words = _heard(said)
+    text, words = heard(said)
     assert text == meant
     assert next(w for w in words if w.text.startswith("20")).confidence <= GUESSED
 
 
 @pytest.mark.parametrize("said", ["walk into a 2 hour meeting", "put it into a box", "log into o 365 now"])
 def test_into_before_anything_else_stays(said: str) -> None:
-    assert _heard(said)[0] == said
+    assert heard(said)[0] == said
 
 
 def test_a_switch_on_the_guessed_room_asks_first(parser) -> None:
-    text, words = _heard("switch off the lights into o 2")
+    text, words = heard("switch off the lights into o 2")
     c = parser.parse(text, now=NOW)
     assert c.switches == ("cr-202-lights",), c
     assert voice_verdict(0.9, any(w.confidence < 0.7 for w in words), c).verdict != ACT
@@ -56,18 +50,18 @@ def test_a_switch_on_the_guessed_room_asks_first(parser) -> None:
 ])
 def test_they_see_after_a_questions_verb_is_the_ac(said: str, meant: str) -> None:
     # espeak-ng's "how much did the ACs in the auditorium consume" written "... did they seem in ...".
-    text, words = _heard(said)
+    text, words = heard(said)
     assert text == meant
     assert all(w.confidence <= GUESSED for w in words if w.text in ("ac", "acs"))
 
 
 @pytest.mark.parametrize("said", ["what did they see in lab 2 yesterday", "how many they seem to like"])
 def test_they_see_in_other_questions_stays(said: str) -> None:
-    assert _heard(said)[0] == said
+    assert heard(said)[0] == said
 
 
 def test_the_repaired_question_is_read(parser) -> None:
-    c = parser.parse(_heard("how much did they see in the seminar hall use last week")[0], now=NOW)
+    c = parser.parse(heard("how much did they see in the seminar hall use last week")[0], now=NOW)
     assert c.intent == "energy_query" and c.device_types == ("ac",) and c.rooms == ("seminar-hall",), c
 
 

@@ -9,21 +9,16 @@ import datetime as dt
 import pytest
 
 from nlu.parser import Parser
-from nlu.speech.opentext import heard_words, text_of
 from nlu.speech.understand import ACT, voice_verdict
 from nlu.speech.wordcheck import unsure_words
+from tests.speech.opentext_kit import NOW, heard
 
-NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
 
 
 @pytest.fixture(scope="module")
 def parser(demo_vocab):
     return Parser(demo_vocab)
 
-
-def _heard(text: str):
-    words = heard_words((w, 0.9) for w in text.split())
-    return text_of(words), words
 
 
 @pytest.mark.parametrize("said, meant, minutes", [
@@ -34,7 +29,7 @@ def test_i_am_a_count_of_minutes_then_an_order_is_a_delay(parser, demo_vocab, sa
                                                           minutes: int) -> None:
     # Piper's "uh in five minutes switch off the stage lights ..." heard "i am 5 minutes switch off ...": switched at
     # once, unasked.
-    text, words = _heard(said)
+    text, words = heard(said)
     assert text == meant
     c = parser.parse(text, now=NOW)
     assert c.when == NOW + dt.timedelta(minutes=minutes), c
@@ -44,14 +39,14 @@ def test_i_am_a_count_of_minutes_then_an_order_is_a_delay(parser, demo_vocab, sa
 
 @pytest.mark.parametrize("said", ["i am 10 minutes late, switch off the fans", "i am 5 minutes away"])
 def test_i_am_a_count_of_minutes_otherwise_stays(said: str) -> None:
-    assert _heard(said)[0] == said
+    assert heard(said)[0] == said
 
 
 @pytest.mark.parametrize("said", ["and then please turn off the AC in lab 2", "then switch on the lights in room 201"])
 def test_a_note_begun_mid_sentence_asks_first(parser, demo_vocab, said: str) -> None:
     # Piper's "at noon please switch on the fans in the staff room" heard "and then please switch on ...": the time
     # was lost and the fans went on at once.
-    text, words = _heard(said)
+    text, words = heard(said)
     assert text == said.lower()
     c = parser.parse(text, now=NOW)
     assert c.intent == "device_control" and c.switches, c
@@ -61,4 +56,4 @@ def test_a_note_begun_mid_sentence_asks_first(parser, demo_vocab, said: str) -> 
 
 @pytest.mark.parametrize("said", ["turn off the AC in lab 2 and then switch on the fans", "switch off the lights, then the fans"])
 def test_and_then_later_in_a_note_is_sure(demo_vocab, said: str) -> None:
-    assert unsure_words(_heard(said)[1], demo_vocab) == ()
+    assert unsure_words(heard(said)[1], demo_vocab) == ()
