@@ -10,10 +10,11 @@ from devices.gateway import summarize
 from devices.model import Outcome
 from devices.mqtt import Backoff, MqttConfig, MqttTransport
 from devices.runtime import CHAT, SERVICE, gateway_identity, start_devices
-from devices.simulator import SimTiming, SimulatedFleet
+from devices.simulator import SimulatedFleet
+
+from .conftest import QUIET
 
 pytestmark = pytest.mark.broker
-QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
 
 
 def test_the_service_id_is_stable_and_every_other_process_gets_its_own():

@@ -12,10 +12,11 @@ import pytest
 from devices.gateway import Gateway
 from devices.model import Outcome
 from devices.mqtt import Backoff, MqttConfig, MqttTransport
-from devices.simulator import SimTiming, SimulatedFleet
+from devices.simulator import SimulatedFleet
+
+from .conftest import QUIET
 
 pytestmark = pytest.mark.broker
-QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
 
 
 async def until(predicate, attempts: int = 200, pause: float = 0.05) -> bool:

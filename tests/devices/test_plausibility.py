@@ -18,14 +18,13 @@ from devices.ingest import IngestWriter
 from devices.model import Outcome
 from devices.mqtt import MqttConfig, MqttTransport
 from devices.plausibility import Implausible, power_limits
-from devices.simulator import SimTiming, SimulatedFleet
+from devices.simulator import SimulatedFleet
 from store import models as m
 from store.db import get_engine
 
-from .conftest import SHARED_BROKER
+from .conftest import QUIET, SHARED_BROKER
 
 pytestmark = pytest.mark.broker
-QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
 

@@ -10,10 +10,11 @@ import pytest
 
 from devices.gateway import Gateway
 from devices.mqtt import Backoff, MqttConfig, MqttTransport
-from devices.simulator import SimTiming, SimulatedFleet
+from devices.simulator import SimulatedFleet
+
+from .conftest import QUIET
 
 pytestmark = pytest.mark.broker
-QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
 BOARD_RETRY = Backoff(initial_s=5.0, max_s=5.0, jitter=0.0)  # the AutoVolt firmware's fixed 5 s retry
 
 
