@@ -209,6 +209,16 @@ def history_store(folder: Path, campus, now: dt.datetime, weeks: int = 2) -> str
     return url
 
 
+
+async def until(predicate, what: str, timeout: float = 20.0) -> None:
+    """Wait for `predicate()` on the running loop: a loaded machine is slower, never wrong, so no fixed sleep."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
+        await asyncio.sleep(0.05)
+
 @dataclass
 class Harness:
     """Everything an end-to-end test touches."""

@@ -22,6 +22,7 @@ from devices.simulator import SimTiming, SimulatedFleet
 from store import models as m
 from store.db import get_engine, session_scope, upgrade
 from store.registry import sync_campus
+from tests.bot.conftest import until
 from tests.bot.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.broker
@@ -40,14 +41,6 @@ def store_url(request, campus) -> str:
         sync_campus(session, campus)
     return url
 
-
-async def until(predicate, what: str, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
-        await asyncio.sleep(0.05)
 
 
 class SlowBoardSite:
