@@ -37,6 +37,7 @@ from nlu.light_of import light_of_an_idea
 from nlu.named_kinds import which_named_one
 from nlu.order_nouns import as_nouns
 from nlu.landmarks import CUE_WORDS as LANDMARK_CUES, after_relation, landmark_span
+from nlu.numbered_heads import extends_a_name, kind_of, room_is_of_kind
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.reported_questions import reported_question
 from nlu.retraction import takes_back
@@ -814,6 +815,13 @@ class Parser:
         landmarks = _landmarks(toks, found) if LANDMARK_CUES & set(toks) else {}
         mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used and m not in landmarks
                     and not self._another_office(facts, m, named) and not self._first_word_of_another(toks, m, named)]
+        counted = {m.start for m in found if m.kind in ("switch", "type")} \
+            | {i for i, t in enumerate(toks) if t in _QUANTITY_WORDS}
+        for mention in [m for m in mentions if m.kind == "room" and extends_a_name(toks, m.end, times.used, counted)]:
+            mentions.remove(mention)  # "computer lab 3": no Computer Lab 1 and lab 3, a place the campus lacks
+            covered |= set(range(mention.start, mention.end + 1))
+            facts.masks.update((k, PLACE) for k in range(mention.start, mention.end + 1))
+            _add(facts.unknown_places, " ".join(toks[mention.start:mention.end + 1]))
         told = _told_aside(facts, mentions, self.gaz.switches)
         for mention in mentions:
             span = set(range(mention.start, mention.end))
@@ -1050,6 +1058,10 @@ class Parser:
                     and toks[i - 2] not in lx.NUMBER_ROOM_HEADS:
                 continue  # "fan number 3", "light no. 2": a device's own number, no room's
             rooms = self.gaz.rooms_by_number.get(tok)
+            kind = kind_of(prev)
+            if kind is not None and rooms:  # "classroom 3" is no lab 3: only rooms of the kind said
+                rooms = tuple(r for r in rooms if room_is_of_kind(kind, (self.gaz.rooms[r].name, r,
+                                                                         *self.gaz.rooms[r].aliases)))
             if not rooms:
                 continue
             covered.add(i)
