@@ -489,7 +489,13 @@ class Parser:
         command, evidence = self._without_exception(raw, toks, corrections, context, now) \
             or self._understand(raw, toks, corrections, context, now)
         if self.judge is not None:
-            command = self.judge.review(command, evidence)
+            reviewed = self.judge.review(command, evidence)
+            if reviewed.intent == "unknown" and command.intent == "device_control" \
+                    and _says_yes_to_offer(context.previous, toks):
+                # "yes" to "... Should I do it tomorrow at 07:00, or at what time?": the answer the question asked
+                # for; the judge reads the words alone, and a bare "yes" is chat elsewhere (it was vetoed: text-left5)
+                reviewed = command
+            command = reviewed
         command = self._unless_paused(command, toks, now)
         command = self._unless_place_lacking(command, toks, now)
         log.debug("parsed", extra={"kv": {"intent": command.intent, "rooms": ",".join(command.rooms),
@@ -1245,7 +1251,7 @@ class Parser:
         prev = context.previous
         if action is None and _answers_time(prev, f) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
-                     or times.bad_date or (prev.offers_now and cues & _YES_WORDS)
+                     or times.bad_date or ((prev.offers_now or prev.ask_reason == AskReason.PASSED_TODAY) and cues & _YES_WORDS)
                      or (times.duration is not None and asked_in_or_for(prev) is not None)) \
                 and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
@@ -1943,6 +1949,11 @@ class Parser:
             # off now, with nothing switched back on behind the user's back.
             times = dataclasses.replace(times, when=None, moments=(), duration=(
                 times.when - now) if action == "on" else None)
+        if times.passed_today is not None and times.when is not None and len(times.moments) <= 1:
+            # "switch off the fans at 7 am" said at 10:00: today's 7 am has passed, so it is asked (tomorrow's was
+            # scheduled unasked, text-left5); `_timing_question` offers tomorrow at that time.
+            times = dataclasses.replace(times, when=times.passed_today)
+        times = _tomorrow_if_yes(times, f, prev)
         room_answer = (prev is not None and prev.intent == "device_control" and asks_only_for_room(prev)
                        and f.has_place and times.when is None and not times.moments and times.duration is None
                        and "now" not in f.toks)
@@ -3477,6 +3488,26 @@ def _period_only(f: _Facts, times: TimeInfo) -> bool:
                 for t in rest)  # "how much?"
 
 
+def _tomorrow_if_yes(times: TimeInfo, f: _Facts, prev: Command | None) -> TimeInfo:
+    """"yes" (or "tomorrow") to "07:00 has already passed today. Should I do it tomorrow at 07:00, ...?": tomorrow at
+    the time asked about; any other answer keeps its own time ("now", "at 11")."""
+    if prev is None or prev.ask_reason != AskReason.PASSED_TODAY or prev.when is None or not _answers_time(prev, f) \
+            or times.when is not None or times.moments or "now" in f.toks:
+        return times
+    tomorrow = prev.when + dt.timedelta(days=1)
+    if f.cues & _YES_WORDS or (times.day_only and times.period is not None
+                               and times.period.start.date() == tomorrow.date()):
+        return dataclasses.replace(times, when=tomorrow, day_only=False, period=None, moments=("tomorrow",))
+    return times
+
+
+def _says_yes_to_offer(prev: Command | None, toks: list[str]) -> bool:
+    """The message is only a yes ("yes please", "ok") to a question that offered one moment to act at: now, or
+    tomorrow at a clock time passed today."""
+    return prev is not None and prev.needs_time and (prev.offers_now or prev.ask_reason == AskReason.PASSED_TODAY) \
+        and bool(set(toks) & _YES_WORDS) and set(toks) <= _YES_WORDS | lx.FILLER_WORDS | _ANSWER_WORDS
+
+
 def _answers_time(prev: Command | None, f: _Facts) -> bool:
     """The message may be the answer to the previous command's "At what time?": it names no device or place."""
     return prev is not None and prev.needs_time and not (f.has_device or f.has_place)
@@ -3545,6 +3576,9 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[_Question, bool
         return _Question(f"{times.bad_clock} is not a time of day. At what time?", AskReason.NOT_A_TIME), False
     if times.unplaced and when is None and times.duration is None:
         return _Question(f"In {times.unplaced}, or for {times.unplaced}?", AskReason.IN_OR_FOR), False
+    if when is not None and when == times.passed_today and times.duration is None:
+        return _Question(f"{when:%H:%M} has already passed today. Should I do it tomorrow at {when:%H:%M}, or at what "
+                         "time?", AskReason.PASSED_TODAY), False
     if when is not None and when < now - dt.timedelta(minutes=1):
         return _Question(f"{_moment(when, now)} has already passed. Should I do it now, or at what time?",
                          AskReason.TIME_PASSED), True
