@@ -2104,6 +2104,19 @@ class Parser:
                        needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]),
                        until=until)
 
+    def _room_lacks(self, f: _Facts, rooms: list[str], types: list[str]) -> _Question:
+        """"is the AC on in lab 3", "is the water cooler on in room 101": the rooms asked about hold no switch of the
+        type or name; said so, as an order for it is (it was answered with the state of the room's other switches,
+        as if that were the AC's: text-left5). `types` gains the types of the switches named."""
+        named: list[str] = []
+        for options in f.switch_mentions:
+            for s in options:
+                _add(types, self.gaz.switches[s].type)
+                _add(named, self.gaz.switches[s].name.lower())
+        wanted = " and ".join(named if named and not f.types else types)
+        where = ", ".join(self.gaz.rooms[r].name for r in rooms)
+        return _Question(f"I found no {wanted} in {where}. Which device do you mean?", AskReason.ROOM_LACKS)
+
     def _same_names(self, prev: Command, rooms: list[str]) -> list[str]:
         """"same in the auditorium" after the seminar hall's stage lights: the switches of the new rooms that bear
         the names of the previous ones, when those were some of their type only (a named switch), else none."""
@@ -2160,6 +2173,9 @@ class Parser:
                     _add(types, self.gaz.switches[s].type)  # asked which one: the type asked of
         if intent == "status_query" and rooms and (f.types or (types and not f.has_device)):
             switches += self._of_types(rooms, types, f.plain_types)  # "what about room 202" after "is the ac on in room 201"
+        if intent == "status_query" and rooms and not switches and question is None \
+                and (f.switch_mentions or f.types or (types and not f.has_device)):
+            question = self._room_lacks(f, rooms, types)
         if intent in ("energy_query", "schedule_query"):
             for start, end in f.type_spans:  # "how much did the room heater use": one switch named by its own name
                 named = [s for s in self.gaz.named_as_type.get(tuple(f.toks[start:end]), ())

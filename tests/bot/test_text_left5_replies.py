@@ -39,3 +39,14 @@ async def test_a_passed_clock_time_is_asked_and_yes_schedules_tomorrow(harness):
     tomorrow_seven = (ten + dt.timedelta(days=1)).replace(hour=7)
     assert pending_runs(harness) == [(("cr-101-fans",), tomorrow_seven, False)]
     assert harness.relay("cr-101-fans") is True  # scheduled, not switched now
+
+
+@pytest.mark.parametrize("user, text, lacking", [
+    (2003, "is the AC on in the electronics lab", "I found no ac in Electronics Lab"),  # Dr. Sara Thomas: lab 3
+    (2001, "are the stage lights on in classroom 102", "I found no stage lights in Classroom 102"),
+])
+async def test_the_state_of_a_switch_a_room_lacks_says_so(harness, user, text, lacking):
+    reply = await harness.say(user, text)
+    assert reply.text.startswith(lacking), reply.text
+    # No room question, and no other switch's state passed off as the answer ("Electronics Lab: lights on, ...").
+    assert "Which room" not in reply.text and " on," not in reply.text and ": " not in reply.text, reply.text

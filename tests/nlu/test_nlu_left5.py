@@ -97,3 +97,38 @@ def test_the_time_words_say_when_a_clock_time_rolled_over():
         assert extract_times(tokens(text), NOW).passed_today is None, text
     # The day the question named ("At what time?" after "... tomorrow"): the answer's clock falls on it.
     assert extract_times(tokens("at 7 am"), NOW, day=NOW.date() + dt.timedelta(days=1)).passed_today is None
+
+
+@pytest.mark.parametrize("text, rooms, lacking", [
+    ("is the AC switched on in the electronics lab", ("lab-3",), "ac"),
+    ("could you check if the heater in room 201 is running", ("cr-201",), "heater"),
+    ("auditorium fans on or off right now?", ("auditorium",), "fan"),
+    ("is the kettle on in lab 2", ("lab-2",), "kettle"),  # a switch named by its own name, in another room
+])
+def test_the_state_of_a_switch_the_room_lacks_says_so(demo: Parser, text, rooms, lacking):
+    command = demo.parse(text, now=NOW)
+    assert command.intent == "status_query" and command.ask_reason == AskReason.ROOM_LACKS, command
+    assert command.rooms == rooms and not command.switches and lacking in command.clarification.lower(), command
+    assert "which room" not in command.clarification.lower(), command
+
+
+def test_a_follow_up_about_a_room_that_lacks_the_type_says_so(demo: Parser):
+    asked = demo.parse("is the ac on in lab 2", now=NOW)
+    assert asked.switches == ("lab-2-ac",) and asked.clarification is None, asked
+    then = demo.parse("and in the physics lab?", ParseContext(previous=asked), now=NOW)
+    assert then.ask_reason == AskReason.ROOM_LACKS and then.rooms == ("physics-lab",), then
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("is the AC switched on in lab 2", ("lab-2-ac",)),  # near misses: the room has it
+    ("is the kettle on in the staff room", ("staff-room-kettle",)),
+    ("is the AC on in lab 2 and the electronics lab", ("lab-2-ac",)),  # one of the rooms has it: answered for it
+])
+def test_the_state_of_a_switch_the_room_has_is_answered(demo: Parser, text, switches):
+    command = demo.parse(text, now=NOW)
+    assert command.intent == "status_query" and command.clarification is None and command.switches == switches, command
+
+
+def test_a_room_asked_about_as_a_whole_is_answered(demo: Parser):
+    command = demo.parse("is anything on in the electronics lab", now=NOW)
+    assert command.intent == "status_query" and command.clarification is None and command.rooms == ("lab-3",), command
