@@ -37,6 +37,7 @@ from nlu.light_of import light_of_an_idea
 from nlu.named_kinds import which_named_one
 from nlu.order_nouns import as_nouns
 from nlu.landmarks import CUE_WORDS as LANDMARK_CUES, after_relation, landmark_span
+from nlu.ordinal_places import ORDINALS as PLACE_ORDINALS, numbered_names, ordinal_before, said_by_number
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.reported_questions import reported_question
 from nlu.retraction import takes_back
@@ -452,6 +453,7 @@ class Parser:
         self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
         self._building_rooms = {b.id: tuple(r.id for r in vocab.rooms if r.building_id == b.id) for b in vocab.buildings}
         self._place_words = place_words(vocab)
+        self._numbered = numbered_names(norm_tokens(n) for r in vocab.rooms for n in (r.name, *r.aliases))
         self._persons = persons_rooms(r.name for r in vocab.rooms)  # "principals" -> ("principals", "office")
         cue_words = (lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.STATUS_WORDS | lx.ENERGY_WORDS | lx.FORECAST_WORDS
                      | lx.SCHEDULE_WORDS | lx.CANCEL_WORDS | lx.ALERT_WORDS | {"help", "switch", "turn", "schedule"})
@@ -686,6 +688,7 @@ class Parser:
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
                 end = i + 3 if toks[i + 2:i + 3] == ["unit"] else i + 2
                 toks[i:end] = [*toks[i + 1:end], _ORDINALS[toks[i]]]
+        toks = said_by_number(toks, self._numbered)  # "the second computer lab": Computer Lab 2 (text-left5)
         toks = _event_clock_dropped(toks)
         # "AC number three", "ac unit number 2", "AC unit no. 2": the numbered unit ("AC unit 3"), not every AC plus
         # a room 3 ("kill AC unit no. 2" switched lab 2's AC).
@@ -818,6 +821,10 @@ class Parser:
         found = self.gaz.mentions(toks)
         named = {k for m in found for k in range(m.start, m.end)} | times.used
         landmarks = _landmarks(toks, found) if LANDMARK_CUES & set(toks) else {}
+        # "the third computer lab": an ordinal no campus name has (`nlu.ordinal_places`); it was Computer Lab 1
+        ordinal = {m: k for m in found if m.kind == "room" and (k := ordinal_before(toks, m.start, m.end)) is not None} \
+            if PLACE_ORDINALS.keys() & set(toks) or "the" in toks else {}
+        landmarks.update((m, (k, m.end)) for m, k in ordinal.items() if m not in landmarks)
         mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used and m not in landmarks
                     and not self._another_office(facts, m, named) and not self._first_word_of_another(toks, m, named)]
         told = _told_aside(facts, mentions, self.gaz.switches)
@@ -1099,7 +1106,8 @@ class Parser:
         strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS
                    and w not in _OFFICE_TAILS and w not in _LOOK_ASKED
                    and w not in ("ka", "ke", "ki") and w not in _HINDI_ORDER_ENDS  # Hindi's "of", "karo": no thing
-                   and not (w in self.gaz.words and w in _DEVICE_WORDS)]  # "the AC in the library annexe"
+                   and not (w in self.gaz.words and w in _DEVICE_WORDS)  # "the AC in the library annexe"
+                   and w not in _own_words(toks, others)]  # "in the mechanical workshop": the place's own word
         # An energy question whose subject is such a place ("how much energy did the canteen use"): asked back too.
         energy = bool(set(toks) & (lx.ENERGY_WORDS - _MONEY_WORDS))  # "how much did I spend in the canteen": money
         # "forecast for the gym tomorrow": a forecast's place follows "for" (seventeenth pass: it forecast the campus).
@@ -3008,6 +3016,13 @@ def _by_as_beside(f: _Facts, by: int, devices: set[int]) -> bool:
     if (by - 1) in devices and not _DONE_VERBS & set(f.toks[:by]):
         return True  # right after a device: "the lights by ..." ("lights off in room 101, by the estate office" signs)
     return before in ("on", "off") and not _DONE_VERBS & set(f.toks[:by])
+
+
+def _own_words(toks: list[str], others: list[int]) -> set[str]:
+    """The one word said before a place the campus lacks, after "in/at the": its own name ("in the mechanical
+    workshop", "at the old canteen"), no stray word (text-left5: it made the place unknown, asked "Which room?")."""
+    return {toks[i - 1] for i in others if i > 2 and toks[i - 3:i - 1] in (["in", "the"], ["at", "the"])
+            and toks[i - 1].isalpha()}
 
 
 def _other_place_at(toks: list[str], i: int) -> bool:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from nlu.command import AskReason, ParseContext
+from nlu.ordinal_places import numbered_names, said_by_number
 from nlu.parser import Parser
 from nlu.textnorm import tokens
 from nlu.timeexpr import extract_times
@@ -132,3 +133,42 @@ def test_the_state_of_a_switch_the_room_has_is_answered(demo: Parser, text, swit
 def test_a_room_asked_about_as_a_whole_is_answered(demo: Parser):
     command = demo.parse("is anything on in the electronics lab", now=NOW)
     assert command.intent == "status_query" and command.clarification is None and command.rooms == ("lab-3",), command
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("put the second computer lab's fans on", ("lab-2-fans",)),
+    ("switch the projector off in the 2nd computer lab", ("lab-2-projector",)),
+    ("turn on the fans in the first computer lab", ("lab-1-fans",)),
+    ("lights off in the third lab", ("lab-3-lights",)),  # "lab 3" is the Electronics Lab's alias
+    ("first switch off the fans in lab 2", ("lab-2-fans",)),  # near miss: "first" said of the order, lab 2 named
+])
+def test_a_room_said_by_its_place_in_a_row_is_that_room(demo: Parser, text, switches):
+    command = demo.parse(text, now=NOW)
+    assert command.clarification is None and command.switches == switches, command
+
+
+@pytest.mark.parametrize("text", [
+    "turn the AC on in the third computer lab",  # there are two computer labs: it switched Computer Lab 1
+    "are the lights on in the fifth computer lab",
+    "switch off the fans in the civil workshop",  # a place the campus lacks, with a name of its own
+    "is the ac on in the mechanical workshop",
+])
+def test_a_described_place_the_campus_lacks_is_asked_back(demo: Parser, text):
+    command = demo.parse(text, now=NOW)
+    assert command.ask_reason == AskReason.UNKNOWN_PLACE and not command.rooms and not command.switches, command
+    assert "I don't know the " in command.clarification, command
+
+
+def test_a_described_place_that_fits_several_rooms_asks_which(demo: Parser):
+    # The campus records no floors: "the first floor lab" may be any lab; asked, nothing switched.
+    command = demo.parse("switch off the lights in the first floor lab", now=NOW)
+    assert command.clarification is not None and not command.switches, command
+
+
+def test_ordinals_said_as_the_campus_numbers_them():
+    numbered = numbered_names([["computer", "lab", "1"], ["computer", "lab", "2"], ["lab", "3"], ["seminar", "hall"]])
+    assert numbered == {("computer", "lab"): frozenset({"1", "2"}), ("lab",): frozenset({"3"})}
+    assert said_by_number(tokens("in the second computer lab"), numbered) == tokens("in the computer lab 2")
+    assert said_by_number(tokens("the 3rd lab"), numbered) == tokens("the lab 3")
+    for text in ("the third computer lab", "first lab 3 then lab 1", "the second seminar hall", "in 2 lab"):
+        assert said_by_number(tokens(text), numbered) == tokens(text), text  # no such name, or numbered already
