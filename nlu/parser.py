@@ -822,7 +822,8 @@ class Parser:
         named = {k for m in found for k in range(m.start, m.end)} | times.used
         landmarks = _landmarks(toks, found) if LANDMARK_CUES & set(toks) else {}
         # "the third computer lab": an ordinal no campus name has (`nlu.ordinal_places`); it was Computer Lab 1
-        ordinal = {m: k for m in found if m.kind == "room" and (k := ordinal_before(toks, m.start, m.end)) is not None} \
+        ordinal = {m: k for m in found if m.kind == "room"
+                   and (k := ordinal_before(toks, m.start, m.end)) is not None} \
             if PLACE_ORDINALS.keys() & set(toks) or "the" in toks else {}
         landmarks.update((m, (k, m.end)) for m, k in ordinal.items() if m not in landmarks)
         mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used and m not in landmarks
@@ -1259,7 +1260,7 @@ class Parser:
         prev = context.previous
         if action is None and _answers_time(prev, f) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
-                     or times.bad_date or ((prev.offers_now or prev.ask_reason == AskReason.PASSED_TODAY) and cues & _YES_WORDS)
+                     or times.bad_date or (_offers_a_moment(prev) and cues & _YES_WORDS)
                      or (times.duration is not None and asked_in_or_for(prev) is not None)) \
                 and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
@@ -3535,8 +3536,13 @@ def _tomorrow_if_yes(times: TimeInfo, f: _Facts, prev: Command | None) -> TimeIn
 def _says_yes_to_offer(prev: Command | None, toks: list[str]) -> bool:
     """The message is only a yes ("yes please", "ok") to a question that offered one moment to act at: now, or
     tomorrow at a clock time passed today."""
-    return prev is not None and prev.needs_time and (prev.offers_now or prev.ask_reason == AskReason.PASSED_TODAY) \
+    return prev is not None and prev.needs_time and _offers_a_moment(prev) \
         and bool(set(toks) & _YES_WORDS) and set(toks) <= _YES_WORDS | lx.FILLER_WORDS | _ANSWER_WORDS
+
+
+def _offers_a_moment(prev: Command) -> bool:
+    """The question asked offered one moment, so that a plain "yes" takes it: now, or tomorrow at the time said."""
+    return prev.offers_now or prev.ask_reason == AskReason.PASSED_TODAY
 
 
 def _answers_time(prev: Command | None, f: _Facts) -> bool:
