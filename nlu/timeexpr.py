@@ -683,7 +683,8 @@ class _Scanner:
             when = self._resolve_clock(*self.clock)
         passed_today = None
         if when is not None and self.delay is None and self.day_offset is None and self.window is None \
-                and when.date() > self.now.date() and (when.hour or when.minute) and not _recurring(self.t):
+                and when.date() > self.now.date() and (when.hour or when.minute) and not _recurring(self.t) \
+                and self._one_reading():
             passed_today = when - dt.timedelta(days=1)  # no day said and today's reading passed: rolled to tomorrow
         # The same moment said twice ("at four this afternoon ... at 4 pm") is one moment.
         moments: list[str] = []
@@ -699,6 +700,12 @@ class _Scanner:
         day_only = self.clock is None and self.delay is None and (self.day_offset not in (None, 0) or self.tonight)
         return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date,
                         tuple(moments), self.duration, self.window, self.unplaced, passed_today)
+
+    def _one_reading(self) -> bool:
+        """The clock time said has one reading ("7 am", "19:00", "7 in the morning"); "at 1" may be 1 am or 1 pm,
+        which the parser asks as such."""
+        hour, _, mer = self.clock
+        return bool(mer or (self.bias if hour <= 12 else None)) or hour == 0 or hour >= 12
 
     def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
         mer = mer or (self.bias if hour <= 12 else None)

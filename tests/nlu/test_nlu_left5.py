@@ -96,6 +96,8 @@ def test_the_time_words_say_when_a_clock_time_rolled_over():
     assert times.when == TOMORROW_AT(7) and times.passed_today == TODAY_AT(7)
     for text in ("tomorrow at 7 am", "at 7 am today", "at midnight", "every morning at 7 am", "at 11 am", "in 2 hours"):
         assert extract_times(tokens(text), NOW).passed_today is None, text
+    # "at 1" said at 14:00 may be 1 am or 1 pm (both passed): the parser asks "At 1 am or 1 pm?" as before.
+    assert extract_times(tokens("at 1"), NOW.replace(hour=14)).passed_today is None
     # The day the question named ("At what time?" after "... tomorrow"): the answer's clock falls on it.
     assert extract_times(tokens("at 7 am"), NOW, day=NOW.date() + dt.timedelta(days=1)).passed_today is None
 
