@@ -35,6 +35,9 @@ class AskReason(StrEnum):
     HESITATION = "hesitation"  # a pause between two devices or places ("Did you mean X only, or ...")
     CORRECTION = "correction"  # a self-correction that leaves unclear what to switch
     TIME_PASSED = "time_passed"  # the moment or day named has passed (the question offers to act now)
+    # a clock time said with no day has passed today ("at 7 am" at 10:00): the question offers tomorrow at that time,
+    # so a plain "yes" means tomorrow (text-left5; it was scheduled for tomorrow unasked)
+    PASSED_TODAY = "passed_today"
     TIME_NEEDED = "time_needed"  # a day, a vague time, a range or a bare small hour: no moment to act at
     NOT_A_TIME = "not_a_time"  # a date or clock time that does not exist ("30 february", "25:00")
     IN_OR_FOR = "in_or_for"  # "in 2 hours, or for 2 hours?"

@@ -38,6 +38,7 @@ from nlu.named_kinds import which_named_one
 from nlu.order_nouns import as_nouns
 from nlu.landmarks import CUE_WORDS as LANDMARK_CUES, after_relation, landmark_span
 from nlu.numbered_heads import extends_a_name, kind_of, room_is_of_kind
+from nlu.ordinal_places import ORDINALS as PLACE_ORDINALS, numbered_names, ordinal_before, said_by_number
 from nlu.lacking_places import HEADS as ROOM_HEADS, another_named, lacking_rooms, place_words
 from nlu.reported_questions import reported_question
 from nlu.retraction import takes_back
@@ -453,6 +454,7 @@ class Parser:
         self._switch_order = {s.id: i for i, s in enumerate(vocab.switches)}
         self._building_rooms = {b.id: tuple(r.id for r in vocab.rooms if r.building_id == b.id) for b in vocab.buildings}
         self._place_words = place_words(vocab)
+        self._numbered = numbered_names(norm_tokens(n) for r in vocab.rooms for n in (r.name, *r.aliases))
         self._persons = persons_rooms(r.name for r in vocab.rooms)  # "principals" -> ("principals", "office")
         cue_words = (lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.STATUS_WORDS | lx.ENERGY_WORDS | lx.FORECAST_WORDS
                      | lx.SCHEDULE_WORDS | lx.CANCEL_WORDS | lx.ALERT_WORDS | {"help", "switch", "turn", "schedule"})
@@ -490,7 +492,13 @@ class Parser:
         command, evidence = self._without_exception(raw, toks, corrections, context, now) \
             or self._understand(raw, toks, corrections, context, now)
         if self.judge is not None:
-            command = self.judge.review(command, evidence)
+            reviewed = self.judge.review(command, evidence)
+            if reviewed.intent == "unknown" and command.intent == "device_control" \
+                    and _says_yes_to_offer(context.previous, toks):
+                # "yes" to "... Should I do it tomorrow at 07:00, or at what time?": the answer the question asked
+                # for; the judge reads the words alone, and a bare "yes" is chat elsewhere (it was vetoed: text-left5)
+                reviewed = command
+            command = reviewed
         command = self._unless_paused(command, toks, now)
         command = self._unless_place_lacking(command, toks, now)
         log.debug("parsed", extra={"kv": {"intent": command.intent, "rooms": ",".join(command.rooms),
@@ -681,6 +689,7 @@ class Parser:
             if toks[i] in _ORDINALS and toks[i + 1] == "ac" and (toks[i - 1:i] == ["the"] or toks[i + 2:i + 3] == ["unit"]):
                 end = i + 3 if toks[i + 2:i + 3] == ["unit"] else i + 2
                 toks[i:end] = [*toks[i + 1:end], _ORDINALS[toks[i]]]
+        toks = said_by_number(toks, self._numbered)  # "the second computer lab": Computer Lab 2 (text-left5)
         toks = _event_clock_dropped(toks)
         # "AC number three", "ac unit number 2", "AC unit no. 2": the numbered unit ("AC unit 3"), not every AC plus
         # a room 3 ("kill AC unit no. 2" switched lab 2's AC).
@@ -813,6 +822,11 @@ class Parser:
         found = self.gaz.mentions(toks)
         named = {k for m in found for k in range(m.start, m.end)} | times.used
         landmarks = _landmarks(toks, found) if LANDMARK_CUES & set(toks) else {}
+        # "the third computer lab": an ordinal no campus name has (`nlu.ordinal_places`); it was Computer Lab 1
+        ordinal = {m: k for m in found if m.kind == "room"
+                   and (k := ordinal_before(toks, m.start, m.end)) is not None} \
+            if PLACE_ORDINALS.keys() & set(toks) or "the" in toks else {}
+        landmarks.update((m, (k, m.end)) for m, k in ordinal.items() if m not in landmarks)
         mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used and m not in landmarks
                     and not self._another_office(facts, m, named) and not self._first_word_of_another(toks, m, named)]
         counted = {m.start for m in found if m.kind in ("switch", "type")} \
@@ -1105,7 +1119,8 @@ class Parser:
         strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS
                    and w not in _OFFICE_TAILS and w not in _LOOK_ASKED
                    and w not in ("ka", "ke", "ki") and w not in _HINDI_ORDER_ENDS  # Hindi's "of", "karo": no thing
-                   and not (w in self.gaz.words and w in _DEVICE_WORDS)]  # "the AC in the library annexe"
+                   and not (w in self.gaz.words and w in _DEVICE_WORDS)  # "the AC in the library annexe"
+                   and w not in _own_words(toks, others)]  # "in the mechanical workshop": the place's own word
         # An energy question whose subject is such a place ("how much energy did the canteen use"): asked back too.
         energy = bool(set(toks) & (lx.ENERGY_WORDS - _MONEY_WORDS))  # "how much did I spend in the canteen": money
         # "forecast for the gym tomorrow": a forecast's place follows "for" (seventeenth pass: it forecast the campus).
@@ -1257,7 +1272,7 @@ class Parser:
         prev = context.previous
         if action is None and _answers_time(prev, f) \
                 and (times.when is not None or times.period is not None or "now" in cues or times.bad_clock
-                     or times.bad_date or (prev.offers_now and cues & _YES_WORDS)
+                     or times.bad_date or (_offers_a_moment(prev) and cues & _YES_WORDS)
                      or (times.duration is not None and asked_in_or_for(prev) is not None)) \
                 and cues <= _ANSWER_WORDS:
             return "device_control", prev.action, None  # "at 6 pm": the answer to "At what time?"
@@ -1955,6 +1970,11 @@ class Parser:
             # off now, with nothing switched back on behind the user's back.
             times = dataclasses.replace(times, when=None, moments=(), duration=(
                 times.when - now) if action == "on" else None)
+        if times.passed_today is not None and times.when is not None and len(times.moments) <= 1:
+            # "switch off the fans at 7 am" said at 10:00: today's 7 am has passed, so it is asked (tomorrow's was
+            # scheduled unasked, text-left5); `_timing_question` offers tomorrow at that time.
+            times = dataclasses.replace(times, when=times.passed_today)
+        times = _tomorrow_if_yes(times, f, prev)
         room_answer = (prev is not None and prev.intent == "device_control" and asks_only_for_room(prev)
                        and f.has_place and times.when is None and not times.moments and times.duration is None
                        and "now" not in f.toks)
@@ -2105,6 +2125,19 @@ class Parser:
                        needs_time=bool(timing and switches), offers_now=bool(timing and switches and timing[1]),
                        until=until)
 
+    def _room_lacks(self, f: _Facts, rooms: list[str], types: list[str]) -> _Question:
+        """"is the AC on in lab 3", "is the water cooler on in room 101": the rooms asked about hold no switch of the
+        type or name; said so, as an order for it is (it was answered with the state of the room's other switches,
+        as if that were the AC's: text-left5). `types` gains the types of the switches named."""
+        named: list[str] = []
+        for options in f.switch_mentions:
+            for s in options:
+                _add(types, self.gaz.switches[s].type)
+                _add(named, self.gaz.switches[s].name.lower())
+        wanted = " and ".join(named if named and not f.types else types)
+        where = ", ".join(self.gaz.rooms[r].name for r in rooms)
+        return _Question(f"I found no {wanted} in {where}. Which device do you mean?", AskReason.ROOM_LACKS)
+
     def _same_names(self, prev: Command, rooms: list[str]) -> list[str]:
         """"same in the auditorium" after the seminar hall's stage lights: the switches of the new rooms that bear
         the names of the previous ones, when those were some of their type only (a named switch), else none."""
@@ -2161,6 +2194,9 @@ class Parser:
                     _add(types, self.gaz.switches[s].type)  # asked which one: the type asked of
         if intent == "status_query" and rooms and (f.types or (types and not f.has_device)):
             switches += self._of_types(rooms, types, f.plain_types)  # "what about room 202" after "is the ac on in room 201"
+        if intent == "status_query" and rooms and not switches and question is None \
+                and (f.switch_mentions or f.types or (types and not f.has_device)):
+            question = self._room_lacks(f, rooms, types)
         if intent in ("energy_query", "schedule_query"):
             for start, end in f.type_spans:  # "how much did the room heater use": one switch named by its own name
                 named = [s for s in self.gaz.named_as_type.get(tuple(f.toks[start:end]), ())
@@ -2995,6 +3031,13 @@ def _by_as_beside(f: _Facts, by: int, devices: set[int]) -> bool:
     return before in ("on", "off") and not _DONE_VERBS & set(f.toks[:by])
 
 
+def _own_words(toks: list[str], others: list[int]) -> set[str]:
+    """The one word said before a place the campus lacks, after "in/at the": its own name ("in the mechanical
+    workshop", "at the old canteen"), no stray word (text-left5: it made the place unknown, asked "Which room?")."""
+    return {toks[i - 1] for i in others if i > 2 and toks[i - 3:i - 1] in (["in", "the"], ["at", "the"])
+            and toks[i - 1].isalpha()}
+
+
 def _other_place_at(toks: list[str], i: int) -> bool:
     """A kind of place the campus lacks starts at `i`: "hostel", "canteen", or another office's word before an office
     head ("exam cell", "sports complex"; "exam" alone, "before the exam", is no place)."""
@@ -3489,6 +3532,31 @@ def _period_only(f: _Facts, times: TimeInfo) -> bool:
                 for t in rest)  # "how much?"
 
 
+def _tomorrow_if_yes(times: TimeInfo, f: _Facts, prev: Command | None) -> TimeInfo:
+    """"yes" (or "tomorrow") to "07:00 has already passed today. Should I do it tomorrow at 07:00, ...?": tomorrow at
+    the time asked about; any other answer keeps its own time ("now", "at 11")."""
+    if prev is None or prev.ask_reason != AskReason.PASSED_TODAY or prev.when is None or not _answers_time(prev, f) \
+            or times.when is not None or times.moments or "now" in f.toks:
+        return times
+    tomorrow = prev.when + dt.timedelta(days=1)
+    if f.cues & _YES_WORDS or (times.day_only and times.period is not None
+                               and times.period.start.date() == tomorrow.date()):
+        return dataclasses.replace(times, when=tomorrow, day_only=False, period=None, moments=("tomorrow",))
+    return times
+
+
+def _says_yes_to_offer(prev: Command | None, toks: list[str]) -> bool:
+    """The message is only a yes ("yes please", "ok") to a question that offered one moment to act at: now, or
+    tomorrow at a clock time passed today."""
+    return prev is not None and prev.needs_time and _offers_a_moment(prev) \
+        and bool(set(toks) & _YES_WORDS) and set(toks) <= _YES_WORDS | lx.FILLER_WORDS | _ANSWER_WORDS
+
+
+def _offers_a_moment(prev: Command) -> bool:
+    """The question asked offered one moment, so that a plain "yes" takes it: now, or tomorrow at the time said."""
+    return prev.offers_now or prev.ask_reason == AskReason.PASSED_TODAY
+
+
 def _answers_time(prev: Command | None, f: _Facts) -> bool:
     """The message may be the answer to the previous command's "At what time?": it names no device or place."""
     return prev is not None and prev.needs_time and not (f.has_device or f.has_place)
@@ -3557,6 +3625,9 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[_Question, bool
         return _Question(f"{times.bad_clock} is not a time of day. At what time?", AskReason.NOT_A_TIME), False
     if times.unplaced and when is None and times.duration is None:
         return _Question(f"In {times.unplaced}, or for {times.unplaced}?", AskReason.IN_OR_FOR), False
+    if when is not None and when == times.passed_today and times.duration is None:
+        return _Question(f"{when:%H:%M} has already passed today. Should I do it tomorrow at {when:%H:%M}, or at what "
+                         "time?", AskReason.PASSED_TODAY), False
     if when is not None and when < now - dt.timedelta(minutes=1):
         return _Question(f"{_moment(when, now)} has already passed. Should I do it now, or at what time?",
                          AskReason.TIME_PASSED), True

@@ -57,6 +57,9 @@ class TimeInfo:
       a device command to switch at the first and back at the last; None if none. Other fields read as before.
     - `unplaced`: an amount of time said again ("make it 20 minutes") with no delay or duration before it to change,
       as said ("20 minutes"): in 20 minutes or for 20 minutes is not known, so a command with it asks; None if none.
+    - `passed_today`: with a clock time that names no day ("at 7 am" said at 10:00), whose every reading today has
+      passed so that `when` rolled to tomorrow, today's reading (07:00 today): a command asks whether tomorrow's is
+      meant (text-left5); None otherwise, and never for midnight ("at midnight" is the coming one).
     """
 
     when: dt.datetime | None
@@ -70,6 +73,17 @@ class TimeInfo:
     duration: dt.timedelta | None = None
     window: tuple[dt.datetime, dt.datetime] | None = None
     unplaced: str | None = None
+    passed_today: dt.datetime | None = None
+
+
+# "every day at 7 am", "daily at 7", "every morning at 7": a time that recurs; its next one is meant, never asked.
+_EVERY = frozenset({"day", "days", "morning", "mornings", "evening", "evenings", "night", "weekday", "weekdays"}) \
+    | frozenset(WEEKDAYS)
+
+
+def _recurring(toks: list[str]) -> bool:
+    return "daily" in toks or "everyday" in toks or any(
+        t == "every" and n in _EVERY for t, n in zip(toks, toks[1:]))
 
 
 def _hour_before(hour: int) -> int:
@@ -667,6 +681,11 @@ class _Scanner:
             when = self.now + self.delay
         elif self.clock is not None:
             when = self._resolve_clock(*self.clock)
+        passed_today = None
+        if when is not None and self.delay is None and self.day_offset is None and self.window is None \
+                and when.date() > self.now.date() and (when.hour or when.minute) and not _recurring(self.t) \
+                and self._one_reading():
+            passed_today = when - dt.timedelta(days=1)  # no day said and today's reading passed: rolled to tomorrow
         # The same moment said twice ("at four this afternoon ... at 4 pm") is one moment.
         moments: list[str] = []
         seen: list[dt.datetime] = []
@@ -680,7 +699,13 @@ class _Scanner:
         # tonight" heard "i am tonight" switched at once).
         day_only = self.clock is None and self.delay is None and (self.day_offset not in (None, 0) or self.tonight)
         return TimeInfo(when, self.period, future, day_only, frozenset(self.used), self.bad_clock, self.bad_date,
-                        tuple(moments), self.duration, self.window, self.unplaced)
+                        tuple(moments), self.duration, self.window, self.unplaced, passed_today)
+
+    def _one_reading(self) -> bool:
+        """The clock time said has one reading ("7 am", "19:00", "7 in the morning"); "at 1" may be 1 am or 1 pm,
+        which the parser asks as such."""
+        hour, _, mer = self.clock
+        return bool(mer or (self.bias if hour <= 12 else None)) or hour == 0 or hour >= 12
 
     def _resolve_clock(self, hour: int, minute: int, mer: str | None) -> dt.datetime:
         mer = mer or (self.bias if hour <= 12 else None)

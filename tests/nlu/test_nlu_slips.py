@@ -46,7 +46,8 @@ def test_a_duration_says_when_to_switch_back(demo: Parser, text, lasts) -> None:
     assert command.clarification is None and command.action == "on"
     assert command.until is not None and command.until - NOW.replace(tzinfo=command.until.tzinfo) == lasts
     assert command.to_dict()["until"] == command.until.isoformat()
-    later = demo.parse("switch on the fans in lab 1 at 9 am for 2 hours", now=NOW)
+    # At 9 pm: 9 am has passed at 10:00, and a bare passed clock time asks since text-left5.
+    later = demo.parse("switch on the fans in lab 1 at 9 pm for 2 hours", now=NOW)
     assert later.until - later.when == dt.timedelta(hours=2)
 
 

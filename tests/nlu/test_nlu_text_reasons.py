@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from nlu.command import ParseContext
+from nlu.command import AskReason, ParseContext
 from nlu.parser import Parser
 
 NOW = dt.datetime(2026, 11, 26, 10, 0)
@@ -76,7 +76,7 @@ def after(parser: Parser, first: str, text: str, now: dt.datetime = NOW):
 
 @pytest.mark.parametrize("text,hour,minute", [
     ("make it 7", 19, 0), ("at 7", 19, 0), ("7 please", 19, 0), ("at 7 then", 19, 0), ("ok make it 3", 15, 0),
-    ("at 7:30", 19, 30), ("make it 7 pm", 19, 0), ("at 8 am", 8, 0), ("11 please", 11, 0),
+    ("at 7:30", 19, 30), ("make it 7 pm", 19, 0), ("11 please", 11, 0),
 ])
 def test_a_bare_time_after_an_untimed_command_is_that_command_at_the_next_such_time(demo: Parser, text, hour,
                                                                                      minute) -> None:
@@ -86,6 +86,16 @@ def test_a_bare_time_after_an_untimed_command_is_that_command_at_the_next_such_t
     local = command.when.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))
     day = 26 if (hour, minute) > (10, 0) else 27  # the next such time from 10:00
     assert (local.day, local.hour, local.minute) == (day, hour, minute), command
+
+
+def test_a_bare_time_already_past_today_after_an_untimed_command_asks_and_yes_is_tomorrow(demo: Parser) -> None:
+    """"at 8 am" said at 10:00 was tomorrow's 8:00, unasked; since text-left5 a bare clock time passed today asks
+    whether tomorrow's is meant, and "yes" gives it."""
+    command = after(demo, "turn off the lights in room 101", "at 8 am")
+    assert command.ask_reason == AskReason.PASSED_TODAY and command.switches == ("cr-101-lights",), command
+    done = demo.parse("yes", ParseContext().after(command), NOW)
+    local = done.when.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))
+    assert done.clarification is None and (local.day, local.hour, local.minute) == (27, 8, 0), done
 
 
 def test_a_bare_hour_that_would_fall_in_the_small_hours_is_asked_and_the_answer_taken(rules: Parser) -> None:
