@@ -76,15 +76,23 @@ def voice_label(voice: Voice) -> str:
     return voice.name if voice.synth == "piper" else f"espeak {voice.name} {voice.speed}/{voice.pitch}"
 
 
+def _noises(snr: float, clean_only: bool = False, noisy_only: bool = False) -> tuple[float | None, ...]:
+    """The noise conditions of a run: clean (None) and `snr` dB, or only one of them."""
+    if clean_only and noisy_only:
+        raise ValueError("--clean-only and --noisy-only together leave no note")
+    return (None,) if clean_only else (snr,) if noisy_only else (None, snr)
+
+
 def plan(examples: list[Example], snr: float, every_voice: bool, every: int = 1, offset: int = 0,
-         espeak_only: bool = False, clean_only: bool = False) -> list[Note]:
+         espeak_only: bool = False, clean_only: bool = False, noisy_only: bool = False) -> list[Note]:
     """Piper speaks every sentence; espeak-ng voices take turns (or all speak every sentence). With `every` only each
     Nth sentence from `offset` on, spoken by the voice and noise seed it has in the whole run (its index in the
     part), so the subsets of one `every` are disjoint and together make the whole run. `espeak_only` leaves Piper
     out (a pass on the espeak-ng voices at a fifth of the cost); `clean_only` the noisy copies (for a change that
-    only clean notes reach)."""
+    only clean notes reach), `noisy_only` the clean ones (for a change only noisy notes reach: one gated on the
+    note's estimated noise)."""
     notes = []
-    for noise in (None,) if clean_only else (None, snr):
+    for noise in _noises(snr, clean_only, noisy_only):
         for i, ex in list(enumerate(examples))[offset::every]:
             if not espeak_only:
                 notes.append(Note(ex, PIPER_JOE, noise, i))
@@ -223,7 +231,7 @@ def _demo_vocabulary():
 
 def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache: NoteCache,
             every: int = 1, offset: int = 0, espeak_only: bool = False,
-            clean_only: bool = False) -> dict[str, object]:
+            clean_only: bool = False, noisy_only: bool = False) -> dict[str, object]:
     from autovolt.commands.voice import speech_engine
     from autovolt.vocabulary import vocabulary_from_campus
     from nlu.parser import parser_for
@@ -231,7 +239,7 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))
     examples = read_corpus(SPOKEN / f"{split}.txt", vocab)[:limit]
-    notes = plan(examples, snr, every_voice, every, offset, espeak_only, clean_only)
+    notes = plan(examples, snr, every_voice, every, offset, espeak_only, clean_only, noisy_only)
     examples = examples[offset::every]
     started = time.perf_counter()
     render(notes, cache)
@@ -291,7 +299,7 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
                 and (label is None or voice_label(o.note.voice) == label)]
 
     conditions = {}
-    for noise in (None, snr):
+    for noise in _noises(snr, clean_only, noisy_only):
         key = "clean" if noise is None else f"snr{snr:g}db"
         piper = {} if espeak_only else {"piper": summarise(pick("piper", noise=noise), correct)}
         conditions[key] = {**piper, "espeak_all": summarise(pick("espeak-ng", noise=noise), correct),
@@ -346,6 +354,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="with --every N: start at this sentence (0..N-1), for a subset not scored before")
     ap.add_argument("--espeak-only", action="store_true", help="leave the Piper voice out (espeak-ng voices only)")
     ap.add_argument("--clean-only", action="store_true", help="leave the noisy copies out")
+    ap.add_argument("--noisy-only", action="store_true", help="leave the clean notes out")
     ap.add_argument("--render-only", action="store_true", help="make the voice notes and stop (nothing scored)")
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"rendered voice notes (default {CACHE})")
     ap.add_argument("--failures", type=int, default=0, metavar="N", help="also list the first N mistakes")
@@ -359,11 +368,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.render_only:
         vocab = _demo_vocabulary()
         examples = read_corpus(SPOKEN / f"{args.split}.txt", vocab)[:args.limit]
-        render(plan(examples, args.snr, args.every_voice, args.every, args.offset, args.espeak_only, args.clean_only),
-               NoteCache(args.cache))
+        render(plan(examples, args.snr, args.every_voice, args.every, args.offset, args.espeak_only, args.clean_only,
+                    args.noisy_only), NoteCache(args.cache))
         return
     report = measure(args.split, args.snr, args.every_voice, args.limit, NoteCache(args.cache), args.every,
-                     args.offset, args.espeak_only, args.clean_only)
+                     args.offset, args.espeak_only, args.clean_only, args.noisy_only)
     if args.json:
         print(json.dumps(report, indent=2))
         return

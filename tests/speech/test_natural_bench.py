@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bench.speech_natural import Note, Outcome, wrong_switch
+import pytest
+
+from bench.speech_natural import Note, Outcome, plan, wrong_switch
 from nlu.command import Command
 from nlu.scoring import read_corpus
 from nlu.speech.understand import VoiceRules, voice_verdict
@@ -96,3 +98,15 @@ def test_an_unsure_note_s_room_question_counts_as_asked_and_right_when_the_label
     outcome = Outcome(Note(example, PIPER_JOE, None, 0), command, command.text, "test", 0.9, 2.0, 0.1, 0.1,
                       ("off",), voice_verdict(0.9, True, command).verdict)
     assert outcome.verdict == "ask" and not wrong_switch(outcome)
+
+
+def test_noisy_only_plans_the_noisy_copies_alone_with_their_seeds(tmp_path, demo_vocab):
+    (tmp_path / "labels.txt").write_text(LABELS)
+    examples = read_corpus(tmp_path / "labels.txt", demo_vocab)
+    both = plan(examples, 10.0, every_voice=False)
+    noisy = plan(examples, 10.0, every_voice=False, noisy_only=True)
+    # The same notes as the noisy half of a whole run (voice and seed included), so their outcomes pair note by note.
+    assert noisy == [n for n in both if n.snr_db is not None]
+    assert len(noisy) == len(both) // 2 == 2 * len(examples)
+    with pytest.raises(ValueError):
+        plan(examples, 10.0, every_voice=False, clean_only=True, noisy_only=True)
