@@ -143,3 +143,20 @@ def test_at_heard_add_before_a_clock_time_said_first(parser, demo_vocab, said, m
 @pytest.mark.parametrize("said", ["add 2 and 2", "add 5 users to the lab", "can you add 7 more fans"])
 def test_add_that_is_no_time_stays(said: str) -> None:
     assert heard(said)[0] == said
+
+
+@pytest.mark.parametrize("said, action", [
+    ("i was wondering if you could switch the fans off in lab 2", "off"),
+    ("we were wondering if you can get the lights going in room 201", "on"),
+])
+def test_wondering_if_you_could_is_a_request(parser, said: str, action: str) -> None:
+    # "I was wondering if you could get the AC going in classroom one oh two" (typed, and Piper's notes heard word for
+    # word) answered the AC's state: "wondering if" opened a reported question.
+    c = parser.parse(said, now=NOW)
+    assert c.intent == "device_control" and c.action == action and c.switches, c
+
+
+@pytest.mark.parametrize("said", ["i was wondering if the fans are off in lab 2",
+                                  "i was wondering if you could tell me whether the ac is on in lab 1"])
+def test_wondering_whether_something_is_stays_a_question(parser, said: str) -> None:
+    assert parser.parse(said, now=NOW).intent == "status_query"
