@@ -1,7 +1,7 @@
 """Speech bench on natural speech: the spoken corpus (nlu/corpus/spoken) as voice notes, through the product's path.
 
     .venv/bin/python -m bench.speech_natural [--split test|dev] [--every-voice] [--snr 10] [--limit N] [--every N]
-                                             [--json]
+                                             [--lines A-B] [--json]
 
 Each labelled sentence is spoken by a neural voice (Piper en_US-joe-medium, every sentence) and by espeak-ng (5
 voices, each sentence by one of them in turn; `--every-voice`: by all five), encoded as a Telegram voice note (Opus
@@ -70,6 +70,29 @@ class Outcome:
     # be replayed offline on the same readings.
     words: tuple[tuple[str, float], ...] = ()
     guessed: bool = False
+
+
+def line_range(text: str) -> tuple[int, int]:
+    """`--lines A-B`: the corpus file's lines A to B, both included (an argparse type)."""
+    first, sep, last = text.partition("-")
+    if not (sep and first.strip().isdigit() and last.strip().isdigit()) or int(first) > int(last):
+        raise argparse.ArgumentTypeError(f"expected FIRST-LAST line numbers, FIRST <= LAST; got {text!r}")
+    return int(first), int(last)
+
+
+def within_lines(examples: list[Example], lines: tuple[int, int] | None) -> list[Example]:
+    """The examples written on the file's lines `lines` (a spent part kept in dev.txt, scored alone). Each keeps its
+    index in the selection for its voice and noise seed, so a part's lines scored from dev get the voices it had when
+    it was scored as the held-out part."""
+    if lines is None:
+        return examples
+    first, last = lines
+    return [ex for ex in examples if first <= int(ex.source.rsplit(":", 1)[1]) <= last]
+
+
+def chosen(split: str, vocab, limit: int | None, lines: tuple[int, int] | None) -> list[Example]:
+    """The split's examples on `lines` (all when None), then the first `limit` of them."""
+    return within_lines(read_corpus(SPOKEN / f"{split}.txt", vocab), lines)[:limit]
 
 
 def voice_label(voice: Voice) -> str:
@@ -231,14 +254,15 @@ def _demo_vocabulary():
 
 def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache: NoteCache,
             every: int = 1, offset: int = 0, espeak_only: bool = False,
-            clean_only: bool = False, noisy_only: bool = False) -> dict[str, object]:
+            clean_only: bool = False, noisy_only: bool = False,
+            lines: tuple[int, int] | None = None) -> dict[str, object]:
     from autovolt.commands.voice import speech_engine
     from autovolt.vocabulary import vocabulary_from_campus
     from nlu.parser import parser_for
     from store.campus import load_campus_file
 
     vocab = vocabulary_from_campus(load_campus_file(DEMO))
-    examples = read_corpus(SPOKEN / f"{split}.txt", vocab)[:limit]
+    examples = chosen(split, vocab, limit, lines)
     notes = plan(examples, snr, every_voice, every, offset, espeak_only, clean_only, noisy_only)
     examples = examples[offset::every]
     started = time.perf_counter()
@@ -306,7 +330,8 @@ def measure(split: str, snr: float, every_voice: bool, limit: int | None, cache:
                            **{voice_label(v): summarise(pick(label=voice_label(v), noise=noise), correct)
                               for v in ESPEAK_VOICES}}
     return {
-        "split": split, "sentences": len(examples), "notes": len(outcomes), "engine": getattr(engine, "name", "?"),
+        "split": split, "lines": list(lines) if lines else None, "sentences": len(examples), "notes": len(outcomes),
+        "engine": getattr(engine, "name", "?"),
         "engine_load_s": round(load_s, 2), "render_s": round(render_s, 1),
         "rss_mb_before_engine": round(base_rss, 1), "rss_mb_after_run": round(now_rss, 1),
         "peak_rss_mb": round(peak_rss, 1), "speech_rss_mb": round(now_rss - base_rss, 1),
@@ -352,6 +377,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--every", type=int, default=1, help="only every Nth sentence (a subset over all kinds)")
     ap.add_argument("--offset", type=int, default=0,
                     help="with --every N: start at this sentence (0..N-1), for a subset not scored before")
+    ap.add_argument("--lines", type=line_range, metavar="A-B",
+                    help="only the sentences on these lines of the split's file (e.g. a spent part in dev.txt)")
     ap.add_argument("--espeak-only", action="store_true", help="leave the Piper voice out (espeak-ng voices only)")
     ap.add_argument("--clean-only", action="store_true", help="leave the noisy copies out")
     ap.add_argument("--noisy-only", action="store_true", help="leave the clean notes out")
@@ -367,12 +394,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.render_only:
         vocab = _demo_vocabulary()
-        examples = read_corpus(SPOKEN / f"{args.split}.txt", vocab)[:args.limit]
+        examples = chosen(args.split, vocab, args.limit, args.lines)
         render(plan(examples, args.snr, args.every_voice, args.every, args.offset, args.espeak_only, args.clean_only,
                     args.noisy_only), NoteCache(args.cache))
         return
     report = measure(args.split, args.snr, args.every_voice, args.limit, NoteCache(args.cache), args.every,
-                     args.offset, args.espeak_only, args.clean_only, args.noisy_only)
+                     args.offset, args.espeak_only, args.clean_only, args.noisy_only, args.lines)
     if args.json:
         print(json.dumps(report, indent=2))
         return

@@ -15,9 +15,16 @@ _ASKED = frozenset("know asked asks asking ask wondering wonders wondered checki
 _ORDERS = frozenset("turn switch shut power put flip kill cut start stop keep leave please pls kindly".split())
 
 
+# "wondering if you could ..." asks for something to be done, not whether (voice-kinds15: "I was wondering if you
+# could get the AC going in classroom 102" answered the AC's state); "wants to know if you can ..." is left as it was.
+_WONDERING = frozenset({"wondering", "wonder", "wondered"})
+_POLITE_ASKS = (("you", "could"), ("you", "can"), ("you", "would"), ("you", "will"), ("you", "might"))
+
+
 def reported_question(toks: list[str]) -> int | None:
     """The index of the "if" / "whether" that opens a question asked on someone's behalf, or None."""
     for i, tok in enumerate(toks[1:], start=1):
-        if tok in ("if", "whether") and toks[i - 1] in _ASKED and not set(toks[:i]) & _ORDERS:
+        if (tok in ("if", "whether") and toks[i - 1] in _ASKED and not set(toks[:i]) & _ORDERS
+                and not (toks[i - 1] in _WONDERING and tuple(toks[i + 1:i + 3]) in _POLITE_ASKS)):
             return i
     return None

@@ -24,7 +24,8 @@ leave no other sense:
   "hand", between "the" and "in", "on", "off", "still" or "is";
 - "lab" heard as "lamb" or "lamp" before a number where a place starts ("in lamb 2") or after "physics", "computer" or "electronics"; "electronics
   lab" as "electronic slam" (the "s" on the next word);
-- "lights off" heard as "light soft" (and "fans on" as "fan son"): the "s" went to the next word;
+- "lights off" heard as "light soft" (and "fans on" as "fan son"): the "s" went to the next word (any device noun:
+  "plug point soft"; "plug point, soft" too, guessed);
 - espeak-ng's "one" heard as "well", where a number is all that fits: after a room word, before "hour(s)"/"minute(s)";
 - "an hour and 30 minutes" written "1 hour in 30 minutes": between an hour count and a minute count, "in" is "and";
 - a short "on" written "un" before "please", a comma or the note's end ("the fans, room 101, un please"), or run
@@ -66,7 +67,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import jellyfish
+
 from nlu.lexicon import NUMBER_ROOM_HEADS, OFF_WORDS, ON_WORDS
+from nlu.phonetic import sound_key
 from nlu.speech.base import HeardWord
 from nlu.speech.leadword import LEAD_UNSURE, NAMED_FROM
 from nlu.speech.soundalike_words import mended
@@ -193,7 +197,11 @@ _S_LAB = frozenset({"slam", "slab", "slabs", "slop", "slops", "lab"})
 _AFTER_ON_OFF = frozenset({"", "in", "please", "now", ",", "for", "at"})
 # "light soft" -> "lights off": a device word whose plural "s" Whisper joined to the on/off word after it.
 _SPLIT_S = {"soft": "off", "son": "on", "sun": "on", "song": "on"}
-_PLURALS = {"light": "lights", "fan": "fans"}
+_PLURALS = {"light": "lights", "fan": "fans", "point": "points", "socket": "sockets", "plug": "plugs",
+            "projector": "projectors", "heater": "heaters", "lamp": "lamps", "station": "stations"}
+# The first two, found before what follows the on/off word was looked at ("light soft" anywhere); the others need an
+# order's end after it ("plug point soft in ...", not "the plug point soft music").
+_FIRST_PLURALS = frozenset({"light", "fan"})
 _TIME_UNITS = frozenset("hour hours minute minutes".split())
 # What comes before "past" in a clock time said aloud ("half past 5", Whisper's "half pass 5" or "half, pass 5").
 _CLOCK_PARTS = frozenset({"half", "quarter"})
@@ -236,7 +244,8 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
                 before in _LAB_NAMES or (after == "block" and before in _BLOCK_BEFORE) or (
                 (after[:1].isdigit() or after in _UNIT_WORDS) and before in ("", COMMA, "in", "at", "for", "to"))):
             out.append(HeardWord("lab", word.confidence))
-        elif (word.text in _LAB_HEARD and before in ("in", "of", "for", "the") and _lab_number(words, i + 1)):
+        elif ((word.text in _LAB_HEARD or _sounds_like_lab(word.text)) and before in _BEFORE_LAB_HEARD
+              and _lab_number(words, i + 1)):
             # "what have i got lined up in love too", "the consumption of live to this week" (voice-kinds12: Piper's
             # "lab two"): a lab's number said after it, at a clause end; guessed, so a switch on it asks first.
             k = i + 1 + (after == COMMA)
@@ -254,10 +263,18 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
               and (word.text != "message" or after in ("in", "on", "off"))):  # "the message is ..." is a message
             guessed = min(word.confidence, GUESSED) if word.text == "message" else word.confidence
             out.append(HeardWord(_DEVICE_SOUNDALIKES[word.text], guessed))
-        elif word.text in _PLURALS and after in _SPLIT_S:
+        elif word.text in _PLURALS and after in _SPLIT_S and (word.text in _FIRST_PLURALS
+                                                             or _text_at(words, i + 2) in _AFTER_ON_OFF):
             least = min(word.confidence, words[i + 1].confidence, GUESSED if after in ("sun", "song") else 1.0)
             out += [HeardWord(_PLURALS[word.text], least), HeardWord(_SPLIT_S[after], least)]
             i += 1
+        elif (word.text in _PLURALS and after == COMMA and _text_at(words, i + 2) == "soft"
+              and _text_at(words, i + 3) in _AFTER_ON_OFF):
+            # espeak-ng's "plug points off" written "plug point, soft" (voice-kinds15): the pause Whisper heard fell
+            # after the "s"; "soft" ends no device's order. Guessed, so a switch on it asks first.
+            least = min(word.confidence, words[i + 2].confidence, GUESSED)
+            out += [HeardWord(_PLURALS[word.text], least), HeardWord("off", least)]
+            i += 2
         elif word.text == "well" and (before in NUMBER_ROOM_HEADS or after in _TIME_UNITS):
             out.append(HeardWord("1", word.confidence))
         elif word.text == "un" and after in _AFTER_ON_OFF:  # "room 101, un please"; not "un-plug"
@@ -287,6 +304,21 @@ def _misheard_words(words: list[HeardWord]) -> list[HeardWord]:
 
 # "lab" as Whisper writes it before a lab's number ("in love too", "of live to"), and the numbers said after it.
 _LAB_HEARD = frozenset({"love", "live"})
+# Where such a lab is named: after these words ("in lob 2", "as well as lamp 2", "trip or overload and lob 2").
+_BEFORE_LAB_HEARD = frozenset({"in", "of", "for", "the", "on", "as", "and"})
+# Words of a lab's sound that are words of their own before a number ("like 2 minutes" has no clause end there, but
+# "for like 2" may).
+_NOT_LAB = frozenset({"lab", "like", "look", "lot", "let", "lift", "left", "leap"})
+_LAB_KEY = sound_key("lab")
+
+
+def _sounds_like_lab(text: str) -> bool:
+    """Whether `text` sounds like "lab" (voice-kinds15, the fourteenth spoken part: Piper's "lob 2", "mob 2",
+    espeak-ng's "lamp 2", "lamb 2"): a sound key (`nlu.phonetic`) of two or three sounds, starting with an "l" or an
+    "m", one edit from "lab"'s."""
+    key = sound_key(text)
+    return (text not in _NOT_LAB and 2 <= len(key) <= 3 and key[0] in "LM"
+            and jellyfish.levenshtein_distance(key, _LAB_KEY) <= 1)
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3"}
 _LAB_NUMBERS = frozenset({"1", "2", "3", "one", "two", "three", "to", "too", "won"})
 # What may follow the lab's number: the note's or clause's end, or when.
@@ -386,6 +418,15 @@ _AFTER_NOON = frozenset({"", COMMA, "and", "then", "please", "turn", "switch", "
                          "i", "today", "tomorrow"})
 
 
+# What may follow a clock time said first, after its hour: an order's opening.
+_ADD_CLOCK_NEXT = frozenset({COMMA, "please", "turn", "switch", "put", "can", "could", "would", "today", "tomorrow",
+                             "tonight", "o'clock", "oclock"})
+
+
+def _minutes(text: str) -> bool:
+    return text.isdigit() and len(text) == 2 and int(text) < 60
+
+
 def _clock_number(text: str) -> bool:
     """An hour (1-12) or a time written as one number whose last two digits are minutes ("615")."""
     if not text.isdigit():
@@ -417,6 +458,15 @@ def _piper_clock_words(words: list[HeardWord]) -> list[HeardWord]:
         if (before in _TIME_BEFORE and text.isdigit() and len(text) == 2 and text[1] == "0" and "3" <= text[0] <= "9"
                 and after == "m" and (i + 2 == len(words) or words[i + 2].text in (COMMA, "please", "and"))):
             out += [HeardWord(text[0], word.confidence), HeardWord("pm", words[i + 1].confidence)]
+            i += 2
+            continue
+        if (text == "add" and (not out or before == COMMA or all(w.text in _OPENERS for w in out))
+                and _clock_number(after) and len(after) <= 2
+                and (_text_at(words, i + 2) in _MERIDIEMS | _ADD_CLOCK_NEXT or _minutes(_text_at(words, i + 2)))):
+            # "at" said first heard "add" ("add 11 30 switch on the projector ...", "add 7 am switch on ...";
+            # voice-kinds15, the fourteenth spoken part): the time is at a clause's start, before minutes, am/pm or an
+            # order; "add 2 and 2" stays. The hour is guessed, so a switch at it asks first.
+            out += [HeardWord("at", word.confidence), HeardWord(after, min(words[i + 1].confidence, GUESSED))]
             i += 2
             continue
         if text in _NOON_HEARD and after == "new" and (words[i + 2].text if i + 2 < len(words) else "") in _AFTER_NOON:

@@ -18,12 +18,20 @@ it asks first):
 
 (Found on every 48th spoken dev sentence from 5, the first four; from 17, the last three.)
 
+- a block's name before "block" written as another word of nearly its sound (voice-kinds15, the fourteenth spoken
+  part: "am in block lights off" for "admin block lights off"; earlier parts' "the live block" for "the lab block"):
+  one or two words right before "block" whose joined sound key (`nlu.phonetic`) is one edit from one block name's
+  key and starts with the same sound, guessed (a switch on it asks first); a block's own name stays.
+
 Pure: tokens in, tokens out (nlu.speech.opentext.heard_words calls it first).
 """
 
 from __future__ import annotations
 
+import jellyfish
+
 from nlu.lexicon import NUMBER_ROOM_HEADS
+from nlu.phonetic import sound_key
 from nlu.speech.base import HeardWord
 
 # The confidence of a word put in by sound: opentext's GUESSED (under the word check's 0.7, so a switch asks first).
@@ -66,8 +74,49 @@ def _guessed(text: str, *heard: HeardWord) -> HeardWord:
     return HeardWord(text, min(GUESSED, *(w.confidence for w in heard)))
 
 
+# Block names said before "block" ("the lab block", "admin block"; the demo campus's other blocks are letters, said as
+# letters, and "library"), and the words that are a block's own name there (never bent into another's).
+_BLOCK_HEADS = ("lab", "admin")
+_BLOCK_OWN = frozenset({"a", "b", "c", "d", "lab", "admin", "academic", "library", "main", "new", "old", "this", "that",
+                        "whole", "entire", "same", "other", "next"})
+
+
+def _block_head(said: list[str]) -> str | None:
+    """The block name `said` (one or two words right before "block") sounds like, or None: its joined sound key one
+    edit from exactly one name's key, its first sound the name's."""
+    if not said or any(w in _BLOCK_OWN or not w.isalpha() for w in said):
+        return None
+    key = sound_key("".join(said))
+    near = [head for head in _BLOCK_HEADS if len(key) >= 2 and key[0] == sound_key(head)[0]
+            and jellyfish.levenshtein_distance(key, sound_key(head)) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
+def _block_names(words: list[HeardWord]) -> list[HeardWord]:
+    """`words` with a block name heard as another word put back (`_block_head`), guessed."""
+    out: list[HeardWord] = []
+    i = 0
+    while i < len(words):
+        for size in (2, 1):
+            said = words[i:i + size]
+            if (len(said) == size and _at(words, i + size) == "block" and (i == 0 or words[i - 1].text in _BLOCK_BEFORE)
+                    and (head := _block_head([w.text for w in said])) is not None):
+                out.append(_guessed(head, *said))
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+# What a block's name may follow ("in the live block", "am in block lights off" at the note's start).
+_BLOCK_BEFORE = frozenset({"the", "in", "of", "for", COMMA})
+
+
 def mended(words: list[HeardWord]) -> list[HeardWord]:
     """`words` with the sound-alikes above put back."""
+    words = _block_names(words)
     out: list[HeardWord] = []
     i = 0
     while i < len(words):

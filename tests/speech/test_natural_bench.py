@@ -110,3 +110,26 @@ def test_noisy_only_plans_the_noisy_copies_alone_with_their_seeds(tmp_path, demo
     assert len(noisy) == len(both) // 2 == 2 * len(examples)
     with pytest.raises(ValueError):
         plan(examples, 10.0, every_voice=False, clean_only=True, noisy_only=True)
+
+
+def test_lines_choose_a_part_of_the_file_and_its_voices_start_at_its_first_sentence(tmp_path, demo_vocab):
+    """`--lines A-B` scores a spent part kept in dev.txt alone: only sentences written on those lines (comments and
+    blank lines are skipped), and the espeak-ng voices take turns from the part's first sentence, as they did when the
+    part was scored as the held-out file."""
+    import argparse
+
+    import pytest
+
+    from bench.speech_natural import ESPEAK_VOICES, line_range, plan, within_lines
+
+    (tmp_path / "labels.txt").write_text("# header\n" + LABELS + "# a part moved here\n" + LABELS)
+    examples = read_corpus(tmp_path / "labels.txt", demo_vocab)
+    assert line_range("6-8") == (6, 8)
+    part = within_lines(examples, line_range("5-8"))
+    assert [ex.source for ex in part] == ["labels.txt:6", "labels.txt:7", "labels.txt:8"]
+    assert within_lines(examples, None) == examples
+    espeak = [n.voice for n in plan(part, 10.0, False, clean_only=True) if n.voice != PIPER_JOE]
+    assert espeak == list(ESPEAK_VOICES[:3])
+    for wrong in ("8-6", "6", "a-b", "6-"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            line_range(wrong)
