@@ -24,11 +24,13 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from nlu import lexicon as lx
 from nlu.ability_asked import asks_what_bot_can
 from nlu.command import AskReason, Command, ParseContext, Period
+from nlu.class_activities import ACTIVITY_WORDS
 from nlu.corrections import Span, after_restart, corrects_itself, take_back
 from nlu.event_times import event_time_only
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
+from nlu.hindi_asks import as_asked
 from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
 from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
@@ -106,7 +108,8 @@ _GREETING_WORDS = frozenset({"good", "morning", "afternoon", "evening", "there"}
 # off", "make sure it is switched off") they name the state wanted instead.
 _PAST_SWITCH = frozenset({"turned", "switched", "powered", "killed", "went"})
 _WANTING = frozenset({"be", "want", "wanted", "need", "needed", "like", "keep", "have", "get", "sure", "ensure",
-                      "please", "let", "lets", "appreciate", "grateful"})
+                      "please", "let", "lets", "appreciate", "grateful",
+                      "wants", "needs"})  # "the HOD wants the 101 AC switched on" (twenty-third pass: told, refused)
 # Whose thing is switched: "switch off my laptop", "turn on your microphones" are about things of people.
 _OWNERS = frozenset({"my", "your", "his", "her", "their"})
 # A wish said as a condition: "I'd appreciate it if ...", "it would be great if ... were turned on".
@@ -464,7 +467,7 @@ class Parser:
                  | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding", "instead", "rather",
                                                  "needful", "lined", "agenda", "pipeline", "queued", "programmed",
                                                  "till", "heat"}  # "till 5 pm" was "still", "heat my lunch" "heater"
-                 | _OTHER_OFFICES | _MAIL_WORDS)
+                 | _OTHER_OFFICES | _MAIL_WORDS | ACTIVITY_WORDS)  # "I'm showing a simulation": no "estimation"
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
     # ------------------------------------------------------------------------------------------------ entry point
@@ -629,7 +632,8 @@ class Parser:
 
     # ------------------------------------------------------------------------------------------------ normalising
     def _normalise(self, raw: str) -> tuple[list[str], int]:
-        toks = as_english(norm_tokens(raw))  # Hindi times and questions ("2 ghante baad", "kya ... hai")
+        # Hindi times and questions ("2 ghante baad", "kya ... hai"; "102 mein fan on hai?" asked: twenty-third pass)
+        toks = as_english(as_asked(norm_tokens(raw)))
         toks = in_full(toks)  # chat shorthand: "proj on sem hall"
         toks = as_nouns(toks)  # "what is the cutoff for the library fine": a limit, no order (twenty-second pass)
         # "just turn that thing off": "that thing" points as "that" does (it was read as some other thing).
@@ -2788,10 +2792,24 @@ def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
         clause = max((s for s in f.clause_starts if s <= verb), default=0)
         told = clause and set(toks[:clause]) & _SUBJECTS
         spans.append((max(_event_said_first(toks, verb), clause if told else 0), min(verb, first_place)))
+        if first_place < verb and place is None:
+            # Or between the place and the on/off: "room 101 smartboard on please" switched all of room 101 on
+            # (twenty-third pass; the spelling fixer split it into the known words "smart board"). An adverb there
+            # ("lab 1 completely off") is how, no thing.
+            after = _place_run_end(f.masks, first_place)
+            spans.append((after, next((i for i in range(after, verb) if toks[i].endswith("ly")), verb)))
     return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
                and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
                and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS
                and t not in lx.NUMBER_ROOM_HEADS for a, b in spans for i, t in enumerate(toks[a:b], a))
+
+
+def _place_run_end(masks: dict[int, str], first: int) -> int:
+    """The index after the run of place tokens that starts at `first` ("room 101" in "room 101 smartboard on")."""
+    end = first
+    while masks.get(end) == PLACE:
+        end += 1
+    return end
 
 
 _ON_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that", "their", "his", "her"})
