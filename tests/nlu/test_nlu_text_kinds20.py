@@ -77,3 +77,61 @@ def test_a_showing_said_as_the_reason_is_no_forecast(demo: Parser) -> None:
     # Near miss: a simulation asked for is no switch.
     command = demo.parse("start the simulation in lab 2", now=NOW)
     assert not command.switches, command
+
+
+def test_a_chat_thats_is_that_is(demo: Parser) -> None:
+    # "tell me every light thats on" switched every light of the campus on.
+    command = demo.parse("tell me each light thats on", now=NOW)
+    assert command.action is None and not command.switches, command
+    assert command.intent in ("status_query", "unknown"), command
+
+
+def test_a_word_of_a_type_naming_one_switch_of_the_room(demo: Parser) -> None:
+    # No AC in the physics lab: "cooler" is its Water Cooler, not a question about a missing AC.
+    command = demo.parse("physics lab cooler off please", now=NOW)
+    assert command.action == "off" and command.switches == ("physics-lab-cooler",), command
+    # Near miss: where an AC is, "cooler" stays the AC.
+    command = demo.parse("switch off the cooler in lab 1", now=NOW)
+    assert command.switches == ("lab-1-ac",), command
+
+
+def test_an_energy_usage_of_a_room_the_campus_lacks_is_asked_back(rules: Parser) -> None:
+    command = rules.parse("power usage of lab 12 this week", now=NOW)
+    assert command.intent == "energy_query" and command.clarification is not None, command
+
+
+def test_help_asked_as_what_one_may_ask(demo: Parser) -> None:
+    for text in ("which questions can we ask the bot", "what kind of stuff could I ask about the forecast",
+                 "ye kaise use karna hai"):
+        command = demo.parse(text, now=NOW)
+        assert command.intent == "help", (text, command)
+    # Near miss: a room named makes it the question about that room.
+    command = demo.parse("what can i ask about lab 2 energy this week", now=NOW)
+    assert command.intent == "energy_query", command
+
+
+def test_schedules_and_faults_asked(demo: Parser) -> None:
+    command = demo.parse("have I set a timer on the lab 2 projector", now=NOW)
+    assert command.intent == "schedule_query", command
+    command = demo.parse("which devices are set to switch on automatically", now=NOW)
+    assert command.intent == "schedule_query", command
+    command = demo.parse("set a timer for 20 minutes", now=NOW)  # near miss: one's own timer
+    assert command.intent == "unknown", command
+    command = demo.parse("are there any warnings about faults", now=NOW)
+    assert command.intent in ("alerts_query", "unknown") and not command.switches, command
+
+
+def test_the_place_one_after_an_order(demo: Parser) -> None:
+    from nlu.command import ParseContext
+    before = demo.parse("switch on the projector in room 201", now=NOW)
+    for text in ("no, the seminar hall one", "no, the lab 2 one please"):
+        command = demo.parse(text, context=ParseContext(previous=before), now=NOW)
+        assert "lab-1" not in command.rooms, (text, command)  # "one" is no Computer Lab 1
+        if command.intent != "unknown":  # the judge may doubt a short follow-up; it never switches elsewhere
+            assert command.action == "on" and len(command.switches) == 1, (text, command)
+            assert command.switches[0].endswith("-projector") and "201" not in command.switches[0], (text, command)
+    # Near misses: a room whose name holds the number keeps it; a bare "no, lab 2" still asks.
+    command = demo.parse("turn on the fans in the computer lab one", now=NOW)
+    assert command.switches == ("lab-1-fans",), command
+    command = demo.parse("no, lab 2", context=ParseContext(previous=before), now=NOW)
+    assert command.intent != "device_control", command
