@@ -135,3 +135,11 @@ def test_the_place_one_after_an_order(demo: Parser) -> None:
     assert command.switches == ("lab-1-fans",), command
     command = demo.parse("no, lab 2", context=ParseContext(previous=before), now=NOW)
     assert command.intent != "device_control", command
+
+
+def test_an_event_told_as_there_being_one_keeps_its_time(demo: Parser) -> None:
+    command = demo.parse("put the room 202 projector on, there is a presentation at 12", now=NOW)
+    assert command.switches == ("cr-202-projector",) and command.when is None, command
+    # Near miss: "for the <event> at <time>" times the order.
+    command = demo.parse("put the room 202 projector on for the presentation at 12", now=NOW)
+    assert command.when == dt.datetime(2026, 11, 26, 12, 0, tzinfo=TZ), command
