@@ -11,7 +11,7 @@ from __future__ import annotations
 
 # States a "hai/hain" may close: "on hai", "band hain", "chalu hai".
 _STATES = frozenset({"on", "off", "chalu", "band", "bandh"})
-_IS = frozenset({"hai", "hain", "he", "h"})
+_IS = frozenset({"hai", "hain"})  # not "he": "turn the AC off he said, put the fans on" is English
 # What closes a yes-no question: "hai kya", "hai ya nahi", "hai ya off".
 _OR = frozenset({"ya", "yaa"})
 _ASKED = frozenset({"kya", "na"})

@@ -40,6 +40,8 @@ def test_hindi_asks_words() -> None:
     assert as_asked("fan on hai band kar do".split()) == "fan band kar do".split()
     assert as_asked("ac on karo".split()) == "ac on karo".split()
     assert as_asked("is the ac on".split()) == "is the ac on".split()
+    english = "turn the ac off he said put the fans on".split()  # "he" is no Hindi "hai"
+    assert as_asked(english) == english
 
 
 def test_a_thing_between_the_place_and_on_is_no_switch(demo: Parser) -> None:
