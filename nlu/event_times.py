@@ -10,6 +10,12 @@ from __future__ import annotations
 # Verbs of someone or something arriving or beginning: the time after them is the event's.
 EVENT_VERBS = frozenset("coming arriving comes arrives come arrive starts start begins begin starting beginning "
                         "landing reaching expected due".split())
+# Events named as nouns: "switch the projector on, there is a demonstration at 11" (twenty-third pass: set for 11).
+_EVENT_NOUNS = frozenset("class lecture meeting exam viva talk session event function programme program seminar "
+                         "demonstration simulation presentation rehearsal screening workshop practical quiz".split())
+# Only an event told as there being one ("there is a class at 2", "we have a viva at 3"): "put them on for the
+# rehearsal at 3 pm" is at 3 pm.
+_THERE_IS = (["is", "a"], ["is", "an"], ["have", "a"], ["have", "an"], ["has", "a"], ["got", "a"])
 # Words that make the event's time the order's too: "switch it on when sir comes at 11" is at 11.
 _AT_THE_EVENT = frozenset({"when", "once", "after", "till", "until", "soon", "whenever", "by"})
 # Words the order is said with: an event verb before the last of them is in no clause of its own.
@@ -28,7 +34,8 @@ def event_time_only(toks: list[str], time_indices: frozenset[int], mentioned: se
     if not orders:
         return False
     for v in range(orders[-1] + 1, first_time):
-        if toks[v] not in EVENT_VERBS or toks[v - 1] in _NOT_SUBJECTS or v - 1 in mentioned:
+        noun = toks[v] in _EVENT_NOUNS and toks[v - 2:v] in _THERE_IS and v not in mentioned
+        if not noun and (toks[v] not in EVENT_VERBS or toks[v - 1] in _NOT_SUBJECTS or v - 1 in mentioned):
             continue
         if first_time - v > 3:  # "sir is coming at 11", "coming in here at 11": the time is the verb's
             continue

@@ -24,12 +24,15 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from nlu import lexicon as lx
 from nlu.ability_asked import asks_what_bot_can
 from nlu.command import AskReason, Command, ParseContext, Period
+from nlu.class_activities import ACTIVITY_WORDS
 from nlu.corrections import Span, after_restart, corrects_itself, take_back
 from nlu.event_times import event_time_only
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
+from nlu.hindi_asks import as_asked
 from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
+from nlu.place_ones import place_ones
 from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
 from nlu.light_looks import as_light_order
@@ -51,6 +54,7 @@ from nlu.tag_questions import confirms_a_fact
 from nlu.textnorm import is_binary, tokens as norm_tokens
 from nlu.timeexpr import DAY_WORDS, WEEKDAYS, _UNITS, TimeInfo, extract_times
 from nlu.vocabulary import Vocabulary
+from nlu.what_to_ask import asks_what_to_ask
 from nlu.whereabouts import off_somewhere, visits_you
 
 log = logging.getLogger(__name__)
@@ -108,7 +112,8 @@ _GREETING_WORDS = frozenset({"good", "morning", "afternoon", "evening", "there"}
 # off", "make sure it is switched off") they name the state wanted instead.
 _PAST_SWITCH = frozenset({"turned", "switched", "powered", "killed", "went"})
 _WANTING = frozenset({"be", "want", "wanted", "need", "needed", "like", "keep", "have", "get", "sure", "ensure",
-                      "please", "let", "lets", "appreciate", "grateful"})
+                      "please", "let", "lets", "appreciate", "grateful",
+                      "wants", "needs"})  # "the HOD wants the 101 AC switched on" (twenty-third pass: told, refused)
 # Whose thing is switched: "switch off my laptop", "turn on your microphones" are about things of people.
 _OWNERS = frozenset({"my", "your", "his", "her", "their"})
 # A wish said as a condition: "I'd appreciate it if ...", "it would be great if ... were turned on".
@@ -236,6 +241,8 @@ _EMPTY_CONTEXT = ParseContext()
 # looked for in every message, and one regular expression finds them several times faster than a loop.
 _OUT_OF_SCOPE = re.compile(" (?:" + "|".join(re.escape(p) for p in sorted(
     set(lx.OUT_OF_SCOPE_PHRASES) - set(_GREETINGS), key=len, reverse=True)) + ") ")
+# Phone-timer phrases that are ours when a campus device and place are named with them.
+_OURS_ON_A_SWITCH = frozenset({"set a timer", "set timer", "set a timer on"})
 # Words that open a clause of time: a verb after them ("before the exam starts") is not the order's verb.
 _WHEN_CLAUSE = frozenset({"before", "after", "when", "until", "till", "once", "as", "since"})
 # A time said with no clock time: a command with one asks when rather than switching now.
@@ -467,7 +474,7 @@ class Parser:
                  | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding", "instead", "rather",
                                                  "needful", "lined", "agenda", "pipeline", "queued", "programmed",
                                                  "till", "heat"}  # "till 5 pm" was "still", "heat my lunch" "heater"
-                 | _OTHER_OFFICES | _MAIL_WORDS)
+                 | _OTHER_OFFICES | _MAIL_WORDS | ACTIVITY_WORDS)  # "I'm showing a simulation": no "estimation"
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
     # ------------------------------------------------------------------------------------------------ entry point
@@ -638,8 +645,11 @@ class Parser:
 
     # ------------------------------------------------------------------------------------------------ normalising
     def _normalise(self, raw: str) -> tuple[list[str], int]:
-        toks = as_english(norm_tokens(raw))  # Hindi times and questions ("2 ghante baad", "kya ... hai")
+        # Hindi times and questions ("2 ghante baad", "kya ... hai"; "102 mein fan on hai?" asked: twenty-third pass)
+        toks = as_english(as_asked(norm_tokens(raw)))
         toks = in_full(toks)  # chat shorthand: "proj on sem hall"
+        if "1" in toks and "the" in toks:  # "no, the seminar hall one": that hall's, not Lab 1's (twenty-third pass)
+            toks = place_ones(toks, [(m.start, m.end) for m in self.gaz.mentions(toks) if m.kind == "room"])
         toks = as_nouns(toks)  # "what is the cutoff for the library fine": a limit, no order (twenty-second pass)
         # "just turn that thing off": "that thing" points as "that" does (it was read as some other thing).
         toks = [t for i, t in enumerate(toks) if not (t == "thing" and i and toks[i - 1] in ("that", "this")
@@ -1207,7 +1217,10 @@ class Parser:
             return "help", None, None  # "is it true you can turn off the lights in any room": what it can do
         told = _temperatures_told(f.toks)  # "its 34 degrees outside": the weather, no setpoint asked for
         said = f" {' '.join(t for i, t in enumerate(f.toks) if i not in told)} " if told else f.text
-        if _OUT_OF_SCOPE.search(said) or (not (f.has_device or f.has_place) and any(  # "good morning, lights on"
+        out_of_scope = _OUT_OF_SCOPE.search(said)
+        if out_of_scope and out_of_scope.group().strip() in _OURS_ON_A_SWITCH and f.has_device and f.has_place:
+            out_of_scope = None  # "did I set a timer on the auditorium ACs": a timer on our switches (twenty-third pass)
+        if out_of_scope or (not (f.has_device or f.has_place) and any(  # "good morning, lights on"
                 f.phrase(p) for p in _GREETINGS if p in lx.OUT_OF_SCOPE_PHRASES)):
             return "unknown", None, None
         if asks_a_setting(f.toks, f.clause_starts):
@@ -1249,7 +1262,8 @@ class Parser:
             return "unknown", None, None  # "what's my schedule for tomorrow": one's own day ("show my schedules" is ours)
         if cues & {"menu", "menus"} and (cues & _FOOD_WORDS or times.period or times.moments or cues & _MEALS):
             return "unknown", None, None  # "what is today's menu in the mess": food, not the bot's menu
-        if (cues & lx.HELP_WORDS or "help" in cues) and (f.unknown_places or any(
+        # ("usage" is an energy word too: "energy usage of room 999" asks back about room 999, twenty-third pass)
+        if (cues & (lx.HELP_WORDS - lx.ENERGY_WORDS) or "help" in cues) and (f.unknown_places or any(
                 f.toks[i:i + 2] == ["help", "me"] and f.toks[i + 2:i + 3] and f.toks[i + 2] in _WORLD_TASKS
                 for i in range(len(f.toks)))) and not f.has_device:
             return "unknown", None, None  # "help me find a plumber for the hostel", "today's menu in the mess"
@@ -1444,6 +1458,8 @@ class Parser:
             # compared by what they used (voice-kinds7).
             bool(cues & _COMPARE_WORDS) and action is None and f.has_place and not f.has_device
             and not cues & (lx.STATUS_WORDS | lx.ALERT_WORDS | lx.SCHEDULE_WORDS))
+        if asks_what_to_ask(f.toks) and not (f.has_device or f.rooms or f.ambiguous_rooms or f.buildings):
+            return "help", None, None  # "what sort of things can i ask about energy here": how to ask ("here" no room)
         if (cues & lx.FORECAST_WORDS and not _only_in_a_reason(f, lx.FORECAST_WORDS)) or (energy and (times.future or "will" in cues or f.phrase("going to"))):
             return "forecast_query", None, None
         if (question or f.asked) and any(f.phrase(p) for p in _SCHEDULE_PHRASES) \
@@ -1470,8 +1486,9 @@ class Parser:
         if energy:
             return "energy_query", None, None
         if (question or first == "when" or f.toks[0] in _FUTURE_ASK) \
-                and (f.has_device or f.has_place or cues & {"anything", "something"} or (first == "what" and action)) \
-                and any(f.phrase(p) for p in _BY_ITSELF):
+                and (f.has_device or f.has_place or cues & {"anything", "something"} or (first == "what" and action)
+                     or (first == "which" and cues & _GENERIC_DEVICES)) \
+                and any(f.phrase(p) for p in _BY_ITSELF):  # "which switches are set to turn off" (twenty-third pass)
             # "when does X go off automatically", "is anything set to happen at 6", "what's going to switch on
             # automatically today" (what switches by itself is what is scheduled)
             return "schedule_query", None, "list"
@@ -2052,6 +2069,11 @@ class Parser:
         elif reuse_devices and not switches:
             switches = self._same_names(prev, rooms) or self._of_types(rooms, types)
         switches = self._ordered(switches)
+        if not switches and f.types and not f.switch_mentions and not everything:
+            # "cooler in physics lab on": no AC there, but one switch of the room is named by the word (its water
+            # cooler); it asked which device (twenty-third pass).
+            switches = _one_named_by(f.toks, rooms, self.gaz)
+            types = [self.gaz.switches[s].type for s in switches] or types
         clarification: _Question | None = None
         if everything and f.excluded and not f.has_device and not f.everything:
             # "switch on just the tube lights in the reading hall, not the lamps": the "not" took out every device
@@ -2346,6 +2368,7 @@ _PLACE_TAILS = frozenset("lab room block hall kitchen lot area mess house".split
 # Words said before such a place: "in girls hostel block", "at the old canteen".
 _PLACE_MODIFIERS = frozenset("girls boys ladies gents mens womens".split())
 # Things that happen with nobody asking: a question about them is a question about what is scheduled.
+_GENERIC_DEVICES = frozenset({"switches", "devices", "appliances", "things", "machines"})
 _BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on their own", "set to happen",
               "set to go", "set to switch", "set to turn", "set to come", "supposed to go off", "supposed to come on")
 # Plans in other words: "what's lined up for next week", "anything on the agenda for the seminar hall".
@@ -2545,7 +2568,8 @@ def _asks_help(f: _Facts) -> bool:
     text = f.text
     for bye in _FAREWELLS:  # "okay bye, talk to you later" (spoken part 13: answered with help) takes leave
         text, plain = text.replace(f" {bye} ", " "), plain.replace(f" {bye} ", " ")
-    return any(f" {p} " in text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p)
+    return any(f" {p} " in text or f" {p} " in plain for p in lx.HELP_PHRASES if " " in p) \
+        or asks_what_to_ask(f.toks)  # "what questions can I ask you" (twenty-third pass)
 
 
 _FAREWELLS = tuple(f"talk to you {w}" for w in ("later", "soon", "tomorrow", "then"))
@@ -2836,10 +2860,35 @@ def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
         clause = max((s for s in f.clause_starts if s <= verb), default=0)
         told = clause and set(toks[:clause]) & _SUBJECTS
         spans.append((max(_event_said_first(toks, verb), clause if told else 0), min(verb, first_place)))
+        if first_place < verb and place is None:
+            # Or between the place and the on/off: "room 101 smartboard on please" switched all of room 101 on
+            # (twenty-third pass; the spelling fixer split it into the known words "smart board"). An adverb there
+            # ("lab 1 completely off") is how, no thing.
+            after = _place_run_end(f.masks, first_place)
+            spans.append((after, next((i for i in range(after, verb) if toks[i].endswith("ly")), verb)))
     return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
                and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
                and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS
                and t not in lx.NUMBER_ROOM_HEADS for a, b in spans for i, t in enumerate(toks[a:b], a))
+
+
+# One-word names of device types ("cooler" of the ACs): a switch may be named by one of them (the Water Cooler).
+_TYPE_WORDS = frozenset(w for words in lx.DEVICE_SYNONYMS.values() for w in words if " " not in w)
+
+
+def _one_named_by(toks: list[str], rooms: list[str], gaz: Gazetteer) -> list[str]:
+    """The one switch of `rooms` whose name holds a device word said ("cooler": the Water Cooler), else none."""
+    said = {w for w in toks if w in _TYPE_WORDS}
+    found = [s.id for r in rooms for s in gaz.switches_by_room.get(r, ()) if said & set(norm_tokens(s.name))]
+    return found if len(found) == 1 else []
+
+
+def _place_run_end(masks: dict[int, str], first: int) -> int:
+    """The index after the run of place tokens that starts at `first` ("room 101" in "room 101 smartboard on")."""
+    end = first
+    while masks.get(end) == PLACE:
+        end += 1
+    return end
 
 
 _ON_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that", "their", "his", "her"})
@@ -2986,7 +3035,8 @@ _MOVE_WORDS = frozenset("reschedule rescheduled postpone postponed prepone prepo
 _OWN_PLANS = ("schedule", "timetable", "calendar", "day", "agenda", "plan")
 # What alerts of ours are about: "any alerts about the boards", "alerts for the switches".
 _OUR_KIT = frozenset("board boards switch switches device devices relay relays campus offline power energy "
-                     "overload overloads consumption usage".split())
+                     "overload overloads consumption usage "
+                     "fault faults failure failures errors trips".split())  # "notifications about faults" (23rd pass)
 # "help me <verb>" with one of these is help with something in the world, not with the bot.
 _WORLD_TASKS = frozenset("find book get buy hire call contact locate reach pay write fill submit apply".split())
 
@@ -3513,6 +3563,8 @@ def _follow_up_shape(f: _Facts) -> str | None:
     if (f.toks[0] in slip or f.toks[:1] in (["no"], ["oh"], ["hmm"]) and f.toks[1:2] and f.toks[1] in slip) \
             and not f.asked and not set(rest) & {"not", "dont", "never"}:
         return "more"  # "no sorry, lab 4" after "lights on in lab 3": the same there (a bare "no, lab 4" still asks)
+    if f.toks[:1] == ["no"] and _place_one(f) and not f.asked and not set(rest) & {"not", "dont", "never"}:
+        return "more"  # "no, the seminar hall one": that place's device, the same order there (twenty-third pass)
     if (set(rest) & {"instead", "rather"} or f.phrase("make that") or f.phrase("make it")) \
             and not set(rest) & {"not", "dont", "never"} and all(t in _FOLLOW_FRAME or t in _CORRECTING for t in rest):
         return "more"  # "wait, make that room 202 instead": the same again, there instead
@@ -3521,6 +3573,15 @@ def _follow_up_shape(f: _Facts) -> str | None:
     if f.toks[0] in ("now", "next", "then"):
         return "more"  # "now the lights" after switching the fans: the same again
     return "more" if set(rest) & _MORE_WORDS else "ask"
+
+
+def _place_one(f: _Facts) -> bool:
+    """"the seminar hall one": a place said with "one" after it (`nlu.place_ones` gave the "1" back as "one")."""
+    return any(t == "one" and i and f.masks.get(i - 1) == PLACE and f.toks[i + 1:i + 2] in ([], *_AFTER_ONE)
+               for i, t in enumerate(f.toks))
+
+
+_AFTER_ONE = (["i"], ["please"], ["pls"], ["instead"])  # "the seminar hall one I meant", "... one please"
 
 
 def _period_only(f: _Facts, times: TimeInfo) -> bool:

@@ -18,6 +18,10 @@ _BEFORE = {
     "libr": ("library", frozenset({"hall", "block"})),
     "phy": ("physics", frozenset({"lab", "laboratory"})),
     "phys": ("physics", frozenset({"lab", "laboratory"})),
+    # Slips of "turn" too short for the spelling fixer (it leaves words under four letters): "tun on the AC in the
+    # staf room" was no command (twenty-third pass); only before the on/off they order.
+    "tun": ("turn", frozenset({"on", "off"})),
+    "trn": ("turn", frozenset({"on", "off"})),
 }
 
 

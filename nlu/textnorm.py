@@ -49,6 +49,8 @@ _SUBS = (
     (re.compile(r"\b(at|by|around) (\d{1,2})[.](\d{2})\b"), r"\1 \2:\3"),
     (re.compile(r"\b(what|when|that|it|there|where|how|who|here|whats|lets|nothing|everything|something|anything|nobody|everyone|someone)'s\b"), r"\1 is"),
     (re.compile(r"\bwhats\b"), "what is"),
+    # Chat's "thats/theres/wheres": "tell me every light thats on" switched every light on (twenty-third pass).
+    (re.compile(r"\b(that|there|where)s\b"), r"\1 is"),
     (re.compile(r"\bwhens\b"), "when is"),
     (re.compile(r"\bcan't\b|\bcannot\b"), "can not"),
     (re.compile(r"\bwon't\b"), "will not"),

@@ -23,9 +23,10 @@ def test_the_shipped_weights_round_trip_and_are_small() -> None:
     assert judge is not None and Judge.from_dict(json.loads(json.dumps(judge.to_dict()))) == judge
     # Its n-gram vocabulary grows with dev.txt (3,212 sentences: 295 KiB; 8,751 after the tenth fresh part moved in:
     # 396 KiB; 10,620 after the thirteenth: 446 KiB, over the 450,000-byte bound from that move on; 12,423 after the
-    # fifteenth and text-nearmiss's 428 near misses: 497 KiB, over 500,000); small next to the spaCy model it sits
-    # beside, and a bound that still catches weights written with full precision or every feature kept.
-    assert JUDGE_FILE.stat().st_size < 560_000
+    # fifteenth and text-nearmiss's 428 near misses: 497 KiB, over 500,000; 15,083 after the nineteenth moved in:
+    # 559 KiB, over 560,000); small next to the spaCy model it sits beside, and a bound that still catches weights
+    # written with full precision or every feature kept.
+    assert JUDGE_FILE.stat().st_size < 620_000
 
 
 @pytest.mark.parametrize("text", ["flip the phone to dark mode", "put on some tunes", "turn on the espresso machine",
