@@ -11,7 +11,8 @@ Two readings made a number name a room it does not name, and switched that room 
 
 from __future__ import annotations
 
-from typing import Iterable
+from functools import lru_cache
+from typing import Container, Iterable
 
 from nlu.textnorm import tokens as norm_tokens
 
@@ -28,12 +29,17 @@ def kind_of(word: str) -> str | None:
 
 def room_is_of_kind(kind: str, names: Iterable[str]) -> bool:
     """Whether a room called `names` (its name, aliases and id) is a place of `kind`."""
-    return any(_KIND_OF.get(w) == kind for name in names for w in norm_tokens(name.replace("-", " ")))
+    return kind in _kinds_named(tuple(names))
 
 
-def extends_a_name(toks: list[str], end: int, taken: Iterable[int], counted: Iterable[int]) -> bool:
+@lru_cache(maxsize=1024)  # a campus's rooms, tokenised once rather than at every "classroom 101"
+def _kinds_named(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_KIND_OF[w] for name in names for w in norm_tokens(name.replace("-", " ")) if w in _KIND_OF)
+
+
+def extends_a_name(toks: list[str], end: int, taken: Container[int], counted: Container[int]) -> bool:
     """Whether a number right after a room's name ending at `end` makes a longer name ("computer lab" 3): the name
     ends in a kind of place and the number is no time (`taken`) and counts nothing said after it (`counted`: where
     a device or unit word starts, "the seminar hall 2 ACs")."""
     return 0 < end < len(toks) and toks[end].isdigit() and kind_of(toks[end - 1]) is not None \
-        and end not in set(taken) and end + 1 not in set(counted)
+        and end not in taken and end + 1 not in counted

@@ -839,9 +839,10 @@ class Parser:
         landmarks.update((m, (k, m.end)) for m, k in ordinal.items() if m not in landmarks)
         mentions = [m for m in found if not set(range(m.start, m.end)) <= times.used and m not in landmarks
                     and not self._another_office(facts, m, named) and not self._first_word_of_another(toks, m, named)]
+        numbered = [m for m in mentions if m.kind == "room" and m.end < len(toks) and toks[m.end].isdigit()]
         counted = {m.start for m in found if m.kind in ("switch", "type")} \
-            | {i for i, t in enumerate(toks) if t in _QUANTITY_WORDS}
-        for mention in [m for m in mentions if m.kind == "room" and extends_a_name(toks, m.end, times.used, counted)]:
+            | {i for i, t in enumerate(toks) if t in _QUANTITY_WORDS} if numbered else set()
+        for mention in [m for m in numbered if extends_a_name(toks, m.end, times.used, counted)]:
             mentions.remove(mention)  # "computer lab 3": no Computer Lab 1 and lab 3, a place the campus lacks
             covered |= set(range(mention.start, mention.end + 1))
             facts.masks.update((k, PLACE) for k in range(mention.start, mention.end + 1))
