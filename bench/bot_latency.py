@@ -35,7 +35,7 @@ from bot.records import AuditLog  # noqa: E402
 from bot.speech import SpeechPipeline  # noqa: E402
 from devices.gateway import Gateway  # noqa: E402
 from devices.mqtt import MqttConfig, MqttTransport  # noqa: E402
-from devices.simulator import SimTiming, SimulatedFleet  # noqa: E402
+from devices.simulator import QUIET_TIMING, SimulatedFleet  # noqa: E402
 from store.campus import load_campus_file  # noqa: E402
 from store.db import session_scope, upgrade  # noqa: E402
 from store.registry import sync_campus  # noqa: E402
@@ -57,7 +57,7 @@ async def setup(workdir: Path, args):
     prefix = f"bench-{uuid.uuid4().hex[:8]}/"
     gateway = Gateway(campus, MqttTransport(MqttConfig.from_url(BROKER), clean_session=True), topic_prefix=prefix)
     boards = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(BROKER), clean_session=True),
-                            SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600),
+                            QUIET_TIMING,
                             topic_prefix=prefix)
     await gateway.start()
     await boards.start()

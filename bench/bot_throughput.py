@@ -39,7 +39,7 @@ from bot.conversation import Conversation, ConversationConfig  # noqa: E402
 from bot.ratelimit import RateLimit  # noqa: E402
 from bot.records import AuditLog  # noqa: E402
 from devices.gateway import Gateway  # noqa: E402
-from devices.simulator import SimTiming, SimulatedFleet  # noqa: E402
+from devices.simulator import QUIET_TIMING, SimulatedFleet  # noqa: E402
 from devices.transport import MemoryBus  # noqa: E402
 from store.campus import User, load_campus_file  # noqa: E402
 from store.db import session_scope, upgrade  # noqa: E402
@@ -82,8 +82,7 @@ async def one_run(workdir: Path, args) -> dict:
         sync_campus(session, campus)
     bus = MemoryBus()
     gateway = Gateway(campus, bus.transport())
-    boards = SimulatedFleet(campus, bus.transport(), SimTiming(state_interval_s=3600, heartbeat_interval_s=3600,
-                                                                tele_period_s=3600))
+    boards = SimulatedFleet(campus, bus.transport(), QUIET_TIMING)
     await gateway.start()
     await boards.start()
     server = await asyncio.to_thread(ServerProcess)

@@ -34,13 +34,12 @@ from bot.conversation import Conversation, ConversationConfig, Sender  # noqa: E
 from bot.ratelimit import RateLimit  # noqa: E402
 from bot.undo import Left  # noqa: E402
 from devices.gateway import Gateway  # noqa: E402
-from devices.simulator import SimTiming, SimulatedFleet  # noqa: E402
+from devices.simulator import QUIET_TIMING, SimulatedFleet  # noqa: E402
 from devices.transport import MemoryBus  # noqa: E402
 from store.campus import load_campus_file  # noqa: E402
 from store.db import session_scope, upgrade  # noqa: E402
 from store.registry import sync_campus  # noqa: E402
 
-QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
 ADMIN = 1001
 ROOMS = ("classroom 101", "classroom 102", "classroom 201", "lab 1", "lab 2", "lab 3")
 
@@ -65,7 +64,7 @@ def pct(values: list[float], q: float) -> float:
 async def one_run(campus, url: str, shared: bool, messages: list[str]) -> list[float]:
     bus = MemoryBus()
     gateway = Gateway(campus, bus.transport())
-    boards = SimulatedFleet(campus, bus.transport(), QUIET)
+    boards = SimulatedFleet(campus, bus.transport(), QUIET_TIMING)
     await gateway.start()
     await boards.start()
     await asyncio.sleep(0.2)

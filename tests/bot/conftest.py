@@ -25,7 +25,7 @@ from bot.records import AuditLog
 from bot.speech import SpeechPipeline
 from devices.gateway import Gateway
 from devices.mqtt import MqttConfig, MqttTransport
-from devices.simulator import SimTiming, SimulatedFleet
+from devices.simulator import QUIET_TIMING, SimulatedFleet
 from devices.transport import MemoryBus
 from store.campus import load_campus_file
 from store.db import get_engine, session_scope, upgrade
@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # imported where used, so these fixtures load on code without
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CAMPUS = ROOT / "autovolt" / "demo" / "campus.yaml"
 BROKER = "mqtt://127.0.0.1:1883"
-QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +78,7 @@ async def fleet(campus):
     prefix = f"bot-{uuid.uuid4().hex[:10]}/"
     gateway = Gateway(campus, MqttTransport(MqttConfig.from_url(BROKER), clean_session=True), topic_prefix=prefix,
                       confirm_timeout_s=3.0)
-    boards = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(BROKER), clean_session=True), QUIET,
+    boards = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(BROKER), clean_session=True), QUIET_TIMING,
                             topic_prefix=prefix)
     await gateway.start()
     # The boards report their state once at start: the gateway must be subscribed before they do, or (under load)
@@ -113,7 +112,7 @@ async def memory_conversation(campus, url: str, audit: AuditLog | None = None, c
         session.execute(delete(ChatMemory))
     bus = MemoryBus()
     gateway = Gateway(campus, bus.transport())
-    boards = SimulatedFleet(campus, bus.transport(), QUIET)
+    boards = SimulatedFleet(campus, bus.transport(), QUIET_TIMING)
     await gateway.start()
     await boards.start()
     conversation = Conversation(campus, gateway, url, CallbackSigner(random_key()), audit=audit,

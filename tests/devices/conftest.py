@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from devices.simulator import SimTiming
 from store.campus import load_campus_file
 from store.db import session_scope, upgrade
 from store.registry import sync_campus
@@ -24,9 +23,6 @@ from store.registry import sync_campus
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CAMPUS = ROOT / "autovolt" / "demo" / "campus.yaml"
 SHARED_BROKER = "mqtt://127.0.0.1:1883"
-# Boards that report only what they are told to: their periodic state and heartbeat (first sent at a random
-# point of the interval) never land inside a test's confirmation window, where a silence is what is tested.
-QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 

@@ -10,9 +10,7 @@ from devices.gateway import summarize
 from devices.model import Outcome
 from devices.mqtt import Backoff, MqttConfig, MqttTransport
 from devices.runtime import CHAT, SERVICE, gateway_identity, start_devices
-from devices.simulator import SimulatedFleet
-
-from .conftest import QUIET
+from devices.simulator import QUIET_TIMING, SimulatedFleet
 
 pytestmark = pytest.mark.broker
 
@@ -39,7 +37,7 @@ async def test_service_and_chat_side_by_side_confirm_bulk_commands_without_takeo
                                                                                      sqlite_url):
     broker = private_broker()
     fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(broker.url()), clean_session=True,
-                                                 backoff=Backoff(0.1, 0.5)), QUIET)
+                                                 backoff=Backoff(0.1, 0.5)), QUIET_TIMING)
     service = await start_devices(campus, broker.url(), sqlite_url, role=SERVICE)
     chat = await start_devices(campus, broker.url(), sqlite_url, role=CHAT)
     await fleet.start()

@@ -12,9 +12,7 @@ import pytest
 from devices.gateway import Gateway
 from devices.model import Outcome
 from devices.mqtt import Backoff, MqttConfig, MqttTransport
-from devices.simulator import SimulatedFleet
-
-from .conftest import QUIET
+from devices.simulator import QUIET_TIMING, SimulatedFleet
 
 pytestmark = pytest.mark.broker
 
@@ -34,7 +32,7 @@ async def started(campus, prefix, broker, *, gateway_backoff: Backoff, confirm_t
                                             clean_session=False, backoff=gateway_backoff),
                       topic_prefix=prefix, confirm_timeout_s=confirm_timeout_s)
     fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(broker.url()), clean_session=True,
-                                                 backoff=Backoff(0.05, 0.2)), QUIET, topic_prefix=prefix)
+                                                 backoff=Backoff(0.05, 0.2)), QUIET_TIMING, topic_prefix=prefix)
     await gateway.start()
     await fleet.start()
     assert await gateway.transport.wait_connected(10) and await fleet.transport.wait_connected(10)

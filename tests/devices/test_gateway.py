@@ -10,9 +10,9 @@ import pytest
 from devices.gateway import Gateway, summarize
 from devices.model import Outcome
 from devices.mqtt import MqttConfig, MqttTransport
-from devices.simulator import SimulatedFleet
+from devices.simulator import QUIET_TIMING, SimulatedFleet
 
-from .conftest import QUIET, SHARED_BROKER
+from .conftest import SHARED_BROKER
 
 pytestmark = pytest.mark.broker
 
@@ -21,7 +21,7 @@ def transport(url: str = SHARED_BROKER, **kwargs) -> MqttTransport:
     return MqttTransport(MqttConfig.from_url(url), clean_session=True, **kwargs)
 
 
-async def running(campus, prefix, *, fleet_campus=None, timing=QUIET, url=SHARED_BROKER, **gateway_kwargs):
+async def running(campus, prefix, *, fleet_campus=None, timing=QUIET_TIMING, url=SHARED_BROKER, **gateway_kwargs):
     gateway = Gateway(campus, transport(url), topic_prefix=prefix, **gateway_kwargs)
     fleet = SimulatedFleet(fleet_campus or campus, transport(url), timing, topic_prefix=prefix)
     await gateway.start()
@@ -68,7 +68,7 @@ async def test_a_state_restored_from_the_store_is_not_taken_as_already_switched(
         assert silent[0].outcome is Outcome.UNCONFIRMED, summarize(silent)
         assert "has not reported since the service restarted" in silent[0].reason
         # The board comes up with the relay off (it did change): its start-up report replaces the stored state.
-        fleet = SimulatedFleet(campus, transport(), QUIET, topic_prefix=prefix)
+        fleet = SimulatedFleet(campus, transport(), QUIET_TIMING, topic_prefix=prefix)
         await fleet.start()
         for _ in range(100):
             if gateway.state("cr-101-lights").source != "store":

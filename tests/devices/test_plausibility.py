@@ -18,11 +18,11 @@ from devices.ingest import IngestWriter
 from devices.model import Outcome
 from devices.mqtt import MqttConfig, MqttTransport
 from devices.plausibility import Implausible, power_limits
-from devices.simulator import SimulatedFleet
+from devices.simulator import QUIET_TIMING, SimulatedFleet
 from store import models as m
 from store.db import get_engine
 
-from .conftest import QUIET, SHARED_BROKER
+from .conftest import SHARED_BROKER
 
 pytestmark = pytest.mark.broker
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
@@ -56,7 +56,7 @@ async def test_absurd_meter_values_through_the_broker_are_refused_counted_and_ne
     writer.start()
     gateway = Gateway(campus, MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True),
                       sink=writer, topic_prefix=prefix)
-    fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True), QUIET,
+    fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True), QUIET_TIMING,
                            topic_prefix=prefix)
     meter = MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True)
     board = campus.board("seminar-hall-panel")

@@ -10,9 +10,7 @@ import pytest
 
 from devices.gateway import Gateway
 from devices.mqtt import Backoff, MqttConfig, MqttTransport
-from devices.simulator import SimulatedFleet
-
-from .conftest import QUIET
+from devices.simulator import QUIET_TIMING, SimulatedFleet
 
 pytestmark = pytest.mark.broker
 BOARD_RETRY = Backoff(initial_s=5.0, max_s=5.0, jitter=0.0)  # the AutoVolt firmware's fixed 5 s retry
@@ -29,7 +27,7 @@ async def test_after_a_long_outage_the_service_is_back_before_the_boards(campus,
     gateway = Gateway(campus, MqttTransport(MqttConfig.from_url(broker.url()), f"gw-{prefix[:-1]}",
                                             clean_session=False), topic_prefix=prefix)  # the default back-off
     fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(broker.url()), clean_session=True,
-                                                 backoff=BOARD_RETRY), QUIET, topic_prefix=prefix)
+                                                 backoff=BOARD_RETRY), QUIET_TIMING, topic_prefix=prefix)
     await gateway.start()
     await fleet.start()
     try:

@@ -15,7 +15,7 @@ from devices.gateway import Gateway
 from devices.ingest import IngestWriter
 from devices.model import Outcome
 from devices.mqtt import Backoff, MqttConfig, MqttTransport
-from devices.simulator import SimTiming, SimulatedFleet
+from devices.simulator import QUIET_TIMING, SimTiming, SimulatedFleet
 from store import models as m
 from store.db import get_engine
 
@@ -87,8 +87,7 @@ async def test_broker_restart_loses_no_telemetry_and_crashes_nothing(campus, pre
     gateway = Gateway(campus, MqttTransport(MqttConfig.from_url(url), f"gw-{prefix[:-1]}", clean_session=False,
                                             backoff=QUICK), sink=writer, topic_prefix=prefix)
     fleet_transport = MqttTransport(MqttConfig.from_url(url), clean_session=True, backoff=QUICK)
-    fleet = SimulatedFleet(campus, fleet_transport, SimTiming(state_interval_s=3600, heartbeat_interval_s=3600,
-                                                              tele_period_s=3600), topic_prefix=prefix)
+    fleet = SimulatedFleet(campus, fleet_transport, QUIET_TIMING, topic_prefix=prefix)
     await gateway.start()
     assert await gateway.transport.wait_connected(10)
     await fleet.start()
@@ -159,7 +158,7 @@ async def test_a_thousand_malformed_payloads_are_counted_and_nothing_breaks(camp
     gateway = Gateway(campus, MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True),
                       sink=writer, topic_prefix=prefix)
     # No periodic reports during the count: only the attacker's messages may arrive in that window.
-    quiet = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
+    quiet = QUIET_TIMING
     fleet = SimulatedFleet(campus, MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True), quiet,
                            topic_prefix=prefix)
     attacker = MqttTransport(MqttConfig.from_url(SHARED_BROKER), clean_session=True)

@@ -8,11 +8,10 @@ import time
 
 import pytest
 
-from devices.simulator import SimTiming, SimulatedFleet, synthetic_campus
+from devices.simulator import QUIET_TIMING, SimTiming, SimulatedFleet, synthetic_campus
 from devices.transport import MemoryBus, topic_matches
 
 MAC = "24:0A:C4:00:00:11"
-SLOW = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
 
 
 class Recorder:
@@ -32,7 +31,7 @@ class Recorder:
         return out
 
 
-async def fleet_and_probe(campus, timing=SLOW):
+async def fleet_and_probe(campus, timing=QUIET_TIMING):
     bus = MemoryBus()
     fleet = SimulatedFleet(campus, bus.transport(), timing)
     probe = bus.transport()

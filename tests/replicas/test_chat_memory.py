@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from bot.callbacks import CallbackSigner, key_from_token
 from bot.conversation import Conversation, ConversationConfig, Sender
 from devices.gateway import Gateway
-from devices.simulator import SimTiming, SimulatedFleet
+from devices.simulator import QUIET_TIMING, SimulatedFleet
 from devices.runtime import StoredSwitchStates
 from devices.transport import MemoryBus, MemoryTransport
 from store import models as m
@@ -23,7 +23,6 @@ from store.registry import sync_campus
 from tests.conftest import DEMO_CAMPUS
 
 ADMIN = 1001  # may switch every room
-QUIET = SimTiming(state_interval_s=3600, heartbeat_interval_s=3600, tele_period_s=3600)
 TTL = 900.0
 
 
@@ -57,7 +56,7 @@ async def replicas(url: str, wall: Wall, shares_reports: bool = False):
     with session_scope(url) as session:
         sync_campus(session, campus)
     bus = MemoryBus()
-    boards = SimulatedFleet(campus, bus.transport(), QUIET)
+    boards = SimulatedFleet(campus, bus.transport(), QUIET_TIMING)
     gateways = [Gateway(campus, bus.transport()),
                 Gateway(campus, SharedCopies(bus), peer_states=StoredSwitchStates(url) if shares_reports else None)]
     for gateway in gateways:
