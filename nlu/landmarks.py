@@ -26,6 +26,11 @@ _HINDI_OF = frozenset({"ke", "ki", "ka"})
 # Nouns of a place the device may be in ("the store room", "the one", "the cabin", "kamra").
 PLACE_NOUNS = frozenset("room rooms storeroom store office cabin hall lab class classroom corridor washroom toilet "
                         "pantry one kamra kamre kamri godown".split())
+# Place nouns that may stand before a device as its owner ("the washroom lights"); not "room", "lab" or "class",
+# which are parts of the campus's own names.
+_OWNING_PLACES = frozenset("washroom washrooms toilet toilets restroom bathroom corridor corridors pantry storeroom "
+                           "store cabin lobby staircase stairs verandah balcony passage".split())
+_THING_WORDS = 2  # "the washroom tube lights": up to two words of the thing between the place noun and the relation
 _HINDI_WINDOW = 4  # "ke bagal mein jo store room": the place noun within four words of the relation
 _NAME_WORDS = 2  # "the store room", "the HOD cabin": up to two words of the described place's own name
 
@@ -46,12 +51,27 @@ def landmark_span(toks: list[str], start: int, end: int, rooms_at: Collection[in
                         and toks[first - 1] not in STOP_WORDS and first - 1 not in rooms_at:
                     first -= 1
                 return first, end
-            return None
+            owner = _place_before_thing(toks, noun, rooms_at)
+            return (owner, end) if owner is not None else None
     if toks[end:end + 1] and toks[end] in _HINDI_OF and toks[end + 1:end + 2] and toks[end + 1] in _HINDI_RELATIONS:
         for k in range(end + 2, min(len(toks), end + 2 + _HINDI_WINDOW)):
             if toks[k] in PLACE_NOUNS:
                 last = k + 1 if toks[k] == "store" and toks[k + 1:k + 2] == ["room"] else k
                 return start, last + 1
+    return None
+
+
+def _place_before_thing(toks: list[str], noun: int, rooms_at: Collection[int]) -> int | None:
+    """The index of a place noun said as the thing's own place just before it ("the washroom lights near lab 2",
+    "the corridor tube lights next to room 101"): the lights are the washroom's, lab 2 only says where it is
+    (twenty-fourth pass: read as lab 2's, they were switched off). Without such a noun ("the lights next to lab 2")
+    the room is the place, as dev labels it."""
+    for k in range(noun - 1, max(-1, noun - 1 - _THING_WORDS), -1):
+        word = toks[k]
+        if k in rooms_at or not word.isalpha() or word in STOP_WORDS:
+            return None
+        if word in _OWNING_PLACES:
+            return k
     return None
 
 

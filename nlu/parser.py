@@ -30,6 +30,7 @@ from nlu.event_times import event_time_only
 from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
+from nlu.habits import habit_told
 from nlu.hindi_asks import as_asked
 from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
 from nlu.place_ones import place_ones
@@ -1527,7 +1528,7 @@ class Parser:
             return "unknown", None, None  # "which floor is lab 3 on": where a place is, not what is on there
         if first == "who" and not (action or _statusish(f)):
             return "unknown", None, None  # "who fixed the fan in room 102": about people, not the switches
-        if not question and self._reported(f, action):
+        if not question and (self._reported(f, action) or habit_told(f.toks)):
             return "unknown", None, None  # "somebody turned off the lights in lab 2", "we had a power cut"
         if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None \
                 and set(f.toks) & {"it", "they"} and set(f.toks) <= _BARE_STATE_ASK:
