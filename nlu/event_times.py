@@ -11,8 +11,11 @@ from __future__ import annotations
 EVENT_VERBS = frozenset("coming arriving comes arrives come arrive starts start begins begin starting beginning "
                         "landing reaching expected due".split())
 # Events named as nouns: "switch the projector on, there is a demonstration at 11" (twenty-third pass: set for 11).
+# "I have a demo at 11", "there is an inspection at 3" (twenty-fourth pass: the projector was set for 11).
 _EVENT_NOUNS = frozenset("class lecture meeting exam viva talk session event function programme program seminar "
-                         "demonstration simulation presentation rehearsal screening workshop practical quiz".split())
+                         "demonstration simulation presentation rehearsal screening workshop practical quiz demo "
+                         "test inspection visit review interview assembly ceremony concert performance "
+                         "tutorial period".split())
 # Only an event told as there being one ("there is a class at 2", "we have a viva at 3"): "put them on for the
 # rehearsal at 3 pm" is at 3 pm.
 _THERE_IS = (["is", "a"], ["is", "an"], ["have", "a"], ["have", "an"], ["has", "a"], ["got", "a"])

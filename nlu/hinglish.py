@@ -51,6 +51,20 @@ _OF_IN_AT = frozenset({"ki", "ka", "ke", "mein", "me", "pe", "par"})
 _QUESTION_ENDS = frozenset({"hai", "hain", "he", "h"})
 
 
+# An amount of time before "mein" in an order is a delay ("10 minute mein ... off kar do", "do ghante mein"); after
+# "last/pichle" it is a span asked about ("pichle 10 minute mein kitni bijli").
+_DELAY_UNITS = frozenset("minute minutes min mins second seconds hour hours hr hrs".split())
+_AMOUNTS = frozenset("ek do teen char paanch panch das bees tees pandrah aadha one two three four five ten fifteen "
+                     "twenty thirty half a an".split())
+
+
+def _amount_before(out: list[str]) -> bool:
+    """Whether the English said so far ends in an amount of time ("10 minutes", "do hours") not led by a span word."""
+    if len(out) < 2 or out[-1] not in _DELAY_UNITS or not (out[-2].isdigit() or out[-2] in _AMOUNTS):
+        return False
+    return len(out) < 3 or out[-3] not in ("last", "past", "pichle", "pichhle", "previous")
+
+
 # An either-or state question: "lab 1 ka AC on hai ya off" (is it on or off), "... chalu hai ya nahi" (on or not).
 _STATES = {"on": "on", "off": "off", "chalu": "on", "band": "off", "bandh": "off"}
 _OR = frozenset({"ya", "yaa", "or"})
@@ -208,6 +222,8 @@ def as_english(toks: list[str]) -> list[str]:
         elif t == "use" and nxt in ("ki", "kiya", "kari") and i + 2 == len(toks):
             out.append("used")  # "kitni bijli use ki": how much was used
             skip = i + 1
+        elif t == "mein" and order and _amount_before(out):
+            out.append("later")  # "10 minute mein lights off kar do": in 10 minutes (it ran at once: part 20)
         elif t in _WORDS:
             out.extend(_WORDS[t])
         else:

@@ -2119,8 +2119,10 @@ class Parser:
                 and _not_now(f.toks):
             # "turn all the fans off, but not now": it switched them at once
             timing = (_Question("At what time?", AskReason.TIME_NEEDED), False)
-        if timing is None and not clarification and times.when is None and (vague_before or _vague_time(f.toks)):
-            # "at the end of the day": never now, and no clock time to guess
+        if timing is None and not clarification and times.when is None \
+                and (vague_before or _vague_time(f.toks[:_reason_start(f)])):
+            # "at the end of the day": never now, and no clock time to guess; one in a reason told after the order
+            # ("staff room AC on, it's warm after lunch": part 20) is the reason's, the order is for now
             timing = (_Question("At what time?", AskReason.TIME_NEEDED), False)
         until = None
         if not clarification and not timing and len(times.moments) > 1:
