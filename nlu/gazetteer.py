@@ -197,6 +197,8 @@ class Gazetteer:
             # "all classroom lights off": the singular after "all" too, said before what is switched there.
             said_as = {(lead, plural if lead.startswith("all") else word) for plural in plurals
                        for lead in ("all", "all the", "every", "each")} | {("all", word), ("all the", word)}
+            # "every classroom's fans": the possessive comes out of the normaliser as the plural (part 20 asked which)
+            said_as |= {(lead, plural) for plural in plurals for lead in ("every", "each")}
             for lead, said in said_as:
                 for member in members or ["*"]:  # a campus without any: the whole campus, as before
                     self._add(tuple(f"{lead} {said}".split()), "rooms" if members else "everywhere", member)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from nlu import lexicon as lx
+from nlu.action_follow_ups import next_action
 from nlu.ability_asked import asks_what_bot_can
 from nlu.command import AskReason, Command, ParseContext, Period
 from nlu.class_activities import ACTIVITY_WORDS
@@ -33,6 +34,7 @@ from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
 from nlu.habits import habit_told
 from nlu.hindi_asks import as_asked
 from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
+from nlu.place_swaps import swapped_place
 from nlu.place_ones import place_ones
 from nlu.persons_rooms import persons_rooms, said_as_room
 from nlu.in_or_for import as_time_phrase, asked_in_or_for
@@ -818,6 +820,9 @@ class Parser:
     def _understand(self, raw: str, toks: list[str], corrections: int, context: ParseContext, now: dt.datetime
                     ) -> tuple[Command, Evidence]:
         toks = after_restart(toks)  # "I want to, okay let me start again, switch off the AC"
+        if context.previous is not None and context.previous.intent == "device_control" and "not" in toks:
+            swapped = swapped_place(toks, _spans(self.gaz.mentions(toks), set()), context.previous.rooms)
+            toks = swapped or toks  # "wait, not lab 1, computer lab 2" after an order in lab 1: "same in ..."
         taken = take_back(toks, _spans(self.gaz.mentions(toks), extract_times(toks, now).used))  # "101, no sorry, 102"
         toks = _bare_hour(taken.toks, context.previous, self.gaz.rooms, now,
                           self.gaz.rooms_by_number)  # "make it 4" after "... at 5 pm"
@@ -971,7 +976,7 @@ class Parser:
         if intent == "device_control":
             why = _reason_after_more(facts) if context.previous is not None else len(toks)  # "..., the juniors are in"
             strange = [i for i, t in enumerate(toks) if t in self._strange_words(facts) and not _after_order(facts, i)
-                       and i < why]
+                       and i < why and not _for_a_purpose(facts, i)]
             if not (facts.has_device or (facts.pronoun and context.previous is not None)) \
                     and (strange or facts.cues & _MACHINES):
                 # "start the photocopier in the office": not everything; nor is "it" in "the room jigger in the
@@ -1253,7 +1258,8 @@ class Parser:
         if first in _OTHER_TASKS and not cues & _STRONG_VERBS and not f.phrase(f"{first} the schedule"):
             return "unknown", None, None  # "update windows on the computers in lab 1": a task no switch does
         if not f.has_device and cues & _MOVABLE_EVENTS and any(
-                t in _MOVABLE_EVENTS and i not in f.mentioned for i, t in enumerate(f.toks)) \
+                t in _MOVABLE_EVENTS and i not in f.mentioned and not _event_as_a_time(f.toks, i)
+                for i, t in enumerate(f.toks)) \
                 and (cues & (lx.CANCEL_WORDS | lx.SCHEDULE_WORDS | _MOVE_WORDS) or times.moments):
             return "unknown", None, None  # "cancel my 3 pm class", "reschedule the meeting to 4": people's plans
         if "status" in cues and not (f.has_device or f.has_place or f.pronoun or f.unknown_places) and any(
@@ -1573,6 +1579,11 @@ class Parser:
         if action and (f.has_device or f.has_place or f.pronoun):
             return ("unknown", None, None) if negated else ("device_control", action, None)
         prev = context.previous
+        if prev is not None and prev.intent == "device_control" and prev.clarification is None \
+                and not (f.has_device or f.has_place or f.unknown_places):
+            following = next_action(f.toks, times.used)
+            if following is not None:
+                return "device_control", following, None  # "and off again in 30 minutes" after "stage lights on"
         shape = _follow_up_shape(f) if prev is not None and prev.intent != "unknown" else None
         if prev is not None and prev.intent == "energy_query" and action is None and f.pronoun \
                 and cues & _MONEY_WORDS and not (f.has_device or f.has_place or f.unknown_places):
@@ -2020,7 +2031,8 @@ class Parser:
         # ... and after "... after the test" it still needs the time: it was switching now.
         vague_before = room_answer and prev.when is None and _vague_time(norm_tokens(prev.text))
         reuse_devices = not f.has_device and prev is not None and ((prev.intent == "device_control" and (
-            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time or _retimes(prev, f, times))) or (
+            f.pronoun or bool(f.cues & _FOLLOW_WORDS) or f.has_place or prev.needs_time or _retimes(prev, f, times)
+            or next_action(f.toks, times.used) is not None)) or (
             # "are the lights on in the reading hall?" - "ok then turn those off": the devices asked about
             prev.intent == "status_query" and bool(prev.device_types) and bool(f.cues & {"those", "them", "these", "they",
                                                                                           "it", "that", "this"})))
@@ -2761,6 +2773,18 @@ _BARE_ORDER_WORDS = frozenset("want wanted need needed like let lets sure ensure
                               "yeah yep oh ah hmm".split()) | _LEAD_INS
 
 
+def _for_a_purpose(f: _Facts, i: int) -> bool:
+    """Token `i` follows "for" said right after the named place, with nothing named after it: "switch on lab 2 for
+    the practical" is lab 2 switched for a purpose (part 20 read "practical" as the thing and refused the order);
+    "start the photocopier in the office" keeps its thing, said before the place, and "room 101 for the
+    photocopier" its thing after: only events and people are purposes."""
+    toks = f.toks
+    if toks[i] not in _TIMED_EVENTS | _MOVABLE_EVENTS | _COMERS:
+        return False  # "switch on room 101 for the photocopier": a thing, not a purpose
+    return any(toks[k] == "for" and k - 1 in f.mentioned and f.masks.get(k - 1) == PLACE
+               and not any(j in f.mentioned for j in range(k + 1, len(toks))) for k in range(1, i))
+
+
 def _after_order(f: _Facts, i: int) -> bool:
     """Token `i` lies in a clause after a first clause that orders (an on/off or switch verb, no "is/was/has"
     before it): "power down the whole campus, everyone has gone home", "wall sockets in room 102 off, someone left a
@@ -3034,6 +3058,19 @@ _OTHER_TASKS = frozenset("update updates install uninstall reinstall upgrade dow
 # What people plan, that a schedule of ours never moves: "cancel my 3 pm class", "reschedule the meeting".
 _MOVABLE_EVENTS = _EVENTS | frozenset("class classes lecture lectures appointment appointments lab session "
                                       "tuition viva interview duty".split()) - {"lab"}
+# "after class", "before the lecture", "during the viva": an event said as when, not the plan being moved.
+_EVENT_TIME_LEADS = frozenset({"after", "before", "during", "till", "until", "post"})
+
+
+def _event_as_a_time(toks: list[str], i: int) -> bool:
+    """Whether the event word at `i` says when ("shut down lab 1 after class, say at 4:30 pm": part 20 read it as
+    a class being moved and refused the order)."""
+    k = i - 1
+    while k >= 0 and toks[k] in ("the", "my", "our", "this", "today", "todays"):
+        k -= 1
+    return k >= 0 and toks[k] in _EVENT_TIME_LEADS
+
+
 _MOVE_WORDS = frozenset("reschedule rescheduled postpone postponed prepone preponed shift move push".split())
 # One's own plans, with a day: "what's my schedule for tomorrow", "my timetable today" (not "show my schedules").
 _OWN_PLANS = ("schedule", "timetable", "calendar", "day", "agenda", "plan")
