@@ -18,7 +18,9 @@ ORDER_ENDS = frozenset({"karo", "kar", "kr", "kro", "kardo", "krdo", "karde", "k
                         "dena", "dijiye", "dijie", "do"})
 # Past forms: "kitni bijli use hui", "AC chala tha": a question about what was, so "kal" is yesterday.
 _PAST = frozenset({"hui", "hua", "huye", "hue", "tha", "thi", "gaya", "gayi", "gai", "chala", "chali",
-                   "chale", "lagi", "laga", "lage", "kiya", "kari"})
+                   "chale", "lagi", "laga", "lage", "kiya", "kari",
+                   # "kal kitni units kha li / khayi": ate (part 20: "kal" was no day at all)
+                   "li", "liya", "khayi", "khai", "khaya", "khaye", "khaa"})
 # Future forms: "kal lab 2 kitna use karega" (how much will lab 2 use tomorrow): a forecast, so "kal" is tomorrow.
 _FUTURE = frozenset({"karega", "karegi", "karenge", "lagega", "lagegi", "lagenge", "hoga", "hogi", "honge",
                      "khayega", "khayegi", "khayenge", "khaega", "khaegi"})  # "kitni bijli khayega": will eat

@@ -151,7 +151,8 @@ _FOLLOW_FRAME = _MORE_WORDS | _ASK_WORDS | frozenset(
      "figure", "figures", "number", "numbers", "amount"}) | frozenset(_CORRECTION_WORDS)  # "the same figure for ..."
 # Words a follow-up that changes only the period may hold too: "and this month so far", "how about yesterday for
 # the same lab", "what was it the week before" (twenty-second pass: not understood).
-_PERIOD_FRAME = frozenset("so far till until was is were same lab hall place".split())
+# "and its total for last week" after an energy answer (part 20: refused): the same reading, summed.
+_PERIOD_FRAME = frozenset("so far till until was is were same lab hall place its total sum overall whole".split())
 _HERE_WORDS = ("here", "my room", "my class", "my classroom", "this room", "this class", "my lab", "this lab")
 # Words that set two places side by side ("compare lab 1 and lab 2", "lab 1 versus lab 2 last week").
 _COMPARE_WORDS = frozenset({"compare", "compared", "comparing", "comparison", "versus", "vs"})
@@ -228,6 +229,9 @@ _ALERT_PHRASES = ("not responding", "went down", "are down", "is down", "gone of
                   "not talking", "dropped off", "gone quiet", "gone silent", "not checking in", "lost signal",
                   "no signal", "not reachable", "cannot reach", "cant reach", "out of contact", "not be reached",
                   "its connection", "their connection", "lost touch",
+                  # Warnings said as the system's or the bot's doing: "what did the system warn about today" (part 20)
+                  "system warn", "system warned", "system warns", "did you warn", "have you warned", "you warned me",
+                  "bot warn", "bot warned",
                   # "is the board in lab 1 responding", "are the switches in room 102 online"
                   "responding", "is online", "are online", "still online", "reachable", "connected to you",
                   # "is any board down right now", "did anything trip in the seminar hall"
@@ -1149,7 +1153,8 @@ class Parser:
         energy, forecast = energy or listed, forecast or listed
         if not (facts.has_device or facts.phrase("status") or any(facts.phrase(f"{w} on in") for w in _WHAT_IS_ON)
                 or energy or _SITUATION_WORDS & set(toks)) \
-                or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS):
+                or strange or set(toks) & (_MACHINES | lx.KIT_WORDS | lx.HELP_WORDS - ({"usage"} if energy else set())):
+            # "usage" of an energy question is energy's ("power usage of the canteen": part 20 refused it as help)
             return  # "switch on the geyser in the hostel": a thing no campus has, in a place it lacks
         def end_of(i: int) -> int:  # the place word's end, its tail included ("hostel mess")
             return i + 2 if toks[i + 1:i + 2] and toks[i + 1] in _PLACE_TAILS else i + 1
@@ -1246,8 +1251,11 @@ class Parser:
                 t == "my" and n.isalpha() and n not in self.gaz.words and n not in ("own", "options")
                 for t, n in zip(f.toks, f.toks[1:])):
             return "unknown", None, None  # "help, my code won't compile": help with something of one's own
-        if f.has_device and (f.phrase("on or off") or f.phrase("off or on")):
-            return "status_query", None, None  # "room 101 lights, on or off?": asks the state, orders neither
+        if f.has_device and (f.phrase("on or off") or f.phrase("off or on")) and not (
+                any(f.phrase(p) for p in _BY_ITSELF) or cues & lx.SCHEDULE_WORDS):
+            # "room 101 lights, on or off?": asks the state, orders neither; "anything set to switch on or off
+            # tomorrow?" asks what is planned (part 20 read it as a state), below
+            return "status_query", None, None
         kit = [i for i, t in enumerate(f.toks) if t in lx.KIT_WORDS and i not in f.mentioned]
         if kit and kit[0] < min((i for i in f.mentioned if f.masks.get(i) != PLACE), default=len(f.toks)):
             return "unknown", None, None  # "switch on the oscilloscope at bench 2": the kit, not the bench's sockets
