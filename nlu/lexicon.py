@@ -110,6 +110,9 @@ HELP_PHRASES = (
     "supposed to do with", "meant to do with", "what i can type", "what can i type", "what i can write",
     "control stuff with", "do stuff with this", "stuff with this bot", "explain what i can",
     "where do i begin with you", "where to begin with you", "sample commands", "example commands",
+    # Unsure what to send (part 20: "not sure what to say to you"): what to say, type or ask, said to the bot.
+    "what to say to you", "what to type to you", "what to ask you", "what to type here", "what to say here",
+    "what to write here", "what to send you",
     # What it accepts or can reach: "list every command you accept", "which things are you able to switch".
     "command you accept", "commands you accept", "commands do you accept", "command do you accept",
     "you able to switch", "you able to control", "you able to turn", "can you switch for me", "can you control",

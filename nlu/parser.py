@@ -1621,7 +1621,7 @@ class Parser:
             return "unknown", None, None  # "help me with my assignment": help with something else
         if cues & lx.HELP_WORDS or _asks_help(f) or \
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
-            if not f.has_device and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
+            if not (f.has_device and not _all_of_help(f)) and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
                 return "help", None, None  # "I'm new here, what can you do": "here" is no room
             if not (f.has_place or f.unknown_places) and any(f.phrase(p) for p in _THIS_BOT):
                 return "help", None, None  # "I was told to use this bot for the lights, how does it work"
@@ -2336,13 +2336,13 @@ _HINDI_STATES = {"chalu": "on", "chaalu": "on", "band": "off", "bandh": "off"}
 _HINDI_DO = frozenset({"karo", "kar", "kr", "kro", "kardo", "krdo", "karde", "kijiye", "kijie", "karein", "karna"})
 # Newcomers asking where to begin: help, though "start" is also a switch verb.
 _NEWCOMER = ("i am new here", "im new here", "new to this bot", "new to this app", "first time using this",
-             "first time using you", "im new", "i am new", "new user", "first time here", "just joined",
+             "first time using you", "first day using this", "first day using you", "im new", "i am new", "new user", "first time here", "just joined",
              "where do i start", "where should i start", "where do i begin", "where should i begin", "how do i start",
              "how do i begin", "how should i start", "where to start", "where to begin")
 # What else a newcomer's message may hold: "i'm new, where do i start" is help, "i'm new to the city, where do i
 # start" is not.
 _NEWCOMER_WORDS = frozenset("im new start begin joined first time using use bot app user help started hi hello hey work "
-                             "works thing this".split())
+                             "works thing this day idea clue".split())  # "first day ..., no idea where to begin"
 # How to do something with the bot: "how do I set a timer with you", "how can I switch things off through you".
 _WITH_BOT = ("with you", "with u", "through you", "via you", "using you", "with this bot", "with the bot",
              "using this bot", "using the bot", "on this bot", "with this app", "with autovolt", "using autovolt",
@@ -2351,6 +2351,7 @@ _WITH_BOT = ("with you", "with u", "through you", "via you", "using you", "with 
 # The bot itself named in a help question that also names a device: "use this bot for the lights, how does it work".
 _THIS_BOT = ("this bot", "the bot", "this app", "this assistant", "use you", "this thing")
 _HOW_DO_I = ("how do i", "how can i", "how to", "how would i", "how should i", "what do i", "can i",
+             "how does one", "how can one", "how would one", "how do we", "how can we",  # part 20: "how does one"
              # "what's the command for making a timer with this bot", "which commands do timers with you"
              "the commands for", "the command for", "the command to", "the commands to", "which command",
              "which commands", "what command", "what commands")
@@ -2582,6 +2583,14 @@ def _time_of_another_thing(f: _Facts, times: TimeInfo) -> bool:
 # After "the <time>": words that do not make the time a thing's ("the 5 pm one" is still the time asked for).
 _NOT_A_THING = frozenset({"and", "or", "one", "today", "tonight", "tomorrow", "sharp", "then", "instead", "too",
                           "also", "please", "pls", "mark", "slot"})
+
+
+def _all_of_help(f: _Facts) -> bool:
+    """The only device word is "all" before a help word ("where can I find all the commands": part 20 read "all" as
+    every switch and refused the help asked for)."""
+    if f.types or f.switch_mentions or not f.everything:
+        return False
+    return any(t == "all" and set(f.toks[i + 1:i + 3]) & lx.HELP_WORDS for i, t in enumerate(f.toks))
 
 
 def _asks_help(f: _Facts) -> bool:
