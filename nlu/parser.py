@@ -1406,7 +1406,7 @@ class Parser:
         negated = action is not None and ("dont" in f.toks[:head] or never or any(
             f" {p} " in said for p in ("do not", "not turn", "not switch")))
         counter = self._order_despite_negation(f)
-        if counter is not None:
+        if counter is not None and not _at_home(f):  # "the geyser in my hostel room isn't heating, switch it on"
             return "device_control", counter, None  # "don't leave the AC on in lab 2, switch it off"
         if not f.has_place and any(f.phrase(p) for p in _HOW_TO_ASK) and (
                 f.has_device or cues & _TOPIC_WORDS or cues & {"you", "u", "bot", "rooms", "switches", "something", "things"}):
@@ -1420,10 +1420,13 @@ class Parser:
         if (cues - told_cancel) & lx.CANCEL_WORDS or (any(f.phrase(p) for p in _CANCEL_PHRASES) and (
                 cues & (lx.SCHEDULE_WORDS | {"plan", "plans"}) or times.moments)):
             return "schedule_query", None, "cancel"
-        if cues & lx.ALERT_WORDS and not (f.has_device or f.has_place or f.unknown_places) and any(
-                t in ("about", "regarding") and _thing_after(f, k + 1, times.used) and not set(f.toks[k + 1:k + 3]) & _OUR_KIT
+        if cues & (lx.ALERT_WORDS | lx.SCHEDULE_WORDS) and not (f.has_device or f.has_place or f.unknown_places) and any(
+                (t in ("about", "regarding") or t == "for" and f.toks[k + 1:k + 2] not in _FOR_THE_ASKER)
+                and _thing_after(f, k + 1, times.used) and not set(f.toks[k + 1:k + 3]) & _OUR_KIT
                 for k, t in enumerate(f.toks)):
-            return "unknown", None, None  # "any alerts about the cyclone": warnings of the world, not of our boards
+            # "any alerts about the cyclone": warnings of the world, not of our boards; "a red alert for cyclone",
+            # "a schedule for the bus" (part 20: answered with ours) are the world's too
+            return "unknown", None, None
         # "turn off all the ACs everywhere, power cut warning from the EB": the warning is the order's reason.
         alerting = cues & lx.ALERT_WORDS and not _only_in_a_reason(f, lx.ALERT_WORDS)
         if first in ("snooze", "ack", "acknowledge") and lead is not None \
@@ -3092,6 +3095,8 @@ _MOVE_WORDS = frozenset("reschedule rescheduled postpone postponed prepone prepo
 # One's own plans, with a day: "what's my schedule for tomorrow", "my timetable today" (not "show my schedules").
 _OWN_PLANS = ("schedule", "timetable", "calendar", "day", "agenda", "plan")
 # What alerts of ours are about: "any alerts about the boards", "alerts for the switches".
+# "any alerts for me", "what's scheduled for us": the asker, not a thing of the world.
+_FOR_THE_ASKER = (["me"], ["us"], ["my"], ["our"], ["you"], ["now"], ["later"])
 _OUR_KIT = frozenset("board boards switch switches device devices relay relays campus offline power energy "
                      "overload overloads consumption usage "
                      "fault faults failure failures errors trips".split())  # "notifications about faults" (23rd pass)

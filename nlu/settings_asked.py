@@ -20,7 +20,10 @@ _LEVEL_PHRASES = (("down", "to", "half"), ("up", "to", "half"), ("half", "bright
                   # a colour ("put the reading lamps on warm white" switched them on: text-nearmiss)
                   ("warm", "white"), ("cool", "white"), ("warm", "yellow"), ("warm", "light"), ("warmer", "colour"),
                   ("warmer", "color"), ("cooler", "colour"), ("cooler", "color"), ("colour", "temperature"),
-                  ("color", "temperature"), ("colour", "to"), ("color", "to"))
+                  ("color", "temperature"), ("colour", "to"), ("color", "to"),
+                  # a fan's direction or mode ("put the ceiling fan on reverse": part 20 asked which room to switch)
+                  ("on", "reverse"), ("in", "reverse"), ("to", "reverse"), ("on", "turbo"), ("on", "sleep", "mode"),
+                  ("on", "breeze", "mode"), ("on", "swing"), ("swing", "mode"))
 # Words the on/off order is said with, and verbs a settings clause of its own opens with.
 _ON_OFF = frozenset({"on", "off"})
 _JOINS = frozenset({"and", "then", "but", "also"})

@@ -22,6 +22,8 @@ _SPEAKERS = frozenset({"i", "we"})
 _AFTER_SIGN_OFF = frozenset("for now early till until at today tonight tomorrow bye goodbye from here soon "
                             "this".split())
 _ON_WHAT = frozenset({"time", "leave", "duty", "holiday", "vacation", "weekends"})
+# The day a speaker is away on: "I'll be off tomorrow", "we are off on friday".
+_AWAY_WHEN = frozenset({"today", "tomorrow", "tonight", "on", "next", "this", "for", "till", "until", "from"})
 _OTHER_VERBS = frozenset("turn turned switch shut kill cut power put keep leave start stop".split())
 
 
@@ -35,6 +37,9 @@ def off_somewhere(toks: list[str]) -> bool:
         if (t in ("off", "on") and toks[i + 1] in _PLACES or t == "on" and toks[i + 1] in _AWAY) \
                 and i and toks[i - 1] in _BEING:
             spans.append((i, i + 2))
+        elif t == "off" and toks[i - 1:i] == ["be"] and set(toks[max(0, i - 3):i - 1]) & _SPEAKERS \
+                and toks[i + 1] in _AWAY_WHEN:
+            spans.append((i, i + 2))  # "I'll be off tomorrow, on leave": away that day (part 20 asked what to switch)
         elif t in _SIGN_OFF and toks[i + 1] == "off" and _said_by_speaker(toks, i) \
                 and toks[i + 2:i + 3] in ([], *([w] for w in _AFTER_SIGN_OFF)) \
                 and toks[i + 2:i + 4] not in (["this", "room"], ["this", "place"]):
@@ -42,7 +47,7 @@ def off_somewhere(toks: list[str]) -> bool:
     if not spans:
         return False
     inside = {k for start, end in spans for k in range(start, end)}
-    return not any(t in _OTHER_VERBS or (t in ("on", "off") and not _on_a_day(toks, k))
+    return not any(t in _OTHER_VERBS and toks[k - 1:k] != ["on"] or (t in ("on", "off") and not _on_a_day(toks, k))
                    for k, t in enumerate(toks) if k not in inside)
 
 
