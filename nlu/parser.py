@@ -896,6 +896,8 @@ class Parser:
         if "left" in facts.cues and all(_departed(toks, i, facts.clause_starts) for i, t in enumerate(toks) if t == "left"):
             facts.cues.discard("left")  # "..., the students left": people went, no "is anything left on?"
         facts.pronoun = bool(facts.cues & lx.PRONOUNS)
+        if facts.everything and _all_of_help(facts):
+            facts.everything = False  # "where can I see all the commands": no switch at all
         facts.here = any(facts.phrase(p) for p in _HERE_WORDS)
         if facts.here and not facts.rooms:  # "in my classroom" is a place to the judge as "in room 101" is
             facts.masks.update((i, PLACE) for i, t in enumerate(toks) if t in _OWNED_PLACES and i
@@ -1551,7 +1553,7 @@ class Parser:
                 and set(f.toks) & {"it", "they"} and set(f.toks) <= _BARE_STATE_ASK:
             return "status_query", None, None  # "is it on?" with nothing before it: ask back which device
         if question and first in _STATE_ASKS and not (f.has_device or f.has_place) and context.previous is None \
-                and not _asks_help(f):
+                and not (_asks_help(f) or cues & lx.HELP_WORDS - {"usage"}):  # "is there a list of the commands"
             return "unknown", None, None  # "is this thing on": about the microphone, with nothing to go on
         if action and not question and (f.has_device or f.has_place) and (wished or self._wanted_state(f)):
             return "device_control", action, None  # "I want the AC switched off", "they can be turned off"
@@ -1624,7 +1626,7 @@ class Parser:
             return "unknown", None, None  # "help me with my assignment": help with something else
         if cues & lx.HELP_WORDS or _asks_help(f) or \
                 (len(content) <= 2 and content and content[0] in ("start", "menu", "commands", "help", "usage")):
-            if not (f.has_device and not _all_of_help(f)) and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
+            if not f.has_device and not (f.rooms or f.ambiguous_rooms or f.buildings or f.everywhere):
                 return "help", None, None  # "I'm new here, what can you do": "here" is no room
             if not (f.has_place or f.unknown_places) and any(f.phrase(p) for p in _THIS_BOT):
                 return "help", None, None  # "I was told to use this bot for the lights, how does it work"
@@ -2398,7 +2400,8 @@ _PLACE_MODIFIERS = frozenset("girls boys ladies gents mens womens".split())
 # Things that happen with nobody asking: a question about them is a question about what is scheduled.
 _GENERIC_DEVICES = frozenset({"switches", "devices", "appliances", "things", "machines"})
 _BY_ITSELF = ("automatically", "by itself", "by themselves", "on its own", "on their own", "set to happen",
-              "set to go", "set to switch", "set to turn", "set to come", "supposed to go off", "supposed to come on")
+              "set to go", "set to switch", "set to turn", "set to come", "supposed to go off", "supposed to come on",
+              "due to switch", "due to turn", "due to go", "due to come")  # "anything due to switch on or off"
 # Plans in other words: "what's lined up for next week", "anything on the agenda for the seminar hall".
 _SCHEDULE_PHRASES = ("lined up", "on the agenda", "in the pipeline", "queued up", "set up to", "in the queue",
                      "planned for", "programmed")
