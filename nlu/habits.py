@@ -10,7 +10,7 @@ from __future__ import annotations
 
 # Who does it: people, told of, never the bot.
 _DOERS = frozenset("someone somebody people everyone everybody nobody he she they students staff kids cleaners "
-                   "guards somebody's".split())
+                   "guards juniors seniors we you i".split())
 _KEEPS = frozenset({"keeps", "kept", "keep"})
 _ALWAYS = frozenset({"always", "constantly", "repeatedly", "often", "usually", "never"})
 # Switch verbs of a habit: a gerund after "keeps", a third-person form after "always".
@@ -18,14 +18,17 @@ _GERUNDS = frozenset({"switching", "turning", "shutting", "leaving", "putting", 
 _THIRD = frozenset({"switches", "turns", "shuts", "leaves", "puts", "powers", "kills", "switch", "turn", "shut",
                     "leave", "put"})
 _ORDER_WORDS = frozenset({"switch", "turn", "shut", "power", "kill", "on", "off"})
+# Words a habit's subject never is: an order's opening ("please always switch off ...") or a link.
+_NOT_SUBJECTS = frozenset({"please", "pls", "plz", "and", "then", "just", "so", "to", "kindly", "do"})
+_ONE_DOER = frozenset({"he", "she", "someone", "somebody"})
 _ASKED_OF = frozenset({"can", "could", "will", "would", "sure", "ensure", "please", "let", "dont", "stop", "make"})
 
 
 def habit_told(toks: list[str]) -> bool:
     """Whether the message tells of a doer's habit of switching ("someone keeps switching off the fans", "the
-    students always leave the lights on", "they kept turning the AC off") with nothing asked of them before it."""
-    for i, tok in enumerate(toks):
-        if tok not in _DOERS or i + 2 >= len(toks):
+    juniors always leave the projector on", "they kept turning the AC off") with nothing asked of them before it."""
+    for i, tok in enumerate(toks[:-2]):
+        if not tok.isalpha() or tok in _NOT_SUBJECTS:
             continue
         if set(toks[max(0, i - 3):i]) & _ASKED_OF:
             continue  # "can someone keep switching ...", "make sure nobody keeps turning it on": asked
@@ -34,11 +37,10 @@ def habit_told(toks: list[str]) -> bool:
         verb, after = toks[i + 1], toks[i + 2]
         if verb in _KEEPS and after == "on" and i + 3 < len(toks):
             after = toks[i + 3]  # "keeps on switching off"
-        if verb in _KEEPS - {"keep"} and after in _GERUNDS:
-            return True
-        if verb == "keep" and tok not in ("he", "she", "someone", "somebody") and after in _GERUNDS:
+        if verb in ("keeps", "kept") and after in _GERUNDS:
+            return True  # a third person's (or a past) habit: "the peon keeps switching ..."
+        if verb == "keep" and tok in _DOERS and tok not in _ONE_DOER and after in _GERUNDS:
             return True  # "people keep switching the fans on"
-        if verb in _ALWAYS and after in _THIRD and (after.endswith("s") or tok in ("people", "they", "students",
-                                                                                  "staff", "kids", "cleaners")):
-            return True
+        if verb in _ALWAYS and after in _THIRD:
+            return True  # "the juniors always leave the projector on", "someone always switches off the AC"
     return False

@@ -2636,8 +2636,10 @@ def _events_as_time(f: _Facts) -> set[str]:
     the exam" (refused as a message about the exam)."""
     if not f.has_place:
         return set()
-    return {t for i, t in enumerate(f.toks) if t in _EVENTS and set(f.toks[max(0, i - 3):i]) & _EVENT_TIMES} \
-        - {t for i, t in enumerate(f.toks) if t in _EVENTS and not set(f.toks[max(0, i - 3):i]) & _EVENT_TIMES}
+    # "power up lab 1 for the exam": an event after the place's "for" is the order's purpose, no topic either.
+    as_time = {i for i, t in enumerate(f.toks) if t in _EVENTS
+               and (set(f.toks[max(0, i - 3):i]) & _EVENT_TIMES or _for_a_purpose(f, i))}
+    return {f.toks[i] for i in as_time} - {t for i, t in enumerate(f.toks) if t in _EVENTS and i not in as_time}
 
 
 def _events_asked(f: _Facts) -> set[str]:
