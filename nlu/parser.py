@@ -2596,7 +2596,11 @@ def _all_of_help(f: _Facts) -> bool:
     every switch and refused the help asked for)."""
     if f.types or f.switch_mentions or not f.everything:
         return False
-    return any(t == "all" and set(f.toks[i + 1:i + 3]) & lx.HELP_WORDS for i, t in enumerate(f.toks))
+    for i, t in enumerate(f.toks[:-1]):  # "all (the) commands"; "that is all for help" is chat
+        k = i + 2 if f.toks[i + 1] == "the" else i + 1
+        if t == "all" and k < len(f.toks) and f.toks[k] in lx.HELP_WORDS:
+            return True
+    return False
 
 
 def _asks_help(f: _Facts) -> bool:
