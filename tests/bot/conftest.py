@@ -31,6 +31,7 @@ from store.campus import load_campus_file
 from store.db import get_engine, session_scope, upgrade
 from store.registry import sync_campus
 from tests.bot.fake_bot_api import Call, FakeBotApi
+from tests.conftest import until  # noqa: F401  (the bot tests import it from here)
 
 if TYPE_CHECKING:  # imported where used, so these fixtures load on code without it
     from bot.scheduler import ScheduleRunner
@@ -207,16 +208,6 @@ def history_store(folder: Path, campus, now: dt.datetime, weeks: int = 2) -> str
         insert_frame(session, history)
     return url
 
-
-
-async def until(predicate, what: str, timeout: float = 20.0) -> None:
-    """Wait for `predicate()` on the running loop: a loaded machine is slower, never wrong, so no fixed sleep."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
-        await asyncio.sleep(0.05)
 
 @dataclass
 class Harness:
