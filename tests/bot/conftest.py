@@ -209,6 +209,22 @@ def history_store(folder: Path, campus, now: dt.datetime, weeks: int = 2) -> str
     return url
 
 
+def pending_runs(h: Harness) -> list[tuple[tuple[str, ...], dt.datetime, bool]]:
+    """The scheduled actions still to run: (switch ids, run time on the campus clock, on)."""
+    from bot import records
+
+    return [(p.switch_ids, p.run_at.astimezone(h.conversation.tz), p.on)
+            for p in records.actions_with_status(h.db_url, "pending")]
+
+
+def campus_clock_at(h: Harness, hour: int) -> dt.datetime:
+    """Fix the conversation's clock at `hour`:00 today on campus (the runner keeps real time) and return it: "7 am"
+    has then passed and "tomorrow" stays one day, whenever the test runs."""
+    fixed = dt.datetime.now(h.conversation.tz).replace(hour=hour, minute=0, second=0, microsecond=0)
+    h.conversation.clock = lambda: fixed.astimezone(dt.timezone.utc)
+    return fixed
+
+
 @dataclass
 class Harness:
     """Everything an end-to-end test touches."""
