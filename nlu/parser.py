@@ -919,6 +919,8 @@ class Parser:
         """Words the parser knows nothing of (no lexicon, registry or common English word): often the thing a
         message is really about ("photocopier", "geyser")."""
         return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)
+                and i not in f.mentioned  # "ac": a device's name, though too short for the spelling fixer's words
+                and t not in _HINDI_OF  # "canteen ka AC": Hindi's "of", no strange thing (text-left6)
                 and t not in _CORRECTION_WORDS  # "lab 2, typo": a word of correcting, no strange thing
                 and t not in FILLED_PAUSES]  # "er could you turn that on": a pause (it was refused as a thing)
 
@@ -3109,6 +3111,7 @@ def _own_words(toks: list[str], others: list[int]) -> set[str]:
             and toks[i - 1].isalpha()}
 
 
+_HINDI_OF = frozenset({"ka", "ke", "ki"})
 # Hindi words of a state or of looking that a question about a place may hold ("band hai na", "dekho ... on hai").
 _HINDI_STATE_LOOK = frozenset({"band", "bandh", "chalu", "dekho", "dekh", "zara"})
 # What may stand before a place said first in a Hindi question: the "is" the Hinglish reader put up front, a look.
