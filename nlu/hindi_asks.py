@@ -3,8 +3,10 @@
 "102 mein fan on hai?" switched the fans of room 102 on, and "canteen AC on hai kya check karo" was read as the order
 "AC on" (twenty-third pass): "X on hai" (X is on) states or asks a state, never orders one, and "check karo" /
 "bata do" after a question asks that question to be answered. Both are said as the question the Hinglish reader
-already knows ("kya X on hai"). A state said before an order of its own ("fan on hai, band kar do": the fan is
-on, switch it off) is dropped: it switched the fans on. Pure: tokens in, tokens out; called before `nlu.hinglish.as_english`.
+already knows ("kya X on hai"). A tag question ("light band hai na": it is off, isn't it?) asks it too (text-left6:
+it was out of scope), and "dekh lo" (take a look) is a request to check. A state said before an order of its own
+("fan on hai, band kar do": the fan is on, switch it off) is dropped: it switched the fans on. Pure: tokens in, tokens
+out; called before `nlu.hinglish.as_english`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ _ANSWERS = frozenset({"nahi", "nahin", "nai", "nhi", "on", "off", "band", "chalu
 # Words of a request to answer it: "check karo", "zara dekh ke batao", "bata do please", "confirm kar do".
 _TELL = frozenset({"check", "dekho", "dekh", "dekhke", "bata", "batao", "batana", "bataiye", "bolo", "confirm",
                    "karo", "kar", "kro", "kardo", "krdo", "do", "dena", "ke", "kar", "zara", "please", "pls", "plz",
-                   "mujhe", "jaldi", "yaar", "bhai", "sir"})
+                   "mujhe", "jaldi", "yaar", "bhai", "sir", "lo", "lena", "lijiye", "lijie"})  # "dekh lo": take a look
 _TELLS = frozenset({"check", "dekho", "dekh", "dekhke", "bata", "batao", "batana", "bataiye", "bolo", "confirm"})
 # Words that make the message an order of its own ("band kar do" after "on hai"): no question is read then.
 _ORDERS = frozenset({"karo", "kar", "kro", "kardo", "krdo", "karde", "kijiye", "karein", "karna", "dena", "dijiye",
@@ -38,6 +40,8 @@ def as_asked(toks: list[str]) -> list[str]:
             elif toks[end:end + 1] and toks[end] in _OR and toks[end + 1:end + 2] and toks[end + 1] in _ANSWERS:
                 end += 2
             tail = toks[end:]
+            if not tail and toks[end - 1] == "na" and "kya" not in toks and not _ORDERS & set(toks):
+                return ["kya", *toks[:i + 1]]  # "light band hai na" (it is off, isn't it): asked as "kya ... hai"
             if tail and set(tail) <= _TELL and _TELLS & set(tail) and not _ORDERS & set(toks[:i]):
                 return toks[:end]  # "... on hai kya check karo": the question
             if _STATES & set(tail) and _ORDERS & set(tail):

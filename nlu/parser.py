@@ -32,6 +32,7 @@ from nlu.exclusions import MARKER_WORDS, excepted_switches, find_exclusion
 from nlu.gazetteer import Gazetteer, Mention
 from nlu.hesitation import FILLED_PAUSES, find_hesitation, hesitation_question
 from nlu.habits import habit_told
+from nlu.described_places import WORDS as DESCRIPTION_WORDS, described_place
 from nlu.hindi_asks import as_asked
 from nlu.hinglish import ORDER_ENDS as _HINDI_ORDER_ENDS, as_english
 from nlu.place_swaps import swapped_place
@@ -424,6 +425,7 @@ class _Facts:
     pronoun: bool = False
     corrections: int = 0
     unknown_places: list[str] = field(default_factory=list)  # places named that the campus does not have
+    described: str | None = None  # a room said by a description that fits several ("the first floor lab")
     asked: bool = False  # the message ends with a question mark
     clause_starts: frozenset[int] = frozenset()  # token indices where a clause after the first begins
     mentioned: set[int] = field(default_factory=set)  # token indices inside a registry or lexicon name
@@ -481,7 +483,8 @@ class Parser:
                  | _ENERGY_VERBS | _EVENTS | {"vending", "shed", "ensure", "online", "responding", "instead", "rather",
                                                  "needful", "lined", "agenda", "pipeline", "queued", "programmed",
                                                  "till", "heat"}  # "till 5 pm" was "still", "heat my lunch" "heater"
-                 | _OTHER_OFFICES | _MAIL_WORDS | ACTIVITY_WORDS)  # "I'm showing a simulation": no "estimation"
+                 | _OTHER_OFFICES | _MAIL_WORDS | ACTIVITY_WORDS  # "I'm showing a simulation": no "estimation"
+                 | DESCRIPTION_WORDS)  # "the ground floor lab" was "the around floor lab"
         self.spell = SpellFixer(cue_words, known, preferred=self.gaz.words)
 
     # ------------------------------------------------------------------------------------------------ entry point
@@ -892,6 +895,12 @@ class Parser:
         self._bare_numbers(facts, covered)
         self._unknown_places(facts, covered | times.used)
         self._other_places(facts, covered)
+        if not (facts.rooms or facts.buildings or facts.ambiguous_rooms or facts.unknown_places or facts.everywhere):
+            span = described_place(toks, covered | times.used)
+            if span is not None:  # asked which room (`_resolve_rooms`); a place to the judge, as "lab 2" is
+                facts.described = " ".join(["the", *toks[span[0]:span[1]]])
+                facts.masks.update((k, PLACE) for k in range(*span))
+                covered.update(range(*span))  # no cue words: "and the lights in the first floor lab" follows up
         facts.cues = {t for i, t in enumerate(toks) if i not in covered}
         if "left" in facts.cues and all(_departed(toks, i, facts.clause_starts) for i, t in enumerate(toks) if t == "left"):
             facts.cues.discard("left")  # "..., the students left": people went, no "is anything left on?"
@@ -922,6 +931,8 @@ class Parser:
         """Words the parser knows nothing of (no lexicon, registry or common English word): often the thing a
         message is really about ("photocopier", "geyser")."""
         return [t for i, t in enumerate(f.toks) if i not in f.masks and t.isalpha() and not self.spell.knows(t)
+                and i not in f.mentioned  # "ac": a device's name, though too short for the spelling fixer's words
+                and t not in _HINDI_OF  # "canteen ka AC": Hindi's "of", no strange thing (text-left6)
                 and t not in _CORRECTION_WORDS  # "lab 2, typo": a word of correcting, no strange thing
                 and t not in FILLED_PAUSES]  # "er could you turn that on": a pause (it was refused as a thing)
 
@@ -1142,6 +1153,7 @@ class Parser:
         strange = [w for w in self._strange_words(facts) if w not in _OTHER_PLACES and w not in _PLACE_TAILS
                    and w not in _OFFICE_TAILS and w not in _LOOK_ASKED
                    and w not in ("ka", "ke", "ki") and w not in _HINDI_ORDER_ENDS  # Hindi's "of", "karo": no thing
+                   and w not in _HINDI_STATE_LOOK  # "hostel ki lights band hai na": a state asked, no thing
                    and not (w in self.gaz.words and w in _DEVICE_WORDS)  # "the AC in the library annexe"
                    and w not in _own_words(toks, others)]  # "in the mechanical workshop": the place's own word
         # An energy question whose subject is such a place ("how much energy did the canteen use"): asked back too.
@@ -1177,6 +1189,7 @@ class Parser:
                     or (energy and toks[max(0, lead - 2):lead] in [[v, "the"] for v in _ASKED_SUBJECT])
                     or (forecast and (toks[lead - 1:lead] == ["for"] or toks[max(0, lead - 2):lead] == ["for", "the"]))
                     or toks[end_of(i):end_of(i) + 1] in (["ka"], ["ke"], ["ki"])  # Hindi "canteen ka AC": of it
+                    or _hindi_place_first(toks, lead, end_of(i), facts.mentioned)
                     or (toks[i - 1:i] == ["the"] and after in facts.mentioned)):  # "the hostel mess lights"
                 end = i + 2 if toks[i + 1:i + 2] and toks[i + 1] in tails else i + 1
                 _add(facts.unknown_places, f"the {' '.join(toks[lead:end])}")
@@ -1272,7 +1285,8 @@ class Parser:
                 for i, t in enumerate(f.toks)) \
                 and (cues & (lx.CANCEL_WORDS | lx.SCHEDULE_WORDS | _MOVE_WORDS) or times.moments):
             return "unknown", None, None  # "cancel my 3 pm class", "reschedule the meeting to 4": people's plans
-        if "status" in cues and not (f.has_device or f.has_place or f.pronoun or f.unknown_places) and any(
+        if "status" in cues and not (f.has_device or f.has_place or f.pronoun or f.unknown_places
+                                     or f.described) and any(
                 t == "status" and f.toks[i + 1:i + 2] == ["of"] and _thing_after(f, i + 2) for i, t in enumerate(f.toks)):
             return "unknown", None, None  # "status of the fee reimbursement": not a switch's status
         if not (f.has_device or f.has_place or f.unknown_places) and (times.period or times.moments) \
@@ -1904,6 +1918,10 @@ class Parser:
             return [r.id for b in f.buildings for r in self.gaz.rooms_by_building.get(b, ())], None, False
         if f.everywhere:
             return [r.id for r in self.vocab.rooms], None, False
+        if f.described:
+            # "the first floor lab": the campus records no floors, so it may be any lab; asked, never the user's
+            # room or the last command's (text-left6: those were switched), and a question never the whole campus
+            return [], _Question(f"Which room do you mean by {f.described}?", AskReason.WHICH_ROOM), False
         if not allow_context:
             return [], None, False
         if f.here and len(context.user_rooms) == 1:
@@ -2162,7 +2180,11 @@ class Parser:
         day = None
         if timing:  # never act now on a command meant for another time
             clarification, confidence = timing[0], 0.5
-            if times.duration is not None:  # the answer alone would lose "for an hour": ask for both
+            if times.duration is not None and times.when is not None and clarification.reason in _KEEPS_LENGTH:
+                # "at 7 am for an hour" at 10:00: the length is kept with the question, so that the answer ("yes",
+                # "tomorrow", "at 11") runs for it too (`_tomorrow_if_yes`); the question says it (text-left6)
+                until = times.when + times.duration
+            elif times.duration is not None:  # the answer alone would lose "for an hour": ask for both
                 clarification = _Question(f"{clarification.text} Say how long with it, e.g. \"at 9 am for an hour\".",
                                           clarification.reason)
             if times.day_only and times.period is not None and times.period.end > now:
@@ -3160,6 +3182,21 @@ def _own_words(toks: list[str], others: list[int]) -> set[str]:
             and toks[i - 1].isalpha()}
 
 
+_HINDI_OF = frozenset({"ka", "ke", "ki"})
+# Hindi words of a state or of looking that a question about a place may hold ("band hai na", "dekho ... on hai").
+_HINDI_STATE_LOOK = frozenset({"band", "bandh", "chalu", "dekho", "dekh", "zara"})
+# What may stand before a place said first in a Hindi question: the "is" the Hinglish reader put up front, a look.
+_HINDI_OPENERS = frozenset({"is", "are", "dekho", "dekh", "zara", "check"})
+
+
+def _hindi_place_first(toks: list[str], lead: int, end: int, mentioned: set[int]) -> bool:
+    """A place said first, Hindi's way, with the device right after it or after its "mein" (read "in"): "canteen AC on
+    hai kya", "dekho canteen mein AC on hai" (text-left6: answered for every AC on campus, no place asked back)."""
+    if not set(toks[:lead]) <= _HINDI_OPENERS:
+        return False
+    return end in mentioned or (toks[end:end + 1] == ["in"] and end + 1 in mentioned)
+
+
 def _other_place_at(toks: list[str], i: int) -> bool:
     """A kind of place the campus lacks starts at `i`: "hostel", "canteen", or another office's word before an office
     head ("exam cell", "sports complex"; "exam" alone, "before the exam", is no place)."""
@@ -3665,11 +3702,20 @@ def _period_only(f: _Facts, times: TimeInfo) -> bool:
                 for t in rest)  # "how much?"
 
 
+# Questions about a moment already passed that keep the length said with it ("at 7 am for an hour"): the answer, a
+# "yes" included, runs for that length (text-left6: "yes" to "... Should I do it now?" switched on with no end).
+_KEEPS_LENGTH = frozenset({AskReason.PASSED_TODAY, AskReason.TIME_PASSED})
+
+
 def _tomorrow_if_yes(times: TimeInfo, f: _Facts, prev: Command | None) -> TimeInfo:
     """"yes" (or "tomorrow") to "07:00 has already passed today. Should I do it tomorrow at 07:00, ...?": tomorrow at
-    the time asked about; any other answer keeps its own time ("now", "at 11")."""
-    if prev is None or prev.ask_reason != AskReason.PASSED_TODAY or prev.when is None or not _answers_time(prev, f) \
-            or times.when is not None or times.moments or "now" in f.toks:
+    the time asked about; any other answer keeps its own time ("now", "at 11"). A length asked with it ("at 7 am for
+    an hour") goes with every answer that names none of its own (text-left6: the question offered it)."""
+    if prev is None or prev.ask_reason not in _KEEPS_LENGTH or prev.when is None or not _answers_time(prev, f):
+        return times
+    if prev.until is not None and times.duration is None:
+        times = dataclasses.replace(times, duration=prev.until - prev.when)
+    if prev.ask_reason != AskReason.PASSED_TODAY or times.when is not None or times.moments or "now" in f.toks:
         return times
     tomorrow = prev.when + dt.timedelta(days=1)
     if f.cues & _YES_WORDS or (times.day_only and times.period is not None
@@ -3758,11 +3804,12 @@ def _timing_question(times: TimeInfo, now: dt.datetime) -> tuple[_Question, bool
         return _Question(f"{times.bad_clock} is not a time of day. At what time?", AskReason.NOT_A_TIME), False
     if times.unplaced and when is None and times.duration is None:
         return _Question(f"In {times.unplaced}, or for {times.unplaced}?", AskReason.IN_OR_FOR), False
-    if when is not None and when == times.passed_today and times.duration is None:
-        return _Question(f"{when:%H:%M} has already passed today. Should I do it tomorrow at {when:%H:%M}, or at what "
-                         "time?", AskReason.PASSED_TODAY), False
+    length = f" {_for_length(times.duration)}" if times.duration is not None else ""
+    if when is not None and when == times.passed_today:
+        return _Question(f"{when:%H:%M} has already passed today. Should I do it tomorrow at {when:%H:%M}{length}, or "
+                         "at what time?", AskReason.PASSED_TODAY), False
     if when is not None and when < now - dt.timedelta(minutes=1):
-        return _Question(f"{_moment(when, now)} has already passed. Should I do it now, or at what time?",
+        return _Question(f"{_moment(when, now)} has already passed. Should I do it now{length}, or at what time?",
                          AskReason.TIME_PASSED), True
     if when is None and period is not None and period.end <= now:
         return _Question("That day has already passed. Should I do it now, or at what time?",
@@ -3797,6 +3844,14 @@ def _until_only(toks: list[str], times: TimeInfo, now: dt.datetime) -> bool:
 
 
 _NOT_UNTIL = frozenset({"wait", "not", "dont", "only", "after", "then", "hold"})
+
+
+def _for_length(duration: dt.timedelta) -> str:
+    """A duration as said back in a question: "for 1 hour", "for 45 minutes", "for 1 h 30 min"."""
+    hours, minutes = divmod(round(duration.total_seconds() / 60), 60)
+    if not minutes:
+        return f"for {hours} hour{'s' if hours != 1 else ''}"
+    return f"for {minutes} minutes" if not hours else f"for {hours} h {minutes} min"
 
 
 def _two_times(times: TimeInfo) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,19 @@ MINIMAL_CAMPUS = FIXTURES / "minimal_campus.yaml"
 # The minimal campus plus `subdivision: MH` and two closures (lines 6 and 9-11).
 CLOSURES_CAMPUS = FIXTURES / "closures_campus.yaml"
 POSTGRES_ADMIN_URL = os.environ.get("AUTOVOLT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+async def until(predicate: Callable[[], object], what: str, timeout: float = 20.0, *, pause: float = 0.05,
+                blocking: bool = False) -> object:
+    """Wait for `predicate()` to be true on the running loop and return its value: a loaded machine is slower, never
+    wrong, so no fixed sleep. `blocking` runs a predicate that does I/O (a database read) off the loop."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (value := await asyncio.to_thread(predicate) if blocking else predicate()):
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for: {what} ({timeout:.0f} s)")
+        await asyncio.sleep(pause)
+    return value
 
 
 @pytest.fixture

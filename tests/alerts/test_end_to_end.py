@@ -4,7 +4,6 @@ component with its scheduler, and the loopback Bot API server standing in for Te
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections import Counter
 
@@ -22,6 +21,7 @@ from devices.simulator import SimTiming, SimulatedFleet
 from store import models as m
 from store.db import get_engine
 from tests.bot.fake_bot_api import FakeBotApi
+from tests.conftest import until
 
 from .conftest import ADMIN, ADMIN2, FACULTY, OWNER, build_campus, load
 
@@ -53,7 +53,7 @@ class Site:
         assert await fleet_transport.wait_connected(10)
         self.telegram = FakeBotApi()
         await self.telegram.start()
-        await self.until(lambda: all(self.last_seen().values()), "every board heard from")
+        await until(lambda: all(self.last_seen().values()), "every board heard from", 15.0)
 
     def last_seen(self) -> dict:
         with Session(get_engine(self.url)) as session:
@@ -63,13 +63,6 @@ class Site:
         api = BotApi(self.telegram.token, self.telegram.base_url)
         return AlertService(self.url, config=CONFIG, api=api,
                             options=AlertOptions(only=frozenset({"offline", "notify"})))
-
-    async def until(self, condition, what: str, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for: {what}")
-            await asyncio.sleep(0.05)
 
     def messages(self, containing: str) -> Counter:
         return Counter(c.chat_id for c in self.telegram.sent() if containing in (c.text or ""))
@@ -89,7 +82,7 @@ async def test_offline_board_alerts_owner_and_faculty_once_survives_a_restart_th
     await service.start()
     try:
         await site.fleet.unplug("a-101-panel")
-        await site.until(lambda: site.messages("Board offline") == Counter({OWNER: 1, FACULTY: 1}), "offline alert")
+        await until(lambda: site.messages("Board offline") == Counter({OWNER: 1, FACULTY: 1}), "offline alert", 15.0)
         # A restart in the middle: a new component on the same database while the board is still away.
         await service.stop()
         service = site.alerts()
@@ -97,7 +90,7 @@ async def test_offline_board_alerts_owner_and_faculty_once_survives_a_restart_th
         await asyncio.sleep(2.2)  # two more scans and reminder checks
         assert site.messages("Board offline") == Counter({OWNER: 1, FACULTY: 1})
         site.fleet.boards["a-101-panel"].start()  # power is back
-        await site.until(lambda: site.messages("Back online") == Counter({OWNER: 1, FACULTY: 1}), "back online")
+        await until(lambda: site.messages("Back online") == Counter({OWNER: 1, FACULTY: 1}), "back online", 15.0)
         # The alert's buttons, pressed by the faculty member: the owner is told who acknowledged.
         first = next(c for c in site.telegram.sent(FACULTY) if "Board offline" in (c.text or ""))
         assert [b["callback_data"].split(":")[1] for row in first.buttons for b in row] == ["ack", "s1h", "stm"]
@@ -119,12 +112,12 @@ async def test_sixty_boards_of_one_building_offline_give_each_recipient_one_mess
         for board_id in [b.id for b in campus.boards if b.id.startswith("h-")]:
             await site.fleet.unplug(board_id)
         expected = Counter({OWNER: 1, ADMIN: 1, ADMIN2: 1})
-        await site.until(lambda: site.messages("60 boards in Exam Hall Block are offline") == expected, "group alert")
+        await until(lambda: site.messages("60 boards in Exam Hall Block are offline") == expected, "group alert", 15.0)
         await asyncio.sleep(1.5)
         assert site.messages("offline") == expected  # no singles, no repeats
         for board_id in [b.id for b in campus.boards if b.id.startswith("h-")]:
             site.fleet.boards[board_id].start()
-        await site.until(lambda: site.messages("Boards back online") == expected, "group resolved")
+        await until(lambda: site.messages("Boards back online") == expected, "group resolved", 15.0)
     finally:
         await service.stop()
         await site.stop()
@@ -138,12 +131,12 @@ async def test_acknowledge_button_tells_the_others_who_acknowledged(sqlite_url):
     await service.start()
     try:
         await site.fleet.unplug("a-101-panel")
-        await site.until(lambda: site.messages("Board offline") == Counter({OWNER: 1, FACULTY: 1}), "offline alert")
+        await until(lambda: site.messages("Board offline") == Counter({OWNER: 1, FACULTY: 1}), "offline alert", 15.0)
         call = next(c for c in site.telegram.sent(FACULTY) if "Board offline" in (c.text or ""))
         ack = next(b["callback_data"] for row in call.buttons for b in row if b["callback_data"].startswith("al:ack"))
         outcome = await service.actions.handle(ack, FACULTY)
         assert outcome.ok
-        await site.until(lambda: site.messages("Dr. Meera acknowledged") == Counter({OWNER: 1}), "ack notice")
+        await until(lambda: site.messages("Dr. Meera acknowledged") == Counter({OWNER: 1}), "ack notice", 15.0)
         again = await service.actions.handle(ack, OWNER)
         assert not again.ok and "Already acknowledged by Dr. Meera" in again.text
     finally:

@@ -31,6 +31,7 @@ from store.campus import load_campus_file
 from store.db import get_engine, session_scope, upgrade
 from store.registry import sync_campus
 from tests.bot.fake_bot_api import Call, FakeBotApi
+from tests.conftest import until  # noqa: F401  (the bot tests import it from here)
 
 if TYPE_CHECKING:  # imported where used, so these fixtures load on code without it
     from bot.scheduler import ScheduleRunner
@@ -208,15 +209,21 @@ def history_store(folder: Path, campus, now: dt.datetime, weeks: int = 2) -> str
     return url
 
 
+def pending_runs(h: Harness) -> list[tuple[tuple[str, ...], dt.datetime, bool]]:
+    """The scheduled actions still to run: (switch ids, run time on the campus clock, on)."""
+    from bot import records
 
-async def until(predicate, what: str, timeout: float = 20.0) -> None:
-    """Wait for `predicate()` on the running loop: a loaded machine is slower, never wrong, so no fixed sleep."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
-        await asyncio.sleep(0.05)
+    return [(p.switch_ids, p.run_at.astimezone(h.conversation.tz), p.on)
+            for p in records.actions_with_status(h.db_url, "pending")]
+
+
+def campus_clock_at(h: Harness, hour: int) -> dt.datetime:
+    """Fix the conversation's clock at `hour`:00 today on campus (the runner keeps real time) and return it: "7 am"
+    has then passed and "tomorrow" stays one day, whenever the test runs."""
+    fixed = dt.datetime.now(h.conversation.tz).replace(hour=hour, minute=0, second=0, microsecond=0)
+    h.conversation.clock = lambda: fixed.astimezone(dt.timezone.utc)
+    return fixed
+
 
 @dataclass
 class Harness:

@@ -4,7 +4,6 @@ the first command switched is never switched back unasked: the reply names it an
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from bot import records
 from store import models as m
 from store.db import session_scope
+from tests.bot.conftest import campus_clock_at
 
 FACULTY = 2001  # Dr. Meera Iyer: cr-101, cr-102
 # "in 20 minutes" said shortly before midnight on campus is "tomorrow at 00:10": the reply says so.
@@ -111,8 +111,7 @@ async def test_a_correction_of_a_question_or_of_nothing_offers_nothing(harness):
 
 async def test_a_timed_first_command_is_cancelled_not_left_to_run(harness):
     # The campus clock fixed at 10:00 today: "tomorrow" stays one day for both messages, even across midnight.
-    ten = dt.datetime.now(harness.conversation.tz).replace(hour=10, minute=0, second=0, microsecond=0)
-    harness.conversation.clock = lambda: ten.astimezone(dt.timezone.utc)
+    campus_clock_at(harness, 10)
     first = await harness.say(FACULTY, "turn off the lights in classroom 101 tomorrow at 5 pm")
     assert first.text.startswith("Scheduled:"), first.text
     fixed = await harness.say(FACULTY, "make that 6 pm")

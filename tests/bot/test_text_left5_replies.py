@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from bot import records
+from tests.bot.conftest import campus_clock_at, pending_runs
 
 FACULTY = 2001  # Dr. Meera Iyer: cr-101, cr-102
 
@@ -19,17 +19,8 @@ def speech():
     return None
 
 
-def pending_runs(h):
-    return [(p.switch_ids, p.run_at.astimezone(h.conversation.tz), p.on)
-            for p in records.actions_with_status(h.db_url, "pending")]
-
-
 async def test_a_passed_clock_time_is_asked_and_yes_schedules_tomorrow(harness):
-    tz = harness.conversation.tz
-    # The campus clock at 10:00 today, so that 7 am has passed whenever the test runs (the runner keeps real time:
-    # tomorrow's 07:00 on it is still ahead).
-    ten = dt.datetime.now(tz).replace(hour=10, minute=0, second=0, microsecond=0)
-    harness.conversation.clock = lambda: ten.astimezone(dt.timezone.utc)
+    ten = campus_clock_at(harness, 10)  # 7 am has passed; tomorrow's 07:00 is still ahead on the runner's clock
     await harness.gateway.switch(["cr-101-fans"], True)
     asked = await harness.say(FACULTY, "switch off the fans in classroom 101 at 7 am")
     assert "07:00 has already passed today" in asked.text and "tomorrow at 07:00" in asked.text, asked.text

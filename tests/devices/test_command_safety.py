@@ -13,16 +13,9 @@ from devices.gateway import Gateway
 from devices.model import Outcome
 from devices.mqtt import Backoff, MqttConfig, MqttTransport
 from devices.simulator import QUIET_TIMING, SimulatedFleet
+from tests.conftest import until
 
 pytestmark = pytest.mark.broker
-
-
-async def until(predicate, attempts: int = 200, pause: float = 0.05) -> bool:
-    for _ in range(attempts):
-        if predicate():
-            return True
-        await asyncio.sleep(pause)
-    return predicate()
 
 
 async def started(campus, prefix, broker, *, gateway_backoff: Backoff, confirm_timeout_s: float = 1.0):
@@ -47,7 +40,7 @@ async def test_a_command_while_the_broker_is_down_is_refused_and_never_carried_o
     try:
         assert (await gateway.switch(["cr-101-fans"], True))[0].outcome is Outcome.CONFIRMED
         broker.stop()
-        assert await until(lambda: not gateway.transport.connected)
+        await until(lambda: not gateway.transport.connected, "the gateway sees the broker gone", 10.0)
         sent_before = gateway.stats.commands_sent
         results = await gateway.switch(["cr-101-ac", "cr-101-lights"], True)
         assert [r.outcome for r in results] == [Outcome.UNREACHABLE, Outcome.UNREACHABLE]
@@ -80,7 +73,7 @@ async def test_a_command_the_broker_delivers_after_the_window_is_reported_as_lat
         finally:
             os.kill(broker.process.pid, signal.SIGCONT)
         assert result.outcome is Outcome.UNCONFIRMED
-        assert await until(lambda: bool(late))
+        await until(lambda: bool(late), "the late application reported", 10.0)
         assert late[0].switch_id == "cr-101-projector" and late[0].on is True and late[0].late_by_s > 0
         assert gateway.stats.late_confirmations == 1
     finally:
@@ -117,11 +110,11 @@ async def test_the_user_hears_of_a_late_switch_and_of_an_unreachable_network(cam
         finally:
             os.kill(broker.process.pid, signal.SIGCONT)
         assert "not switched on" in reply.text and reply.outcome == "failed"
-        assert await until(lambda: bool(told))
+        await until(lambda: bool(told), "the board told of the command", 10.0)
         chat_id, text = told[0]
         assert chat_id == 77003 and "switched on after all" in text
         broker.stop()
-        assert await until(lambda: not gateway.transport.connected)
+        await until(lambda: not gateway.transport.connected, "the gateway sees the broker gone", 10.0)
         reply = await conversation.on_text(who, "turn off the lights in lab 3")
         assert "not switched off: the device network is unreachable" in reply.text
         assert audit.flush()
@@ -159,7 +152,7 @@ async def test_a_command_stuck_on_the_way_to_a_frozen_broker_is_withdrawn_at_the
             os.kill(broker.process.pid, signal.SIGCONT)
         assert result.outcome is Outcome.UNCONFIRMED
         assert transport.withdrawn == 1  # the link was reset: the command cannot arrive later
-        assert await until(lambda: transport.reconnects >= 1 and transport.connected)
+        await until(lambda: transport.reconnects >= 1 and transport.connected, "the transport reconnected", 10.0)
         assert await fleet.transport.wait_connected(10)
         # Once a later command is confirmed on the new connection, the withdrawn one would have arrived before it.
         assert (await gateway.switch(["cr-101-fans"], True))[0].outcome is Outcome.CONFIRMED

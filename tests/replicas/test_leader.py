@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from autovolt.leader import Leadership, ReplicaRefused
-from tests.conftest import ROOT
+from tests.conftest import ROOT, until
 from tests.service.test_whole_service import free_port
 
 TAKEOVER_BOUND_S = 30.0  # the issue's own requirement; the check interval here makes it a few seconds
@@ -34,13 +34,6 @@ class Duty:
         self.running = False
 
 
-async def until(predicate, timeout: float = TAKEOVER_BOUND_S) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
-
-
 @pytest.mark.postgres
 async def test_one_leader_runs_the_duties_and_another_takes_over_when_it_stops(postgres_url):
     duties = {name: Duty(name) for name in ("a", "b", "c")}
@@ -52,10 +45,11 @@ async def test_one_leader_runs_the_duties_and_another_takes_over_when_it_stops(p
         leaders = [name for name, r in replicas.items() if r.leading]
         assert len(leaders) == 1 and [n for n, d in duties.items() if d.running] == leaders
         first = leaders[0]
-        await until(lambda: all(r.status().leader == first for r in replicas.values()))
+        await until(lambda: all(r.status().leader == first for r in replicas.values()), "every replica names the first leader",
+                    TAKEOVER_BOUND_S)
         await replicas.pop(first).stop()
         assert not duties[first].running
-        await until(lambda: any(r.leading for r in replicas.values()))
+        await until(lambda: any(r.leading for r in replicas.values()), "a replica leads", TAKEOVER_BOUND_S)
         await asyncio.sleep(1.0)
         assert sum(r.leading for r in replicas.values()) == 1
         assert sum(d.running for d in duties.values()) == 1
@@ -75,7 +69,7 @@ async def test_a_leader_killed_with_sigkill_is_replaced(postgres_url):
         assert not follower.leading and follower.status().leader == "doomed"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
-        await until(lambda: follower.leading)
+        await until(lambda: follower.leading, "the follower takes over", TAKEOVER_BOUND_S)
         assert follower.status().leader == "survivor"
     finally:
         if proc.poll() is None:
@@ -154,7 +148,7 @@ async def test_only_the_leader_polls_telegram_and_a_follower_takes_over(postgres
         leader = polling.index(True)
         await elections[leader].stop()
         assert not bots[leader].bot.app.updater.running
-        await until(lambda: bots[1 - leader].bot.app.updater.running)
+        await until(lambda: bots[1 - leader].bot.app.updater.running, "the other bot polls", TAKEOVER_BOUND_S)
         start = len(api.calls)
         api.send_text(2001, "turn off the lights in classroom 101")
         # The new leader's own fleet (each bot here runs its own simulated one) may have the lights off already.

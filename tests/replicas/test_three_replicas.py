@@ -24,7 +24,7 @@ from store.campus import load_campus_file
 from store.db import get_engine, session_scope, upgrade
 from store.registry import sync_campus
 from tests.bot.fake_bot_api import FakeBotApi
-from tests.conftest import DEMO_CAMPUS
+from tests.conftest import DEMO_CAMPUS, until
 from tests.devices.conftest import PrivateBroker
 
 from .cluster import Cluster
@@ -74,16 +74,6 @@ async def stored_in_a_window(campus, config: MqttConfig, url: str, reference_url
     await reference.stop()
     await asyncio.to_thread(writer.close)
     return after - before, await asyncio.to_thread(readings, reference_url) - reference_before
-
-
-async def wait_until(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await asyncio.to_thread(predicate)
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"{what}: not within {timeout:.0f} s"
-        await asyncio.sleep(0.5)
 
 
 async def test_three_replicas_store_once_confirm_every_command_and_survive_kill_9(postgres_url, tmp_path,
@@ -142,7 +132,7 @@ async def test_three_replicas_store_once_confirm_every_command_and_survive_kill_
         await asyncio.sleep(1.0)
         killed_at = time.monotonic()
         next(r for r in replicas if r.name == leader).kill()
-        new = await wait_until(cluster.leaders, NEW_LEADER_BOUND_S + 10, "a new leader")
+        new = await until(cluster.leaders, "a new leader", NEW_LEADER_BOUND_S + 10, pause=0.5, blocking=True)
         assert len(new) == 1 and new[0] != leader
         assert time.monotonic() - killed_at <= NEW_LEADER_BOUND_S + 10  # polled every 0.5 s, bound generous
         # The silent board is alerted (alone, or in its building's open "boards offline" alert).
@@ -151,14 +141,14 @@ async def test_three_replicas_store_once_confirm_every_command_and_survive_kill_
                 firing = session.execute(select(m.Alert.board_id, m.Alert.detail)
                                          .where(m.Alert.status == "firing", m.Alert.type.like("%offline%"))).all()
             return any(board == "lab-2-panel" or "lab-2-panel" in json.dumps(detail) for board, detail in firing)
-        await wait_until(board_alerted, 90, "the silent board's offline alert")
+        await until(board_alerted, "the silent board's offline alert", 90, pause=0.5, blocking=True)
 
         # No alert lost or doubled: the outbox empties, and Telegram got each sent row exactly once.
         def drained() -> bool:
             with session_scope(postgres_url) as session:
                 return not session.scalar(select(func.count()).select_from(m.Delivery)
                                           .where(m.Delivery.status.in_(("pending", "sending"))))
-        await wait_until(drained, 90, "the outbox drains (a killed sender's lease is 30 s)")
+        await until(drained, "the outbox drains (a killed sender's lease is 30 s)", 90, pause=0.5, blocking=True)
         with session_scope(postgres_url) as session:
             rows = Counter(session.execute(select(m.Delivery.chat_id, m.Delivery.text)
                                            .where(m.Delivery.status == "sent")).all())
@@ -180,7 +170,7 @@ async def test_three_replicas_store_once_confirm_every_command_and_survive_kill_
         slow.handle_command = late
         telegram.send_text(FACULTY, "turn on the fans in classroom 102")
         assert await asyncio.to_thread(waiting.post_update, telegram._updates[-1]) == 200
-        await wait_until(lambda: received, 10, "the command reaches the board")
+        await until(lambda: received, "the command reaches the board", 10, pause=0.5, blocking=True)
         waiting.kill()
         await asyncio.sleep(3.0)
         assert len(received) == 1 and slow.relays[17] is True  # carried out once, not lost at the board
