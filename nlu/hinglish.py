@@ -29,6 +29,7 @@ _PUT_OUT = frozenset({"bujha", "bujhao", "bujhado", "bujhaa"})
 _LIGHT_UP = frozenset({"jala", "jalao", "jalado", "jalaa"})  # "batti jala do": light them
 _RUN = frozenset({"chala", "chalao", "chalado", "chalaa"})  # "pankhe chala do": set the fans running
 _WEEKS = {"is": "this", "iss": "this", "pichle": "last", "pichhle": "last", "agle": "next", "agla": "next"}
+_FORESEEN = frozenset({"expected", "forecast", "predicted", "prediction", "projected", "estimated"})
 # "chal raha hai": is running (on).
 _RUNNING = frozenset({"raha", "rahi", "rahe"})
 # Hindi words only a Hinglish message has: "kal" is read only beside one of them.
@@ -105,7 +106,8 @@ def as_english(toks: list[str]) -> list[str]:
         # sakte ho", what all can you do, is no state asked)
     order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"] or toks[-1:] in (["bujha"], ["bujhao"], ["jala"], ["jalao"])
     past = bool(set(toks) & _PAST)
-    future = bool(set(toks) & _FUTURE)
+    # "kal ka expected usage batao": a forecast word asks what will be, so "kal" is tomorrow (spoken part 15: lost).
+    future = bool(set(toks) & (_FUTURE | _FORESEEN))
     out: list[str] = []
     pending, skip, until = "", -1, -1  # a part of the day waiting for its clock time; a word (words) already said
     for i, t in enumerate(toks):

@@ -106,3 +106,15 @@ def test_a_little_later_on_real_audio_asks_when(notes, demo_vocab) -> None:
     assert "later" in result.transcript.text, result.transcript.text
     assert result.verdict != ACT and result.command.when is None, result
     assert result.command.needs_time, result.command
+
+
+@pytest.mark.parametrize("text", ["lab 1 ka kal ka predicted usage batao", "staff room ka kal ka forecast dikhao"])
+def test_hindi_kal_in_a_forecast_is_tomorrow(parser, text: str) -> None:
+    # "kal ka expected usage batao block A ka" forecast no day: "kal" was read only beside an order or a tense.
+    c = parser.parse(text, now=NOW)
+    assert c.intent == "forecast_query" and c.period and c.period.start.date() == dt.date(2026, 11, 27), c
+
+
+def test_hindi_kal_in_a_past_question_stays_yesterday(parser) -> None:
+    c = parser.parse("kal lab 2 ki kitni bijli use hui", now=NOW)
+    assert c.intent == "energy_query" and c.period.start.date() == dt.date(2026, 11, 25), c
