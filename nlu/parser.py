@@ -320,7 +320,8 @@ _SELVES = frozenset({"i", "ill", "im", "ive", "we", "well", "were", "weve", "id"
 def _later_said(toks: list[str]) -> bool:
     """A bare "later" of the order ("switch the projector off later", voice-kinds16: it switched at once); with "now"
     said the caller has returned already ("on now, off later" is the other order's)."""
-    return any(t == "later" and not _SELVES & set(toks[max(0, k - 4):k]) for k, t in enumerate(toks))
+    return any(t == "later" and not _SELVES & set(toks[max(0, k - 4):k]) and toks[k - 1:k] not in (["not"], ["than"])
+               for k, t in enumerate(toks))  # "on this minute, not later", "now rather than later": now
 
 
 def _event_time(toks: list[str]) -> bool:

@@ -38,6 +38,7 @@ def test_a_time_only_the_sender_knows_asks_when(parser, text: str, switch: str) 
     "turn off the lights in room 101, I'll lock up later",
     "switch on the fans in lab 2 now, we can turn them off later",
     "lights off in room 202 right now, not later",
+    "switch the fans in lab 1 on this minute, not later",
 ])
 def test_a_later_of_the_sender_or_after_now_keeps_the_order_now(parser, text: str) -> None:
     c = parser.parse(text, now=NOW)
