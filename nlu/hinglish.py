@@ -31,6 +31,7 @@ _PUT_OUT = frozenset({"bujha", "bujhao", "bujhado", "bujhaa"})
 _LIGHT_UP = frozenset({"jala", "jalao", "jalado", "jalaa"})  # "batti jala do": light them
 _RUN = frozenset({"chala", "chalao", "chalado", "chalaa"})  # "pankhe chala do": set the fans running
 _WEEKS = {"is": "this", "iss": "this", "pichle": "last", "pichhle": "last", "agle": "next", "agla": "next"}
+_FORESEEN = frozenset({"expected", "forecast", "predicted", "prediction", "projected", "estimated"})
 # "chal raha hai": is running (on).
 _RUNNING = frozenset({"raha", "rahi", "rahe"})
 # Hindi words only a Hinglish message has: "kal" is read only beside one of them.
@@ -38,8 +39,14 @@ _HINDI = frozenset({"ki", "ka", "ke", "hai", "hain", "kya", "kitni", "kitna", "b
                     "wala", "wali", "wale", "ko", "se", "abhi", "subah", "shaam", "raat", "dopahar", "madad",
                     "chahiye", "ghar", "mera", "meri", "mere", "tera", "teri", "tere", "apna", "apni", "apne",
                     "batti", "bujha", "bujhao", "kuch", "koi", "hafte", "liye", "kitne", "jal", "jala", "jalao",
-                    "aaj"}) \
+                    "aaj", "der", "thodi"}) \
     | ORDER_ENDS - {"do"} | _FUTURE | _RUNNING | _RUN | {"pankha", "pankhe"}
+# "thodi der mein" (in a little while), "baad mein" (later): a time only the sender knows. Read as no words, the
+# order ran at once (spoken part 15: "room 101 mein AC thodi der mein band kar dena" switched the AC off now).
+_A_WHILE = frozenset({"der", "deir", "dair"})
+_LITTLE = frozenset({"thodi", "thori", "thoda", "thora"})
+# Numbers said in Hindi after "lab": "lab do mein AC chal raha hai kya" is lab 2's AC (the room was lost).
+_LAB_NUMBERS = {"ek": "1", "do": "2", "teen": "3", "tin": "3", "char": "4", "chaar": "4"}
 # Whose a thing is: "mera laptop on nahi ho raha" is one's own laptop (read as the reading hall's laptop sockets, it
 # switched them on: text-nearmiss).
 _OWNERS = {"mera": "my", "meri": "my", "mere": "my", "apna": "my", "apni": "my", "apne": "my",
@@ -115,7 +122,8 @@ def as_english(toks: list[str]) -> list[str]:
         # sakte ho", what all can you do, is no state asked)
     order = bool(set(toks) & ORDER_ENDS - {"do"}) or toks[-1:] == ["do"] or toks[-1:] in (["bujha"], ["bujhao"], ["jala"], ["jalao"])
     past = bool(set(toks) & _PAST)
-    future = bool(set(toks) & _FUTURE)
+    # "kal ka expected usage batao": a forecast word asks what will be, so "kal" is tomorrow (spoken part 15: lost).
+    future = bool(set(toks) & (_FUTURE | _FORESEEN))
     out: list[str] = []
     pending, skip, until = "", -1, -1  # a part of the day waiting for its clock time; a word (words) already said
     for i, t in enumerate(toks):
@@ -226,8 +234,33 @@ def as_english(toks: list[str]) -> list[str]:
             skip = i + 1
         elif t == "mein" and order and _amount_before(out):
             out.append("later")  # "10 minute mein lights off kar do": in 10 minutes (it ran at once: part 20)
+        elif t in _LITTLE and nxt in _A_WHILE:
+            out.extend(["in", "a", "bit"])  # "thodi der mein/baad": in a little while (its "mein"/"baad" dropped)
+            until = i + 2 if toks[i + 2:i + 3] in (["mein"], ["me"], ["baad"]) else i + 1
+        elif t == "baad" and nxt in ("mein", "me") and not prev[:1].isdigit() \
+                and prev not in ("hours", "minutes", "ghante", "ghanta", "minat", "minute", "uske", "iske", "ke"):
+            out.extend(["later", "on"])  # "baad mein band kar dena": switch it off later ("2 ghante baad" is a delay)
+            skip = i + 1
+        elif t in ("mein", "me") and _amount_start(out) is not None:
+            out.insert(_amount_start(out), "in")  # "10 minat mein band karo": in 10 minutes (it switched at once)
+        elif t in _LAB_NUMBERS and prev == "lab" and (not nxt or nxt in _OF_IN_AT):
+            out.append(_LAB_NUMBERS[t])  # "lab do mein": in lab 2 (an order's "do" ends it: "lab 2 band kar do")
         elif t in _WORDS:
             out.extend(_WORDS[t])
         else:
             out.append(t)
     return out
+
+
+_UNITS = frozenset({"hour", "hours", "minute", "minutes"})
+
+
+def _amount_start(out: list[str]) -> int | None:
+    """Where an amount of time read so far begins ("10 minutes", "half an hour"), so that a Hindi "mein" after it
+    is said before it, as English says "in 10 minutes"; None when `out` ends with no such amount."""
+    if out[-1:] and out[-1] in _UNITS:
+        if out[-3:-1] == ["half", "an"]:
+            return len(out) - 3
+        if len(out) > 1 and out[-2][:1].isdigit():
+            return len(out) - 2
+    return None

@@ -68,6 +68,10 @@ _SUBS = (
     # "room 10 ones" was asked back as room 10).
     (re.compile(r"\b((?:room|lab|classroom|hall|one|two|three|four|five|six|seven|eight|nine|zero|oh|\d+)\s+)"
                 r"(one|two|three|four|five|six|seven|eight|nine|zero|oh|ten|\d+)'s\b"), r"\1\2"),
+    # "if things go on like this, what will lab 3 use": a forecast's "at this rate"; its "go on" switched (asked) lab 3
+    # on (spoken part 15).
+    (re.compile(r"\bif (?:things|it|this|that|usage|we|they) (?:go|goes|keep|keeps|carry|carries|continue|continues)"
+                r"(?: going)?(?: on)? like (?:this|that)\b"), "at this rate"),
     (re.compile(r"'s\b"), "s"),  # possessive: "principal's" -> "principals"
     (re.compile(r"(?<=\d)(st|nd|rd|th)\b"), ""),
     # Chat's days in digits, before digits and letters are split ("2day" would be "2 day"): "use 2day", "2moro".

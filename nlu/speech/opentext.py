@@ -69,7 +69,7 @@ from collections.abc import Iterable
 
 import jellyfish
 
-from nlu.lexicon import NUMBER_ROOM_HEADS, OFF_WORDS, ON_WORDS
+from nlu.lexicon import DEVICE_SYNONYMS, NUMBER_ROOM_HEADS, OFF_WORDS, ON_WORDS
 from nlu.phonetic import sound_key
 from nlu.speech.base import HeardWord
 from nlu.speech.leadword import LEAD_UNSURE, NAMED_FROM
@@ -113,7 +113,25 @@ def heard_words(words: Iterable[tuple[str, float]]) -> tuple[HeardWord, ...]:
         out.pop(0)
     return _begun_mid_sentence(_into_two_oh(_hundreds_joined(_restarted_numbers(_to_heard_2(_for_heard_4(_in_heard_an(_in_heard_and(_delays_with_in(_is_heard_as(_hesitation_first(_ac_heard_i_see(
         _misheard_words(_zeros_between_digits(_oh_heard_go(_clock_times(_piper_clock_words(_no_said_as_i_know(_past_homophones(
-        mended(_said_once(out)))))))))))))))))))))
+        mended(_not_heard_at(_said_once(out))))))))))))))))))))))
+
+
+# One-word device names (nlu.lexicon.DEVICE_SYNONYMS) for "not the lights" heard "at the lights".
+_DEVICE_NOUNS = frozenset(w for names in DEVICE_SYNONYMS.values() for w in names if " " not in w)
+
+
+def _not_heard_at(words: list[HeardWord]) -> list[HeardWord]:
+    """", not the lights, just the fans" written ", at the lights, just the fans" (spoken part 15): the lights were
+    switched off with the fans, unasked. A clause that is only "at the <device>" (no time, no place) is no English
+    clause but the quiet "not" of an exclusion; put back as "not", it and the device guessed (a switch asks first)."""
+    out = list(words)
+    for k in range(1, len(out) - 2):
+        if out[k - 1].text == COMMA and out[k].text == "at" and out[k + 1].text == "the" \
+                and out[k + 2].text in _DEVICE_NOUNS and _text_at(out, k + 3) in ("", COMMA):
+            out[k] = HeardWord("not", min(out[k].confidence, GUESSED))
+            # The device now says what is left out: a deciding word, unsure, so the switch asks first.
+            out[k + 2] = HeardWord(out[k + 2].text, min(out[k + 2].confidence, GUESSED))
+    return out
 
 
 _DIGIT_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
