@@ -103,6 +103,11 @@ class JoinRules:
     where both passes agree; on the latency notes it was the slowest note's third pass (first hearing, slowed
     hearing, grammar pass: the p95), and on two dev slices it changed no command, one right switch asking first
     that had run unasked (docs/benchmarks.md "a cheaper slowed second hearing").
+    `noisy_looks`: the tempos a noisy unsure note is heard at through the Wiener filter (1.0: as recorded; e.g.
+    (1.0, SLOW_LOOK): also slowed, the best of the readings kept, a switch from the slowed one asking first). Off
+    ((1.0,)) here and in the service: on 430 espeak-ng 10 dB dev notes the pair read +21 / -3 against the filter alone,
+    but two out-of-scope notes more became commands, and it adds a third decode to nearly every noisy note
+    (docs/benchmarks.md "voice-espeak3").
 
     Dev notes (bench/speech_twopass.py --every 4, Whisper tiny, 206 notes, 40 out of scope): `closed_alone_cap` 0.6
     was 4-6 points more accurate on espeak-ng but accepted 5 of 40 out-of-scope notes (0 at 0.45); `open_wins_from`
@@ -126,10 +131,13 @@ class JoinRules:
     slow_look: float = 1.0
     slow_when: str = "no-command"
     slow_grammar: bool = False
+    noisy_looks: tuple[float, ...] = (1.0,)
 
     def __post_init__(self) -> None:
         if self.slow_when not in SLOW_WHEN:
             raise ValueError(f"slow_when must be one of {SLOW_WHEN}, not {self.slow_when!r}")
+        if not self.noisy_looks or any(f < 1.0 for f in self.noisy_looks):
+            raise ValueError(f"noisy_looks must be tempos of 1.0 or slower, not {self.noisy_looks!r}")
 
 
 # Under this a transcript is shown but never acted on; from ASK_BELOW on a switch runs without a question (the bot's
@@ -418,8 +426,7 @@ class TwoPassEngine:
         if snr_db(audio) < rules.second_look_below_db:
             if denoised is None:
                 return heard, "first"
-            chosen = better_reading(heard, denoised(pcm, grammar), read, rules, prompt)
-            return chosen, "first" if chosen is heard else "denoised"
+            return self._noisy_look(pcm, grammar, heard, read, prompt, denoised)
         if slower is None or (rules.slow_when == "no-command" and reads_as_command(heard, read, rules, prompt)):
             # A command that parses but is unsure asks or is ranked against the grammar pass already; hearing it
             # again gained little on dev and would double the CPU of most notes (docs/benchmarks.md "espeak-cheap").
@@ -432,6 +439,22 @@ class TwoPassEngine:
             # sure enough to run unasked on its own: on spoken dev a Piper note whose time it dropped switched unasked.
             return replace(again, confidence=min(again.confidence, heard.confidence, rules.open_sure * 0.99)), "slowed"
         return chosen, "first" if chosen is heard else "slowed"
+
+    def _noisy_look(self, pcm: bytes, grammar: Grammar, heard: Transcript, read: Reader, prompt: str,
+                    denoised) -> tuple[Transcript, str]:
+        """A noisy unsure note heard through the Wiener filter at each of `JoinRules.noisy_looks`' tempos, the best
+        reading kept; a switch read from a slowed hearing keeps at most the first hearing's confidence and asks, as
+        on a clean note (`_looked_again`)."""
+        rules = self.rules
+        best, hearing = heard, "first"
+        for factor in rules.noisy_looks:
+            again = denoised(pcm, grammar) if factor == 1.0 else denoised(pcm, grammar, factor)
+            if better_reading(best, again, read, rules, prompt) is again:
+                best, hearing = again, "denoised" if factor == 1.0 else "slowed"
+        command = read(best.text) if hearing == "slowed" else None
+        if command is not None and command.intent == "device_control":
+            best = replace(best, confidence=min(best.confidence, heard.confidence, rules.open_sure * 0.99))
+        return best, hearing
 
     def _open(self, pcm: bytes, grammar: Grammar | None) -> tuple[Transcript | None, str | None]:
         note = None

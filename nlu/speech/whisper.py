@@ -176,11 +176,12 @@ class WhisperEngine:
     def transcribe(self, pcm: bytes, grammar: Grammar | None = None) -> Transcript:
         return self.transcribe_rescored(pcm, grammar)[0]
 
-    def transcribe_denoised(self, pcm: bytes, grammar: Grammar | None = None) -> Transcript:
+    def transcribe_denoised(self, pcm: bytes, grammar: Grammar | None = None, factor: float = 1.0) -> Transcript:
         """A second look at a noisy note: the same decode after the note's steady noise is filtered out
-        (`nlu.speech.noise.wiener`). Not the first look: on every 10 dB dev note it lost more notes than it won
-        (docs/benchmarks.md "Speech in noise"); `nlu.speech.twopass` asks for it when the first reading is unsure."""
-        return self.transcribe_rescored(pcm, grammar, denoised=True)[0]
+        (`nlu.speech.noise.wiener`), and then `factor` times slower and lower (`nlu.speech.tempo`). Not the first
+        look: on every 10 dB dev note it lost more notes than it won (docs/benchmarks.md "Speech in noise");
+        `nlu.speech.twopass` asks for it when the first reading is unsure."""
+        return self.transcribe_rescored(pcm, grammar, denoised=True, slower=factor)[0]
 
     def transcribe_slowed(self, pcm: bytes, grammar: Grammar | None = None, factor: float = 1.0) -> Transcript:
         """A second hearing of a clean note: the same decode on the note `factor` times slower and lower
