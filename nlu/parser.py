@@ -2962,10 +2962,26 @@ def _object_before_place(f: _Facts, times: TimeInfo) -> bool:
             # ("lab 1 completely off") is how, no thing.
             after = _place_run_end(f.masks, first_place)
             spans.append((after, next((i for i in range(after, verb) if toks[i].endswith("ly")), verb)))
-    return any(t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
+    return _time_as_object(toks, verb, times) or any(
+               t.isalpha() and i not in times.used and i not in f.masks and t not in STOP_WORDS
                and t not in lx.FILLER_WORDS and t not in lx.ACTION_VERBS | lx.OFF_WORDS | lx.ON_WORDS | lx.PRONOUNS
                and t not in _BARE_ORDER_WORDS | _SWITCH_FORMS | _WHOLE_PLACE_WORDS | _PLACE_TAILS
                and t not in lx.NUMBER_ROOM_HEADS for a, b in spans for i, t in enumerate(toks[a:b], a))
+
+
+# Words that make time words a "when" even between the verb and its on/off ("switch in ten minutes off room 101").
+_WHEN_LEADS = frozenset("at in by for after before from till until around about within".split())
+
+
+def _time_as_object(toks: list[str], verb: int, times: TimeInfo) -> bool:
+    """Time words alone where the switched thing goes, between the verb and its on/off ("turn this year on in lab 1",
+    "switch today off in room 101"): the thing said is no period, it was misheard or mistyped (Whisper heard "the AC"
+    as "this year"), so the order is not the place's every switch."""
+    if toks[verb] in ("on", "off"):
+        return False
+    particle = next((i for i in range(verb + 1, len(toks)) if toks[i] in ("on", "off")), None)
+    inside = range(verb + 1, particle) if particle is not None else range(0)
+    return bool(inside) and all(i in times.used and toks[i].isalpha() and toks[i] not in _WHEN_LEADS for i in inside)
 
 
 # One-word names of device types ("cooler" of the ACs): a switch may be named by one of them (the Water Cooler).
